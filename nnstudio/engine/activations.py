@@ -1,0 +1,83 @@
+"""Activation functions, each a value and the backward step through it; one table entry per kind.
+
+The table is closed: a file names an activation by its key here, and nothing else is ever looked up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+Array = np.ndarray
+
+
+@dataclass(frozen=True, slots=True)
+class Activation:
+    name: str
+    title: str
+    # The range a neuron's value lives in, for drawing it (brightness) and for the pad's value scale.
+    low: float
+    high: float
+    formula: str
+    value: Callable[[Array], Array]
+    # d(activation)/d(sum) given the sum z and the activation a (elementwise); None for joint ones.
+    slope: Callable[[Array, Array], Array] | None = None
+    # Joint activations (softmax) act on the whole group of neurons; they give the backward product.
+    vjp: Callable[[Array, Array, Array], Array] | None = None
+
+    def backward(self, z: Array, a: Array, grad_a: Array) -> Array:
+        """dE/dz from dE/da: multiply by the slope, or apply the Jacobian for a joint activation."""
+        if self.vjp is not None:
+            return self.vjp(z, a, grad_a)
+        return grad_a * self.slope(z, a)  # type: ignore[misc]
+
+
+def _sigmoid(z: Array) -> Array:
+    # exp of a large negative number overflows; split by sign so both halves stay finite.
+    out = np.empty_like(z)
+    pos = z >= 0
+    out[pos] = 1.0 / (1.0 + np.exp(-z[pos]))
+    ez = np.exp(z[~pos])
+    out[~pos] = ez / (1.0 + ez)
+    return out
+
+
+def _softmax(z: Array) -> Array:
+    shifted = z - z.max(axis=-1, keepdims=True)
+    e = np.exp(shifted)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _softmax_vjp(z: Array, a: Array, g: Array) -> Array:
+    return a * (g - (a * g).sum(axis=-1, keepdims=True))
+
+
+def _relu(z: Array) -> Array:
+    return np.maximum(z, 0)
+
+
+def _step(z: Array) -> Array:
+    return (z > 0).astype(z.dtype)
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    a.name: a
+    for a in (
+        Activation("identity", "Identity", -np.inf, np.inf, "a = z", lambda z: z, lambda z, a: np.ones_like(z)),
+        Activation("sigmoid", "Sigmoid (0..1)", 0.0, 1.0, "a = 1 / (1 + e^-z)", _sigmoid, lambda z, a: a * (1 - a)),
+        Activation("tanh", "Tanh squash (-1..1)", -1.0, 1.0, "a = tanh(z)", np.tanh, lambda z, a: 1 - a * a),
+        Activation("relu", "ReLU", 0.0, np.inf, "a = max(z, 0)", _relu, lambda z, a: (z > 0).astype(z.dtype)),
+        Activation("step", "Step (threshold)", 0.0, 1.0, "a = 1 if z > 0 else 0", _step, lambda z, a: np.zeros_like(z)),
+        Activation("softmax", "Softmax over the outputs", 0.0, 1.0, "a_i = e^z_i / sum_j e^z_j", _softmax,
+                   vjp=_softmax_vjp),
+    )
+}
+
+
+def activation(name: str) -> Activation:
+    try:
+        return ACTIVATIONS[name]
+    except KeyError:
+        raise KeyError(f"unknown activation {name!r}; known: {', '.join(ACTIVATIONS)}") from None
