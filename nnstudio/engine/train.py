@@ -1,0 +1,241 @@
+"""Training: stochastic gradient descent as a generator that yields progress and can stop between steps.
+
+Frozen weights and missing edges never change (their gradient is masked to zero). On the first NaN or
+Inf in the loss, the gradient or the weights, training stops at that step, puts back the last good
+weights and reports the step and the quantity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, fields
+
+import numpy as np
+
+from .losses import LOSSES, Loss
+from .plan import Plan
+
+Array = np.ndarray
+
+INITIALISERS = {
+    "uniform": "uniform between -1 and 1, as in the seeds",
+    "xavier": "Xavier/Glorot uniform, scaled by fan-in and fan-out (for tanh and sigmoid)",
+    "he": "He normal, scaled by fan-in (for ReLU)",
+}
+
+
+class TrainingError(ValueError):
+    """Settings or data that training cannot use; the message says which."""
+
+
+@dataclass
+class TrainSettings:
+    epochs: int = 10
+    learning_rate: float = 0.1
+    batch_size: int = 1
+    momentum: float = 0.0
+    shuffle: bool = True
+    seed: int = 0
+    loss: str = "squared"
+    init: str = "uniform"
+
+    def validate(self) -> None:
+        if not isinstance(self.epochs, int) or self.epochs < 1:
+            raise TrainingError("epochs must be a whole number of at least 1")
+        if not np.isfinite(self.learning_rate) or self.learning_rate <= 0:
+            raise TrainingError("the learning rate must be a positive number")
+        if not isinstance(self.batch_size, int) or self.batch_size < 1:
+            raise TrainingError("the batch size must be a whole number of at least 1")
+        if not np.isfinite(self.momentum) or not 0 <= self.momentum < 1:
+            raise TrainingError("momentum must be at least 0 and below 1")
+        if self.loss not in LOSSES:
+            raise TrainingError(f"unknown loss {self.loss!r}; known: {', '.join(LOSSES)}")
+        if self.init not in INITIALISERS:
+            raise TrainingError(f"unknown initialisation {self.init!r}; known: {', '.join(INITIALISERS)}")
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> TrainSettings:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})  # type: ignore[arg-type]
+
+
+@dataclass(slots=True)
+class Step:
+    """One optimisation step: the batch's mean loss and each of its samples' errors (a fresh array)."""
+
+    epoch: int
+    step: int
+    samples_seen: int
+    loss: float
+    sample_errors: Array
+    sample_indices: Array
+
+
+@dataclass(slots=True)
+class EpochEnd:
+    epoch: int
+    step: int
+    loss: float
+    accuracy: float | None
+    test_loss: float | None = None
+    test_accuracy: float | None = None
+
+
+@dataclass(slots=True)
+class Diverged:
+    """Training met a NaN or Inf and stopped; the plan holds the last good weights again."""
+
+    epoch: int
+    step: int
+    quantity: str  # "loss", "gradient" or "weights"
+
+    @property
+    def message(self) -> str:
+        return (f"training diverged at step {self.step} (epoch {self.epoch}): the {self.quantity} became "
+                f"infinite or not a number. The weights are back to their last good values; "
+                f"try a lower learning rate.")
+
+
+Progress = Step | EpochEnd | Diverged
+
+
+def initialise(plan: Plan, method: str, seed: int) -> None:
+    """Draw new weights for every trainable edge and zero every bias that may train; frozen ones stay."""
+    if method not in INITIALISERS:
+        raise TrainingError(f"unknown initialisation {method!r}; known: {', '.join(INITIALISERS)}")
+    rng = np.random.default_rng(seed)
+    fan_in: dict[int, Array] = {}
+    fan_out: dict[int, Array] = {}
+    for block in plan.blocks:
+        exists = np.zeros(block.W.shape, dtype=bool)
+        exists[block.rows, block.cols] = True
+        fan_in[block.target] = fan_in.get(block.target, 0) + exists.sum(axis=1)
+        fan_out[block.source] = fan_out.get(block.source, 0) + exists.sum(axis=0)
+    for block in plan.blocks:
+        fi = np.maximum(fan_in[block.target], 1)[:, None]
+        fo = np.maximum(fan_out[block.source], 1)[None, :]
+        shape = block.W.shape
+        if method == "uniform":
+            new = rng.uniform(-1.0, 1.0, shape)
+        elif method == "xavier":
+            limit = np.sqrt(6.0 / (fi + fo))
+            new = rng.uniform(-1.0, 1.0, shape) * limit
+        else:
+            new = rng.standard_normal(shape) * np.sqrt(2.0 / fi)
+        keep = np.ones(shape, dtype=bool) if block.trainable is None else block.trainable == 0
+        if block.trainable is None:
+            block.W[...] = new
+        else:
+            # Missing edges stay zero, frozen ones keep their value.
+            block.W[...] = np.where(keep, block.W, new * block.trainable)
+    for level in plan.levels[1:]:
+        level.bias[...] = 0.0
+
+
+def accuracy(outputs: Array, targets: Array) -> float | None:
+    """Share of samples whose largest output is their class; samples with no class (all-zero truth) don't count."""
+    has_class = targets.max(axis=1) > targets.min(axis=1)
+    if not has_class.any():
+        return None
+    right = outputs[has_class].argmax(axis=1) == targets[has_class].argmax(axis=1)
+    return float(right.mean())
+
+
+def evaluate(plan: Plan, inputs: Array, targets: Array, loss: Loss, batch: int = 1024) -> tuple[float, float | None, Array]:
+    """Mean loss, accuracy and all outputs over a dataset, in batches so memory stays bounded."""
+    outs = []
+    for start in range(0, len(inputs), batch):
+        outs.append(plan.forward(inputs[start:start + batch]).output)
+    out = np.concatenate(outs) if outs else np.zeros((0, plan.n_outputs), dtype=plan.dtype)
+    t = np.asarray(targets, dtype=plan.dtype)
+    return loss.value(out, t) if len(out) else float("nan"), accuracy(out, t), out
+
+
+def train(
+    plan: Plan,
+    inputs: Array,
+    targets: Array,
+    settings: TrainSettings,
+    *,
+    test: tuple[Array, Array] | None = None,
+    initialise_first: bool = False,
+) -> Iterator[Progress]:
+    """Train ``plan`` in place, yielding a :class:`Step` after every step and an :class:`EpochEnd` per epoch.
+
+    Stop it between steps by closing the generator (or simply no longer iterating). The plan holds the
+    newest weights at every yield; copy them if they must outlive the next step.
+    """
+    settings.validate()
+    x = np.ascontiguousarray(inputs, dtype=plan.dtype)
+    y = np.ascontiguousarray(targets, dtype=plan.dtype)
+    if x.ndim != 2 or x.shape[1] != plan.n_inputs:
+        raise TrainingError(f"the network takes {plan.n_inputs} inputs but the data has samples of shape {x.shape[1:]}")
+    if y.ndim != 2 or y.shape[1] != plan.n_outputs:
+        raise TrainingError(f"the network has {plan.n_outputs} outputs but the data has targets of shape {y.shape[1:]}")
+    if len(x) != len(y) or len(x) == 0:
+        raise TrainingError("the data needs at least one sample, with one target row per input row")
+    if not (np.isfinite(x).all() and np.isfinite(y).all()):
+        raise TrainingError("the data holds values that are not finite numbers")
+    loss = LOSSES[settings.loss]
+    if initialise_first:
+        initialise(plan, settings.init, settings.seed)
+    rng = np.random.default_rng(settings.seed)
+    params = plan.parameters()
+    n_blocks = len(plan.blocks)
+    masks: list[Array | None] = [b.trainable for b in plan.blocks] + [None] * (len(params) - n_blocks)
+    velocity = [np.zeros_like(p) for p in params]
+    last_good = [p.copy() for p in params]
+    lr = plan.dtype.type(settings.learning_rate)
+    mu = plan.dtype.type(settings.momentum)
+    batch = settings.batch_size
+    n = len(x)
+    step = 0
+    seen = 0
+    for epoch in range(1, settings.epochs + 1):
+        order = rng.permutation(n) if settings.shuffle else np.arange(n)
+        epoch_loss = 0.0
+        for start in range(0, n, batch):
+            idx = order[start:start + batch]
+            fw = plan.forward(x[idx])
+            grads = plan.backward(fw, y[idx], loss)
+            step += 1
+            seen += len(idx)
+            if not np.isfinite(grads.loss):
+                plan.set_parameter_values(last_good)
+                yield Diverged(epoch, step, "loss")
+                return
+            grad_list = grads.weights + grads.biases[1:]
+            # One reduction per array; a non-finite sum means a non-finite entry (or an absurd magnitude).
+            check = 0.0
+            for p, g, v, m in zip(params, grad_list, velocity, masks, strict=True):
+                if m is not None:
+                    g *= m
+                check += float(g.sum())
+                if mu:
+                    v *= mu
+                    v += g
+                    g = v
+                p -= lr * g
+            if not np.isfinite(check):
+                plan.set_parameter_values(last_good)
+                yield Diverged(epoch, step, "gradient")
+                return
+            wsum = sum(float(p.sum()) for p in params)
+            if not np.isfinite(wsum):
+                plan.set_parameter_values(last_good)
+                yield Diverged(epoch, step, "weights")
+                return
+            for dst, src in zip(last_good, params, strict=True):
+                np.copyto(dst, src)
+            epoch_loss += grads.loss * len(idx)
+            yield Step(epoch, step, seen, grads.loss, grads.per_sample, idx)
+        acc = None
+        train_loss = epoch_loss / n
+        test_loss = test_acc = None
+        if test is not None:
+            test_loss, test_acc, _ = evaluate(plan, test[0], test[1], loss)
+        _, acc, _ = evaluate(plan, x, y, loss)
+        yield EpochEnd(epoch, step, train_loss, acc, test_loss, test_acc)

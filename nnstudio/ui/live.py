@@ -1,0 +1,189 @@
+"""The running network behind the window: the compiled plan, the current input and what every neuron holds.
+
+Views (canvas, output panel, error tables) subscribe to :class:`LiveNetwork` rather than computing anything.
+It listens to the document's network and recompiles or reloads weights when the network changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+
+from nnstudio.document.model import Document
+from nnstudio.engine.graph import GraphError
+from nnstudio.engine.losses import LOSSES
+from nnstudio.engine.plan import ForwardResult, Plan, compile_network
+
+Array = np.ndarray
+
+
+@dataclass(frozen=True)
+class ErrorTable:
+    """Seed 002's error table for the current input: one row per output, and the total."""
+
+    labels: list[str]
+    truth: Array
+    answer: Array
+    error: Array
+    total: float
+    loss_name: str
+
+
+class LiveNetwork(QObject):
+    """Owns the compiled plan of a document's network and the current input.
+
+    Signals:
+    - ``valuesChanged()``: new activations (input, weights or structure changed); read :meth:`values`.
+    - ``planChanged()``: the structure changed and the plan was rebuilt (or could not be: :attr:`problem`).
+    - ``truthChanged()``: the chosen truth for the error table changed.
+    - ``lockedChanged(bool)``: editing is locked (training runs) or unlocked; views disable their editing.
+    """
+
+    valuesChanged = Signal()
+    planChanged = Signal()
+    truthChanged = Signal()
+    lockedChanged = Signal(bool)
+
+    def __init__(self, document: Document, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.plan: Plan | None = None
+        self.problem: str | None = None
+        self.forward_result: ForwardResult | None = None
+        self._input: Array = np.zeros(0, dtype=np.float32)
+        self._truth: Array | None = None
+        self._locked = False
+        events = document.network.events
+        events.structure.connect(self._on_structure)
+        events.neurons.connect(self._on_parameters)
+        events.weights.connect(self._on_parameters)
+        events.parameters.connect(self._on_parameters)
+        self._rebuild()
+
+    def detach(self) -> None:
+        """Stop listening to the network (the window is closing or the document was replaced)."""
+        events = self.document.network.events
+        events.structure.disconnect(self._on_structure)
+        events.neurons.disconnect(self._on_parameters)
+        events.weights.disconnect(self._on_parameters)
+        events.parameters.disconnect(self._on_parameters)
+
+    # ---------------------------------------------------------------- editing lock
+    @property
+    def locked(self) -> bool:
+        return self._locked
+
+    def set_locked(self, locked: bool) -> None:
+        """While training runs, edits are refused everywhere, so the network never races the trainer."""
+        if locked != self._locked:
+            self._locked = locked
+            self.lockedChanged.emit(locked)
+
+    # ---------------------------------------------------------------- input and truth
+    @property
+    def input(self) -> Array:
+        return self._input.copy()
+
+    @property
+    def n_inputs(self) -> int:
+        return 0 if self.plan is None else self.plan.n_inputs
+
+    def set_input(self, values: Array) -> None:
+        """Feed one input (one value per input neuron, in input order) and recompute every neuron."""
+        values = np.asarray(values, dtype=np.float32).ravel()
+        if self.plan is not None and values.size != self.plan.n_inputs:
+            raise ValueError(f"the network takes {self.plan.n_inputs} inputs, got {values.size}")
+        self._input = values.copy()
+        self._recompute()
+
+    @property
+    def truth(self) -> Array | None:
+        return None if self._truth is None else self._truth.copy()
+
+    def set_truth(self, truth: Array | None) -> None:
+        self._truth = None if truth is None else np.asarray(truth, dtype=np.float32).ravel().copy()
+        self.truthChanged.emit()
+        self.valuesChanged.emit()
+
+    def set_truth_label(self, label: str | None) -> None:
+        """Truth as seed 002 picks it: 1 for the chosen output, 0 for the others; None clears it."""
+        if label is None or self.plan is None:
+            self.set_truth(None)
+            return
+        labels = self.output_labels()
+        truth = np.zeros(len(labels), dtype=np.float32)
+        truth[labels.index(label)] = 1.0
+        self.set_truth(truth)
+
+    # ---------------------------------------------------------------- reading
+    def output_labels(self) -> list[str]:
+        if self.plan is None:
+            return []
+        neurons = self.document.network.neurons
+        return [neurons[nid].label or nid for nid in self.plan.output_ids]
+
+    def values(self) -> dict[str, tuple[float, float]]:
+        """id -> (weighted sum, activation) for the current input; empty when the network cannot run."""
+        if self.plan is None or self.forward_result is None:
+            return {}
+        return self.plan.neuron_values(self.forward_result, 0)
+
+    def activations(self) -> dict[str, float]:
+        return {nid: a for nid, (_, a) in self.values().items()}
+
+    def outputs(self) -> Array:
+        if self.forward_result is None:
+            return np.zeros(0, dtype=np.float32)
+        return self.forward_result.output[0].copy()
+
+    def answer(self) -> str | None:
+        out = self.outputs()
+        if out.size == 0:
+            return None
+        return self.output_labels()[int(np.argmax(out))]
+
+    def error_table(self) -> ErrorTable | None:
+        if self._truth is None or self.forward_result is None or self.plan is None:
+            return None
+        answer = self.outputs().astype(np.float64)
+        truth = self._truth.astype(np.float64)
+        if truth.size != answer.size:
+            return None
+        loss = LOSSES[self.document.training.loss]
+        error = loss.elementwise(answer, truth)
+        return ErrorTable(self.output_labels(), truth, answer, error, float(error.sum()), loss.name)
+
+    # ---------------------------------------------------------------- keeping in step
+    def _on_structure(self) -> None:
+        self._rebuild()
+
+    def _on_parameters(self, *_args: object) -> None:
+        if self.plan is None or self.plan.structure_revision != self.document.network.structure_revision:
+            self._rebuild()
+            return
+        self.plan.read_parameters(self.document.network)
+        self._recompute()
+
+    def _rebuild(self) -> None:
+        old_inputs = self.plan.n_inputs if self.plan is not None else None
+        try:
+            self.plan = compile_network(self.document.network)
+            self.problem = None
+        except GraphError as exc:
+            self.plan = None
+            self.problem = str(exc)
+        if self.plan is not None and (old_inputs != self.plan.n_inputs or self._input.size != self.plan.n_inputs):
+            self._input = np.zeros(self.plan.n_inputs, dtype=np.float32)
+        if self.plan is not None and self._truth is not None and self._truth.size != self.plan.n_outputs:
+            self._truth = None
+        self.planChanged.emit()
+        self._recompute()
+
+    def _recompute(self) -> None:
+        if self.plan is None or self._input.size != self.plan.n_inputs:
+            self.forward_result = None
+        else:
+            self.forward_result = self.plan.forward(self._input)
+        self.valuesChanged.emit()
