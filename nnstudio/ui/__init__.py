@@ -1,0 +1,1 @@
+"""Qt views and controllers of the studio window."""
