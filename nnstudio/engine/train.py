@@ -199,8 +199,10 @@ def train(
         epoch_loss = 0.0
         for start in range(0, n, batch):
             idx = order[start:start + batch]
-            fw = plan.forward(x[idx])
-            grads = plan.backward(fw, y[idx], loss)
+            # Overflow is expected on a diverging run and handled below; numpy need not warn about it.
+            with np.errstate(all="ignore"):
+                fw = plan.forward(x[idx])
+                grads = plan.backward(fw, y[idx], loss)
             step += 1
             seen += len(idx)
             if not np.isfinite(grads.loss):
@@ -218,12 +220,14 @@ def train(
                     v *= mu
                     v += g
                     g = v
-                p -= lr * g
+                with np.errstate(all="ignore"):
+                    p -= lr * g
             if not np.isfinite(check):
                 plan.set_parameter_values(last_good)
                 yield Diverged(epoch, step, "gradient")
                 return
-            wsum = sum(float(p.sum()) for p in params)
+            with np.errstate(all="ignore"):
+                wsum = sum(float(p.sum()) for p in params)
             if not np.isfinite(wsum):
                 plan.set_parameter_values(last_good)
                 yield Diverged(epoch, step, "weights")
