@@ -1,0 +1,278 @@
+"""The output panel: the network's answer, one labelled bar per output neuron.
+
+Softmax outputs read as percentages (they share out 100% between them); any other output shows its value
+with two decimals. The top answer is drawn bold in the highlight colour and named above the bars.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen, QUndoStack
+from PySide6.QtWidgets import QLabel, QScrollArea, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
+
+from nnstudio.engine.activations import ACTIVATIONS
+from nnstudio.ui.live import LiveNetwork
+from nnstudio.ui.pad import SignalLinks
+
+# Two outputs closer than this are a tie: the network has not decided between them.
+TIE_TOLERANCE = 1e-6
+
+
+def format_output(value: float, percent: bool) -> str:
+    """An output as the panel shows it: ``73%`` for softmax outputs, ``0.75`` for any other."""
+    if not math.isfinite(value):
+        return "—"
+    text = f"{value * 100:.0f}%" if percent else f"{value:.2f}"
+    return text[1:] if text.startswith("-") and not any(c in "123456789" for c in text) else text
+
+
+def answer_text(labels: list[str], outputs: np.ndarray, percent: bool) -> str:
+    """``Answer: horizontal``, or the one output's value, or a tie named as such."""
+    if outputs.size == 0:
+        return ""
+    if outputs.size == 1:
+        return f"{labels[0]}: {format_output(float(outputs[0]), percent)}"
+    order = np.argsort(-outputs, kind="stable")
+    best, second = int(order[0]), int(order[1])
+    if abs(float(outputs[best]) - float(outputs[second])) <= TIE_TOLERANCE:
+        tied = [labels[i] for i in order if abs(float(outputs[i]) - float(outputs[best])) <= TIE_TOLERANCE]
+        return f"Answer: undecided ({', '.join(tied)} are level)"
+    return f"Answer: {labels[best]}"
+
+
+class OutputBar(QWidget):
+    """One output: its label, a horizontal bar and the value as text; bold and coloured for the answer."""
+
+    LABEL_WIDTH = 96
+    VALUE_WIDTH = 52
+
+    def __init__(self, index: int, label: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.index = index
+        self.label = label
+        self.value = 0.0
+        self.low = -1.0
+        self.high = 1.0
+        self.percent = False
+        self.highlighted = False
+        self.truth: float | None = None
+        self.setObjectName(f"outputBar_{index}")
+        self.setAccessibleName(f"Output {label}")
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self._describe()
+
+    @property
+    def value_text(self) -> str:
+        return format_output(self.value, self.percent)
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.LABEL_WIDTH + self.VALUE_WIDTH + 160, max(22, self.fontMetrics().height() + 8))
+
+    def set_state(self, value: float, low: float, high: float, percent: bool, highlighted: bool,
+                  truth: float | None) -> None:
+        state = (value, low, high, percent, highlighted, truth)
+        if state == (self.value, self.low, self.high, self.percent, self.highlighted, self.truth):
+            return
+        self.value, self.low, self.high, self.percent, self.highlighted, self.truth = state
+        self._describe()
+        self.update()
+
+    def _describe(self) -> None:
+        text = f"{self.label}: {self.value_text}"
+        if self.highlighted:
+            text += " (the answer)"
+        if self.truth is not None:
+            text += f"; truth {self.truth:g}"
+        self.setAccessibleDescription(text)
+        self.setToolTip(text)
+
+    def _x_of(self, value: float, left: float, width: float) -> float:
+        span = self.high - self.low if self.high > self.low else 1.0
+        return left + width * float(np.clip((value - self.low) / span, 0.0, 1.0))
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        palette = self.palette()
+        font = QFont(self.font())
+        font.setBold(self.highlighted)
+        painter.setFont(font)
+        accent = palette.highlight().color()
+        text_colour = accent if self.highlighted else palette.windowText().color()
+        h = self.height()
+        label_rect = QRectF(0, 0, self.LABEL_WIDTH - 6, h)
+        painter.setPen(text_colour)
+        right_aligned = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight
+        elide = Qt.TextElideMode.ElideRight
+        elided = self.fontMetrics().elidedText(self.label, elide, int(label_rect.width()))
+        painter.drawText(label_rect, right_aligned, elided)
+
+        left = float(self.LABEL_WIDTH)
+        width = max(10.0, self.width() - self.LABEL_WIDTH - self.VALUE_WIDTH - 6)
+        track = QRectF(left, 4, width, h - 8)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(palette.alternateBase().color().darker(108))
+        painter.drawRoundedRect(track, 3, 3)
+        zero = self._x_of(0.0, left, width)
+        end = self._x_of(self.value, left, width) if math.isfinite(self.value) else zero
+        if self.highlighted:
+            colour = accent
+        elif self.value >= 0:
+            colour = QColor(96, 140, 200)
+        else:
+            colour = QColor(70, 70, 80)
+        painter.setBrush(colour)
+        painter.drawRect(QRectF(min(zero, end), 5, abs(end - zero), h - 10))
+        if self.low < 0.0 < self.high:
+            painter.setPen(QPen(palette.mid().color(), 1))
+            painter.drawLine(int(zero), 3, int(zero), h - 3)
+        if self.truth is not None:
+            x = self._x_of(self.truth, left, width)
+            painter.setPen(QPen(QColor(40, 160, 70), 2))
+            painter.drawLine(int(x), 1, int(x), h - 1)
+
+        painter.setPen(text_colour)
+        value_rect = QRectF(self.width() - self.VALUE_WIDTH, 0, self.VALUE_WIDTH, h)
+        painter.drawText(value_rect, right_aligned, self.value_text)
+        painter.end()
+
+
+class OutputPanel(QWidget):
+    """Each output as a labelled bar, the answer named above; follows ``LiveNetwork.valuesChanged``."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("outputPanel")
+        self.setAccessibleName("Network outputs")
+        self.setToolTip("What the network answers for the current input")
+        self.live: LiveNetwork | None = None
+        self.undo_stack: QUndoStack | None = None
+        self._links = SignalLinks()
+        self.bars: list[OutputBar] = []
+        self._labels: list[str] = []
+
+        self.answer_label = QLabel(self)
+        self.answer_label.setObjectName("outputAnswer")
+        self.answer_label.setAccessibleName("Answer")
+        self.answer_label.setToolTip("The output with the highest value")
+        font = self.answer_label.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        self.answer_label.setFont(font)
+        self.kind_label = QLabel(self)
+        self.kind_label.setObjectName("outputKind")
+        self.kind_label.setAccessibleName("How the outputs read")
+        self.kind_label.setWordWrap(True)
+
+        self.bars_box = QWidget()
+        self.bars_layout = QVBoxLayout(self.bars_box)
+        self.bars_layout.setContentsMargins(0, 0, 0, 0)
+        self.bars_layout.setSpacing(2)
+        self.bars_layout.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setObjectName("outputBars")
+        scroll.setAccessibleName("Output bars")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(self.bars_box)
+
+        self.message = QLabel(self)
+        self.message.setObjectName("outputMessage")
+        self.message.setAccessibleName("Outputs message")
+        self.message.setWordWrap(True)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        content = QWidget(self)
+        content_layout = QVBoxLayout(content)
+        content_layout.setContentsMargins(0, 0, 0, 0)
+        content_layout.addWidget(self.answer_label)
+        content_layout.addWidget(self.kind_label)
+        content_layout.addWidget(scroll, 1)
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.message)
+        self.stack.addWidget(content)
+        self._content = content
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.stack)
+        self._show_message("Open or build a network to see its answer here.")
+
+    def bind(self, live: LiveNetwork, undo_stack: QUndoStack) -> None:
+        self._links.disconnect_all()
+        self.live = live
+        self.undo_stack = undo_stack
+        self._links.connect(live.valuesChanged, self.refresh)
+        self._links.connect(live.planChanged, self.refresh)
+        self._links.connect(live.truthChanged, self.refresh)
+        self.refresh()
+
+    def _show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.stack.setCurrentWidget(self.message)
+
+    def _rebuild_bars(self, labels: list[str]) -> None:
+        for bar in self.bars:
+            self.bars_layout.removeWidget(bar)
+            bar.setParent(None)
+            bar.deleteLater()
+        self.bars = []
+        for i, label in enumerate(labels):
+            bar = OutputBar(i, label, self.bars_box)
+            self.bars_layout.insertWidget(i, bar)
+            self.bars.append(bar)
+        self._labels = list(labels)
+
+    def answer(self) -> str:
+        """The answer line as shown (``Answer: horizontal``)."""
+        return self.answer_label.text()
+
+    def shown_values(self) -> dict[str, str]:
+        """Each output's label and the value text its bar shows."""
+        return {bar.label: bar.value_text for bar in self.bars}
+
+    def refresh(self) -> None:
+        live = self.live
+        if live is None:
+            return
+        network = live.document.network
+        if live.plan is None:
+            if not network.outputs():
+                self._show_message("This network has no outputs yet. Add an output neuron to see its answer.")
+            elif not network.inputs():
+                self._show_message("This network has no inputs yet. Add input neurons to feed it.")
+            else:
+                self._show_message(f"The network cannot run: {live.problem}")
+            return
+        labels = live.output_labels()
+        outputs = live.outputs().astype(np.float64)
+        if outputs.size != len(labels):
+            self._show_message("Feed the network an input to see its answer.")
+            return
+        if labels != self._labels:
+            self._rebuild_bars(labels)
+        neurons = [network.neurons[nid] for nid in live.plan.output_ids]
+        activations = [ACTIVATIONS[n.activation] for n in neurons]
+        percent = all(a.name == "softmax" for a in activations)
+        finite = outputs[np.isfinite(outputs)]
+        scale = max(1.0, float(np.abs(finite).max()) if finite.size else 1.0)
+        truth = live.truth
+        if truth is not None and truth.size != outputs.size:
+            truth = None
+        best = int(np.argmax(np.nan_to_num(outputs, nan=-np.inf))) if outputs.size > 1 else -1
+        text = answer_text(labels, outputs, percent)
+        tie = text.startswith("Answer: undecided")
+        for i, (bar, act) in enumerate(zip(self.bars, activations, strict=True)):
+            low = act.low if math.isfinite(act.low) else -scale
+            high = act.high if math.isfinite(act.high) else scale
+            bar.set_state(float(outputs[i]), low, high, percent, i == best and not tie,
+                          None if truth is None else float(truth[i]))
+        self.answer_label.setText(text)
+        self.answer_label.setAccessibleDescription(text)
+        if percent:
+            self.kind_label.setText("Softmax outputs: how sure the network is of each answer (they add up to"
+                                    " 100%).")
+        else:
+            kinds = sorted({a.title for a in activations})
+            self.kind_label.setText(f"Output values ({', '.join(kinds)}).")
+        self.stack.setCurrentWidget(self._content)
