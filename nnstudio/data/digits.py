@@ -7,8 +7,9 @@ then all the 1s, ..., the 9s (1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944 a
 The split is stratified and fixed for good: within each digit the samples are ranked by the SHA-256 of
 ``"nnstudio-digits-split/<index>"`` and the first ones (a fifth of each digit, whole-sample remainders given
 to the digits with the largest fractions) go to ``digits:test``; the rest go to ``digits:train``. Each split
-lists its samples in that hash order, so consecutive samples are mixed digits. The ranking depends on
-nothing but the index, never on a random generator whose stream a library update could change.
+lists its samples ranked by the SHA-256 of ``"nnstudio-digits-order/<index>"``, so consecutive samples are
+mixed digits. Both rankings depend on nothing but the index, never on a random generator whose stream a
+library update could change.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ LABELS_FILE = "digits-labels-idx1-ubyte.gz"
 N_DIGITS = 10_000
 N_TEST = 2_000
 _SPLIT_KEY = "nnstudio-digits-split/"
+_ORDER_KEY = "nnstudio-digits-order/"
 
 
 def resources_dir() -> Path:
@@ -111,8 +113,11 @@ def split_indices() -> tuple[np.ndarray, np.ndarray]:
             test.append(i)
         else:
             train.append(i)
-    train_idx = np.array(train, dtype=np.int64)
-    test_idx = np.array(test, dtype=np.int64)
+    # A second, independent ranking orders each split: in the first ranking the test set's quotas fill
+    # at different times, so the training set would start with long runs of a few digits.
+    mixed = [hashlib.sha256(f"{_ORDER_KEY}{i}".encode()).digest() for i in range(len(labels))]
+    train_idx = np.array(sorted(train, key=mixed.__getitem__), dtype=np.int64)
+    test_idx = np.array(sorted(test, key=mixed.__getitem__), dtype=np.int64)
     train_idx.flags.writeable = False
     test_idx.flags.writeable = False
     return train_idx, test_idx
