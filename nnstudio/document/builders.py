@@ -1,0 +1,93 @@
+"""Ready-made networks: fully connected layers, laid out in columns, with the engine's conventional ids."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..engine.activations import ACTIVATIONS
+from ..engine.graph import Edge, GraphError, Network, Neuron, Role, edge_id
+
+# Canvas spacing: columns this far apart, neurons this far apart within a column.
+COLUMN_SPACING = 240.0
+ROW_SPACING = 48.0
+# Above this many neurons a column is drawn compactly (or as an image when a grid is given).
+COMPACT_ROWS = 32
+COMPACT_SPACING = 12.0
+
+
+def layer_ids(sizes: Sequence[int]) -> list[list[str]]:
+    """The neuron ids of each layer: ``i0..`` for the inputs, ``h{layer}_{k}`` hidden, ``o{k}`` outputs."""
+    last = len(sizes) - 1
+    ids = []
+    for layer, size in enumerate(sizes):
+        if layer == 0:
+            ids.append([f"i{k}" for k in range(size)])
+        elif layer == last:
+            ids.append([f"o{k}" for k in range(size)])
+        else:
+            ids.append([f"h{layer}_{k}" for k in range(size)])
+    return ids
+
+
+def dense_network(
+    sizes: Sequence[int],
+    activations: str | Sequence[str] = "tanh",
+    seed: int = 0,
+    *,
+    grid: tuple[int, int] | None = None,
+    output_labels: Sequence[str] | None = None,
+) -> Network:
+    """A network whose every layer is fully connected to the next, e.g. ``dense_network([784, 16, 16, 10])``.
+
+    ``activations`` is one name for every layer after the inputs, or one name per such layer. Weights are
+    drawn uniformly, scaled by the layer's fan-in and fan-out (Xavier), from a generator seeded with
+    ``seed``; biases start at zero. With ``grid=(width, height)`` the first ``width * height`` inputs are
+    laid out as an image, row by row. Raises :class:`GraphError` for sizes or names that cannot work.
+    """
+    sizes = [int(s) for s in sizes]
+    if len(sizes) < 2 or any(s < 1 for s in sizes):
+        raise GraphError("a layered network needs at least an input and an output layer, each with a neuron")
+    names = [activations] * (len(sizes) - 1) if isinstance(activations, str) else list(activations)
+    if len(names) != len(sizes) - 1:
+        raise GraphError(f"{len(sizes) - 1} layers after the inputs need as many activations, "
+                         f"not {len(names)}")
+    for name in names:
+        if name not in ACTIVATIONS:
+            raise GraphError(f"unknown activation {name!r}; known: {', '.join(ACTIVATIONS)}")
+    if output_labels is not None and len(output_labels) != sizes[-1]:
+        raise GraphError(f"{sizes[-1]} outputs need as many labels, not {len(output_labels)}")
+    ids = layer_ids(sizes)
+    rng = np.random.default_rng(seed)
+    neurons: list[Neuron] = []
+    last = len(sizes) - 1
+    for layer, layer_neurons in enumerate(ids):
+        role = Role.INPUT if layer == 0 else Role.OUTPUT if layer == last else Role.HIDDEN
+        activation = "identity" if layer == 0 else names[layer - 1]
+        positions = _column(len(layer_neurons), layer, grid if layer == 0 else None)
+        for k, (nid, (x, y)) in enumerate(zip(layer_neurons, positions, strict=True)):
+            label = output_labels[k] if role is Role.OUTPUT and output_labels is not None else ""
+            neurons.append(Neuron(nid, role, activation, 0.0, label, x, y))
+    edges: list[Edge] = []
+    for sources, targets in zip(ids, ids[1:], strict=False):
+        limit = np.sqrt(6.0 / (len(sources) + len(targets)))
+        weights = rng.uniform(-limit, limit, (len(targets), len(sources))).tolist()
+        for target, row in zip(targets, weights, strict=True):
+            edges.extend([Edge(edge_id(source, target), source, target, w)
+                          for source, w in zip(sources, row, strict=True)])
+    return Network.from_parts(neurons, edges)
+
+
+def _column(count: int, layer: int, grid: tuple[int, int] | None) -> list[tuple[float, float]]:
+    x0 = layer * COLUMN_SPACING
+    spacing = COMPACT_SPACING if count > COMPACT_ROWS else ROW_SPACING
+    if grid is not None and grid[0] * grid[1] <= count:
+        # The image ends at the column's x, centred on y = 0; any further inputs continue below it.
+        width, height = grid
+        pixels = width * height
+        image = [(x0 - (width - 1 - k % width) * spacing, (k // width - (height - 1) / 2) * spacing)
+                 for k in range(pixels)]
+        below = ((height - 1) / 2 + 1) * spacing
+        return image + [(x0, below + j * spacing) for j in range(count - pixels)]
+    return [(x0, (k - (count - 1) / 2) * spacing) for k in range(count)]

@@ -1,0 +1,816 @@
+"""The ``.nnet`` file: a network document as versioned JSON (described field by field in docs/FORMAT.md).
+
+Reading trusts nothing in the file. Every field is checked for its type, range and meaning before anything
+is built from it, sizes are checked before anything is allocated for them, and every problem becomes a
+:class:`FormatError` that says where in the file it is and what is wrong. Names in the file (activations,
+losses, roles) are looked up in closed tables; nothing in a file is ever run.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import math
+import stat
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any, NoReturn
+
+import numpy as np
+
+from ..data.dataset import DataError, Dataset
+from ..engine.activations import ACTIVATIONS
+from ..engine.graph import Edge, GraphError, Network, Neuron, Role
+from ..engine.losses import LOSSES
+from ..engine.train import INITIALISERS, TrainingError, TrainSettings
+from .atomic import atomic_write
+from .model import Document
+
+FORMAT_NAME = "nnstudio-network"
+FORMAT_VERSION = 1
+
+# Limits a file must stay within; each is checked before the memory it would take is allocated.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_NEURONS = 100_000
+MAX_EDGES = 5_000_000
+MAX_DATASET_VALUES = 16_000_000
+
+# A fully connected group of at least this many edges is written as one weight matrix.
+DENSE_MIN_EDGES = 64
+
+Tree = dict[str, Any]
+Migration = Callable[[Tree], Tree]
+
+# MIGRATIONS[n] turns a file of version n into one of version n + 1; loading applies them one by one.
+MIGRATIONS: dict[int, Migration] = {}
+
+_TOP_FIELDS = ("format", "version", "title", "description", "input", "training", "training_data",
+               "neurons", "edges", "dense", "dataset")
+
+
+class FormatError(ValueError):
+    """A file (or a document about to be saved) that is not a valid network.
+
+    ``where`` is the place in the file, as a JSON path like ``neurons[3].bias``, or ``"file"`` for the
+    file as a whole; ``problem`` says what is wrong in plain words; ``source`` names the file.
+    """
+
+    def __init__(self, where: str, problem: str, source: str | None = None) -> None:
+        self.where = where
+        self.problem = problem
+        self.source = source
+        super().__init__(where, problem, source)
+
+    def __str__(self) -> str:
+        place = "" if self.where == "file" else f"{self.where}: "
+        origin = f"{self.source}: " if self.source else ""
+        return f"{origin}{place}{self.problem}"
+
+
+# --------------------------------------------------------------------------------------------- public
+
+
+def document_to_bytes(doc: Document) -> bytes:
+    """The file's bytes for ``doc``; raises :class:`FormatError` if the document could not be read back."""
+    tree = _document_to_tree(doc)
+    try:
+        _check_tree(tree)
+    except FormatError as exc:
+        raise FormatError(exc.where, f"cannot be saved: {exc.problem}") from None
+    return _dumps(tree).encode("utf-8")
+
+
+def document_from_bytes(data: bytes, source: str = "<memory>") -> Document:
+    """Read a document from a file's bytes; every problem is a :class:`FormatError` naming ``source``."""
+    try:
+        tree = _parse(data)
+        return _build(_check_tree(_migrate(tree)))
+    except FormatError as exc:
+        raise FormatError(exc.where, exc.problem, source) from None
+
+
+def save_document(doc: Document, path: Path) -> None:
+    """Write ``doc`` to ``path`` atomically, keeping the previous file as ``name~``.
+
+    Raises :class:`FormatError` when the document cannot be saved as it is, and
+    :class:`~nnstudio.document.atomic.SaveError` (an :class:`OSError`) when the disk refuses; either way
+    the file that was there before is untouched.
+    """
+    atomic_write(Path(path), document_to_bytes(doc), keep_backup=True)
+
+
+def load_document(path: Path) -> Document:
+    """Read the document at ``path``; every problem, a missing or unreadable file too, is a FormatError."""
+    path = Path(path)
+    source = str(path)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise FormatError("file", "there is no such file", source) from None
+    except OSError as exc:
+        raise FormatError("file", f"the file cannot be read: {exc.strerror or exc}", source) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise FormatError("file", "this is a folder, not a network file", source)
+    if not stat.S_ISREG(info.st_mode):
+        raise FormatError("file", "this is not a regular file", source)
+    if info.st_size > MAX_FILE_BYTES:
+        raise FormatError("file", _too_big(info.st_size), source)
+    try:
+        with path.open("rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise FormatError("file", f"the file cannot be read: {exc.strerror or exc}", source) from None
+    return document_from_bytes(data, source)
+
+
+# --------------------------------------------------------------------------------------------- parsing
+
+
+class _Constant:
+    """NaN or Infinity in the file, kept as a marker so that the check at its place can name it."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+class _DuplicateKey(Exception):
+    pass
+
+
+def _object_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return obj
+
+
+def _too_big(size: int) -> str:
+    return (f"the file is {size:,} bytes; a network file may be at most {MAX_FILE_BYTES:,} bytes, "
+            f"so this is not one nnstudio can open")
+
+
+def _parse(data: bytes) -> Any:
+    if not isinstance(data, bytes | bytearray | memoryview):
+        _fail("file", f"expected the file's bytes, not {type(data).__name__}")
+    if len(data) > MAX_FILE_BYTES:
+        _fail("file", _too_big(len(data)))
+    try:
+        text = bytes(data).decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        _fail("file", f"the file is not UTF-8 text (byte {exc.start} is not valid), "
+                      f"so it is not a network file")
+    if not text.strip():
+        _fail("file", "the file is empty")
+    try:
+        return json.loads(text, parse_constant=_Constant, object_pairs_hook=_object_pairs)
+    except json.JSONDecodeError as exc:
+        _fail("file", f"the file is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})")
+    except _DuplicateKey as exc:
+        _fail("file", f"the file is not valid: the field {exc.args[0]!r} appears twice in one object")
+    except RecursionError:
+        _fail("file", "the file is not a network: its lists or objects are nested far too deeply")
+    except ValueError as exc:  # e.g. an integer with more digits than Python converts
+        _fail("file", f"the file is not valid JSON: {exc}")
+
+
+def _migrate(tree: Any) -> Tree:
+    if not isinstance(tree, dict):
+        _fail("file", f"the file holds {_describe(tree)}, not an nnstudio network (a JSON object)")
+    if "format" not in tree:
+        _fail("file", f'this is not an nnstudio network file (it has no "format": "{FORMAT_NAME}")')
+    if tree["format"] != FORMAT_NAME:
+        _fail("format", f"is {_describe(tree['format'])}; an nnstudio network file says {FORMAT_NAME!r}")
+    if "version" not in tree:
+        _fail("version", "the format version is missing")
+    version = tree["version"]
+    if not isinstance(version, int) or isinstance(version, bool):
+        _fail("version", f"must be a whole number, not {_describe(version)}")
+    if version > FORMAT_VERSION:
+        _fail("version", f"the file was made by a newer nnstudio (version {version}); "
+                         f"this one reads up to {FORMAT_VERSION}")
+    while version < FORMAT_VERSION:
+        step = MIGRATIONS.get(version)
+        if step is None:
+            _fail("version", f"version {version} is not a format version nnstudio ever wrote")
+        try:
+            tree = step(tree)
+        except FormatError:
+            raise
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+            _fail("file", f"the version {version} file could not be brought up to date: {exc!r}")
+        if not isinstance(tree, dict):
+            _fail("file", f"the version {version} file could not be brought up to date")
+        version += 1
+        tree["version"] = version
+    return tree
+
+
+# --------------------------------------------------------------------------------------------- checks
+
+
+def _fail(where: str, problem: str) -> NoReturn:
+    raise FormatError(where, problem)
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, _Constant):
+        return value.text
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else f"{value[:37]}..."
+        return f"the text {shown!r}"
+    if isinstance(value, int):
+        text = str(value) if abs(value) < 10**30 else f"a {len(str(abs(value)))}-digit number"
+        return text
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def _count(n: int, noun: str, plural: str = "") -> str:
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
+def _subject(what: str) -> str:
+    return f"{what} " if what else ""
+
+
+def _at(where: str, key: str | int) -> str:
+    return f"{where}[{key}]" if isinstance(key, int) else f"{where}.{key}"
+
+
+def _object(value: Any, where: str, required: Iterable[str], optional: Iterable[str] = ()) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        _fail(where, f"must be an object {{...}}, not {_describe(value)}")
+    for key in required:
+        if key not in value:
+            _fail(where, f"the field {key!r} is missing")
+    allowed = set(required) | set(optional)
+    for key in value:
+        if key not in allowed:
+            known = ", ".join(sorted(allowed))
+            _fail(_at(where, key), f"is not a field nnstudio knows here (known: {known})")
+    return value
+
+
+def _list(value: Any, where: str, cap: int, what: str) -> list[Any]:
+    if not isinstance(value, list):
+        _fail(where, f"must be a list [...], not {_describe(value)}")
+    if len(value) > cap:
+        _fail(where, f"holds {len(value):,} {what}; a file may hold at most {cap:,}")
+    return value
+
+
+def _text(value: Any, where: str, what: str = "") -> str:
+    if not isinstance(value, str):
+        _fail(where, f"{_subject(what)}must be text, not {_describe(value)}")
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            _fail(where, f"{_subject(what or 'the text')}holds a character that is not valid Unicode")
+    return value
+
+
+def _number(value: Any, where: str, what: str = "") -> float:
+    if isinstance(value, float):
+        if math.isfinite(value):
+            return value
+    elif isinstance(value, int) and not isinstance(value, bool):
+        try:
+            return float(value)
+        except OverflowError:
+            pass
+    else:
+        _fail(where, f"{_subject(what)}must be a number, not {_describe(value)}")
+    _fail(where, f"{_subject(what)}must be a finite number, not {_describe(value)}")
+
+
+def _whole(value: Any, where: str, low: int, high: int, what: str = "") -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        _fail(where, f"{_subject(what)}must be a whole number, not {_describe(value)}")
+    if not low <= value <= high:
+        _fail(where, f"{_subject(what)}must be between {low:,} and {high:,}, not {_describe(value)}")
+    return value
+
+
+def _flag(value: Any, where: str, what: str = "") -> bool:
+    if not isinstance(value, bool):
+        _fail(where, f"{_subject(what)}must be true or false, not {_describe(value)}")
+    return value
+
+
+def _grid(value: Any, where: str) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list) or len(value) != 2:
+        _fail(where, f"must be [width, height] or null, not {_describe(value)}")
+    width = _whole(value[0], _at(where, 0), 1, MAX_NEURONS, "the width")
+    height = _whole(value[1], _at(where, 1), 1, MAX_NEURONS, "the height")
+    return width, height
+
+
+def _range(value: Any, where: str) -> tuple[float, float]:
+    if not isinstance(value, list) or len(value) != 2:
+        _fail(where, f"must be [low, high], not {_describe(value)}")
+    low = _number(value[0], _at(where, 0), "the low end")
+    high = _number(value[1], _at(where, 1), "the high end")
+    if not low < high:
+        _fail(where, f"the low end ({low!r}) must be below the high end ({high!r})")
+    return low, high
+
+
+def _base64_length(n_bytes: int) -> int:
+    return 4 * ((n_bytes + 2) // 3)
+
+
+def _array(value: Any, where: str, expected: tuple[int | None, int | None], cap: int,
+           what: str) -> np.ndarray:
+    """A float32 matrix from ``{"dtype", "shape", "data"}``, its size checked before a byte is decoded."""
+    spec = _object(value, where, ("dtype", "shape", "data"))
+    if spec["dtype"] != "float32":
+        _fail(_at(where, "dtype"), f'must be "float32", not {_describe(spec["dtype"])}')
+    shape = spec["shape"]
+    if not isinstance(shape, list) or len(shape) != 2:
+        _fail(_at(where, "shape"), f"must be [rows, columns], not {_describe(shape)}")
+    for i, size in enumerate(shape):
+        if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+            _fail(f"{where}.shape[{i}]", f"a size must be a whole number, at least 0, not {_describe(size)}")
+    rows, cols = shape
+    count = rows * cols
+    if count > cap:
+        _fail(f"{where}.shape", f"{rows:,} x {cols:,} means {count:,} {what}; a file holds at most {cap:,}")
+    for i, (size, want) in enumerate(zip(shape, expected, strict=True)):
+        if want is not None and size != want:
+            side = "rows" if i == 0 else "columns"
+            _fail(_at(where, "shape"), f"says {size:,} {side} but there must be {want:,}")
+    data = spec["data"]
+    if not isinstance(data, str):
+        _fail(_at(where, "data"), f"must be base64 text, not {_describe(data)}")
+    n_bytes = count * 4
+    if len(data) != _base64_length(n_bytes):
+        _fail(f"{where}.data", f"holds {len(data):,} base64 characters, but {rows:,} x {cols:,} float32 "
+                               f"values take {_base64_length(n_bytes):,}")
+    try:
+        raw = base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError):
+        _fail(_at(where, "data"), "is not valid base64 text")
+    if len(raw) != n_bytes:
+        _fail(_at(where, "data"), f"decodes to {len(raw):,} bytes, not the {n_bytes:,} its shape needs")
+    array = np.frombuffer(raw, dtype="<f4").astype(np.float32).reshape(rows, cols)
+    finite = np.isfinite(array)
+    if not finite.all():
+        r, c = (int(i) for i in np.argwhere(~finite)[0])
+        _fail(_at(where, "data"), f"holds a value that is not a finite number (row {r}, column {c})")
+    return array
+
+
+def _array_tree(array: np.ndarray) -> Tree:
+    values = np.ascontiguousarray(array, dtype="<f4")
+    return {"dtype": "float32", "shape": list(values.shape),
+            "data": base64.b64encode(values.tobytes()).decode("ascii")}
+
+
+@dataclass
+class _DenseBlock:
+    sources: list[str]
+    targets: list[str]
+    weights: np.ndarray  # (targets, sources) float32
+
+
+@dataclass
+class _Checked:
+    """A file's content after every check, ready to be built into a Document."""
+
+    tree: Tree
+    neurons: list[Neuron]
+    edges: list[Edge]
+    blocks: list[_DenseBlock]
+    grid: tuple[int, int] | None
+    value_range: tuple[float, float]
+    training: TrainSettings
+    dataset: Dataset | None
+
+
+def _check_tree(tree: Tree) -> _Checked:
+    top = _object(tree, "file", ("format", "version", "neurons"), _TOP_FIELDS)
+    _text(top.get("title", ""), "title", "the title")
+    _text(top.get("description", ""), "description", "the description")
+    training_data = top.get("training_data")
+    if training_data is not None:
+        _text(training_data, "training_data", "the training data's name")
+        if not training_data:
+            _fail("training_data", "must name a dataset, or be null")
+
+    neurons = _check_neurons(top["neurons"])
+    index = {neuron.id: i for i, neuron in enumerate(neurons)}
+    roles = [neuron.role for neuron in neurons]
+    n_inputs = roles.count(Role.INPUT)
+    n_outputs = roles.count(Role.OUTPUT)
+
+    listed = _list(top.get("edges", []), "edges", MAX_EDGES, "edges")
+    dense = _list(top.get("dense", []), "dense", MAX_EDGES, "dense blocks")
+    edges = _check_edges(listed, neurons, index)
+    blocks = _check_dense(dense, neurons, index, edges)
+
+    io = _object(top.get("input", {}), "input", (), ("grid", "range"))
+    grid = _grid(io.get("grid"), "input.grid")
+    value_range = _range(io.get("range", [-1.0, 1.0]), "input.range")
+    if grid is not None and grid[0] * grid[1] > n_inputs:
+        _fail("input.grid", f"a {grid[0]} x {grid[1]} image needs {grid[0] * grid[1]:,} inputs, "
+                            f"but the network has {_count(n_inputs, 'input')}")
+
+    training = _check_training(top.get("training", {}), "training")
+    dataset = None
+    if top.get("dataset") is not None:
+        dataset = _check_dataset(top["dataset"], "dataset", n_inputs, n_outputs)
+    return _Checked(top, neurons, edges, blocks, grid, value_range, training, dataset)
+
+
+def _check_neurons(value: Any) -> list[Neuron]:
+    items = _list(value, "neurons", MAX_NEURONS, "neurons")
+    neurons: list[Neuron] = []
+    seen: dict[str, int] = {}
+    roles = {role.value: role for role in Role}
+    for i, item in enumerate(items):
+        where = f"neurons[{i}]"
+        obj = _object(item, where, ("id", "role", "activation", "bias"), ("label", "x", "y"))
+        nid = _text(obj["id"], f"{where}.id", "a neuron's id")
+        if not nid or ">" in nid:
+            _fail(f"{where}.id", f"{nid!r} is not a valid neuron id (it must be non-empty and have no '>')")
+        if nid in seen:
+            _fail(f"{where}.id", f"the id {nid!r} is already used by neurons[{seen[nid]}]")
+        seen[nid] = i
+        role_name = obj["role"]
+        if not isinstance(role_name, str) or role_name not in roles:
+            _fail(f"{where}.role", f"neuron {nid!r} has the unknown role {_describe(role_name)} "
+                                   f"(known: {', '.join(roles)})")
+        role = roles[role_name]
+        activation = obj["activation"]
+        if not isinstance(activation, str) or activation not in ACTIVATIONS:
+            _fail(f"{where}.activation", f"neuron {nid!r} has the unknown activation {_describe(activation)} "
+                                         f"(known: {', '.join(ACTIVATIONS)})")
+        if activation == "softmax" and role is not Role.OUTPUT:
+            _fail(f"{where}.activation", f"neuron {nid!r} uses softmax, which works over the outputs, "
+                                         f"but it is not an output")
+        bias = _number(obj["bias"], f"{where}.bias", f"the bias of neuron {nid!r}")
+        label = _text(obj.get("label", ""), f"{where}.label", f"the label of neuron {nid!r}")
+        x = _number(obj.get("x", 0.0), f"{where}.x", f"the position of neuron {nid!r}")
+        y = _number(obj.get("y", 0.0), f"{where}.y", f"the position of neuron {nid!r}")
+        neurons.append(Neuron(nid, role, activation, bias, label, x, y))
+    return neurons
+
+
+def _check_ends(source: str, target: str, neurons: list[Neuron], index: dict[str, int], where: str) -> None:
+    src, dst = neurons[index[source]], neurons[index[target]]
+    if source == target:
+        _fail(where, f"neuron {source!r} cannot connect to itself")
+    if dst.role is Role.INPUT:
+        _fail(where, f"input {target!r} takes its value from the image, so no connection may lead into it")
+    if src.role is Role.OUTPUT:
+        _fail(where, f"output {source!r} is the end of the network, so no connection may start from it")
+
+
+def _check_edges(items: list[Any], neurons: list[Neuron], index: dict[str, int]) -> list[Edge]:
+    edges: list[Edge] = []
+    ids: dict[str, int] = {}
+    pairs: dict[tuple[str, str], int] = {}
+    for i, item in enumerate(items):
+        where = f"edges[{i}]"
+        obj = _object(item, where, ("id", "source", "target", "weight"), ("frozen",))
+        eid = _text(obj["id"], f"{where}.id", "an edge's id")
+        if not eid:
+            _fail(f"{where}.id", "an edge's id must not be empty")
+        if eid in ids:
+            _fail(f"{where}.id", f"the id {eid!r} is already used by edges[{ids[eid]}]")
+        ids[eid] = i
+        ends = []
+        for end in ("source", "target"):
+            name = _text(obj[end], f"{where}.{end}", f"the {end} of edge {eid!r}")
+            if name not in index:
+                _fail(f"{where}.{end}", f"edge {eid!r} leads to {name!r}, "
+                                        f"which is not a neuron of this network")
+            ends.append(name)
+        source, target = ends
+        _check_ends(source, target, neurons, index, where)
+        if (source, target) in pairs:
+            _fail(where, f"{source!r} is already connected to {target!r} by edges[{pairs[source, target]}]")
+        pairs[source, target] = i
+        weight = _number(obj["weight"], f"{where}.weight", f"the weight of edge {eid!r}")
+        frozen = _flag(obj.get("frozen", False), f"{where}.frozen", f"whether edge {eid!r} is frozen")
+        edges.append(Edge(eid, source, target, weight, frozen))
+    return edges
+
+
+def _check_id_list(value: Any, where: str, index: dict[str, int], what: str) -> list[str]:
+    items = _list(value, where, MAX_NEURONS, "neurons")
+    if not items:
+        _fail(where, f"must name at least one {what} neuron")
+    seen: set[str] = set()
+    for i, nid in enumerate(items):
+        if not isinstance(nid, str) or nid not in index:
+            _fail(_at(where, i), f"{_describe(nid)} is not a neuron of this network")
+        if nid in seen:
+            _fail(_at(where, i), f"neuron {nid!r} is named twice")
+        seen.add(nid)
+    return items
+
+
+def _dense_id(source: str, target: str) -> str:
+    """The id of an edge in a dense block (the engine's conventional id, fixed here as part of the format)."""
+    return f"{source}>{target}"
+
+
+def _check_dense(items: list[Any], neurons: list[Neuron], index: dict[str, int],
+                 edges: list[Edge]) -> list[_DenseBlock]:
+    # First every block's size, so that the total is known before any weights are decoded.
+    specs: list[tuple[list[str], list[str], Any]] = []
+    total = len(edges)
+    for b, item in enumerate(items):
+        where = f"dense[{b}]"
+        obj = _object(item, where, ("sources", "targets", "weights"))
+        weights = _object(obj["weights"], f"{where}.weights", ("dtype", "shape", "data"))
+        shape = weights["shape"]
+        if (isinstance(shape, list) and len(shape) == 2
+                and all(isinstance(s, int) and not isinstance(s, bool) and s >= 0 for s in shape)):
+            total += shape[0] * shape[1]
+            if total > MAX_EDGES:
+                _fail(f"{where}.weights.shape", f"with {shape[0]:,} x {shape[1]:,} more weights the "
+                                                f"file would hold {total:,} edges; at most {MAX_EDGES:,} "
+                                                f"are allowed")
+        specs.append((obj["sources"], obj["targets"], weights))
+
+    # For each target, the sources already joined to it: by listed edges, then by earlier blocks.
+    joined: dict[str, set[str]] = {}
+    owned: set[str] = set()
+    for edge in edges:
+        joined.setdefault(edge.target, set()).add(edge.source)
+        owned.add(edge.target)
+    # Listed edges whose id looks like a dense block's id, by the target that id names.
+    id_claims: dict[str, list[tuple[str, int]]] = {}
+    for i, edge in enumerate(edges):
+        if edge.id.count(">") == 1:
+            source, target = edge.id.split(">")
+            id_claims.setdefault(target, []).append((source, i))
+
+    blocks: list[_DenseBlock] = []
+    for b, (source_value, target_value, weights) in enumerate(specs):
+        where = f"dense[{b}]"
+        sources = _check_id_list(source_value, f"{where}.sources", index, "source")
+        targets = _check_id_list(target_value, f"{where}.targets", index, "target")
+        source_set = set(sources)
+        for t, target in enumerate(targets):
+            if target in source_set:
+                _fail(f"{where}.targets[{t}]", f"neuron {target!r} cannot connect to itself")
+            if neurons[index[target]].role is Role.INPUT:
+                _fail(f"{where}.targets[{t}]", f"input {target!r} takes its value from the image, "
+                                               f"so no connection may lead into it")
+        for s, source in enumerate(sources):
+            if neurons[index[source]].role is Role.OUTPUT:
+                _fail(f"{where}.sources[{s}]", f"output {source!r} is the end of the network, "
+                                               f"so no connection may start from it")
+        matrix = _array(weights, f"{where}.weights", (len(targets), len(sources)), MAX_EDGES, "weights")
+        for target in targets:
+            for source, i in id_claims.get(target, ()):
+                if source in source_set:
+                    _fail(f"edges[{i}].id", f"the id {_dense_id(source, target)!r} is also the id of a "
+                                            f"connection in {where}")
+            seen = joined.get(target)
+            if seen is None:
+                joined[target] = source_set
+                continue
+            if not seen.isdisjoint(source_set):
+                source = next(s for s in sources if s in seen)
+                other = _joined_by(source, target, edges, blocks)
+                _fail(where, f"{source!r} is also connected to {target!r} by {other}")
+            if target not in owned:
+                seen = joined[target] = set(seen)
+                owned.add(target)
+            seen.update(source_set)
+        blocks.append(_DenseBlock(sources, targets, matrix))
+    return blocks
+
+
+def _joined_by(source: str, target: str, edges: list[Edge], blocks: list[_DenseBlock]) -> str:
+    for i, edge in enumerate(edges):
+        if edge.source == source and edge.target == target:
+            return f"edges[{i}]"
+    for b, block in enumerate(blocks):
+        if source in block.sources and target in block.targets:
+            return f"dense[{b}]"
+    return "another connection"
+
+
+def _check_training(value: Any, where: str) -> TrainSettings:
+    defaults = TrainSettings()
+    known = [f.name for f in fields(TrainSettings)]
+    obj = _object(value, where, (), known)
+    values: dict[str, Any] = {}
+    for key, raw in obj.items():
+        at = f"{where}.{key}"
+        default = getattr(defaults, key)
+        if isinstance(default, bool):
+            values[key] = _flag(raw, at)
+        elif isinstance(default, int):
+            values[key] = _whole(raw, at, 0, 2**63 - 1)
+        elif isinstance(default, float):
+            values[key] = _number(raw, at)
+        elif isinstance(default, str):
+            values[key] = _text(raw, at)
+        elif raw is None or isinstance(raw, bool | str):
+            values[key] = raw
+        else:
+            values[key] = _number(raw, at)
+    if "loss" in values and values["loss"] not in LOSSES:
+        _fail(f"{where}.loss", f"unknown loss {values['loss']!r} (known: {', '.join(LOSSES)})")
+    if "init" in values and values["init"] not in INITIALISERS:
+        known = ", ".join(INITIALISERS)
+        _fail(f"{where}.init", f"unknown initialisation {values['init']!r} (known: {known})")
+    settings = TrainSettings(**values)
+    try:
+        settings.validate()
+    except TrainingError as exc:
+        _fail(where, str(exc))
+    return settings
+
+
+def _check_dataset(value: Any, where: str, n_inputs: int, n_outputs: int) -> Dataset:
+    obj = _object(value, where, ("name", "labels", "inputs", "targets", "classes"),
+                  ("grid", "range", "description", "sample_names"))
+    name = _text(obj["name"], f"{where}.name", "the dataset's name")
+    description = _text(obj.get("description", ""), f"{where}.description")
+    labels = [_text(label, f"{where}.labels[{i}]", "a label")
+              for i, label in enumerate(_list(obj["labels"], f"{where}.labels", MAX_NEURONS, "labels"))]
+    if len(labels) != n_outputs:
+        _fail(f"{where}.labels", f"names {_count(len(labels), 'class', 'classes')}, "
+                                 f"but the network has {_count(n_outputs, 'output')}")
+    grid = _grid(obj.get("grid"), f"{where}.grid")
+    value_range = _range(obj.get("range", [-1.0, 1.0]), f"{where}.range")
+    inputs = _array(obj["inputs"], f"{where}.inputs", (None, n_inputs), MAX_DATASET_VALUES, "values")
+    n = inputs.shape[0]
+    targets = _array(obj["targets"], f"{where}.targets", (n, n_outputs), MAX_DATASET_VALUES, "values")
+    if grid is not None and grid[0] * grid[1] != n_inputs:
+        _fail(f"{where}.grid", f"a {grid[0]} x {grid[1]} image has {grid[0] * grid[1]:,} pixels, "
+                               f"but each sample has {_count(n_inputs, 'value')}")
+    classes = _list(obj["classes"], f"{where}.classes", MAX_DATASET_VALUES, "classes")
+    if len(classes) != n:
+        _fail(f"{where}.classes", f"holds {_count(len(classes), 'class', 'classes')} "
+                                  f"for {_count(n, 'sample')}")
+    for i, cls in enumerate(classes):
+        _whole(cls, f"{where}.classes[{i}]", -1, len(labels) - 1, "a class (-1 for none)")
+    names = _list(obj.get("sample_names", []), f"{where}.sample_names", MAX_DATASET_VALUES, "names")
+    if names and len(names) != n:
+        _fail(f"{where}.sample_names", f"holds {_count(len(names), 'name')} for {_count(n, 'sample')}")
+    for i, sample_name in enumerate(names):
+        _text(sample_name, f"{where}.sample_names[{i}]", "a sample's name")
+    try:
+        return Dataset(name, inputs, targets, labels, np.array(classes, dtype=np.int64), grid, value_range,
+                       description, list(names))
+    except DataError as exc:
+        _fail(where, str(exc))
+
+
+# --------------------------------------------------------------------------------------------- building
+
+
+def _build(checked: _Checked) -> Document:
+    edges = list(checked.edges)
+    for block in checked.blocks:
+        rows = block.weights.astype(np.float64).tolist()
+        sources = block.sources
+        for target, row in zip(block.targets, rows, strict=True):
+            edges.extend([Edge(f"{source}>{target}", source, target, weight)  # _dense_id, inlined for speed
+                          for source, weight in zip(sources, row, strict=True)])
+    try:
+        network = Network.from_parts(checked.neurons, edges)
+    except GraphError as exc:
+        _fail("edges", str(exc))
+    top = checked.tree
+    return Document(
+        network=network,
+        title=top.get("title", ""),
+        description=top.get("description", ""),
+        grid=checked.grid,
+        value_range=checked.value_range,
+        training=checked.training,
+        training_data=top.get("training_data"),
+        dataset=checked.dataset,
+    )
+
+
+# --------------------------------------------------------------------------------------------- writing
+
+
+def _dense_groups(network: Network) -> list[tuple[list[str], list[str]]]:
+    """Groups (sources, targets) whose every pair is joined by a plain edge: the fully connected layers.
+
+    Targets fed by exactly the same plain sources form one group; edges that are frozen or have an id
+    other than the conventional one stay listed one by one so that nothing about them is lost.
+    """
+    order = {nid: i for i, nid in enumerate(network.neurons)}
+    plain_sources: dict[str, list[str]] = {}
+    for edge in network.edges.values():
+        if not edge.frozen and edge.id == _dense_id(edge.source, edge.target):
+            plain_sources.setdefault(edge.target, []).append(edge.source)
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for target in network.neurons:
+        sources = plain_sources.get(target)
+        if sources:
+            groups.setdefault(tuple(sorted(sources, key=order.__getitem__)), []).append(target)
+    return [(list(sources), targets) for sources, targets in groups.items()
+            if len(sources) * len(targets) >= DENSE_MIN_EDGES]
+
+
+def _document_to_tree(doc: Document) -> Tree:
+    network = doc.network
+    neurons = [{"id": n.id, "role": Role(n.role).value, "activation": n.activation, "bias": float(n.bias),
+                "label": n.label, "x": float(n.x), "y": float(n.y)} for n in network]
+    dense: list[Tree] = []
+    in_blocks: set[str] = set()
+    edges = network.edges
+    for sources, targets in _dense_groups(network):
+        ids = [[_dense_id(source, target) for source in sources] for target in targets]
+        weights = np.array([[edges[eid].weight for eid in row] for row in ids], dtype=np.float64)
+        with np.errstate(over="ignore"):
+            stored = weights.astype(np.float32)
+        if not np.isfinite(stored).all():
+            continue  # beyond float32's range: listed one by one, where the check will name the edge
+        dense.append({"sources": sources, "targets": targets, "weights": _array_tree(stored)})
+        in_blocks.update(eid for row in ids for eid in row)
+    listed = []
+    for edge in edges.values():
+        if edge.id in in_blocks:
+            continue
+        item: Tree = {"id": edge.id, "source": edge.source, "target": edge.target,
+                      "weight": float(edge.weight)}
+        if edge.frozen:
+            item["frozen"] = True
+        listed.append(item)
+    tree: Tree = {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "title": doc.title,
+        "description": doc.description,
+        "input": {"grid": list(doc.grid) if doc.grid is not None else None,
+                  "range": [float(doc.value_range[0]), float(doc.value_range[1])]},
+        "training": doc.training.to_dict(),
+        "training_data": doc.training_data,
+        "neurons": neurons,
+        "edges": listed,
+        "dense": dense,
+    }
+    if doc.dataset is not None:
+        tree["dataset"] = _dataset_tree(doc.dataset)
+    return tree
+
+
+def _dataset_tree(dataset: Dataset) -> Tree:
+    tree: Tree = {"name": dataset.name}
+    if dataset.description:
+        tree["description"] = dataset.description
+    tree.update({
+        "labels": list(dataset.labels),
+        "grid": list(dataset.grid) if dataset.grid is not None else None,
+        "range": [float(dataset.value_range[0]), float(dataset.value_range[1])],
+        "inputs": _array_tree(dataset.inputs),
+        "targets": _array_tree(dataset.targets),
+        "classes": [int(c) for c in np.asarray(dataset.classes).tolist()],
+    })
+    if dataset.sample_names:
+        tree["sample_names"] = list(dataset.sample_names)
+    return tree
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(", ", ": "))
+
+
+def _dumps(tree: Tree) -> str:
+    """JSON with one neuron, edge or block per line: readable, and friendly to line-based diffs."""
+    lines = []
+    for key, value in tree.items():
+        if key in ("neurons", "edges", "dense") and value:
+            items = ",\n".join(f"    {_json(item)}" for item in value)
+            text = f"[\n{items}\n  ]"
+        elif key == "dataset":
+            items = ",\n".join(f"    {_json(k)}: {_json(v)}" for k, v in value.items())
+            text = f"{{\n{items}\n  }}"
+        else:
+            text = _json(value)
+        lines.append(f"  {_json(key)}: {text}")
+    return "{\n" + ",\n".join(lines) + "\n}\n"
