@@ -51,13 +51,13 @@ def dense_network(
         raise GraphError("a layered network needs at least an input and an output layer, each with a neuron")
     names = [activations] * (len(sizes) - 1) if isinstance(activations, str) else list(activations)
     if len(names) != len(sizes) - 1:
-        raise GraphError(f"{len(sizes) - 1} layers after the inputs need as many activations, "
+        raise GraphError(f"give one activation per layer after the inputs ({len(sizes) - 1}), "
                          f"not {len(names)}")
     for name in names:
         if name not in ACTIVATIONS:
             raise GraphError(f"unknown activation {name!r}; known: {', '.join(ACTIVATIONS)}")
     if output_labels is not None and len(output_labels) != sizes[-1]:
-        raise GraphError(f"{sizes[-1]} outputs need as many labels, not {len(output_labels)}")
+        raise GraphError(f"the outputs need {sizes[-1]} labels, not {len(output_labels)}")
     ids = layer_ids(sizes)
     rng = np.random.default_rng(seed)
     neurons: list[Neuron] = []
