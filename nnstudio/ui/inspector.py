@@ -1,0 +1,488 @@
+"""The inspector dock: the numbers behind what is selected on the canvas, editable.
+
+One connection shows its weight (a spin box for any value, a slider for the usual -3..3), whether training
+may change it, and which neurons it joins. One neuron shows its label, bias, activation, role and what it
+holds right now. Several selected items are set all at once. Every edit is an undo command; the inspector
+refreshes from the network's events, so undo and redo show up here as well.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnstudio.engine.activations import ACTIVATIONS
+from nnstudio.engine.graph import Network, Role
+from nnstudio.ui.commands import SetFrozen, SetNeuronFields, SetWeights
+from nnstudio.ui.live import LiveNetwork
+
+VALUE_LIMIT = 1000.0
+SLIDER_LIMIT = 3.0
+_SLIDER_STEPS_PER_UNIT = 1000
+
+BUILD_HINT = (
+    "Nothing selected.\n\n"
+    "Drag a neuron from the palette onto the canvas to add it. Drag from one neuron to another to connect "
+    "them. Click a neuron or a connection to see and edit its numbers here; drag a box or Ctrl+click to "
+    "select several and set them all at once."
+)
+
+
+@contextmanager
+def signals_blocked(*objects: QObject) -> Iterator[None]:
+    """Silence widgets while they are set from the model, so syncing never looks like a user's edit."""
+    previous = [obj.blockSignals(True) for obj in objects]
+    try:
+        yield
+    finally:
+        for obj, was_blocked in zip(objects, previous, strict=True):
+            obj.blockSignals(was_blocked)
+
+
+def _named(widget: QWidget, object_name: str, accessible_name: str) -> QWidget:
+    widget.setObjectName(object_name)
+    widget.setAccessibleName(accessible_name)
+    return widget
+
+
+def neuron_fields_problem(network: Network, changes: Mapping[str, Mapping[str, object]]) -> str | None:
+    """Why ``Network.set_neuron_fields(changes)`` would refuse, or None.
+
+    The network checks the same rules, but only while applying; an undo command must never fail in redo.
+    """
+    for nid, fields in changes.items():
+        neuron = network.neurons[nid]
+        role = Role(fields.get("role", neuron.role))
+        activation = str(fields.get("activation", neuron.activation))
+        name = neuron.display_name
+        if activation not in ACTIVATIONS:
+            return f"unknown activation {activation!r}"
+        if activation == "softmax" and role is not Role.OUTPUT:
+            return f"{name!r}: softmax works over the outputs; make it an output first"
+        if role is Role.INPUT and network.incoming(nid):
+            return f"{name!r} has incoming connections, so it cannot be an input"
+        if role is Role.OUTPUT and network.outgoing(nid):
+            return f"{name!r} feeds other neurons, so it cannot be an output"
+    return None
+
+
+class ValueEditor(QWidget):
+    """A spin box that takes any value in -1000..1000 and a slider over -3..3, kept in step.
+
+    ``valueEdited(value, dragging)``: the person set a value; ``dragging`` is True while the slider is held,
+    so the edits of one drag can become one undo step. ``dragFinished()`` when the slider is let go.
+    """
+
+    valueEdited = Signal(float, bool)
+    dragFinished = Signal()
+
+    def __init__(self, object_prefix: str, what: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.spin = QDoubleSpinBox()
+        _named(self.spin, f"{object_prefix}Spin", what)
+        self.spin.setRange(-VALUE_LIMIT, VALUE_LIMIT)
+        self.spin.setDecimals(3)
+        self.spin.setSingleStep(0.1)
+        # Typed values apply on Enter or when focus leaves, not on every keystroke.
+        self.spin.setKeyboardTracking(False)
+        self.spin.setToolTip(f"Type any {what.lower()} from {-VALUE_LIMIT:g} to {VALUE_LIMIT:g}, then Enter")
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        _named(self.slider, f"{object_prefix}Slider", f"{what} slider")
+        steps = int(SLIDER_LIMIT * _SLIDER_STEPS_PER_UNIT)
+        self.slider.setRange(-steps, steps)
+        self.slider.setPageStep(_SLIDER_STEPS_PER_UNIT // 4)
+        self.slider.setToolTip(f"Drag to set the {what.lower()} from {-SLIDER_LIMIT:g} to {SLIDER_LIMIT:g}")
+        self.mixed = QLabel("mixed")
+        _named(self.mixed, f"{object_prefix}Mixed", f"{what} differs between the selected items")
+        self.mixed.setToolTip("The selected items differ; a value set here applies to all of them")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.spin, 2)
+        layout.addWidget(self.slider, 3)
+        layout.addWidget(self.mixed)
+        self._is_mixed = False
+        self.spin.valueChanged.connect(self._on_spin)
+        self.spin.editingFinished.connect(self._on_spin_finished)
+        self.slider.valueChanged.connect(self._on_slider)
+        self.slider.sliderReleased.connect(self.dragFinished)
+
+    def set_value(self, value: float, mixed: bool = False) -> None:
+        with signals_blocked(self.spin, self.slider):
+            self.spin.setValue(value)
+            self.slider.setValue(self._to_slider(value))
+        self._is_mixed = mixed
+        self.mixed.setVisible(mixed)
+
+    def value(self) -> float:
+        return self.spin.value()
+
+    @staticmethod
+    def _to_slider(value: float) -> int:
+        clamped = max(-SLIDER_LIMIT, min(SLIDER_LIMIT, value))
+        return round(clamped * _SLIDER_STEPS_PER_UNIT)
+
+    def _on_spin(self, value: float) -> None:
+        with signals_blocked(self.slider):
+            self.slider.setValue(self._to_slider(value))
+        self.valueEdited.emit(value, False)
+
+    def _on_spin_finished(self) -> None:
+        # Enter on an unchanged number emits no valueChanged; for a mixed selection it still means "set all".
+        if self._is_mixed:
+            self.valueEdited.emit(self.spin.value(), False)
+
+    def _on_slider(self, position: int) -> None:
+        value = position / _SLIDER_STEPS_PER_UNIT
+        with signals_blocked(self.spin):
+            self.spin.setValue(value)
+        self.valueEdited.emit(value, self.slider.isSliderDown())
+
+
+class Inspector(QWidget):
+    """Shows and edits the selected neurons and connections. Call :meth:`bind` before use.
+
+    ``statusMessage(str)`` tells the window why an edit was refused.
+    """
+
+    statusMessage = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        _named(self, "inspector", "Inspector")
+        self._live: LiveNetwork | None = None
+        self._stack: QUndoStack | None = None
+        self._network: Network | None = None
+        self._neuron_ids: list[str] = []
+        self._edge_ids: list[str] = []
+        self._drag_command: QUndoCommand | None = None
+        self._build()
+        self.show_selection([], [])
+
+    # ------------------------------------------------------------------ layout
+    def _build(self) -> None:
+        self.hint = QLabel(BUILD_HINT)
+        _named(self.hint, "inspectorHint", "How to build a network")
+        self.hint.setWordWrap(True)
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+
+        self.edge_box = QGroupBox("Connection")
+        _named(self.edge_box, "inspectorEdges", "Selected connections")
+        self.edge_ends = QLabel()
+        _named(self.edge_ends, "edgeEnds", "Connected neurons")
+        self.edge_ends.setWordWrap(True)
+        self.edge_ends.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.weight = ValueEditor("weight", "Weight")
+        self.frozen = QCheckBox("Frozen (training leaves it alone)")
+        _named(self.frozen, "frozenCheck", "Frozen")
+        edge_form = QFormLayout(self.edge_box)
+        edge_form.addRow(self.edge_ends)
+        edge_form.addRow("Weight", self.weight)
+        edge_form.addRow(self.frozen)
+
+        self.neuron_box = QGroupBox("Neuron")
+        _named(self.neuron_box, "inspectorNeurons", "Selected neurons")
+        self.neuron_id = QLabel()
+        _named(self.neuron_id, "neuronId", "Neuron id")
+        self.neuron_id.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.label_edit = QLineEdit()
+        _named(self.label_edit, "neuronLabelEdit", "Neuron label")
+        self.label_edit.setPlaceholderText("a name shown on the canvas")
+        self.bias = ValueEditor("bias", "Bias")
+        self.activation = QComboBox()
+        _named(self.activation, "activationCombo", "Activation")
+        for act in ACTIVATIONS.values():
+            self.activation.addItem(act.title, act.name)
+            self.activation.setItemData(self.activation.count() - 1, act.formula, Qt.ItemDataRole.ToolTipRole)
+        self.role = QComboBox()
+        _named(self.role, "roleCombo", "Role")
+        for role in Role:
+            self.role.addItem(role.value.capitalize(), role.value)
+        self.neuron_values = QLabel()
+        _named(self.neuron_values, "neuronValues", "Current sum and activation")
+        self.neuron_values.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._neuron_form = neuron_form = QFormLayout(self.neuron_box)
+        neuron_form.addRow("Id", self.neuron_id)
+        neuron_form.addRow("Label", self.label_edit)
+        neuron_form.addRow("Bias", self.bias)
+        neuron_form.addRow("Activation", self.activation)
+        neuron_form.addRow("Role", self.role)
+        neuron_form.addRow("Now", self.neuron_values)
+
+        self.problem = QLabel()
+        _named(self.problem, "inspectorProblem", "Why the last edit was refused")
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #c0392b;")
+        self.problem.hide()
+
+        content = QWidget()
+        column = QVBoxLayout(content)
+        column.addWidget(self.hint)
+        column.addWidget(self.edge_box)
+        column.addWidget(self.neuron_box)
+        column.addWidget(self.problem)
+        column.addStretch(1)
+        scroll = QScrollArea()
+        _named(scroll, "inspectorScroll", "Inspector contents")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+
+        self.weight.valueEdited.connect(self._set_weight)
+        self.weight.dragFinished.connect(self._end_drag)
+        self.frozen.clicked.connect(self._set_frozen)
+        self.label_edit.editingFinished.connect(self._set_label)
+        self.bias.valueEdited.connect(self._set_bias)
+        self.bias.dragFinished.connect(self._end_drag)
+        self.activation.activated.connect(self._set_activation)
+        self.role.activated.connect(self._set_role)
+
+    # ------------------------------------------------------------------ binding
+    def bind(self, live: LiveNetwork, undo_stack: QUndoStack) -> None:
+        """Show this document's network (and stop following the previous one)."""
+        self._unbind()
+        self._live = live
+        self._stack = undo_stack
+        self._network = live.document.network
+        events = self._network.events
+        events.structure.connect(self._on_structure)
+        events.neurons.connect(self._on_neurons)
+        events.weights.connect(self._on_weights)
+        events.parameters.connect(self._refresh)
+        live.valuesChanged.connect(self._show_values)
+        live.lockedChanged.connect(self._on_locked)
+        self.show_selection([], [])
+        self._on_locked(live.locked)
+
+    def _unbind(self) -> None:
+        self._end_drag()
+        if self._network is not None:
+            events = self._network.events
+            events.structure.disconnect(self._on_structure)
+            events.neurons.disconnect(self._on_neurons)
+            events.weights.disconnect(self._on_weights)
+            events.parameters.disconnect(self._refresh)
+        if self._live is not None:
+            self._live.valuesChanged.disconnect(self._show_values)
+            self._live.lockedChanged.disconnect(self._on_locked)
+        self._live = self._stack = self._network = None
+
+    # ------------------------------------------------------------------ selection
+    def show_selection(self, neuron_ids: list[str], edge_ids: list[str]) -> None:
+        """What the canvas selected (its ``selectionChangedIds`` signal connects here)."""
+        self._end_drag()
+        network = self._network
+        self._neuron_ids = [n for n in neuron_ids if network is not None and n in network.neurons]
+        self._edge_ids = [e for e in edge_ids if network is not None and e in network.edges]
+        self.problem.hide()
+        self._refresh()
+
+    def selected_ids(self) -> tuple[list[str], list[str]]:
+        return list(self._neuron_ids), list(self._edge_ids)
+
+    def _refresh(self) -> None:
+        self.hint.setVisible(not self._neuron_ids and not self._edge_ids)
+        self.edge_box.setVisible(bool(self._edge_ids))
+        self.neuron_box.setVisible(bool(self._neuron_ids))
+        if self._edge_ids:
+            self._show_edges()
+        if self._neuron_ids:
+            self._show_neurons()
+
+    def _show_edges(self) -> None:
+        assert self._network is not None
+        edges = [self._network.edges[e] for e in self._edge_ids]
+        neurons = self._network.neurons
+        if len(edges) == 1:
+            edge = edges[0]
+            self.edge_box.setTitle("Connection")
+            source, target = neurons[edge.source].display_name, neurons[edge.target].display_name
+            self.edge_ends.setText(f"from {source} to {target}")
+        else:
+            self.edge_box.setTitle(f"{len(edges)} connections")
+            self.edge_ends.setText(f"{len(edges)} connections selected: a value set here applies to all")
+        weights = {e.weight for e in edges}
+        self.weight.set_value(edges[0].weight, mixed=len(weights) > 1)
+        frozen = {e.frozen for e in edges}
+        with signals_blocked(self.frozen):
+            if len(frozen) > 1:
+                self.frozen.setTristate(True)
+                self.frozen.setCheckState(Qt.CheckState.PartiallyChecked)
+            else:
+                self.frozen.setTristate(False)
+                self.frozen.setChecked(frozen.pop())
+
+    def _show_neurons(self) -> None:
+        assert self._network is not None
+        neurons = [self._network.neurons[n] for n in self._neuron_ids]
+        single = len(neurons) == 1
+        first = neurons[0]
+        self.neuron_box.setTitle(first.display_name if single else f"{len(neurons)} neurons")
+        self.neuron_id.setText(first.id)
+        with signals_blocked(self.label_edit, self.activation, self.role):
+            self.label_edit.setEnabled(single and not self._is_locked())
+            self.label_edit.setText(first.label if single else "")
+            self.label_edit.setPlaceholderText("a name shown on the canvas" if single else "one at a time")
+            same_activation = len({n.activation for n in neurons}) == 1
+            activation_index = self.activation.findData(first.activation)
+            self.activation.setCurrentIndex(activation_index if same_activation else -1)
+            same_role = len({n.role for n in neurons}) == 1
+            self.role.setCurrentIndex(self.role.findData(first.role.value) if same_role else -1)
+        biases = {n.bias for n in neurons}
+        self.bias.set_value(first.bias, mixed=len(biases) > 1)
+        self._show_values()
+
+    def _show_values(self) -> None:
+        single = len(self._neuron_ids) == 1
+        self._neuron_form.setRowVisible(self.neuron_values, single)
+        self._neuron_form.setRowVisible(self.neuron_id, single)
+        if not single or self._live is None:
+            return
+        values = self._live.values().get(self._neuron_ids[0])
+        if values is None:
+            problem = self._live.problem
+            self.neuron_values.setText(f"not running: {problem}" if problem else "no value yet")
+        else:
+            total, activation = values
+            self.neuron_values.setText(f"sum {total:.3f} → activation {activation:.3f}")
+
+    # ------------------------------------------------------------------ following the model
+    def _on_structure(self) -> None:
+        if self._network is None:
+            return
+        self._neuron_ids = [n for n in self._neuron_ids if n in self._network.neurons]
+        self._edge_ids = [e for e in self._edge_ids if e in self._network.edges]
+        self._refresh()
+
+    def _on_neurons(self, ids: list[str]) -> None:
+        if self._neuron_ids and not set(ids).isdisjoint(self._neuron_ids):
+            self._show_neurons()
+        if self._edge_ids:  # a renamed neuron shows in the connection's description
+            self._show_edges()
+
+    def _on_weights(self, ids: list[str]) -> None:
+        if self._edge_ids and not set(ids).isdisjoint(self._edge_ids):
+            self._show_edges()
+
+    def _is_locked(self) -> bool:
+        return self._live is not None and self._live.locked
+
+    def _on_locked(self, locked: bool) -> None:
+        for box in (self.edge_box, self.neuron_box):
+            box.setEnabled(not locked)
+        if locked:
+            self._end_drag()
+        self._refresh()
+
+    # ------------------------------------------------------------------ edits
+    def _can_edit(self) -> bool:
+        if self._stack is None or self._network is None:
+            return False
+        if self._is_locked():
+            self._refuse("Training is running; stop it to edit the network.")
+            self._refresh()
+            return False
+        return True
+
+    def _refuse(self, message: str) -> None:
+        self.problem.setText(message)
+        self.problem.show()
+        self.statusMessage.emit(message)
+
+    def _push(self, command: QUndoCommand, dragging: bool = False) -> None:
+        assert self._stack is not None
+        self.problem.hide()
+        index_before = self._stack.index()
+        self._stack.push(command)
+        if dragging and self._stack.index() != index_before:
+            self._drag_command = command  # the step later edits of this drag merge into
+
+    def _end_drag(self) -> None:
+        # Once the slider is let go, the next edit must start a new undo step.
+        if self._drag_command is not None:
+            self._drag_command.merge = False  # type: ignore[attr-defined]
+            self._drag_command = None
+
+    def _set_weight(self, value: float, dragging: bool) -> None:
+        if not self._edge_ids or not self._can_edit():
+            return
+        assert self._network is not None
+        changed = {e: value for e in self._edge_ids if self._network.edges[e].weight != value}
+        if changed:
+            self._push(SetWeights(self._network, changed, merge=dragging), dragging)
+
+    def _set_frozen(self, checked: bool) -> None:
+        if not self._edge_ids or not self._can_edit():
+            return
+        assert self._network is not None
+        # A click on a partly frozen selection freezes all of them.
+        frozen = checked or self.frozen.checkState() == Qt.CheckState.PartiallyChecked
+        changed = {e: frozen for e in self._edge_ids if self._network.edges[e].frozen != frozen}
+        if changed:
+            self._push(SetFrozen(self._network, changed))
+        else:
+            self._show_edges()
+
+    def _set_neuron_fields(self, changes: dict[str, dict[str, object]], dragging: bool = False) -> None:
+        assert self._network is not None
+        problem = neuron_fields_problem(self._network, changes)
+        if problem is not None:
+            self._refuse(f"Not changed: {problem}.")
+            self._show_neurons()
+            return
+        if changes:
+            self._push(SetNeuronFields(self._network, changes, merge=dragging), dragging)
+
+    def _set_label(self) -> None:
+        if len(self._neuron_ids) != 1 or self._network is None:
+            return
+        nid = self._neuron_ids[0]
+        text = self.label_edit.text().strip()
+        if text == self._network.neurons[nid].label or not self._can_edit():
+            return
+        self._set_neuron_fields({nid: {"label": text}})
+
+    def _set_bias(self, value: float, dragging: bool) -> None:
+        if not self._neuron_ids or not self._can_edit():
+            return
+        assert self._network is not None
+        changes = {n: {"bias": value} for n in self._neuron_ids if self._network.neurons[n].bias != value}
+        self._set_neuron_fields(changes, dragging)
+
+    def _set_activation(self, index: int) -> None:
+        if not self._neuron_ids or index < 0 or not self._can_edit():
+            return
+        assert self._network is not None
+        name = self.activation.itemData(index)
+        neurons = self._network.neurons
+        changes = {n: {"activation": name} for n in self._neuron_ids if neurons[n].activation != name}
+        self._set_neuron_fields(changes)
+
+    def _set_role(self, index: int) -> None:
+        if not self._neuron_ids or index < 0 or not self._can_edit():
+            return
+        assert self._network is not None
+        role = Role(self.role.itemData(index))
+        changes: dict[str, dict[str, object]] = {
+            n: {"role": role.value} for n in self._neuron_ids if self._network.neurons[n].role is not role
+        }
+        self._set_neuron_fields(changes)
