@@ -1,0 +1,213 @@
+"""Starting the studio: check the Qt binding, create the application and the window, run the event loop.
+
+Qt is imported only after :func:`nnstudio.qt_guard.check_qt_binding` has passed, so a missing or broken
+binding gives a clear message instead of a crash.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from nnstudio import __version__
+from nnstudio.qt_guard import check_qt_binding
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from nnstudio.document.autosave import AutosaveStore
+    from nnstudio.ui.main_window import MainWindow
+
+DEFAULT_EXAMPLE = "four-pixel-camera"
+APP_NAME = "nnstudio"
+ORGANISATION = "nnstudio"
+DESKTOP_FILE_NAME = "nnstudio"
+ERROR_LOG_NAME = "errors.log"
+
+
+def icon_path() -> Path:
+    from nnstudio.examples import resources_dir
+
+    return resources_dir() / "icons" / "nnstudio.svg"
+
+
+def error_log_path() -> Path:
+    from nnstudio.document.autosave import default_data_dir
+
+    return default_data_dir() / "logs" / ERROR_LOG_NAME
+
+
+def _show_refusal(message: str) -> None:
+    """Show the guard's message in a dialog too, when a QApplication can be made at all."""
+    try:
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        app = QApplication.instance() or QApplication([APP_NAME])
+        QMessageBox.critical(None, "nnstudio cannot start", message)
+        del app
+    except Exception:  # noqa: BLE001 - the message is on stderr already; a dialog is a courtesy
+        pass
+
+
+def create_application(argv: Sequence[str] | None = None) -> QApplication:
+    """The QApplication with nnstudio's name, organisation, desktop file name and icon."""
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(list(argv) if argv is not None else sys.argv)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName(ORGANISATION)
+    app.setDesktopFileName(DESKTOP_FILE_NAME)
+    icon = icon_path()
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
+    return app  # type: ignore[return-value]
+
+
+def create_main_window(path: Path | None = None, example: str | None = None, *,
+                       autosave_store: AutosaveStore | None = None,
+                       autosave_interval_ms: int | None = None) -> MainWindow:
+    """The window with ``path`` open, or the built-in ``example`` (by default the four-pixel camera).
+
+    A file or example that cannot be opened leaves the window with an empty network and says why.
+    Needs a QApplication; does not show the window or run the event loop.
+    """
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    from nnstudio.document.fileformat import FormatError, load_document
+    from nnstudio.examples import UnknownExampleError, example_info, load_example
+    from nnstudio.ui.main_window import MainWindow
+
+    problem: str | None = None
+    window: MainWindow
+    try:
+        if path is not None:
+            window = MainWindow(load_document(Path(path)), Path(path), autosave_store=autosave_store,
+                                autosave_interval_ms=autosave_interval_ms)
+            window.remember_recent(Path(path))
+        else:
+            name = example or DEFAULT_EXAMPLE
+            document = load_example(name)
+            window = MainWindow(document, None, name=example_info(name).title, autosave_store=autosave_store,
+                                autosave_interval_ms=autosave_interval_ms)
+    except (FormatError, UnknownExampleError) as exc:
+        problem = str(exc)
+        window = MainWindow(None, autosave_store=autosave_store, autosave_interval_ms=autosave_interval_ms)
+    add_standard_panels(window)
+    window.restore_panel_layout()
+    if problem is not None:
+        message = f"Could not open the network.\n\n{problem}"
+        QTimer.singleShot(0, window, lambda: QMessageBox.warning(window, "Could not open", message))
+    return window
+
+
+def add_standard_panels(window: MainWindow) -> None:
+    """Dock the studio's panels: drawing pad, outputs, training (with its error plot)."""
+    from PySide6.QtCore import Qt
+
+    from nnstudio.ui.outputs import OutputPanel
+    from nnstudio.ui.pad import DrawingPad
+    from nnstudio.ui.training.panel import TrainingPanel
+
+    area = Qt.DockWidgetArea
+    pad = window.add_panel(DrawingPad(), "Drawing pad", area.LeftDockWidgetArea, "padDock")
+    outputs = window.add_panel(OutputPanel(), "Answer", area.RightDockWidgetArea, "outputsDock")
+    training = window.add_panel(TrainingPanel(), "Training", area.RightDockWidgetArea, "trainingDock")
+    # Editing and training do not happen at once (training locks editing): they share a place.
+    window.tabifyDockWidget(window.inspector_dock, training)
+    window.inspector_dock.raise_()
+    vertical, horizontal = Qt.Orientation.Vertical, Qt.Orientation.Horizontal
+    window.suggest_dock_sizes([window.palette_dock, pad], [240, 420], vertical)
+    window.suggest_dock_sizes([window.inspector_dock, outputs], [460, 240], vertical)
+    window.suggest_dock_sizes([window.palette_dock, window.inspector_dock], [260, 400], horizontal)
+
+
+class ErrorReporter:
+    """``sys.excepthook`` for the GUI: log the traceback, autosave, and tell the person in a short dialog.
+
+    An error in a slot must never end the session or show a traceback to someone building a network.
+    """
+
+    def __init__(self, log_path: Path, before_dialog: Callable[[], object] | None = None,
+                 show_dialogs: bool = True) -> None:
+        self.log_path = log_path
+        self.before_dialog = before_dialog
+        self.show_dialogs = show_dialogs
+        self._reporting = False
+        self.previous_hook = sys.excepthook
+
+    def install(self) -> None:
+        self.previous_hook = sys.excepthook
+        sys.excepthook = self
+
+    def uninstall(self) -> None:
+        if sys.excepthook is self:
+            sys.excepthook = self.previous_hook
+
+    def __call__(self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            self.previous_hook(exc_type, exc, tb)
+            return
+        self._log(exc_type, exc, tb)
+        if self._reporting:  # an error while reporting one: the log has it, do not stack dialogs
+            return
+        self._reporting = True
+        try:
+            if self.before_dialog is not None:
+                try:
+                    self.before_dialog()
+                except Exception as inner:  # noqa: BLE001 - autosaving is best effort here
+                    self._log(type(inner), inner, inner.__traceback__)
+            if self.show_dialogs:
+                from PySide6.QtWidgets import QApplication, QMessageBox
+
+                parent = QApplication.activeWindow()
+                QMessageBox.critical(parent, "nnstudio", self.message(exc))
+        finally:
+            self._reporting = False
+
+    def message(self, exc: BaseException) -> str:
+        what = str(exc) or type(exc).__name__
+        return (f"Something went wrong: {what}\n\nYour work is autosaved. "
+                f"The details were written to {self.log_path}.")
+
+    def _log(self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        text = "".join(traceback.format_exception(exc_type, exc, tb))
+        stamp = datetime.now().astimezone().isoformat(timespec="seconds")
+        try:
+            self.log_path.parent.mkdir(parents=True, exist_ok=True)
+            with self.log_path.open("a", encoding="utf-8") as log:
+                log.write(f"--- {stamp} nnstudio {__version__}\n{text}\n")
+        except OSError:
+            sys.stderr.write(text)
+
+
+def run_gui(path: Path | None = None, example: str | None = None, argv: Sequence[str] | None = None) -> int:
+    """Start the studio and return its exit status (1 when the Qt binding is missing or broken)."""
+    problem = check_qt_binding()
+    if problem is not None:
+        print(f"nnstudio: {problem}", file=sys.stderr)
+        _show_refusal(problem)
+        return 1
+    from PySide6.QtCore import QTimer
+
+    app = create_application(argv)
+    window = create_main_window(path, example)
+    reporter = ErrorReporter(error_log_path(), before_dialog=window.autosave.write_now)
+    reporter.install()
+    window.show()
+    QTimer.singleShot(0, window, window.offer_recovery)
+    try:
+        return app.exec()
+    finally:
+        reporter.uninstall()

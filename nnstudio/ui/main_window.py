@@ -1,0 +1,811 @@
+"""The studio window: the canvas in the middle, docks around it, menus, files, autosave.
+
+The window owns the open document, its :class:`~nnstudio.ui.live.LiveNetwork` and its undo stack; every
+view gets them through ``bind(live, undo_stack)``, again each time another document is opened. The
+modified mark follows the undo stack's clean state. Every way of dropping unsaved work goes through
+:meth:`MainWindow.maybe_save`.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, QStandardPaths, Qt, Signal
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QKeySequence,
+    QShowEvent,
+    QUndoGroup,
+    QUndoStack,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnstudio import __version__
+from nnstudio.document.atomic import SaveError
+from nnstudio.document.autosave import AutosaveStore, Recovery
+from nnstudio.document.fileformat import FormatError, load_document, save_document
+from nnstudio.document.model import Document
+from nnstudio.engine.graph import Network
+from nnstudio.engine.plan import compile_network
+from nnstudio.engine.train import TrainingError, initialise
+from nnstudio.examples import UnknownExampleError, example_info, load_example, resources_dir
+from nnstudio.ui.autosave_controller import AutosaveController, RecoveryDialog
+from nnstudio.ui.canvas import NetworkCanvas, NeuronPalette
+from nnstudio.ui.commands import SetParameters
+from nnstudio.ui.gallery import ExampleGallery
+from nnstudio.ui.inspector import Inspector
+from nnstudio.ui.live import LiveNetwork
+from nnstudio.ui.properties_dialog import (
+    DocumentProperties,
+    NetworkPropertiesDialog,
+    SetDocumentProperties,
+    properties_problem,
+)
+from nnstudio.ui.settings import string_list, studio_settings
+
+FILE_FILTER = "nnstudio networks (*.nnet)"
+FILE_SUFFIX = ".nnet"
+MAX_RECENT_FILES = 8
+COLOUR_SCHEMES = (("classic", "&Classic (white positive, black negative)"),
+                  ("3b1b", "&3Blue1Brown (green positive, red negative)"))
+ZOOM_STEP = 1.25
+
+_RECENT_KEY = "files/recent"
+_FOLDER_KEY = "files/last_folder"
+_SCHEME_KEY = "view/colour_scheme"
+_GEOMETRY_KEY = "window/geometry"
+_STATE_KEY = "window/state"
+
+Button = QMessageBox.StandardButton
+
+ABOUT_TEXT = f"""
+<h3>nnstudio {__version__}</h3>
+<p>Build a neural network by hand and watch it think: every neuron, weight and sum is on the canvas,
+and you can change any of them, feed it your own drawings and train it.</p>
+<p>Licensed under the MIT licence.</p>
+<p><b>Ideas from</b> Brandon Rohrer (<i>How Deep Neural Networks Work</i>: the four-pixel camera, the
+error table, slopes and chaining), Grant Sanderson / 3Blue1Brown (<i>But what is a neural network?</i>:
+the 784-16-16-10 digit reader and its green and red weights), Rosie Campbell (<i>Demystifying Deep
+Neural Networks</i>: the festival neuron) and Singularity Prosperity (<i>Building an AI</i>: the hand-built
+3x3 shape network). The handwritten digits come from the MNIST database of Yann LeCun, Corinna Cortes
+and Christopher Burges.</p>
+<p>Built with Qt for Python (PySide6), NumPy and pyqtgraph.</p>
+"""
+
+HELP_TEXT = """
+<h3>How to build a network</h3>
+<ol>
+<li><b>Add neurons.</b> Drag a neuron from the <i>Neurons</i> palette onto the canvas: inputs take their
+value from the drawing pad, outputs give the answer, hidden neurons sit in between. An image grid adds a
+whole grid of inputs at once.</li>
+<li><b>Connect them.</b> Drag from one neuron to another. A connection goes forward only: into hidden
+neurons and outputs, never back into an input or out of an output, and never round in a loop.</li>
+<li><b>Set the numbers.</b> Click a connection or a neuron and change its weight, bias or activation in
+the <i>Inspector</i>. White connections are positive, black negative; thicker is stronger. Select
+several to set them all at once.</li>
+<li><b>Try it.</b> Draw on the pad and watch every neuron's value change: bright is high, dark is low. The
+output panel shows the answer.</li>
+<li><b>Train it.</b> Pick the training data and press Train; the error plot shows it learning. Frozen
+connections keep their weights.</li>
+</ol>
+<p>Every change can be undone with Ctrl+Z. <i>Network &gt; Arrange in layers</i> tidies the canvas;
+<i>File &gt; Open Example</i> shows finished networks to take apart. Your work is autosaved every two
+minutes while it has unsaved changes.</p>
+"""
+
+
+def empty_document() -> Document:
+    return Document(network=Network())
+
+
+def _default_folder() -> Path:
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(documents) if documents else Path.home()
+
+
+def _is_inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def _file_stem(name: str) -> str:
+    cleaned = "".join(c if c.isalnum() or c in " -_" else " " for c in name).strip()
+    return " ".join(cleaned.split())[:80] or "Untitled"
+
+
+def network_size_text(network: Network) -> str:
+    n, e = len(network.neurons), len(network.edges)
+    return f"{n:,} neuron{'s' if n != 1 else ''}, {e:,} connection{'s' if e != 1 else ''}"
+
+
+class MainWindow(QMainWindow):
+    """One document in one window. ``documentReplaced()`` after another document was opened."""
+
+    documentReplaced = Signal()
+
+    def __init__(self, document: Document | None = None, path: Path | None = None, *,
+                 name: str | None = None, settings: QSettings | None = None,
+                 autosave_store: AutosaveStore | None = None, autosave_interval_ms: int | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setAccessibleName("nnstudio")
+        self.settings = settings if settings is not None else studio_settings()
+        store = autosave_store if autosave_store is not None else AutosaveStore()
+        self.autosave = AutosaveController(store, self, autosave_interval_ms)
+        self.autosave.failed.connect(self._show_status)
+        self._undo_group = QUndoGroup(self)
+        self.document: Document = empty_document()
+        self.live: LiveNetwork | None = None
+        self.undo_stack: QUndoStack | None = None
+        self._path: Path | None = None
+        self._name: str | None = None
+        self._recovered_changes = False
+        self._change_count = 0
+        self._panels: list[tuple[QDockWidget, QWidget]] = []
+        self._help_dialog: QDialog | None = None
+        self._suggested_sizes: list[tuple[list[QDockWidget], list[int], Qt.Orientation]] = []
+        self._layout_restored = False
+
+        self.canvas = NetworkCanvas()
+        self.canvas.setObjectName("canvas")
+        self.canvas.setAccessibleName("Network canvas")
+        self.setCentralWidget(self.canvas)
+        self.palette = NeuronPalette()
+        area = Qt.DockWidgetArea
+        self.palette_dock = self._make_dock(self.palette, "Neurons", area.LeftDockWidgetArea, "paletteDock")
+        self.inspector = Inspector()
+        self.inspector_dock = self._make_dock(self.inspector, "Inspector", area.RightDockWidgetArea,
+                                              "inspectorDock")
+        self.canvas.selectionChangedIds.connect(self.inspector.show_selection)
+        self.canvas.statusMessage.connect(self._show_status)
+        self.inspector.statusMessage.connect(self._show_status)
+
+        self.actions: dict[str, QAction] = {}
+        self._build_actions()
+        self._build_menus()
+        self._build_status_bar()
+        self.set_document(document if document is not None else empty_document(), path, name=name)
+        self._apply_colour_scheme(str(self.settings.value(_SCHEME_KEY, "classic")))
+        self.resize(1280, 820)
+        self._restore_layout()
+
+    # ================================================================== building
+    def _make_dock(self, widget: QWidget, title: str, area: Qt.DockWidgetArea,
+                   object_name: str) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(object_name)
+        dock.setAccessibleName(title)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        toggle = dock.toggleViewAction()
+        toggle.setObjectName(f"action_{object_name}")
+        return dock
+
+    def _action(self, key: str, text: str, slot: Callable[[], object] | None = None,
+                shortcut: QKeySequence.StandardKey | str | None = None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(f"action_{key}")
+        if shortcut is not None:
+            if isinstance(shortcut, QKeySequence.StandardKey):
+                action.setShortcuts(shortcut)
+            else:
+                action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        if slot is not None:
+            action.triggered.connect(lambda _checked=False: slot())
+        self.actions[key] = action
+        return action
+
+    def _build_actions(self) -> None:
+        key = QKeySequence.StandardKey
+        a = self._action
+        a("new", "&New", self.new_document, key.New, "Start an empty network")
+        a("open", "&Open...", self.open_file, key.Open, "Open a network file")
+        a("open_example", "Open &Example...", self.open_example, "Ctrl+Shift+E",
+          "Open one of the built-in examples")
+        a("save", "&Save", self.save, key.Save, "Save the network")
+        a("save_as", "Save &As...", self.save_as, key.SaveAs, "Save the network under a new name")
+        a("export_png", "Export Canvas as &PNG...", self.export_png, tip="Save a picture of the canvas")
+        a("export_svg", "Export Canvas as S&VG...", self.export_svg,
+          tip="Save the canvas as a vector drawing")
+        a("close", "&Close", self.close, key.Close, "Close this window")
+        a("quit", "&Quit", QApplication.closeAllWindows, key.Quit, "Quit nnstudio")
+        self.actions["quit"].setMenuRole(QAction.MenuRole.QuitRole)
+
+        undo = self._undo_group.createUndoAction(self, "&Undo")
+        undo.setObjectName("action_undo")
+        undo.setShortcuts(key.Undo)
+        redo = self._undo_group.createRedoAction(self, "&Redo")
+        redo.setObjectName("action_redo")
+        redo.setShortcuts(key.Redo)
+        self.actions["undo"], self.actions["redo"] = undo, redo
+        a("cut", "Cu&t", self._cut, key.Cut, "Copy the selection and delete it")
+        a("copy", "&Copy", lambda: self.canvas.copy_selection(), key.Copy, "Copy the selected neurons")
+        a("paste", "&Paste", lambda: self.canvas.paste(), key.Paste, "Paste copied neurons")
+        a("delete", "&Delete", lambda: self.canvas.delete_selection(), key.Delete, "Delete the selection")
+        a("select_all", "Select &All", lambda: self.canvas.select_all(), key.SelectAll, "Select everything")
+
+        a("fit", "&Fit Network in View", lambda: self.canvas.fit_all(), "Ctrl+0", "Show the whole network")
+        a("zoom_in", "Zoom &In", lambda: self.canvas.scale(ZOOM_STEP, ZOOM_STEP), key.ZoomIn)
+        a("zoom_out", "Zoom &Out", lambda: self.canvas.scale(1 / ZOOM_STEP, 1 / ZOOM_STEP), key.ZoomOut)
+
+        a("arrange", "&Arrange in Layers", lambda: self.canvas.arrange_in_layers(), "Ctrl+L",
+          "Put the neurons in columns, inputs on the left and outputs on the right")
+        a("randomize", "&Randomize Weights", self.randomize_weights, "Ctrl+R",
+          "Draw new random weights (frozen ones stay) and set the trainable biases to zero")
+        a("properties", "Network &Properties...", self.edit_properties, "Ctrl+I",
+          "Title, description, input image and pixel values")
+        self._scheme_group = QActionGroup(self)
+        self._scheme_group.setExclusive(True)
+        for scheme, text in COLOUR_SCHEMES:
+            action = a(f"scheme_{scheme}", text, lambda s=scheme: self._apply_colour_scheme(s))
+            action.setCheckable(True)
+            self._scheme_group.addAction(action)
+
+        a("about", "&About nnstudio", self.show_about)
+        self.actions["about"].setMenuRole(QAction.MenuRole.AboutRole)
+        a("help", "&How to Build a Network", self.show_build_help, key.HelpContents)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        bar.setObjectName("menuBar")
+        file_menu = self._menu(bar, "&File", "fileMenu")
+        for key in ("new", "open", "open_example"):
+            file_menu.addAction(self.actions[key])
+        self.recent_menu = QMenu("Open &Recent", self)
+        self.recent_menu.setObjectName("recentMenu")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addMenu(self.recent_menu)
+        file_menu.addSeparator()
+        for key in ("save", "save_as"):
+            file_menu.addAction(self.actions[key])
+        file_menu.addSeparator()
+        for key in ("export_png", "export_svg"):
+            file_menu.addAction(self.actions[key])
+        file_menu.addSeparator()
+        file_menu.addAction(self.actions["close"])
+        file_menu.addAction(self.actions["quit"])
+
+        edit_menu = self._menu(bar, "&Edit", "editMenu")
+        edit_menu.addAction(self.actions["undo"])
+        edit_menu.addAction(self.actions["redo"])
+        edit_menu.addSeparator()
+        for key in ("cut", "copy", "paste", "delete"):
+            edit_menu.addAction(self.actions[key])
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.actions["select_all"])
+
+        self.view_menu = view_menu = self._menu(bar, "&View", "viewMenu")
+        for key in ("fit", "zoom_in", "zoom_out"):
+            view_menu.addAction(self.actions[key])
+        view_menu.addSeparator()
+        self.panels_menu = QMenu("&Panels", self)
+        self.panels_menu.setObjectName("panelsMenu")
+        view_menu.addMenu(self.panels_menu)
+        self.panels_menu.addAction(self.palette_dock.toggleViewAction())
+        self.panels_menu.addAction(self.inspector_dock.toggleViewAction())
+
+        network_menu = self._menu(bar, "&Network", "networkMenu")
+        network_menu.addAction(self.actions["arrange"])
+        network_menu.addAction(self.actions["randomize"])
+        network_menu.addSeparator()
+        scheme_menu = QMenu("&Colours", self)
+        scheme_menu.setObjectName("colourSchemeMenu")
+        for scheme, _ in COLOUR_SCHEMES:
+            scheme_menu.addAction(self.actions[f"scheme_{scheme}"])
+        network_menu.addMenu(scheme_menu)
+        network_menu.addSeparator()
+        network_menu.addAction(self.actions["properties"])
+
+        help_menu = self._menu(bar, "&Help", "helpMenu")
+        help_menu.addAction(self.actions["help"])
+        help_menu.addAction(self.actions["about"])
+
+    def _menu(self, bar: object, title: str, object_name: str) -> QMenu:
+        menu = bar.addMenu(title)  # type: ignore[attr-defined]
+        menu.setObjectName(object_name)
+        return menu
+
+    def _build_status_bar(self) -> None:
+        status = self.statusBar()
+        status.setObjectName("statusBar")
+        self.size_label = QLabel()
+        self.size_label.setObjectName("networkSize")
+        self.size_label.setAccessibleName("Network size")
+        self.problem_label = QLabel()
+        self.problem_label.setObjectName("networkProblem")
+        self.problem_label.setAccessibleName("Why the network cannot run")
+        self.problem_label.setStyleSheet("color: #c0392b;")
+        status.addPermanentWidget(self.problem_label)
+        status.addPermanentWidget(self.size_label)
+
+    # ================================================================== panels
+    def add_panel(self, widget: QWidget, title: str, area: Qt.DockWidgetArea,
+                  object_name: str) -> QDockWidget:
+        """Dock a panel (it has ``bind(live, undo_stack)``); bind it now and for every new document."""
+        if not widget.objectName():
+            widget.setObjectName(f"{object_name}Widget")
+        dock = self._make_dock(widget, title, area, object_name)
+        self.panels_menu.addAction(dock.toggleViewAction())
+        self._panels.append((dock, widget))
+        assert self.live is not None and self.undo_stack is not None
+        widget.bind(self.live, self.undo_stack)  # type: ignore[attr-defined]
+        return dock
+
+    def suggest_dock_sizes(self, docks: list[QDockWidget], sizes: list[int],
+                           orientation: Qt.Orientation) -> None:
+        """Sizes for docks on the first show, unless the person's own layout was restored."""
+        self._suggested_sizes.append((docks, sizes, orientation))
+        if self.isVisible():
+            self.resizeDocks(docks, sizes, orientation)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._layout_restored:
+            for docks, sizes, orientation in self._suggested_sizes:
+                self.resizeDocks(docks, sizes, orientation)
+        self._suggested_sizes.clear()
+
+    def panels(self) -> list[QDockWidget]:
+        return [dock for dock, _ in self._panels]
+
+    # ================================================================== the document
+    @property
+    def path(self) -> Path | None:
+        return self._path
+
+    def display_name(self) -> str:
+        if self._path is not None:
+            return self._path.name
+        return self._name or self.document.title or "Untitled"
+
+    def is_modified(self) -> bool:
+        return self.undo_stack is not None and (not self.undo_stack.isClean() or self._recovered_changes)
+
+    def set_document(self, document: Document, path: Path | None = None, *, name: str | None = None,
+                     recovered_key: str | None = None) -> None:
+        """Show ``document`` (no questions asked: callers check :meth:`maybe_save` first).
+
+        ``recovered_key``: the document is an autosaved copy under this key; it counts as modified until
+        saved or discarded, and its copy is kept up to date under the same key.
+        """
+        old_live, old_stack = self.live, self.undo_stack
+        if old_live is not None:
+            # The old document's changes were saved or discarded by now.
+            self.autosave.discard()
+        stack = QUndoStack(self)
+        stack.setObjectName("undoStack")
+        stack.cleanChanged.connect(self._update_modified)
+        stack.indexChanged.connect(self._count_change)
+        self._undo_group.addStack(stack)
+        live = LiveNetwork(document, self)
+        live.planChanged.connect(self._update_network_status)
+        live.lockedChanged.connect(self._on_locked)
+        self.document, self.live, self.undo_stack = document, live, stack
+        self._path = Path(path) if path is not None else None
+        self._name = name
+        self._recovered_changes = recovered_key is not None
+        self._bind_views()
+        if old_live is not None:
+            old_live.detach()
+            old_live.deleteLater()
+        if old_stack is not None:
+            self._undo_group.removeStack(old_stack)
+            old_stack.deleteLater()
+        self._undo_group.setActiveStack(stack)
+        self.autosave.track(document, original_path=self._path, is_modified=self.is_modified,
+                            state=lambda: self._change_count, key=recovered_key)
+        self._on_locked(live.locked)
+        self._update_title()
+        self._update_modified()
+        self._update_network_status()
+        self.canvas.fit_all()
+        self.documentReplaced.emit()
+
+    def _bind_views(self) -> None:
+        assert self.live is not None and self.undo_stack is not None
+        self.canvas.bind(self.live, self.undo_stack)
+        self.inspector.bind(self.live, self.undo_stack)
+        for _dock, widget in self._panels:
+            widget.bind(self.live, self.undo_stack)  # type: ignore[attr-defined]
+
+    def _count_change(self) -> None:
+        self._change_count += 1
+
+    def _update_title(self) -> None:
+        self.setWindowTitle(f"{self.display_name()}[*] — nnstudio")
+
+    def _update_modified(self) -> None:
+        self.setWindowModified(self.is_modified())
+
+    def _update_network_status(self) -> None:
+        self.size_label.setText(network_size_text(self.document.network))
+        problem = self.live.problem if self.live is not None else None
+        self.problem_label.setText(f"Cannot run: {problem}" if problem else "")
+        self.problem_label.setVisible(bool(problem))
+
+    def _show_status(self, message: str) -> None:
+        self.statusBar().showMessage(message, 8000)
+
+    def _on_locked(self, locked: bool) -> None:
+        for key in ("new", "open", "open_example", "cut", "paste", "delete", "arrange", "randomize",
+                    "properties"):
+            self.actions[key].setEnabled(not locked)
+        self.recent_menu.setEnabled(not locked)
+        # Undo and redo would edit the network under the trainer's feet.
+        self._undo_group.setActiveStack(None if locked else self.undo_stack)
+
+    def _refuse_while_locked(self) -> bool:
+        if self.live is not None and self.live.locked:
+            self._show_status("Training is running; stop it first.")
+            return True
+        return False
+
+    # ================================================================== asking before losing work
+    def ask_save_changes(self) -> QMessageBox.StandardButton:
+        """Save, Discard or Cancel for the unsaved changes (one place, so every path asks the same way)."""
+        return QMessageBox.question(
+            self, "Unsaved changes",
+            f"“{self.display_name()}” has unsaved changes. Save them first?",
+            Button.Save | Button.Discard | Button.Cancel, Button.Save)
+
+    def maybe_save(self) -> bool:
+        """True when the current document may be dropped: unchanged, saved now, or its changes discarded."""
+        if not self.is_modified():
+            return True
+        answer = self.ask_save_changes()
+        if answer == Button.Save:
+            return self.save()
+        if answer == Button.Discard:
+            self.autosave.discard()
+            return True
+        return False
+
+    def _show_error(self, title: str, text: str) -> None:
+        QMessageBox.warning(self, title, text)
+
+    # ================================================================== file commands
+    def new_document(self) -> bool:
+        if self._refuse_while_locked() or not self.maybe_save():
+            return False
+        self.set_document(empty_document())
+        self._show_status("A new, empty network: drag neurons from the palette onto the canvas.")
+        return True
+
+    def open_file(self, path: Path | None = None) -> bool:
+        if self._refuse_while_locked():
+            return False
+        if path is None:
+            chosen, _ = QFileDialog.getOpenFileName(self, "Open network", str(self._last_folder()),
+                                                    FILE_FILTER)
+            if not chosen:
+                return False
+            path = Path(chosen)
+        return self.open_path(Path(path))
+
+    def open_path(self, path: Path) -> bool:
+        """Open the file at ``path`` in this window (asking about unsaved changes once it has loaded)."""
+        if self._refuse_while_locked():
+            return False
+        try:
+            document = load_document(path)
+        except FormatError as exc:
+            self._show_error("Could not open the network", f"{path.name} could not be opened.\n\n{exc}")
+            return False
+        if not self.maybe_save():
+            return False
+        self.set_document(document, path)
+        self.remember_recent(path)
+        self.settings.setValue(_FOLDER_KEY, str(path.parent))
+        self._show_status(f"Opened {path}")
+        return True
+
+    def open_example(self, name: str | None = None) -> bool:
+        """Open a built-in example as a new, unsaved network (Save asks where to put it)."""
+        if self._refuse_while_locked():
+            return False
+        if name is None:
+            gallery = ExampleGallery(parent=self)
+            accepted = gallery.exec() == QDialog.DialogCode.Accepted
+            name = gallery.chosen
+            gallery.deleteLater()
+            if not accepted or name is None:
+                return False
+        try:
+            info = example_info(name)
+            document = load_example(name)
+        except (UnknownExampleError, FormatError) as exc:
+            self._show_error("Could not open the example", str(exc))
+            return False
+        if not self.maybe_save():
+            return False
+        self.set_document(document, None, name=info.title)
+        return True
+
+    def open_recent(self, path: Path) -> bool:
+        if not path.exists():
+            self._forget_recent(path)
+            self._show_error("File not found",
+                             f"{path} no longer exists, so it was removed from the recent files.")
+            return False
+        return self.open_path(path)
+
+    def save(self) -> bool:
+        if self._path is None:
+            return self.save_as()
+        return self._write(self._path)
+
+    def save_as(self, path: Path | None = None) -> bool:
+        if path is None:
+            path = self._ask_save_path("Save network as", FILE_SUFFIX, FILE_FILTER)
+            if path is None:
+                return False
+        path = Path(path)
+        if path.suffix != FILE_SUFFIX:
+            path = path.with_name(path.name + FILE_SUFFIX)
+        if not self._write(path):
+            return False
+        self._path = path
+        self._name = None
+        self.autosave.set_original_path(path)
+        self.remember_recent(path)
+        self.settings.setValue(_FOLDER_KEY, str(path.parent))
+        self._update_title()
+        return True
+
+    def _write(self, path: Path) -> bool:
+        try:
+            save_document(self.document, path)
+        except (FormatError, SaveError, OSError) as exc:
+            self._show_error("Could not save the network",
+                             f"The network could not be saved to {path}.\n\n{exc}\n\n"
+                             f"Nothing was lost: the network is still open here, and any file that was "
+                             f"already there is unchanged.")
+            return False
+        assert self.undo_stack is not None
+        self.undo_stack.setClean()
+        self._recovered_changes = False
+        self.autosave.discard()
+        self._update_modified()
+        self._show_status(f"Saved to {path}")
+        return True
+
+    def _ask_save_path(self, title: str, suffix: str, file_filter: str) -> Path | None:
+        stem = _file_stem(self.display_name().removesuffix(FILE_SUFFIX))
+        suggested = self._last_folder() / f"{stem}{suffix}"
+        chosen, _ = QFileDialog.getSaveFileName(self, title, str(suggested), file_filter)
+        return Path(chosen) if chosen else None
+
+    def _last_folder(self) -> Path:
+        folder = Path(str(self.settings.value(_FOLDER_KEY, "") or _default_folder()))
+        # Never offer the built-in examples' folder as a place to save or browse.
+        if not folder.is_dir() or _is_inside(folder, resources_dir()):
+            return _default_folder()
+        return folder
+
+    # ------------------------------------------------------------------ recent files
+    def recent_files(self) -> list[Path]:
+        return [Path(p) for p in string_list(self.settings, _RECENT_KEY)]
+
+    def _store_recent(self, paths: list[Path]) -> None:
+        self.settings.setValue(_RECENT_KEY, [str(p) for p in paths[:MAX_RECENT_FILES]])
+
+    def remember_recent(self, path: Path) -> None:
+        path = path.absolute()
+        self._store_recent([path] + [p for p in self.recent_files() if p != path])
+
+    def _forget_recent(self, path: Path) -> None:
+        self._store_recent([p for p in self.recent_files() if p != path])
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        paths = self.recent_files()
+        missing = [p for p in paths if not p.exists()]
+        if missing:
+            self._store_recent([p for p in paths if p.exists()])
+            names = ", ".join(p.name for p in missing)
+            self._show_status(f"Removed from the recent files because they no longer exist: {names}")
+        for number, path in enumerate((p for p in paths if p.exists()), start=1):
+            action = self.recent_menu.addAction(f"&{number} {path.name}")
+            action.setObjectName(f"action_recent_{number}")
+            action.setToolTip(str(path))
+            action.setStatusTip(str(path))
+            action.triggered.connect(lambda _checked=False, p=path: self.open_recent(p))
+        if self.recent_menu.isEmpty():
+            empty = self.recent_menu.addAction("No recent files")
+            empty.setEnabled(False)
+
+    # ------------------------------------------------------------------ export
+    def export_png(self, path: Path | None = None, scale: float = 2.0) -> bool:
+        if path is None:
+            path = self._ask_save_path("Export canvas as PNG", ".png", "PNG images (*.png)")
+            if path is None:
+                return False
+        image = self.canvas.render_to_image(scale)
+        if image.isNull() or not image.save(str(path), "PNG"):
+            self._show_error("Could not export", f"The picture could not be written to {path}.")
+            return False
+        self._show_status(f"Exported the canvas to {path}")
+        return True
+
+    def export_svg(self, path: Path | None = None) -> bool:
+        if path is None:
+            path = self._ask_save_path("Export canvas as SVG", ".svg", "SVG drawings (*.svg)")
+            if path is None:
+                return False
+        try:
+            self.canvas.export_svg(path)
+        except OSError as exc:
+            self._show_error("Could not export", f"The drawing could not be written to {path}.\n\n{exc}")
+            return False
+        self._show_status(f"Exported the canvas to {path}")
+        return True
+
+    # ================================================================== crash recovery
+    def offer_recovery(self) -> bool:
+        """Ask about autosaved copies left by an earlier session; True when one was opened here."""
+        store = self.autosave.store
+        recoveries = [r for r in store.recoverable() if r.key != self.autosave.key]
+        if not recoveries:
+            return False
+        dialog = RecoveryDialog(store, recoveries, self)
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        chosen = dialog.chosen
+        dialog.deleteLater()
+        if not accepted or chosen is None:
+            return False
+        return self.recover(chosen)
+
+    def recover(self, recovery: Recovery) -> bool:
+        """Open an autosaved copy; it stays on disk until the document is saved or its changes discarded."""
+        try:
+            document = self.autosave.store.load(recovery)
+        except FormatError as exc:
+            self._show_error("Could not recover",
+                             f"The autosaved copy is damaged and cannot be opened.\n\n{exc}")
+            return False
+        if not self.maybe_save():
+            return False
+        original = recovery.original_path
+        self.set_document(document, original, name=recovery.title or None, recovered_key=recovery.key)
+        self._show_status("Recovered unsaved work: save it to keep it.")
+        return True
+
+    # ================================================================== network commands
+    def randomize_weights(self, seed: int | None = None) -> bool:
+        """New random weights (the document's init method) as one undo step; frozen weights stay."""
+        if self._refuse_while_locked():
+            return False
+        network = self.document.network
+        if self.live is None or self.live.problem is not None:
+            self._show_status(f"Cannot randomize: {self.live.problem if self.live else 'no network'}")
+            return False
+        plan = compile_network(network)  # a copy: the live plan keeps showing the current weights
+        try:
+            initialise(plan, self.document.training.init, secrets.randbits(32) if seed is None else seed)
+        except TrainingError as exc:
+            self._show_status(f"Cannot randomize: {exc}")
+            return False
+        assert self.undo_stack is not None
+        self.undo_stack.push(SetParameters(network, plan.weights_by_edge(), plan.biases_by_neuron(),
+                                           "Randomize weights"))
+        return True
+
+    def edit_properties(self) -> bool:
+        if self._refuse_while_locked():
+            return False
+        dialog = NetworkPropertiesDialog(self.document, self)
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        new = dialog.properties()
+        dialog.deleteLater()
+        if not accepted:
+            return False
+        return self.set_properties(new)
+
+    def set_properties(self, new: DocumentProperties) -> bool:
+        """Apply new document properties as one undo step; False if unchanged or refused."""
+        assert self.undo_stack is not None
+        if new == DocumentProperties.of(self.document):
+            return False
+        problem = properties_problem(new, len(self.document.network.inputs()))
+        if problem is not None:
+            self._show_error("Cannot change the properties", problem)
+            return False
+        self.undo_stack.push(SetDocumentProperties(self.document, new, self._on_properties_changed))
+        return True
+
+    def _on_properties_changed(self) -> None:
+        # The pad and other panels read the grid and value range when bound.
+        self._update_title()
+        for _dock, widget in self._panels:
+            widget.bind(self.live, self.undo_stack)  # type: ignore[attr-defined]
+
+    def _apply_colour_scheme(self, scheme: str) -> None:
+        if scheme not in dict(COLOUR_SCHEMES):
+            scheme = "classic"
+        self.canvas.set_colour_scheme(scheme)
+        self.actions[f"scheme_{scheme}"].setChecked(True)
+        self.settings.setValue(_SCHEME_KEY, scheme)
+
+    def _cut(self) -> None:
+        self.canvas.copy_selection()
+        self.canvas.delete_selection()
+
+    # ================================================================== help
+    def show_about(self) -> None:
+        QMessageBox.about(self, "About nnstudio", ABOUT_TEXT)
+
+    def show_build_help(self) -> QDialog:
+        if self._help_dialog is None:
+            dialog = QDialog(self)
+            dialog.setObjectName("buildHelp")
+            dialog.setAccessibleName("How to build a network")
+            dialog.setWindowTitle("How to build a network")
+            text = QTextBrowser()
+            text.setObjectName("buildHelpText")
+            text.setAccessibleName("Help text")
+            text.setHtml(HELP_TEXT)
+            layout = QVBoxLayout(dialog)
+            layout.addWidget(text)
+            dialog.resize(560, 480)
+            self._help_dialog = dialog
+        self._help_dialog.show()
+        self._help_dialog.raise_()
+        return self._help_dialog
+
+    # ================================================================== closing
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # A panel that runs work (training) may ask to stop it first, and stops it in shutdown().
+        for _dock, widget in self._panels:
+            confirm = getattr(widget, "confirm_stop_for_close", None)
+            if confirm is not None and not confirm(self):
+                event.ignore()
+                return
+        if not self.maybe_save():
+            event.ignore()
+            return
+        for _dock, widget in self._panels:
+            shutdown = getattr(widget, "shutdown", None)
+            if shutdown is not None:
+                shutdown()
+        self.autosave.stop()
+        self.autosave.discard()
+        self.settings.setValue(_GEOMETRY_KEY, self.saveGeometry())
+        self.settings.setValue(_STATE_KEY, self.saveState())
+        self.settings.sync()
+        if self.live is not None:
+            self.live.detach()
+        event.accept()
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value(_GEOMETRY_KEY)
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+
+    def restore_panel_layout(self) -> None:
+        """Put the docks back where the person left them (call after every panel was added)."""
+        state = self.settings.value(_STATE_KEY)
+        if isinstance(state, QByteArray):
+            self._layout_restored = self.restoreState(state)
