@@ -1,0 +1,421 @@
+"""The samples panel: paint a labelled training set of one's own, stored in the document.
+
+A person draws on the pad, picks the class and adds the picture as a sample; the samples live in
+``document.dataset`` and are saved with the ``.nnet`` file. Adding and deleting are undo steps on the
+document's undo stack (:class:`AddSample`, :class:`RemoveSamples`), each storing only the rows it touched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import numpy as np
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtGui import QIcon, QKeyEvent, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnstudio.data.dataset import Dataset
+from nnstudio.document.model import Document
+from nnstudio.ui.live import LiveNetwork
+from nnstudio.ui.pad import DrawingPad, SignalLinks, pixel_pixmap
+
+Array = np.ndarray
+# The name of a document's own samples, as ``Document.training_data`` refers to them.
+DOCUMENT_DATASET = "document"
+THUMBNAIL = 40
+
+
+class SampleError(ValueError):
+    """A sample that cannot join the document's samples (wrong size, unknown class); the message says why."""
+
+
+def _empty_dataset(document: Document, n_values: int, labels: list[str]) -> Dataset:
+    grid = document.grid
+    if grid is not None and grid[0] * grid[1] != n_values:
+        grid = None  # the pad fed plain inputs: the samples are not pictures
+    return Dataset(DOCUMENT_DATASET, np.zeros((0, n_values), dtype=np.float32),
+                   np.zeros((0, len(labels)), dtype=np.float32), list(labels), np.zeros(0, dtype=np.int64),
+                   grid=grid, value_range=(float(document.value_range[0]), float(document.value_range[1])),
+                   description="Samples drawn and labelled in this document", sample_names=[])
+
+
+def check_sample(document: Document, inputs: Array, class_index: int, labels: list[str]) -> None:
+    """Raise :class:`SampleError` if this sample cannot be added to the document's samples."""
+    dataset = document.dataset
+    n_classes = len(labels) if dataset is None else len(dataset.labels)
+    if not 0 <= class_index < n_classes:
+        raise SampleError(f"class {class_index} does not exist; the samples have {n_classes} classes")
+    if dataset is not None and dataset.n_inputs != inputs.size:
+        raise SampleError(f"this picture has {inputs.size} values but the stored samples have"
+                          f" {dataset.n_inputs}")
+    if not np.all(np.isfinite(inputs)):
+        raise SampleError("the picture holds values that are not numbers")
+
+
+class AddSample(QUndoCommand):
+    """Append one labelled sample to ``document.dataset``, creating the dataset for the first one."""
+
+    def __init__(self, document: Document, inputs: Array, class_index: int, labels: list[str],
+                 changed: Callable[[], None] | None = None, name: str = "") -> None:
+        self.document = document
+        self.inputs = np.asarray(inputs, dtype=np.float32).ravel().copy()
+        self.class_index = int(class_index)
+        self.labels = list(labels)
+        check_sample(document, self.inputs, self.class_index, self.labels)
+        self.changed = changed
+        label = (document.dataset.labels if document.dataset is not None else self.labels)[self.class_index]
+        self.name = name or label
+        self.created = False
+        self.row = -1
+        super().__init__(f"Add sample ({label})")
+
+    def redo(self) -> None:
+        doc = self.document
+        if doc.dataset is None:
+            doc.dataset = _empty_dataset(doc, self.inputs.size, self.labels)
+            self.created = True
+        dataset = doc.dataset
+        target = np.zeros((1, dataset.n_outputs), dtype=np.float32)
+        target[0, self.class_index] = 1.0
+        self.row = len(dataset)
+        keep_names = len(dataset.sample_names) == len(dataset)
+        dataset.inputs = np.vstack([dataset.inputs, self.inputs[None, :]])
+        dataset.targets = np.vstack([dataset.targets, target])
+        dataset.classes = np.append(dataset.classes, np.int64(self.class_index))
+        if keep_names:
+            dataset.sample_names.append(self.name)
+        if self.changed is not None:
+            self.changed()
+
+    def undo(self) -> None:
+        doc = self.document
+        dataset = doc.dataset
+        if dataset is None:
+            return
+        if self.created and len(dataset) == 1:
+            doc.dataset = None
+        else:
+            _delete_rows(dataset, [self.row])
+        if self.changed is not None:
+            self.changed()
+
+
+class RemoveSamples(QUndoCommand):
+    """Delete samples from ``document.dataset``; undo puts each back at its old place."""
+
+    def __init__(self, document: Document, rows: Iterable[int],
+                 changed: Callable[[], None] | None = None) -> None:
+        self.document = document
+        dataset = document.dataset
+        if dataset is None:
+            raise SampleError("the document has no samples to delete")
+        self.rows = sorted({int(r) for r in rows if 0 <= int(r) < len(dataset)})
+        if not self.rows:
+            raise SampleError("no sample chosen to delete")
+        self.inputs = dataset.inputs[self.rows].copy()
+        self.targets = dataset.targets[self.rows].copy()
+        self.classes = dataset.classes[self.rows].copy()
+        has_names = len(dataset.sample_names) == len(dataset)
+        self.names = [dataset.sample_names[r] for r in self.rows] if has_names else None
+        self.changed = changed
+        count = len(self.rows)
+        super().__init__("Delete sample" if count == 1 else f"Delete {count} samples")
+
+    def redo(self) -> None:
+        if self.document.dataset is not None:
+            _delete_rows(self.document.dataset, self.rows)
+        if self.changed is not None:
+            self.changed()
+
+    def undo(self) -> None:
+        dataset = self.document.dataset
+        if dataset is None:
+            return
+        for k, row in enumerate(self.rows):  # ascending, so each row lands where it was
+            dataset.inputs = np.insert(dataset.inputs, row, self.inputs[k], axis=0)
+            dataset.targets = np.insert(dataset.targets, row, self.targets[k], axis=0)
+            dataset.classes = np.insert(dataset.classes, row, self.classes[k])
+            if self.names is not None and len(dataset.sample_names) == len(dataset) - 1:
+                dataset.sample_names.insert(row, self.names[k])
+        if self.changed is not None:
+            self.changed()
+
+
+def _delete_rows(dataset: Dataset, rows: list[int]) -> None:
+    keep_names = len(dataset.sample_names) == len(dataset)
+    dataset.inputs = np.delete(dataset.inputs, rows, axis=0)
+    dataset.targets = np.delete(dataset.targets, rows, axis=0)
+    dataset.classes = np.delete(dataset.classes, rows)
+    if keep_names:
+        for row in sorted(rows, reverse=True):
+            del dataset.sample_names[row]
+
+
+class _SampleList(QListWidget):
+    """The thumbnails; Delete (or Backspace) removes the selected samples."""
+
+    deleteRequested = Signal()
+
+    def _is_delete(self, event: QKeyEvent) -> bool:
+        return event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and bool(self.selectedItems())
+
+    def event(self, event: QEvent) -> bool:
+        # Claim Delete before the window's own Delete action would take it.
+        override = event.type() == QEvent.Type.ShortcutOverride
+        if override and isinstance(event, QKeyEvent) and self._is_delete(event):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self._is_delete(event):
+            self.deleteRequested.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+def _named(widget: QWidget, name: str, accessible: str, tip: str = "") -> None:
+    widget.setObjectName(name)
+    widget.setAccessibleName(accessible)
+    if tip:
+        widget.setToolTip(tip)
+
+
+class SamplesPanel(QWidget):
+    """Add the pad's picture as a labelled sample, browse the samples, show one on the pad, delete them.
+
+    ``datasetChanged`` is emitted after every change of ``document.dataset`` made here (and by undo/redo
+    of those changes), so the training panel and the dataset table can look again.
+    """
+
+    datasetChanged = Signal()
+
+    def __init__(self, pad: DrawingPad | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        _named(self, "samplesPanel", "Samples", "Your own labelled samples, saved with the network")
+        self.pad = pad
+        self.live: LiveNetwork | None = None
+        self.undo_stack: QUndoStack | None = None
+        self._links = SignalLinks()
+        self._showing = False
+
+        self.class_combo = QComboBox(self)
+        _named(self.class_combo, "samplesClass", "Class of the new sample",
+               "What the picture on the pad shows")
+        class_label = QLabel("&Class:", self)
+        class_label.setBuddy(self.class_combo)
+        _named(class_label, "samplesClassLabel", "Class label")
+        self.add_button = QPushButton("&Add sample", self)
+        _named(self.add_button, "samplesAdd", "Add sample",
+               "Store the picture on the pad as a sample of the chosen class")
+        self.add_button.clicked.connect(self.add_current)
+        top = QHBoxLayout()
+        top.addWidget(class_label)
+        top.addWidget(self.class_combo, 1)
+        top.addWidget(self.add_button)
+
+        self.list = _SampleList(self)
+        _named(self.list, "samplesList", "Samples list",
+               "Select a sample to show it on the pad; Delete removes the selected samples")
+        self.list.setViewMode(QListView.ViewMode.IconMode)
+        self.list.setIconSize(QSize(THUMBNAIL, THUMBNAIL))
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.list.setMovement(QListView.Movement.Static)
+        self.list.setSpacing(4)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.list.itemSelectionChanged.connect(self._selection_changed)
+        self.list.deleteRequested.connect(self.delete_selected)
+        self.delete_button = QPushButton("&Delete", self)
+        _named(self.delete_button, "samplesDelete", "Delete samples", "Delete the selected samples (Del)")
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.count_label = QLabel(self)
+        _named(self.count_label, "samplesCount", "Number of samples")
+        self.status = QLabel(self)
+        self.status.setWordWrap(True)
+        _named(self.status, "samplesStatus", "Samples message")
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count_label, 1)
+        bottom.addWidget(self.delete_button)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.list, 1)
+        layout.addLayout(bottom)
+        layout.addWidget(self.status)
+        self._update_enabled()
+
+    # ------------------------------------------------------------------ binding
+    def bind(self, live: LiveNetwork, undo_stack: QUndoStack) -> None:
+        self._links.disconnect_all()
+        self.live = live
+        self.undo_stack = undo_stack
+        self._links.connect(live.planChanged, self._refresh_classes)
+        self._links.connect(live.lockedChanged, lambda _locked: self._update_enabled())
+        if self.pad is not None:
+            self._links.connect(self.pad.imageChanged, self._update_enabled)
+        self.status.clear()
+        self._refresh_classes()
+        self.refresh()
+
+    @property
+    def document(self) -> Document | None:
+        return None if self.live is None else self.live.document
+
+    def _labels(self) -> list[str]:
+        doc = self.document
+        if doc is None:
+            return []
+        if doc.dataset is not None and len(doc.dataset.labels) == len(doc.output_labels):
+            return list(doc.output_labels)
+        if doc.dataset is not None:
+            return list(doc.dataset.labels)
+        return list(doc.output_labels)
+
+    def _refresh_classes(self) -> None:
+        labels = self._labels()
+        current = self.class_combo.currentText()
+        if [self.class_combo.itemText(i) for i in range(self.class_combo.count())] != labels:
+            self.class_combo.clear()
+            self.class_combo.addItems(labels)
+            if current in labels:
+                self.class_combo.setCurrentIndex(labels.index(current))
+        self._update_enabled()
+
+    def _update_enabled(self) -> None:
+        live = self.live
+        locked = live is not None and live.locked
+        can_feed = live is not None and live.plan is not None and self._current_values().size > 0
+        self.add_button.setEnabled(can_feed and self.class_combo.count() > 0 and not locked)
+        self.delete_button.setEnabled(bool(self.list.selectedItems()) and not locked)
+        if live is None:
+            tip = "Open a network first"
+        elif live.plan is None:
+            tip = "The network cannot run yet, so there is no picture to add"
+        elif self.class_combo.count() == 0:
+            tip = "This network has no outputs yet, so a sample has no class to belong to"
+        elif locked:
+            tip = "Samples cannot change while training runs"
+        else:
+            tip = "Store the picture on the pad as a sample of the chosen class"
+        self.add_button.setToolTip(tip)
+
+    # ------------------------------------------------------------------ the list
+    def refresh(self) -> None:
+        """Show the document's samples again (after a change, an undo, or another document)."""
+        doc = self.document
+        self.list.blockSignals(True)
+        self.list.clear()
+        dataset = None if doc is None else doc.dataset
+        if dataset is not None:
+            for row in range(len(dataset)):
+                cls = int(dataset.classes[row])
+                label = dataset.labels[cls] if 0 <= cls < len(dataset.labels) else "none"
+                item = QListWidgetItem(label)
+                if dataset.grid is not None:
+                    item.setIcon(QIcon(pixel_pixmap(dataset.inputs[row], dataset.grid, dataset.value_range,
+                                                    THUMBNAIL)))
+                name = dataset.sample_names[row] if row < len(dataset.sample_names) else f"sample {row + 1}"
+                item.setToolTip(f"{name} ({label})")
+                item.setData(Qt.ItemDataRole.UserRole, row)
+                self.list.addItem(item)
+        self.list.blockSignals(False)
+        count = 0 if dataset is None else len(dataset)
+        if count == 0:
+            self.count_label.setText("No samples yet: draw on the pad, pick the class and add it.")
+        else:
+            labels = dataset.labels
+            known = dataset.classes[(dataset.classes >= 0) & (dataset.classes < len(labels))]
+            per_class = np.bincount(known, minlength=len(labels))
+            detail = ", ".join(f"{n} {label}" for label, n in zip(labels, per_class, strict=True) if n)
+            self.count_label.setText(f"{count} sample{'s' if count != 1 else ''}: {detail}")
+        self._update_enabled()
+
+    def _dataset_changed(self) -> None:
+        self._refresh_classes()
+        self.refresh()
+        self.datasetChanged.emit()
+
+    def selected_rows(self) -> list[int]:
+        return sorted(int(item.data(Qt.ItemDataRole.UserRole)) for item in self.list.selectedItems())
+
+    def _selection_changed(self) -> None:
+        self._update_enabled()
+        rows = self.selected_rows()
+        if len(rows) == 1:
+            self.show_sample(rows[0])
+
+    def show_sample(self, row: int) -> None:
+        """Put a stored sample on the pad (and feed it), with its class as the truth."""
+        doc = self.document
+        live = self.live
+        if doc is None or live is None or doc.dataset is None or live.plan is None:
+            return
+        dataset = doc.dataset
+        values = dataset.inputs[row]
+        if self.pad is not None and self.pad.pad_values().size == values.size:
+            self.pad.set_pad_values(values)
+        elif values.size <= live.n_inputs:
+            full = live.input
+            full[: values.size] = values
+            live.set_input(full)
+        else:
+            self.status.setText(f"This sample has {values.size} values; the network takes {live.n_inputs}"
+                                f" inputs.")
+            return
+        if dataset.n_outputs == live.plan.n_outputs:
+            live.set_truth(dataset.targets[row])
+
+    # ------------------------------------------------------------------ editing
+    def _current_values(self) -> Array:
+        if self.pad is not None and self.pad.live is self.live:
+            return self.pad.pad_values()
+        if self.live is None or self.live.plan is None:
+            return np.zeros(0, dtype=np.float32)
+        doc = self.live.document
+        values = self.live.input
+        if doc.grid is not None and doc.grid[0] * doc.grid[1] <= values.size:
+            return values[: doc.grid[0] * doc.grid[1]]
+        return values
+
+    def add_current(self) -> bool:
+        """Add the pad's picture as a sample of the chosen class; False, with a message, if it cannot."""
+        doc = self.document
+        if doc is None or self.undo_stack is None or self.live is None:
+            return False
+        if self.live.locked:
+            self.status.setText("Samples cannot change while training runs.")
+            return False
+        values = self._current_values()
+        class_index = self.class_combo.currentIndex()
+        if values.size == 0 or class_index < 0:
+            self.status.setText("There is no picture or no class to add.")
+            return False
+        try:
+            command = AddSample(doc, values, class_index, self._labels(), self._dataset_changed)
+        except SampleError as exc:
+            self.status.setText(f"Not added: {exc}.")
+            return False
+        self.undo_stack.push(command)
+        self.status.setText(f"Added a sample of {self.class_combo.currentText()}.")
+        return True
+
+    def delete_selected(self) -> bool:
+        doc = self.document
+        rows = self.selected_rows()
+        if doc is None or self.undo_stack is None or not rows or (self.live is not None and self.live.locked):
+            return False
+        self.undo_stack.push(RemoveSamples(doc, rows, self._dataset_changed))
+        self.status.setText("Deleted." if len(rows) == 1 else f"Deleted {len(rows)} samples.")
+        return True
