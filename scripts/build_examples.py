@@ -118,6 +118,21 @@ def require_largest_output(doc: Document, data: Dataset) -> None:
                              f" not {data.labels[cls]} ({np.round(row, 3).tolist()})")
 
 
+def run_training(plan: Plan, inputs: np.ndarray, targets: np.ndarray, settings: TrainSettings, *,
+                 initialise_first: bool, test: tuple[np.ndarray, np.ndarray] | None = None,
+                 report: Callable[[EpochEnd], None] | None = None) -> EpochEnd:
+    last: EpochEnd | None = None
+    for progress in train(plan, inputs, targets, settings, test=test, initialise_first=initialise_first):
+        if isinstance(progress, Diverged):
+            raise BuildError(progress.message)
+        if isinstance(progress, EpochEnd):
+            last = progress
+            if report is not None:
+                report(progress)
+    assert last is not None  # settings.validate() guarantees at least one epoch
+    return last
+
+
 # ------------------------------------------------------------------------------------------ festival
 
 
@@ -288,7 +303,7 @@ def build_four_pixel_camera() -> Document:
     for k, out in enumerate(outputs):
         w.connect(out, {rectified[2 * k]: +1, rectified[2 * k + 1]: +1})
 
-    # The seeds' error is truth minus answer, summed as magnitudes: the absolute error.
+    # The talk's error is the size of truth minus answer, added over the outputs: the absolute error.
     settings = TrainSettings(epochs=200, learning_rate=0.02, batch_size=1, momentum=0.0, shuffle=True, seed=0,
                              loss="absolute", init="uniform")
     doc = document_for("four-pixel-camera", w.network(), grid=(2, 2), value_range=(-1.0, 1.0),
@@ -365,21 +380,6 @@ def build_three_by_three_shapes() -> Document:
 
 
 # ------------------------------------------------------------------------------------------ digits
-
-
-def run_training(plan: Plan, inputs: np.ndarray, targets: np.ndarray, settings: TrainSettings, *,
-                 initialise_first: bool, test: tuple[np.ndarray, np.ndarray] | None = None,
-                 report: Callable[[EpochEnd], None] | None = None) -> EpochEnd:
-    last: EpochEnd | None = None
-    for progress in train(plan, inputs, targets, settings, test=test, initialise_first=initialise_first):
-        if isinstance(progress, Diverged):
-            raise BuildError(progress.message)
-        if isinstance(progress, EpochEnd):
-            last = progress
-            if report is not None:
-                report(progress)
-    assert last is not None  # settings.validate() guarantees at least one epoch
-    return last
 
 
 def build_digits_network(name: str, sizes: Sequence[int], activations: Sequence[str], settings: TrainSettings,
