@@ -152,3 +152,35 @@ def test_network_without_grid_gets_a_slider_per_input(qtbot):
     assert live.input[1] == pytest.approx(0.5)
     assert sliders.spins[1].value() == pytest.approx(0.5)
     live.detach()
+
+
+def test_pad_keys_win_over_the_windows_shortcuts(qtbot, digit_net):
+    """Inside a window whose Undo and Delete actions use Ctrl+Z and Delete, the focused pad keeps them."""
+    from PySide6.QtGui import QAction, QKeySequence
+    from PySide6.QtWidgets import QMainWindow
+
+    live = LiveNetwork(Document(digit_net.copy(), grid=(28, 28), value_range=(0.0, 1.0)))
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    pad = DrawingPad()
+    window.setCentralWidget(pad)
+    triggered: list[str] = []
+    for name, keys in (("undo", QKeySequence.StandardKey.Undo), ("delete", QKeySequence.StandardKey.Delete)):
+        action = QAction(name, window)
+        action.setShortcut(keys)
+        action.triggered.connect(lambda _c=False, n=name: triggered.append(n))
+        window.addAction(action)
+    pad.bind(live, QUndoStack())
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)  # window shortcuts only fire in the active window
+    canvas = pad.editor.canvas
+    draw_stroke(canvas, [(60, 60), (220, 220)])
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert live.input.max() == 0.0
+    draw_stroke(canvas, [(60, 60), (220, 220)])
+    qtbot.keyClick(canvas, Qt.Key.Key_Delete)
+    assert canvas.is_blank()
+    assert triggered == []
+    live.detach()
