@@ -30,7 +30,7 @@ from nnstudio.data.dataset import DataError, Dataset
 from nnstudio.engine.losses import LOSSES
 from nnstudio.ui.live import LiveNetwork
 from nnstudio.ui.outputs import format_output
-from nnstudio.ui.pad import SignalLinks, pixel_pixmap
+from nnstudio.ui.pad import SignalLinks, pixel_icon, pixel_pixmap
 
 Array = np.ndarray
 
@@ -465,8 +465,8 @@ class DatasetTable(QWidget):
         if self._icon_key != key:
             if dataset.grid is not None:
                 size = 24 if max(dataset.grid) <= 4 else 36
-                self._icons = [QIcon(pixel_pixmap(row, dataset.grid, dataset.value_range, size))
-                               for row in dataset.inputs]
+                grid, value_range = dataset.grid, dataset.value_range
+                self._icons = [pixel_icon(row, grid, value_range, size) for row in dataset.inputs]
                 self.table.setIconSize(pixel_pixmap(dataset.inputs[0], dataset.grid, dataset.value_range,
                                                     size).size())
             else:

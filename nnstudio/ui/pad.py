@@ -141,6 +141,14 @@ def pixel_pixmap(values: Array, grid: Grid, value_range: Range, size: int) -> QP
     return pixmap
 
 
+def pixel_icon(values: Array, grid: Grid, value_range: Range, size: int) -> QIcon:
+    """:func:`pixel_pixmap` as an icon that keeps its true greys when its row or item is selected."""
+    pixmap = pixel_pixmap(values, grid, value_range, size)
+    icon = QIcon(pixmap)
+    icon.addPixmap(pixmap, QIcon.Mode.Selected)
+    return icon
+
+
 def preset_values(pattern: Sequence[float], value_range: Range) -> Array:
     """A preset written in -1 (black) .. +1 (white) mapped into the document's value range."""
     low, high = value_range
@@ -371,7 +379,7 @@ class CellPad(QWidget):
         for name, pattern in _preset_patterns(grid):
             values = preset_values(pattern, value_range)
             button = QToolButton(self)
-            button.setIcon(QIcon(pixel_pixmap(values, grid, value_range, 20)))
+            button.setIcon(pixel_icon(values, grid, value_range, 20))
             button.setIconSize(QSize(22, 22))
             button.setText(name)
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QKeyEvent, QUndoCommand, QUndoStack
+from PySide6.QtGui import QKeyEvent, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from nnstudio.data.dataset import Dataset
 from nnstudio.document.model import Document
 from nnstudio.ui.live import LiveNetwork
-from nnstudio.ui.pad import DrawingPad, SignalLinks, pixel_pixmap
+from nnstudio.ui.pad import DrawingPad, SignalLinks, pixel_icon
 
 Array = np.ndarray
 # The name of a document's own samples, as ``Document.training_data`` refers to them.
@@ -324,8 +324,8 @@ class SamplesPanel(QWidget):
                 label = dataset.labels[cls] if 0 <= cls < len(dataset.labels) else "none"
                 item = QListWidgetItem(label)
                 if dataset.grid is not None:
-                    item.setIcon(QIcon(pixel_pixmap(dataset.inputs[row], dataset.grid, dataset.value_range,
-                                                    THUMBNAIL)))
+                    grid, value_range = dataset.grid, dataset.value_range
+                    item.setIcon(pixel_icon(dataset.inputs[row], grid, value_range, THUMBNAIL))
                 name = dataset.sample_names[row] if row < len(dataset.sample_names) else f"sample {row + 1}"
                 item.setToolTip(f"{name} ({label})")
                 item.setData(Qt.ItemDataRole.UserRole, row)
