@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnstudio.data.dataset import DataError, Dataset
+from nnstudio.data.loaders import load_dataset
 from nnstudio.engine.losses import LOSSES
 from nnstudio.ui.live import LiveNetwork
 from nnstudio.ui.outputs import format_output
@@ -293,6 +294,8 @@ class DatasetTable(QWidget):
         self.undo_stack: QUndoStack | None = None
         self._links = SignalLinks()
         self._chosen: Dataset | None = None
+        # (training_data name, why it cannot be listed): not loaded again on every refresh.
+        self._unusable: tuple[str, str] | None = None
         self._explicit = False
         self.dataset: Dataset | None = None
         self._icons: list[QIcon] = []
@@ -348,6 +351,7 @@ class DatasetTable(QWidget):
         self.live = live
         self.undo_stack = undo_stack
         self._chosen = None
+        self._unusable = None
         self._explicit = False
         self._links.connect(live.valuesChanged, self._values_changed)
         self._links.connect(live.planChanged, self.refresh_dataset)
@@ -386,12 +390,18 @@ class DatasetTable(QWidget):
         assert name is not None
         if self._chosen is not None and self._chosen.name == name:
             return self._chosen, ""
+        if self._unusable is not None and self._unusable[0] == name:
+            return None, self._unusable[1]
         try:
-            from nnstudio.data import load_dataset
-
             dataset = load_dataset(name)
         except (DataError, OSError, KeyError, ValueError) as exc:
-            return None, f"The dataset {name!r} could not be loaded: {exc}"
+            self._unusable = (name, f"The dataset {name!r} could not be loaded: {exc}")
+            return None, self._unusable[1]
+        if len(dataset) > MAX_TABLE_SAMPLES:
+            # Say so once and let the big dataset go: the training panel keeps its own copy.
+            problem = self._mismatch(dataset)
+            self._unusable = (name, problem or "")
+            return None, self._unusable[1]
         self._chosen = dataset
         return dataset, ""
 

@@ -152,3 +152,22 @@ def test_the_four_pixel_example_when_it_is_built(qtbot):
     assert len(rows) == 16
     assert [r[4] for r in rows[:8]] == [RIGHT] * 8  # the hand-wired camera gets every shape right
     live.detach()
+
+
+def test_a_large_dataset_is_left_to_the_training_panel(qtbot, monkeypatch):
+    import nnstudio.ui.error_tables as error_tables
+
+    doc = four_pixel_document()
+    doc.training_data = "many"
+    big = four_pixel().subset(np.arange(16).repeat(5), name="many")
+    loads: list[str] = []
+    monkeypatch.setattr(error_tables, "load_dataset", lambda name: loads.append(name) or big)
+    live = LiveNetwork(doc)
+    widget = DatasetTable()
+    qtbot.addWidget(widget)
+    widget.bind(live, QUndoStack())
+    widget.show()
+    assert "80 samples" in widget.message.text()
+    live.set_input(np.ones(4, dtype=np.float32))
+    assert loads == ["many"]  # loaded once, not again on every change
+    live.detach()
