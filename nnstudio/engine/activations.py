@@ -35,12 +35,12 @@ class Activation:
 
 
 def _sigmoid(z: Array) -> Array:
-    # exp of a large negative number overflows; split by sign so both halves stay finite.
-    out = np.empty_like(z)
-    pos = z >= 0
-    out[pos] = 1.0 / (1.0 + np.exp(-z[pos]))
-    ez = np.exp(z[~pos])
-    out[~pos] = ez / (1.0 + ez)
+    # The logistic function through tanh: never overflows (1 / (1 + e^-z) does for z < -88 in float32),
+    # and costs four cheap calls on the small arrays of one training step.
+    out = z * 0.5
+    np.tanh(out, out=out)
+    out *= 0.5
+    out += 0.5
     return out
 
 

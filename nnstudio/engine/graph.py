@@ -363,7 +363,8 @@ class Network:
         for eid, f in frozen.items():
             self.edges[eid].frozen = bool(f)
         if frozen:
-            self._changed()
+            # Structural for the compiled plan (which weights may train), but views only need to redraw.
+            self._changed(structural=True)
             self.events.weights.emit(list(frozen))
 
     def set_neuron_fields(self, changes: Mapping[str, Mapping[str, object]]) -> None:

@@ -25,12 +25,26 @@ class Loss:
     elementwise: Callable[[Array, Array], Array]
     # d(per-sample loss)/d(answer), same shape as the answer.
     slope: Callable[[Array, Array], Array]
+    # Optional: both at once, sharing work (a training step needs both; fewer numpy calls matter at batch 1).
+    both: Callable[[Array, Array], tuple[Array, Array]] | None = None
 
     def per_sample(self, answer: Array, truth: Array) -> Array:
-        return self.elementwise(answer, truth).sum(axis=-1)
+        return np.add.reduce(self.elementwise(answer, truth), axis=-1)
+
+    def per_sample_and_slope(self, answer: Array, truth: Array) -> tuple[Array, Array]:
+        if self.both is not None:
+            return self.both(answer, truth)
+        return self.per_sample(answer, truth), self.slope(answer, truth)
 
     def value(self, answer: Array, truth: Array) -> float:
         return float(self.per_sample(answer, truth).mean())
+
+
+def _squared_both(answer: Array, truth: Array) -> tuple[Array, Array]:
+    diff = answer - truth
+    per_sample = np.add.reduce(diff * diff, axis=-1)
+    diff *= 2
+    return per_sample, diff
 
 
 def _ce(answer: Array, truth: Array) -> Array:
@@ -45,7 +59,7 @@ LOSSES: dict[str, Loss] = {
     l.name: l
     for l in (
         Loss("squared", "Squared error", "E = sum (truth - answer)^2",
-             lambda a, t: (t - a) ** 2, lambda a, t: 2 * (a - t)),
+             lambda a, t: (t - a) ** 2, lambda a, t: 2 * (a - t), _squared_both),
         Loss("absolute", "Absolute error", "E = sum |truth - answer|",
              lambda a, t: np.abs(t - a), lambda a, t: np.sign(a - t)),
         Loss("cross_entropy", "Cross-entropy (with softmax)", "E = -sum truth * log(answer)", _ce, _ce_slope),

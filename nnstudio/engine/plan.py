@@ -25,7 +25,6 @@ class Level:
     bias: Array
     # (activation, columns): columns is a slice when one activation covers the whole level (no copies).
     groups: list[tuple[Activation, slice | Array]]
-    bias_trainable: Array | None = None
 
 
 @dataclass(slots=True)
@@ -67,14 +66,25 @@ class Gradients:
 
 @dataclass
 class Plan:
+    """Levels and blocks of a compiled network.
+
+    Every weight and bias lives in one flat buffer (:attr:`flat`); each block's ``W`` and each level's ``bias``
+    is a view into it, so a training step updates, checks and backs up all parameters with one call each.
+    """
+
     levels: list[Level]
     blocks: list[Block]
     dtype: np.dtype
     revision: int
     structure_revision: int
+    flat: Array
+    # 1 where training may change the parameter, 0 for missing and frozen edges; None when everything may.
+    flat_trainable: Array | None
     into: list[list[int]] = field(default_factory=list)
     position: dict[str, tuple[int, int]] = field(default_factory=dict)
     edge_position: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+    # Where each block's weights, then each level's biases (levels 1..), start in the flat buffer.
+    offsets: list[int] = field(default_factory=list)
 
     # ------------------------------------------------------------------ shape
     @property
@@ -98,65 +108,93 @@ class Plan:
         return sum(len(b.edge_ids) for b in self.blocks) + sum(len(l.ids) for l in self.levels[1:])
 
     # ------------------------------------------------------------------ running
+    def __post_init__(self) -> None:
+        # Precomputed per-level steps keep a training step's Python work to a few list walks; at batch 1 that
+        # overhead, not arithmetic, is what costs (see ENVIRONMENT.md's measured figures).
+        self._forward_steps = []
+        self._backward_steps = []
+        for li in range(1, len(self.levels)):
+            level = self.levels[li]
+            sources = [(self.blocks[bi].source, self.blocks[bi].W.T) for bi in self.into[li]]
+            self._forward_steps.append((level, sources, _single_activation(level)))
+        for li in range(len(self.levels) - 1, 0, -1):
+            level = self.levels[li]
+            feeds = [(bi, self.blocks[bi].source, self.blocks[bi].W) for bi in self.into[li]]
+            self._backward_steps.append((li, level, feeds, _single_activation(level)))
+        self._grad_views: tuple[Array, list[Array], list[Array]] | None = None
+
     def forward(self, inputs: Array) -> ForwardResult:
         """Run a batch (samples, inputs) or one sample (inputs,) forward; every level's sums and values."""
-        x = np.asarray(inputs, dtype=self.dtype)
+        x = inputs if type(inputs) is np.ndarray and inputs.dtype == self.dtype else np.asarray(inputs, self.dtype)
         if x.ndim == 1:
             x = x[None, :]
-        if x.ndim != 2 or x.shape[1] != self.n_inputs:
+        if x.ndim != 2 or x.shape[1] != len(self.levels[0].ids):
             raise ValueError(f"the network takes {self.n_inputs} inputs; got data shaped {np.shape(inputs)}")
         sums = [x]
         acts = [x]
-        blocks = self.blocks
-        for li in range(1, len(self.levels)):
-            level = self.levels[li]
-            z = None
-            for bi in self.into[li]:
-                block = blocks[bi]
-                part = acts[block.source] @ block.W.T
-                z = part if z is None else z + part
-            if z is None:
+        for level, sources, single in self._forward_steps:
+            if sources:
+                src, WT = sources[0]
+                z = acts[src] @ WT
+                for src, WT in sources[1:]:
+                    z += acts[src] @ WT
+            else:
                 z = np.zeros((x.shape[0], len(level.ids)), dtype=self.dtype)
             z += level.bias
             sums.append(z)
-            acts.append(_activate(level, z))
+            acts.append(single.value(z) if single is not None else _activate(level, z))
         return ForwardResult(sums, acts)
 
-    def backward(self, fw: ForwardResult, truth: Array, loss: Loss, *, input_gradient: bool = False) -> Gradients:
-        """Backpropagate the mean loss of the batch in ``fw`` against ``truth`` (samples, outputs)."""
-        y = np.asarray(truth, dtype=self.dtype)
+    def backward(self, fw: ForwardResult, truth: Array, loss: Loss, *, input_gradient: bool = False,
+                 out: Array | None = None) -> Gradients:
+        """Backpropagate the mean loss of the batch in ``fw`` against ``truth`` (samples, outputs).
+
+        With ``out`` (a flat array shaped like :attr:`flat`) the gradients are written into it, laid out like
+        the parameters, and the returned arrays are views of it.
+        """
+        y = truth if type(truth) is np.ndarray and truth.dtype == self.dtype else np.asarray(truth, self.dtype)
         if y.ndim == 1:
             y = y[None, :]
-        out = fw.activations[-1]
-        if y.shape != out.shape:
+        answer = fw.activations[-1]
+        if y.shape != answer.shape:
             raise ValueError(f"the network has {self.n_outputs} outputs; truth is shaped {np.shape(truth)}")
-        n = out.shape[0]
-        per_sample = loss.per_sample(out, y)
+        n = answer.shape[0]
+        per_sample, slope = loss.per_sample_and_slope(answer, y)
+        slope /= n
         grad_a: list[Array | None] = [None] * len(self.levels)
-        grad_a[-1] = loss.slope(out, y) / n
-        deltas: list[Array] = [np.zeros_like(fw.sums[0])] * len(self.levels)
-        w_grads: list[Array] = [None] * len(self.blocks)  # type: ignore[list-item]
-        b_grads: list[Array] = [np.zeros(0, dtype=self.dtype)] * len(self.levels)
-        for li in range(len(self.levels) - 1, 0, -1):
-            level = self.levels[li]
+        grad_a[-1] = slope
+        deltas: list[Array] = [fw.sums[0][:, :0]] * len(self.levels)
+        if out is None:
+            w_grads, b_grads = self.views(np.empty_like(self.flat))
+        else:
+            cached = self._grad_views
+            if cached is None or cached[0] is not out:
+                cached = self._grad_views = (out, *self.views(out))
+            w_grads, b_grads = cached[1], cached[2]
+        sums, acts = fw.sums, fw.activations
+        for li, level, feeds, single in self._backward_steps:
             ga = grad_a[li]
             if ga is None:
-                delta = np.zeros_like(fw.sums[li])
+                delta = np.zeros_like(sums[li])
+            elif single is not None:
+                delta = single.backward(sums[li], acts[li], ga)
             else:
-                delta = _backward(level, fw.sums[li], fw.activations[li], ga)
+                delta = _backward(level, sums[li], acts[li], ga)
             deltas[li] = delta
-            b_grads[li] = delta.sum(axis=0)
-            for bi in self.into[li]:
-                block = self.blocks[bi]
-                w_grads[bi] = delta.T @ fw.activations[block.source]
-                if block.source > 0 or input_gradient:
-                    back = delta @ block.W
-                    prev = grad_a[block.source]
-                    grad_a[block.source] = back if prev is None else prev + back
+            np.add.reduce(delta, axis=0, out=b_grads[li])
+            for bi, src, W in feeds:
+                np.matmul(delta.T, acts[src], out=w_grads[bi])
+                if src > 0 or input_gradient:
+                    back = delta @ W
+                    prev = grad_a[src]
+                    if prev is None:
+                        grad_a[src] = back
+                    else:
+                        prev += back
         inputs = grad_a[0] if input_gradient else None
         if input_gradient and inputs is None:
             inputs = np.zeros_like(fw.sums[0])
-        return Gradients(w_grads, b_grads, deltas, float(per_sample.mean()), per_sample, inputs)
+        return Gradients(w_grads, b_grads, deltas, float(np.add.reduce(per_sample)) / n, per_sample, inputs)
 
     def loss_value(self, inputs: Array, truth: Array, loss: Loss) -> float:
         return loss.value(self.forward(inputs).output, np.asarray(truth, dtype=self.dtype))
@@ -186,9 +224,23 @@ class Plan:
         return out
 
     # ------------------------------------------------------------------ parameters
+    def views(self, flat: Array) -> tuple[list[Array], list[Array]]:
+        """A flat array seen as per-block weight matrices and per-level bias vectors (level 0: empty)."""
+        nb = len(self.blocks)
+        weights = [flat[o:o + b.W.size].reshape(b.W.shape) for b, o in zip(self.blocks, self.offsets, strict=False)]
+        biases = [flat[:0]] + [flat[o:o + l.bias.size] for l, o in zip(self.levels[1:], self.offsets[nb:], strict=True)]
+        return weights, biases
+
     def parameters(self) -> list[Array]:
         """The live parameter arrays (weights per block, then biases per level >= 1): training edits these."""
         return [b.W for b in self.blocks] + [l.bias for l in self.levels[1:]]
+
+    def snapshot(self) -> Array:
+        """A copy of every weight and bias, flat (see :attr:`flat`); :meth:`restore` puts it back."""
+        return self.flat.copy()
+
+    def restore(self, snapshot: Array) -> None:
+        np.copyto(self.flat, snapshot)
 
     def copy_parameters(self) -> list[Array]:
         return [p.copy() for p in self.parameters()]
@@ -225,6 +277,11 @@ class Plan:
         for level in self.levels[1:]:
             level.bias[:] = [network.neurons[n].bias for n in level.ids]
         self.revision = network.revision
+
+
+def _single_activation(level: Level) -> Activation | None:
+    groups = level.groups
+    return groups[0][0] if len(groups) == 1 and isinstance(groups[0][1], slice) else None
 
 
 def _activate(level: Level, z: Array) -> Array:
@@ -286,22 +343,40 @@ def compile_network(network: Network, dtype: np.dtype | type = np.float32) -> Pl
         weights.append(edge.weight)
         frozen.append(edge.frozen)
         ids.append(edge.id)
+    order = sorted(pairs)
+    shapes = [(len(levels[tl].ids), len(levels[sl].ids)) for tl, sl in order]
+    total = sum(r * c for r, c in shapes) + sum(len(l.ids) for l in levels[1:])
+    flat = np.zeros(total, dtype=dtype)
+    flat_trainable = np.ones(total, dtype=dtype)
+    offset = 0
+    offsets: list[int] = []
     blocks: list[Block] = []
     edge_position: dict[str, tuple[int, int, int]] = {}
-    for (tl, sl) in sorted(pairs):
+    for (tl, sl), shape in zip(order, shapes, strict=True):
         rows, cols, weights, frozen, ids = pairs[(tl, sl)]
-        shape = (len(levels[tl].ids), len(levels[sl].ids))
-        W = np.zeros(shape, dtype=dtype)
+        offsets.append(offset)
+        W = flat[offset:offset + shape[0] * shape[1]].reshape(shape)
+        trainable_view = flat_trainable[offset:offset + shape[0] * shape[1]].reshape(shape)
+        offset += shape[0] * shape[1]
         r = np.array(rows, dtype=np.intp)
         c = np.array(cols, dtype=np.intp)
         W[r, c] = weights
         trainable: Array | None = None
         if len(ids) != shape[0] * shape[1] or any(frozen):
-            trainable = np.zeros(shape, dtype=dtype)
+            trainable = trainable_view
+            trainable[...] = 0.0
             trainable[r, c] = [0.0 if f else 1.0 for f in frozen]
         bi = len(blocks)
         blocks.append(Block(tl, sl, W, trainable, r, c, ids))
         for k, eid in enumerate(ids):
             edge_position[eid] = (bi, rows[k], cols[k])
+    for level in levels[1:]:
+        offsets.append(offset)
+        view = flat[offset:offset + len(level.ids)]
+        view[...] = level.bias
+        level.bias = view
+        offset += len(level.ids)
     into = [[bi for bi, b in enumerate(blocks) if b.target == li] for li in range(len(levels))]
-    return Plan(levels, blocks, dtype, network.revision, network.structure_revision, into, position, edge_position)
+    everything_trains = all(b.trainable is None for b in blocks)
+    return Plan(levels, blocks, dtype, network.revision, network.structure_revision, flat,
+                None if everything_trains else flat_trainable, into, position, edge_position, offsets)

@@ -102,6 +102,28 @@ class Diverged:
 Progress = Step | EpochEnd | Diverged
 
 
+def _apply_update(params: Array, grad: Array, velocity: Array | None, mask: Array | None, lr, mu,
+                  loss_value: float) -> str | None:
+    """One SGD step on the flat parameter buffer; the name of the first non-finite quantity, else None."""
+    if not np.isfinite(loss_value):
+        return "loss"
+    if mask is not None:
+        grad *= mask
+    # A sum is non-finite exactly when an entry is (or the numbers are absurdly large): one reduction.
+    if not np.isfinite(grad.sum()):
+        return "gradient"
+    if velocity is not None:
+        velocity *= mu
+        velocity += grad
+        np.multiply(velocity, lr, out=grad)
+    else:
+        grad *= lr
+    params -= grad
+    if not np.isfinite(params.sum()):
+        return "weights"
+    return None
+
+
 def initialise(plan: Plan, method: str, seed: int) -> None:
     """Draw new weights for every trainable edge and zero every bias that may train; frozen ones stay."""
     if method not in INITIALISERS:
@@ -183,11 +205,11 @@ def train(
     if initialise_first:
         initialise(plan, settings.init, settings.seed)
     rng = np.random.default_rng(settings.seed)
-    params = plan.parameters()
-    n_blocks = len(plan.blocks)
-    masks: list[Array | None] = [b.trainable for b in plan.blocks] + [None] * (len(params) - n_blocks)
-    velocity = [np.zeros_like(p) for p in params]
-    last_good = [p.copy() for p in params]
+    params = plan.flat
+    mask = plan.flat_trainable
+    grad = np.zeros_like(params)
+    velocity = np.zeros_like(params) if settings.momentum else None
+    last_good = params.copy()
     lr = plan.dtype.type(settings.learning_rate)
     mu = plan.dtype.type(settings.momentum)
     batch = settings.batch_size
@@ -199,41 +221,19 @@ def train(
         epoch_loss = 0.0
         for start in range(0, n, batch):
             idx = order[start:start + batch]
-            # Overflow is expected on a diverging run and handled below; numpy need not warn about it.
-            with np.errstate(all="ignore"):
-                fw = plan.forward(x[idx])
-                grads = plan.backward(fw, y[idx], loss)
             step += 1
             seen += len(idx)
-            if not np.isfinite(grads.loss):
-                plan.set_parameter_values(last_good)
-                yield Diverged(epoch, step, "loss")
-                return
-            grad_list = grads.weights + grads.biases[1:]
-            # One reduction per array; a non-finite sum means a non-finite entry (or an absurd magnitude).
-            check = 0.0
-            for p, g, v, m in zip(params, grad_list, velocity, masks, strict=True):
-                if m is not None:
-                    g *= m
-                check += float(g.sum())
-                if mu:
-                    v *= mu
-                    v += g
-                    g = v
-                with np.errstate(all="ignore"):
-                    p -= lr * g
-            if not np.isfinite(check):
-                plan.set_parameter_values(last_good)
-                yield Diverged(epoch, step, "gradient")
-                return
+            # Overflow is expected on a diverging run and handled here; numpy need not warn about it.
             with np.errstate(all="ignore"):
-                wsum = sum(float(p.sum()) for p in params)
-            if not np.isfinite(wsum):
-                plan.set_parameter_values(last_good)
-                yield Diverged(epoch, step, "weights")
+                # take() gathers rows faster than fancy indexing; a shuffled copy per epoch costs more still.
+                fw = plan.forward(x.take(idx, axis=0))
+                grads = plan.backward(fw, y.take(idx, axis=0), loss, out=grad)
+                bad = _apply_update(params, grad, velocity, mask, lr, mu, grads.loss)
+            if bad:
+                plan.restore(last_good)
+                yield Diverged(epoch, step, bad)
                 return
-            for dst, src in zip(last_good, params, strict=True):
-                np.copyto(dst, src)
+            np.copyto(last_good, params)
             epoch_loss += grads.loss * len(idx)
             yield Step(epoch, step, seen, grads.loss, grads.per_sample, idx)
         acc = None

@@ -1,0 +1,378 @@
+"""The headless commands: everything the engine does, scriptable and checkable without a window.
+
+Exit status: 0 ok, 2 usage, 1 with a one-line message for a bad file, bad data or a failed run.
+With ``--json`` each command prints one JSON object on stdout; progress goes to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nnstudio import __version__
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class CommandError(Exception):
+    """A user's mistake or a failed run: printed as one line, exit status 1."""
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+def _user_errors() -> tuple[type[BaseException], ...]:
+    from nnstudio.data.dataset import DataError
+    from nnstudio.document.fileformat import FormatError
+    from nnstudio.engine.graph import GraphError
+    from nnstudio.engine.train import TrainingError
+
+    return (CommandError, DataError, FormatError, GraphError, TrainingError, OSError)
+
+
+def open_document(spec: str):  # -> Document
+    """A .nnet path, or the name of a built-in example."""
+    from nnstudio.document.fileformat import load_document
+    from nnstudio.examples import example_path, list_examples
+
+    path = Path(spec)
+    if path.exists():
+        return load_document(path)
+    names = [e.name for e in list_examples()]
+    if spec in names:
+        return load_document(example_path(spec))
+    raise CommandError(f"no file or built-in example named {spec!r} (examples: {', '.join(names)})")
+
+
+def _floats(text: str, what: str) -> np.ndarray:
+    try:
+        values = np.array([float(v) for v in text.split(",") if v.strip()], dtype=np.float64)
+    except ValueError:
+        raise CommandError(f"{what} must be numbers separated by commas, e.g. 1,-1,0.5; got {text!r}") from None
+    if not np.isfinite(values).all():
+        raise CommandError(f"{what} must be finite numbers")
+    return values
+
+
+def _dataset_for(doc: Any, spec: str | None):  # -> Dataset
+    from nnstudio.data import load_dataset
+
+    spec = spec or doc.training_data
+    if spec is None:
+        raise CommandError("this network names no training data; give one with --data (e.g. four-pixel)")
+    if spec == "document":
+        if doc.dataset is None or len(doc.dataset) == 0:
+            raise CommandError("this network has no samples of its own; give a dataset with --data")
+        return doc.dataset
+    return load_dataset(spec)
+
+
+def _check_fits(plan: Any, data: Any) -> None:
+    if data.n_inputs != plan.n_inputs:
+        raise CommandError(f"the data {data.name!r} has {data.n_inputs} values per sample but the network takes"
+                           f" {plan.n_inputs} inputs")
+    if data.n_outputs != plan.n_outputs:
+        raise CommandError(f"the data {data.name!r} has {data.n_outputs} targets per sample but the network has"
+                           f" {plan.n_outputs} outputs")
+
+
+def _emit(args: argparse.Namespace, result: dict[str, Any], human: str) -> None:
+    if args.json:
+        json.dump(result, sys.stdout, allow_nan=False, default=float)
+        sys.stdout.write("\n")
+    else:
+        print(human)
+
+
+def _round(x: float) -> float:
+    return float(f"{x:.6g}")
+
+
+# ---------------------------------------------------------------------------------------------- commands
+def cmd_examples(args: argparse.Namespace) -> int:
+    from nnstudio.examples import list_examples
+
+    examples = list_examples()
+    result = {"examples": [{"name": e.name, "title": e.title, "description": e.description} for e in examples]}
+    width = max((len(e.name) for e in examples), default=0)
+    _emit(args, result, "\n".join(f"{e.name:<{width}}  {e.description}" for e in examples))
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from nnstudio.engine.losses import LOSSES
+    from nnstudio.engine.plan import compile_network
+
+    doc = open_document(args.file)
+    plan = compile_network(doc.network, np.float64)
+    if args.image:
+        from nnstudio.data.preprocess import load_grayscale_image, to_input_grid
+
+        if doc.grid is None:
+            raise CommandError("this network has no input image grid; give its inputs with --input")
+        values = to_input_grid(load_grayscale_image(Path(args.image)), doc.grid, doc.value_range)
+        values = np.concatenate([values, np.zeros(plan.n_inputs - values.size)])
+    else:
+        values = _floats(args.input, "--input")
+    if values.size != plan.n_inputs:
+        raise CommandError(f"the network takes {plan.n_inputs} inputs; --input gave {values.size}")
+    fw = plan.forward(values)
+    neurons = doc.network.neurons
+    labels = [neurons[n].label or n for n in plan.output_ids]
+    out = fw.output[0]
+    answer = labels[int(np.argmax(out))]
+    result: dict[str, Any] = {
+        "outputs": {label: _round(v) for label, v in zip(labels, out.tolist(), strict=True)},
+        "answer": answer,
+        "neurons": {nid: {"sum": _round(s), "activation": _round(a)} for nid, (s, a) in plan.neuron_values(fw).items()},
+    }
+    lines = [f"{label:>12}  {v: .4f}" for label, v in zip(labels, out.tolist(), strict=True)]
+    lines.append(f"answer: {answer}")
+    if args.truth is not None:
+        if args.truth in labels:
+            truth = np.array([1.0 if label == args.truth else 0.0 for label in labels])
+        else:
+            truth = _floats(args.truth, "--truth")
+        if truth.size != len(labels):
+            raise CommandError(f"--truth must be an output label ({', '.join(labels)}) or {len(labels)} numbers")
+        loss = LOSSES[doc.training.loss]
+        error = loss.elementwise(out, truth)
+        result["error"] = {"truth": [_round(v) for v in truth], "answer": [_round(v) for v in out],
+                           "error": [_round(v) for v in error], "total": _round(float(error.sum())), "loss": loss.name}
+        lines.append(f"error ({loss.title.lower()}): " + " ".join(f"{e:.4g}" for e in error) + f"  total {error.sum():.4g}")
+    _emit(args, result, "\n".join(lines))
+    return EXIT_OK
+
+
+class _Progress:
+    """A one-line progress bar on stderr, redrawn at most a few times a second."""
+
+    def __init__(self, total_steps: int, enabled: bool) -> None:
+        self.total = total_steps
+        self.enabled = enabled
+        self.last = 0.0
+
+    def show(self, step: int, epoch: int, epochs: int, loss: float, rate: float, force: bool = False) -> None:
+        now = time.perf_counter()
+        if not self.enabled or (not force and now - self.last < 0.25):
+            return
+        self.last = now
+        done = step / max(self.total, 1)
+        bar = "#" * int(done * 30)
+        sys.stderr.write(f"\r[{bar:<30}] epoch {epoch}/{epochs}  loss {loss:.4g}  {rate:,.0f} samples/s ")
+        sys.stderr.flush()
+
+    def end(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\n")
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from nnstudio.document.fileformat import save_document
+    from nnstudio.engine.plan import compile_network
+    from nnstudio.engine.train import Diverged, EpochEnd, Step, TrainSettings, initialise, train
+
+    doc = open_document(args.file)
+    settings = TrainSettings.from_dict(doc.training.to_dict())
+    for field, value in (("epochs", args.epochs), ("learning_rate", args.lr), ("batch_size", args.batch),
+                         ("momentum", args.momentum), ("seed", args.seed), ("loss", args.loss), ("init", args.init)):
+        if value is not None:
+            setattr(settings, field, value)
+    settings.validate()
+    data = _dataset_for(doc, args.data)
+    plan = compile_network(doc.network, np.float32)
+    _check_fits(plan, data)
+    if args.randomize:
+        initialise(plan, settings.init, settings.seed)
+    steps_per_epoch = -(-len(data) // settings.batch_size)
+    progress = _Progress(steps_per_epoch * settings.epochs, enabled=not args.quiet)
+    last_end: EpochEnd | None = None
+    diverged: Diverged | None = None
+    loss = float("nan")
+    started = time.perf_counter()
+    seen = 0
+    for event in train(plan, data.inputs, data.targets, settings):
+        if isinstance(event, Step):
+            seen = event.samples_seen
+            loss = event.loss
+            progress.show(event.step, event.epoch, settings.epochs, loss, seen / (time.perf_counter() - started))
+        elif isinstance(event, EpochEnd):
+            last_end = event
+            progress.show(event.step, event.epoch, settings.epochs, event.loss,
+                          seen / (time.perf_counter() - started), force=True)
+        else:
+            diverged = event
+    seconds = time.perf_counter() - started
+    progress.end()
+    if diverged is not None:
+        raise CommandError(diverged.message + " Nothing was written.")
+    plan.write_back(doc.network)
+    doc.training = settings
+    save_document(doc, Path(args.out))
+    assert last_end is not None
+    result = {"loss": _round(last_end.loss), "accuracy": None if last_end.accuracy is None else _round(last_end.accuracy),
+              "epochs": settings.epochs, "samples_per_second": round(seen / seconds), "out": str(args.out)}
+    acc = "" if last_end.accuracy is None else f", accuracy {last_end.accuracy:.1%}"
+    _emit(args, result, f"loss {last_end.loss:.4g}{acc} after {settings.epochs} epochs "
+                        f"({seen / seconds:,.0f} samples/s); saved {args.out}")
+    return EXIT_OK
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from nnstudio.engine.losses import LOSSES
+    from nnstudio.engine.plan import compile_network
+    from nnstudio.engine.train import evaluate
+
+    doc = open_document(args.file)
+    data = _dataset_for(doc, args.data)
+    plan = compile_network(doc.network, np.float32)
+    _check_fits(plan, data)
+    loss_name = args.loss or doc.training.loss
+    if loss_name not in LOSSES:
+        raise CommandError(f"unknown loss {loss_name!r}; known: {', '.join(LOSSES)}")
+    loss, acc, out = evaluate(plan, data.inputs, data.targets, LOSSES[loss_name])
+    k = data.n_outputs
+    confusion = np.zeros((k, k), dtype=np.int64)
+    known = data.classes >= 0
+    np.add.at(confusion, (data.classes[known], out[known].argmax(axis=1)), 1)
+    result = {"loss": _round(loss), "accuracy": None if acc is None else _round(acc), "samples": len(data),
+              "labels": list(data.labels), "confusion": confusion.tolist()}
+    acc_text = "no labelled samples" if acc is None else f"accuracy {acc:.2%}"
+    _emit(args, result, f"{data.name}: {len(data)} samples, loss {loss:.4g}, {acc_text}")
+    return EXIT_OK
+
+
+def cmd_gradcheck(args: argparse.Namespace) -> int:
+    from nnstudio.engine.losses import LOSSES
+    from nnstudio.engine.plan import compile_network
+    from nnstudio.engine.slopes import gradient_check
+
+    doc = open_document(args.file)
+    plan = compile_network(doc.network, np.float64)
+    rng = np.random.default_rng(args.seed)
+    if args.data or doc.training_data:
+        data = _dataset_for(doc, args.data)
+        _check_fits(plan, data)
+        pick = rng.choice(len(data), size=min(args.samples, len(data)), replace=False)
+        x, y = data.inputs[pick].astype(np.float64), data.targets[pick].astype(np.float64)
+        source = data.name
+    else:
+        low, high = doc.value_range
+        x = rng.uniform(low, high, (args.samples, plan.n_inputs))
+        y = np.eye(plan.n_outputs)[rng.integers(0, plan.n_outputs, args.samples)]
+        source = "random inputs"
+    loss = LOSSES[doc.training.loss]
+    report = gradient_check(plan, x, y, loss, h=args.h)
+    # Where a ReLU or step neuron's sum is within the nudge of 0 the slope is a corner: say how often.
+    fw = plan.forward(x)
+    kinks = 0
+    for li, level in enumerate(plan.levels[1:], start=1):
+        for act, cols in level.groups:
+            if act.name in ("relu", "step"):
+                kinks += int((np.abs(fw.sums[li][:, cols]) < 2 * args.h).sum())
+    result = report.to_dict() | {"samples": len(x), "data": source, "loss": loss.name, "h": args.h,
+                                 "sums_at_kinks": kinks}
+    lines = [f"{b['name']:<28} {b['count']:>6} parameters  max relative error {b['max_relative_error']:.2e}"
+             for b in report.per_block]
+    lines.append(f"max relative error {report.max_relative_error:.2e} over {report.parameters} parameters,"
+                 f" {len(x)} samples of {source}")
+    lines.append(f"backprop {report.backprop_seconds * 1e3:.2f} ms; numerical slopes {report.numerical_seconds:.2f} s"
+                 f" ({report.numerical_seconds / max(report.backprop_seconds, 1e-9):,.0f}x)")
+    if kinks:
+        lines.append(f"{kinks} ReLU/step sums sit at a kink, where the slope is not defined; errors there are expected")
+    _emit(args, result, "\n".join(lines))
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------------------------- parser
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nnstudio", description="Build a neural network by hand and watch it think. "
+        "With no command, or with a .nnet file, opens the studio window.")
+    parser.add_argument("--version", action="version", version=f"nnstudio {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+        return p
+
+    add("examples", "list the built-in example networks")
+
+    p = add("run", "run a network on one input and show every neuron's value")
+    p.add_argument("file", metavar="FILE", help="a .nnet file or the name of a built-in example")
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("--input", help="input values separated by commas, e.g. 1,-1,1,-1")
+    source.add_argument("--image", help="a PNG (or other image) drawn for the network's input grid")
+    p.add_argument("--truth", help="the right answer: an output label, or one number per output")
+
+    p = add("train", "train a network on a dataset and save the result")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--data", help="four-pixel, shapes3x3, digits:train, document, or a path (IDX, PNG folder, CSV)")
+    p.add_argument("--epochs", type=int)
+    p.add_argument("--lr", type=float, help="learning rate")
+    p.add_argument("--batch", type=int, help="samples per step (1 = one sample at a time)")
+    p.add_argument("--momentum", type=float)
+    p.add_argument("--seed", type=int)
+    p.add_argument("--loss", help="squared, absolute or cross_entropy")
+    p.add_argument("--init", help="uniform, xavier or he (with --randomize)")
+    p.add_argument("--randomize", action="store_true", help="start from fresh random weights")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--out", required=True, metavar="FILE", help="where to save the trained network")
+
+    p = add("eval", "measure a network's loss, accuracy and confusion on a dataset")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--data", help="as for train; default: the network's own training data")
+    p.add_argument("--loss", help="default: the network's loss")
+
+    p = add("gradcheck", "compare backprop's slopes with slopes by nudging each weight (float64)")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--data", help="as for train; default: the network's own training data, else random inputs")
+    p.add_argument("--samples", type=int, default=8, help="how many samples to check on (default 8)")
+    p.add_argument("--h", type=float, default=1e-3, help="the nudge (default 1e-3, five-point differences)")
+    p.add_argument("--seed", type=int, default=0)
+    return parser
+
+
+COMMANDS = {"examples": cmd_examples, "run": cmd_run, "train": cmd_train, "eval": cmd_eval, "gradcheck": cmd_gradcheck}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
+        from nnstudio.app import run_gui
+
+        if len(argv) > 1:
+            print("nnstudio: error: give one file to open, or a command (see nnstudio --help)", file=sys.stderr)
+            return EXIT_USAGE
+        target = argv[0] if argv else None
+        if target is not None and not Path(target).exists():
+            from nnstudio.examples import list_examples
+
+            if target in {e.name for e in list_examples()}:
+                return run_gui(example=target)
+            print(f"nnstudio: error: no file or command named {target!r} (see nnstudio --help)", file=sys.stderr)
+            return EXIT_USAGE
+        return run_gui(Path(target) if target else None)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return COMMANDS[args.command](args)
+    except _user_errors() as exc:
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(f"nnstudio: error: {message}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("nnstudio: interrupted", file=sys.stderr)
+        return 130
