@@ -184,3 +184,14 @@ def test_pad_keys_win_over_the_windows_shortcuts(qtbot, digit_net):
     assert canvas.is_blank()
     assert triggered == []
     live.detach()
+
+
+def test_the_input_follows_the_pen_before_it_is_lifted(qtbot, digit_pad):
+    live, pad = digit_pad
+    canvas = pad.editor.canvas
+    _mouse(canvas, QMouseEvent.Type.MouseButtonPress, 140, 50)
+    for y in range(60, 240, 20):
+        _mouse(canvas, QMouseEvent.Type.MouseMove, 140, y)
+    qtbot.waitUntil(lambda: live.input.max() > 0.5, timeout=2000)
+    _mouse(canvas, QMouseEvent.Type.MouseButtonRelease, 140, 240)
+    np.testing.assert_array_equal(pad.editor.preview.values, live.input)
