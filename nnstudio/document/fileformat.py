@@ -716,23 +716,28 @@ def _build(checked: _Checked) -> Document:
 # --------------------------------------------------------------------------------------------- writing
 
 
-def _dense_groups(network: Network) -> list[tuple[list[str], list[str]]]:
-    """Groups (sources, targets) whose every pair is joined by a plain edge: the fully connected layers.
+def _dense_groups(network: Network) -> list[tuple[list[str], list[str], list[list[Edge]]]]:
+    """Groups (sources, targets, edges row by row) whose every pair is joined by a plain edge.
 
-    Targets fed by exactly the same plain sources form one group; edges that are frozen or have an id
-    other than the conventional one stay listed one by one so that nothing about them is lost.
+    Targets fed by exactly the same plain sources form one group: the fully connected layers. Edges that
+    are frozen or have an id other than the conventional one stay listed one by one so that nothing about
+    them is lost.
     """
     order = {nid: i for i, nid in enumerate(network.neurons)}
-    plain_sources: dict[str, list[str]] = {}
+    plain: dict[str, list[Edge]] = {}
     for edge in network.edges.values():
-        if not edge.frozen and edge.id == _dense_id(edge.source, edge.target):
-            plain_sources.setdefault(edge.target, []).append(edge.source)
-    groups: dict[tuple[str, ...], list[str]] = {}
+        # _dense_id inlined: this runs once per edge, and autosave runs it often.
+        if not edge.frozen and edge.id == f"{edge.source}>{edge.target}":
+            plain.setdefault(edge.target, []).append(edge)
+    groups: dict[tuple[str, ...], tuple[list[str], list[list[Edge]]]] = {}
     for target in network.neurons:
-        sources = plain_sources.get(target)
-        if sources:
-            groups.setdefault(tuple(sorted(sources, key=order.__getitem__)), []).append(target)
-    return [(list(sources), targets) for sources, targets in groups.items()
+        incoming = plain.get(target)
+        if incoming:
+            incoming.sort(key=lambda edge: order[edge.source])
+            targets, rows = groups.setdefault(tuple(edge.source for edge in incoming), ([], []))
+            targets.append(target)
+            rows.append(incoming)
+    return [(list(sources), targets, rows) for sources, (targets, rows) in groups.items()
             if len(sources) * len(targets) >= DENSE_MIN_EDGES]
 
 
@@ -742,18 +747,16 @@ def _document_to_tree(doc: Document) -> Tree:
                 "label": n.label, "x": float(n.x), "y": float(n.y)} for n in network]
     dense: list[Tree] = []
     in_blocks: set[str] = set()
-    edges = network.edges
-    for sources, targets in _dense_groups(network):
-        ids = [[_dense_id(source, target) for source in sources] for target in targets]
-        weights = np.array([[edges[eid].weight for eid in row] for row in ids], dtype=np.float64)
+    for sources, targets, rows in _dense_groups(network):
+        weights = np.array([[edge.weight for edge in row] for row in rows], dtype=np.float64)
         with np.errstate(over="ignore"):
             stored = weights.astype(np.float32)
         if not np.isfinite(stored).all():
             continue  # beyond float32's range: listed one by one, where the check will name the edge
         dense.append({"sources": sources, "targets": targets, "weights": _array_tree(stored)})
-        in_blocks.update(eid for row in ids for eid in row)
+        in_blocks.update(edge.id for row in rows for edge in row)
     listed = []
-    for edge in edges.values():
+    for edge in network.edges.values():
         if edge.id in in_blocks:
             continue
         item: Tree = {"id": edge.id, "source": edge.source, "target": edge.target,
@@ -766,9 +769,8 @@ def _document_to_tree(doc: Document) -> Tree:
         "version": FORMAT_VERSION,
         "title": doc.title,
         "description": doc.description,
-        "input": {"grid": list(doc.grid) if doc.grid is not None else None,
-                  "range": [float(doc.value_range[0]), float(doc.value_range[1])]},
-        "training": doc.training.to_dict(),
+        "input": {"grid": _plain(doc.grid), "range": _plain(doc.value_range)},
+        "training": {key: _plain(value) for key, value in doc.training.to_dict().items()},
         "training_data": doc.training_data,
         "neurons": neurons,
         "edges": listed,
@@ -779,14 +781,23 @@ def _document_to_tree(doc: Document) -> Tree:
     return tree
 
 
+def _plain(value: Any) -> Any:
+    """numpy scalars and tuples as the JSON types they stand for; anything else is left to the checks."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    return value
+
+
 def _dataset_tree(dataset: Dataset) -> Tree:
     tree: Tree = {"name": dataset.name}
     if dataset.description:
         tree["description"] = dataset.description
     tree.update({
         "labels": list(dataset.labels),
-        "grid": list(dataset.grid) if dataset.grid is not None else None,
-        "range": [float(dataset.value_range[0]), float(dataset.value_range[1])],
+        "grid": _plain(dataset.grid),
+        "range": _plain(dataset.value_range),
         "inputs": _array_tree(dataset.inputs),
         "targets": _array_tree(dataset.targets),
         "classes": [int(c) for c in np.asarray(dataset.classes).tolist()],

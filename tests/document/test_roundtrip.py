@@ -190,3 +190,13 @@ def test_output_labels_fall_back_to_ids():
 
 def test_dense_ids_are_the_engines_conventional_ids():
     assert fileformat._dense_id("i3", "h1_0") == edge_id("i3", "h1_0")
+
+
+def test_numpy_numbers_in_the_document_are_written_as_plain_numbers(hand_built):
+    hand_built.grid = (np.int64(2), np.int64(2))
+    hand_built.value_range = (np.float32(0.0), np.float64(1.0))
+    hand_built.training.epochs = np.int64(3)
+    hand_built.training.learning_rate = np.float32(0.5)
+    loaded = document_from_bytes(document_to_bytes(hand_built))
+    assert loaded.grid == (2, 2) and loaded.value_range == (0.0, 1.0)
+    assert loaded.training.epochs == 3 and loaded.training.learning_rate == 0.5
