@@ -134,12 +134,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     lines = [f"{label:>12}  {v: .4f}" for label, v in zip(labels, out.tolist(), strict=True)]
     lines.append(f"answer: {answer}")
     if args.truth is not None:
+        wrong_truth = f"--truth must be an output label ({', '.join(labels)}) or {len(labels)} numbers"
         if args.truth in labels:
             truth = np.array([1.0 if label == args.truth else 0.0 for label in labels])
         else:
-            truth = _floats(args.truth, "--truth")
+            try:
+                truth = _floats(args.truth, "--truth")
+            except CommandError:
+                raise CommandError(wrong_truth) from None
         if truth.size != len(labels):
-            raise CommandError(f"--truth must be an output label ({', '.join(labels)}) or {len(labels)} numbers")
+            raise CommandError(wrong_truth)
         loss = LOSSES[doc.training.loss]
         error = loss.elementwise(out, truth)
         result["error"] = {"truth": [_round(v) for v in truth], "answer": [_round(v) for v in out],
@@ -150,25 +154,30 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 class _Progress:
-    """A one-line progress bar on stderr, redrawn at most a few times a second."""
+    """Progress on stderr: a bar redrawn in place on a terminal, an occasional line when piped to a file."""
 
     def __init__(self, total_steps: int, enabled: bool) -> None:
         self.total = total_steps
         self.enabled = enabled
-        self.last = 0.0
+        self.tty = sys.stderr.isatty()
+        self.interval = 0.25 if self.tty else 5.0
+        self.last = time.perf_counter()
 
     def show(self, step: int, epoch: int, epochs: int, loss: float, rate: float, force: bool = False) -> None:
         now = time.perf_counter()
-        if not self.enabled or (not force and now - self.last < 0.25):
+        if not self.enabled or (not force and now - self.last < self.interval):
             return
         self.last = now
         done = step / max(self.total, 1)
-        bar = "#" * int(done * 30)
-        sys.stderr.write(f"\r[{bar:<30}] epoch {epoch}/{epochs}  loss {loss:.4g}  {rate:,.0f} samples/s ")
+        text = f"epoch {epoch}/{epochs}  loss {loss:.4g}  {rate:,.0f} samples/s"
+        if self.tty:
+            sys.stderr.write(f"\r[{'#' * int(done * 30):<30}] {text} ")
+        else:
+            sys.stderr.write(f"{done:4.0%} {text}\n")
         sys.stderr.flush()
 
     def end(self) -> None:
-        if self.enabled:
+        if self.enabled and self.tty:
             sys.stderr.write("\n")
 
 
@@ -204,7 +213,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         elif isinstance(event, EpochEnd):
             last_end = event
             progress.show(event.step, event.epoch, settings.epochs, event.loss,
-                          seen / (time.perf_counter() - started), force=True)
+                          seen / (time.perf_counter() - started), force=event.epoch == settings.epochs)
         else:
             diverged = event
     seconds = time.perf_counter() - started
@@ -281,8 +290,8 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
              for b in report.per_block]
     lines.append(f"max relative error {report.max_relative_error:.2e} over {report.parameters} parameters,"
                  f" {len(x)} samples of {source}")
-    lines.append(f"backprop {report.backprop_seconds * 1e3:.2f} ms; numerical slopes {report.numerical_seconds:.2f} s"
-                 f" ({report.numerical_seconds / max(report.backprop_seconds, 1e-9):,.0f}x)")
+    lines.append(f"backprop {report.backprop_seconds * 1e3:.2f} ms; numerical slopes {report.numerical_seconds * 1e3:,.1f} ms"
+                 f" ({report.numerical_seconds / max(report.backprop_seconds, 1e-9):,.0f}x as long)")
     if kinks:
         lines.append(f"{kinks} ReLU/step sums sit at a kink, where the slope is not defined; errors there are expected")
     _emit(args, result, "\n".join(lines))
@@ -339,6 +348,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_VALUE_OPTIONS = {"--input", "--truth", "--lr", "--momentum", "--seed", "--h"}
+
+
+def _attach_negative_values(argv: list[str]) -> list[str]:
+    """``--input -1,1`` would read as an unknown option to argparse; keep such a value with its option."""
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        if argv[i] in _VALUE_OPTIONS and i + 1 < len(argv) and argv[i + 1].startswith("-"):
+            out.append(f"{argv[i]}={argv[i + 1]}")
+            i += 2
+        else:
+            out.append(argv[i])
+            i += 1
+    return out
+
+
 COMMANDS = {"examples": cmd_examples, "run": cmd_run, "train": cmd_train, "eval": cmd_eval, "gradcheck": cmd_gradcheck}
 
 
@@ -361,7 +387,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_gui(Path(target) if target else None)
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(_attach_negative_values(argv))
     except SystemExit as exc:
         return int(exc.code or 0)
     if args.command is None:

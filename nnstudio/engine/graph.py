@@ -97,8 +97,13 @@ class Network:
             net.neurons[neuron.id] = neuron
             net._adj.incoming[neuron.id] = []
             net._adj.outgoing[neuron.id] = []
+        # A set of connected pairs replaces the per-edge scan of a neuron's outgoing list, which grows with the
+        # square of fan-out (784 x 100 edges would take seconds).
+        pairs: set[tuple[str, str]] = set()
         for edge in edges:
-            net._check_new_edge(edge, check_cycle=False)
+            pair = (edge.source, edge.target)
+            net._check_new_edge(edge, check_cycle=False, duplicate=pair in pairs)
+            pairs.add(pair)
             net._attach(edge)
         net.check_acyclic()
         return net
@@ -226,7 +231,9 @@ class Network:
         if neuron.activation == "softmax" and neuron.role is not Role.OUTPUT:
             raise GraphError(f"neuron {neuron.display_name!r}: softmax works over the outputs; make it an output")
 
-    def _check_new_edge(self, edge: Edge, *, check_cycle: bool = True) -> None:
+    def _check_new_edge(self, edge: Edge, *, check_cycle: bool = True, duplicate: bool | None = None) -> None:
+        """Raise GraphError if ``edge`` may not be added. ``duplicate`` says whether the pair is already
+        connected when the caller knows; None looks it up."""
         if edge.id in self.edges:
             raise GraphError(f"there is already an edge with id {edge.id!r}")
         for end in (edge.source, edge.target):
@@ -239,7 +246,9 @@ class Network:
             raise GraphError(f"input {target.display_name!r} takes its value from the image, not from a connection")
         if source.role is Role.OUTPUT:
             raise GraphError(f"output {source.display_name!r} is the end of the network; it cannot feed other neurons")
-        if self.edge_between(edge.source, edge.target) is not None:
+        if duplicate is None:
+            duplicate = self.edge_between(edge.source, edge.target) is not None
+        if duplicate:
             raise GraphError(f"{source.display_name!r} is already connected to {target.display_name!r}")
         if check_cycle:
             path = self._reaches(edge.target, edge.source)

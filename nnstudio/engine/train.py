@@ -158,7 +158,14 @@ def initialise(plan: Plan, method: str, seed: int) -> None:
 
 
 def accuracy(outputs: Array, targets: Array) -> float | None:
-    """Share of samples whose largest output is their class; samples with no class (all-zero truth) don't count."""
+    """Share of samples whose largest output is their class; samples with no class (all-zero truth) don't count.
+
+    A single output is a yes/no answer: right when it is on the same side of 0.5 as its truth.
+    """
+    if targets.shape[1] == 1:
+        if len(targets) == 0:
+            return None
+        return float(((outputs[:, 0] >= 0.5) == (targets[:, 0] >= 0.5)).mean())
     has_class = targets.max(axis=1) > targets.min(axis=1)
     if not has_class.any():
         return None

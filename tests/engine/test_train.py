@@ -143,3 +143,12 @@ def test_epoch_end_reports_test_figures() -> None:
     events = _run(plan, XOR_X, y, TrainSettings(epochs=2, loss="cross_entropy"), test=(XOR_X, y))
     ends = [e for e in events if isinstance(e, EpochEnd)]
     assert len(ends) == 2 and ends[-1].test_loss is not None and 0 <= ends[-1].test_accuracy <= 1
+
+
+def test_accuracy_counts_classes_and_yes_no_answers() -> None:
+    from nnstudio.engine.train import accuracy
+
+    targets = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 0]], dtype=float)
+    outputs = np.array([[0.9, 0.1, 0.0], [0.8, 0.2, 0.0], [0.5, 0.5, 0.5]])
+    assert accuracy(outputs, targets) == 0.5  # the all-zero truth does not count
+    assert accuracy(np.array([[0.7], [0.2], [0.6]]), np.array([[1.0], [0.0], [0.0]])) == pytest.approx(2 / 3)
