@@ -1,0 +1,454 @@
+"""What the canvas turns into undo commands: palette drops, pastes, the image grid, and the layered layout.
+
+Everything here works on a network and a document and knows nothing of items or views, so it can be
+checked without a window. The canvas validates an edit here before pushing it, so a command never fails
+halfway inside ``QUndoStack.push``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from PySide6.QtGui import QUndoCommand
+
+from nnstudio.engine.activations import ACTIVATIONS
+from nnstudio.engine.graph import Edge, Network, Neuron, Role, edge_id
+from nnstudio.ui.commands import RemoveItems
+
+PALETTE_MIME = "application/x-nnstudio-palette"
+CLIPBOARD_MIME = "application/x-nnstudio-neurons"
+
+SNAP = 10.0
+LAYER_SPACING = 60.0
+COLUMN_GAP = 180.0
+PASTE_OFFSET = 40.0
+MAX_GRID_SIDE = 64
+MAX_LAYER = 512
+
+
+class CanvasEditError(ValueError):
+    """A palette payload, pasted text or typed value that cannot become an edit; the message says why."""
+
+
+class DocumentLike(Protocol):
+    network: Network
+    grid: tuple[int, int] | None
+    value_range: tuple[float, float]
+
+
+PALETTE_KINDS = ("input", "grid", "hidden", "output", "layer")
+
+
+@dataclass(frozen=True)
+class PaletteItem:
+    """What a palette entry carries in a drag: the kind of thing to add and its settings."""
+
+    kind: str
+    activation: str = "tanh"
+    count: int = 1
+    width: int = 2
+    height: int = 2
+    role: str = "hidden"
+
+    def to_json(self) -> bytes:
+        data = {
+            "kind": self.kind,
+            "activation": self.activation,
+            "count": self.count,
+            "width": self.width,
+            "height": self.height,
+            "role": self.role,
+        }
+        return json.dumps(data).encode()
+
+    @classmethod
+    def from_json(cls, raw: bytes | str) -> PaletteItem:
+        try:
+            data = json.loads(raw)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise CanvasEditError(f"the dropped palette data is not readable ({exc})") from None
+        if not isinstance(data, dict):
+            raise CanvasEditError("the dropped palette data is not an object")
+        item = cls(
+            kind=str(data.get("kind", "")),
+            activation=str(data.get("activation", "tanh")),
+            count=_whole(data.get("count", 1), "count"),
+            width=_whole(data.get("width", 2), "width"),
+            height=_whole(data.get("height", 2), "height"),
+            role=str(data.get("role", "hidden")),
+        )
+        item.check()
+        return item
+
+    def check(self) -> None:
+        if self.kind not in PALETTE_KINDS:
+            raise CanvasEditError(f"unknown palette entry {self.kind!r}")
+        if self.activation not in ACTIVATIONS:
+            raise CanvasEditError(f"unknown activation {self.activation!r}")
+        if self.kind == "layer" and not 1 <= self.count <= MAX_LAYER:
+            raise CanvasEditError(f"a layer has 1 to {MAX_LAYER} neurons, not {self.count}")
+        if self.kind == "layer" and self.role not in (r.value for r in Role):
+            raise CanvasEditError(f"unknown role {self.role!r} for a layer")
+        if self.kind == "grid" and not (
+            1 <= self.width <= MAX_GRID_SIDE and 1 <= self.height <= MAX_GRID_SIDE
+        ):
+            raise CanvasEditError(f"an image grid is 1 to {MAX_GRID_SIDE} pixels on each side")
+
+    @property
+    def new_role(self) -> Role:
+        if self.kind in ("input", "grid"):
+            return Role.INPUT
+        if self.kind == "layer":
+            return Role(self.role)
+        return Role(self.kind)
+
+
+def _whole(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise CanvasEditError(f"the palette {name} must be a whole number, got {value!r}")
+    return value
+
+
+# ----------------------------------------------------------------------------------- ids, snapping
+ROLE_PREFIX = {Role.INPUT: "i", Role.HIDDEN: "h", Role.OUTPUT: "o"}
+
+
+def fresh_ids(network: Network, prefix: str, count: int, taken: Iterable[str] = ()) -> list[str]:
+    """``count`` ids that are neither in ``network`` nor in ``taken``, numbered like ``new_neuron_id``."""
+    taken = set(taken)
+    ids: list[str] = []
+    if count <= 0:
+        return ids
+    first = network.new_neuron_id(prefix)
+    number = int(first[len(prefix) :])
+    while len(ids) < count:
+        candidate = f"{prefix}{number}"
+        if candidate not in network.neurons and candidate not in taken:
+            ids.append(candidate)
+        number += 1
+    return ids
+
+
+def snap(value: float, step: float = SNAP) -> float:
+    return round(value / step) * step
+
+
+def role_labels(network: Network, role: Role, count: int) -> list[str]:
+    """ "input 3", "output 1"...: numbered after the neurons of that role already there; hidden get none."""
+    if role is Role.HIDDEN:
+        return [""] * count
+    start = sum(1 for n in network.neurons.values() if n.role is role)
+    return [f"{role.value} {start + k + 1}" for k in range(count)]
+
+
+def cell_size(width: int, height: int) -> float:
+    """Pixel size of a drawn image grid: big cells for a 2x2 camera, small ones for 28x28 digits."""
+    return float(max(8, min(40, 336 // max(width, height, 1))))
+
+
+# ----------------------------------------------------------------------------------- palette drops
+@dataclass
+class PlannedAdd:
+    """The neurons a drop adds, and the image grid they form when it is one."""
+
+    neurons: list[Neuron]
+    grid: tuple[int, int] | None = None
+
+    @property
+    def text(self) -> str:
+        if self.grid is not None:
+            return f"Add {self.grid[0]} x {self.grid[1]} image"
+        if len(self.neurons) == 1:
+            return f"Add {self.neurons[0].display_name}"
+        return f"Add layer of {len(self.neurons)}"
+
+
+def plan_palette_drop(document: DocumentLike, item: PaletteItem, x: float, y: float) -> PlannedAdd:
+    """The neurons a palette entry adds at scene position (x, y); raises CanvasEditError when it cannot."""
+    item.check()
+    network = document.network
+    role = item.new_role
+    activation = "identity" if role is Role.INPUT else item.activation
+    if activation == "softmax" and role is not Role.OUTPUT:
+        raise CanvasEditError("softmax works over the outputs; pick another activation for this neuron")
+    x, y = snap(x), snap(y)
+    if item.kind == "grid":
+        if image_grid(document) is not None:
+            w, h = document.grid  # type: ignore[misc]
+            raise CanvasEditError(f"this network already has a {w} x {h} input image; delete it first")
+        w, h = item.width, item.height
+        cell = cell_size(w, h)
+        left, top = x - (w - 1) * cell / 2, y - (h - 1) * cell / 2
+        ids = fresh_ids(network, "p", w * h)
+        neurons = [
+            Neuron(
+                ids[r * w + c],
+                Role.INPUT,
+                "identity",
+                0.0,
+                f"pixel {r + 1},{c + 1}",
+                left + c * cell,
+                top + r * cell,
+            )
+            for r in range(h)
+            for c in range(w)
+        ]
+        return PlannedAdd(neurons, (w, h))
+    count = item.count if item.kind == "layer" else 1
+    ids = fresh_ids(network, ROLE_PREFIX[role], count)
+    labels = role_labels(network, role, count)
+    spacing = LAYER_SPACING
+    top = y - (count - 1) * spacing / 2
+    neurons = [
+        Neuron(ids[k], role, activation, 0.0, labels[k], x, snap(top + k * spacing)) for k in range(count)
+    ]
+    return PlannedAdd(neurons)
+
+
+class AddImageGrid(QUndoCommand):
+    """Add the pixels of an input image as the first inputs and make the document read them as a grid."""
+
+    def __init__(
+        self, document: DocumentLike, neurons: Iterable[Neuron], grid: tuple[int, int], text: str = ""
+    ) -> None:
+        self.document = document
+        self.neurons = [n.copy() for n in neurons]
+        self.grid = grid
+        self.old_grid = document.grid
+        super().__init__(text or f"Add {grid[0]} x {grid[1]} image")
+
+    def redo(self) -> None:
+        # The grid is set before the neurons arrive, so every listener of the structure event sees both.
+        self.document.grid = self.grid
+        positions = {n.id: i for i, n in enumerate(self.neurons)}
+        self.document.network.add_neurons([n.copy() for n in self.neurons], positions=positions)
+
+    def undo(self) -> None:
+        self.document.grid = self.old_grid
+        self.document.network.remove([n.id for n in self.neurons])
+
+
+class RemoveItemsAndGrid(RemoveItems):
+    """Delete items that include pixels of the input image: the rest of the image becomes plain inputs."""
+
+    def __init__(
+        self,
+        document: DocumentLike,
+        neuron_ids: Iterable[str] = (),
+        edge_ids: Iterable[str] = (),
+        text: str = "",
+    ) -> None:
+        super().__init__(document.network, neuron_ids, edge_ids, text)
+        self.document = document
+        self.old_grid = document.grid
+
+    def redo(self) -> None:
+        self.document.grid = None
+        super().redo()
+
+    def undo(self) -> None:
+        self.document.grid = self.old_grid
+        super().undo()
+
+
+def image_grid(document: DocumentLike) -> tuple[int, int] | None:
+    """The document's image grid when the network has enough inputs to fill it, else None."""
+    grid = getattr(document, "grid", None)
+    if not grid:
+        return None
+    w, h = int(grid[0]), int(grid[1])
+    if w < 1 or h < 1:
+        return None
+    count = sum(1 for n in document.network.neurons.values() if n.role is Role.INPUT)
+    return (w, h) if count >= w * h else None
+
+
+def grid_pixel_ids(document: DocumentLike) -> list[str]:
+    grid = image_grid(document)
+    if grid is None:
+        return []
+    inputs = [n.id for n in document.network.neurons.values() if n.role is Role.INPUT]
+    return inputs[: grid[0] * grid[1]]
+
+
+# -------------------------------------------------------------------------------------- connecting
+def connection_weight(count: int) -> float:
+    """A single new connection starts at 1.0; a group of n at 1/n, so their sum stays in range."""
+    return 1.0 if count <= 1 else 1.0 / count
+
+
+def plan_connections(network: Network, sources: Iterable[str], target: str) -> tuple[list[Edge], str | None]:
+    """The edges source -> target that may be added, and the reason of the first refusal (if any).
+
+    With several sources the ones that cannot connect are skipped; the reason is reported only when
+    none of them can.
+    """
+    sources = list(dict.fromkeys(sources))
+    if len(sources) > 1:
+        sources = [s for s in sources if s != target]
+    allowed: list[str] = []
+    first_reason: str | None = None
+    for source in sources:
+        reason = network.can_connect(source, target)
+        if reason is None:
+            allowed.append(source)
+        elif first_reason is None:
+            first_reason = reason
+    weight = connection_weight(len(allowed))
+    edges = [Edge(edge_id(s, target), s, target, weight) for s in allowed]
+    return edges, (first_reason if not edges else None)
+
+
+# ------------------------------------------------------------------------------------ typed values
+def parse_number(text: str) -> float:
+    """A typed weight or bias: ``7``, ``-0.25``, ``0,5``, ``1e-3``; raises CanvasEditError otherwise."""
+    cleaned = text.strip().replace("\u2212", "-")
+    if "," in cleaned and "." not in cleaned:
+        cleaned = cleaned.replace(",", ".")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        raise CanvasEditError(f"{text.strip()!r} is not a number; type e.g. 0.5 or -1") from None
+    if not math.isfinite(value):
+        raise CanvasEditError(f"{text.strip()!r} is not a finite number")
+    return value
+
+
+def nudged(value: float, steps: float, step: float = 0.1) -> float:
+    """A weight or bias moved by ``steps`` wheel notches, free of binary noise (0.30000000000000004)."""
+    return round(value + steps * step, 6)
+
+
+# ---------------------------------------------------------------------------------- copy and paste
+def copy_payload(network: Network, neuron_ids: Iterable[str]) -> bytes:
+    """The selected neurons and the edges among them, as JSON for the clipboard."""
+    chosen = [nid for nid in dict.fromkeys(neuron_ids) if nid in network.neurons]
+    keep = set(chosen)
+    neurons = [
+        {
+            "id": n.id,
+            "role": n.role.value,
+            "activation": n.activation,
+            "bias": n.bias,
+            "label": n.label,
+            "x": n.x,
+            "y": n.y,
+        }
+        for n in (network.neurons[nid] for nid in chosen)
+    ]
+    edges = [
+        {"source": e.source, "target": e.target, "weight": e.weight, "frozen": e.frozen}
+        for e in network.edges.values()
+        if e.source in keep and e.target in keep
+    ]
+    return json.dumps(
+        {"format": "nnstudio-neurons", "version": 1, "neurons": neurons, "edges": edges}
+    ).encode()
+
+
+def plan_paste(network: Network, raw: bytes | str, offset: float) -> tuple[list[Neuron], list[Edge]]:
+    """Neurons and edges from a clipboard payload, with fresh ids, shifted by ``offset``."""
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise CanvasEditError("the clipboard holds no neurons to paste") from None
+    if not isinstance(data, dict) or data.get("format") != "nnstudio-neurons":
+        raise CanvasEditError("the clipboard holds no neurons to paste")
+    raw_neurons = data.get("neurons")
+    raw_edges = data.get("edges", [])
+    if not isinstance(raw_neurons, list) or not isinstance(raw_edges, list) or not raw_neurons:
+        raise CanvasEditError("the clipboard holds no neurons to paste")
+    mapping: dict[str, str] = {}
+    neurons: list[Neuron] = []
+    for entry in raw_neurons:
+        if not isinstance(entry, dict):
+            raise CanvasEditError("the pasted neurons are not readable")
+        try:
+            role = Role(entry.get("role", "hidden"))
+        except ValueError:
+            raise CanvasEditError(f"a pasted neuron has an unknown role {entry.get('role')!r}") from None
+        activation = entry.get("activation", "tanh")
+        if activation not in ACTIVATIONS:
+            raise CanvasEditError(f"a pasted neuron has an unknown activation {activation!r}")
+        old_id = str(entry.get("id", ""))
+        if not old_id or old_id in mapping:
+            raise CanvasEditError("the pasted neurons have missing or repeated ids")
+        new_id = fresh_ids(network, ROLE_PREFIX[role], 1, taken=mapping.values())[0]
+        mapping[old_id] = new_id
+        bias, x, y = (_finite(entry.get(k, 0.0), k) for k in ("bias", "x", "y"))
+        neurons.append(
+            Neuron(new_id, role, activation, bias, str(entry.get("label", "")), x + offset, y + offset)
+        )
+    edges: list[Edge] = []
+    for entry in raw_edges:
+        if (
+            not isinstance(entry, dict)
+            or entry.get("source") not in mapping
+            or entry.get("target") not in mapping
+        ):
+            raise CanvasEditError("a pasted connection joins neurons that are not pasted with it")
+        s, t = mapping[entry["source"]], mapping[entry["target"]]
+        edges.append(
+            Edge(edge_id(s, t), s, t, _finite(entry.get("weight", 0.0), "weight"), bool(entry.get("frozen")))
+        )
+    try:
+        Network.from_parts([n.copy() for n in neurons], [e.copy() for e in edges])
+    except ValueError as exc:
+        raise CanvasEditError(f"the pasted neurons do not form a valid network: {exc}") from None
+    return neurons, edges
+
+
+def _finite(value: Any, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise CanvasEditError(f"a pasted {name} is not a finite number: {value!r}")
+    return float(value)
+
+
+# ------------------------------------------------------------------------------------------ layout
+def layered_positions(document: DocumentLike) -> dict[str, tuple[float, float]]:
+    """A position for every neuron: one column per depth, left to right; the image grid first.
+
+    Columns are centred on y = 0. A column with many neurons is squeezed so it stays about 900 units tall.
+    """
+    network = document.network
+    levels = network.levels()
+    pixels = grid_pixel_ids(document)
+    pixel_set = set(pixels)
+    positions: dict[str, tuple[float, float]] = {}
+    x = 0.0
+    for depth, level in enumerate(levels):
+        column = [nid for nid in level if nid not in pixel_set]
+        if depth == 0 and pixels:
+            w, h = image_grid(document)  # type: ignore[misc]
+            cell = cell_size(w, h)
+            top = snap(-(h - 1) * cell / 2)
+            for k, nid in enumerate(pixels):
+                r, c = divmod(k, w)
+                positions[nid] = (x + c * cell, top + r * cell)
+            x += (w - 1) * cell + (COLUMN_GAP if not column else COLUMN_GAP / 2)
+        if not column:
+            continue
+        spacing = LAYER_SPACING if len(column) <= 16 else max(20.0, 900.0 / len(column))
+        top = -(len(column) - 1) * spacing / 2
+        for k, nid in enumerate(column):
+            positions[nid] = (x, snap(top + k * spacing, 1.0 if spacing < SNAP * 2 else SNAP))
+        x += COLUMN_GAP
+    return positions
+
+
+def changed_positions(
+    network: Network, positions: Mapping[str, tuple[float, float]]
+) -> tuple[dict[str, tuple[float, float]], dict[str, tuple[float, float]]]:
+    """(old, new) for the neurons whose position differs, for one MoveNeurons command."""
+    old: dict[str, tuple[float, float]] = {}
+    new: dict[str, tuple[float, float]] = {}
+    for nid, (x, y) in positions.items():
+        neuron = network.neurons.get(nid)
+        if neuron is not None and (neuron.x, neuron.y) != (x, y):
+            old[nid] = (neuron.x, neuron.y)
+            new[nid] = (float(x), float(y))
+    return old, new

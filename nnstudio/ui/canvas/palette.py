@@ -1,0 +1,271 @@
+"""The palette: the things a person drags onto the canvas to build a network.
+
+Each entry can be dragged onto the canvas (the drag carries ``application/x-nnstudio-palette`` with a
+small JSON payload), or activated by double-click, Enter or Space to add it in the middle of the view.
+The activation chosen in the palette applies to the hidden and output neurons it adds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QDrag,
+    QFocusEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPen,
+    QPixmap,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnstudio.engine.activations import ACTIVATIONS
+
+from .edits import MAX_GRID_SIDE, MAX_LAYER, PALETTE_MIME, PaletteItem
+
+ICON_SIZE = 30
+
+
+def palette_mime_data(item: PaletteItem) -> QMimeData:
+    """The drag payload of a palette entry (also what a test delivers in a synthetic drop)."""
+    mime = QMimeData()
+    mime.setData(PALETTE_MIME, item.to_json())
+    return mime
+
+
+def palette_icon(kind: str, size: int = ICON_SIZE) -> QPixmap:
+    """A small picture of what an entry adds: square input, pixel grid, disc, ringed disc, column."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    blue, dark, orange = QColor(32, 72, 150), QColor(35, 35, 35), QColor(205, 110, 0)
+    grey, light = QColor(150, 150, 150), QColor(235, 235, 235)
+    m = size / 2
+    if kind == "input":
+        painter.setPen(QPen(blue, 2))
+        painter.setBrush(light)
+        painter.drawRoundedRect(QRectF(5, 5, size - 10, size - 10), 4, 4)
+    elif kind == "grid":
+        cell = (size - 6) / 3
+        for r in range(3):
+            for c in range(3):
+                painter.setPen(QPen(blue, 1))
+                painter.setBrush(light if (r + c) % 2 == 0 else QColor(40, 40, 40))
+                painter.drawRect(QRectF(3 + c * cell, 3 + r * cell, cell, cell))
+    elif kind == "hidden":
+        painter.setPen(QPen(dark, 1.6))
+        painter.setBrush(grey)
+        painter.drawEllipse(QPointF(m, m), m - 5, m - 5)
+    elif kind == "output":
+        painter.setPen(QPen(orange, 2.2))
+        painter.setBrush(light)
+        painter.drawEllipse(QPointF(m, m), m - 7, m - 7)
+        painter.setPen(QPen(orange, 1.2))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawEllipse(QPointF(m, m), m - 3, m - 3)
+    else:
+        painter.setPen(QPen(dark, 1.4))
+        painter.setBrush(grey)
+        for k in range(3):
+            painter.drawEllipse(QPointF(m, 6 + k * (size - 12) / 2), 4.5, 4.5)
+    painter.end()
+    return pixmap
+
+
+class PaletteEntry(QFrame):
+    """One thing to add: drag it onto the canvas, or double-click it (Enter, Space) to add it centred."""
+
+    activated = Signal()
+
+    def __init__(
+        self,
+        kind: str,
+        title: str,
+        item_factory: Callable[[], PaletteItem],
+        parent: QWidget | None = None,
+        extra: list[QWidget] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.kind = kind
+        self._item_factory = item_factory
+        self._press: QPoint | None = None
+        self.setObjectName(f"palette{kind.capitalize()}")
+        self.setAccessibleName(f"Add {title.lower()}")
+        self.setAccessibleDescription(
+            "Drag onto the canvas, or press Enter to add it in the middle of the view"
+        )
+        self.setToolTip(f"{title}: drag onto the canvas, or double-click to add it in the middle")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setCursor(Qt.CursorShape.OpenHandCursor)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        icon = QLabel(self)
+        icon.setPixmap(palette_icon(kind))
+        layout.addWidget(icon)
+        label = QLabel(title, self)
+        layout.addWidget(label, 1)
+        for widget in extra or []:
+            layout.addWidget(widget)
+
+    def item(self) -> PaletteItem:
+        return self._item_factory()
+
+    def mime_data(self) -> QMimeData:
+        return palette_mime_data(self.item())
+
+    def start_drag(self) -> Qt.DropAction:
+        """Run the drag (blocks until dropped, like every QDrag)."""
+        drag = QDrag(self)
+        drag.setMimeData(self.mime_data())
+        drag.setPixmap(palette_icon(self.kind))
+        drag.setHotSpot(QPoint(ICON_SIZE // 2, ICON_SIZE // 2))
+        return drag.exec(Qt.DropAction.CopyAction)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._press = event.position().toPoint()
+            self.setFocus(Qt.FocusReason.MouseFocusReason)
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if (
+            self._press is not None
+            and (event.position().toPoint() - self._press).manhattanLength()
+            >= QApplication.startDragDistance()
+        ):
+            self._press = None
+            self.start_drag()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        self._press = None
+        super().mouseReleaseEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._press = None
+            self.activated.emit()
+            return
+        super().mouseDoubleClickEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.activated.emit()
+            return
+        super().keyPressEvent(event)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        self.setFrameShadow(QFrame.Shadow.Sunken)
+        self.setLineWidth(2)
+        super().focusInEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        self.setFrameShadow(QFrame.Shadow.Plain)
+        self.setLineWidth(1)
+        super().focusOutEvent(event)
+
+
+class NeuronPalette(QWidget):
+    """The things to drag in: input neuron, input image grid (W x H), hidden and output neurons, a layer.
+
+    ``addRequested(PaletteItem)`` is emitted when an entry is activated without a drag (double-click,
+    Enter); :meth:`attach_canvas` connects it to a canvas's ``add_from_palette``.
+    """
+
+    addRequested = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("neuronPalette")
+        self.setAccessibleName("Neuron palette")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)
+
+        row = QHBoxLayout()
+        caption = QLabel("Activation", self)
+        self.activation = QComboBox(self)
+        self.activation.setObjectName("paletteActivation")
+        self.activation.setAccessibleName("Activation of new neurons")
+        self.activation.setToolTip("The activation of the hidden and output neurons you add")
+        for name, act in ACTIVATIONS.items():
+            self.activation.addItem(act.title, name)
+        self.activation.setCurrentIndex(self.activation.findData("tanh"))
+        caption.setBuddy(self.activation)
+        row.addWidget(caption)
+        row.addWidget(self.activation, 1)
+        layout.addLayout(row)
+
+        self.grid_width = self._spin("paletteGridWidth", "Image width in pixels", 1, MAX_GRID_SIDE, 2)
+        self.grid_height = self._spin("paletteGridHeight", "Image height in pixels", 1, MAX_GRID_SIDE, 2)
+        times = QLabel("x", self)
+        self.layer_size = self._spin("paletteLayerSize", "Neurons in the layer", 1, MAX_LAYER, 4)
+        self.layer_role = QComboBox(self)
+        self.layer_role.setObjectName("paletteLayerRole")
+        self.layer_role.setAccessibleName("Role of the layer's neurons")
+        for role in ("hidden", "output", "input"):
+            self.layer_role.addItem(role, role)
+
+        self.entries: dict[str, PaletteEntry] = {}
+        specs: list[tuple[str, str, list[QWidget]]] = [
+            ("input", "Input neuron", []),
+            ("grid", "Input image", [self.grid_width, times, self.grid_height]),
+            ("hidden", "Hidden neuron", []),
+            ("output", "Output neuron", []),
+            ("layer", "Layer of", [self.layer_size, self.layer_role]),
+        ]
+        for kind, title, extra in specs:
+            entry = PaletteEntry(kind, title, lambda kind=kind: self.item_for(kind), self, extra)
+            entry.activated.connect(lambda kind=kind: self.addRequested.emit(self.item_for(kind)))
+            self.entries[kind] = entry
+            layout.addWidget(entry)
+        hint = QLabel("Drag onto the canvas, or double-click to add in the middle.", self)
+        hint.setWordWrap(True)
+        hint.setEnabled(False)
+        layout.addWidget(hint)
+        layout.addStretch(1)
+
+    def _spin(self, name: str, accessible: str, low: int, high: int, value: int) -> QSpinBox:
+        spin = QSpinBox(self)
+        spin.setObjectName(name)
+        spin.setAccessibleName(accessible)
+        spin.setToolTip(accessible)
+        spin.setRange(low, high)
+        spin.setValue(value)
+        return spin
+
+    def current_activation(self) -> str:
+        return str(self.activation.currentData())
+
+    def item_for(self, kind: str) -> PaletteItem:
+        """What the entry ``kind`` adds with the palette's current settings."""
+        return PaletteItem(
+            kind=kind,
+            activation=self.current_activation(),
+            count=self.layer_size.value(),
+            width=self.grid_width.value(),
+            height=self.grid_height.value(),
+            role=str(self.layer_role.currentData()),
+        )
+
+    def mime_data(self, kind: str) -> QMimeData:
+        return palette_mime_data(self.item_for(kind))
+
+    def attach_canvas(self, canvas: object) -> None:
+        """Add activated entries in the middle of ``canvas`` (a NetworkCanvas)."""
+        self.addRequested.connect(canvas.add_from_palette)  # type: ignore[attr-defined]

@@ -1,0 +1,364 @@
+"""The canvas scene: keeps neuron items, the image grid and the edge layers in step with a document.
+
+It reads the network and draws; it never edits. The view owns interaction (selection, hover, drags) and
+passes the resulting state here through :meth:`CanvasScene.show_state`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush
+from PySide6.QtWidgets import QGraphicsScene
+
+from nnstudio.engine.graph import GraphError, Role
+
+from .edges import NEIGHBOUR_LIMIT, EdgeLayer, EdgeModel, EdgeOverlay
+from .edits import DocumentLike, cell_size, grid_pixel_ids, image_grid
+from .items import NEURON_RADIUS, SCHEMES, ColourScheme, ImageGridItem, NeuronItem
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What is under a point: ``kind`` is neuron, handle, pixel, grid-handle or edge."""
+
+    kind: str
+    id: str
+    pixel: int | None = None
+
+
+class CanvasScene(QGraphicsScene):
+    def __init__(self, parent: object | None = None) -> None:
+        super().__init__(parent)  # type: ignore[arg-type]
+        self.scheme: ColourScheme = SCHEMES["classic"]
+        self.document: DocumentLike | None = None
+        self.neuron_items: dict[str, NeuronItem] = {}
+        self.grid_item: ImageGridItem | None = None
+        self.pixel_ids: list[str] = []
+        self.pixel_set: set[str] = set()
+        self.edges = EdgeModel()
+        self.edge_layer = EdgeLayer(self.edges, self.scheme)
+        self.overlay = EdgeOverlay(self.edges, self.scheme)
+        self.addItem(self.edge_layer)
+        self.addItem(self.overlay)
+        self.setBackgroundBrush(QBrush(self.scheme.background))
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+        self.rebuilds = 0
+
+    # ------------------------------------------------------------------ structure
+    def set_document(self, document: DocumentLike | None) -> None:
+        self.document = document
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        """Bring items in line with the network: new, gone and changed neurons, the grid, all edges."""
+        self.rebuilds += 1
+        document = self.document
+        if document is None:
+            for item in self.neuron_items.values():
+                self.removeItem(item)
+            self.neuron_items.clear()
+            self._set_grid(None, [])
+            self.edges.clear()
+            self._geometry_changed()
+            return
+        network = document.network
+        grid = image_grid(document)
+        pixels = grid_pixel_ids(document)
+        self._set_grid(grid, pixels)
+        value_range = tuple(document.value_range)
+        outputs = [n for n in network.neurons.values() if n.role is Role.OUTPUT]
+        for neuron in network.neurons.values():
+            if neuron.id in self.pixel_set:
+                continue
+            item = self.neuron_items.get(neuron.id)
+            if item is None:
+                item = NeuronItem(neuron.id, self.scheme)
+                self.neuron_items[neuron.id] = item
+                self.addItem(item)
+            self._configure(item, neuron, value_range, outputs)  # type: ignore[arg-type]
+        for nid in [nid for nid in self.neuron_items if nid not in network.neurons or nid in self.pixel_set]:
+            self.removeItem(self.neuron_items.pop(nid))
+        try:
+            levels = network.levels()
+        except GraphError:
+            levels = [list(network.neurons)]
+        groups = {nid: depth for depth, level in enumerate(levels) for nid in level}
+        self.edges.rebuild(network, self.node_positions(), self.pixel_set, self._pixel_rect(), groups)
+        self._geometry_changed()
+
+    def _configure(
+        self, item: NeuronItem, neuron: object, value_range: tuple[float, float], outputs: list
+    ) -> None:
+        role = neuron.role  # type: ignore[attr-defined]
+        side = neuron.display_name if role is Role.OUTPUT else ""  # type: ignore[attr-defined]
+        item.configure(
+            role,
+            neuron.activation,
+            neuron.display_name,
+            side,  # type: ignore[attr-defined]
+            value_range if role is Role.INPUT else None,
+        )
+        item.setPos(neuron.x, neuron.y)  # type: ignore[attr-defined]
+
+    def _set_grid(self, grid: tuple[int, int] | None, pixels: list[str]) -> None:
+        if grid is None:
+            if self.grid_item is not None:
+                self.removeItem(self.grid_item)
+                self.grid_item = None
+            self.pixel_ids, self.pixel_set = [], set()
+            return
+        w, h = grid
+        cell = self._infer_cell(pixels, w, h)
+        item = self.grid_item
+        if (
+            item is None
+            or item.pixel_ids != pixels
+            or (item.grid_width, item.grid_height, item.cell) != (w, h, cell)
+        ):
+            if item is not None:
+                self.removeItem(item)
+            item = ImageGridItem(pixels, w, h, cell, self.scheme)
+            self.grid_item = item
+            self.addItem(item)
+        first = self.document.network.neurons[pixels[0]]  # type: ignore[union-attr]
+        item.setPos(first.x, first.y)
+        self.pixel_ids, self.pixel_set = list(pixels), set(pixels)
+
+    def _infer_cell(self, pixels: list[str], w: int, h: int) -> float:
+        """Use the cell size the stored pixel positions show, when they form a regular grid."""
+        neurons = self.document.network.neurons  # type: ignore[union-attr]
+        first = neurons[pixels[0]]
+        step = None
+        if w > 1:
+            step = neurons[pixels[1]].x - first.x
+            if h > 1 and abs(neurons[pixels[w]].y - first.y - step) > 1e-6:
+                step = None
+        elif h > 1:
+            step = neurons[pixels[1]].y - first.y
+        if step is not None and 4.0 <= step <= 80.0:
+            return float(step)
+        return cell_size(w, h)
+
+    def _pixel_rect(self) -> tuple[float, float, float, float] | None:
+        if self.grid_item is None:
+            return None
+        rect = self.grid_item.pixels_rect().translated(self.grid_item.pos())
+        return (rect.left(), rect.top(), rect.right(), rect.bottom())
+
+    def node_positions(self) -> dict[str, tuple[float, float]]:
+        """Drawn centre of every neuron, pixels at their cell centres."""
+        positions: dict[str, tuple[float, float]] = {}
+        network = self.document.network  # type: ignore[union-attr]
+        if self.grid_item is not None:
+            origin = self.grid_item.pos()
+            centres = self.grid_item.cell_centres() + np.array([origin.x(), origin.y()])
+            for pid, (x, y) in zip(self.pixel_ids, centres.tolist(), strict=True):
+                positions[pid] = (x, y)
+        for nid in network.neurons:
+            if nid not in self.pixel_set:
+                item = self.neuron_items[nid]
+                positions[nid] = (item.x(), item.y())
+        # Keep the network's neuron order, so edge arrays stay aligned with it.
+        return {nid: positions[nid] for nid in network.neurons}
+
+    def _geometry_changed(self) -> None:
+        self.edge_layer.geometry_changed()
+        self.overlay.geometry_changed()
+
+    def neurons_changed(self, ids: Iterable[str]) -> None:
+        """Bias, label, activation or position of these neurons changed in the network."""
+        if self.document is None:
+            return
+        network = self.document.network
+        ids = [nid for nid in ids if nid in network.neurons]
+        value_range = tuple(self.document.value_range)
+        outputs = network.outputs()
+        moved: dict[str, tuple[float, float]] = {}
+        grid_moved = False
+        for nid in ids:
+            if nid in self.pixel_set:
+                grid_moved = grid_moved or nid == self.pixel_ids[0]
+                continue
+            item = self.neuron_items.get(nid)
+            if item is None:
+                continue
+            neuron = network.neurons[nid]
+            if (item.x(), item.y()) != (neuron.x, neuron.y):
+                moved[nid] = (neuron.x, neuron.y)
+            self._configure(item, neuron, value_range, outputs)  # type: ignore[arg-type]
+        if grid_moved and self.grid_item is not None:
+            first = network.neurons[self.pixel_ids[0]]
+            self.grid_item.setPos(first.x, first.y)
+            moved.update({pid: xy for pid, xy in self.pixel_positions().items()})
+        if moved:
+            self.move_nodes(moved)
+
+    def move_nodes(self, positions: Mapping[str, tuple[float, float]]) -> None:
+        self.edges.move_nodes(positions, self._pixel_rect())
+        self._geometry_changed()
+
+    def pixel_positions(self, origin: QPointF | None = None) -> dict[str, tuple[float, float]]:
+        if self.grid_item is None:
+            return {}
+        origin = origin if origin is not None else self.grid_item.pos()
+        centres = self.grid_item.cell_centres() + np.array([origin.x(), origin.y()])
+        return {pid: (x, y) for pid, (x, y) in zip(self.pixel_ids, centres.tolist(), strict=True)}
+
+    def weights_changed(self, edge_ids: list[str] | None) -> None:
+        if self.document is None:
+            return
+        self.edges.set_weights(self.document.network, edge_ids)
+        self.edge_layer.invalidate()
+        self.overlay.update()
+
+    # ------------------------------------------------------------------ values
+    def show_values(
+        self,
+        values: Mapping[str, tuple[float, float]],
+        inputs: np.ndarray | None,
+        override: Mapping[str, float] | None,
+    ) -> None:
+        """Fill neurons and pixels: live (sum, activation) values, or an override (absent = not reached)."""
+        for nid, item in self.neuron_items.items():
+            if override is not None:
+                value = override.get(nid)
+                item.set_value(None, None if value is None else float(value), value is not None)
+            else:
+                pair = values.get(nid)
+                item.set_value(*(pair if pair is not None else (None, None)), True)
+        if self.grid_item is not None and self.document is not None:
+            n = len(self.pixel_ids)
+            if override is not None:
+                pixel_values = np.array(
+                    [override.get(pid, np.nan) for pid in self.pixel_ids], dtype=np.float32
+                )
+                reached = np.array([pid in override for pid in self.pixel_ids], dtype=bool)
+            else:
+                pixel_values = np.full(n, np.nan, dtype=np.float32)
+                if inputs is not None and inputs.size >= n:
+                    pixel_values = np.asarray(inputs[:n], dtype=np.float32)
+                reached = np.ones(n, dtype=bool)
+            self.grid_item.set_values(pixel_values, reached, tuple(self.document.value_range))  # type: ignore[arg-type]
+
+    def set_extra_texts(self, texts: Mapping[str, str] | None) -> None:
+        texts = texts or {}
+        for nid, item in self.neuron_items.items():
+            item.set_extra_text(texts.get(nid, ""))
+
+    # ------------------------------------------------------------------ look
+    def set_scheme(self, scheme: ColourScheme) -> None:
+        self.scheme = scheme
+        self.setBackgroundBrush(QBrush(scheme.background))
+        for item in self.neuron_items.values():
+            item.set_scheme(scheme)
+        if self.grid_item is not None:
+            self.grid_item.set_scheme(scheme)
+        self.edge_layer.set_scheme(scheme)
+        self.overlay.set_scheme(scheme)
+
+    def show_state(
+        self,
+        *,
+        selected_neurons: set[str],
+        selected_edges: set[str],
+        hover: Hit | None,
+        pulse_neurons: set[str],
+        pulse_edges: set[str],
+        edge_labels: Mapping[str, str],
+        handles: bool,
+    ) -> None:
+        """Mark what is selected, hovered and pulsing; highlight the touched neurons' edges."""
+        hovered_neuron = hover.id if hover is not None and hover.kind in ("neuron", "handle") else None
+        for nid, item in self.neuron_items.items():
+            item.set_flags(
+                selected=nid in selected_neurons,
+                hovered=nid == hovered_neuron,
+                pulsing=nid in pulse_neurons,
+                handle=handles and nid == hovered_neuron,
+            )
+        if self.grid_item is not None:
+            grid = self.grid_item
+            over_grid = hover is not None and hover.kind in ("pixel", "grid-handle")
+            grid.set_flags(
+                selected=bool(self.pixel_ids) and self.pixel_ids[0] in selected_neurons,
+                hovered_pixel=hover.pixel if hover is not None and hover.kind == "pixel" else None,
+                handle=handles and over_grid,
+                pulsing=np.array([grid.index[p] for p in pulse_neurons if p in grid.index], dtype=np.intp),
+            )
+        edges = self.edges
+        hot_nodes: list[str] = []
+        if hover is not None and hover.kind in ("neuron", "handle", "pixel"):
+            hot_nodes.append(hover.id)
+        hot = edges.edges_of(hot_nodes)
+        neighbours = edges.edges_of([n for n in selected_neurons if n not in self.pixel_set])
+        if neighbours.size <= NEIGHBOUR_LIMIT:
+            hot = np.union1d(hot, neighbours)
+        if hover is not None and hover.kind == "edge" and hover.id in edges.index:
+            hot = np.union1d(hot, [edges.index[hover.id]]).astype(np.intp)
+        labels = {edges.index[e]: text for e, text in edge_labels.items() if e in edges.index}
+        self.overlay.set_state(
+            hot.astype(np.intp), edges.indices(selected_edges), edges.indices(pulse_edges), labels
+        )
+
+    # ------------------------------------------------------------------ queries
+    def position_of(self, neuron_id: str) -> QPointF:
+        if neuron_id in self.neuron_items:
+            return self.neuron_items[neuron_id].pos()
+        if self.grid_item is not None and neuron_id in self.grid_item.index:
+            return self.grid_item.pos() + self.grid_item.cell_centre(self.grid_item.index[neuron_id])
+        raise KeyError(neuron_id)
+
+    def edge_point(self, edge_id: str, t: float = 0.5) -> QPointF:
+        """A point on the drawn edge, ``t`` of the way from its (visible) start to its end."""
+        i = self.edges.index[edge_id]
+        e = self.edges
+        return QPointF(e.x1[i] + (e.x2[i] - e.x1[i]) * t, e.y1[i] + (e.y2[i] - e.y1[i]) * t)
+
+    def content_rect(self) -> QRectF:
+        rect = QRectF()
+        for item in self.neuron_items.values():
+            rect = rect.united(item.sceneBoundingRect())
+        if self.grid_item is not None:
+            rect = rect.united(self.grid_item.sceneBoundingRect())
+        return rect
+
+    def hit(self, pos: QPointF, tolerance: float) -> Hit | None:
+        """The thing under a scene point: a connect handle, a neuron, a pixel, then the nearest edge."""
+        probe = QRectF(
+            pos.x() - NEURON_RADIUS * 3, pos.y() - NEURON_RADIUS * 3, NEURON_RADIUS * 6, NEURON_RADIUS * 6
+        )
+        near = [
+            it
+            for it in self.items(probe, Qt.ItemSelectionMode.IntersectsItemBoundingRect)
+            if isinstance(it, NeuronItem)
+        ]
+        for item in near:
+            if item.hits_handle(item.mapFromScene(pos)) and not item.hits_body(item.mapFromScene(pos)):
+                return Hit("handle", item.neuron_id)
+        for item in near:
+            if item.hits_body(item.mapFromScene(pos)):
+                return Hit("neuron", item.neuron_id)
+        if self.grid_item is not None:
+            local = self.grid_item.mapFromScene(pos)
+            if self.grid_item.hits_handle(local):
+                return Hit("grid-handle", self.pixel_ids[0])
+            pixel = self.grid_item.pixel_at(local)
+            if pixel is not None:
+                return Hit("pixel", self.pixel_ids[pixel], pixel)
+        index = self.edges.nearest(pos.x(), pos.y(), tolerance)
+        if index is not None:
+            return Hit("edge", self.edges.ids[index])
+        return None
+
+    def neurons_in(self, rect: QRectF) -> list[str]:
+        """Neurons whose centre lies in ``rect``; the whole image when its centre does."""
+        found = [nid for nid, item in self.neuron_items.items() if rect.contains(item.pos())]
+        if self.grid_item is not None:
+            centre = self.grid_item.mapToScene(self.grid_item.pixels_rect().center())
+            if rect.contains(centre):
+                found.extend(self.pixel_ids)
+        return found
