@@ -64,7 +64,8 @@ def engine_runner(x: np.ndarray, y: np.ndarray, batch: int):
     plan = compile_network(mlp_network(SIZES), np.float32)
     initialise(plan, "xavier", seed=0)
     settings = TrainSettings(epochs=10**6, learning_rate=0.1, batch_size=batch, momentum=0.0, seed=0)
-    gen = train(plan, x, y, settings)
+    # The other two do no evaluation pass at the end of an epoch, so neither does this one.
+    gen = train(plan, x, y, settings, measure_epochs=False)
 
     def run() -> int:
         done = 0

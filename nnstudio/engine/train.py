@@ -7,6 +7,7 @@ weights and reports the step and the quantity.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, fields
 
@@ -94,8 +95,8 @@ class Diverged:
 
     @property
     def message(self) -> str:
-        return (f"training diverged at step {self.step} (epoch {self.epoch}): the {self.quantity} became "
-                f"infinite or not a number. The weights are back to their last good values; "
+        return (f"training diverged at step {self.step} (epoch {self.epoch}): the {self.quantity} grew beyond "
+                f"any usable size or became not a number. The weights are back to their last good values; "
                 f"try a lower learning rate.")
 
 
@@ -105,12 +106,13 @@ Progress = Step | EpochEnd | Diverged
 def _apply_update(params: Array, grad: Array, velocity: Array | None, mask: Array | None, lr, mu,
                   loss_value: float) -> str | None:
     """One SGD step on the flat parameter buffer; the name of the first non-finite quantity, else None."""
-    if not np.isfinite(loss_value):
+    if not math.isfinite(loss_value):
         return "loss"
     if mask is not None:
         grad *= mask
-    # A sum is non-finite exactly when an entry is (or the numbers are absurdly large): one reduction.
-    if not np.isfinite(grad.sum()):
+    # The sum of squares (one BLAS call) is non-finite when an entry is, or when one exceeds ~1e19 in float32:
+    # a step that size has diverged too.
+    if not math.isfinite(np.dot(grad, grad)):
         return "gradient"
     if velocity is not None:
         velocity *= mu
@@ -119,7 +121,7 @@ def _apply_update(params: Array, grad: Array, velocity: Array | None, mask: Arra
     else:
         grad *= lr
     params -= grad
-    if not np.isfinite(params.sum()):
+    if not math.isfinite(np.dot(params, params)):
         return "weights"
     return None
 
@@ -191,8 +193,12 @@ def train(
     *,
     test: tuple[Array, Array] | None = None,
     initialise_first: bool = False,
+    measure_epochs: bool = True,
 ) -> Iterator[Progress]:
     """Train ``plan`` in place, yielding a :class:`Step` after every step and an :class:`EpochEnd` per epoch.
+
+    With ``measure_epochs`` each epoch ends with a pass over the whole training set for its accuracy (and
+    over ``test`` if given); without it, :attr:`EpochEnd.accuracy` is None and only the running loss is kept.
 
     Stop it between steps by closing the generator (or simply no longer iterating). The plan holds the
     newest weights at every yield; copy them if they must outlive the next step.
@@ -248,5 +254,6 @@ def train(
         test_loss = test_acc = None
         if test is not None:
             test_loss, test_acc, _ = evaluate(plan, test[0], test[1], loss)
-        _, acc, _ = evaluate(plan, x, y, loss)
+        if measure_epochs:
+            _, acc, _ = evaluate(plan, x, y, loss)
         yield EpochEnd(epoch, step, train_loss, acc, test_loss, test_acc)
