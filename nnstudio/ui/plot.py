@@ -1,0 +1,484 @@
+"""The live error plot: training loss per step (raw and smoothed) and per epoch, test loss, and accuracy.
+
+Curves are created once and fed with ``setData`` on the GUI thread. Step losses go into decimating buffers
+of bounded size, so a run of a million steps draws as fast as one of a thousand: when a buffer is full its
+points are averaged in pairs and later points each stand for twice as many steps.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QObject, QPointF, Qt, QTimer, Slot
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from nnstudio.engine.train import EpochEnd
+
+Array = np.ndarray
+
+# The smallest loss drawn: a loss of exactly 0 has no logarithm.
+_FLOOR = 1e-12
+# Smoothing of the step losses: an exponential moving average over about this many steps.
+SMOOTHING_STEPS = 50
+# Curves are redrawn at most this many times a second, however fast steps and epochs arrive: painting a plot
+# takes the GIL from the training thread (a redraw costs a few ms of Python in pyqtgraph).
+REDRAWS_PER_SECOND = 10.0
+# Epoch curves show a marker on every point while there are few enough of them to tell apart.
+_MAX_MARKERS = 120
+
+
+class DecimatingSeries:
+    """(x, y) points, at most ``capacity`` of them; each stored point is the mean of ``stride`` inputs."""
+
+    def __init__(self, capacity: int = 4096) -> None:
+        if capacity < 2 or capacity % 2:
+            raise ValueError("the capacity must be an even number of at least 2")
+        self.capacity = capacity
+        self._x = np.zeros(capacity, dtype=np.float64)
+        self._y = np.zeros(capacity, dtype=np.float64)
+        self._n = 0
+        self.stride = 1
+        self._pending_x = np.zeros(0, dtype=np.float64)
+        self._pending_y = np.zeros(0, dtype=np.float64)
+
+    def __len__(self) -> int:
+        return self._n + (1 if len(self._pending_y) else 0)
+
+    def clear(self) -> None:
+        self._n = 0
+        self.stride = 1
+        self._pending_x = np.zeros(0, dtype=np.float64)
+        self._pending_y = np.zeros(0, dtype=np.float64)
+
+    def extend(self, xs: Array, ys: Array) -> None:
+        xs = np.concatenate([self._pending_x, np.asarray(xs, dtype=np.float64)])
+        ys = np.concatenate([self._pending_y, np.asarray(ys, dtype=np.float64)])
+        while True:
+            k = self.stride
+            buckets = len(ys) // k
+            if buckets == 0:
+                break
+            space = self.capacity - self._n
+            if space == 0:
+                self._compact()
+                continue
+            take = min(buckets, space)
+            used = take * k
+            self._y[self._n:self._n + take] = ys[:used].reshape(take, k).mean(axis=1)
+            self._x[self._n:self._n + take] = xs[k - 1:used:k]
+            self._n += take
+            xs, ys = xs[used:], ys[used:]
+        self._pending_x, self._pending_y = xs, ys
+
+    def _compact(self) -> None:
+        half = self._n // 2
+        self._y[:half] = self._y[:2 * half].reshape(half, 2).mean(axis=1)
+        self._x[:half] = self._x[1:2 * half:2]
+        self._n = half
+        self.stride *= 2
+
+    def data(self) -> tuple[Array, Array]:
+        """Fresh copies of the points, the unfinished last bucket included as one point."""
+        x = self._x[:self._n]
+        y = self._y[:self._n]
+        if len(self._pending_y):
+            x = np.append(x, self._pending_x[-1])
+            y = np.append(y, self._pending_y.mean())
+        else:
+            x = x.copy()
+            y = y.copy()
+        return x, y
+
+    @property
+    def last_x(self) -> float:
+        if len(self._pending_x):
+            return float(self._pending_x[-1])
+        return float(self._x[self._n - 1]) if self._n else 0.0
+
+
+def nice_ceiling(value: float) -> float:
+    """The smallest of 1, 2, 2.5, 5 times a power of ten that is at least ``value`` (> 0)."""
+    if value <= 0 or not math.isfinite(value):
+        return 1.0
+    power = 10.0 ** math.floor(math.log10(value))
+    for factor in (1.0, 2.0, 2.5, 5.0, 10.0):
+        if factor * power >= value * (1 - 1e-12):
+            return factor * power
+    return 10.0 * power
+
+
+class ErrorPlot(QWidget):
+    """Loss and accuracy of training as it runs. Connect it to a training controller with
+    :meth:`connect_training`; :meth:`bind` (a new document) clears it, as does Randomize.
+
+    The axes follow the data in coarse steps (1-2-2.5-5 ceilings) rather than on every point: a changed
+    range re-lays the axes, which is most of a redraw's cost. Zooming or panning by hand stops the
+    following; the plot's "A" (auto-range) button or :meth:`clear` starts it again.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("errorPlot")
+        self.setAccessibleName("Training error plot")
+        self._controller: QObject | None = None
+        self._offset = 0.0
+        self._ema: float | None = None
+        self._alpha = 2.0 / (SMOOTHING_STEPS + 1)
+        self.raw = DecimatingSeries()
+        self.smooth = DecimatingSeries()
+        self._epoch_x: list[float] = []
+        self._epoch_loss: list[float] = []
+        self._test_x: list[float] = []
+        self._test_loss: list[float] = []
+        self._acc_x: list[float] = []
+        self._acc: list[float] = []
+        self._test_acc_x: list[float] = []
+        self._test_acc: list[float] = []
+        self._steps_dirty = False
+        self._epochs_dirty = False
+        self._last_redraw = 0.0
+        self._follow = True
+        self._x_top = 0.0
+        self._y_range: tuple[float, float] | None = None
+        # While a run goes, the controller says when to redraw (its frames); otherwise a timer paces redraws.
+        self._paced = False
+        self.redraw_count = 0
+        self._redraw_timer = QTimer(self)
+        self._redraw_timer.setSingleShot(True)
+        self._redraw_timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._redraw_timer.timeout.connect(self.redraw)
+
+        # Thin cosmetic pens and no grid: wider pens and the grid's long translucent lines cost the most.
+        self.loss_plot = pg.PlotWidget(background="w")
+        self.loss_plot.setObjectName("errorPlotLoss")
+        self.loss_plot.setAccessibleName("Loss by training step")
+        item = self.loss_plot.getPlotItem()
+        item.setLabel("left", "loss")
+        item.setLabel("bottom", "step")
+        item.setClipToView(True)
+        item.setDownsampling(auto=True, mode="peak")
+        item.disableAutoRange()
+        item.setXRange(0, 1, padding=0)
+        item.setYRange(0, 1, padding=0)
+        item.setMenuEnabled(True)
+        self.legend = item.addLegend(offset=(-10, 10))
+        self.raw_curve = item.plot(pen=pg.mkPen((170, 185, 220)), name="step loss")
+        self.smooth_curve = item.plot(pen=pg.mkPen((30, 80, 200)), name="step loss, smoothed")
+        self.epoch_curve = item.plot(pen=pg.mkPen((230, 120, 20)), name="epoch loss", symbol="o",
+                                     symbolSize=5, symbolBrush=(230, 120, 20), symbolPen=None)
+        self.test_curve = item.plot(pen=pg.mkPen((200, 30, 60), style=Qt.PenStyle.DashLine), name="test loss",
+                                    symbol="t", symbolSize=6, symbolBrush=(200, 30, 60), symbolPen=None)
+        item.vb.sigRangeChangedManually.connect(self._on_range_changed_by_hand)
+        item.vb.sigStateChanged.connect(self._on_view_state_changed)
+
+        self.accuracy_plot = pg.PlotWidget(background="w")
+        self.accuracy_plot.setObjectName("errorPlotAccuracy")
+        self.accuracy_plot.setAccessibleName("Accuracy by training step")
+        acc_item = self.accuracy_plot.getPlotItem()
+        acc_item.setLabel("left", "accuracy")
+        acc_item.disableAutoRange()
+        acc_item.setYRange(0.0, 1.0, padding=0.02)
+        acc_item.setMouseEnabled(x=True, y=False)
+        acc_item.setXLink(item)
+        acc_item.addLegend(offset=(-10, -10))
+        self.accuracy_curve = acc_item.plot(pen=pg.mkPen((40, 150, 60)), name="training accuracy", symbol="o",
+                                            symbolSize=5, symbolBrush=(40, 150, 60), symbolPen=None)
+        self.test_accuracy_curve = acc_item.plot(pen=pg.mkPen((120, 40, 160), style=Qt.PenStyle.DashLine),
+                                                 name="test accuracy", symbol="t", symbolSize=6,
+                                                 symbolBrush=(120, 40, 160), symbolPen=None)
+        self.accuracy_plot.setMaximumHeight(150)
+        self.accuracy_plot.hide()
+
+        self.crosshair = pg.InfiniteLine(angle=90, movable=False,
+                                         pen=pg.mkPen((90, 90, 90), style=Qt.PenStyle.DotLine))
+        self.crosshair.setZValue(10)
+        self.hover_label = pg.TextItem(color=(20, 20, 20), anchor=(0, 1), fill=pg.mkBrush(255, 255, 255, 220))
+        self.hover_label.setZValue(11)
+        item.addItem(self.crosshair, ignoreBounds=True)
+        item.addItem(self.hover_label, ignoreBounds=True)
+        self.crosshair.hide()
+        self.hover_label.hide()
+        self.loss_plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
+
+        self.log_scale = QCheckBox("Log scale")
+        self.log_scale.setObjectName("errorPlotLogScale")
+        self.log_scale.setAccessibleName("Show the loss on a logarithmic scale")
+        self.log_scale.toggled.connect(self.set_log_scale)
+        self.readout = QLabel("")
+        self.readout.setObjectName("errorPlotReadout")
+        self.readout.setAccessibleName("Value under the mouse")
+
+        top = QHBoxLayout()
+        top.addWidget(self.log_scale)
+        top.addStretch(1)
+        top.addWidget(self.readout)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.loss_plot, 3)
+        layout.addWidget(self.accuracy_plot, 1)
+
+    # ------------------------------------------------------------------ wiring
+    def bind(self, live: QObject, undo_stack: QUndoStack) -> None:
+        """Another document: its training history starts empty."""
+        self.clear()
+
+    def connect_training(self, controller: QObject) -> None:
+        """Follow a :class:`~nnstudio.ui.training.TrainingController` (and stop following any other)."""
+        self.disconnect_training()
+        self._controller = controller
+        controller.progress.connect(self.add_update)
+        controller.epochEnded.connect(self.add_epoch)
+        controller.runningChanged.connect(self._on_running_changed)
+        controller.weightsRandomized.connect(self.clear)
+        controller.frameReady.connect(self.redraw)
+
+    def disconnect_training(self) -> None:
+        controller = self._controller
+        if controller is None:
+            return
+        self._controller = None
+        controller.progress.disconnect(self.add_update)
+        controller.epochEnded.disconnect(self.add_epoch)
+        controller.runningChanged.disconnect(self._on_running_changed)
+        controller.weightsRandomized.disconnect(self.clear)
+        controller.frameReady.disconnect(self.redraw)
+        self._paced = False
+
+    # ------------------------------------------------------------------ data
+    @Slot()
+    def clear(self) -> None:
+        self._offset = 0.0
+        self._ema = None
+        self.raw.clear()
+        self.smooth.clear()
+        for values in (self._epoch_x, self._epoch_loss, self._test_x, self._test_loss, self._acc_x, self._acc,
+                       self._test_acc_x, self._test_acc):
+            values.clear()
+        self.crosshair.hide()
+        self.hover_label.hide()
+        self.readout.setText("")
+        self.accuracy_plot.hide()
+        self._redraw_timer.stop()
+        self._follow = True
+        self._x_top = 0.0
+        self._y_range = None
+        self._steps_dirty = self._epochs_dirty = True
+        self.redraw()
+
+    @Slot(bool)
+    def _on_running_changed(self, running: bool) -> None:
+        self._paced = running
+        if running:
+            # A new run continues the step axis where the previous one ended.
+            self._offset = self.raw.last_x
+        else:
+            self.redraw()
+
+    @Slot(object)
+    def add_update(self, update: object) -> None:
+        """Append a training update's step losses (``update.losses``, the last one at ``update.step``)."""
+        losses = np.asarray(update.losses, dtype=np.float64)  # type: ignore[attr-defined]
+        if len(losses) == 0:
+            return
+        first = update.step - len(losses) + 1  # type: ignore[attr-defined]
+        steps = np.arange(first, first + len(losses), dtype=np.float64) + self._offset
+        self.add_steps(steps, losses)
+
+    def add_steps(self, steps: Array, losses: Array) -> None:
+        """Append step losses at these step numbers; the smoothed curve follows them."""
+        losses = np.asarray(losses, dtype=np.float64)
+        smooth = np.empty_like(losses)
+        ema = self._ema
+        alpha = self._alpha
+        for i, value in enumerate(losses.tolist()):
+            if math.isfinite(value):
+                ema = value if ema is None else ema + alpha * (value - ema)
+            smooth[i] = ema if ema is not None else np.nan
+        self._ema = ema
+        finite = np.isfinite(losses)
+        self.raw.extend(steps[finite], losses[finite])
+        self.smooth.extend(steps[finite], smooth[finite])
+        self._steps_dirty = True
+        self._request_redraw()
+
+    @Slot(object)
+    def add_epoch(self, item: EpochEnd) -> None:
+        x = item.step + self._offset
+        if math.isfinite(item.loss):
+            self._epoch_x.append(x)
+            self._epoch_loss.append(item.loss)
+        if item.test_loss is not None and math.isfinite(item.test_loss):
+            self._test_x.append(x)
+            self._test_loss.append(item.test_loss)
+        if item.accuracy is not None:
+            self._acc_x.append(x)
+            self._acc.append(item.accuracy)
+        if item.test_accuracy is not None:
+            self._test_acc_x.append(x)
+            self._test_acc.append(item.test_accuracy)
+        self._epochs_dirty = True
+        self._request_redraw()
+
+    # ------------------------------------------------------------------ drawing
+    def _request_redraw(self) -> None:
+        if self._paced or self._redraw_timer.isActive():
+            return
+        wait = self._last_redraw + 1.0 / REDRAWS_PER_SECOND - time.perf_counter()
+        self._redraw_timer.start(max(0, int(wait * 1000)))
+
+    @Slot()
+    def redraw(self) -> None:
+        """Bring the curves up to date now (normally paced by a timer)."""
+        self._redraw_timer.stop()
+        if not (self._steps_dirty or self._epochs_dirty):
+            return
+        if self._steps_dirty:
+            self._refresh_steps()
+        if self._epochs_dirty:
+            self._refresh_epochs()
+        self._fit_ranges()
+        self._last_redraw = time.perf_counter()
+        self.redraw_count += 1
+
+    def _refresh_steps(self) -> None:
+        self._steps_dirty = False
+        x, y = self.raw.data()
+        self.raw_curve.setData(x, np.maximum(y, _FLOOR))
+        x, y = self.smooth.data()
+        self.smooth_curve.setData(x, np.maximum(y, _FLOOR))
+
+    def _refresh_epochs(self) -> None:
+        self._epochs_dirty = False
+        self._set_epoch_curve(self.epoch_curve, "o", self._epoch_x, self._epoch_loss, floor=True)
+        self._set_epoch_curve(self.test_curve, "t", self._test_x, self._test_loss, floor=True)
+        self._set_epoch_curve(self.accuracy_curve, "o", self._acc_x, self._acc)
+        self._set_epoch_curve(self.test_accuracy_curve, "t", self._test_acc_x, self._test_acc)
+        self.accuracy_plot.setVisible(bool(self._acc or self._test_acc))
+
+    @staticmethod
+    def _set_epoch_curve(curve: pg.PlotDataItem, symbol: str, xs: list[float], ys: list[float],
+                         floor: bool = False) -> None:
+        y = np.array(ys, dtype=np.float64)
+        if floor:
+            y = np.maximum(y, _FLOOR)
+        wanted = symbol if len(xs) <= _MAX_MARKERS else None
+        if curve.opts["symbol"] != wanted:
+            curve.setSymbol(wanted)
+        curve.setData(np.array(xs, dtype=np.float64), y)
+
+    def _loss_extent(self) -> tuple[float, float, float] | None:
+        """(largest step, smallest and largest loss) over everything drawn, or None when nothing is."""
+        xs = []
+        lows = []
+        highs = []
+        for x, y in (self.raw.data(), (np.array(self._epoch_x), np.array(self._epoch_loss)),
+                     (np.array(self._test_x), np.array(self._test_loss))):
+            if len(x):
+                xs.append(float(np.max(x)))
+                lows.append(float(np.min(y)))
+                highs.append(float(np.max(y)))
+        if not xs:
+            return None
+        return max(xs), min(lows), max(highs)
+
+    def _fit_ranges(self) -> None:
+        if not self._follow:
+            return
+        extent = self._loss_extent()
+        item = self.loss_plot.getPlotItem()
+        if extent is None:
+            self._x_top = 0.0
+            self._y_range = None
+            item.setXRange(0, 1, padding=0)
+            item.setYRange(0, 1, padding=0)
+            return
+        x_max, low, high = extent
+        if x_max > self._x_top or x_max < self._x_top / 4:
+            self._x_top = nice_ceiling(x_max * 1.25)
+            item.setXRange(0, self._x_top, padding=0)
+        if self.log_scale.isChecked():
+            bottom = math.floor(math.log10(max(low, _FLOOR)))
+            top = math.ceil(math.log10(max(high, _FLOOR)))
+            wanted = (float(bottom), float(max(top, bottom + 1)))
+            fits = self._y_range is not None and self._y_range == wanted
+        else:
+            current = self._y_range
+            fits = current is not None and current[0] == 0.0 and high <= current[1] and high >= current[1] / 4
+            wanted = (0.0, nice_ceiling(high * 1.1))
+        if not fits:
+            self._y_range = wanted
+            item.setYRange(*wanted, padding=0)
+
+    @Slot(object)
+    def _on_range_changed_by_hand(self, *_args: object) -> None:
+        self._follow = False
+
+    @Slot(object)
+    def _on_view_state_changed(self, *_args: object) -> None:
+        # The plot's "A" button turns pyqtgraph's own auto-range on: take over again with coarse steps.
+        vb = self.loss_plot.getPlotItem().vb
+        if any(vb.state["autoRange"]):
+            vb.disableAutoRange()
+            self._follow = True
+            self._x_top = 0.0
+            self._y_range = None
+            self._fit_ranges()
+
+    @Slot(bool)
+    def set_log_scale(self, on: bool) -> None:
+        if self.log_scale.isChecked() != on:
+            self.log_scale.setChecked(on)
+            return
+        self.loss_plot.getPlotItem().setLogMode(x=False, y=on)
+        self.hover_label.hide()
+        self.crosshair.hide()
+        self._y_range = None
+        self._follow = True
+        self._fit_ranges()
+
+    # ------------------------------------------------------------------ reading values
+    def value_at(self, step: float) -> tuple[int, float] | None:
+        """The smoothed step loss nearest to ``step`` on the step axis: (step, loss), or None with no data."""
+        x, y = self.smooth.data()
+        if len(x) == 0:
+            return None
+        i = int(np.searchsorted(x, step))
+        if i >= len(x):
+            i = len(x) - 1
+        elif i > 0 and step - x[i - 1] < x[i] - step:
+            i -= 1
+        return int(round(x[i])), float(y[i])
+
+    def show_value_at(self, step: float) -> str | None:
+        """Put the crosshair and the readout at the point nearest to ``step``; the text shown, or None."""
+        found = self.value_at(step)
+        if found is None:
+            self.crosshair.hide()
+            self.hover_label.hide()
+            self.readout.setText("")
+            return None
+        s, loss = found
+        text = f"step {s}: loss {loss:.4g}"
+        self.crosshair.setPos(s)
+        y = math.log10(max(loss, _FLOOR)) if self.log_scale.isChecked() else loss
+        self.hover_label.setText(text)
+        self.hover_label.setPos(s, y)
+        self.crosshair.show()
+        self.hover_label.show()
+        self.readout.setText(text)
+        return text
+
+    @Slot(object)
+    def _on_mouse_moved(self, scene_pos: QPointF) -> None:
+        item = self.loss_plot.getPlotItem()
+        if not item.vb.sceneBoundingRect().contains(scene_pos):
+            self.crosshair.hide()
+            self.hover_label.hide()
+            return
+        point = item.vb.mapSceneToView(scene_pos)
+        self.show_value_at(point.x())

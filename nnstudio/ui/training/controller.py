@@ -1,0 +1,473 @@
+"""The one owner of a training run: starts the worker thread, shows progress, ends it, records the undo step.
+
+Everything about a run's life happens here, on the GUI thread: start (lock editing, compile a private plan,
+start the thread), paced display of the newest weights, pause, stop, the end (one ``SetParameters`` undo
+step holding the weights from before and after, unlock), and shutdown when the window closes.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+import numpy as np
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from nnstudio.data.dataset import Dataset
+from nnstudio.engine.graph import GraphError
+from nnstudio.engine.plan import Plan, compile_network
+from nnstudio.engine.train import Diverged, EpochEnd, TrainingError, TrainSettings, initialise
+from nnstudio.ui.commands import SetParameters
+from nnstudio.ui.live import LiveNetwork
+
+from .worker import (
+    UPDATES_PER_SECOND,
+    NetworkWriter,
+    TrainingStepResult,
+    TrainingUpdate,
+    TrainingWorker,
+    current_parameters,
+    parameters_to_dicts,
+    same_parameters,
+    training_step,
+)
+
+Array = np.ndarray
+
+# A frame (new weights written into the network, every view's reaction, the plot, the repaints that follow)
+# costs GUI time that training, sharing the GIL, then lacks. Frames take at most this share of the wall clock:
+# a small network is shown 30 times a second, a large one with a canvas less often.
+FRAME_TIME_SHARE = 0.25
+# Data and weights frames alternate, each kind at most 30 times a second.
+FRAMES_PER_SECOND = 2 * UPDATES_PER_SECOND
+
+
+def describe_mismatch(plan: Plan, data: Dataset) -> str | None:
+    """Why ``data`` cannot train a network compiled to ``plan``, or None when it fits."""
+    problems = []
+    if data.n_inputs != plan.n_inputs:
+        problems.append(f"its samples have {data.n_inputs} values but the network has {plan.n_inputs} inputs")
+    if data.n_outputs != plan.n_outputs:
+        problems.append(f"it has {data.n_outputs} classes but the network has {plan.n_outputs} outputs")
+    if not problems:
+        return None
+    return (f"The dataset {data.name!r} does not fit this network: {' and '.join(problems)}. "
+            f"Choose a dataset that matches, or change the network.")
+
+
+def epochs_text(epochs: int) -> str:
+    return f"{epochs} epoch" if epochs == 1 else f"{epochs} epochs"
+
+
+class TrainingController(QObject):
+    """Trains the bound document's network on a worker thread. Signals (all on the GUI thread):
+
+    - ``runningChanged(bool)``: a run started, or ended in any way.
+    - ``pausedChanged(bool)``
+    - ``progress(TrainingUpdate)``: paced progress (step losses since the last one, newest weights, speed).
+    - ``epochEnded(EpochEnd)``
+    - ``frameReady()``: this frame's ``epochEnded`` and ``progress`` are out; views that batch redraw now.
+
+    While a run goes, everything the window shows of it happens in frames, paced by a timer: a *data* frame
+    emits the collected epoch ends and step losses (one merged update) and ``frameReady``; a *weights* frame
+    writes the newest weights into the network, which every view of it redraws. The two kinds alternate, so no
+    single frame holds the event loop for both. During a frame the worker holds still
+    (:meth:`TrainingWorker.hold`) until the event loop has drawn it, so the frame runs at full speed instead
+    of fighting training for the GIL.
+    - ``ended(outcome, message)``: outcome ``"completed"``, ``"stopped"``, ``"diverged"`` or ``"failed"``;
+      the message is for the user (for a divergence it names the step and suggests a lower learning rate).
+    - ``weightsRandomized()``: new random weights (plots clear).
+    - ``stepped(TrainingStepResult)``: one hand-triggered training step was applied.
+    """
+
+    runningChanged = Signal(bool)
+    pausedChanged = Signal(bool)
+    progress = Signal(object)
+    epochEnded = Signal(object)
+    frameReady = Signal()
+    ended = Signal(str, str)
+    weightsRandomized = Signal()
+    stepped = Signal(object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.live: LiveNetwork | None = None
+        self.undo_stack: QUndoStack | None = None
+        self._worker: TrainingWorker | None = None
+        self._thread: QThread | None = None
+        self._run = 0
+        self._active_run: int | None = None
+        self._settings: TrainSettings | None = None
+        self._plan_layout: Plan | None = None
+        self._writer: NetworkWriter | None = None
+        self._old_weights: dict[str, float] = {}
+        self._old_biases: dict[str, float] = {}
+        self._structure_revision = -1
+        self._divergence: Diverged | None = None
+        self._last_epoch = 0
+        self._latest: TrainingUpdate | None = None
+        self._pending_updates: list[TrainingUpdate] = []
+        self._pending_epochs: list[EpochEnd] = []
+        self._pending_weights: list[Array] | None = None
+        self._last_kind = "weights"
+        self._frame_timer = QTimer(self)
+        self._frame_timer.setSingleShot(True)
+        self._frame_timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._frame_timer.timeout.connect(self._show_frame)
+        # Fires once the event loop has handled what a frame caused (repaints included): its full cost.
+        self._settled_timer = QTimer(self)
+        self._settled_timer.setSingleShot(True)
+        self._settled_timer.timeout.connect(self._frame_settled)
+        self._frame_started = 0.0
+        self._last_frame = 0.0
+        self._frame_cost = 0.0
+        self.frame_count = 0
+        self.display_count = 0
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)
+
+    # ------------------------------------------------------------------ binding
+    def bind(self, live: LiveNetwork, undo_stack: QUndoStack) -> None:
+        """Train this document from now on; a run on the previous document is stopped and recorded first."""
+        if self.live is live and self.undo_stack is undo_stack:
+            return
+        self.shutdown()
+        self.live = live
+        self.undo_stack = undo_stack
+
+    # ------------------------------------------------------------------ state
+    @property
+    def running(self) -> bool:
+        return self._worker is not None
+
+    @property
+    def paused(self) -> bool:
+        return self._worker is not None and self._worker.paused
+
+    @property
+    def latest_update(self) -> TrainingUpdate | None:
+        return self._latest
+
+    @property
+    def settings(self) -> TrainSettings | None:
+        """The settings of the current (or last) run."""
+        return self._settings
+
+    # ------------------------------------------------------------------ starting
+    def check(self, data: Dataset) -> str | None:
+        """Why training on ``data`` cannot start now (nothing bound, network cannot run, wrong shape)."""
+        if self.live is None or self.undo_stack is None:
+            return "No document is open."
+        if self.running:
+            return "Training is already running."
+        if self.live.plan is None:
+            return f"The network cannot be trained yet: {self.live.problem}."
+        if len(data) == 0:
+            return f"The dataset {data.name!r} has no samples."
+        return describe_mismatch(self.live.plan, data)
+
+    def start(self, data: Dataset, settings: TrainSettings, test: Dataset | None = None) -> None:
+        """Start training the bound network on ``data``. Raises :class:`TrainingError` (nothing changes)."""
+        settings.validate()
+        problem = self.check(data)
+        if problem is not None:
+            raise TrainingError(problem)
+        assert self.live is not None
+        network = self.live.document.network
+        try:
+            plan = compile_network(network.copy())
+        except GraphError as exc:
+            raise TrainingError(f"The network cannot be trained: {exc}") from None
+        test_arrays = None
+        if test is not None and describe_mismatch(plan, test) is None and len(test):
+            test_arrays = (test.inputs, test.targets)
+        self._run += 1
+        self._active_run = self._run
+        self._settings = settings
+        self._plan_layout = plan
+        self._writer = NetworkWriter(network, plan)
+        self._old_weights, self._old_biases = current_parameters(network, plan)
+        self._structure_revision = network.structure_revision
+        self._divergence = None
+        self._last_epoch = 0
+        self._latest = None
+        self._pending_updates = []
+        self._pending_epochs = []
+        self._pending_weights = None
+        self._last_kind = "weights"
+        self._frame_cost = 0.0
+        self._last_frame = 0.0
+
+        worker = TrainingWorker(self._run, plan, data.inputs, data.targets, settings, test_arrays,
+                                UPDATES_PER_SECOND)
+        thread = QThread(self)
+        thread.setObjectName(f"nnstudio-training-{self._run}")
+        worker.moveToThread(thread)
+        worker.progress.connect(self._on_progress)
+        worker.epochEnded.connect(self._on_epoch_end)
+        worker.diverged.connect(self._on_diverged)
+        worker.finished.connect(self._on_finished)
+        worker.failed.connect(self._on_failed)
+        thread.started.connect(worker.run)
+        self._worker = worker
+        self._thread = thread
+        self.live.set_locked(True)
+        self.runningChanged.emit(True)
+        thread.start()
+
+    # ------------------------------------------------------------------ control
+    def pause(self) -> None:
+        if self._worker is not None and not self._worker.paused:
+            self._worker.pause()
+            self.pausedChanged.emit(True)
+
+    def resume(self) -> None:
+        if self._worker is not None and self._worker.paused:
+            self._worker.resume()
+            self.pausedChanged.emit(False)
+
+    def stop(self) -> None:
+        """Ask the run to stop; it ends within one batch and ``ended("stopped", ...)`` follows."""
+        if self._worker is not None:
+            was_paused = self._worker.paused
+            self._worker.stop()
+            if was_paused:
+                self.pausedChanged.emit(False)
+
+    def shutdown(self) -> None:
+        """Stop a run without asking and wait for its thread to end (idempotent). The weights it reached are
+        kept as one undo step, as with Stop."""
+        if self._worker is None:
+            return
+        worker = self._worker
+        self._release_thread()
+        self._conclude("stopped", worker.final_parameters, None)
+
+    def confirm_stop_for_close(self, parent: QWidget | None = None) -> bool:
+        """When a run is going, ask whether to stop it; True (and the run stopped) if the window may close."""
+        if not self.running:
+            return True
+        self.pause()
+        answer = QMessageBox.question(parent, "Training is running",
+                                      "Training is running. Stop it and close?",
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            self.resume()
+            return False
+        self.shutdown()
+        return True
+
+    # ------------------------------------------------------------------ hand-made changes
+    def randomize(self, method: str, seed: int) -> None:
+        """Draw new weights (one ``Randomize weights`` undo step); frozen weights keep their values."""
+        live, stack = self._require_idle()
+        if live.plan is None:
+            raise TrainingError(f"The network has no weights to randomize yet: {live.problem}.")
+        plan = compile_network(live.document.network.copy())
+        initialise(plan, method, seed)
+        weights, biases = parameters_to_dicts(plan, plan.parameters())
+        stack.push(SetParameters(live.document.network, weights, biases, "Randomize weights"))
+        self.weightsRandomized.emit()
+
+    def step_once(self, inputs: Array, truth: Array, loss: str, learning_rate: float,
+                  text: str = "Training step") -> TrainingStepResult:
+        """One sample forward and backward, then one weight change ``-learning_rate * gradient`` pushed as one
+        undo step. Tiny, so it runs right here on the GUI thread; refused while a run is going."""
+        live, stack = self._require_idle()
+        if live.plan is None:
+            raise TrainingError(f"The network cannot run: {live.problem}.")
+        try:
+            result = training_step(live.plan, live.document.network, inputs, truth, loss, learning_rate)
+        except ValueError as exc:
+            raise TrainingError(str(exc)) from None
+        self.apply_step(result, text)
+        return result
+
+    def apply_step(self, result: TrainingStepResult, text: str = "Training step") -> None:
+        """Push the weight change of a computed step as one undo step."""
+        live, stack = self._require_idle()
+        command = SetParameters(live.document.network, result.new_weights, result.new_biases, text)
+        stack.push(command)
+        self.stepped.emit(result)
+
+    def _require_idle(self) -> tuple[LiveNetwork, QUndoStack]:
+        if self.live is None or self.undo_stack is None:
+            raise TrainingError("No document is open.")
+        if self.running:
+            raise TrainingError("Training is running; stop it first.")
+        return self.live, self.undo_stack
+
+    # ------------------------------------------------------------------ messages from the worker
+    @Slot(int, object)
+    def _on_progress(self, run: int, update: TrainingUpdate) -> None:
+        if run != self._active_run:
+            return
+        self._pending_updates.append(update)
+        self._pending_weights = update.parameters
+        self._schedule_frame()
+
+    @Slot(int, object)
+    def _on_epoch_end(self, run: int, item: EpochEnd) -> None:
+        if run != self._active_run:
+            return
+        self._last_epoch = item.epoch
+        self._pending_epochs.append(item)
+        self._schedule_frame()
+
+    @Slot(int, object)
+    def _on_diverged(self, run: int, item: Diverged) -> None:
+        if run == self._active_run:
+            self._divergence = item
+
+    @Slot(int, str)
+    def _on_finished(self, run: int, outcome: str) -> None:
+        if run != self._active_run or self._worker is None:
+            return
+        worker = self._worker
+        self._release_thread()
+        self._conclude(outcome, worker.final_parameters, None)
+
+    @Slot(int, str)
+    def _on_failed(self, run: int, message: str) -> None:
+        if run != self._active_run or self._worker is None:
+            return
+        self._release_thread()
+        self._conclude("failed", None, message)
+
+    # ------------------------------------------------------------------ frames, paced
+    def _has_pending(self) -> bool:
+        return bool(self._pending_updates or self._pending_epochs) or self._pending_weights is not None
+
+    def _schedule_frame(self) -> None:
+        if self._frame_timer.isActive() or self._settled_timer.isActive():
+            return
+        gap = max(1.0 / FRAMES_PER_SECOND, self._frame_cost / FRAME_TIME_SHARE)
+        wait = max(0.0, self._last_frame + gap - time.perf_counter())
+        self._frame_timer.start(int(wait * 1000))
+
+    @Slot()
+    def _show_frame(self) -> None:
+        worker = self._worker
+        if worker is None or not self._has_pending():
+            return
+        data_waiting = bool(self._pending_updates or self._pending_epochs)
+        weights_waiting = self._pending_weights is not None
+        kind = "weights" if weights_waiting and (self._last_kind == "data" or not data_waiting) else "data"
+        self._last_kind = kind
+        self._frame_started = time.perf_counter()
+        worker.hold()
+        if kind == "data":
+            self._emit_pending()
+        else:
+            params, self._pending_weights = self._pending_weights, None
+            if params is not None and self._write_network(params):
+                self.display_count += 1
+        self.frame_count += 1
+        self._settled_timer.start(0)
+
+    @Slot()
+    def _frame_settled(self) -> None:
+        if self._worker is not None:
+            self._worker.release()
+        finished = time.perf_counter()
+        cost = finished - self._frame_started
+        self._frame_cost = cost if self.frame_count <= 1 else 0.7 * self._frame_cost + 0.3 * cost
+        self._last_frame = finished
+        if self._worker is not None and self._has_pending():
+            self._schedule_frame()
+
+    def _emit_pending(self) -> None:
+        """Send the collected epoch ends and step losses out (one merged update), then ``frameReady``."""
+        epochs, updates = self._pending_epochs, self._pending_updates
+        self._pending_epochs, self._pending_updates = [], []
+        for item in epochs:
+            self.epochEnded.emit(item)
+        if updates:
+            merged = updates[-1]
+            if len(updates) > 1:
+                merged = replace(merged, losses=np.concatenate([u.losses for u in updates]))
+            self._latest = merged
+            self.progress.emit(merged)
+        self.frameReady.emit()
+
+    def _write_network(self, params: list[Array]) -> bool:
+        """Show ``params`` in the network (not an undo step: the run's one step comes at its end)."""
+        writer = self._writer
+        if writer is None or not writer.valid:
+            return False
+        writer.write(params)
+        return True
+
+    # ------------------------------------------------------------------ the end of a run
+    def _release_thread(self) -> None:
+        """Stop the worker, end its thread and wait for it, disconnect, schedule both for deletion."""
+        worker, thread = self._worker, self._thread
+        self._worker = None
+        self._thread = None
+        self._active_run = None
+        self._frame_timer.stop()
+        self._settled_timer.stop()
+        if worker is None or thread is None:
+            return
+        worker.stop()
+        thread.quit()
+        thread.wait()
+        for signal, slot in ((worker.progress, self._on_progress), (worker.epochEnded, self._on_epoch_end),
+                             (worker.diverged, self._on_diverged), (worker.finished, self._on_finished),
+                             (worker.failed, self._on_failed)):
+            signal.disconnect(slot)
+        worker.deleteLater()
+        thread.deleteLater()
+
+    def _conclude(self, outcome: str, final: list[Array] | None, failure: str | None) -> None:
+        live, stack = self.live, self.undo_stack
+        settings = self._settings
+        layout = self._plan_layout
+        # What the run reported last (its final losses and epoch) still reaches the views; the weights come
+        # with the undo step below.
+        self._emit_pending()
+        self._pending_weights = None
+        message = ""
+        if live is not None and stack is not None and layout is not None and settings is not None:
+            network = live.document.network
+            intact = network.structure_revision == self._structure_revision
+            if outcome == "failed" or final is None or not intact:
+                if intact:
+                    network.set_parameters(self._old_weights, self._old_biases)
+                message = failure or "Training stopped because the network changed while it ran."
+                outcome = "failed"
+            else:
+                weights, biases = parameters_to_dicts(layout, final)
+                if same_parameters(weights, self._old_weights) and same_parameters(biases, self._old_biases):
+                    network.set_parameters(self._old_weights, self._old_biases)
+                else:
+                    text = f"Train {epochs_text(settings.epochs)}"
+                    if outcome != "completed":
+                        epoch = self._latest.epoch if self._latest is not None else self._last_epoch + 1
+                        text += f" (stopped in epoch {max(1, epoch)})"
+                    command = SetParameters(network, weights, biases, text)
+                    # During the run the network showed intermediate weights: undo must go back to the start.
+                    command.old_weights = dict(self._old_weights)
+                    command.old_biases = dict(self._old_biases)
+                    stack.push(command)
+                message = self._end_message(outcome)
+            live.set_locked(False)
+        self._plan_layout = None
+        self._writer = None
+        self.runningChanged.emit(False)
+        self.ended.emit(outcome, message)
+
+    def _end_message(self, outcome: str) -> str:
+        latest = self._latest
+        if outcome == "diverged" and self._divergence is not None:
+            d = self._divergence
+            return (f"Training diverged at step {d.step} (epoch {d.epoch}): the {d.quantity} became infinite "
+                    f"or not a number. The network keeps the last good weights; try a lower learning rate.")
+        steps = f"{latest.step} steps" if latest is not None else "no steps"
+        if outcome == "stopped":
+            return f"Training stopped after {steps}."
+        return f"Training finished: {steps}."

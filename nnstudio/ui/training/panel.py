@@ -1,0 +1,447 @@
+"""The Training panel: dataset and settings, Randomize / Train / Pause / Step / Stop, progress, error plot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnstudio.data.dataset import DataError, Dataset
+from nnstudio.data.loaders import BUILTIN_DATASETS, load_dataset
+from nnstudio.engine.losses import LOSSES
+from nnstudio.engine.train import INITIALISERS, TrainingError, TrainSettings
+from nnstudio.ui.live import LiveNetwork
+from nnstudio.ui.plot import ErrorPlot
+
+from .controller import TrainingController
+from .worker import TrainingUpdate
+
+Array = np.ndarray
+
+DOCUMENT_SAMPLES = "document"
+_IMPORT_FILE = "\x00import-file"
+_IMPORT_FOLDER = "\x00import-folder"
+_DATASET_FILTER = "Datasets (*.csv *.gz *.idx *ubyte *.idx3-ubyte);;CSV files (*.csv);;All files (*)"
+
+
+def test_set_for(name: str) -> str | None:
+    """The built-in test set that goes with a built-in training set (``digits:train`` -> ``digits:test``)."""
+    if name.endswith(":train"):
+        candidate = name[: -len(":train")] + ":test"
+        if candidate in BUILTIN_DATASETS:
+            return candidate
+    return None
+
+
+def format_duration(seconds: float) -> str:
+    seconds = int(round(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def progress_text(update: TrainingUpdate) -> str:
+    left = update.seconds_left
+    text = f"epoch {update.epoch}/{update.epochs}"
+    return text if left is None else f"{text}, {format_duration(left)} left"
+
+
+class TrainingPanel(QWidget):
+    """Trains the bound document. The panel owns its :class:`TrainingController` (``controller``) and its
+    :class:`~nnstudio.ui.plot.ErrorPlot` (``plot``); the window calls :meth:`bind`, and before closing
+    :meth:`confirm_stop_for_close` or :meth:`shutdown`."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("trainingPanel")
+        self.setAccessibleName("Training")
+        self.live: LiveNetwork | None = None
+        self.undo_stack: QUndoStack | None = None
+        self.controller = TrainingController(self)
+        self._datasets: dict[str, Dataset] = {}
+        self._dataset_index = 0
+        self._step_cursor: dict[str, int] = {}
+
+        self.dataset_combo = self._named(QComboBox(), "trainingDataset", "Dataset to train on")
+        for name, description in BUILTIN_DATASETS.items():
+            self.dataset_combo.addItem(name, name)
+            self.dataset_combo.setItemData(self.dataset_combo.count() - 1, description,
+                                           Qt.ItemDataRole.ToolTipRole)
+        self.dataset_combo.addItem("This document's samples", DOCUMENT_SAMPLES)
+        self.dataset_combo.addItem("Import file (IDX or CSV)...", _IMPORT_FILE)
+        self.dataset_combo.addItem("Import image folder...", _IMPORT_FOLDER)
+        self.dataset_combo.activated.connect(self._on_dataset_activated)
+
+        self.loss_combo = self._named(QComboBox(), "trainingLoss", "Loss function")
+        for loss in LOSSES.values():
+            self.loss_combo.addItem(loss.title, loss.name)
+            self.loss_combo.setItemData(self.loss_combo.count() - 1, loss.formula,
+                                        Qt.ItemDataRole.ToolTipRole)
+        self.learning_rate = self._named(QDoubleSpinBox(), "trainingLearningRate", "Learning rate")
+        self.learning_rate.setDecimals(4)
+        self.learning_rate.setRange(0.0001, 10000.0)
+        self.learning_rate.setSingleStep(0.01)
+        self.batch_size = self._named(QSpinBox(), "trainingBatchSize", "Batch size")
+        self.batch_size.setRange(1, 100_000)
+        self.momentum = self._named(QDoubleSpinBox(), "trainingMomentum", "Momentum")
+        self.momentum.setDecimals(3)
+        self.momentum.setRange(0.0, 0.999)
+        self.momentum.setSingleStep(0.05)
+        self.epochs = self._named(QSpinBox(), "trainingEpochs", "Epochs")
+        self.epochs.setRange(1, 1_000_000)
+        self.seed = self._named(QSpinBox(), "trainingSeed", "Random seed")
+        self.seed.setRange(0, 2_147_483_647)
+        self.init_combo = self._named(QComboBox(), "trainingInit", "How Randomize draws weights")
+        for name, description in INITIALISERS.items():
+            self.init_combo.addItem(name, name)
+            self.init_combo.setItemData(self.init_combo.count() - 1, description, Qt.ItemDataRole.ToolTipRole)
+
+        self.randomize_button = self._named(QPushButton("Randomize weights"), "trainingRandomize",
+                                            "Randomize weights")
+        self.train_button = self._named(QPushButton("Train"), "trainingTrain", "Train")
+        self.pause_button = self._named(QPushButton("Pause"), "trainingPause", "Pause or resume training")
+        self.step_button = self._named(QPushButton("Step"), "trainingStep", "One training step on one sample")
+        self.stop_button = self._named(QPushButton("Stop"), "trainingStop", "Stop training")
+        self.randomize_button.clicked.connect(self.randomize)
+        self.train_button.clicked.connect(self.start_training)
+        self.pause_button.clicked.connect(self.toggle_pause)
+        self.step_button.clicked.connect(self.step)
+        self.stop_button.clicked.connect(self.controller.stop)
+
+        self.progress_bar = self._named(QProgressBar(), "trainingProgress", "Training progress")
+        self.progress_bar.setRange(0, 1000)
+        self.progress_bar.setValue(0)
+        self.progress_bar.setTextVisible(True)
+        self.progress_bar.setFormat("not started")
+        self.speed_label = self._named(QLabel(""), "trainingSpeed", "Training speed")
+        self.status = self._named(QLabel(""), "trainingStatus", "Training status")
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.plot = ErrorPlot()
+        self.plot.connect_training(self.controller)
+
+        form = QFormLayout()
+        form.addRow("Dataset", self.dataset_combo)
+        form.addRow("Loss", self.loss_combo)
+        form.addRow("Learning rate", self.learning_rate)
+        form.addRow("Batch size", self.batch_size)
+        form.addRow("Momentum", self.momentum)
+        form.addRow("Epochs", self.epochs)
+        form.addRow("Seed", self.seed)
+        form.addRow("Randomize with", self.init_combo)
+        buttons = QGridLayout()
+        buttons.addWidget(self.randomize_button, 0, 0, 1, 2)
+        buttons.addWidget(self.step_button, 0, 2, 1, 2)
+        buttons.addWidget(self.train_button, 1, 0)
+        buttons.addWidget(self.pause_button, 1, 1)
+        buttons.addWidget(self.stop_button, 1, 2, 1, 2)
+        controls = QWidget()
+        top = QVBoxLayout(controls)
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addLayout(form)
+        top.addLayout(buttons)
+        top.addWidget(self.progress_bar)
+        top.addWidget(self.speed_label)
+        top.addWidget(self.status)
+        top.addStretch(1)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setObjectName("trainingSplitter")
+        splitter.addWidget(controls)
+        splitter.addWidget(self.plot)
+        splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(splitter)
+
+        self.controller.runningChanged.connect(self._on_running_changed)
+        self.controller.pausedChanged.connect(self._on_paused_changed)
+        self.controller.progress.connect(self._on_progress)
+        self.controller.ended.connect(self._on_ended)
+        self._show_settings(TrainSettings())
+        self._update_enabled()
+
+    @staticmethod
+    def _named(widget: QWidget, name: str, accessible: str) -> QWidget:
+        widget.setObjectName(name)
+        widget.setAccessibleName(accessible)
+        return widget
+
+    # ------------------------------------------------------------------ window contract
+    def bind(self, live: LiveNetwork, undo_stack: QUndoStack) -> None:
+        if self.live is not None:
+            self.live.lockedChanged.disconnect(self._on_locked_changed)
+        self.controller.bind(live, undo_stack)
+        self.live = live
+        self.undo_stack = undo_stack
+        live.lockedChanged.connect(self._on_locked_changed)
+        self._step_cursor.clear()
+        self._forget_document_samples()
+        document = live.document
+        self._show_settings(document.training)
+        if document.training_data:
+            self._select_dataset_spec(document.training_data)
+        elif document.dataset is not None:
+            self._select_dataset_spec(DOCUMENT_SAMPLES)
+        self.plot.bind(live, undo_stack)
+        self.progress_bar.setValue(0)
+        self.progress_bar.setFormat("not started")
+        self.speed_label.setText("")
+        self._set_status("")
+        self._update_enabled()
+
+    def confirm_stop_for_close(self, parent: QWidget | None = None) -> bool:
+        return self.controller.confirm_stop_for_close(parent or self.window())
+
+    def shutdown(self) -> None:
+        self.controller.shutdown()
+
+    # ------------------------------------------------------------------ settings
+    def _show_settings(self, settings: TrainSettings) -> None:
+        self.learning_rate.setValue(settings.learning_rate)
+        self.batch_size.setValue(settings.batch_size)
+        self.momentum.setValue(settings.momentum)
+        self.epochs.setValue(settings.epochs)
+        self.seed.setValue(settings.seed)
+        index = self.loss_combo.findData(settings.loss)
+        if index >= 0:
+            self.loss_combo.setCurrentIndex(index)
+        index = self.init_combo.findData(settings.init)
+        if index >= 0:
+            self.init_combo.setCurrentIndex(index)
+        self._shuffle = settings.shuffle
+
+    def current_settings(self) -> TrainSettings:
+        """The settings the widgets show. Raises :class:`TrainingError` when they are not usable."""
+        settings = TrainSettings(
+            epochs=self.epochs.value(), learning_rate=self.learning_rate.value(),
+            batch_size=self.batch_size.value(), momentum=self.momentum.value(), shuffle=self._shuffle,
+            seed=self.seed.value(), loss=self.loss_combo.currentData(), init=self.init_combo.currentData())
+        settings.validate()
+        return settings
+
+    # ------------------------------------------------------------------ datasets
+    def dataset_spec(self) -> str:
+        """What the dataset box names: a built-in name, ``"document"`` or a file path."""
+        return str(self.dataset_combo.currentData())
+
+    def selected_dataset(self) -> Dataset:
+        """The chosen dataset, loaded (and kept). Raises :class:`DataError` with what is wrong."""
+        spec = self.dataset_spec()
+        if spec == DOCUMENT_SAMPLES:
+            dataset = self.live.document.dataset if self.live is not None else None
+            if dataset is None:
+                raise DataError("This document has no samples of its own; choose another dataset.")
+            return dataset
+        if spec not in self._datasets:
+            self._datasets[spec] = load_dataset(spec)
+        return self._datasets[spec]
+
+    def test_dataset(self) -> Dataset | None:
+        name = test_set_for(self.dataset_spec())
+        if name is None:
+            return None
+        if name not in self._datasets:
+            self._datasets[name] = load_dataset(name)
+        return self._datasets[name]
+
+    def _select_dataset_spec(self, spec: str) -> None:
+        index = self.dataset_combo.findData(spec)
+        if index < 0:
+            index = self._add_dataset_item(spec, Path(spec).name or spec)
+        self.dataset_combo.setCurrentIndex(index)
+        self._dataset_index = index
+
+    def _add_dataset_item(self, spec: str, title: str) -> int:
+        index = self.dataset_combo.findData(DOCUMENT_SAMPLES) + 1
+        self.dataset_combo.insertItem(index, title, spec)
+        self.dataset_combo.setItemData(index, spec, Qt.ItemDataRole.ToolTipRole)
+        return index
+
+    def _forget_document_samples(self) -> None:
+        self._datasets.pop(DOCUMENT_SAMPLES, None)
+
+    @Slot(int)
+    def _on_dataset_activated(self, index: int) -> None:
+        data = self.dataset_combo.itemData(index)
+        if data not in (_IMPORT_FILE, _IMPORT_FOLDER):
+            self._dataset_index = index
+            return
+        path = self._ask_dataset_file() if data == _IMPORT_FILE else self._ask_dataset_folder()
+        self.dataset_combo.setCurrentIndex(self._dataset_index)
+        if path:
+            self.import_dataset(path)
+
+    def _ask_dataset_file(self) -> str:
+        path, _ = QFileDialog.getOpenFileName(self, "Import a dataset", "", _DATASET_FILTER)
+        return path
+
+    def _ask_dataset_folder(self) -> str:
+        return QFileDialog.getExistingDirectory(self, "Import a folder of images (one sub-folder per class)")
+
+    def import_dataset(self, path: str) -> Dataset | None:
+        """Load a dataset file or folder and select it; on a problem, say what is wrong and change nothing."""
+        try:
+            dataset = load_dataset(path)
+        except DataError as exc:
+            self._set_status(str(exc), error=True)
+            return None
+        self._datasets[path] = dataset
+        index = self.dataset_combo.findData(path)
+        if index < 0:
+            index = self._add_dataset_item(path, Path(path).name or path)
+        self.dataset_combo.setCurrentIndex(index)
+        self._dataset_index = index
+        self._set_status(f"Imported {len(dataset)} samples from {Path(path).name}.")
+        return dataset
+
+    # ------------------------------------------------------------------ actions
+    @Slot()
+    def start_training(self) -> bool:
+        """Start training with what the panel shows; False (and a message) if it cannot start."""
+        if self.live is None:
+            return False
+        try:
+            settings = self.current_settings()
+            dataset = self.selected_dataset()
+            problem = self.controller.check(dataset)
+            if problem is not None:
+                raise TrainingError(problem)
+            test = self.test_dataset()
+            self.controller.start(dataset, settings, test)
+        except (DataError, TrainingError) as exc:
+            self._set_status(str(exc), error=True)
+            return False
+        document = self.live.document
+        document.training = settings
+        spec = self.dataset_spec()
+        document.training_data = spec
+        self.progress_bar.setValue(0)
+        self.progress_bar.setFormat(f"epoch 1/{settings.epochs}")
+        test_note = f", testing on {test.name}" if test is not None else ""
+        self._set_status(f"Training on {dataset.name} ({len(dataset)} samples{test_note})...")
+        return True
+
+    @Slot()
+    def toggle_pause(self) -> None:
+        if self.controller.paused:
+            self.controller.resume()
+        else:
+            self.controller.pause()
+
+    @Slot()
+    def randomize(self) -> None:
+        try:
+            self.controller.randomize(self.init_combo.currentData(), self.seed.value())
+        except TrainingError as exc:
+            self._set_status(str(exc), error=True)
+            return
+        self._set_status(f"New random weights ({self.init_combo.currentData()}, seed {self.seed.value()}).")
+
+    def next_sample(self) -> tuple[Array, Array, str]:
+        """The next sample of the chosen dataset for a single step, going round the samples in order.
+
+        Raises :class:`DataError` or :class:`TrainingError` when the dataset cannot serve this network."""
+        dataset = self.selected_dataset()
+        if self.live is not None and self.live.plan is not None:
+            problem = self.controller.check(dataset) if not self.controller.running else None
+            if problem is not None:
+                raise TrainingError(problem)
+        spec = self.dataset_spec()
+        index = self._step_cursor.get(spec, 0) % len(dataset)
+        self._step_cursor[spec] = index + 1
+        name = dataset.sample_names[index] if dataset.sample_names else f"sample {index + 1}"
+        return dataset.inputs[index].copy(), dataset.targets[index].copy(), name
+
+    def learning_settings(self) -> tuple[str, float]:
+        """(loss name, learning rate) as the panel shows them: what a single step uses."""
+        return str(self.loss_combo.currentData()), float(self.learning_rate.value())
+
+    @Slot()
+    def step(self) -> None:
+        """One sample forward and backward and one weight change, shown on the canvas with that sample."""
+        if self.live is None:
+            return
+        try:
+            inputs, truth, name = self.next_sample()
+            self.live.set_input(inputs)
+            self.live.set_truth(truth)
+            loss, rate = self.learning_settings()
+            result = self.controller.step_once(inputs, truth, loss, rate)
+        except (DataError, TrainingError, ValueError) as exc:
+            self._set_status(str(exc), error=True)
+            return
+        self._set_status(f"One step on {name!r}: loss {result.loss:.4g}; the weights moved by "
+                         f"-{rate:g} x slope.")
+
+    # ------------------------------------------------------------------ following the controller
+    @Slot(bool)
+    def _on_running_changed(self, running: bool) -> None:
+        self.pause_button.setText("Pause")
+        self._update_enabled()
+
+    @Slot(bool)
+    def _on_paused_changed(self, paused: bool) -> None:
+        self.pause_button.setText("Resume" if paused else "Pause")
+        latest = self.controller.latest_update
+        if paused and latest is not None:
+            self.progress_bar.setFormat(f"paused, epoch {latest.epoch}/{latest.epochs}")
+
+    @Slot(object)
+    def _on_progress(self, update: TrainingUpdate) -> None:
+        self.progress_bar.setValue(int(round(update.fraction * 1000)))
+        if not self.controller.paused:
+            self.progress_bar.setFormat(progress_text(update))
+        self.speed_label.setText(f"step {update.step:,}, {update.samples_per_second:,.0f} samples/s")
+
+    @Slot(str, str)
+    def _on_ended(self, outcome: str, message: str) -> None:
+        latest = self.controller.latest_update
+        if latest is not None:
+            self.progress_bar.setValue(int(round(latest.fraction * 1000)))
+            self.speed_label.setText(f"step {latest.step:,}, {latest.samples_per_second:,.0f} samples/s")
+        if outcome == "completed":
+            self.progress_bar.setValue(1000)
+            self.progress_bar.setFormat("done")
+        else:
+            epoch = f", epoch {latest.epoch}/{latest.epochs}" if latest is not None else ""
+            self.progress_bar.setFormat(f"{outcome}{epoch}")
+        self._set_status(message, error=outcome in ("diverged", "failed"))
+
+    @Slot(bool)
+    def _on_locked_changed(self, locked: bool) -> None:
+        self._update_enabled()
+
+    def _update_enabled(self) -> None:
+        bound = self.live is not None
+        running = self.controller.running
+        idle = bound and not running
+        for widget in (self.dataset_combo, self.loss_combo, self.learning_rate, self.batch_size,
+                       self.momentum, self.epochs, self.seed, self.init_combo, self.randomize_button,
+                       self.train_button, self.step_button):
+            widget.setEnabled(idle)
+        self.pause_button.setEnabled(running)
+        self.stop_button.setEnabled(running)
+
+    def status_text(self) -> str:
+        return self.status.text()
+
+    def _set_status(self, text: str, error: bool = False) -> None:
+        self.status.setText(text)
+        self.status.setStyleSheet("color: #b00020;" if error else "")
