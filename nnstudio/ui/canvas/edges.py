@@ -31,11 +31,13 @@ DETAIL_LIMIT = 300
 # Strength thresholds (|weight| / reference) between the four buckets of a big network.
 STRENGTH_STEPS = (0.12, 0.35, 0.65)
 # Opacity of each bucket's colour (white/black or green/red).
-BUCKET_MIX = (0.16, 0.32, 0.55, 0.85)
+BUCKET_MIX = (0.14, 0.28, 0.48, 0.72)
+# Networks with more edges than this leave the faintest bucket out of the overview.
+OMIT_FAINT_ABOVE = 2000
 # Positive and negative edges of one strength are drawn in this many alternating chunks.
-INTERLEAVE_CHUNKS = 6
+INTERLEAVE_CHUNKS = 16
 # Above this many highlighted edges the overlay draws them thin and without antialiasing.
-OVERLAY_DETAIL_LIMIT = 3000
+OVERLAY_DETAIL_LIMIT = 200
 # Neighbours of a selection are highlighted only up to this many edges (selecting a 28x28 grid is not).
 NEIGHBOUR_LIMIT = 2500
 
@@ -397,12 +399,20 @@ def draw_detailed(
 def draw_buckets(
     painter: QPainter, model: EdgeModel, style: EdgeStyle, clip: QRectF | None, antialias: bool = False
 ) -> None:
-    """All edges, one drawLines per bucket, faint ones first."""
+    """All edges, one drawLines per bucket, faint ones first.
+
+    In a network of more than OMIT_FAINT_ABOVE edges the faintest bucket (near-zero weights) is left out of
+    the overview, as the seeds' big diagrams leave out weak links; the overlay still shows every edge of a
+    hovered or selected neuron.
+    """
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, antialias)
     if clip is not None and not clip.isEmpty():
         # Any clip rect makes the raster engine reject off-screen spans early (measured 15x faster).
         painter.setClipRect(clip, Qt.ClipOperation.IntersectClip)
+    omit_faint = model.count > OMIT_FAINT_ABOVE
     for key, lines in model.bucket_lines():
+        if omit_faint and key < 4:
+            continue
         painter.setPen(style.pens[key])
         painter.drawLines(lines)
 
@@ -565,13 +575,19 @@ class EdgeOverlay(QGraphicsItem):
             halo = QColor(scheme.selection)
             halo.setAlpha(170)
             self._draw_plain(
-                painter, selected, QPen(halo, 9.0 if model.detailed else 5.0), cosmetic=not model.detailed
+                painter,
+                selected,
+                QPen(halo, 9.0 if model.detailed else 5.0 if detailed else 3.0),
+                cosmetic=not model.detailed,
             )
         if pulsed.size:
             glow = QColor(scheme.pulse)
             glow.setAlpha(150)
             self._draw_plain(
-                painter, pulsed, QPen(glow, 11.0 if model.detailed else 6.0), cosmetic=not model.detailed
+                painter,
+                pulsed,
+                QPen(glow, 11.0 if model.detailed else 6.0 if detailed else 3.0),
+                cosmetic=not model.detailed,
             )
         emphasised = np.unique(np.concatenate([hot, selected, pulsed]))
         if model.detailed:
@@ -585,23 +601,13 @@ class EdgeOverlay(QGraphicsItem):
         pen.setCosmetic(cosmetic)
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
         painter.setPen(pen)
-        model = self.model
-        painter.drawLines(
-            [
-                QLineF(*seg)
-                for seg in zip(
-                    model.x1[which].tolist(),
-                    model.y1[which].tolist(),
-                    model.x2[which].tolist(),
-                    model.y2[which].tolist(),
-                    strict=True,
-                )
-            ]
-        )
+        lines = self.model.lines()
+        painter.drawLines([lines[i] for i in which.tolist()])
 
     def _draw_strong(self, painter: QPainter, which: Array, detailed: bool) -> None:
-        """Big network: the touched edges in full colour, a little wider, positive and negative apart."""
+        """Big network: the touched edges in full colour, positive and negative apart."""
         model = self.model
+        lines = model.lines()
         for positive in (False, True):
             part = which[(model.weight[which] >= 0) == positive]
             if part.size == 0:
@@ -610,17 +616,7 @@ class EdgeOverlay(QGraphicsItem):
             pen = QPen(colour, 1.6 if detailed else 0)
             pen.setCosmetic(True)
             painter.setPen(pen)
-            lines = [
-                QLineF(*seg)
-                for seg in zip(
-                    model.x1[part].tolist(),
-                    model.y1[part].tolist(),
-                    model.x2[part].tolist(),
-                    model.y2[part].tolist(),
-                    strict=True,
-                )
-            ]
-            painter.drawLines(lines)
+            painter.drawLines([lines[i] for i in part.tolist()])
 
     def _draw_labels(self, painter: QPainter) -> None:
         model = self.model

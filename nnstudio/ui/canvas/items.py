@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -85,11 +85,11 @@ SCHEMES: dict[str, ColourScheme] = {
         outline_input=QColor(32, 72, 150),
         outline_hidden=QColor(35, 35, 35),
         outline_output=QColor(205, 110, 0),
-        selection=QColor(255, 214, 0),
+        selection=QColor(30, 165, 255),
         pulse=QColor(255, 236, 110),
         text=QColor(15, 15, 15),
         label_background=QColor(225, 225, 225, 215),
-        rubber_ok=QColor(255, 214, 0),
+        rubber_ok=QColor(30, 165, 255),
         rubber_refused=QColor(200, 30, 30),
     ),
     "3b1b": ColourScheme(
@@ -107,11 +107,11 @@ SCHEMES: dict[str, ColourScheme] = {
         outline_input=QColor(90, 160, 225),
         outline_hidden=QColor(200, 200, 205),
         outline_output=QColor(255, 180, 60),
-        selection=QColor(255, 214, 0),
+        selection=QColor(30, 165, 255),
         pulse=QColor(255, 240, 140),
         text=QColor(230, 230, 235),
         label_background=QColor(40, 42, 52, 220),
-        rubber_ok=QColor(255, 214, 0),
+        rubber_ok=QColor(30, 165, 255),
         rubber_refused=QColor(255, 90, 90),
     ),
 }
@@ -186,6 +186,7 @@ class _Fonts:
     """Fonts are made once a QGuiApplication exists (a QFont needs one)."""
 
     name: QFont | None = None
+    small: QFont | None = None
     label: QFont | None = None
 
     @classmethod
@@ -193,6 +194,8 @@ class _Fonts:
         if cls.name is None:
             cls.name = QFont()
             cls.name.setPointSizeF(7.5)
+            cls.small = QFont()
+            cls.small.setPointSizeF(6.3)
             cls.label = QFont()
             cls.label.setPointSizeF(9.0)
             cls.label.setBold(True)
@@ -244,6 +247,10 @@ class NeuronItem(QGraphicsItem):
         self.pulsing = False
         self.handle_visible = False
         self._rect = QRectF()
+        self._name_inside = False
+        self._inside_font: QFont | None = None
+        self._below: list[tuple[QRectF, str]] = []
+        self._side_box: QRectF | None = None
         self.setZValue(Z_NEURONS)
         self._relayout()
 
@@ -301,22 +308,36 @@ class NeuronItem(QGraphicsItem):
 
     # ------------------------------------------------------------------ geometry
     def _relayout(self) -> None:
+        """Place the texts once (paint only draws them) and size the bounding rect to hold them."""
         r = NEURON_RADIUS + 16  # glow and selection ring
         rect = QRectF(-r, -r, 2 * r, 2 * r)
         rect = rect.united(QRectF(-r, -r, r + HANDLE_OFFSET + HANDLE_RADIUS + 2, 2 * r))
         name_metrics = QFontMetricsF(_Fonts.name)  # type: ignore[arg-type]
         below = NEURON_RADIUS + 3
-        lines = [t for t in (self.name if self.role is not Role.OUTPUT else "", self.extra_text) if t]
-        for text in lines:
+        # A short name goes inside the disc, so columns of close neurons stay readable; a long one below.
+        shown = self.name if self.role is not Role.OUTPUT else ""
+        self._inside_font = None
+        if shown:
+            for font in (_Fonts.name, _Fonts.small):
+                if QFontMetricsF(font).horizontalAdvance(shown) <= 2 * NEURON_RADIUS - 5:  # type: ignore[arg-type]
+                    self._inside_font = font
+                    break
+        self._name_inside = self._inside_font is not None
+        self._below: list[tuple[QRectF, str]] = []
+        for text in ("" if self._name_inside else shown, self.extra_text):
+            if not text:
+                continue
             width = name_metrics.horizontalAdvance(text) + 6
-            rect = rect.united(QRectF(-width / 2, below, width, name_metrics.height() + 2))
+            box = QRectF(-width / 2, below, width, name_metrics.height() + 2)
+            self._below.append((box, text))
+            rect = rect.united(box)
             below += name_metrics.height()
+        self._side_box: QRectF | None = None
         if self.role is Role.OUTPUT and self.side_label:
             metrics = QFontMetricsF(_Fonts.label)  # type: ignore[arg-type]
             width = metrics.horizontalAdvance(self.side_label) + 10
-            rect = rect.united(
-                QRectF(NEURON_RADIUS + 8, -metrics.height() / 2 - 2, width, metrics.height() + 4)
-            )
+            self._side_box = QRectF(NEURON_RADIUS + 8, -metrics.height() / 2 - 2, width, metrics.height() + 4)
+            rect = rect.united(self._side_box)
         if rect != self._rect:
             self.prepareGeometryChange()
             self._rect = rect
@@ -387,28 +408,24 @@ class NeuronItem(QGraphicsItem):
             draw_handle(painter, self.handle_centre(), scheme)
         if lod < 0.45:
             return
-        painter.setPen(QPen(scheme.text if self.reached else dimmed(scheme, scheme.text)))
-        painter.setFont(_Fonts.name)  # type: ignore[arg-type]
-        metrics = QFontMetricsF(_Fonts.name)  # type: ignore[arg-type]
-        below = r + 3
-        for text in (self.name if self.role is not Role.OUTPUT else "", self.extra_text):
-            if not text:
-                continue
-            width = metrics.horizontalAdvance(text) + 6
-            painter.drawText(
-                QRectF(-width / 2, below, width, metrics.height() + 2), Qt.AlignmentFlag.AlignCenter, text
-            )
-            below += metrics.height()
-        if self.role is Role.OUTPUT and self.side_label:
+        r_rect = QRectF(-r, -r, 2 * r, 2 * r)
+        if self._name_inside:
+            light = fill.lightness() < 128 if self.reached else scheme.background.lightness() < 128
+            painter.setPen(QColor(235, 235, 235) if light else QColor(20, 20, 20))
+            painter.setFont(self._inside_font)  # type: ignore[arg-type]
+            painter.drawText(r_rect, Qt.AlignmentFlag.AlignCenter, self.name)
+        if self._below:
+            painter.setPen(scheme.text if self.reached else dimmed(scheme, scheme.text))
+            painter.setFont(_Fonts.name)  # type: ignore[arg-type]
+            for box, text in self._below:
+                painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+        if self._side_box is not None:
             painter.setFont(_Fonts.label)  # type: ignore[arg-type]
-            label_metrics = QFontMetricsF(_Fonts.label)  # type: ignore[arg-type]
-            width = label_metrics.horizontalAdvance(self.side_label) + 10
-            box = QRectF(r + 8, -label_metrics.height() / 2 - 2, width, label_metrics.height() + 4)
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QBrush(scheme.label_background))
-            painter.drawRoundedRect(box, 4, 4)
-            painter.setPen(QPen(scheme.text))
-            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, self.side_label)
+            painter.setBrush(scheme.label_background)
+            painter.drawRoundedRect(self._side_box, 4, 4)
+            painter.setPen(scheme.text)
+            painter.drawText(self._side_box, Qt.AlignmentFlag.AlignCenter, self.side_label)
 
 
 class ImageGridItem(QGraphicsItem):
@@ -530,27 +547,28 @@ class ImageGridItem(QGraphicsItem):
     ) -> None:
         scheme = self.scheme
         rect = self.pixels_rect()
+        # Crisp pixels, and no antialiased image edges (that path costs 10x for a scaled image).
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         painter.drawImage(rect, self.image())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
-        if self.cell * lod >= 14:
-            painter.setPen(
-                QPen(
-                    QColor(
-                        scheme.outline_input.red(),
-                        scheme.outline_input.green(),
-                        scheme.outline_input.blue(),
-                        120,
-                    ),
-                    0,
-                )
-            )
-            for c in range(1, self.grid_width):
-                x = rect.left() + c * self.cell
-                painter.drawLine(QPointF(x, rect.top()), QPointF(x, rect.bottom()))
-            for r in range(1, self.grid_height):
-                y = rect.top() + r * self.cell
-                painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
+        if self.cell * lod >= 18:
+            # Cell borders for small images (a 2x2 camera); one opaque batch: translucent unclipped lines
+            # are slow in the raster engine.
+            border = _mix(scheme.outline_input, scheme.signed_mid, 0.5)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+            painter.setPen(QPen(border, 0))
+            lines = [
+                QLineF(rect.left() + c * self.cell, rect.top(), rect.left() + c * self.cell, rect.bottom())
+                for c in range(1, self.grid_width)
+            ]
+            lines += [
+                QLineF(rect.left(), rect.top() + r * self.cell, rect.right(), rect.top() + r * self.cell)
+                for r in range(1, self.grid_height)
+            ]
+            painter.drawLines(lines)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.setPen(QPen(scheme.outline_input, 2.0))
         painter.drawRect(rect)

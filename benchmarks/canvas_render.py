@@ -1,0 +1,194 @@
+"""How fast the canvas paints the 784-16-16-10 digits network (12,960 edges) in a shown 1600x1000 view.
+
+Prints medians (and the 90th percentile) in milliseconds for:
+- bind: building every item for the network;
+- full repaint: the edge picture redrawn (as after the view or the weights change), with everything on top;
+- weights changed: a bulk weight write-back (a training step) re-buckets the edges and repaints;
+- activations only: a new input; neurons and pixels repaint over the cached edge picture;
+- hover: the pointer moves onto a hidden neuron, whose 800 edges are highlighted;
+- baseline: the same edges as one QGraphicsLineItem each (skip with --no-baseline).
+
+Targets: full repaint <= 33 ms, activations only <= 16 ms.
+
+    python benchmarks/canvas_render.py [--frames 30] [--no-baseline]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np  # noqa: E402
+from PySide6.QtCore import QEvent, QLineF, QPointF, Qt  # noqa: E402
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPen, QUndoStack  # noqa: E402
+from PySide6.QtWidgets import QApplication, QGraphicsLineItem, QGraphicsScene, QGraphicsView  # noqa: E402
+
+from nnstudio.document.builders import dense_network  # noqa: E402
+from nnstudio.document.model import Document  # noqa: E402
+from nnstudio.ui.canvas import NetworkCanvas  # noqa: E402
+from nnstudio.ui.live import LiveNetwork  # noqa: E402
+
+WIDTH, HEIGHT = 1600, 1000
+
+
+def digits_document() -> Document:
+    network = dense_network(
+        [784, 16, 16, 10], ["sigmoid"] * 3, seed=0, grid=(28, 28), output_labels=[str(k) for k in range(10)]
+    )
+    return Document(network, title="digits", grid=(28, 28), value_range=(0.0, 1.0))
+
+
+def timed(
+    frames: int, prepare: Callable[[], object], paint: Callable[[], object]
+) -> list[tuple[float, float]]:
+    """(wall ms, CPU ms) of ``paint`` after each ``prepare``; CPU time is what the paint itself cost, wall
+    time what a person waits (it grows when other programs share the cores)."""
+    times = []
+    for _ in range(frames):
+        prepare()
+        wall, cpu = time.perf_counter(), time.process_time()
+        paint()
+        times.append(((time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000))
+    return times
+
+
+def report(name: str, times: list[tuple[float, float]], target: float | None = None) -> None:
+    wall = sorted(t[0] for t in times)
+    cpu = sorted(t[1] for t in times)
+    median, p90 = statistics.median(wall), wall[int(0.9 * (len(wall) - 1))]
+    verdict = "" if target is None else ("  ok" if median <= target else f"  OVER the {target:g} ms target")
+    print(
+        f"{name:<34} median {median:6.1f} ms (CPU {statistics.median(cpu):5.1f})   p90 {p90:6.1f} ms"
+        f"   {len(times)} frames{verdict}"
+    )
+
+
+def bench_canvas(app: QApplication, frames: int) -> None:
+    rng = np.random.default_rng(0)
+    binds = []
+    canvas = NetworkCanvas()
+    canvas.resize(WIDTH, HEIGHT)
+    canvas.show()
+    app.processEvents()
+    for _ in range(3):
+        document = digits_document()
+        live = LiveNetwork(document)
+        wall, cpu = time.perf_counter(), time.process_time()
+        canvas.bind(live, QUndoStack())
+        canvas.viewport().repaint()
+        binds.append(((time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000))
+    report("bind + first paint", binds)
+    scene = canvas.canvas_scene
+    viewport = canvas.viewport()
+    network = live.document.network
+    live.set_input(rng.random(784).astype(np.float32))
+    app.processEvents()
+    print(
+        f"  view {viewport.width()}x{viewport.height()}, {scene.edges.count} edges in "
+        f"{len(scene.items())} scene items, {len(scene.edges.bucket_lines())} line batches"
+    )
+
+    report("full repaint (edges redrawn)", timed(frames, scene.edge_layer.invalidate, viewport.repaint), 33)
+
+    weights = {eid: e.weight for eid, e in network.edges.items()}
+    ids = list(weights)
+
+    def new_weights() -> None:
+        noise = rng.normal(0.0, 0.01, len(ids))
+        network.set_parameters({eid: weights[eid] + float(n) for eid, n in zip(ids, noise, strict=True)}, {})
+
+    report("weights changed (training step)", timed(frames, new_weights, viewport.repaint))
+    report(
+        "activations only (new input)",
+        timed(frames, lambda: live.set_input(rng.random(784).astype(np.float32)), viewport.repaint),
+        16,
+    )
+
+    targets = [canvas.view_position_of(f"h1_{k}") for k in range(16)]
+    spot = iter(range(10**6))
+
+    def move_pointer() -> None:
+        at = QPointF(targets[next(spot) % len(targets)])
+        event = QMouseEvent(
+            QEvent.Type.MouseMove,
+            at,
+            QPointF(viewport.mapToGlobal(at)),
+            Qt.MouseButton.NoButton,
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier,
+        )
+        QApplication.sendEvent(viewport, event)
+
+    report("hover onto a hidden neuron", timed(frames, move_pointer, viewport.repaint))
+    lines_built = scene.edges.line_builds
+    print(f"  edge geometry built {lines_built} time(s) for {len(binds)} binds; activations rebuilt none")
+    canvas.close()
+
+
+def bench_baseline(app: QApplication, frames: int) -> None:
+    """The naive way: one QGraphicsLineItem per edge (what the canvas avoids)."""
+    canvas = NetworkCanvas()
+    canvas.resize(WIDTH, HEIGHT)
+    canvas.show()
+    live = LiveNetwork(digits_document())
+    canvas.bind(live, QUndoStack())
+    edges = canvas.canvas_scene.edges
+    transform = canvas.transform()
+    centre = canvas.mapToScene(canvas.viewport().rect().center())
+    canvas.close()
+
+    scene = QGraphicsScene()
+    scene.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+    start = time.perf_counter()
+    for x1, y1, x2, y2, w in zip(
+        edges.x1.tolist(),
+        edges.y1.tolist(),
+        edges.x2.tolist(),
+        edges.y2.tolist(),
+        edges.weight.tolist(),
+        strict=True,
+    ):
+        item = QGraphicsLineItem(QLineF(x1, y1, x2, y2))
+        colour = QColor(255, 255, 255) if w >= 0 else QColor(0, 0, 0)
+        colour.setAlphaF(min(1.0, 0.2 + abs(w) * 3))
+        item.setPen(QPen(colour, 0))
+        scene.addItem(item)
+    built = (time.perf_counter() - start) * 1000
+    view = QGraphicsView(scene)
+    view.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+    view.resize(WIDTH, HEIGHT)
+    view.setTransform(transform)
+    view.centerOn(centre)
+    view.show()
+    app.processEvents()
+    print(f"baseline: {len(scene.items())} line items built in {built:.0f} ms")
+    report(
+        "baseline repaint, item per edge", timed(max(3, frames // 10), lambda: None, view.viewport().repaint)
+    )
+    view.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--frames", type=int, default=30, help="frames per measurement (default 30)")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the one-item-per-edge baseline")
+    args = parser.parse_args(argv)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    print(f"Qt platform {app.platformName()}, numpy {np.__version__}")
+    bench_canvas(app, args.frames)  # type: ignore[arg-type]
+    if not args.no_baseline:
+        bench_baseline(app, args.frames)  # type: ignore[arg-type]
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
