@@ -15,6 +15,7 @@ from .worker import (
     TrainingWorker,
     current_parameters,
     parameters_to_dicts,
+    trainable_parameters,
     training_step,
 )
 
@@ -32,5 +33,6 @@ __all__ = [
     "parameters_to_dicts",
     "progress_text",
     "test_set_for",
+    "trainable_parameters",
     "training_step",
 ]

@@ -29,8 +29,8 @@ from .worker import (
     TrainingUpdate,
     TrainingWorker,
     current_parameters,
-    parameters_to_dicts,
     same_parameters,
+    trainable_parameters,
     training_step,
 )
 
@@ -269,7 +269,7 @@ class TrainingController(QObject):
             raise TrainingError(f"The network has no weights to randomize yet: {live.problem}.")
         plan = compile_network(live.document.network.copy())
         initialise(plan, method, seed)
-        weights, biases = parameters_to_dicts(plan, plan.parameters())
+        weights, biases = trainable_parameters(live.document.network, plan, plan.parameters())
         stack.push(SetParameters(live.document.network, weights, biases, "Randomize weights"))
         self.weightsRandomized.emit()
 
@@ -441,7 +441,7 @@ class TrainingController(QObject):
                 message = failure or "Training stopped because the network changed while it ran."
                 outcome = "failed"
             else:
-                weights, biases = parameters_to_dicts(layout, final)
+                weights, biases = trainable_parameters(network, layout, final)
                 if same_parameters(weights, self._old_weights) and same_parameters(biases, self._old_biases):
                     network.set_parameters(self._old_weights, self._old_biases)
                 else:

@@ -296,15 +296,20 @@ class NetworkWriter:
 
     It keeps the edge and neuron objects in plan order, so a write is one assignment per weight: for the
     784-16-16-10 digits network 0.6 ms instead of 1.9 ms for building id dictionaries and looking every id
-    up (measured on this machine, no training running). Use it only while the network's structure is the
-    one the plan was compiled from (``structure_revision`` unchanged).
+    up (measured on this machine, no training running). Frozen edges are left alone (training cannot change
+    them, and a trip through float32 would). Use it only while the network's structure is the one the plan
+    was compiled from (:attr:`valid`).
     """
 
     def __init__(self, network: Network, plan: Plan) -> None:
         self.network = network
         self.structure_revision = network.structure_revision
         edges = network.edges
-        self._blocks = [(block.rows, block.cols, [edges[e] for e in block.edge_ids]) for block in plan.blocks]
+        self._blocks = []
+        for block in plan.blocks:
+            keep = np.array([not edges[e].frozen for e in block.edge_ids], dtype=bool)
+            objects = [edges[e] for e, k in zip(block.edge_ids, keep.tolist(), strict=True) if k]
+            self._blocks.append((block.rows[keep], block.cols[keep], objects))
         self._levels = [[network.neurons[n] for n in level.ids] for level in plan.levels[1:]]
 
     @property
@@ -323,11 +328,20 @@ class NetworkWriter:
         self.network.set_parameters()
 
 
+def trainable_parameters(network: Network, plan: Plan, parameters: list[Array]
+                         ) -> tuple[dict[str, float], dict[str, float]]:
+    """Like :func:`parameters_to_dicts`, without frozen edges: their weights stay exactly as they are."""
+    weights, biases = parameters_to_dicts(plan, parameters)
+    edges = network.edges
+    return {e: w for e, w in weights.items() if not edges[e].frozen}, biases
+
+
 def current_parameters(network: Network, plan: Plan) -> tuple[dict[str, float], dict[str, float]]:
-    """The network's weights of every edge and biases of every non-input neuron that ``plan`` covers."""
+    """The network's weights of every edge that may train and biases of every non-input neuron."""
     edges = network.edges
     neurons = network.neurons
-    weights = {eid: edges[eid].weight for block in plan.blocks for eid in block.edge_ids}
+    weights = {eid: edges[eid].weight for block in plan.blocks for eid in block.edge_ids
+               if not edges[eid].frozen}
     biases = {nid: neurons[nid].bias for level in plan.levels[1:] for nid in level.ids}
     return weights, biases
 
