@@ -547,3 +547,125 @@ def test_inputs_values_follow_the_live_input(make_canvas):
     items = canvas.canvas_scene.neuron_items
     assert items["i1"].value == 1.0 and items["i2"].value == -1.0
     assert items["h1"].value == pytest.approx(np.tanh(0.5 + 0.75), abs=1e-6)
+
+
+# ---------------------------------------------------------------------------------------------- image grid
+def camera_document() -> Document:
+    """A 2x2 image (pixels p0..p3, cells 40 apart) and a hidden neuron h1 feeding the output o1."""
+    neurons = [Neuron(f"p{k}", Role.INPUT, "identity", x=(k % 2) * 40.0, y=(k // 2) * 40.0) for k in range(4)]
+    neurons += [
+        Neuron("h1", Role.HIDDEN, "tanh", x=260, y=20),
+        Neuron("o1", Role.OUTPUT, "tanh", label="answer", x=460, y=20),
+    ]
+    edges = [Edge("h1>o1", "h1", "o1", 1.0)]
+    return Document(Network.from_parts(neurons, edges), grid=(2, 2))
+
+
+def test_the_grid_handle_connects_every_pixel_and_a_pixel_connects_alone(make_canvas, qtbot):
+    canvas, live, stack = make_canvas(camera_document())
+    network = live.document.network
+    grid = canvas.canvas_scene.grid_item
+    handle = canvas.mapFromScene(grid.mapToScene(grid.handle_centre()))
+    drag(qtbot, canvas, handle, canvas.view_position_of("h1"))
+    assert sorted(e.source for e in network.incoming("h1")) == ["p0", "p1", "p2", "p3"]
+    assert all(e.weight == pytest.approx(0.25) for e in network.incoming("h1"))
+    assert stack.count() == 1 and stack.text(0) == "Add 4 connections"
+    stack.undo()
+    drag(
+        qtbot,
+        canvas,
+        canvas.view_position_of("p3"),
+        canvas.view_position_of("h1"),
+        button=Qt.MouseButton.RightButton,
+    )
+    assert [e.id for e in network.incoming("h1")] == ["p3>h1"]
+
+
+def test_dragging_the_image_moves_all_its_pixels_in_one_step(make_canvas, qtbot):
+    canvas, live, stack = make_canvas(camera_document())
+    network = live.document.network
+    start = canvas.view_position_of("p0")
+    scale = canvas.transform().m11()
+    drag(qtbot, canvas, start, start + QPoint(round(-60 * scale), round(100 * scale)))
+    assert canvas.selected_neuron_ids() == ["p0", "p1", "p2", "p3"]
+    assert [(network.neurons[f"p{k}"].x, network.neurons[f"p{k}"].y) for k in range(4)] == [
+        (-60.0, 100.0),
+        (-20.0, 100.0),
+        (-60.0, 140.0),
+        (-20.0, 140.0),
+    ]
+    assert stack.count() == 1
+    stack.undo()
+    assert (network.neurons["p3"].x, network.neurons["p3"].y) == (40.0, 40.0)
+    assert canvas.canvas_scene.grid_item.pos() == QPointF(0, 0)
+
+
+def test_deleting_the_image_and_undo_bring_the_grid_back(make_canvas, qtbot):
+    canvas, live, stack = make_canvas(camera_document())
+    document = live.document
+    before = snapshot(document.network)
+    qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=canvas.view_position_of("p2"))
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_Delete)
+    assert document.grid is None and not document.network.inputs()
+    assert canvas.canvas_scene.grid_item is None
+    stack.undo()
+    assert document.grid == (2, 2) and snapshot(document.network) == before
+    assert canvas.canvas_scene.grid_item is not None
+
+
+def test_pixels_and_inputs_have_no_bias_to_type(make_canvas, qtbot):
+    canvas, live, stack = make_canvas(camera_document())
+    seen = messages(canvas)
+    qtbot.mouseDClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=canvas.view_position_of("p1"))
+    assert canvas.editor is None and "is an input" in seen[-1]
+
+
+def test_alt_wheel_over_a_neuron_nudges_its_bias(make_canvas):
+    canvas, live, stack = make_canvas()
+    at = canvas.view_position_of("h1")
+    wheel(canvas, at, 2, Qt.KeyboardModifier.AltModifier)
+    wheel(canvas, at, 1, Qt.KeyboardModifier.AltModifier)
+    assert live.document.network.neurons["h1"].bias == pytest.approx(0.3)
+    assert stack.count() == 1
+
+
+# ---------------------------------------------------------------------------------------------- view
+def test_middle_button_and_space_drag_pan_and_ctrl_0_fits(make_canvas, qtbot):
+    canvas, live, stack = make_canvas()
+    before = canvas.view_position_of("h1")
+    drag(qtbot, canvas, QPoint(400, 300), QPoint(300, 250), button=Qt.MouseButton.MiddleButton)
+    moved = canvas.view_position_of("h1")
+    assert (moved.x() - before.x(), moved.y() - before.y()) == (-100, -50)
+    canvas.setFocus()
+    qtbot.keyPress(canvas, Qt.Key.Key_Space)
+    drag(qtbot, canvas, QPoint(300, 300), QPoint(350, 300))
+    qtbot.keyRelease(canvas, Qt.Key.Key_Space)
+    assert canvas.view_position_of("h1").x() == moved.x() + 50
+    assert stack.count() == 0 and canvas.selected_neuron_ids() == []  # panning neither moves nor selects
+    wheel(canvas, QPoint(10, 10), -6)
+    qtbot.keyClick(canvas, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    area = canvas.viewport().rect()
+    assert all(area.contains(canvas.view_position_of(n)) for n in live.document.network.neurons)
+
+
+def test_widgets_have_names_for_assistive_technology(make_canvas, qtbot):
+    canvas, live, stack = make_canvas()
+    palette = NeuronPalette()
+    qtbot.addWidget(palette)
+    editor = canvas.edit_value("i1>h1")
+    widgets = [
+        canvas,
+        editor,
+        palette,
+        palette.activation,
+        palette.grid_width,
+        palette.grid_height,
+        palette.layer_size,
+        palette.layer_role,
+        *palette.entries.values(),
+    ]
+    for widget in widgets:
+        assert widget.objectName(), widget
+        assert widget.accessibleName(), widget.objectName()
+    assert len({w.objectName() for w in widgets}) == len(widgets)

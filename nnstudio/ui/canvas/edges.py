@@ -15,7 +15,7 @@ small network it draws each edge antialiased with its own width and an arrowhead
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from nnstudio.engine.graph import Network
 
+from .guard import reports_errors
 from .items import NEURON_RADIUS, Z_EDGES, Z_OVERLAY, ColourScheme, _Fonts
 
 # Up to this many edges, each edge is drawn on its own (antialiased, width by weight, arrowhead).
@@ -273,6 +274,7 @@ class EdgeModel:
         return QRectF(QPointF(xs.min(), ys.min()), QPointF(xs.max(), ys.max())).adjusted(-8, -8, 8, 8)
 
     def segment_bounds(self, which: Array) -> QRectF:
+        which = which[which < self.count]
         if which.size == 0:
             return QRectF()
         xs = np.concatenate([self.x1[which], self.x2[which]])
@@ -317,8 +319,11 @@ class EdgeModel:
             return np.zeros(0, dtype=np.intp)
         return np.unique(np.concatenate(parts))
 
-    def indices(self, edge_ids: list[str] | set[str]) -> Array:
-        return np.array(sorted(self.index[e] for e in edge_ids if e in self.index), dtype=np.intp)
+    def indices(self, edge_ids: Iterable[str]) -> Array:
+        """Sorted array positions of the given edge ids (unknown ids are skipped)."""
+        index = self.index
+        found = np.fromiter((index.get(e, -1) for e in edge_ids), dtype=np.intp)
+        return np.unique(found[found >= 0])
 
 
 class EdgeStyle:
@@ -449,6 +454,7 @@ class EdgeLayer(QGraphicsItem):
     def boundingRect(self) -> QRectF:
         return self._rect
 
+    @reports_errors
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
@@ -558,6 +564,7 @@ class EdgeOverlay(QGraphicsItem):
         self.hot, self.selected, self.pulsed, self.labels = empty, empty, empty, {}
         self.update()
 
+    @reports_errors
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
@@ -580,6 +587,10 @@ class EdgeOverlay(QGraphicsItem):
                 QPen(halo, 9.0 if model.detailed else 5.0 if detailed else 3.0),
                 cosmetic=not model.detailed,
             )
+        if pulsed.size > NEIGHBOUR_LIMIT:
+            # A whole layer pulsing in a big network: bright thin lines, no halo (cheap enough per frame).
+            self._draw_plain(painter, pulsed, QPen(QColor(scheme.pulse), 0), cosmetic=True)
+            pulsed = pulsed[:0]
         if pulsed.size:
             glow = QColor(scheme.pulse)
             glow.setAlpha(150)

@@ -28,6 +28,8 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 from nnstudio.engine.activations import ACTIVATIONS
 from nnstudio.engine.graph import Role
 
+from .guard import reports_errors
+
 NEURON_RADIUS = 18.0
 HANDLE_RADIUS = 6.0
 HANDLE_OFFSET = NEURON_RADIUS + 10.0
@@ -368,6 +370,7 @@ class NeuronItem(QGraphicsItem):
         colour = value_colour(self.scheme, self.value, self.low, self.high)
         return colour if self.reached else dimmed(self.scheme, QColor(self.scheme.unknown))
 
+    @reports_errors
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
@@ -542,6 +545,7 @@ class ImageGridItem(QGraphicsItem):
         return self._image
 
     # ------------------------------------------------------------------ painting
+    @reports_errors
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:

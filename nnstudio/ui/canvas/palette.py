@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from nnstudio.engine.activations import ACTIVATIONS
 
 from .edits import MAX_GRID_SIDE, MAX_LAYER, PALETTE_MIME, PaletteItem
+from .guard import reports_errors
 
 ICON_SIZE = 30
 
@@ -135,12 +136,14 @@ class PaletteEntry(QFrame):
         drag.setHotSpot(QPoint(ICON_SIZE // 2, ICON_SIZE // 2))
         return drag.exec(Qt.DropAction.CopyAction)
 
+    @reports_errors
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
             self._press = event.position().toPoint()
             self.setFocus(Qt.FocusReason.MouseFocusReason)
         super().mousePressEvent(event)
 
+    @reports_errors
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         if (
             self._press is not None
@@ -152,10 +155,12 @@ class PaletteEntry(QFrame):
             return
         super().mouseMoveEvent(event)
 
+    @reports_errors
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         self._press = None
         super().mouseReleaseEvent(event)
 
+    @reports_errors
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
             self._press = None
@@ -163,17 +168,20 @@ class PaletteEntry(QFrame):
             return
         super().mouseDoubleClickEvent(event)
 
+    @reports_errors
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
             self.activated.emit()
             return
         super().keyPressEvent(event)
 
+    @reports_errors
     def focusInEvent(self, event: QFocusEvent) -> None:
         self.setFrameShadow(QFrame.Shadow.Sunken)
         self.setLineWidth(2)
         super().focusInEvent(event)
 
+    @reports_errors
     def focusOutEvent(self, event: QFocusEvent) -> None:
         self.setFrameShadow(QFrame.Shadow.Plain)
         self.setLineWidth(1)

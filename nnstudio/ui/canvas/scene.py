@@ -62,6 +62,7 @@ class CanvasScene(QGraphicsScene):
                 self.removeItem(item)
             self.neuron_items.clear()
             self._set_grid(None, [])
+            self.overlay.clear()
             self.edges.clear()
             self._geometry_changed()
             return
@@ -87,6 +88,8 @@ class CanvasScene(QGraphicsScene):
         except GraphError:
             levels = [list(network.neurons)]
         groups = {nid: depth for depth, level in enumerate(levels) for nid in level}
+        # Edge positions in the arrays change with the structure: forget the old highlighted ones.
+        self.overlay.clear()
         self.edges.rebuild(network, self.node_positions(), self.pixel_set, self._pixel_rect(), groups)
         self._geometry_changed()
 
@@ -300,9 +303,11 @@ class CanvasScene(QGraphicsScene):
         if hover is not None and hover.kind == "edge" and hover.id in edges.index:
             hot = np.union1d(hot, [edges.index[hover.id]]).astype(np.intp)
         labels = {edges.index[e]: text for e, text in edge_labels.items() if e in edges.index}
-        self.overlay.set_state(
-            hot.astype(np.intp), edges.indices(selected_edges), edges.indices(pulse_edges), labels
+        # Selecting every edge of a big network (Ctrl+A) marks nothing: a halo on 12,960 lines shows nothing.
+        marked = (
+            edges.indices(selected_edges) if len(selected_edges) <= NEIGHBOUR_LIMIT else edges.indices(())
         )
+        self.overlay.set_state(hot.astype(np.intp), marked, edges.indices(pulse_edges), labels)
 
     # ------------------------------------------------------------------ queries
     def position_of(self, neuron_id: str) -> QPointF:

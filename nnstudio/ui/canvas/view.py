@@ -68,6 +68,7 @@ from .edits import (
     plan_paste,
     snap,
 )
+from .guard import reports_errors
 from .items import SCHEMES, Z_RUBBER
 from .scene import CanvasScene, Hit
 
@@ -129,6 +130,7 @@ class InPlaceEditor(QLineEdit):
     def finish(self) -> None:
         self._finished = True
 
+    @reports_errors
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.committed.emit(self.text())
@@ -138,6 +140,7 @@ class InPlaceEditor(QLineEdit):
             return
         super().keyPressEvent(event)
 
+    @reports_errors
     def focusOutEvent(self, event: QFocusEvent) -> None:
         super().focusOutEvent(event)
         if not self._finished:
@@ -148,6 +151,7 @@ def _network_callback(canvas: NetworkCanvas, method: str) -> Callable[..., None]
     """A callback for the network's (Qt-free) events that does nothing once the canvas is gone."""
     ref = weakref.ref(canvas)
 
+    @reports_errors
     def callback(*args: object) -> None:
         target = ref()
         if target is not None and shiboken6.isValid(target):
@@ -797,6 +801,7 @@ class NetworkCanvas(QGraphicsView):
         return self._describe(self._hover)
 
     # ================================================================== mouse
+    @reports_errors
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if self._live is None:
             return
@@ -860,6 +865,7 @@ class NetworkCanvas(QGraphicsView):
         band.show()
         self._gesture = _Band(pos, band, ctrl)
 
+    @reports_errors
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         pos = event.position().toPoint()
         gesture = self._gesture
@@ -880,6 +886,7 @@ class NetworkCanvas(QGraphicsView):
                 gesture, self.mapToScene(pos), bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
             )
 
+    @reports_errors
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         gesture, self._gesture = self._gesture, None
         pos = event.position().toPoint()
@@ -912,6 +919,7 @@ class NetworkCanvas(QGraphicsView):
             elif gesture.select_only_on_click is not None:
                 self._set_selection([gesture.select_only_on_click], [])
 
+    @reports_errors
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         if self._live is None or event.button() != Qt.MouseButton.LeftButton:
             return
@@ -925,6 +933,7 @@ class NetworkCanvas(QGraphicsView):
         elif hit.kind in ("neuron", "handle", "pixel"):
             self.edit_value(hit.id)
 
+    @reports_errors
     def wheelEvent(self, event: QWheelEvent) -> None:
         delta = event.angleDelta().y() or event.angleDelta().x()
         if not delta:
@@ -939,6 +948,7 @@ class NetworkCanvas(QGraphicsView):
         self.zoom_by(1.0015**delta, pos)
         event.accept()
 
+    @reports_errors
     def leaveEvent(self, event: QEvent) -> None:
         if self._gesture is None and self._hover is not None:
             self._hover = None
@@ -1080,6 +1090,7 @@ class NetworkCanvas(QGraphicsView):
             self.viewport().unsetCursor()
 
     # ================================================================== keyboard
+    @reports_errors
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
         ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
@@ -1110,6 +1121,7 @@ class NetworkCanvas(QGraphicsView):
             return
         event.accept()
 
+    @reports_errors
     def keyReleaseEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
             self._space_down = False
@@ -1120,6 +1132,7 @@ class NetworkCanvas(QGraphicsView):
         super().keyReleaseEvent(event)
 
     # ================================================================== drops from the palette
+    @reports_errors
     def dragEnterEvent(self, event) -> None:  # noqa: ANN001 - QDragEnterEvent
         if not event.mimeData().hasFormat(PALETTE_MIME) or self._live is None:
             event.ignore()
@@ -1130,12 +1143,14 @@ class NetworkCanvas(QGraphicsView):
             return
         event.acceptProposedAction()
 
+    @reports_errors
     def dragMoveEvent(self, event) -> None:  # noqa: ANN001 - QDragMoveEvent
         if event.mimeData().hasFormat(PALETTE_MIME) and self._live is not None and not self._live.locked:
             event.acceptProposedAction()
         else:
             event.ignore()
 
+    @reports_errors
     def dropEvent(self, event) -> None:  # noqa: ANN001 - QDropEvent
         mime = event.mimeData()
         if not mime.hasFormat(PALETTE_MIME) or self._live is None:
@@ -1154,14 +1169,11 @@ class NetworkCanvas(QGraphicsView):
             event.ignore()
 
     # ================================================================== housekeeping
+    @reports_errors
     def resizeEvent(self, event) -> None:  # noqa: ANN001 - QResizeEvent
         super().resizeEvent(event)
         if self._live is not None:
             self._update_scene_rect()
-
-    def closeEvent(self, event) -> None:  # noqa: ANN001 - QCloseEvent
-        self._unbind()
-        super().closeEvent(event)
 
 
 __all__ = ["NetworkCanvas", "InPlaceEditor", "LOCKED_MESSAGE", "format_value"]
