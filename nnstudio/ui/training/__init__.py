@@ -7,7 +7,7 @@
 """
 
 from .controller import TrainingController, describe_mismatch
-from .panel import DOCUMENT_SAMPLES, TrainingPanel, format_duration, progress_text, test_set_for
+from .panel import DOCUMENT_SAMPLES, TrainingPanel, companion_test_set, format_duration, progress_text
 from .worker import (
     UPDATES_PER_SECOND,
     TrainingStepResult,
@@ -32,7 +32,7 @@ __all__ = [
     "format_duration",
     "parameters_to_dicts",
     "progress_text",
-    "test_set_for",
+    "companion_test_set",
     "trainable_parameters",
     "training_step",
 ]

@@ -40,7 +40,7 @@ _IMPORT_FOLDER = "\x00import-folder"
 _DATASET_FILTER = "Datasets (*.csv *.gz *.idx *ubyte *.idx3-ubyte);;CSV files (*.csv);;All files (*)"
 
 
-def test_set_for(name: str) -> str | None:
+def companion_test_set(name: str) -> str | None:
     """The built-in test set that goes with a built-in training set (``digits:train`` -> ``digits:test``)."""
     if name.endswith(":train"):
         candidate = name[: -len(":train")] + ":test"
@@ -254,7 +254,7 @@ class TrainingPanel(QWidget):
         return self._datasets[spec]
 
     def test_dataset(self) -> Dataset | None:
-        name = test_set_for(self.dataset_spec())
+        name = companion_test_set(self.dataset_spec())
         if name is None:
             return None
         if name not in self._datasets:

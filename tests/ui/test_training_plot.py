@@ -1,0 +1,116 @@
+"""The live error plot: bounded buffers, epoch and test curves, hover readout, log scale."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, Qt
+
+from nnstudio.engine.train import EpochEnd
+from nnstudio.ui.plot import DecimatingSeries, ErrorPlot, nice_ceiling
+
+
+def test_decimating_series_stays_bounded_and_keeps_the_mean():
+    series = DecimatingSeries(capacity=64)
+    steps = np.arange(1, 10_001, dtype=float)
+    values = np.sin(steps / 300.0) + 2.0
+    for start in range(0, len(steps), 137):  # arrives in uneven chunks, as training updates do
+        series.extend(steps[start:start + 137], values[start:start + 137])
+    x, y = series.data()
+    assert len(x) <= 65
+    assert series.stride > 1
+    assert np.all(np.diff(x) > 0) and x[-1] == 10_000
+    # Each point is a mean of consecutive values, so the overall level survives the decimation.
+    assert np.average(y[:-1]) == pytest.approx(values[: int(x[-2])].mean(), rel=0.02)
+
+
+def test_decimating_series_data_is_a_copy():
+    series = DecimatingSeries(capacity=8)
+    series.extend(np.arange(4.0), np.ones(4))
+    x, y = series.data()
+    y[:] = 99.0
+    assert series.data()[1].tolist() == [1.0] * 4
+
+
+def test_nice_ceiling():
+    assert nice_ceiling(0.7) == 1.0
+    assert nice_ceiling(1.1) == 2.0
+    assert nice_ceiling(2.2) == 2.5
+    assert nice_ceiling(3100) == 5000
+    assert nice_ceiling(0.0) == 1.0
+
+
+@pytest.fixture
+def plot(qtbot):
+    widget = ErrorPlot()
+    qtbot.addWidget(widget)
+    widget.resize(500, 500)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def test_curves_are_made_once_and_fed_with_data(plot):
+    item = plot.loss_plot.getPlotItem()
+    before = list(item.listDataItems())
+    plot.add_steps(np.arange(1, 501, dtype=float), np.linspace(2.0, 0.1, 500))
+    plot.add_epoch(EpochEnd(1, 250, 1.0, 0.5, 1.2, 0.4))
+    plot.add_epoch(EpochEnd(2, 500, 0.2, 0.9, 0.3, 0.8))
+    plot.redraw()
+    assert list(item.listDataItems()) == before
+    x, y = plot.smooth_curve.getData()
+    assert x[-1] == 500 and y[-1] < y[0]
+    assert plot.test_curve.getData()[1].tolist() == pytest.approx([1.2, 0.3])
+    assert plot.test_accuracy_curve.getData()[1].tolist() == pytest.approx([0.4, 0.8])
+    assert plot.accuracy_plot.isVisible()
+    # The axes follow the data: every point is inside the visible range.
+    (x0, x1), (y0, y1) = item.vb.viewRange()
+    assert x0 <= 0 and x1 >= 500 and y0 <= 0.1 and y1 >= 2.0
+
+
+def test_hovering_shows_step_and_loss(plot, qtbot):
+    plot.add_steps(np.arange(1, 201, dtype=float), np.full(200, 0.5))
+    plot.redraw()
+    vb = plot.loss_plot.getPlotItem().vb
+    view_point = plot.loss_plot.mapFromScene(vb.mapToScene(vb.boundingRect().center()))
+    qtbot.mouseMove(plot.loss_plot.viewport(), view_point - QPoint(1, 0))
+    qtbot.mouseMove(plot.loss_plot.viewport(), view_point)
+    expected = vb.mapSceneToView(plot.loss_plot.mapToScene(view_point)).x()
+    qtbot.waitUntil(lambda: plot.readout.text() != "", timeout=2_000)
+    text = plot.readout.text()
+    step = int(text.split(":")[0].removeprefix("step "))
+    assert abs(step - expected) <= 1 and text.endswith("loss 0.5")
+    assert plot.crosshair.isVisible()
+
+
+def test_log_scale_checkbox(plot, qtbot):
+    plot.add_steps(np.arange(1, 1001, dtype=float), np.geomspace(10.0, 0.001, 1000))
+    plot.redraw()
+    qtbot.mouseClick(plot.log_scale, Qt.MouseButton.LeftButton)
+    item = plot.loss_plot.getPlotItem()
+    assert plot.log_scale.isChecked() and item.getAxis("left").logMode
+    (_, _), (y0, y1) = item.vb.viewRange()
+    assert y0 <= -3 and y1 >= 1  # decades from 0.001 to 10
+    assert plot.show_value_at(990).startswith("step 990: loss 0.00")
+    qtbot.mouseClick(plot.log_scale, Qt.MouseButton.LeftButton)
+    assert not item.getAxis("left").logMode
+
+
+def test_zero_and_non_finite_losses_do_not_break_the_plot(plot):
+    plot.add_steps(np.arange(1, 5, dtype=float), np.array([1.0, 0.0, np.nan, 0.5]))
+    plot.set_log_scale(True)
+    plot.redraw()
+    x, y = plot.raw_curve.getData()  # in log mode: log10 of the values
+    assert x.tolist() == [1.0, 2.0, 4.0] and np.isfinite(y).all()
+    assert plot.value_at(3) is not None
+
+
+def test_clear_empties_everything(plot):
+    plot.add_steps(np.arange(1, 11, dtype=float), np.ones(10))
+    plot.add_epoch(EpochEnd(1, 10, 1.0, 0.5))
+    plot.redraw()
+    plot.clear()
+    for curve in (plot.raw_curve, plot.smooth_curve, plot.epoch_curve, plot.accuracy_curve):
+        x, _ = curve.getData()
+        assert x is None or len(x) == 0
+    assert plot.value_at(5) is None and plot.readout.text() == ""
