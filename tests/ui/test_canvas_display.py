@@ -283,3 +283,19 @@ def test_activation_updates_never_rebuild_edge_geometry(canvas_for):
     live.document.network.set_weights({"h2_5>o3": 3.0})
     canvas.viewport().repaint()
     assert scene.edges.line_builds == builds and scene.edge_layer.cache_renders == renders + 1
+
+
+def test_frozen_edges_are_dashed(canvas_for):
+    canvas, live = canvas_for(camera_document())
+    canvas.zoom_by(2.0, canvas.view_position_of_edge("p3>h1", 0.35))
+    image = shown(canvas)
+    scene = canvas.canvas_scene
+
+    def gaps(edge_id: str) -> int:
+        """How many of 40 points along the line show the background."""
+        points = [scene.edge_point(edge_id, t / 100) for t in range(15, 55)]
+        assert all(canvas.viewport().rect().contains(canvas.mapFromScene(p)) for p in points)
+        return sum(near(colour_at(canvas, p, image), CLASSIC.background, 10) for p in points)
+
+    frozen, solid = gaps("p3>h1"), gaps("p0>h1")
+    assert frozen >= 8 and solid <= 1, (frozen, solid)
