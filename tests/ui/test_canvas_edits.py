@@ -171,3 +171,13 @@ def test_layered_positions_put_each_depth_in_a_column_and_the_image_first():
     ys = sorted({positions[p][1] for p in pixels})
     assert len(xs) == 2 and len(ys) == 2 and xs[1] - xs[0] == ys[1] - ys[0]  # a square grid
     assert max(xs) < positions["i0"][0] < positions["h2"][0]
+
+
+def test_a_level_of_hundreds_becomes_a_square_block():
+    neurons = [Neuron(f"i{k}", Role.INPUT, "identity") for k in range(100)] + [Neuron("o", Role.OUTPUT, "tanh")]
+    edges = [Edge(f"i{k}>o", f"i{k}", "o", 0.1) for k in range(100)]
+    positions = layered_positions(Document(Network.from_parts(neurons, edges)))
+    xs = {positions[f"i{k}"][0] for k in range(100)}
+    ys = {positions[f"i{k}"][1] for k in range(100)}
+    assert len(xs) == 10 and len(ys) == 10
+    assert positions["o"][0] > max(xs)

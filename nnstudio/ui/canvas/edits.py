@@ -26,6 +26,9 @@ SNAP = 10.0
 LAYER_SPACING = 60.0
 COLUMN_GAP = 180.0
 PASTE_OFFSET = 40.0
+# A level with more neurons than this is laid out as a square block rather than one tall column.
+BLOCK_ABOVE = 48
+BLOCK_SPACING = 40.0
 MAX_GRID_SIDE = 64
 MAX_LAYER = 512
 
@@ -412,7 +415,8 @@ def _finite(value: Any, name: str) -> float:
 def layered_positions(document: DocumentLike) -> dict[str, tuple[float, float]]:
     """A position for every neuron: one column per depth, left to right; the image grid first.
 
-    Columns are centred on y = 0. A column with many neurons is squeezed so it stays about 900 units tall.
+    Columns are centred on y = 0. A column of more than 16 neurons is squeezed to stay about 960 units tall;
+    a level of more than BLOCK_ABOVE neurons becomes a square block.
     """
     network = document.network
     levels = network.levels()
@@ -432,7 +436,17 @@ def layered_positions(document: DocumentLike) -> dict[str, tuple[float, float]]:
             x += (w - 1) * cell + (COLUMN_GAP if not column else COLUMN_GAP / 2)
         if not column:
             continue
-        spacing = LAYER_SPACING if len(column) <= 16 else max(20.0, 900.0 / len(column))
+        if len(column) > BLOCK_ABOVE:
+            # Hundreds of neurons in one level (e.g. 784 inputs without an image grid): a square block.
+            per_row = math.ceil(math.sqrt(len(column)))
+            rows = math.ceil(len(column) / per_row)
+            top = -(rows - 1) * BLOCK_SPACING / 2
+            for k, nid in enumerate(column):
+                r, c = divmod(k, per_row)
+                positions[nid] = (x + c * BLOCK_SPACING, snap(top + r * BLOCK_SPACING))
+            x += (per_row - 1) * BLOCK_SPACING + COLUMN_GAP
+            continue
+        spacing = LAYER_SPACING if len(column) <= 16 else max(20.0, 960.0 / len(column))
         top = -(len(column) - 1) * spacing / 2
         for k, nid in enumerate(column):
             positions[nid] = (x, snap(top + k * spacing, 1.0 if spacing < SNAP * 2 else SNAP))

@@ -76,6 +76,7 @@ LOCKED_MESSAGE = "Stop training to edit the network"
 EDGE_TOLERANCE_PX = 5.0
 MIN_SCALE, MAX_SCALE = 0.05, 8.0
 FIT_MAX_SCALE = 1.5
+MAX_EXPORT_PIXELS = 40_000_000
 
 
 def format_value(value: float) -> str:
@@ -509,8 +510,12 @@ class NetworkCanvas(QGraphicsView):
         return rect.adjusted(-20, -20, 20, 20) if not rect.isEmpty() else QRectF(0, 0, 200, 150)
 
     def render_to_image(self, scale: float = 2.0) -> QImage:
-        """The whole network as a picture, without selection or hover marks."""
+        """The whole network as a picture, without selection or hover marks.
+
+        The scale is lowered when the picture would exceed MAX_EXPORT_PIXELS (a 784-neuron column is tall).
+        """
         source = self._export_rect()
+        scale = min(scale, math.sqrt(MAX_EXPORT_PIXELS / max(1.0, source.width() * source.height())))
         size = QSize(max(1, math.ceil(source.width() * scale)), max(1, math.ceil(source.height() * scale)))
         image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
         image.fill(self._scene.scheme.background)
