@@ -669,3 +669,28 @@ def test_widgets_have_names_for_assistive_technology(make_canvas, qtbot):
         assert widget.objectName(), widget
         assert widget.accessibleName(), widget.objectName()
     assert len({w.objectName() for w in widgets}) == len(widgets)
+
+
+def test_an_unbound_canvas_ignores_every_call(qtbot):
+    canvas = NetworkCanvas()
+    qtbot.addWidget(canvas)
+    canvas.show()
+    seen = messages(canvas)
+    for call in (
+        canvas.select_all,
+        canvas.delete_selection,
+        canvas.copy_selection,
+        canvas.paste,
+        canvas.arrange_in_layers,
+        canvas.fit_all,
+    ):
+        call()
+    canvas.select(["x"], ["y"])
+    canvas.set_display_override({"x": 1.0})
+    canvas.set_pulse(["x"], ["y"])
+    canvas.set_edge_labels({"y": 1.0})
+    canvas.set_neuron_labels({"x": "hello"})
+    qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(50, 50))
+    assert canvas.selected_neuron_ids() == [] and canvas.edit_value("x") is None
+    assert not canvas.render_to_image(1.0).isNull()
+    assert seen == []

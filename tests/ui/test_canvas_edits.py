@@ -174,7 +174,8 @@ def test_layered_positions_put_each_depth_in_a_column_and_the_image_first():
 
 
 def test_a_level_of_hundreds_becomes_a_square_block():
-    neurons = [Neuron(f"i{k}", Role.INPUT, "identity") for k in range(100)] + [Neuron("o", Role.OUTPUT, "tanh")]
+    neurons = [Neuron(f"i{k}", Role.INPUT, "identity") for k in range(100)]
+    neurons.append(Neuron("o", Role.OUTPUT, "tanh"))
     edges = [Edge(f"i{k}>o", f"i{k}", "o", 0.1) for k in range(100)]
     positions = layered_positions(Document(Network.from_parts(neurons, edges)))
     xs = {positions[f"i{k}"][0] for k in range(100)}

@@ -20,6 +20,7 @@ import weakref
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
@@ -33,6 +34,8 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPen,
+    QTransform,
+    QUndoCommand,
     QUndoStack,
     QWheelEvent,
 )
@@ -47,7 +50,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnstudio.engine.graph import Role
+from nnstudio.engine.graph import Network, Role
 from nnstudio.ui.commands import AddEdges, AddNeurons, MoveNeurons, RemoveItems, SetNeuronFields, SetWeights
 
 from .edits import (
@@ -71,6 +74,10 @@ from .edits import (
 from .guard import reports_errors
 from .items import SCHEMES, Z_RUBBER
 from .scene import CanvasScene, Hit
+
+if TYPE_CHECKING:
+    from nnstudio.document.model import Document
+    from nnstudio.ui.live import LiveNetwork
 
 LOCKED_MESSAGE = "Stop training to edit the network"
 EDGE_TOLERANCE_PX = 5.0
@@ -194,7 +201,7 @@ class NetworkCanvas(QGraphicsView):
         self.viewport().setMouseTracking(True)
         self.setMinimumSize(QSize(200, 150))
 
-        self._live = None
+        self._live: LiveNetwork | None = None
         self._undo: QUndoStack | None = None
         self._callbacks: dict[str, Callable[..., None]] = {}
         self._selected_neurons: dict[str, None] = {}
@@ -217,10 +224,10 @@ class NetworkCanvas(QGraphicsView):
         return self._scene
 
     @property
-    def live(self):  # noqa: ANN201 - LiveNetwork, kept loose so the canvas imports no document code
+    def live(self) -> LiveNetwork | None:
         return self._live
 
-    def bind(self, live, undo_stack: QUndoStack) -> None:  # noqa: ANN001 - live: LiveNetwork
+    def bind(self, live: LiveNetwork, undo_stack: QUndoStack) -> None:
         """(Re)attach to a document's network: disconnect the old one, rebuild every item, show it all."""
         self._unbind()
         self._live = live
@@ -267,12 +274,12 @@ class NetworkCanvas(QGraphicsView):
         self._undo = None
 
     @property
-    def _document(self):  # noqa: ANN202
-        return None if self._live is None else self._live.document
+    def _document(self) -> Document:
+        return self._live.document  # type: ignore[union-attr]
 
     @property
-    def _network(self):  # noqa: ANN202
-        return None if self._live is None else self._live.document.network
+    def _network(self) -> Network:
+        return self._live.document.network  # type: ignore[union-attr]
 
     # ================================================================== model events
     def _on_structure(self) -> None:
@@ -356,7 +363,7 @@ class NetworkCanvas(QGraphicsView):
             return True
         return False
 
-    def _push(self, command) -> None:  # noqa: ANN001 - a QUndoCommand
+    def _push(self, command: QUndoCommand) -> None:
         self._undo.push(command)  # type: ignore[union-attr]
 
     # ================================================================== selection
@@ -367,17 +374,16 @@ class NetworkCanvas(QGraphicsView):
         return list(self._selected_edges)
 
     def select(self, neuron_ids: Iterable[str], edge_ids: Iterable[str] = ()) -> None:
-        network = self._network
-        if network is None:
+        if self._live is None:
             return
+        network = self._network
         self._set_selection(
             [n for n in neuron_ids if n in network.neurons], [e for e in edge_ids if e in network.edges]
         )
 
     def select_all(self) -> None:
-        network = self._network
-        if network is not None:
-            self._set_selection(list(network.neurons), list(network.edges))
+        if self._live is not None:
+            self._set_selection(list(self._network.neurons), list(self._network.edges))
 
     def _set_selection(self, neuron_ids: Iterable[str], edge_ids: Iterable[str]) -> None:
         neurons = dict.fromkeys(neuron_ids)
@@ -441,7 +447,7 @@ class NetworkCanvas(QGraphicsView):
         self.setSceneRect(target.adjusted(-1e5, -1e5, 1e5, 1e5))
         self.fitInView(target, Qt.AspectRatioMode.KeepAspectRatio)
         if self._scale() > FIT_MAX_SCALE:
-            self.setTransform(self.transform().fromScale(FIT_MAX_SCALE, FIT_MAX_SCALE))
+            self.setTransform(QTransform.fromScale(FIT_MAX_SCALE, FIT_MAX_SCALE))
             self.centerOn(target.center())
         self._update_scene_rect(content)
         self.centerOn(target.center())
@@ -475,7 +481,7 @@ class NetworkCanvas(QGraphicsView):
 
     # ================================================================== look and live display
     def set_colour_scheme(self, name: str) -> None:
-        """ "classic" (white +, black -, on mid-grey) or "3b1b" (green +, red -, on dark)."""
+        """Colours: "classic" (white +, black -, on mid-grey) or "3b1b" (green +, red -, on dark)."""
         if name not in SCHEMES:
             raise ValueError(f"unknown colour scheme {name!r}; known: {', '.join(SCHEMES)}")
         self._scheme_name = name
@@ -531,7 +537,7 @@ class NetworkCanvas(QGraphicsView):
         generator.setSize(QSize(math.ceil(source.width()), math.ceil(source.height())))
         generator.setViewBox(QRectF(0, 0, source.width(), source.height()))
         generator.setTitle(
-            self._document.title if self._document is not None and self._document.title else "Network"
+            self._document.title if self._live is not None and self._document.title else "Network"
         )
         self._render(generator, QRectF(0, 0, source.width(), source.height()), source)
         if not path.exists():
@@ -588,7 +594,7 @@ class NetworkCanvas(QGraphicsView):
         self._push(command)
 
     def copy_selection(self) -> None:
-        if self._network is None:
+        if self._live is None:
             return
         neurons = self.selected_neuron_ids()
         if not neurons:
@@ -671,9 +677,9 @@ class NetworkCanvas(QGraphicsView):
     # ================================================================== in-place editing
     def edit_value(self, item_id: str) -> InPlaceEditor | None:
         """Open the in-place editor for an edge's weight or a neuron's bias; None when it cannot be edited."""
-        network = self._network
-        if network is None or self._refuse_if_locked():
+        if self._refuse_if_locked():
             return None
+        network = self._network
         if item_id in network.edges:
             edge = network.edges[item_id]
             value, what = (
@@ -746,7 +752,7 @@ class NetworkCanvas(QGraphicsView):
 
     # ================================================================== hover
     def _describe(self, hit: Hit | None) -> str:
-        if hit is None or self._network is None:
+        if hit is None or self._live is None:
             return ""
         network = self._network
         if hit.kind == "edge":
