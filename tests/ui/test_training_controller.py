@@ -284,3 +284,24 @@ def test_step_once_leaves_frozen_weights_alone(setup, four_pixel):
     document.network.set_frozen({"h0>o0": True})
     controller.step_once(four_pixel.inputs[0], four_pixel.targets[0], "squared", 0.5)
     assert document.network.edges["h0>o0"].weight == 0.5
+
+
+def test_a_failing_run_reports_and_puts_the_weights_back(setup, four_pixel, qtbot, monkeypatch):
+    from nnstudio.engine import train as engine_train
+    from nnstudio.ui.training import worker as worker_module
+
+    def broken_train(plan, inputs, targets, settings, **kwargs):  # noqa: ANN001, ANN202, ARG001
+        for item in engine_train.train(plan, inputs, targets, settings, **kwargs):
+            yield item
+            plan.parameters()[0][...] = np.nan  # the plan is ruined, then the loop fails
+            raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(worker_module, "train", broken_train)
+    document, live, stack, controller = setup
+    before = parameters_of(document.network)
+    with qtbot.waitSignal(controller.ended, timeout=10_000) as ended:
+        controller.start(four_pixel, LEARNING)
+    outcome, message = ended.args
+    assert outcome == "failed" and "disk on fire" in message
+    assert parameters_of(document.network) == before and stack.count() == 0
+    assert not live.locked and not controller.running

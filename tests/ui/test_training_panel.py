@@ -250,3 +250,25 @@ def test_progress_text_and_test_sets():
     assert format_duration(3725) == "1:02:05"
     assert companion_test_set("digits:train") == "digits:test"
     assert companion_test_set("four-pixel") is None
+
+
+def test_digits_train_is_tested_on_digits_test(panel_with, qtbot):
+    rng = np.random.default_rng(0)
+    pixels = [Neuron(f"px{k}", Role.INPUT) for k in range(784)]
+    hidden = [Neuron(f"h{k}", Role.HIDDEN, "sigmoid") for k in range(4)]
+    digits = [Neuron(f"d{k}", Role.OUTPUT, "sigmoid", label=str(k)) for k in range(10)]
+    edges = [Edge(edge_id(a.id, b.id), a.id, b.id, float(rng.uniform(-0.1, 0.1)))
+             for upper, lower in ((pixels, hidden), (hidden, digits)) for a in upper for b in lower]
+    document = Document(Network.from_parts(pixels + hidden + digits, edges), grid=(28, 28),
+                        value_range=(0.0, 1.0), training_data="digits:train",
+                        training=TrainSettings(epochs=2, learning_rate=1.0, batch_size=100, seed=0))
+    panel, live, stack = panel_with(document)
+    with qtbot.waitSignal(panel.controller.ended, timeout=30_000) as ended:
+        qtbot.mouseClick(panel.train_button, Qt.MouseButton.LeftButton)
+        started_text = panel.status_text()
+    assert ended.args[0] == "completed"
+    assert "8000 samples, testing on digits:test" in started_text
+    test_x, test_y = panel.plot.test_curve.getData()
+    assert len(test_x) == 2 and np.isfinite(test_y).all()
+    accuracy_x, accuracy_y = panel.plot.test_accuracy_curve.getData()
+    assert len(accuracy_x) == 2 and 0.0 <= accuracy_y.min() <= accuracy_y.max() <= 1.0
