@@ -40,7 +40,7 @@ def main() -> int:
     from PySide6.QtGui import QUndoStack
     from PySide6.QtWidgets import QApplication, QHBoxLayout, QWidget
 
-    from nnstudio.data.loaders import load_dataset
+    from nnstudio.data import load_dataset
     from nnstudio.document.builders import dense_network
     from nnstudio.document.model import Document
     from nnstudio.engine.plan import compile_network

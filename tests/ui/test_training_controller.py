@@ -8,7 +8,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QThread
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QMessageBox
 
-from nnstudio.data.loaders import load_dataset
+from nnstudio.data import load_dataset
 from nnstudio.document.model import Document
 from nnstudio.engine.graph import Edge, Network, Neuron, Role, edge_id
 from nnstudio.engine.train import TrainingError, TrainSettings

@@ -1,8 +1,9 @@
 """The one owner of a training run: starts the worker thread, shows progress, ends it, records the undo step.
 
 Everything about a run's life happens here, on the GUI thread: start (lock editing, compile a private plan,
-start the thread), paced display of the newest weights, pause, stop, the end (one ``SetParameters`` undo
-step holding the weights from before and after, unlock), and shutdown when the window closes.
+start the thread), paced frames showing progress and the newest weights, pause, stop, the end (one
+``SetParameters`` undo step holding the weights from before and after, unlock), and shutdown when the window
+closes.
 """
 
 from __future__ import annotations
@@ -69,17 +70,17 @@ class TrainingController(QObject):
     - ``progress(TrainingUpdate)``: paced progress (step losses since the last one, newest weights, speed).
     - ``epochEnded(EpochEnd)``
     - ``frameReady()``: this frame's ``epochEnded`` and ``progress`` are out; views that batch redraw now.
+    - ``ended(outcome, message)``: outcome ``"completed"``, ``"stopped"``, ``"diverged"`` or ``"failed"``;
+      the message is for the user (for a divergence it names the step and suggests a lower learning rate).
+    - ``weightsRandomized()``: new random weights (plots clear).
+    - ``stepped(TrainingStepResult)``: one hand-triggered training step was applied.
 
     While a run goes, everything the window shows of it happens in frames, paced by a timer: a *data* frame
     emits the collected epoch ends and step losses (one merged update) and ``frameReady``; a *weights* frame
     writes the newest weights into the network, which every view of it redraws. The two kinds alternate, so no
     single frame holds the event loop for both. During a frame the worker holds still
     (:meth:`TrainingWorker.hold`) until the event loop has drawn it, so the frame runs at full speed instead
-    of fighting training for the GIL.
-    - ``ended(outcome, message)``: outcome ``"completed"``, ``"stopped"``, ``"diverged"`` or ``"failed"``;
-      the message is for the user (for a divergence it names the step and suggests a lower learning rate).
-    - ``weightsRandomized()``: new random weights (plots clear).
-    - ``stepped(TrainingStepResult)``: one hand-triggered training step was applied.
+    of fighting training for the GIL. ``frame_count`` and ``display_count`` (weights frames) count them.
     """
 
     runningChanged = Signal(bool)

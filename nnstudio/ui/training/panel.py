@@ -22,8 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnstudio.data.dataset import DataError, Dataset
-from nnstudio.data.loaders import BUILTIN_DATASETS, load_dataset
+from nnstudio.data import BUILTIN_DATASETS, DataError, Dataset, load_dataset
 from nnstudio.engine.losses import LOSSES
 from nnstudio.engine.train import INITIALISERS, TrainingError, TrainSettings
 from nnstudio.ui.live import LiveNetwork
