@@ -18,6 +18,7 @@ from nnstudio import __version__
 from nnstudio.qt_guard import check_qt_binding
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
     from nnstudio.document.autosave import AutosaveStore
@@ -74,8 +75,8 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
 
 
 def create_main_window(path: Path | None = None, example: str | None = None, *,
-                       autosave_store: AutosaveStore | None = None,
-                       autosave_interval_ms: int | None = None) -> MainWindow:
+                       autosave_store: AutosaveStore | None = None, autosave_interval_ms: int | None = None,
+                       settings: QSettings | None = None) -> MainWindow:
     """The window with ``path`` open, or the built-in ``example`` (by default the four-pixel camera).
 
     A file or example that cannot be opened leaves the window with an empty network and says why.
@@ -88,21 +89,20 @@ def create_main_window(path: Path | None = None, example: str | None = None, *,
     from nnstudio.examples import UnknownExampleError, example_info, load_example
     from nnstudio.ui.main_window import MainWindow
 
+    options = {"autosave_store": autosave_store, "autosave_interval_ms": autosave_interval_ms,
+               "settings": settings}
     problem: str | None = None
     window: MainWindow
     try:
         if path is not None:
-            window = MainWindow(load_document(Path(path)), Path(path), autosave_store=autosave_store,
-                                autosave_interval_ms=autosave_interval_ms)
+            window = MainWindow(load_document(Path(path)), Path(path), **options)
             window.remember_recent(Path(path))
         else:
             name = example or DEFAULT_EXAMPLE
-            document = load_example(name)
-            window = MainWindow(document, None, name=example_info(name).title, autosave_store=autosave_store,
-                                autosave_interval_ms=autosave_interval_ms)
+            window = MainWindow(load_example(name), None, name=example_info(name).title, **options)
     except (FormatError, UnknownExampleError) as exc:
         problem = str(exc)
-        window = MainWindow(None, autosave_store=autosave_store, autosave_interval_ms=autosave_interval_ms)
+        window = MainWindow(None, **options)
     add_standard_panels(window)
     window.restore_panel_layout()
     if problem is not None:

@@ -167,10 +167,9 @@ class MainWindow(QMainWindow):
         self._layout_restored = False
 
         self.canvas = NetworkCanvas()
-        self.canvas.setObjectName("canvas")
-        self.canvas.setAccessibleName("Network canvas")
         self.setCentralWidget(self.canvas)
         self.palette = NeuronPalette()
+        self.palette.attach_canvas(self.canvas)
         area = Qt.DockWidgetArea
         self.palette_dock = self._make_dock(self.palette, "Neurons", area.LeftDockWidgetArea, "paletteDock")
         self.inspector = Inspector()
@@ -248,8 +247,8 @@ class MainWindow(QMainWindow):
         a("select_all", "Select &All", lambda: self.canvas.select_all(), key.SelectAll, "Select everything")
 
         a("fit", "&Fit Network in View", lambda: self.canvas.fit_all(), "Ctrl+0", "Show the whole network")
-        a("zoom_in", "Zoom &In", lambda: self.canvas.scale(ZOOM_STEP, ZOOM_STEP), key.ZoomIn)
-        a("zoom_out", "Zoom &Out", lambda: self.canvas.scale(1 / ZOOM_STEP, 1 / ZOOM_STEP), key.ZoomOut)
+        a("zoom_in", "Zoom &In", lambda: self.canvas.zoom_by(ZOOM_STEP), key.ZoomIn)
+        a("zoom_out", "Zoom &Out", lambda: self.canvas.zoom_by(1 / ZOOM_STEP), key.ZoomOut)
 
         a("arrange", "&Arrange in Layers", lambda: self.canvas.arrange_in_layers(), "Ctrl+L",
           "Put the neurons in columns, inputs on the left and outputs on the right")
@@ -737,8 +736,9 @@ class MainWindow(QMainWindow):
         return True
 
     def _on_properties_changed(self) -> None:
-        # The pad and other panels read the grid and value range when bound.
+        # The canvas and the panels (the pad) read the grid and value range when bound or refreshed.
         self._update_title()
+        self.canvas.refresh()
         for _dock, widget in self._panels:
             widget.bind(self.live, self.undo_stack)  # type: ignore[attr-defined]
 

@@ -1,0 +1,200 @@
+"""Autosave and crash recovery: copies of unsaved work, never over the person's file, back after a kill."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from nnstudio.app import create_main_window
+from nnstudio.document.autosave import AutosaveStore
+from nnstudio.document.fileformat import document_to_bytes
+from nnstudio.ui.autosave_controller import RecoveryDialog
+from nnstudio.ui.main_window import MainWindow
+
+Button = QMessageBox.StandardButton
+FAST_MS = 40
+
+
+def answer_next_dialog(respond: Callable[[QWidget], None], seen: list[str]) -> None:
+    deadline = time.monotonic() + 10
+
+    def poll() -> None:
+        widget = QApplication.activeModalWidget()
+        if widget is not None:
+            seen.append(widget.text() if isinstance(widget, QMessageBox) else widget.windowTitle())
+            respond(widget)
+            # If the answer did not close it, the test fails on its assertions instead of hanging here.
+            QTimer.singleShot(3000, widget, widget.close)
+        elif time.monotonic() < deadline:
+            QTimer.singleShot(10, poll)
+
+    QTimer.singleShot(0, poll)
+
+
+def click_child(name: str) -> Callable[[QWidget], None]:
+    return lambda dialog: dialog.findChild(QWidget, name).click()
+
+
+@pytest.fixture
+def open_windows():
+    windows: list[MainWindow] = []
+    yield windows
+    for window in windows:
+        if window.isVisible():
+            window.ask_save_changes = lambda: Button.Discard
+            window.close()
+        window.deleteLater()
+
+
+def new_window(open_windows: list[MainWindow], qtbot, **options) -> MainWindow:
+    window = create_main_window(autosave_interval_ms=FAST_MS, **options)
+    window.show()
+    qtbot.waitExposed(window)
+    open_windows.append(window)
+    return window
+
+
+def edit_weight(qtbot, window: MainWindow, edge_id: str, text: str) -> None:
+    window.canvas.select([], [edge_id])
+    spin = window.inspector.weight.spin
+    spin.setFocus()
+    spin.lineEdit().selectAll()
+    qtbot.keyClicks(spin.lineEdit(), text)
+    qtbot.keyClick(spin.lineEdit(), Qt.Key.Key_Return)
+
+
+def test_a_modified_document_is_autosaved_and_the_copy_removed_on_save(qtbot, open_windows, tmp_path):
+    window = new_window(open_windows, qtbot)
+    store = window.autosave.store
+    assert window.autosave.interval == FAST_MS
+    assert MainWindow(None).autosave.interval == 120_000  # the default: every two minutes
+    own_file = tmp_path / "camera.nnet"
+    assert window.save_as(own_file)
+    on_disk = own_file.read_bytes()
+    qtbot.wait(3 * FAST_MS)
+    assert store.recoverable() == []  # nothing unsaved, nothing written
+
+    edit_weight(qtbot, window, "i0>h1_0", "-1.75")
+    qtbot.waitUntil(lambda: len(store.recoverable()) == 1, timeout=5000)
+    recovery = store.recoverable()[0]
+    assert recovery.original_path == own_file.absolute()
+    assert recovery.title == "The four-pixel camera"
+    assert document_to_bytes(store.load(recovery)) == document_to_bytes(window.document)
+    assert own_file.read_bytes() == on_disk  # the person's file is never touched by autosave
+
+    assert window.save()
+    assert store.recoverable() == []
+    assert own_file.read_bytes() == document_to_bytes(window.document)
+
+
+def test_undoing_back_to_the_saved_state_removes_the_copy(qtbot, open_windows):
+    window = new_window(open_windows, qtbot)
+    store = window.autosave.store
+    edit_weight(qtbot, window, "i0>h1_0", "2")
+    qtbot.waitUntil(lambda: len(store.recoverable()) == 1, timeout=5000)
+    window.actions["undo"].trigger()
+    qtbot.waitUntil(lambda: store.recoverable() == [], timeout=5000)
+
+
+def test_discarding_and_a_clean_close_remove_the_copy(qtbot, open_windows):
+    window = new_window(open_windows, qtbot)
+    store = window.autosave.store
+    edit_weight(qtbot, window, "i0>h1_0", "2")
+    qtbot.waitUntil(lambda: len(store.recoverable()) == 1, timeout=5000)
+    seen: list[str] = []
+    answer_next_dialog(lambda box: box.button(Button.Discard).click(), seen)
+    window.close()
+    assert seen and not window.isVisible()
+    assert store.recoverable() == []
+
+
+_CRASHING_SESSION = r"""
+import sys, time
+from nnstudio.app import create_application, create_main_window
+from nnstudio.ui.commands import SetWeights
+
+app = create_application(["nnstudio"])
+window = create_main_window(autosave_interval_ms=50)
+window.show()
+window.undo_stack.push(SetWeights(window.document.network, {"i0>h1_0": -3.25}))
+store = window.autosave.store
+while not store.recoverable():
+    app.processEvents()
+    time.sleep(0.01)
+print("autosaved", flush=True)
+while True:
+    app.processEvents()
+    time.sleep(0.05)
+"""
+
+
+def run_until_autosaved_then_kill(data_dir: Path, config_dir: Path) -> None:
+    env = dict(os.environ, NNSTUDIO_DATA_DIR=str(data_dir), XDG_CONFIG_HOME=str(config_dir),
+               QT_QPA_PLATFORM="offscreen")
+    process = subprocess.Popen([sys.executable, "-c", _CRASHING_SESSION], env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.append(process.stdout.readline()), daemon=True)
+    reader.start()
+    reader.join(timeout=60)
+    try:
+        assert lines == ["autosaved\n"], process.stderr.read() if process.poll() is not None else lines
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL
+
+
+def test_after_a_kill_the_next_start_offers_the_work_back(qtbot, open_windows, tmp_path):
+    data_dir = Path(os.environ["NNSTUDIO_DATA_DIR"])
+    run_until_autosaved_then_kill(data_dir, Path(os.environ["XDG_CONFIG_HOME"]))
+    store = AutosaveStore()
+    assert len(store.recoverable()) == 1
+
+    window = new_window(open_windows, qtbot)
+    assert window.document.network.edges["i0>h1_0"].weight == 1.0
+    seen: list[str] = []
+    answer_next_dialog(click_child("recoverButton"), seen)
+    assert window.offer_recovery()
+    assert seen == ["Recover unsaved work"]
+    assert window.document.network.edges["i0>h1_0"].weight == -3.25
+    assert window.isWindowModified()
+    assert window.windowTitle().replace("[*]", "*") == "The four-pixel camera* — nnstudio"
+    # The copy stays until the work is saved or thrown away.
+    assert len(store.recoverable()) == 1
+    assert window.save_as(tmp_path / "recovered.nnet")
+    assert store.recoverable() == []
+    assert not window.isWindowModified()
+
+
+def test_the_recovery_dialog_can_discard_or_wait(qtbot, open_windows, tmp_path):
+    window = new_window(open_windows, qtbot)
+    store = window.autosave.store
+    for key in ("first", "second"):
+        store.write(window.document, key, None)
+    seen: list[str] = []
+    answer_next_dialog(click_child("laterButton"), seen)
+    assert not window.offer_recovery()
+    assert len(store.recoverable()) == 2  # Later keeps them for next time
+
+    dialog = RecoveryDialog(store, store.recoverable())
+    qtbot.addWidget(dialog)
+    assert dialog.list.count() == 2
+    assert dialog.list.item(0).text().startswith("The four-pixel camera: autosaved ")
+    dialog.list.setCurrentRow(0)
+    qtbot.mouseClick(dialog.discard_button, Qt.MouseButton.LeftButton)
+    assert dialog.list.count() == 1
+    assert len(store.recoverable()) == 1
+    qtbot.mouseClick(dialog.discard_button, Qt.MouseButton.LeftButton)
+    assert store.recoverable() == []
+    assert dialog.result() == dialog.DialogCode.Rejected

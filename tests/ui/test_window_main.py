@@ -1,0 +1,271 @@
+"""The studio window as a person uses it: open, edit in the inspector, undo, save, close."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from nnstudio.app import create_main_window
+from nnstudio.document.fileformat import document_to_bytes, load_document
+from nnstudio.ui.main_window import MainWindow
+
+Button = QMessageBox.StandardButton
+
+
+def shown_title(window: MainWindow) -> str:
+    """The title as the window system shows it: Qt replaces '[*]' by '*' when modified."""
+    return window.windowTitle().replace("[*]", "*" if window.isWindowModified() else "")
+
+
+def answer_next_dialog(respond: Callable[[QWidget], None], seen: list[str]) -> None:
+    """When the next modal dialog opens, note its text and let ``respond`` press a button."""
+    deadline = time.monotonic() + 10
+
+    def poll() -> None:
+        widget = QApplication.activeModalWidget()
+        if widget is not None:
+            seen.append(widget.text() if isinstance(widget, QMessageBox) else widget.windowTitle())
+            respond(widget)
+            # If the answer did not close it, the test fails on its assertions instead of hanging here.
+            QTimer.singleShot(3000, widget, widget.close)
+        elif time.monotonic() < deadline:
+            QTimer.singleShot(10, poll)
+
+    QTimer.singleShot(0, poll)
+
+
+def press(button: QMessageBox.StandardButton) -> Callable[[QWidget], None]:
+    return lambda box: box.button(button).click()
+
+
+@pytest.fixture
+def window(qtbot):
+    win = create_main_window()
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    if win.isVisible():
+        win.ask_save_changes = lambda: Button.Discard
+        win.close()
+    win.deleteLater()
+
+
+def select_edge(qtbot, window: MainWindow, edge_id: str) -> None:
+    """Click the connection on the canvas."""
+    canvas = window.canvas
+    where = canvas.view_position_of_edge(edge_id, 0.3)
+    qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    assert canvas.selected_edge_ids() == [edge_id]
+
+
+def select_neuron(qtbot, window: MainWindow, neuron_id: str) -> None:
+    canvas = window.canvas
+    qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=canvas.view_position_of(neuron_id))
+    assert canvas.selected_neuron_ids() == [neuron_id]
+
+
+def type_into(qtbot, spin, text: str) -> None:
+    spin.setFocus()
+    spin.lineEdit().selectAll()
+    qtbot.keyClicks(spin.lineEdit(), text)
+    qtbot.keyClick(spin.lineEdit(), Qt.Key.Key_Return)
+
+
+def test_opens_on_the_four_pixel_camera(window):
+    assert shown_title(window) == "The four-pixel camera — nnstudio"
+    assert window.size_label.text() == "24 neurons, 32 connections"
+    assert not window.problem_label.isVisible()
+    assert window.inspector.hint.isVisible()
+    menus = [action.text().replace("&", "") for action in window.menuBar().actions()]
+    assert menus == ["File", "Edit", "View", "Network", "Help"]
+
+
+def test_edit_in_the_inspector_then_undo_everything(qtbot, window):
+    original = document_to_bytes(window.document)
+    network = window.document.network
+    select_edge(qtbot, window, "i0>h1_0")
+    assert window.inspector.edge_ends.text() == "from top-left to left column light"
+    type_into(qtbot, window.inspector.weight.spin, "-2.5")
+    assert network.edges["i0>h1_0"].weight == -2.5
+    assert shown_title(window) == "The four-pixel camera* — nnstudio"
+
+    select_neuron(qtbot, window, "h1_0")
+    combo = window.inspector.activation
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_Up)  # identity sits above tanh in the list
+    assert network.neurons["h1_0"].activation == "sigmoid"
+    assert document_to_bytes(window.document) != original
+
+    undo = window.actions["undo"]
+    assert undo.shortcut().matches(Qt.Modifier.CTRL | Qt.Key.Key_Z) is not None
+    while undo.isEnabled():
+        undo.trigger()
+    assert document_to_bytes(window.document) == original
+    assert shown_title(window) == "The four-pixel camera — nnstudio"
+    assert window.inspector.activation.currentData() == "tanh"
+
+
+def test_modified_mark_follows_undo_redo_and_save(qtbot, window, tmp_path):
+    select_edge(qtbot, window, "i1>h1_1")
+    type_into(qtbot, window.inspector.weight.spin, "0.5")
+    assert window.isWindowModified()
+    window.actions["undo"].trigger()
+    assert not window.isWindowModified()
+    window.actions["redo"].trigger()
+    assert window.isWindowModified()
+    path = tmp_path / "camera.nnet"
+    assert window.save_as(path)
+    assert not window.isWindowModified()
+    assert shown_title(window) == "camera.nnet — nnstudio"
+    window.actions["undo"].trigger()
+    assert window.isWindowModified()
+    window.actions["redo"].trigger()
+    assert not window.isWindowModified()
+
+
+def test_save_and_reopen_gives_the_same_bytes(qtbot, window, tmp_path):
+    select_edge(qtbot, window, "i0>h1_0")
+    type_into(qtbot, window.inspector.weight.spin, "0.125")
+    path = tmp_path / "saved.nnet"
+    assert window.save_as(path)
+    saved = document_to_bytes(window.document)
+    assert path.read_bytes() == saved
+    assert window.new_document()
+    assert window.size_label.text() == "0 neurons, 0 connections"
+    assert window.open_file(path)
+    assert document_to_bytes(window.document) == saved
+    assert window.path == path
+    assert not window.isWindowModified()
+    assert window.recent_files()[0] == path.absolute()
+
+
+def test_closing_with_unsaved_changes_asks(qtbot, window):
+    select_edge(qtbot, window, "i0>h1_0")
+    type_into(qtbot, window.inspector.weight.spin, "3")
+    seen: list[str] = []
+    answer_next_dialog(press(Button.Cancel), seen)
+    window.actions["close"].trigger()
+    assert seen and "unsaved changes" in seen[0]
+    assert window.isVisible()
+    answer_next_dialog(press(Button.Discard), seen)
+    window.actions["close"].trigger()
+    assert len(seen) == 2
+    assert not window.isVisible()
+
+
+def test_new_with_unsaved_changes_asks_first(qtbot, window):
+    select_edge(qtbot, window, "i0>h1_0")
+    type_into(qtbot, window.inspector.weight.spin, "3")
+    before = document_to_bytes(window.document)
+    seen: list[str] = []
+    answer_next_dialog(press(Button.Cancel), seen)
+    window.actions["new"].trigger()
+    assert len(seen) == 1
+    assert document_to_bytes(window.document) == before
+    answer_next_dialog(press(Button.Discard), seen)
+    window.actions["new"].trigger()
+    assert len(seen) == 2
+    assert shown_title(window) == "Untitled — nnstudio"
+    assert window.size_label.text() == "0 neurons, 0 connections"
+    assert window.problem_label.isVisible() and "no input neurons" in window.problem_label.text()
+
+
+def test_a_corrupt_file_is_refused_and_the_document_kept(qtbot, window, tmp_path):
+    select_edge(qtbot, window, "i0>h1_0")
+    window.inspector.weight.spin.setValue(1.5)
+    before = document_to_bytes(window.document)
+    bad = tmp_path / "broken.nnet"
+    bad.write_bytes(b'{"format": "nnstudio-network", "version": 1, "neurons": [')
+    seen: list[str] = []
+    answer_next_dialog(press(Button.Ok), seen)
+    assert not window.open_file(bad)
+    assert seen and "broken.nnet could not be opened" in seen[0]
+    assert document_to_bytes(window.document) == before
+    assert window.isWindowModified()
+    assert shown_title(window) == "The four-pixel camera* — nnstudio"
+
+
+def test_an_example_is_untitled_and_save_asks_where(window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    asked: list[str] = []
+
+    def fake_dialog(parent, title, suggested, file_filter):
+        asked.append(suggested)
+        return str(tmp_path / "mine"), file_filter
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", fake_dialog)
+    assert window.path is None
+    assert window.save()
+    assert asked and asked[0].endswith("The four-pixel camera.nnet")
+    assert "resources" not in asked[0]
+    assert window.path == tmp_path / "mine.nnet"
+    assert load_document(tmp_path / "mine.nnet").title == "The four-pixel camera"
+
+
+def test_randomize_weights_is_one_undo_step(window):
+    original = document_to_bytes(window.document)
+    network = window.document.network
+    frozen = next(iter(network.edges))
+    network.set_frozen({frozen: True})
+    kept = network.edges[frozen].weight
+    window.undo_stack.clear()
+    assert window.randomize_weights(seed=7)
+    weights = [e.weight for e in network.edges.values()]
+    assert len(set(weights)) > 10
+    assert network.edges[frozen].weight == kept
+    assert window.undo_stack.count() == 1
+    assert window.undo_stack.undoText() == "Randomize weights"
+    window.actions["undo"].trigger()
+    network.set_frozen({frozen: False})
+    assert document_to_bytes(window.document) == original
+
+
+def test_network_properties_change_as_one_step(window):
+    from nnstudio.ui.properties_dialog import DocumentProperties
+
+    before = DocumentProperties.of(window.document)
+    new = DocumentProperties("Camera", "Four pixels", (2, 2), (0.0, 1.0))
+    assert window.set_properties(new)
+    assert window.document.title == "Camera" and window.document.value_range == (0.0, 1.0)
+    assert window.isWindowModified()
+    too_big = DocumentProperties("Camera", "", (3, 3), (0.0, 1.0))
+    seen: list[str] = []
+    answer_next_dialog(press(Button.Ok), seen)
+    assert not window.set_properties(too_big)
+    assert seen and "needs 9 input neurons" in seen[0]
+    window.actions["undo"].trigger()
+    assert DocumentProperties.of(window.document) == before
+
+
+def test_locked_while_training(window):
+    window.live.set_locked(True)
+    for key in ("new", "open", "open_example", "randomize", "delete", "paste", "undo"):
+        assert not window.actions[key].isEnabled(), key
+    assert not window.new_document()
+    window.live.set_locked(False)
+    assert window.actions["new"].isEnabled()
+
+
+def test_help_and_about(window):
+    seen: list[str] = []
+    answer_next_dialog(lambda box: box.accept(), seen)
+    window.actions["about"].trigger()
+    assert seen and "Brandon Rohrer" in seen[0] and "Ideas from" in seen[0]
+    dialog = window.show_build_help()
+    assert dialog.isVisible()
+    assert "Drag a neuron" in dialog.findChild(QWidget, "buildHelpText").toPlainText()
+    dialog.close()
+
+
+def test_every_action_and_dock_has_names(window):
+    for action in window.actions.values():
+        assert action.objectName().startswith("action_")
+    for dock in [window.palette_dock, window.inspector_dock, *window.panels()]:
+        assert dock.objectName() and dock.accessibleName()
+    assert window.actions["save"].shortcut().toString() == "Ctrl+S"
+    assert window.actions["fit"].shortcut().toString() == "Ctrl+0"
