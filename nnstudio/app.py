@@ -112,24 +112,42 @@ def create_main_window(path: Path | None = None, example: str | None = None, *,
 
 
 def add_standard_panels(window: MainWindow) -> None:
-    """Dock the studio's panels: drawing pad, outputs, training (with its error plot)."""
+    """Dock the studio's panels around the canvas and connect the ones that work together."""
     from PySide6.QtCore import Qt
 
+    from nnstudio.ui.animation import AnimationBar
+    from nnstudio.ui.error_tables import DatasetTable, ErrorTablePanel
     from nnstudio.ui.outputs import OutputPanel
     from nnstudio.ui.pad import DrawingPad
+    from nnstudio.ui.samples import SamplesPanel
     from nnstudio.ui.training.panel import TrainingPanel
 
     area = Qt.DockWidgetArea
-    pad = window.add_panel(DrawingPad(), "Drawing pad", area.LeftDockWidgetArea, "padDock")
+    pad_widget = DrawingPad()
+    samples_widget = SamplesPanel(pad_widget)
+    training_widget = TrainingPanel()
+    dataset_widget = DatasetTable()
+    animation_widget = AnimationBar(window.canvas)
+    animation_widget.connect_training(training_widget)
+    samples_widget.datasetChanged.connect(dataset_widget.refresh_dataset)
+
+    pad = window.add_panel(pad_widget, "Drawing pad", area.LeftDockWidgetArea, "padDock")
+    samples = window.add_panel(samples_widget, "Samples", area.LeftDockWidgetArea, "samplesDock")
+    training = window.add_panel(training_widget, "Training", area.RightDockWidgetArea, "trainingDock")
     outputs = window.add_panel(OutputPanel(), "Answer", area.RightDockWidgetArea, "outputsDock")
-    training = window.add_panel(TrainingPanel(), "Training", area.RightDockWidgetArea, "trainingDock")
-    # Editing and training do not happen at once (training locks editing): they share a place.
-    window.tabifyDockWidget(window.inspector_dock, training)
-    window.inspector_dock.raise_()
+    errors = window.add_panel(ErrorTablePanel(), "Error table", area.RightDockWidgetArea, "errorTableDock")
+    dataset = window.add_panel(dataset_widget, "Dataset", area.RightDockWidgetArea, "datasetDock")
+    window.add_panel(animation_widget, "Animation", area.BottomDockWidgetArea, "animationDock",
+                     scrollable=False)
+    # Places that share a column take turns as tabs: building next to samples, editing next to training
+    # (training locks editing anyway), the error of one input next to the whole dataset.
+    window.suggest_tabs(window.palette_dock, samples)
+    window.suggest_tabs(window.inspector_dock, training)
+    window.suggest_tabs(errors, dataset)
     vertical, horizontal = Qt.Orientation.Vertical, Qt.Orientation.Horizontal
-    window.suggest_dock_sizes([window.palette_dock, pad], [240, 420], vertical)
-    window.suggest_dock_sizes([window.inspector_dock, outputs], [460, 240], vertical)
-    window.suggest_dock_sizes([window.palette_dock, window.inspector_dock], [260, 400], horizontal)
+    window.suggest_dock_sizes([window.palette_dock, pad], [300, 420], vertical)
+    window.suggest_dock_sizes([window.inspector_dock, outputs, errors], [360, 200, 240], vertical)
+    window.suggest_dock_sizes([window.palette_dock, window.inspector_dock], [320, 460], horizontal)
 
 
 class ErrorReporter:

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QScrollArea,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -164,6 +165,7 @@ class MainWindow(QMainWindow):
         self._panels: list[tuple[QDockWidget, QWidget]] = []
         self._help_dialog: QDialog | None = None
         self._suggested_sizes: list[tuple[list[QDockWidget], list[int], Qt.Orientation]] = []
+        self._suggested_tabs: list[tuple[QDockWidget, tuple[QDockWidget, ...]]] = []
         self._layout_restored = False
 
         self.canvas = NetworkCanvas()
@@ -185,10 +187,19 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self.set_document(document if document is not None else empty_document(), path, name=name)
         self._apply_colour_scheme(str(self.settings.value(_SCHEME_KEY, "classic")))
-        self.resize(1280, 820)
+        self._fit_to_screen()
         self._restore_layout()
 
     # ================================================================== building
+    def _fit_to_screen(self) -> None:
+        screen = self.screen() or QApplication.primaryScreen()
+        available = screen.availableGeometry() if screen is not None else None
+        width, height = 1400, 900
+        if available is not None:
+            width = min(width, int(available.width() * 0.95))
+            height = min(height, int(available.height() * 0.92))
+        self.resize(width, height)
+
     def _make_dock(self, widget: QWidget, title: str, area: Qt.DockWidgetArea,
                    object_name: str) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -341,34 +352,71 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.size_label)
 
     # ================================================================== panels
-    def add_panel(self, widget: QWidget, title: str, area: Qt.DockWidgetArea,
-                  object_name: str) -> QDockWidget:
-        """Dock a panel (it has ``bind(live, undo_stack)``); bind it now and for every new document."""
+    def add_panel(self, widget: QWidget, title: str, area: Qt.DockWidgetArea, object_name: str, *,
+                  scrollable: bool = True) -> QDockWidget:
+        """Dock a panel (it has ``bind(live, undo_stack)``); bind it now and for every new document.
+
+        A scrollable panel sits in a scroll area, so the dock can be smaller than the panel's minimum size
+        and the window still fits a small screen.
+        """
         if not widget.objectName():
             widget.setObjectName(f"{object_name}Widget")
-        dock = self._make_dock(widget, title, area, object_name)
+        content: QWidget = widget
+        if scrollable:
+            scroll = QScrollArea()
+            scroll.setObjectName(f"{object_name}Scroll")
+            scroll.setAccessibleName(title)
+            scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+            scroll.setWidgetResizable(True)
+            scroll.setWidget(widget)
+            content = scroll
+        dock = self._make_dock(content, title, area, object_name)
         self.panels_menu.addAction(dock.toggleViewAction())
         self._panels.append((dock, widget))
         assert self.live is not None and self.undo_stack is not None
         widget.bind(self.live, self.undo_stack)  # type: ignore[attr-defined]
         return dock
 
+    def suggest_tabs(self, front: QDockWidget, *behind: QDockWidget) -> None:
+        """Stack docks of one area as tabs, ``front`` showing, unless the person's own layout was restored.
+
+        Done on the first show: docks tabified before the window has its size leave a stray tab bar behind.
+        """
+        self._suggested_tabs.append((front, behind))
+        if self.isVisible():
+            self._apply_suggested_layout()
+
     def suggest_dock_sizes(self, docks: list[QDockWidget], sizes: list[int],
                            orientation: Qt.Orientation) -> None:
         """Sizes for docks on the first show, unless the person's own layout was restored."""
         self._suggested_sizes.append((docks, sizes, orientation))
         if self.isVisible():
-            self.resizeDocks(docks, sizes, orientation)
+            self._apply_suggested_layout()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        self._apply_suggested_layout()
+
+    def _apply_suggested_layout(self) -> None:
         if not self._layout_restored:
+            for front, behind in self._suggested_tabs:
+                for dock in behind:
+                    self.tabifyDockWidget(front, dock)
+                front.raise_()
             for docks, sizes, orientation in self._suggested_sizes:
                 self.resizeDocks(docks, sizes, orientation)
+        self._suggested_tabs.clear()
         self._suggested_sizes.clear()
 
     def panels(self) -> list[QDockWidget]:
         return [dock for dock, _ in self._panels]
+
+    def panel_widget(self, object_name: str) -> QWidget:
+        """The panel docked as ``object_name`` (``dock.widget()`` is the scroll area around it)."""
+        for dock, widget in self._panels:
+            if dock.objectName() == object_name:
+                return widget
+        raise KeyError(object_name)
 
     # ================================================================== the document
     @property
