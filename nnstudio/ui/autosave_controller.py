@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable, Hashable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QLockFile, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -32,6 +32,22 @@ from nnstudio.document.model import Document
 
 def new_autosave_key() -> str:
     return uuid.uuid4().hex
+
+
+def _lock_file(store: AutosaveStore, key: str) -> QLockFile:
+    lock = QLockFile(str(store.folder / f"{key}.lock"))
+    # Only a lock whose process has ended counts as stale: a session may run for days.
+    lock.setStaleLockTime(0)
+    return lock
+
+
+def in_use_elsewhere(store: AutosaveStore, recovery: Recovery) -> bool:
+    """True while another running session owns this copy (it is that session's live work, not a crash's)."""
+    lock = _lock_file(store, recovery.key)
+    if lock.tryLock(0):
+        lock.unlock()
+        return False
+    return lock.error() == QLockFile.LockError.LockFailedError
 
 
 class AutosaveController(QObject):
@@ -64,6 +80,7 @@ class AutosaveController(QObject):
         self._key = new_autosave_key()
         self._written_state: Hashable | None = None
         self._has_copy = False
+        self._lock: QLockFile | None = None
 
     @property
     def key(self) -> str:
@@ -84,13 +101,32 @@ class AutosaveController(QObject):
         self._key = key if key is not None else new_autosave_key()
         self._has_copy = key is not None
         self._written_state = None
+        self._hold_lock()
         self._timer.start()
+
+    def _hold_lock(self) -> None:
+        """Mark this key as taken by a running session, so another start does not offer it for recovery."""
+        self._release_lock()
+        try:
+            self.store.folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return  # writing the copy will fail too, and say so
+        lock = _lock_file(self.store, self._key)
+        if lock.tryLock(0):
+            self._lock = lock
+
+    def _release_lock(self) -> None:
+        if self._lock is not None:
+            self._lock.unlock()
+            self._lock = None
 
     def set_original_path(self, path: Path | None) -> None:
         self._original_path = path
 
     def stop(self) -> None:
+        """No more autosaving (the window closes); the copy's key is free again."""
         self._timer.stop()
+        self._release_lock()
 
     def tick(self) -> None:
         if self._document is None:

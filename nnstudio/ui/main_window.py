@@ -46,7 +46,7 @@ from nnstudio.engine.graph import Network
 from nnstudio.engine.plan import compile_network
 from nnstudio.engine.train import TrainingError, initialise
 from nnstudio.examples import UnknownExampleError, example_info, load_example, resources_dir
-from nnstudio.ui.autosave_controller import AutosaveController, RecoveryDialog
+from nnstudio.ui.autosave_controller import AutosaveController, RecoveryDialog, in_use_elsewhere
 from nnstudio.ui.canvas import NetworkCanvas, NeuronPalette
 from nnstudio.ui.commands import SetParameters
 from nnstudio.ui.gallery import ExampleGallery
@@ -256,6 +256,10 @@ class MainWindow(QMainWindow):
         a("paste", "&Paste", lambda: self.canvas.paste(), key.Paste, "Paste copied neurons")
         a("delete", "&Delete", lambda: self.canvas.delete_selection(), key.Delete, "Delete the selection")
         a("select_all", "Select &All", lambda: self.canvas.select_all(), key.SelectAll, "Select everything")
+        # These keys act on the canvas only: in a text box, a list or a table they keep their own meaning.
+        for name in ("cut", "copy", "paste", "delete", "select_all"):
+            self.actions[name].setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.canvas.addAction(self.actions[name])
 
         a("fit", "&Fit Network in View", lambda: self.canvas.fit_all(), "Ctrl+0", "Show the whole network")
         a("zoom_in", "Zoom &In", lambda: self.canvas.zoom_by(ZOOM_STEP), key.ZoomIn)
@@ -714,7 +718,8 @@ class MainWindow(QMainWindow):
     def offer_recovery(self) -> bool:
         """Ask about autosaved copies left by an earlier session; True when one was opened here."""
         store = self.autosave.store
-        recoveries = [r for r in store.recoverable() if r.key != self.autosave.key]
+        recoveries = [r for r in store.recoverable()
+                      if r.key != self.autosave.key and not in_use_elsewhere(store, r)]
         if not recoveries:
             return False
         dialog = RecoveryDialog(store, recoveries, self)

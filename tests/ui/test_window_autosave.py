@@ -198,3 +198,18 @@ def test_the_recovery_dialog_can_discard_or_wait(qtbot, open_windows, tmp_path):
     qtbot.mouseClick(dialog.discard_button, Qt.MouseButton.LeftButton)
     assert store.recoverable() == []
     assert dialog.result() == dialog.DialogCode.Rejected
+
+
+def test_a_second_window_does_not_offer_the_first_ones_live_work(qtbot, open_windows, monkeypatch):
+    first = new_window(open_windows, qtbot)
+    store = first.autosave.store
+    edit_weight(qtbot, first, "i0>h1_0", "2")
+    qtbot.waitUntil(lambda: len(store.recoverable()) == 1, timeout=5000)
+    second = new_window(open_windows, qtbot)
+    offered: list[RecoveryDialog] = []
+    monkeypatch.setattr(RecoveryDialog, "exec", lambda dialog: offered.append(dialog) or 0)
+    assert not second.offer_recovery()
+    assert offered == []  # no dialog: that copy belongs to a running session
+    first.ask_save_changes = lambda: Button.Discard
+    first.close()
+    assert store.recoverable() == []

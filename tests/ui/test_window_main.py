@@ -269,3 +269,20 @@ def test_every_action_and_dock_has_names(window):
         assert dock.objectName() and dock.accessibleName()
     assert window.actions["save"].shortcut().toString() == "Ctrl+S"
     assert window.actions["fit"].shortcut().toString() == "Ctrl+0"
+
+
+def test_edit_keys_act_on_the_canvas_only(qtbot, window):
+    network = window.document.network
+    select_neuron(qtbot, window, "h1_0")
+    combo = window.inspector.activation
+    combo.setFocus()
+    qtbot.waitUntil(combo.hasFocus)
+    qtbot.keyClick(combo, Qt.Key.Key_Delete)
+    assert "h1_0" in network.neurons
+    window.canvas.setFocus()
+    qtbot.waitUntil(window.canvas.hasFocus)
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Delete)
+    assert "h1_0" not in network.neurons
+    assert window.size_label.text() == "23 neurons, 28 connections"
+    window.actions["undo"].trigger()
+    assert "h1_0" in network.neurons
