@@ -41,6 +41,18 @@ def _lock_file(store: AutosaveStore, key: str) -> QLockFile:
     return lock
 
 
+def remove_stale_locks(store: AutosaveStore) -> None:
+    """Delete the marks left by sessions that ended without closing (a killed process leaves its lock)."""
+    try:
+        locks = list(store.folder.glob("*.lock"))
+    except OSError:
+        return
+    for path in locks:
+        lock = _lock_file(store, path.stem)
+        if lock.tryLock(0):  # only succeeds when its process is gone
+            lock.unlock()
+
+
 def in_use_elsewhere(store: AutosaveStore, recovery: Recovery) -> bool:
     """True while another running session owns this copy (it is that session's live work, not a crash's)."""
     lock = _lock_file(store, recovery.key)

@@ -46,7 +46,12 @@ from nnstudio.engine.graph import Network
 from nnstudio.engine.plan import compile_network
 from nnstudio.engine.train import TrainingError, initialise
 from nnstudio.examples import UnknownExampleError, example_info, load_example, resources_dir
-from nnstudio.ui.autosave_controller import AutosaveController, RecoveryDialog, in_use_elsewhere
+from nnstudio.ui.autosave_controller import (
+    AutosaveController,
+    RecoveryDialog,
+    in_use_elsewhere,
+    remove_stale_locks,
+)
 from nnstudio.ui.canvas import NetworkCanvas, NeuronPalette
 from nnstudio.ui.commands import SetParameters
 from nnstudio.ui.gallery import ExampleGallery
@@ -718,6 +723,7 @@ class MainWindow(QMainWindow):
     def offer_recovery(self) -> bool:
         """Ask about autosaved copies left by an earlier session; True when one was opened here."""
         store = self.autosave.store
+        remove_stale_locks(store)
         recoveries = [r for r in store.recoverable()
                       if r.key != self.autosave.key and not in_use_elsewhere(store, r)]
         if not recoveries:

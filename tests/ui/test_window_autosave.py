@@ -213,3 +213,18 @@ def test_a_second_window_does_not_offer_the_first_ones_live_work(qtbot, open_win
     first.ask_save_changes = lambda: Button.Discard
     first.close()
     assert store.recoverable() == []
+
+
+def test_marks_of_ended_sessions_are_cleared(qtbot, open_windows):
+    window = new_window(open_windows, qtbot)
+    folder = window.autosave.store.folder
+    own_lock = folder / f"{window.autosave.key}.lock"
+    assert own_lock.exists()
+    # A session killed before it ever autosaved leaves only its lock, naming a process that is gone.
+    leave_lock = ("import os, sys; from PySide6.QtCore import QLockFile; "
+                  "lock = QLockFile(sys.argv[1]); assert lock.tryLock(0); os._exit(0)")
+    subprocess.run([sys.executable, "-c", leave_lock, str(folder / "ended.lock")], check=True, timeout=60)
+    assert (folder / "ended.lock").exists()
+    window.offer_recovery()
+    assert not (folder / "ended.lock").exists()
+    assert own_lock.exists()

@@ -286,3 +286,18 @@ def test_edit_keys_act_on_the_canvas_only(qtbot, window):
     assert window.size_label.text() == "23 neurons, 28 connections"
     window.actions["undo"].trigger()
     assert "h1_0" in network.neurons
+
+
+def test_recent_files_drop_the_missing_ones(qtbot, window, tmp_path):
+    kept, gone = tmp_path / "kept.nnet", tmp_path / "gone.nnet"
+    assert window.save_as(gone)
+    assert window.save_as(kept)
+    gone.unlink()
+    window.recent_menu.aboutToShow.emit()
+    names = [action.text() for action in window.recent_menu.actions()]
+    assert names == ["&1 kept.nnet"]
+    assert "gone.nnet" in window.statusBar().currentMessage()
+    assert window.recent_files() == [kept.absolute()]
+    assert window.new_document()
+    window.recent_menu.actions()[0].trigger()
+    assert window.path == kept
