@@ -7,6 +7,7 @@ binding gives a clear message instead of a crash.
 from __future__ import annotations
 
 import sys
+import time
 import traceback
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -162,6 +163,7 @@ class ErrorReporter:
         self.before_dialog = before_dialog
         self.show_dialogs = show_dialogs
         self._reporting = False
+        self._last_shown: tuple[str, float] | None = None
         self.previous_hook = sys.excepthook
 
     def install(self) -> None:
@@ -179,6 +181,12 @@ class ErrorReporter:
         self._log(exc_type, exc, tb)
         if self._reporting:  # an error while reporting one: the log has it, do not stack dialogs
             return
+        # An error that repeats (in every repaint, say) is shown once, not in an endless row of dialogs.
+        what = f"{exc_type.__name__}: {exc}"
+        now = time.monotonic()
+        if self._last_shown is not None and self._last_shown[0] == what and now - self._last_shown[1] < 30:
+            return
+        self._last_shown = (what, now)
         self._reporting = True
         try:
             if self.before_dialog is not None:

@@ -90,7 +90,7 @@ def test_a_missing_file_at_start_opens_an_empty_window_and_says_why(qtbot, windo
     assert len(window.document.network.neurons) == 0
 
 
-def test_an_error_in_a_slot_shows_a_short_message_and_is_logged(qtbot, windows):
+def test_an_error_in_a_slot_shows_a_short_message_and_is_logged(qtbot, windows, monkeypatch):
     window = create_main_window()
     windows.append(window)
     window.show()
@@ -108,6 +108,14 @@ def test_an_error_in_a_slot_shows_a_short_message_and_is_logged(qtbot, windows):
     log = error_log_path().read_text(encoding="utf-8")
     assert "Traceback (most recent call last)" in log and "ZeroDivisionError" in log
     assert len(window.autosave.store.recoverable()) == 1  # autosaved before the message
+    # The same error again at once is logged but not shown again.
+    monkeypatch.setattr(QMessageBox, "critical", lambda *args: seen.append(args[2]))
+    try:
+        print(1 / 0)
+    except ZeroDivisionError as exc:
+        reporter(type(exc), exc, exc.__traceback__)
+    assert len(seen) == 1
+    assert error_log_path().read_text(encoding="utf-8").count("ZeroDivisionError: division by zero") == 2
 
 
 @pytest.mark.qt_no_exception_capture

@@ -301,3 +301,29 @@ def test_recent_files_drop_the_missing_ones(qtbot, window, tmp_path):
     assert window.new_document()
     window.recent_menu.actions()[0].trigger()
     assert window.path == kept
+
+
+def test_network_properties_dialog(qtbot, window):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    problems: list[str] = []
+
+    def fill_in(dialog: QWidget) -> None:
+        dialog.title_edit.clear()
+        qtbot.keyClicks(dialog.title_edit, "My camera")
+        dialog.grid_width.setValue(3)  # 3 x 2 needs six inputs; the camera has four
+        ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+        problems.append(dialog.problem.text() if dialog.isVisible() else "")
+        dialog.grid_width.setValue(2)
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+
+    seen: list[str] = []
+    answer_next_dialog(fill_in, seen)
+    window.actions["properties"].trigger()
+    assert seen == ["Network properties"]
+    assert problems and "needs 6 input neurons" in problems[0]
+    assert window.document.title == "My camera"
+    assert window.isWindowModified()
+    window.actions["undo"].trigger()
+    assert window.document.title == "The four-pixel camera"
