@@ -435,7 +435,7 @@ class MainWindow(QMainWindow):
     def display_name(self) -> str:
         if self._path is not None:
             return self._path.name
-        return self._name or self.document.title or "Untitled"
+        return self.document.title or self._name or "Untitled"
 
     def is_modified(self) -> bool:
         return self.undo_stack is not None and (not self.undo_stack.isClean() or self._recovered_changes)

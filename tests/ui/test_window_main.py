@@ -324,6 +324,7 @@ def test_network_properties_dialog(qtbot, window):
     assert seen == ["Network properties"]
     assert problems and "needs 6 input neurons" in problems[0]
     assert window.document.title == "My camera"
-    assert window.isWindowModified()
+    assert shown_title(window) == "My camera* — nnstudio"
     window.actions["undo"].trigger()
     assert window.document.title == "The four-pixel camera"
+    assert shown_title(window) == "The four-pixel camera — nnstudio"
