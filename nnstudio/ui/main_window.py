@@ -598,6 +598,7 @@ class MainWindow(QMainWindow):
         if not self.maybe_save():
             return False
         self.set_document(document, None, name=info.title)
+        self._show_status(f"Opened the example “{info.title}”; Save asks where to keep your own copy.")
         return True
 
     def open_recent(self, path: Path) -> bool:
