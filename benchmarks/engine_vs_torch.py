@@ -34,7 +34,9 @@ def mlp_network(sizes: list[int]) -> Network:
     neurons = [Neuron(i, Role.INPUT, "identity") for i in layers[0]]
     neurons += [Neuron(h, Role.HIDDEN, "sigmoid") for layer in layers[1:-1] for h in layer]
     neurons += [Neuron(o, Role.OUTPUT, "sigmoid") for o in layers[-1]]
-    edges = [Edge(edge_id(s, t), s, t) for a, b in zip(layers, layers[1:], strict=False) for t in b for s in a]
+    edges = [
+        Edge(edge_id(s, t), s, t) for a, b in zip(layers, layers[1:], strict=False) for t in b for s in a
+    ]
     return Network.from_parts(neurons, edges)
 
 
@@ -82,8 +84,10 @@ def engine_runner(x: np.ndarray, y: np.ndarray, batch: int):
 def numpy_runner(x: np.ndarray, y: np.ndarray, batch: int):
     """The textbook loop (Nielsen's network.py, batched): what a person would write by hand."""
     rng = np.random.default_rng(0)
-    Ws = [rng.uniform(-1, 1, (o, i)).astype(np.float32) * np.sqrt(6 / (i + o)).astype(np.float32)
-          for i, o in zip(SIZES, SIZES[1:], strict=False)]
+    Ws = [
+        rng.uniform(-1, 1, (o, i)).astype(np.float32) * np.sqrt(6 / (i + o)).astype(np.float32)
+        for i, o in zip(SIZES, SIZES[1:], strict=False)
+    ]
     bs = [np.zeros(o, np.float32) for o in SIZES[1:]]
     lr = np.float32(0.1)
     n = len(x)
@@ -98,7 +102,7 @@ def numpy_runner(x: np.ndarray, y: np.ndarray, batch: int):
             if state["pos"] >= n:
                 state["order"] = rng.permutation(n)
                 state["pos"] = 0
-            idx = state["order"][state["pos"]:state["pos"] + batch]
+            idx = state["order"][state["pos"] : state["pos"] + batch]
             state["pos"] += batch
             acts = [x[idx]]
             for W, b in zip(Ws, bs, strict=True):
@@ -139,7 +143,7 @@ def torch_runner(x: np.ndarray, y: np.ndarray, batch: int):
             if state["pos"] >= n:
                 state["order"] = torch.randperm(n)
                 state["pos"] = 0
-            idx = state["order"][state["pos"]:state["pos"] + batch]
+            idx = state["order"][state["pos"] : state["pos"] + batch]
             state["pos"] += batch
             opt.zero_grad()
             loss = ((model(tx[idx]) - ty[idx]) ** 2).sum(dim=1).mean()
@@ -158,14 +162,22 @@ def main() -> None:
     args = parser.parse_args()
     data = load_dataset("digits:train")
     x, y = data.inputs, data.targets
-    print(f"784-16-16-10 sigmoid, squared error, SGD, {len(x)} digits, float32, one thread;"
-          f" samples/s, median of {ROUNDS} interleaved slices")
+    print(
+        f"784-16-16-10 sigmoid, squared error, SGD, {len(x)} digits, float32, one thread;"
+        f" samples/s, median of {ROUNDS} interleaved slices"
+    )
     header = f"{'batch':>5} {'nnstudio':>10} {'numpy':>10} {'torch':>10} {'vs numpy':>9} {'vs torch':>9}"
     print(header)
     print("-" * len(header))
     for batch in (int(b) for b in args.batches.split(",")):
-        rates = interleaved({"ours": engine_runner(x, y, batch), "numpy": numpy_runner(x, y, batch),
-                             "torch": torch_runner(x, y, batch)}, args.seconds)
+        rates = interleaved(
+            {
+                "ours": engine_runner(x, y, batch),
+                "numpy": numpy_runner(x, y, batch),
+                "torch": torch_runner(x, y, batch),
+            },
+            args.seconds,
+        )
         ours, hand, torch_rate = rates["ours"], rates["numpy"], rates.get("torch")
         t = f"{torch_rate:10.0f}" if torch_rate else f"{'absent':>10}"
         vs_t = f"{ours / torch_rate:8.2f}x" if torch_rate else f"{'-':>9}"

@@ -53,7 +53,9 @@ def _floats(text: str, what: str) -> np.ndarray:
     try:
         values = np.array([float(v) for v in text.split(",") if v.strip()], dtype=np.float64)
     except ValueError:
-        raise CommandError(f"{what} must be numbers separated by commas, e.g. 1,-1,0.5; got {text!r}") from None
+        raise CommandError(
+            f"{what} must be numbers separated by commas, e.g. 1,-1,0.5; got {text!r}"
+        ) from None
     if not np.isfinite(values).all():
         raise CommandError(f"{what} must be finite numbers")
     return values
@@ -74,11 +76,15 @@ def _dataset_for(doc: Any, spec: str | None):  # -> Dataset
 
 def _check_fits(plan: Any, data: Any) -> None:
     if data.n_inputs != plan.n_inputs:
-        raise CommandError(f"the data {data.name!r} has {data.n_inputs} values per sample but the network takes"
-                           f" {plan.n_inputs} inputs")
+        raise CommandError(
+            f"the data {data.name!r} has {data.n_inputs} values per sample but the network takes"
+            f" {plan.n_inputs} inputs"
+        )
     if data.n_outputs != plan.n_outputs:
-        raise CommandError(f"the data {data.name!r} has {data.n_outputs} targets per sample but the network has"
-                           f" {plan.n_outputs} outputs")
+        raise CommandError(
+            f"the data {data.name!r} has {data.n_outputs} targets per sample but the network has"
+            f" {plan.n_outputs} outputs"
+        )
 
 
 def _emit(args: argparse.Namespace, result: dict[str, Any], human: str) -> None:
@@ -98,7 +104,9 @@ def cmd_examples(args: argparse.Namespace) -> int:
     from nnstudio.examples import list_examples
 
     examples = list_examples()
-    result = {"examples": [{"name": e.name, "title": e.title, "description": e.description} for e in examples]}
+    result = {
+        "examples": [{"name": e.name, "title": e.title, "description": e.description} for e in examples]
+    }
     width = max((len(e.name) for e in examples), default=0)
     _emit(args, result, "\n".join(f"{e.name:<{width}}  {e.description}" for e in examples))
     return EXIT_OK
@@ -129,7 +137,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     result: dict[str, Any] = {
         "outputs": {label: _round(v) for label, v in zip(labels, out.tolist(), strict=True)},
         "answer": answer,
-        "neurons": {nid: {"sum": _round(s), "activation": _round(a)} for nid, (s, a) in plan.neuron_values(fw).items()},
+        "neurons": {
+            nid: {"sum": _round(s), "activation": _round(a)} for nid, (s, a) in plan.neuron_values(fw).items()
+        },
     }
     lines = [f"{label:>12}  {v: .4f}" for label, v in zip(labels, out.tolist(), strict=True)]
     lines.append(f"answer: {answer}")
@@ -146,9 +156,18 @@ def cmd_run(args: argparse.Namespace) -> int:
             raise CommandError(wrong_truth)
         loss = LOSSES[doc.training.loss]
         error = loss.elementwise(out, truth)
-        result["error"] = {"truth": [_round(v) for v in truth], "answer": [_round(v) for v in out],
-                           "error": [_round(v) for v in error], "total": _round(float(error.sum())), "loss": loss.name}
-        lines.append(f"error ({loss.title.lower()}): " + " ".join(f"{e:.4g}" for e in error) + f"  total {error.sum():.4g}")
+        result["error"] = {
+            "truth": [_round(v) for v in truth],
+            "answer": [_round(v) for v in out],
+            "error": [_round(v) for v in error],
+            "total": _round(float(error.sum())),
+            "loss": loss.name,
+        }
+        lines.append(
+            f"error ({loss.title.lower()}): "
+            + " ".join(f"{e:.4g}" for e in error)
+            + f"  total {error.sum():.4g}"
+        )
     _emit(args, result, "\n".join(lines))
     return EXIT_OK
 
@@ -188,8 +207,15 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     doc = open_document(args.file)
     settings = TrainSettings.from_dict(doc.training.to_dict())
-    for field, value in (("epochs", args.epochs), ("learning_rate", args.lr), ("batch_size", args.batch),
-                         ("momentum", args.momentum), ("seed", args.seed), ("loss", args.loss), ("init", args.init)):
+    for field, value in (
+        ("epochs", args.epochs),
+        ("learning_rate", args.lr),
+        ("batch_size", args.batch),
+        ("momentum", args.momentum),
+        ("seed", args.seed),
+        ("loss", args.loss),
+        ("init", args.init),
+    ):
         if value is not None:
             setattr(settings, field, value)
     settings.validate()
@@ -209,11 +235,19 @@ def cmd_train(args: argparse.Namespace) -> int:
         if isinstance(event, Step):
             seen = event.samples_seen
             loss = event.loss
-            progress.show(event.step, event.epoch, settings.epochs, loss, seen / (time.perf_counter() - started))
+            progress.show(
+                event.step, event.epoch, settings.epochs, loss, seen / (time.perf_counter() - started)
+            )
         elif isinstance(event, EpochEnd):
             last_end = event
-            progress.show(event.step, event.epoch, settings.epochs, event.loss,
-                          seen / (time.perf_counter() - started), force=event.epoch == settings.epochs)
+            progress.show(
+                event.step,
+                event.epoch,
+                settings.epochs,
+                event.loss,
+                seen / (time.perf_counter() - started),
+                force=event.epoch == settings.epochs,
+            )
         else:
             diverged = event
     seconds = time.perf_counter() - started
@@ -224,11 +258,20 @@ def cmd_train(args: argparse.Namespace) -> int:
     doc.training = settings
     save_document(doc, Path(args.out))
     assert last_end is not None
-    result = {"loss": _round(last_end.loss), "accuracy": None if last_end.accuracy is None else _round(last_end.accuracy),
-              "epochs": settings.epochs, "samples_per_second": round(seen / seconds), "out": str(args.out)}
+    result = {
+        "loss": _round(last_end.loss),
+        "accuracy": None if last_end.accuracy is None else _round(last_end.accuracy),
+        "epochs": settings.epochs,
+        "samples_per_second": round(seen / seconds),
+        "out": str(args.out),
+    }
     acc = "" if last_end.accuracy is None else f", accuracy {last_end.accuracy:.1%}"
-    _emit(args, result, f"loss {last_end.loss:.4g}{acc} after {settings.epochs} epochs "
-                        f"({seen / seconds:,.0f} samples/s); saved {args.out}")
+    _emit(
+        args,
+        result,
+        f"loss {last_end.loss:.4g}{acc} after {settings.epochs} epochs "
+        f"({seen / seconds:,.0f} samples/s); saved {args.out}",
+    )
     return EXIT_OK
 
 
@@ -249,8 +292,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
     confusion = np.zeros((k, k), dtype=np.int64)
     known = data.classes >= 0
     np.add.at(confusion, (data.classes[known], out[known].argmax(axis=1)), 1)
-    result = {"loss": _round(loss), "accuracy": None if acc is None else _round(acc), "samples": len(data),
-              "labels": list(data.labels), "confusion": confusion.tolist()}
+    result = {
+        "loss": _round(loss),
+        "accuracy": None if acc is None else _round(acc),
+        "samples": len(data),
+        "labels": list(data.labels),
+        "confusion": confusion.tolist(),
+    }
     acc_text = "no labelled samples" if acc is None else f"accuracy {acc:.2%}"
     _emit(args, result, f"{data.name}: {len(data)} samples, loss {loss:.4g}, {acc_text}")
     return EXIT_OK
@@ -284,16 +332,30 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
         for act, cols in level.groups:
             if act.name in ("relu", "step"):
                 kinks += int((np.abs(fw.sums[li][:, cols]) < 2 * args.h).sum())
-    result = report.to_dict() | {"samples": len(x), "data": source, "loss": loss.name, "h": args.h,
-                                 "sums_at_kinks": kinks}
-    lines = [f"{b['name']:<28} {b['count']:>6} parameters  max relative error {b['max_relative_error']:.2e}"
-             for b in report.per_block]
-    lines.append(f"max relative error {report.max_relative_error:.2e} over {report.parameters} parameters,"
-                 f" {len(x)} samples of {source}")
-    lines.append(f"backprop {report.backprop_seconds * 1e3:.2f} ms; numerical slopes {report.numerical_seconds * 1e3:,.1f} ms"
-                 f" ({report.numerical_seconds / max(report.backprop_seconds, 1e-9):,.0f}x as long)")
+    result = report.to_dict() | {
+        "samples": len(x),
+        "data": source,
+        "loss": loss.name,
+        "h": args.h,
+        "sums_at_kinks": kinks,
+    }
+    lines = [
+        f"{b['name']:<28} {b['count']:>6} parameters  max relative error {b['max_relative_error']:.2e}"
+        for b in report.per_block
+    ]
+    lines.append(
+        f"max relative error {report.max_relative_error:.2e} over {report.parameters} parameters,"
+        f" {len(x)} samples of {source}"
+    )
+    lines.append(
+        f"backprop {report.backprop_seconds * 1e3:.2f} ms;"
+        f" numerical slopes {report.numerical_seconds * 1e3:,.1f} ms"
+        f" ({report.numerical_seconds / max(report.backprop_seconds, 1e-9):,.0f}x as long)"
+    )
     if kinks:
-        lines.append(f"{kinks} ReLU/step sums sit at a kink, where the slope is not defined; errors there are expected")
+        lines.append(
+            f"{kinks} ReLU/step sums sit at a kink, where the slope is not defined; errors there are expected"
+        )
     _emit(args, result, "\n".join(lines))
     return EXIT_OK
 
@@ -301,8 +363,10 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------------------------------- parser
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="nnstudio", description="Build a neural network by hand and watch it think. "
-        "With no command, or with a .nnet file, opens the studio window.")
+        prog="nnstudio",
+        description="Build a neural network by hand and watch it think. "
+        "With no command, or with a .nnet file, opens the studio window.",
+    )
     parser.add_argument("--version", action="version", version=f"nnstudio {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -322,7 +386,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("train", "train a network on a dataset and save the result")
     p.add_argument("file", metavar="FILE")
-    p.add_argument("--data", help="four-pixel, shapes3x3, digits:train, document, or a path (IDX, PNG folder, CSV)")
+    p.add_argument(
+        "--data", help="four-pixel, shapes3x3, digits:train, document, or a path (IDX, PNG folder, CSV)"
+    )
     p.add_argument("--epochs", type=int)
     p.add_argument("--lr", type=float, help="learning rate")
     p.add_argument("--batch", type=int, help="samples per step (1 = one sample at a time)")
@@ -341,7 +407,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("gradcheck", "compare backprop's slopes with slopes by nudging each weight (float64)")
     p.add_argument("file", metavar="FILE")
-    p.add_argument("--data", help="as for train; default: the network's own training data, else random inputs")
+    p.add_argument(
+        "--data", help="as for train; default: the network's own training data, else random inputs"
+    )
     p.add_argument("--samples", type=int, default=8, help="how many samples to check on (default 8)")
     p.add_argument("--h", type=float, default=1e-3, help="the nudge (default 1e-3, five-point differences)")
     p.add_argument("--seed", type=int, default=0)
@@ -365,7 +433,13 @@ def _attach_negative_values(argv: list[str]) -> list[str]:
     return out
 
 
-COMMANDS = {"examples": cmd_examples, "run": cmd_run, "train": cmd_train, "eval": cmd_eval, "gradcheck": cmd_gradcheck}
+COMMANDS = {
+    "examples": cmd_examples,
+    "run": cmd_run,
+    "train": cmd_train,
+    "eval": cmd_eval,
+    "gradcheck": cmd_gradcheck,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -374,7 +448,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from nnstudio.app import run_gui
 
         if len(argv) > 1:
-            print("nnstudio: error: give one file to open, or a command (see nnstudio --help)", file=sys.stderr)
+            print(
+                "nnstudio: error: give one file to open, or a command (see nnstudio --help)", file=sys.stderr
+            )
             return EXIT_USAGE
         target = argv[0] if argv else None
         if target is not None and not Path(target).exists():
@@ -382,7 +458,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             if target in {e.name for e in list_examples()}:
                 return run_gui(example=target)
-            print(f"nnstudio: error: no file or command named {target!r} (see nnstudio --help)", file=sys.stderr)
+            print(
+                f"nnstudio: error: no file or command named {target!r} (see nnstudio --help)", file=sys.stderr
+            )
             return EXIT_USAGE
         return run_gui(Path(target) if target else None)
     parser = build_parser()

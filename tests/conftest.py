@@ -1,4 +1,4 @@
-"""Test-wide setup: Qt without a screen, and user folders (settings, autosave) kept inside each test's tmp_path."""
+"""Test-wide setup: Qt without a screen; user folders (settings, autosave) inside each test's tmp_path."""
 
 import os
 

@@ -30,8 +30,15 @@ def run_json(capsys, *args: str) -> dict:
 
 def test_examples_lists_every_built_in_network(capsys) -> None:
     names = [e["name"] for e in run_json(capsys, "examples")["examples"]]
-    assert {"four-pixel-camera", "three-by-three-shapes", "festival", "xor-single", "xor", "digits",
-            "digits-wide"} <= set(names)
+    assert {
+        "four-pixel-camera",
+        "three-by-three-shapes",
+        "festival",
+        "xor-single",
+        "xor",
+        "digits",
+        "digits-wide",
+    } <= set(names)
 
 
 def test_run_the_four_pixel_camera_on_a_horizontal_line(capsys) -> None:
@@ -82,7 +89,9 @@ def test_run_on_a_drawn_image(tmp_path: Path, capsys) -> None:
 
 def test_train_eval_and_gradcheck(tmp_path: Path, capsys) -> None:
     out = tmp_path / "xor.nnet"
-    result = run_json(capsys, "train", "xor", "--data", "document", "--epochs", "20", "--quiet", "--out", str(out))
+    result = run_json(
+        capsys, "train", "xor", "--data", "document", "--epochs", "20", "--quiet", "--out", str(out)
+    )
     assert set(result) >= {"loss", "accuracy", "epochs", "samples_per_second"}
     assert result["epochs"] == 20 and result["accuracy"] == 1.0
     assert load_document(out).training.epochs == 20
@@ -105,12 +114,17 @@ def test_a_diverging_run_fails_with_advice_and_writes_nothing(tmp_path: Path, ca
     from nnstudio.document.builders import dense_network
 
     start = tmp_path / "relu.nnet"
-    save_document(Document(dense_network([4, 8, 4], ["relu", "identity"], seed=1), grid=(2, 2),
-                           training_data="four-pixel"), start)
+    save_document(
+        Document(
+            dense_network([4, 8, 4], ["relu", "identity"], seed=1), grid=(2, 2), training_data="four-pixel"
+        ),
+        start,
+    )
     before = start.read_bytes()
     out = tmp_path / "never.nnet"
-    code, stdout, err = run_cli(capsys, "train", str(start), "--lr", "1e6", "--epochs", "50", "--quiet",
-                                "--out", str(out))
+    code, stdout, err = run_cli(
+        capsys, "train", str(start), "--lr", "1e6", "--epochs", "50", "--quiet", "--out", str(out)
+    )
     assert code == 1
     assert "diverged at step" in err and "learning rate" in err
     assert len(err.strip().splitlines()) == 1
@@ -125,7 +139,11 @@ def test_a_diverging_run_fails_with_advice_and_writes_nothing(tmp_path: Path, ca
         (["run", "four-pixel-camera", "--input", "1,2"], 1, "takes 4 inputs"),
         (["run", "four-pixel-camera", "--input", "1,x,2,3"], 1, "numbers separated by commas"),
         (["run", "four-pixel-camera", "--input", "1,1,1,1", "--truth", "zebra"], 1, "output label"),
-        (["train", "four-pixel-camera", "--data", "digits:train", "--out", "x.nnet"], 1, "784 values per sample"),
+        (
+            ["train", "four-pixel-camera", "--data", "digits:train", "--out", "x.nnet"],
+            1,
+            "784 values per sample",
+        ),
         (["train", "four-pixel-camera", "--data", "nonsense", "--out", "x.nnet"], 1, "nonsense"),
         (["train", "four-pixel-camera", "--epochs", "0", "--out", "x.nnet"], 1, "epochs"),
         (["run", "four-pixel-camera"], 2, "--input"),
@@ -147,7 +165,8 @@ def test_a_corrupt_file_is_one_line(tmp_path: Path, capsys) -> None:
 
 
 def test_python_dash_m_works() -> None:
-    done = subprocess.run([sys.executable, "-m", "nnstudio", "examples", "--json"], capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "nnstudio", "examples", "--json"], capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     assert "four-pixel-camera" in {e["name"] for e in json.loads(done.stdout)["examples"]}

@@ -1,4 +1,4 @@
-"""The numpy engine: network graph, compile to dense blocks, forward, backward, losses, training. No Qt here."""
+"""The numpy engine: network graph, dense blocks, forward, backward, losses, training. No Qt here."""
 
 from .activations import ACTIVATIONS, Activation, activation
 from .graph import Edge, GraphError, Network, Neuron, Role, edge_id
@@ -6,6 +6,20 @@ from .losses import LOSSES, Loss, loss
 from .plan import ForwardResult, Gradients, Plan, compile_network
 
 __all__ = [
-    "ACTIVATIONS", "LOSSES", "Activation", "Edge", "ForwardResult", "Gradients", "GraphError", "Loss", "Network",
-    "Neuron", "Plan", "Role", "activation", "compile_network", "edge_id", "loss",
+    "ACTIVATIONS",
+    "LOSSES",
+    "Activation",
+    "Edge",
+    "ForwardResult",
+    "Gradients",
+    "GraphError",
+    "Loss",
+    "Network",
+    "Neuron",
+    "Plan",
+    "Role",
+    "activation",
+    "compile_network",
+    "edge_id",
+    "loss",
 ]

@@ -65,13 +65,32 @@ def _step(z: Array) -> Array:
 ACTIVATIONS: dict[str, Activation] = {
     a.name: a
     for a in (
-        Activation("identity", "Identity", -np.inf, np.inf, "a = z", lambda z: z, lambda z, a: np.ones_like(z)),
-        Activation("sigmoid", "Sigmoid (0..1)", 0.0, 1.0, "a = 1 / (1 + e^-z)", _sigmoid, lambda z, a: a * (1 - a)),
+        Activation(
+            "identity", "Identity", -np.inf, np.inf, "a = z", lambda z: z, lambda z, a: np.ones_like(z)
+        ),
+        Activation(
+            "sigmoid", "Sigmoid (0..1)", 0.0, 1.0, "a = 1 / (1 + e^-z)", _sigmoid, lambda z, a: a * (1 - a)
+        ),
         Activation("tanh", "Tanh squash (-1..1)", -1.0, 1.0, "a = tanh(z)", np.tanh, lambda z, a: 1 - a * a),
         Activation("relu", "ReLU", 0.0, np.inf, "a = max(z, 0)", _relu, lambda z, a: (z > 0).astype(z.dtype)),
-        Activation("step", "Step (threshold)", 0.0, 1.0, "a = 1 if z > 0 else 0", _step, lambda z, a: np.zeros_like(z)),
-        Activation("softmax", "Softmax over the outputs", 0.0, 1.0, "a_i = e^z_i / sum_j e^z_j", _softmax,
-                   vjp=_softmax_vjp),
+        Activation(
+            "step",
+            "Step (threshold)",
+            0.0,
+            1.0,
+            "a = 1 if z > 0 else 0",
+            _step,
+            lambda z, a: np.zeros_like(z),
+        ),
+        Activation(
+            "softmax",
+            "Softmax over the outputs",
+            0.0,
+            1.0,
+            "a_i = e^z_i / sum_j e^z_j",
+            _softmax,
+            vjp=_softmax_vjp,
+        ),
     )
 }
 

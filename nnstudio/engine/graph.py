@@ -39,7 +39,9 @@ class Neuron:
             try:
                 self.role = Role(self.role)
             except ValueError:
-                raise GraphError(f"neuron {self.id!r}: unknown role {self.role!r} (input, hidden or output)") from None
+                raise GraphError(
+                    f"neuron {self.id!r}: unknown role {self.role!r} (input, hidden or output)"
+                ) from None
 
     def copy(self) -> Neuron:
         return replace(self)
@@ -73,7 +75,7 @@ class _Adjacency:
 
 
 class Network:
-    """Neurons and edges, kept in insertion order (input order = order of the input neurons, same for outputs).
+    """Neurons and edges in insertion order (inputs and outputs keep their order).
 
     Every mutation goes through a method here so that listeners on :attr:`events` stay in step.
     """
@@ -97,8 +99,8 @@ class Network:
             net.neurons[neuron.id] = neuron
             net._adj.incoming[neuron.id] = []
             net._adj.outgoing[neuron.id] = []
-        # A set of connected pairs replaces the per-edge scan of a neuron's outgoing list, which grows with the
-        # square of fan-out (784 x 100 edges would take seconds).
+        # A set of connected pairs replaces the per-edge scan of a neuron's outgoing list, which grows with
+        # the square of fan-out (784 x 100 edges would take seconds).
         pairs: set[tuple[str, str]] = set()
         for edge in edges:
             pair = (edge.source, edge.target)
@@ -109,7 +111,9 @@ class Network:
         return net
 
     def copy(self) -> Network:
-        return Network.from_parts((n.copy() for n in self.neurons.values()), (e.copy() for e in self.edges.values()))
+        return Network.from_parts(
+            (n.copy() for n in self.neurons.values()), (e.copy() for e in self.edges.values())
+        )
 
     # ----------------------------------------------------------------- queries
     def __contains__(self, item_id: str) -> bool:
@@ -155,7 +159,9 @@ class Network:
             if neuron.role is Role.INPUT:
                 depth[nid] = 0
             else:
-                depth[nid] = 1 + max((depth[self.edges[e].source] for e in self._adj.incoming[nid]), default=0)
+                depth[nid] = 1 + max(
+                    (depth[self.edges[e].source] for e in self._adj.incoming[nid]), default=0
+                )
         outputs = [n.id for n in self.outputs()]
         last = max((depth[n] for n in depth if self.neurons[n].role is not Role.OUTPUT), default=0) + 1
         if outputs:
@@ -200,7 +206,9 @@ class Network:
         while node not in seen:
             seen[node] = len(path)
             path.append(node)
-            node = next(self.edges[e].source for e in self._adj.incoming[node] if self.edges[e].source in among)
+            node = next(
+                self.edges[e].source for e in self._adj.incoming[node] if self.edges[e].source in among
+            )
         cycle = path[seen[node] :]
         cycle.reverse()
         return cycle
@@ -229,7 +237,9 @@ class Network:
         if neuron.activation not in ACTIVATIONS:
             raise GraphError(f"neuron {neuron.id!r}: unknown activation {neuron.activation!r}")
         if neuron.activation == "softmax" and neuron.role is not Role.OUTPUT:
-            raise GraphError(f"neuron {neuron.display_name!r}: softmax works over the outputs; make it an output")
+            raise GraphError(
+                f"neuron {neuron.display_name!r}: softmax works over the outputs; make it an output"
+            )
 
     def _check_new_edge(self, edge: Edge, *, check_cycle: bool = True, duplicate: bool | None = None) -> None:
         """Raise GraphError if ``edge`` may not be added. ``duplicate`` says whether the pair is already
@@ -243,9 +253,13 @@ class Network:
         if edge.source == edge.target:
             raise GraphError(f"a neuron cannot connect to itself ({source.display_name!r})")
         if target.role is Role.INPUT:
-            raise GraphError(f"input {target.display_name!r} takes its value from the image, not from a connection")
+            raise GraphError(
+                f"input {target.display_name!r} takes its value from the image, not from a connection"
+            )
         if source.role is Role.OUTPUT:
-            raise GraphError(f"output {source.display_name!r} is the end of the network; it cannot feed other neurons")
+            raise GraphError(
+                f"output {source.display_name!r} is the end of the network; it cannot feed other neurons"
+            )
         if duplicate is None:
             duplicate = self.edge_between(edge.source, edge.target) is not None
         if duplicate:
@@ -275,8 +289,13 @@ class Network:
         self._adj.outgoing[edge.source].append(edge.id)
         self._adj.incoming[edge.target].append(edge.id)
 
-    def add_neurons(self, neurons: Iterable[Neuron], edges: Iterable[Edge] = (), positions: Mapping[str, int] | None = None) -> None:
-        """Add neurons (and edges among/to them) as one change. ``positions`` restores insertion order (undo)."""
+    def add_neurons(
+        self,
+        neurons: Iterable[Neuron],
+        edges: Iterable[Edge] = (),
+        positions: Mapping[str, int] | None = None,
+    ) -> None:
+        """Add neurons (and edges among or to them) as one change; ``positions`` restores order (undo)."""
         neurons = list(neurons)
         edges = list(edges)
         for neuron in neurons:
@@ -324,7 +343,9 @@ class Network:
         self._adj.incoming.pop(nid, None)
         self._adj.outgoing.pop(nid, None)
 
-    def remove(self, neuron_ids: Iterable[str] = (), edge_ids: Iterable[str] = ()) -> tuple[list[tuple[int, Neuron]], list[Edge]]:
+    def remove(
+        self, neuron_ids: Iterable[str] = (), edge_ids: Iterable[str] = ()
+    ) -> tuple[list[tuple[int, Neuron]], list[Edge]]:
         """Remove neurons (with every edge touching them) and edges as one change.
 
         Returns what was removed, with each neuron's former index, so an undo can put it all back.
@@ -391,7 +412,9 @@ class Network:
             if trial.activation not in ACTIVATIONS:
                 raise GraphError(f"unknown activation {trial.activation!r}")
             if trial.activation == "softmax" and trial.role is not Role.OUTPUT:
-                raise GraphError(f"{trial.display_name!r}: softmax works over the outputs; make it an output first")
+                raise GraphError(
+                    f"{trial.display_name!r}: softmax works over the outputs; make it an output first"
+                )
             if trial.role is Role.INPUT and self._adj.incoming[nid]:
                 raise GraphError(f"{trial.display_name!r} has incoming connections, so it cannot be an input")
             if trial.role is Role.OUTPUT and self._adj.outgoing[nid]:
@@ -422,7 +445,9 @@ class Network:
             self._changed()
             self.events.neurons.emit(list(positions))
 
-    def set_parameters(self, weights: Mapping[str, float] | None = None, biases: Mapping[str, float] | None = None) -> None:
+    def set_parameters(
+        self, weights: Mapping[str, float] | None = None, biases: Mapping[str, float] | None = None
+    ) -> None:
         """Bulk write-back of weights and biases (training, randomising): one event, no per-edge signals."""
         for eid, w in (weights or {}).items():
             self.edges[eid].weight = float(w)

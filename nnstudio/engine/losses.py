@@ -58,10 +58,21 @@ def _ce_slope(answer: Array, truth: Array) -> Array:
 LOSSES: dict[str, Loss] = {
     l.name: l
     for l in (
-        Loss("squared", "Squared error", "E = sum (truth - answer)^2",
-             lambda a, t: (t - a) ** 2, lambda a, t: 2 * (a - t), _squared_both),
-        Loss("absolute", "Absolute error", "E = sum |truth - answer|",
-             lambda a, t: np.abs(t - a), lambda a, t: np.sign(a - t)),
+        Loss(
+            "squared",
+            "Squared error",
+            "E = sum (truth - answer)^2",
+            lambda a, t: (t - a) ** 2,
+            lambda a, t: 2 * (a - t),
+            _squared_both,
+        ),
+        Loss(
+            "absolute",
+            "Absolute error",
+            "E = sum |truth - answer|",
+            lambda a, t: np.abs(t - a),
+            lambda a, t: np.sign(a - t),
+        ),
         Loss("cross_entropy", "Cross-entropy (with softmax)", "E = -sum truth * log(answer)", _ce, _ce_slope),
     )
 }

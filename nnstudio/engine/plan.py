@@ -68,8 +68,8 @@ class Gradients:
 class Plan:
     """Levels and blocks of a compiled network.
 
-    Every weight and bias lives in one flat buffer (:attr:`flat`); each block's ``W`` and each level's ``bias``
-    is a view into it, so a training step updates, checks and backs up all parameters with one call each.
+    Every weight and bias lives in one flat buffer (:attr:`flat`); each block's ``W`` and each level's
+    ``bias`` is a view into it, so a training step updates, checks and backs up everything in one call each.
     """
 
     levels: list[Level]
@@ -125,7 +125,11 @@ class Plan:
 
     def forward(self, inputs: Array) -> ForwardResult:
         """Run a batch (samples, inputs) or one sample (inputs,) forward; every level's sums and values."""
-        x = inputs if type(inputs) is np.ndarray and inputs.dtype == self.dtype else np.asarray(inputs, self.dtype)
+        x = (
+            inputs
+            if type(inputs) is np.ndarray and inputs.dtype == self.dtype
+            else np.asarray(inputs, self.dtype)
+        )
         if x.ndim == 1:
             x = x[None, :]
         if x.ndim != 2 or x.shape[1] != len(self.levels[0].ids):
@@ -145,14 +149,25 @@ class Plan:
             acts.append(single.value(z) if single is not None else _activate(level, z))
         return ForwardResult(sums, acts)
 
-    def backward(self, fw: ForwardResult, truth: Array, loss: Loss, *, input_gradient: bool = False,
-                 out: Array | None = None) -> Gradients:
+    def backward(
+        self,
+        fw: ForwardResult,
+        truth: Array,
+        loss: Loss,
+        *,
+        input_gradient: bool = False,
+        out: Array | None = None,
+    ) -> Gradients:
         """Backpropagate the mean loss of the batch in ``fw`` against ``truth`` (samples, outputs).
 
         With ``out`` (a flat array shaped like :attr:`flat`) the gradients are written into it, laid out like
         the parameters, and the returned arrays are views of it.
         """
-        y = truth if type(truth) is np.ndarray and truth.dtype == self.dtype else np.asarray(truth, self.dtype)
+        y = (
+            truth
+            if type(truth) is np.ndarray and truth.dtype == self.dtype
+            else np.asarray(truth, self.dtype)
+        )
         if y.ndim == 1:
             y = y[None, :]
         answer = fw.activations[-1]
@@ -227,8 +242,12 @@ class Plan:
     def views(self, flat: Array) -> tuple[list[Array], list[Array]]:
         """A flat array seen as per-block weight matrices and per-level bias vectors (level 0: empty)."""
         nb = len(self.blocks)
-        weights = [flat[o:o + b.W.size].reshape(b.W.shape) for b, o in zip(self.blocks, self.offsets, strict=False)]
-        biases = [flat[:0]] + [flat[o:o + l.bias.size] for l, o in zip(self.levels[1:], self.offsets[nb:], strict=True)]
+        weights = [
+            flat[o : o + b.W.size].reshape(b.W.shape) for b, o in zip(self.blocks, self.offsets, strict=False)
+        ]
+        biases = [flat[:0]] + [
+            flat[o : o + l.bias.size] for l, o in zip(self.levels[1:], self.offsets[nb:], strict=True)
+        ]
         return weights, biases
 
     def parameters(self) -> list[Array]:
@@ -273,7 +292,9 @@ class Plan:
         for block in self.blocks:
             block.W[block.rows, block.cols] = [network.edges[e].weight for e in block.edge_ids]
             if block.trainable is not None:
-                block.trainable[block.rows, block.cols] = [not network.edges[e].frozen for e in block.edge_ids]
+                block.trainable[block.rows, block.cols] = [
+                    not network.edges[e].frozen for e in block.edge_ids
+                ]
         for level in self.levels[1:]:
             level.bias[:] = [network.neurons[n].bias for n in level.ids]
         self.revision = network.revision
@@ -312,7 +333,7 @@ def compile_network(network: Network, dtype: np.dtype | type = np.float32) -> Pl
     if not network.outputs():
         raise GraphError("the network has no output neurons; add at least one output")
     level_ids = network.levels()
-    for li, ids in enumerate(level_ids[1:], start=1):
+    for ids in level_ids[1:]:
         for nid in ids:
             if network.neurons[nid].role is Role.INPUT:
                 raise GraphError(f"input {network.neurons[nid].display_name!r} has incoming connections")
@@ -355,8 +376,8 @@ def compile_network(network: Network, dtype: np.dtype | type = np.float32) -> Pl
     for (tl, sl), shape in zip(order, shapes, strict=True):
         rows, cols, weights, frozen, ids = pairs[(tl, sl)]
         offsets.append(offset)
-        W = flat[offset:offset + shape[0] * shape[1]].reshape(shape)
-        trainable_view = flat_trainable[offset:offset + shape[0] * shape[1]].reshape(shape)
+        W = flat[offset : offset + shape[0] * shape[1]].reshape(shape)
+        trainable_view = flat_trainable[offset : offset + shape[0] * shape[1]].reshape(shape)
         offset += shape[0] * shape[1]
         r = np.array(rows, dtype=np.intp)
         c = np.array(cols, dtype=np.intp)
@@ -372,11 +393,22 @@ def compile_network(network: Network, dtype: np.dtype | type = np.float32) -> Pl
             edge_position[eid] = (bi, rows[k], cols[k])
     for level in levels[1:]:
         offsets.append(offset)
-        view = flat[offset:offset + len(level.ids)]
+        view = flat[offset : offset + len(level.ids)]
         view[...] = level.bias
         level.bias = view
         offset += len(level.ids)
     into = [[bi for bi, b in enumerate(blocks) if b.target == li] for li in range(len(levels))]
     everything_trains = all(b.trainable is None for b in blocks)
-    return Plan(levels, blocks, dtype, network.revision, network.structure_revision, flat,
-                None if everything_trains else flat_trainable, into, position, edge_position, offsets)
+    return Plan(
+        levels,
+        blocks,
+        dtype,
+        network.revision,
+        network.structure_revision,
+        flat,
+        None if everything_trains else flat_trainable,
+        into,
+        position,
+        edge_position,
+        offsets,
+    )

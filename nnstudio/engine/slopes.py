@@ -20,29 +20,42 @@ Array = np.ndarray
 _RELATIVE_FLOOR = 1e-6
 
 
-def numerical_slope(plan: Plan, inputs: Array, truth: Array, loss: Loss, edge_id: str, h: float = 1e-5) -> float:
+def numerical_slope(
+    plan: Plan, inputs: Array, truth: Array, loss: Loss, edge_id: str, h: float = 1e-5
+) -> float:
     """dE/dw of one edge by the centred difference (E(w+h) - E(w-h)) / 2h; the weight is left as it was."""
     bi, r, c = plan.edge_position[edge_id]
     return _nudge(plan.blocks[bi].W, (r, c), plan, inputs, truth, loss, h)
 
 
-def numerical_bias_slope(plan: Plan, inputs: Array, truth: Array, loss: Loss, neuron_id: str, h: float = 1e-5) -> float:
+def numerical_bias_slope(
+    plan: Plan, inputs: Array, truth: Array, loss: Loss, neuron_id: str, h: float = 1e-5
+) -> float:
     li, i = plan.position[neuron_id]
     if li == 0:
         raise ValueError(f"{neuron_id!r} is an input; it has no bias")
     return _nudge(plan.levels[li].bias, (i,), plan, inputs, truth, loss, h)
 
 
-def _loss_at(array: Array, index: tuple[int, ...], value: float, plan: Plan, inputs: Array, truth: Array,
-             loss: Loss) -> float:
+def _loss_at(
+    array: Array, index: tuple[int, ...], value: float, plan: Plan, inputs: Array, truth: Array, loss: Loss
+) -> float:
     array[index] = value
     return plan.loss_value(inputs, truth, loss)
 
 
-def _nudge(array: Array, index: tuple[int, ...], plan: Plan, inputs: Array, truth: Array, loss: Loss, h: float,
-           precise: bool = False) -> float:
-    """Centred difference; ``precise`` uses the five-point stencil, whose error shrinks with h^4 instead of h^2,
-    so a larger h keeps rounding error small too (what a gradient check needs)."""
+def _nudge(
+    array: Array,
+    index: tuple[int, ...],
+    plan: Plan,
+    inputs: Array,
+    truth: Array,
+    loss: Loss,
+    h: float,
+    precise: bool = False,
+) -> float:
+    """Centred difference; ``precise`` uses the five-point stencil, whose error shrinks with h^4 rather
+    than h^2, so a larger h keeps rounding error small too (what a gradient check needs)."""
     old = float(array[index])
     try:
         up = _loss_at(array, index, old + h, plan, inputs, truth, loss)
@@ -56,8 +69,9 @@ def _nudge(array: Array, index: tuple[int, ...], plan: Plan, inputs: Array, trut
         array[index] = old
 
 
-def numerical_gradients(plan: Plan, inputs: Array, truth: Array, loss: Loss, h: float = 1e-5,
-                        precise: bool = False) -> list[Array]:
+def numerical_gradients(
+    plan: Plan, inputs: Array, truth: Array, loss: Loss, h: float = 1e-5, precise: bool = False
+) -> list[Array]:
     """Every parameter's slope by nudging, shaped like :meth:`Plan.parameters` (missing edges stay 0).
 
     This costs two forward passes per parameter: for 784-16-16-10 that is 26,000 passes where backprop

@@ -95,16 +95,19 @@ class Diverged:
 
     @property
     def message(self) -> str:
-        return (f"training diverged at step {self.step} (epoch {self.epoch}): the {self.quantity} grew beyond "
-                f"any usable size or became not a number. The weights are back to their last good values; "
-                f"try a lower learning rate.")
+        return (
+            f"training diverged at step {self.step} (epoch {self.epoch}): the {self.quantity} grew beyond "
+            f"any usable size or became not a number. The weights are back to their last good values; "
+            f"try a lower learning rate."
+        )
 
 
 Progress = Step | EpochEnd | Diverged
 
 
-def _apply_update(params: Array, grad: Array, velocity: Array | None, mask: Array | None, lr, mu,
-                  loss_value: float) -> str | None:
+def _apply_update(
+    params: Array, grad: Array, velocity: Array | None, mask: Array | None, lr, mu, loss_value: float
+) -> str | None:
     """One SGD step on the flat parameter buffer; the name of the first non-finite quantity, else None."""
     if not math.isfinite(loss_value):
         return "loss"
@@ -160,7 +163,7 @@ def initialise(plan: Plan, method: str, seed: int) -> None:
 
 
 def accuracy(outputs: Array, targets: Array) -> float | None:
-    """Share of samples whose largest output is their class; samples with no class (all-zero truth) don't count.
+    """Share of samples whose largest output is their class; samples of no class (all-zero truth) don't count.
 
     A single output is a yes/no answer: right when it is on the same side of 0.5 as its truth.
     """
@@ -175,11 +178,13 @@ def accuracy(outputs: Array, targets: Array) -> float | None:
     return float(right.mean())
 
 
-def evaluate(plan: Plan, inputs: Array, targets: Array, loss: Loss, batch: int = 1024) -> tuple[float, float | None, Array]:
+def evaluate(
+    plan: Plan, inputs: Array, targets: Array, loss: Loss, batch: int = 1024
+) -> tuple[float, float | None, Array]:
     """Mean loss, accuracy and all outputs over a dataset, in batches so memory stays bounded."""
     outs = []
     for start in range(0, len(inputs), batch):
-        outs.append(plan.forward(inputs[start:start + batch]).output)
+        outs.append(plan.forward(inputs[start : start + batch]).output)
     out = np.concatenate(outs) if outs else np.zeros((0, plan.n_outputs), dtype=plan.dtype)
     t = np.asarray(targets, dtype=plan.dtype)
     return loss.value(out, t) if len(out) else float("nan"), accuracy(out, t), out
@@ -207,9 +212,13 @@ def train(
     x = np.ascontiguousarray(inputs, dtype=plan.dtype)
     y = np.ascontiguousarray(targets, dtype=plan.dtype)
     if x.ndim != 2 or x.shape[1] != plan.n_inputs:
-        raise TrainingError(f"the network takes {plan.n_inputs} inputs but the data has samples of shape {x.shape[1:]}")
+        raise TrainingError(
+            f"the network takes {plan.n_inputs} inputs but the data has samples of shape {x.shape[1:]}"
+        )
     if y.ndim != 2 or y.shape[1] != plan.n_outputs:
-        raise TrainingError(f"the network has {plan.n_outputs} outputs but the data has targets of shape {y.shape[1:]}")
+        raise TrainingError(
+            f"the network has {plan.n_outputs} outputs but the data has targets of shape {y.shape[1:]}"
+        )
     if len(x) != len(y) or len(x) == 0:
         raise TrainingError("the data needs at least one sample, with one target row per input row")
     if not (np.isfinite(x).all() and np.isfinite(y).all()):
@@ -233,7 +242,7 @@ def train(
         order = rng.permutation(n) if settings.shuffle else np.arange(n)
         epoch_loss = 0.0
         for start in range(0, n, batch):
-            idx = order[start:start + batch]
+            idx = order[start : start + batch]
             step += 1
             seen += len(idx)
             # Overflow is expected on a diverging run and handled here; numpy need not warn about it.

@@ -19,11 +19,15 @@ _MERGE_NEURON_FIELDS = 1002
 class AddNeurons(QUndoCommand):
     """Add neurons, and optionally edges among them or to existing neurons, as one step."""
 
-    def __init__(self, network: Network, neurons: Iterable[Neuron], edges: Iterable[Edge] = (), text: str = "") -> None:
+    def __init__(
+        self, network: Network, neurons: Iterable[Neuron], edges: Iterable[Edge] = (), text: str = ""
+    ) -> None:
         self.neurons = [n.copy() for n in neurons]
         self.edges = [e.copy() for e in edges]
         count = len(self.neurons)
-        super().__init__(text or (f"Add {count} neurons" if count != 1 else f"Add {self.neurons[0].display_name}"))
+        super().__init__(
+            text or (f"Add {count} neurons" if count != 1 else f"Add {self.neurons[0].display_name}")
+        )
         self.network = network
 
     def redo(self) -> None:
@@ -36,7 +40,9 @@ class AddNeurons(QUndoCommand):
 class AddEdges(QUndoCommand):
     def __init__(self, network: Network, edges: Iterable[Edge], text: str = "") -> None:
         self.edges = [e.copy() for e in edges]
-        super().__init__(text or ("Connect" if len(self.edges) == 1 else f"Add {len(self.edges)} connections"))
+        super().__init__(
+            text or ("Connect" if len(self.edges) == 1 else f"Add {len(self.edges)} connections")
+        )
         self.network = network
 
     def redo(self) -> None:
@@ -49,7 +55,9 @@ class AddEdges(QUndoCommand):
 class RemoveItems(QUndoCommand):
     """Delete neurons (with their edges) and edges; undo puts them back in their old order."""
 
-    def __init__(self, network: Network, neuron_ids: Iterable[str] = (), edge_ids: Iterable[str] = (), text: str = "") -> None:
+    def __init__(
+        self, network: Network, neuron_ids: Iterable[str] = (), edge_ids: Iterable[str] = (), text: str = ""
+    ) -> None:
         self.network = network
         self.neuron_ids = [n for n in neuron_ids if n in network.neurons]
         self.edge_ids = [e for e in edge_ids if e in network.edges]
@@ -65,15 +73,23 @@ class RemoveItems(QUndoCommand):
 
     def undo(self) -> None:
         positions = {n.id: i for i, n in self.removed_neurons}
-        self.network.add_neurons([n.copy() for _, n in self.removed_neurons],
-                                 [e.copy() for e in self.removed_edges], positions=positions)
+        self.network.add_neurons(
+            [n.copy() for _, n in self.removed_neurons],
+            [e.copy() for e in self.removed_edges],
+            positions=positions,
+        )
 
 
 class MoveNeurons(QUndoCommand):
     """One drag, or one layout: old and new positions of the neurons that moved."""
 
-    def __init__(self, network: Network, old: Mapping[str, tuple[float, float]],
-                 new: Mapping[str, tuple[float, float]], text: str = "") -> None:
+    def __init__(
+        self,
+        network: Network,
+        old: Mapping[str, tuple[float, float]],
+        new: Mapping[str, tuple[float, float]],
+        text: str = "",
+    ) -> None:
         super().__init__(text or ("Move" if len(new) == 1 else f"Move {len(new)} neurons"))
         self.network = network
         self.old = dict(old)
@@ -90,8 +106,14 @@ class SetWeights(QUndoCommand):
     """Set the weights of edges. With ``merge=True`` consecutive changes of the same edges become one step
     (Alt+wheel nudges, a slider drag)."""
 
-    def __init__(self, network: Network, new: Mapping[str, float], text: str = "", merge: bool = False,
-                 old: Mapping[str, float] | None = None) -> None:
+    def __init__(
+        self,
+        network: Network,
+        new: Mapping[str, float],
+        text: str = "",
+        merge: bool = False,
+        old: Mapping[str, float] | None = None,
+    ) -> None:
         self.network = network
         self.new = {k: float(v) for k, v in new.items()}
         self.old = dict(old) if old is not None else {k: network.edges[k].weight for k in self.new}
@@ -120,7 +142,9 @@ class SetFrozen(QUndoCommand):
         self.new = {k: bool(v) for k, v in new.items()}
         self.old = {k: network.edges[k].frozen for k in self.new}
         frozen = all(self.new.values())
-        super().__init__(text or ("Freeze" if frozen else "Unfreeze") + (" weight" if len(self.new) == 1 else " weights"))
+        super().__init__(
+            text or ("Freeze" if frozen else "Unfreeze") + (" weight" if len(self.new) == 1 else " weights")
+        )
 
     def redo(self) -> None:
         self.network.set_frozen(self.new)
@@ -135,11 +159,14 @@ class SetNeuronFields(QUndoCommand):
     With ``merge=True`` consecutive changes of the same fields of the same neurons become one step.
     """
 
-    def __init__(self, network: Network, new: Mapping[str, Mapping[str, object]], text: str = "",
-                 merge: bool = False) -> None:
+    def __init__(
+        self, network: Network, new: Mapping[str, Mapping[str, object]], text: str = "", merge: bool = False
+    ) -> None:
         self.network = network
         self.new = {nid: dict(fields) for nid, fields in new.items()}
-        self.old = {nid: {f: getattr(network.neurons[nid], f) for f in fields} for nid, fields in self.new.items()}
+        self.old = {
+            nid: {f: getattr(network.neurons[nid], f) for f in fields} for nid, fields in self.new.items()
+        }
         self.merge = merge
         fields = sorted({f for fs in self.new.values() for f in fs})
         super().__init__(text or f"Set {', '.join(fields)}")
@@ -165,7 +192,9 @@ class SetNeuronFields(QUndoCommand):
 class SetParameters(QUndoCommand):
     """Many weights and biases at once (training, randomising, loading values): one step, one event."""
 
-    def __init__(self, network: Network, weights: Mapping[str, float], biases: Mapping[str, float], text: str) -> None:
+    def __init__(
+        self, network: Network, weights: Mapping[str, float], biases: Mapping[str, float], text: str
+    ) -> None:
         super().__init__(text)
         self.network = network
         self.new_weights = dict(weights)

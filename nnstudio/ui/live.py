@@ -174,7 +174,9 @@ class LiveNetwork(QObject):
         except GraphError as exc:
             self.plan = None
             self.problem = str(exc)
-        if self.plan is not None and (old_inputs != self.plan.n_inputs or self._input.size != self.plan.n_inputs):
+        if self.plan is not None and (
+            old_inputs != self.plan.n_inputs or self._input.size != self.plan.n_inputs
+        ):
             self._input = np.zeros(self.plan.n_inputs, dtype=np.float32)
         if self.plan is not None and self._truth is not None and self._truth.size != self.plan.n_outputs:
             self._truth = None

@@ -7,9 +7,11 @@ import numpy as np
 from nnstudio.engine.graph import Edge, Network, Neuron, Role, edge_id
 
 
-def layered_network(sizes: list[int], activations: list[str], seed: int = 0, *, skip: bool = False,
-                    sparse: float = 0.0) -> Network:
-    """Layers of the given sizes, fully connected (minus a ``sparse`` share), optionally with input->output skips."""
+def layered_network(
+    sizes: list[int], activations: list[str], seed: int = 0, *, skip: bool = False, sparse: float = 0.0
+) -> Network:
+    """Layers of the given sizes, fully connected (less a ``sparse`` share), optionally with input->output
+    skip connections."""
     rng = np.random.default_rng(seed)
     neurons: list[Neuron] = []
     layers: list[list[str]] = []

@@ -19,10 +19,7 @@ KINKED = ["relu", "step"]
 def _data(n_in: int, n_out: int, seed: int, classes: bool = False) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     x = rng.uniform(-1, 1, (5, n_in))
-    if classes:
-        y = np.eye(n_out)[rng.integers(0, n_out, 5)]
-    else:
-        y = rng.uniform(-1, 1, (5, n_out))
+    y = np.eye(n_out)[rng.integers(0, n_out, 5)] if classes else rng.uniform(-1, 1, (5, n_out))
     return x, y
 
 

@@ -18,8 +18,19 @@ from .helpers import layered_network
 
 def _chain() -> Network:
     return Network.from_parts(
-        [Neuron("x", Role.INPUT, "identity"), Neuron("a"), Neuron("b"), Neuron("c"), Neuron("y", Role.OUTPUT, "identity")],
-        [Edge("x>a", "x", "a", 1.0), Edge("a>b", "a", "b", 1.0), Edge("b>c", "b", "c", 1.0), Edge("c>y", "c", "y", 1.0)],
+        [
+            Neuron("x", Role.INPUT, "identity"),
+            Neuron("a"),
+            Neuron("b"),
+            Neuron("c"),
+            Neuron("y", Role.OUTPUT, "identity"),
+        ],
+        [
+            Edge("x>a", "x", "a", 1.0),
+            Edge("a>b", "a", "b", 1.0),
+            Edge("b>c", "b", "c", 1.0),
+            Edge("c>y", "c", "y", 1.0),
+        ],
     )
 
 
@@ -34,13 +45,20 @@ def test_a_cycle_is_refused_with_the_neurons_on_it() -> None:
 
 def test_a_cycle_in_a_loaded_graph_names_its_neurons() -> None:
     with pytest.raises(GraphError, match=r"loop: .*p.*q"):
-        Network.from_parts([Neuron("i", Role.INPUT, "identity"), Neuron("p"), Neuron("q")],
-                           [Edge("1", "i", "p"), Edge("2", "p", "q"), Edge("3", "q", "p")])
+        Network.from_parts(
+            [Neuron("i", Role.INPUT, "identity"), Neuron("p"), Neuron("q")],
+            [Edge("1", "i", "p"), Edge("2", "p", "q"), Edge("3", "q", "p")],
+        )
 
 
 @pytest.mark.parametrize(
     ("source", "target", "fragment"),
-    [("a", "a", "itself"), ("a", "x", "takes its value"), ("y", "a", "end of the network"), ("x", "a", "already")],
+    [
+        ("a", "a", "itself"),
+        ("a", "x", "takes its value"),
+        ("y", "a", "end of the network"),
+        ("x", "a", "already"),
+    ],
 )
 def test_invalid_connections_say_why(source: str, target: str, fragment: str) -> None:
     net = _chain()
@@ -70,7 +88,9 @@ def test_remove_and_readd_restores_order_and_edges() -> None:
     before = (list(net.neurons), {k: (e.source, e.target, e.weight) for k, e in net.edges.items()})
     removed_neurons, removed_edges = net.remove(["h1_1"], ["h1_0>o1"])
     assert "h1_1" not in net.neurons and all("h1_1" not in e for e in net.edges)
-    net.add_neurons([n for _, n in removed_neurons], removed_edges, positions={n.id: i for i, n in removed_neurons})
+    net.add_neurons(
+        [n for _, n in removed_neurons], removed_edges, positions={n.id: i for i, n in removed_neurons}
+    )
     after = (list(net.neurons), {k: (e.source, e.target, e.weight) for k, e in net.edges.items()})
     assert after[0] == before[0]
     assert after[1] == before[1]
@@ -192,4 +212,4 @@ def test_engine_never_imports_qt() -> None:
             elif isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module]
             for name in names:
-                assert not name.split(".")[0] in {"PySide6", "shiboken6", "pyqtgraph", "PyQt5", "PyQt6"}, path
+                assert name.split(".")[0] not in {"PySide6", "shiboken6", "pyqtgraph", "PyQt5", "PyQt6"}, path

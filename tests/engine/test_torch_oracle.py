@@ -12,10 +12,17 @@ from .helpers import layered_network
 
 torch = pytest.importorskip("torch")
 
-TORCH_ACTIVATIONS = {"tanh": torch.tanh, "sigmoid": torch.sigmoid, "relu": torch.relu, "identity": lambda z: z}
+TORCH_ACTIVATIONS = {
+    "tanh": torch.tanh,
+    "sigmoid": torch.sigmoid,
+    "relu": torch.relu,
+    "identity": lambda z: z,
+}
 
 
-@pytest.mark.parametrize(("hidden", "output"), [("tanh", "sigmoid"), ("relu", "identity"), ("sigmoid", "tanh")])
+@pytest.mark.parametrize(
+    ("hidden", "output"), [("tanh", "sigmoid"), ("relu", "identity"), ("sigmoid", "tanh")]
+)
 def test_gradients_match_autograd(hidden: str, output: str) -> None:
     net = layered_network([5, 6, 4, 3], [hidden, hidden, output], seed=12)
     plan = compile_network(net, np.float64)

@@ -37,7 +37,9 @@ def test_the_same_seed_gives_the_same_run() -> None:
     for _ in range(2):
         plan = compile_network(layered_network([2, 3, 1], ["tanh", "sigmoid"], seed=0))
         settings = TrainSettings(epochs=5, learning_rate=0.3, batch_size=1, seed=7)
-        steps = [e.loss for e in train(plan, XOR_X, XOR_Y, settings, initialise_first=True) if isinstance(e, Step)]
+        steps = [
+            e.loss for e in train(plan, XOR_X, XOR_Y, settings, initialise_first=True) if isinstance(e, Step)
+        ]
         runs.append((steps, [p.copy() for p in plan.parameters()]))
     assert runs[0][0] == runs[1][0]
     for a, b in zip(runs[0][1], runs[1][1], strict=True):
@@ -53,7 +55,13 @@ def test_frozen_and_missing_edges_never_change() -> None:
     missing_before = [b.W[b.trainable == 0].copy() for b in plan.blocks]
     rng = np.random.default_rng(0)
     x, y = rng.uniform(-1, 1, (20, 3)), rng.uniform(-1, 1, (20, 2))
-    _run(plan, x, y, TrainSettings(epochs=5, learning_rate=0.5, batch_size=3, momentum=0.5), initialise_first=True)
+    _run(
+        plan,
+        x,
+        y,
+        TrainSettings(epochs=5, learning_rate=0.5, batch_size=3, momentum=0.5),
+        initialise_first=True,
+    )
     after = plan.weights_by_edge()
     for e in frozen:
         assert after[e] == before[e]
@@ -89,7 +97,11 @@ def test_a_diverging_run_stops_and_restores_the_last_good_weights(dtype) -> None
 
 def test_initialisers_touch_only_trainable_edges() -> None:
     net = Network.from_parts(
-        [Neuron("a", Role.INPUT, "identity"), Neuron("b", Role.INPUT, "identity"), Neuron("o", Role.OUTPUT, "tanh")],
+        [
+            Neuron("a", Role.INPUT, "identity"),
+            Neuron("b", Role.INPUT, "identity"),
+            Neuron("o", Role.OUTPUT, "tanh"),
+        ],
         [Edge("a>o", "a", "o", 0.25, frozen=True)],
     )
     plan = compile_network(net)
