@@ -6,6 +6,7 @@ This is the model every view shows and every undo command edits. Numbers are com
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -16,6 +17,16 @@ from .events import NetworkEvents
 
 class GraphError(ValueError):
     """An edit or a graph that would make the network invalid; the message says what and where."""
+
+
+def _finite(value: object, what: str) -> float:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise GraphError(f"{what} must be a number, not {value!r}") from None
+    if not math.isfinite(number):
+        raise GraphError(f"{what} must be a finite number, not {number}")
+    return number
 
 
 class Role(StrEnum):
@@ -384,6 +395,8 @@ class Network:
 
     def set_weights(self, weights: Mapping[str, float]) -> None:
         for eid, w in weights.items():
+            _finite(w, f"the weight of {eid!r}")
+        for eid, w in weights.items():
             self.edges[eid].weight = float(w)
         if weights:
             self._changed()
@@ -397,18 +410,26 @@ class Network:
             self._changed(structural=True)
             self.events.weights.emit(list(frozen))
 
-    def set_neuron_fields(self, changes: Mapping[str, Mapping[str, object]]) -> None:
-        """Set fields of several neurons, e.g. ``{"h1": {"bias": 0.5, "activation": "relu"}}``.
+    def check_neuron_fields(self, changes: Mapping[str, Mapping[str, object]]) -> None:
+        """Raise :class:`GraphError` saying why :meth:`set_neuron_fields` would refuse ``changes``.
 
-        Role and activation changes are checked against the edges already there.
+        Views call it before pushing an undo command, so that a command never fails when it is redone.
         """
         for nid, fields in changes.items():
-            neuron = self.neurons[nid]
-            trial = neuron.copy()
+            if nid not in self.neurons:
+                raise GraphError(f"there is no neuron {nid!r}")
+            trial = self.neurons[nid].copy()
             for name, value in fields.items():
                 if name not in Neuron.__slots__ or name == "id":
                     raise GraphError(f"a neuron has no field {name!r} that can be set")
-                setattr(trial, name, Role(value) if name == "role" else value)
+                if name == "role":
+                    try:
+                        value = Role(value)
+                    except ValueError:
+                        raise GraphError(f"unknown role {value!r} (input, hidden or output)") from None
+                if name in ("bias", "x", "y"):
+                    value = _finite(value, f"{trial.display_name!r}: {name}")
+                setattr(trial, name, value)
             if trial.activation not in ACTIVATIONS:
                 raise GraphError(f"unknown activation {trial.activation!r}")
             if trial.activation == "softmax" and trial.role is not Role.OUTPUT:
@@ -419,6 +440,13 @@ class Network:
                 raise GraphError(f"{trial.display_name!r} has incoming connections, so it cannot be an input")
             if trial.role is Role.OUTPUT and self._adj.outgoing[nid]:
                 raise GraphError(f"{trial.display_name!r} feeds other neurons, so it cannot be an output")
+
+    def set_neuron_fields(self, changes: Mapping[str, Mapping[str, object]]) -> None:
+        """Set fields of several neurons, e.g. ``{"h1": {"bias": 0.5, "activation": "relu"}}``.
+
+        Role and activation changes are checked against the edges already there (:meth:`check_neuron_fields`).
+        """
+        self.check_neuron_fields(changes)
         structural = False
         for nid, fields in changes.items():
             neuron = self.neurons[nid]

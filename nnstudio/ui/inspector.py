@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnstudio.engine.activations import ACTIVATIONS
-from nnstudio.engine.graph import Network, Role
+from nnstudio.engine.graph import GraphError, Network, Role
 from nnstudio.ui.commands import SetFrozen, SetNeuronFields, SetWeights
 from nnstudio.ui.live import LiveNetwork
 
@@ -63,23 +63,11 @@ def _named(widget: QWidget, object_name: str, accessible_name: str) -> QWidget:
 
 
 def neuron_fields_problem(network: Network, changes: Mapping[str, Mapping[str, object]]) -> str | None:
-    """Why ``Network.set_neuron_fields(changes)`` would refuse, or None.
-
-    The network checks the same rules, but only while applying; an undo command must never fail in redo.
-    """
-    for nid, fields in changes.items():
-        neuron = network.neurons[nid]
-        role = Role(fields.get("role", neuron.role))
-        activation = str(fields.get("activation", neuron.activation))
-        name = neuron.display_name
-        if activation not in ACTIVATIONS:
-            return f"unknown activation {activation!r}"
-        if activation == "softmax" and role is not Role.OUTPUT:
-            return f"{name!r}: softmax works over the outputs; make it an output first"
-        if role is Role.INPUT and network.incoming(nid):
-            return f"{name!r} has incoming connections, so it cannot be an input"
-        if role is Role.OUTPUT and network.outgoing(nid):
-            return f"{name!r} feeds other neurons, so it cannot be an output"
+    """Why ``Network.set_neuron_fields(changes)`` would refuse, or None (an undo command must never fail)."""
+    try:
+        network.check_neuron_fields(changes)
+    except GraphError as exc:
+        return str(exc)
     return None
 
 

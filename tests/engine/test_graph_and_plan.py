@@ -213,3 +213,30 @@ def test_engine_never_imports_qt() -> None:
                 names = [node.module]
             for name in names:
                 assert name.split(".")[0] not in {"PySide6", "shiboken6", "pyqtgraph", "PyQt5", "PyQt6"}, path
+
+
+def test_check_neuron_fields_is_a_dry_run_of_set_neuron_fields() -> None:
+    net = _chain()
+    before = [n.copy() for n in net]
+    for changes, fragment in [
+        ({"b": {"role": "input"}}, "cannot be an input"),
+        ({"b": {"activation": "softmax"}}, "softmax"),
+        ({"b": {"role": "boss"}}, "unknown role"),
+        ({"b": {"colour": "red"}}, "no field"),
+        ({"zz": {"bias": 1.0}}, "no neuron"),
+    ]:
+        with pytest.raises(GraphError, match=fragment):
+            net.check_neuron_fields(changes)
+    assert [n.copy() for n in net] == before
+    net.check_neuron_fields({"b": {"bias": 2.0, "activation": "relu"}})
+    assert net.neurons["b"].bias == 0.0
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), "x"])
+def test_weights_and_biases_must_be_finite_numbers(bad) -> None:
+    net = _chain()
+    with pytest.raises(GraphError, match="number"):
+        net.set_weights({"a>b": bad})
+    with pytest.raises(GraphError, match="number"):
+        net.set_neuron_fields({"a": {"bias": bad}})
+    assert net.edges["a>b"].weight == 1.0 and net.neurons["a"].bias == 0.0
