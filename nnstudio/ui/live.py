@@ -31,6 +31,25 @@ class ErrorTable:
     loss_name: str
 
 
+def opening_sample(document: Document) -> tuple[Array, Array] | None:
+    """Something worth showing when a document opens: its own first sample, else the first sample with a
+    class in its built-in training data (e.g. a solid white image for the four-pixel camera, a digit for the
+    digit readers). None when there is nothing that fits the network."""
+    from nnstudio.data import BUILTIN_DATASETS, DataError, load_dataset
+
+    data = document.dataset
+    if (data is None or len(data) == 0) and document.training_data in BUILTIN_DATASETS:
+        try:
+            data = load_dataset(document.training_data)
+        except DataError:
+            return None
+    if data is None or len(data) == 0:
+        return None
+    labelled = np.flatnonzero(data.classes >= 0)
+    row = int(labelled[0]) if labelled.size else 0
+    return data.inputs[row], data.targets[row]
+
+
 class LiveNetwork(QObject):
     """Owns the compiled plan of a document's network and the current input.
 
@@ -101,6 +120,17 @@ class LiveNetwork(QObject):
     @property
     def truth(self) -> Array | None:
         return None if self._truth is None else self._truth.copy()
+
+    def show_sample(self, inputs: Array, truth: Array | None) -> bool:
+        """Feed a sample and its truth, if they fit the network; whether they did."""
+        if self.plan is None or np.size(inputs) != self.plan.n_inputs:
+            return False
+        if truth is not None and np.size(truth) != self.plan.n_outputs:
+            truth = None
+        self._truth = None if truth is None else np.asarray(truth, dtype=np.float32).ravel().copy()
+        self.truthChanged.emit()
+        self.set_input(inputs)
+        return True
 
     def set_truth(self, truth: Array | None) -> None:
         self._truth = None if truth is None else np.asarray(truth, dtype=np.float32).ravel().copy()

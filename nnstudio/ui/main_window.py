@@ -56,7 +56,7 @@ from nnstudio.ui.canvas import NetworkCanvas, NeuronPalette
 from nnstudio.ui.commands import SetParameters
 from nnstudio.ui.gallery import ExampleGallery
 from nnstudio.ui.inspector import Inspector
-from nnstudio.ui.live import LiveNetwork
+from nnstudio.ui.live import LiveNetwork, opening_sample
 from nnstudio.ui.properties_dialog import (
     DocumentProperties,
     NetworkPropertiesDialog,
@@ -464,6 +464,9 @@ class MainWindow(QMainWindow):
         self._name = name
         self._recovered_changes = recovered_key is not None
         self._bind_views()
+        sample = opening_sample(document)
+        if sample is not None:
+            live.show_sample(*sample)
         if old_live is not None:
             old_live.detach()
             old_live.deleteLater()

@@ -98,3 +98,16 @@ def test_export_png_and_svg(shared_window: MainWindow, tmp_path):
     assert not image.isNull() and image.width() > 10 and image.height() > 10
     text = svg.read_text(encoding="utf-8")
     assert "<svg" in text and len(text) > 200
+
+
+def test_an_example_opens_showing_a_sample_and_its_answer(qtbot) -> None:
+    from nnstudio.app import create_main_window
+
+    window = create_main_window(example="four-pixel-camera")
+    qtbot.addWidget(window)
+    live = window.live
+    # The four-pixel data's first labelled image is all white: "solid", with that as the truth.
+    assert list(live.input) == [1.0, 1.0, 1.0, 1.0]
+    assert live.answer() == "solid"
+    table = live.error_table()
+    assert table is not None and list(table.truth) == [1.0, 0.0, 0.0, 0.0]
