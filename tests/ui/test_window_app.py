@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox
 
 from nnstudio import app as studio_app
 from nnstudio.app import ErrorReporter, create_application, create_main_window, error_log_path, run_gui
@@ -15,22 +12,11 @@ from nnstudio.document.fileformat import save_document
 from nnstudio.examples import load_example
 from nnstudio.ui.commands import SetWeights
 
+from .dialogs import answer_next_dialog
+
 Button = QMessageBox.StandardButton
 
 
-def answer_next_dialog(respond: Callable[[QWidget], None], seen: list[str]) -> None:
-    deadline = time.monotonic() + 10
-
-    def poll() -> None:
-        widget = QApplication.activeModalWidget()
-        if widget is not None:
-            seen.append(widget.text() if isinstance(widget, QMessageBox) else widget.windowTitle())
-            respond(widget)
-            QTimer.singleShot(3000, widget, widget.close)
-        elif time.monotonic() < deadline:
-            QTimer.singleShot(10, poll)
-
-    QTimer.singleShot(0, poll)
 
 
 @pytest.fixture

@@ -7,13 +7,12 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from nnstudio.app import create_main_window
 from nnstudio.document.autosave import AutosaveStore
@@ -21,24 +20,10 @@ from nnstudio.document.fileformat import document_to_bytes
 from nnstudio.ui.autosave_controller import RecoveryDialog
 from nnstudio.ui.main_window import MainWindow
 
+from .dialogs import answer_next_dialog
+
 Button = QMessageBox.StandardButton
 FAST_MS = 40
-
-
-def answer_next_dialog(respond: Callable[[QWidget], None], seen: list[str]) -> None:
-    deadline = time.monotonic() + 10
-
-    def poll() -> None:
-        widget = QApplication.activeModalWidget()
-        if widget is not None:
-            seen.append(widget.text() if isinstance(widget, QMessageBox) else widget.windowTitle())
-            respond(widget)
-            # If the answer did not close it, the test fails on its assertions instead of hanging here.
-            QTimer.singleShot(3000, widget, widget.close)
-        elif time.monotonic() < deadline:
-            QTimer.singleShot(10, poll)
-
-    QTimer.singleShot(0, poll)
 
 
 def click_child(name: str) -> Callable[[QWidget], None]:
@@ -122,6 +107,7 @@ _CRASHING_SESSION = r"""
 import sys, time
 from nnstudio.app import create_application, create_main_window
 from nnstudio.ui.commands import SetWeights
+
 
 app = create_application(["nnstudio"])
 window = create_main_window(autosave_interval_ms=50)

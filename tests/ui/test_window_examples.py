@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication, QListWidget, QMessageBox, QWidget
+from PySide6.QtWidgets import QListWidget, QMessageBox, QWidget
 
 from nnstudio.app import create_main_window
 from nnstudio.document.autosave import AutosaveStore
@@ -16,22 +13,11 @@ from nnstudio.examples import list_examples
 from nnstudio.ui.gallery import ExampleGallery
 from nnstudio.ui.main_window import MainWindow, network_size_text
 
+from .dialogs import answer_next_dialog
+
 Button = QMessageBox.StandardButton
 
 
-def answer_next_dialog(respond: Callable[[QWidget], None]) -> None:
-    deadline = time.monotonic() + 10
-
-    def poll() -> None:
-        widget = QApplication.activeModalWidget()
-        if widget is not None:
-            respond(widget)
-            # If the answer did not close it, the test fails on its assertions instead of hanging here.
-            QTimer.singleShot(3000, widget, widget.close)
-        elif time.monotonic() < deadline:
-            QTimer.singleShot(10, poll)
-
-    QTimer.singleShot(0, poll)
 
 
 @pytest.fixture(scope="module")

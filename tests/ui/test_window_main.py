@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from nnstudio.app import create_main_window
 from nnstudio.document.fileformat import document_to_bytes, load_document
 from nnstudio.ui.main_window import MainWindow
+
+from .dialogs import answer_next_dialog
 
 Button = QMessageBox.StandardButton
 
@@ -21,21 +22,6 @@ def shown_title(window: MainWindow) -> str:
     return window.windowTitle().replace("[*]", "*" if window.isWindowModified() else "")
 
 
-def answer_next_dialog(respond: Callable[[QWidget], None], seen: list[str]) -> None:
-    """When the next modal dialog opens, note its text and let ``respond`` press a button."""
-    deadline = time.monotonic() + 10
-
-    def poll() -> None:
-        widget = QApplication.activeModalWidget()
-        if widget is not None:
-            seen.append(widget.text() if isinstance(widget, QMessageBox) else widget.windowTitle())
-            respond(widget)
-            # If the answer did not close it, the test fails on its assertions instead of hanging here.
-            QTimer.singleShot(3000, widget, widget.close)
-        elif time.monotonic() < deadline:
-            QTimer.singleShot(10, poll)
-
-    QTimer.singleShot(0, poll)
 
 
 def press(button: QMessageBox.StandardButton) -> Callable[[QWidget], None]:
