@@ -165,7 +165,8 @@ def test_a_byte_order_mark_is_accepted(hand_built):
 
 def test_saving_refuses_what_could_not_be_read_back(tmp_path, hand_built):
     path = tmp_path / "x.nnet"
-    hand_built.network.set_neuron_fields({"h2": {"bias": float("nan")}})
+    # Network edits refuse NaN; the writer is the last guard against one that got in some other way.
+    hand_built.network.neurons["h2"].bias = float("nan")
     with pytest.raises(FormatError) as caught:
         save_document(hand_built, path)
     assert caught.value.where == "neurons[5].bias"
