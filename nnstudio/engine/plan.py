@@ -198,7 +198,12 @@ class Plan:
             deltas[li] = delta
             np.add.reduce(delta, axis=0, out=b_grads[li])
             for bi, src, W in feeds:
-                np.matmul(delta.T, acts[src], out=w_grads[bi])
+                if n == 1:
+                    # One sample: the gradient is an outer product, and a broadcast multiply writes it
+                    # about three times faster than a matrix product with an inner size of 1.
+                    np.multiply(delta.T, acts[src], out=w_grads[bi])
+                else:
+                    np.matmul(delta.T, acts[src], out=w_grads[bi])
                 if src > 0 or input_gradient:
                     back = delta @ W
                     prev = grad_a[src]

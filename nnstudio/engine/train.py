@@ -108,15 +108,16 @@ Progress = Step | EpochEnd | Diverged
 def _apply_update(
     params: Array, grad: Array, velocity: Array | None, mask: Array | None, lr, mu, loss_value: float
 ) -> str | None:
-    """One SGD step on the flat parameter buffer; the name of the first non-finite quantity, else None."""
+    """One SGD step on the flat parameter buffer; the name of the first non-finite quantity, else None.
+
+    Only the new weights are checked on the way (one BLAS dot: the sum of squares is non-finite when an entry
+    is, or when one exceeds ~1e19 in float32, a step that has diverged too); a non-finite gradient shows up
+    there, and is told apart only when something went wrong. The caller restores the last good weights.
+    """
     if not math.isfinite(loss_value):
         return "loss"
     if mask is not None:
         grad *= mask
-    # The sum of squares (one BLAS call) is non-finite when an entry is, or when one exceeds ~1e19 in float32:
-    # a step that size has diverged too.
-    if not math.isfinite(np.dot(grad, grad)):
-        return "gradient"
     if velocity is not None:
         velocity *= mu
         velocity += grad
@@ -124,9 +125,9 @@ def _apply_update(
     else:
         grad *= lr
     params -= grad
-    if not math.isfinite(np.dot(params, params)):
-        return "weights"
-    return None
+    if math.isfinite(np.dot(params, params)):
+        return None
+    return "weights" if math.isfinite(np.dot(grad, grad)) else "gradient"
 
 
 def initialise(plan: Plan, method: str, seed: int) -> None:
