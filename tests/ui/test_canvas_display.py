@@ -102,6 +102,26 @@ def test_neurons_and_pixels_are_filled_by_their_values(canvas_for):
     assert near(colour_at(canvas, disc_point(canvas, "o1"), image), value_colour(CLASSIC, o1, 0, 1))
 
 
+def test_image_cells_are_outlined_so_grey_pixels_read_as_pixels(canvas_for):
+    canvas, live = canvas_for(camera_document())
+    live.set_input(np.zeros(4, dtype=np.float32))  # every pixel the grey of the background
+    image = shown(canvas)
+    grid = canvas.canvas_scene.grid_item
+    rect = grid.pixels_rect()
+    for start, end in (
+        (QPointF(rect.left() + grid.cell, rect.top() + grid.cell / 2), QPointF(1, 0)),  # between columns
+        (QPointF(rect.left() + grid.cell / 2, rect.top() + grid.cell), QPointF(0, 1)),  # between rows
+    ):
+        at = canvas.mapFromScene(grid.mapToScene(start))
+        step = end.toPoint()
+        across = [image.pixelColor(at + step * d) for d in range(-3, 4)]
+        grey = CLASSIC.signed_mid.red()
+        assert any(all(v <= grey - 50 for v in c.getRgb()[:3]) for c in across)  # a darker line
+        assert any(all(v >= grey + 50 for v in c.getRgb()[:3]) for c in across)  # and a lighter one
+        inside = image.pixelColor(at - step * int(grid.cell * canvas.transform().m11() / 2))
+        assert near(inside, CLASSIC.signed_mid)
+
+
 def test_display_override_shows_given_values_and_dims_the_rest(canvas_for):
     canvas, live = canvas_for(camera_document())
     live.set_input(np.array([1.0, 1.0, 1.0, 1.0], dtype=np.float32))
@@ -245,7 +265,7 @@ def test_the_digits_network_is_drawn_in_a_few_batched_items(canvas_for):
     canvas, live = canvas_for(digits_document(), size=(1600, 1000))
     scene = canvas.canvas_scene
     assert scene.edges.count == 12960 and not scene.edges.detailed
-    assert len(scene.items()) < 60  # 42 neurons, the grid, the edge layer and its overlay
+    assert len(scene.items()) < 100  # 42 neurons and their names, the grid, the edge layer and its overlay
     assert scene.grid_item is not None and len(scene.grid_item.pixel_ids) == 784
     pixels = np.linspace(0, 1, 784, dtype=np.float32)
     live.set_input(pixels)

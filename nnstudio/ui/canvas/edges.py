@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 from nnstudio.engine.graph import Network
 
 from .guard import reports_errors
-from .items import NEURON_RADIUS, Z_EDGES, Z_OVERLAY, ColourScheme, _Fonts
+from .items import NEURON_RADIUS, Z_EDGES, Z_OVERLAY, ColourScheme, PlacedLabel, _Fonts, draw_label
 
 # Up to this many edges, each edge is drawn on its own (antialiased, width by weight, arrowhead).
 DETAIL_LIMIT = 300
@@ -273,13 +273,15 @@ class EdgeModel:
         ys = np.concatenate([self.y1, self.y2])
         return QRectF(QPointF(xs.min(), ys.min()), QPointF(xs.max(), ys.max())).adjusted(-8, -8, 8, 8)
 
-    def segment_bounds(self, which: Array) -> QRectF:
+    def segment_bounds(self, which: Array, margin: float = 40.0) -> QRectF:
         which = which[which < self.count]
         if which.size == 0:
             return QRectF()
         xs = np.concatenate([self.x1[which], self.x2[which]])
         ys = np.concatenate([self.y1[which], self.y2[which]])
-        return QRectF(QPointF(xs.min(), ys.min()), QPointF(xs.max(), ys.max())).adjusted(-40, -40, 40, 40)
+        return QRectF(QPointF(xs.min(), ys.min()), QPointF(xs.max(), ys.max())).adjusted(
+            -margin, -margin, margin, margin
+        )
 
     # ------------------------------------------------------------------ queries
     def nearest(self, x: float, y: float, tolerance: float) -> int | None:
@@ -517,6 +519,7 @@ class EdgeOverlay(QGraphicsItem):
         self.selected = np.zeros(0, dtype=np.intp)
         self.pulsed = np.zeros(0, dtype=np.intp)
         self.labels: dict[int, str] = {}
+        self.label_scale = 1.0
         self._rect = QRectF()
         self.setZValue(Z_OVERLAY)
 
@@ -524,8 +527,15 @@ class EdgeOverlay(QGraphicsItem):
         self.style = EdgeStyle(scheme)
         self.update()
 
+    def set_label_scale(self, scale: float) -> None:
+        """Numbers on edges keep their size on screen as the view zooms out (like neuron names)."""
+        if scale != self.label_scale:
+            self.label_scale = scale
+            self.geometry_changed()
+
     def geometry_changed(self) -> None:
-        rect = self.model.bounds().adjusted(-40, -40, 40, 40)
+        margin = 40 * self.label_scale
+        rect = self.model.bounds().adjusted(-margin, -margin, margin, margin)
         if rect != self._rect:
             self.prepareGeometryChange()
             self._rect = rect
@@ -552,9 +562,10 @@ class EdgeOverlay(QGraphicsItem):
         )
         if same:
             return
-        before = self.model.segment_bounds(self._touched())
+        margin = 40 * self.label_scale
+        before = self.model.segment_bounds(self._touched(), margin)
         self.hot, self.selected, self.pulsed, self.labels = hot, selected, pulsed, dict(labels)
-        after = self.model.segment_bounds(self._touched())
+        after = self.model.segment_bounds(self._touched(), margin)
         dirty = before.united(after) if not before.isEmpty() else after
         if not dirty.isEmpty():
             self.update(dirty)
@@ -632,7 +643,7 @@ class EdgeOverlay(QGraphicsItem):
     def _draw_labels(self, painter: QPainter) -> None:
         model = self.model
         scheme = self.style.scheme
-        painter.setFont(_Fonts.name)  # type: ignore[arg-type]
+        k = self.label_scale
         metrics = QFontMetricsF(_Fonts.name)  # type: ignore[arg-type]
         for i, text in self.labels.items():
             if i >= model.count:
@@ -641,10 +652,11 @@ class EdgeOverlay(QGraphicsItem):
             t = 0.62
             x = float(model.x1[i] + (model.x2[i] - model.x1[i]) * t)
             y = float(model.y1[i] + (model.y2[i] - model.y1[i]) * t)
-            width = metrics.horizontalAdvance(text) + 6
-            box = QRectF(x - width / 2, y - metrics.height() / 2 - 1, width, metrics.height() + 2)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QBrush(scheme.label_background))
-            painter.drawRoundedRect(box, 3, 3)
-            painter.setPen(QPen(scheme.text))
-            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+            width = (metrics.horizontalAdvance(text) + 6) * k
+            height = (metrics.height() + 2) * k
+            draw_label(
+                painter,
+                PlacedLabel(QRectF(x - width / 2, y - height / 2, width, height), text, False, k),
+                scheme,
+                scheme.text,
+            )

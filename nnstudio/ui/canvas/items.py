@@ -29,6 +29,7 @@ from nnstudio.engine.activations import ACTIVATIONS
 from nnstudio.engine.graph import Role
 
 from .guard import reports_errors
+from .labels import Side
 
 NEURON_RADIUS = 18.0
 HANDLE_RADIUS = 6.0
@@ -37,7 +38,14 @@ HANDLE_OFFSET = NEURON_RADIUS + 10.0
 Z_EDGES = 0.0
 Z_OVERLAY = 1.0
 Z_NEURONS = 2.0
+# Names above every neuron: a name below a disc may reach a little into the disc under it.
+Z_NAMES = 3.0
 Z_RUBBER = 5.0
+
+# Cell borders of an image grid are drawn once its cells are this big on screen (a 2x2 camera, not 28x28).
+CELL_BORDERS_FROM_PX = 14.0
+CELL_BORDER_DARK = QColor(40, 40, 40)
+CELL_BORDER_LIGHT = QColor(205, 205, 205)
 
 
 @dataclass(frozen=True)
@@ -203,6 +211,46 @@ class _Fonts:
             cls.label.setBold(True)
 
 
+@dataclass(frozen=True)
+class PlacedLabel:
+    """A name as drawn: its plate in the item's coordinates, the (maybe shortened) text and its font.
+
+    ``scale`` enlarges the font and padding in scene units, so the text keeps its size on screen when the
+    view zooms out.
+    """
+
+    box: QRectF
+    text: str
+    bold: bool
+    scale: float
+
+
+def draw_label(painter: QPainter, label: PlacedLabel, scheme: ColourScheme, text_colour: QColor) -> None:
+    """A name on a small semi-transparent plate, so it reads over edges."""
+    k = label.scale
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(scheme.label_background)
+    painter.drawRoundedRect(label.box, 3 * k, 3 * k)
+    painter.save()
+    painter.translate(label.box.topLeft())
+    painter.scale(k, k)
+    painter.setFont(_Fonts.label if label.bold else _Fonts.name)  # type: ignore[arg-type]
+    painter.setPen(text_colour)
+    painter.drawText(
+        QRectF(0, 0, label.box.width() / k, label.box.height() / k), Qt.AlignmentFlag.AlignCenter, label.text
+    )
+    painter.restore()
+
+
+def body_half(role: Role) -> float:
+    """Half the side of the square a neuron's body (disc, input square, output ring) covers."""
+    if role is Role.INPUT:
+        return NEURON_RADIUS * 0.875 + 1.5
+    if role is Role.OUTPUT:
+        return NEURON_RADIUS + 5.0
+    return NEURON_RADIUS + 1.0
+
+
 def draw_handle(painter: QPainter, centre: QPointF, scheme: ColourScheme) -> None:
     """The connect handle: a small disc with a plus, dragged onto another neuron to connect."""
     painter.setPen(QPen(scheme.outline_hidden, 1.2))
@@ -228,7 +276,11 @@ def draw_glow(painter: QPainter, centre: QPointF, radius: float, scheme: ColourS
 
 
 class NeuronItem(QGraphicsItem):
-    """One neuron: fill by value, outline by role, name below, outputs' labels beside."""
+    """One neuron: fill by value, outline by role; its name left (input), below (hidden) or right (output).
+
+    The scene places the names (:meth:`label_requests`, :meth:`set_labels`), since how much of a name fits
+    depends on the neighbours and the zoom.
+    """
 
     def __init__(self, neuron_id: str, scheme: ColourScheme) -> None:
         super().__init__()
@@ -238,7 +290,6 @@ class NeuronItem(QGraphicsItem):
         self.role = Role.HIDDEN
         self.activation = "tanh"
         self.name = neuron_id
-        self.side_label = ""
         self.extra_text = ""
         self.low, self.high = -1.0, 1.0
         self.value: float | None = None
@@ -249,32 +300,30 @@ class NeuronItem(QGraphicsItem):
         self.pulsing = False
         self.handle_visible = False
         self._rect = QRectF()
-        self._name_inside = False
-        self._inside_font: QFont | None = None
-        self._below: list[tuple[QRectF, str]] = []
-        self._side_box: QRectF | None = None
+        self.labels: list[PlacedLabel] = []
+        self.names = NameItem(self)
         self.setZValue(Z_NEURONS)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges, True)
         self._relayout()
 
     # ------------------------------------------------------------------ state
     def configure(
-        self, role: Role, activation: str, name: str, side_label: str, value_range: tuple[float, float] | None
-    ) -> None:
-        changed = (role, activation, name, side_label) != (
-            self.role,
-            self.activation,
-            self.name,
-            self.side_label,
-        )
-        self.role, self.activation, self.name, self.side_label = role, activation, name, side_label
+        self, role: Role, activation: str, name: str, value_range: tuple[float, float] | None
+    ) -> bool:
+        """Take the neuron's fields; True when its name or role changed (its label needs placing again)."""
+        renamed = (role, name) != (self.role, self.name)
+        changed = renamed or activation != self.activation
+        self.role, self.activation, self.name = role, activation, name
         low_high = value_range if value_range is not None else display_range(activation)
         if changed or low_high != (self.low, self.high):
             self.low, self.high = low_high
-            self._relayout()
             self.update()
+        return renamed
 
     def set_value(self, total: float | None, value: float | None, reached: bool = True) -> None:
         if (total, value, reached) != (self.total, self.value, self.reached):
+            if reached != self.reached:
+                self.names.update()
             self.total, self.value, self.reached = total, value, reached
             self.update()
 
@@ -298,48 +347,67 @@ class NeuronItem(QGraphicsItem):
         if before != (self.selected, self.hovered, self.pulsing, self.handle_visible):
             self.update()
 
-    def set_extra_text(self, text: str) -> None:
-        if text != self.extra_text:
-            self.extra_text = text
-            self._relayout()
-            self.update()
+    def set_extra_text(self, text: str) -> bool:
+        """Text under the neuron (e.g. its delta); a hidden neuron shows it in place of its name.
+
+        True when the text changed (labels need placing again)."""
+        if text == self.extra_text:
+            return False
+        self.extra_text = text
+        return True
 
     def set_scheme(self, scheme: ColourScheme) -> None:
         self.scheme = scheme
         self.update()
+        self.names.update()
+
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: object) -> object:
+        # The names are a separate item (drawn above all neurons) that follows this one.
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+            self.names.setPos(self.pos())
+        elif change == QGraphicsItem.GraphicsItemChange.ItemSceneHasChanged:
+            scene, before = self.scene(), self.names.scene()
+            if before is not None and before is not scene:
+                before.removeItem(self.names)
+            if scene is not None and self.names.scene() is not scene:
+                scene.addItem(self.names)
+                self.names.setPos(self.pos())
+        return super().itemChange(change, value)
 
     # ------------------------------------------------------------------ geometry
+    def label_requests(self) -> list[tuple[Side, str, bool]]:
+        """(side, text, bold) of each text this neuron shows beside it: its name, and any extra text below."""
+        requests: list[tuple[Side, str, bool]] = []
+        if self.role is Role.INPUT and self.name:
+            requests.append((Side.LEFT, self.name, False))
+        elif self.role is Role.OUTPUT and self.name:
+            requests.append((Side.RIGHT, self.name, True))
+        elif self.role is Role.HIDDEN and self.name and not self.extra_text:
+            requests.append((Side.BELOW, self.name, False))
+        if self.extra_text:
+            requests.append((Side.BELOW, self.extra_text, False))
+        return requests
+
+    def set_labels(self, labels: list[PlacedLabel]) -> None:
+        if labels != self.labels:
+            self.labels = labels
+            self.names.set_labels(labels)
+
+    def body_rect(self) -> QRectF:
+        half = body_half(self.role)
+        return QRectF(-half, -half, 2 * half, 2 * half)
+
+    def visible_rect(self) -> QRectF:
+        """What is drawn of the neuron when nothing is hovered or selected: its body and its names."""
+        rect = self.body_rect()
+        for label in self.labels:
+            rect = rect.united(label.box)
+        return rect
+
     def _relayout(self) -> None:
-        """Place the texts once (paint only draws them) and size the bounding rect to hold them."""
         r = NEURON_RADIUS + 16  # glow and selection ring
         rect = QRectF(-r, -r, 2 * r, 2 * r)
         rect = rect.united(QRectF(-r, -r, r + HANDLE_OFFSET + HANDLE_RADIUS + 2, 2 * r))
-        name_metrics = QFontMetricsF(_Fonts.name)  # type: ignore[arg-type]
-        below = NEURON_RADIUS + 3
-        # A short name goes inside the disc, so columns of close neurons stay readable; a long one below.
-        shown = self.name if self.role is not Role.OUTPUT else ""
-        self._inside_font = None
-        if shown:
-            for font in (_Fonts.name, _Fonts.small):
-                if QFontMetricsF(font).horizontalAdvance(shown) <= 2 * NEURON_RADIUS - 5:  # type: ignore[arg-type]
-                    self._inside_font = font
-                    break
-        self._name_inside = self._inside_font is not None
-        self._below: list[tuple[QRectF, str]] = []
-        for text in ("" if self._name_inside else shown, self.extra_text):
-            if not text:
-                continue
-            width = name_metrics.horizontalAdvance(text) + 6
-            box = QRectF(-width / 2, below, width, name_metrics.height() + 2)
-            self._below.append((box, text))
-            rect = rect.united(box)
-            below += name_metrics.height()
-        self._side_box: QRectF | None = None
-        if self.role is Role.OUTPUT and self.side_label:
-            metrics = QFontMetricsF(_Fonts.label)  # type: ignore[arg-type]
-            width = metrics.horizontalAdvance(self.side_label) + 10
-            self._side_box = QRectF(NEURON_RADIUS + 8, -metrics.height() / 2 - 2, width, metrics.height() + 4)
-            rect = rect.united(self._side_box)
         if rect != self._rect:
             self.prepareGeometryChange()
             self._rect = rect
@@ -377,7 +445,6 @@ class NeuronItem(QGraphicsItem):
         scheme = self.scheme
         r = NEURON_RADIUS
         centre = QPointF(0, 0)
-        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
         if self.pulsing:
             draw_glow(painter, centre, r, scheme)
         outline = QColor(scheme.outline(self.role))
@@ -409,26 +476,40 @@ class NeuronItem(QGraphicsItem):
             painter.drawEllipse(centre, r + 8, r + 8)
         if self.handle_visible and self.role is not Role.OUTPUT:
             draw_handle(painter, self.handle_centre(), scheme)
-        if lod < 0.45:
-            return
-        r_rect = QRectF(-r, -r, 2 * r, 2 * r)
-        if self._name_inside:
-            light = fill.lightness() < 128 if self.reached else scheme.background.lightness() < 128
-            painter.setPen(QColor(235, 235, 235) if light else QColor(20, 20, 20))
-            painter.setFont(self._inside_font)  # type: ignore[arg-type]
-            painter.drawText(r_rect, Qt.AlignmentFlag.AlignCenter, self.name)
-        if self._below:
-            painter.setPen(scheme.text if self.reached else dimmed(scheme, scheme.text))
-            painter.setFont(_Fonts.name)  # type: ignore[arg-type]
-            for box, text in self._below:
-                painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
-        if self._side_box is not None:
-            painter.setFont(_Fonts.label)  # type: ignore[arg-type]
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(scheme.label_background)
-            painter.drawRoundedRect(self._side_box, 4, 4)
-            painter.setPen(scheme.text)
-            painter.drawText(self._side_box, Qt.AlignmentFlag.AlignCenter, self.side_label)
+
+
+class NameItem(QGraphicsItem):
+    """A neuron's names on their plates; placed by the scene, kept at the neuron's position by it."""
+
+    def __init__(self, neuron: NeuronItem) -> None:
+        super().__init__()
+        self.neuron = neuron
+        self.labels: list[PlacedLabel] = []
+        self._rect = QRectF()
+        self.setZValue(Z_NAMES)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+
+    def set_labels(self, labels: list[PlacedLabel]) -> None:
+        rect = QRectF()
+        for label in labels:
+            rect = rect.united(label.box.adjusted(-1, -1, 1, 1))
+        if rect != self._rect:
+            self.prepareGeometryChange()
+            self._rect = rect
+        self.labels = labels
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return self._rect
+
+    @reports_errors
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        scheme = self.neuron.scheme
+        text_colour = scheme.text if self.neuron.reached else dimmed(scheme, scheme.text)
+        for label in self.labels:
+            draw_label(painter, label, scheme, text_colour)
 
 
 class ImageGridItem(QGraphicsItem):
@@ -456,7 +537,9 @@ class ImageGridItem(QGraphicsItem):
         self.handle_visible = False
         self.pulsing: np.ndarray = np.zeros(0, dtype=np.intp)
         self._image: QImage | None = None
+        self.caption: PlacedLabel | None = None
         self.setZValue(Z_NEURONS)
+        self.set_label_scale(1.0)
 
     # ------------------------------------------------------------------ geometry
     def cell_centre(self, k: int) -> QPointF:
@@ -476,8 +559,30 @@ class ImageGridItem(QGraphicsItem):
         rect = self.pixels_rect()
         return QPointF(rect.right() + HANDLE_RADIUS + 6, rect.center().y())
 
+    def caption_text(self) -> str:
+        return f"{self.grid_width} x {self.grid_height} image"
+
+    def set_label_scale(self, scale: float) -> None:
+        """Place the caption above the image, ``scale`` times its size at zoom 1 (see PlacedLabel)."""
+        metrics = QFontMetricsF(_Fonts.name)  # type: ignore[arg-type]
+        text = self.caption_text()
+        width, height = (metrics.horizontalAdvance(text) + 6) * scale, metrics.height() * scale
+        rect = self.pixels_rect()
+        box = QRectF(rect.left(), rect.top() - height - 4 * scale, width, height)
+        caption = PlacedLabel(box, text, False, scale)
+        if caption != self.caption:
+            self.prepareGeometryChange()
+            self.caption = caption
+            self.update()
+
+    def visible_rect(self) -> QRectF:
+        rect = self.pixels_rect().adjusted(-1, -1, 1, 1)
+        return rect.united(self.caption.box) if self.caption is not None else rect
+
     def boundingRect(self) -> QRectF:
-        rect = self.pixels_rect().adjusted(-10, -24, 10, 10)
+        rect = self.pixels_rect().adjusted(-10, -10, 10, 10)
+        if self.caption is not None:
+            rect = rect.united(self.caption.box.adjusted(-1, -1, 1, 1))
         return rect.united(QRectF(self.handle_centre(), self.handle_centre()).adjusted(-9, -9, 9, 9))
 
     def pixel_at(self, local: QPointF) -> int | None:
@@ -557,21 +662,8 @@ class ImageGridItem(QGraphicsItem):
         painter.drawImage(rect, self.image())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
-        if self.cell * lod >= 18:
-            # Cell borders for small images (a 2x2 camera); one opaque batch: translucent unclipped lines
-            # are slow in the raster engine.
-            border = _mix(scheme.outline_input, scheme.signed_mid, 0.5)
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-            painter.setPen(QPen(border, 0))
-            lines = [
-                QLineF(rect.left() + c * self.cell, rect.top(), rect.left() + c * self.cell, rect.bottom())
-                for c in range(1, self.grid_width)
-            ]
-            lines += [
-                QLineF(rect.left(), rect.top() + r * self.cell, rect.right(), rect.top() + r * self.cell)
-                for r in range(1, self.grid_height)
-            ]
-            painter.drawLines(lines)
+        if self.cell * lod >= CELL_BORDERS_FROM_PX:
+            self._draw_cell_borders(painter, rect, 1.0 / max(lod, 1e-6))
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.setPen(QPen(scheme.outline_input, 2.0))
@@ -598,11 +690,33 @@ class ImageGridItem(QGraphicsItem):
             painter.drawRect(rect.adjusted(-6, -6, 6, 6))
         if self.handle_visible:
             draw_handle(painter, self.handle_centre(), scheme)
-        if lod >= 0.45:
-            painter.setPen(QPen(scheme.text))
-            painter.setFont(_Fonts.name)  # type: ignore[arg-type]
-            painter.drawText(
-                QRectF(rect.left(), rect.top() - 20, rect.width(), 16),
-                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom,
-                f"{self.grid_width} x {self.grid_height} image",
-            )
+        if self.caption is not None:
+            draw_label(painter, self.caption, scheme, scheme.text)
+
+    def _draw_cell_borders(self, painter: QPainter, rect: QRectF, pixel: float) -> None:
+        """A dark and a light line between cells, one screen pixel each: cells read as pixels whatever their
+        value, even grey ones on the grey background. Opaque, one batch per colour: translucent lines are
+        slow in the raster engine."""
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        for colour, shift in ((CELL_BORDER_DARK, 0.0), (CELL_BORDER_LIGHT, pixel)):
+            lines = [
+                QLineF(
+                    rect.left() + c * self.cell + shift,
+                    rect.top(),
+                    rect.left() + c * self.cell + shift,
+                    rect.bottom(),
+                )
+                for c in range(1, self.grid_width)
+            ]
+            lines += [
+                QLineF(
+                    rect.left(),
+                    rect.top() + r * self.cell + shift,
+                    rect.right(),
+                    rect.top() + r * self.cell + shift,
+                )
+                for r in range(1, self.grid_height)
+            ]
+            if lines:
+                painter.setPen(QPen(colour, 0))
+                painter.drawLines(lines)

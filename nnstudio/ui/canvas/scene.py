@@ -11,14 +11,32 @@ from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush
+from PySide6.QtGui import QBrush, QFontMetricsF
 from PySide6.QtWidgets import QGraphicsScene
 
 from nnstudio.engine.graph import GraphError, Role
 
 from .edges import NEIGHBOUR_LIMIT, EdgeLayer, EdgeModel, EdgeOverlay
 from .edits import DocumentLike, cell_size, grid_pixel_ids, image_grid
-from .items import NEURON_RADIUS, SCHEMES, ColourScheme, ImageGridItem, NeuronItem
+from .items import (
+    NEURON_RADIUS,
+    SCHEMES,
+    ColourScheme,
+    ImageGridItem,
+    NeuronItem,
+    PlacedLabel,
+    _Fonts,
+    body_half,
+)
+from .labels import layout_labels
+
+# Name plates are measured in screen pixels at zoom 1 (and scaled by the label scale, see set_view_scale).
+LABEL_PADDING_PX = 6.0
+LABEL_GAP_PX = 3.0
+# How far a name below a neuron may reach into the neuron under it, in screen pixels.
+LABEL_TOLERANCE_PX = 4.0
+# A shortened name keeps at least this much text, else it is left out.
+LABEL_MIN_TEXT = "Mw\u2026"
 
 
 @dataclass(frozen=True)
@@ -47,6 +65,10 @@ class CanvasScene(QGraphicsScene):
         self.setBackgroundBrush(QBrush(self.scheme.background))
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
         self.rebuilds = 0
+        self.view_scale = 1.0
+        self.label_scale = 1.0
+        self.label_layouts = 0
+        self._text_widths: dict[tuple[bool, str], float] = {}
 
     # ------------------------------------------------------------------ structure
     def set_document(self, document: DocumentLike | None) -> None:
@@ -92,20 +114,21 @@ class CanvasScene(QGraphicsScene):
         self.overlay.clear()
         self.edges.rebuild(network, self.node_positions(), self.pixel_set, self._pixel_rect(), groups)
         self._geometry_changed()
+        self.relayout_labels()
 
     def _configure(
         self, item: NeuronItem, neuron: object, value_range: tuple[float, float], outputs: list
-    ) -> None:
+    ) -> bool:
+        """Bring one item in line with its neuron; True when its name or role changed."""
         role = neuron.role  # type: ignore[attr-defined]
-        side = neuron.display_name if role is Role.OUTPUT else ""  # type: ignore[attr-defined]
-        item.configure(
+        renamed = item.configure(
             role,
-            neuron.activation,
-            neuron.display_name,
-            side,  # type: ignore[attr-defined]
+            neuron.activation,  # type: ignore[attr-defined]
+            neuron.display_name,  # type: ignore[attr-defined]
             value_range if role is Role.INPUT else None,
         )
         item.setPos(neuron.x, neuron.y)  # type: ignore[attr-defined]
+        return renamed
 
     def _set_grid(self, grid: tuple[int, int] | None, pixels: list[str]) -> None:
         if grid is None:
@@ -125,6 +148,7 @@ class CanvasScene(QGraphicsScene):
             if item is not None:
                 self.removeItem(item)
             item = ImageGridItem(pixels, w, h, cell, self.scheme)
+            item.set_label_scale(self.label_scale)
             self.grid_item = item
             self.addItem(item)
         first = self.document.network.neurons[pixels[0]]  # type: ignore[union-attr]
@@ -182,6 +206,7 @@ class CanvasScene(QGraphicsScene):
         outputs = network.outputs()
         moved: dict[str, tuple[float, float]] = {}
         grid_moved = False
+        renamed = False
         for nid in ids:
             if nid in self.pixel_set:
                 grid_moved = grid_moved or nid == self.pixel_ids[0]
@@ -192,17 +217,20 @@ class CanvasScene(QGraphicsScene):
             neuron = network.neurons[nid]
             if (item.x(), item.y()) != (neuron.x, neuron.y):
                 moved[nid] = (neuron.x, neuron.y)
-            self._configure(item, neuron, value_range, outputs)  # type: ignore[arg-type]
+            renamed = self._configure(item, neuron, value_range, outputs) or renamed  # type: ignore[arg-type]
         if grid_moved and self.grid_item is not None:
             first = network.neurons[self.pixel_ids[0]]
             self.grid_item.setPos(first.x, first.y)
             moved.update({pid: xy for pid, xy in self.pixel_positions().items()})
         if moved:
             self.move_nodes(moved)
+        elif renamed:
+            self.relayout_labels()
 
     def move_nodes(self, positions: Mapping[str, tuple[float, float]]) -> None:
         self.edges.move_nodes(positions, self._pixel_rect())
         self._geometry_changed()
+        self.relayout_labels()
 
     def pixel_positions(self, origin: QPointF | None = None) -> dict[str, tuple[float, float]]:
         if self.grid_item is None:
@@ -249,8 +277,94 @@ class CanvasScene(QGraphicsScene):
 
     def set_extra_texts(self, texts: Mapping[str, str] | None) -> None:
         texts = texts or {}
+        changed = False
         for nid, item in self.neuron_items.items():
-            item.set_extra_text(texts.get(nid, ""))
+            changed = item.set_extra_text(texts.get(nid, "")) or changed
+        if changed:
+            self.relayout_labels()
+
+    # ------------------------------------------------------------------ names
+    def set_view_scale(self, scale: float) -> None:
+        """The view's zoom: below zoom 1 names keep their size on screen, so they are placed again."""
+        self.view_scale = scale
+        label_scale = 1.0 / scale if 0 < scale < 1 else 1.0
+        if abs(label_scale - self.label_scale) <= 1e-9 * label_scale:
+            return
+        self.label_scale = label_scale
+        if self.grid_item is not None:
+            self.grid_item.set_label_scale(label_scale)
+        self.overlay.set_label_scale(label_scale)
+        self.relayout_labels()
+
+    def _text_width(self, text: str, bold: bool) -> float:
+        """Width of ``text`` in pixels at zoom 1 (measured once per text)."""
+        key = (bold, text)
+        width = self._text_widths.get(key)
+        if width is None:
+            if len(self._text_widths) > 20_000:
+                self._text_widths.clear()
+            metrics = QFontMetricsF(_Fonts.label if bold else _Fonts.name)  # type: ignore[arg-type]
+            width = metrics.horizontalAdvance(text)
+            self._text_widths[key] = width
+        return width
+
+    def relayout_labels(self) -> None:
+        """Place every neuron's names for the current zoom (see :mod:`.labels`)."""
+        self.label_layouts += 1
+        k = self.label_scale
+        items = list(self.neuron_items.values())
+        metrics = {
+            bold: QFontMetricsF(_Fonts.label if bold else _Fonts.name)  # type: ignore[arg-type]
+            for bold in (False, True)
+        }
+        requests: list[tuple[int, int, str, bool]] = []
+        bodies: list[tuple[float, float, float, float]] = []
+        for row, item in enumerate(items):
+            body = item.body_rect().translated(item.pos())
+            bodies.append((body.left(), body.top(), body.right(), body.bottom()))
+            requests += [(row, int(side), text, bold) for side, text, bold in item.label_requests()]
+        if self.grid_item is not None:
+            grid = self.grid_item.visible_rect().translated(self.grid_item.pos())
+            bodies.append((grid.left(), grid.top(), grid.right(), grid.bottom()))
+        placed: list[list[PlacedLabel]] = [[] for _ in items]
+        if requests:
+            rows = np.array([row for row, _, _, _ in requests], dtype=np.intp)
+            xs = np.array([item.x() for item in items])[rows]
+            ys = np.array([item.y() for item in items])[rows]
+            text_px = np.array([self._text_width(text, bold) for _, _, text, bold in requests])
+            least_px = np.minimum(
+                text_px, np.array([self._text_width(LABEL_MIN_TEXT, bold) for *_, bold in requests])
+            )
+            widths = (text_px + LABEL_PADDING_PX) * k
+            heights = np.array([metrics[bold].height() * k for *_, bold in requests])
+            boxes = layout_labels(
+                x=xs,
+                y=ys,
+                half=np.array([body_half(items[row].role) for row in rows.tolist()]),
+                side=np.array([side for _, side, _, _ in requests], dtype=np.intp),
+                width=widths,
+                height=heights,
+                bodies=np.array(bodies),
+                own_body=rows,
+                gap=LABEL_GAP_PX * k,
+                tolerance=LABEL_TOLERANCE_PX * k,
+                min_width=(least_px + LABEL_PADDING_PX) * k,
+            )
+            for n, (row, _, text, bold) in enumerate(requests):
+                width = float(boxes.width[n])
+                if width <= 0:
+                    continue
+                shown = text
+                if width < widths[n] - 1e-6:
+                    room = width / k - LABEL_PADDING_PX
+                    shown = metrics[bold].elidedText(text, Qt.TextElideMode.ElideRight, room)
+                    if not shown or shown == "\u2026":
+                        continue
+                left, top = float(boxes.left[n] - xs[n]), float(boxes.top[n] - ys[n])
+                box = QRectF(left, top, width, float(heights[n]))
+                placed[row].append(PlacedLabel(box, shown, bold, k))
+        for item, labels in zip(items, placed, strict=True):
+            item.set_labels(labels)
 
     # ------------------------------------------------------------------ look
     def set_scheme(self, scheme: ColourScheme) -> None:
@@ -324,11 +438,12 @@ class CanvasScene(QGraphicsScene):
         return QPointF(e.x1[i] + (e.x2[i] - e.x1[i]) * t, e.y1[i] + (e.y2[i] - e.y1[i]) * t)
 
     def content_rect(self) -> QRectF:
+        """What the network shows: every neuron's body and names, and the image grid with its caption."""
         rect = QRectF()
         for item in self.neuron_items.values():
-            rect = rect.united(item.sceneBoundingRect())
+            rect = rect.united(item.visible_rect().translated(item.pos()))
         if self.grid_item is not None:
-            rect = rect.united(self.grid_item.sceneBoundingRect())
+            rect = rect.united(self.grid_item.visible_rect().translated(self.grid_item.pos()))
         return rect
 
     def hit(self, pos: QPointF, tolerance: float) -> Hit | None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import math
 import weakref
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -83,7 +83,22 @@ LOCKED_MESSAGE = "Stop training to edit the network"
 EDGE_TOLERANCE_PX = 5.0
 MIN_SCALE, MAX_SCALE = 0.05, 8.0
 FIT_MAX_SCALE = 1.5
+# The fitted network keeps this far from the view's border (pixels, or this share of its smaller side).
+FIT_MARGIN_PX = 24.0
+FIT_MARGIN_SHARE = 0.04
+FIT_STEPS = 4
 MAX_EXPORT_PIXELS = 40_000_000
+# Keys the view scrolls with (a scroll by hand, like a pan).
+SCROLL_KEYS = frozenset(
+    {
+        Qt.Key.Key_Left,
+        Qt.Key.Key_Right,
+        Qt.Key.Key_Up,
+        Qt.Key.Key_Down,
+        Qt.Key.Key_PageUp,
+        Qt.Key.Key_PageDown,
+    },
+)
 
 
 def format_value(value: float) -> str:
@@ -217,6 +232,7 @@ class NetworkCanvas(QGraphicsView):
         self._paste_count = 0
         self._exporting = False
         self._scheme_name = "classic"
+        self._auto_fit = True
 
     # ================================================================== binding
     @property
@@ -436,24 +452,51 @@ class NetworkCanvas(QGraphicsView):
         return rect.united(edges) if not edges.isEmpty() else rect
 
     def fit_all(self) -> None:
-        """Zoom and scroll so the whole network shows (Ctrl+0)."""
+        """Zoom and scroll so the whole network shows (Ctrl+0), and keep it so as the view is resized."""
+        self._auto_fit = True
+        self._fit()
+
+    @property
+    def auto_fit(self) -> bool:
+        """True while the view refits the network on every resize (until the person zooms or pans)."""
+        return self._auto_fit
+
+    def _fit(self) -> None:
+        viewport = self.viewport().rect()
+        margin = max(FIT_MARGIN_PX, FIT_MARGIN_SHARE * min(viewport.width(), viewport.height()))
+        room_w = max(1.0, viewport.width() - 2 * margin)
+        room_h = max(1.0, viewport.height() - 2 * margin)
         content = self._content_rect()
         if content.isEmpty():
             self.resetTransform()
+            self._scale_changed()
             self._update_scene_rect(QRectF(-100, -100, 200, 200))
             self.centerOn(0, 0)
             return
-        target = content.adjusted(-30, -30, 30, 30)
-        self.setSceneRect(target.adjusted(-1e5, -1e5, 1e5, 1e5))
-        self.fitInView(target, Qt.AspectRatioMode.KeepAspectRatio)
-        if self._scale() > FIT_MAX_SCALE:
-            self.setTransform(QTransform.fromScale(FIT_MAX_SCALE, FIT_MAX_SCALE))
-            self.centerOn(target.center())
+        # Names keep their size on screen, so the network's extent depends on the zoom: settle in a few steps.
+        for _ in range(FIT_STEPS):
+            scale = min(room_w / max(content.width(), 1e-6), room_h / max(content.height(), 1e-6))
+            scale = max(MIN_SCALE, min(FIT_MAX_SCALE, scale))
+            if abs(scale - self._scale()) <= 1e-4 * scale:
+                break
+            self.setTransform(QTransform.fromScale(scale, scale))
+            self._scale_changed()
+            content = self._content_rect()
         self._update_scene_rect(content)
-        self.centerOn(target.center())
+        self.centerOn(content.center())
+
+    def _manual_view_change(self) -> None:
+        self._auto_fit = False
+
+    def _scale_changed(self) -> None:
+        self._scene.set_view_scale(self._scale())
 
     def zoom_by(self, factor: float, anchor: QPoint | None = None) -> None:
-        """Zoom by ``factor`` keeping the scene point under ``anchor`` (view coords) where it is."""
+        """Zoom by ``factor`` keeping the scene point under ``anchor`` (view coords) where it is.
+
+        A zoom by hand ends the automatic fitting on resize (Ctrl+0 brings it back).
+        """
+        self._manual_view_change()
         anchor = anchor if anchor is not None else self.viewport().rect().center()
         scale = self._scale()
         factor = max(MIN_SCALE / scale, min(MAX_SCALE / scale, factor))
@@ -461,6 +504,7 @@ class NetworkCanvas(QGraphicsView):
             return
         before = self.mapToScene(anchor)
         self.scale(factor, factor)
+        self._scale_changed()
         self._update_scene_rect()
         moved = self.mapFromScene(before) - anchor
         self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + moved.x())
@@ -520,28 +564,41 @@ class NetworkCanvas(QGraphicsView):
 
         The scale is lowered when the picture would exceed MAX_EXPORT_PIXELS (a 784-neuron column is tall).
         """
-        source = self._export_rect()
-        scale = min(scale, math.sqrt(MAX_EXPORT_PIXELS / max(1.0, source.width() * source.height())))
-        size = QSize(max(1, math.ceil(source.width() * scale)), max(1, math.ceil(source.height() * scale)))
-        image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
-        image.fill(self._scene.scheme.background)
-        self._render(image, QRectF(0, 0, size.width(), size.height()), source)
+        with self._names_at_zoom_one():
+            source = self._export_rect()
+            scale = min(scale, math.sqrt(MAX_EXPORT_PIXELS / max(1.0, source.width() * source.height())))
+            size = QSize(
+                max(1, math.ceil(source.width() * scale)), max(1, math.ceil(source.height() * scale))
+            )
+            image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
+            image.fill(self._scene.scheme.background)
+            self._render(image, QRectF(0, 0, size.width(), size.height()), source)
         return image
 
     def export_svg(self, path: Path) -> None:
         """Write the network as an SVG drawing; raises OSError when the file cannot be written."""
         path = Path(path)
-        source = self._export_rect()
-        generator = QSvgGenerator()
-        generator.setFileName(str(path))
-        generator.setSize(QSize(math.ceil(source.width()), math.ceil(source.height())))
-        generator.setViewBox(QRectF(0, 0, source.width(), source.height()))
-        generator.setTitle(
-            self._document.title if self._live is not None and self._document.title else "Network"
-        )
-        self._render(generator, QRectF(0, 0, source.width(), source.height()), source)
+        with self._names_at_zoom_one():
+            source = self._export_rect()
+            generator = QSvgGenerator()
+            generator.setFileName(str(path))
+            generator.setSize(QSize(math.ceil(source.width()), math.ceil(source.height())))
+            generator.setViewBox(QRectF(0, 0, source.width(), source.height()))
+            generator.setTitle(
+                self._document.title if self._live is not None and self._document.title else "Network"
+            )
+            self._render(generator, QRectF(0, 0, source.width(), source.height()), source)
         if not path.exists():
             raise OSError(f"could not write {path}")
+
+    @contextlib.contextmanager
+    def _names_at_zoom_one(self) -> Iterator[None]:
+        """Exported pictures show names at their natural size, whatever the view's zoom."""
+        self._scene.set_view_scale(1.0)
+        try:
+            yield
+        finally:
+            self._scale_changed()
 
     def _render(self, device, target: QRectF, source: QRectF) -> None:  # noqa: ANN001 - a QPaintDevice
         painter = QPainter()
@@ -886,6 +943,8 @@ class NetworkCanvas(QGraphicsView):
         if isinstance(gesture, _Pan):
             delta = pos - gesture.last
             gesture.last = pos
+            if not delta.isNull():
+                self._manual_view_change()
             self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - delta.x())
             self.verticalScrollBar().setValue(self.verticalScrollBar().value() - delta.y())
         elif isinstance(gesture, _Band):
@@ -1128,6 +1187,8 @@ class NetworkCanvas(QGraphicsView):
             self._space_down = True
             self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
         else:
+            if key in SCROLL_KEYS:
+                self._manual_view_change()
             super().keyPressEvent(event)
             return
         event.accept()
@@ -1183,7 +1244,11 @@ class NetworkCanvas(QGraphicsView):
     @reports_errors
     def resizeEvent(self, event) -> None:  # noqa: ANN001 - QResizeEvent
         super().resizeEvent(event)
-        if self._live is not None:
+        if self._live is None:
+            return
+        if self._auto_fit:
+            self._fit()
+        else:
             self._update_scene_rect()
 
 
