@@ -4,6 +4,8 @@ Prints medians (and the 90th percentile) in milliseconds for:
 - bind: building every item for the network;
 - full repaint: the edge picture redrawn (as after the view or the weights change), with everything on top;
 - weights changed: a bulk weight write-back (a training step) re-buckets the edges and repaints;
+  "canvas weight reload" is the canvas's own share of it before the repaint (it reads the weights from
+  the live network's compiled plan, one numpy step per block, rather than edge by edge);
 - activations only: a new input; neurons and pixels repaint over the cached edge picture;
 - hover: the pointer moves onto a hidden neuron, whose 800 edges are highlighted;
 - baseline: the same edges as one QGraphicsLineItem each (skip with --no-baseline).
@@ -105,6 +107,8 @@ def bench_canvas(app: QApplication, frames: int) -> None:
         network.set_parameters({eid: weights[eid] + float(n) for eid, n in zip(ids, noise, strict=True)}, {})
 
     report("weights changed (training step)", timed(frames, new_weights, viewport.repaint))
+    # The canvas's own share of a parameters event (the handler it registered), without the repaint.
+    report("  canvas weight reload", timed(frames, new_weights, canvas._on_parameters))
     report(
         "activations only (new input)",
         timed(frames, lambda: live.set_input(rng.random(784).astype(np.float32)), viewport.repaint),

@@ -319,3 +319,60 @@ def test_frozen_edges_are_dashed(canvas_for):
 
     frozen, solid = gaps("p3>h1"), gaps("p0>h1")
     assert frozen >= 8 and solid <= 1, (frozen, solid)
+
+
+# ---------------------------------------------------------------------------------------------- training
+class CountingEdges(dict):
+    """The network's edge table, counting look-ups of single edges."""
+
+    reads = 0
+
+    def __getitem__(self, key):
+        CountingEdges.reads += 1
+        return super().__getitem__(key)
+
+    def get(self, key, default=None):
+        CountingEdges.reads += 1
+        return super().get(key, default)
+
+
+def sparse_document() -> Document:
+    """A 30-12-4 network whose first layer misses some edges and has frozen ones (a masked block)."""
+    network = dense_network([30, 12, 4], ["tanh", "sigmoid"], seed=3)
+    network.remove(edge_ids=[e for k, e in enumerate(network.edges) if k % 7 == 0])
+    network.set_frozen({e: True for k, e in enumerate(network.edges) if k % 11 == 0})
+    return Document(network)
+
+
+def test_a_training_write_back_is_read_from_the_plan_not_edge_by_edge(canvas_for):
+    canvas, live = canvas_for(sparse_document())
+    network = live.document.network
+    edges = canvas.canvas_scene.edges
+    rng = np.random.default_rng(7)
+    frozen_before = edges.frozen.copy()
+    assert frozen_before.any()
+    new = {eid: float(w) for eid, w in zip(network.edges, rng.normal(0, 2, len(network.edges)), strict=True)}
+    network.set_parameters(new, {})
+    expected = np.array([network.edges[e].weight for e in edges.ids])
+    assert np.allclose(edges.weight, expected, rtol=1e-6, atol=1e-6)
+    assert np.array_equal(edges.frozen, frozen_before)
+    # the canvas's own reload touches no edge of the network once the live plan holds the values
+    original = network.edges
+    network.edges = CountingEdges(original)
+    try:
+        CountingEdges.reads = 0
+        canvas._on_parameters()
+        assert CountingEdges.reads == 0
+    finally:
+        network.edges = original
+    assert np.allclose(edges.weight, expected, rtol=1e-6, atol=1e-6)
+
+
+def test_a_stale_plan_is_not_used_for_weights(canvas_for):
+    canvas, live = canvas_for(sparse_document())
+    network = live.document.network
+    edges = canvas.canvas_scene.edges
+    eid = edges.ids[5]
+    live.detach()  # the plan no longer follows the network
+    network.set_parameters({eid: 4.25}, {})
+    assert edges.weight[5] == 4.25

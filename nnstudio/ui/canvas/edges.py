@@ -15,7 +15,9 @@ small network it draws each edge antialiased with its own width and an arrowhead
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
@@ -23,6 +25,9 @@ from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QImage, QPainter, QPen,
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from nnstudio.engine.graph import Network
+
+if TYPE_CHECKING:
+    from nnstudio.engine.plan import Plan
 
 from .guard import reports_errors
 from .items import NEURON_RADIUS, Z_EDGES, Z_OVERLAY, ColourScheme, PlacedLabel, _Fonts, draw_label
@@ -82,7 +87,11 @@ class EdgeModel:
         self._bucket_lines: list[tuple[int, list[QLineF]]] | None = None
         self.geometry_version = 0
         self.style_version = 0
+        self.structure_version = 0
         self.line_builds = 0
+        self._group_members: list[Array] | None = None
+        # Where each block of a compiled plan puts its edges in these arrays (see set_weights_from_plan).
+        self._plan_map: tuple[weakref.ref[Plan], int, list[Array]] | None = None
 
     @property
     def count(self) -> int:
@@ -91,9 +100,11 @@ class EdgeModel:
     # ------------------------------------------------------------------ building
     def clear(self) -> None:
         """No network: no edges (the version counters keep counting, so no stale cache matches)."""
-        geometry, style, builds = self.geometry_version, self.style_version, self.line_builds
+        geometry, style, structure = self.geometry_version, self.style_version, self.structure_version
+        builds = self.line_builds
         self.__init__()  # type: ignore[misc]
         self.geometry_version, self.style_version, self.line_builds = geometry + 1, style + 1, builds
+        self.structure_version = structure + 1
 
     def rebuild(
         self,
@@ -128,6 +139,9 @@ class EdgeModel:
         self._place(np.arange(n))
         self._lines = None
         self.geometry_version += 1
+        self.structure_version += 1
+        self._plan_map = None
+        self._group_members = None
         self.restyle()
 
     def _place(self, which: Array) -> None:
@@ -204,6 +218,44 @@ class EdgeModel:
                     self.frozen[i] = edges[eid].frozen
         self.restyle()
 
+    def set_weights_from_plan(self, plan: Plan) -> bool:
+        """Reload every weight and frozen flag from a compiled plan holding the network's current values.
+
+        One numpy step per block (``W[rows, cols]``) instead of a Python loop over 12,960 edges. False (and
+        nothing changed) when the plan does not hold exactly these edges.
+        """
+        blocks = self._plan_positions(plan)
+        if blocks is None:
+            return False
+        weight = np.empty(self.count, dtype=np.float64)
+        frozen = np.zeros(self.count, dtype=bool)
+        for block, where in zip(plan.blocks, blocks, strict=True):
+            weight[where] = block.W[block.rows, block.cols]
+            if block.trainable is not None:
+                frozen[where] = block.trainable[block.rows, block.cols] == 0
+        self.weight, self.frozen = weight, frozen
+        self.restyle()
+        return True
+
+    def _plan_positions(self, plan: Plan) -> list[Array] | None:
+        """Per block of ``plan``, the positions of its edges here; None when the edges differ."""
+        cached = self._plan_map
+        if cached is not None and cached[0]() is plan and cached[1] == self.structure_version:
+            return cached[2]
+        if sum(len(block.edge_ids) for block in plan.blocks) != self.count:
+            return None
+        index = self.index
+        positions: list[Array] = []
+        for block in plan.blocks:
+            where = np.fromiter(
+                (index.get(e, -1) for e in block.edge_ids), dtype=np.intp, count=len(block.edge_ids)
+            )
+            if where.size and where.min() < 0:
+                return None
+            positions.append(where)
+        self._plan_map = (weakref.ref(plan), self.structure_version, positions)
+        return positions
+
     def restyle(self) -> None:
         magnitude = np.abs(self.weight)
         if self.detailed:
@@ -212,10 +264,10 @@ class EdgeModel:
             # Big networks: strength relative to the strong weights into the same layer, so a freshly
             # initialised 784-input layer (weights ~0.03) is as readable as a trained one.
             reference = np.ones_like(magnitude)
-            for g in np.unique(self.group):
-                members = self.group == g
-                ref = float(np.percentile(magnitude[members], 98)) if members.any() else 1.0
-                reference[members] = max(ref, 1e-6)
+            if self._group_members is None:
+                self._group_members = [np.flatnonzero(self.group == g) for g in np.unique(self.group)]
+            for members in self._group_members:
+                reference[members] = max(float(np.percentile(magnitude[members], 98)), 1e-6)
         with np.errstate(invalid="ignore"):
             strength = np.clip(np.nan_to_num(magnitude / reference, nan=0.0), 0.0, 1.0)
         self.strength = strength

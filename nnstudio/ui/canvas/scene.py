@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -29,6 +30,9 @@ from .items import (
     body_half,
 )
 from .labels import layout_labels
+
+if TYPE_CHECKING:
+    from nnstudio.engine.plan import Plan
 
 # Name plates are measured in screen pixels at zoom 1 (and scaled by the label scale, see set_view_scale).
 LABEL_PADDING_PX = 6.0
@@ -239,10 +243,12 @@ class CanvasScene(QGraphicsScene):
         centres = self.grid_item.cell_centres() + np.array([origin.x(), origin.y()])
         return {pid: (x, y) for pid, (x, y) in zip(self.pixel_ids, centres.tolist(), strict=True)}
 
-    def weights_changed(self, edge_ids: list[str] | None) -> None:
+    def weights_changed(self, edge_ids: list[str] | None, plan: Plan | None = None) -> None:
+        """Weights changed: the given edges, or all of them (read from ``plan`` when it holds them)."""
         if self.document is None:
             return
-        self.edges.set_weights(self.document.network, edge_ids)
+        if edge_ids is not None or plan is None or not self.edges.set_weights_from_plan(plan):
+            self.edges.set_weights(self.document.network, edge_ids)
         self.edge_layer.invalidate()
         self.overlay.update()
 

@@ -327,7 +327,11 @@ class NetworkCanvas(QGraphicsView):
         self._scene.weights_changed(list(ids))
 
     def _on_parameters(self) -> None:
-        self._scene.weights_changed(None)
+        # The live network listens first and has already loaded the new values into its plan (a training
+        # step writes back 12,960 weights at a time): read them from there in a few numpy steps.
+        plan = self._live.plan if self._live is not None else None
+        current = plan is not None and plan.revision == self._network.revision
+        self._scene.weights_changed(None, plan if current else None)
 
     def _on_values(self) -> None:
         if self._override is None:
