@@ -86,7 +86,8 @@ def label_boxes(canvas: NetworkCanvas) -> dict[str, list[QRectF]]:
 
 
 def on_screen(canvas: NetworkCanvas, rect: QRectF) -> QRectF:
-    return canvas.mapFromScene(rect).boundingRect().toRectF()
+    """A scene rectangle in viewport pixels (unrounded)."""
+    return canvas.viewportTransform().mapRect(rect)
 
 
 def body(canvas: NetworkCanvas, neuron_id: str) -> QRectF:
@@ -111,6 +112,7 @@ def count_plate_pixels(image: QImage, rect: QRectF) -> int:
 def assert_no_overlaps(canvas: NetworkCanvas, tolerance_px: float = 4.5) -> None:
     """No two plates overlap; no plate covers another neuron's body more than a sliver (on screen)."""
     boxes = [(nid, box) for nid, found in label_boxes(canvas).items() for box in found]
+    tolerance_px *= max(1.0, canvas.transform().m11())  # names grow with the zoom above zoom 1
     for (a, box_a), (b, box_b) in itertools.combinations(boxes, 2):
         both = box_a.intersected(box_b)
         assert both.isEmpty() or both.width() * both.height() < 1e-6, f"names of {a} and {b} overlap"
@@ -200,12 +202,15 @@ def test_zooming_out_keeps_names_on_screen_size_and_leaves_out_those_without_roo
     canvas.zoom_by(0.5 / canvas.transform().m11())
     for nid, found in label_boxes(canvas).items():
         assert np.allclose([on_screen(canvas, b).height() for b in found], heights[nid], atol=1)
-    canvas.zoom_by(0.2 / canvas.transform().m11())
-    # 48 apart at zoom 0.2 is 10 pixels: no room for names between the discs, none drawn over them; the
-    # lowest neuron has room under it
+    canvas.zoom_by(0.3 / canvas.transform().m11())
+    # 48 apart at zoom 0.3 leaves 3 pixels between the discs: no room for names there, none drawn over
+    # them; the lowest neuron has room under it
     assert all(item(canvas, f"h{k}").labels == [] for k in range(5))
     assert len(item(canvas, "h5").labels) == 1
     assert_no_overlaps(canvas)
+    canvas.zoom_by(0.1 / canvas.transform().m11())
+    # so far out, names would be too small to read: the view shows the network's shape alone
+    assert all(it.labels == [] for it in canvas.canvas_scene.neuron_items.values())
     canvas.fit_all()
     assert all(len(item(canvas, f"h{k}").labels) == 1 for k in range(6))
 
@@ -236,7 +241,7 @@ def test_the_delta_under_a_hidden_neuron_stands_in_for_its_name(canvas_for):
     canvas = canvas_for(column_document(["first", "second"]))
     canvas.set_neuron_labels({"h0": "delta -0.12", "z": "delta 0.5"})
     assert [label.text for label in item(canvas, "h0").labels] == ["delta -0.12"]
-    assert [label.text for label in item(canvas, "z").labels] == ["out", "delta 0.5"]
+    assert [label.text for label in item(canvas, "z").labels] == ["out   delta 0.5"]
     canvas.set_neuron_labels(None)
     assert [label.text for label in item(canvas, "h0").labels] == ["first"]
 
@@ -326,3 +331,13 @@ def test_view_scale_is_followed_by_the_overlay_and_the_grid_caption(canvas_for):
     caption = scene.grid_item.caption
     assert caption is not None and caption.scale == pytest.approx(k)
     assert on_screen(canvas, caption.box.translated(scene.grid_item.pos())).height() >= 11
+
+
+def test_deltas_of_a_tight_output_column_follow_the_names(canvas_for):
+    canvas = canvas_for(load_example("four-pixel-camera"), size=(806, 880))
+    deltas = {f"o{k}": f"delta {k / 10:+.2f}" for k in range(4)}
+    canvas.set_neuron_labels(deltas)
+    for nid, text in deltas.items():
+        labels = item(canvas, nid).labels
+        assert len(labels) == 1 and labels[0].text.endswith(text)
+    assert_no_overlaps(canvas)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QImage, QPainter, QPen, QPolygonF, QTransform
+from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen, QPolygonF, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from nnstudio.engine.graph import Network
@@ -30,7 +30,16 @@ if TYPE_CHECKING:
     from nnstudio.engine.plan import Plan
 
 from .guard import reports_errors
-from .items import NEURON_RADIUS, Z_EDGES, Z_OVERLAY, ColourScheme, PlacedLabel, _Fonts, draw_label
+from .items import (
+    NEURON_RADIUS,
+    Z_EDGES,
+    Z_OVERLAY,
+    ColourScheme,
+    PlacedLabel,
+    _Fonts,
+    draw_label,
+    plate_height,
+)
 
 # Up to this many edges, each edge is drawn on its own (antialiased, width by weight, arrowhead).
 DETAIL_LIMIT = 300
@@ -696,7 +705,7 @@ class EdgeOverlay(QGraphicsItem):
         model = self.model
         scheme = self.style.scheme
         k = self.label_scale
-        metrics = QFontMetricsF(_Fonts.name)  # type: ignore[arg-type]
+        metrics = _Fonts.metrics(False)
         for i, text in self.labels.items():
             if i >= model.count:
                 continue
@@ -705,7 +714,7 @@ class EdgeOverlay(QGraphicsItem):
             x = float(model.x1[i] + (model.x2[i] - model.x1[i]) * t)
             y = float(model.y1[i] + (model.y2[i] - model.y1[i]) * t)
             width = (metrics.horizontalAdvance(text) + 6) * k
-            height = (metrics.height() + 2) * k
+            height = (plate_height(False) + 2) * k
             draw_label(
                 painter,
                 PlacedLabel(QRectF(x - width / 2, y - height / 2, width, height), text, False, k),

@@ -198,6 +198,7 @@ class _Fonts:
     name: QFont | None = None
     small: QFont | None = None
     label: QFont | None = None
+    _metrics: dict[bool, QFontMetricsF] = {}
 
     @classmethod
     def ensure(cls) -> None:
@@ -209,6 +210,26 @@ class _Fonts:
             cls.label = QFont()
             cls.label.setPointSizeF(9.0)
             cls.label.setBold(True)
+
+    @classmethod
+    def metrics(cls, bold: bool) -> QFontMetricsF:
+        """Metrics of the name font (bold: the outputs' labels)."""
+        cls.ensure()
+        if bold not in cls._metrics:
+            cls._metrics[bold] = QFontMetricsF(cls.label if bold else cls.name)  # type: ignore[arg-type]
+        return cls._metrics[bold]
+
+
+# Room on a name plate above capitals and below the lowest glyph, in pixels at zoom 1.
+PLATE_ABOVE_PX = 1.0
+PLATE_BELOW_PX = 0.8
+
+
+def plate_height(bold: bool) -> float:
+    """Height of a name plate at zoom 1, in pixels: capitals, descenders and underscores fit inside."""
+    metrics = _Fonts.metrics(bold)
+    lowest = max(metrics.descent(), metrics.tightBoundingRect("_gjpqy").bottom())
+    return PLATE_ABOVE_PX + metrics.capHeight() + lowest + PLATE_BELOW_PX
 
 
 @dataclass(frozen=True)
@@ -234,11 +255,11 @@ def draw_label(painter: QPainter, label: PlacedLabel, scheme: ColourScheme, text
     painter.save()
     painter.translate(label.box.topLeft())
     painter.scale(k, k)
+    metrics = _Fonts.metrics(label.bold)
     painter.setFont(_Fonts.label if label.bold else _Fonts.name)  # type: ignore[arg-type]
     painter.setPen(text_colour)
-    painter.drawText(
-        QRectF(0, 0, label.box.width() / k, label.box.height() / k), Qt.AlignmentFlag.AlignCenter, label.text
-    )
+    left = (label.box.width() / k - metrics.horizontalAdvance(label.text)) / 2
+    painter.drawText(QPointF(left, PLATE_ABOVE_PX + metrics.capHeight()), label.text)
     painter.restore()
 
 
@@ -376,12 +397,15 @@ class NeuronItem(QGraphicsItem):
 
     # ------------------------------------------------------------------ geometry
     def label_requests(self) -> list[tuple[Side, str, bool]]:
-        """(side, text, bold) of each text this neuron shows beside it: its name, and any extra text below."""
+        """(side, text, bold) of each text this neuron shows beside it: its name and any extra text (below,
+        or after an output's name)."""
         requests: list[tuple[Side, str, bool]] = []
+        if self.role is Role.OUTPUT:
+            # Outputs sit in a tight column with room to their right: the extra text follows the name.
+            text = f"{self.name}   {self.extra_text}" if self.extra_text else self.name
+            return [(Side.RIGHT, text, True)] if text else []
         if self.role is Role.INPUT and self.name:
             requests.append((Side.LEFT, self.name, False))
-        elif self.role is Role.OUTPUT and self.name:
-            requests.append((Side.RIGHT, self.name, True))
         elif self.role is Role.HIDDEN and self.name and not self.extra_text:
             requests.append((Side.BELOW, self.name, False))
         if self.extra_text:
@@ -562,11 +586,18 @@ class ImageGridItem(QGraphicsItem):
     def caption_text(self) -> str:
         return f"{self.grid_width} x {self.grid_height} image"
 
-    def set_label_scale(self, scale: float) -> None:
-        """Place the caption above the image, ``scale`` times its size at zoom 1 (see PlacedLabel)."""
-        metrics = QFontMetricsF(_Fonts.name)  # type: ignore[arg-type]
+    def set_label_scale(self, scale: float, shown: bool = True) -> None:
+        """Place the caption above the image, ``scale`` times its size at zoom 1 (see PlacedLabel), or
+        leave it out."""
+        if not shown:
+            if self.caption is not None:
+                self.prepareGeometryChange()
+                self.caption = None
+                self.update()
+            return
         text = self.caption_text()
-        width, height = (metrics.horizontalAdvance(text) + 6) * scale, metrics.height() * scale
+        width = (_Fonts.metrics(False).horizontalAdvance(text) + 6) * scale
+        height = plate_height(False) * scale
         rect = self.pixels_rect()
         box = QRectF(rect.left(), rect.top() - height - 4 * scale, width, height)
         caption = PlacedLabel(box, text, False, scale)

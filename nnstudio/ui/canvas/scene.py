@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QFontMetricsF
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QGraphicsScene
 
 from nnstudio.engine.graph import GraphError, Role
@@ -28,6 +28,7 @@ from .items import (
     PlacedLabel,
     _Fonts,
     body_half,
+    plate_height,
 )
 from .labels import layout_labels
 
@@ -39,6 +40,10 @@ LABEL_PADDING_PX = 6.0
 LABEL_GAP_PX = 3.0
 # How far a name below a neuron may reach into the neuron under it, in screen pixels.
 LABEL_TOLERANCE_PX = 4.0
+# Names keep their size on screen as the view zooms out down to 1 / LABEL_MAX_SCALE, then shrink with it,
+# and are left out once smaller than NAMES_FROM_SIZE of their size.
+LABEL_MAX_SCALE = 2.5
+NAMES_FROM_SIZE = 0.7
 # A shortened name keeps at least this much text, else it is left out.
 LABEL_MIN_TEXT = "Mw\u2026"
 
@@ -152,7 +157,7 @@ class CanvasScene(QGraphicsScene):
             if item is not None:
                 self.removeItem(item)
             item = ImageGridItem(pixels, w, h, cell, self.scheme)
-            item.set_label_scale(self.label_scale)
+            item.set_label_scale(self.label_scale, self.names_shown)
             self.grid_item = item
             self.addItem(item)
         first = self.document.network.neurons[pixels[0]]  # type: ignore[union-attr]
@@ -290,15 +295,23 @@ class CanvasScene(QGraphicsScene):
             self.relayout_labels()
 
     # ------------------------------------------------------------------ names
+    @property
+    def names_shown(self) -> bool:
+        """False when the view is zoomed out so far that names would be too small to read."""
+        return self.view_scale * self.label_scale >= NAMES_FROM_SIZE
+
     def set_view_scale(self, scale: float) -> None:
-        """The view's zoom: below zoom 1 names keep their size on screen, so they are placed again."""
+        """The view's zoom: names keep their size on screen down to zoom 1 / LABEL_MAX_SCALE, then shrink
+        with the view, and are left out below NAMES_FROM_SIZE of their size (a whole network in a tiny
+        view shows its shape, not a few names as big as itself)."""
+        label_scale = min(1.0 / scale, LABEL_MAX_SCALE) if 0 < scale < 1 else 1.0
+        shown = self.names_shown
         self.view_scale = scale
-        label_scale = 1.0 / scale if 0 < scale < 1 else 1.0
-        if abs(label_scale - self.label_scale) <= 1e-9 * label_scale:
+        if abs(label_scale - self.label_scale) <= 1e-9 * label_scale and shown == self.names_shown:
             return
         self.label_scale = label_scale
         if self.grid_item is not None:
-            self.grid_item.set_label_scale(label_scale)
+            self.grid_item.set_label_scale(label_scale, self.names_shown)
         self.overlay.set_label_scale(label_scale)
         self.relayout_labels()
 
@@ -309,8 +322,7 @@ class CanvasScene(QGraphicsScene):
         if width is None:
             if len(self._text_widths) > 20_000:
                 self._text_widths.clear()
-            metrics = QFontMetricsF(_Fonts.label if bold else _Fonts.name)  # type: ignore[arg-type]
-            width = metrics.horizontalAdvance(text)
+            width = _Fonts.metrics(bold).horizontalAdvance(text)
             self._text_widths[key] = width
         return width
 
@@ -319,10 +331,10 @@ class CanvasScene(QGraphicsScene):
         self.label_layouts += 1
         k = self.label_scale
         items = list(self.neuron_items.values())
-        metrics = {
-            bold: QFontMetricsF(_Fonts.label if bold else _Fonts.name)  # type: ignore[arg-type]
-            for bold in (False, True)
-        }
+        if not self.names_shown:
+            for item in items:
+                item.set_labels([])
+            return
         requests: list[tuple[int, int, str, bool]] = []
         bodies: list[tuple[float, float, float, float]] = []
         for row, item in enumerate(items):
@@ -342,7 +354,7 @@ class CanvasScene(QGraphicsScene):
                 text_px, np.array([self._text_width(LABEL_MIN_TEXT, bold) for *_, bold in requests])
             )
             widths = (text_px + LABEL_PADDING_PX) * k
-            heights = np.array([metrics[bold].height() * k for *_, bold in requests])
+            heights = np.array([plate_height(bold) * k for *_, bold in requests])
             boxes = layout_labels(
                 x=xs,
                 y=ys,
@@ -363,7 +375,7 @@ class CanvasScene(QGraphicsScene):
                 shown = text
                 if width < widths[n] - 1e-6:
                     room = width / k - LABEL_PADDING_PX
-                    shown = metrics[bold].elidedText(text, Qt.TextElideMode.ElideRight, room)
+                    shown = _Fonts.metrics(bold).elidedText(text, Qt.TextElideMode.ElideRight, room)
                     if not shown or shown == "\u2026":
                         continue
                 left, top = float(boxes.left[n] - xs[n]), float(boxes.top[n] - ys[n])
