@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, QSize, QSizeF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -33,6 +33,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPen,
     QPixmap,
+    QResizeEvent,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
@@ -41,6 +42,8 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
+    QLayoutItem,
     QScrollArea,
     QSizePolicy,
     QSlider,
@@ -61,8 +64,17 @@ Range = tuple[float, float]  # (black, white)
 
 # Grids up to this size get a pad of cells; larger images get the freehand pad.
 MAX_CELL_GRID = 32
-# Logical size of the longer side of the freehand pad (ten pixels per pixel of a 28x28 digit).
+# Size of the longer side of the freehand drawing, in its own pixels (ten per pixel of a 28x28 digit). The
+# drawing is shown scaled to whatever room the dock gives; pen sizes are in these pixels.
 FREEHAND_SIZE = 280
+# The drawing area never shrinks below this (screen pixels), however narrow the dock.
+MIN_FREEHAND_SIDE = 140
+# From this width on the freehand pad shows the network's view beside the drawing, large; below it, small and
+# underneath, so a narrow dock needs no horizontal scrolling.
+WIDE_FREEHAND_PAD = 500
+# Screen pixels per input pixel of the preview in each arrangement.
+PREVIEW_SCALE_WIDE = 6
+PREVIEW_SCALE_NARROW = 3
 # At most this many inputs get a slider of their own when the network has no image grid.
 MAX_INPUT_SLIDERS = 64
 # Freehand strokes feed the network at most this often while the pen moves (ms between feeds).
@@ -96,6 +108,87 @@ class SignalLinks:
                 signal.disconnect(slot)
         self._links.clear()
 
+
+class FlowLayout(QLayout):
+    """Lays its widgets out in rows like words in a paragraph: a row that is full wraps to the next one.
+
+    Tool rows use it so that a narrow dock shows every button (on two rows) instead of cutting some off.
+    """
+
+    def __init__(self, parent: QWidget | None = None, spacing: int = 4) -> None:
+        super().__init__(parent)
+        self._items: list[QLayoutItem] = []
+        self._gap = spacing
+        self.setContentsMargins(0, 0, 0, 0)
+
+    def addItem(self, item: QLayoutItem) -> None:
+        self._items.append(item)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int) -> QLayoutItem | None:
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def expandingDirections(self) -> Qt.Orientation:
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self._arrange(QRect(0, 0, width, 0), move=False)
+
+    def setGeometry(self, rect: QRect) -> None:
+        super().setGeometry(rect)
+        self._arrange(rect, move=True)
+
+    def _visible(self) -> list[QLayoutItem]:
+        return [item for item in self._items if not item.isEmpty()]
+
+    def sizeHint(self) -> QSize:
+        """Everything on one row."""
+        items = self._visible()
+        width = sum(item.sizeHint().width() for item in items) + self._gap * max(0, len(items) - 1)
+        height = max((item.sizeHint().height() for item in items), default=0)
+        m = self.contentsMargins()
+        return QSize(width + m.left() + m.right(), height + m.top() + m.bottom())
+
+    def minimumSize(self) -> QSize:
+        """The widest single item: narrower than that, the row cannot wrap any further."""
+        size = QSize(0, 0)
+        for item in self._visible():
+            size = size.expandedTo(item.minimumSize())
+        m = self.contentsMargins()
+        return size + QSize(m.left() + m.right(), m.top() + m.bottom())
+
+    def _arrange(self, rect: QRect, move: bool) -> int:
+        """Place the items (when ``move``) row by row, each centred in its row's height; the height used."""
+        m = self.contentsMargins()
+        area = rect.adjusted(m.left(), m.top(), -m.right(), -m.bottom())
+        rows: list[list[tuple[QLayoutItem, QSize]]] = [[]]
+        x = area.x()
+        for item in self._visible():
+            hint = item.sizeHint()
+            if rows[-1] and x + hint.width() > area.right() + 1:
+                rows.append([])
+                x = area.x()
+            rows[-1].append((item, hint))
+            x += hint.width() + self._gap
+        y = area.y()
+        for row in rows:
+            height = max((hint.height() for _, hint in row), default=0)
+            x = area.x()
+            for item, hint in row:
+                if move:
+                    item.setGeometry(QRect(x, y + (height - hint.height()) // 2, hint.width(), hint.height()))
+                x += hint.width() + self._gap
+            y += height + self._gap
+        used = y - self._gap if rows[0] else y
+        return used - rect.y() + m.bottom()
 
 def is_freehand_grid(grid: Grid, value_range: Range) -> bool:
     """True when an image is drawn freehand (digits) rather than cell by cell."""
@@ -363,7 +456,9 @@ class CellPad(QWidget):
         tools.addWidget(self.brush_label)
         self._show_brush()
 
-        actions = QHBoxLayout()
+        # Clear, Invert and the presets wrap onto a second row in a narrow dock.
+        actions_box = QWidget(self)
+        actions = FlowLayout(actions_box)
         clear = QToolButton(self)
         clear.setText("Clear")
         _named(clear, "padClear", "Clear the pad", f"Set every pixel to {blank_word.lower()} (C or Delete)")
@@ -374,9 +469,15 @@ class CellPad(QWidget):
         invert.clicked.connect(self.invert)
         actions.addWidget(clear)
         actions.addWidget(invert)
-        actions.addSpacing(8)
         self.preset_buttons: list[QToolButton] = []
-        for name, pattern in _preset_patterns(grid):
+        patterns = _preset_patterns(grid)
+        if patterns:
+            presets_label = QLabel("Shapes:", self)
+            presets_label.setContentsMargins(8, 0, 0, 0)
+            _named(presets_label, "padPresetsLabel", "Shapes to show on the pad",
+                   "Click a shape to show it on the pad")
+            actions.addWidget(presets_label)
+        for name, pattern in patterns:
             values = preset_values(pattern, value_range)
             button = QToolButton(self)
             button.setIcon(pixel_icon(values, grid, value_range, 20))
@@ -388,13 +489,12 @@ class CellPad(QWidget):
             button.clicked.connect(lambda _c=False, v=values: self.set_values(v, notify=True))
             actions.addWidget(button)
             self.preset_buttons.append(button)
-        actions.addStretch(1)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(tools)
         layout.addWidget(self.editor, 1)
-        layout.addLayout(actions)
+        layout.addWidget(actions_box)
 
     def _brush_value(self) -> float:
         low, high = self.value_range
@@ -436,7 +536,9 @@ class FreehandCanvas(QWidget):
     """A large canvas drawn with a thick anti-aliased pen, light on dark as the MNIST digits are.
 
     Each stroke is a QPainterPath painted over a copy of the picture taken when the stroke began, so the
-    anti-aliased edge is drawn exactly once however many segments the stroke has.
+    anti-aliased edge is drawn exactly once however many segments the stroke has. The picture has a fixed
+    size (``canvas_size``, in drawing pixels) and is shown as large as the widget allows, keeping its shape;
+    :meth:`image_point` and :meth:`widget_point` convert between the two.
     """
 
     strokeMoved = Signal()
@@ -450,7 +552,9 @@ class FreehandCanvas(QWidget):
         w, h = grid
         longer = max(w, h)
         self.canvas_size = QSize(round(FREEHAND_SIZE * w / longer), round(FREEHAND_SIZE * h / longer))
-        self.setFixedSize(self.canvas_size)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(self.canvas_size.scaled(QSize(MIN_FREEHAND_SIDE, MIN_FREEHAND_SIDE),
+                                                    Qt.AspectRatioMode.KeepAspectRatio))
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setCursor(Qt.CursorShape.CrossCursor)
         self.image = QImage(self.canvas_size, QImage.Format.Format_Grayscale8)
@@ -462,6 +566,26 @@ class FreehandCanvas(QWidget):
         self._path: QPainterPath | None = None
         self._points = 0
         self._erasing_stroke = False
+
+    def sizeHint(self) -> QSize:
+        return self.canvas_size
+
+    def picture_rect(self) -> QRectF:
+        """Where the picture is shown: as large as fits, its shape kept, centred in the widget."""
+        shown = QSizeF(self.canvas_size).scaled(QSizeF(self.size()), Qt.AspectRatioMode.KeepAspectRatio)
+        corner = QPointF((self.width() - shown.width()) / 2, (self.height() - shown.height()) / 2)
+        return QRectF(corner, shown)
+
+    def image_point(self, pos: QPointF) -> QPointF:
+        """A point of the widget in drawing pixels (outside the picture gives points outside it too)."""
+        rect = self.picture_rect()
+        scale = self.canvas_size.width() / rect.width() if rect.width() > 0 else 1.0
+        return (pos - rect.topLeft()) * scale
+
+    def widget_point(self, point: QPointF) -> QPointF:
+        """A point of the drawing (in drawing pixels) where it shows on the widget."""
+        rect = self.picture_rect()
+        return rect.topLeft() + point * (rect.width() / self.canvas_size.width())
 
     def gray(self) -> Array:
         return qimage_gray(self.image)
@@ -498,10 +622,12 @@ class FreehandCanvas(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
-        painter.drawImage(QPoint(0, 0), self.image)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        rect = self.picture_rect()
+        painter.drawImage(rect, self.image)
         if self.hasFocus():
             painter.setPen(QPen(self.palette().highlight().color(), 2))
-            painter.drawRect(self.rect().adjusted(1, 1, -1, -1))
+            painter.drawRect(rect.adjusted(1, 1, -1, -1))
         painter.end()
 
     def _stroke_pen(self) -> QPen:
@@ -531,7 +657,7 @@ class FreehandCanvas(QWidget):
         self._erasing_stroke = self.eraser or event.button() == Qt.MouseButton.RightButton
         self._remember()
         self._before = self.image.copy()
-        self._path = QPainterPath(event.position())
+        self._path = QPainterPath(self.image_point(event.position()))
         self._points = 1
         self._render_stroke()
         self.strokeMoved.emit()
@@ -540,7 +666,7 @@ class FreehandCanvas(QWidget):
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         if self._path is None:
             return
-        self._path.lineTo(event.position())
+        self._path.lineTo(self.image_point(event.position()))
         self._points += 1
         self._render_stroke()
         self.strokeMoved.emit()
@@ -567,10 +693,16 @@ class InputPreview(QWidget):
         self.grid = grid
         self.value_range = value_range
         self.values = np.full(w * h, value_range[0], dtype=np.float32)
-        scale = max(2, 168 // max(w, h))
-        self.setFixedSize(w * scale + 2, h * scale + 2)
+        self.scale = 0
+        self.set_scale(PREVIEW_SCALE_WIDE)
         _named(self, "padPreview", f"What the network sees, {w} by {h}",
                f"The {w}x{h} image the network receives: your drawing centred and scaled like the digits")
+
+    def set_scale(self, scale: int) -> None:
+        """Screen pixels per input pixel (a 28x28 image never gets more than 168 of them a side)."""
+        w, h = self.grid
+        self.scale = max(1, min(scale, 168 // max(w, h)))
+        self.setFixedSize(w * self.scale + 2, h * self.scale + 2)
 
     def set_values(self, values: Array) -> None:
         self.values = np.asarray(values, dtype=np.float32).ravel().copy()
@@ -606,7 +738,8 @@ class FreehandPad(QWidget):
         self.canvas.strokeMoved.connect(self._stroke_moved)
         self.canvas.strokeFinished.connect(self._update_values)
 
-        tools = QHBoxLayout()
+        tools_box = QWidget(self)
+        tools = FlowLayout(tools_box)
         group = QButtonGroup(self)
         self.pen_button = QToolButton(self)
         self.pen_button.setText("Pen")
@@ -638,24 +771,49 @@ class FreehandPad(QWidget):
         clear.clicked.connect(self.clear)
         for widget in (self.pen_button, self.eraser_button, self.size_spin, self.undo_button, clear):
             tools.addWidget(widget)
-        tools.addStretch(1)
+        self.tools = tools_box
 
-        left = QVBoxLayout()
-        left.addWidget(self.canvas)
-        left.addLayout(tools)
-        right = QVBoxLayout()
-        caption = QLabel(f"What the network sees ({w}x{h})", self)
-        caption.setWordWrap(True)
-        _named(caption, "padPreviewCaption", "Preview caption")
-        right.addWidget(caption)
-        right.addWidget(self.preview)
-        right.addStretch(1)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(left)
-        layout.addLayout(right)
-        layout.addStretch(1)
+        self.preview_box = QWidget(self)
+        preview_layout = QVBoxLayout(self.preview_box)
+        preview_layout.setContentsMargins(0, 0, 0, 0)
+        self.preview_caption = QLabel(f"What the network sees ({w}x{h})", self.preview_box)
+        self.preview_caption.setWordWrap(True)
+        _named(self.preview_caption, "padPreviewCaption", "Preview caption")
+        preview_layout.addWidget(self.preview_caption)
+        preview_layout.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignLeft)
+        preview_layout.addStretch(1)
+
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setColumnStretch(0, 1)
+        self._grid.setRowStretch(0, 1)
+        self.wide: bool | None = None
+        self._arrange(False)
         self._update_undo_button()
+
+    def _arrange(self, wide: bool) -> None:
+        """Wide: the network's view large, beside the drawing. Narrow: small, under it, beside the tools."""
+        if wide == self.wide:
+            return
+        self.wide = wide
+        grid = self._grid
+        for widget in (self.canvas, self.tools, self.preview_box):
+            grid.removeWidget(widget)
+        self.preview.set_scale(PREVIEW_SCALE_WIDE if wide else PREVIEW_SCALE_NARROW)
+        # The caption wraps to the preview's width, so the preview column is no wider than the picture.
+        self.preview_box.setFixedWidth(max(self.preview.width(), 90))
+        if wide:
+            grid.addWidget(self.canvas, 0, 0)
+            grid.addWidget(self.tools, 1, 0)
+            grid.addWidget(self.preview_box, 0, 1, 2, 1)
+        else:
+            grid.addWidget(self.canvas, 0, 0, 1, 2)
+            grid.addWidget(self.tools, 1, 0)
+            grid.addWidget(self.preview_box, 1, 1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._arrange(event.size().width() >= WIDE_FREEHAND_PAD)
 
     def _set_eraser(self, on: bool) -> None:
         self.canvas.eraser = on
@@ -910,7 +1068,9 @@ class DrawingPad(QWidget):
             low, high = value_range
             if self.mode == "freehand":
                 editor = FreehandPad(grid, value_range, self)
-                self.title.setText("Draw with the mouse; the network sees the small image on the right.")
+                self.title.setText(f"Draw with the mouse; the right button rubs out. The small picture is"
+                                   f" what the network sees: your drawing shrunk to {grid[0]}x{grid[1]}"
+                                   f" pixels.")
             else:
                 editor = CellPad(grid, value_range, self)
                 self.title.setText(f"Left click paints white ({high:g}), right click black ({low:g}). "

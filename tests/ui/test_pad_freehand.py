@@ -50,19 +50,30 @@ def _mouse(widget, kind, x: float, y: float, button=Qt.MouseButton.LeftButton) -
     QApplication.sendEvent(widget, event)
 
 
-def draw_stroke(widget, points: list[tuple[float, float]], button=Qt.MouseButton.LeftButton) -> None:
-    """Press at the first point, drag through the others with the button held, release at the last."""
-    _mouse(widget, QMouseEvent.Type.MouseButtonPress, *points[0], button=button)
+def _pen(canvas, kind, x: float, y: float, button=Qt.MouseButton.LeftButton) -> None:
+    """A mouse event at (x, y) in drawing pixels (0..280), wherever the canvas shows the drawing."""
+    point = canvas.widget_point(QPointF(x, y))
+    _mouse(canvas, kind, point.x(), point.y(), button=button)
+
+
+def draw_stroke(canvas, points: list[tuple[float, float]], button=Qt.MouseButton.LeftButton) -> None:
+    """Press at the first point, drag through the others with the button held, release at the last (points
+    in drawing pixels)."""
+    _pen(canvas, QMouseEvent.Type.MouseButtonPress, *points[0], button=button)
     for x, y in points[1:]:
-        _mouse(widget, QMouseEvent.Type.MouseMove, x, y, button=button)
-    _mouse(widget, QMouseEvent.Type.MouseButtonRelease, *points[-1], button=button)
+        _pen(canvas, QMouseEvent.Type.MouseMove, x, y, button=button)
+    _pen(canvas, QMouseEvent.Type.MouseButtonRelease, *points[-1], button=button)
 
 
 def test_digit_document_gets_the_freehand_pad(digit_pad):
     live, pad = digit_pad
     assert pad.mode == "freehand"
     assert isinstance(pad.editor, FreehandPad)
-    assert pad.editor.canvas.width() == 280
+    canvas = pad.editor.canvas
+    assert (canvas.canvas_size.width(), canvas.canvas_size.height()) == (280, 280)
+    shown = canvas.picture_rect()
+    assert shown.width() == pytest.approx(shown.height())  # square however the pad is sized
+    assert shown.width() >= 140
     assert not pad.editor.undo_button.isEnabled()
 
 
@@ -189,9 +200,9 @@ def test_pad_keys_win_over_the_windows_shortcuts(qtbot, digit_net):
 def test_the_input_follows_the_pen_before_it_is_lifted(qtbot, digit_pad):
     live, pad = digit_pad
     canvas = pad.editor.canvas
-    _mouse(canvas, QMouseEvent.Type.MouseButtonPress, 140, 50)
+    _pen(canvas, QMouseEvent.Type.MouseButtonPress, 140, 50)
     for y in range(60, 240, 20):
-        _mouse(canvas, QMouseEvent.Type.MouseMove, 140, y)
+        _pen(canvas, QMouseEvent.Type.MouseMove, 140, y)
     qtbot.waitUntil(lambda: live.input.max() > 0.5, timeout=2000)
-    _mouse(canvas, QMouseEvent.Type.MouseButtonRelease, 140, 240)
+    _pen(canvas, QMouseEvent.Type.MouseButtonRelease, 140, 240)
     np.testing.assert_array_equal(pad.editor.preview.values, live.input)
