@@ -10,8 +10,16 @@ import math
 
 import numpy as np
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen, QUndoStack
-from PySide6.QtWidgets import QLabel, QScrollArea, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen, QResizeEvent, QUndoStack
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from nnstudio.engine.activations import ACTIVATIONS
 from nnstudio.ui.live import LiveNetwork
@@ -29,8 +37,13 @@ def format_output(value: float, percent: bool) -> str:
     return text[1:] if text.startswith("-") and not any(c in "123456789" for c in text) else text
 
 
+def _joined(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def answer_text(labels: list[str], outputs: np.ndarray, percent: bool) -> str:
-    """``Answer: horizontal``, or the one output's value, or a tie named as such."""
+    """``Answer: horizontal``, or the one output's value, or a tie named as such
+    (``Answer: undecided — solid and vertical tie``)."""
     if outputs.size == 0:
         return ""
     if outputs.size == 1:
@@ -39,15 +52,16 @@ def answer_text(labels: list[str], outputs: np.ndarray, percent: bool) -> str:
     best, second = int(order[0]), int(order[1])
     if abs(float(outputs[best]) - float(outputs[second])) <= TIE_TOLERANCE:
         tied = [labels[i] for i in order if abs(float(outputs[i]) - float(outputs[best])) <= TIE_TOLERANCE]
-        return f"Answer: undecided ({', '.join(tied)} are level)"
+        return f"Answer: undecided — {_joined(tied)} tie"
     return f"Answer: {labels[best]}"
 
 
 class OutputBar(QWidget):
     """One output: its label, a horizontal bar and the value as text; bold and coloured for the answer."""
 
-    LABEL_WIDTH = 96
+    LABEL_WIDTH = 96  # at most; short labels (digits) take less, leaving the bar more room
     VALUE_WIDTH = 52
+    MIN_BAR_WIDTH = 60
 
     def __init__(self, index: int, label: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,6 +73,7 @@ class OutputBar(QWidget):
         self.percent = False
         self.highlighted = False
         self.truth: float | None = None
+        self.label_width = self.LABEL_WIDTH
         self.setObjectName(f"outputBar_{index}")
         self.setAccessibleName(f"Output {label}")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
@@ -69,7 +84,16 @@ class OutputBar(QWidget):
         return format_output(self.value, self.percent)
 
     def sizeHint(self) -> QSize:
-        return QSize(self.LABEL_WIDTH + self.VALUE_WIDTH + 160, max(22, self.fontMetrics().height() + 8))
+        return QSize(self.label_width + self.VALUE_WIDTH + 160, max(22, self.fontMetrics().height() + 8))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self.label_width + self.VALUE_WIDTH + self.MIN_BAR_WIDTH, self.sizeHint().height())
+
+    def set_label_width(self, width: int) -> None:
+        if width != self.label_width:
+            self.label_width = width
+            self.updateGeometry()
+            self.update()
 
     def set_state(self, value: float, low: float, high: float, percent: bool, highlighted: bool,
                   truth: float | None) -> None:
@@ -103,15 +127,15 @@ class OutputBar(QWidget):
         accent = palette.highlight().color()
         text_colour = accent if self.highlighted else palette.windowText().color()
         h = self.height()
-        label_rect = QRectF(0, 0, self.LABEL_WIDTH - 6, h)
+        label_rect = QRectF(0, 0, self.label_width - 6, h)
         painter.setPen(text_colour)
         right_aligned = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight
         elide = Qt.TextElideMode.ElideRight
         elided = self.fontMetrics().elidedText(self.label, elide, int(label_rect.width()))
         painter.drawText(label_rect, right_aligned, elided)
 
-        left = float(self.LABEL_WIDTH)
-        width = max(10.0, self.width() - self.LABEL_WIDTH - self.VALUE_WIDTH - 6)
+        left = float(self.label_width)
+        width = max(10.0, self.width() - self.label_width - self.VALUE_WIDTH - 6)
         track = QRectF(left, 4, width, h - 8)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(palette.alternateBase().color().darker(108))
@@ -135,7 +159,8 @@ class OutputBar(QWidget):
             painter.drawLine(int(x), 1, int(x), h - 1)
 
         painter.setPen(text_colour)
-        value_rect = QRectF(self.width() - self.VALUE_WIDTH, 0, self.VALUE_WIDTH, h)
+        # A little space on the right, so the value never touches a scroll bar beside the bars.
+        value_rect = QRectF(self.width() - self.VALUE_WIDTH, 0, self.VALUE_WIDTH - 4, h)
         painter.drawText(value_rect, right_aligned, self.value_text)
         painter.end()
 
@@ -162,22 +187,26 @@ class OutputPanel(QWidget):
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.25)
         self.answer_label.setFont(font)
+        # A tie names every output level at the top: it wraps rather than widening the panel.
+        self.answer_label.setWordWrap(True)
         self.kind_label = QLabel(self)
         self.kind_label.setObjectName("outputKind")
         self.kind_label.setAccessibleName("How the outputs read")
         self.kind_label.setWordWrap(True)
 
         self.bars_box = QWidget()
-        self.bars_layout = QVBoxLayout(self.bars_box)
+        self.bars_layout = QGridLayout(self.bars_box)
         self.bars_layout.setContentsMargins(0, 0, 0, 0)
-        self.bars_layout.setSpacing(2)
-        self.bars_layout.addStretch(1)
+        self.bars_layout.setVerticalSpacing(2)
+        self.bars_layout.setHorizontalSpacing(12)
+        self.columns = 1
         scroll = QScrollArea(self)
         scroll.setObjectName("outputBars")
         scroll.setAccessibleName("Output bars")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(self.bars_box)
+        self.bars_scroll = scroll
 
         self.message = QLabel(self)
         self.message.setObjectName("outputMessage")
@@ -217,11 +246,47 @@ class OutputPanel(QWidget):
             bar.setParent(None)
             bar.deleteLater()
         self.bars = []
+        metrics = self.fontMetrics()
+        bold = QFont(self.font())
+        bold.setBold(True)
+        longest = max((QFontMetrics(bold).horizontalAdvance(label) for label in labels), default=0)
+        label_width = min(OutputBar.LABEL_WIDTH, max(longest, metrics.horizontalAdvance("00")) + 12)
         for i, label in enumerate(labels):
             bar = OutputBar(i, label, self.bars_box)
-            self.bars_layout.insertWidget(i, bar)
+            bar.set_label_width(label_width)
             self.bars.append(bar)
         self._labels = list(labels)
+        self.columns = 0
+        self._place_bars()
+
+    def _wanted_columns(self) -> int:
+        """Two columns when there are many outputs (the ten digits) and room for two bars side by side, so
+        every output shows without scrolling."""
+        if len(self.bars) <= 6:
+            return 1
+        room = self.bars_scroll.viewport().width()
+        one = self.bars[0].minimumSizeHint().width() + 40
+        return 2 if room >= 2 * one + self.bars_layout.horizontalSpacing() else 1
+
+    def _place_bars(self) -> None:
+        columns = self._wanted_columns()
+        if columns == self.columns:
+            return
+        self.columns = columns
+        layout = self.bars_layout
+        for bar in self.bars:
+            layout.removeWidget(bar)
+        rows = -(-len(self.bars) // columns)
+        for i, bar in enumerate(self.bars):
+            layout.addWidget(bar, i % rows, i // rows)  # down the first column, then the second
+        for row in range(layout.rowCount()):
+            layout.setRowStretch(row, 0)
+        layout.setRowStretch(rows, 1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.bars:
+            self._place_bars()
 
     def answer(self) -> str:
         """The answer line as shown (``Answer: horizontal``)."""
@@ -269,10 +334,21 @@ class OutputPanel(QWidget):
                           None if truth is None else float(truth[i]))
         self.answer_label.setText(text)
         self.answer_label.setAccessibleDescription(text)
+        self.kind_label.setText(self._kind_text(activations, percent, len(labels), truth is not None))
+        self.stack.setCurrentWidget(self._content)
+        self._place_bars()
+
+    @staticmethod
+    def _kind_text(activations: list, percent: bool, count: int, has_truth: bool) -> str:
+        """What the bars mean, in a sentence or two."""
         if percent:
-            self.kind_label.setText("Softmax outputs: how sure the network is of each answer (they add up to"
-                                    " 100%).")
+            text = "How sure the network is of each answer (softmax: they add up to 100%)."
         else:
             kinds = sorted({a.title for a in activations})
-            self.kind_label.setText(f"Output values ({', '.join(kinds)}).")
-        self.stack.setCurrentWidget(self._content)
+            which = "Each bar shows an output" if count > 1 else "The bar shows the output"
+            text = f"{which}: {' or '.join(kinds)}."
+            if count > 1:
+                text += " The highest is the answer."
+        if has_truth:
+            text += " Green marks: the truth."
+        return text

@@ -241,6 +241,7 @@ class SamplesPanel(QWidget):
         _named(self.delete_button, "samplesDelete", "Delete samples", "Delete the selected samples (Del)")
         self.delete_button.clicked.connect(self.delete_selected)
         self.count_label = QLabel(self)
+        self.count_label.setWordWrap(True)  # "12 samples: 3 solid, 3 vertical, ..." wraps in a narrow dock
         _named(self.count_label, "samplesCount", "Number of samples")
         self.status = QLabel(self)
         self.status.setWordWrap(True)
