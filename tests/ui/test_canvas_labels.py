@@ -99,7 +99,10 @@ def count_plate_pixels(image: QImage, rect: QRectF) -> int:
     """Pixels of the name plate's colour (over the grey background) inside ``rect`` (view pixels)."""
     plate = CLASSIC.label_background
     alpha = plate.alphaF()
-    expected = [round(c * alpha + 128 * (1 - alpha)) for c in plate.getRgb()[:3]]
+    background = CLASSIC.background.getRgb()[:3]
+    expected = [
+        round(c * alpha + b * (1 - alpha)) for c, b in zip(plate.getRgb()[:3], background, strict=True)
+    ]
     found = 0
     for x in range(int(rect.left()) + 1, int(rect.right())):
         for y in range(int(rect.top()) + 1, int(rect.bottom())):

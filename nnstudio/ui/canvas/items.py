@@ -83,7 +83,9 @@ SCHEMES: dict[str, ColourScheme] = {
     "classic": ColourScheme(
         "classic",
         "White positive, black negative, on grey",
-        background=QColor(128, 128, 128),
+        # A shade darker than a neuron at 0 (signed_mid), so a disc or pixel at 0 reads as filled grey
+        # rather than as an empty outline on the canvas.
+        background=QColor(108, 108, 108),
         positive=QColor(255, 255, 255),
         negative=QColor(0, 0, 0),
         signed_low=QColor(0, 0, 0),
