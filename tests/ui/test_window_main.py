@@ -31,6 +31,8 @@ def press(button: QMessageBox.StandardButton) -> Callable[[QWidget], None]:
 @pytest.fixture
 def window(qtbot):
     win = create_main_window()
+    # A desktop-sized window, so the fitted canvas shows each connection on its own pixels.
+    win.resize(1600, 1000)
     win.show()
     qtbot.waitExposed(win)
     yield win
