@@ -208,7 +208,7 @@ def test_the_documents_own_samples_can_be_chosen(panel_with, qtbot):
     document.dataset = Dataset("drawn", inputs, one_hot(classes, 4), list(LABELS), classes, grid=(2, 2))
     document.training_data = "document"
     panel, live, stack = panel_with(document)
-    assert panel.dataset_combo.currentText() == "This document's samples"
+    assert panel.dataset_combo.currentText() == "This document's samples (2)"
     assert panel.selected_dataset() is document.dataset
     with qtbot.waitSignal(panel.controller.ended, timeout=10_000):
         qtbot.mouseClick(panel.train_button, Qt.MouseButton.LeftButton)

@@ -7,7 +7,14 @@
 """
 
 from .controller import TrainingController, describe_mismatch
-from .panel import DOCUMENT_SAMPLES, TrainingPanel, companion_test_set, format_duration, progress_text
+from .panel import (
+    DOCUMENT_SAMPLES,
+    TrainingPanel,
+    companion_test_set,
+    format_duration,
+    progress_text,
+    speed_text,
+)
 from .worker import (
     UPDATES_PER_SECOND,
     TrainingStepResult,
@@ -32,6 +39,7 @@ __all__ = [
     "format_duration",
     "parameters_to_dicts",
     "progress_text",
+    "speed_text",
     "companion_test_set",
     "trainable_parameters",
     "training_step",

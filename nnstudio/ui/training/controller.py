@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from nnstudio.data.dataset import Dataset
 from nnstudio.engine.graph import GraphError
+from nnstudio.engine.losses import LOSSES
 from nnstudio.engine.plan import Plan, compile_network
 from nnstudio.engine.train import Diverged, EpochEnd, TrainingError, TrainSettings, initialise
 from nnstudio.ui.commands import SetParameters
@@ -108,6 +109,7 @@ class TrainingController(QObject):
         self._structure_revision = -1
         self._divergence: Diverged | None = None
         self._last_epoch = 0
+        self._last_epoch_end: EpochEnd | None = None
         self._latest: TrainingUpdate | None = None
         self._pending_updates: list[TrainingUpdate] = []
         self._pending_epochs: list[EpochEnd] = []
@@ -194,6 +196,7 @@ class TrainingController(QObject):
         self._structure_revision = network.structure_revision
         self._divergence = None
         self._last_epoch = 0
+        self._last_epoch_end = None
         self._latest = None
         self._pending_updates = []
         self._pending_epochs = []
@@ -316,6 +319,7 @@ class TrainingController(QObject):
         if run != self._active_run:
             return
         self._last_epoch = item.epoch
+        self._last_epoch_end = item
         self._pending_epochs.append(item)
         self._schedule_frame()
 
@@ -468,7 +472,22 @@ class TrainingController(QObject):
             d = self._divergence
             return (f"Training diverged at step {d.step} (epoch {d.epoch}): the {d.quantity} became infinite "
                     f"or not a number. The network keeps the last good weights; try a lower learning rate.")
-        steps = f"{latest.step} steps" if latest is not None else "no steps"
+        steps = f"{latest.step:,} steps" if latest is not None else "no steps"
+        reached = self._reached_text()
         if outcome == "stopped":
-            return f"Training stopped after {steps}."
-        return f"Training finished: {steps}."
+            return f"Training stopped after {steps}.{reached}"
+        return f"Training finished: {steps}.{reached}"
+
+    def _reached_text(self) -> str:
+        """What the last finished epoch reached: its mean error and how many samples it got right."""
+        item = self._last_epoch_end
+        if item is None or not np.isfinite(item.loss):
+            return ""
+        loss = LOSSES.get(self._settings.loss) if self._settings is not None else None
+        kind = f" ({loss.title.lower()})" if loss is not None else ""
+        text = f" Mean error in the last epoch: {item.loss:.3g}{kind}"
+        if item.accuracy is not None:
+            text += f"; {item.accuracy:.0%} of the samples right"
+        if item.test_accuracy is not None:
+            text += f", {item.test_accuracy:.0%} of the test samples"
+        return text + "."

@@ -13,11 +13,13 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSpinBox,
-    QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -34,6 +36,7 @@ from .worker import TrainingUpdate
 Array = np.ndarray
 
 DOCUMENT_SAMPLES = "document"
+DOCUMENT_SAMPLES_TITLE = "This document's samples"
 _IMPORT_FILE = "\x00import-file"
 _IMPORT_FOLDER = "\x00import-folder"
 _DATASET_FILTER = "Datasets (*.csv *.gz *.idx *ubyte *.idx3-ubyte);;CSV files (*.csv);;All files (*)"
@@ -61,6 +64,10 @@ def progress_text(update: TrainingUpdate) -> str:
     return text if left is None else f"{text}, {format_duration(left)} left"
 
 
+def speed_text(update: TrainingUpdate) -> str:
+    return f"{update.step:,} steps, {update.samples_per_second:,.0f} samples/s"
+
+
 class TrainingPanel(QWidget):
     """Trains the bound document. The panel owns its :class:`TrainingController` (``controller``) and its
     :class:`~nnstudio.ui.plot.ErrorPlot` (``plot``); the window calls :meth:`bind`, and before closing
@@ -75,6 +82,9 @@ class TrainingPanel(QWidget):
         self.controller = TrainingController(self)
         self._datasets: dict[str, Dataset] = {}
         self._dataset_index = 0
+        # Whether the person picked a dataset since the document was opened (then new samples do not
+        # take over the choice).
+        self._dataset_chosen = False
         self._step_cursor: dict[str, int] = {}
 
         self.dataset_combo = self._named(QComboBox(), "trainingDataset", "Dataset to train on")
@@ -82,7 +92,7 @@ class TrainingPanel(QWidget):
             self.dataset_combo.addItem(name, name)
             self.dataset_combo.setItemData(self.dataset_combo.count() - 1, description,
                                            Qt.ItemDataRole.ToolTipRole)
-        self.dataset_combo.addItem("This document's samples", DOCUMENT_SAMPLES)
+        self.dataset_combo.addItem(DOCUMENT_SAMPLES_TITLE, DOCUMENT_SAMPLES)
         self.dataset_combo.addItem("Import file (IDX or CSV)...", _IMPORT_FILE)
         self.dataset_combo.addItem("Import image folder...", _IMPORT_FOLDER)
         self.dataset_combo.activated.connect(self._on_dataset_activated)
@@ -129,15 +139,18 @@ class TrainingPanel(QWidget):
         self.progress_bar.setTextVisible(True)
         self.progress_bar.setFormat("not started")
         self.speed_label = self._named(QLabel(""), "trainingSpeed", "Training speed")
+        self.speed_label.setToolTip("Training steps so far, and how many samples a second go through the"
+                                    " network")
         self.status = self._named(QLabel(""), "trainingStatus", "Training status")
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status.hide()  # shown when there is something to say, so it takes no room otherwise
 
         self.plot = ErrorPlot()
         self.plot.connect_training(self.controller)
 
         form = QFormLayout()
-        form.addRow("Dataset", self.dataset_combo)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow("Loss", self.loss_combo)
         form.addRow("Learning rate", self.learning_rate)
         form.addRow("Batch size", self.batch_size)
@@ -145,29 +158,60 @@ class TrainingPanel(QWidget):
         form.addRow("Epochs", self.epochs)
         form.addRow("Seed", self.seed)
         form.addRow("Randomize with", self.init_combo)
+        for row, tip in enumerate((
+            "How the error of an answer is measured; training makes it smaller",
+            "How far each step moves the weights: too small learns slowly, too large overshoots",
+            "How many samples are averaged for one step",
+            "How much of the previous step carries into the next (0: none)",
+            "How many times training goes through the whole dataset",
+            "Fixes the random order of samples and the random weights, so a run can be repeated",
+            "How Randomize weights draws new starting weights",
+        )):
+            label = form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget()
+            field = form.itemAt(row, QFormLayout.ItemRole.FieldRole).widget()
+            label.setToolTip(tip)
+            field.setToolTip(tip)
+        settings_page = QWidget()
+        settings_page.setLayout(form)
+        settings_scroll = QScrollArea()
+        settings_scroll.setObjectName("trainingSettingsScroll")
+        settings_scroll.setAccessibleName("Training settings")
+        settings_scroll.setWidgetResizable(True)
+        settings_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        settings_scroll.setWidget(settings_page)
+
+        # Settings and the error plot take turns: a dock beside the canvas is not tall enough for both, and
+        # while training runs the plot is what to watch (the settings cannot change then anyway).
+        self.tabs = self._named(QTabWidget(), "trainingTabs", "Training settings or error plot")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(settings_scroll, "Settings")
+        self.tabs.addTab(self.plot, "Error plot")
+        self.tabs.setTabToolTip(0, "Loss, learning rate, batch size, momentum, epochs, seed")
+        self.tabs.setTabToolTip(1, "The error of every training step, falling as the network learns")
+
+        dataset_row = QHBoxLayout()
+        dataset_label = QLabel("&Dataset")
+        dataset_label.setBuddy(self.dataset_combo)
+        dataset_row.addWidget(dataset_label)
+        dataset_row.addWidget(self.dataset_combo, 1)
+        self.dataset_combo.setMinimumContentsLength(12)
+        self.dataset_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         buttons = QGridLayout()
-        buttons.addWidget(self.randomize_button, 0, 0, 1, 2)
-        buttons.addWidget(self.step_button, 0, 2, 1, 2)
-        buttons.addWidget(self.train_button, 1, 0)
-        buttons.addWidget(self.pause_button, 1, 1)
-        buttons.addWidget(self.stop_button, 1, 2, 1, 2)
-        controls = QWidget()
-        top = QVBoxLayout(controls)
-        top.setContentsMargins(0, 0, 0, 0)
-        top.addLayout(form)
-        top.addLayout(buttons)
-        top.addWidget(self.progress_bar)
-        top.addWidget(self.speed_label)
-        top.addWidget(self.status)
-        top.addStretch(1)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.setObjectName("trainingSplitter")
-        splitter.addWidget(controls)
-        splitter.addWidget(self.plot)
-        splitter.setStretchFactor(1, 1)
+        buttons.addWidget(self.train_button, 0, 0)
+        buttons.addWidget(self.pause_button, 0, 1)
+        buttons.addWidget(self.stop_button, 0, 2)
+        buttons.addWidget(self.step_button, 1, 0)
+        buttons.addWidget(self.randomize_button, 1, 1, 1, 2)
+        progress_row = QHBoxLayout()
+        progress_row.addWidget(self.progress_bar, 1)
+        progress_row.addWidget(self.speed_label)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(splitter)
+        layout.addLayout(dataset_row)
+        layout.addLayout(buttons)
+        layout.addLayout(progress_row)
+        layout.addWidget(self.status)
+        layout.addWidget(self.tabs, 1)
 
         self.controller.runningChanged.connect(self._on_running_changed)
         self.controller.pausedChanged.connect(self._on_paused_changed)
@@ -192,8 +236,10 @@ class TrainingPanel(QWidget):
         live.lockedChanged.connect(self._on_locked_changed)
         self._step_cursor.clear()
         self._forget_document_samples()
+        self._dataset_chosen = False
         document = live.document
         self._show_settings(document.training)
+        self._show_document_samples()
         if document.training_data:
             self._select_dataset_spec(document.training_data)
         elif document.dataset is not None:
@@ -276,9 +322,41 @@ class TrainingPanel(QWidget):
     def _forget_document_samples(self) -> None:
         self._datasets.pop(DOCUMENT_SAMPLES, None)
 
+    def _document_sample_count(self) -> int:
+        dataset = self.live.document.dataset if self.live is not None else None
+        return 0 if dataset is None else len(dataset)
+
+    def _show_document_samples(self) -> None:
+        """Name the document's own samples with their number; they can be chosen once there are some."""
+        index = self.dataset_combo.findData(DOCUMENT_SAMPLES)
+        count = self._document_sample_count()
+        self.dataset_combo.setItemText(index, f"{DOCUMENT_SAMPLES_TITLE} ({count if count else 'none yet'})")
+        tip = ("The samples drawn and labelled in the Samples panel, saved with the network" if count else
+               "Draw on the pad, pick a class and add it in the Samples panel to train on your own samples")
+        self.dataset_combo.setItemData(index, tip, Qt.ItemDataRole.ToolTipRole)
+        item = self.dataset_combo.model().item(index)  # type: ignore[attr-defined]
+        item.setEnabled(count > 0)
+
+    @Slot()
+    def refresh_datasets(self) -> None:
+        """Look again at the document's own samples (one was added or deleted, or that was undone).
+
+        The dataset box shows how many there are. A document that names no dataset of its own, and whose
+        dataset the person has not picked, switches to its samples when it gets some.
+        """
+        self._forget_document_samples()
+        self._step_cursor.pop(DOCUMENT_SAMPLES, None)
+        self._show_document_samples()
+        if self.live is None or self.controller.running:
+            return
+        document = self.live.document
+        if self._document_sample_count() and not document.training_data and not self._dataset_chosen:
+            self._select_dataset_spec(DOCUMENT_SAMPLES)
+
     @Slot(int)
     def _on_dataset_activated(self, index: int) -> None:
         data = self.dataset_combo.itemData(index)
+        self._dataset_chosen = True
         if data not in (_IMPORT_FILE, _IMPORT_FOLDER):
             self._dataset_index = index
             return
@@ -334,7 +412,8 @@ class TrainingPanel(QWidget):
         self.progress_bar.setValue(0)
         self.progress_bar.setFormat(f"epoch 1/{settings.epochs}")
         test_note = f", testing on {test.name}" if test is not None else ""
-        self._set_status(f"Training on {dataset.name} ({len(dataset)} samples{test_note})...")
+        name = "this document's samples" if spec == DOCUMENT_SAMPLES else dataset.name
+        self._set_status(f"Training on {name} ({len(dataset)} samples{test_note})...")
         return True
 
     @Slot()
@@ -393,6 +472,8 @@ class TrainingPanel(QWidget):
     @Slot(bool)
     def _on_running_changed(self, running: bool) -> None:
         self.pause_button.setText("Pause")
+        if running:
+            self.tabs.setCurrentWidget(self.plot)
         self._update_enabled()
 
     @Slot(bool)
@@ -407,14 +488,14 @@ class TrainingPanel(QWidget):
         self.progress_bar.setValue(int(round(update.fraction * 1000)))
         if not self.controller.paused:
             self.progress_bar.setFormat(progress_text(update))
-        self.speed_label.setText(f"step {update.step:,}, {update.samples_per_second:,.0f} samples/s")
+        self.speed_label.setText(speed_text(update))
 
     @Slot(str, str)
     def _on_ended(self, outcome: str, message: str) -> None:
         latest = self.controller.latest_update
         if latest is not None:
             self.progress_bar.setValue(int(round(latest.fraction * 1000)))
-            self.speed_label.setText(f"step {latest.step:,}, {latest.samples_per_second:,.0f} samples/s")
+            self.speed_label.setText(speed_text(latest))
         if outcome == "completed":
             self.progress_bar.setValue(1000)
             self.progress_bar.setFormat("done")
@@ -444,3 +525,4 @@ class TrainingPanel(QWidget):
     def _set_status(self, text: str, error: bool = False) -> None:
         self.status.setText(text)
         self.status.setStyleSheet("color: #b00020;" if error else "")
+        self.status.setVisible(bool(text))
