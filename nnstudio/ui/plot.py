@@ -8,6 +8,7 @@ points are averaged in pairs and later points each stand for twice as many steps
 from __future__ import annotations
 
 import math
+import re
 import time
 
 import numpy as np
@@ -29,6 +30,26 @@ SMOOTHING_STEPS = 50
 REDRAWS_PER_SECOND = 10.0
 # Epoch curves show a marker on every point while there are few enough of them to tell apart.
 _MAX_MARKERS = 120
+
+# Colours of the curves; the key under the plot names each one in its colour.
+RAW_COLOUR = (170, 185, 220)
+SMOOTH_COLOUR = (30, 80, 200)
+EPOCH_COLOUR = (230, 120, 20)
+TEST_COLOUR = (200, 30, 60)
+ACCURACY_COLOUR = (40, 150, 60)
+TEST_ACCURACY_COLOUR = (120, 40, 160)
+AXIS_WIDTH = 50
+EMPTY_KEY = "Click Train: the error of every training step is drawn here, falling as the network learns."
+
+
+def _swatch(colour: tuple[int, int, int], mark: str, text: str) -> str:
+    r, g, b = colour
+    return f'<span style="color: rgb({r},{g},{b}); font-weight: bold;">{mark}</span>&nbsp;{text}'
+
+
+def _plain(html: str) -> str:
+    text = re.sub(r"<[^>]+>", "", html)
+    return text.replace("&nbsp;", " ")
 
 
 class DecimatingSeries:
@@ -153,25 +174,26 @@ class ErrorPlot(QWidget):
         self._redraw_timer.timeout.connect(self.redraw)
 
         # Thin cosmetic pens and no grid: wider pens and the grid's long translucent lines cost the most.
+        # No legend inside the plot: in a dock it covers the curves. The key under the plot names them.
         self.loss_plot = pg.PlotWidget(background="w")
         self.loss_plot.setObjectName("errorPlotLoss")
-        self.loss_plot.setAccessibleName("Loss by training step")
+        self.loss_plot.setAccessibleName("Error by training step")
+        self.loss_plot.setMinimumHeight(90)
         item = self.loss_plot.getPlotItem()
-        item.setLabel("left", "loss")
-        item.setLabel("bottom", "step")
+        item.setLabel("left", "error")
+        item.getAxis("left").setWidth(AXIS_WIDTH)  # the same as the accuracy plot's, so the steps line up
         item.setClipToView(True)
         item.setDownsampling(auto=True, mode="peak")
         item.disableAutoRange()
         item.setXRange(0, 1, padding=0)
         item.setYRange(0, 1, padding=0)
         item.setMenuEnabled(True)
-        self.legend = item.addLegend(offset=(-10, 10))
-        self.raw_curve = item.plot(pen=pg.mkPen((170, 185, 220)), name="step loss")
-        self.smooth_curve = item.plot(pen=pg.mkPen((30, 80, 200)), name="step loss, smoothed")
-        self.epoch_curve = item.plot(pen=pg.mkPen((230, 120, 20)), name="epoch loss", symbol="o",
-                                     symbolSize=5, symbolBrush=(230, 120, 20), symbolPen=None)
-        self.test_curve = item.plot(pen=pg.mkPen((200, 30, 60), style=Qt.PenStyle.DashLine), name="test loss",
-                                    symbol="t", symbolSize=6, symbolBrush=(200, 30, 60), symbolPen=None)
+        self.raw_curve = item.plot(pen=pg.mkPen(RAW_COLOUR), name="step loss")
+        self.smooth_curve = item.plot(pen=pg.mkPen(SMOOTH_COLOUR), name="step loss, smoothed")
+        self.epoch_curve = item.plot(pen=pg.mkPen(EPOCH_COLOUR), name="epoch loss", symbol="o",
+                                     symbolSize=5, symbolBrush=EPOCH_COLOUR, symbolPen=None)
+        self.test_curve = item.plot(pen=pg.mkPen(TEST_COLOUR, style=Qt.PenStyle.DashLine), name="test loss",
+                                    symbol="t", symbolSize=6, symbolBrush=TEST_COLOUR, symbolPen=None)
         item.vb.sigRangeChangedManually.connect(self._on_range_changed_by_hand)
         item.vb.sigStateChanged.connect(self._on_view_state_changed)
 
@@ -179,19 +201,28 @@ class ErrorPlot(QWidget):
         self.accuracy_plot.setObjectName("errorPlotAccuracy")
         self.accuracy_plot.setAccessibleName("Accuracy by training step")
         acc_item = self.accuracy_plot.getPlotItem()
-        acc_item.setLabel("left", "accuracy")
+        acc_item.setLabel("left", "right")
+        acc_item.getAxis("left").setWidth(AXIS_WIDTH)
         acc_item.disableAutoRange()
         acc_item.setYRange(0.0, 1.0, padding=0.02)
+        acc_item.getAxis("left").setTicks([[(0.0, "0%"), (0.5, "50%"), (1.0, "100%")]])
         acc_item.setMouseEnabled(x=True, y=False)
         acc_item.setXLink(item)
-        acc_item.addLegend(offset=(-10, -10))
-        self.accuracy_curve = acc_item.plot(pen=pg.mkPen((40, 150, 60)), name="training accuracy", symbol="o",
-                                            symbolSize=5, symbolBrush=(40, 150, 60), symbolPen=None)
-        self.test_accuracy_curve = acc_item.plot(pen=pg.mkPen((120, 40, 160), style=Qt.PenStyle.DashLine),
-                                                 name="test accuracy", symbol="t", symbolSize=6,
-                                                 symbolBrush=(120, 40, 160), symbolPen=None)
+        self.accuracy_curve = acc_item.plot(pen=pg.mkPen(ACCURACY_COLOUR), name="training accuracy",
+                                            symbol="o", symbolSize=5, symbolBrush=ACCURACY_COLOUR,
+                                            symbolPen=None)
+        dashed = pg.mkPen(TEST_ACCURACY_COLOUR, style=Qt.PenStyle.DashLine)
+        self.test_accuracy_curve = acc_item.plot(pen=dashed, name="test accuracy", symbol="t", symbolSize=6,
+                                                 symbolBrush=TEST_ACCURACY_COLOUR, symbolPen=None)
+        self.accuracy_plot.setMinimumHeight(60)
         self.accuracy_plot.setMaximumHeight(150)
         self.accuracy_plot.hide()
+
+        self.key = QLabel(EMPTY_KEY)
+        self.key.setObjectName("errorPlotKey")
+        self.key.setAccessibleName("What the curves show")
+        self.key.setWordWrap(True)
+        self.key.setTextFormat(Qt.TextFormat.RichText)
 
         self.crosshair = pg.InfiniteLine(angle=90, movable=False,
                                          pen=pg.mkPen((90, 90, 90), style=Qt.PenStyle.DotLine))
@@ -218,9 +249,11 @@ class ErrorPlot(QWidget):
         top.addWidget(self.readout)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
         layout.addLayout(top)
         layout.addWidget(self.loss_plot, 3)
         layout.addWidget(self.accuracy_plot, 1)
+        layout.addWidget(self.key)
 
     # ------------------------------------------------------------------ wiring
     def bind(self, live: QObject, undo_stack: QUndoStack) -> None:
@@ -278,6 +311,16 @@ class ErrorPlot(QWidget):
             self._offset = self.raw.last_x
         else:
             self.redraw()
+            self._fit_steps_exactly()
+
+    def _fit_steps_exactly(self) -> None:
+        """After a run, the step axis ends where the run ended: the room left for more steps while it ran
+        would only suggest that something is still to come."""
+        extent = self._loss_extent()
+        if not self._follow or extent is None:
+            return
+        self._x_top = extent[0]
+        self.loss_plot.getPlotItem().setXRange(0, self._x_top, padding=0.02)
 
     @Slot(object)
     def add_update(self, update: object) -> None:
@@ -341,6 +384,7 @@ class ErrorPlot(QWidget):
             self._refresh_steps()
         if self._epochs_dirty:
             self._refresh_epochs()
+        self._update_key()
         self._fit_ranges()
         self._last_redraw = time.perf_counter()
         self.redraw_count += 1
@@ -358,7 +402,36 @@ class ErrorPlot(QWidget):
         self._set_epoch_curve(self.test_curve, "t", self._test_x, self._test_loss, floor=True)
         self._set_epoch_curve(self.accuracy_curve, "o", self._acc_x, self._acc)
         self._set_epoch_curve(self.test_accuracy_curve, "t", self._test_acc_x, self._test_acc)
-        self.accuracy_plot.setVisible(bool(self._acc or self._test_acc))
+        with_accuracy = bool(self._acc or self._test_acc)
+        self.accuracy_plot.setVisible(with_accuracy)
+        # The plots share the step axis: with both shown, the lower one numbers it for both.
+        self.loss_plot.getPlotItem().getAxis("bottom").setStyle(showValues=not with_accuracy)
+
+    def key_text(self) -> str:
+        """The key under the plot as plain words: the curves that have points, in the order drawn."""
+        return _plain(self.key.text())
+
+    def _update_key(self) -> None:
+        parts = []
+        if len(self.raw):
+            parts.append(_swatch(RAW_COLOUR, "━", "each step"))
+            parts.append(_swatch(SMOOTH_COLOUR, "━", "smoothed"))
+        if self._epoch_loss:
+            parts.append(_swatch(EPOCH_COLOUR, "●", "epoch average"))
+        if self._test_loss:
+            parts.append(_swatch(TEST_COLOUR, "▲", "test set"))
+        accuracy = []
+        if self._acc:
+            accuracy.append(_swatch(ACCURACY_COLOUR, "●", "training set"))
+        if self._test_acc:
+            accuracy.append(_swatch(TEST_ACCURACY_COLOUR, "▲", "test set"))
+        if not parts and not accuracy:
+            self.key.setText(EMPTY_KEY)
+            return
+        text = f"By training step. Error: {', '.join(parts)}."
+        if accuracy:
+            text += f" Right: {', '.join(accuracy)}."
+        self.key.setText(text)
 
     @staticmethod
     def _set_epoch_curve(curve: pg.PlotDataItem, symbol: str, xs: list[float], ys: list[float],
