@@ -107,6 +107,8 @@ class ErrorTablePanel(QWidget):
                "Error is the loss of each output's answer against its truth; Total adds them up")
         self.table.setHorizontalHeaderLabels(list(self.COLUMNS))
         self.table.verticalHeader().setVisible(False)
+        # Rows as tall as the text needs: a short dock then still shows every output and the total.
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -132,6 +134,7 @@ class ErrorTablePanel(QWidget):
         self.stack.addWidget(content)
         self._content = content
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)  # a dock is small: the room goes to the content
         layout.addWidget(self.stack)
         self._labels: list[str] = []
         self._show_message("Open or build a network to compare its answer with the truth.")
@@ -342,6 +345,7 @@ class DatasetTable(QWidget):
         self.stack.addWidget(content)
         self._content = content
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)  # a dock is small: the room goes to the content
         layout.addWidget(self.stack)
         self._show_message("Open a network to see how it answers every pattern of its dataset.")
 
@@ -531,9 +535,12 @@ class DatasetTable(QWidget):
                     self.table.setItem(row, col, item)
             described = f"{right} of {graded} right" if graded else "No pattern has a class to be graded by"
             ungraded = len(dataset) - graded
-            extra = f" ({ungraded} belong to no class)" if ungraded and graded else ""
-            self.summary.setText(f"{described}{extra} · mean error {format_number(float(errors.mean()))}"
-                                 f" ({loss_title.lower()})")
+            extra = ""
+            if ungraded and graded:
+                extra = f"; the other {ungraded} belong to no class, only their error counts"
+            every = "all" if len(dataset) > 2 else "both"
+            self.summary.setText(f"{described}{extra}. Mean error of {every} {len(dataset)}:"
+                                 f" {format_number(float(errors.mean()))} ({loss_title.lower()}).")
             self._updating = False
         if first_time or not unchanged:
             described = dataset.description or f"{len(dataset)} patterns"

@@ -224,6 +224,7 @@ class OutputPanel(QWidget):
         self.stack.addWidget(content)
         self._content = content
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)  # a dock is small: the room goes to the content
         layout.addWidget(self.stack)
         self._show_message("Open or build a network to see its answer here.")
 

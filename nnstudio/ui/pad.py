@@ -456,7 +456,8 @@ class CellPad(QWidget):
         tools.addWidget(self.brush_label)
         self._show_brush()
 
-        # Clear, Invert and the presets wrap onto a second row in a narrow dock.
+        # Clear and Invert, then the shapes as one group: in a narrow dock the group moves to a row of its own
+        # rather than leaving one shape behind.
         actions_box = QWidget(self)
         actions = FlowLayout(actions_box)
         clear = QToolButton(self)
@@ -471,12 +472,16 @@ class CellPad(QWidget):
         actions.addWidget(invert)
         self.preset_buttons: list[QToolButton] = []
         patterns = _preset_patterns(grid)
+        presets_box = QWidget(self)
+        presets = QHBoxLayout(presets_box)
+        presets.setContentsMargins(0, 0, 0, 0)
+        presets.setSpacing(4)
         if patterns:
-            presets_label = QLabel("Shapes:", self)
-            presets_label.setContentsMargins(8, 0, 0, 0)
+            presets_label = QLabel("Shapes:", presets_box)
             _named(presets_label, "padPresetsLabel", "Shapes to show on the pad",
                    "Click a shape to show it on the pad")
-            actions.addWidget(presets_label)
+            presets.addWidget(presets_label)
+            actions.addWidget(presets_box)
         for name, pattern in patterns:
             values = preset_values(pattern, value_range)
             button = QToolButton(self)
@@ -487,7 +492,7 @@ class CellPad(QWidget):
             _named(button, f"padPreset_{name.lower().replace(' ', '_').replace('-', '_')}", f"Preset {name}",
                    f"Show the {name.lower()} pattern")
             button.clicked.connect(lambda _c=False, v=values: self.set_values(v, notify=True))
-            actions.addWidget(button)
+            presets.addWidget(button)
             self.preset_buttons.append(button)
 
         layout = QVBoxLayout(self)
