@@ -84,7 +84,7 @@ class OutputBar(QWidget):
         return format_output(self.value, self.percent)
 
     def sizeHint(self) -> QSize:
-        return QSize(self.label_width + self.VALUE_WIDTH + 160, max(22, self.fontMetrics().height() + 8))
+        return QSize(self.label_width + self.VALUE_WIDTH + 160, max(20, self.fontMetrics().height() + 6))
 
     def minimumSizeHint(self) -> QSize:
         return QSize(self.label_width + self.VALUE_WIDTH + self.MIN_BAR_WIDTH, self.sizeHint().height())
@@ -266,7 +266,7 @@ class OutputPanel(QWidget):
         if len(self.bars) <= 6:
             return 1
         room = self.bars_scroll.viewport().width()
-        one = self.bars[0].minimumSizeHint().width() + 40
+        one = self.bars[0].minimumSizeHint().width() + 30
         return 2 if room >= 2 * one + self.bars_layout.horizontalSpacing() else 1
 
     def _place_bars(self) -> None:
@@ -345,11 +345,8 @@ class OutputPanel(QWidget):
         if percent:
             text = "How sure the network is of each answer (softmax: they add up to 100%)."
         else:
-            kinds = sorted({a.title for a in activations})
-            which = "Each bar shows an output" if count > 1 else "The bar shows the output"
-            text = f"{which}: {' or '.join(kinds)}."
-            if count > 1:
-                text += " The highest is the answer."
+            kinds = " or ".join(sorted({a.title for a in activations}))
+            text = f"{kinds} outputs; the highest is the answer." if count > 1 else f"{kinds} output."
         if has_truth:
-            text += " Green marks: the truth."
+            text += " Green marks the truth."
         return text

@@ -723,9 +723,13 @@ class InputPreview(QWidget):
 
 
 class FreehandPad(QWidget):
-    """The freehand canvas with pen, eraser, pen size, undo and clear, and a preview of what is fed."""
+    """The freehand canvas with pen, eraser, pen size, undo and clear, and a preview of what is fed.
+
+    ``cleared`` follows a wipe of the whole drawing (Clear, C or Delete).
+    """
 
     edited = Signal()
+    cleared = Signal()
 
     def __init__(self, grid: Grid, value_range: Range, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -866,6 +870,7 @@ class FreehandPad(QWidget):
     def clear(self) -> None:
         self.canvas.clear()
         self._update_values()
+        self.cleared.emit()
 
     def undo_stroke(self) -> bool:
         if not self.canvas.undo():
@@ -1081,6 +1086,8 @@ class DrawingPad(QWidget):
                 self.title.setText(f"Left click paints white ({high:g}), right click black ({low:g}). "
                                    f"C clears, I inverts.")
         editor.edited.connect(self._on_edited)
+        if isinstance(editor, FreehandPad):
+            editor.cleared.connect(self._on_drawing_cleared)
         self._editor = editor
         self.stack.addWidget(editor)
         self.stack.setCurrentWidget(editor)
@@ -1132,6 +1139,11 @@ class DrawingPad(QWidget):
         self._fed = full.copy()
         self.live.set_input(full)
         self.imageChanged.emit()
+
+    def _on_drawing_cleared(self) -> None:
+        # The truth belonged to the picture just wiped (a sample, a dataset row); the next drawing is new.
+        if self.live is not None and self.live.truth is not None:
+            self.live.set_truth(None)
 
     def _on_values_changed(self) -> None:
         self._adopt_input(force=False)

@@ -206,3 +206,16 @@ def test_the_input_follows_the_pen_before_it_is_lifted(qtbot, digit_pad):
     qtbot.waitUntil(lambda: live.input.max() > 0.5, timeout=2000)
     _pen(canvas, QMouseEvent.Type.MouseButtonRelease, 140, 240)
     np.testing.assert_array_equal(pad.editor.preview.values, live.input)
+
+
+def test_wiping_the_drawing_forgets_the_truth_of_the_old_picture(qtbot, digit_pad):
+    live, pad = digit_pad
+    sample = np.zeros((28, 28), dtype=np.float32)
+    sample[4:24, 12:16] = 1.0
+    live.set_input(sample.ravel())
+    live.set_truth_label("1")
+    draw_stroke(pad.editor.canvas, [(60, 60), (220, 60)])
+    assert live.truth is not None  # adding to the picture keeps what it shows
+    qtbot.mouseClick(pad.findChild(type(pad.editor.undo_button), "padClear"), Qt.MouseButton.LeftButton)
+    assert live.truth is None
+    assert live.input.max() == 0.0
