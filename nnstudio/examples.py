@@ -50,6 +50,9 @@ _CATALOGUE: tuple[tuple[str, str, str], ...] = (
     ("four-pixel-camera", "The four-pixel camera",
      "A hand-wired network that tells whether a 2x2 black-and-white image is solid, vertical, diagonal or"
      " horizontal, using weights of only +1 and -1."),
+    ("four-pixel-learner", "The four-pixel camera, learned",
+     "The same task for a fully connected 4-8-8-4 network that starts from random weights: press Train and"
+     " watch it find its own receptive fields in a few seconds."),
     ("three-by-three-shapes", "Shapes on a 3x3 grid",
      "A hand-built network that finds vertical lines in each column, combines them into shapes and names the"
      " image a square, a V, an X or a cross."),

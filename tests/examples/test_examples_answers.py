@@ -66,6 +66,20 @@ def test_four_pixel_camera_walkthrough_dark_top_is_horizontal():
 # ----------------------------------------------------------------------------------- 3x3 shapes
 
 
+@pytest.mark.parametrize("seed", [0, 5])
+def test_four_pixel_learner_learns_from_random_weights_with_its_own_settings(seed: int):
+    doc = load_example("four-pixel-learner")
+    plan = compile_network(doc.network)
+    settings = doc.training
+    settings.seed = seed
+    data = load_dataset(doc.training_data)
+    events = list(train(plan, data.inputs, data.targets, settings, initialise_first=True))
+    losses = [e.loss for e in events if isinstance(e, EpochEnd)]
+    assert losses[-1] < losses[0] / 4
+    canonical = load_dataset("four-pixel:canonical")
+    assert (plan.forward(canonical.inputs).output.argmax(1) == canonical.classes).all()
+
+
 def test_three_by_three_shapes_names_all_eight_shapes():
     doc = load_example("three-by-three-shapes")
     data = load_dataset("shapes3x3")

@@ -20,7 +20,8 @@ from nnstudio.examples import (
 )
 
 REPO = Path(__file__).resolve().parents[2]
-HAND_BUILT = ["festival", "xor-single", "xor", "four-pixel-camera", "three-by-three-shapes"]
+HAND_BUILT = ["festival", "xor-single", "xor", "four-pixel-camera", "four-pixel-learner",
+              "three-by-three-shapes"]
 BUILT_IN = [*HAND_BUILT, "digits", "digits-wide"]
 
 
