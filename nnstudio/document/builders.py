@@ -12,9 +12,13 @@ from ..engine.graph import Edge, GraphError, Network, Neuron, Role, edge_id
 # Canvas spacing: columns this far apart, neurons this far apart within a column.
 COLUMN_SPACING = 240.0
 ROW_SPACING = 48.0
-# Above this many neurons a column is drawn compactly (or as an image when a grid is given).
+# Above this many neurons a layer is drawn as a block of up to BLOCK_COLUMNS side-by-side columns (or as an
+# image when a grid is given), so its discs never overlap; very tall blocks pack closer (COMPACT_SPACING).
 COMPACT_ROWS = 32
 COMPACT_SPACING = 12.0
+BLOCK_ROWS = 25
+BLOCK_COLUMNS = 4
+BLOCK_SPACING = 34.0
 
 
 def layer_ids(sizes: Sequence[int]) -> list[list[str]]:
@@ -90,4 +94,11 @@ def _column(count: int, layer: int, grid: tuple[int, int] | None) -> list[tuple[
                  for k in range(pixels)]
         below = ((height - 1) / 2 + 1) * spacing
         return image + [(x0, below + j * spacing) for j in range(count - pixels)]
-    return [(x0, (k - (count - 1) / 2) * spacing) for k in range(count)]
+    if count <= COMPACT_ROWS:
+        return [(x0, (k - (count - 1) / 2) * spacing) for k in range(count)]
+    columns = min(-(-count // BLOCK_ROWS), BLOCK_COLUMNS)
+    rows = -(-count // columns)
+    step = BLOCK_SPACING if rows <= BLOCK_ROWS else COMPACT_SPACING
+    # The block ends at the column's x, like an image does, and fills column by column.
+    return [(x0 - (columns - 1 - k // rows) * BLOCK_SPACING, (k % rows - (rows - 1) / 2) * step)
+            for k in range(count)]

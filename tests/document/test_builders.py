@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from nnstudio.document.builders import COLUMN_SPACING, dense_network, layer_ids
@@ -64,3 +65,18 @@ def test_impossible_requests_raise_graph_errors(sizes, activations, labels, frag
 
 def test_layer_ids():
     assert layer_ids([2, 1, 1]) == [["i0", "i1"], ["h1_0"], ["o0"]]
+
+
+def test_a_wide_layer_is_a_block_whose_discs_do_not_overlap():
+    from nnstudio.document.builders import BLOCK_SPACING
+
+    net = dense_network([784, 100, 10], ["relu", "softmax"], grid=(28, 28))
+    hidden = [(n.x, n.y) for n in net if n.id.startswith("h1_")]
+    xs = sorted({x for x, _ in hidden})
+    assert len(xs) == 4 and xs[-1] == COLUMN_SPACING
+    points = np.array(hidden)
+    gaps = np.sqrt(((points[:, None, :] - points[None, :, :]) ** 2).sum(-1))
+    np.fill_diagonal(gaps, np.inf)
+    assert gaps.min() >= BLOCK_SPACING - 1e-9
+    # The block stays between its neighbours' columns.
+    assert xs[0] > 0 and xs[-1] < 2 * COLUMN_SPACING
