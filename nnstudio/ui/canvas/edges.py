@@ -9,6 +9,11 @@ wide, without antialiasing, clipped to the visible area, into an image kept unti
 or the geometry change; repaints in between (activations, hover, selection) only copy that image. For a
 small network it draws each edge antialiased with its own width and an arrowhead.
 
+While training runs, new weights arrive many times a second and every one of them redraws that image. A
+network of FULL_DETAIL_BELOW edges or more then draws only the strongest edges of each layer
+(:meth:`EdgeModel.set_strongest_only`), about a sixth of the lines, so a weights frame stays short; the full
+picture returns when training stops.
+
 :class:`EdgeOverlay` draws the few edges the person is touching (hovered, selected, pulsing) above them.
 """
 
@@ -55,6 +60,11 @@ INTERLEAVE_CHUNKS = 16
 OVERLAY_DETAIL_LIMIT = 200
 # Neighbours of a selection are highlighted only up to this many edges (selecting a 28x28 grid is not).
 NEIGHBOUR_LIMIT = 2500
+# While training, networks with at least this many edges draw only the strongest STRONGEST_SHARE of the
+# edges into each layer (by |weight|); a layer keeps at least LAYER_KEEP edges, so a small layer keeps all.
+FULL_DETAIL_BELOW = 2000
+STRONGEST_SHARE = 0.15
+LAYER_KEEP = 400
 
 Array = np.ndarray
 
@@ -94,6 +104,9 @@ class EdgeModel:
         self.bucket = np.zeros(0, dtype=np.intp)
         self._lines: list[QLineF] | None = None
         self._bucket_lines: list[tuple[int, list[QLineF]]] | None = None
+        # Training: only the strongest edges of each layer are drawn (see set_strongest_only).
+        self.strongest_only = False
+        self._drawn: Array | None = None
         self.geometry_version = 0
         self.style_version = 0
         self.structure_version = 0
@@ -106,13 +119,31 @@ class EdgeModel:
     def count(self) -> int:
         return len(self.ids)
 
+    @property
+    def thinned(self) -> bool:
+        """True when the overview draws only the strongest edges of each layer (training a big network)."""
+        return self.strongest_only and self.count >= FULL_DETAIL_BELOW
+
+    def set_strongest_only(self, on: bool) -> bool:
+        """Draw only the strongest edges of each layer (while training) or all again; True when that changes
+        what is drawn (a network below FULL_DETAIL_BELOW edges always shows every edge)."""
+        was = self.thinned
+        self.strongest_only = on
+        if self.thinned == was:
+            return False
+        self._drawn = None
+        self._bucket_lines = None
+        self.style_version += 1
+        return True
+
     # ------------------------------------------------------------------ building
     def clear(self) -> None:
         """No network: no edges (the version counters keep counting, so no stale cache matches)."""
         geometry, style, structure = self.geometry_version, self.style_version, self.structure_version
-        builds = self.line_builds
+        builds, strongest_only = self.line_builds, self.strongest_only
         self.__init__()  # type: ignore[misc]
         self.geometry_version, self.style_version, self.line_builds = geometry + 1, style + 1, builds
+        self.strongest_only = strongest_only
         self.structure_version = structure + 1
 
     def rebuild(
@@ -273,17 +304,56 @@ class EdgeModel:
             # Big networks: strength relative to the strong weights into the same layer, so a freshly
             # initialised 784-input layer (weights ~0.03) is as readable as a trained one.
             reference = np.ones_like(magnitude)
-            if self._group_members is None:
-                self._group_members = [np.flatnonzero(self.group == g) for g in np.unique(self.group)]
-            for members in self._group_members:
+            for members in self._layers():
                 reference[members] = max(float(np.percentile(magnitude[members], 98)), 1e-6)
         with np.errstate(invalid="ignore"):
             strength = np.clip(np.nan_to_num(magnitude / reference, nan=0.0), 0.0, 1.0)
         self.strength = strength
         level = np.searchsorted(np.asarray(STRENGTH_STEPS), strength, side="right")
         self.bucket = level * 4 + self.frozen.astype(np.intp) * 2 + (self.weight >= 0).astype(np.intp)
+        self._drawn = None
         self._bucket_lines = None
         self.style_version += 1
+
+    def _layers(self) -> list[Array]:
+        """Positions of the edges into each layer (edges grouped by their target's depth)."""
+        if self._group_members is None:
+            self._group_members = [np.flatnonzero(self.group == g) for g in np.unique(self.group)]
+        return self._group_members
+
+    def drawn(self) -> Array:
+        """Sorted positions of the edges the overview draws.
+
+        A small network draws every edge. A big one leaves out the faintest bucket (near-zero weights, as the
+        seeds' big diagrams leave out weak links); while thinned, each layer keeps only its strongest
+        STRONGEST_SHARE of edges (at least LAYER_KEEP), chosen with one ``argpartition`` per layer.
+        """
+        if self._drawn is None:
+            self._drawn = self._select(self.thinned)
+        return self._drawn
+
+    def _select(self, thin: bool) -> Array:
+        if self.detailed:
+            return np.arange(self.count)
+        keep = np.ones(self.count, dtype=bool)
+        if thin:
+            keep[:] = False
+            magnitude = np.abs(self.weight)
+            for members in self._layers():
+                n = members.size
+                k = max(math.ceil(STRONGEST_SHARE * n), min(n, LAYER_KEEP))
+                if k >= n:
+                    keep[members] = True
+                else:
+                    keep[members[np.argpartition(magnitude[members], n - k)[n - k :]]] = True
+        if self.count > OMIT_FAINT_ABOVE:
+            keep &= self.bucket >= 4
+        return np.flatnonzero(keep)
+
+    @property
+    def drawn_count(self) -> int:
+        """How many edge lines the overview draws."""
+        return int(self.drawn().size)
 
     # ------------------------------------------------------------------ drawing geometry
     def lines(self) -> list[QLineF]:
@@ -298,34 +368,38 @@ class EdgeModel:
             self._bucket_lines = None
         return self._lines
 
-    def bucket_lines(self) -> list[tuple[int, list[QLineF]]]:
-        """(bucket key, lines), faint buckets first so strong edges are drawn on top.
+    def bucket_lines(self, every: bool = False) -> list[tuple[int, list[QLineF]]]:
+        """(bucket key, lines) of the drawn edges (:meth:`drawn`), faint buckets first so strong edges are
+        drawn on top; ``every`` ignores the thinning of a training run (for exported pictures).
 
         Within a strength level, positive and negative edges are drawn in alternating chunks, so where
         thousands of lines cross neither colour is simply painted over the other.
         """
+        if every and self.thinned:
+            return self._batches(self._select(False))
         if self._bucket_lines is None:
-            lines = self.lines()
-            order = np.argsort(self.bucket, kind="stable")
-            keys, starts = np.unique(self.bucket[order], return_index=True)
-            ends = [*starts[1:].tolist(), len(order)]
-            by_key = {
-                int(k): order[s:e] for k, s, e in zip(keys.tolist(), starts.tolist(), ends, strict=True)
-            }
-            result: list[tuple[int, list[QLineF]]] = []
-            for level in range(len(BUCKET_MIX)):
-                for frozen in (0, 1):
-                    parts = [
-                        (key, np.array_split(by_key[key], INTERLEAVE_CHUNKS))
-                        for key in (level * 4 + frozen * 2, level * 4 + frozen * 2 + 1)
-                        if key in by_key
-                    ]
-                    for chunk in range(INTERLEAVE_CHUNKS):
-                        for key, chunks in parts:
-                            if chunks[chunk].size:
-                                result.append((key, [lines[i] for i in chunks[chunk].tolist()]))
-            self._bucket_lines = result
+            self._bucket_lines = self._batches(self.drawn())
         return self._bucket_lines
+
+    def _batches(self, drawn: Array) -> list[tuple[int, list[QLineF]]]:
+        lines = self.lines()
+        order = drawn[np.argsort(self.bucket[drawn], kind="stable")]
+        keys, starts = np.unique(self.bucket[order], return_index=True)
+        ends = [*starts[1:].tolist(), len(order)]
+        by_key = {int(k): order[s:e] for k, s, e in zip(keys.tolist(), starts.tolist(), ends, strict=True)}
+        result: list[tuple[int, list[QLineF]]] = []
+        for level in range(len(BUCKET_MIX)):
+            for frozen in (0, 1):
+                parts = [
+                    (key, np.array_split(by_key[key], INTERLEAVE_CHUNKS))
+                    for key in (level * 4 + frozen * 2, level * 4 + frozen * 2 + 1)
+                    if key in by_key
+                ]
+                for chunk in range(INTERLEAVE_CHUNKS):
+                    for key, chunks in parts:
+                        if chunks[chunk].size:
+                            result.append((key, [lines[i] for i in chunks[chunk].tolist()]))
+        return result
 
     def bounds(self) -> QRectF:
         if self.count == 0:
@@ -465,24 +539,27 @@ def draw_detailed(
 
 
 def draw_buckets(
-    painter: QPainter, model: EdgeModel, style: EdgeStyle, clip: QRectF | None, antialias: bool = False
-) -> None:
-    """All edges, one drawLines per bucket, faint ones first.
+    painter: QPainter,
+    model: EdgeModel,
+    style: EdgeStyle,
+    clip: QRectF | None,
+    antialias: bool = False,
+    every: bool = False,
+) -> int:
+    """The drawn edges (:meth:`EdgeModel.drawn`), one drawLines per bucket, faint ones first; how many.
 
-    In a network of more than OMIT_FAINT_ABOVE edges the faintest bucket (near-zero weights) is left out of
-    the overview, as the seeds' big diagrams leave out weak links; the overlay still shows every edge of a
-    hovered or selected neuron.
+    The overlay still shows every edge of a hovered or selected neuron, including those left out here.
     """
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, antialias)
     if clip is not None and not clip.isEmpty():
         # Any clip rect makes the raster engine reject off-screen spans early (measured 15x faster).
         painter.setClipRect(clip, Qt.ClipOperation.IntersectClip)
-    omit_faint = model.count > OMIT_FAINT_ABOVE
-    for key, lines in model.bucket_lines():
-        if omit_faint and key < 4:
-            continue
+    count = 0
+    for key, lines in model.bucket_lines(every):
         painter.setPen(style.pens[key])
         painter.drawLines(lines)
+        count += len(lines)
+    return count
 
 
 class EdgeLayer(QGraphicsItem):
@@ -498,6 +575,8 @@ class EdgeLayer(QGraphicsItem):
         self._cache: QImage | None = None
         self._cache_key: tuple | None = None
         self.cache_renders = 0
+        # Edge lines in the picture last drawn (fewer than the model's count while training thins it).
+        self.lines_drawn = 0
 
     def set_scheme(self, scheme: ColourScheme) -> None:
         self.style = EdgeStyle(scheme)
@@ -526,10 +605,12 @@ class EdgeLayer(QGraphicsItem):
             return
         if model.detailed:
             draw_detailed(painter, model, self.style)
+            self.lines_drawn = model.count
             return
         if widget is None:
-            # Rendering to an image or SVG: vector lines, antialiased, no cache.
-            draw_buckets(painter, model, self.style, option.exposedRect, antialias=True)
+            # Rendering to an image or SVG: vector lines, antialiased, no cache, and every edge even while
+            # training (an exported picture has no caption saying some are left out).
+            draw_buckets(painter, model, self.style, option.exposedRect, antialias=True, every=True)
             return
         transform = painter.worldTransform()
         width, height = widget.width(), widget.height()
@@ -549,16 +630,17 @@ class EdgeLayer(QGraphicsItem):
             self.style.scheme.name,
         )
         if key != self._cache_key or self._cache is None:
-            image = QImage(
-                max(1, round(width * ratio)), max(1, round(height * ratio)), QImage.Format.Format_RGB32
-            )
-            image.setDevicePixelRatio(ratio)
+            size = (max(1, round(width * ratio)), max(1, round(height * ratio)))
+            image = self._cache
+            if image is None or (image.width(), image.height()) != size or image.devicePixelRatio() != ratio:
+                image = QImage(*size, QImage.Format.Format_RGB32)
+                image.setDevicePixelRatio(ratio)
             image.fill(self.style.scheme.background)
             inner = QPainter(image)
             inner.setTransform(transform)
             visible, ok = transform.inverted()
             clip = visible.mapRect(QRectF(0, 0, width, height)) if ok else None
-            draw_buckets(inner, model, self.style, clip)
+            self.lines_drawn = draw_buckets(inner, model, self.style, clip)
             inner.end()
             self._cache, self._cache_key = image, key
             self.cache_renders += 1

@@ -257,6 +257,16 @@ class CanvasScene(QGraphicsScene):
         self.edge_layer.invalidate()
         self.overlay.update()
 
+    def set_strongest_only(self, on: bool) -> None:
+        """While training, a big network's edges show only the strongest of each layer (see EdgeModel)."""
+        if self.edges.set_strongest_only(on):
+            self.edge_layer.invalidate()
+
+    @property
+    def strongest_only(self) -> bool:
+        """True while the edges shown are only the strongest of each layer, not all of them."""
+        return self.edges.thinned
+
     # ------------------------------------------------------------------ values
     def show_values(
         self,

@@ -9,7 +9,9 @@ Gestures (each one undo step):
 - Del/Backspace deletes; Ctrl+C / Ctrl+V copy and paste; Ctrl+A selects all; Ctrl+0 shows everything;
 - the wheel zooms around the cursor; the middle button or Space+drag pans; a drag on empty space
   selects with a rubber band (Ctrl adds to the selection; Ctrl-click toggles one item).
-While training runs (``live.locked``) every edit is refused with a message; looking still works.
+While training runs (``live.locked``) every edit is refused with a message; looking still works. A big
+network then draws only its strongest connections (so the many weight updates stay cheap to show), says so
+in a caption, and shows every connection again when training stops.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QGraphicsLineItem,
     QGraphicsView,
+    QLabel,
     QLineEdit,
     QRubberBand,
     QToolTip,
@@ -72,7 +75,7 @@ from .edits import (
     snap,
 )
 from .guard import reports_errors
-from .items import SCHEMES, Z_RUBBER
+from .items import SCHEMES, Z_RUBBER, ColourScheme
 from .scene import CanvasScene, Hit
 
 if TYPE_CHECKING:
@@ -80,6 +83,9 @@ if TYPE_CHECKING:
     from nnstudio.ui.live import LiveNetwork
 
 LOCKED_MESSAGE = "Stop training to edit the network"
+STRONGEST_ONLY_CAPTION = "Showing the strongest connections while training"
+# The caption's distance from the view's bottom-left corner, in pixels.
+CAPTION_MARGIN_PX = 8
 EDGE_TOLERANCE_PX = 5.0
 MIN_SCALE, MAX_SCALE = 0.05, 8.0
 FIT_MAX_SCALE = 1.5
@@ -233,6 +239,18 @@ class NetworkCanvas(QGraphicsView):
         self._exporting = False
         self._scheme_name = "classic"
         self._auto_fit = True
+        # Says, while training thins a big network's edges, that not every connection is drawn. A child of the
+        # view rather than of its viewport, so scrolling the viewport never carries it along.
+        self._caption = QLabel(STRONGEST_ONLY_CAPTION, self)
+        self._caption.setObjectName("canvasDetailCaption")
+        self._caption.setAccessibleName("Canvas detail")
+        self._caption.setAccessibleDescription(
+            "While training runs, only the strongest connections of each layer are drawn; all of them return "
+            "when it stops."
+        )
+        self._caption.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+        self._style_caption(SCHEMES["classic"])
+        self._caption.hide()
 
     # ================================================================== binding
     @property
@@ -265,7 +283,9 @@ class NetworkCanvas(QGraphicsView):
         self._override = None
         self._paste_count = 0
         self._scene.set_extra_texts(None)
+        self._scene.set_strongest_only(live.locked)
         self._scene.set_document(live.document)
+        self._show_detail()
         self._refresh_values()
         self._apply_state()
         self.fit_all()
@@ -302,6 +322,7 @@ class NetworkCanvas(QGraphicsView):
         self._cancel_gesture()
         self._close_editor()
         self._scene.rebuild()
+        self._show_detail()
         network = self._network
         kept_n = {n: None for n in self._selected_neurons if n in network.neurons}
         kept_e = {e: None for e in self._selected_edges if e in network.edges}
@@ -342,7 +363,36 @@ class NetworkCanvas(QGraphicsView):
             if isinstance(self._gesture, _Move | _Connect):
                 self._cancel_gesture()
             self._close_editor()
+        self._scene.set_strongest_only(locked)
+        self._show_detail()
         self._apply_state()
+
+    def _show_detail(self) -> None:
+        """Show the caption exactly while the edges drawn are only the strongest ones."""
+        thinned = self._scene.strongest_only
+        if thinned:
+            self._place_caption()
+        self._caption.setVisible(thinned)
+
+    def _place_caption(self) -> None:
+        self._caption.adjustSize()
+        area = self.viewport().geometry()
+        self._caption.move(
+            area.left() + CAPTION_MARGIN_PX, area.bottom() - self._caption.height() - CAPTION_MARGIN_PX + 1
+        )
+        self._caption.raise_()
+
+    def _style_caption(self, scheme: ColourScheme) -> None:
+        back, text = scheme.label_background, scheme.text
+        self._caption.setStyleSheet(
+            f"QLabel {{ color: {text.name()}; background: rgba({back.red()}, {back.green()}, {back.blue()}, "
+            f"{back.alpha()}); border-radius: 3px; padding: 2px 6px; }}"
+        )
+
+    @property
+    def detail_caption(self) -> str:
+        """The caption over the canvas about what it leaves out, empty when it shows everything."""
+        return "" if self._caption.isHidden() else self._caption.text()
 
     def _refresh_values(self) -> None:
         if self._live is None:
@@ -534,6 +584,7 @@ class NetworkCanvas(QGraphicsView):
             raise ValueError(f"unknown colour scheme {name!r}; known: {', '.join(SCHEMES)}")
         self._scheme_name = name
         self._scene.set_scheme(SCHEMES[name])
+        self._style_caption(SCHEMES[name])
 
     @property
     def colour_scheme(self) -> str:
@@ -1248,6 +1299,8 @@ class NetworkCanvas(QGraphicsView):
     @reports_errors
     def resizeEvent(self, event) -> None:  # noqa: ANN001 - QResizeEvent
         super().resizeEvent(event)
+        if self._caption.isVisibleTo(self):
+            self._place_caption()
         if self._live is None:
             return
         if self._auto_fit:
