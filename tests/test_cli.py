@@ -99,7 +99,8 @@ def test_train_eval_and_gradcheck(tmp_path: Path, capsys) -> None:
     assert evaluated["accuracy"] == 1.0
     check = run_json(capsys, "gradcheck", str(out))
     assert check["max_relative_error"] < 1e-7
-    assert check["numerical_seconds"] > 0 and check["backprop_seconds"] > 0
+    costs = [check[key] for key in ("backprop_seconds", "numerical_seconds")]
+    assert all(cost > 0 for cost in costs)  # both costs are reported
 
 
 def test_eval_reports_a_confusion_matrix_with_truth_as_rows(capsys) -> None:

@@ -48,7 +48,8 @@ def test_write_list_load_and_discard(store, hand_built, tmp_path):
     assert recovery.original_path == mine.absolute()
     assert recovery.title == "Edges «2×2»"
     assert recovery.saved_at.tzinfo is not None
-    assert before - timedelta(seconds=1) <= recovery.saved_at <= datetime.now(UTC) + timedelta(seconds=1)
+    earliest, latest = before - timedelta(seconds=1), datetime.now(UTC) + timedelta(seconds=1)
+    assert earliest <= recovery.saved_at <= latest
     assert document_to_bytes(store.load(recovery)) == document_to_bytes(hand_built)
 
     store.discard(recovery)

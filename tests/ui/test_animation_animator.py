@@ -10,7 +10,8 @@ from PySide6.QtGui import QUndoStack
 from nnstudio.document.model import Document
 from nnstudio.engine.graph import Edge, Network, Neuron, Role, edge_id
 from nnstudio.engine.train import TrainSettings
-from nnstudio.ui.animation import LEVEL_AT_ONCE, AnimationBar, Animator, seconds_per_neuron, speed_text
+from nnstudio.ui.animation import LEVEL_AT_ONCE, AnimationBar, Animator, speed_text
+from nnstudio.ui.animation import seconds_per_neuron as neuron_delay
 from nnstudio.ui.commands import SetWeights
 from nnstudio.ui.live import LiveNetwork
 from nnstudio.ui.training import TrainingPanel, training_step
@@ -133,7 +134,7 @@ def test_full_speed_shows_the_whole_pass_at_once(animated):
 def test_slow_motion_keeps_the_window_responsive_and_can_be_cancelled(animated, qtbot):
     animator, canvas, live, stack = animated(layered_document())
     animator.set_speed(0)
-    assert seconds_per_neuron(0) == pytest.approx(1.5)
+    assert neuron_delay(0) == pytest.approx(1.5)
     animator.run()
     qtbot.wait(200)  # the event loop runs while the animation waits for its next frame
     assert animator.running
@@ -224,7 +225,7 @@ def test_step_needs_a_truth_and_an_unlocked_network(animated):
 def test_speed_text():
     assert speed_text(0) == "1.50 s per neuron"
     assert speed_text(100) == "full speed"
-    assert seconds_per_neuron(50) < seconds_per_neuron(10) < seconds_per_neuron(0)
+    assert neuron_delay(50) < neuron_delay(10) < neuron_delay(0)
 
 
 def test_animation_bar_buttons_and_slider(qtbot):

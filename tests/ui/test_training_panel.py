@@ -247,7 +247,8 @@ def test_progress_text_and_test_sets():
     update = TrainingUpdate(run=1, parameters=[], losses=np.zeros(3), epoch=3, epochs=10, step=30,
                             samples_seen=300, samples_per_second=100.0, fraction=0.25, elapsed=4.0)
     assert progress_text(update) == "epoch 3/10, 0:12 left"
-    assert format_duration(3725) == "1:02:05"
+    clock = format_duration(3725)  # what the progress bar shows for time left
+    assert clock == "1:02:05"
     assert companion_test_set("digits:train") == "digits:test"
     assert companion_test_set("four-pixel") is None
 
