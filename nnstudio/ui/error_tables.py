@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -30,6 +29,7 @@ from nnstudio.data.dataset import DataError, Dataset
 from nnstudio.data.loaders import load_dataset
 from nnstudio.engine.losses import LOSSES
 from nnstudio.ui.live import LiveNetwork
+from nnstudio.ui.message_stack import MessageStack
 from nnstudio.ui.outputs import format_output
 from nnstudio.ui.pad import SignalLinks, pixel_icon, pixel_pixmap
 
@@ -125,17 +125,10 @@ class ErrorTablePanel(QWidget):
         content_layout.addWidget(self.formula)
         content_layout.addWidget(self.table, 1)
         content_layout.addWidget(self.hint)
-        self.message = QLabel(self)
-        self.message.setWordWrap(True)
-        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        _named(self.message, "errorMessage", "Error table message")
-        self.stack = QStackedWidget(self)
-        self.stack.addWidget(self.message)
-        self.stack.addWidget(content)
+        self.stack = MessageStack(content, "errorMessage", "Error table message", self)
+        self.message = self.stack.message
         self._content = content
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)  # a dock is small: the room goes to the content
-        layout.addWidget(self.stack)
+        self.stack.install_in(self)
         self._labels: list[str] = []
         self._show_message("Open or build a network to compare its answer with the truth.")
 
@@ -150,8 +143,7 @@ class ErrorTablePanel(QWidget):
         self.refresh()
 
     def _show_message(self, text: str) -> None:
-        self.message.setText(text)
-        self.stack.setCurrentWidget(self.message)
+        self.stack.show_message(text)
 
     # ------------------------------------------------------------------ truth
     def _fill_truth_combo(self, labels: list[str]) -> None:
@@ -257,7 +249,7 @@ class ErrorTablePanel(QWidget):
             self.hint.setText("Choose the truth above to see each output's error.")
         else:
             self.hint.setText("Training changes the weights to make the total error smaller.")
-        self.stack.setCurrentWidget(self._content)
+        self.stack.show_content()
 
     def shown_rows(self) -> list[list[str]]:
         """The table's texts, row by row, as the user reads them."""
@@ -336,17 +328,10 @@ class DatasetTable(QWidget):
         content_layout.addWidget(self.title)
         content_layout.addWidget(self.summary)
         content_layout.addWidget(self.table, 1)
-        self.message = QLabel(self)
-        self.message.setWordWrap(True)
-        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        _named(self.message, "datasetMessage", "Dataset table message")
-        self.stack = QStackedWidget(self)
-        self.stack.addWidget(self.message)
-        self.stack.addWidget(content)
+        self.stack = MessageStack(content, "datasetMessage", "Dataset table message", self)
+        self.message = self.stack.message
         self._content = content
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)  # a dock is small: the room goes to the content
-        layout.addWidget(self.stack)
+        self.stack.install_in(self)
         self._show_message("Open a network to see how it answers every pattern of its dataset.")
 
     # ------------------------------------------------------------------ binding and choosing
@@ -427,8 +412,7 @@ class DatasetTable(QWidget):
 
     def _show_message(self, text: str) -> None:
         self.dataset = None
-        self.message.setText(text)
-        self.stack.setCurrentWidget(self.message)
+        self.stack.show_message(text)
 
     # ------------------------------------------------------------------ computing
     def _values_changed(self) -> None:
@@ -472,7 +456,7 @@ class DatasetTable(QWidget):
         loss = LOSSES[live.document.training.loss]
         errors = loss.per_sample(outputs, dataset.targets.astype(np.float64))
         self._fill(dataset, outputs, errors, loss.title)
-        self.stack.setCurrentWidget(self._content)
+        self.stack.show_content()
 
     def _pictures(self, dataset: Dataset) -> list[QIcon]:
         key = (id(dataset), len(dataset), dataset.grid, tuple(dataset.value_range))

@@ -16,13 +16,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QScrollArea,
     QSizePolicy,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from nnstudio.engine.activations import ACTIVATIONS
 from nnstudio.ui.live import LiveNetwork
+from nnstudio.ui.message_stack import MessageStack
 from nnstudio.ui.pad import SignalLinks
 
 # Two outputs closer than this are a tie: the network has not decided between them.
@@ -208,24 +208,16 @@ class OutputPanel(QWidget):
         scroll.setWidget(self.bars_box)
         self.bars_scroll = scroll
 
-        self.message = QLabel(self)
-        self.message.setObjectName("outputMessage")
-        self.message.setAccessibleName("Outputs message")
-        self.message.setWordWrap(True)
-        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         content = QWidget(self)
         content_layout = QVBoxLayout(content)
         content_layout.setContentsMargins(0, 0, 0, 0)
         content_layout.addWidget(self.answer_label)
         content_layout.addWidget(self.kind_label)
         content_layout.addWidget(scroll, 1)
-        self.stack = QStackedWidget(self)
-        self.stack.addWidget(self.message)
-        self.stack.addWidget(content)
+        self.stack = MessageStack(content, "outputMessage", "Outputs message", self)
+        self.message = self.stack.message
         self._content = content
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)  # a dock is small: the room goes to the content
-        layout.addWidget(self.stack)
+        self.stack.install_in(self)
         self._show_message("Open or build a network to see its answer here.")
 
     def bind(self, live: LiveNetwork, undo_stack: QUndoStack) -> None:
@@ -238,8 +230,7 @@ class OutputPanel(QWidget):
         self.refresh()
 
     def _show_message(self, text: str) -> None:
-        self.message.setText(text)
-        self.stack.setCurrentWidget(self.message)
+        self.stack.show_message(text)
 
     def _rebuild_bars(self, labels: list[str]) -> None:
         for bar in self.bars:
@@ -336,7 +327,7 @@ class OutputPanel(QWidget):
         self.answer_label.setText(text)
         self.answer_label.setAccessibleDescription(text)
         self.kind_label.setText(self._kind_text(activations, percent, len(labels), truth is not None))
-        self.stack.setCurrentWidget(self._content)
+        self.stack.show_content()
         self._place_bars()
 
     @staticmethod
