@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QColor, QImage, QMouseEvent, QUndoStack
+from PySide6.QtGui import QColor, QImage, QMouseEvent
 from PySide6.QtWidgets import QApplication
 
 from nnstudio.document.builders import dense_network
@@ -15,6 +15,8 @@ from nnstudio.engine.graph import Edge, Network, Neuron, Role
 from nnstudio.ui.canvas import SCHEMES, NetworkCanvas
 from nnstudio.ui.canvas.items import dimmed, value_colour
 from nnstudio.ui.live import LiveNetwork
+
+from .canvas_fixtures import open_canvas, shown
 
 CLASSIC = SCHEMES["classic"]
 
@@ -39,23 +41,10 @@ def camera_document() -> Document:
 @pytest.fixture
 def canvas_for(qtbot):
     def make(document: Document, size: tuple[int, int] = (800, 600)) -> tuple[NetworkCanvas, LiveNetwork]:
-        live = LiveNetwork(document)
-        canvas = NetworkCanvas()
-        qtbot.addWidget(canvas)
-        canvas.resize(*size)
-        canvas.show()
-        qtbot.waitExposed(canvas)
-        stack = QUndoStack()
-        canvas.bind(live, stack)
-        canvas._test_refs = (live, stack)
+        canvas, live = open_canvas(qtbot, document, size)
         return canvas, live
 
     return make
-
-
-def shown(canvas: NetworkCanvas) -> QImage:
-    QApplication.processEvents()
-    return canvas.viewport().grab().toImage()
 
 
 def colour_at(canvas: NetworkCanvas, scene_point: QPointF, image: QImage | None = None) -> QColor:

@@ -8,7 +8,7 @@ import itertools
 import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
-from PySide6.QtGui import QImage, QMouseEvent, QUndoStack
+from PySide6.QtGui import QImage, QMouseEvent
 from PySide6.QtWidgets import QApplication
 
 from nnstudio.document.model import Document
@@ -18,7 +18,8 @@ from nnstudio.ui.canvas import SCHEMES, NetworkCanvas
 from nnstudio.ui.canvas.items import NeuronItem
 from nnstudio.ui.canvas.labels import Side, layout_labels
 from nnstudio.ui.commands import MoveNeurons, SetNeuronFields
-from nnstudio.ui.live import LiveNetwork
+
+from .canvas_fixtures import open_canvas, shown
 
 CLASSIC = SCHEMES["classic"]
 ELLIPSIS = "\u2026"
@@ -53,24 +54,11 @@ def column_document(names: list[str], spacing: float = 48.0, x_step: float = 240
 @pytest.fixture
 def canvas_for(qtbot):
     def make(document: Document, size: tuple[int, int] = (800, 600)) -> NetworkCanvas:
-        live = LiveNetwork(document)
-        canvas = NetworkCanvas()
-        qtbot.addWidget(canvas)
-        canvas.resize(*size)
-        canvas.show()
-        qtbot.waitExposed(canvas)
-        stack = QUndoStack()
-        canvas.bind(live, stack)
-        canvas._test_refs = (live, stack)
+        canvas, live = open_canvas(qtbot, document, size)
         QApplication.processEvents()
         return canvas
 
     return make
-
-
-def shown(canvas: NetworkCanvas) -> QImage:
-    QApplication.processEvents()
-    return canvas.viewport().grab().toImage()
 
 
 def item(canvas: NetworkCanvas, neuron_id: str) -> NeuronItem:

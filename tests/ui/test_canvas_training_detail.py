@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QImage, QUndoStack
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QLabel
 
 from nnstudio.document.builders import dense_network
 from nnstudio.document.model import Document
@@ -17,6 +17,8 @@ from nnstudio.ui.canvas import SCHEMES, NetworkCanvas
 from nnstudio.ui.canvas.edges import FULL_DETAIL_BELOW, STRONGEST_SHARE
 from nnstudio.ui.canvas.view import STRONGEST_ONLY_CAPTION
 from nnstudio.ui.live import LiveNetwork
+
+from .canvas_fixtures import open_canvas, shown
 
 
 def digits_document() -> Document:
@@ -34,23 +36,10 @@ def small_document() -> Document:
 @pytest.fixture
 def canvas_for(qtbot):
     def make(document: Document) -> tuple[NetworkCanvas, LiveNetwork]:
-        live = LiveNetwork(document)
-        canvas = NetworkCanvas()
-        qtbot.addWidget(canvas)
-        canvas.resize(1200, 800)
-        canvas.show()
-        qtbot.waitExposed(canvas)
-        stack = QUndoStack()
-        canvas.bind(live, stack)
-        canvas._test_refs = (live, stack)
+        canvas, live = open_canvas(qtbot, document, (1200, 800))
         return canvas, live
 
     return make
-
-
-def shown(canvas: NetworkCanvas) -> QImage:
-    QApplication.processEvents()
-    return canvas.viewport().grab().toImage()
 
 
 def edge_pixels(canvas: NetworkCanvas) -> int:

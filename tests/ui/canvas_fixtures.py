@@ -1,0 +1,30 @@
+"""A canvas on screen, bound to a document, and what it shows: shared by the canvas tests."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QImage, QUndoStack
+from PySide6.QtWidgets import QApplication
+
+from nnstudio.document.model import Document
+from nnstudio.ui.canvas import NetworkCanvas
+from nnstudio.ui.live import LiveNetwork
+
+
+def open_canvas(
+    qtbot, document: Document, size: tuple[int, int] = (800, 600)
+) -> tuple[NetworkCanvas, LiveNetwork]:
+    live = LiveNetwork(document)
+    canvas = NetworkCanvas()
+    qtbot.addWidget(canvas)
+    canvas.resize(*size)
+    canvas.show()
+    qtbot.waitExposed(canvas)
+    stack = QUndoStack()
+    canvas.bind(live, stack)
+    canvas._test_refs = (live, stack)  # the canvas holds them weakly; keep them alive for the test
+    return canvas, live
+
+
+def shown(canvas: NetworkCanvas) -> QImage:
+    QApplication.processEvents()
+    return canvas.viewport().grab().toImage()
