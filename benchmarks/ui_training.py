@@ -51,22 +51,36 @@ def main() -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     train_set = load_dataset("digits:train")
     test_set = load_dataset("digits:test")
-    settings = TrainSettings(epochs=args.epochs, learning_rate=args.learning_rate, batch_size=args.batch,
-                             momentum=0.0, seed=1, loss="squared")
+    settings = TrainSettings(
+        epochs=args.epochs,
+        learning_rate=args.learning_rate,
+        batch_size=args.batch,
+        momentum=0.0,
+        seed=1,
+        loss="squared",
+    )
 
     def make_document() -> Document:
-        network = dense_network([784, 16, 16, 10], "sigmoid", seed=0, grid=(28, 28),
-                                output_labels=[str(d) for d in range(10)])
-        return Document(network, title="digits", grid=(28, 28), value_range=(0.0, 1.0), training=settings,
-                        training_data="digits:train")
+        network = dense_network(
+            [784, 16, 16, 10], "sigmoid", seed=0, grid=(28, 28), output_labels=[str(d) for d in range(10)]
+        )
+        return Document(
+            network,
+            title="digits",
+            grid=(28, 28),
+            value_range=(0.0, 1.0),
+            training=settings,
+            training_data="digits:train",
+        )
 
     # ------------------------------------------------------------------ (b) headless
     def headless_run() -> float:
         plan = compile_network(make_document().network)
         started = time.perf_counter()
         seen = 0
-        for item in train(plan, train_set.inputs, train_set.targets, settings,
-                          test=(test_set.inputs, test_set.targets)):
+        for item in train(
+            plan, train_set.inputs, train_set.targets, settings, test=(test_set.inputs, test_set.targets)
+        ):
             seen = getattr(item, "samples_seen", seen)
         return seen / (time.perf_counter() - started)
 
@@ -145,10 +159,12 @@ def main() -> int:
         app.processEvents()
         return rate, gaps, displays, redraws
 
-    print(f"784-16-16-10 sigmoid, squared error, batch {args.batch}, {args.epochs} epochs of "
-          f"{len(train_set)} digits (test set {len(test_set)} evaluated each epoch), "
-          f"platform {args.platform}, "
-          f"canvas {'yes' if canvas_cls is not None else 'no (nnstudio.ui.canvas.NetworkCanvas not found)'}")
+    print(
+        f"784-16-16-10 sigmoid, squared error, batch {args.batch}, {args.epochs} epochs of "
+        f"{len(train_set)} digits (test set {len(test_set)} evaluated each epoch), "
+        f"platform {args.platform}, "
+        f"canvas {'yes' if canvas_cls is not None else 'no (nnstudio.ui.canvas.NetworkCanvas not found)'}"
+    )
     headless = []
     windowed = []
     all_gaps = []
@@ -157,19 +173,25 @@ def main() -> int:
         rate, gaps, displays, points = window_run()
         windowed.append(rate)
         all_gaps.append(gaps)
-        print(f"  run {repeat + 1}: headless {headless[-1]:,.0f} samples/s, window {rate:,.0f} samples/s, "
-              f"largest GUI gap {gaps.max():.1f} ms, network shown {displays} times, {points} plot points")
+        print(
+            f"  run {repeat + 1}: headless {headless[-1]:,.0f} samples/s, window {rate:,.0f} samples/s, "
+            f"largest GUI gap {gaps.max():.1f} ms, network shown {displays} times, {points} plot points"
+        )
     gaps = np.concatenate(all_gaps)
     idle = probe_gaps(2.0)
     h = float(np.median(headless))
     w = float(np.median(windowed))
     print()
     print("(a) GUI event-loop gaps with a 5 ms probe while training (all runs):")
-    print(f"    max {gaps.max():.1f} ms   median {np.median(gaps):.1f} ms   "
-          f"p99 {np.percentile(gaps, 99):.1f} ms   "
-          f"ticks {len(gaps) + len(all_gaps)}   gaps over 50 ms: {(gaps > 50).sum()}")
-    print(f"    same probe, nothing training (machine noise): max {idle.max():.1f} ms   "
-          f"median {np.median(idle):.1f} ms   p99 {np.percentile(idle, 99):.1f} ms")
+    print(
+        f"    max {gaps.max():.1f} ms   median {np.median(gaps):.1f} ms   "
+        f"p99 {np.percentile(gaps, 99):.1f} ms   "
+        f"ticks {len(gaps) + len(all_gaps)}   gaps over 50 ms: {(gaps > 50).sum()}"
+    )
+    print(
+        f"    same probe, nothing training (machine noise): max {idle.max():.1f} ms   "
+        f"median {np.median(idle):.1f} ms   p99 {np.percentile(idle, 99):.1f} ms"
+    )
     print("(b) throughput, median of runs:")
     print(f"    headless {h:>10,.0f} samples/s")
     print(f"    window   {w:>10,.0f} samples/s")

@@ -75,9 +75,14 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
     return app  # type: ignore[return-value]
 
 
-def create_main_window(path: Path | None = None, example: str | None = None, *,
-                       autosave_store: AutosaveStore | None = None, autosave_interval_ms: int | None = None,
-                       settings: QSettings | None = None) -> MainWindow:
+def create_main_window(
+    path: Path | None = None,
+    example: str | None = None,
+    *,
+    autosave_store: AutosaveStore | None = None,
+    autosave_interval_ms: int | None = None,
+    settings: QSettings | None = None,
+) -> MainWindow:
     """The window with ``path`` open, or the built-in ``example`` (by default the four-pixel camera).
 
     A file or example that cannot be opened leaves the window with an empty network and says why.
@@ -90,8 +95,11 @@ def create_main_window(path: Path | None = None, example: str | None = None, *,
     from nnstudio.examples import UnknownExampleError, example_info, load_example
     from nnstudio.ui.main_window import MainWindow
 
-    options = {"autosave_store": autosave_store, "autosave_interval_ms": autosave_interval_ms,
-               "settings": settings}
+    options = {
+        "autosave_store": autosave_store,
+        "autosave_interval_ms": autosave_interval_ms,
+        "settings": settings,
+    }
     problem: str | None = None
     window: MainWindow
     try:
@@ -138,16 +146,21 @@ def add_standard_panels(window: MainWindow) -> None:
     # Panels that scroll their own long parts (settings, bars, table rows) need no scroll area around them:
     # one would scroll the whole panel, hiding the buttons and the totals that should stay in view.
     own_scrolling = {"scrollable": False}
-    training = window.add_panel(training_widget, "Training", area.RightDockWidgetArea, "trainingDock",
-                                **own_scrolling)
-    outputs = window.add_panel(OutputPanel(), "Answer", area.RightDockWidgetArea, "outputsDock",
-                               **own_scrolling)
-    errors = window.add_panel(ErrorTablePanel(), "Error table", area.RightDockWidgetArea, "errorTableDock",
-                              **own_scrolling)
-    dataset = window.add_panel(dataset_widget, "Dataset", area.RightDockWidgetArea, "datasetDock",
-                               **own_scrolling)
-    window.add_panel(animation_widget, "Animation", area.BottomDockWidgetArea, "animationDock",
-                     scrollable=False)
+    training = window.add_panel(
+        training_widget, "Training", area.RightDockWidgetArea, "trainingDock", **own_scrolling
+    )
+    outputs = window.add_panel(
+        OutputPanel(), "Answer", area.RightDockWidgetArea, "outputsDock", **own_scrolling
+    )
+    errors = window.add_panel(
+        ErrorTablePanel(), "Error table", area.RightDockWidgetArea, "errorTableDock", **own_scrolling
+    )
+    dataset = window.add_panel(
+        dataset_widget, "Dataset", area.RightDockWidgetArea, "datasetDock", **own_scrolling
+    )
+    window.add_panel(
+        animation_widget, "Animation", area.BottomDockWidgetArea, "animationDock", scrollable=False
+    )
     # Places that share a column take turns as tabs: building next to samples, editing next to training
     # (training locks editing anyway), the error of one input next to the whole dataset.
     window.suggest_tabs(window.palette_dock, samples)
@@ -165,8 +178,9 @@ class ErrorReporter:
     An error in a slot must never end the session or show a traceback to someone building a network.
     """
 
-    def __init__(self, log_path: Path, before_dialog: Callable[[], object] | None = None,
-                 show_dialogs: bool = True) -> None:
+    def __init__(
+        self, log_path: Path, before_dialog: Callable[[], object] | None = None, show_dialogs: bool = True
+    ) -> None:
         self.log_path = log_path
         self.before_dialog = before_dialog
         self.show_dialogs = show_dialogs
@@ -212,8 +226,10 @@ class ErrorReporter:
 
     def message(self, exc: BaseException) -> str:
         what = str(exc) or type(exc).__name__
-        return (f"Something went wrong: {what}\n\nYour work is autosaved. "
-                f"The details were written to {self.log_path}.")
+        return (
+            f"Something went wrong: {what}\n\nYour work is autosaved. "
+            f"The details were written to {self.log_path}."
+        )
 
     def _log(self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         text = "".join(traceback.format_exception(exc_type, exc, tb))

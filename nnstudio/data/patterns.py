@@ -39,9 +39,17 @@ def _odd_one_out() -> list[tuple[tuple[int, ...], int, str]]:
 def _four_pixel_dataset(name: str, samples: list, description: str) -> Dataset:
     inputs = np.array([pixels for pixels, _, _ in samples], dtype=np.float32)
     classes = np.array([cls for _, cls, _ in samples], dtype=np.int64)
-    return Dataset(name, inputs, one_hot(classes, len(FOUR_PIXEL_LABELS)), list(FOUR_PIXEL_LABELS), classes,
-                   grid=(2, 2), value_range=(-1.0, 1.0), description=description,
-                   sample_names=[sample_name for _, _, sample_name in samples])
+    return Dataset(
+        name,
+        inputs,
+        one_hot(classes, len(FOUR_PIXEL_LABELS)),
+        list(FOUR_PIXEL_LABELS),
+        classes,
+        grid=(2, 2),
+        value_range=(-1.0, 1.0),
+        description=description,
+        sample_names=[sample_name for _, _, sample_name in samples],
+    )
 
 
 def four_pixel() -> Dataset:
@@ -51,16 +59,20 @@ def four_pixel() -> Dataset:
     the last eight have one pixel unlike the others, belong to no class and have all-zero truth.
     """
     return _four_pixel_dataset(
-        "four-pixel", _FOUR_PIXEL_CANONICAL + _odd_one_out(),
+        "four-pixel",
+        _FOUR_PIXEL_CANONICAL + _odd_one_out(),
         "All 16 black-and-white 2x2 images: solid, vertical, diagonal, horizontal (two each) and eight"
-        " images that are none of these")
+        " images that are none of these",
+    )
 
 
 def four_pixel_canonical() -> Dataset:
     """Only the eight 2x2 images that are solid, vertical, diagonal or horizontal."""
     return _four_pixel_dataset(
-        "four-pixel:canonical", list(_FOUR_PIXEL_CANONICAL),
-        "The eight 2x2 images that are solid, vertical, diagonal or horizontal, light and dark versions")
+        "four-pixel:canonical",
+        list(_FOUR_PIXEL_CANONICAL),
+        "The eight 2x2 images that are solid, vertical, diagonal or horizontal, light and dark versions",
+    )
 
 
 SHAPES3X3_LABELS = ["square", "V", "X", "cross"]
@@ -87,7 +99,14 @@ def shapes3x3() -> Dataset:
             classes.append(cls)
             names.append(f"{label}, {words}")
     class_array = np.array(classes, dtype=np.int64)
-    return Dataset("shapes3x3", np.array(rows, dtype=np.float32), one_hot(class_array, len(SHAPES3X3_LABELS)),
-                   list(SHAPES3X3_LABELS), class_array, grid=(3, 3), value_range=(-1.0, 1.0),
-                   description="Square, V, X and cross on a 3x3 grid, dark on light and inverted",
-                   sample_names=names)
+    return Dataset(
+        "shapes3x3",
+        np.array(rows, dtype=np.float32),
+        one_hot(class_array, len(SHAPES3X3_LABELS)),
+        list(SHAPES3X3_LABELS),
+        class_array,
+        grid=(3, 3),
+        value_range=(-1.0, 1.0),
+        description="Square, V, X and cross on a 3x3 grid, dark on light and inverted",
+        sample_names=names,
+    )

@@ -100,7 +100,7 @@ def mnist_style(gray: np.ndarray) -> np.ndarray:
     cols = np.flatnonzero((ink > INK_THRESHOLD).any(axis=0))
     if rows.size == 0:
         return field
-    crop = ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+    crop = ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
     # MNIST strokes are full white at their core; a pencil-grey drawing is brought up to the same.
     crop = crop / crop.max()
     scale = MNIST_BOX / max(crop.shape)
@@ -114,12 +114,13 @@ def mnist_style(gray: np.ndarray) -> np.ndarray:
     field_h, field_w = field.shape
     top = int(np.clip(np.floor((field_h - 1) / 2 - centre_row + 0.5), 0, field_h - height))
     left = int(np.clip(np.floor((field_w - 1) / 2 - centre_col + 0.5), 0, field_w - width))
-    field[top:top + height, left:left + width] = box
+    field[top : top + height, left : left + width] = box
     return field
 
 
-def to_input_grid(gray: np.ndarray, grid: tuple[int, int],
-                  value_range: tuple[float, float] | None = None) -> np.ndarray:
+def to_input_grid(
+    gray: np.ndarray, grid: tuple[int, int], value_range: tuple[float, float] | None = None
+) -> np.ndarray:
     """The picture as a network input: a flat float32 row-major array of ``width * height`` values.
 
     ``gray`` is any 2-D float array, 0 = black, 1 = white; ``grid`` is (width, height). A 28x28 grid is

@@ -15,7 +15,18 @@ from .fileformat import (
 from .model import Document
 
 __all__ = [
-    "FORMAT_NAME", "FORMAT_VERSION", "AutosaveStore", "Document", "FormatError", "Recovery", "SaveError",
-    "atomic_write", "default_data_dir", "dense_network", "document_from_bytes", "document_to_bytes",
-    "load_document", "save_document",
+    "FORMAT_NAME",
+    "FORMAT_VERSION",
+    "AutosaveStore",
+    "Document",
+    "FormatError",
+    "Recovery",
+    "SaveError",
+    "atomic_write",
+    "default_data_dir",
+    "dense_network",
+    "document_from_bytes",
+    "document_to_bytes",
+    "load_document",
+    "save_document",
 ]

@@ -73,23 +73,30 @@ class AutosaveStore:
         """
         target = self.path_for(key)
         if original_path is not None and _same_place(target, Path(original_path)):
-            raise ValueError(f"{original_path} is the autosave copy itself; "
-                             f"autosave never writes to a person's own file")
+            raise ValueError(
+                f"{original_path} is the autosave copy itself; autosave never writes to a person's own file"
+            )
         self.folder.mkdir(parents=True, exist_ok=True)
         data = document_to_bytes(doc)
         atomic_write(target, data)
         original = str(Path(original_path).absolute()) if original_path is not None else None
         title = doc.title or (Path(original_path).stem if original_path is not None else "")
-        info = {"original_path": original, "title": title,
-                "saved_at": datetime.now(UTC).isoformat(timespec="milliseconds")}
+        info = {
+            "original_path": original,
+            "title": title,
+            "saved_at": datetime.now(UTC).isoformat(timespec="milliseconds"),
+        }
         atomic_write(target.with_suffix(_INFO_SUFFIX), json.dumps(info, ensure_ascii=False).encode("utf-8"))
         return target
 
     def recoverable(self) -> list[Recovery]:
         """Every copy in the folder, newest first."""
         try:
-            paths = [p for p in self.folder.iterdir()
-                     if p.suffix == _DOCUMENT_SUFFIX and not p.name.startswith(".") and p.is_file()]
+            paths = [
+                p
+                for p in self.folder.iterdir()
+                if p.suffix == _DOCUMENT_SUFFIX and not p.name.startswith(".") and p.is_file()
+            ]
         except OSError:
             return []
         found = [self._recovery(path) for path in paths]
@@ -124,8 +131,9 @@ class AutosaveStore:
             if saved_at.tzinfo is None:
                 saved_at = saved_at.replace(tzinfo=UTC)
         title = info.get("title") if isinstance(info.get("title"), str) else ""
-        return Recovery(path, Path(original) if isinstance(original, str) and original else None,
-                        title, saved_at)
+        return Recovery(
+            path, Path(original) if isinstance(original, str) and original else None, title, saved_at
+        )
 
 
 def _file_key(key: str) -> str:

@@ -55,8 +55,9 @@ def dense_network(
         raise GraphError("a layered network needs at least an input and an output layer, each with a neuron")
     names = [activations] * (len(sizes) - 1) if isinstance(activations, str) else list(activations)
     if len(names) != len(sizes) - 1:
-        raise GraphError(f"give one activation per layer after the inputs ({len(sizes) - 1}), "
-                         f"not {len(names)}")
+        raise GraphError(
+            f"give one activation per layer after the inputs ({len(sizes) - 1}), not {len(names)}"
+        )
     for name in names:
         if name not in ACTIVATIONS:
             raise GraphError(f"unknown activation {name!r}; known: {', '.join(ACTIVATIONS)}")
@@ -78,8 +79,12 @@ def dense_network(
         limit = np.sqrt(6.0 / (len(sources) + len(targets)))
         weights = rng.uniform(-limit, limit, (len(targets), len(sources))).tolist()
         for target, row in zip(targets, weights, strict=True):
-            edges.extend([Edge(edge_id(source, target), source, target, w)
-                          for source, w in zip(sources, row, strict=True)])
+            edges.extend(
+                [
+                    Edge(edge_id(source, target), source, target, w)
+                    for source, w in zip(sources, row, strict=True)
+                ]
+            )
     return Network.from_parts(neurons, edges)
 
 
@@ -90,8 +95,10 @@ def _column(count: int, layer: int, grid: tuple[int, int] | None) -> list[tuple[
         # The image ends at the column's x, centred on y = 0; any further inputs continue below it.
         width, height = grid
         pixels = width * height
-        image = [(x0 - (width - 1 - k % width) * spacing, (k // width - (height - 1) / 2) * spacing)
-                 for k in range(pixels)]
+        image = [
+            (x0 - (width - 1 - k % width) * spacing, (k // width - (height - 1) / 2) * spacing)
+            for k in range(pixels)
+        ]
         below = ((height - 1) / 2 + 1) * spacing
         return image + [(x0, below + j * spacing) for j in range(count - pixels)]
     if count <= COMPACT_ROWS:
@@ -100,5 +107,7 @@ def _column(count: int, layer: int, grid: tuple[int, int] | None) -> list[tuple[
     rows = -(-count // columns)
     step = BLOCK_SPACING if rows <= BLOCK_ROWS else COMPACT_SPACING
     # The block ends at the column's x, like an image does, and fills column by column.
-    return [(x0 - (columns - 1 - k // rows) * BLOCK_SPACING, (k % rows - (rows - 1) / 2) * step)
-            for k in range(count)]
+    return [
+        (x0 - (columns - 1 - k // rows) * BLOCK_SPACING, (k % rows - (rows - 1) / 2) * step)
+        for k in range(count)
+    ]

@@ -46,8 +46,19 @@ Migration = Callable[[Tree], Tree]
 # MIGRATIONS[n] turns a file of version n into one of version n + 1; loading applies them one by one.
 MIGRATIONS: dict[int, Migration] = {}
 
-_TOP_FIELDS = ("format", "version", "title", "description", "input", "training", "training_data",
-               "neurons", "edges", "dense", "dataset")
+_TOP_FIELDS = (
+    "format",
+    "version",
+    "title",
+    "description",
+    "input",
+    "training",
+    "training_data",
+    "neurons",
+    "edges",
+    "dense",
+    "dataset",
+)
 
 
 class FormatError(ValueError):
@@ -153,8 +164,10 @@ def _object_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _too_big(size: int) -> str:
-    return (f"the file is {size:,} bytes; a network file may be at most {MAX_FILE_BYTES:,} bytes, "
-            f"so this is not one nnstudio can open")
+    return (
+        f"the file is {size:,} bytes; a network file may be at most {MAX_FILE_BYTES:,} bytes, "
+        f"so this is not one nnstudio can open"
+    )
 
 
 def _parse(data: bytes) -> Any:
@@ -165,8 +178,9 @@ def _parse(data: bytes) -> Any:
     try:
         text = bytes(data).decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        _fail("file", f"the file is not UTF-8 text (byte {exc.start} is not valid), "
-                      f"so it is not a network file")
+        _fail(
+            "file", f"the file is not UTF-8 text (byte {exc.start} is not valid), so it is not a network file"
+        )
     if not text.strip():
         _fail("file", "the file is empty")
     try:
@@ -194,8 +208,11 @@ def _migrate(tree: Any) -> Tree:
     if not isinstance(version, int) or isinstance(version, bool):
         _fail("version", f"must be a whole number, not {_describe(version)}")
     if version > FORMAT_VERSION:
-        _fail("version", f"the file was made by a newer nnstudio (version {version}); "
-                         f"this one reads up to {FORMAT_VERSION}")
+        _fail(
+            "version",
+            f"the file was made by a newer nnstudio (version {version}); "
+            f"this one reads up to {FORMAT_VERSION}",
+        )
     while version < FORMAT_VERSION:
         step = MIGRATIONS.get(version)
         if step is None:
@@ -339,8 +356,9 @@ def _base64_length(n_bytes: int) -> int:
     return 4 * ((n_bytes + 2) // 3)
 
 
-def _array(value: Any, where: str, expected: tuple[int | None, int | None], cap: int,
-           what: str) -> np.ndarray:
+def _array(
+    value: Any, where: str, expected: tuple[int | None, int | None], cap: int, what: str
+) -> np.ndarray:
     """A float32 matrix from ``{"dtype", "shape", "data"}``, its size checked before a byte is decoded."""
     spec = _object(value, where, ("dtype", "shape", "data"))
     if spec["dtype"] != "float32":
@@ -364,8 +382,11 @@ def _array(value: Any, where: str, expected: tuple[int | None, int | None], cap:
         _fail(_at(where, "data"), f"must be base64 text, not {_describe(data)}")
     n_bytes = count * 4
     if len(data) != _base64_length(n_bytes):
-        _fail(f"{where}.data", f"holds {len(data):,} base64 characters, but {rows:,} x {cols:,} float32 "
-                               f"values take {_base64_length(n_bytes):,}")
+        _fail(
+            f"{where}.data",
+            f"holds {len(data):,} base64 characters, but {rows:,} x {cols:,} float32 "
+            f"values take {_base64_length(n_bytes):,}",
+        )
     try:
         raw = base64.b64decode(data, validate=True)
     except (binascii.Error, ValueError):
@@ -382,8 +403,11 @@ def _array(value: Any, where: str, expected: tuple[int | None, int | None], cap:
 
 def _array_tree(array: np.ndarray) -> Tree:
     values = np.ascontiguousarray(array, dtype="<f4")
-    return {"dtype": "float32", "shape": list(values.shape),
-            "data": base64.b64encode(values.tobytes()).decode("ascii")}
+    return {
+        "dtype": "float32",
+        "shape": list(values.shape),
+        "data": base64.b64encode(values.tobytes()).decode("ascii"),
+    }
 
 
 @dataclass
@@ -432,8 +456,11 @@ def _check_tree(tree: Tree) -> _Checked:
     grid = _grid(io.get("grid"), "input.grid")
     value_range = _range(io.get("range", [-1.0, 1.0]), "input.range")
     if grid is not None and grid[0] * grid[1] > n_inputs:
-        _fail("input.grid", f"a {grid[0]} x {grid[1]} image needs {grid[0] * grid[1]:,} inputs, "
-                            f"but the network has {_count(n_inputs, 'input')}")
+        _fail(
+            "input.grid",
+            f"a {grid[0]} x {grid[1]} image needs {grid[0] * grid[1]:,} inputs, "
+            f"but the network has {_count(n_inputs, 'input')}",
+        )
 
     training = _check_training(top.get("training", {}), "training")
     dataset = None
@@ -458,16 +485,23 @@ def _check_neurons(value: Any) -> list[Neuron]:
         seen[nid] = i
         role_name = obj["role"]
         if not isinstance(role_name, str) or role_name not in roles:
-            _fail(f"{where}.role", f"neuron {nid!r} has the unknown role {_describe(role_name)} "
-                                   f"(known: {', '.join(roles)})")
+            _fail(
+                f"{where}.role",
+                f"neuron {nid!r} has the unknown role {_describe(role_name)} (known: {', '.join(roles)})",
+            )
         role = roles[role_name]
         activation = obj["activation"]
         if not isinstance(activation, str) or activation not in ACTIVATIONS:
-            _fail(f"{where}.activation", f"neuron {nid!r} has the unknown activation {_describe(activation)} "
-                                         f"(known: {', '.join(ACTIVATIONS)})")
+            _fail(
+                f"{where}.activation",
+                f"neuron {nid!r} has the unknown activation {_describe(activation)} "
+                f"(known: {', '.join(ACTIVATIONS)})",
+            )
         if activation == "softmax" and role is not Role.OUTPUT:
-            _fail(f"{where}.activation", f"neuron {nid!r} uses softmax, which works over the outputs, "
-                                         f"but it is not an output")
+            _fail(
+                f"{where}.activation",
+                f"neuron {nid!r} uses softmax, which works over the outputs, but it is not an output",
+            )
         bias = _number(obj["bias"], f"{where}.bias", f"the bias of neuron {nid!r}")
         label = _text(obj.get("label", ""), f"{where}.label", f"the label of neuron {nid!r}")
         x = _number(obj.get("x", 0.0), f"{where}.x", f"the position of neuron {nid!r}")
@@ -503,8 +537,9 @@ def _check_edges(items: list[Any], neurons: list[Neuron], index: dict[str, int])
         for end in ("source", "target"):
             name = _text(obj[end], f"{where}.{end}", f"the {end} of edge {eid!r}")
             if name not in index:
-                _fail(f"{where}.{end}", f"edge {eid!r} leads to {name!r}, "
-                                        f"which is not a neuron of this network")
+                _fail(
+                    f"{where}.{end}", f"edge {eid!r} leads to {name!r}, which is not a neuron of this network"
+                )
             ends.append(name)
         source, target = ends
         _check_ends(source, target, neurons, index, where)
@@ -536,8 +571,9 @@ def _dense_id(source: str, target: str) -> str:
     return f"{source}>{target}"
 
 
-def _check_dense(items: list[Any], neurons: list[Neuron], index: dict[str, int],
-                 edges: list[Edge]) -> list[_DenseBlock]:
+def _check_dense(
+    items: list[Any], neurons: list[Neuron], index: dict[str, int], edges: list[Edge]
+) -> list[_DenseBlock]:
     # First every block's size, so that the total is known before any weights are decoded.
     specs: list[tuple[list[str], list[str], Any]] = []
     total = len(edges)
@@ -546,13 +582,19 @@ def _check_dense(items: list[Any], neurons: list[Neuron], index: dict[str, int],
         obj = _object(item, where, ("sources", "targets", "weights"))
         weights = _object(obj["weights"], f"{where}.weights", ("dtype", "shape", "data"))
         shape = weights["shape"]
-        if (isinstance(shape, list) and len(shape) == 2
-                and all(isinstance(s, int) and not isinstance(s, bool) and s >= 0 for s in shape)):
+        if (
+            isinstance(shape, list)
+            and len(shape) == 2
+            and all(isinstance(s, int) and not isinstance(s, bool) and s >= 0 for s in shape)
+        ):
             total += shape[0] * shape[1]
             if total > MAX_EDGES:
-                _fail(f"{where}.weights.shape", f"with {shape[0]:,} x {shape[1]:,} more weights the "
-                                                f"file would hold {total:,} edges; at most {MAX_EDGES:,} "
-                                                f"are allowed")
+                _fail(
+                    f"{where}.weights.shape",
+                    f"with {shape[0]:,} x {shape[1]:,} more weights the "
+                    f"file would hold {total:,} edges; at most {MAX_EDGES:,} "
+                    f"are allowed",
+                )
         specs.append((obj["sources"], obj["targets"], weights))
 
     # For each target, the sources already joined to it: by listed edges, then by earlier blocks.
@@ -578,18 +620,24 @@ def _check_dense(items: list[Any], neurons: list[Neuron], index: dict[str, int],
             if target in source_set:
                 _fail(f"{where}.targets[{t}]", f"neuron {target!r} cannot connect to itself")
             if neurons[index[target]].role is Role.INPUT:
-                _fail(f"{where}.targets[{t}]", f"input {target!r} takes its value from the image, "
-                                               f"so no connection may lead into it")
+                _fail(
+                    f"{where}.targets[{t}]",
+                    f"input {target!r} takes its value from the image, so no connection may lead into it",
+                )
         for s, source in enumerate(sources):
             if neurons[index[source]].role is Role.OUTPUT:
-                _fail(f"{where}.sources[{s}]", f"output {source!r} is the end of the network, "
-                                               f"so no connection may start from it")
+                _fail(
+                    f"{where}.sources[{s}]",
+                    f"output {source!r} is the end of the network, so no connection may start from it",
+                )
         matrix = _array(weights, f"{where}.weights", (len(targets), len(sources)), MAX_EDGES, "weights")
         for target in targets:
             for source, i in id_claims.get(target, ()):
                 if source in source_set:
-                    _fail(f"edges[{i}].id", f"the id {_dense_id(source, target)!r} is also the id of a "
-                                            f"connection in {where}")
+                    _fail(
+                        f"edges[{i}].id",
+                        f"the id {_dense_id(source, target)!r} is also the id of a connection in {where}",
+                    )
             seen = joined.get(target)
             if seen is None:
                 joined[target] = source_set
@@ -650,27 +698,40 @@ def _check_training(value: Any, where: str) -> TrainSettings:
 
 
 def _check_dataset(value: Any, where: str, n_inputs: int, n_outputs: int) -> Dataset:
-    obj = _object(value, where, ("name", "labels", "inputs", "targets", "classes"),
-                  ("grid", "range", "description", "sample_names"))
+    obj = _object(
+        value,
+        where,
+        ("name", "labels", "inputs", "targets", "classes"),
+        ("grid", "range", "description", "sample_names"),
+    )
     name = _text(obj["name"], f"{where}.name", "the dataset's name")
     description = _text(obj.get("description", ""), f"{where}.description")
-    labels = [_text(label, f"{where}.labels[{i}]", "a label")
-              for i, label in enumerate(_list(obj["labels"], f"{where}.labels", MAX_NEURONS, "labels"))]
+    labels = [
+        _text(label, f"{where}.labels[{i}]", "a label")
+        for i, label in enumerate(_list(obj["labels"], f"{where}.labels", MAX_NEURONS, "labels"))
+    ]
     if len(labels) != n_outputs:
-        _fail(f"{where}.labels", f"names {_count(len(labels), 'class', 'classes')}, "
-                                 f"but the network has {_count(n_outputs, 'output')}")
+        _fail(
+            f"{where}.labels",
+            f"names {_count(len(labels), 'class', 'classes')}, "
+            f"but the network has {_count(n_outputs, 'output')}",
+        )
     grid = _grid(obj.get("grid"), f"{where}.grid")
     value_range = _range(obj.get("range", [-1.0, 1.0]), f"{where}.range")
     inputs = _array(obj["inputs"], f"{where}.inputs", (None, n_inputs), MAX_DATASET_VALUES, "values")
     n = inputs.shape[0]
     targets = _array(obj["targets"], f"{where}.targets", (n, n_outputs), MAX_DATASET_VALUES, "values")
     if grid is not None and grid[0] * grid[1] != n_inputs:
-        _fail(f"{where}.grid", f"a {grid[0]} x {grid[1]} image has {grid[0] * grid[1]:,} pixels, "
-                               f"but each sample has {_count(n_inputs, 'value')}")
+        _fail(
+            f"{where}.grid",
+            f"a {grid[0]} x {grid[1]} image has {grid[0] * grid[1]:,} pixels, "
+            f"but each sample has {_count(n_inputs, 'value')}",
+        )
     classes = _list(obj["classes"], f"{where}.classes", MAX_DATASET_VALUES, "classes")
     if len(classes) != n:
-        _fail(f"{where}.classes", f"holds {_count(len(classes), 'class', 'classes')} "
-                                  f"for {_count(n, 'sample')}")
+        _fail(
+            f"{where}.classes", f"holds {_count(len(classes), 'class', 'classes')} for {_count(n, 'sample')}"
+        )
     for i, cls in enumerate(classes):
         _whole(cls, f"{where}.classes[{i}]", -1, len(labels) - 1, "a class (-1 for none)")
     names = _list(obj.get("sample_names", []), f"{where}.sample_names", MAX_DATASET_VALUES, "names")
@@ -679,8 +740,17 @@ def _check_dataset(value: Any, where: str, n_inputs: int, n_outputs: int) -> Dat
     for i, sample_name in enumerate(names):
         _text(sample_name, f"{where}.sample_names[{i}]", "a sample's name")
     try:
-        return Dataset(name, inputs, targets, labels, np.array(classes, dtype=np.int64), grid, value_range,
-                       description, list(names))
+        return Dataset(
+            name,
+            inputs,
+            targets,
+            labels,
+            np.array(classes, dtype=np.int64),
+            grid,
+            value_range,
+            description,
+            list(names),
+        )
     except DataError as exc:
         _fail(where, str(exc))
 
@@ -694,8 +764,12 @@ def _build(checked: _Checked) -> Document:
         rows = block.weights.astype(np.float64).tolist()
         sources = block.sources
         for target, row in zip(block.targets, rows, strict=True):
-            edges.extend([Edge(f"{source}>{target}", source, target, weight)  # _dense_id, inlined for speed
-                          for source, weight in zip(sources, row, strict=True)])
+            edges.extend(
+                [
+                    Edge(f"{source}>{target}", source, target, weight)  # _dense_id, inlined for speed
+                    for source, weight in zip(sources, row, strict=True)
+                ]
+            )
     try:
         network = Network.from_parts(checked.neurons, edges)
     except GraphError as exc:
@@ -737,14 +811,27 @@ def _dense_groups(network: Network) -> list[tuple[list[str], list[str], list[lis
             targets, rows = groups.setdefault(tuple(edge.source for edge in incoming), ([], []))
             targets.append(target)
             rows.append(incoming)
-    return [(list(sources), targets, rows) for sources, (targets, rows) in groups.items()
-            if len(sources) * len(targets) >= DENSE_MIN_EDGES]
+    return [
+        (list(sources), targets, rows)
+        for sources, (targets, rows) in groups.items()
+        if len(sources) * len(targets) >= DENSE_MIN_EDGES
+    ]
 
 
 def _document_to_tree(doc: Document) -> Tree:
     network = doc.network
-    neurons = [{"id": n.id, "role": Role(n.role).value, "activation": n.activation, "bias": float(n.bias),
-                "label": n.label, "x": float(n.x), "y": float(n.y)} for n in network]
+    neurons = [
+        {
+            "id": n.id,
+            "role": Role(n.role).value,
+            "activation": n.activation,
+            "bias": float(n.bias),
+            "label": n.label,
+            "x": float(n.x),
+            "y": float(n.y),
+        }
+        for n in network
+    ]
     dense: list[Tree] = []
     in_blocks: set[str] = set()
     for sources, targets, rows in _dense_groups(network):
@@ -759,8 +846,12 @@ def _document_to_tree(doc: Document) -> Tree:
     for edge in network.edges.values():
         if edge.id in in_blocks:
             continue
-        item: Tree = {"id": edge.id, "source": edge.source, "target": edge.target,
-                      "weight": float(edge.weight)}
+        item: Tree = {
+            "id": edge.id,
+            "source": edge.source,
+            "target": edge.target,
+            "weight": float(edge.weight),
+        }
         if edge.frozen:
             item["frozen"] = True
         listed.append(item)
@@ -794,14 +885,16 @@ def _dataset_tree(dataset: Dataset) -> Tree:
     tree: Tree = {"name": dataset.name}
     if dataset.description:
         tree["description"] = dataset.description
-    tree.update({
-        "labels": list(dataset.labels),
-        "grid": _plain(dataset.grid),
-        "range": _plain(dataset.value_range),
-        "inputs": _array_tree(dataset.inputs),
-        "targets": _array_tree(dataset.targets),
-        "classes": [int(c) for c in np.asarray(dataset.classes).tolist()],
-    })
+    tree.update(
+        {
+            "labels": list(dataset.labels),
+            "grid": _plain(dataset.grid),
+            "range": _plain(dataset.value_range),
+            "inputs": _array_tree(dataset.inputs),
+            "targets": _array_tree(dataset.targets),
+            "classes": [int(c) for c in np.asarray(dataset.classes).tolist()],
+        }
+    )
     if dataset.sample_names:
         tree["sample_names"] = list(dataset.sample_names)
     return tree

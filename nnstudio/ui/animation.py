@@ -165,8 +165,13 @@ class Animator(QObject):
         self._start("run", frames)
         return True
 
-    def step(self, inputs: Array | None = None, truth: Array | None = None, loss: str | None = None,
-             learning_rate: float | None = None) -> bool:
+    def step(
+        self,
+        inputs: Array | None = None,
+        truth: Array | None = None,
+        loss: str | None = None,
+        learning_rate: float | None = None,
+    ) -> bool:
         """Animate one training step on a sample (default: the current input against the chosen truth),
         ending in one ``Training step`` undo command. False (and a message) when it cannot."""
         plan = self._ready_plan()
@@ -201,9 +206,14 @@ class Animator(QObject):
         def change_weights() -> bool:
             return self._apply_step(result, revision)
 
-        frames.append(Frame(units=2, override=None, action=change_weights,
-                            pulse=([], list(result.new_weights) if len(result.new_weights) <= EDGE_LABEL_LIMIT
-                                   else [])))
+        frames.append(
+            Frame(
+                units=2,
+                override=None,
+                action=change_weights,
+                pulse=([], list(result.new_weights) if len(result.new_weights) <= EDGE_LABEL_LIMIT else []),
+            )
+        )
         frames.append(Frame(units=2, pulse=([], []), neuron_labels=None, edge_labels=None))
         self._start("step", frames)
         return True
@@ -243,9 +253,16 @@ class Animator(QObject):
                 for nid in batch:
                     shown[nid] = values[nid]
                 edges = [] if li == 0 else self._incoming(batch)
-                frames.append(Frame(units=1, override=dict(shown), pulse=(list(batch), edges),
-                                    neuron_labels=None if li == 0 else KEEP,
-                                    edge_labels=None if li == 0 else KEEP, lit=list(batch)))
+                frames.append(
+                    Frame(
+                        units=1,
+                        override=dict(shown),
+                        pulse=(list(batch), edges),
+                        neuron_labels=None if li == 0 else KEEP,
+                        edge_labels=None if li == 0 else KEEP,
+                        lit=list(batch),
+                    )
+                )
         return frames
 
     def _backward_frames(self, plan: Plan, result: TrainingStepResult) -> list[Frame]:
@@ -261,8 +278,14 @@ class Animator(QObject):
             if show_slopes:
                 for eid in edges:
                     slopes[eid] = result.edge_gradients[eid]
-            frames.append(Frame(units=1, pulse=(list(level.ids), edges), neuron_labels=dict(labels),
-                                edge_labels=dict(slopes) if show_slopes else KEEP))
+            frames.append(
+                Frame(
+                    units=1,
+                    pulse=(list(level.ids), edges),
+                    neuron_labels=dict(labels),
+                    edge_labels=dict(slopes) if show_slopes else KEEP,
+                )
+            )
         return frames
 
     # ------------------------------------------------------------------ playing

@@ -77,8 +77,9 @@ class AutosaveController(QObject):
 
     interval_ms = 120_000
 
-    def __init__(self, store: AutosaveStore, parent: QObject | None = None,
-                 interval_ms: int | None = None) -> None:
+    def __init__(
+        self, store: AutosaveStore, parent: QObject | None = None, interval_ms: int | None = None
+    ) -> None:
         super().__init__(parent)
         self.store = store
         self._timer = QTimer(self)
@@ -102,8 +103,15 @@ class AutosaveController(QObject):
     def interval(self) -> int:
         return self._timer.interval()
 
-    def track(self, document: Document, *, original_path: Path | None, is_modified: Callable[[], bool],
-              state: Callable[[], Hashable], key: str | None = None) -> None:
+    def track(
+        self,
+        document: Document,
+        *,
+        original_path: Path | None,
+        is_modified: Callable[[], bool],
+        state: Callable[[], Hashable],
+        key: str | None = None,
+    ) -> None:
         """Keep ``document``'s copy from now on. ``state()`` changes whenever the document does (used to
         skip writing a copy that is already current); ``key`` continues an existing copy (a recovered one)."""
         self._document = document
@@ -189,16 +197,19 @@ class RecoveryDialog(QDialog):
     Discarding removes the selected copies at once and keeps the dialog open while any remain.
     """
 
-    def __init__(self, store: AutosaveStore, recoveries: list[Recovery],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, store: AutosaveStore, recoveries: list[Recovery], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("recoveryDialog")
         self.setAccessibleName("Recover unsaved work")
         self.setWindowTitle("Recover unsaved work")
         self.store = store
         self.chosen: Recovery | None = None
-        intro = QLabel("nnstudio did not close properly last time. These networks had unsaved changes, "
-                       "which were autosaved. Recover one to continue where you left off.")
+        intro = QLabel(
+            "nnstudio did not close properly last time. These networks had unsaved changes, "
+            "which were autosaved. Recover one to continue where you left off."
+        )
         intro.setObjectName("recoveryIntro")
         intro.setAccessibleName("What happened")
         intro.setWordWrap(True)

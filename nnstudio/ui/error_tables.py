@@ -89,8 +89,12 @@ class ErrorTablePanel(QWidget):
         self._syncing = False
 
         self.truth_combo = QComboBox(self)
-        _named(self.truth_combo, "errorTruth", "Truth",
-               "What the input really is: that output should be 1 and every other 0")
+        _named(
+            self.truth_combo,
+            "errorTruth",
+            "Truth",
+            "What the input really is: that output should be 1 and every other 0",
+        )
         self.truth_combo.currentIndexChanged.connect(self._truth_chosen)
         truth_label = QLabel("&Truth:", self)
         truth_label.setBuddy(self.truth_combo)
@@ -103,8 +107,12 @@ class ErrorTablePanel(QWidget):
         self.formula.setWordWrap(True)
         _named(self.formula, "errorFormula", "Error formula")
         self.table = QTableWidget(0, len(self.COLUMNS), self)
-        _named(self.table, "errorTable", "Error per output",
-               "Error is the loss of each output's answer against its truth; Total adds them up")
+        _named(
+            self.table,
+            "errorTable",
+            "Error per output",
+            "Error is the loss of each output's answer against its truth; Total adds them up",
+        )
         self.table.setHorizontalHeaderLabels(list(self.COLUMNS))
         self.table.verticalHeader().setVisible(False)
         # Rows as tall as the text needs: a short dock then still shows every output and the total.
@@ -208,8 +216,10 @@ class ErrorTablePanel(QWidget):
         network = live.document.network
         if live.plan is None:
             if not network.outputs():
-                self._show_message("This network has no outputs yet, so there is no answer to compare with"
-                                   " the truth. Add an output neuron.")
+                self._show_message(
+                    "This network has no outputs yet, so there is no answer to compare with"
+                    " the truth. Add an output neuron."
+                )
             else:
                 self._show_message(f"The network cannot run: {live.problem}")
             return
@@ -254,8 +264,10 @@ class ErrorTablePanel(QWidget):
     def shown_rows(self) -> list[list[str]]:
         """The table's texts, row by row, as the user reads them."""
         table = self.table
-        return [[table.item(r, c).text() if table.item(r, c) else "" for c in range(table.columnCount())]
-                for r in range(table.rowCount())]
+        return [
+            [table.item(r, c).text() if table.item(r, c) else "" for c in range(table.columnCount())]
+            for r in range(table.rowCount())
+        ]
 
 
 # ---------------------------------------------------------------------------------------------- a dataset
@@ -283,8 +295,12 @@ class DatasetTable(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        _named(self, "datasetTable", "Dataset table",
-               "Every pattern of the dataset with the network's answer; click a row to feed that pattern")
+        _named(
+            self,
+            "datasetTable",
+            "Dataset table",
+            "Every pattern of the dataset with the network's answer; click a row to feed that pattern",
+        )
         self.live: LiveNetwork | None = None
         self.undo_stack: QUndoStack | None = None
         self._links = SignalLinks()
@@ -307,8 +323,12 @@ class DatasetTable(QWidget):
         self.summary.setWordWrap(True)
         _named(self.summary, "datasetSummary", "How many patterns the network gets right")
         self.table = _RowTable(0, len(self.COLUMNS), self)
-        _named(self.table, "datasetRows", "Dataset patterns",
-               "Click a pattern to feed it to the network with its truth")
+        _named(
+            self.table,
+            "datasetRows",
+            "Dataset patterns",
+            "Click a pattern to feed it to the network with its truth",
+        )
         self.table.setHorizontalHeaderLabels(list(self.COLUMNS))
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -372,10 +392,14 @@ class DatasetTable(QWidget):
             if doc.dataset is not None and len(doc.dataset) > 0:
                 return doc.dataset, ""
             if name == "document":
-                return None, ("This network trains on its own samples, and there are none yet. Draw an input"
-                              " on the pad, pick its class and add it as a sample.")
-            return None, ("This network has no dataset. Add samples of your own (Samples panel) or choose a"
-                          " dataset to train on.")
+                return None, (
+                    "This network trains on its own samples, and there are none yet. Draw an input"
+                    " on the pad, pick its class and add it as a sample."
+                )
+            return None, (
+                "This network has no dataset. Add samples of your own (Samples panel) or choose a"
+                " dataset to train on."
+            )
         assert name is not None
         if self._chosen is not None and self._chosen.name == name:
             return self._chosen, ""
@@ -400,14 +424,20 @@ class DatasetTable(QWidget):
         if len(dataset) == 0:
             return f"The dataset {dataset.name!r} has no samples yet."
         if len(dataset) > MAX_TABLE_SAMPLES:
-            return (f"The dataset {dataset.name!r} has {len(dataset):,} samples; this table lists datasets of"
-                    f" up to {MAX_TABLE_SAMPLES}. The training panel measures the error over all of them.")
+            return (
+                f"The dataset {dataset.name!r} has {len(dataset):,} samples; this table lists datasets of"
+                f" up to {MAX_TABLE_SAMPLES}. The training panel measures the error over all of them."
+            )
         if dataset.n_inputs != plan.n_inputs:
-            return (f"Each sample of {dataset.name!r} has {dataset.n_inputs} values but the network takes"
-                    f" {plan.n_inputs} inputs.")
+            return (
+                f"Each sample of {dataset.name!r} has {dataset.n_inputs} values but the network takes"
+                f" {plan.n_inputs} inputs."
+            )
         if dataset.n_outputs != plan.n_outputs:
-            return (f"The samples of {dataset.name!r} have {dataset.n_outputs} targets but the network has"
-                    f" {plan.n_outputs} outputs.")
+            return (
+                f"The samples of {dataset.name!r} have {dataset.n_outputs} targets but the network has"
+                f" {plan.n_outputs} outputs."
+            )
         return None
 
     def _show_message(self, text: str) -> None:
@@ -465,8 +495,9 @@ class DatasetTable(QWidget):
                 size = 24 if max(dataset.grid) <= 4 else 36
                 grid, value_range = dataset.grid, dataset.value_range
                 self._icons = [pixel_icon(row, grid, value_range, size) for row in dataset.inputs]
-                self.table.setIconSize(pixel_pixmap(dataset.inputs[0], dataset.grid, dataset.value_range,
-                                                    size).size())
+                self.table.setIconSize(
+                    pixel_pixmap(dataset.inputs[0], dataset.grid, dataset.value_range, size).size()
+                )
             else:
                 self._icons = []
             self._icon_key = key
@@ -475,12 +506,22 @@ class DatasetTable(QWidget):
     def _fill(self, dataset: Dataset, outputs: Array, errors: Array, loss_title: str) -> None:
         assert self.live is not None
         labels = self.live.output_labels()
-        softmax = all(self.live.document.network.neurons[nid].activation == "softmax"
-                      for nid in self.live.plan.output_ids) if self.live.plan is not None else False
+        softmax = (
+            all(
+                self.live.document.network.neurons[nid].activation == "softmax"
+                for nid in self.live.plan.output_ids
+            )
+            if self.live.plan is not None
+            else False
+        )
         icons = self._pictures(dataset)
         first_time = self._last is None or self.table.rowCount() != len(dataset)
-        unchanged = (not first_time and self._last is not None and np.array_equal(self._last[0], outputs)
-                     and np.array_equal(self._last[1], errors))
+        unchanged = (
+            not first_time
+            and self._last is not None
+            and np.array_equal(self._last[0], outputs)
+            and np.array_equal(self._last[1], errors)
+        )
         self._last = (outputs.copy(), errors.copy())
         if not unchanged:
             self._updating = True
@@ -492,8 +533,9 @@ class DatasetTable(QWidget):
                 out = outputs[row]
                 best = int(np.argmax(out))
                 answer = f"{labels[best]} {format_output(float(out[best]), softmax)}"
-                every = ", ".join(f"{lab} {format_output(float(v), softmax)}"
-                                  for lab, v in zip(labels, out, strict=True))
+                every = ", ".join(
+                    f"{lab} {format_output(float(v), softmax)}" for lab, v in zip(labels, out, strict=True)
+                )
                 mark, tip = self._grade(out, dataset.targets[row], cls, best)
                 if mark != UNGRADED:
                     graded += 1
@@ -503,18 +545,24 @@ class DatasetTable(QWidget):
                     picture = _item("", tip=name)
                     picture.setIcon(icons[row])
                 else:
-                    picture = _item(", ".join(f"{v:g}" for v in dataset.inputs[row][:8])
-                                    + (" …" if dataset.n_inputs > 8 else ""), tip=name)
+                    picture = _item(
+                        ", ".join(f"{v:g}" for v in dataset.inputs[row][:8])
+                        + (" …" if dataset.n_inputs > 8 else ""),
+                        tip=name,
+                    )
                 mark_item = _item(mark, tip=tip)
                 mark_item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 if mark == RIGHT:
                     mark_item.setForeground(QBrush(QColor(30, 140, 60)))
                 elif mark == WRONG:
                     mark_item.setForeground(QBrush(QColor(200, 50, 40)))
-                cells = [picture, _item(target, tip=name),
-                         _item(answer, tip=f"Every output: {every}"),
-                         _item(format_number(float(errors[row])), True, tip=f"{loss_title} of this pattern"),
-                         mark_item]
+                cells = [
+                    picture,
+                    _item(target, tip=name),
+                    _item(answer, tip=f"Every output: {every}"),
+                    _item(format_number(float(errors[row])), True, tip=f"{loss_title} of this pattern"),
+                    mark_item,
+                ]
                 for col, item in enumerate(cells):
                     self.table.setItem(row, col, item)
             described = f"{right} of {graded} right" if graded else "No pattern has a class to be graded by"
@@ -523,8 +571,10 @@ class DatasetTable(QWidget):
             if ungraded and graded:
                 extra = f"; the other {ungraded} belong to no class, only their error counts"
             every = "all" if len(dataset) > 2 else "both"
-            self.summary.setText(f"{described}{extra}. Mean error of {every} {len(dataset)}:"
-                                 f" {format_number(float(errors.mean()))} ({loss_title.lower()}).")
+            self.summary.setText(
+                f"{described}{extra}. Mean error of {every} {len(dataset)}:"
+                f" {format_number(float(errors.mean()))} ({loss_title.lower()})."
+            )
             self._updating = False
         if first_time or not unchanged:
             described = dataset.description or f"{len(dataset)} patterns"

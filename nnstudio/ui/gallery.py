@@ -44,8 +44,11 @@ def _positions(network: Network) -> dict[str, tuple[float, float]]:
         levels = network.levels()
     except GraphError:
         levels = [list(network.neurons)]
-    return {nid: (float(col), float(row) - len(level) / 2)
-            for col, level in enumerate(levels) for row, nid in enumerate(level)}
+    return {
+        nid: (float(col), float(row) - len(level) / 2)
+        for col, level in enumerate(levels)
+        for row, nid in enumerate(level)
+    }
 
 
 def draw_network_preview(network: Network, size: QSize = THUMBNAIL_SIZE) -> QImage:
@@ -71,8 +74,11 @@ def draw_network_preview(network: Network, size: QSize = THUMBNAIL_SIZE) -> QIma
     strongest = max((abs(e.weight) for e in edges), default=0.0) or 1.0
     for colour, keep in ((_NEGATIVE, lambda w: w < 0), (_POSITIVE, lambda w: w > 0)):
         for band in (0.25, 0.5, 0.75, 1.0):
-            lines = [QLineF(points[e.source], points[e.target]) for e in edges
-                     if keep(e.weight) and band - 0.25 < abs(e.weight) / strongest <= band]
+            lines = [
+                QLineF(points[e.source], points[e.target])
+                for e in edges
+                if keep(e.weight) and band - 0.25 < abs(e.weight) / strongest <= band
+            ]
             if lines:
                 pen_colour = QColor(colour)
                 pen_colour.setAlphaF(0.25 + 0.75 * band)
@@ -120,8 +126,9 @@ class ExampleGallery(QDialog):
         self.setWindowTitle("Open an example")
         self.chosen: str | None = None
         self.examples = list_examples() if examples is None else list(examples)
-        intro = QLabel("Each example is a network you can run, change and train. "
-                       "Double-click one to open it.")
+        intro = QLabel(
+            "Each example is a network you can run, change and train. Double-click one to open it."
+        )
         intro.setObjectName("galleryIntro")
         intro.setAccessibleName("About the examples")
         intro.setWordWrap(True)

@@ -68,8 +68,10 @@ from nnstudio.ui.settings import string_list, studio_settings
 FILE_FILTER = "nnstudio networks (*.nnet)"
 FILE_SUFFIX = ".nnet"
 MAX_RECENT_FILES = 8
-COLOUR_SCHEMES = (("classic", "&Classic (white positive, black negative)"),
-                  ("3b1b", "&3Blue1Brown (green positive, red negative)"))
+COLOUR_SCHEMES = (
+    ("classic", "&Classic (white positive, black negative)"),
+    ("3b1b", "&3Blue1Brown (green positive, red negative)"),
+)
 ZOOM_STEP = 1.25
 
 _RECENT_KEY = "files/recent"
@@ -148,10 +150,17 @@ class MainWindow(QMainWindow):
 
     documentReplaced = Signal()
 
-    def __init__(self, document: Document | None = None, path: Path | None = None, *,
-                 name: str | None = None, settings: QSettings | None = None,
-                 autosave_store: AutosaveStore | None = None, autosave_interval_ms: int | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        document: Document | None = None,
+        path: Path | None = None,
+        *,
+        name: str | None = None,
+        settings: QSettings | None = None,
+        autosave_store: AutosaveStore | None = None,
+        autosave_interval_ms: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setAccessibleName("nnstudio")
@@ -180,8 +189,9 @@ class MainWindow(QMainWindow):
         area = Qt.DockWidgetArea
         self.palette_dock = self._make_dock(self.palette, "Neurons", area.LeftDockWidgetArea, "paletteDock")
         self.inspector = Inspector()
-        self.inspector_dock = self._make_dock(self.inspector, "Inspector", area.RightDockWidgetArea,
-                                              "inspectorDock")
+        self.inspector_dock = self._make_dock(
+            self.inspector, "Inspector", area.RightDockWidgetArea, "inspectorDock"
+        )
         self.canvas.selectionChangedIds.connect(self.inspector.show_selection)
         self.canvas.statusMessage.connect(self._show_status)
         self.inspector.statusMessage.connect(self._show_status)
@@ -205,8 +215,9 @@ class MainWindow(QMainWindow):
             height = min(height, int(available.height() * 0.92))
         self.resize(width, height)
 
-    def _make_dock(self, widget: QWidget, title: str, area: Qt.DockWidgetArea,
-                   object_name: str) -> QDockWidget:
+    def _make_dock(
+        self, widget: QWidget, title: str, area: Qt.DockWidgetArea, object_name: str
+    ) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(object_name)
         dock.setAccessibleName(title)
@@ -216,8 +227,14 @@ class MainWindow(QMainWindow):
         toggle.setObjectName(f"action_{object_name}")
         return dock
 
-    def _action(self, key: str, text: str, slot: Callable[[], object] | None = None,
-                shortcut: QKeySequence.StandardKey | str | None = None, tip: str = "") -> QAction:
+    def _action(
+        self,
+        key: str,
+        text: str,
+        slot: Callable[[], object] | None = None,
+        shortcut: QKeySequence.StandardKey | str | None = None,
+        tip: str = "",
+    ) -> QAction:
         action = QAction(text, self)
         action.setObjectName(f"action_{key}")
         if shortcut is not None:
@@ -238,13 +255,22 @@ class MainWindow(QMainWindow):
         a = self._action
         a("new", "&New", self.new_document, key.New, "Start an empty network")
         a("open", "&Open...", self.open_file, key.Open, "Open a network file")
-        a("open_example", "Open &Example...", self.open_example, "Ctrl+Shift+E",
-          "Open one of the built-in examples")
+        a(
+            "open_example",
+            "Open &Example...",
+            self.open_example,
+            "Ctrl+Shift+E",
+            "Open one of the built-in examples",
+        )
         a("save", "&Save", self.save, key.Save, "Save the network")
         a("save_as", "Save &As...", self.save_as, key.SaveAs, "Save the network under a new name")
         a("export_png", "Export Canvas as &PNG...", self.export_png, tip="Save a picture of the canvas")
-        a("export_svg", "Export Canvas as S&VG...", self.export_svg,
-          tip="Save the canvas as a vector drawing")
+        a(
+            "export_svg",
+            "Export Canvas as S&VG...",
+            self.export_svg,
+            tip="Save the canvas as a vector drawing",
+        )
         a("close", "&Close", self.close, key.Close, "Close this window")
         a("quit", "&Quit", QApplication.closeAllWindows, key.Quit, "Quit nnstudio")
         self.actions["quit"].setMenuRole(QAction.MenuRole.QuitRole)
@@ -270,12 +296,27 @@ class MainWindow(QMainWindow):
         a("zoom_in", "Zoom &In", lambda: self.canvas.zoom_by(ZOOM_STEP), key.ZoomIn)
         a("zoom_out", "Zoom &Out", lambda: self.canvas.zoom_by(1 / ZOOM_STEP), key.ZoomOut)
 
-        a("arrange", "&Arrange in Layers", lambda: self.canvas.arrange_in_layers(), "Ctrl+L",
-          "Put the neurons in columns, inputs on the left and outputs on the right")
-        a("randomize", "&Randomize Weights", self.randomize_weights, "Ctrl+R",
-          "Draw new random weights (frozen ones stay) and set the trainable biases to zero")
-        a("properties", "Network &Properties...", self.edit_properties, "Ctrl+I",
-          "Title, description, input image and pixel values")
+        a(
+            "arrange",
+            "&Arrange in Layers",
+            lambda: self.canvas.arrange_in_layers(),
+            "Ctrl+L",
+            "Put the neurons in columns, inputs on the left and outputs on the right",
+        )
+        a(
+            "randomize",
+            "&Randomize Weights",
+            self.randomize_weights,
+            "Ctrl+R",
+            "Draw new random weights (frozen ones stay) and set the trainable biases to zero",
+        )
+        a(
+            "properties",
+            "Network &Properties...",
+            self.edit_properties,
+            "Ctrl+I",
+            "Title, description, input image and pixel values",
+        )
         self._scheme_group = QActionGroup(self)
         self._scheme_group.setExclusive(True)
         for scheme, text in COLOUR_SCHEMES:
@@ -361,8 +402,15 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.size_label)
 
     # ================================================================== panels
-    def add_panel(self, widget: QWidget, title: str, area: Qt.DockWidgetArea, object_name: str, *,
-                  scrollable: bool = True) -> QDockWidget:
+    def add_panel(
+        self,
+        widget: QWidget,
+        title: str,
+        area: Qt.DockWidgetArea,
+        object_name: str,
+        *,
+        scrollable: bool = True,
+    ) -> QDockWidget:
         """Dock a panel (it has ``bind(live, undo_stack)``); bind it now and for every new document.
 
         A scrollable panel sits in a scroll area, so the dock can be smaller than the panel's minimum size
@@ -395,8 +443,9 @@ class MainWindow(QMainWindow):
         if self.isVisible():
             self._apply_suggested_layout()
 
-    def suggest_dock_sizes(self, docks: list[QDockWidget], sizes: list[int],
-                           orientation: Qt.Orientation) -> None:
+    def suggest_dock_sizes(
+        self, docks: list[QDockWidget], sizes: list[int], orientation: Qt.Orientation
+    ) -> None:
         """Sizes for docks on the first show, unless the person's own layout was restored."""
         self._suggested_sizes.append((docks, sizes, orientation))
         if self.isVisible():
@@ -440,8 +489,14 @@ class MainWindow(QMainWindow):
     def is_modified(self) -> bool:
         return self.undo_stack is not None and (not self.undo_stack.isClean() or self._recovered_changes)
 
-    def set_document(self, document: Document, path: Path | None = None, *, name: str | None = None,
-                     recovered_key: str | None = None) -> None:
+    def set_document(
+        self,
+        document: Document,
+        path: Path | None = None,
+        *,
+        name: str | None = None,
+        recovered_key: str | None = None,
+    ) -> None:
         """Show ``document`` (no questions asked: callers check :meth:`maybe_save` first).
 
         ``recovered_key``: the document is an autosaved copy under this key; it counts as modified until
@@ -474,8 +529,13 @@ class MainWindow(QMainWindow):
             self._undo_group.removeStack(old_stack)
             old_stack.deleteLater()
         self._undo_group.setActiveStack(stack)
-        self.autosave.track(document, original_path=self._path, is_modified=self.is_modified,
-                            state=lambda: self._change_count, key=recovered_key)
+        self.autosave.track(
+            document,
+            original_path=self._path,
+            is_modified=self.is_modified,
+            state=lambda: self._change_count,
+            key=recovered_key,
+        )
         self._on_locked(live.locked)
         self._update_title()
         self._update_modified()
@@ -509,8 +569,17 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, 8000)
 
     def _on_locked(self, locked: bool) -> None:
-        for key in ("new", "open", "open_example", "cut", "paste", "delete", "arrange", "randomize",
-                    "properties"):
+        for key in (
+            "new",
+            "open",
+            "open_example",
+            "cut",
+            "paste",
+            "delete",
+            "arrange",
+            "randomize",
+            "properties",
+        ):
             self.actions[key].setEnabled(not locked)
         self.recent_menu.setEnabled(not locked)
         # Undo and redo would edit the network under the trainer's feet.
@@ -526,9 +595,12 @@ class MainWindow(QMainWindow):
     def ask_save_changes(self) -> QMessageBox.StandardButton:
         """Save, Discard or Cancel for the unsaved changes (one place, so every path asks the same way)."""
         return QMessageBox.question(
-            self, "Unsaved changes",
+            self,
+            "Unsaved changes",
             f"“{self.display_name()}” has unsaved changes. Save them first?",
-            Button.Save | Button.Discard | Button.Cancel, Button.Save)
+            Button.Save | Button.Discard | Button.Cancel,
+            Button.Save,
+        )
 
     def maybe_save(self) -> bool:
         """True when the current document may be dropped: unchanged, saved now, or its changes discarded."""
@@ -557,8 +629,9 @@ class MainWindow(QMainWindow):
         if self._refuse_while_locked():
             return False
         if path is None:
-            chosen, _ = QFileDialog.getOpenFileName(self, "Open network", str(self._last_folder()),
-                                                    FILE_FILTER)
+            chosen, _ = QFileDialog.getOpenFileName(
+                self, "Open network", str(self._last_folder()), FILE_FILTER
+            )
             if not chosen:
                 return False
             path = Path(chosen)
@@ -607,8 +680,9 @@ class MainWindow(QMainWindow):
     def open_recent(self, path: Path) -> bool:
         if not path.exists():
             self._forget_recent(path)
-            self._show_error("File not found",
-                             f"{path} no longer exists, so it was removed from the recent files.")
+            self._show_error(
+                "File not found", f"{path} no longer exists, so it was removed from the recent files."
+            )
             return False
         return self.open_path(path)
 
@@ -639,10 +713,12 @@ class MainWindow(QMainWindow):
         try:
             save_document(self.document, path)
         except (FormatError, SaveError, OSError) as exc:
-            self._show_error("Could not save the network",
-                             f"The network could not be saved to {path}.\n\n{exc}\n\n"
-                             f"Nothing was lost: the network is still open here, and any file that was "
-                             f"already there is unchanged.")
+            self._show_error(
+                "Could not save the network",
+                f"The network could not be saved to {path}.\n\n{exc}\n\n"
+                f"Nothing was lost: the network is still open here, and any file that was "
+                f"already there is unchanged.",
+            )
             return False
         assert self.undo_stack is not None
         self.undo_stack.setClean()
@@ -728,8 +804,9 @@ class MainWindow(QMainWindow):
         """Ask about autosaved copies left by an earlier session; True when one was opened here."""
         store = self.autosave.store
         remove_stale_locks(store)
-        recoveries = [r for r in store.recoverable()
-                      if r.key != self.autosave.key and not in_use_elsewhere(store, r)]
+        recoveries = [
+            r for r in store.recoverable() if r.key != self.autosave.key and not in_use_elsewhere(store, r)
+        ]
         if not recoveries:
             return False
         dialog = RecoveryDialog(store, recoveries, self)
@@ -745,8 +822,9 @@ class MainWindow(QMainWindow):
         try:
             document = self.autosave.store.load(recovery)
         except FormatError as exc:
-            self._show_error("Could not recover",
-                             f"The autosaved copy is damaged and cannot be opened.\n\n{exc}")
+            self._show_error(
+                "Could not recover", f"The autosaved copy is damaged and cannot be opened.\n\n{exc}"
+            )
             return False
         if not self.maybe_save():
             return False
@@ -771,8 +849,9 @@ class MainWindow(QMainWindow):
             self._show_status(f"Cannot randomize: {exc}")
             return False
         assert self.undo_stack is not None
-        self.undo_stack.push(SetParameters(network, plan.weights_by_edge(), plan.biases_by_neuron(),
-                                           "Randomize weights"))
+        self.undo_stack.push(
+            SetParameters(network, plan.weights_by_edge(), plan.biases_by_neuron(), "Randomize weights")
+        )
         return True
 
     def edit_properties(self) -> bool:

@@ -9,8 +9,9 @@ from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 class MessageStack(QStackedWidget):
     """Shows ``content`` or a word-wrapped message (no network yet, nothing to feed it, ...)."""
 
-    def __init__(self, content: QWidget, message_name: str, message_accessible_name: str,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, content: QWidget, message_name: str, message_accessible_name: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.message = QLabel(self)
         self.message.setObjectName(message_name)

@@ -95,8 +95,9 @@ class OutputBar(QWidget):
             self.updateGeometry()
             self.update()
 
-    def set_state(self, value: float, low: float, high: float, percent: bool, highlighted: bool,
-                  truth: float | None) -> None:
+    def set_state(
+        self, value: float, low: float, high: float, percent: bool, highlighted: bool, truth: float | None
+    ) -> None:
         state = (value, low, high, percent, highlighted, truth)
         if state == (self.value, self.low, self.high, self.percent, self.highlighted, self.truth):
             return
@@ -322,8 +323,14 @@ class OutputPanel(QWidget):
         for i, (bar, act) in enumerate(zip(self.bars, activations, strict=True)):
             low = act.low if math.isfinite(act.low) else -scale
             high = act.high if math.isfinite(act.high) else scale
-            bar.set_state(float(outputs[i]), low, high, percent, i == best and not tie,
-                          None if truth is None else float(truth[i]))
+            bar.set_state(
+                float(outputs[i]),
+                low,
+                high,
+                percent,
+                i == best and not tie,
+                None if truth is None else float(truth[i]),
+            )
         self.answer_label.setText(text)
         self.answer_label.setAccessibleDescription(text)
         self.kind_label.setText(self._kind_text(activations, percent, len(labels), truth is not None))

@@ -190,6 +190,7 @@ class FlowLayout(QLayout):
         used = y - self._gap if rows[0] else y
         return used - rect.y() + m.bottom()
 
+
 def is_freehand_grid(grid: Grid, value_range: Range) -> bool:
     """True when an image is drawn freehand (digits) rather than cell by cell."""
     w, h = grid
@@ -257,8 +258,10 @@ def _preset_patterns(grid: Grid) -> list[tuple[str, tuple[float, ...]]]:
         seen: dict[int, tuple[float, ...]] = {}
         for row, cls in zip(shapes.inputs, shapes.classes, strict=True):
             seen.setdefault(int(cls), tuple(float(v) for v in row))
-        return [(shapes.labels[c].capitalize() if len(shapes.labels[c]) > 1 else shapes.labels[c], seen[c])
-                for c in sorted(seen)]
+        return [
+            (shapes.labels[c].capitalize() if len(shapes.labels[c]) > 1 else shapes.labels[c], seen[c])
+            for c in sorted(seen)
+        ]
     return []
 
 
@@ -296,9 +299,13 @@ class PixelGridEditor(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMouseTracking(False)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        _named(self, "padCells", "Input pixels",
-               "Left button paints white (or the chosen tool), right button paints black; drag to paint.\n"
-               "C or Delete clears, I inverts.")
+        _named(
+            self,
+            "padCells",
+            "Input pixels",
+            "Left button paints white (or the chosen tool), right button paints black; drag to paint.\n"
+            "C or Delete clears, I inverts.",
+        )
 
     @property
     def blank_value(self) -> float:
@@ -431,8 +438,12 @@ class CellPad(QWidget):
         blank_word = "Grey" if low < 0.0 < high else "Black"
         for key, text, tip in (
             ("paint", "Paint", "Left button paints white, right button paints black"),
-            ("grey", blank_word, f"Left button paints {blank_word.lower()} "
-                                 f"({self.editor.blank_value:g}); right button still paints black"),
+            (
+                "grey",
+                blank_word,
+                f"Left button paints {blank_word.lower()} "
+                f"({self.editor.blank_value:g}); right button still paints black",
+            ),
             ("brush", "Brush", "Left button paints the value chosen on the slider"),
         ):
             button = QToolButton(self)
@@ -446,8 +457,12 @@ class CellPad(QWidget):
         self.brush = QSlider(Qt.Orientation.Horizontal, self)
         self.brush.setRange(0, 100)
         self.brush.setValue(75)
-        _named(self.brush, "padBrushValue", "Brush value",
-               f"The value the brush paints, from {low:g} (black) to {high:g} (white)")
+        _named(
+            self.brush,
+            "padBrushValue",
+            "Brush value",
+            f"The value the brush paints, from {low:g} (black) to {high:g} (white)",
+        )
         self.brush_label = QLabel(self)
         _named(self.brush_label, "padBrushLabel", "Brush value shown")
         self.brush.valueChanged.connect(self._show_brush)
@@ -478,8 +493,12 @@ class CellPad(QWidget):
         presets.setSpacing(4)
         if patterns:
             presets_label = QLabel("Shapes:", presets_box)
-            _named(presets_label, "padPresetsLabel", "Shapes to show on the pad",
-                   "Click a shape to show it on the pad")
+            _named(
+                presets_label,
+                "padPresetsLabel",
+                "Shapes to show on the pad",
+                "Click a shape to show it on the pad",
+            )
             presets.addWidget(presets_label)
             actions.addWidget(presets_box)
         for name, pattern in patterns:
@@ -489,8 +508,12 @@ class CellPad(QWidget):
             button.setIconSize(QSize(22, 22))
             button.setText(name)
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
-            _named(button, f"padPreset_{name.lower().replace(' ', '_').replace('-', '_')}", f"Preset {name}",
-                   f"Show the {name.lower()} pattern")
+            _named(
+                button,
+                f"padPreset_{name.lower().replace(' ', '_').replace('-', '_')}",
+                f"Preset {name}",
+                f"Show the {name.lower()} pattern",
+            )
             button.clicked.connect(lambda _c=False, v=values: self.set_values(v, notify=True))
             presets.addWidget(button)
             self.preset_buttons.append(button)
@@ -551,15 +574,22 @@ class FreehandCanvas(QWidget):
 
     def __init__(self, grid: Grid, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        _named(self, "padCanvas", "Drawing canvas",
-               "Draw with the left button; the right button or the eraser rubs out.\n"
-               "Ctrl+Z undoes the last stroke, C or Delete clears.")
+        _named(
+            self,
+            "padCanvas",
+            "Drawing canvas",
+            "Draw with the left button; the right button or the eraser rubs out.\n"
+            "Ctrl+Z undoes the last stroke, C or Delete clears.",
+        )
         w, h = grid
         longer = max(w, h)
         self.canvas_size = QSize(round(FREEHAND_SIZE * w / longer), round(FREEHAND_SIZE * h / longer))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumSize(self.canvas_size.scaled(QSize(MIN_FREEHAND_SIDE, MIN_FREEHAND_SIDE),
-                                                    Qt.AspectRatioMode.KeepAspectRatio))
+        self.setMinimumSize(
+            self.canvas_size.scaled(
+                QSize(MIN_FREEHAND_SIDE, MIN_FREEHAND_SIDE), Qt.AspectRatioMode.KeepAspectRatio
+            )
+        )
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setCursor(Qt.CursorShape.CrossCursor)
         self.image = QImage(self.canvas_size, QImage.Format.Format_Grayscale8)
@@ -607,8 +637,9 @@ class FreehandCanvas(QWidget):
         if remember:
             self._remember()
         small = gray_qimage(gray)
-        scaled = small.scaled(self.canvas_size, Qt.AspectRatioMode.IgnoreAspectRatio,
-                              Qt.TransformationMode.SmoothTransformation)
+        scaled = small.scaled(
+            self.canvas_size, Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation
+        )
         self.image = scaled.convertToFormat(QImage.Format.Format_Grayscale8)
         self.update()
 
@@ -700,8 +731,12 @@ class InputPreview(QWidget):
         self.values = np.full(w * h, value_range[0], dtype=np.float32)
         self.scale = 0
         self.set_scale(PREVIEW_SCALE_WIDE)
-        _named(self, "padPreview", f"What the network sees, {w} by {h}",
-               f"The {w}x{h} image the network receives: your drawing centred and scaled like the digits")
+        _named(
+            self,
+            "padPreview",
+            f"What the network sees, {w} by {h}",
+            f"The {w}x{h} image the network receives: your drawing centred and scaled like the digits",
+        )
 
     def set_scale(self, scale: int) -> None:
         """Screen pixels per input pixel (a 28x28 image never gets more than 168 of them a side)."""
@@ -758,8 +793,12 @@ class FreehandPad(QWidget):
         self.eraser_button = QToolButton(self)
         self.eraser_button.setText("Eraser")
         self.eraser_button.setCheckable(True)
-        _named(self.eraser_button, "padEraser", "Eraser",
-               "Rub out with the left button (the right button always does)")
+        _named(
+            self.eraser_button,
+            "padEraser",
+            "Eraser",
+            "Rub out with the left button (the right button always does)",
+        )
         group.addButton(self.pen_button)
         group.addButton(self.eraser_button)
         self.eraser_button.toggled.connect(self._set_eraser)
@@ -771,8 +810,9 @@ class FreehandPad(QWidget):
         self.size_spin.valueChanged.connect(self._set_pen_width)
         self.undo_button = QToolButton(self)
         self.undo_button.setText("Undo stroke")
-        _named(self.undo_button, "padUndoStroke", "Undo stroke",
-               "Take back the last stroke (Ctrl+Z on the pad)")
+        _named(
+            self.undo_button, "padUndoStroke", "Undo stroke", "Take back the last stroke (Ctrl+Z on the pad)"
+        )
         self.undo_button.clicked.connect(self.undo_stroke)
         clear = QToolButton(self)
         clear.setText("Clear")
@@ -845,8 +885,9 @@ class FreehandPad(QWidget):
             w, h = self.grid
             values = np.full(w * h, self.value_range[0], dtype=np.float32)
         else:
-            values = np.asarray(to_input_grid(self.canvas.gray(), self.grid, self.value_range),
-                                dtype=np.float32).ravel()
+            values = np.asarray(
+                to_input_grid(self.canvas.gray(), self.grid, self.value_range), dtype=np.float32
+            ).ravel()
         self._values = values
         self.preview.set_values(values)
         self.edited.emit()
@@ -904,8 +945,12 @@ class InputSliders(QWidget):
             _named(label, f"padInputLabel_{i}", f"Input {name}")
             slider = QSlider(Qt.Orientation.Horizontal, inner)
             slider.setRange(0, 200)
-            _named(slider, f"padInputSlider_{i}", f"Input {name} slider",
-                   f"Drag to set {name} between {low:g} and {high:g}")
+            _named(
+                slider,
+                f"padInputSlider_{i}",
+                f"Input {name} slider",
+                f"Drag to set {name} between {low:g} and {high:g}",
+            )
             spin = QDoubleSpinBox(inner)
             spin.setRange(-1e6, 1e6)
             spin.setDecimals(2)
@@ -928,8 +973,11 @@ class InputSliders(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         if len(names) > MAX_INPUT_SLIDERS:
-            note = QLabel(f"Showing the first {MAX_INPUT_SLIDERS} of {len(names)} inputs; the others keep "
-                          f"their values. Give the network an image grid to draw its input instead.", self)
+            note = QLabel(
+                f"Showing the first {MAX_INPUT_SLIDERS} of {len(names)} inputs; the others keep "
+                f"their values. Give the network an image grid to draw its input instead.",
+                self,
+            )
             note.setWordWrap(True)
             _named(note, "padInputsNote", "Only some inputs shown")
             layout.addWidget(note)
@@ -1069,8 +1117,10 @@ class DrawingPad(QWidget):
             names, value_range, grid = shape[1], shape[2], shape[3]
             editor: CellPad | FreehandPad | InputSliders = InputSliders(list(names), value_range, self)
             if grid is not None:
-                self.title.setText(f"The {grid[0]}x{grid[1]} image needs {grid[0] * grid[1]} inputs but the"
-                                   f" network has {len(names)}; set each input here.")
+                self.title.setText(
+                    f"The {grid[0]}x{grid[1]} image needs {grid[0] * grid[1]} inputs but the"
+                    f" network has {len(names)}; set each input here."
+                )
             else:
                 self.title.setText("Set each input neuron's value.")
         else:
@@ -1078,13 +1128,16 @@ class DrawingPad(QWidget):
             low, high = value_range
             if self.mode == "freehand":
                 editor = FreehandPad(grid, value_range, self)
-                self.title.setText(f"Draw with the mouse; the right button rubs out. The small picture is"
-                                   f" what the network sees: your drawing shrunk to {grid[0]}x{grid[1]}"
-                                   f" pixels.")
+                self.title.setText(
+                    f"Draw with the mouse; the right button rubs out. The small picture is"
+                    f" what the network sees: your drawing shrunk to {grid[0]}x{grid[1]}"
+                    f" pixels."
+                )
             else:
                 editor = CellPad(grid, value_range, self)
-                self.title.setText(f"Left click paints white ({high:g}), right click black ({low:g}). "
-                                   f"C clears, I inverts.")
+                self.title.setText(
+                    f"Left click paints white ({high:g}), right click black ({low:g}). C clears, I inverts."
+                )
         editor.edited.connect(self._on_edited)
         if isinstance(editor, FreehandPad):
             editor.cleared.connect(self._on_drawing_cleared)
@@ -1190,8 +1243,11 @@ class DrawingPad(QWidget):
             return True
         if plain and key == Qt.Key.Key_I and isinstance(self._editor, CellPad):
             return True
-        return (_is_undo_key(event) and isinstance(self._editor, FreehandPad)
-                and bool(self._editor.canvas.history))
+        return (
+            _is_undo_key(event)
+            and isinstance(self._editor, FreehandPad)
+            and bool(self._editor.canvas.history)
+        )
 
     def event(self, event: QEvent) -> bool:
         # Claim the pad's own keys before the window's shortcuts (Delete, Ctrl+Z) take them.
@@ -1226,4 +1282,3 @@ def _problem_text(live: LiveNetwork) -> str:
     if not network.outputs():
         return "This network has no outputs yet, so there is nothing to feed. Add an output neuron."
     return f"The network cannot run: {live.problem}"
-

@@ -89,23 +89,23 @@ class DecimatingSeries:
                 continue
             take = min(buckets, space)
             used = take * k
-            self._y[self._n:self._n + take] = ys[:used].reshape(take, k).mean(axis=1)
-            self._x[self._n:self._n + take] = xs[k - 1:used:k]
+            self._y[self._n : self._n + take] = ys[:used].reshape(take, k).mean(axis=1)
+            self._x[self._n : self._n + take] = xs[k - 1 : used : k]
             self._n += take
             xs, ys = xs[used:], ys[used:]
         self._pending_x, self._pending_y = xs, ys
 
     def _compact(self) -> None:
         half = self._n // 2
-        self._y[:half] = self._y[:2 * half].reshape(half, 2).mean(axis=1)
-        self._x[:half] = self._x[1:2 * half:2]
+        self._y[:half] = self._y[: 2 * half].reshape(half, 2).mean(axis=1)
+        self._x[:half] = self._x[1 : 2 * half : 2]
         self._n = half
         self.stride *= 2
 
     def data(self) -> tuple[Array, Array]:
         """Fresh copies of the points, the unfinished last bucket included as one point."""
-        x = self._x[:self._n]
-        y = self._y[:self._n]
+        x = self._x[: self._n]
+        y = self._y[: self._n]
         if len(self._pending_y):
             x = np.append(x, self._pending_x[-1])
             y = np.append(y, self._pending_y.mean())
@@ -190,10 +190,22 @@ class ErrorPlot(QWidget):
         item.setMenuEnabled(True)
         self.raw_curve = item.plot(pen=pg.mkPen(RAW_COLOUR), name="step loss")
         self.smooth_curve = item.plot(pen=pg.mkPen(SMOOTH_COLOUR), name="step loss, smoothed")
-        self.epoch_curve = item.plot(pen=pg.mkPen(EPOCH_COLOUR), name="epoch loss", symbol="o",
-                                     symbolSize=5, symbolBrush=EPOCH_COLOUR, symbolPen=None)
-        self.test_curve = item.plot(pen=pg.mkPen(TEST_COLOUR, style=Qt.PenStyle.DashLine), name="test loss",
-                                    symbol="t", symbolSize=6, symbolBrush=TEST_COLOUR, symbolPen=None)
+        self.epoch_curve = item.plot(
+            pen=pg.mkPen(EPOCH_COLOUR),
+            name="epoch loss",
+            symbol="o",
+            symbolSize=5,
+            symbolBrush=EPOCH_COLOUR,
+            symbolPen=None,
+        )
+        self.test_curve = item.plot(
+            pen=pg.mkPen(TEST_COLOUR, style=Qt.PenStyle.DashLine),
+            name="test loss",
+            symbol="t",
+            symbolSize=6,
+            symbolBrush=TEST_COLOUR,
+            symbolPen=None,
+        )
         item.vb.sigRangeChangedManually.connect(self._on_range_changed_by_hand)
         item.vb.sigStateChanged.connect(self._on_view_state_changed)
 
@@ -208,12 +220,23 @@ class ErrorPlot(QWidget):
         acc_item.getAxis("left").setTicks([[(0.0, "0%"), (0.5, "50%"), (1.0, "100%")]])
         acc_item.setMouseEnabled(x=True, y=False)
         acc_item.setXLink(item)
-        self.accuracy_curve = acc_item.plot(pen=pg.mkPen(ACCURACY_COLOUR), name="training accuracy",
-                                            symbol="o", symbolSize=5, symbolBrush=ACCURACY_COLOUR,
-                                            symbolPen=None)
+        self.accuracy_curve = acc_item.plot(
+            pen=pg.mkPen(ACCURACY_COLOUR),
+            name="training accuracy",
+            symbol="o",
+            symbolSize=5,
+            symbolBrush=ACCURACY_COLOUR,
+            symbolPen=None,
+        )
         dashed = pg.mkPen(TEST_ACCURACY_COLOUR, style=Qt.PenStyle.DashLine)
-        self.test_accuracy_curve = acc_item.plot(pen=dashed, name="test accuracy", symbol="t", symbolSize=6,
-                                                 symbolBrush=TEST_ACCURACY_COLOUR, symbolPen=None)
+        self.test_accuracy_curve = acc_item.plot(
+            pen=dashed,
+            name="test accuracy",
+            symbol="t",
+            symbolSize=6,
+            symbolBrush=TEST_ACCURACY_COLOUR,
+            symbolPen=None,
+        )
         self.accuracy_plot.setMinimumHeight(60)
         self.accuracy_plot.setMaximumHeight(150)
         self.accuracy_plot.hide()
@@ -224,8 +247,9 @@ class ErrorPlot(QWidget):
         self.key.setWordWrap(True)
         self.key.setTextFormat(Qt.TextFormat.RichText)
 
-        self.crosshair = pg.InfiniteLine(angle=90, movable=False,
-                                         pen=pg.mkPen((90, 90, 90), style=Qt.PenStyle.DotLine))
+        self.crosshair = pg.InfiniteLine(
+            angle=90, movable=False, pen=pg.mkPen((90, 90, 90), style=Qt.PenStyle.DotLine)
+        )
         self.crosshair.setZValue(10)
         self.hover_label = pg.TextItem(color=(20, 20, 20), anchor=(0, 1), fill=pg.mkBrush(255, 255, 255, 220))
         self.hover_label.setZValue(11)
@@ -289,8 +313,16 @@ class ErrorPlot(QWidget):
         self._ema = None
         self.raw.clear()
         self.smooth.clear()
-        for values in (self._epoch_x, self._epoch_loss, self._test_x, self._test_loss, self._acc_x, self._acc,
-                       self._test_acc_x, self._test_acc):
+        for values in (
+            self._epoch_x,
+            self._epoch_loss,
+            self._test_x,
+            self._test_loss,
+            self._acc_x,
+            self._acc,
+            self._test_acc_x,
+            self._test_acc,
+        ):
             values.clear()
         self.crosshair.hide()
         self.hover_label.hide()
@@ -434,8 +466,9 @@ class ErrorPlot(QWidget):
         self.key.setText(text)
 
     @staticmethod
-    def _set_epoch_curve(curve: pg.PlotDataItem, symbol: str, xs: list[float], ys: list[float],
-                         floor: bool = False) -> None:
+    def _set_epoch_curve(
+        curve: pg.PlotDataItem, symbol: str, xs: list[float], ys: list[float], floor: bool = False
+    ) -> None:
         y = np.array(ys, dtype=np.float64)
         if floor:
             y = np.maximum(y, _FLOOR)
@@ -449,8 +482,11 @@ class ErrorPlot(QWidget):
         xs = []
         lows = []
         highs = []
-        for x, y in (self.raw.data(), (np.array(self._epoch_x), np.array(self._epoch_loss)),
-                     (np.array(self._test_x), np.array(self._test_loss))):
+        for x, y in (
+            self.raw.data(),
+            (np.array(self._epoch_x), np.array(self._epoch_loss)),
+            (np.array(self._test_x), np.array(self._test_loss)),
+        ):
             if len(x):
                 xs.append(float(np.max(x)))
                 lows.append(float(np.min(y)))

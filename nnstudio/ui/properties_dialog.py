@@ -52,16 +52,19 @@ def properties_problem(props: DocumentProperties, n_inputs: int) -> str | None:
     if props.grid is not None:
         width, height = props.grid
         if width * height > n_inputs:
-            return (f"a {width} x {height} image needs {width * height} input neurons, "
-                    f"but the network has {n_inputs}")
+            return (
+                f"a {width} x {height} image needs {width * height} input neurons, "
+                f"but the network has {n_inputs}"
+            )
     return None
 
 
 class SetDocumentProperties(QUndoCommand):
     """Change the document's properties as one undo step; ``on_change`` lets the window refresh its views."""
 
-    def __init__(self, document: Document, new: DocumentProperties,
-                 on_change: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self, document: Document, new: DocumentProperties, on_change: Callable[[], None] | None = None
+    ) -> None:
         super().__init__("Change network properties")
         self.document = document
         self.old = DocumentProperties.of(document)
@@ -96,11 +99,13 @@ class NetworkPropertiesDialog(QDialog):
         current = DocumentProperties.of(document)
 
         self.title_edit = _named(QLineEdit(current.title), "propertiesTitle", "Title")
-        self.description_edit = _named(QPlainTextEdit(current.description), "propertiesDescription",
-                                       "Description")
+        self.description_edit = _named(
+            QPlainTextEdit(current.description), "propertiesDescription", "Description"
+        )
         self.description_edit.setTabChangesFocus(True)
-        self.grid_check = _named(QCheckBox("The first inputs form an image"), "propertiesGridCheck",
-                                 "Inputs form an image")
+        self.grid_check = _named(
+            QCheckBox("The first inputs form an image"), "propertiesGridCheck", "Inputs form an image"
+        )
         self.grid_width = _named(QSpinBox(), "propertiesGridWidth", "Image width")
         self.grid_height = _named(QSpinBox(), "propertiesGridHeight", "Image height")
         for spin in (self.grid_width, self.grid_height):
@@ -152,7 +157,7 @@ class NetworkPropertiesDialog(QDialog):
         layout.addWidget(self.buttons)
 
     def _guess_grid(self) -> tuple[int, int]:
-        side = max(1, int(self._n_inputs ** 0.5))
+        side = max(1, int(self._n_inputs**0.5))
         return side, max(1, self._n_inputs // side)
 
     def _sync_enabled(self) -> None:
@@ -161,8 +166,12 @@ class NetworkPropertiesDialog(QDialog):
 
     def properties(self) -> DocumentProperties:
         grid = (self.grid_width.value(), self.grid_height.value()) if self.grid_check.isChecked() else None
-        return DocumentProperties(self.title_edit.text().strip(), self.description_edit.toPlainText().strip(),
-                                  grid, (self.low_spin.value(), self.high_spin.value()))
+        return DocumentProperties(
+            self.title_edit.text().strip(),
+            self.description_edit.toPlainText().strip(),
+            grid,
+            (self.low_spin.value(), self.high_spin.value()),
+        )
 
     def _accept_if_valid(self) -> None:
         problem = properties_problem(self.properties(), self._n_inputs)

@@ -44,10 +44,17 @@ def _empty_dataset(document: Document, n_values: int, labels: list[str]) -> Data
     grid = document.grid
     if grid is not None and grid[0] * grid[1] != n_values:
         grid = None  # the pad fed plain inputs: the samples are not pictures
-    return Dataset(DOCUMENT_DATASET, np.zeros((0, n_values), dtype=np.float32),
-                   np.zeros((0, len(labels)), dtype=np.float32), list(labels), np.zeros(0, dtype=np.int64),
-                   grid=grid, value_range=(float(document.value_range[0]), float(document.value_range[1])),
-                   description="Samples drawn and labelled in this document", sample_names=[])
+    return Dataset(
+        DOCUMENT_DATASET,
+        np.zeros((0, n_values), dtype=np.float32),
+        np.zeros((0, len(labels)), dtype=np.float32),
+        list(labels),
+        np.zeros(0, dtype=np.int64),
+        grid=grid,
+        value_range=(float(document.value_range[0]), float(document.value_range[1])),
+        description="Samples drawn and labelled in this document",
+        sample_names=[],
+    )
 
 
 def check_sample(document: Document, inputs: Array, class_index: int, labels: list[str]) -> None:
@@ -57,8 +64,9 @@ def check_sample(document: Document, inputs: Array, class_index: int, labels: li
     if not 0 <= class_index < n_classes:
         raise SampleError(f"class {class_index} does not exist; the samples have {n_classes} classes")
     if dataset is not None and dataset.n_inputs != inputs.size:
-        raise SampleError(f"this picture has {inputs.size} values but the stored samples have"
-                          f" {dataset.n_inputs}")
+        raise SampleError(
+            f"this picture has {inputs.size} values but the stored samples have {dataset.n_inputs}"
+        )
     if not np.all(np.isfinite(inputs)):
         raise SampleError("the picture holds values that are not numbers")
 
@@ -66,8 +74,15 @@ def check_sample(document: Document, inputs: Array, class_index: int, labels: li
 class AddSample(QUndoCommand):
     """Append one labelled sample to ``document.dataset``, creating the dataset for the first one."""
 
-    def __init__(self, document: Document, inputs: Array, class_index: int, labels: list[str],
-                 changed: Callable[[], None] | None = None, name: str = "") -> None:
+    def __init__(
+        self,
+        document: Document,
+        inputs: Array,
+        class_index: int,
+        labels: list[str],
+        changed: Callable[[], None] | None = None,
+        name: str = "",
+    ) -> None:
         self.document = document
         self.inputs = np.asarray(inputs, dtype=np.float32).ravel().copy()
         self.class_index = int(class_index)
@@ -114,8 +129,9 @@ class AddSample(QUndoCommand):
 class RemoveSamples(QUndoCommand):
     """Delete samples from ``document.dataset``; undo puts each back at its old place."""
 
-    def __init__(self, document: Document, rows: Iterable[int],
-                 changed: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self, document: Document, rows: Iterable[int], changed: Callable[[], None] | None = None
+    ) -> None:
         self.document = document
         dataset = document.dataset
         if dataset is None:
@@ -212,14 +228,19 @@ class SamplesPanel(QWidget):
         self._showing = False
 
         self.class_combo = QComboBox(self)
-        _named(self.class_combo, "samplesClass", "Class of the new sample",
-               "What the picture on the pad shows")
+        _named(
+            self.class_combo, "samplesClass", "Class of the new sample", "What the picture on the pad shows"
+        )
         class_label = QLabel("&Class:", self)
         class_label.setBuddy(self.class_combo)
         _named(class_label, "samplesClassLabel", "Class label")
         self.add_button = QPushButton("&Add sample", self)
-        _named(self.add_button, "samplesAdd", "Add sample",
-               "Store the picture on the pad as a sample of the chosen class")
+        _named(
+            self.add_button,
+            "samplesAdd",
+            "Add sample",
+            "Store the picture on the pad as a sample of the chosen class",
+        )
         self.add_button.clicked.connect(self.add_current)
         top = QHBoxLayout()
         top.addWidget(class_label)
@@ -227,8 +248,12 @@ class SamplesPanel(QWidget):
         top.addWidget(self.add_button)
 
         self.list = _SampleList(self)
-        _named(self.list, "samplesList", "Samples list",
-               "Select a sample to show it on the pad; Delete removes the selected samples")
+        _named(
+            self.list,
+            "samplesList",
+            "Samples list",
+            "Select a sample to show it on the pad; Delete removes the selected samples",
+        )
         self.list.setViewMode(QListView.ViewMode.IconMode)
         self.list.setIconSize(QSize(THUMBNAIL, THUMBNAIL))
         self.list.setResizeMode(QListView.ResizeMode.Adjust)
@@ -372,8 +397,9 @@ class SamplesPanel(QWidget):
             full[: values.size] = values
             live.set_input(full)
         else:
-            self.status.setText(f"This sample has {values.size} values; the network takes {live.n_inputs}"
-                                f" inputs.")
+            self.status.setText(
+                f"This sample has {values.size} values; the network takes {live.n_inputs} inputs."
+            )
             return
         if dataset.n_outputs == live.plan.n_outputs:
             live.set_truth(dataset.targets[row])

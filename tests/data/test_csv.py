@@ -69,22 +69,25 @@ def test_load_dataset_takes_a_csv(tmp_path):
     assert load_dataset(str(path)).labels == ["a"]
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("", "empty"),
-    ("\n\n", "empty"),
-    ("1\n2\n", "one field"),
-    ("a,b,label\n", "no samples"),
-    ("1,2,3,x\n4,5,y\n", "line 2 has 3 fields, the first line has 4"),
-    ("1,2,x\n1,oops,y\n", "line 2: pixel 2 is 'oops', not a number"),
-    ("1,2,x\n1,,y\n", "line 2: pixel 2 is '', not a number"),
-    ("1,2,x\n1,nan,y\n", "line 2: pixel values must be finite"),
-    ("1,300,x\n", "run from 1 to 300"),
-    ("-2,1,x\n", "run from -2 to 1"),
-    ("-1,255,x\n", "run from -1 to 255"),
-    ("1,0,-3\n", "line 1: label -3 is negative"),
-    ("1,0,x\n0,1,\n", "line 2: the label is empty"),
-    ('1,0,"x\n', "line"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", "empty"),
+        ("\n\n", "empty"),
+        ("1\n2\n", "one field"),
+        ("a,b,label\n", "no samples"),
+        ("1,2,3,x\n4,5,y\n", "line 2 has 3 fields, the first line has 4"),
+        ("1,2,x\n1,oops,y\n", "line 2: pixel 2 is 'oops', not a number"),
+        ("1,2,x\n1,,y\n", "line 2: pixel 2 is '', not a number"),
+        ("1,2,x\n1,nan,y\n", "line 2: pixel values must be finite"),
+        ("1,300,x\n", "run from 1 to 300"),
+        ("-2,1,x\n", "run from -2 to 1"),
+        ("-1,255,x\n", "run from -1 to 255"),
+        ("1,0,-3\n", "line 1: label -3 is negative"),
+        ("1,0,x\n0,1,\n", "line 2: the label is empty"),
+        ('1,0,"x\n', "line"),
+    ],
+)
 def test_broken_csv(tmp_path, text, expected):
     path = _write(tmp_path, text)
     with pytest.raises(DataError, match=expected) as raised:

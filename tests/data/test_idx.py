@@ -61,10 +61,12 @@ def test_images_and_labels_become_a_dataset(tmp_path, compress):
 
 
 def test_labels_file_found_by_standard_names(tmp_path):
-    for images_name, labels_name in [("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"),
-                                     ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
-                                     ("t10k-images.idx3-ubyte", "t10k-labels.idx1-ubyte"),
-                                     ("train-images-idx3-ubyte", "train-labels-idx1-ubyte.gz")]:
+    for images_name, labels_name in [
+        ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"),
+        ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
+        ("t10k-images.idx3-ubyte", "t10k-labels.idx1-ubyte"),
+        ("train-images-idx3-ubyte", "train-labels-idx1-ubyte.gz"),
+    ]:
         (tmp_path / labels_name).write_bytes(b"")
         assert labels_file_for(tmp_path / images_name) == tmp_path / labels_name
         (tmp_path / labels_name).unlink()
@@ -159,16 +161,19 @@ def test_label_count_mismatch(tmp_path):
         load_idx(tmp_path / "train-images-idx3-ubyte")
 
 
-@pytest.mark.parametrize(("images", "labels", "expected"), [
-    (np.zeros((3, 4), dtype=np.uint8), np.zeros(3, dtype=np.uint8), "3 dimensions"),
-    (np.zeros(3, dtype=np.uint8), np.zeros(3, dtype=np.uint8), "a labels file"),
-    (np.zeros((3, 2, 2), dtype=np.int16), np.zeros(3, dtype=np.uint8), "unsigned bytes"),
-    (np.full((3, 2, 2), 2.0, dtype=np.float32), np.zeros(3, dtype=np.uint8), "0..1"),
-    (np.zeros((3, 2, 2), dtype=np.uint8), np.zeros((3, 1), dtype=np.uint8), "one value per sample"),
-    (np.zeros((3, 2, 2), dtype=np.uint8), np.zeros(3, dtype=np.float32), "must be integers"),
-    (np.zeros((3, 2, 2), dtype=np.uint8), np.array([0, -1, 2], dtype=np.int8), "negative"),
-    (np.zeros((0, 2, 2), dtype=np.uint8), np.zeros(0, dtype=np.uint8), "no pixels"),
-])
+@pytest.mark.parametrize(
+    ("images", "labels", "expected"),
+    [
+        (np.zeros((3, 4), dtype=np.uint8), np.zeros(3, dtype=np.uint8), "3 dimensions"),
+        (np.zeros(3, dtype=np.uint8), np.zeros(3, dtype=np.uint8), "a labels file"),
+        (np.zeros((3, 2, 2), dtype=np.int16), np.zeros(3, dtype=np.uint8), "unsigned bytes"),
+        (np.full((3, 2, 2), 2.0, dtype=np.float32), np.zeros(3, dtype=np.uint8), "0..1"),
+        (np.zeros((3, 2, 2), dtype=np.uint8), np.zeros((3, 1), dtype=np.uint8), "one value per sample"),
+        (np.zeros((3, 2, 2), dtype=np.uint8), np.zeros(3, dtype=np.float32), "must be integers"),
+        (np.zeros((3, 2, 2), dtype=np.uint8), np.array([0, -1, 2], dtype=np.int8), "negative"),
+        (np.zeros((0, 2, 2), dtype=np.uint8), np.zeros(0, dtype=np.uint8), "no pixels"),
+    ],
+)
 def test_unusable_contents(tmp_path, images, labels, expected):
     write_idx(tmp_path / "s-images-idx3-ubyte", images)
     write_idx(tmp_path / "s-labels-idx1-ubyte", labels)
@@ -203,8 +208,9 @@ def test_load_dataset_recognises_idx_by_content(tmp_path):
 def _fashion_mnist_folder():
     candidates = [Path("/usr/share/datasets/fashion-mnist")]
     try:
-        listing = subprocess.run(["dpkg", "-L", "dataset-fashion-mnist"], capture_output=True, text=True,
-                                 check=False).stdout.splitlines()
+        listing = subprocess.run(
+            ["dpkg", "-L", "dataset-fashion-mnist"], capture_output=True, text=True, check=False
+        ).stdout.splitlines()
     except OSError:
         listing = []
     candidates += [Path(line).parent for line in listing if line.endswith("train-images-idx3-ubyte.gz")]

@@ -19,7 +19,7 @@ def _stroke(height=240, width=320, thickness=9):
         points = [(40, 60 + 140 * t), (40 + 150 * t, 200 - 90 * t)]
         for r, c in points:
             r, c = int(r), int(c)
-            image[max(0, r - thickness):r + thickness, max(0, c - thickness):c + thickness] = 1.0
+            image[max(0, r - thickness) : r + thickness, max(0, c - thickness) : c + thickness] = 1.0
     return image
 
 

@@ -37,27 +37,58 @@ def hand_built_document() -> Document:
         Edge("p3>vertical", "p3", "vertical", 0.5),
     ]
     network = Network.from_parts(neurons, edges)
-    training = TrainSettings(epochs=7, learning_rate=0.03, batch_size=4, momentum=0.9, shuffle=False, seed=11,
-                             loss="cross_entropy", init="xavier")
-    return Document(network, title="Edges «2×2»", description="Two lines\nof notes", grid=(2, 2),
-                    value_range=(-1.0, 1.0), training=training, training_data="four-pixel")
+    training = TrainSettings(
+        epochs=7,
+        learning_rate=0.03,
+        batch_size=4,
+        momentum=0.9,
+        shuffle=False,
+        seed=11,
+        loss="cross_entropy",
+        init="xavier",
+    )
+    return Document(
+        network,
+        title="Edges «2×2»",
+        description="Two lines\nof notes",
+        grid=(2, 2),
+        value_range=(-1.0, 1.0),
+        training=training,
+        training_data="four-pixel",
+    )
 
 
-def sample_dataset(n_inputs: int, labels: list[str], n: int, grid: tuple[int, int] | None,
-                   seed: int = 0) -> Dataset:
+def sample_dataset(
+    n_inputs: int, labels: list[str], n: int, grid: tuple[int, int] | None, seed: int = 0
+) -> Dataset:
     rng = np.random.default_rng(seed)
     inputs = rng.uniform(-1, 1, (n, n_inputs)).astype(np.float32)
     classes = rng.integers(-1, len(labels), n)
-    return Dataset("my drawings", inputs, one_hot(classes, len(labels)), labels, classes, grid, (-1.0, 1.0),
-                   "drawn by hand", [f"sample {k}" for k in range(n)])
+    return Dataset(
+        "my drawings",
+        inputs,
+        one_hot(classes, len(labels)),
+        labels,
+        classes,
+        grid,
+        (-1.0, 1.0),
+        "drawn by hand",
+        [f"sample {k}" for k in range(n)],
+    )
 
 
 def layered_document(with_dataset: bool = True) -> Document:
     """8 inputs (a 2 x 4 image) fully connected to 8 hidden (one 64-edge dense block), then 2 outputs."""
     network = dense_network([8, 8, 2], ["tanh", "sigmoid"], seed=3, grid=(2, 4), output_labels=["yes", "no"])
     dataset = sample_dataset(8, ["yes", "no"], 5, (2, 4)) if with_dataset else None
-    return Document(network, title="small", grid=(2, 4), value_range=(-1.0, 1.0), training_data="document",
-                    dataset=dataset)
+    return Document(
+        network,
+        title="small",
+        grid=(2, 4),
+        value_range=(-1.0, 1.0),
+        training_data="document",
+        dataset=dataset,
+    )
 
 
 @pytest.fixture

@@ -84,8 +84,11 @@ def test_discard_by_key_and_a_missing_copy_is_fine(store, hand_built):
 def test_recoveries_come_newest_first(store, hand_built):
     for key in ("old", "new", "middle"):
         store.write(hand_built, key, None)
-    stamps = {"old": "2026-01-01T10:00:00+00:00", "new": "2026-03-01T10:00:00+00:00",
-              "middle": "2026-02-01T10:00:00+00:00"}
+    stamps = {
+        "old": "2026-01-01T10:00:00+00:00",
+        "new": "2026-03-01T10:00:00+00:00",
+        "middle": "2026-02-01T10:00:00+00:00",
+    }
     for key, stamp in stamps.items():
         info = store.folder / f"{key}.json"
         info.write_text(json.dumps({**json.loads(info.read_text()), "saved_at": stamp}))

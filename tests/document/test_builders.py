@@ -50,14 +50,17 @@ def test_output_labels_and_one_activation_for_all_layers():
     assert network.neurons["i0"].activation == "identity"
 
 
-@pytest.mark.parametrize(("sizes", "activations", "labels", "fragment"), [
-    ([4], "tanh", None, "at least an input and an output layer"),
-    ([4, 0, 2], "tanh", None, "at least an input and an output layer"),
-    ([4, 2], ["tanh", "tanh"], None, r"one activation per layer after the inputs \(1\), not 2"),
-    ([4, 2], "os.system", None, "unknown activation 'os.system'"),
-    ([4, 2], "tanh", ["one"], "the outputs need 2 labels, not 1"),
-    ([4, 3, 2], "softmax", None, "softmax works over the outputs"),
-])
+@pytest.mark.parametrize(
+    ("sizes", "activations", "labels", "fragment"),
+    [
+        ([4], "tanh", None, "at least an input and an output layer"),
+        ([4, 0, 2], "tanh", None, "at least an input and an output layer"),
+        ([4, 2], ["tanh", "tanh"], None, r"one activation per layer after the inputs \(1\), not 2"),
+        ([4, 2], "os.system", None, "unknown activation 'os.system'"),
+        ([4, 2], "tanh", ["one"], "the outputs need 2 labels, not 1"),
+        ([4, 3, 2], "softmax", None, "softmax works over the outputs"),
+    ],
+)
 def test_impossible_requests_raise_graph_errors(sizes, activations, labels, fragment):
     with pytest.raises(GraphError, match=fragment):
         dense_network(sizes, activations, output_labels=labels)

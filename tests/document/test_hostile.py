@@ -30,18 +30,22 @@ def dumps(tree: Any) -> bytes:
 
 def edit(change: Callable[[Tree], Any]) -> Callable[[Tree], bytes]:
     """A case that changes the valid tree in place and writes it back as JSON."""
+
     def make(tree: Tree) -> bytes:
         change(tree)
         return dumps(tree)
+
     return make
 
 
 def text_edit(old: str, new: str) -> Callable[[Tree], bytes]:
     """A case that replaces text in the written file: for what json.dumps would never write."""
+
     def make(tree: Tree) -> bytes:
         text = json.dumps(tree)
         assert old in text
         return text.replace(old, new, 1).encode()
+
     return make
 
 
@@ -55,6 +59,7 @@ def setitem(path: list[Any], value: Any) -> Callable[[Tree], bytes]:
         for key in path[:-1]:
             node = node[key]
         node[path[-1]] = value
+
     return edit(change)
 
 
@@ -64,12 +69,16 @@ def delitem(path: list[Any]) -> Callable[[Tree], bytes]:
         for key in path[:-1]:
             node = node[key]
         del node[path[-1]]
+
     return edit(change)
 
 
 def add_edge(source: str, target: str, eid: str | None = None, weight: Any = 0.5) -> Callable[[Tree], bytes]:
-    return edit(lambda t: t["edges"].append({"id": eid or f"{source}>{target}", "source": source,
-                                             "target": target, "weight": weight}))
+    return edit(
+        lambda t: t["edges"].append(
+            {"id": eid or f"{source}>{target}", "source": source, "target": target, "weight": weight}
+        )
+    )
 
 
 def add_cycle(tree: Tree) -> None:
@@ -80,11 +89,21 @@ def add_cycle(tree: Tree) -> None:
 
 
 def giant_claim(tree: Tree) -> bytes:
-    data = {"format": "nnstudio-network", "version": 1,
-            "neurons": [{"id": "a", "role": "input", "activation": "identity", "bias": 0},
-                        {"id": "b", "role": "output", "activation": "identity", "bias": 0}],
-            "dense": [{"sources": ["a"], "targets": ["b"],
-                       "weights": {"dtype": "float32", "shape": [10**9, 10**9], "data": "AAAA"}}]}
+    data = {
+        "format": "nnstudio-network",
+        "version": 1,
+        "neurons": [
+            {"id": "a", "role": "input", "activation": "identity", "bias": 0},
+            {"id": "b", "role": "output", "activation": "identity", "bias": 0},
+        ],
+        "dense": [
+            {
+                "sources": ["a"],
+                "targets": ["b"],
+                "weights": {"dtype": "float32", "shape": [10**9, 10**9], "data": "AAAA"},
+            }
+        ],
+    }
     out = json.dumps(data, separators=(",", ":")).encode()
     assert len(out) < 300
     return out
@@ -127,12 +146,18 @@ CASES: list[tuple[str, Callable[[Tree], bytes], str]] = [
     ("a list, not an object", raw(b"[1, 2, 3]"), "holds a list, not an nnstudio network"),
     ("no format field", raw(b'{"version": 1}'), "not an nnstudio network file"),
     ("wrong format name", setitem(["format"], "keras-model"), "format: is the text 'keras-model'"),
-    ("newer version", setitem(["version"], 7),
-     "made by a newer nnstudio (version 7); this one reads up to 1"),
+    (
+        "newer version",
+        setitem(["version"], 7),
+        "made by a newer nnstudio (version 7); this one reads up to 1",
+    ),
     ("version as text", setitem(["version"], "1"), "version: must be a whole number"),
     ("version that never existed", setitem(["version"], 0), "version 0 is not a format version"),
-    ("duplicate key", text_edit('"title": "small"', '"title": "small", "title": "big"'),
-     "'title' appears twice"),
+    (
+        "duplicate key",
+        text_edit('"title": "small"', '"title": "small", "title": "big"'),
+        "'title' appears twice",
+    ),
     ("unknown top-level field", setitem(["macro"], "rm -rf /"), "macro: is not a field nnstudio knows"),
     ("recursion bomb", raw(b'{"title": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"), "nested far too deeply"),
     ("integer with 5000 digits", text_edit('"bias": 0.0', '"bias": ' + "9" * 5000), "not valid JSON"),
@@ -141,109 +166,217 @@ CASES: list[tuple[str, Callable[[Tree], bytes], str]] = [
     ("neurons not a list", setitem(["neurons"], {"a": 1}), "neurons: must be a list"),
     ("neuron not an object", setitem(["neurons", 3], "i3"), "neurons[3]: must be an object"),
     ("neuron without id", delitem(["neurons", 2, "id"]), "neurons[2]: the field 'id' is missing"),
-    ("duplicate neuron id", setitem(["neurons", 1, "id"], "i0"),
-     "neurons[1].id: the id 'i0' is already used by neurons[0]"),
-    ("neuron id with >", setitem(["neurons", 9, "id"], "a>b"),
-     "neurons[9].id: 'a>b' is not a valid neuron id"),
+    (
+        "duplicate neuron id",
+        setitem(["neurons", 1, "id"], "i0"),
+        "neurons[1].id: the id 'i0' is already used by neurons[0]",
+    ),
+    (
+        "neuron id with >",
+        setitem(["neurons", 9, "id"], "a>b"),
+        "neurons[9].id: 'a>b' is not a valid neuron id",
+    ),
     ("empty neuron id", setitem(["neurons", 9, "id"], ""), "is not a valid neuron id"),
-    ("unknown activation", setitem(["neurons", 9, "activation"], "os.system"),
-     "neurons[9].activation: neuron 'h1_1' has the unknown activation the text 'os.system'"),
+    (
+        "unknown activation",
+        setitem(["neurons", 9, "activation"], "os.system"),
+        "neurons[9].activation: neuron 'h1_1' has the unknown activation the text 'os.system'",
+    ),
     ("activation not text", setitem(["neurons", 9, "activation"], ["tanh"]), "unknown activation a list"),
-    ("unknown role", setitem(["neurons", 9, "role"], "admin"),
-     "neurons[9].role: neuron 'h1_1' has the unknown role"),
-    ("softmax on a hidden neuron", setitem(["neurons", 9, "activation"], "softmax"),
-     "uses softmax, which works over the outputs"),
-    ("Infinity bias", text_edit('"bias": 0.0', '"bias": Infinity'),
-     "neurons[0].bias: the bias of neuron 'i0' must be a number, not Infinity"),
+    (
+        "unknown role",
+        setitem(["neurons", 9, "role"], "admin"),
+        "neurons[9].role: neuron 'h1_1' has the unknown role",
+    ),
+    (
+        "softmax on a hidden neuron",
+        setitem(["neurons", 9, "activation"], "softmax"),
+        "uses softmax, which works over the outputs",
+    ),
+    (
+        "Infinity bias",
+        text_edit('"bias": 0.0', '"bias": Infinity'),
+        "neurons[0].bias: the bias of neuron 'i0' must be a number, not Infinity",
+    ),
     ("overflowing bias 1e999", text_edit('"bias": 0.0', '"bias": 1e999'), "must be a finite number, not inf"),
-    ("integer bias beyond float", text_edit('"bias": 0.0', '"bias": ' + "9" * 400),
-     "must be a finite number"),
-    ("label not text", setitem(["neurons", 16, "label"], 42),
-     "neurons[16].label: the label of neuron 'o0' must be text"),
+    (
+        "integer bias beyond float",
+        text_edit('"bias": 0.0', '"bias": ' + "9" * 400),
+        "must be a finite number",
+    ),
+    (
+        "label not text",
+        setitem(["neurons", 16, "label"], 42),
+        "neurons[16].label: the label of neuron 'o0' must be text",
+    ),
     ("lone surrogate in a label", text_edit('"label": "yes"', '"label": "\\ud800"'), "not valid Unicode"),
     ("position as text", setitem(["neurons", 4, "x"], "left"), "neurons[4].x"),
     ("unknown neuron field", setitem(["neurons", 4, "code"], "print(1)"), "neurons[4].code: is not a field"),
-    ("huge neuron count", lambda t: dumps({**t, "neurons": [{}] * 100_001}),
-     "neurons: holds 100,001 neurons; a file may hold at most 100,000"),
+    (
+        "huge neuron count",
+        lambda t: dumps({**t, "neurons": [{}] * 100_001}),
+        "neurons: holds 100,001 neurons; a file may hold at most 100,000",
+    ),
     # Listed edges
-    ("duplicate edge id", setitem(["edges", 1, "id"], "h1_0>o0"),
-     "edges[1].id: the id 'h1_0>o0' is already used by edges[0]"),
-    ("edge to unknown neuron", setitem(["edges", 0, "target"], "ghost"),
-     "edges[0].target: edge 'h1_0>o0' leads to 'ghost', which is not a neuron"),
+    (
+        "duplicate edge id",
+        setitem(["edges", 1, "id"], "h1_0>o0"),
+        "edges[1].id: the id 'h1_0>o0' is already used by edges[0]",
+    ),
+    (
+        "edge to unknown neuron",
+        setitem(["edges", 0, "target"], "ghost"),
+        "edges[0].target: edge 'h1_0>o0' leads to 'ghost', which is not a neuron",
+    ),
     ("self loop", add_edge("h1_0", "h1_0"), "neuron 'h1_0' cannot connect to itself"),
     ("cycle of 3", edit(add_cycle), "edges: the connections form a loop: "),
     ("input with incoming edge", add_edge("h1_0", "i3"), "input 'i3' takes its value from the image"),
     ("output feeding a neuron", add_edge("o0", "h1_0"), "output 'o0' is the end of the network"),
-    ("same connection twice", add_edge("h1_0", "o0", eid="again"),
-     "'h1_0' is already connected to 'o0' by edges[0]"),
-    ("NaN weight", lambda t: json.dumps(t).replace(str(t["edges"][0]["weight"]), "NaN", 1).encode(),
-     "edges[0].weight: the weight of edge 'h1_0>o0' must be a number, not NaN"),
-    ("string weight", setitem(["edges", 0, "weight"], "0.5"),
-     "edges[0].weight: the weight of edge 'h1_0>o0' must be a number, not the text '0.5'"),
+    (
+        "same connection twice",
+        add_edge("h1_0", "o0", eid="again"),
+        "'h1_0' is already connected to 'o0' by edges[0]",
+    ),
+    (
+        "NaN weight",
+        lambda t: json.dumps(t).replace(str(t["edges"][0]["weight"]), "NaN", 1).encode(),
+        "edges[0].weight: the weight of edge 'h1_0>o0' must be a number, not NaN",
+    ),
+    (
+        "string weight",
+        setitem(["edges", 0, "weight"], "0.5"),
+        "edges[0].weight: the weight of edge 'h1_0>o0' must be a number, not the text '0.5'",
+    ),
     ("bool as weight", setitem(["edges", 0, "weight"], True), "must be a number, not true"),
     ("null weight", setitem(["edges", 0, "weight"], None), "must be a number, not null"),
-    ("frozen as text", setitem(["edges", 2, "frozen"], "yes"),
-     "edges[2].frozen: whether edge 'h1_2>o0' is frozen must be true or false"),
+    (
+        "frozen as text",
+        setitem(["edges", 2, "frozen"], "yes"),
+        "edges[2].frozen: whether edge 'h1_2>o0' is frozen must be true or false",
+    ),
     ("edges not a list", setitem(["edges"], "all"), "edges: must be a list"),
     # Dense blocks
-    ("dense shape mismatch", setitem(["dense", 0, "weights", "shape"], [8, 7]),
-     "dense[0].weights.shape: says 7 columns but there must be 8"),
-    ("base64 of the wrong length", edit(lambda t: t["dense"][0]["weights"].update(data="AAAA")),
-     "dense[0].weights.data: holds 4 base64 characters, but 8 x 8 float32 values take 344"),
+    (
+        "dense shape mismatch",
+        setitem(["dense", 0, "weights", "shape"], [8, 7]),
+        "dense[0].weights.shape: says 7 columns but there must be 8",
+    ),
+    (
+        "base64 of the wrong length",
+        edit(lambda t: t["dense"][0]["weights"].update(data="AAAA")),
+        "dense[0].weights.data: holds 4 base64 characters, but 8 x 8 float32 values take 344",
+    ),
     ("not base64", edit(lambda t: t["dense"][0]["weights"].update(data="!" * 344)), "is not valid base64"),
     ("10^9 x 10^9 claim in a tiny file", giant_claim, "at most 5,000,000 are allowed"),
-    ("negative shape", setitem(["dense", 0, "weights", "shape"], [-8, -8]),
-     "dense[0].weights.shape[0]: a size must be a whole number, at least 0"),
+    (
+        "negative shape",
+        setitem(["dense", 0, "weights", "shape"], [-8, -8]),
+        "dense[0].weights.shape[0]: a size must be a whole number, at least 0",
+    ),
     ("float64 dtype", setitem(["dense", 0, "weights", "dtype"], "float64"), 'must be "float32"'),
     ("object dtype", setitem(["dense", 0, "weights", "dtype"], "object"), 'must be "float32"'),
     ("NaN inside dense data", edit(nan_in_dense), "not a finite number (row 2, column 5)"),
-    ("dense source unknown", setitem(["dense", 0, "sources", 3], "ghost"),
-     "dense[0].sources[3]: the text 'ghost'"),
+    (
+        "dense source unknown",
+        setitem(["dense", 0, "sources", 3], "ghost"),
+        "dense[0].sources[3]: the text 'ghost'",
+    ),
     ("dense target twice", setitem(["dense", 0, "targets", 1], "h1_0"), "neuron 'h1_0' is named twice"),
-    ("dense into an input", edit(into_an_input),
-     "dense[0].targets[0]: input 'i0' takes its value from the image"),
-    ("dense from an output", setitem(["dense", 0, "sources", 0], "o1"),
-     "dense[0].sources[0]: output 'o1' is the end"),
+    (
+        "dense into an input",
+        edit(into_an_input),
+        "dense[0].targets[0]: input 'i0' takes its value from the image",
+    ),
+    (
+        "dense from an output",
+        setitem(["dense", 0, "sources", 0], "o1"),
+        "dense[0].sources[0]: output 'o1' is the end",
+    ),
     ("dense block with no sources", setitem(["dense", 0, "sources"], []), "must name at least one source"),
-    ("dense edge also listed", add_edge("i0", "h1_0", eid="dup"),
-     "'i0' is also connected to 'h1_0' by edges[16]"),
-    ("listed id taken by a dense edge", add_edge("i1", "o0", eid="i0>h1_0"),
-     "edges[16].id: the id 'i0>h1_0' is also the id of a connection in dense[0]"),
-    ("two overlapping dense blocks", edit(two_overlapping_blocks),
-     "'i0' is also connected to 'h1_0' by dense[0]"),
+    (
+        "dense edge also listed",
+        add_edge("i0", "h1_0", eid="dup"),
+        "'i0' is also connected to 'h1_0' by edges[16]",
+    ),
+    (
+        "listed id taken by a dense edge",
+        add_edge("i1", "o0", eid="i0>h1_0"),
+        "edges[16].id: the id 'i0>h1_0' is also the id of a connection in dense[0]",
+    ),
+    (
+        "two overlapping dense blocks",
+        edit(two_overlapping_blocks),
+        "'i0' is also connected to 'h1_0' by dense[0]",
+    ),
     # Input, training
-    ("grid larger than inputs", setitem(["input", "grid"], [3, 3]),
-     "input.grid: a 3 x 3 image needs 9 inputs, but the network has 8"),
+    (
+        "grid larger than inputs",
+        setitem(["input", "grid"], [3, 3]),
+        "input.grid: a 3 x 3 image needs 9 inputs, but the network has 8",
+    ),
     ("grid of zero width", setitem(["input", "grid"], [0, 4]), "input.grid[0]: the width must be between"),
     ("range backwards", setitem(["input", "range"], [1.0, -1.0]), "must be below the high end"),
     ("unknown loss", setitem(["training", "loss"], "__import__('os')"), "training.loss: unknown loss"),
-    ("unknown initialisation", setitem(["training", "init"], "zeros"),
-     "training.init: unknown initialisation"),
+    (
+        "unknown initialisation",
+        setitem(["training", "init"], "zeros"),
+        "training.init: unknown initialisation",
+    ),
     ("zero epochs", setitem(["training", "epochs"], 0), "epochs must be a whole number of at least 1"),
-    ("fractional batch size", setitem(["training", "batch_size"], 2.5),
-     "training.batch_size: must be a whole number"),
-    ("negative learning rate", setitem(["training", "learning_rate"], -1),
-     "the learning rate must be a positive number"),
-    ("unknown training field", setitem(["training", "optimizer"], "adam"),
-     "training.optimizer: is not a field"),
+    (
+        "fractional batch size",
+        setitem(["training", "batch_size"], 2.5),
+        "training.batch_size: must be a whole number",
+    ),
+    (
+        "negative learning rate",
+        setitem(["training", "learning_rate"], -1),
+        "the learning rate must be a positive number",
+    ),
+    (
+        "unknown training field",
+        setitem(["training", "optimizer"], "adam"),
+        "training.optimizer: is not a field",
+    ),
     ("title not text", setitem(["title"], ["a"]), "title: the title must be text, not a list"),
     ("empty training data name", setitem(["training_data"], ""), "training_data: must name a dataset"),
     # Embedded dataset
-    ("dataset with wrong width", edit(dataset_wrong_width),
-     "dataset.inputs.shape: says 7 columns but there must be 8"),
-    ("dataset targets for other outputs", setitem(["dataset", "targets", "shape"], [5, 3]),
-     "dataset.targets.shape: says 3 columns but there must be 2"),
-    ("dataset with too few classes", edit(lambda t: t["dataset"]["classes"].pop()),
-     "holds 4 classes for 5 samples"),
-    ("dataset class out of range", setitem(["dataset", "classes", 0], 2),
-     "dataset.classes[0]: a class (-1 for none)"),
-    ("dataset labels for other outputs", setitem(["dataset", "labels"], ["a", "b", "c"]),
-     "dataset.labels: names 3 classes, but the network has 2 outputs"),
-    ("dataset grid not matching", setitem(["dataset", "grid"], [3, 3]),
-     "dataset.grid: a 3 x 3 image has 9 pixels"),
+    (
+        "dataset with wrong width",
+        edit(dataset_wrong_width),
+        "dataset.inputs.shape: says 7 columns but there must be 8",
+    ),
+    (
+        "dataset targets for other outputs",
+        setitem(["dataset", "targets", "shape"], [5, 3]),
+        "dataset.targets.shape: says 3 columns but there must be 2",
+    ),
+    (
+        "dataset with too few classes",
+        edit(lambda t: t["dataset"]["classes"].pop()),
+        "holds 4 classes for 5 samples",
+    ),
+    (
+        "dataset class out of range",
+        setitem(["dataset", "classes", 0], 2),
+        "dataset.classes[0]: a class (-1 for none)",
+    ),
+    (
+        "dataset labels for other outputs",
+        setitem(["dataset", "labels"], ["a", "b", "c"]),
+        "dataset.labels: names 3 classes, but the network has 2 outputs",
+    ),
+    (
+        "dataset grid not matching",
+        setitem(["dataset", "grid"], [3, 3]),
+        "dataset.grid: a 3 x 3 image has 9 pixels",
+    ),
     ("dataset without inputs", delitem(["dataset", "inputs"]), "dataset: the field 'inputs' is missing"),
-    ("dataset sample count lies", setitem(["dataset", "inputs", "shape"], [10**7, 8]),
-     "means 80,000,000 values; a file holds at most 16,000,000"),
+    (
+        "dataset sample count lies",
+        setitem(["dataset", "inputs", "shape"], [10**7, 8]),
+        "means 80,000,000 values; a file holds at most 16,000,000",
+    ),
 ]
 
 
@@ -325,6 +458,7 @@ def test_bytes_of_the_wrong_type_are_refused():
 
 # ------------------------------------------------------------------------------- generated damage
 
+
 def load_or_format_error(data: bytes) -> Document | None:
     try:
         doc = document_from_bytes(data)
@@ -337,8 +471,12 @@ def load_or_format_error(data: bytes) -> Document | None:
     return doc
 
 
-FUZZ = settings(max_examples=150, deadline=None, derandomize=True,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 @FUZZ
@@ -372,7 +510,11 @@ def all_paths(node: Any, prefix: tuple = ()) -> list[tuple]:
 
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats() | st.text(max_size=12)
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats()
+    | st.text(max_size=12)
     | st.sampled_from(["tanh", "input", "output", "hidden", "i0", "h1_0", "o0", "float32", "AAAA", ""]),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
     max_leaves=12,

@@ -23,8 +23,9 @@ def from_0_to_1(tree: dict) -> dict:
         "format": tree["format"],
         "version": 0,  # the loader sets each step's version itself
         "title": tree["name"],
-        "neurons": [{"id": n["id"], "role": n["kind"], "activation": "sigmoid", "bias": 0.0}
-                    for n in tree["nodes"]],
+        "neurons": [
+            {"id": n["id"], "role": n["kind"], "activation": "sigmoid", "bias": 0.0} for n in tree["nodes"]
+        ],
         "edges": [{"id": f"{s}>{t}", "source": s, "target": t, "weight": w} for s, t, w in tree["links"]],
     }
 

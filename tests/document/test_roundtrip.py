@@ -58,8 +58,15 @@ def test_hand_built_graph_is_stored_as_readable_edges(hand_built):
     assert tree["dense"] == []
     assert [e["id"] for e in tree["edges"]] == list(hand_built.network.edges)
     frozen = [e for e in tree["edges"] if "frozen" in e]
-    assert frozen == [{"id": "p1>edge detector", "source": "p1", "target": "edge detector",
-                       "weight": -2 / 3, "frozen": True}]
+    assert frozen == [
+        {
+            "id": "p1>edge detector",
+            "source": "p1",
+            "target": "edge detector",
+            "weight": -2 / 3,
+            "frozen": True,
+        }
+    ]
     assert [n["id"] for n in tree["neurons"]] == list(hand_built.network.neurons)
     # One neuron or edge per line keeps the file readable and its diffs small.
     text = document_to_bytes(hand_built).decode("utf-8")
@@ -69,8 +76,9 @@ def test_hand_built_graph_is_stored_as_readable_edges(hand_built):
 
 def test_dense_network_round_trips_with_float32_weights(tmp_path):
     network = dense_network([784, 16, 16, 10], ["relu", "relu", "softmax"], seed=5, grid=(28, 28))
-    doc = Document(network, title="digits", grid=(28, 28), value_range=(0.0, 1.0),
-                   training_data="digits:train")
+    doc = Document(
+        network, title="digits", grid=(28, 28), value_range=(0.0, 1.0), training_data="digits:train"
+    )
     path = tmp_path / "digits.nnet"
     save_document(doc, path)
     tree = json.loads(path.read_bytes())
@@ -146,10 +154,15 @@ def test_empty_dataset_round_trips(make_layered, make_dataset):
 
 
 def test_minimal_file_takes_defaults():
-    text = {"format": "nnstudio-network", "version": 1,
-            "neurons": [{"id": "a", "role": "input", "activation": "identity", "bias": 0},
-                        {"id": "b", "role": "output", "activation": "sigmoid", "bias": 1}],
-            "edges": [{"id": "a>b", "source": "a", "target": "b", "weight": 2}]}
+    text = {
+        "format": "nnstudio-network",
+        "version": 1,
+        "neurons": [
+            {"id": "a", "role": "input", "activation": "identity", "bias": 0},
+            {"id": "b", "role": "output", "activation": "sigmoid", "bias": 1},
+        ],
+        "edges": [{"id": "a>b", "source": "a", "target": "b", "weight": 2}],
+    }
     doc = document_from_bytes(json.dumps(text).encode())
     assert doc.title == "" and doc.grid is None and doc.value_range == (-1.0, 1.0)
     assert doc.training == TrainSettings()
@@ -184,8 +197,9 @@ def test_saving_refuses_a_dataset_that_no_longer_fits_the_network(layered):
 
 
 def test_output_labels_fall_back_to_ids():
-    network = Network.from_parts([Neuron("x", Role.INPUT), Neuron("b", Role.OUTPUT, label="Bee"),
-                                  Neuron("a", Role.OUTPUT)], [])
+    network = Network.from_parts(
+        [Neuron("x", Role.INPUT), Neuron("b", Role.OUTPUT, label="Bee"), Neuron("a", Role.OUTPUT)], []
+    )
     assert Document(network).output_labels == ["Bee", "a"]
 
 

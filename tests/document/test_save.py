@@ -156,6 +156,7 @@ def test_backups_fall_back_to_copying_where_links_are_not_allowed(tmp_path, monk
 
 # ------------------------------------------------------------------------------- loading a path
 
+
 def test_loading_a_missing_file(tmp_path):
     with pytest.raises(FormatError) as caught:
         load_document(tmp_path / "gone.nnet")

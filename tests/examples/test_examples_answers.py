@@ -91,9 +91,7 @@ def test_three_by_three_shapes_names_all_eight_shapes():
 def test_inverted_cross_is_a_cross_and_nearly_an_x():
     # The video's test image: a light cross on dark. The network says cross, with X a close second.
     doc = load_example("three-by-three-shapes")
-    inverted_cross = [-1, 1, -1,
-                      1, 1, 1,
-                      -1, 1, -1]
+    inverted_cross = [-1, 1, -1, 1, 1, 1, -1, 1, -1]
     out = outputs(doc.network, [inverted_cross])[0]
     ranked = [doc.output_labels[i] for i in np.argsort(-out)]
     assert ranked[:2] == ["cross", "X"]
@@ -131,7 +129,7 @@ def test_festival_goes_with_the_articles_marks():
 
 def test_festival_stays_home_in_the_rain_and_on_the_threshold():
     network = load_example("festival").network
-    rainy = [1, 2, 4, 2]        # 4 + 4 + 8 + 2 = 18
+    rainy = [1, 2, 4, 2]  # 4 + 4 + 8 + 2 = 18
     on_threshold = [3, 2, 3, 3]  # 12 + 4 + 6 + 3 = 25: not over 25
     assert outputs(network, [rainy, on_threshold])[:, 0].tolist() == [0.0, 0.0]
 
@@ -198,10 +196,13 @@ def digits_test_set():
     return load_dataset("digits:test")
 
 
-@pytest.mark.parametrize(("name", "sizes", "required"), [
-    ("digits", [784, 16, 16, 10], 0.91),
-    ("digits-wide", None, 0.95),
-])
+@pytest.mark.parametrize(
+    ("name", "sizes", "required"),
+    [
+        ("digits", [784, 16, 16, 10], 0.91),
+        ("digits-wide", None, 0.95),
+    ],
+)
 def test_digit_networks_reach_their_accuracy(name, sizes, required, digits_test_set):
     doc = load_example(name)
     assert doc.grid == (28, 28) and doc.value_range == (0.0, 1.0)

@@ -20,8 +20,14 @@ from nnstudio.examples import (
 )
 
 REPO = Path(__file__).resolve().parents[2]
-HAND_BUILT = ["festival", "xor-single", "xor", "four-pixel-camera", "four-pixel-learner",
-              "three-by-three-shapes"]
+HAND_BUILT = [
+    "festival",
+    "xor-single",
+    "xor",
+    "four-pixel-camera",
+    "four-pixel-learner",
+    "three-by-three-shapes",
+]
 BUILT_IN = [*HAND_BUILT, "digits", "digits-wide"]
 
 
@@ -110,7 +116,8 @@ def test_missing_file_is_a_format_error_not_a_crash(monkeypatch, tmp_path):
 def test_shipped_file_is_what_the_build_script_makes(name):
     built = _build_script().BUILDERS[name]()
     assert document_to_bytes(built) == example_path(name).read_bytes(), (
-        f"resources/examples/{name}.nnet is out of date; run scripts/build_examples.py --only {name}")
+        f"resources/examples/{name}.nnet is out of date; run scripts/build_examples.py --only {name}"
+    )
 
 
 def test_shipped_xor_is_what_the_build_script_trains():
@@ -118,7 +125,8 @@ def test_shipped_xor_is_what_the_build_script_trains():
     built = _build_script().BUILDERS["xor"]()
     shipped = load_example("xor")
     assert [(n.id, n.label, n.activation, n.x, n.y) for n in built.network] == [
-        (n.id, n.label, n.activation, n.x, n.y) for n in shipped.network]
+        (n.id, n.label, n.activation, n.x, n.y) for n in shipped.network
+    ]
     for attribute, items in (("weight", "edges"), ("bias", "neurons")):
         ours = {k: getattr(v, attribute) for k, v in getattr(built.network, items).items()}
         theirs = {k: getattr(v, attribute) for k, v in getattr(shipped.network, items).items()}

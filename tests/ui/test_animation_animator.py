@@ -47,13 +47,31 @@ def layered_document(sizes: tuple[int, ...] = (4, 3, 4), seed: int = 2) -> Docum
     for li, size in enumerate(sizes):
         role = Role.INPUT if li == 0 else Role.OUTPUT if li == len(sizes) - 1 else Role.HIDDEN
         prefix = "p" if li == 0 else "o" if role is Role.OUTPUT else f"h{li}_"
-        layers.append([Neuron(f"{prefix}{k}", role, "tanh", bias=float(rng.uniform(-0.5, 0.5)),
-                              label=LABELS[k] if role is Role.OUTPUT and k < 4 else "") for k in range(size)])
-    edges = [Edge(edge_id(a.id, b.id), a.id, b.id, float(rng.uniform(-1, 1)))
-             for upper, lower in zip(layers, layers[1:], strict=False) for a in upper for b in lower]
+        layers.append(
+            [
+                Neuron(
+                    f"{prefix}{k}",
+                    role,
+                    "tanh",
+                    bias=float(rng.uniform(-0.5, 0.5)),
+                    label=LABELS[k] if role is Role.OUTPUT and k < 4 else "",
+                )
+                for k in range(size)
+            ]
+        )
+    edges = [
+        Edge(edge_id(a.id, b.id), a.id, b.id, float(rng.uniform(-1, 1)))
+        for upper, lower in zip(layers, layers[1:], strict=False)
+        for a in upper
+        for b in lower
+    ]
     neurons = [n for layer in layers for n in layer]
-    return Document(Network.from_parts(neurons, edges), grid=(2, 2) if sizes[0] == 4 else None,
-                    training=TrainSettings(learning_rate=0.25), training_data="four-pixel")
+    return Document(
+        Network.from_parts(neurons, edges),
+        grid=(2, 2) if sizes[0] == 4 else None,
+        training=TrainSettings(learning_rate=0.25),
+        training_data="four-pixel",
+    )
 
 
 @pytest.fixture
@@ -105,8 +123,12 @@ def test_run_lights_neurons_one_by_one_in_topological_order(animated, qtbot):
     for nid, (neurons, edges) in zip(lit_order, pulses[1:], strict=False):
         assert neurons == [nid] and set(edges) == {e.id for e in network.incoming(nid)}
     # At the end the canvas shows live values again, with nothing pulsing.
-    assert canvas.calls[-4:] == [("override", None), ("pulse", ([], [])), ("neuron_labels", None),
-                                 ("edge_labels", None)]
+    assert canvas.calls[-4:] == [
+        ("override", None),
+        ("pulse", ([], [])),
+        ("neuron_labels", None),
+        ("edge_labels", None),
+    ]
     assert not animator.running
 
 
@@ -141,8 +163,12 @@ def test_slow_motion_keeps_the_window_responsive_and_can_be_cancelled(animated, 
     shown = len(canvas.of("override"))
     with qtbot.waitSignal(animator.cancelled, timeout=1_000):
         animator.cancel()
-    assert canvas.calls[-4:] == [("override", None), ("pulse", ([], [])), ("neuron_labels", None),
-                                 ("edge_labels", None)]
+    assert canvas.calls[-4:] == [
+        ("override", None),
+        ("pulse", ([], [])),
+        ("neuron_labels", None),
+        ("edge_labels", None),
+    ]
     calls = len(canvas.calls)
     qtbot.wait(100)
     assert len(canvas.calls) == calls and len(canvas.of("override")) == shown + 1

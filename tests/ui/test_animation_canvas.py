@@ -18,8 +18,12 @@ def small_document() -> Document:
     pixels = [Neuron(f"p{k}", Role.INPUT) for k in range(4)]
     hidden = [Neuron(f"h{k}", Role.HIDDEN, "tanh") for k in range(2)]
     outputs = [Neuron(f"o{k}", Role.OUTPUT, "tanh", label=name) for k, name in enumerate(["light", "dark"])]
-    edges = [Edge(edge_id(a.id, b.id), a.id, b.id, float(rng.uniform(-1, 1)))
-             for upper, lower in ((pixels, hidden), (hidden, outputs)) for a in upper for b in lower]
+    edges = [
+        Edge(edge_id(a.id, b.id), a.id, b.id, float(rng.uniform(-1, 1)))
+        for upper, lower in ((pixels, hidden), (hidden, outputs))
+        for a in upper
+        for b in lower
+    ]
     return Document(Network.from_parts(pixels + hidden + outputs, edges), grid=(2, 2))
 
 

@@ -91,8 +91,14 @@ def test_drag_paints_every_cell_it_crosses(qtbot, four_pixel):
 
     for index in (1, 3):
         p = QPointF(cell_point(pad, index))
-        move = QMouseEvent(QMouseEvent.Type.MouseMove, p, editor.mapToGlobal(p), Qt.MouseButton.NoButton,
-                           Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+        move = QMouseEvent(
+            QMouseEvent.Type.MouseMove,
+            p,
+            editor.mapToGlobal(p),
+            Qt.MouseButton.NoButton,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+        )
         QApplication.sendEvent(editor, move)
     qtbot.mouseRelease(editor, Qt.MouseButton.LeftButton, pos=cell_point(pad, 3))
     np.testing.assert_array_equal(live.input, [1, 1, 0, 1])

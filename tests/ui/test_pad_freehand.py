@@ -20,8 +20,9 @@ def digit_network() -> Network:
     inputs = [Neuron(f"i{k}", Role.INPUT) for k in range(784)]
     outputs = [Neuron(f"d{d}", Role.OUTPUT, activation="sigmoid", label=str(d)) for d in range(10)]
     weights = rng.normal(0.0, 0.1, size=(10, 784))
-    edges = [Edge(f"i{k}>d{d}", f"i{k}", f"d{d}", float(weights[d, k]))
-             for d in range(10) for k in range(784)]
+    edges = [
+        Edge(f"i{k}>d{d}", f"i{k}", f"d{d}", float(weights[d, k])) for d in range(10) for k in range(784)
+    ]
     return Network.from_parts(inputs + outputs, edges)
 
 
@@ -45,8 +46,9 @@ def _mouse(widget, kind, x: float, y: float, button=Qt.MouseButton.LeftButton) -
     pos = QPointF(x, y)
     held = Qt.MouseButton.NoButton if kind == QMouseEvent.Type.MouseButtonRelease else button
     event_button = Qt.MouseButton.NoButton if kind == QMouseEvent.Type.MouseMove else button
-    event = QMouseEvent(kind, pos, widget.mapToGlobal(pos), event_button, held,
-                        Qt.KeyboardModifier.NoModifier)
+    event = QMouseEvent(
+        kind, pos, widget.mapToGlobal(pos), event_button, held, Qt.KeyboardModifier.NoModifier
+    )
     QApplication.sendEvent(widget, event)
 
 

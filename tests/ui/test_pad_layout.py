@@ -23,8 +23,11 @@ def image_network(grid: tuple[int, int], labels: list[str]) -> Network:
     inputs = [Neuron(f"i{k}", Role.INPUT) for k in range(n)]
     outputs = [Neuron(f"o{k}", Role.OUTPUT, activation="tanh", label=label) for k, label in enumerate(labels)]
     weights = rng.normal(0.0, 0.1, size=(len(labels), n))
-    edges = [Edge(f"i{k}>o{j}", f"i{k}", f"o{j}", float(weights[j, k]))
-             for j in range(len(labels)) for k in range(n)]
+    edges = [
+        Edge(f"i{k}>o{j}", f"i{k}", f"o{j}", float(weights[j, k]))
+        for j in range(len(labels))
+        for k in range(n)
+    ]
     return Network.from_parts(inputs + outputs, edges)
 
 
@@ -63,8 +66,9 @@ def label_needs_no_more_room(label: QLabel) -> bool:
 
 @pytest.fixture
 def digits(qtbot):
-    live = LiveNetwork(Document(image_network((28, 28), [str(d) for d in range(10)]), grid=(28, 28),
-                                value_range=(0.0, 1.0)))
+    live = LiveNetwork(
+        Document(image_network((28, 28), [str(d) for d in range(10)]), grid=(28, 28), value_range=(0.0, 1.0))
+    )
     pad = DrawingPad()
     pad.bind(live, QUndoStack())
     yield live, pad
@@ -76,8 +80,13 @@ def test_freehand_pad_fits_a_narrow_dock(qtbot, digits, width):
     live, pad = digits
     scroll = in_dock(qtbot, pad, width, 520)
     editor = pad.editor
-    tools = [editor.pen_button, editor.eraser_button, editor.size_spin, editor.undo_button,
-             pad.findChild(QToolButton, "padClear")]
+    tools = [
+        editor.pen_button,
+        editor.eraser_button,
+        editor.size_spin,
+        editor.undo_button,
+        pad.findChild(QToolButton, "padClear"),
+    ]
     assert_fits_sideways(scroll, [pad.title, editor.canvas, editor.preview, editor.preview_caption, *tools])
     assert label_needs_no_more_room(pad.title)
     assert not editor.wide
@@ -112,13 +121,19 @@ def test_a_stroke_on_a_scaled_pad_lands_where_it_is_drawn(qtbot, digits):
     assert shown.width() != 280 and scroll.isVisible()  # really scaled
     x = shown.left() + shown.width() * 0.5
     left, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
-    for kind, y in ((QMouseEvent.Type.MouseButtonPress, 0.15), (QMouseEvent.Type.MouseMove, 0.5),
-                    (QMouseEvent.Type.MouseMove, 0.85), (QMouseEvent.Type.MouseButtonRelease, 0.85)):
+    for kind, y in (
+        (QMouseEvent.Type.MouseButtonPress, 0.15),
+        (QMouseEvent.Type.MouseMove, 0.5),
+        (QMouseEvent.Type.MouseMove, 0.85),
+        (QMouseEvent.Type.MouseButtonRelease, 0.85),
+    ):
         pos = QPointF(x, shown.top() + shown.height() * y)
         held = none if kind == QMouseEvent.Type.MouseButtonRelease else left
         button = none if kind == QMouseEvent.Type.MouseMove else left
-        QApplication.sendEvent(canvas, QMouseEvent(kind, pos, canvas.mapToGlobal(pos), button, held,
-                                                   Qt.KeyboardModifier.NoModifier))
+        QApplication.sendEvent(
+            canvas,
+            QMouseEvent(kind, pos, canvas.mapToGlobal(pos), button, held, Qt.KeyboardModifier.NoModifier),
+        )
     drawing = canvas.gray()
     ink_cols = np.flatnonzero(drawing.max(axis=0) > 0.5)
     ink_rows = np.flatnonzero(drawing.max(axis=1) > 0.5)
@@ -128,8 +143,10 @@ def test_a_stroke_on_a_scaled_pad_lands_where_it_is_drawn(qtbot, digits):
     assert live.input.reshape(28, 28)[:, 12:16].max() > 0.5
 
 
-@pytest.mark.parametrize(("grid", "labels"), [((2, 2), ["solid", "vertical", "diagonal", "horizontal"]),
-                                               ((3, 3), ["square", "V", "X", "cross"])])
+@pytest.mark.parametrize(
+    ("grid", "labels"),
+    [((2, 2), ["solid", "vertical", "diagonal", "horizontal"]), ((3, 3), ["square", "V", "X", "cross"])],
+)
 def test_cell_pad_and_its_shapes_fit_a_narrow_dock(qtbot, grid, labels):
     live = LiveNetwork(Document(image_network(grid, labels), grid=grid))
     pad = DrawingPad()
@@ -137,8 +154,14 @@ def test_cell_pad_and_its_shapes_fit_a_narrow_dock(qtbot, grid, labels):
     scroll = in_dock(qtbot, pad, 280, 460)
     editor = pad.editor
     assert editor.preset_buttons
-    buttons = [*editor.tool_buttons.values(), editor.brush, editor.brush_label, *editor.preset_buttons,
-               pad.findChild(QToolButton, "padClear"), pad.findChild(QToolButton, "padInvert")]
+    buttons = [
+        *editor.tool_buttons.values(),
+        editor.brush,
+        editor.brush_label,
+        *editor.preset_buttons,
+        pad.findChild(QToolButton, "padClear"),
+        pad.findChild(QToolButton, "padInvert"),
+    ]
     assert_fits_sideways(scroll, [pad.title, editor.editor, *buttons])
     assert label_needs_no_more_room(pad.title)
     # The cells stay square and big enough to click.
@@ -197,8 +220,9 @@ def test_samples_panel_fits_a_narrow_dock(qtbot):
     pad.bind(live, stack)
     samples.bind(live, stack)
     scroll = in_dock(qtbot, samples, 300, 300)
-    assert_fits_sideways(scroll, [samples.class_combo, samples.add_button, samples.delete_button,
-                                  samples.count_label])
+    assert_fits_sideways(
+        scroll, [samples.class_combo, samples.add_button, samples.delete_button, samples.count_label]
+    )
     assert label_needs_no_more_room(samples.count_label)
     qtbot.mouseClick(samples.add_button, Qt.MouseButton.LeftButton)
     assert live.document.dataset is not None and len(live.document.dataset) == 1

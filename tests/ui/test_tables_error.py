@@ -19,8 +19,10 @@ SEED_ANSWER = (0.5, 0.75, -0.25, -0.75)
 def seed_002_document(loss: str = "absolute") -> Document:
     """Four pixels that reach nothing, and four identity outputs whose biases are the seed's answer."""
     inputs = [Neuron(f"p{i}", Role.INPUT) for i in range(4)]
-    outputs = [Neuron(f"o{k}", Role.OUTPUT, activation="identity", bias=b, label=LABELS[k])
-               for k, b in enumerate(SEED_ANSWER)]
+    outputs = [
+        Neuron(f"o{k}", Role.OUTPUT, activation="identity", bias=b, label=LABELS[k])
+        for k, b in enumerate(SEED_ANSWER)
+    ]
     return Document(Network.from_parts(inputs + outputs, []), grid=(2, 2), training=TrainSettings(loss=loss))
 
 

@@ -26,15 +26,25 @@ def four_pixel_document(hidden: int = 8, seed: int = 1, output_activation: str =
     inputs = [Neuron(f"p{k}", Role.INPUT) for k in range(4)]
     middle = [Neuron(f"h{k}", Role.HIDDEN, "tanh") for k in range(hidden)]
     outputs = [Neuron(f"o{k}", Role.OUTPUT, output_activation, label=label) for k, label in enumerate(LABELS)]
-    edges = [Edge(edge_id(a.id, b.id), a.id, b.id, float(rng.uniform(-1, 1)))
-             for layer_a, layer_b in ((inputs, middle), (middle, outputs)) for a in layer_a for b in layer_b]
-    return Document(Network.from_parts(inputs + middle + outputs, edges), title="four pixels", grid=(2, 2),
-                    training_data="four-pixel")
+    edges = [
+        Edge(edge_id(a.id, b.id), a.id, b.id, float(rng.uniform(-1, 1)))
+        for layer_a, layer_b in ((inputs, middle), (middle, outputs))
+        for a in layer_a
+        for b in layer_b
+    ]
+    return Document(
+        Network.from_parts(inputs + middle + outputs, edges),
+        title="four pixels",
+        grid=(2, 2),
+        training_data="four-pixel",
+    )
 
 
 def parameters_of(network: Network) -> tuple[dict[str, float], dict[str, float]]:
-    return ({e.id: e.weight for e in network.edges.values()},
-            {n.id: n.bias for n in network.neurons.values() if n.role is not Role.INPUT})
+    return (
+        {e.id: e.weight for e in network.edges.values()},
+        {n.id: n.bias for n in network.neurons.values() if n.role is not Role.INPUT},
+    )
 
 
 def all_finite(network: Network) -> bool:
@@ -186,7 +196,7 @@ def test_progress_updates_are_copies(setup, four_pixel, qtbot):
     updates: list[TrainingUpdate] = []
     controller.progress.connect(updates.append)
     with qtbot.waitSignal(controller.ended, timeout=30_000):
-        controller.start(four_pixel, TrainSettings(epochs=60, learning_rate=0.02, batch_size=1, seed=2))
+        controller.start(four_pixel, TrainSettings(epochs=3000, learning_rate=0.02, batch_size=1, seed=2))
     assert len(updates) >= 2
     first, last = updates[0], updates[-1]
     # An early snapshot still holds early weights: nobody wrote into it afterwards.

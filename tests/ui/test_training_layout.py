@@ -23,11 +23,19 @@ def four_pixel_document() -> Document:
     inputs = [Neuron(f"p{k}", Role.INPUT) for k in range(4)]
     middle = [Neuron(f"h{k}", Role.HIDDEN, "tanh") for k in range(6)]
     outputs = [Neuron(f"o{k}", Role.OUTPUT, "tanh", label=label) for k, label in enumerate(LABELS)]
-    edges = [Edge(edge_id(a.id, b.id), a.id, b.id, float(rng.uniform(-1, 1)))
-             for layer_a, layer_b in ((inputs, middle), (middle, outputs)) for a in layer_a for b in layer_b]
+    edges = [
+        Edge(edge_id(a.id, b.id), a.id, b.id, float(rng.uniform(-1, 1)))
+        for layer_a, layer_b in ((inputs, middle), (middle, outputs))
+        for a in layer_a
+        for b in layer_b
+    ]
     settings = TrainSettings(epochs=30, learning_rate=0.05, batch_size=4, momentum=0.5, seed=3)
-    return Document(Network.from_parts(inputs + middle + outputs, edges), grid=(2, 2), training=settings,
-                    training_data="four-pixel")
+    return Document(
+        Network.from_parts(inputs + middle + outputs, edges),
+        grid=(2, 2),
+        training=settings,
+        training_data="four-pixel",
+    )
 
 
 @pytest.fixture
@@ -52,8 +60,16 @@ def inside(widget: QWidget, panel: QWidget) -> bool:
 def test_everything_fits_and_the_settings_show_first(docked_panel):
     live, panel = docked_panel
     assert panel.minimumSizeHint().height() <= 390 and panel.minimumSizeHint().width() <= 400
-    for widget in (panel.dataset_combo, panel.train_button, panel.pause_button, panel.stop_button,
-                   panel.step_button, panel.randomize_button, panel.progress_bar, panel.tabs):
+    for widget in (
+        panel.dataset_combo,
+        panel.train_button,
+        panel.pause_button,
+        panel.stop_button,
+        panel.step_button,
+        panel.randomize_button,
+        panel.progress_bar,
+        panel.tabs,
+    ):
         assert widget.isVisible() and inside(widget, panel), widget.objectName()
     assert panel.tabs.currentWidget() is not panel.plot
     assert panel.learning_rate.isVisible()

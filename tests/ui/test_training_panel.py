@@ -29,11 +29,20 @@ def four_pixel_document(output_activation: str = "tanh", seed: int = 1) -> Docum
     inputs = [Neuron(f"p{k}", Role.INPUT) for k in range(4)]
     middle = [Neuron(f"h{k}", Role.HIDDEN, "tanh") for k in range(8)]
     outputs = [Neuron(f"o{k}", Role.OUTPUT, output_activation, label=label) for k, label in enumerate(LABELS)]
-    edges = [Edge(edge_id(a.id, b.id), a.id, b.id, float(rng.uniform(-1, 1)))
-             for layer_a, layer_b in ((inputs, middle), (middle, outputs)) for a in layer_a for b in layer_b]
+    edges = [
+        Edge(edge_id(a.id, b.id), a.id, b.id, float(rng.uniform(-1, 1)))
+        for layer_a, layer_b in ((inputs, middle), (middle, outputs))
+        for a in layer_a
+        for b in layer_b
+    ]
     settings = TrainSettings(epochs=40, learning_rate=0.02, batch_size=1, momentum=0.5, seed=3)
-    return Document(Network.from_parts(inputs + middle + outputs, edges), title="four pixels", grid=(2, 2),
-                    training=settings, training_data="four-pixel")
+    return Document(
+        Network.from_parts(inputs + middle + outputs, edges),
+        title="four pixels",
+        grid=(2, 2),
+        training=settings,
+        training_data="four-pixel",
+    )
 
 
 def weights_of(network: Network) -> dict[str, float]:
@@ -244,8 +253,18 @@ def test_binding_another_document_stops_a_run_and_resets(panel_with, qtbot):
 
 
 def test_progress_text_and_test_sets():
-    update = TrainingUpdate(run=1, parameters=[], losses=np.zeros(3), epoch=3, epochs=10, step=30,
-                            samples_seen=300, samples_per_second=100.0, fraction=0.25, elapsed=4.0)
+    update = TrainingUpdate(
+        run=1,
+        parameters=[],
+        losses=np.zeros(3),
+        epoch=3,
+        epochs=10,
+        step=30,
+        samples_seen=300,
+        samples_per_second=100.0,
+        fraction=0.25,
+        elapsed=4.0,
+    )
     assert progress_text(update) == "epoch 3/10, 0:12 left"
     clock = format_duration(3725)  # what the progress bar shows for time left
     assert clock == "1:02:05"
@@ -258,11 +277,19 @@ def test_digits_train_is_tested_on_digits_test(panel_with, qtbot):
     pixels = [Neuron(f"px{k}", Role.INPUT) for k in range(784)]
     hidden = [Neuron(f"h{k}", Role.HIDDEN, "sigmoid") for k in range(4)]
     digits = [Neuron(f"d{k}", Role.OUTPUT, "sigmoid", label=str(k)) for k in range(10)]
-    edges = [Edge(edge_id(a.id, b.id), a.id, b.id, float(rng.uniform(-0.1, 0.1)))
-             for upper, lower in ((pixels, hidden), (hidden, digits)) for a in upper for b in lower]
-    document = Document(Network.from_parts(pixels + hidden + digits, edges), grid=(28, 28),
-                        value_range=(0.0, 1.0), training_data="digits:train",
-                        training=TrainSettings(epochs=2, learning_rate=1.0, batch_size=100, seed=0))
+    edges = [
+        Edge(edge_id(a.id, b.id), a.id, b.id, float(rng.uniform(-0.1, 0.1)))
+        for upper, lower in ((pixels, hidden), (hidden, digits))
+        for a in upper
+        for b in lower
+    ]
+    document = Document(
+        Network.from_parts(pixels + hidden + digits, edges),
+        grid=(28, 28),
+        value_range=(0.0, 1.0),
+        training_data="digits:train",
+        training=TrainSettings(epochs=2, learning_rate=1.0, batch_size=100, seed=0),
+    )
     panel, live, stack = panel_with(document)
     with qtbot.waitSignal(panel.controller.ended, timeout=30_000) as ended:
         qtbot.mouseClick(panel.train_button, Qt.MouseButton.LeftButton)

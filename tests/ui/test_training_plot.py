@@ -15,7 +15,7 @@ def test_decimating_series_stays_bounded_and_keeps_the_mean():
     steps = np.arange(1, 10_001, dtype=float)
     values = np.sin(steps / 300.0) + 2.0
     for start in range(0, len(steps), 137):  # arrives in uneven chunks, as training updates do
-        series.extend(steps[start:start + 137], values[start:start + 137])
+        series.extend(steps[start : start + 137], values[start : start + 137])
     x, y = series.data()
     assert len(x) <= 65
     assert series.stride > 1

@@ -25,8 +25,9 @@ def own_network_document() -> Document:
     rng = np.random.default_rng(5)
     inputs = [Neuron(f"p{k}", Role.INPUT) for k in range(4)]
     outputs = [Neuron(f"o{k}", Role.OUTPUT, "tanh", label=label) for k, label in enumerate(LABELS)]
-    edges = [Edge(edge_id(a.id, b.id), a.id, b.id, float(rng.uniform(-1, 1)))
-             for a in inputs for b in outputs]
+    edges = [
+        Edge(edge_id(a.id, b.id), a.id, b.id, float(rng.uniform(-1, 1))) for a in inputs for b in outputs
+    ]
     settings = TrainSettings(epochs=5, learning_rate=0.05, batch_size=1, momentum=0.0, seed=2)
     return Document(Network.from_parts(inputs + outputs, edges), title="mine", grid=(2, 2), training=settings)
 

@@ -17,8 +17,6 @@ from .dialogs import answer_next_dialog
 Button = QMessageBox.StandardButton
 
 
-
-
 @pytest.fixture
 def windows():
     made = []
@@ -109,6 +107,7 @@ def test_the_hook_catches_exceptions_raised_in_qt_slots(qtbot):
     reporter = ErrorReporter(error_log_path(), show_dialogs=False)
     reporter.install()
     try:
+
         def broken_slot() -> None:
             raise RuntimeError("a slot failed")
 

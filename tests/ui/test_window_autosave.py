@@ -125,10 +125,19 @@ while True:
 
 
 def run_until_autosaved_then_kill(data_dir: Path, config_dir: Path) -> None:
-    env = dict(os.environ, NNSTUDIO_DATA_DIR=str(data_dir), XDG_CONFIG_HOME=str(config_dir),
-               QT_QPA_PLATFORM="offscreen")
-    process = subprocess.Popen([sys.executable, "-c", _CRASHING_SESSION], env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+    env = dict(
+        os.environ,
+        NNSTUDIO_DATA_DIR=str(data_dir),
+        XDG_CONFIG_HOME=str(config_dir),
+        QT_QPA_PLATFORM="offscreen",
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", _CRASHING_SESSION],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.append(process.stdout.readline()), daemon=True)
     reader.start()
@@ -207,8 +216,10 @@ def test_marks_of_ended_sessions_are_cleared(qtbot, open_windows):
     own_lock = folder / f"{window.autosave.key}.lock"
     assert own_lock.exists()
     # A session killed before it ever autosaved leaves only its lock, naming a process that is gone.
-    leave_lock = ("import os, sys; from PySide6.QtCore import QLockFile; "
-                  "lock = QLockFile(sys.argv[1]); assert lock.tryLock(0); os._exit(0)")
+    leave_lock = (
+        "import os, sys; from PySide6.QtCore import QLockFile; "
+        "lock = QLockFile(sys.argv[1]); assert lock.tryLock(0); os._exit(0)"
+    )
     subprocess.run([sys.executable, "-c", leave_lock, str(folder / "ended.lock")], check=True, timeout=60)
     assert (folder / "ended.lock").exists()
     window.offer_recovery()

@@ -18,8 +18,6 @@ from .dialogs import answer_next_dialog
 Button = QMessageBox.StandardButton
 
 
-
-
 @pytest.fixture(scope="module")
 def shared_window(qapp, tmp_path_factory):
     """One window for the whole module: opening each example in turn is what a person does too."""

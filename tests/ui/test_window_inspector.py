@@ -15,9 +15,12 @@ from nnstudio.ui.live import LiveNetwork
 
 
 def small_network() -> Network:
-    neurons = [Neuron("a", Role.INPUT, "identity", label="left"), Neuron("b", Role.INPUT, "identity"),
-               Neuron("h", Role.HIDDEN, "tanh", bias=0.5, label="middle"),
-               Neuron("o", Role.OUTPUT, "sigmoid", label="answer")]
+    neurons = [
+        Neuron("a", Role.INPUT, "identity", label="left"),
+        Neuron("b", Role.INPUT, "identity"),
+        Neuron("h", Role.HIDDEN, "tanh", bias=0.5, label="middle"),
+        Neuron("o", Role.OUTPUT, "sigmoid", label="answer"),
+    ]
     edges = [Edge("a>h", "a", "h", 1.0), Edge("b>h", "b", "h", -2.0), Edge("h>o", "h", "o", 0.25)]
     return Network.from_parts(neurons, edges)
 
@@ -203,6 +206,14 @@ def test_deleted_items_drop_out_of_the_selection(inspected):
 
 def test_every_control_has_names(inspected):
     inspector, *_ = inspected
-    for widget in (inspector.weight.spin, inspector.weight.slider, inspector.frozen, inspector.label_edit,
-                   inspector.bias.spin, inspector.bias.slider, inspector.activation, inspector.role):
+    for widget in (
+        inspector.weight.spin,
+        inspector.weight.slider,
+        inspector.frozen,
+        inspector.label_edit,
+        inspector.bias.spin,
+        inspector.bias.slider,
+        inspector.activation,
+        inspector.role,
+    ):
         assert widget.objectName() and widget.accessibleName()

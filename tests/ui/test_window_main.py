@@ -22,8 +22,6 @@ def shown_title(window: MainWindow) -> str:
     return window.windowTitle().replace("[*]", "*" if window.isWindowModified() else "")
 
 
-
-
 def press(button: QMessageBox.StandardButton) -> Callable[[QWidget], None]:
     return lambda box: box.button(button).click()
 

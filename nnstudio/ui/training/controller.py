@@ -55,8 +55,10 @@ def describe_mismatch(plan: Plan, data: Dataset) -> str | None:
         problems.append(f"it has {data.n_outputs} classes but the network has {plan.n_outputs} outputs")
     if not problems:
         return None
-    return (f"The dataset {data.name!r} does not fit this network: {' and '.join(problems)}. "
-            f"Choose a dataset that matches, or change the network.")
+    return (
+        f"The dataset {data.name!r} does not fit this network: {' and '.join(problems)}. "
+        f"Choose a dataset that matches, or change the network."
+    )
 
 
 def epochs_text(epochs: int) -> str:
@@ -205,8 +207,9 @@ class TrainingController(QObject):
         self._frame_cost = 0.0
         self._last_frame = 0.0
 
-        worker = TrainingWorker(self._run, plan, data.inputs, data.targets, settings, test_arrays,
-                                UPDATES_PER_SECOND)
+        worker = TrainingWorker(
+            self._run, plan, data.inputs, data.targets, settings, test_arrays, UPDATES_PER_SECOND
+        )
         thread = QThread(self)
         thread.setObjectName(f"nnstudio-training-{self._run}")
         worker.moveToThread(thread)
@@ -255,10 +258,13 @@ class TrainingController(QObject):
         if not self.running:
             return True
         self.pause()
-        answer = QMessageBox.question(parent, "Training is running",
-                                      "Training is running. Stop it and close?",
-                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                                      QMessageBox.StandardButton.No)
+        answer = QMessageBox.question(
+            parent,
+            "Training is running",
+            "Training is running. Stop it and close?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
         if answer != QMessageBox.StandardButton.Yes:
             self.resume()
             return False
@@ -277,8 +283,9 @@ class TrainingController(QObject):
         stack.push(SetParameters(live.document.network, weights, biases, "Randomize weights"))
         self.weightsRandomized.emit()
 
-    def step_once(self, inputs: Array, truth: Array, loss: str, learning_rate: float,
-                  text: str = "Training step") -> TrainingStepResult:
+    def step_once(
+        self, inputs: Array, truth: Array, loss: str, learning_rate: float, text: str = "Training step"
+    ) -> TrainingStepResult:
         """One sample forward and backward, then one weight change ``-learning_rate * gradient`` pushed as one
         undo step. Tiny, so it runs right here on the GUI thread; refused while a run is going."""
         live, stack = self._require_idle()
@@ -421,9 +428,13 @@ class TrainingController(QObject):
         worker.stop()
         thread.quit()
         thread.wait()
-        for signal, slot in ((worker.progress, self._on_progress), (worker.epochEnded, self._on_epoch_end),
-                             (worker.diverged, self._on_diverged), (worker.finished, self._on_finished),
-                             (worker.failed, self._on_failed)):
+        for signal, slot in (
+            (worker.progress, self._on_progress),
+            (worker.epochEnded, self._on_epoch_end),
+            (worker.diverged, self._on_diverged),
+            (worker.finished, self._on_finished),
+            (worker.failed, self._on_failed),
+        ):
             signal.disconnect(slot)
         worker.deleteLater()
         thread.deleteLater()
@@ -470,8 +481,10 @@ class TrainingController(QObject):
         latest = self._latest
         if outcome == "diverged" and self._divergence is not None:
             d = self._divergence
-            return (f"Training diverged at step {d.step} (epoch {d.epoch}): the {d.quantity} became infinite "
-                    f"or not a number. The network keeps the last good weights; try a lower learning rate.")
+            return (
+                f"Training diverged at step {d.step} (epoch {d.epoch}): the {d.quantity} became infinite "
+                f"or not a number. The network keeps the last good weights; try a lower learning rate."
+            )
         steps = f"{latest.step:,} steps" if latest is not None else "no steps"
         reached = self._reached_text()
         if outcome == "stopped":

@@ -90,8 +90,9 @@ class TrainingPanel(QWidget):
         self.dataset_combo = self._named(QComboBox(), "trainingDataset", "Dataset to train on")
         for name, description in BUILTIN_DATASETS.items():
             self.dataset_combo.addItem(name, name)
-            self.dataset_combo.setItemData(self.dataset_combo.count() - 1, description,
-                                           Qt.ItemDataRole.ToolTipRole)
+            self.dataset_combo.setItemData(
+                self.dataset_combo.count() - 1, description, Qt.ItemDataRole.ToolTipRole
+            )
         self.dataset_combo.addItem(DOCUMENT_SAMPLES_TITLE, DOCUMENT_SAMPLES)
         self.dataset_combo.addItem("Import file (IDX or CSV)...", _IMPORT_FILE)
         self.dataset_combo.addItem("Import image folder...", _IMPORT_FOLDER)
@@ -100,8 +101,9 @@ class TrainingPanel(QWidget):
         self.loss_combo = self._named(QComboBox(), "trainingLoss", "Loss function")
         for loss in LOSSES.values():
             self.loss_combo.addItem(loss.title, loss.name)
-            self.loss_combo.setItemData(self.loss_combo.count() - 1, loss.formula,
-                                        Qt.ItemDataRole.ToolTipRole)
+            self.loss_combo.setItemData(
+                self.loss_combo.count() - 1, loss.formula, Qt.ItemDataRole.ToolTipRole
+            )
         self.learning_rate = self._named(QDoubleSpinBox(), "trainingLearningRate", "Learning rate")
         self.learning_rate.setDecimals(4)
         self.learning_rate.setRange(0.0001, 10000.0)
@@ -121,8 +123,9 @@ class TrainingPanel(QWidget):
             self.init_combo.addItem(name, name)
             self.init_combo.setItemData(self.init_combo.count() - 1, description, Qt.ItemDataRole.ToolTipRole)
 
-        self.randomize_button = self._named(QPushButton("Randomize weights"), "trainingRandomize",
-                                            "Randomize weights")
+        self.randomize_button = self._named(
+            QPushButton("Randomize weights"), "trainingRandomize", "Randomize weights"
+        )
         self.train_button = self._named(QPushButton("Train"), "trainingTrain", "Train")
         self.pause_button = self._named(QPushButton("Pause"), "trainingPause", "Pause or resume training")
         self.step_button = self._named(QPushButton("Step"), "trainingStep", "One training step on one sample")
@@ -139,8 +142,9 @@ class TrainingPanel(QWidget):
         self.progress_bar.setTextVisible(True)
         self.progress_bar.setFormat("not started")
         self.speed_label = self._named(QLabel(""), "trainingSpeed", "Training speed")
-        self.speed_label.setToolTip("Training steps so far, and how many samples a second go through the"
-                                    " network")
+        self.speed_label.setToolTip(
+            "Training steps so far, and how many samples a second go through the network"
+        )
         self.status = self._named(QLabel(""), "trainingStatus", "Training status")
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -158,15 +162,17 @@ class TrainingPanel(QWidget):
         form.addRow("Epochs", self.epochs)
         form.addRow("Seed", self.seed)
         form.addRow("Randomize with", self.init_combo)
-        for row, tip in enumerate((
-            "How the error of an answer is measured; training makes it smaller",
-            "How far each step moves the weights: too small learns slowly, too large overshoots",
-            "How many samples are averaged for one step",
-            "How much of the previous step carries into the next (0: none)",
-            "How many times training goes through the whole dataset",
-            "Fixes the random order of samples and the random weights, so a run can be repeated",
-            "How Randomize weights draws new starting weights",
-        )):
+        for row, tip in enumerate(
+            (
+                "How the error of an answer is measured; training makes it smaller",
+                "How far each step moves the weights: too small learns slowly, too large overshoots",
+                "How many samples are averaged for one step",
+                "How much of the previous step carries into the next (0: none)",
+                "How many times training goes through the whole dataset",
+                "Fixes the random order of samples and the random weights, so a run can be repeated",
+                "How Randomize weights draws new starting weights",
+            )
+        ):
             label = form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget()
             field = form.itemAt(row, QFormLayout.ItemRole.FieldRole).widget()
             label.setToolTip(tip)
@@ -195,7 +201,9 @@ class TrainingPanel(QWidget):
         dataset_row.addWidget(dataset_label)
         dataset_row.addWidget(self.dataset_combo, 1)
         self.dataset_combo.setMinimumContentsLength(12)
-        self.dataset_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.dataset_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         buttons = QGridLayout()
         buttons.addWidget(self.train_button, 0, 0)
         buttons.addWidget(self.pause_button, 0, 1)
@@ -275,9 +283,15 @@ class TrainingPanel(QWidget):
     def current_settings(self) -> TrainSettings:
         """The settings the widgets show. Raises :class:`TrainingError` when they are not usable."""
         settings = TrainSettings(
-            epochs=self.epochs.value(), learning_rate=self.learning_rate.value(),
-            batch_size=self.batch_size.value(), momentum=self.momentum.value(), shuffle=self._shuffle,
-            seed=self.seed.value(), loss=self.loss_combo.currentData(), init=self.init_combo.currentData())
+            epochs=self.epochs.value(),
+            learning_rate=self.learning_rate.value(),
+            batch_size=self.batch_size.value(),
+            momentum=self.momentum.value(),
+            shuffle=self._shuffle,
+            seed=self.seed.value(),
+            loss=self.loss_combo.currentData(),
+            init=self.init_combo.currentData(),
+        )
         settings.validate()
         return settings
 
@@ -331,8 +345,11 @@ class TrainingPanel(QWidget):
         index = self.dataset_combo.findData(DOCUMENT_SAMPLES)
         count = self._document_sample_count()
         self.dataset_combo.setItemText(index, f"{DOCUMENT_SAMPLES_TITLE} ({count if count else 'none yet'})")
-        tip = ("The samples drawn and labelled in the Samples panel, saved with the network" if count else
-               "Draw on the pad, pick a class and add it in the Samples panel to train on your own samples")
+        tip = (
+            "The samples drawn and labelled in the Samples panel, saved with the network"
+            if count
+            else "Draw on the pad, pick a class and add it in the Samples panel to train on your own samples"
+        )
         self.dataset_combo.setItemData(index, tip, Qt.ItemDataRole.ToolTipRole)
         item = self.dataset_combo.model().item(index)  # type: ignore[attr-defined]
         item.setEnabled(count > 0)
@@ -465,8 +482,9 @@ class TrainingPanel(QWidget):
         except (DataError, TrainingError, ValueError) as exc:
             self._set_status(str(exc), error=True)
             return
-        self._set_status(f"One step on {name!r}: loss {result.loss:.4g}; the weights moved by "
-                         f"-{rate:g} x slope.")
+        self._set_status(
+            f"One step on {name!r}: loss {result.loss:.4g}; the weights moved by -{rate:g} x slope."
+        )
 
     # ------------------------------------------------------------------ following the controller
     @Slot(bool)
@@ -512,9 +530,19 @@ class TrainingPanel(QWidget):
         bound = self.live is not None
         running = self.controller.running
         idle = bound and not running
-        for widget in (self.dataset_combo, self.loss_combo, self.learning_rate, self.batch_size,
-                       self.momentum, self.epochs, self.seed, self.init_combo, self.randomize_button,
-                       self.train_button, self.step_button):
+        for widget in (
+            self.dataset_combo,
+            self.loss_combo,
+            self.learning_rate,
+            self.batch_size,
+            self.momentum,
+            self.epochs,
+            self.seed,
+            self.init_combo,
+            self.randomize_button,
+            self.train_button,
+            self.step_button,
+        ):
             widget.setEnabled(idle)
         self.pause_button.setEnabled(running)
         self.stop_button.setEnabled(running)

@@ -85,9 +85,16 @@ class TrainingWorker(QObject):
     finished = Signal(int, str)
     failed = Signal(int, str)
 
-    def __init__(self, run: int, plan: Plan, inputs: Array, targets: Array, settings: TrainSettings,
-                 test: tuple[Array, Array] | None = None,
-                 updates_per_second: float = UPDATES_PER_SECOND) -> None:
+    def __init__(
+        self,
+        run: int,
+        plan: Plan,
+        inputs: Array,
+        targets: Array,
+        settings: TrainSettings,
+        test: tuple[Array, Array] | None = None,
+        updates_per_second: float = UPDATES_PER_SECOND,
+    ) -> None:
         super().__init__()
         self.run_number = run
         self.plan = plan
@@ -226,6 +233,7 @@ class TrainingWorker(QObject):
 
 # ---------------------------------------------------------------------- one step, on the GUI thread
 
+
 def parameters_to_dicts(plan: Plan, parameters: list[Array]) -> tuple[dict[str, float], dict[str, float]]:
     """Weights by edge id and biases by neuron id from a parameter list shaped like ``plan.parameters()``."""
     n_blocks = len(plan.blocks)
@@ -261,8 +269,9 @@ class TrainingStepResult:
     new_biases: dict[str, float]
 
 
-def training_step(plan: Plan, network: Network, inputs: Array, truth: Array, loss_name: str,
-                  learning_rate: float) -> TrainingStepResult:
+def training_step(
+    plan: Plan, network: Network, inputs: Array, truth: Array, loss_name: str, learning_rate: float
+) -> TrainingStepResult:
     """Compute one plain gradient step for one sample, without changing the plan or the network.
 
     ``plan`` must be compiled from ``network`` and hold its current weights (the window's live plan does).
@@ -286,8 +295,21 @@ def training_step(plan: Plan, network: Network, inputs: Array, truth: Array, los
     neurons = network.neurons
     old_biases = {nid: neurons[nid].bias for nid in bias_grads}
     new_biases = {nid: old_biases[nid] - lr * g for nid, g in bias_grads.items()}
-    return TrainingStepResult(x[0].copy(), y[0].copy(), fw, grads, grads.loss, lr, edge_grads, bias_grads,
-                              deltas, old_weights, new_weights, old_biases, new_biases)
+    return TrainingStepResult(
+        x[0].copy(),
+        y[0].copy(),
+        fw,
+        grads,
+        grads.loss,
+        lr,
+        edge_grads,
+        bias_grads,
+        deltas,
+        old_weights,
+        new_weights,
+        old_biases,
+        new_biases,
+    )
 
 
 class NetworkWriter:
@@ -328,8 +350,9 @@ class NetworkWriter:
         self.network.set_parameters()
 
 
-def trainable_parameters(network: Network, plan: Plan, parameters: list[Array]
-                         ) -> tuple[dict[str, float], dict[str, float]]:
+def trainable_parameters(
+    network: Network, plan: Plan, parameters: list[Array]
+) -> tuple[dict[str, float], dict[str, float]]:
     """Like :func:`parameters_to_dicts`, without frozen edges: their weights stay exactly as they are."""
     weights, biases = parameters_to_dicts(plan, parameters)
     edges = network.edges
@@ -340,8 +363,9 @@ def current_parameters(network: Network, plan: Plan) -> tuple[dict[str, float], 
     """The network's weights of every edge that may train and biases of every non-input neuron."""
     edges = network.edges
     neurons = network.neurons
-    weights = {eid: edges[eid].weight for block in plan.blocks for eid in block.edge_ids
-               if not edges[eid].frozen}
+    weights = {
+        eid: edges[eid].weight for block in plan.blocks for eid in block.edge_ids if not edges[eid].frozen
+    }
     biases = {nid: neurons[nid].bias for level in plan.levels[1:] for nid in level.ids}
     return weights, biases
 
