@@ -1,15 +1,27 @@
-"""Undo commands: every edit of a network is one of these, pushed on the document's QUndoStack.
+"""Undo commands: every edit of a document is one of these, pushed on the document's QUndoStack.
 
-Each stores what changed (old and new values of the touched items), never a copy of the network.
+Each stores what changed (old and new values of the touched items), never a copy of the network. They
+are grouped by what they change: the network's neurons and connections, the input image grid, the
+document's own samples, and the document's properties.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING
 
+import numpy as np
 from PySide6.QtGui import QUndoCommand
 
+from nnstudio.data.dataset import Dataset
+from nnstudio.document.model import Document
 from nnstudio.engine.graph import Edge, Network, Neuron
+from nnstudio.ui.properties_dialog import DocumentProperties
+
+if TYPE_CHECKING:
+    from nnstudio.ui.canvas.edits import DocumentLike
+
+Array = np.ndarray
 
 # Command ids for mergeWith: consecutive edits of the same items merge into one undo step.
 _MERGE_WEIGHTS = 1001
@@ -207,3 +219,221 @@ class SetParameters(QUndoCommand):
 
     def undo(self) -> None:
         self.network.set_parameters(self.old_weights, self.old_biases)
+
+
+# -------------------------------------------------------------------------------------- image grid
+class AddImageGrid(QUndoCommand):
+    """Add the pixels of an input image as the first inputs and make the document read them as a grid."""
+
+    def __init__(
+        self, document: DocumentLike, neurons: Iterable[Neuron], grid: tuple[int, int], text: str = ""
+    ) -> None:
+        self.document = document
+        self.neurons = [n.copy() for n in neurons]
+        self.grid = grid
+        self.old_grid = document.grid
+        super().__init__(text or f"Add {grid[0]} x {grid[1]} image")
+
+    def redo(self) -> None:
+        # The grid is set before the neurons arrive, so every listener of the structure event sees both.
+        self.document.grid = self.grid
+        positions = {n.id: i for i, n in enumerate(self.neurons)}
+        self.document.network.add_neurons([n.copy() for n in self.neurons], positions=positions)
+
+    def undo(self) -> None:
+        self.document.grid = self.old_grid
+        self.document.network.remove([n.id for n in self.neurons])
+
+
+class RemoveItemsAndGrid(RemoveItems):
+    """Delete items that include pixels of the input image: the rest of the image becomes plain inputs."""
+
+    def __init__(
+        self,
+        document: DocumentLike,
+        neuron_ids: Iterable[str] = (),
+        edge_ids: Iterable[str] = (),
+        text: str = "",
+    ) -> None:
+        super().__init__(document.network, neuron_ids, edge_ids, text)
+        self.document = document
+        self.old_grid = document.grid
+
+    def redo(self) -> None:
+        self.document.grid = None
+        super().redo()
+
+    def undo(self) -> None:
+        self.document.grid = self.old_grid
+        super().undo()
+
+
+# ---------------------------------------------------------------------------------- document samples
+# The name of a document's own samples, as ``Document.training_data`` refers to them.
+DOCUMENT_DATASET = "document"
+
+
+class SampleError(ValueError):
+    """A sample that cannot join the document's samples (wrong size, unknown class); the message says why."""
+
+
+def _empty_dataset(document: Document, n_values: int, labels: list[str]) -> Dataset:
+    grid = document.grid
+    if grid is not None and grid[0] * grid[1] != n_values:
+        grid = None  # the pad fed plain inputs: the samples are not pictures
+    return Dataset(
+        DOCUMENT_DATASET,
+        np.zeros((0, n_values), dtype=np.float32),
+        np.zeros((0, len(labels)), dtype=np.float32),
+        list(labels),
+        np.zeros(0, dtype=np.int64),
+        grid=grid,
+        value_range=(float(document.value_range[0]), float(document.value_range[1])),
+        description="Samples drawn and labelled in this document",
+        sample_names=[],
+    )
+
+
+def check_sample(document: Document, inputs: Array, class_index: int, labels: list[str]) -> None:
+    """Raise :class:`SampleError` if this sample cannot be added to the document's samples."""
+    dataset = document.dataset
+    n_classes = len(labels) if dataset is None else len(dataset.labels)
+    if not 0 <= class_index < n_classes:
+        raise SampleError(f"class {class_index} does not exist; the samples have {n_classes} classes")
+    if dataset is not None and dataset.n_inputs != inputs.size:
+        raise SampleError(
+            f"this picture has {inputs.size} values but the stored samples have {dataset.n_inputs}"
+        )
+    if not np.all(np.isfinite(inputs)):
+        raise SampleError("the picture holds values that are not numbers")
+
+
+class AddSample(QUndoCommand):
+    """Append one labelled sample to ``document.dataset``, creating the dataset for the first one."""
+
+    def __init__(
+        self,
+        document: Document,
+        inputs: Array,
+        class_index: int,
+        labels: list[str],
+        changed: Callable[[], None] | None = None,
+        name: str = "",
+    ) -> None:
+        self.document = document
+        self.inputs = np.asarray(inputs, dtype=np.float32).ravel().copy()
+        self.class_index = int(class_index)
+        self.labels = list(labels)
+        check_sample(document, self.inputs, self.class_index, self.labels)
+        self.changed = changed
+        label = (document.dataset.labels if document.dataset is not None else self.labels)[self.class_index]
+        self.name = name or label
+        self.created = False
+        self.row = -1
+        super().__init__(f"Add sample ({label})")
+
+    def redo(self) -> None:
+        doc = self.document
+        if doc.dataset is None:
+            doc.dataset = _empty_dataset(doc, self.inputs.size, self.labels)
+            self.created = True
+        dataset = doc.dataset
+        target = np.zeros((1, dataset.n_outputs), dtype=np.float32)
+        target[0, self.class_index] = 1.0
+        self.row = len(dataset)
+        keep_names = len(dataset.sample_names) == len(dataset)
+        dataset.inputs = np.vstack([dataset.inputs, self.inputs[None, :]])
+        dataset.targets = np.vstack([dataset.targets, target])
+        dataset.classes = np.append(dataset.classes, np.int64(self.class_index))
+        if keep_names:
+            dataset.sample_names.append(self.name)
+        if self.changed is not None:
+            self.changed()
+
+    def undo(self) -> None:
+        doc = self.document
+        dataset = doc.dataset
+        if dataset is None:
+            return
+        if self.created and len(dataset) == 1:
+            doc.dataset = None
+        else:
+            _delete_rows(dataset, [self.row])
+        if self.changed is not None:
+            self.changed()
+
+
+class RemoveSamples(QUndoCommand):
+    """Delete samples from ``document.dataset``; undo puts each back at its old place."""
+
+    def __init__(
+        self, document: Document, rows: Iterable[int], changed: Callable[[], None] | None = None
+    ) -> None:
+        self.document = document
+        dataset = document.dataset
+        if dataset is None:
+            raise SampleError("the document has no samples to delete")
+        self.rows = sorted({int(r) for r in rows if 0 <= int(r) < len(dataset)})
+        if not self.rows:
+            raise SampleError("no sample chosen to delete")
+        self.inputs = dataset.inputs[self.rows].copy()
+        self.targets = dataset.targets[self.rows].copy()
+        self.classes = dataset.classes[self.rows].copy()
+        has_names = len(dataset.sample_names) == len(dataset)
+        self.names = [dataset.sample_names[r] for r in self.rows] if has_names else None
+        self.changed = changed
+        count = len(self.rows)
+        super().__init__("Delete sample" if count == 1 else f"Delete {count} samples")
+
+    def redo(self) -> None:
+        if self.document.dataset is not None:
+            _delete_rows(self.document.dataset, self.rows)
+        if self.changed is not None:
+            self.changed()
+
+    def undo(self) -> None:
+        dataset = self.document.dataset
+        if dataset is None:
+            return
+        for k, row in enumerate(self.rows):  # ascending, so each row lands where it was
+            dataset.inputs = np.insert(dataset.inputs, row, self.inputs[k], axis=0)
+            dataset.targets = np.insert(dataset.targets, row, self.targets[k], axis=0)
+            dataset.classes = np.insert(dataset.classes, row, self.classes[k])
+            if self.names is not None and len(dataset.sample_names) == len(dataset) - 1:
+                dataset.sample_names.insert(row, self.names[k])
+        if self.changed is not None:
+            self.changed()
+
+
+def _delete_rows(dataset: Dataset, rows: list[int]) -> None:
+    keep_names = len(dataset.sample_names) == len(dataset)
+    dataset.inputs = np.delete(dataset.inputs, rows, axis=0)
+    dataset.targets = np.delete(dataset.targets, rows, axis=0)
+    dataset.classes = np.delete(dataset.classes, rows)
+    if keep_names:
+        for row in sorted(rows, reverse=True):
+            del dataset.sample_names[row]
+
+
+# ------------------------------------------------------------------------------ document properties
+class SetDocumentProperties(QUndoCommand):
+    """Change the document's properties as one undo step; ``on_change`` lets the window refresh its views."""
+
+    def __init__(
+        self, document: Document, new: DocumentProperties, on_change: Callable[[], None] | None = None
+    ) -> None:
+        super().__init__("Change network properties")
+        self.document = document
+        self.old = DocumentProperties.of(document)
+        self.new = new
+        self.on_change = on_change
+
+    def redo(self) -> None:
+        self.new.apply_to(self.document)
+        if self.on_change is not None:
+            self.on_change()
+
+    def undo(self) -> None:
+        self.old.apply_to(self.document)
+        if self.on_change is not None:
+            self.on_change()

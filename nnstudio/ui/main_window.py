@@ -53,14 +53,13 @@ from nnstudio.ui.autosave_controller import (
     remove_stale_locks,
 )
 from nnstudio.ui.canvas import NetworkCanvas, NeuronPalette
-from nnstudio.ui.commands import SetParameters
+from nnstudio.ui.commands import SetDocumentProperties, SetParameters
 from nnstudio.ui.gallery import ExampleGallery
 from nnstudio.ui.inspector import Inspector
 from nnstudio.ui.live import LiveNetwork, opening_sample
 from nnstudio.ui.properties_dialog import (
     DocumentProperties,
     NetworkPropertiesDialog,
-    SetDocumentProperties,
     properties_problem,
 )
 from nnstudio.ui.settings import string_list, studio_settings

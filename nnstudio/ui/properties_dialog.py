@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -57,29 +55,6 @@ def properties_problem(props: DocumentProperties, n_inputs: int) -> str | None:
                 f"but the network has {n_inputs}"
             )
     return None
-
-
-class SetDocumentProperties(QUndoCommand):
-    """Change the document's properties as one undo step; ``on_change`` lets the window refresh its views."""
-
-    def __init__(
-        self, document: Document, new: DocumentProperties, on_change: Callable[[], None] | None = None
-    ) -> None:
-        super().__init__("Change network properties")
-        self.document = document
-        self.old = DocumentProperties.of(document)
-        self.new = new
-        self.on_change = on_change
-
-    def redo(self) -> None:
-        self.new.apply_to(self.document)
-        if self.on_change is not None:
-            self.on_change()
-
-    def undo(self) -> None:
-        self.old.apply_to(self.document)
-        if self.on_change is not None:
-            self.on_change()
 
 
 def _named(widget: QWidget, object_name: str, accessible_name: str) -> QWidget:

@@ -10,7 +10,6 @@ from PySide6.QtGui import QUndoStack
 from nnstudio.document.model import Document
 from nnstudio.engine.graph import Edge, Network, Neuron, Role
 from nnstudio.ui.canvas.edits import (
-    AddImageGrid,
     CanvasEditError,
     PaletteItem,
     copy_payload,
@@ -22,6 +21,7 @@ from nnstudio.ui.canvas.edits import (
     plan_palette_drop,
     plan_paste,
 )
+from nnstudio.ui.commands import AddImageGrid
 
 
 def small_network() -> Network:

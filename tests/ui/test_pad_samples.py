@@ -9,9 +9,10 @@ from PySide6.QtGui import QUndoStack
 
 from nnstudio.document.model import Document
 from nnstudio.engine.graph import Edge, Network, Neuron, Role
+from nnstudio.ui.commands import AddSample, RemoveSamples, SampleError
 from nnstudio.ui.live import LiveNetwork
 from nnstudio.ui.pad import DrawingPad
-from nnstudio.ui.samples import AddSample, RemoveSamples, SampleError, SamplesPanel
+from nnstudio.ui.samples import SamplesPanel
 
 LABELS = ["solid", "vertical", "diagonal", "horizontal"]
 

@@ -13,11 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from PySide6.QtGui import QUndoCommand
-
 from nnstudio.engine.activations import ACTIVATIONS
 from nnstudio.engine.graph import Edge, Network, Neuron, Role, edge_id
-from nnstudio.ui.commands import RemoveItems
 
 PALETTE_MIME = "application/x-nnstudio-palette"
 CLIPBOARD_MIME = "application/x-nnstudio-neurons"
@@ -210,52 +207,6 @@ def plan_palette_drop(document: DocumentLike, item: PaletteItem, x: float, y: fl
         Neuron(ids[k], role, activation, 0.0, labels[k], x, snap(top + k * spacing)) for k in range(count)
     ]
     return PlannedAdd(neurons)
-
-
-class AddImageGrid(QUndoCommand):
-    """Add the pixels of an input image as the first inputs and make the document read them as a grid."""
-
-    def __init__(
-        self, document: DocumentLike, neurons: Iterable[Neuron], grid: tuple[int, int], text: str = ""
-    ) -> None:
-        self.document = document
-        self.neurons = [n.copy() for n in neurons]
-        self.grid = grid
-        self.old_grid = document.grid
-        super().__init__(text or f"Add {grid[0]} x {grid[1]} image")
-
-    def redo(self) -> None:
-        # The grid is set before the neurons arrive, so every listener of the structure event sees both.
-        self.document.grid = self.grid
-        positions = {n.id: i for i, n in enumerate(self.neurons)}
-        self.document.network.add_neurons([n.copy() for n in self.neurons], positions=positions)
-
-    def undo(self) -> None:
-        self.document.grid = self.old_grid
-        self.document.network.remove([n.id for n in self.neurons])
-
-
-class RemoveItemsAndGrid(RemoveItems):
-    """Delete items that include pixels of the input image: the rest of the image becomes plain inputs."""
-
-    def __init__(
-        self,
-        document: DocumentLike,
-        neuron_ids: Iterable[str] = (),
-        edge_ids: Iterable[str] = (),
-        text: str = "",
-    ) -> None:
-        super().__init__(document.network, neuron_ids, edge_ids, text)
-        self.document = document
-        self.old_grid = document.grid
-
-    def redo(self) -> None:
-        self.document.grid = None
-        super().redo()
-
-    def undo(self) -> None:
-        self.document.grid = self.old_grid
-        super().undo()
 
 
 def image_grid(document: DocumentLike) -> tuple[int, int] | None:

@@ -54,16 +54,23 @@ from PySide6.QtWidgets import (
 )
 
 from nnstudio.engine.graph import Network, Role
-from nnstudio.ui.commands import AddEdges, AddNeurons, MoveNeurons, RemoveItems, SetNeuronFields, SetWeights
+from nnstudio.ui.commands import (
+    AddEdges,
+    AddImageGrid,
+    AddNeurons,
+    MoveNeurons,
+    RemoveItems,
+    RemoveItemsAndGrid,
+    SetNeuronFields,
+    SetWeights,
+)
 
 from .edits import (
     CLIPBOARD_MIME,
     PALETTE_MIME,
     PASTE_OFFSET,
-    AddImageGrid,
     CanvasEditError,
     PaletteItem,
-    RemoveItemsAndGrid,
     changed_positions,
     copy_payload,
     layered_positions,
