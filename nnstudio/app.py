@@ -176,6 +176,8 @@ class ErrorReporter:
     """``sys.excepthook`` for the GUI: log the traceback, autosave, and tell the person in a short dialog.
 
     An error in a slot must never end the session or show a traceback to someone building a network.
+    The autosave and the dialog are queued to the event loop: the hook is often called from inside a paint
+    event or another handler, where a modal dialog's nested event loop repaints the widget being painted.
     """
 
     def __init__(
@@ -201,7 +203,7 @@ class ErrorReporter:
             self.previous_hook(exc_type, exc, tb)
             return
         self._log(exc_type, exc, tb)
-        if self._reporting:  # an error while reporting one: the log has it, do not stack dialogs
+        if self._reporting:  # a message is queued or showing: the log has this one, do not stack dialogs
             return
         # An error that repeats (in every repaint, say) is shown once, not in an endless row of dialogs.
         what = f"{exc_type.__name__}: {exc}"
@@ -209,7 +211,18 @@ class ErrorReporter:
         if self._last_shown is not None and self._last_shown[0] == what and now - self._last_shown[1] < 30:
             return
         self._last_shown = (what, now)
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QApplication
+
+        app = QApplication.instance()
+        if app is None:
+            return
         self._reporting = True
+        # Only the text travels: the traceback (and the frames it holds) is released when this returns.
+        message = self.message(exc)
+        QTimer.singleShot(0, app, lambda: self._tell(message))
+
+    def _tell(self, message: str) -> None:
         try:
             if self.before_dialog is not None:
                 try:
@@ -219,8 +232,7 @@ class ErrorReporter:
             if self.show_dialogs:
                 from PySide6.QtWidgets import QApplication, QMessageBox
 
-                parent = QApplication.activeWindow()
-                QMessageBox.critical(parent, "nnstudio", self.message(exc))
+                QMessageBox.critical(QApplication.activeWindow(), "nnstudio", message)
         finally:
             self._reporting = False
 

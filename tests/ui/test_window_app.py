@@ -86,7 +86,8 @@ def test_an_error_in_a_slot_shows_a_short_message_and_is_logged(qtbot, windows, 
         print(1 / 0)
     except ZeroDivisionError as exc:
         reporter(type(exc), exc, exc.__traceback__)
-    assert seen and seen[0].startswith("Something went wrong: division by zero")
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)  # the message is queued, shown by the event loop
+    assert seen[0].startswith("Something went wrong: division by zero")
     assert "Your work is autosaved" in seen[0]
     assert "Traceback" not in seen[0]
     log = error_log_path().read_text(encoding="utf-8")

@@ -382,6 +382,9 @@ class EdgeModel:
         return self._bucket_lines
 
     def _batches(self, drawn: Array) -> list[tuple[int, list[QLineF]]]:
+        if drawn.size == 0:
+            # Nothing strong enough to draw (every weight 0, say, in a network that omits the faint bucket).
+            return []
         lines = self.lines()
         order = drawn[np.argsort(self.bucket[drawn], kind="stable")]
         keys, starts = np.unique(self.bucket[order], return_index=True)
@@ -637,11 +640,15 @@ class EdgeLayer(QGraphicsItem):
                 image.setDevicePixelRatio(ratio)
             image.fill(self.style.scheme.background)
             inner = QPainter(image)
-            inner.setTransform(transform)
-            visible, ok = transform.inverted()
-            clip = visible.mapRect(QRectF(0, 0, width, height)) if ok else None
-            self.lines_drawn = draw_buckets(inner, model, self.style, clip)
-            inner.end()
+            # Ended whatever happens: a painter still active on an image that is freed first (both held by
+            # a reported exception's traceback) crashes the process when that traceback is released.
+            try:
+                inner.setTransform(transform)
+                visible, ok = transform.inverted()
+                clip = visible.mapRect(QRectF(0, 0, width, height)) if ok else None
+                self.lines_drawn = draw_buckets(inner, model, self.style, clip)
+            finally:
+                inner.end()
             self._cache, self._cache_key = image, key
             self.cache_renders += 1
         painter.save()
