@@ -37,6 +37,27 @@ MAX_NEURONS = 100_000
 MAX_EDGES = 5_000_000
 MAX_DATASET_VALUES = 16_000_000
 
+# Every text in a file, by kind: (most characters, most lines). A name is shown on one line in the canvas
+# and the panels; a few lines are allowed so that a label pasted with a line break can still be saved.
+# Laying out text costs memory per line, so both are capped: 200,000 line breaks in one label once took
+# the studio to 11 GB.
+NAME_CHARS, NAME_LINES = 1_000, 4
+TEXT_LIMITS: dict[str, tuple[int, int]] = {
+    "name": (NAME_CHARS, NAME_LINES),
+    # An edge's id is by convention "source>target": two neuron ids joined.
+    "edge id": (2 * NAME_CHARS + 1, 2 * NAME_LINES - 1),
+    "description": (20_000, 500),
+    "path": (4_096, 1),
+}
+
+# The whole numbers of the training settings, low and high included: what the training panel's spin boxes
+# hold (a Qt spin box holds a 32-bit int; beyond that setting one fails) and numpy's generators accept.
+TRAINING_RANGES: dict[str, tuple[int, int]] = {
+    "epochs": (1, 1_000_000),
+    "batch_size": (1, 100_000),
+    "seed": (0, 2**31 - 1),
+}
+
 # A fully connected group of at least this many edges is written as one weight matrix.
 DENSE_MIN_EDGES = 64
 
@@ -293,6 +314,30 @@ def _list(value: Any, where: str, cap: int, what: str) -> list[Any]:
     return value
 
 
+def text_kind(where: str) -> str:
+    """Which of :data:`TEXT_LIMITS` applies to the text at ``where`` (a JSON path like ``title``)."""
+    if where.endswith("description"):
+        return "description"
+    if where == "training_data":
+        return "path"
+    if where.startswith("edges[") and where.endswith(".id"):
+        return "edge id"
+    return "name"
+
+
+# Line breaks as str.splitlines() knows them; "\r\n" is one break.
+_LINE_BREAKS = ("\n", "\r", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+
+
+def count_lines(text: str) -> int:
+    """How many lines ``text`` shows: one more than its line breaks (``"\r\n"`` counts once)."""
+    if text.isascii():
+        breaks = sum(text.count(c) for c in _LINE_BREAKS[:7])
+    else:
+        breaks = sum(text.count(c) for c in _LINE_BREAKS)
+    return 1 + breaks - text.count("\r\n")
+
+
 def _text(value: Any, where: str, what: str = "") -> str:
     if not isinstance(value, str):
         _fail(where, f"{_subject(what)}must be text, not {_describe(value)}")
@@ -301,6 +346,15 @@ def _text(value: Any, where: str, what: str = "") -> str:
             value.encode("utf-8")
         except UnicodeEncodeError:
             _fail(where, f"{_subject(what or 'the text')}holds a character that is not valid Unicode")
+    max_chars, max_lines = TEXT_LIMITS[text_kind(where)]
+    lines = count_lines(value)
+    if lines > max_lines:
+        _fail(where, f"{what or 'the text'} has {lines:,} lines; it may have at most {max_lines:,}")
+    if len(value) > max_chars:
+        _fail(
+            where,
+            f"{what or 'the text'} is {len(value):,} characters long; it may be at most {max_chars:,}",
+        )
     return value
 
 
@@ -675,7 +729,7 @@ def _check_training(value: Any, where: str) -> TrainSettings:
         if isinstance(default, bool):
             values[key] = _flag(raw, at)
         elif isinstance(default, int):
-            values[key] = _whole(raw, at, 0, 2**63 - 1)
+            values[key] = _whole(raw, at, *TRAINING_RANGES.get(key, (0, 2**31 - 1)))
         elif isinstance(default, float):
             values[key] = _number(raw, at)
         elif isinstance(default, str):
@@ -705,7 +759,7 @@ def _check_dataset(value: Any, where: str, n_inputs: int, n_outputs: int) -> Dat
         ("grid", "range", "description", "sample_names"),
     )
     name = _text(obj["name"], f"{where}.name", "the dataset's name")
-    description = _text(obj.get("description", ""), f"{where}.description")
+    description = _text(obj.get("description", ""), f"{where}.description", "the dataset's description")
     labels = [
         _text(label, f"{where}.labels[{i}]", "a label")
         for i, label in enumerate(_list(obj["labels"], f"{where}.labels", MAX_NEURONS, "labels"))

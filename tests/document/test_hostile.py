@@ -322,7 +322,11 @@ CASES: list[tuple[str, Callable[[Tree], bytes], str]] = [
         setitem(["training", "init"], "zeros"),
         "training.init: unknown initialisation",
     ),
-    ("zero epochs", setitem(["training", "epochs"], 0), "epochs must be a whole number of at least 1"),
+    (
+        "zero epochs",
+        setitem(["training", "epochs"], 0),
+        "training.epochs: must be between 1 and 1,000,000, not 0",
+    ),
     (
         "fractional batch size",
         setitem(["training", "batch_size"], 2.5),
