@@ -31,7 +31,8 @@ from nnstudio.engine.losses import LOSSES
 from nnstudio.ui.live import LiveNetwork
 from nnstudio.ui.message_stack import MessageStack
 from nnstudio.ui.outputs import format_output
-from nnstudio.ui.pad import SignalLinks, pixel_icon, pixel_pixmap
+from nnstudio.ui.widgets.pixel_images import pixel_icon, pixel_pixmap
+from nnstudio.ui.widgets.signals import SignalLinks
 
 Array = np.ndarray
 

@@ -8,10 +8,9 @@ refreshes from the network's events, so undo and redo show up here as well.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -32,6 +31,7 @@ from nnstudio.engine.activations import ACTIVATIONS
 from nnstudio.engine.graph import GraphError, Network, Role
 from nnstudio.ui.commands import SetFrozen, SetNeuronFields, SetWeights
 from nnstudio.ui.live import LiveNetwork
+from nnstudio.ui.widgets.signals import signals_blocked
 
 VALUE_LIMIT = 1000.0
 SLIDER_LIMIT = 3.0
@@ -43,17 +43,6 @@ BUILD_HINT = (
     "them. Click a neuron or a connection to see and edit its numbers here; drag a box or Ctrl+click to "
     "select several and set them all at once."
 )
-
-
-@contextmanager
-def signals_blocked(*objects: QObject) -> Iterator[None]:
-    """Silence widgets while they are set from the model, so syncing never looks like a user's edit."""
-    previous = [obj.blockSignals(True) for obj in objects]
-    try:
-        yield
-    finally:
-        for obj, was_blocked in zip(objects, previous, strict=True):
-            obj.blockSignals(was_blocked)
 
 
 def _named(widget: QWidget, object_name: str, accessible_name: str) -> QWidget:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from nnstudio.engine.activations import ACTIVATIONS
 from nnstudio.ui.live import LiveNetwork
 from nnstudio.ui.message_stack import MessageStack
-from nnstudio.ui.pad import SignalLinks
+from nnstudio.ui.widgets.signals import SignalLinks
 
 # Two outputs closer than this are a tie: the network has not decided between them.
 TIE_TOLERANCE = 1e-6

@@ -14,16 +14,14 @@ Every change is fed to the :class:`~nnstudio.ui.live.LiveNetwork` at once, and a
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, QSize, QSizeF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, QSizeF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
-    QIcon,
     QImage,
     QKeyEvent,
     QKeySequence,
@@ -32,7 +30,6 @@ from PySide6.QtGui import (
     QPainterPath,
     QPaintEvent,
     QPen,
-    QPixmap,
     QResizeEvent,
     QUndoStack,
 )
@@ -42,8 +39,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QLayout,
-    QLayoutItem,
     QScrollArea,
     QSizePolicy,
     QSlider,
@@ -57,10 +52,11 @@ from PySide6.QtWidgets import (
 from nnstudio.data.patterns import shapes3x3
 from nnstudio.data.preprocess import to_input_grid
 from nnstudio.ui.live import LiveNetwork
+from nnstudio.ui.widgets.flow_layout import FlowLayout
+from nnstudio.ui.widgets.pixel_images import Grid, Range, gray_qimage, pixel_icon, qimage_gray, to_gray
+from nnstudio.ui.widgets.signals import SignalLinks
 
 Array = np.ndarray
-Grid = tuple[int, int]  # (width, height)
-Range = tuple[float, float]  # (black, white)
 
 # Grids up to this size get a pad of cells; larger images get the freehand pad.
 MAX_CELL_GRID = 32
@@ -92,155 +88,12 @@ FOUR_PIXEL_PRESETS: list[tuple[str, tuple[int, ...]]] = [
 
 
 # ---------------------------------------------------------------------------------------------- helpers
-class SignalLinks:
-    """The connections a view made to one LiveNetwork, so that binding another one can undo exactly them."""
-
-    def __init__(self) -> None:
-        self._links: list[tuple[Any, Callable[..., Any]]] = []
-
-    def connect(self, signal: Any, slot: Callable[..., Any]) -> None:
-        signal.connect(slot)
-        self._links.append((signal, slot))
-
-    def disconnect_all(self) -> None:
-        for signal, slot in self._links:
-            with contextlib.suppress(RuntimeError, TypeError):  # the other object may be gone already
-                signal.disconnect(slot)
-        self._links.clear()
-
-
-class FlowLayout(QLayout):
-    """Lays its widgets out in rows like words in a paragraph: a row that is full wraps to the next one.
-
-    Tool rows use it so that a narrow dock shows every button (on two rows) instead of cutting some off.
-    """
-
-    def __init__(self, parent: QWidget | None = None, spacing: int = 4) -> None:
-        super().__init__(parent)
-        self._items: list[QLayoutItem] = []
-        self._gap = spacing
-        self.setContentsMargins(0, 0, 0, 0)
-
-    def addItem(self, item: QLayoutItem) -> None:
-        self._items.append(item)
-
-    def count(self) -> int:
-        return len(self._items)
-
-    def itemAt(self, index: int) -> QLayoutItem | None:
-        return self._items[index] if 0 <= index < len(self._items) else None
-
-    def takeAt(self, index: int) -> QLayoutItem | None:
-        return self._items.pop(index) if 0 <= index < len(self._items) else None
-
-    def expandingDirections(self) -> Qt.Orientation:
-        return Qt.Orientation(0)
-
-    def hasHeightForWidth(self) -> bool:
-        return True
-
-    def heightForWidth(self, width: int) -> int:
-        return self._arrange(QRect(0, 0, width, 0), move=False)
-
-    def setGeometry(self, rect: QRect) -> None:
-        super().setGeometry(rect)
-        self._arrange(rect, move=True)
-
-    def _visible(self) -> list[QLayoutItem]:
-        return [item for item in self._items if not item.isEmpty()]
-
-    def sizeHint(self) -> QSize:
-        """Everything on one row."""
-        items = self._visible()
-        width = sum(item.sizeHint().width() for item in items) + self._gap * max(0, len(items) - 1)
-        height = max((item.sizeHint().height() for item in items), default=0)
-        m = self.contentsMargins()
-        return QSize(width + m.left() + m.right(), height + m.top() + m.bottom())
-
-    def minimumSize(self) -> QSize:
-        """The widest single item: narrower than that, the row cannot wrap any further."""
-        size = QSize(0, 0)
-        for item in self._visible():
-            size = size.expandedTo(item.minimumSize())
-        m = self.contentsMargins()
-        return size + QSize(m.left() + m.right(), m.top() + m.bottom())
-
-    def _arrange(self, rect: QRect, move: bool) -> int:
-        """Place the items (when ``move``) row by row, each centred in its row's height; the height used."""
-        m = self.contentsMargins()
-        area = rect.adjusted(m.left(), m.top(), -m.right(), -m.bottom())
-        rows: list[list[tuple[QLayoutItem, QSize]]] = [[]]
-        x = area.x()
-        for item in self._visible():
-            hint = item.sizeHint()
-            if rows[-1] and x + hint.width() > area.right() + 1:
-                rows.append([])
-                x = area.x()
-            rows[-1].append((item, hint))
-            x += hint.width() + self._gap
-        y = area.y()
-        for row in rows:
-            height = max((hint.height() for _, hint in row), default=0)
-            x = area.x()
-            for item, hint in row:
-                if move:
-                    item.setGeometry(QRect(x, y + (height - hint.height()) // 2, hint.width(), hint.height()))
-                x += hint.width() + self._gap
-            y += height + self._gap
-        used = y - self._gap if rows[0] else y
-        return used - rect.y() + m.bottom()
-
-
 def is_freehand_grid(grid: Grid, value_range: Range) -> bool:
     """True when an image is drawn freehand (digits) rather than cell by cell."""
     w, h = grid
     if (w, h) == (28, 28) or w > MAX_CELL_GRID or h > MAX_CELL_GRID:
         return True
     return tuple(value_range) == (0.0, 1.0) and w >= 20 and h >= 20
-
-
-def to_gray(values: Array, value_range: Range) -> Array:
-    """Pixel values in the document's range -> brightness 0 (black) .. 1 (white)."""
-    low, high = value_range
-    span = high - low if high != low else 1.0
-    return np.clip((np.asarray(values, dtype=np.float64) - low) / span, 0.0, 1.0)
-
-
-def gray_qimage(gray: Array) -> QImage:
-    """A (H, W) brightness array 0..1 as an 8-bit grey QImage (a copy that owns its pixels)."""
-    data = np.ascontiguousarray(np.round(np.clip(gray, 0.0, 1.0) * 255).astype(np.uint8))
-    h, w = data.shape
-    return QImage(data.data, w, h, w, QImage.Format.Format_Grayscale8).copy()
-
-
-def qimage_gray(image: QImage) -> Array:
-    """An 8-bit grey QImage as a (H, W) float array 0 (black) .. 1 (white)."""
-    if image.format() != QImage.Format.Format_Grayscale8:
-        image = image.convertToFormat(QImage.Format.Format_Grayscale8)
-    w, h = image.width(), image.height()
-    raw = np.frombuffer(image.constBits(), dtype=np.uint8, count=image.bytesPerLine() * h)
-    return raw.reshape(h, image.bytesPerLine())[:, :w].astype(np.float32) / np.float32(255.0)
-
-
-def pixel_pixmap(values: Array, grid: Grid, value_range: Range, size: int) -> QPixmap:
-    """A small picture of an input image, each pixel a crisp square, in a thin frame (tables, lists)."""
-    w, h = grid
-    image = gray_qimage(to_gray(values, value_range).reshape(h, w))
-    scale = max(1, size // max(w, h))
-    pixmap = QPixmap(w * scale + 2, h * scale + 2)
-    pixmap.fill(QColor(128, 128, 140))
-    painter = QPainter(pixmap)
-    painter.drawImage(QRectF(1, 1, w * scale, h * scale), image)
-    painter.end()
-    return pixmap
-
-
-def pixel_icon(values: Array, grid: Grid, value_range: Range, size: int) -> QIcon:
-    """:func:`pixel_pixmap` as an icon that keeps its true greys when its row or item is selected."""
-    pixmap = pixel_pixmap(values, grid, value_range, size)
-    icon = QIcon(pixmap)
-    icon.addPixmap(pixmap, QIcon.Mode.Selected)
-    return icon
 
 
 def preset_values(pattern: Sequence[float], value_range: Range) -> Array:

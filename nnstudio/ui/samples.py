@@ -27,7 +27,9 @@ from PySide6.QtWidgets import (
 from nnstudio.document.model import Document
 from nnstudio.ui.commands import AddSample, RemoveSamples, SampleError
 from nnstudio.ui.live import LiveNetwork
-from nnstudio.ui.pad import DrawingPad, SignalLinks, pixel_icon
+from nnstudio.ui.pad import DrawingPad
+from nnstudio.ui.widgets.pixel_images import pixel_icon
+from nnstudio.ui.widgets.signals import SignalLinks
 
 Array = np.ndarray
 THUMBNAIL = 40

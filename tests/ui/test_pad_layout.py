@@ -12,8 +12,9 @@ from nnstudio.document.model import Document
 from nnstudio.engine.graph import Edge, Network, Neuron, Role
 from nnstudio.ui.live import LiveNetwork
 from nnstudio.ui.outputs import OutputPanel
-from nnstudio.ui.pad import DrawingPad, FlowLayout
+from nnstudio.ui.pad import DrawingPad
 from nnstudio.ui.samples import SamplesPanel
+from nnstudio.ui.widgets.flow_layout import FlowLayout
 
 
 def image_network(grid: tuple[int, int], labels: list[str]) -> Network:
