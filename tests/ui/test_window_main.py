@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from nnstudio.app import create_main_window
 from nnstudio.document.fileformat import document_to_bytes, load_document
+from nnstudio.ui.canvas.labels import MAX_DRAWN_CHARS
 from nnstudio.ui.main_window import MainWindow
 
 from .dialogs import answer_next_dialog
@@ -314,3 +315,21 @@ def test_network_properties_dialog(qtbot, window):
     window.actions["undo"].trigger()
     assert window.document.title == "The four-pixel camera"
     assert shown_title(window) == "The four-pixel camera — nnstudio"
+
+
+def test_a_huge_label_set_by_hand_draws_one_short_line(qtbot, window):
+    """20,000 lines in a label once cost 1.24 GB to lay out; the canvas draws at most a short first line."""
+    select_neuron(qtbot, window, "h1_0")
+    edit = window.inspector.label_edit
+    edit.setFocus()
+    edit.setText("left column\n" * 20_000 + "x" * 50_000)
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert window.document.network.neurons["h1_0"].label.startswith("left column\nleft column")
+    window.canvas.zoom_by(4)  # room enough to show the whole of a short name
+    drawn = [label.text for label in window.canvas.canvas_scene.neuron_items["h1_0"].labels]
+    assert drawn and all("\n" not in text and len(text) <= MAX_DRAWN_CHARS for text in drawn)
+    assert drawn[0].startswith("left column")
+    assert drawn[0].endswith("\u2026")  # the ellipsis says there is more
+    # The whole label stays in the document: nothing the person typed is lost by drawing less of it.
+    window.actions["undo"].trigger()
+    assert window.document.network.neurons["h1_0"].label == "left column light"

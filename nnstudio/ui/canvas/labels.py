@@ -5,6 +5,7 @@ disc, an output's right of its ring. Names keep a readable size on screen when t
 room between neurons (in screen terms) shrinks as it does: at each zoom :func:`layout_labels` measures how
 wide each name may be without running into another neuron or name. The scene then shortens a name to that
 width with an ellipsis, or leaves it out when not even a few letters fit; hovering shows the full name.
+Before any of that, :func:`drawn_text` cuts a name to one short line, so no name costs more to lay out.
 
 Plain numpy on arrays of boxes, so it can be checked without a window and costs little for hundreds of
 names.
@@ -22,6 +23,11 @@ Array = np.ndarray
 # Pairs of names compared at once (bounds the memory of the pairwise arrays for thousands of names).
 CHUNK = 256
 
+# The most of a name the canvas ever measures and draws. Laying out text costs memory by its length and
+# its lines (20,000 line breaks in one label once took 1.24 GB), so a name is cut to its first line and
+# this many characters before any of it reaches Qt, whatever set it: a file, a paste, a script.
+MAX_DRAWN_CHARS = 200
+
 
 class Side(IntEnum):
     """Where a name sits relative to its neuron."""
@@ -29,6 +35,17 @@ class Side(IntEnum):
     LEFT = 0
     BELOW = 1
     RIGHT = 2
+
+
+def drawn_text(text: str) -> str:
+    """What the canvas lays out of a name: its first line, at most :data:`MAX_DRAWN_CHARS` characters,
+    ending in an ellipsis when anything was cut. Costs no more than the cut for any length of ``text``."""
+    head = text[: MAX_DRAWN_CHARS + 1]
+    lines = head.splitlines()
+    first = lines[0] if lines else ""
+    if len(first) == len(text):
+        return text
+    return f"{first[: MAX_DRAWN_CHARS - 1].rstrip()}\u2026"
 
 
 @dataclass(frozen=True)
@@ -154,4 +171,4 @@ def layout_labels(
     return LabelBoxes(fitted, top, left)
 
 
-__all__ = ["LabelBoxes", "Side", "layout_labels"]
+__all__ = ["MAX_DRAWN_CHARS", "LabelBoxes", "Side", "drawn_text", "layout_labels"]

@@ -30,7 +30,7 @@ from .items import (
     body_half,
     plate_height,
 )
-from .labels import layout_labels
+from .labels import drawn_text, layout_labels
 
 if TYPE_CHECKING:
     from nnstudio.engine.plan import Plan
@@ -350,7 +350,9 @@ class CanvasScene(QGraphicsScene):
         for row, item in enumerate(items):
             body = item.body_rect().translated(item.pos())
             bodies.append((body.left(), body.top(), body.right(), body.bottom()))
-            requests += [(row, int(side), text, bold) for side, text, bold in item.label_requests()]
+            requests += [
+                (row, int(side), drawn_text(text), bold) for side, text, bold in item.label_requests()
+            ]
         if self.grid_item is not None:
             grid = self.grid_item.visible_rect().translated(self.grid_item.pos())
             bodies.append((grid.left(), grid.top(), grid.right(), grid.bottom()))
