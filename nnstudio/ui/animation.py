@@ -31,6 +31,7 @@ from nnstudio.engine.losses import LOSSES
 from nnstudio.engine.plan import Plan
 from nnstudio.ui.commands import SetParameters
 from nnstudio.ui.live import LiveNetwork
+from nnstudio.ui.panel import Panel
 from nnstudio.ui.training.worker import TrainingStepResult, training_step
 
 Array = np.ndarray
@@ -363,7 +364,7 @@ class Animator(QObject):
         return True
 
 
-class AnimationBar(QWidget):
+class AnimationBar(Panel):
     """Run, Step and Stop buttons with a speed slider, for an :class:`Animator` on the window's canvas.
 
     Step uses the current input and its chosen truth; after :meth:`connect_training` with the Training

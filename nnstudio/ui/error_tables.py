@@ -31,6 +31,7 @@ from nnstudio.engine.losses import LOSSES
 from nnstudio.ui.live import LiveNetwork
 from nnstudio.ui.message_stack import MessageStack
 from nnstudio.ui.outputs import format_output
+from nnstudio.ui.panel import Panel
 from nnstudio.ui.widgets.pixel_images import pixel_icon, pixel_pixmap
 from nnstudio.ui.widgets.signals import SignalLinks
 
@@ -76,7 +77,7 @@ _ALL_ZERO = "__zeros__"
 _OTHER = "__other__"
 
 
-class ErrorTablePanel(QWidget):
+class ErrorTablePanel(Panel):
     """Truth, answer and error per output for the current input, and the total (seed 002's table)."""
 
     COLUMNS = ("Output", "Truth", "Answer", "Error")
@@ -285,7 +286,7 @@ class _RowTable(QTableWidget):
         super().keyPressEvent(event)
 
 
-class DatasetTable(QWidget):
+class DatasetTable(Panel):
     """Every pattern of a small dataset with its target, the network's answer, the error and right/wrong.
 
     By default it shows the dataset the document trains on (``training_data``), or the document's own

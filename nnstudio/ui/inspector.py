@@ -31,6 +31,7 @@ from nnstudio.engine.activations import ACTIVATIONS
 from nnstudio.engine.graph import GraphError, Network, Role
 from nnstudio.ui.commands import SetFrozen, SetNeuronFields, SetWeights
 from nnstudio.ui.live import LiveNetwork
+from nnstudio.ui.panel import Panel
 from nnstudio.ui.widgets.signals import signals_blocked
 
 VALUE_LIMIT = 1000.0
@@ -132,7 +133,7 @@ class ValueEditor(QWidget):
         self.valueEdited.emit(value, self.slider.isSliderDown())
 
 
-class Inspector(QWidget):
+class Inspector(Panel):
     """Shows and edits the selected neurons and connections. Call :meth:`bind` before use.
 
     ``statusMessage(str)`` tells the window why an edit was refused.

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from nnstudio.engine.activations import ACTIVATIONS
 from nnstudio.ui.live import LiveNetwork
 from nnstudio.ui.message_stack import MessageStack
+from nnstudio.ui.panel import Panel
 from nnstudio.ui.widgets.signals import SignalLinks
 
 # Two outputs closer than this are a tie: the network has not decided between them.
@@ -166,7 +167,7 @@ class OutputBar(QWidget):
         painter.end()
 
 
-class OutputPanel(QWidget):
+class OutputPanel(Panel):
     """Each output as a labelled bar, the answer named above; follows ``LiveNetwork.valuesChanged``."""
 
     def __init__(self, parent: QWidget | None = None) -> None:

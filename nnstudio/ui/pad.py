@@ -52,6 +52,7 @@ from PySide6.QtWidgets import (
 from nnstudio.data.patterns import shapes3x3
 from nnstudio.data.preprocess import to_input_grid
 from nnstudio.ui.live import LiveNetwork
+from nnstudio.ui.panel import Panel
 from nnstudio.ui.widgets.flow_layout import FlowLayout
 from nnstudio.ui.widgets.pixel_images import Grid, Range, gray_qimage, pixel_icon, qimage_gray, to_gray
 from nnstudio.ui.widgets.signals import SignalLinks
@@ -887,7 +888,7 @@ class InputSliders(QWidget):
 
 
 # ---------------------------------------------------------------------------------------------- the panel
-class DrawingPad(QWidget):
+class DrawingPad(Panel):
     """The panel that feeds the network: cells, a freehand pad or sliders, whichever fits the document.
 
     ``imageChanged`` is emitted whenever what the pad shows changes (a stroke, a click, an input set

@@ -28,6 +28,7 @@ from nnstudio.document.model import Document
 from nnstudio.ui.commands import AddSample, RemoveSamples, SampleError
 from nnstudio.ui.live import LiveNetwork
 from nnstudio.ui.pad import DrawingPad
+from nnstudio.ui.panel import Panel
 from nnstudio.ui.widgets.pixel_images import pixel_icon
 from nnstudio.ui.widgets.signals import SignalLinks
 
@@ -66,7 +67,7 @@ def _named(widget: QWidget, name: str, accessible: str, tip: str = "") -> None:
         widget.setToolTip(tip)
 
 
-class SamplesPanel(QWidget):
+class SamplesPanel(Panel):
     """Add the pad's picture as a labelled sample, browse the samples, show one on the pad, delete them.
 
     ``datasetChanged`` is emitted after every change of ``document.dataset`` made here (and by undo/redo

@@ -28,6 +28,7 @@ from nnstudio.data import BUILTIN_DATASETS, DataError, Dataset, load_dataset
 from nnstudio.engine.losses import LOSSES
 from nnstudio.engine.train import INITIALISERS, TrainingError, TrainSettings
 from nnstudio.ui.live import LiveNetwork
+from nnstudio.ui.panel import Panel
 from nnstudio.ui.plot import ErrorPlot
 
 from .controller import TrainingController
@@ -68,7 +69,7 @@ def speed_text(update: TrainingUpdate) -> str:
     return f"{update.step:,} steps, {update.samples_per_second:,.0f} samples/s"
 
 
-class TrainingPanel(QWidget):
+class TrainingPanel(Panel):
     """Trains the bound document. The panel owns its :class:`TrainingController` (``controller``) and its
     :class:`~nnstudio.ui.plot.ErrorPlot` (``plot``); the window calls :meth:`bind`, and before closing
     :meth:`confirm_stop_for_close` or :meth:`shutdown`."""
