@@ -8,9 +8,29 @@ import numpy as np
 
 Array = np.ndarray
 
+# What a dataset read from a file may cost in memory once loaded: its float32 inputs and one-hot targets.
+# Checked from the file's header (or, for CSV, as the rows come) before anything that size is allocated.
+MEMORY_BUDGET = 1 << 30
+
 
 class DataError(ValueError):
     """Data that cannot be used as given; the message says which file or sample and what is wrong."""
+
+
+def dataset_cost(samples: int, inputs: int, outputs: int = 0) -> int:
+    """Bytes a dataset of this shape holds: float32 inputs and targets, and an int64 class per sample."""
+    return samples * ((inputs + outputs) * 4 + 8)
+
+
+def check_cost(where: object, samples: int, inputs: int, outputs: int = 0) -> None:
+    """A DataError when a dataset of this shape would cost more than :data:`MEMORY_BUDGET`."""
+    cost = dataset_cost(samples, inputs, outputs)
+    if cost > MEMORY_BUDGET:
+        shape = f"{samples:,} samples of {inputs:,} values" + (f" and {outputs:,} classes" if outputs else "")
+        raise DataError(
+            f"{where}: {shape} would take {cost / 2**20:,.0f} MiB of memory, more than the"
+            f" {MEMORY_BUDGET / 2**20:,.0f} MiB a dataset may use here; use fewer or smaller samples"
+        )
 
 
 @dataclass

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
 import struct
 import zlib
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import BinaryIO
 import numpy as np
 
 from .dataset import DataError
+from .files import open_regular_file, read_head
 
 GZIP_MAGIC = b"\x1f\x8b"
 
@@ -38,42 +40,97 @@ MAX_NDIM = 8
 DEFAULT_MAX_BYTES = 1 << 30
 
 
+# A gzip stream that inflates to more than this many times its compressed size, past the first few MiB, is
+# a bomb: real image data compresses about five to one (MNIST's images: 9.9 MB to 47 MB).
+BOMB_RATIO = 200
+BOMB_FREE_BYTES = 16 << 20
+
+
 def is_idx_or_gzip(path: Path) -> bool:
-    """True when the file starts like an IDX file (``00 00``) or a gzip stream (``1f 8b``)."""
+    """True when the file is a regular file that starts like an IDX file (``00 00``) or a gzip stream."""
     try:
-        with open(path, "rb") as f:
-            head = f.read(2)
-    except OSError:
+        return read_head(path, 2) in (GZIP_MAGIC, b"\x00\x00")
+    except DataError:
         return False
-    return head in (GZIP_MAGIC, b"\x00\x00")
+
+
+class _InflateWatch(io.RawIOBase):
+    """A gzip stream that refuses to inflate far beyond what its compressed bytes can honestly hold."""
+
+    def __init__(self, path: Path, raw: BinaryIO) -> None:
+        super().__init__()
+        self._path = path
+        self._raw = raw
+        self._gzip = gzip.GzipFile(fileobj=raw, mode="rb")
+        self.inflated = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # noqa: ANN001 - any writable buffer
+        view = memoryview(buffer)[: 1 << 20]
+        n = self._gzip.readinto(view)
+        self.inflated += n
+        consumed = max(1, self._raw.tell())
+        if self.inflated > BOMB_FREE_BYTES and self.inflated > BOMB_RATIO * consumed:
+            raise DataError(
+                f"{self._path}: the gzip data inflates more than {BOMB_RATIO} times ({consumed:,} bytes"
+                f" became {self.inflated:,} so far); no image data compresses that well, so this looks"
+                f" like a gzip bomb and is not read"
+            )
+        return n
+
+    def close(self) -> None:
+        self._gzip.close()
+        super().close()
+
+
+def _open_stream(path: Path, raw: BinaryIO) -> tuple[BinaryIO, int | None]:
+    """(the decoded stream, the raw file's size or None when it is gzip-compressed)."""
+    compressed = raw.read(2) == GZIP_MAGIC
+    raw.seek(0)
+    if compressed:
+        return _InflateWatch(path, raw), None
+    return raw, os.fstat(raw.fileno()).st_size
+
+
+def _idx_errors(path: Path, exc: BaseException) -> DataError:
+    if isinstance(exc, (EOFError, gzip.BadGzipFile, zlib.error)):
+        return DataError(f"{path}: the gzip data is damaged or cut short ({exc})")
+    if isinstance(exc, OSError):
+        return DataError(f"{path}: cannot be read ({exc.strerror or exc})")
+    return DataError(f"{path}: cannot be read ({exc})")
+
+
+def read_idx_header(path: str | Path) -> tuple[np.dtype, tuple[int, ...]]:
+    """(value type, dimensions) from an IDX file's header, raw or gzip-compressed, reading nothing more."""
+    path = Path(path)
+    try:
+        with open_regular_file(path, "an IDX file") as raw:
+            stream, file_size = _open_stream(path, raw)
+            return _read_header(path, stream, file_size)[:2]
+    except DataError:
+        raise
+    except (EOFError, gzip.BadGzipFile, zlib.error, OSError) as exc:
+        raise _idx_errors(path, exc) from None
 
 
 def read_idx(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> np.ndarray:
     """The array stored in an IDX file (gzip-compressed or raw, told apart by the first bytes).
 
     Integer and float values come back in native byte order with the file's own type (uint8 for MNIST).
-    Raises DataError for anything that is not a well-formed IDX file, or one whose data would exceed
-    ``max_bytes``.
+    Raises DataError for anything that is not a well-formed IDX file in a regular file, one whose data
+    would exceed ``max_bytes``, or a gzip stream that inflates like a bomb.
     """
     path = Path(path)
     try:
-        with open(path, "rb") as raw:
-            compressed = raw.read(2) == GZIP_MAGIC
-            raw.seek(0)
-            if compressed:
-                with gzip.GzipFile(fileobj=raw, mode="rb") as stream:
-                    return _read_stream(path, stream, max_bytes, file_size=None)
-            return _read_stream(path, raw, max_bytes, file_size=path.stat().st_size)
+        with open_regular_file(path, "an IDX file") as raw:
+            stream, file_size = _open_stream(path, raw)
+            return _read_stream(path, stream, max_bytes, file_size)
     except DataError:
         raise
-    except FileNotFoundError:
-        raise DataError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise DataError(f"{path}: is a folder, not an IDX file") from None
-    except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
-        raise DataError(f"{path}: the gzip data is damaged or cut short ({exc})") from None
-    except OSError as exc:
-        raise DataError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    except (EOFError, gzip.BadGzipFile, zlib.error, OSError) as exc:
+        raise _idx_errors(path, exc) from None
 
 
 def _read_exactly(stream: BinaryIO, n: int) -> bytes:
@@ -101,7 +158,10 @@ def _read_into(stream: BinaryIO, buffer: bytearray) -> int:
     return filled
 
 
-def _read_stream(path: Path, stream: BinaryIO, max_bytes: int, file_size: int | None) -> np.ndarray:
+def _read_header(
+    path: Path, stream: BinaryIO, file_size: int | None
+) -> tuple[np.dtype, tuple[int, ...], int]:
+    """(value type, dimensions, header size) of the IDX stream, checked."""
     kind = "gzip-compressed IDX file" if file_size is None else "IDX file"
     magic = _read_exactly(stream, 4)
     if len(magic) < 4:
@@ -126,7 +186,11 @@ def _read_stream(path: Path, stream: BinaryIO, max_bytes: int, file_size: int | 
             f" only {len(dims_bytes)} are there"
         )
     dims = struct.unpack(f">{ndim}I", dims_bytes)
-    dtype = np.dtype(IDX_TYPES[type_code][0])
+    return np.dtype(IDX_TYPES[type_code][0]), dims, 4 + 4 * ndim
+
+
+def _read_stream(path: Path, stream: BinaryIO, max_bytes: int, file_size: int | None) -> np.ndarray:
+    dtype, dims, header_size = _read_header(path, stream, file_size)
     count = 1
     for d in dims:
         count *= d
@@ -138,7 +202,6 @@ def _read_stream(path: Path, stream: BinaryIO, max_bytes: int, file_size: int | 
             f" bytes, more than the {max_bytes:,} bytes accepted; the header is damaged or the"
             f" file is too large"
         )
-    header_size = 4 + 4 * ndim
     if file_size is not None:
         # A raw file's size is known up front: refuse a wrong length before reading any data.
         expected = header_size + n_bytes

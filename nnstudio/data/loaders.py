@@ -21,15 +21,19 @@ from __future__ import annotations
 import csv
 import io
 import math
+import os
 import re
-from collections.abc import Callable, Sequence
+import stat
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
-from .dataset import DataError, Dataset, one_hot
+from .dataset import DataError, Dataset, check_cost, dataset_cost, one_hot
 from .digits import digits, digits_test, digits_train
-from .idx import GZIP_MAGIC, read_idx
+from .files import open_regular_file, path_status, read_head
+from .idx import GZIP_MAGIC, read_idx, read_idx_header
 from .patterns import four_pixel, four_pixel_canonical, shapes3x3
 from .preprocess import default_value_range, load_grayscale_image, to_input_grid
 
@@ -53,7 +57,6 @@ _BUILTIN_LOADERS: dict[str, Callable[[], Dataset]] = {
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp")
 MAX_GRID_PIXELS = 128 * 128
-MAX_CSV_BYTES = 1 << 30
 MAX_CLASSES = 10_000
 
 
@@ -67,17 +70,15 @@ def load_dataset(spec: str) -> Dataset:
     if not spec.strip():
         raise DataError(f"no dataset given; built-in datasets are {names}, or give a file or folder")
     path = Path(spec).expanduser()
-    if not path.exists():
+    if not os.path.lexists(path):
         raise DataError(f"{spec!r} is neither a built-in dataset ({names}) nor an existing file or folder")
-    if path.is_dir():
+    # A path from a file may name anything: say what it is instead of opening a pipe or a device.
+    mode = path_status(path).st_mode
+    if stat.S_ISDIR(mode):
         return load_image_folder(path)
     if path.suffix.lower() == ".csv":
         return load_csv(path)
-    try:
-        with open(path, "rb") as f:
-            head = f.read(2)
-    except OSError as exc:
-        raise DataError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    head = read_head(path, 2, "a dataset file")
     if head in (GZIP_MAGIC, b"\x00\x00"):
         return load_idx(path)
     raise DataError(
@@ -104,7 +105,8 @@ def labels_file_for(images_path: str | Path) -> Path:
     stem = labels_name[:-3] if labels_name.endswith(".gz") else labels_name
     candidates = [images_path.with_name(n) for n in (labels_name, stem, f"{stem}.gz")]
     for candidate in dict.fromkeys(candidates):
-        if candidate.is_file():
+        # Any entry by that name counts (a pipe, a broken link): reading it then says what is wrong.
+        if os.path.lexists(candidate):
             return candidate
     tried = " or ".join(c.name for c in dict.fromkeys(candidates))
     raise DataError(f"{images_path}: its labels file is missing: looked for {tried} in {images_path.parent}")
@@ -122,30 +124,25 @@ def load_idx(
     largest label (at least "0".."9").
     """
     images_path = Path(images_path)
-    images = read_idx(images_path)
-    if images.ndim == 1:
+    # The header first: what the images will cost in memory is known before any pixel is read.
+    dtype, dims = read_idx_header(images_path)
+    if len(dims) == 1:
         raise DataError(f"{images_path}: holds one value per sample (a labels file?); give the images file")
-    if images.ndim != 3:
+    if len(dims) != 3:
         raise DataError(
             f"{images_path}: an images file holds samples x rows x columns (3 dimensions),"
-            f" this one has {images.ndim}"
+            f" this one has {len(dims)}"
         )
-    n, rows, cols = images.shape
+    n, rows, cols = dims
     if n == 0 or rows == 0 or cols == 0:
         raise DataError(f"{images_path}: holds no pixels ({n} images of {rows}x{cols})")
-    if images.dtype == np.uint8:
-        inputs = images.reshape(n, -1).astype(np.float32)
-        inputs *= np.float32(1.0 / 255.0)
-    elif images.dtype.kind == "f":
-        inputs = images.reshape(n, -1).astype(np.float32)
-        if not np.isfinite(inputs).all() or inputs.min() < 0.0 or inputs.max() > 1.0:
-            raise DataError(f"{images_path}: float pixel values must lie in 0..1")
-    else:
+    if dtype != np.uint8 and dtype.kind != "f":
         raise DataError(
-            f"{images_path}: pixels must be unsigned bytes (type 0x08) or floats 0..1, not {images.dtype}"
+            f"{images_path}: pixels must be unsigned bytes (type 0x08) or floats 0..1, not {dtype.newbyteorder('=')}"
         )
+    check_cost(images_path, n, rows * cols)
     labels_path = labels_file_for(images_path) if labels_path is None else Path(labels_path)
-    labels = read_idx(labels_path)
+    labels = read_idx(labels_path, max_bytes=n * 8 + 8)
     if labels.ndim != 1:
         raise DataError(
             f"{labels_path}: a labels file holds one value per sample, this one has {labels.ndim} dimensions"
@@ -163,6 +160,18 @@ def load_idx(
         label_names = [str(i) for i in range(max(10, largest + 1))]
     elif largest >= len(label_names):
         raise DataError(f"{labels_path}: label {largest} but only {len(label_names)} label names")
+    check_cost(images_path, n, rows * cols, len(label_names))
+    images = read_idx(images_path, max_bytes=n * rows * cols * dtype.itemsize)
+    if images.shape != (n, rows, cols):
+        raise DataError(f"{images_path}: changed while it was being read")
+    if images.dtype == np.uint8:
+        inputs = images.reshape(n, -1).astype(np.float32)
+        inputs *= np.float32(1.0 / 255.0)
+    else:
+        inputs = images.reshape(n, -1).astype(np.float32)
+        if not np.isfinite(inputs).all() or inputs.min() < 0.0 or inputs.max() > 1.0:
+            raise DataError(f"{images_path}: float pixel values must lie in 0..1")
+    del images
     classes = labels.astype(np.int64)
     return Dataset(
         name or images_path.name,
@@ -187,13 +196,19 @@ def load_image_folder(
     The grid defaults to the first image's size; ``value_range`` to :func:`default_value_range` of the grid.
     """
     folder = Path(folder)
-    if not folder.is_dir():
+    if not stat.S_ISDIR(path_status(folder, "folder").st_mode):
         raise DataError(f"{folder}: no such folder")
-    class_dirs = sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
-    files_by_class = [
-        (d.name, sorted(p for p in d.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES))
-        for d in class_dirs
-    ]
+    try:
+        class_dirs = sorted(p for p in folder.iterdir() if _is_folder(p) and not p.name.startswith("."))
+        if len(class_dirs) > MAX_CLASSES:
+            raise DataError(f"{folder}: {len(class_dirs):,} class sub-folders, too many classes")
+        # Only regular files are images: a pipe or device named like one is left alone, never opened.
+        files_by_class = [
+            (d.name, sorted(p for p in d.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES and _is_regular(p)))
+            for d in class_dirs
+        ]
+    except OSError as exc:
+        raise DataError(f"{folder}: cannot be listed ({exc.strerror or exc})") from None
     files_by_class = [(label, files) for label, files in files_by_class if files]
     if not files_by_class:
         hint = ""
@@ -218,6 +233,8 @@ def load_image_folder(
     if width < 1 or height < 1 or width * height > MAX_GRID_PIXELS:
         raise DataError(f"{folder}: a {width}x{height} grid is not possible (1 to {MAX_GRID_PIXELS} pixels)")
     value_range = value_range or default_value_range((width, height))
+    n_images = sum(len(files) for _, files in files_by_class)
+    check_cost(folder, n_images, width * height, len(labels))
     rows: list[np.ndarray] = []
     classes: list[int] = []
     names: list[str] = []
@@ -240,7 +257,27 @@ def load_image_folder(
     )
 
 
+def _is_folder(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def _is_regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
 # ---------------------------------------------------------------------------------------------- CSV files
+
+# A row holds at most as many pixels as an image grid may have, and a line is read at most this long: a
+# file of one endless line is refused at once instead of being held whole in memory.
+MAX_CSV_COLUMNS = MAX_GRID_PIXELS + 1
+MAX_CSV_LINE_CHARS = MAX_CSV_COLUMNS * 32
+_CSV_BATCH_ROWS = 4096
 
 
 def _is_number(text: str) -> bool:
@@ -250,132 +287,212 @@ def _is_number(text: str) -> bool:
         return False
 
 
-def _read_text(path: Path) -> str:
-    try:
-        size = path.stat().st_size
-        if size > MAX_CSV_BYTES:
-            raise DataError(f"{path}: {size:,} bytes is too large (at most {MAX_CSV_BYTES:,})")
-        return path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise DataError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise DataError(f"{path}: is a folder, not a CSV file") from None
-    except UnicodeDecodeError:
-        raise DataError(f"{path}: not a text file (a CSV file must be UTF-8 text)") from None
-    except OSError as exc:
-        raise DataError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+def _csv_lines(path: Path, text: io.TextIOBase) -> Iterator[tuple[int, str]]:
+    """(line number, line) of every non-blank line, each read at most :data:`MAX_CSV_LINE_CHARS` long."""
+    number = 0
+    while True:
+        line = text.readline(MAX_CSV_LINE_CHARS + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > MAX_CSV_LINE_CHARS:
+            raise DataError(
+                f"{path}: line {number} is longer than {MAX_CSV_LINE_CHARS:,} characters; a row holds"
+                f" at most {MAX_CSV_COLUMNS - 1:,} pixel values and a label"
+            )
+        if line.strip():
+            yield number, line.rstrip("\r\n")
 
 
-def _csv_rows(path: Path, text: str) -> list[tuple[int, list[str]]]:
-    """(line number, fields) of every non-blank line; the csv module only when quotes call for it."""
-    if '"' not in text:
-        return [(n, line.split(",")) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
-    rows = []
-    reader = csv.reader(io.StringIO(text, newline=""), skipinitialspace=True, strict=True)
+def _split_fields(path: Path, number: int, line: str) -> list[str]:
+    """The fields of one line; the csv module only when quotes call for it."""
+    if '"' not in line:
+        return line.split(",")
     try:
-        for fields in reader:
-            if fields and any(f.strip() for f in fields):
-                rows.append((reader.line_num, fields))
+        rows = list(csv.reader([line], skipinitialspace=True, strict=True))
     except csv.Error as exc:
-        raise DataError(f"{path}: line {reader.line_num}: {exc}") from None
-    return rows
+        raise DataError(f"{path}: line {number}: {exc}") from None
+    return rows[0] if rows else []
 
 
-def _parse_pixels(path: Path, rows: list[tuple[int, list[str]]], pixel_columns: slice) -> np.ndarray:
-    lines = [",".join(fields[pixel_columns]) for _, fields in rows]
-    try:
-        # numpy's parser is several times faster than converting field by field in Python
-        return np.loadtxt(lines, delimiter=",", dtype=np.float64, ndmin=2, comments=None)
-    except ValueError:
-        pass
-    for line_number, fields in rows:
-        for column, field in enumerate(fields[pixel_columns], start=1):
-            if not _is_number(field):
+class _CsvReader:
+    """Rows of a CSV file turned into float32 pixel blocks and label numbers as they are read."""
+
+    def __init__(
+        self, path: Path, n_columns: int, label_first: bool, file_size: int, position: Callable[[], int]
+    ) -> None:
+        self.path = path
+        self.position = position
+        self.n_columns = n_columns
+        self.label_first = label_first
+        self.file_size = file_size
+        self.blocks: list[np.ndarray] = []
+        self.label_ids: list[np.ndarray] = []
+        # label text -> (its number in order of appearance, the line it first appears on)
+        self.label_texts: dict[str, tuple[int, int]] = {}
+        self.rows = 0
+        self.low = math.inf
+        self.high = -math.inf
+        self._pixels: list[str] = []
+        self._labels: list[int] = []
+        self._lines: list[int] = []
+
+    def add(self, number: int, line: str) -> None:
+        if '"' in line:
+            fields = _split_fields(self.path, number, line)
+            if len(fields) != self.n_columns:
+                self._wrong_count(number, len(fields))
+            label = fields[0] if self.label_first else fields[-1]
+            pixels = ",".join(fields[1:] if self.label_first else fields[:-1])
+        else:
+            if line.count(",") + 1 != self.n_columns:
+                self._wrong_count(number, line.count(",") + 1)
+            if self.label_first:
+                label, _, pixels = line.partition(",")
+            else:
+                pixels, _, label = line.rpartition(",")
+        label = label.strip()
+        known = self.label_texts.get(label)
+        if known is None:
+            if len(self.label_texts) >= MAX_CLASSES:
                 raise DataError(
-                    f"{path}: line {line_number}: pixel {column} is {field.strip()!r}, not a number"
+                    f"{self.path}: line {number}: more than {MAX_CLASSES:,} different labels, too many classes"
                 )
-    raise DataError(f"{path}: the pixel values cannot be read as numbers")
+            known = (len(self.label_texts), number)
+            self.label_texts[label] = known
+        self._labels.append(known[0])
+        self._pixels.append(pixels)
+        self._lines.append(number)
+        if len(self._pixels) >= _CSV_BATCH_ROWS:
+            self.flush()
+
+    def _wrong_count(self, number: int, count: int) -> None:
+        raise DataError(f"{self.path}: line {number} has {count} fields, the first line has {self.n_columns}")
+
+    def flush(self) -> None:
+        if not self._pixels:
+            return
+        values = self._parse(self._pixels, self._lines)
+        finite = np.isfinite(values).all(axis=1)
+        if not finite.all():
+            raise DataError(
+                f"{self.path}: line {self._lines[int(np.flatnonzero(~finite)[0])]}: pixel values must be finite numbers"
+            )
+        self.low = min(self.low, float(values.min()))
+        self.high = max(self.high, float(values.max()))
+        if self.low < -1.0 or self.high > 255.0:
+            # Outside every range a CSV may use (and beyond float32 for the largest): stop here.
+            raise DataError(
+                f"{self.path}: pixel values run from {self.low:g} to {self.high:g}; expected 0..255,"
+                f" 0..1 or -1..1"
+            )
+        self.rows += len(values)
+        check_cost(self.path, self.rows, values.shape[1])
+        self.blocks.append(values.astype(np.float32))
+        self.label_ids.append(np.array(self._labels, dtype=np.int32))
+        self._pixels, self._labels, self._lines = [], [], []
+        consumed = self.position()
+        if len(self.blocks) == 1 and 0 < consumed < self.file_size:
+            # From the first rows' length, what the whole file will cost: refuse a file far too large now.
+            estimate = int(self.rows * self.file_size / consumed)
+            try:
+                check_cost(self.path, estimate, values.shape[1])
+            except DataError:
+                raise DataError(
+                    f"{self.path}: about {estimate:,} samples of {values.shape[1]:,} values would take"
+                    f" {dataset_cost(estimate, values.shape[1]) / 2**20:,.0f} MiB of memory, more than"
+                    f" a dataset may use here; use fewer or smaller samples"
+                ) from None
+
+    def _parse(self, pixels: list[str], lines: list[int]) -> np.ndarray:
+        try:
+            # numpy's parser is several times faster than converting field by field in Python
+            return np.loadtxt(pixels, delimiter=",", dtype=np.float64, ndmin=2, comments=None)
+        except ValueError:
+            pass
+        for line_number, text in zip(lines, pixels, strict=True):
+            for column, field in enumerate(text.split(","), start=1):
+                try:
+                    float(field)
+                except ValueError:
+                    raise DataError(
+                        f"{self.path}: line {line_number}: pixel {column} is {field.strip()!r}, not a number"
+                    ) from None
+        raise DataError(f"{self.path}: the pixel values cannot be read as numbers")
 
 
-def _class_numbers(path: Path, texts: list[str], line_numbers: list[int]) -> tuple[np.ndarray, list[str]]:
-    """Each row's class and the label names: integers 0..K-1 keep their number, names are sorted."""
+def _class_numbers(path: Path, texts: dict[str, tuple[int, int]]) -> tuple[np.ndarray, list[str]]:
+    """For each label text (in order of appearance), its class; and the label names.
+
+    Integers 0..K-1 keep their number; otherwise the labels are names, in sorted order. A label that reads
+    as a number but is not one a class can have (too large, negative, not finite) is an error.
+    """
     numbers: list[int] | None = []
-    for text in texts:
+    for text, (_, line) in texts.items():
         try:
             value = float(text)
         except ValueError:
             numbers = None
-            break
-        if not value.is_integer():
+            continue
+        if not math.isfinite(value):
+            raise DataError(
+                f"{path}: line {line}: label {text!r} is not a class; labels are names or numbers 0, 1, 2, ..."
+            )
+        if numbers is None or not value.is_integer():
             numbers = None
-            break
+            continue
+        if value < 0:
+            raise DataError(
+                f"{path}: line {line}: label {text} is negative; labels are names or numbers 0, 1, 2, ..."
+            )
+        if value >= MAX_CLASSES:
+            raise DataError(
+                f"{path}: line {line}: label {text} is far too large for a class number (at most"
+                f" {MAX_CLASSES - 1:,})"
+            )
         numbers.append(int(value))
     if numbers is not None:
-        classes = np.array(numbers, dtype=np.int64)
-        if classes.min() < 0:
-            line = line_numbers[int(np.argmin(classes))]
-            raise DataError(
-                f"{path}: line {line}: label {classes.min()} is negative; labels are names or"
-                f" numbers 0, 1, 2, ..."
-            )
-        if classes.max() >= MAX_CLASSES:
-            raise DataError(f"{path}: label {classes.max()} is far too large for a class number")
-        return classes, [str(i) for i in range(int(classes.max()) + 1)]
+        return np.array(numbers, dtype=np.int64), [str(i) for i in range(max(numbers) + 1)]
     if "" in texts:
-        raise DataError(f"{path}: line {line_numbers[texts.index('')]}: the label is empty")
-    labels = sorted(set(texts))
-    if len(labels) > MAX_CLASSES:
-        raise DataError(f"{path}: {len(labels)} different labels, too many classes")
+        raise DataError(f"{path}: line {texts[''][1]}: the label is empty")
+    labels = sorted(texts)
     index = {label: i for i, label in enumerate(labels)}
     return np.array([index[t] for t in texts], dtype=np.int64), labels
 
 
 def load_csv(path: str | Path, grid: tuple[int, int] | None = None) -> Dataset:
-    """A CSV file of ``pixel1,...,pixelN,label`` rows as a dataset (see the module's description)."""
+    """A CSV file of ``pixel1,...,pixelN,label`` rows as a dataset (see the module's description).
+
+    The file is read as a stream, a batch of rows at a time; what it will cost in memory is estimated from
+    the first rows and checked as it grows, so a file too large is refused early with a clear message.
+    """
     path = Path(path)
-    rows = _csv_rows(path, _read_text(path))
-    if not rows:
-        raise DataError(f"{path}: the file is empty")
-    first = rows[0][1]
-    n_columns = len(first)
-    if n_columns < 2:
-        raise DataError(
-            f"{path}: each row needs pixel values and a label separated by commas; line"
-            f" {rows[0][0]} has one field"
-        )
-    label_first = False
-    if not all(_is_number(cell) for cell in first[:-1]):
-        names = [cell.strip().lower() for cell in first]
-        label_first = names[0] in ("label", "class") and names[-1] not in ("label", "class")
-        rows = rows[1:]
-        if not rows:
-            raise DataError(f"{path}: a header line but no samples")
-    for line_number, fields in rows:
-        if len(fields) != n_columns:
-            raise DataError(
-                f"{path}: line {line_number} has {len(fields)} fields, the first line has {n_columns}"
-            )
-    pixels = _parse_pixels(path, rows, slice(1, None) if label_first else slice(0, -1))
-    label_column = 0 if label_first else -1
-    line_numbers = [n for n, _ in rows]
-    classes, labels = _class_numbers(path, [fields[label_column].strip() for _, fields in rows], line_numbers)
-    if not np.isfinite(pixels).all():
-        line = line_numbers[int(np.flatnonzero(~np.isfinite(pixels).all(axis=1))[0])]
-        raise DataError(f"{path}: line {line}: pixel values must be finite numbers")
-    low, high = float(pixels.min()), float(pixels.max())
+    try:
+        with open_regular_file(path, "a CSV file") as raw:
+            file_size = os.fstat(raw.fileno()).st_size
+            text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+            reader = _read_csv_rows(path, text, raw, file_size)
+    except UnicodeDecodeError:
+        raise DataError(f"{path}: not a text file (a CSV file must be UTF-8 text)") from None
+    except OSError as exc:
+        raise DataError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    class_of_text, labels = _class_numbers(path, reader.label_texts)
+    classes = class_of_text[np.concatenate(reader.label_ids)]
+    n_pixels = reader.blocks[0].shape[1]
+    check_cost(path, reader.rows, n_pixels, len(labels))
+    pixels = np.concatenate(reader.blocks) if len(reader.blocks) > 1 else reader.blocks[0]
+    reader.blocks.clear()
+    low, high = reader.low, reader.high
     expected = "expected 0..255, 0..1 or -1..1"
     if high > 1.0:
-        if low < 0.0 or high > 255.0:
+        if low < 0.0:
             raise DataError(f"{path}: pixel values run from {low:g} to {high:g}; {expected}")
-        pixels /= 255.0
+        pixels /= np.float32(255.0)
         value_range = (0.0, 1.0)
     elif low < 0.0:
-        if low < -1.0:
-            raise DataError(f"{path}: pixel values run from {low:g} to {high:g}; {expected}")
         value_range = (-1.0, 1.0)
     else:
         value_range = (0.0, 1.0)
-    n_pixels = pixels.shape[1]
     if grid is None:
         side = math.isqrt(n_pixels)
         grid = (side, side) if side * side == n_pixels else None
@@ -394,3 +511,36 @@ def load_csv(path: str | Path, grid: tuple[int, int] | None = None) -> Dataset:
         value_range=value_range,
         description=f"{len(pixels)} samples of {n_pixels} values in {len(labels)} classes from {path}",
     )
+
+
+def _read_csv_rows(path: Path, text: io.TextIOBase, raw: BinaryIO, file_size: int) -> _CsvReader:
+    lines = _csv_lines(path, text)
+    first_line = next(lines, None)
+    if first_line is None:
+        raise DataError(f"{path}: the file is empty")
+    number, line = first_line
+    first = _split_fields(path, number, line)
+    n_columns = len(first)
+    if n_columns < 2:
+        raise DataError(
+            f"{path}: each row needs pixel values and a label separated by commas; line {number} has one field"
+        )
+    if n_columns > MAX_CSV_COLUMNS:
+        raise DataError(
+            f"{path}: line {number} has {n_columns:,} fields; a row holds at most {MAX_CSV_COLUMNS - 1:,}"
+            f" pixel values and a label"
+        )
+    label_first = False
+    header = not all(_is_number(cell) for cell in first[:-1])
+    if header:
+        names = [cell.strip().lower() for cell in first]
+        label_first = names[0] in ("label", "class") and names[-1] not in ("label", "class")
+    reader = _CsvReader(path, n_columns, label_first, file_size, raw.tell)
+    if not header:
+        reader.add(number, line)
+    for number, line in lines:
+        reader.add(number, line)
+    reader.flush()
+    if reader.rows == 0:
+        raise DataError(f"{path}: a header line but no samples")
+    return reader

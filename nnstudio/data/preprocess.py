@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .dataset import DataError
+from .images import read_checked_image
 
 if TYPE_CHECKING:
     from PySide6 import QtGui
@@ -139,20 +140,15 @@ def to_input_grid(
 
 
 def load_grayscale_image(path: str | Path) -> np.ndarray:
-    """An image file (PNG, JPEG, BMP, ...) as a 2-D float32 array 0..1 (0 = black, 1 = white).
+    """A PNG, JPEG or BMP file as a 2-D float32 array 0..1 (0 = black, 1 = white).
 
-    Colours become 8-bit gray as Qt converts them; transparent parts are laid over white first, so a drawing
-    on a transparent background reads as a drawing on paper.
+    The file is checked first (:func:`~nnstudio.data.images.read_checked_image`: a regular file, one of
+    those formats by its content, a sane size). Colours become 8-bit gray as Qt converts them; transparent
+    parts are laid over white first, so a drawing on a transparent background reads as a drawing on paper.
     """
     from PySide6 import QtGui  # QImage needs no QApplication; imported here so the rest works without Qt
 
-    path = Path(path)
-    if not path.is_file():
-        raise DataError(f"{path}: no such image file")
-    reader = QtGui.QImageReader(str(path))
-    image = reader.read()
-    if image.isNull():
-        raise DataError(f"{path}: cannot be read as an image ({reader.errorString()})")
+    image = read_checked_image(path)
     width, height = image.width(), image.height()
     if image.hasAlphaChannel():
         rgba = image.convertToFormat(QtGui.QImage.Format.Format_RGBA8888)
