@@ -12,7 +12,7 @@ import secrets
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, QStandardPaths, Qt, Signal
+from PySide6.QtCore import QByteArray, QSettings, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -57,7 +57,6 @@ from nnstudio.ui.commands import SetDocumentProperties, SetParameters
 from nnstudio.ui.gallery import ExampleGallery
 from nnstudio.ui.inspector import Inspector
 from nnstudio.ui.live import LiveNetwork, opening_sample
-from nnstudio.ui.panel import Panel
 from nnstudio.ui.properties_dialog import (
     DocumentProperties,
     NetworkPropertiesDialog,
@@ -118,6 +117,11 @@ minutes while it has unsaved changes.</p>
 """
 
 
+class DocumentNotShown(RuntimeError):
+    """A document passed every check of its file but the window could not show it; it still shows the
+    document it had."""
+
+
 def empty_document() -> Document:
     return Document(network=Network())
 
@@ -176,7 +180,7 @@ class MainWindow(QMainWindow):
         self._name: str | None = None
         self._recovered_changes = False
         self._change_count = 0
-        self._panels: list[tuple[QDockWidget, Panel]] = []
+        self._panels: list[tuple[QDockWidget, QWidget]] = []
         self._help_dialog: QDialog | None = None
         self._suggested_sizes: list[tuple[list[QDockWidget], list[int], Qt.Orientation]] = []
         self._suggested_tabs: list[tuple[QDockWidget, tuple[QDockWidget, ...]]] = []
@@ -200,7 +204,13 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self._build_status_bar()
-        self.set_document(document if document is not None else empty_document(), path, name=name)
+        try:
+            self.set_document(document if document is not None else empty_document(), path, name=name)
+        except DocumentNotShown as exc:
+            self.set_document(empty_document())
+            what = path.name if path is not None else f"“{name or 'The network'}”"
+            problem = exc  # the name ``exc`` ends with the except block; the message is shown later
+            QTimer.singleShot(0, self, lambda: self._show_document_failure(what, problem))
         self._apply_colour_scheme(str(self.settings.value(_SCHEME_KEY, "classic")))
         self._fit_to_screen()
         self._restore_layout()
@@ -404,14 +414,14 @@ class MainWindow(QMainWindow):
     # ================================================================== panels
     def add_panel(
         self,
-        widget: Panel,
+        widget: QWidget,
         title: str,
         area: Qt.DockWidgetArea,
         object_name: str,
         *,
         scrollable: bool = True,
     ) -> QDockWidget:
-        """Dock a panel; bind it now and for every new document, and ask it before the window closes.
+        """Dock a panel (it has ``bind(live, undo_stack)``); bind it now and for every new document.
 
         A scrollable panel sits in a scroll area, so the dock can be smaller than the panel's minimum size
         and the window still fits a small screen.
@@ -431,7 +441,7 @@ class MainWindow(QMainWindow):
         self.panels_menu.addAction(dock.toggleViewAction())
         self._panels.append((dock, widget))
         assert self.live is not None and self.undo_stack is not None
-        widget.bind(self.live, self.undo_stack)
+        widget.bind(self.live, self.undo_stack)  # type: ignore[attr-defined]
         return dock
 
     def suggest_tabs(self, front: QDockWidget, *behind: QDockWidget) -> None:
@@ -469,7 +479,7 @@ class MainWindow(QMainWindow):
     def panels(self) -> list[QDockWidget]:
         return [dock for dock, _ in self._panels]
 
-    def panel_widget(self, object_name: str) -> Panel:
+    def panel_widget(self, object_name: str) -> QWidget:
         """The panel docked as ``object_name`` (``dock.widget()`` is the scroll area around it)."""
         for dock, widget in self._panels:
             if dock.objectName() == object_name:
@@ -499,30 +509,62 @@ class MainWindow(QMainWindow):
     ) -> None:
         """Show ``document`` (no questions asked: callers check :meth:`maybe_save` first).
 
+        All or nothing: everything for the new document is built and every view bound to it before the
+        window lets go of the old one. If any of that fails, the window goes back wholly to the old
+        document (title, canvas, every panel, undo history, autosave) and :class:`DocumentNotShown` says why.
+
         ``recovered_key``: the document is an autosaved copy under this key; it counts as modified until
         saved or discarded, and its copy is kept up to date under the same key.
         """
+        old_state = (
+            self.document,
+            self.live,
+            self.undo_stack,
+            self._path,
+            self._name,
+            self._recovered_changes,
+        )
         old_live, old_stack = self.live, self.undo_stack
+        stack = QUndoStack(self)
+        stack.setObjectName("undoStack")
+        self._undo_group.addStack(stack)
+        live: LiveNetwork | None = None
+        try:
+            live = LiveNetwork(document, self)
+            self.document, self.live, self.undo_stack = document, live, stack
+            self._path = Path(path) if path is not None else None
+            self._name = name
+            self._recovered_changes = recovered_key is not None
+            self._bind_views()
+            sample = opening_sample(document)
+            if sample is not None:
+                live.show_sample(*sample)
+        except Exception as exc:  # noqa: BLE001 - any view failing to show the file must not half-switch
+            (
+                self.document,
+                self.live,
+                self.undo_stack,
+                self._path,
+                self._name,
+                self._recovered_changes,
+            ) = old_state
+            if old_live is not None:
+                self._bind_views()
+            self._undo_group.removeStack(stack)
+            stack.deleteLater()
+            if live is not None:
+                live.detach()
+                live.deleteLater()
+            raise DocumentNotShown(f"nnstudio could not show it ({type(exc).__name__}: {exc})") from exc
+
+        # From here on the window shows the new document.
+        stack.cleanChanged.connect(self._update_modified)
+        stack.indexChanged.connect(self._count_change)
+        live.planChanged.connect(self._update_network_status)
+        live.lockedChanged.connect(self._on_locked)
         if old_live is not None:
             # The old document's changes were saved or discarded by now.
             self.autosave.discard()
-        stack = QUndoStack(self)
-        stack.setObjectName("undoStack")
-        stack.cleanChanged.connect(self._update_modified)
-        stack.indexChanged.connect(self._count_change)
-        self._undo_group.addStack(stack)
-        live = LiveNetwork(document, self)
-        live.planChanged.connect(self._update_network_status)
-        live.lockedChanged.connect(self._on_locked)
-        self.document, self.live, self.undo_stack = document, live, stack
-        self._path = Path(path) if path is not None else None
-        self._name = name
-        self._recovered_changes = recovered_key is not None
-        self._bind_views()
-        sample = opening_sample(document)
-        if sample is not None:
-            live.show_sample(*sample)
-        if old_live is not None:
             old_live.detach()
             old_live.deleteLater()
         if old_stack is not None:
@@ -543,12 +585,19 @@ class MainWindow(QMainWindow):
         self.canvas.fit_all()
         self.documentReplaced.emit()
 
+    def _show_document_failure(self, what: str, problem: DocumentNotShown) -> None:
+        self._show_error(
+            "Could not open the network",
+            f"{what} could not be opened.\n\n{problem}\n\n"
+            f"The window still shows “{self.display_name()}”, as it was.",
+        )
+
     def _bind_views(self) -> None:
         assert self.live is not None and self.undo_stack is not None
         self.canvas.bind(self.live, self.undo_stack)
         self.inspector.bind(self.live, self.undo_stack)
         for _dock, widget in self._panels:
-            widget.bind(self.live, self.undo_stack)
+            widget.bind(self.live, self.undo_stack)  # type: ignore[attr-defined]
 
     def _count_change(self) -> None:
         self._change_count += 1
@@ -621,7 +670,11 @@ class MainWindow(QMainWindow):
     def new_document(self) -> bool:
         if self._refuse_while_locked() or not self.maybe_save():
             return False
-        self.set_document(empty_document())
+        try:
+            self.set_document(empty_document())
+        except DocumentNotShown as exc:
+            self._show_document_failure("A new network", exc)
+            return False
         self._show_status("A new, empty network: drag neurons from the palette onto the canvas.")
         return True
 
@@ -648,7 +701,11 @@ class MainWindow(QMainWindow):
             return False
         if not self.maybe_save():
             return False
-        self.set_document(document, path)
+        try:
+            self.set_document(document, path)
+        except DocumentNotShown as exc:
+            self._show_document_failure(path.name, exc)
+            return False
         self.remember_recent(path)
         self.settings.setValue(_FOLDER_KEY, str(path.parent))
         self._show_status(f"Opened {path}")
@@ -673,7 +730,11 @@ class MainWindow(QMainWindow):
             return False
         if not self.maybe_save():
             return False
-        self.set_document(document, None, name=info.title)
+        try:
+            self.set_document(document, None, name=info.title)
+        except DocumentNotShown as exc:
+            self._show_document_failure(f"The example “{info.title}”", exc)
+            return False
         self._show_status(f"Opened the example “{info.title}”; Save asks where to keep your own copy.")
         return True
 
@@ -829,7 +890,11 @@ class MainWindow(QMainWindow):
         if not self.maybe_save():
             return False
         original = recovery.original_path
-        self.set_document(document, original, name=recovery.title or None, recovered_key=recovery.key)
+        try:
+            self.set_document(document, original, name=recovery.title or None, recovered_key=recovery.key)
+        except DocumentNotShown as exc:
+            self._show_document_failure("The autosaved copy", exc)
+            return False
         self._show_status("Recovered unsaved work: save it to keep it.")
         return True
 
@@ -882,7 +947,7 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.canvas.refresh()
         for _dock, widget in self._panels:
-            widget.bind(self.live, self.undo_stack)
+            widget.bind(self.live, self.undo_stack)  # type: ignore[attr-defined]
 
     def _apply_colour_scheme(self, scheme: str) -> None:
         if scheme not in dict(COLOUR_SCHEMES):
@@ -921,14 +986,17 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         # A panel that runs work (training) may ask to stop it first, and stops it in shutdown().
         for _dock, widget in self._panels:
-            if not widget.confirm_stop_for_close(self):
+            confirm = getattr(widget, "confirm_stop_for_close", None)
+            if confirm is not None and not confirm(self):
                 event.ignore()
                 return
         if not self.maybe_save():
             event.ignore()
             return
         for _dock, widget in self._panels:
-            widget.shutdown()
+            shutdown = getattr(widget, "shutdown", None)
+            if shutdown is not None:
+                shutdown()
         self.autosave.stop()
         self.autosave.discard()
         self.settings.setValue(_GEOMETRY_KEY, self.saveGeometry())

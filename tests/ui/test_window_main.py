@@ -6,12 +6,14 @@ from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from nnstudio.app import create_main_window
+from nnstudio.document import fileformat
 from nnstudio.document.fileformat import document_to_bytes, load_document
+from nnstudio.examples import load_example
 from nnstudio.ui.canvas.labels import MAX_DRAWN_CHARS
-from nnstudio.ui.main_window import MainWindow
+from nnstudio.ui.main_window import FILE_FILTER, MainWindow
 
 from .dialogs import answer_next_dialog
 
@@ -333,3 +335,71 @@ def test_a_huge_label_set_by_hand_draws_one_short_line(qtbot, window):
     # The whole label stays in the document: nothing the person typed is lost by drawing less of it.
     window.actions["undo"].trigger()
     assert window.document.network.neurons["h1_0"].label == "left column light"
+
+
+def chain_answers(*responses: Callable[[QWidget], None], seen: list[str]) -> None:
+    """Answer the next dialogs in turn: each response, once given, waits for the dialog after it."""
+    if not responses:
+        return
+    first, rest = responses[0], responses[1:]
+
+    def respond(dialog: QWidget) -> None:
+        first(dialog)
+        chain_answers(*rest, seen=seen)
+
+    answer_next_dialog(respond, seen)
+
+
+@pytest.mark.filterwarnings("ignore:libshiboken. Overflow:RuntimeWarning")  # the failure itself
+def test_a_file_that_fails_late_leaves_the_window_wholly_on_the_old_document(
+    qtbot, window, tmp_path, monkeypatch
+):
+    """Issue 8: a seed of 2**40 got past the file checks and broke the training panel half-way through
+    opening, leaving an old title, panels on two networks and autosave writing the old document."""
+    # The check at load that now refuses such a seed stands aside, so the file fails late, in the panels.
+    monkeypatch.setitem(fileformat.TRAINING_RANGES, "seed", (0, 2**63 - 1))
+    other = load_example("xor")
+    other.title = "Seed beyond a spin box"
+    other.training.seed = 2**40
+    late = tmp_path / "late.nnet"
+    late.write_bytes(document_to_bytes(other))
+
+    select_edge(qtbot, window, "i0>h1_0")
+    type_into(qtbot, window.inspector.weight.spin, "1.5")
+    before = document_to_bytes(window.document)
+    title, size = shown_title(window), window.size_label.text()
+    live, stack, path = window.live, window.undo_stack, window.path
+    seed = window.panel_widget("trainingDock").seed.value()
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kwargs: (str(late), FILE_FILTER))
+    seen: list[str] = []
+    chain_answers(press(Button.Discard), press(Button.Ok), seen=seen)
+    window.actions["open"].trigger()
+
+    assert len(seen) == 2 and "unsaved changes" in seen[0]
+    assert seen[1].startswith("late.nnet could not be opened.")
+    assert "The window still shows “The four-pixel camera”" in seen[1]
+    assert "Traceback" not in seen[1]
+    # Wholly on the old document: title, modified mark, canvas, every panel, the undo history, the path.
+    assert shown_title(window) == title and window.isWindowModified()
+    assert document_to_bytes(window.document) == before
+    assert window.size_label.text() == size
+    assert (window.live, window.undo_stack, window.path) == (live, stack, path)
+    assert window.canvas.live is live and window.inspector._live is live
+    for dock in window.panels():
+        widget = window.panel_widget(dock.objectName())
+        if hasattr(widget, "live"):
+            assert widget.live is live, dock.objectName()
+    assert window.panel_widget("trainingDock").seed.value() == seed
+    assert late.absolute() not in window.recent_files()
+    assert "late.nnet" not in window.statusBar().currentMessage()
+
+    # Autosave follows the document the window shows: an edit made now is in the copy.
+    select_edge(qtbot, window, "i0>h1_0")
+    type_into(qtbot, window.inspector.weight.spin, "-0.75")
+    assert window.autosave.write_now()
+    [copy] = window.autosave.store.recoverable()
+    assert copy.path.read_bytes() == document_to_bytes(window.document)
+    assert window.document.network.edges["i0>h1_0"].weight == -0.75
+    window.actions["undo"].trigger()
+    assert window.document.network.edges["i0>h1_0"].weight == 1.5
