@@ -57,6 +57,7 @@ from nnstudio.ui.commands import SetDocumentProperties, SetParameters
 from nnstudio.ui.gallery import ExampleGallery
 from nnstudio.ui.inspector import Inspector
 from nnstudio.ui.live import LiveNetwork, opening_sample
+from nnstudio.ui.panel import Panel
 from nnstudio.ui.properties_dialog import (
     DocumentProperties,
     NetworkPropertiesDialog,
@@ -180,7 +181,7 @@ class MainWindow(QMainWindow):
         self._name: str | None = None
         self._recovered_changes = False
         self._change_count = 0
-        self._panels: list[tuple[QDockWidget, QWidget]] = []
+        self._panels: list[tuple[QDockWidget, Panel]] = []
         self._help_dialog: QDialog | None = None
         self._suggested_sizes: list[tuple[list[QDockWidget], list[int], Qt.Orientation]] = []
         self._suggested_tabs: list[tuple[QDockWidget, tuple[QDockWidget, ...]]] = []
@@ -414,14 +415,14 @@ class MainWindow(QMainWindow):
     # ================================================================== panels
     def add_panel(
         self,
-        widget: QWidget,
+        widget: Panel,
         title: str,
         area: Qt.DockWidgetArea,
         object_name: str,
         *,
         scrollable: bool = True,
     ) -> QDockWidget:
-        """Dock a panel (it has ``bind(live, undo_stack)``); bind it now and for every new document.
+        """Dock a panel; bind it now and for every new document, and ask it before the window closes.
 
         A scrollable panel sits in a scroll area, so the dock can be smaller than the panel's minimum size
         and the window still fits a small screen.
@@ -441,7 +442,7 @@ class MainWindow(QMainWindow):
         self.panels_menu.addAction(dock.toggleViewAction())
         self._panels.append((dock, widget))
         assert self.live is not None and self.undo_stack is not None
-        widget.bind(self.live, self.undo_stack)  # type: ignore[attr-defined]
+        widget.bind(self.live, self.undo_stack)
         return dock
 
     def suggest_tabs(self, front: QDockWidget, *behind: QDockWidget) -> None:
@@ -479,7 +480,7 @@ class MainWindow(QMainWindow):
     def panels(self) -> list[QDockWidget]:
         return [dock for dock, _ in self._panels]
 
-    def panel_widget(self, object_name: str) -> QWidget:
+    def panel_widget(self, object_name: str) -> Panel:
         """The panel docked as ``object_name`` (``dock.widget()`` is the scroll area around it)."""
         for dock, widget in self._panels:
             if dock.objectName() == object_name:
@@ -597,7 +598,7 @@ class MainWindow(QMainWindow):
         self.canvas.bind(self.live, self.undo_stack)
         self.inspector.bind(self.live, self.undo_stack)
         for _dock, widget in self._panels:
-            widget.bind(self.live, self.undo_stack)  # type: ignore[attr-defined]
+            widget.bind(self.live, self.undo_stack)
 
     def _count_change(self) -> None:
         self._change_count += 1
@@ -947,7 +948,7 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.canvas.refresh()
         for _dock, widget in self._panels:
-            widget.bind(self.live, self.undo_stack)  # type: ignore[attr-defined]
+            widget.bind(self.live, self.undo_stack)
 
     def _apply_colour_scheme(self, scheme: str) -> None:
         if scheme not in dict(COLOUR_SCHEMES):
@@ -986,17 +987,14 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         # A panel that runs work (training) may ask to stop it first, and stops it in shutdown().
         for _dock, widget in self._panels:
-            confirm = getattr(widget, "confirm_stop_for_close", None)
-            if confirm is not None and not confirm(self):
+            if not widget.confirm_stop_for_close(self):
                 event.ignore()
                 return
         if not self.maybe_save():
             event.ignore()
             return
         for _dock, widget in self._panels:
-            shutdown = getattr(widget, "shutdown", None)
-            if shutdown is not None:
-                shutdown()
+            widget.shutdown()
         self.autosave.stop()
         self.autosave.discard()
         self.settings.setValue(_GEOMETRY_KEY, self.saveGeometry())
