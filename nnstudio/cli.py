@@ -1,15 +1,19 @@
 """The headless commands: everything the engine does, scriptable and checkable without a window.
 
 Exit status: 0 ok, 2 usage, 1 with a one-line message for a bad file, bad data or a failed run.
-With ``--json`` each command prints one JSON object on stdout; progress goes to stderr.
+With ``--json`` each command prints one JSON object on stdout, written whole once the command has
+succeeded (a failure leaves stdout empty); a number that is not finite is written as null. Progress goes to
+stderr. A fault inside nnstudio is one line too, with its traceback in the error log.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import time
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -87,12 +91,36 @@ def _check_fits(plan: Any, data: Any) -> None:
         )
 
 
+def _json_safe(value: Any) -> Any:
+    """``value`` with numpy numbers as Python ones and every number that is not finite as None (JSON has
+    no infinity or NaN; null is what JavaScript's JSON.stringify writes for them too)."""
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return _json_safe(value.tolist())
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        number = float(value)
+        return number if math.isfinite(number) else None
+    return value
+
+
 def _emit(args: argparse.Namespace, result: dict[str, Any], human: str) -> None:
-    if args.json:
-        json.dump(result, sys.stdout, allow_nan=False, default=float)
-        sys.stdout.write("\n")
-    else:
-        print(human)
+    """Print the result: built completely first, so stdout gets one whole JSON object or nothing."""
+    text = json.dumps(_json_safe(result), allow_nan=False) if args.json else human
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+def _require_finite(values: np.ndarray, problem: str) -> None:
+    """Refuse a result that overflowed: ``problem`` says what to do about it."""
+    if not np.isfinite(values).all():
+        raise CommandError(problem)
 
 
 def _round(x: float) -> float:
@@ -130,6 +158,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     if values.size != plan.n_inputs:
         raise CommandError(f"the network takes {plan.n_inputs} inputs; --input gave {values.size}")
     fw = plan.forward(values)
+    low, high = doc.value_range
+    overflowed = next(
+        (nid for nid, pair in plan.neuron_values(fw).items() if not all(map(math.isfinite, pair))), None
+    )
+    if overflowed is not None:
+        what, fix = (
+            ("the input values are too large", f"this network's inputs go from {low:g} to {high:g}")
+            if np.abs(values).max(initial=0.0) > max(abs(low), abs(high))
+            else ("the network's weights or biases are too large", "make them smaller in the studio")
+        )
+        raise CommandError(f"{what}: the sum of neuron {overflowed!r} is not a finite number; {fix}")
     neurons = doc.network.neurons
     labels = [neurons[n].label or n for n in plan.output_ids]
     out = fw.output[0]
@@ -156,6 +195,10 @@ def cmd_run(args: argparse.Namespace) -> int:
             raise CommandError(wrong_truth)
         loss = LOSSES[doc.training.loss]
         error = loss.elementwise(out, truth)
+        _require_finite(
+            error,
+            "--truth is too large: the error against it is not a finite number; give values in the outputs' range",
+        )
         result["error"] = {
             "truth": [_round(v) for v in truth],
             "answer": [_round(v) for v in out],
@@ -288,6 +331,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if loss_name not in LOSSES:
         raise CommandError(f"unknown loss {loss_name!r}; known: {', '.join(LOSSES)}")
     loss, acc, out = evaluate(plan, data.inputs, data.targets, LOSSES[loss_name])
+    _require_finite(
+        out,
+        f"the network's outputs are not finite numbers on {int((~np.isfinite(out)).any(axis=1).sum())} of"
+        f" {len(data)} samples: its weights or biases are too large",
+    )
     k = data.n_outputs
     confusion = np.zeros((k, k), dtype=np.int64)
     known = data.classes >= 0
@@ -309,6 +357,12 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
     from nnstudio.engine.plan import compile_network
     from nnstudio.engine.slopes import gradient_check
 
+    if not 0 < args.h <= 1:
+        raise CommandError(f"--h must be a small positive number such as 1e-3, not {args.h:g}")
+    if args.samples < 1:
+        raise CommandError(f"--samples must be at least 1, not {args.samples}")
+    if not 0 <= args.seed < 2**32:
+        raise CommandError(f"--seed must be a whole number from 0 to 4294967295, not {args.seed}")
     doc = open_document(args.file)
     plan = compile_network(doc.network, np.float64)
     rng = np.random.default_rng(args.seed)
@@ -324,9 +378,12 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
         y = np.eye(plan.n_outputs)[rng.integers(0, plan.n_outputs, args.samples)]
         source = "random inputs"
     loss = LOSSES[doc.training.loss]
+    fw = plan.forward(x)
+    _require_finite(
+        fw.output, "the network's outputs are not finite numbers here: its weights or biases are too large"
+    )
     report = gradient_check(plan, x, y, loss, h=args.h)
     # Where a ReLU or step neuron's sum is within the nudge of 0 the slope is a corner: say how often.
-    fw = plan.forward(x)
     kinks = 0
     for li, level in enumerate(plan.levels[1:], start=1):
         for act, cols in level.groups:
@@ -372,7 +429,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
-        p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+        p.add_argument(
+            "--json", action="store_true", help="print one JSON object on stdout (numbers not finite: null)"
+        )
         return p
 
     add("examples", "list the built-in example networks")
@@ -472,11 +531,41 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
-        return COMMANDS[args.command](args)
+        # Overflow in the arithmetic is checked where it matters (a refused run, a diverged training);
+        # numpy's warnings about it would only add source lines to stderr.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            return COMMANDS[args.command](args)
     except _user_errors() as exc:
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        print(f"nnstudio: error: {message}", file=sys.stderr)
+        print(f"nnstudio: error: {_first_line(exc)}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         print("nnstudio: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # noqa: BLE001 - a fault in nnstudio: one line here, the traceback in the log
+        log = _log_fault(exc)
+        where = f"; the details are in {log}" if log is not None else ""
+        print(f"nnstudio: error: unexpected failure ({_first_line(exc)}){where}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _log_fault(exc: BaseException) -> Path | None:
+    """Append the traceback to the error log the window uses too; its path, or None if it cannot be written."""
+    from datetime import datetime
+
+    from nnstudio.app import error_log_path
+
+    text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    stamp = datetime.now().astimezone().isoformat(timespec="seconds")
+    path = error_log_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as log:
+            log.write(f"--- {stamp} nnstudio {__version__} (command line)\n{text}\n")
+    except OSError:
+        return None
+    return path
