@@ -8,6 +8,11 @@ and must report the picture's size from its header, which is checked before a si
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from .dataset import DataError
@@ -31,6 +36,58 @@ def image_format(head: bytes) -> str | None:
         if head.startswith(signature):
             return name
     return None
+
+
+@contextlib.contextmanager
+def _decoder_messages() -> Iterator[list[str]]:
+    """Collect what the image decoders say about a damaged file while the block runs, instead of letting it
+    reach the terminal: Qt's own messages through its message handler (every other Qt message goes on to
+    the handler that was there before), and libpng's errors, which it writes straight to file descriptor 2
+    (held in a temporary file for those few milliseconds; any other line is written back afterwards)."""
+    from PySide6 import QtCore
+
+    said: list[str] = []
+    previous = None
+
+    def handler(kind: QtCore.QtMsgType, context: QtCore.QMessageLogContext, message: str) -> None:
+        category = context.category or ""
+        if category.startswith("qt.gui.imageio") or message.startswith(_DECODER_PREFIXES):
+            said.append(_plain(message))
+        elif previous is not None:
+            previous(kind, context, message)
+        else:
+            sys.stderr.write(f"{message}\n")
+
+    sys.stderr.flush()
+    with tempfile.TemporaryFile() as capture:
+        try:
+            saved_fd: int | None = os.dup(2)
+            os.dup2(capture.fileno(), 2)
+        except OSError:
+            saved_fd = None  # no descriptor 2 to borrow: decoder messages simply go where they would
+        previous = QtCore.qInstallMessageHandler(handler)
+        try:
+            yield said
+        finally:
+            QtCore.qInstallMessageHandler(previous)
+            if saved_fd is not None:
+                os.dup2(saved_fd, 2)
+                os.close(saved_fd)
+            capture.seek(0)
+            for line in capture.read(1 << 16).decode("utf-8", "replace").splitlines():
+                if line.startswith(_DECODER_PREFIXES):
+                    said.append(_plain(line))
+                elif line:
+                    sys.stderr.write(f"{line}\n")
+
+
+_DECODER_PREFIXES = ("libpng", "Corrupt JPEG", "JPEG", "Premature end of JPEG", "Invalid JPEG")
+
+
+def _plain(message: str) -> str:
+    for prefix in ("libpng error: ", "libpng warning: "):
+        message = message.removeprefix(prefix)
+    return message.strip()
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -60,25 +117,30 @@ def read_checked_image(path: str | Path):  # -> QtGui.QImage
             f"{path}: cannot be read as an image: not a {kinds} image (whatever its name says);"
             f" nnstudio reads only those"
         )
-    array = QtCore.QByteArray(data)
-    buffer = QtCore.QBuffer(array)
-    buffer.open(QtCore.QIODevice.OpenModeFlag.ReadOnly)
-    reader = QtGui.QImageReader(buffer, fmt.encode())
-    reader.setDecideFormatFromContent(False)
-    detected = bytes(reader.format().data()).decode("ascii", "replace").lower()
-    if detected.replace("jpg", "jpeg") != fmt or not reader.canRead():
-        raise DataError(f"{path}: starts like a {fmt.upper()} image but cannot be read as one")
-    size = reader.size()
-    width, height = size.width(), size.height()
+    with _decoder_messages() as messages:
+        array = QtCore.QByteArray(data)
+        buffer = QtCore.QBuffer(array)
+        buffer.open(QtCore.QIODevice.OpenModeFlag.ReadOnly)
+        reader = QtGui.QImageReader(buffer, fmt.encode())
+        reader.setDecideFormatFromContent(False)
+        detected = bytes(reader.format().data()).decode("ascii", "replace").lower()
+        readable = reader.canRead()
+        size = reader.size()
+        width, height = size.width(), size.height()
+        checked = readable and detected.replace("jpg", "jpeg") == fmt and width > 0 and height > 0
+        small = width <= MAX_IMAGE_SIDE and height <= MAX_IMAGE_SIDE and width * height <= MAX_IMAGE_PIXELS
+        image = reader.read() if checked and small else None
+    why = f" ({messages[0]})" if messages else ""
+    if not readable or detected.replace("jpg", "jpeg") != fmt:
+        raise DataError(f"{path}: starts like a {fmt.upper()} image but cannot be read as one{why}")
     if width <= 0 or height <= 0:
-        raise DataError(f"{path}: the {fmt.upper()} header gives no picture size ({width}x{height})")
-    if width > MAX_IMAGE_SIDE or height > MAX_IMAGE_SIDE or width * height > MAX_IMAGE_PIXELS:
+        raise DataError(f"{path}: the {fmt.upper()} header gives no usable picture size{why}")
+    if not small:
         raise DataError(
             f"{path}: a {width}x{height} picture is too large to read here (at most"
             f" {MAX_IMAGE_PIXELS:,} pixels); make it smaller first"
         )
-    image = reader.read()
-    if image.isNull():
+    if image is None or image.isNull():
         raise DataError(f"{path}: the {fmt.upper()} picture cannot be decoded ({reader.errorString()})")
     if (image.width(), image.height()) != (width, height):
         raise DataError(
