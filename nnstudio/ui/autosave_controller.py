@@ -1,13 +1,15 @@
 """When to autosave, and the dialog that offers autosaved work back after a crash.
 
-:class:`AutosaveController` keeps one open document's recovery copy up to date: on every tick of a timer
-(two minutes by default) it writes the document if it has unsaved changes that are not in the copy yet,
-and removes the copy once the document has no unsaved changes any more. The person's own file is never
+:class:`AutosaveController` keeps one open document's recovery copy up to date: a few seconds after the
+first unsaved change (so a crash early in the work loses little), then on every tick of a timer (two
+minutes by default) it writes the document if it has unsaved changes that are not in the copy yet, and
+removes the copy once the document has no unsaved changes any more. The person's own file is never
 touched; the copies live in :class:`~nnstudio.document.autosave.AutosaveStore`'s folder.
 """
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable, Hashable
 from pathlib import Path
@@ -68,6 +70,11 @@ class AutosaveController(QObject):
     The window calls :meth:`track` for each document it shows, :meth:`discard` when the person saves or
     throws away the changes, and may call :meth:`write_now` (before a risky moment, or after an error).
 
+    The window also calls :meth:`note_change` on every change: the first unsaved change (since the copy
+    was last current, or since the document was opened or saved) is written ``first_change_delay`` ms
+    later. Changes in quick succession push that back (a drag writes once, when it pauses), but never
+    past twice the delay after the first change; after that first copy, the interval takes over.
+
     ``saved(Path)`` after a copy was written; ``failed(str)`` when writing it failed (the disk is full,
     say): the document stays open and the next tick tries again.
     """
@@ -76,9 +83,14 @@ class AutosaveController(QObject):
     failed = Signal(str)
 
     interval_ms = 120_000
+    first_change_delay_ms = 3_000
 
     def __init__(
-        self, store: AutosaveStore, parent: QObject | None = None, interval_ms: int | None = None
+        self,
+        store: AutosaveStore,
+        parent: QObject | None = None,
+        interval_ms: int | None = None,
+        first_change_delay_ms: int | None = None,
     ) -> None:
         super().__init__(parent)
         self.store = store
@@ -86,6 +98,14 @@ class AutosaveController(QObject):
         self._timer.setObjectName("autosaveTimer")
         self._timer.setInterval(interval_ms if interval_ms is not None else self.interval_ms)
         self._timer.timeout.connect(self.tick)
+        self._soon = QTimer(self)
+        self._soon.setObjectName("autosaveSoonTimer")
+        self._soon.setSingleShot(True)
+        self._soon.timeout.connect(self._write_soon)
+        self.first_change_delay = (
+            first_change_delay_ms if first_change_delay_ms is not None else self.first_change_delay_ms
+        )
+        self._first_change_at: float | None = None
         self._document: Document | None = None
         self._original_path: Path | None = None
         self._is_modified: Callable[[], bool] = lambda: False
@@ -102,6 +122,25 @@ class AutosaveController(QObject):
     @property
     def interval(self) -> int:
         return self._timer.interval()
+
+    def write_pending(self) -> bool:
+        """True while a first unsaved change waits its few seconds to be written."""
+        return self._soon.isActive()
+
+    def note_change(self) -> None:
+        """The document changed. If no copy holds unsaved work yet, write one a few seconds from now."""
+        if self._document is None or self._has_copy:
+            return  # a copy exists: the interval keeps it current
+        now = time.monotonic()
+        if self._first_change_at is None or not self._soon.isActive():
+            self._first_change_at = now
+        latest = self._first_change_at + 2 * self.first_change_delay / 1000
+        wait_ms = min(self.first_change_delay, max(0.0, (latest - now) * 1000))
+        self._soon.start(int(wait_ms))
+
+    def _write_soon(self) -> None:
+        self._first_change_at = None
+        self.tick()
 
     def track(
         self,
@@ -121,6 +160,8 @@ class AutosaveController(QObject):
         self._key = key if key is not None else new_autosave_key()
         self._has_copy = key is not None
         self._written_state = None
+        self._soon.stop()
+        self._first_change_at = None
         self._hold_lock()
         self._timer.start()
 
@@ -146,6 +187,7 @@ class AutosaveController(QObject):
     def stop(self) -> None:
         """No more autosaving (the window closes); the copy's key is free again."""
         self._timer.stop()
+        self._soon.stop()
         self._release_lock()
 
     def tick(self) -> None:

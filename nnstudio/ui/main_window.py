@@ -113,8 +113,8 @@ output panel shows the answer.</li>
 connections keep their weights.</li>
 </ol>
 <p>Every change can be undone with Ctrl+Z. <i>Network &gt; Arrange in layers</i> tidies the canvas;
-<i>File &gt; Open Example</i> shows finished networks to take apart. Your work is autosaved every two
-minutes while it has unsaved changes.</p>
+<i>File &gt; Open Example</i> shows finished networks to take apart. Your work is autosaved a few
+seconds after your first change, then every two minutes while it has unsaved changes.</p>
 """
 
 
@@ -579,6 +579,8 @@ class MainWindow(QMainWindow):
             state=lambda: self._change_count,
             key=recovered_key,
         )
+        # Connected after track(): the first unsaved change is autosaved within seconds.
+        stack.indexChanged.connect(self.autosave.note_change)
         self._on_locked(live.locked)
         self._update_title()
         self._update_modified()

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from nnstudio.app import create_main_window
 from nnstudio.document.autosave import AutosaveStore
 from nnstudio.document.fileformat import document_to_bytes
-from nnstudio.ui.autosave_controller import RecoveryDialog
+from nnstudio.ui.autosave_controller import AutosaveController, RecoveryDialog
 from nnstudio.ui.main_window import MainWindow
 
 from .dialogs import answer_next_dialog
@@ -225,3 +225,53 @@ def test_marks_of_ended_sessions_are_cleared(qtbot, open_windows):
     window.offer_recovery()
     assert not (folder / "ended.lock").exists()
     assert own_lock.exists()
+
+
+def test_the_first_unsaved_change_is_autosaved_within_seconds_then_on_the_interval(
+    qtbot, open_windows, tmp_path
+):
+    """Issue 8: the first copy came one whole interval (two minutes) after opening, so a crash early in
+    the work recovered nothing. Now it comes a few seconds after the first change."""
+    window = new_window(open_windows, qtbot)
+    controller = window.autosave
+    controller._timer.setInterval(3_600_000)  # the interval alone would write nothing during this test
+    assert controller.first_change_delay == AutosaveController.first_change_delay_ms == 3_000
+    controller.first_change_delay = FAST_MS
+    store = controller.store
+    assert window.save_as(tmp_path / "camera.nnet")
+
+    edit_weight(qtbot, window, "i0>h1_0", "-1.75")
+    qtbot.waitUntil(lambda: len(store.recoverable()) == 1, timeout=5000)
+    assert store.load(store.recoverable()[0]).network.edges["i0>h1_0"].weight == -1.75
+    # A copy exists now: later changes wait for the interval instead of writing every few seconds.
+    edit_weight(qtbot, window, "i0>h1_0", "2.5")
+    assert not controller.write_pending()
+    assert store.load(store.recoverable()[0]).network.edges["i0>h1_0"].weight == -1.75
+    controller.tick()  # what the interval does
+    assert store.load(store.recoverable()[0]).network.edges["i0>h1_0"].weight == 2.5
+
+    # Saved, the copy goes; the next first change is again written within seconds.
+    assert window.save()
+    assert store.recoverable() == []
+    edit_weight(qtbot, window, "i0>h1_0", "0.5")
+    qtbot.waitUntil(lambda: len(store.recoverable()) == 1, timeout=5000)
+    assert store.load(store.recoverable()[0]).network.edges["i0>h1_0"].weight == 0.5
+
+
+def test_changes_in_quick_succession_are_written_once_they_pause(qtbot, open_windows):
+    window = new_window(open_windows, qtbot)
+    controller = window.autosave
+    controller._timer.setInterval(3_600_000)
+    controller.first_change_delay = 60_000  # long enough that nothing is written while the test runs
+    written: list[Path] = []
+    controller.saved.connect(written.append)
+    for value in ("1.25", "2", "3"):
+        edit_weight(qtbot, window, "i0>h1_0", value)
+        assert controller.write_pending()
+    assert written == []
+    controller.first_change_delay = FAST_MS  # the pause: the pending write happens and holds the last change
+    edit_weight(qtbot, window, "i0>h1_0", "4")
+    qtbot.waitUntil(lambda: len(written) == 1, timeout=5000)
+    store = controller.store
+    assert store.load(store.recoverable()[0]).network.edges["i0>h1_0"].weight == 4.0
+    assert not controller.write_pending()
