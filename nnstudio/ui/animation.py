@@ -397,6 +397,7 @@ class AnimationBar(Panel):
         self.speed_label.setObjectName("animationSpeedText")
         self.speed_label.setAccessibleName("Animation speed")
         self.status = QLabel("")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # names the dataset, from the file
         self.status.setObjectName("animationStatus")
         self.status.setAccessibleName("Animation status")
         self.status.setWordWrap(True)

@@ -32,6 +32,7 @@ from nnstudio.ui.live import LiveNetwork
 from nnstudio.ui.message_stack import MessageStack
 from nnstudio.ui.outputs import format_output
 from nnstudio.ui.panel import Panel
+from nnstudio.ui.plain_text import escape, plain_tooltip
 from nnstudio.ui.widgets.pixel_images import pixel_icon, pixel_pixmap
 from nnstudio.ui.widgets.signals import SignalLinks
 
@@ -57,7 +58,7 @@ def _named(widget: QWidget, name: str, accessible: str, tip: str = "") -> None:
     widget.setObjectName(name)
     widget.setAccessibleName(accessible)
     if tip:
-        widget.setToolTip(tip)
+        widget.setToolTip(plain_tooltip(tip))
 
 
 def _item(text: str, align_right: bool = False, tip: str = "") -> QTableWidgetItem:
@@ -66,7 +67,7 @@ def _item(text: str, align_right: bool = False, tip: str = "") -> QTableWidgetIt
     if align_right:
         item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     if tip:
-        item.setToolTip(tip)
+        item.setToolTip(plain_tooltip(tip))  # tips quote sample names and labels from the file
     return item
 
 
@@ -249,7 +250,7 @@ class ErrorTablePanel(Panel):
             for col, item in enumerate(cells):
                 if row == best:
                     item.setFont(bold)
-                    item.setToolTip(f"{label} has the highest value: it is the answer")
+                    item.setToolTip(plain_tooltip(f"{label} has the highest value: it is the answer"))
                 self.table.setItem(row, col, item)
         total_row = len(labels)
         total = "" if table is None else format_number(table.total)
@@ -319,6 +320,7 @@ class DatasetTable(Panel):
         self._current_match = -1
 
         self.title = QLabel(self)
+        self.title.setTextFormat(Qt.TextFormat.RichText)  # the name in bold; both texts escaped
         self.title.setWordWrap(True)
         _named(self.title, "datasetTitle", "Dataset name")
         self.summary = QLabel(self)
@@ -580,7 +582,7 @@ class DatasetTable(Panel):
             self._updating = False
         if first_time or not unchanged:
             described = dataset.description or f"{len(dataset)} patterns"
-            self.title.setText(f"<b>{dataset.name}</b>: {described}")
+            self.title.setText(f"<b>{escape(dataset.name)}</b>: {escape(described)}")
         self._show_current_input(dataset)
 
     @staticmethod

@@ -163,6 +163,7 @@ class Inspector(Panel):
         self.edge_box = QGroupBox("Connection")
         _named(self.edge_box, "inspectorEdges", "Selected connections")
         self.edge_ends = QLabel()
+        self.edge_ends.setTextFormat(Qt.TextFormat.PlainText)  # neuron names come from the file
         _named(self.edge_ends, "edgeEnds", "Connected neurons")
         self.edge_ends.setWordWrap(True)
         self.edge_ends.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -177,6 +178,7 @@ class Inspector(Panel):
         self.neuron_box = QGroupBox("Neuron")
         _named(self.neuron_box, "inspectorNeurons", "Selected neurons")
         self.neuron_id = QLabel()
+        self.neuron_id.setTextFormat(Qt.TextFormat.PlainText)
         _named(self.neuron_id, "neuronId", "Neuron id")
         self.neuron_id.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.label_edit = QLineEdit()
@@ -193,6 +195,7 @@ class Inspector(Panel):
         for role in Role:
             self.role.addItem(role.value.capitalize(), role.value)
         self.neuron_values = QLabel()
+        self.neuron_values.setTextFormat(Qt.TextFormat.PlainText)
         _named(self.neuron_values, "neuronValues", "Current sum and activation")
         self.neuron_values.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._neuron_form = neuron_form = QFormLayout(self.neuron_box)
@@ -204,6 +207,7 @@ class Inspector(Panel):
         neuron_form.addRow("Now", self.neuron_values)
 
         self.problem = QLabel()
+        self.problem.setTextFormat(Qt.TextFormat.PlainText)
         _named(self.problem, "inspectorProblem", "Why the last edit was refused")
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color: #c0392b;")

@@ -58,6 +58,7 @@ from nnstudio.ui.gallery import ExampleGallery
 from nnstudio.ui.inspector import Inspector
 from nnstudio.ui.live import LiveNetwork, opening_sample
 from nnstudio.ui.panel import Panel
+from nnstudio.ui.plain_text import plain_tooltip
 from nnstudio.ui.properties_dialog import (
     DocumentProperties,
     NetworkPropertiesDialog,
@@ -406,6 +407,7 @@ class MainWindow(QMainWindow):
         self.size_label.setObjectName("networkSize")
         self.size_label.setAccessibleName("Network size")
         self.problem_label = QLabel()
+        self.problem_label.setTextFormat(Qt.TextFormat.PlainText)  # problems name neurons from the file
         self.problem_label.setObjectName("networkProblem")
         self.problem_label.setAccessibleName("Why the network cannot run")
         self.problem_label.setStyleSheet("color: #c0392b;")
@@ -830,7 +832,7 @@ class MainWindow(QMainWindow):
         for number, path in enumerate((p for p in paths if p.exists()), start=1):
             action = self.recent_menu.addAction(f"&{number} {path.name}")
             action.setObjectName(f"action_recent_{number}")
-            action.setToolTip(str(path))
+            action.setToolTip(plain_tooltip(str(path)))
             action.setStatusTip(str(path))
             action.triggered.connect(lambda _checked=False, p=path: self.open_recent(p))
         if self.recent_menu.isEmpty():

@@ -14,6 +14,7 @@ class MessageStack(QStackedWidget):
     ) -> None:
         super().__init__(parent)
         self.message = QLabel(self)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)  # messages may quote names from the file
         self.message.setObjectName(message_name)
         self.message.setAccessibleName(message_accessible_name)
         self.message.setWordWrap(True)

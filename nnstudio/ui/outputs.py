@@ -24,6 +24,7 @@ from nnstudio.engine.activations import ACTIVATIONS
 from nnstudio.ui.live import LiveNetwork
 from nnstudio.ui.message_stack import MessageStack
 from nnstudio.ui.panel import Panel
+from nnstudio.ui.plain_text import plain_tooltip
 from nnstudio.ui.widgets.signals import SignalLinks
 
 # Two outputs closer than this are a tie: the network has not decided between them.
@@ -113,7 +114,7 @@ class OutputBar(QWidget):
         if self.truth is not None:
             text += f"; truth {self.truth:g}"
         self.setAccessibleDescription(text)
-        self.setToolTip(text)
+        self.setToolTip(plain_tooltip(text))
 
     def _x_of(self, value: float, left: float, width: float) -> float:
         span = self.high - self.low if self.high > self.low else 1.0
@@ -182,6 +183,7 @@ class OutputPanel(Panel):
         self._labels: list[str] = []
 
         self.answer_label = QLabel(self)
+        self.answer_label.setTextFormat(Qt.TextFormat.PlainText)  # output labels come from the file
         self.answer_label.setObjectName("outputAnswer")
         self.answer_label.setAccessibleName("Answer")
         self.answer_label.setToolTip("The output with the highest value")
@@ -192,6 +194,7 @@ class OutputPanel(Panel):
         # A tie names every output level at the top: it wraps rather than widening the panel.
         self.answer_label.setWordWrap(True)
         self.kind_label = QLabel(self)
+        self.kind_label.setTextFormat(Qt.TextFormat.PlainText)
         self.kind_label.setObjectName("outputKind")
         self.kind_label.setAccessibleName("How the outputs read")
         self.kind_label.setWordWrap(True)

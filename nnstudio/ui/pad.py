@@ -53,6 +53,7 @@ from nnstudio.data.patterns import shapes3x3
 from nnstudio.data.preprocess import to_input_grid
 from nnstudio.ui.live import LiveNetwork
 from nnstudio.ui.panel import Panel
+from nnstudio.ui.plain_text import plain_tooltip
 from nnstudio.ui.widgets.flow_layout import FlowLayout
 from nnstudio.ui.widgets.pixel_images import Grid, Range, gray_qimage, pixel_icon, qimage_gray, to_gray
 from nnstudio.ui.widgets.signals import SignalLinks
@@ -128,7 +129,7 @@ def _named(widget: QWidget, object_name: str, accessible: str, tip: str = "") ->
     widget.setObjectName(object_name)
     widget.setAccessibleName(accessible)
     if tip:
-        widget.setToolTip(tip)
+        widget.setToolTip(plain_tooltip(tip))  # tips name inputs, whose names come from the file
 
 
 def _is_undo_key(event: QKeyEvent) -> bool:
@@ -796,6 +797,7 @@ class InputSliders(QWidget):
         low, high = value_range
         for i, name in enumerate(shown):
             label = QLabel(name, inner)
+            label.setTextFormat(Qt.TextFormat.PlainText)
             _named(label, f"padInputLabel_{i}", f"Input {name}")
             slider = QSlider(Qt.Orientation.Horizontal, inner)
             slider.setRange(0, 200)
@@ -908,6 +910,7 @@ class DrawingPad(Panel):
         self._fed = np.zeros(0, dtype=np.float32)
         self.mode = "empty"
         self.message = QLabel(self)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setWordWrap(True)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         _named(self.message, "padMessage", "Drawing pad message")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -108,6 +109,7 @@ class NetworkPropertiesDialog(QDialog):
         range_row.addWidget(self.high_spin)
 
         self.problem = _named(QLabel(), "propertiesProblem", "Why these properties cannot be used")
+        self.problem.setTextFormat(Qt.TextFormat.PlainText)
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color: #c0392b;")
         self.problem.hide()

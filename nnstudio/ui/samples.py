@@ -29,6 +29,7 @@ from nnstudio.ui.commands import AddSample, RemoveSamples, SampleError
 from nnstudio.ui.live import LiveNetwork
 from nnstudio.ui.pad import DrawingPad
 from nnstudio.ui.panel import Panel
+from nnstudio.ui.plain_text import plain_tooltip
 from nnstudio.ui.widgets.pixel_images import pixel_icon
 from nnstudio.ui.widgets.signals import SignalLinks
 
@@ -64,7 +65,7 @@ def _named(widget: QWidget, name: str, accessible: str, tip: str = "") -> None:
     widget.setObjectName(name)
     widget.setAccessibleName(accessible)
     if tip:
-        widget.setToolTip(tip)
+        widget.setToolTip(plain_tooltip(tip))
 
 
 class SamplesPanel(Panel):
@@ -124,9 +125,11 @@ class SamplesPanel(Panel):
         _named(self.delete_button, "samplesDelete", "Delete samples", "Delete the selected samples (Del)")
         self.delete_button.clicked.connect(self.delete_selected)
         self.count_label = QLabel(self)
+        self.count_label.setTextFormat(Qt.TextFormat.PlainText)  # class labels come from the file
         self.count_label.setWordWrap(True)  # "12 samples: 3 solid, 3 vertical, ..." wraps in a narrow dock
         _named(self.count_label, "samplesCount", "Number of samples")
         self.status = QLabel(self)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setWordWrap(True)
         _named(self.status, "samplesStatus", "Samples message")
         bottom = QHBoxLayout()
@@ -211,7 +214,7 @@ class SamplesPanel(Panel):
                     grid, value_range = dataset.grid, dataset.value_range
                     item.setIcon(pixel_icon(dataset.inputs[row], grid, value_range, THUMBNAIL))
                 name = dataset.sample_names[row] if row < len(dataset.sample_names) else f"sample {row + 1}"
-                item.setToolTip(f"{name} ({label})")
+                item.setToolTip(plain_tooltip(f"{name} ({label})"))
                 item.setData(Qt.ItemDataRole.UserRole, row)
                 self.list.addItem(item)
         self.list.blockSignals(False)

@@ -147,6 +147,7 @@ class TrainingPanel(Panel):
             "Training steps so far, and how many samples a second go through the network"
         )
         self.status = self._named(QLabel(""), "trainingStatus", "Training status")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # names datasets and paths from the file
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status.hide()  # shown when there is something to say, so it takes no room otherwise
