@@ -27,6 +27,14 @@ class Activation:
     # Joint activations (softmax) act on the whole group of neurons; they give the backward product.
     vjp: Callable[[Array, Array, Array], Array] | None = None
 
+    # Where the slope jumps (ReLU and step at a sum of 0): a nudged slope across it is not the true one.
+    kink: float | None = None
+
+    @property
+    def joint(self) -> bool:
+        """Acts on the whole group of outputs at once (softmax), so only an output may have it."""
+        return self.vjp is not None
+
     def backward(self, z: Array, a: Array, grad_a: Array) -> Array:
         """dE/dz from dE/da: multiply by the slope, or apply the Jacobian for a joint activation."""
         if self.vjp is not None:
@@ -72,7 +80,16 @@ ACTIVATIONS: dict[str, Activation] = {
             "sigmoid", "Sigmoid (0..1)", 0.0, 1.0, "a = 1 / (1 + e^-z)", _sigmoid, lambda z, a: a * (1 - a)
         ),
         Activation("tanh", "Tanh squash (-1..1)", -1.0, 1.0, "a = tanh(z)", np.tanh, lambda z, a: 1 - a * a),
-        Activation("relu", "ReLU", 0.0, np.inf, "a = max(z, 0)", _relu, lambda z, a: (z > 0).astype(z.dtype)),
+        Activation(
+            "relu",
+            "ReLU",
+            0.0,
+            np.inf,
+            "a = max(z, 0)",
+            _relu,
+            lambda z, a: (z > 0).astype(z.dtype),
+            kink=0.0,
+        ),
         Activation(
             "step",
             "Step (threshold)",
@@ -81,6 +98,7 @@ ACTIVATIONS: dict[str, Activation] = {
             "a = 1 if z > 0 else 0",
             _step,
             lambda z, a: np.zeros_like(z),
+            kink=0.0,
         ),
         Activation(
             "softmax",

@@ -38,6 +38,7 @@ class NetworkEvents:
 
     - ``structure()``: neurons or edges were added or removed (recompile; rebuild views).
     - ``neurons(ids)``: properties of these neurons changed (bias, activation, role, label, position).
+      A move or a new label counts no revision of the network: nothing needs computing again.
     - ``weights(ids)``: weights or frozen flags of these edges changed.
     - ``parameters()``: many weights and biases changed at once (training, randomising).
     """

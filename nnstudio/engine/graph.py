@@ -1,18 +1,25 @@
-"""The network as a person builds it: neurons and weighted edges with stable ids, a directed acyclic graph.
+"""The network as a person builds it: neurons and weighted connections with stable ids, an acyclic graph.
 
-This is the model every view shows and every undo command edits. Numbers are computed by compiling it
-(:mod:`nnstudio.engine.plan`); training writes its results back here through :meth:`Network.set_parameters`.
+This is the model every view shows and every undo command edits. Neurons are small objects; connections
+live in weight matrices, one per layer of target neurons (:mod:`nnstudio.engine.connections`), so a layer of
+a million links costs three arrays, not a million objects. Numbers are computed by compiling the network
+(:mod:`nnstudio.engine.plan`); training writes its results back through :meth:`Network.write_blocks`.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
+import numpy as np
+
 from .activations import ACTIVATIONS
+from .connections import ConnectionBlock, Connections, Edge, LayerKey, edge_id, layer_key
 from .events import NetworkEvents
+
+__all__ = ["Edge", "GraphError", "Network", "Neuron", "Role", "edge_id"]
 
 
 class GraphError(ValueError):
@@ -44,6 +51,8 @@ class Neuron:
     label: str = ""
     x: float = 0.0
     y: float = 0.0
+    # The layer the neuron belongs to ("" for a neuron that is a layer of its own, as a hand-placed one is).
+    layer: str = ""
 
     def __post_init__(self) -> None:
         if not isinstance(self.role, Role):
@@ -62,69 +71,129 @@ class Neuron:
         return self.label or self.id
 
 
-@dataclass(slots=True)
-class Edge:
-    id: str
-    source: str
-    target: str
-    weight: float = 0.0
-    frozen: bool = False
+@dataclass(frozen=True, slots=True)
+class DenseLinks:
+    """A whole matrix of connections given at once (a fully connected layer): ``weight[i, j]`` joins
+    ``sources[j]`` to ``targets[i]``. The targets must all be in one layer (or be one neuron)."""
 
-    def copy(self) -> Edge:
-        return replace(self)
-
-
-def edge_id(source: str, target: str) -> str:
-    """The conventional id of the edge from ``source`` to ``target`` (ids never contain '>')."""
-    return f"{source}>{target}"
-
-
-@dataclass
-class _Adjacency:
-    incoming: dict[str, list[str]] = field(default_factory=dict)
-    outgoing: dict[str, list[str]] = field(default_factory=dict)
+    sources: list[str]
+    targets: list[str]
+    weight: np.ndarray
 
 
 class Network:
-    """Neurons and edges in insertion order (inputs and outputs keep their order).
+    """Neurons in insertion order (inputs and outputs keep their order) and the connections between them.
 
     Every mutation goes through a method here so that listeners on :attr:`events` stay in step.
     """
 
     def __init__(self) -> None:
         self.neurons: dict[str, Neuron] = {}
-        self.edges: dict[str, Edge] = {}
-        self._adj = _Adjacency()
+        self.edges = Connections()
+        # Members of each named layer, in order (a neuron without a layer name is a layer of its own).
+        self._members: dict[LayerKey, list[str]] = {}
         self.events = NetworkEvents()
-        # Bumped on every change; a compiled plan remembers the revision it was built from.
+        # Bumped on every change of the maths; a compiled plan remembers the revision it was built from.
+        # Moving a neuron changes neither: it is the canvas's business.
         self.revision = 0
         self.structure_revision = 0
+        self._depth_cache: tuple[int, dict[str, int]] | None = None
 
     # ----------------------------------------------------------------- construction
     @classmethod
-    def from_parts(cls, neurons: Iterable[Neuron], edges: Iterable[Edge]) -> Network:
-        """Build a whole network at once, validating it in one pass (fast for 13k edges)."""
+    def from_parts(
+        cls, neurons: Iterable[Neuron], edges: Iterable[Edge] = (), dense: Iterable[DenseLinks] = ()
+    ) -> Network:
+        """Build a whole network at once, validating it in one pass: neurons, single edges and whole
+        matrices of connections (a 1.86M-connection network loads without making an object per link)."""
         net = cls()
         for neuron in neurons:
             net._check_new_neuron(neuron)
-            net.neurons[neuron.id] = neuron
-            net._adj.incoming[neuron.id] = []
-            net._adj.outgoing[neuron.id] = []
-        # A set of connected pairs replaces the per-edge scan of a neuron's outgoing list, which grows with
-        # the square of fan-out (784 x 100 edges would take seconds).
+            net._put_neuron(neuron)
+        for links in dense:
+            net._put_dense(links)
         pairs: set[tuple[str, str]] = set()
+        singles: list[Edge] = []
         for edge in edges:
             pair = (edge.source, edge.target)
-            net._check_new_edge(edge, check_cycle=False, duplicate=pair in pairs)
+            net._check_new_edge(edge, check_cycle=False, duplicate=pair in pairs or None)
             pairs.add(pair)
-            net._attach(edge)
+            singles.append(edge)
+        net.edges.put(singles, net._key_map(e.target for e in singles), net._members_view())
         net.check_acyclic()
         return net
 
     def copy(self) -> Network:
-        return Network.from_parts(
-            (n.copy() for n in self.neurons.values()), (e.copy() for e in self.edges.values())
-        )
+        net = Network()
+        net.neurons = {nid: n.copy() for nid, n in self.neurons.items()}
+        net.edges = self.edges.copy()
+        net._members = {k: list(v) for k, v in self._members.items()}
+        return net
+
+    def _put_neuron(self, neuron: Neuron) -> None:
+        self.neurons[neuron.id] = neuron
+        if neuron.layer:
+            key = layer_key(neuron.layer, neuron.id)
+            self._members.setdefault(key, []).append(neuron.id)
+            block = self.edges.blocks.get(key)
+            if block is not None:
+                self.edges.ensure_block(key, [neuron.id])
+
+    def _key(self, nid: str) -> LayerKey:
+        return layer_key(self.neurons[nid].layer, nid)
+
+    def _key_map(self, targets: Iterable[str]) -> dict[str, LayerKey]:
+        return {t: self._key(t) for t in targets}
+
+    def _members_view(self) -> _Members:
+        return _Members(self._members)
+
+    def _put_dense(self, links: DenseLinks) -> None:
+        sources, targets = list(links.sources), list(links.targets)
+        weight = np.asarray(links.weight, dtype=np.float64)
+        if weight.shape != (len(targets), len(sources)):
+            raise GraphError(
+                f"a matrix of connections is shaped {weight.shape}, not {len(targets)} x {len(sources)}"
+            )
+        if not np.isfinite(weight).all():
+            raise GraphError("a matrix of connections holds weights that are not finite numbers")
+        for nid in sources + targets:
+            if nid not in self.neurons:
+                raise GraphError(
+                    f"a matrix of connections names {nid!r}, which is not a neuron of this network"
+                )
+        keys = {self._key(t) for t in targets}
+        if len(keys) != 1:
+            raise GraphError("the targets of one matrix of connections must form one layer")
+        if len(set(sources)) != len(sources) or len(set(targets)) != len(targets):
+            raise GraphError("a matrix of connections names a neuron twice")
+        for t in targets:
+            if self.neurons[t].role is Role.INPUT:
+                raise GraphError(f"input {self.neurons[t].display_name!r} takes its value from the image")
+        for s in sources:
+            if self.neurons[s].role is Role.OUTPUT:
+                raise GraphError(f"output {self.neurons[s].display_name!r} cannot feed other neurons")
+        if set(sources) & set(targets):
+            raise GraphError("a neuron cannot connect to itself")
+        (key,) = keys
+        block = self.edges.ensure_block(key, self._members.get(key, targets))
+        existing = [s for s in sources if s in block.col_of]
+        if existing:
+            rows = [block.row_of[t] for t in targets]
+            cols = [block.col_of[s] for s in existing]
+            if block.present[np.ix_(rows, cols)].any():
+                raise GraphError("a matrix of connections repeats a connection that is already there")
+        rows = np.fromiter((block.row_of[t] for t in targets), dtype=np.intp, count=len(targets))
+        if len(rows) == len(block.targets) and np.array_equal(rows, np.arange(len(rows))):
+            self.edges.put_block(
+                block, sources, weight, np.ones(weight.shape, bool), np.zeros(weight.shape, bool)
+            )
+        else:
+            full_w = np.zeros((len(block.targets), len(sources)))
+            full_p = np.zeros((len(block.targets), len(sources)), dtype=bool)
+            full_w[rows] = weight
+            full_p[rows] = True
+            self.edges.put_block(block, sources, full_w, full_p, np.zeros(full_w.shape, bool))
 
     # ----------------------------------------------------------------- queries
     def __contains__(self, item_id: str) -> bool:
@@ -137,16 +206,15 @@ class Network:
         return [n for n in self.neurons.values() if n.role is Role.OUTPUT]
 
     def incoming(self, neuron_id: str) -> list[Edge]:
-        return [self.edges[e] for e in self._adj.incoming[neuron_id]]
+        return self.edges.into(neuron_id)
 
     def outgoing(self, neuron_id: str) -> list[Edge]:
-        return [self.edges[e] for e in self._adj.outgoing[neuron_id]]
+        return self.edges.out_of(neuron_id)
 
     def edge_between(self, source: str, target: str) -> Edge | None:
-        for eid in self._adj.outgoing.get(source, ()):
-            if self.edges[eid].target == target:
-                return self.edges[eid]
-        return None
+        if self.edges.locate(source, target) is None:
+            return None
+        return self.edges[self.edges.id_of(source, target)]
 
     def neuron_index(self, neuron_id: str) -> int:
         return list(self.neurons).index(neuron_id)
@@ -157,24 +225,91 @@ class Network:
             i += 1
         return f"{prefix}{i}"
 
-    def levels(self) -> list[list[str]]:
-        """Neuron ids grouped by depth: level 0 holds the inputs, the last level holds every output.
+    def layers(self) -> list[tuple[str, list[str]]]:
+        """(name, neuron ids) for every layer in network order; a lone neuron's layer is named by its id."""
+        seen: dict[LayerKey, list[str]] = {}
+        for nid, neuron in self.neurons.items():
+            seen.setdefault(layer_key(neuron.layer, nid), []).append(nid)
+        return [(key[0] or key[1], ids) for key, ids in seen.items()]
 
-        A neuron's level is one more than the deepest neuron feeding it. Outputs are all put in the last
-        level so that a softmax over them sees every output at once.
+    def blocks(self) -> list[ConnectionBlock]:
+        """The weight matrices, one per layer that has incoming connections (read them, never write)."""
+        return list(self.edges.blocks.values())
+
+    def depths(self) -> dict[str, int]:
+        """Each neuron's depth: 0 for inputs, else one more than the deepest neuron feeding it (at least 1).
+
+        Worked out block by block in the order the layers feed each other, so a layer of a million links
+        costs a few numpy calls; only a graph whose layers feed each other in a circle (though its neurons
+        do not) falls back to a walk over single connections.
         """
-        order = self.topological_order()
+        cached = self._depth_cache
+        if cached is not None and cached[0] == self.structure_revision:
+            return cached[1]
+        depth = self._block_depths()
+        if depth is None:
+            depth = self._neuron_depths()
+        self._depth_cache = (self.structure_revision, depth)
+        return depth
+
+    def _block_depths(self) -> dict[str, int] | None:
+        blocks = self.edges.blocks
+        block_of = self.edges.block_of
+        needs: dict[LayerKey, set[LayerKey]] = {}
+        users: dict[LayerKey, list[LayerKey]] = {k: [] for k in blocks}
+        used_columns: dict[LayerKey, np.ndarray] = {}
+        for key, block in blocks.items():
+            used = np.ones(len(block.sources), dtype=bool) if block.full else block.present.any(axis=0)
+            used_columns[key] = used
+            deps = {
+                block_of[s] for s, u in zip(block.sources, used.tolist(), strict=True) if u and s in block_of
+            }
+            needs[key] = deps
+            for d in deps:
+                users[d].append(key)
+        remaining = {k: len(v) for k, v in needs.items()}
+        ready = [k for k, n in remaining.items() if n == 0]
+        order: list[LayerKey] = []
+        while ready:
+            key = ready.pop()
+            order.append(key)
+            for user in users[key]:
+                remaining[user] -= 1
+                if remaining[user] == 0:
+                    ready.append(user)
+        if len(order) != len(blocks):
+            return None
+        depth = {nid: 0 if n.role is Role.INPUT else 1 for nid, n in self.neurons.items()}
+        for key in order:
+            block = blocks[key]
+            if not block.sources:
+                continue
+            src = np.fromiter((depth[s] for s in block.sources), dtype=np.int64, count=len(block.sources))
+            if block.full:
+                rows = np.full(len(block.targets), int(src.max()) + 1)
+            else:
+                rows = np.where(block.present, src[None, :], 0).max(axis=1) + 1
+            depth.update(zip(block.targets, rows.tolist(), strict=True))
+        return depth
+
+    def _neuron_depths(self) -> dict[str, int]:
         depth: dict[str, int] = {}
-        for nid in order:
+        for nid in self.topological_order():
             neuron = self.neurons[nid]
             if neuron.role is Role.INPUT:
                 depth[nid] = 0
             else:
-                depth[nid] = 1 + max(
-                    (depth[self.edges[e].source] for e in self._adj.incoming[nid]), default=0
-                )
+                depth[nid] = 1 + max((depth[s] for s in self.edges.source_ids(nid)), default=0)
+        return depth
+
+    def levels(self) -> list[list[str]]:
+        """Neuron ids grouped by depth: level 0 holds the inputs, the last level holds every output.
+
+        Outputs are all put in the last level so that a softmax over them sees every output at once.
+        """
+        depth = dict(self.depths())
         outputs = [n.id for n in self.outputs()]
-        last = max((depth[n] for n in depth if self.neurons[n].role is not Role.OUTPUT), default=0) + 1
+        last = max((d for n, d in depth.items() if self.neurons[n].role is not Role.OUTPUT), default=0) + 1
         if outputs:
             last = max(last, max(depth[o] for o in outputs))
             for o in outputs:
@@ -186,15 +321,14 @@ class Network:
         return [level for i, level in enumerate(levels) if level or i == 0]
 
     def topological_order(self) -> list[str]:
-        """Kahn's algorithm; raises :class:`GraphError` naming the neurons on a cycle if there is one."""
-        indegree = {nid: len(self._adj.incoming[nid]) for nid in self.neurons}
+        """Kahn's algorithm over single connections; raises :class:`GraphError` naming a loop if there is one."""
+        indegree = {nid: len(self.edges.source_ids(nid)) for nid in self.neurons}
         ready = [nid for nid, d in indegree.items() if d == 0]
         order: list[str] = []
         while ready:
             nid = ready.pop()
             order.append(nid)
-            for eid in self._adj.outgoing[nid]:
-                target = self.edges[eid].target
+            for target in self.edges.target_ids(nid):
                 indegree[target] -= 1
                 if indegree[target] == 0:
                     ready.append(target)
@@ -206,7 +340,9 @@ class Network:
         return order
 
     def check_acyclic(self) -> None:
-        self.topological_order()
+        self._depth_cache = None
+        if self._block_depths() is None:
+            self.topological_order()
 
     def _find_cycle(self, among: set[str]) -> list[str]:
         # Every neuron left by Kahn's algorithm has a predecessor also left, so walking back must repeat.
@@ -217,24 +353,28 @@ class Network:
         while node not in seen:
             seen[node] = len(path)
             path.append(node)
-            node = next(
-                self.edges[e].source for e in self._adj.incoming[node] if self.edges[e].source in among
-            )
+            node = next(s for s in self.edges.source_ids(node) if s in among)
         cycle = path[seen[node] :]
         cycle.reverse()
         return cycle
 
     def _reaches(self, start: str, goal: str) -> list[str] | None:
-        """A path of neuron ids from start to goal along edges, or None."""
+        """A path of neuron ids from start to goal along connections, or None.
+
+        Depth only grows along a path, so neurons as deep as ``goal`` or deeper are never explored.
+        """
+        depth = self.depths()
+        limit = depth.get(goal, 0)
+        if depth.get(start, 0) >= limit and start != goal:
+            return None
         stack = [(start, [start])]
         seen = {start}
         while stack:
             node, path = stack.pop()
             if node == goal:
                 return path
-            for eid in self._adj.outgoing[node]:
-                nxt = self.edges[eid].target
-                if nxt not in seen:
+            for nxt in self.edges.target_ids(node):
+                if nxt not in seen and (nxt == goal or depth.get(nxt, 0) < limit):
                     seen.add(nxt)
                     stack.append((nxt, path + [nxt]))
         return None
@@ -247,16 +387,20 @@ class Network:
             raise GraphError(f"there is already a neuron with id {neuron.id!r}")
         if neuron.activation not in ACTIVATIONS:
             raise GraphError(f"neuron {neuron.id!r}: unknown activation {neuron.activation!r}")
-        if neuron.activation == "softmax" and neuron.role is not Role.OUTPUT:
+        if ACTIVATIONS[neuron.activation].joint and neuron.role is not Role.OUTPUT:
             raise GraphError(
-                f"neuron {neuron.display_name!r}: softmax works over the outputs; make it an output"
+                f"neuron {neuron.display_name!r}: {neuron.activation} works over the outputs; make it an output"
             )
+        if not isinstance(neuron.layer, str) or ">" in neuron.layer:
+            raise GraphError(f"neuron {neuron.id!r}: layer name {neuron.layer!r} is not allowed")
 
     def _check_new_edge(self, edge: Edge, *, check_cycle: bool = True, duplicate: bool | None = None) -> None:
         """Raise GraphError if ``edge`` may not be added. ``duplicate`` says whether the pair is already
         connected when the caller knows; None looks it up."""
         if edge.id in self.edges:
             raise GraphError(f"there is already an edge with id {edge.id!r}")
+        if not edge.id or not isinstance(edge.id, str):
+            raise GraphError(f"edge id {edge.id!r} is not allowed")
         for end in (edge.source, edge.target):
             if end not in self.neurons:
                 raise GraphError(f"edge {edge.id!r} connects {end!r}, which is not a neuron of this network")
@@ -271,10 +415,16 @@ class Network:
             raise GraphError(
                 f"output {source.display_name!r} is the end of the network; it cannot feed other neurons"
             )
-        if duplicate is None:
-            duplicate = self.edge_between(edge.source, edge.target) is not None
+        if not duplicate:
+            duplicate = self.edges.locate(edge.source, edge.target) is not None
         if duplicate:
             raise GraphError(f"{source.display_name!r} is already connected to {target.display_name!r}")
+        if (
+            edge.id != f"{edge.source}>{edge.target}"
+            and ">" in edge.id
+            and edge.id.partition(">")[0] in self.neurons
+        ):
+            raise GraphError(f"edge id {edge.id!r} names another pair of neurons")
         if check_cycle:
             path = self._reaches(edge.target, edge.source)
             if path is not None:
@@ -295,10 +445,13 @@ class Network:
         if structural:
             self.structure_revision += 1
 
-    def _attach(self, edge: Edge) -> None:
-        self.edges[edge.id] = edge
-        self._adj.outgoing[edge.source].append(edge.id)
-        self._adj.incoming[edge.target].append(edge.id)
+    def _attach(self, edges: list[Edge]) -> None:
+        self.edges.put(edges, self._key_map(e.target for e in edges), self._members_view())
+        self._depth_cache = None
+
+    def _detach(self, pairs: list[tuple[str, str]]) -> None:
+        self.edges.cut(pairs)
+        self._depth_cache = None
 
     def add_neurons(
         self,
@@ -315,17 +468,11 @@ class Network:
         if len(set(ids)) != len(ids):
             raise GraphError("two new neurons share an id")
         for neuron in neurons:
-            self.neurons[neuron.id] = neuron
-            self._adj.incoming[neuron.id] = []
-            self._adj.outgoing[neuron.id] = []
+            self._put_neuron(neuron)
+        self._depth_cache = None
         try:
-            for edge in edges:
-                self._check_new_edge(edge)
-                self._attach(edge)
+            self._add_edges_checked(edges)
         except GraphError:
-            for edge in edges:
-                if edge.id in self.edges:
-                    self._detach(edge.id)
             for neuron in neurons:
                 self._forget_neuron(neuron.id)
             raise
@@ -337,22 +484,38 @@ class Network:
     def add_neuron(self, neuron: Neuron) -> None:
         self.add_neurons([neuron])
 
+    def _add_edges_checked(self, edges: list[Edge]) -> None:
+        """Check and add edges one by one (each may not close a loop with those before it); all or none."""
+        added: list[tuple[str, str]] = []
+        try:
+            for edge in edges:
+                self._check_new_edge(edge)
+                self._attach([edge])
+                added.append((edge.source, edge.target))
+        except GraphError:
+            self._detach(added)
+            raise
+
     def _reorder(self, positions: Mapping[str, int]) -> None:
         order = [nid for nid in self.neurons if nid not in positions]
         for nid, pos in sorted(positions.items(), key=lambda kv: kv[1]):
             order.insert(min(pos, len(order)), nid)
         self.neurons = {nid: self.neurons[nid] for nid in order}
 
-    def _detach(self, eid: str) -> Edge:
-        edge = self.edges.pop(eid)
-        self._adj.outgoing[edge.source].remove(eid)
-        self._adj.incoming[edge.target].remove(eid)
-        return edge
-
     def _forget_neuron(self, nid: str) -> None:
-        self.neurons.pop(nid, None)
-        self._adj.incoming.pop(nid, None)
-        self._adj.outgoing.pop(nid, None)
+        neuron = self.neurons.pop(nid, None)
+        if neuron is None:
+            return
+        self._detach([(e.source, e.target) for e in self.edges.into(nid) + self.edges.out_of(nid)])
+        self.edges.forget_neuron(nid)
+        if neuron.layer:
+            key = layer_key(neuron.layer, nid)
+            members = self._members.get(key, [])
+            if nid in members:
+                members.remove(nid)
+            if not members:
+                self._members.pop(key, None)
+        self._depth_cache = None
 
     def remove(
         self, neuron_ids: Iterable[str] = (), edge_ids: Iterable[str] = ()
@@ -362,12 +525,17 @@ class Network:
         Returns what was removed, with each neuron's former index, so an undo can put it all back.
         """
         neuron_ids = [nid for nid in dict.fromkeys(neuron_ids) if nid in self.neurons]
-        order = list(self.neurons)
-        edge_set = dict.fromkeys(eid for eid in edge_ids if eid in self.edges)
+        order = {nid: i for i, nid in enumerate(self.neurons)}
+        removed: dict[str, Edge] = {}
+        for eid in edge_ids:
+            if eid not in removed and eid in self.edges:
+                removed[eid] = self.edges[eid]
         for nid in neuron_ids:
-            edge_set.update(dict.fromkeys(self._adj.incoming[nid] + self._adj.outgoing[nid]))
-        removed_edges = [self._detach(eid) for eid in edge_set]
-        removed_neurons = [(order.index(nid), self.neurons[nid]) for nid in neuron_ids]
+            for edge in self.edges.into(nid) + self.edges.out_of(nid):
+                removed.setdefault(edge.id, edge)
+        removed_edges = list(removed.values())
+        self._detach([(e.source, e.target) for e in removed_edges])
+        removed_neurons = [(order[nid], self.neurons[nid]) for nid in neuron_ids]
         for nid in neuron_ids:
             self._forget_neuron(nid)
         if removed_edges or removed_neurons:
@@ -376,35 +544,35 @@ class Network:
         return removed_neurons, removed_edges
 
     def add_edges(self, edges: Iterable[Edge]) -> None:
-        added: list[str] = []
-        try:
-            for edge in edges:
-                self._check_new_edge(edge)
-                self._attach(edge)
-                added.append(edge.id)
-        except GraphError:
-            for eid in added:
-                self._detach(eid)
-            raise
-        if added:
+        edges = list(edges)
+        self._add_edges_checked(edges)
+        if edges:
             self._changed(structural=True)
             self.events.structure.emit()
 
     def add_edge(self, edge: Edge) -> None:
         self.add_edges([edge])
 
+    def _located(self, eid: str) -> tuple[str, str]:
+        pair = self.edges.pair_of(eid)
+        if pair is None or self.edges.locate(*pair) is None:
+            raise KeyError(eid)
+        return pair
+
     def set_weights(self, weights: Mapping[str, float]) -> None:
+        pairs = {eid: self._located(eid) for eid in weights}
         for eid, w in weights.items():
             _finite(w, f"the weight of {eid!r}")
         for eid, w in weights.items():
-            self.edges[eid].weight = float(w)
+            self.edges.set_value(*pairs[eid], weight=float(w))
         if weights:
             self._changed()
             self.events.weights.emit(list(weights))
 
     def set_frozen(self, frozen: Mapping[str, bool]) -> None:
+        pairs = {eid: self._located(eid) for eid in frozen}
         for eid, f in frozen.items():
-            self.edges[eid].frozen = bool(f)
+            self.edges.set_value(*pairs[eid], frozen=bool(f))
         if frozen:
             # Structural for the compiled plan (which weights may train), but views only need to redraw.
             self._changed(structural=True)
@@ -420,7 +588,7 @@ class Network:
                 raise GraphError(f"there is no neuron {nid!r}")
             trial = self.neurons[nid].copy()
             for name, value in fields.items():
-                if name not in Neuron.__slots__ or name == "id":
+                if name not in Neuron.__slots__ or name in ("id", "layer"):
                     raise GraphError(f"a neuron has no field {name!r} that can be set")
                 if name == "role":
                     try:
@@ -432,22 +600,24 @@ class Network:
                 setattr(trial, name, value)
             if trial.activation not in ACTIVATIONS:
                 raise GraphError(f"unknown activation {trial.activation!r}")
-            if trial.activation == "softmax" and trial.role is not Role.OUTPUT:
+            if ACTIVATIONS[trial.activation].joint and trial.role is not Role.OUTPUT:
                 raise GraphError(
-                    f"{trial.display_name!r}: softmax works over the outputs; make it an output first"
+                    f"{trial.display_name!r}: {trial.activation} works over the outputs; make it an output first"
                 )
-            if trial.role is Role.INPUT and self._adj.incoming[nid]:
+            if trial.role is Role.INPUT and self.edges.source_ids(nid):
                 raise GraphError(f"{trial.display_name!r} has incoming connections, so it cannot be an input")
-            if trial.role is Role.OUTPUT and self._adj.outgoing[nid]:
+            if trial.role is Role.OUTPUT and self.edges.target_ids(nid):
                 raise GraphError(f"{trial.display_name!r} feeds other neurons, so it cannot be an output")
 
     def set_neuron_fields(self, changes: Mapping[str, Mapping[str, object]]) -> None:
         """Set fields of several neurons, e.g. ``{"h1": {"bias": 0.5, "activation": "relu"}}``.
 
         Role and activation changes are checked against the edges already there (:meth:`check_neuron_fields`).
+        Only a change of position leaves the maths alone: then no revision is counted.
         """
         self.check_neuron_fields(changes)
         structural = False
+        maths = False
         for nid, fields in changes.items():
             neuron = self.neurons[nid]
             for name, value in fields.items():
@@ -456,30 +626,46 @@ class Network:
                     structural = structural or value is not neuron.role
                 if name in ("bias", "x", "y"):
                     value = float(value)  # type: ignore[arg-type]
+                if name not in ("x", "y", "label"):
+                    maths = True
                 setattr(neuron, name, value)
             if "activation" in fields:
                 structural = True
         if changes:
-            self._changed(structural=structural)
+            if maths:
+                self._changed(structural=structural)
             if structural:
+                self._depth_cache = None
                 self.events.structure.emit()
             self.events.neurons.emit(list(changes))
 
     def move_neurons(self, positions: Mapping[str, tuple[float, float]]) -> None:
+        """Move neurons on the canvas: no revision is counted, so nothing is computed again."""
         for nid, (x, y) in positions.items():
             neuron = self.neurons[nid]
             neuron.x, neuron.y = float(x), float(y)
         if positions:
-            self._changed()
             self.events.neurons.emit(list(positions))
 
     def set_parameters(
         self, weights: Mapping[str, float] | None = None, biases: Mapping[str, float] | None = None
     ) -> None:
-        """Bulk write-back of weights and biases (training, randomising): one event, no per-edge signals."""
+        """Bulk write-back of weights and biases by id (randomising, undo): one event, no per-edge signals."""
         for eid, w in (weights or {}).items():
-            self.edges[eid].weight = float(w)
+            self.edges.set_value(*self._located(eid), weight=float(w))
         for nid, b in (biases or {}).items():
+            self.neurons[nid].bias = float(b)
+        self._changed()
+        self.events.parameters.emit()
+
+    def write_blocks(self, weights: Mapping[LayerKey, np.ndarray], biases: Mapping[str, float]) -> None:
+        """Write whole weight matrices (training's results): every present, unfrozen connection of the block
+        ``key`` takes its value from ``weights[key]``, shaped like the block. One ``parameters`` event."""
+        for key, values in weights.items():
+            block = self.edges.blocks[key]
+            trains = block.present & ~block.frozen
+            np.copyto(block.weight, values, where=trains, casting="unsafe")
+        for nid, b in biases.items():
             self.neurons[nid].bias = float(b)
         self._changed()
         self.events.parameters.emit()
@@ -489,3 +675,19 @@ class Network:
 
     def __repr__(self) -> str:
         return f"Network({len(self.neurons)} neurons, {len(self.edges)} edges)"
+
+
+class _Members(Mapping[LayerKey, list[str]]):
+    """The neurons of a layer: a named layer's members, or the one neuron a lone neuron's layer holds."""
+
+    def __init__(self, named: dict[LayerKey, list[str]]) -> None:
+        self._named = named
+
+    def __getitem__(self, key: LayerKey) -> list[str]:
+        return self._named.get(key) or [key[1]]
+
+    def __iter__(self) -> Iterator[LayerKey]:
+        return iter(self._named)
+
+    def __len__(self) -> int:
+        return len(self._named)

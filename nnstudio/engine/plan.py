@@ -1,9 +1,15 @@
 """Compile a :class:`~nnstudio.engine.graph.Network` into an execution plan and run it forward and backward.
 
-Neurons are grouped in topological levels; the weights from one level into a later one form a dense block
-``W`` shaped (targets, sources) with ``z = a @ W.T + b`` for a batch of rows. A missing edge is a zero that a
-mask keeps at zero; a frozen edge is masked out of training. A hand-built 2x2 network and a dense
-784-16-16-10 run through the same code: the dense one is one block per level with no mask at all.
+Neurons are grouped in levels by depth. Each level's weighted sums are ONE matrix product: the activations
+of every level that feeds it, side by side, times a weight matrix ``W`` shaped (targets, sources), so
+``z = a @ W.T + b`` for a batch of rows. A missing connection is a zero that a mask keeps at zero; a frozen
+one is masked out of training. A hand-built 2x2 network, a chain of 20,000 neurons and a dense
+784-1024-1024-10 run through the same code; the dense one has one product per layer and no mask at all.
+
+Every weight and bias lives in one flat buffer (:attr:`Plan.flat`); each product's ``W`` and each level's
+bias is a view into it. The plan is also the one translator between the network's ids and that buffer:
+:meth:`Plan.parameter_index`, :meth:`Plan.edge_index`, :meth:`Plan.write_back` and
+:meth:`Plan.read_parameters`; nothing outside the engine needs to know where a weight sits.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .activations import ACTIVATIONS, Activation
+from .connections import LayerKey
 from .graph import GraphError, Network, Role
 from .losses import Loss
 
@@ -29,14 +36,95 @@ class Level:
 
 @dataclass(slots=True)
 class Block:
+    """The weighted sums of one level: its sources (whole levels, side by side) times ``W``.
+
+    ``W[r, j]`` is the weight from column ``j`` of the sources (level ``sources[k]`` occupies the columns
+    from ``starts[k]``) into neuron ``r`` of level ``target``.
+    """
+
     target: int
-    source: int
+    sources: list[int]
+    starts: list[int]
     W: Array
-    # 1 where training may change the weight (edge exists and is not frozen); None means everywhere.
+    # 1 where training may change the weight (the connection exists and is not frozen); None: everywhere.
     trainable: Array | None
-    rows: Array
-    cols: Array
-    edge_ids: list[str]
+    # Where W starts in the plan's flat parameter buffer.
+    offset: int
+
+    @property
+    def width(self) -> int:
+        return self.W.shape[1]
+
+    def parameter_slice(self) -> slice:
+        return slice(self.offset, self.offset + self.W.size)
+
+    def gather(self, activations: list[Array]) -> Array:
+        """The block's input: the source levels' activations side by side (no copy for one source)."""
+        if len(self.sources) == 1:
+            return activations[self.sources[0]]
+        return np.concatenate([activations[s] for s in self.sources], axis=1)
+
+    def forward(self, activations: list[Array]) -> Array:
+        return self.gather(activations) @ self.W.T
+
+    def backward(
+        self,
+        delta: Array,
+        activations: list[Array],
+        grad_w: Array,
+        grad_a: list[Array | None],
+        need_input: bool,
+    ) -> None:
+        """Write dE/dW into ``grad_w`` and add dE/d(source activations) into ``grad_a``."""
+        x = self.gather(activations)
+        if delta.shape[0] == 1:
+            # One sample: the gradient is an outer product, and a broadcast multiply writes it about three
+            # times faster than a matrix product with an inner size of 1.
+            np.multiply(delta.T, x, out=grad_w)
+        else:
+            np.matmul(delta.T, x, out=grad_w)
+        wanted = [k for k, s in enumerate(self.sources) if s > 0 or need_input]
+        if not wanted:
+            return
+        back = delta @ self.W
+        for k in wanted:
+            s = self.sources[k]
+            part = (
+                back if len(self.sources) == 1 else back[:, self.starts[k] : self.starts[k] + _width(self, k)]
+            )
+            prev = grad_a[s]
+            if prev is None:
+                grad_a[s] = part
+            else:
+                prev += part
+
+
+def _width(block: Block, k: int) -> int:
+    end = block.starts[k + 1] if k + 1 < len(block.starts) else block.width
+    return end - block.starts[k]
+
+
+@dataclass(slots=True)
+class _Piece:
+    """Where part of one of the network's weight matrices sits in the plan: rows ``rows`` and columns
+    ``cols`` of the network's block are ``W[r, c]`` of the plan's block for level ``level``."""
+
+    rows: Array | slice
+    cols: Array | slice
+    level: int
+    r: Array | slice
+    c: Array | slice
+
+
+@dataclass(slots=True)
+class _BlockMap:
+    key: LayerKey
+    targets: list[str]
+    sources: list[str]
+    shape: tuple[int, int]
+    # None when every connection of the block exists (a fully connected layer).
+    present: Array | None
+    pieces: list[_Piece]
 
 
 @dataclass(slots=True)
@@ -62,15 +150,13 @@ class Gradients:
     per_sample: Array
     # dE/d(input), when asked for: how to nudge the image rather than the weights.
     inputs: Array | None = None
+    # All of the above weights and biases, laid out like the plan's flat buffer.
+    flat: Array | None = None
 
 
 @dataclass
 class Plan:
-    """Levels and blocks of a compiled network.
-
-    Every weight and bias lives in one flat buffer (:attr:`flat`); each block's ``W`` and each level's
-    ``bias`` is a view into it, so a training step updates, checks and backs up everything in one call each.
-    """
+    """Levels and blocks of a compiled network (see the module's description)."""
 
     levels: list[Level]
     blocks: list[Block]
@@ -80,11 +166,13 @@ class Plan:
     flat: Array
     # 1 where training may change the parameter, 0 for missing and frozen edges; None when everything may.
     flat_trainable: Array | None
-    into: list[list[int]] = field(default_factory=list)
     position: dict[str, tuple[int, int]] = field(default_factory=dict)
-    edge_position: dict[str, tuple[int, int, int]] = field(default_factory=dict)
     # Where each block's weights, then each level's biases (levels 1..), start in the flat buffer.
     offsets: list[int] = field(default_factory=list)
+    n_connections: int = 0
+    maps: list[_BlockMap] = field(default_factory=list)
+    # Connections known by an id other than "source>target".
+    aliases: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ shape
     @property
@@ -105,23 +193,28 @@ class Plan:
 
     @property
     def n_parameters(self) -> int:
-        return sum(len(b.edge_ids) for b in self.blocks) + sum(len(l.ids) for l in self.levels[1:])
+        return self.n_connections + sum(len(l.ids) for l in self.levels[1:])
 
     # ------------------------------------------------------------------ running
     def __post_init__(self) -> None:
         # Precomputed per-level steps keep a training step's Python work to a few list walks; at batch 1 that
         # overhead, not arithmetic, is what costs (see ENVIRONMENT.md's measured figures).
-        self._forward_steps = []
-        self._backward_steps = []
+        by_target = {b.target: b for b in self.blocks}
+        self._steps = []
         for li in range(1, len(self.levels)):
             level = self.levels[li]
-            sources = [(self.blocks[bi].source, self.blocks[bi].W.T) for bi in self.into[li]]
-            self._forward_steps.append((level, sources, _single_activation(level)))
-        for li in range(len(self.levels) - 1, 0, -1):
-            level = self.levels[li]
-            feeds = [(bi, self.blocks[bi].source, self.blocks[bi].W) for bi in self.into[li]]
-            self._backward_steps.append((li, level, feeds, _single_activation(level)))
+            block = by_target.get(li)
+            simple = (
+                block.W.T
+                if block is not None and len(block.sources) == 1 and block.sources[0] == li - 1
+                else None
+            )
+            bi = self.blocks.index(block) if block is not None else -1
+            self._steps.append((li, level, block, bi, simple, _single_activation(level)))
         self._grad_views: tuple[Array, list[Array], list[Array]] | None = None
+        self._edge_index: Array | None = None
+        self._edge_ids: list[str] | None = None
+        self._mask: Array | None = None
 
     def forward(self, inputs: Array) -> ForwardResult:
         """Run a batch (samples, inputs) or one sample (inputs,) forward; every level's sums and values."""
@@ -136,12 +229,11 @@ class Plan:
             raise ValueError(f"the network takes {self.n_inputs} inputs; got data shaped {np.shape(inputs)}")
         sums = [x]
         acts = [x]
-        for level, sources, single in self._forward_steps:
-            if sources:
-                src, WT = sources[0]
-                z = acts[src] @ WT
-                for src, WT in sources[1:]:
-                    z += acts[src] @ WT
+        for _li, level, block, _bi, simple, single in self._steps:
+            if simple is not None:
+                z = acts[-1] @ simple
+            elif block is not None:
+                z = block.forward(acts)
             else:
                 z = np.zeros((x.shape[0], len(level.ids)), dtype=self.dtype)
             z += level.bias
@@ -180,14 +272,15 @@ class Plan:
         grad_a[-1] = slope
         deltas: list[Array] = [fw.sums[0][:, :0]] * len(self.levels)
         if out is None:
-            w_grads, b_grads = self.views(np.empty_like(self.flat))
+            out = np.empty_like(self.flat)
+            w_grads, b_grads = self.views(out)
         else:
             cached = self._grad_views
             if cached is None or cached[0] is not out:
                 cached = self._grad_views = (out, *self.views(out))
             w_grads, b_grads = cached[1], cached[2]
         sums, acts = fw.sums, fw.activations
-        for li, level, feeds, single in self._backward_steps:
+        for li, level, block, bi, simple, single in reversed(self._steps):
             ga = grad_a[li]
             if ga is None:
                 delta = np.zeros_like(sums[li])
@@ -197,45 +290,126 @@ class Plan:
                 delta = _backward(level, sums[li], acts[li], ga)
             deltas[li] = delta
             np.add.reduce(delta, axis=0, out=b_grads[li])
-            for bi, src, W in feeds:
+            if block is None:
+                continue
+            if simple is not None:
+                src = li - 1
                 if n == 1:
-                    # One sample: the gradient is an outer product, and a broadcast multiply writes it
-                    # about three times faster than a matrix product with an inner size of 1.
                     np.multiply(delta.T, acts[src], out=w_grads[bi])
                 else:
                     np.matmul(delta.T, acts[src], out=w_grads[bi])
                 if src > 0 or input_gradient:
-                    back = delta @ W
+                    back = delta @ block.W
                     prev = grad_a[src]
                     if prev is None:
                         grad_a[src] = back
                     else:
                         prev += back
+            else:
+                block.backward(delta, acts, w_grads[bi], grad_a, input_gradient)
         inputs = grad_a[0] if input_gradient else None
         if input_gradient and inputs is None:
             inputs = np.zeros_like(fw.sums[0])
-        return Gradients(w_grads, b_grads, deltas, float(np.add.reduce(per_sample)) / n, per_sample, inputs)
+        return Gradients(
+            w_grads, b_grads, deltas, float(np.add.reduce(per_sample)) / n, per_sample, inputs, out
+        )
 
     def loss_value(self, inputs: Array, truth: Array, loss: Loss) -> float:
         return loss.value(self.forward(inputs).output, np.asarray(truth, dtype=self.dtype))
+
+    # ------------------------------------------------------------------ ids <-> parameters
+    def parameter_index(self, edge_ids: list[str]) -> Array:
+        """Where each connection's weight sits in :attr:`flat`; KeyError for an id the plan does not hold."""
+        out = np.empty(len(edge_ids), dtype=np.intp)
+        block_of = {b.target: b for b in self.blocks}
+        for k, eid in enumerate(edge_ids):
+            pair = self.aliases.get(eid)
+            if pair is None:
+                source, sep, target = eid.partition(">")
+                pair = (source, target) if sep else None
+            if pair is None or pair[0] not in self.position or pair[1] not in self.position:
+                raise KeyError(eid)
+            (sl, si), (tl, ti) = self.position[pair[0]], self.position[pair[1]]
+            block = block_of.get(tl)
+            if block is None or sl not in block.sources:
+                raise KeyError(eid)
+            col = block.starts[block.sources.index(sl)] + si
+            index = block.offset + ti * block.width + col
+            if not self.connection_mask()[index]:
+                raise KeyError(eid)
+            out[k] = index
+        return out
+
+    def bias_index(self, neuron_id: str) -> int:
+        li, i = self.position[neuron_id]
+        if li == 0:
+            raise KeyError(neuron_id)
+        return self.offsets[len(self.blocks) + li - 1] + i
+
+    def connection_mask(self) -> Array:
+        """True at every place of :attr:`flat` that holds a connection's weight (frozen ones included)."""
+        if self._mask is None:
+            mask = np.zeros(self.flat.size, dtype=bool)
+            mask[self.edge_index()] = True
+            self._mask = mask
+        return self._mask
+
+    def block_connections(self) -> list[Array]:
+        """Per block, a boolean matrix shaped like its ``W``: True where a connection exists."""
+        mask = self.connection_mask()
+        return [mask[b.parameter_slice()].reshape(b.W.shape) for b in self.blocks]
+
+    def edge_index(self) -> Array:
+        """The flat index of every connection, in the order ``network.edges`` lists them at compile time."""
+        if self._edge_index is None:
+            parts: list[Array] = []
+            for m in self.maps:
+                full = np.full(m.shape, -1, dtype=np.intp)
+                for p in m.pieces:
+                    block = self._block_for(p.level)
+                    idx = block.offset + np.arange(block.W.size).reshape(block.W.shape)
+                    full[_ix(p.rows, p.cols)] = idx[_ix(p.r, p.c)]
+                parts.append(full.ravel() if m.present is None else full[m.present])
+            self._edge_index = np.concatenate(parts) if parts else np.zeros(0, dtype=np.intp)
+        return self._edge_index
+
+    def edge_ids(self) -> list[str]:
+        """Every connection's id, in the order of :meth:`edge_index`."""
+        if self._edge_ids is None:
+            alias = {pair: eid for eid, pair in self.aliases.items()}
+            ids: list[str] = []
+            for m in self.maps:
+                if m.present is None:
+                    rows, cols = np.divmod(np.arange(m.shape[0] * m.shape[1]), m.shape[1])
+                else:
+                    rows, cols = np.nonzero(m.present)
+                t, s = m.targets, m.sources
+                ids.extend(
+                    alias.get((s[c], t[r])) or f"{s[c]}>{t[r]}"
+                    for r, c in zip(rows.tolist(), cols.tolist(), strict=True)
+                )
+            self._edge_ids = ids
+        return self._edge_ids
+
+    def _block_for(self, level: int) -> Block:
+        for block in self.blocks:
+            if block.target == level:
+                return block
+        raise KeyError(level)
 
     # ------------------------------------------------------------------ reading results
     def neuron_values(self, fw: ForwardResult, sample: int = 0) -> dict[str, tuple[float, float]]:
         """id -> (weighted sum, activation) for one sample of a forward result."""
         values: dict[str, tuple[float, float]] = {}
         for li, level in enumerate(self.levels):
-            z = fw.sums[li][sample]
-            a = fw.activations[li][sample]
-            for i, nid in enumerate(level.ids):
-                values[nid] = (float(z[i]), float(a[i]))
+            z = fw.sums[li][sample].tolist()
+            a = fw.activations[li][sample].tolist()
+            values.update(zip(level.ids, zip(z, a, strict=True), strict=True))
         return values
 
     def edge_gradients(self, grads: Gradients) -> dict[str, float]:
-        out: dict[str, float] = {}
-        for block, g in zip(self.blocks, grads.weights, strict=True):
-            vals = g[block.rows, block.cols]
-            out.update(zip(block.edge_ids, vals.tolist(), strict=True))
-        return out
+        flat = grads.flat if grads.flat is not None else self._flat_of(grads.weights, grads.biases)
+        return dict(zip(self.edge_ids(), flat[self.edge_index()].tolist(), strict=True))
 
     def bias_gradients(self, grads: Gradients) -> dict[str, float]:
         out: dict[str, float] = {}
@@ -243,13 +417,20 @@ class Plan:
             out.update(zip(level.ids, g.tolist(), strict=True))
         return out
 
+    def _flat_of(self, weights: list[Array], biases: list[Array]) -> Array:
+        flat = np.empty_like(self.flat)
+        w, b = self.views(flat)
+        for dst, src in zip(w, weights, strict=True):
+            dst[...] = src
+        for dst, src in zip(b[1:], biases[1:], strict=True):
+            dst[...] = src
+        return flat
+
     # ------------------------------------------------------------------ parameters
     def views(self, flat: Array) -> tuple[list[Array], list[Array]]:
         """A flat array seen as per-block weight matrices and per-level bias vectors (level 0: empty)."""
         nb = len(self.blocks)
-        weights = [
-            flat[o : o + b.W.size].reshape(b.W.shape) for b, o in zip(self.blocks, self.offsets, strict=False)
-        ]
+        weights = [flat[b.offset : b.offset + b.W.size].reshape(b.W.shape) for b in self.blocks]
         biases = [flat[:0]] + [
             flat[o : o + l.bias.size] for l, o in zip(self.levels[1:], self.offsets[nb:], strict=True)
         ]
@@ -273,36 +454,60 @@ class Plan:
         for dst, src in zip(self.parameters(), values, strict=True):
             np.copyto(dst, src)
 
-    def weights_by_edge(self) -> dict[str, float]:
+    def flat_from(self, values: list[Array]) -> Array:
+        """A parameter list shaped like :meth:`parameters` as one flat array laid out like :attr:`flat`."""
+        nb = len(self.blocks)
+        return self._flat_of(values[:nb], [self.flat[:0]] + list(values[nb:]))
+
+    def weights_by_edge(self, flat: Array | None = None) -> dict[str, float]:
+        source = self.flat if flat is None else flat
+        return dict(zip(self.edge_ids(), source[self.edge_index()].tolist(), strict=True))
+
+    def biases_by_neuron(self, flat: Array | None = None) -> dict[str, float]:
+        _, biases = self.views(self.flat if flat is None else flat)
         out: dict[str, float] = {}
-        for block in self.blocks:
-            out.update(zip(block.edge_ids, block.W[block.rows, block.cols].tolist(), strict=True))
+        for level, b in zip(self.levels[1:], biases[1:], strict=True):
+            out.update(zip(level.ids, b.tolist(), strict=True))
         return out
 
-    def biases_by_neuron(self) -> dict[str, float]:
-        out: dict[str, float] = {}
-        for level in self.levels[1:]:
-            out.update(zip(level.ids, level.bias.tolist(), strict=True))
+    def block_values(self, flat: Array | None = None) -> dict[LayerKey, Array]:
+        """The network's weight matrices as this plan holds them (missing connections read 0)."""
+        weights, _ = self.views(self.flat if flat is None else flat)
+        by_level = {b.target: w for b, w in zip(self.blocks, weights, strict=True)}
+        out: dict[LayerKey, Array] = {}
+        for m in self.maps:
+            full = np.zeros(m.shape)
+            for p in m.pieces:
+                full[_ix(p.rows, p.cols)] = by_level[p.level][_ix(p.r, p.c)]
+            out[m.key] = full
         return out
 
-    def write_back(self, network: Network) -> None:
-        """Copy the plan's weights and biases into the network (one ``parameters`` event)."""
-        network.set_parameters(self.weights_by_edge(), self.biases_by_neuron())
+    def write_back(self, network: Network, flat: Array | None = None) -> None:
+        """Copy the plan's weights and biases (or those of ``flat``) into the network: one numpy step per
+        weight matrix, one ``parameters`` event. Frozen connections keep their exact value."""
+        network.write_blocks(self.block_values(flat), self.biases_by_neuron(flat))
         self.revision = network.revision
 
     def read_parameters(self, network: Network) -> None:
         """Reload weights and biases from the network after hand edits that did not change its structure."""
         if network.structure_revision != self.structure_revision:
             raise GraphError("the network's structure changed since it was compiled; compile it again")
-        for block in self.blocks:
-            block.W[block.rows, block.cols] = [network.edges[e].weight for e in block.edge_ids]
-            if block.trainable is not None:
-                block.trainable[block.rows, block.cols] = [
-                    not network.edges[e].frozen for e in block.edge_ids
-                ]
+        _fill(self, network)
         for level in self.levels[1:]:
             level.bias[:] = [network.neurons[n].bias for n in level.ids]
         self.revision = network.revision
+
+
+def _ix(rows: Array | slice, cols: Array | slice) -> tuple:
+    if isinstance(rows, slice) or isinstance(cols, slice):
+        return (rows, cols) if isinstance(rows, slice) and isinstance(cols, slice) else _mixed(rows, cols)
+    return np.ix_(rows, cols)
+
+
+def _mixed(rows: Array | slice, cols: Array | slice) -> tuple:
+    r = rows if not isinstance(rows, slice) else np.arange(rows.start or 0, rows.stop)
+    c = cols if not isinstance(cols, slice) else np.arange(cols.start or 0, cols.stop)
+    return np.ix_(r, c)
 
 
 def _single_activation(level: Level) -> Activation | None:
@@ -330,8 +535,33 @@ def _backward(level: Level, z: Array, a: Array, grad_a: Array) -> Array:
     return delta
 
 
+def _run(indices: Array) -> Array | slice:
+    """A slice when ``indices`` is 0, 1, 2, ... (so copies go through views), else the indices."""
+    n = len(indices)
+    if n and indices[0] == 0 and indices[-1] == n - 1 and (n < 3 or np.array_equal(indices, np.arange(n))):
+        return slice(0, n)
+    return indices
+
+
+def _fill(plan: Plan, network: Network) -> None:
+    """Copy the network's weight matrices into the plan's blocks, and which entries may train."""
+    blocks = network.edges.blocks
+    by_level = {b.target: b for b in plan.blocks}
+    for m in plan.maps:
+        source = blocks[m.key]
+        trains = None
+        for p in m.pieces:
+            block = by_level[p.level]
+            block.W[_ix(p.r, p.c)] = source.weight[_ix(p.rows, p.cols)]
+            if block.trainable is not None:
+                if trains is None:
+                    trains = source.present & ~source.frozen
+                block.trainable[_ix(p.r, p.c)] = trains[_ix(p.rows, p.cols)]
+
+
 def compile_network(network: Network, dtype: np.dtype | type = np.float32) -> Plan:
-    """Turn the graph into levels and dense weight blocks. Raises :class:`GraphError` with what is missing."""
+    """Turn the graph into levels and one weight block per level. Raises :class:`GraphError` with what is
+    missing. Takes time linear in neurons plus connections, with one numpy step per weight matrix."""
     dtype = np.dtype(dtype)
     if not network.inputs():
         raise GraphError("the network has no input neurons; add an input or an image grid")
@@ -358,62 +588,105 @@ def compile_network(network: Network, dtype: np.dtype | type = np.float32) -> Pl
         bias = np.array([0.0 if li == 0 else n.bias for n in neurons], dtype=dtype)
         levels.append(Level(list(ids), bias, groups))
 
-    # Collect edges per (target level, source level) pair, then fill each block in one vectorised step.
-    pairs: dict[tuple[int, int], tuple[list[int], list[int], list[float], list[bool], list[str]]] = {}
-    for edge in network.edges.values():
-        tl, ti = position[edge.target]
-        sl, si = position[edge.source]
-        rows, cols, weights, frozen, ids = pairs.setdefault((tl, sl), ([], [], [], [], []))
-        rows.append(ti)
-        cols.append(si)
-        weights.append(edge.weight)
-        frozen.append(edge.frozen)
-        ids.append(edge.id)
-    order = sorted(pairs)
-    shapes = [(len(levels[tl].ids), len(levels[sl].ids)) for tl, sl in order]
-    total = sum(r * c for r, c in shapes) + sum(len(l.ids) for l in levels[1:])
-    flat = np.zeros(total, dtype=dtype)
-    flat_trainable = np.ones(total, dtype=dtype)
+    # Which rows of each network block sit in which level, and which source levels feed each level.
+    level_arr = {}
+    index_arr = {}
+    pending: list[tuple[object, list[tuple[int, Array, Array]]]] = []
+    feeds: dict[int, set[int]] = {}
+    for key, block in network.edges.blocks.items():
+        if block.count == 0:
+            continue
+        t_pos = [position[t] for t in block.targets]
+        t_level = np.fromiter((p[0] for p in t_pos), dtype=np.intp, count=len(t_pos))
+        s_pos = [position[s] for s in block.sources]
+        s_level = np.fromiter((p[0] for p in s_pos), dtype=np.intp, count=len(s_pos))
+        level_arr[key] = (t_level, s_level)
+        index_arr[key] = (
+            np.fromiter((p[1] for p in t_pos), dtype=np.intp, count=len(t_pos)),
+            np.fromiter((p[1] for p in s_pos), dtype=np.intp, count=len(s_pos)),
+        )
+        groups_of_rows: list[tuple[int, Array, Array]] = []
+        for lv in np.unique(t_level).tolist():
+            rows = np.flatnonzero(t_level == lv)
+            used = (
+                np.arange(len(block.sources))
+                if block.full
+                else np.flatnonzero(block.present[rows].any(axis=0))
+            )
+            if used.size == 0:
+                continue
+            groups_of_rows.append((lv, rows, used))
+            feeds.setdefault(lv, set()).update(np.unique(s_level[used]).tolist())
+        pending.append((key, groups_of_rows))
+
+    # One block per fed level: its sources are whole levels, side by side, in level order.
+    blocks: list[Block] = []
     offset = 0
     offsets: list[int] = []
-    blocks: list[Block] = []
-    edge_position: dict[str, tuple[int, int, int]] = {}
-    for (tl, sl), shape in zip(order, shapes, strict=True):
-        rows, cols, weights, frozen, ids = pairs[(tl, sl)]
+    starts_of: dict[int, dict[int, int]] = {}
+    for li in sorted(feeds):
+        sources = sorted(feeds[li])
+        starts: list[int] = []
+        width = 0
+        for s in sources:
+            starts.append(width)
+            width += len(levels[s].ids)
+        starts_of[li] = dict(zip(sources, starts, strict=True))
+        blocks.append(Block(li, sources, starts, np.empty((0, 0), dtype), None, offset))
         offsets.append(offset)
-        W = flat[offset : offset + shape[0] * shape[1]].reshape(shape)
-        trainable_view = flat_trainable[offset : offset + shape[0] * shape[1]].reshape(shape)
-        offset += shape[0] * shape[1]
-        r = np.array(rows, dtype=np.intp)
-        c = np.array(cols, dtype=np.intp)
-        W[r, c] = weights
-        trainable: Array | None = None
-        if len(ids) != shape[0] * shape[1] or any(frozen):
-            trainable = trainable_view
-            trainable[...] = 0.0
-            trainable[r, c] = [0.0 if f else 1.0 for f in frozen]
-        bi = len(blocks)
-        blocks.append(Block(tl, sl, W, trainable, r, c, ids))
-        for k, eid in enumerate(ids):
-            edge_position[eid] = (bi, rows[k], cols[k])
+        offset += len(levels[li].ids) * width
     for level in levels[1:]:
         offsets.append(offset)
-        view = flat[offset : offset + len(level.ids)]
+        offset += len(level.ids)
+    flat = np.zeros(offset, dtype=dtype)
+    flat_trainable = np.zeros(offset, dtype=dtype)
+    for block in blocks:
+        shape = (len(levels[block.target].ids), sum(len(levels[s].ids) for s in block.sources))
+        block.W = flat[block.offset : block.offset + shape[0] * shape[1]].reshape(shape)
+        block.trainable = flat_trainable[block.offset : block.offset + shape[0] * shape[1]].reshape(shape)
+    nb = len(blocks)
+    for level, o in zip(levels[1:], offsets[nb:], strict=True):
+        view = flat[o : o + len(level.ids)]
         view[...] = level.bias
         level.bias = view
-        offset += len(level.ids)
-    into = [[bi for bi, b in enumerate(blocks) if b.target == li] for li in range(len(levels))]
-    everything_trains = all(b.trainable is None for b in blocks)
-    return Plan(
+        flat_trainable[o : o + len(level.ids)] = 1.0
+
+    maps: list[_BlockMap] = []
+    for key, groups_of_rows in pending:
+        source = network.edges.blocks[key]
+        t_index, s_index = index_arr[key]
+        _, s_level = level_arr[key]
+        pieces: list[_Piece] = []
+        for lv, rows, used in groups_of_rows:
+            starts = starts_of[lv]
+            col_start = np.fromiter(
+                (starts[s] for s in s_level[used].tolist()), dtype=np.intp, count=len(used)
+            )
+            r = t_index[rows]
+            c = col_start + s_index[used]
+            pieces.append(_Piece(_run(rows), _run(used), lv, _run(r), _run(c)))
+        present = None if source.full else source.present.copy()
+        maps.append(
+            _BlockMap(key, list(source.targets), list(source.sources), source.weight.shape, present, pieces)
+        )
+    plan = Plan(
         levels,
         blocks,
         dtype,
         network.revision,
         network.structure_revision,
         flat,
-        None if everything_trains else flat_trainable,
-        into,
+        flat_trainable,
         position,
-        edge_position,
         offsets,
+        len(network.edges),
+        maps,
+        dict(network.edges.alias_pair),
     )
+    _fill(plan, network)
+    if all(b.trainable is not None and bool(b.trainable.all()) for b in blocks):
+        # Everything may train: no mask to multiply by on every step, and a block needs none either.
+        plan.flat_trainable = None
+        for block in blocks:
+            block.trainable = None
+    return plan

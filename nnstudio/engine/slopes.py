@@ -24,8 +24,8 @@ def numerical_slope(
     plan: Plan, inputs: Array, truth: Array, loss: Loss, edge_id: str, h: float = 1e-5
 ) -> float:
     """dE/dw of one edge by the centred difference (E(w+h) - E(w-h)) / 2h; the weight is left as it was."""
-    bi, r, c = plan.edge_position[edge_id]
-    return _nudge(plan.blocks[bi].W, (r, c), plan, inputs, truth, loss, h)
+    (index,) = plan.parameter_index([edge_id])
+    return _nudge(plan.flat, (int(index),), plan, inputs, truth, loss, h)
 
 
 def numerical_bias_slope(
@@ -78,10 +78,10 @@ def numerical_gradients(
     needs one forward and one backward.
     """
     out: list[Array] = []
-    for block in plan.blocks:
+    for block, exists in zip(plan.blocks, plan.block_connections(), strict=True):
         g = np.zeros_like(block.W)
-        for r, c in zip(block.rows.tolist(), block.cols.tolist(), strict=True):
-            g[r, c] = _nudge(block.W, (r, c), plan, inputs, truth, loss, h, precise)
+        for r, c in zip(*np.nonzero(exists), strict=True):
+            g[r, c] = _nudge(block.W, (int(r), int(c)), plan, inputs, truth, loss, h, precise)
         out.append(g)
     for level in plan.levels[1:]:
         g = np.zeros_like(level.bias)
@@ -128,12 +128,9 @@ def gradient_check(plan: Plan, inputs: Array, truth: Array, loss: Loss, h: float
     analytic = grads.weights + grads.biases[1:]
     per_block: list[dict[str, object]] = []
     worst = 0.0
-    names = [f"weights level {b.source} -> {b.target}" for b in plan.blocks]
+    names = [f"weights level {', '.join(map(str, b.sources))} -> {b.target}" for b in plan.blocks]
     names += [f"biases level {li}" for li in range(1, len(plan.levels))]
-    masks = [np.zeros(b.W.shape, dtype=bool) for b in plan.blocks]
-    for m, b in zip(masks, plan.blocks, strict=True):
-        m[b.rows, b.cols] = True
-    masks += [np.ones(l.bias.shape, dtype=bool) for l in plan.levels[1:]]
+    masks = plan.block_connections() + [np.ones(l.bias.shape, dtype=bool) for l in plan.levels[1:]]
     for name, a, n, m in zip(names, analytic, numeric, masks, strict=True):
         err = relative_error(a[m], n[m]) if m.any() else np.zeros(0)
         block_max = float(err.max()) if err.size else 0.0

@@ -135,16 +135,17 @@ def initialise(plan: Plan, method: str, seed: int) -> None:
     if method not in INITIALISERS:
         raise TrainingError(f"unknown initialisation {method!r}; known: {', '.join(INITIALISERS)}")
     rng = np.random.default_rng(seed)
-    fan_in: dict[int, Array] = {}
-    fan_out: dict[int, Array] = {}
-    for block in plan.blocks:
-        exists = np.zeros(block.W.shape, dtype=bool)
-        exists[block.rows, block.cols] = True
-        fan_in[block.target] = fan_in.get(block.target, 0) + exists.sum(axis=1)
-        fan_out[block.source] = fan_out.get(block.source, 0) + exists.sum(axis=0)
+    fan_in = [np.zeros(len(level.ids)) for level in plan.levels]
+    fan_out = [np.zeros(len(level.ids)) for level in plan.levels]
+    connections = plan.block_connections()
+    for block, exists in zip(plan.blocks, connections, strict=True):
+        fan_in[block.target] += exists.sum(axis=1)
+        per_column = exists.sum(axis=0)
+        for source, start in zip(block.sources, block.starts, strict=True):
+            fan_out[source] += per_column[start : start + len(fan_out[source])]
     for block in plan.blocks:
         fi = np.maximum(fan_in[block.target], 1)[:, None]
-        fo = np.maximum(fan_out[block.source], 1)[None, :]
+        fo = np.maximum(np.concatenate([fan_out[s] for s in block.sources]), 1)[None, :]
         shape = block.W.shape
         if method == "uniform":
             new = rng.uniform(-1.0, 1.0, shape)
@@ -153,12 +154,11 @@ def initialise(plan: Plan, method: str, seed: int) -> None:
             new = rng.uniform(-1.0, 1.0, shape) * limit
         else:
             new = rng.standard_normal(shape) * np.sqrt(2.0 / fi)
-        keep = np.ones(shape, dtype=bool) if block.trainable is None else block.trainable == 0
         if block.trainable is None:
             block.W[...] = new
         else:
             # Missing edges stay zero, frozen ones keep their value.
-            block.W[...] = np.where(keep, block.W, new * block.trainable)
+            block.W[...] = np.where(block.trainable == 0, block.W, new * block.trainable)
     for level in plan.levels[1:]:
         level.bias[...] = 0.0
 

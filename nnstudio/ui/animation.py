@@ -29,10 +29,10 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLa
 
 from nnstudio.engine.losses import LOSSES
 from nnstudio.engine.plan import Plan
+from nnstudio.engine.step import TrainingStepResult, training_step
 from nnstudio.ui.commands import SetParameters
 from nnstudio.ui.live import LiveNetwork
 from nnstudio.ui.panel import Panel
-from nnstudio.ui.training.worker import TrainingStepResult, training_step
 
 Array = np.ndarray
 
@@ -270,7 +270,7 @@ class Animator(QObject):
         """From the outputs back, one level per frame: deltas under neurons, slopes on (few) edges."""
         labels: dict[str, str] = {}
         slopes: dict[str, float] = {}
-        show_slopes = sum(len(b.edge_ids) for b in plan.blocks) <= EDGE_LABEL_LIMIT
+        show_slopes = plan.n_connections <= EDGE_LABEL_LIMIT
         frames: list[Frame] = []
         for level in reversed(plan.levels[1:]):
             for nid in level.ids:

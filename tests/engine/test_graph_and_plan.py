@@ -120,18 +120,19 @@ def test_role_changes_that_break_the_graph_are_refused() -> None:
 def test_edge_map_goes_both_ways() -> None:
     net = layered_network([3, 4, 2], ["tanh", "tanh"], sparse=0.3, skip=True, seed=4)
     plan = compile_network(net)
-    assert set(plan.edge_position) == set(net.edges)
-    for eid, (bi, r, c) in plan.edge_position.items():
-        block = plan.blocks[bi]
+    assert set(plan.edge_ids()) == set(net.edges) and len(plan.edge_ids()) == len(net.edges)
+    ids = list(net.edges)
+    index = plan.parameter_index(ids)
+    np.testing.assert_array_equal(np.sort(index), np.sort(plan.edge_index()))
+    for eid, i in zip(ids, index.tolist(), strict=True):
         edge = net.edges[eid]
-        assert plan.levels[block.target].ids[r] == edge.target
-        assert plan.levels[block.source].ids[c] == edge.source
-        assert block.W[r, c] == pytest.approx(edge.weight)
+        (li, r), (sl, c) = plan.position[edge.target], plan.position[edge.source]
+        block = next(b for b in plan.blocks if b.target == li)
+        assert i == block.offset + r * block.width + block.starts[block.sources.index(sl)] + c
+        assert plan.flat[i] == pytest.approx(edge.weight)
     # Missing edges are zeros that training may never touch.
-    for block in plan.blocks:
+    for block, exists in zip(plan.blocks, plan.block_connections(), strict=True):
         if block.trainable is not None:
-            exists = np.zeros(block.W.shape, bool)
-            exists[block.rows, block.cols] = True
             assert np.all(block.W[~exists] == 0) and np.all(block.trainable[~exists] == 0)
 
 

@@ -9,12 +9,13 @@ from PySide6.QtGui import QUndoStack
 
 from nnstudio.document.model import Document
 from nnstudio.engine.graph import Edge, Network, Neuron, Role, edge_id
+from nnstudio.engine.step import training_step
 from nnstudio.engine.train import TrainSettings
 from nnstudio.ui.animation import LEVEL_AT_ONCE, AnimationBar, Animator, speed_text
 from nnstudio.ui.animation import seconds_per_neuron as neuron_delay
 from nnstudio.ui.commands import SetWeights
 from nnstudio.ui.live import LiveNetwork
-from nnstudio.ui.training import TrainingPanel, training_step
+from nnstudio.ui.training import TrainingPanel
 
 LABELS = ["solid", "vertical", "diagonal", "horizontal"]
 

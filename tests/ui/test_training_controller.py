@@ -11,10 +11,11 @@ from PySide6.QtWidgets import QMessageBox
 from nnstudio.data import load_dataset
 from nnstudio.document.model import Document
 from nnstudio.engine.graph import Edge, Network, Neuron, Role, edge_id
+from nnstudio.engine.step import training_step
 from nnstudio.engine.train import TrainingError, TrainSettings
 from nnstudio.ui.commands import SetWeights
 from nnstudio.ui.live import LiveNetwork
-from nnstudio.ui.training import TrainingController, TrainingUpdate, training_step
+from nnstudio.ui.training import TrainingController, TrainingUpdate
 
 LABELS = ["solid", "vertical", "diagonal", "horizontal"]
 # Settings that teach the 4-8-4 tanh network all eight patterns within a few dozen epochs (every seed tried).

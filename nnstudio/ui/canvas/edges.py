@@ -261,38 +261,38 @@ class EdgeModel:
     def set_weights_from_plan(self, plan: Plan) -> bool:
         """Reload every weight and frozen flag from a compiled plan holding the network's current values.
 
-        One numpy step per block (``W[rows, cols]``) instead of a Python loop over 12,960 edges. False (and
-        nothing changed) when the plan does not hold exactly these edges.
+        One numpy gather through the plan's edge index instead of a Python loop over every edge. False
+        (and nothing changed) when the plan does not hold exactly these edges.
         """
-        blocks = self._plan_positions(plan)
-        if blocks is None:
+        where = self._plan_positions(plan)
+        if where is None:
             return False
+        index = plan.edge_index()
         weight = np.empty(self.count, dtype=np.float64)
         frozen = np.zeros(self.count, dtype=bool)
-        for block, where in zip(plan.blocks, blocks, strict=True):
-            weight[where] = block.W[block.rows, block.cols]
-            if block.trainable is not None:
-                frozen[where] = block.trainable[block.rows, block.cols] == 0
+        weight[where] = plan.flat[index]
+        if plan.flat_trainable is not None:
+            frozen[where] = plan.flat_trainable[index] == 0
         self.weight, self.frozen = weight, frozen
         self.restyle()
         return True
 
-    def _plan_positions(self, plan: Plan) -> list[Array] | None:
-        """Per block of ``plan``, the positions of its edges here; None when the edges differ."""
+    def _plan_positions(self, plan: Plan) -> Array | slice | None:
+        """Where each of the plan's edges (in its order) sits here; None when the edges differ."""
         cached = self._plan_map
         if cached is not None and cached[0]() is plan and cached[1] == self.structure_version:
             return cached[2]
-        if sum(len(block.edge_ids) for block in plan.blocks) != self.count:
+        ids = plan.edge_ids()
+        if len(ids) != self.count:
             return None
-        index = self.index
-        positions: list[Array] = []
-        for block in plan.blocks:
-            where = np.fromiter(
-                (index.get(e, -1) for e in block.edge_ids), dtype=np.intp, count=len(block.edge_ids)
-            )
-            if where.size and where.min() < 0:
+        positions: Array | slice
+        if ids == self.ids:
+            positions = slice(None)
+        else:
+            index = self.index
+            positions = np.fromiter((index.get(e, -1) for e in ids), dtype=np.intp, count=len(ids))
+            if positions.size and positions.min() < 0:
                 return None
-            positions.append(where)
         self._plan_map = (weakref.ref(plan), self.structure_version, positions)
         return positions
 

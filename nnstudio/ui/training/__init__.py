@@ -3,7 +3,8 @@
 - :class:`TrainingPanel` (``panel.py``): what the window docks; owns a :class:`TrainingController` and an
   :class:`~nnstudio.ui.plot.ErrorPlot`.
 - :class:`TrainingController` (``controller.py``): starts, paces, pauses, stops and records a run.
-- :class:`TrainingWorker` (``worker.py``): the loop on its own thread; :func:`training_step` for one step.
+- :class:`TrainingWorker` (``worker.py``): the loop on its own thread. One step worked out in full is the
+  engine's :func:`nnstudio.engine.step.training_step`.
 """
 
 from .controller import TrainingController, describe_mismatch
@@ -15,32 +16,18 @@ from .panel import (
     progress_text,
     speed_text,
 )
-from .worker import (
-    UPDATES_PER_SECOND,
-    TrainingStepResult,
-    TrainingUpdate,
-    TrainingWorker,
-    current_parameters,
-    parameters_to_dicts,
-    trainable_parameters,
-    training_step,
-)
+from .worker import UPDATES_PER_SECOND, TrainingUpdate, TrainingWorker
 
 __all__ = [
     "DOCUMENT_SAMPLES",
     "UPDATES_PER_SECOND",
     "TrainingController",
     "TrainingPanel",
-    "TrainingStepResult",
     "TrainingUpdate",
     "TrainingWorker",
-    "current_parameters",
     "describe_mismatch",
     "format_duration",
-    "parameters_to_dicts",
     "progress_text",
     "speed_text",
     "companion_test_set",
-    "trainable_parameters",
-    "training_step",
 ]

@@ -19,22 +19,19 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from nnstudio.data.dataset import Dataset
 from nnstudio.engine.graph import GraphError
 from nnstudio.engine.losses import LOSSES
+from nnstudio.engine.parameters import (
+    NetworkWriter,
+    current_parameters,
+    same_parameters,
+    trainable_parameters,
+)
 from nnstudio.engine.plan import Plan, compile_network
+from nnstudio.engine.step import TrainingStepResult, training_step
 from nnstudio.engine.train import Diverged, EpochEnd, TrainingError, TrainSettings, initialise
 from nnstudio.ui.commands import SetParameters
 from nnstudio.ui.live import LiveNetwork
 
-from .worker import (
-    UPDATES_PER_SECOND,
-    NetworkWriter,
-    TrainingStepResult,
-    TrainingUpdate,
-    TrainingWorker,
-    current_parameters,
-    same_parameters,
-    trainable_parameters,
-    training_step,
-)
+from .worker import UPDATES_PER_SECOND, TrainingUpdate, TrainingWorker
 
 Array = np.ndarray
 

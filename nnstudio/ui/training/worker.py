@@ -12,15 +12,12 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
-from nnstudio.engine.graph import Network
-from nnstudio.engine.losses import LOSSES
-from nnstudio.engine.plan import ForwardResult, Gradients, Plan
+from nnstudio.engine.plan import Plan
 from nnstudio.engine.train import Diverged, EpochEnd, Step, TrainSettings, train
 
 Array = np.ndarray
@@ -229,146 +226,3 @@ class TrainingWorker(QObject):
             generator.close()
         emit(time.perf_counter())
         return outcome
-
-
-# ---------------------------------------------------------------------- one step, on the GUI thread
-
-
-def parameters_to_dicts(plan: Plan, parameters: list[Array]) -> tuple[dict[str, float], dict[str, float]]:
-    """Weights by edge id and biases by neuron id from a parameter list shaped like ``plan.parameters()``."""
-    n_blocks = len(plan.blocks)
-    weights: dict[str, float] = {}
-    for block, W in zip(plan.blocks, parameters[:n_blocks], strict=True):
-        weights.update(zip(block.edge_ids, W[block.rows, block.cols].tolist(), strict=True))
-    biases: dict[str, float] = {}
-    for level, b in zip(plan.levels[1:], parameters[n_blocks:], strict=True):
-        biases.update(zip(level.ids, b.tolist(), strict=True))
-    return weights, biases
-
-
-@dataclass(frozen=True, slots=True)
-class TrainingStepResult:
-    """One sample forward and backward and the weight change it makes: everything the animation shows.
-
-    The new weights are ``old - learning_rate * gradient`` for every edge that may train (frozen edges keep
-    their weight and are left out of ``new_weights``) and every bias of a neuron that is not an input.
-    """
-
-    inputs: Array
-    truth: Array
-    forward: ForwardResult
-    gradients: Gradients
-    loss: float
-    learning_rate: float
-    edge_gradients: dict[str, float]
-    bias_gradients: dict[str, float]
-    deltas: dict[str, float]
-    old_weights: dict[str, float]
-    new_weights: dict[str, float]
-    old_biases: dict[str, float]
-    new_biases: dict[str, float]
-
-
-def training_step(
-    plan: Plan, network: Network, inputs: Array, truth: Array, loss_name: str, learning_rate: float
-) -> TrainingStepResult:
-    """Compute one plain gradient step for one sample, without changing the plan or the network.
-
-    ``plan`` must be compiled from ``network`` and hold its current weights (the window's live plan does).
-    Raises ``ValueError`` when the sample does not fit the network, ``KeyError`` for an unknown loss.
-    """
-    loss = LOSSES[loss_name]
-    x = np.asarray(inputs, dtype=plan.dtype).reshape(1, -1)
-    y = np.asarray(truth, dtype=plan.dtype).reshape(1, -1)
-    fw = plan.forward(x)
-    grads = plan.backward(fw, y, loss)
-    edge_grads = plan.edge_gradients(grads)
-    bias_grads = plan.bias_gradients(grads)
-    deltas: dict[str, float] = {}
-    for level, delta in zip(plan.levels[1:], grads.deltas[1:], strict=True):
-        deltas.update(zip(level.ids, delta[0].tolist(), strict=True))
-    lr = float(learning_rate)
-    edges = network.edges
-    trainable = [eid for eid in edge_grads if not edges[eid].frozen]
-    old_weights = {eid: edges[eid].weight for eid in trainable}
-    new_weights = {eid: old_weights[eid] - lr * edge_grads[eid] for eid in trainable}
-    neurons = network.neurons
-    old_biases = {nid: neurons[nid].bias for nid in bias_grads}
-    new_biases = {nid: old_biases[nid] - lr * g for nid, g in bias_grads.items()}
-    return TrainingStepResult(
-        x[0].copy(),
-        y[0].copy(),
-        fw,
-        grads,
-        grads.loss,
-        lr,
-        edge_grads,
-        bias_grads,
-        deltas,
-        old_weights,
-        new_weights,
-        old_biases,
-        new_biases,
-    )
-
-
-class NetworkWriter:
-    """Writes parameter lists shaped like a plan's into the network's edges and neurons, then announces one
-    ``parameters`` change, the way :meth:`Network.set_parameters` does.
-
-    It keeps the edge and neuron objects in plan order, so a write is one assignment per weight: for the
-    784-16-16-10 digits network 0.6 ms instead of 1.9 ms for building id dictionaries and looking every id
-    up (measured on this machine, no training running). Frozen edges are left alone (training cannot change
-    them, and a trip through float32 would). Use it only while the network's structure is the one the plan
-    was compiled from (:attr:`valid`).
-    """
-
-    def __init__(self, network: Network, plan: Plan) -> None:
-        self.network = network
-        self.structure_revision = network.structure_revision
-        edges = network.edges
-        self._blocks = []
-        for block in plan.blocks:
-            keep = np.array([not edges[e].frozen for e in block.edge_ids], dtype=bool)
-            objects = [edges[e] for e, k in zip(block.edge_ids, keep.tolist(), strict=True) if k]
-            self._blocks.append((block.rows[keep], block.cols[keep], objects))
-        self._levels = [[network.neurons[n] for n in level.ids] for level in plan.levels[1:]]
-
-    @property
-    def valid(self) -> bool:
-        return self.network.structure_revision == self.structure_revision
-
-    def write(self, parameters: list[Array]) -> None:
-        n_blocks = len(self._blocks)
-        for (rows, cols, edges), W in zip(self._blocks, parameters[:n_blocks], strict=True):
-            for edge, value in zip(edges, W[rows, cols].tolist(), strict=True):
-                edge.weight = value
-        for neurons, b in zip(self._levels, parameters[n_blocks:], strict=True):
-            for neuron, value in zip(neurons, b.tolist(), strict=True):
-                neuron.bias = value
-        # With nothing to set, this only counts the change and tells every listener that parameters changed.
-        self.network.set_parameters()
-
-
-def trainable_parameters(
-    network: Network, plan: Plan, parameters: list[Array]
-) -> tuple[dict[str, float], dict[str, float]]:
-    """Like :func:`parameters_to_dicts`, without frozen edges: their weights stay exactly as they are."""
-    weights, biases = parameters_to_dicts(plan, parameters)
-    edges = network.edges
-    return {e: w for e, w in weights.items() if not edges[e].frozen}, biases
-
-
-def current_parameters(network: Network, plan: Plan) -> tuple[dict[str, float], dict[str, float]]:
-    """The network's weights of every edge that may train and biases of every non-input neuron."""
-    edges = network.edges
-    neurons = network.neurons
-    weights = {
-        eid: edges[eid].weight for block in plan.blocks for eid in block.edge_ids if not edges[eid].frozen
-    }
-    biases = {nid: neurons[nid].bias for level in plan.levels[1:] for nid in level.ids}
-    return weights, biases
-
-
-def same_parameters(a: Mapping[str, float], b: Mapping[str, float]) -> bool:
-    return a.keys() == b.keys() and all(a[k] == b[k] for k in a)
