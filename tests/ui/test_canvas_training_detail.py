@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QLabel
 from nnstudio.document.builders import dense_network
 from nnstudio.document.model import Document
 from nnstudio.ui.canvas import SCHEMES, NetworkCanvas
+from nnstudio.ui.canvas.detail_caption import STRONGEST_ONLY_CAPTION
 from nnstudio.ui.canvas.edges import FULL_DETAIL_BELOW, STRONGEST_SHARE
-from nnstudio.ui.canvas.view import STRONGEST_ONLY_CAPTION
 from nnstudio.ui.live import LiveNetwork
 
 from .canvas_fixtures import open_canvas, shown

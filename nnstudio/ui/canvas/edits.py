@@ -258,6 +258,11 @@ def plan_connections(network: Network, sources: Iterable[str], target: str) -> t
 
 
 # ------------------------------------------------------------------------------------ typed values
+def format_value(value: float) -> str:
+    """Numbers on edges and in labels: 3 significant digits (0.5, -0.75, 0.00123)."""
+    return f"{value:.3g}"
+
+
 def parse_number(text: str) -> float:
     """A typed weight or bias: ``7``, ``-0.25``, ``0,5``, ``1e-3``; raises CanvasEditError otherwise."""
     cleaned = text.strip().replace("\u2212", "-")

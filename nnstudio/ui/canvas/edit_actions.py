@@ -1,0 +1,183 @@
+"""The canvas's edits as undo steps: add from the palette, delete, copy and paste, arrange, connect, nudge.
+
+Each is planned and checked in :mod:`.edits` first, so a refused edit is one status line and pushes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QMimeData, QPointF
+from PySide6.QtGui import QGuiApplication
+
+from nnstudio.engine.graph import Role
+from nnstudio.ui.commands import (
+    AddEdges,
+    AddImageGrid,
+    AddNeurons,
+    MoveNeurons,
+    RemoveItems,
+    RemoveItemsAndGrid,
+    SetNeuronFields,
+    SetWeights,
+)
+
+from .edits import (
+    CLIPBOARD_MIME,
+    PASTE_OFFSET,
+    CanvasEditError,
+    PaletteItem,
+    changed_positions,
+    copy_payload,
+    format_value,
+    layered_positions,
+    nudged,
+    plan_connections,
+    plan_palette_drop,
+    plan_paste,
+)
+from .scene import Hit
+
+if TYPE_CHECKING:
+    from .view import NetworkCanvas
+
+
+class EditActions:
+    """What the canvas's menu actions, keys and gestures change in the network, one undo step each."""
+
+    def __init__(self, canvas: NetworkCanvas) -> None:
+        self._canvas = canvas
+        # Each paste of the same clipboard lands a little further away, so the copies do not overlap.
+        self._paste_count = 0
+
+    def forget_pastes(self) -> None:
+        self._paste_count = 0
+
+    def _say(self, text: str) -> None:
+        self._canvas.statusMessage.emit(text)
+
+    def add_from_palette(self, item: PaletteItem, scene_pos: QPointF | None = None) -> list[str]:
+        """Add what a palette entry describes at ``scene_pos`` (the view centre when None); the new ids."""
+        canvas = self._canvas
+        binding = canvas.binding
+        if binding.refuse_if_locked():
+            return []
+        if scene_pos is None:
+            scene_pos = canvas.mapToScene(canvas.viewport().rect().center())
+        try:
+            plan = plan_palette_drop(binding.document, item, scene_pos.x(), scene_pos.y())
+        except CanvasEditError as exc:
+            self._say(f"Cannot add: {exc}")
+            return []
+        if plan.grid is not None:
+            binding.push(AddImageGrid(binding.document, plan.neurons, plan.grid, plan.text))
+        else:
+            binding.push(AddNeurons(binding.network, plan.neurons, text=plan.text))
+        ids = [n.id for n in plan.neurons]
+        canvas.selection.set(ids, [])
+        self._say(f"{plan.text[:1].upper()}{plan.text[1:]}".replace("Add ", "Added ", 1))
+        return ids
+
+    def delete_selection(self) -> None:
+        canvas = self._canvas
+        binding = canvas.binding
+        if binding.refuse_if_locked():
+            return
+        neurons, edges = list(canvas.selection.neurons), list(canvas.selection.edges)
+        if not neurons and not edges:
+            self._say("Nothing is selected to delete")
+            return
+        if any(n in canvas.canvas_scene.pixel_set for n in neurons):
+            command = RemoveItemsAndGrid(binding.document, neurons, edges)
+        else:
+            command = RemoveItems(binding.network, neurons, edges)
+        canvas.selection.set([], [])
+        binding.push(command)
+
+    def copy_selection(self) -> None:
+        canvas = self._canvas
+        if canvas.binding.live is None:
+            return
+        neurons = list(canvas.selection.neurons)
+        if not neurons:
+            self._say("Select neurons to copy")
+            return
+        network = canvas.binding.network
+        payload = copy_payload(network, neurons)
+        mime = QMimeData()
+        mime.setData(CLIPBOARD_MIME, payload)
+        mime.setText(payload.decode())
+        QGuiApplication.clipboard().setMimeData(mime)
+        self._paste_count = 0
+        keep = set(neurons)
+        edges = sum(1 for e in network.edges.values() if e.source in keep and e.target in keep)
+        self._say(f"Copied {len(neurons)} neurons and {edges} connections")
+
+    def paste(self) -> None:
+        binding = self._canvas.binding
+        if binding.refuse_if_locked():
+            return
+        mime = QGuiApplication.clipboard().mimeData()
+        if mime is None:
+            self._say("Cannot paste: the clipboard holds no neurons to paste")
+            return
+        raw = bytes(mime.data(CLIPBOARD_MIME)) if mime.hasFormat(CLIPBOARD_MIME) else mime.text().encode()
+        try:
+            neurons, edges = plan_paste(binding.network, raw, PASTE_OFFSET * (self._paste_count + 1))
+        except CanvasEditError as exc:
+            self._say(f"Cannot paste: {exc}")
+            return
+        self._paste_count += 1
+        binding.push(AddNeurons(binding.network, neurons, edges, text="Paste"))
+        self._canvas.selection.set([n.id for n in neurons], [e.id for e in edges])
+        self._say(f"Pasted {len(neurons)} neurons and {len(edges)} connections")
+
+    def arrange_in_layers(self) -> None:
+        """Lay the neurons out by depth, one column per level (one undo step)."""
+        binding = self._canvas.binding
+        if binding.refuse_if_locked():
+            return
+        old, new = changed_positions(binding.network, layered_positions(binding.document))
+        if new:
+            binding.push(MoveNeurons(binding.network, old, new, "Arrange in layers"))
+        self._canvas.fit_all()
+
+    def connect(self, sources: list[str], target: str) -> None:
+        """Connect ``sources`` to ``target`` (those that may be), or say why none can."""
+        binding = self._canvas.binding
+        network = binding.network
+        edges, reason = plan_connections(network, sources, target)
+        if not edges:
+            self._say(f"Cannot connect: {reason}")
+            return
+        binding.push(AddEdges(network, edges))
+        if len(edges) == 1:
+            e = edges[0]
+            self._say(
+                f"Connected {network.neurons[e.source].display_name} -> "
+                f"{network.neurons[e.target].display_name} (weight {format_value(e.weight)})"
+            )
+        else:
+            self._say(f"Added {len(edges)} connections to {network.neurons[target].display_name}")
+
+    def nudge(self, hit: Hit, steps: float) -> None:
+        """Alt+wheel: move the weight or bias under the pointer by ``steps`` tenths, merged into one step."""
+        canvas = self._canvas
+        binding = canvas.binding
+        if binding.refuse_if_locked():
+            return
+        network = binding.network
+        if hit.kind == "edge":
+            edge = network.edges[hit.id]
+            binding.push(
+                SetWeights(network, {hit.id: nudged(edge.weight, steps)}, text="Nudge weight", merge=True)
+            )
+            self._say(canvas.hover.describe(hit))
+        elif hit.kind in ("neuron", "handle") and network.neurons[hit.id].role is not Role.INPUT:
+            neuron = network.neurons[hit.id]
+            binding.push(
+                SetNeuronFields(
+                    network, {hit.id: {"bias": nudged(neuron.bias, steps)}}, text="Nudge bias", merge=True
+                )
+            )
+            self._say(canvas.hover.describe(hit))

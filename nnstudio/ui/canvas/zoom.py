@@ -1,0 +1,121 @@
+"""The canvas's zoom and scroll: zoom around a point, fit the whole network, and keep it fitted on resize."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QRectF
+from PySide6.QtGui import QTransform
+from PySide6.QtWidgets import QGraphicsView
+
+from .scene import CanvasScene
+
+EDGE_TOLERANCE_PX = 5.0
+MIN_SCALE, MAX_SCALE = 0.05, 8.0
+FIT_MAX_SCALE = 1.5
+# The fitted network keeps this far from the view's border (pixels, or this share of its smaller side).
+FIT_MARGIN_PX = 24.0
+FIT_MARGIN_SHARE = 0.04
+FIT_STEPS = 4
+
+
+class ZoomAndFit:
+    """How much of the scene ``view`` shows. A zoom or pan by hand ends the automatic fitting on resize."""
+
+    def __init__(self, view: QGraphicsView, scene: CanvasScene) -> None:
+        self._view = view
+        self._scene = scene
+        self._auto_fit = True
+
+    @property
+    def auto_fit(self) -> bool:
+        """True while the view refits the network on every resize (until the person zooms or pans)."""
+        return self._auto_fit
+
+    def scale(self) -> float:
+        return self._view.transform().m11()
+
+    def tolerance(self) -> float:
+        """How near (in scene units) a point must be to an edge to hit it: a few pixels at any zoom."""
+        return EDGE_TOLERANCE_PX / max(self.scale(), 1e-6)
+
+    def visible_scene_rect(self) -> QRectF:
+        return self._view.mapToScene(self._view.viewport().rect()).boundingRect()
+
+    def content_rect(self) -> QRectF:
+        rect = self._scene.content_rect()
+        edges = self._scene.edges.bounds()
+        return rect.united(edges) if not edges.isEmpty() else rect
+
+    def update_scene_rect(self, content: QRectF | None = None) -> None:
+        content = content if content is not None else self.content_rect()
+        viewport = self._view.viewport()
+        margin = max(viewport.width(), viewport.height()) / max(self.scale(), 1e-6)
+        rect = (
+            content.adjusted(-margin, -margin, margin, margin)
+            if not content.isEmpty()
+            else QRectF(-margin, -margin, 2 * margin, 2 * margin)
+        )
+        self._view.setSceneRect(rect.united(self.visible_scene_rect()))
+
+    def fit_all(self) -> None:
+        """Show the whole network, and keep it so as the view is resized."""
+        self._auto_fit = True
+        self.fit()
+
+    def fit(self) -> None:
+        view = self._view
+        viewport = view.viewport().rect()
+        margin = max(FIT_MARGIN_PX, FIT_MARGIN_SHARE * min(viewport.width(), viewport.height()))
+        room_w = max(1.0, viewport.width() - 2 * margin)
+        room_h = max(1.0, viewport.height() - 2 * margin)
+        content = self.content_rect()
+        if content.isEmpty():
+            view.resetTransform()
+            self.scale_changed()
+            self.update_scene_rect(QRectF(-100, -100, 200, 200))
+            view.centerOn(0, 0)
+            return
+        # Names keep their size on screen, so the network's extent depends on the zoom: settle in a few steps.
+        for _ in range(FIT_STEPS):
+            scale = min(room_w / max(content.width(), 1e-6), room_h / max(content.height(), 1e-6))
+            scale = max(MIN_SCALE, min(FIT_MAX_SCALE, scale))
+            if abs(scale - self.scale()) <= 1e-4 * scale:
+                break
+            view.setTransform(QTransform.fromScale(scale, scale))
+            self.scale_changed()
+            content = self.content_rect()
+        self.update_scene_rect(content)
+        view.centerOn(content.center())
+
+    def follow_resize(self) -> None:
+        if self._auto_fit:
+            self.fit()
+        else:
+            self.update_scene_rect()
+
+    def manual_view_change(self) -> None:
+        self._auto_fit = False
+
+    def scale_changed(self) -> None:
+        self._scene.set_view_scale(self.scale())
+
+    def zoom_by(self, factor: float, anchor: QPoint | None = None) -> None:
+        """Zoom by ``factor`` keeping the scene point under ``anchor`` (view coords) where it is."""
+        self.manual_view_change()
+        view = self._view
+        anchor = anchor if anchor is not None else view.viewport().rect().center()
+        scale = self.scale()
+        factor = max(MIN_SCALE / scale, min(MAX_SCALE / scale, factor))
+        if abs(factor - 1.0) < 1e-9:
+            return
+        before = view.mapToScene(anchor)
+        view.scale(factor, factor)
+        self.scale_changed()
+        self.update_scene_rect()
+        moved = view.mapFromScene(before) - anchor
+        self.scroll_by(moved.x(), moved.y())
+
+    def scroll_by(self, dx: int, dy: int) -> None:
+        """Move the view's scroll position by ``(dx, dy)`` pixels (the scene slides the other way)."""
+        horizontal, vertical = self._view.horizontalScrollBar(), self._view.verticalScrollBar()
+        horizontal.setValue(horizontal.value() + dx)
+        vertical.setValue(vertical.value() + dy)
