@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from nnstudio.data.dataset import DataError, Dataset
 from nnstudio.data.loaders import load_dataset
 from nnstudio.engine.losses import LOSSES
+from nnstudio.ui.dataset_loading import DatasetLoader, reads_a_file
 from nnstudio.ui.live import LiveNetwork
 from nnstudio.ui.message_stack import MessageStack
 from nnstudio.ui.outputs import format_output
@@ -308,9 +309,16 @@ class DatasetTable(Panel):
         self.undo_stack: QUndoStack | None = None
         self._links = SignalLinks()
         self._chosen: Dataset | None = None
+        # The training_data name the default dataset in _chosen was loaded for (a file's dataset is named
+        # after the file, not after the path the document gives).
+        self._chosen_for: str | None = None
         # (training_data name, why it cannot be listed): not loaded again on every refresh.
         self._unusable: tuple[str, str] | None = None
         self._explicit = False
+        # A training_data that names a file is read in the background; the table shows it when it arrives.
+        self.loader = DatasetLoader(self, load=lambda spec: load_dataset(spec))
+        self.loader.loaded.connect(self._on_dataset_loaded)
+        self.loader.failed.connect(self._on_dataset_failed)
         self.dataset: Dataset | None = None
         self._icons: list[QIcon] = []
         self._icon_key: tuple[object, ...] | None = None
@@ -364,6 +372,7 @@ class DatasetTable(Panel):
         self.live = live
         self.undo_stack = undo_stack
         self._chosen = None
+        self._chosen_for = None
         self._unusable = None
         self._explicit = False
         self._links.connect(live.valuesChanged, self._values_changed)
@@ -405,22 +414,44 @@ class DatasetTable(Panel):
                 " dataset to train on."
             )
         assert name is not None
-        if self._chosen is not None and self._chosen.name == name:
+        if self._chosen is not None and name in (self._chosen.name, self._chosen_for):
             return self._chosen, ""
         if self._unusable is not None and self._unusable[0] == name:
             return None, self._unusable[1]
+        if reads_a_file(name):
+            self.loader.start(name)
+            return None, f"Loading the dataset {name!r}..."
         try:
             dataset = load_dataset(name)
         except (DataError, OSError, KeyError, ValueError) as exc:
             self._unusable = (name, f"The dataset {name!r} could not be loaded: {exc}")
             return None, self._unusable[1]
+        return self._keep_default(name, dataset)
+
+    def _keep_default(self, name: str, dataset: Dataset) -> tuple[Dataset | None, str]:
         if len(dataset) > MAX_TABLE_SAMPLES:
             # Say so once and let the big dataset go: the training panel keeps its own copy.
             problem = self._mismatch(dataset)
             self._unusable = (name, problem or "")
             return None, self._unusable[1]
         self._chosen = dataset
+        self._chosen_for = name
         return dataset, ""
+
+    def _on_dataset_loaded(self, name: str, dataset: Dataset) -> None:
+        if self.live is None or self.live.document.training_data != name or self._explicit:
+            return
+        if self.live.plan is None:
+            self._chosen, self._chosen_for = dataset, name  # checked against the network once it runs
+        else:
+            self._keep_default(name, dataset)
+        self.refresh_dataset()
+
+    def _on_dataset_failed(self, name: str, message: str) -> None:
+        if self.live is None or self.live.document.training_data != name:
+            return
+        self._unusable = (name, f"The dataset {name!r} could not be loaded: {message}")
+        self.refresh_dataset()
 
     def _mismatch(self, dataset: Dataset) -> str | None:
         assert self.live is not None and self.live.plan is not None

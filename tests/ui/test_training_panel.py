@@ -194,18 +194,20 @@ def test_importing_a_csv_adds_and_selects_it(panel_with, qtbot, tmp_path, monkey
     path.write_text("1,1,1,1,solid\n-1,-1,-1,-1,solid\n1,-1,1,-1,vertical\n-1,1,-1,1,vertical\n")
     monkeypatch.setattr(panel, "_ask_dataset_file", lambda: str(path))
     panel.dataset_combo.activated.emit(panel.dataset_combo.findData("\x00import-file"))
+    qtbot.waitUntil(lambda: not panel.importing())  # a file is read in the background
     assert panel.dataset_spec() == str(path)
     assert panel.dataset_combo.currentText() == "mine.csv"
     assert "Imported 4 samples" in panel.status_text()
     assert len(panel.selected_dataset()) == 4
 
 
-def test_importing_a_bad_file_says_why_and_keeps_the_choice(panel_with, tmp_path, monkeypatch):
+def test_importing_a_bad_file_says_why_and_keeps_the_choice(panel_with, qtbot, tmp_path, monkeypatch):
     panel, live, stack = panel_with(four_pixel_document())
     path = tmp_path / "broken.csv"
     path.write_text("this is not, a dataset\n")
     monkeypatch.setattr(panel, "_ask_dataset_file", lambda: str(path))
     panel.dataset_combo.activated.emit(panel.dataset_combo.findData("\x00import-file"))
+    qtbot.waitUntil(lambda: not panel.importing())  # a file is read in the background
     assert panel.dataset_spec() == "four-pixel"
     assert "broken.csv" in panel.status_text()
 

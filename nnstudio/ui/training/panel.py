@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from nnstudio.data import BUILTIN_DATASETS, DataError, Dataset, load_dataset
 from nnstudio.engine.losses import LOSSES
 from nnstudio.engine.train import INITIALISERS, TrainingError, TrainSettings
+from nnstudio.ui.dataset_loading import DatasetLoader, reads_a_file
 from nnstudio.ui.live import LiveNetwork
 from nnstudio.ui.panel import Panel
 from nnstudio.ui.plot import ErrorPlot
@@ -87,6 +88,12 @@ class TrainingPanel(Panel):
         # take over the choice).
         self._dataset_chosen = False
         self._step_cursor: dict[str, int] = {}
+        # Datasets named by a path load in the background, so a slow or hostile file never freezes the window.
+        self.loader = DatasetLoader(self)
+        self.loader.loaded.connect(self._on_dataset_loaded)
+        self.loader.failed.connect(self._on_dataset_failed)
+        self._load_errors: dict[str, str] = {}
+        self._pending_import: str | None = None
 
         self.dataset_combo = self._named(QComboBox(), "trainingDataset", "Dataset to train on")
         for name, description in BUILTIN_DATASETS.items():
@@ -259,6 +266,10 @@ class TrainingPanel(Panel):
         self.progress_bar.setFormat("not started")
         self.speed_label.setText("")
         self._set_status("")
+        self._pending_import = None
+        self._load_errors.clear()
+        if document.training_data and self._start_loading(document.training_data):
+            self._set_status(f"Loading {self._title_of(document.training_data)}...")
         self._update_enabled()
 
     def confirm_stop_for_close(self, parent: QWidget | None = None) -> bool:
@@ -311,8 +322,48 @@ class TrainingPanel(Panel):
                 raise DataError("This document has no samples of its own; choose another dataset.")
             return dataset
         if spec not in self._datasets:
+            if reads_a_file(spec):
+                self._wait_for_load(spec)
             self._datasets[spec] = load_dataset(spec)
         return self._datasets[spec]
+
+    def _wait_for_load(self, spec: str) -> None:
+        """Raise a DataError that says the dataset at ``spec`` is loading (starting it) or why it failed."""
+        problem = self._load_errors.pop(spec, None)
+        if problem is not None:
+            raise DataError(problem)  # said once; asking again tries the file again
+        self._start_loading(spec)
+        raise DataError(f"{self._title_of(spec)} is still loading; try again when it has loaded.")
+
+    def _start_loading(self, spec: str) -> bool:
+        """Start loading a dataset named by a path, unless it is loaded already; True when it started."""
+        if spec in self._datasets or not reads_a_file(spec):
+            return False
+        self.loader.start(spec)
+        return True
+
+    @staticmethod
+    def _title_of(spec: str) -> str:
+        return Path(spec).name or spec
+
+    @Slot(str, object)
+    def _on_dataset_loaded(self, spec: str, dataset: Dataset) -> None:
+        self._datasets[spec] = dataset
+        self._load_errors.pop(spec, None)
+        if spec == self._pending_import:
+            self._pending_import = None
+            self._select_imported(spec, dataset)
+        elif spec == self.dataset_spec():
+            self._set_status(f"Loaded {len(dataset)} samples from {self._title_of(spec)}.")
+
+    @Slot(str, str)
+    def _on_dataset_failed(self, spec: str, message: str) -> None:
+        if spec == self._pending_import:
+            self._pending_import = None
+            self._set_status(message, error=True)
+        elif spec == self.dataset_spec():
+            self._load_errors[spec] = message
+            self._set_status(message, error=True)
 
     def test_dataset(self) -> Dataset | None:
         name = companion_test_set(self.dataset_spec())
@@ -378,6 +429,8 @@ class TrainingPanel(Panel):
         self._dataset_chosen = True
         if data not in (_IMPORT_FILE, _IMPORT_FOLDER):
             self._dataset_index = index
+            if self._start_loading(str(data)):
+                self._set_status(f"Loading {self._title_of(str(data))}...")
             return
         path = self._ask_dataset_file() if data == _IMPORT_FILE else self._ask_dataset_folder()
         self.dataset_combo.setCurrentIndex(self._dataset_index)
@@ -392,12 +445,29 @@ class TrainingPanel(Panel):
         return QFileDialog.getExistingDirectory(self, "Import a folder of images (one sub-folder per class)")
 
     def import_dataset(self, path: str) -> Dataset | None:
-        """Load a dataset file or folder and select it; on a problem, say what is wrong and change nothing."""
+        """Load a dataset file or folder and select it; on a problem, say what is wrong and change nothing.
+
+        A path that exists is read in the background: the dataset is selected (and returned by a later
+        :meth:`selected_dataset`) when it has loaded, and None is returned now."""
+        if reads_a_file(path):
+            self._datasets.pop(path, None)  # read it again: the file may have changed since
+            self._pending_import = path
+            self.loader.start(path)
+            self._set_status(f"Loading {self._title_of(path)}...")
+            return None
         try:
             dataset = load_dataset(path)
         except DataError as exc:
             self._set_status(str(exc), error=True)
             return None
+        self._select_imported(path, dataset)
+        return dataset
+
+    def importing(self) -> bool:
+        """True while an imported file or folder is still loading."""
+        return self._pending_import is not None
+
+    def _select_imported(self, path: str, dataset: Dataset) -> None:
         self._datasets[path] = dataset
         index = self.dataset_combo.findData(path)
         if index < 0:
@@ -405,7 +475,6 @@ class TrainingPanel(Panel):
         self.dataset_combo.setCurrentIndex(index)
         self._dataset_index = index
         self._set_status(f"Imported {len(dataset)} samples from {Path(path).name}.")
-        return dataset
 
     # ------------------------------------------------------------------ actions
     @Slot()

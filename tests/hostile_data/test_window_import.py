@@ -1,0 +1,121 @@
+"""Hostile datasets through the window: the training panel's import and a document that names one.
+
+Whatever the file, the window answers at once (files are read in the background), then shows one clear
+message, keeps the dataset it had and stays usable: a good file imported afterwards is taken.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QMessageBox
+
+from nnstudio.app import create_main_window
+from nnstudio.document.fileformat import save_document
+from nnstudio.examples import load_example
+from nnstudio.ui.error_tables import DatasetTable
+from nnstudio.ui.live import LiveNetwork
+from nnstudio.ui.training.panel import TrainingPanel
+
+from .corpus import build_all
+
+GOOD_CSV = "1,1,1,1,solid\n-1,-1,-1,-1,solid\n1,-1,1,-1,vertical\n-1,1,-1,1,vertical\n"
+
+
+@pytest.fixture
+def panel(qtbot):
+    document = load_example("four-pixel-learner")
+    live = LiveNetwork(document)
+    panel = TrainingPanel()
+    qtbot.addWidget(panel)
+    panel.bind(live, QUndoStack())
+    panel.resize(420, 700)
+    panel.show()
+    yield panel
+    panel.shutdown()
+    live.detach()
+
+
+def _import(panel: TrainingPanel, qtbot, monkeypatch, spec: str) -> None:
+    """Choose the import item of the dataset box, as a person would, and pick ``spec`` in the dialog."""
+    folder = os.path.isdir(spec)
+    monkeypatch.setattr(panel, "_ask_dataset_folder" if folder else "_ask_dataset_file", lambda: spec)
+    item = panel.dataset_combo.findData("\x00import-folder" if folder else "\x00import-file")
+    panel.dataset_combo.activated.emit(item)
+    qtbot.waitUntil(lambda: not panel.importing(), timeout=10_000)
+
+
+def test_every_hostile_dataset_is_refused_by_the_import(panel, qtbot, monkeypatch, tmp_path):
+    before = panel.dataset_spec()
+    refused = 0
+    for case, spec in build_all(tmp_path / "corpus"):
+        _import(panel, qtbot, monkeypatch, spec)
+        message = panel.status_text()
+        assert "\n" not in message and 0 < len(message) < 400, f"{case.name}: {message!r}"
+        assert "color" in panel.status.styleSheet(), f"{case.name} was not shown as a problem: {message}"
+        # Each case lives in a folder of its name: the message names the file at fault, which is in there.
+        assert case.name in message or spec in message, f"{case.name}: {message}"
+        assert panel.dataset_spec() == before, case.name
+        assert panel.dataset_combo.isEnabled() and panel.train_button.isEnabled()
+        refused += 1
+    assert refused >= 40
+    good = tmp_path / "good.csv"
+    good.write_text(GOOD_CSV)
+    _import(panel, qtbot, monkeypatch, str(good))
+    assert panel.dataset_spec() == str(good)
+    assert "Imported 4 samples" in panel.status_text()
+
+
+@pytest.fixture
+def window(qtbot):
+    win = create_main_window()
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    if win.isVisible():
+        win.ask_save_changes = lambda: QMessageBox.StandardButton.Discard
+        win.close()
+    win.deleteLater()
+
+
+def _document_naming(tmp_path: Path, spec: str) -> Path:
+    document = load_example("four-pixel-learner")
+    document.training_data = spec
+    path = tmp_path / "names-a-hostile-dataset.nnet"
+    save_document(document, path)
+    return path
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes need a POSIX system")
+def test_a_document_naming_a_named_pipe_opens_and_says_why(window, qtbot, tmp_path):
+    pipe = tmp_path / "pipe.csv"
+    os.mkfifo(pipe)
+    assert window.open_path(_document_naming(tmp_path, str(pipe)))
+    assert window.document.training_data == str(pipe)
+    table = window.panel_widget("datasetDock")
+    training = window.panel_widget("trainingDock")
+    assert isinstance(table, DatasetTable) and isinstance(training, TrainingPanel)
+    table.show()
+    table.refresh()
+    qtbot.waitUntil(lambda: "named pipe" in table.message.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "named pipe" in training.status_text(), timeout=10_000)
+    qtbot.mouseClick(training.train_button, Qt.MouseButton.LeftButton)
+    assert "named pipe" in training.status_text()
+    assert not training.controller.running
+    # The window still answers: another document opens at once.
+    assert window.open_example("four-pixel-camera")
+
+
+def test_a_document_naming_a_gzip_bomb_opens_and_says_why(window, qtbot, tmp_path):
+    built = {case.name: spec for case, spec in build_all(tmp_path / "corpus") if case.name == "idx-gzip-bomb"}
+    assert window.open_path(_document_naming(tmp_path, built["idx-gzip-bomb"]))
+    training = window.panel_widget("trainingDock")
+    qtbot.waitUntil(lambda: "gzip bomb" in training.status_text(), timeout=10_000)
+    qtbot.mouseClick(training.train_button, Qt.MouseButton.LeftButton)
+    # Pressing Train again reads the file again, in the background, and says the same.
+    qtbot.waitUntil(lambda: "gzip bomb" in training.status_text(), timeout=10_000)
+    assert not training.controller.running
