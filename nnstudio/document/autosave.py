@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .atomic import atomic_write
+from .atomic import atomic_write, remove_stale_temps_in
 from .fileformat import document_to_bytes, load_document
 from .model import Document
 
@@ -88,6 +88,10 @@ class AutosaveStore:
         }
         atomic_write(target.with_suffix(_INFO_SUFFIX), json.dumps(info, ensure_ascii=False).encode("utf-8"))
         return target
+
+    def remove_leftovers(self) -> list[Path]:
+        """Remove the temporary files that writes killed half-way left in the folder (done at start)."""
+        return remove_stale_temps_in(self.folder)
 
     def recoverable(self) -> list[Recovery]:
         """Every copy in the folder, newest first."""

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnstudio import __version__
-from nnstudio.document.atomic import SaveError
+from nnstudio.document.atomic import SaveError, remove_stale_temps
 from nnstudio.document.autosave import AutosaveStore, Recovery
 from nnstudio.document.fileformat import FormatError, load_document, save_document
 from nnstudio.document.model import Document
@@ -561,6 +561,8 @@ class MainWindow(QMainWindow):
             raise DocumentNotShown(f"nnstudio could not show it ({type(exc).__name__}: {exc})") from exc
 
         # From here on the window shows the new document.
+        if self._path is not None:
+            remove_stale_temps(self._path)  # what saves of it killed half-way left behind
         stack.cleanChanged.connect(self._update_modified)
         stack.indexChanged.connect(self._count_change)
         live.planChanged.connect(self._update_network_status)
@@ -870,6 +872,7 @@ class MainWindow(QMainWindow):
         """Ask about autosaved copies left by an earlier session; True when one was opened here."""
         store = self.autosave.store
         remove_stale_locks(store)
+        store.remove_leftovers()
         recoveries = [
             r for r in store.recoverable() if r.key != self.autosave.key and not in_use_elsewhere(store, r)
         ]

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -275,3 +276,29 @@ def test_changes_in_quick_succession_are_written_once_they_pause(qtbot, open_win
     store = controller.store
     assert store.load(store.recoverable()[0]).network.edges["i0>h1_0"].weight == 4.0
     assert not controller.write_pending()
+
+
+def test_leftovers_of_killed_saves_are_removed_at_start(qtbot, open_windows, tmp_path):
+    """A kill during a save leaves a hidden temporary file; the next start clears those of the autosave
+    folder and of the file it opens, and nothing else."""
+    long_ago = time.time() - 3600
+    own = tmp_path / "camera.nnet"
+    first = new_window(open_windows, qtbot)
+    assert first.save_as(own)
+    store = first.autosave.store
+    store.folder.mkdir(parents=True, exist_ok=True)
+    planted = [
+        tmp_path / ".camera.nnet.1a2b3c4d.tmp",
+        tmp_path / ".camera.nnet~.1a2b3c4d.tmp",
+        store.folder / ".0f0f.nnet.1a2b3c4d.tmp",
+        store.folder / ".0f0f.json.1a2b3c4d.tmp",
+    ]
+    kept = [tmp_path / ".camera.nnet.swp", tmp_path / ".other.nnet.1a2b3c4d.tmp"]
+    for path in planted + kept:
+        path.write_bytes(b"partial")
+        os.utime(path, (long_ago, long_ago))
+
+    window = new_window(open_windows, qtbot, path=own)
+    window.offer_recovery()  # what the studio does as it starts
+    assert [p for p in planted if p.exists()] == []
+    assert all(p.exists() for p in kept)
