@@ -1,11 +1,51 @@
-"""Test-wide setup: Qt without a screen; user folders (settings, autosave) inside each test's tmp_path."""
+"""Test-wide setup: Qt without a screen; user folders (settings, autosave) inside each test's tmp_path.
+
+And what every test must leave as it found it, checked after each one:
+- Qt said nothing wrong: a warning or critical message from Qt fails the test (except the few harmless
+  ones in HARMLESS_QT_MESSAGES, each with the reason it is harmless);
+- no thread it started still runs (a QThread destroyed while running aborts the process);
+- no window it opened is still showing (it is closed here, so the next test starts clean; a window a
+  module-wide fixture shares between tests was showing before the test and is left alone).
+"""
 
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
+import re  # noqa: E402
+import threading  # noqa: E402
+import weakref  # noqa: E402
+
 import pytest  # noqa: E402
+from PySide6.QtCore import QThread, QtMsgType, qInstallMessageHandler  # noqa: E402
+from PySide6.QtWidgets import QApplication, QToolTip, QWidget  # noqa: E402
+from shiboken6 import isValid  # noqa: E402
+
+# Qt messages that say nothing about nnstudio, each allowed for the reason given. Keep this list short.
+HARMLESS_QT_MESSAGES = [
+    # The offscreen platform the tests run on has no window manager to hand a window's size hints to, or to
+    # raise a window with; on a desktop both work, and no test depends on either.
+    re.compile(r"^This plugin does not support propagateSizeHints\(\)$"),
+    re.compile(r"^This plugin does not support raise\(\)$"),
+    # Nor a keyboard for a popup (a combo box's list, a menu) to grab; the popup works the same without.
+    re.compile(r"^This plugin does not support grabbing the keyboard$"),
+]
+FAILING_QT_MESSAGES = {QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg}
+# How long a test's leftover thread is given to stop before the next test starts (it fails either way).
+LEFTOVER_THREAD_WAIT_S = 5.0
+
+_started_qthreads: "weakref.WeakSet[QThread]" = weakref.WeakSet()
+_qthread_start = QThread.start
+
+
+def _start_and_remember(thread: QThread, *args, **kwargs):
+    _started_qthreads.add(thread)
+    return _qthread_start(thread, *args, **kwargs)
+
+
+# Qt has no list of the threads it runs; every QThread started from Python is remembered here instead.
+QThread.start = _start_and_remember
 
 
 @pytest.fixture(autouse=True)
@@ -16,3 +56,65 @@ def _isolated_user_folders(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(data))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
     yield
+
+
+@pytest.fixture(autouse=True)
+def _leaves_qt_clean():
+    """Fail the test on a Qt warning, a thread still running or a window still showing after it."""
+    problems: list[str] = []
+
+    def handler(kind: QtMsgType, context, message: str) -> None:
+        if kind in FAILING_QT_MESSAGES and not any(p.search(message) for p in HARMLESS_QT_MESSAGES):
+            problems.append(f"Qt {kind.name}: {message}")
+        if previous is not None:
+            previous(kind, context, message)
+
+    previous = qInstallMessageHandler(handler)
+    python_threads = set(threading.enumerate())
+    qthreads = set(_started_qthreads)
+    windows = _showing_windows()
+    try:
+        yield
+        problems.extend(_leftover_threads(python_threads, qthreads))
+        problems.extend(_leftover_windows(windows))
+    finally:
+        qInstallMessageHandler(previous)
+    if problems:
+        pytest.fail("The test did not leave Qt clean:\n" + "\n".join(problems[:20]), pytrace=False)
+
+
+def _leftover_threads(python_before: set[threading.Thread], qt_before: set[QThread]) -> list[str]:
+    found: list[str] = []
+    for thread in list(_started_qthreads):
+        if thread in qt_before or not isValid(thread) or not thread.isRunning():
+            continue
+        found.append(f"a QThread still runs: {thread!r} ({thread.objectName() or 'unnamed'})")
+        thread.quit()
+        thread.wait(round(LEFTOVER_THREAD_WAIT_S * 1000))
+    for thread in threading.enumerate():
+        if thread in python_before or not thread.is_alive():
+            continue
+        found.append(f"a Python thread still runs: {thread.name}")
+        thread.join(LEFTOVER_THREAD_WAIT_S)
+    return found
+
+
+def _showing_windows() -> set[QWidget]:
+    if QApplication.instance() is None:
+        return set()
+    return {widget for widget in QApplication.topLevelWidgets() if widget.isVisible()}
+
+
+def _leftover_windows(before: set[QWidget]) -> list[str]:
+    if QApplication.instance() is None:
+        return []
+    QToolTip.hideText()  # a tooltip hides itself after a while; it is not a window left open
+    found: list[str] = []
+    for widget in _showing_windows() - before:
+        name = widget.objectName() or type(widget).__name__
+        title = widget.windowTitle()
+        found.append(f"a window is still showing: {name}" + (f" ({title!r})" if title else ""))
+        widget.close()
+        widget.hide()  # even one whose closeEvent refused
+        widget.deleteLater()
+    return found
