@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..engine.activations import ACTIVATIONS
-from ..engine.graph import Edge, GraphError, Network, Neuron, Role, edge_id
+from ..engine.graph import DenseLinks, GraphError, Network, Neuron, Role
 
 # Canvas spacing: columns this far apart, neurons this far apart within a column.
 COLUMN_SPACING = 240.0
@@ -19,6 +19,11 @@ COMPACT_SPACING = 12.0
 BLOCK_ROWS = 25
 BLOCK_COLUMNS = 4
 BLOCK_SPACING = 34.0
+
+
+def layer_names(count: int) -> list[str]:
+    """The layer names: ``input``, ``hidden1``.., ``output``."""
+    return ["input"] + [f"hidden{k}" for k in range(1, count - 1)] + ["output"]
 
 
 def layer_ids(sizes: Sequence[int]) -> list[list[str]]:
@@ -67,25 +72,19 @@ def dense_network(
     rng = np.random.default_rng(seed)
     neurons: list[Neuron] = []
     last = len(sizes) - 1
+    layers = layer_names(len(sizes))
     for layer, layer_neurons in enumerate(ids):
         role = Role.INPUT if layer == 0 else Role.OUTPUT if layer == last else Role.HIDDEN
         activation = "identity" if layer == 0 else names[layer - 1]
         positions = _column(len(layer_neurons), layer, grid if layer == 0 else None)
         for k, (nid, (x, y)) in enumerate(zip(layer_neurons, positions, strict=True)):
             label = output_labels[k] if role is Role.OUTPUT and output_labels is not None else ""
-            neurons.append(Neuron(nid, role, activation, 0.0, label, x, y))
-    edges: list[Edge] = []
+            neurons.append(Neuron(nid, role, activation, 0.0, label, x, y, layers[layer]))
+    dense: list[DenseLinks] = []
     for sources, targets in zip(ids, ids[1:], strict=False):
         limit = np.sqrt(6.0 / (len(sources) + len(targets)))
-        weights = rng.uniform(-limit, limit, (len(targets), len(sources))).tolist()
-        for target, row in zip(targets, weights, strict=True):
-            edges.extend(
-                [
-                    Edge(edge_id(source, target), source, target, w)
-                    for source, w in zip(sources, row, strict=True)
-                ]
-            )
-    return Network.from_parts(neurons, edges)
+        dense.append(DenseLinks(sources, targets, rng.uniform(-limit, limit, (len(targets), len(sources)))))
+    return Network.from_parts(neurons, dense=dense)
 
 
 def _column(count: int, layer: int, grid: tuple[int, int] | None) -> list[tuple[float, float]]:

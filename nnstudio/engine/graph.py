@@ -257,13 +257,12 @@ class Network:
         block_of = self.edges.block_of
         needs: dict[LayerKey, set[LayerKey]] = {}
         users: dict[LayerKey, list[LayerKey]] = {k: [] for k in blocks}
-        used_columns: dict[LayerKey, np.ndarray] = {}
         for key, block in blocks.items():
-            used = np.ones(len(block.sources), dtype=bool) if block.full else block.present.any(axis=0)
-            used_columns[key] = used
-            deps = {
-                block_of[s] for s, u in zip(block.sources, used.tolist(), strict=True) if u and s in block_of
-            }
+            if block.full:
+                deps = {block_of[s] for s in block.sources if s in block_of}
+            else:
+                used = block.present.any(axis=0).tolist()
+                deps = {block_of[s] for s, u in zip(block.sources, used, strict=True) if u and s in block_of}
             needs[key] = deps
             for d in deps:
                 users[d].append(key)
@@ -283,6 +282,12 @@ class Network:
         for key in order:
             block = blocks[key]
             if not block.sources:
+                continue
+            if block.present.size <= 64:
+                # Plain Python for a small matrix: numpy calls would cost more than the arithmetic.
+                sources = [depth[s] for s in block.sources]
+                for target, row in zip(block.targets, block.present.tolist(), strict=True):
+                    depth[target] = 1 + max((d for d, p in zip(sources, row, strict=True) if p), default=0)
                 continue
             src = np.fromiter((depth[s] for s in block.sources), dtype=np.int64, count=len(block.sources))
             if block.full:
@@ -340,9 +345,9 @@ class Network:
         return order
 
     def check_acyclic(self) -> None:
+        """Raise :class:`GraphError` naming a loop if the connections form one."""
         self._depth_cache = None
-        if self._block_depths() is None:
-            self.topological_order()
+        self.depths()
 
     def _find_cycle(self, among: set[str]) -> list[str]:
         # Every neuron left by Kahn's algorithm has a predecessor also left, so walking back must repeat.

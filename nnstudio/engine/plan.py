@@ -118,6 +118,9 @@ class _Piece:
 
 @dataclass(slots=True)
 class _BlockMap:
+    """Where one of the network's weight matrices sits in the plan: as pieces (rows in one level, columns
+    from the levels that feed it) for a large matrix, or connection by connection for a small one."""
+
     key: LayerKey
     targets: list[str]
     sources: list[str]
@@ -125,6 +128,10 @@ class _BlockMap:
     # None when every connection of the block exists (a fully connected layer).
     present: Array | None
     pieces: list[_Piece]
+    # A small matrix: each connection's row, column and place in the flat buffer (row by row).
+    rows: Array | None = None
+    cols: Array | None = None
+    flat_index: Array | None = None
 
 
 @dataclass(slots=True)
@@ -199,22 +206,22 @@ class Plan:
     def __post_init__(self) -> None:
         # Precomputed per-level steps keep a training step's Python work to a few list walks; at batch 1 that
         # overhead, not arithmetic, is what costs (see ENVIRONMENT.md's measured figures).
-        by_target = {b.target: b for b in self.blocks}
+        by_target = {b.target: (bi, b) for bi, b in enumerate(self.blocks)}
         self._steps = []
         for li in range(1, len(self.levels)):
             level = self.levels[li]
-            block = by_target.get(li)
+            bi, block = by_target.get(li, (-1, None))
             simple = (
                 block.W.T
                 if block is not None and len(block.sources) == 1 and block.sources[0] == li - 1
                 else None
             )
-            bi = self.blocks.index(block) if block is not None else -1
             self._steps.append((li, level, block, bi, simple, _single_activation(level)))
         self._grad_views: tuple[Array, list[Array], list[Array]] | None = None
         self._edge_index: Array | None = None
         self._edge_ids: list[str] | None = None
         self._mask: Array | None = None
+        self._by_level: dict[int, Block] | None = None
 
     def forward(self, inputs: Array) -> ForwardResult:
         """Run a batch (samples, inputs) or one sample (inputs,) forward; every level's sums and values."""
@@ -364,6 +371,9 @@ class Plan:
         if self._edge_index is None:
             parts: list[Array] = []
             for m in self.maps:
+                if m.flat_index is not None:
+                    parts.append(m.flat_index)
+                    continue
                 full = np.full(m.shape, -1, dtype=np.intp)
                 for p in m.pieces:
                     block = self._block_for(p.level)
@@ -379,7 +389,9 @@ class Plan:
             alias = {pair: eid for eid, pair in self.aliases.items()}
             ids: list[str] = []
             for m in self.maps:
-                if m.present is None:
+                if m.rows is not None:
+                    rows, cols = m.rows, m.cols
+                elif m.present is None:
                     rows, cols = np.divmod(np.arange(m.shape[0] * m.shape[1]), m.shape[1])
                 else:
                     rows, cols = np.nonzero(m.present)
@@ -392,10 +404,9 @@ class Plan:
         return self._edge_ids
 
     def _block_for(self, level: int) -> Block:
-        for block in self.blocks:
-            if block.target == level:
-                return block
-        raise KeyError(level)
+        if self._by_level is None:
+            self._by_level = {b.target: b for b in self.blocks}
+        return self._by_level[level]
 
     # ------------------------------------------------------------------ reading results
     def neuron_values(self, fw: ForwardResult, sample: int = 0) -> dict[str, tuple[float, float]]:
@@ -477,6 +488,8 @@ class Plan:
         out: dict[LayerKey, Array] = {}
         for m in self.maps:
             full = np.zeros(m.shape)
+            if m.flat_index is not None:
+                full[m.rows, m.cols] = (self.flat if flat is None else flat)[m.flat_index]
             for p in m.pieces:
                 full[_ix(p.rows, p.cols)] = by_level[p.level][_ix(p.r, p.c)]
             out[m.key] = full
@@ -535,6 +548,10 @@ def _backward(level: Level, z: Array, a: Array, grad_a: Array) -> Array:
     return delta
 
 
+# A weight matrix with at most this many entries is mapped connection by connection (see compile_network).
+_SMALL = 64
+
+
 def _run(indices: Array) -> Array | slice:
     """A slice when ``indices`` is 0, 1, 2, ... (so copies go through views), else the indices."""
     n = len(indices)
@@ -549,6 +566,11 @@ def _fill(plan: Plan, network: Network) -> None:
     by_level = {b.target: b for b in plan.blocks}
     for m in plan.maps:
         source = blocks[m.key]
+        if m.flat_index is not None:
+            plan.flat[m.flat_index] = source.weight[m.rows, m.cols]
+            if plan.flat_trainable is not None:
+                plan.flat_trainable[m.flat_index] = ~source.frozen[m.rows, m.cols]
+            continue
         trains = None
         for p in m.pieces:
             block = by_level[p.level]
@@ -593,8 +615,23 @@ def compile_network(network: Network, dtype: np.dtype | type = np.float32) -> Pl
     index_arr = {}
     pending: list[tuple[object, list[tuple[int, Array, Array]]]] = []
     feeds: dict[int, set[int]] = {}
+    # Small matrices (a hand-wired neuron, a chain) are walked connection by connection in plain Python:
+    # a few numpy calls per matrix would cost more than the arithmetic, 20,000 times over for a chain.
+    small: list[tuple[LayerKey, list[tuple[int, int, int, int, int, int]]]] = []
     for key, block in network.edges.blocks.items():
         if block.count == 0:
+            continue
+        if block.present.size <= _SMALL:
+            links = []
+            targets, sources = block.targets, block.sources
+            for r, row in enumerate(block.present.tolist()):
+                tl, ti = position[targets[r]]
+                for c, there in enumerate(row):
+                    if there:
+                        sl, si = position[sources[c]]
+                        links.append((r, c, tl, ti, sl, si))
+                        feeds.setdefault(tl, set()).add(sl)
+            small.append((key, links))
             continue
         t_pos = [position[t] for t in block.targets]
         t_level = np.fromiter((p[0] for p in t_pos), dtype=np.intp, count=len(t_pos))
@@ -669,6 +706,31 @@ def compile_network(network: Network, dtype: np.dtype | type = np.float32) -> Pl
         maps.append(
             _BlockMap(key, list(source.targets), list(source.sources), source.weight.shape, present, pieces)
         )
+    by_level = {b.target: b for b in blocks}
+    for key, links in small:
+        source = network.edges.blocks[key]
+        index = []
+        for _r, _c, tl, ti, sl, si in links:
+            block = by_level[tl]
+            index.append(block.offset + ti * block.W.shape[1] + starts_of[tl][sl] + si)
+        rows = np.array([link[0] for link in links], dtype=np.intp)
+        cols = np.array([link[1] for link in links], dtype=np.intp)
+        present = None if source.full else source.present.copy()
+        maps.append(
+            _BlockMap(
+                key,
+                list(source.targets),
+                list(source.sources),
+                source.weight.shape,
+                present,
+                [],
+                rows,
+                cols,
+                np.array(index, dtype=np.intp),
+            )
+        )
+    order = {key: k for k, key in enumerate(network.edges.blocks)}
+    maps.sort(key=lambda m: order[m.key])
     plan = Plan(
         levels,
         blocks,
