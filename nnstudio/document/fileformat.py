@@ -50,6 +50,10 @@ TEXT_LIMITS: dict[str, tuple[int, int]] = {
     "path": (4_096, 1),
 }
 
+# How far from the origin a neuron may sit on the canvas. Far beyond any network a person lays out, and
+# near enough that distances between neurons never overflow in the canvas's geometry.
+MAX_POSITION = 1_000_000.0
+
 # The whole numbers of the training settings, low and high included: what the training panel's spin boxes
 # hold (a Qt spin box holds a 32-bit int; beyond that setting one fails) and numpy's generators accept.
 TRAINING_RANGES: dict[str, tuple[int, int]] = {
@@ -82,6 +86,22 @@ _TOP_FIELDS = (
 )
 
 
+# The parts of a FormatError's message, each kept to one line of about this many characters.
+MAX_WHERE_CHARS = 200
+MAX_PROBLEM_CHARS = 400
+MAX_SOURCE_CHARS = 1_000
+
+
+def one_line(text: str, limit: int) -> str:
+    """``text`` as one line of at most about ``limit`` characters: line breaks and other control
+    characters written as escapes, and the middle of a longer text left out."""
+    if len(text) > limit:
+        text = f"{text[: limit * 3 // 4]} \u2026 {text[-(limit // 4) :]}"
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
+    return text
+
+
 class FormatError(ValueError):
     """A file (or a document about to be saved) that is not a valid network.
 
@@ -90,10 +110,11 @@ class FormatError(ValueError):
     """
 
     def __init__(self, where: str, problem: str, source: str | None = None) -> None:
-        self.where = where
-        self.problem = problem
-        self.source = source
-        super().__init__(where, problem, source)
+        # One short line whatever the file holds: keys, ids and loops from the file end up in these.
+        self.where = one_line(where, MAX_WHERE_CHARS)
+        self.problem = one_line(problem, MAX_PROBLEM_CHARS)
+        self.source = one_line(source, MAX_SOURCE_CHARS) if source is not None else None
+        super().__init__(self.where, self.problem, self.source)
 
     def __str__(self) -> str:
         place = "" if self.where == "file" else f"{self.where}: "
@@ -209,7 +230,7 @@ def _parse(data: bytes) -> Any:
     except json.JSONDecodeError as exc:
         _fail("file", f"the file is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})")
     except _DuplicateKey as exc:
-        _fail("file", f"the file is not valid: the field {exc.args[0]!r} appears twice in one object")
+        _fail("file", f"the file is not valid: the field {_quoted(exc.args[0])} appears twice in one object")
     except RecursionError:
         _fail("file", "the file is not a network: its lists or objects are nested far too deeply")
     except ValueError as exc:  # e.g. an integer with more digits than Python converts
@@ -280,6 +301,16 @@ def _describe(value: Any) -> str:
     return type(value).__name__
 
 
+def _key(key: str) -> str:
+    """A field's name from the file as it reads in a message: a plain short name as it is, anything else
+    quoted and escaped, at most 40 characters."""
+    return key if len(key) <= 40 and key.isidentifier() else _quoted(key)
+
+
+def _quoted(key: str) -> str:
+    return repr(key if len(key) <= 40 else f"{key[:37]}...")
+
+
 def _count(n: int, noun: str, plural: str = "") -> str:
     return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
 
@@ -302,7 +333,7 @@ def _object(value: Any, where: str, required: Iterable[str], optional: Iterable[
     for key in value:
         if key not in allowed:
             known = ", ".join(sorted(allowed))
-            _fail(_at(where, key), f"is not a field nnstudio knows here (known: {known})")
+            _fail(f"{where}.{_key(key)}", f"is not a field nnstudio knows here (known: {known})")
     return value
 
 
@@ -370,6 +401,13 @@ def _number(value: Any, where: str, what: str = "") -> float:
     else:
         _fail(where, f"{_subject(what)}must be a number, not {_describe(value)}")
     _fail(where, f"{_subject(what)}must be a finite number, not {_describe(value)}")
+
+
+def _position(value: Any, where: str, what: str) -> float:
+    number = _number(value, where, what)
+    if not -MAX_POSITION <= number <= MAX_POSITION:
+        _fail(where, f"{what} must be between {-MAX_POSITION:,.0f} and {MAX_POSITION:,.0f}, not {number!r}")
+    return number
 
 
 def _whole(value: Any, where: str, low: int, high: int, what: str = "") -> int:
@@ -558,8 +596,8 @@ def _check_neurons(value: Any) -> list[Neuron]:
             )
         bias = _number(obj["bias"], f"{where}.bias", f"the bias of neuron {nid!r}")
         label = _text(obj.get("label", ""), f"{where}.label", f"the label of neuron {nid!r}")
-        x = _number(obj.get("x", 0.0), f"{where}.x", f"the position of neuron {nid!r}")
-        y = _number(obj.get("y", 0.0), f"{where}.y", f"the position of neuron {nid!r}")
+        x = _position(obj.get("x", 0.0), f"{where}.x", f"the position of neuron {nid!r}")
+        y = _position(obj.get("y", 0.0), f"{where}.y", f"the position of neuron {nid!r}")
         neurons.append(Neuron(nid, role, activation, bias, label, x, y))
     return neurons
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from nnstudio.document import FormatError, document_from_bytes, document_to_bytes, fileformat
-from nnstudio.document.fileformat import TEXT_LIMITS, TRAINING_RANGES
+from nnstudio.document.fileformat import MAX_POSITION, TEXT_LIMITS, TRAINING_RANGES
 
 FORMAT_MD = Path(__file__).resolve().parents[2] / "docs" / "FORMAT.md"
 
@@ -131,3 +131,20 @@ def test_format_md_states_the_caps_and_ranges():
         row = re.search(rf"^\| {kind} texts? \|.*$", text, flags=re.MULTILINE)
         assert row is not None, kind
         assert f"{chars:,}" in row.group(0) and f"{lines:,}" in row.group(0), row.group(0)
+
+
+# ------------------------------------------------------------------------------- positions
+
+
+@pytest.mark.parametrize("value", [1e308, -1e7, MAX_POSITION * 1.000001])
+def test_positions_beyond_the_canvas_are_refused(layered_tree, value):
+    error = refused(place(layered_tree, ["neurons", 4, "y"], value))
+    assert error.where == "neurons[4].y"
+    assert error.problem.startswith("the position of neuron 'i4' must be between -1,000,000 and 1,000,000")
+
+
+def test_positions_at_the_edge_of_the_canvas_load(layered_tree):
+    place(layered_tree, ["neurons", 4, "x"], -MAX_POSITION)
+    place(layered_tree, ["neurons", 5, "y"], MAX_POSITION)
+    doc = document_from_bytes(json.dumps(layered_tree).encode())
+    assert doc.network.neurons["i4"].x == -MAX_POSITION

@@ -1,0 +1,1 @@
+"""Hostile ``.nnet`` files, and their replay through the document API, ``nnstudio run`` and the window."""
