@@ -480,8 +480,7 @@ def load_csv(path: str | Path, grid: tuple[int, int] | None = None) -> Dataset:
     classes = class_of_text[np.concatenate(reader.label_ids)]
     n_pixels = reader.blocks[0].shape[1]
     check_cost(path, reader.rows, n_pixels, len(labels))
-    pixels = np.concatenate(reader.blocks) if len(reader.blocks) > 1 else reader.blocks[0]
-    reader.blocks.clear()
+    pixels = _join_blocks(reader.blocks, reader.rows, n_pixels)
     low, high = reader.low, reader.high
     expected = "expected 0..255, 0..1 or -1..1"
     if high > 1.0:
@@ -511,6 +510,20 @@ def load_csv(path: str | Path, grid: tuple[int, int] | None = None) -> Dataset:
         value_range=value_range,
         description=f"{len(pixels)} samples of {n_pixels} values in {len(labels)} classes from {path}",
     )
+
+
+def _join_blocks(blocks: list[np.ndarray], rows: int, n_pixels: int) -> np.ndarray:
+    """The blocks as one array, each block let go as soon as it is copied (so the rows are not held twice)."""
+    if len(blocks) == 1:
+        return blocks.pop()
+    joined = np.empty((rows, n_pixels), dtype=np.float32)
+    at = 0
+    blocks.reverse()
+    while blocks:
+        block = blocks.pop()
+        joined[at : at + len(block)] = block
+        at += len(block)
+    return joined
 
 
 def _read_csv_rows(path: Path, text: io.TextIOBase, raw: BinaryIO, file_size: int) -> _CsvReader:

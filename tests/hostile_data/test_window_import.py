@@ -106,6 +106,7 @@ def test_a_document_naming_a_named_pipe_opens_and_says_why(window, qtbot, tmp_pa
     qtbot.mouseClick(training.train_button, Qt.MouseButton.LeftButton)
     assert "named pipe" in training.status_text()
     assert not training.controller.running
+    qtbot.waitUntil(lambda: not table.loader.busy() and not training.loader.busy(), timeout=10_000)
     # The window still answers: another document opens at once.
     assert window.open_example("four-pixel-camera")
 
@@ -119,3 +120,5 @@ def test_a_document_naming_a_gzip_bomb_opens_and_says_why(window, qtbot, tmp_pat
     # Pressing Train again reads the file again, in the background, and says the same.
     qtbot.waitUntil(lambda: "gzip bomb" in training.status_text(), timeout=10_000)
     assert not training.controller.running
+    table = window.panel_widget("datasetDock")
+    qtbot.waitUntil(lambda: not table.loader.busy() and not training.loader.busy(), timeout=10_000)
