@@ -27,7 +27,6 @@ from PySide6.QtGui import (
     QKeySequence,
     QMouseEvent,
     QPainter,
-    QPainterPath,
     QPaintEvent,
     QPen,
     QResizeEvent,
@@ -418,10 +417,14 @@ class CellPad(QWidget):
 class FreehandCanvas(QWidget):
     """A large canvas drawn with a thick anti-aliased pen, light on dark as the MNIST digits are.
 
-    Each stroke is a QPainterPath painted over a copy of the picture taken when the stroke began, so the
-    anti-aliased edge is drawn exactly once however many segments the stroke has. The picture has a fixed
-    size (``canvas_size``, in drawing pixels) and is shown as large as the widget allows, keeping its shape;
-    :meth:`image_point` and :meth:`widget_point` convert between the two.
+    A stroke is drawn as it goes, one segment per mouse move, so a move costs the same at the stroke's
+    2,000th point as at its first. Each segment is rendered on its own into a small image, and the stroke's
+    coverage (how much of each pixel the pen has covered) keeps the largest of them; the picture is the
+    picture from before the stroke with that coverage laid over it. So overlapping segments never pile up
+    their anti-aliased edges, as painting each segment over the last would. Only the pixels around the pen
+    change and are repainted. The picture has a fixed size (``canvas_size``, in drawing pixels) and is shown
+    as large as the widget allows, keeping its shape; :meth:`image_point` and :meth:`widget_point` convert
+    between the two.
     """
 
     strokeMoved = Signal()
@@ -452,9 +455,10 @@ class FreehandCanvas(QWidget):
         self.history: list[QImage] = []
         self.pen_width = 20.0
         self.eraser = False
-        self._before: QImage | None = None
-        self._path: QPainterPath | None = None
-        self._points = 0
+        # While a stroke is drawn: the picture's pixels before it, the coverage so far, the pen's last point.
+        self._before: Array | None = None
+        self._coverage: Array | None = None
+        self._last: QPointF | None = None
         self._erasing_stroke = False
 
     def sizeHint(self) -> QSize:
@@ -515,31 +519,73 @@ class FreehandCanvas(QWidget):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         rect = self.picture_rect()
-        painter.drawImage(rect, self.image)
+        # Only the part asked for: while drawing that is the few pixels around the pen.
+        shown = rect.intersected(QRectF(event.rect()))
+        if not shown.isEmpty():
+            scale = self.canvas_size.width() / rect.width()
+            source = QRectF((shown.topLeft() - rect.topLeft()) * scale, shown.size() * scale)
+            painter.drawImage(shown, self.image, source)
         if self.hasFocus():
             painter.setPen(QPen(self.palette().highlight().color(), 2))
             painter.drawRect(rect.adjusted(1, 1, -1, -1))
         painter.end()
 
     def _stroke_pen(self) -> QPen:
-        colour = QColor(0, 0, 0) if self._erasing_stroke else QColor(255, 255, 255)
         width = self.pen_width * (1.6 if self._erasing_stroke else 1.0)
-        return QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin)
+        return QPen(
+            QColor(255, 255, 255),
+            width,
+            Qt.PenStyle.SolidLine,
+            Qt.PenCapStyle.RoundCap,
+            Qt.PenJoinStyle.RoundJoin,
+        )
 
-    def _render_stroke(self) -> None:
-        if self._before is None or self._path is None:
+    def _pixels(self) -> Array:
+        """The picture's pixels as a writable (H, W) uint8 array over the image's own memory."""
+        w, h = self.canvas_size.width(), self.canvas_size.height()
+        raw = np.frombuffer(self.image.bits(), dtype=np.uint8, count=self.image.bytesPerLine() * h)
+        return raw.reshape(h, self.image.bytesPerLine())[:, :w]
+
+    def _draw_segment(self, start: QPointF, end: QPointF) -> None:
+        """Add the pen's segment from ``start`` to ``end`` (drawing pixels) to the stroke and the picture."""
+        if self._before is None or self._coverage is None:
             return
-        image = self._before.copy()
-        painter = QPainter(image)
+        pen = self._stroke_pen()
+        reach = pen.widthF() / 2 + 2
+        h, w = self._coverage.shape
+        left = max(0, int(np.floor(min(start.x(), end.x()) - reach)))
+        top = max(0, int(np.floor(min(start.y(), end.y()) - reach)))
+        right = min(w, int(np.ceil(max(start.x(), end.x()) + reach)) + 1)
+        bottom = min(h, int(np.ceil(max(start.y(), end.y()) + reach)) + 1)
+        if right <= left or bottom <= top:
+            return  # wholly outside the picture
+        piece = QImage(right - left, bottom - top, QImage.Format.Format_Grayscale8)
+        piece.fill(0)
+        painter = QPainter(piece)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(self._stroke_pen())
-        if self._points == 1:
-            painter.drawPoint(self._path.currentPosition())
+        painter.setPen(pen)
+        corner = QPointF(left, top)
+        if start == end:
+            painter.drawPoint(start - corner)
         else:
-            painter.drawPath(self._path)
+            painter.drawLine(start - corner, end - corner)
         painter.end()
-        self.image = image
-        self.update()
+        covered = qimage_gray(piece)
+        coverage = self._coverage[top:bottom, left:right]
+        np.maximum(coverage, covered, out=coverage)
+        before = self._before[top:bottom, left:right]
+        # The pen takes a covered pixel towards white, the eraser towards black.
+        target = 0.0 if self._erasing_stroke else 255.0
+        after = before + (target - before) * coverage
+        self._pixels()[top:bottom, left:right] = np.round(after).astype(np.uint8)
+        self._update_drawing(QRectF(left, top, right - left, bottom - top))
+
+    def _update_drawing(self, area: QRectF) -> None:
+        """Repaint the widget where ``area`` (drawing pixels) shows, with a pixel to spare for smoothing."""
+        rect = self.picture_rect()
+        scale = rect.width() / self.canvas_size.width()
+        shown = QRectF(rect.topLeft() + area.topLeft() * scale, area.size() * scale)
+        self.update(shown.toAlignedRect().adjusted(-2, -2, 2, 2))
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() not in (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton):
@@ -547,27 +593,30 @@ class FreehandCanvas(QWidget):
         self.setFocus(Qt.FocusReason.MouseFocusReason)
         self._erasing_stroke = self.eraser or event.button() == Qt.MouseButton.RightButton
         self._remember()
-        self._before = self.image.copy()
-        self._path = QPainterPath(self.image_point(event.position()))
-        self._points = 1
-        self._render_stroke()
+        self._before = self._pixels().astype(np.float32)
+        self._coverage = np.zeros_like(self._before)
+        self._last = self.image_point(event.position())
+        self._draw_segment(self._last, self._last)
         self.strokeMoved.emit()
         event.accept()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        if self._path is None:
+        if self._last is None:
             return
-        self._path.lineTo(self.image_point(event.position()))
-        self._points += 1
-        self._render_stroke()
+        point = self.image_point(event.position())
+        if point == self._last:
+            return
+        self._draw_segment(self._last, point)
+        self._last = point
         self.strokeMoved.emit()
         event.accept()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        if self._path is None:
+        if self._last is None:
             return
-        self._path = None
+        self._last = None
         self._before = None
+        self._coverage = None
         event.accept()
         self.strokeFinished.emit()
 
