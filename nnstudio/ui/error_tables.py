@@ -16,6 +16,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QKeyEvent, QShowEvent, Q
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -130,12 +131,39 @@ class ErrorTablePanel(Panel):
         self.hint.setWordWrap(True)
         _named(self.hint, "errorHint", "Error table hint")
 
+        # The total is the table's headline number: a row of its own under the table, outside the table's
+        # scrolling, so a short panel scrolls the outputs and never the total out of view.
+        total_tip = "The error of this input: the errors of all outputs added up"
+        self.total_row = QFrame(self)
+        self.total_row.setFrameShape(QFrame.Shape.StyledPanel)
+        _named(self.total_row, "errorTotalRow", "Total error", total_tip)
+        bold = QFont(self.font())
+        bold.setBold(True)
+        self.total_label = QLabel("Total", self.total_row)
+        self.total_value = QLabel(self.total_row)
+        for label, name, accessible in (
+            (self.total_label, "errorTotalLabel", "Total"),
+            (self.total_value, "errorTotalValue", "Total error value"),
+        ):
+            label.setFont(bold)
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            _named(label, name, accessible, total_tip)
+        self.total_value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        total_layout = QHBoxLayout(self.total_row)
+        total_layout.setContentsMargins(4, 2, 0, 2)
+        total_layout.setSpacing(0)
+        total_layout.addWidget(self.total_label, 1)
+        total_layout.addWidget(self.total_value)
+        self.table.horizontalHeader().sectionResized.connect(self._align_total)
+        self.table.horizontalHeader().geometriesChanged.connect(self._align_total)
+
         content = QWidget(self)
         content_layout = QVBoxLayout(content)
         content_layout.setContentsMargins(0, 0, 0, 0)
         content_layout.addLayout(top)
         content_layout.addWidget(self.formula)
         content_layout.addWidget(self.table, 1)
+        content_layout.addWidget(self.total_row)
         content_layout.addWidget(self.hint)
         self.stack = MessageStack(content, "errorMessage", "Error table message", self)
         self.message = self.stack.message
@@ -235,43 +263,69 @@ class ErrorTablePanel(Panel):
             self._show_message("Feed the network an input to see its answer.")
             return
         loss = LOSSES[live.document.training.loss]
-        self.formula.setText(f"{loss.title}: {loss.formula}")
+        formula = f"{loss.title}: {loss.formula}"
+        if self.formula.text() != formula:
+            self.formula.setText(formula)
         table = live.error_table()
-        self.table.setRowCount(len(labels) + 1)
-        bold = QFont(self.table.font())
-        bold.setBold(True)
+        if self.table.rowCount() != len(labels):
+            self.table.setRowCount(len(labels))
         best = int(np.argmax(answer)) if answer.size > 1 else -1
         for row, label in enumerate(labels):
-            cells = [
-                _item(label),
-                _item("" if table is None else format_number(float(table.truth[row])), True),
-                _item(format_number(float(answer[row])), True),
-                _item("" if table is None else format_number(float(table.error[row])), True),
-            ]
-            for col, item in enumerate(cells):
-                if row == best:
-                    item.setFont(bold)
-                    item.setToolTip(plain_tooltip(f"{label} has the highest value: it is the answer"))
-                self.table.setItem(row, col, item)
-        total_row = len(labels)
+            texts = (
+                label,
+                "" if table is None else format_number(float(table.truth[row])),
+                format_number(float(answer[row])),
+                "" if table is None else format_number(float(table.error[row])),
+            )
+            for col, text in enumerate(texts):
+                self._show_cell(row, col, text, label, row == best)
         total = "" if table is None else format_number(table.total)
-        for col, text in enumerate(("Total", "", "", total)):
-            item = _item(text, col > 0, "The error of this input: the errors of all outputs added up")
-            item.setFont(bold)
-            self.table.setItem(total_row, col, item)
-        if table is None:
-            self.hint.setText("Choose the truth above to see each output's error.")
-        else:
-            self.hint.setText("Training changes the weights to make the total error smaller.")
+        if self.total_value.text() != total:
+            self.total_value.setText(total)
+        hint = (
+            "Choose the truth above to see each output's error."
+            if table is None
+            else "Training changes the weights to make the total error smaller."
+        )
+        if self.hint.text() != hint:
+            self.hint.setText(hint)
         self.stack.show_content()
 
+    def _show_cell(self, row: int, col: int, text: str, label: str, best: bool) -> None:
+        """Update one cell in place: a pad change rewrites only the texts that changed, no new items."""
+        item = self.table.item(row, col)
+        if item is None:
+            item = _item(text, col > 0)
+            self.table.setItem(row, col, item)
+        elif item.text() != text:
+            item.setText(text)
+        if item.font().bold() != best:
+            font = QFont(self.table.font())
+            font.setBold(best)
+            item.setFont(font)
+            item.setToolTip(plain_tooltip(f"{label} has the highest value: it is the answer") if best else "")
+
+    def _align_total(self, *_args: object) -> None:
+        """Keep the total under the Error column, whatever its width and the table's scroll bar."""
+        header = self.table.horizontalHeader()
+        error_column = len(self.COLUMNS) - 1
+        width = header.sectionSize(error_column) + self.table.frameWidth()
+        scroll_bar = self.table.verticalScrollBar()
+        if scroll_bar.isVisible():
+            width += scroll_bar.width()
+        self.total_value.setFixedWidth(max(width, self.total_value.fontMetrics().horizontalAdvance("00.00")))
+        margins = self.total_value.contentsMargins()
+        padding = self.table.style().pixelMetric(self.table.style().PixelMetric.PM_FocusFrameHMargin) + 2
+        self.total_value.setContentsMargins(margins.left(), 0, padding, 0)
+
     def shown_rows(self) -> list[list[str]]:
-        """The table's texts, row by row, as the user reads them."""
+        """The table's texts, row by row, as the user reads them, and last the Total row under it."""
         table = self.table
-        return [
+        rows = [
             [table.item(r, c).text() if table.item(r, c) else "" for c in range(table.columnCount())]
             for r in range(table.rowCount())
         ]
+        return [*rows, [self.total_label.text(), "", "", self.total_value.text()]]
 
 
 # ---------------------------------------------------------------------------------------------- a dataset
