@@ -14,6 +14,14 @@ Every problem with a user's file is a :class:`DataError` whose message names the
   exceeds 1, as -1..1 when any is negative, else as 0..1 (so a 0..255 file whose values are all 0 or 1 is
   read as 0..1); 0..255 is scaled to 0..1, the others are kept with their range. N that is a perfect square
   gives a square grid.
+
+Nothing a path leads to is trusted. Only regular files are opened, without blocking, and at most
+:data:`~nnstudio.data.files.MAX_FILE_BYTES` on disk (:mod:`nnstudio.data.files`); a gzip stream that inflates
+like a bomb is stopped (:mod:`nnstudio.data.idx`); images are PNG, JPEG or BMP by their content, their size
+checked before decoding (:mod:`nnstudio.data.images`). What a dataset will cost in memory, float32 inputs
+and one-hot targets, is checked against :data:`~nnstudio.data.dataset.MEMORY_BUDGET` before it is built:
+from an IDX header, from the number of images in a folder, and for CSV from its first rows and again as the
+rows stream in.
 """
 
 from __future__ import annotations

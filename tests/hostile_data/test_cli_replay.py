@@ -73,3 +73,12 @@ def test_in_a_real_process(corpus, name, command):
     assert result.returncode == 1
     assert result.stdout == ""
     _one_clean_line(result.stderr)
+
+
+def test_run_with_an_image_that_is_svg_inside(corpus, capsys):
+    spec = next(spec for case, spec in corpus if case.name == "png-svg-inside")
+    picture = os.path.join(spec, "b", "two.png")
+    assert cli.main(["run", "digits", "--image", picture]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "not a PNG, JPEG or BMP" in _one_clean_line(err)
