@@ -86,9 +86,9 @@ def test_neurons_and_pixels_are_filled_by_their_values(canvas_for):
     assert near(cells[2], CLASSIC.signed_mid) and near(cells[3], QColor(192, 192, 192))
     h1 = np.tanh(0.5 * 1 + -0.75 * -1 + 0.25 * 0.5)
     assert near(colour_at(canvas, disc_point(canvas, "h1"), image), value_colour(CLASSIC, h1, -1, 1))
-    # a 0..1 activation (sigmoid) is drawn dark to light
+    # a 0..1 activation (sigmoid) is drawn like every neuron: grey at 0, white at 1
     o1 = 1 / (1 + np.exp(-h1))
-    assert near(colour_at(canvas, disc_point(canvas, "o1"), image), value_colour(CLASSIC, o1, 0, 1))
+    assert near(colour_at(canvas, disc_point(canvas, "o1"), image), value_colour(CLASSIC, o1, -1, 1))
 
 
 def test_image_cells_are_outlined_so_grey_pixels_read_as_pixels(canvas_for):
@@ -261,7 +261,7 @@ def test_the_digits_network_is_drawn_in_a_few_batched_items(canvas_for):
     image = shown(canvas)
     values = live.values()
     a = values["h1_3"][1]
-    assert near(colour_at(canvas, disc_point(canvas, "h1_3"), image), value_colour(CLASSIC, a, 0, 1))
+    assert near(colour_at(canvas, disc_point(canvas, "h1_3"), image), value_colour(CLASSIC, a, -1, 1))
     grid = scene.grid_item
     last = colour_at(canvas, grid.mapToScene(grid.cell_centre(783)), image)
     assert near(last, QColor(255, 255, 255))

@@ -275,12 +275,15 @@ def test_dragging_from_a_selected_group_connects_each_of_them(make_canvas, qtbot
 
 
 # ---------------------------------------------------------------------------------------------- moving
-def test_dragging_a_neuron_moves_it_snapped_and_undo_is_one_step(make_canvas, qtbot):
+def test_shift_dragging_a_neuron_moves_it_snapped_and_undo_is_one_step(make_canvas, qtbot):
     canvas, live, stack = make_canvas()
     network = live.document.network
     start = canvas.view_position_of("h2")
     scale = canvas.transform().m11()
-    drag(qtbot, canvas, start, start + QPoint(round(63 * scale), round(-27 * scale)), steps=8)
+    shift = Qt.KeyboardModifier.ShiftModifier
+    drag(
+        qtbot, canvas, start, start + QPoint(round(63 * scale), round(-27 * scale)), modifiers=shift, steps=8
+    )
     h2 = network.neurons["h2"]
     assert (h2.x, h2.y) == (260.0, 130.0)
     assert stack.count() == 1
@@ -289,7 +292,7 @@ def test_dragging_a_neuron_moves_it_snapped_and_undo_is_one_step(make_canvas, qt
     assert canvas.canvas_scene.neuron_items["h2"].pos() == QPointF(200, 160)
 
 
-def test_shift_drag_places_freely_and_moves_the_whole_selection(make_canvas, qtbot):
+def test_shift_alt_drag_places_freely_and_moves_the_whole_selection(make_canvas, qtbot):
     canvas, live, stack = make_canvas()
     network = live.document.network
     canvas.select(["i1", "i2"], [])
@@ -300,7 +303,7 @@ def test_shift_drag_places_freely_and_moves_the_whole_selection(make_canvas, qtb
         canvas,
         start,
         start + QPoint(round(33 * scale), 0),
-        modifiers=Qt.KeyboardModifier.ShiftModifier,
+        modifiers=Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.AltModifier,
     )
     dx1 = network.neurons["i1"].x
     assert dx1 != 0 and dx1 % 10 != 0
@@ -581,12 +584,13 @@ def test_the_grid_handle_connects_every_pixel_and_a_pixel_connects_alone(make_ca
     assert [e.id for e in network.incoming("h1")] == ["p3>h1"]
 
 
-def test_dragging_the_image_moves_all_its_pixels_in_one_step(make_canvas, qtbot):
+def test_shift_dragging_the_image_moves_all_its_pixels_in_one_step(make_canvas, qtbot):
     canvas, live, stack = make_canvas(camera_document())
     network = live.document.network
     start = canvas.view_position_of("p0")
     scale = canvas.transform().m11()
-    drag(qtbot, canvas, start, start + QPoint(round(-60 * scale), round(100 * scale)))
+    end = start + QPoint(round(-60 * scale), round(100 * scale))
+    drag(qtbot, canvas, start, end, modifiers=Qt.KeyboardModifier.ShiftModifier)
     assert canvas.selected_neuron_ids() == ["p0", "p1", "p2", "p3"]
     assert [(network.neurons[f"p{k}"].x, network.neurons[f"p{k}"].y) for k in range(4)] == [
         (-60.0, 100.0),

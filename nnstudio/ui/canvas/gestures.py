@@ -40,12 +40,26 @@ class MoveGesture:
 
 
 @dataclass
+class PressOnNeuron:
+    """The button went down on a neuron or pixel: a release selects it, a drag connects from it."""
+
+    press_scene: QPointF
+    hit: Hit
+    select_only_on_click: str | None = None
+
+
+@dataclass
 class ConnectGesture:
-    """A dashed line from the sources to the pointer, dropped onto the neuron to feed."""
+    """A dashed line from the sources to the pointer, dropped onto the neuron to feed.
+
+    ``into``: the line started at an output, the end of the network, so the neuron it is dropped on feeds
+    that output (a wire in a node editor joins two ports whichever end it starts from).
+    """
 
     sources: list[str]
     line: QGraphicsLineItem
     target: str | None = None
+    into: bool = False
 
 
 @dataclass
@@ -62,7 +76,7 @@ class BandGesture:
     additive: bool
 
 
-Gesture = MoveGesture | ConnectGesture | PanGesture | BandGesture
+Gesture = PressOnNeuron | MoveGesture | ConnectGesture | PanGesture | BandGesture
 
 
 class Gestures:
@@ -101,22 +115,24 @@ class Gestures:
             canvas.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
             return
         hit = scene.hit(scene_pos, canvas.zoom.tolerance())
-        alt = bool(modifiers & Qt.KeyboardModifier.AltModifier)
         ctrl = bool(modifiers & Qt.KeyboardModifier.ControlModifier)
-        wants_connect = hit is not None and (
-            (button == Qt.MouseButton.LeftButton and hit.kind in ("handle", "grid-handle"))
-            or (
-                (button == Qt.MouseButton.RightButton or (alt and button == Qt.MouseButton.LeftButton))
-                and hit.kind in ("neuron", "pixel")
-            )
-        )
-        if wants_connect:
+        shift = bool(modifiers & Qt.KeyboardModifier.ShiftModifier)
+        if hit is not None and button == Qt.MouseButton.RightButton and hit.kind in ("neuron", "pixel"):
             if not canvas.binding.refuse_if_locked():
-                self._start_connect(hit, scene_pos)  # type: ignore[arg-type]
+                self._start_connect(hit, scene_pos)
             return
         if button != Qt.MouseButton.LeftButton:
             return
-        if hit is not None and hit.kind in ("neuron", "pixel"):
+        if hit is not None and hit.kind in ("handle", "grid-handle"):
+            if not canvas.binding.refuse_if_locked():
+                self._start_connect(hit, scene_pos)
+            return
+        on_body = hit is not None and hit.kind in ("neuron", "pixel")
+        if hit is not None and (hit.kind in ("name", "caption") or (on_body and shift)):
+            self._press_to_move(hit, scene_pos, ctrl)
+            return
+        if on_body:
+            assert hit is not None
             ids = [hit.id] if hit.kind == "neuron" else list(scene.pixel_ids)
             if ctrl:
                 selection.toggle(ids, [])
@@ -124,13 +140,9 @@ class Gestures:
             was_selected = all(n in selection.neurons for n in ids)
             if not was_selected:
                 selection.set(ids, [])
-            anchor = scene.position_of(hit.id if hit.kind == "neuron" else scene.pixel_ids[0])
-            self.current = MoveGesture(
-                scene_pos,
-                anchor,
-                list(selection.neurons),
-                grid=any(n in scene.pixel_set for n in selection.neurons),
-                select_only_on_click=hit.id if was_selected and hit.kind == "neuron" else None,
+            # A click selects; dragging on from here draws a connection (see move).
+            self.current = PressOnNeuron(
+                scene_pos, hit, hit.id if was_selected and hit.kind == "neuron" else None
             )
             return
         if hit is not None and hit.kind == "edge":
@@ -147,6 +159,28 @@ class Gestures:
         band.show()
         self.current = BandGesture(pos, band, ctrl)
 
+    def _press_to_move(self, hit: Hit, scene_pos: QPointF, ctrl: bool) -> None:
+        """A press on a name, the image's caption, or Shift on a neuron: a drag from here moves."""
+        scene = self._canvas.canvas_scene
+        selection = self._canvas.selection
+        whole_image = hit.kind in ("pixel", "caption")
+        ids = list(scene.pixel_ids) if whole_image else [hit.id]
+        if ctrl:
+            selection.toggle(ids, [])
+            return
+        was_selected = all(n in selection.neurons for n in ids)
+        if not was_selected:
+            selection.set(ids, [])
+        anchor = scene.position_of(scene.pixel_ids[0] if whole_image else hit.id)
+        self.current = MoveGesture(
+            scene_pos,
+            anchor,
+            list(selection.neurons),
+            grid=any(n in scene.pixel_set for n in selection.neurons),
+            select_only_on_click=hit.id if was_selected and not whole_image else None,
+        )
+        self._canvas.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+
     def move(self, event: QMouseEvent) -> None:
         canvas = self._canvas
         pos = event.position().toPoint()
@@ -162,11 +196,19 @@ class Gestures:
             canvas.zoom.scroll_by(-delta.x(), -delta.y())
         elif isinstance(gesture, BandGesture):
             gesture.band.setGeometry(QRect(gesture.origin, pos).normalized())
+        elif isinstance(gesture, PressOnNeuron):
+            distance = (pos - canvas.mapFromScene(gesture.press_scene)).manhattanLength()
+            if distance >= QApplication.startDragDistance():
+                self.current = None
+                if not canvas.binding.refuse_if_locked():
+                    self._start_connect(gesture.hit, gesture.press_scene)
+                    if isinstance(self.current, ConnectGesture):
+                        self._drag_connect(self.current, canvas.mapToScene(pos))
         elif isinstance(gesture, ConnectGesture):
             self._drag_connect(gesture, canvas.mapToScene(pos))
         elif isinstance(gesture, MoveGesture):
             self._drag_move(
-                gesture, canvas.mapToScene(pos), bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+                gesture, canvas.mapToScene(pos), bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
             )
 
     def release(self, event: QMouseEvent) -> None:
@@ -190,18 +232,25 @@ class Gestures:
                     neurons = list(canvas.selection.neurons) + neurons
                     edges = list(canvas.selection.edges) + edges
                 canvas.selection.set(neurons, edges)
+        elif isinstance(gesture, PressOnNeuron):
+            if gesture.select_only_on_click is not None:
+                canvas.selection.set([gesture.select_only_on_click], [])
         elif isinstance(gesture, ConnectGesture):
             scene.removeItem(gesture.line)
             target = self._connect_target(canvas.mapToScene(pos))
             if target is not None:
-                canvas.edit_actions.connect(gesture.sources, target)
+                if gesture.into:
+                    canvas.edit_actions.connect([target], gesture.sources[0])
+                else:
+                    canvas.edit_actions.connect(gesture.sources, target)
             # The outcome stays in the status bar; hovering resumes with the next move.
-            canvas.hover.update(pos, announce=False)
+            canvas.hover.update(pos, announce=False, force=True)
         elif isinstance(gesture, MoveGesture):
             if gesture.started:
                 self._finish_move(gesture)
             elif gesture.select_only_on_click is not None:
                 canvas.selection.set([gesture.select_only_on_click], [])
+            canvas.hover.update(pos, announce=False, force=True)
 
     def double_click(self, event: QMouseEvent) -> None:
         """Double-click an edge or a neuron to type its weight or bias."""
@@ -305,27 +354,27 @@ class Gestures:
             else:
                 sources = [hit.id]
             start = scene.position_of(hit.id)
-        if all(network.neurons[s].role is Role.OUTPUT for s in sources):
-            name = network.neurons[sources[0]].display_name
-            canvas.statusMessage.emit(
-                f"Cannot connect: output {name!r} is the end of the network; drag from a neuron that feeds it"
-            )
-            return
+        into = all(network.neurons[s].role is Role.OUTPUT for s in sources)
+        if into:
+            sources = [hit.id]
         line = QGraphicsLineItem(start.x(), start.y(), scene_pos.x(), scene_pos.y())
         line.setZValue(Z_RUBBER)
         pen = QPen(scene.scheme.rubber_ok, 2.0, Qt.PenStyle.DashLine)
         pen.setCosmetic(True)
         line.setPen(pen)
         scene.addItem(line)
-        self.current = ConnectGesture(sources, line)
+        self.current = ConnectGesture(sources, line, into=into)
+        canvas.viewport().setCursor(Qt.CursorShape.CrossCursor)
         names = network.neurons[sources[0]].display_name if len(sources) == 1 else f"{len(sources)} neurons"
-        canvas.statusMessage.emit(f"Connect {names}: drop onto the neuron to feed")
+        if into:
+            canvas.statusMessage.emit(f"Connect into {names}: drop onto the neuron that should feed it")
+        else:
+            canvas.statusMessage.emit(f"Connect {names}: drop onto the neuron to feed")
 
     def _connect_target(self, scene_pos: QPointF) -> str | None:
+        """The neuron a connection dropped here joins: its body, its handle or its name."""
         hit = self._canvas.canvas_scene.hit(scene_pos, 0.0)
-        if hit is not None and hit.kind in ("neuron", "handle"):
-            return hit.id
-        if hit is not None and hit.kind == "pixel":
+        if hit is not None and hit.kind in ("neuron", "handle", "name", "pixel"):
             return hit.id
         return None
 
@@ -341,11 +390,17 @@ class Gestures:
         colour = scheme.rubber_ok
         if target is not None:
             network = canvas.binding.network
-            edges, reason = plan_connections(network, gesture.sources, target)
+            edges, reason = (
+                plan_connections(network, [target], gesture.sources[0])
+                if gesture.into
+                else plan_connections(network, gesture.sources, target)
+            )
             name = network.neurons[target].display_name
             if edges:
                 canvas.statusMessage.emit(
-                    f"Release to connect to {name}"
+                    f"Release to connect {name} into {network.neurons[gesture.sources[0]].display_name}"
+                    if gesture.into
+                    else f"Release to connect to {name}"
                     if len(edges) == 1
                     else f"Release to add {len(edges)} connections to {name}"
                 )
@@ -359,7 +414,7 @@ class Gestures:
     # ------------------------------------------------------------------ cancelling
     def cancel_edits(self) -> None:
         """Cancel a move or a connection (training starts); a pan or a rubber band goes on."""
-        if isinstance(self.current, MoveGesture | ConnectGesture):
+        if isinstance(self.current, PressOnNeuron | MoveGesture | ConnectGesture):
             self.cancel()
 
     def cancel(self) -> None:
@@ -383,5 +438,6 @@ class Gestures:
                 scene.grid_item.setPos(gesture.grid_origin)
                 moved.update(scene.pixel_positions())
             scene.move_nodes(moved)
-        elif isinstance(gesture, PanGesture):
+        if isinstance(gesture, PanGesture | MoveGesture | ConnectGesture):
             canvas.viewport().unsetCursor()
+            canvas.hover.forget_cursor()

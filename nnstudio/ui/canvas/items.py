@@ -1,7 +1,8 @@
 """The things drawn on the canvas besides edges: neurons, the input image grid, and the colour schemes.
 
-A neuron is a disc filled by its activation (black -1, grey 0, white +1; dark to light for 0..1
-activations), outlined by its role. An image input is drawn as its pixel grid. Items only paint: the
+A neuron is a disc filled by its activation (black -1, grey 0, white +1, whatever its activation's range:
+a ReLU or sigmoid at 0 is grey too), outlined by its role; inputs are filled by their value over the
+document's input range, the way the drawing pad shows them. An image input is drawn as its pixel grid. Items only paint: the
 view decides what is hovered, selected or pulsing and tells them.
 """
 
@@ -130,13 +131,15 @@ SCHEMES: dict[str, ColourScheme] = {
 
 
 def display_range(activation: str) -> tuple[float, float]:
-    """The value range a neuron's colour spans: the activation's own, with unbounded ends cut at +-1 / 1."""
+    """The value range a neuron's colour spans, always centred on 0 so that 0 is grey whatever the
+    activation (a ReLU or sigmoid at 0 is grey, not black): +-1 for the bounded ones, unbounded ends cut at 1.
+    """
     act = ACTIVATIONS.get(activation)
     if act is None:
         return (-1.0, 1.0)
-    low = act.low if math.isfinite(act.low) else -1.0
-    high = act.high if math.isfinite(act.high) else 1.0
-    return (low, high)
+    ends = [abs(end) for end in (act.low, act.high) if math.isfinite(end)]
+    reach = max(ends, default=1.0) or 1.0
+    return (-reach, reach)
 
 
 def _mix(a: QColor, b: QColor, t: float) -> QColor:
@@ -161,6 +164,24 @@ def value_colour(scheme: ColourScheme, value: float | None, low: float, high: fl
         )
     span = (high - low) or 1.0
     return _mix(scheme.unsigned_low, scheme.unsigned_high, max(0.0, min(1.0, (value - low) / span)))
+
+
+def colour_words(value: float | None, low: float, high: float) -> str:
+    """The fill of a neuron or pixel in words ("light grey"), for the tooltip that explains it."""
+    if value is None or not math.isfinite(value):
+        return "not known"
+    if low < 0:
+        mid, half = (low + high) / 2, (high - low) / 2 or 1.0
+        t = max(-1.0, min(1.0, (value - mid) / half))
+    else:
+        t = 2 * max(0.0, min(1.0, (value - low) / ((high - low) or 1.0))) - 1
+    if t < -0.8:
+        return "black"
+    if t < -0.25:
+        return "dark grey"
+    if t <= 0.25:
+        return "grey"
+    return "light grey" if t < 0.8 else "white"
 
 
 def _rgb(colour: QColor) -> np.ndarray:
@@ -459,6 +480,10 @@ class NeuronItem(QGraphicsItem):
     def hits_body(self, local: QPointF) -> bool:
         return math.hypot(local.x(), local.y()) <= NEURON_RADIUS + 2
 
+    def hits_name(self, local: QPointF) -> bool:
+        """On one of the neuron's name plates (what a person drags to move the neuron)."""
+        return any(label.box.contains(local) for label in self.labels)
+
     # ------------------------------------------------------------------ painting
     def fill_colour(self) -> QColor:
         colour = value_colour(self.scheme, self.value, self.low, self.high)
@@ -629,6 +654,10 @@ class ImageGridItem(QGraphicsItem):
     def hits_handle(self, local: QPointF) -> bool:
         d = local - self.handle_centre()
         return math.hypot(d.x(), d.y()) <= HANDLE_RADIUS + 2
+
+    def hits_caption(self, local: QPointF) -> bool:
+        """On the caption above the image (what a person drags to move the image)."""
+        return self.caption is not None and self.caption.box.contains(local)
 
     # ------------------------------------------------------------------ state
     def set_values(self, values: np.ndarray, reached: np.ndarray, value_range: tuple[float, float]) -> None:

@@ -49,6 +49,7 @@ def handle_key_press(canvas: NetworkCanvas, event: QKeyEvent) -> bool:
     elif key == Qt.Key.Key_Space and not event.isAutoRepeat():
         canvas.gestures.space_down = True
         canvas.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
+        canvas.hover.forget_cursor()
     else:
         if key in SCROLL_KEYS:
             canvas.zoom.manual_view_change()
@@ -63,6 +64,7 @@ def handle_key_release(canvas: NetworkCanvas, event: QKeyEvent) -> bool:
         canvas.gestures.space_down = False
         if not canvas.gestures.panning:
             canvas.viewport().unsetCursor()
+            canvas.hover.forget_cursor()
         event.accept()
         return True
     return False

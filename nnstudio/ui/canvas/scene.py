@@ -44,13 +44,16 @@ LABEL_TOLERANCE_PX = 4.0
 # and are left out once smaller than NAMES_FROM_SIZE of their size.
 LABEL_MAX_SCALE = 2.5
 NAMES_FROM_SIZE = 0.7
+# The widest text a training step adds after an output's name (see content_rect).
+DELTA_ROOM_TEXT = "   δ -0.00"
 # A shortened name keeps at least this much text, else it is left out.
 LABEL_MIN_TEXT = "Mw\u2026"
 
 
 @dataclass(frozen=True)
 class Hit:
-    """What is under a point: ``kind`` is neuron, handle, pixel, grid-handle or edge."""
+    """What is under a point: ``kind`` is neuron, handle, name (a neuron's name plate), pixel, grid-handle,
+    caption (the image grid's caption) or edge."""
 
     kind: str
     id: str
@@ -468,16 +471,24 @@ class CanvasScene(QGraphicsScene):
         return QPointF(e.x1[i] + (e.x2[i] - e.x1[i]) * t, e.y1[i] + (e.y2[i] - e.y1[i]) * t)
 
     def content_rect(self) -> QRectF:
-        """What the network shows: every neuron's body and names, and the image grid with its caption."""
+        """What the network shows: every neuron's body and names, and the image grid with its caption.
+
+        An output's name keeps room after it for the delta a training step writes there, so a fitted view
+        still shows it whole when it comes."""
         rect = QRectF()
+        room = (self._text_width(DELTA_ROOM_TEXT, True)) * self.label_scale
         for item in self.neuron_items.values():
-            rect = rect.united(item.visible_rect().translated(item.pos()))
+            shown = item.visible_rect()
+            if item.role is Role.OUTPUT and not item.extra_text and item.labels:
+                shown = shown.united(shown.adjusted(0, 0, room, 0))
+            rect = rect.united(shown.translated(item.pos()))
         if self.grid_item is not None:
             rect = rect.united(self.grid_item.visible_rect().translated(self.grid_item.pos()))
         return rect
 
     def hit(self, pos: QPointF, tolerance: float) -> Hit | None:
-        """The thing under a scene point: a connect handle, a neuron, a pixel, then the nearest edge."""
+        """The thing under a scene point: a connect handle, a neuron, a name, the image's handle, caption or
+        pixel, then the nearest edge."""
         probe = QRectF(
             pos.x() - NEURON_RADIUS * 3, pos.y() - NEURON_RADIUS * 3, NEURON_RADIUS * 6, NEURON_RADIUS * 6
         )
@@ -492,10 +503,16 @@ class CanvasScene(QGraphicsScene):
         for item in near:
             if item.hits_body(item.mapFromScene(pos)):
                 return Hit("neuron", item.neuron_id)
+        # Names reach further than the probe around their neuron: ask every item whose names hold the point.
+        for item in self.neuron_items.values():
+            if item.hits_name(item.mapFromScene(pos)):
+                return Hit("name", item.neuron_id)
         if self.grid_item is not None:
             local = self.grid_item.mapFromScene(pos)
             if self.grid_item.hits_handle(local):
                 return Hit("grid-handle", self.pixel_ids[0])
+            if self.grid_item.hits_caption(local):
+                return Hit("caption", self.pixel_ids[0])
             pixel = self.grid_item.pixel_at(local)
             if pixel is not None:
                 return Hit("pixel", self.pixel_ids[pixel], pixel)

@@ -49,10 +49,11 @@ from .edits import PaletteItem, format_value
 from .export import CanvasExport
 from .gestures import Gestures
 from .guard import reports_errors
-from .hover import Hover
+from .hover import DELTA_SIGN, Hover
 from .inplace_edit import InPlaceEditor, ValueEditing
 from .items import SCHEMES
 from .keys import handle_key_press, handle_key_release
+from .legend import CanvasLegend
 from .scene import CanvasScene
 from .selection import Selection
 from .zoom import ZoomAndFit
@@ -72,8 +73,9 @@ class NetworkCanvas(QGraphicsView):
         self.setObjectName("networkCanvas")
         self.setAccessibleName("Network canvas")
         self.setAccessibleDescription(
-            "The network's neurons and connections. Drag from a neuron's handle onto another to connect; "
-            "double-click a connection or neuron to type its weight or bias; Delete removes the selection."
+            "The network's neurons and connections. Drag from a neuron onto another to connect them; drag a "
+            "neuron's name or Shift+drag it to move it; double-click a connection or neuron to type its weight "
+            "or bias; Delete removes the selection."
         )
         self._scene = CanvasScene(self)
         self.setScene(self._scene)
@@ -110,6 +112,9 @@ class NetworkCanvas(QGraphicsView):
         self._override: dict[str, float] | None = None
         self._scheme_name = "classic"
         self._caption = DetailCaption(self, SCHEMES["classic"])
+        self.legend = CanvasLegend(self, SCHEMES["classic"])
+        self.legend.place(self.viewport().geometry())
+        self.zoom.reserve_top = self._legend_room
 
     # ================================================================== binding
     @property
@@ -193,6 +198,10 @@ class NetworkCanvas(QGraphicsView):
         self.selectionChangedIds.emit(neuron_ids, edge_ids)
 
     # ================================================================== what the scene shows
+    def _legend_room(self) -> float:
+        """Pixels at the top of the viewport the fitted network leaves to the legend."""
+        return float(self.legend.base_height() + 2 * 6) if self.legend.isVisibleTo(self) else 0.0
+
     def _show_detail(self) -> None:
         self._caption.show_when(self._scene.strongest_only, self.viewport().geometry())
 
@@ -296,6 +305,7 @@ class NetworkCanvas(QGraphicsView):
         self._scheme_name = name
         self._scene.set_scheme(SCHEMES[name])
         self._caption.set_scheme(SCHEMES[name])
+        self.legend.set_scheme(SCHEMES[name])
 
     @property
     def colour_scheme(self) -> str:
@@ -317,13 +327,23 @@ class NetworkCanvas(QGraphicsView):
         self.refresh_marks()
 
     def set_edge_labels(self, values: Mapping[str, float] | None) -> None:
-        """Numbers drawn on edges (e.g. slopes dE/dw); None removes them."""
+        """Numbers drawn on edges (the slopes dE/dw of a training step); None removes them. The legend
+        says what they mean while they show."""
         self._edge_labels = {} if values is None else {k: format_value(float(v)) for k, v in values.items()}
+        self.legend.show_slopes(bool(self._edge_labels))
         self.refresh_marks()
 
+    def edge_label_text(self, edge_id: str) -> str:
+        """The number drawn on an edge (its slope during a step), empty for none."""
+        return self._edge_labels.get(edge_id, "")
+
     def set_neuron_labels(self, texts: Mapping[str, str] | None) -> None:
-        """Extra text under neurons (e.g. "delta -0.12"); None removes it."""
+        """Extra text under neurons (e.g. "δ -0.12"); None removes it. The legend explains a delta while one
+        shows, and a fitted view makes room for texts that would reach past its edge."""
         self._scene.set_extra_texts(texts)
+        self.legend.show_deltas(any(text.startswith(DELTA_SIGN) for text in (texts or {}).values()))
+        if texts and self.zoom.auto_fit and not self.zoom.shows_whole(self._scene.content_rect()):
+            self.zoom.fit()
 
     # ================================================================== export
     def render_to_image(self, scale: float = 2.0) -> QImage:
@@ -418,6 +438,7 @@ class NetworkCanvas(QGraphicsView):
         super().resizeEvent(event)
         if self._caption.isVisibleTo(self):
             self._caption.place(self.viewport().geometry())
+        self.legend.place(self.viewport().geometry())
         if self.binding.live is None:
             return
         self.zoom.follow_resize()

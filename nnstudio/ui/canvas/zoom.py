@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QRectF
+from collections.abc import Callable
+
+from PySide6.QtCore import QPoint, QPointF, QRectF
 from PySide6.QtGui import QTransform
 from PySide6.QtWidgets import QGraphicsView
 
@@ -24,6 +26,8 @@ class ZoomAndFit:
         self._view = view
         self._scene = scene
         self._auto_fit = True
+        # Pixels at the top of the viewport a fitted network leaves free (the legend is there).
+        self.reserve_top: Callable[[], float] = lambda: 0.0
 
     @property
     def auto_fit(self) -> bool:
@@ -65,8 +69,9 @@ class ZoomAndFit:
         view = self._view
         viewport = view.viewport().rect()
         margin = max(FIT_MARGIN_PX, FIT_MARGIN_SHARE * min(viewport.width(), viewport.height()))
+        reserve = min(self.reserve_top(), viewport.height() / 3)
         room_w = max(1.0, viewport.width() - 2 * margin)
-        room_h = max(1.0, viewport.height() - 2 * margin)
+        room_h = max(1.0, viewport.height() - 2 * margin - reserve)
         content = self.content_rect()
         if content.isEmpty():
             view.resetTransform()
@@ -84,7 +89,12 @@ class ZoomAndFit:
             self.scale_changed()
             content = self.content_rect()
         self.update_scene_rect(content)
-        view.centerOn(content.center())
+        # The network's centre goes to the middle of the room below the reserve.
+        view.centerOn(content.center() - QPointF(0.0, reserve / 2 / max(self.scale(), 1e-6)))
+
+    def shows_whole(self, rect: QRectF) -> bool:
+        """True when ``rect`` (scene) lies inside the viewport."""
+        return self.visible_scene_rect().contains(rect)
 
     def follow_resize(self) -> None:
         if self._auto_fit:

@@ -1,0 +1,125 @@
+"""The legend in the canvas's top-left corner: what every colour and shape means, and, while a training
+step shows them, what the deltas under the neurons and the slopes on the lines mean. In plain words, where
+they appear, so a newcomer never has to look them up."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtWidgets import QLabel, QWidget
+
+from .items import ColourScheme
+
+# The legend's distance from the view's top-left corner, in pixels.
+LEGEND_MARGIN_PX = 6
+
+DELTA_LINE = (
+    "δ under a neuron: how much the error changes when this neuron's sum changes "
+    "(near 0: it barely matters for the error now)."
+)
+SLOPE_LINE = (
+    "Number on a line: its slope, how much the error changes when that weight changes; "
+    "training moves the weight down the slope."
+)
+
+
+def _swatch(fill: str, border: str, round_: bool) -> str:
+    radius = "6px" if round_ else "2px"
+    return (
+        f'<span style="background:{fill}; border:1px solid {border}; border-radius:{radius};">'
+        "&nbsp;&nbsp;&nbsp;</span>"
+    )
+
+
+class CanvasLegend(QLabel):
+    """A child of the view rather than of its viewport, so scrolling never carries it along; the mouse goes
+    through it to the canvas."""
+
+    def __init__(self, view: QWidget, scheme: ColourScheme) -> None:
+        super().__init__(view)
+        self.setObjectName("canvasLegend")
+        self.setAccessibleName("Canvas legend")
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setWordWrap(True)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+        self._scheme = scheme
+        self._deltas = False
+        self._slopes = False
+        self._area = QRect()
+        self._base_height = 0
+        self.set_scheme(scheme)
+
+    # ------------------------------------------------------------------ what it says
+    def plain_lines(self) -> list[str]:
+        """The legend as plain sentences (its accessible description, and its rich text's words)."""
+        s = self._scheme
+        positive = "white" if s.positive.lightness() > 200 else "green"
+        negative = "black" if s.negative.lightness() < 50 else "red"
+        lines = [
+            "Neuron values: black -1, grey 0, white +1.",
+            f"Lines: {positive} positive weight, {negative} negative; thicker is stronger.",
+            "Square: input, disc: hidden, ringed disc: output.",
+        ]
+        if self._deltas:
+            lines.append(DELTA_LINE)
+        if self._slopes:
+            lines.append(SLOPE_LINE)
+        return lines
+
+    def _rich(self) -> str:
+        s = self._scheme
+        text, outline = s.text.name(), s.outline_hidden.name()
+        values = (
+            f"{_swatch(s.signed_low.name(), outline, True)} black -1 "
+            f"{_swatch(s.signed_mid.name(), outline, True)} grey 0 "
+            f"{_swatch(s.signed_high.name(), outline, True)} white +1"
+        )
+        plain = self.plain_lines()
+        first = f"<b>Neuron values:</b> {values}"
+        rest = "<br>".join(escape(line) for line in plain[1:])
+        return f'<span style="color:{text};">{first}<br>{rest}</span>'
+
+    def show_deltas(self, shown: bool) -> None:
+        if shown != self._deltas:
+            self._deltas = shown
+            self._refresh()
+
+    def show_slopes(self, shown: bool) -> None:
+        if shown != self._slopes:
+            self._slopes = shown
+            self._refresh()
+
+    def set_scheme(self, scheme: ColourScheme) -> None:
+        self._scheme = scheme
+        back = scheme.label_background
+        self.setStyleSheet(
+            f"QLabel {{ background: rgba({back.red()}, {back.green()}, {back.blue()}, {back.alpha()}); "
+            "border-radius: 3px; padding: 2px 6px; font-size: 8pt; }"
+        )
+        self._refresh()
+
+    def _refresh(self) -> None:
+        self.setText(self._rich())
+        self.setAccessibleDescription(" ".join(self.plain_lines()))
+        if not self._area.isNull():
+            self.place(self._area)
+
+    # ------------------------------------------------------------------ where it goes
+    def place(self, area: QRect) -> None:
+        """At the top-left corner of ``area`` (the viewport's geometry in the view), as wide as it needs up
+        to the area's width."""
+        self._area = QRect(area)
+        width = max(80, area.width() - 2 * LEGEND_MARGIN_PX)
+        self.setMaximumWidth(width)
+        self.adjustSize()
+        fitted = min(self.sizeHint().width(), width)
+        self.resize(fitted, self.heightForWidth(fitted))
+        self.move(area.left() + LEGEND_MARGIN_PX, area.top() + LEGEND_MARGIN_PX)
+        self.raise_()
+        if not (self._deltas or self._slopes):
+            self._base_height = self.height()
+
+    def base_height(self) -> int:
+        """The legend's height without a step's lines: the room a fitted network leaves it."""
+        return self._base_height
