@@ -48,6 +48,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnstudio.data import BUILTIN_DATASETS, DataError, load_dataset
+from nnstudio.data.dataset import Dataset
 from nnstudio.data.patterns import shapes3x3
 from nnstudio.data.preprocess import to_input_grid
 from nnstudio.ui.live import LiveNetwork
@@ -355,8 +357,11 @@ class CellPad(QWidget):
             )
             presets.addWidget(presets_label)
             actions.addWidget(presets_box)
+        # (name, values) of each Shape button: the pad tells the truth of a shape named after an output.
+        self.presets: list[tuple[str, Array]] = []
         for name, pattern in patterns:
             values = preset_values(pattern, value_range)
+            self.presets.append((name, values))
             button = QToolButton(self)
             button.setIcon(pixel_icon(values, grid, value_range, 20))
             button.setIconSize(QSize(22, 22))
@@ -957,6 +962,12 @@ class DrawingPad(Panel):
         self._editor: CellPad | FreehandPad | InputSliders | None = None
         self._shape: tuple[Any, ...] | None = None
         self._fed = np.zeros(0, dtype=np.float32)
+        # True while values are put on the pad from elsewhere (a sample): they bring their own truth.
+        self._setting_values = False
+        # The pictures of known truth on a pad of cells, built once per document: (key, inputs, truths).
+        self._patterns: tuple[tuple[Any, ...], Array, Array] | None = None
+        # The truth of the pattern the pad shows, if it shows one (it goes with the picture when painted over).
+        self._pattern_truth: Array | None = None
         self.mode = "empty"
         self.message = QLabel(self)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
@@ -1079,7 +1090,11 @@ class DrawingPad(Panel):
         expected = self._editor.values().size
         if values.size != expected:
             raise ValueError(f"the pad holds {expected} values, got {values.size}")
-        self._editor.set_values(values, notify=True)
+        self._setting_values = True
+        try:
+            self._editor.set_values(values, notify=True)
+        finally:
+            self._setting_values = False
 
     def _full_input(self, pad: Array) -> Array:
         """The pad's values completed with the network's other inputs (those beyond the image)."""
@@ -1094,10 +1109,66 @@ class DrawingPad(Panel):
     def _on_edited(self) -> None:
         if self.live is None or self._editor is None or self.live.plan is None:
             return
-        full = self._full_input(self._editor.values())
+        pad = self._editor.values()
+        full = self._full_input(pad)
         self._fed = full.copy()
         self.live.set_input(full)
+        if self._setting_values:
+            self._pattern_truth = self._truth_of_pattern(pad)
+        else:
+            self._truth_follows_picture(pad)
         self.imageChanged.emit()
+
+    # ------------------------------------------------------------------ truth
+    def _known_patterns(self) -> tuple[Array, Array] | None:
+        """On a pad of cells, the pictures whose truth is known: the dataset's patterns (the document's own
+        samples, or the built-in dataset it trains on) and the Shape buttons named after an output."""
+        live = self.live
+        if live is None or live.plan is None or not isinstance(self._editor, CellPad):
+            return None
+        doc = live.document
+        labels = live.output_labels()
+        samples = doc.dataset
+        key = (
+            id(doc),
+            self._shape,
+            tuple(labels),
+            id(samples),
+            0 if samples is None else len(samples),
+            doc.training_data,
+        )
+        if self._patterns is None or self._patterns[0] != key:
+            self._patterns = (
+                key,
+                *_patterns_of_known_truth(self._editor, samples, doc.training_data, labels),
+            )
+        return self._patterns[1], self._patterns[2]
+
+    def _truth_of_pattern(self, pad: Array) -> Array | None:
+        known = self._known_patterns()
+        if known is None or known[0].shape[0] == 0 or known[0].shape[1] != pad.size:
+            return None
+        hits = np.flatnonzero(np.all(known[0] == pad[None, :], axis=1))
+        return known[1][int(hits[0])].copy() if hits.size else None
+
+    def _truth_follows_picture(self, pad: Array) -> None:
+        """A picture painted by hand (or a Shape button) takes the truth of the pattern it now shows. A
+        picture that is no pattern drops the truth the last pattern brought, leaving it for the person to
+        pick; a truth the person picked for their own picture stays."""
+        live = self.live
+        assert live is not None
+        truth = self._truth_of_pattern(pad)
+        current = live.truth
+        if truth is not None:
+            if current is None or not np.array_equal(current, truth):
+                live.set_truth(truth)
+        elif (
+            current is not None
+            and self._pattern_truth is not None
+            and np.array_equal(current, self._pattern_truth)
+        ):
+            live.set_truth(None)
+        self._pattern_truth = truth
 
     def _on_drawing_cleared(self) -> None:
         # The truth belonged to the picture just wiped (a sample, a dataset row); the next drawing is new.
@@ -1120,6 +1191,7 @@ class DrawingPad(Panel):
         self._fed = current.copy()
         size = self._editor.values().size
         shown = self._editor.values()
+        self._pattern_truth = self._truth_of_pattern(current[:size])
         if force or not np.array_equal(shown, current[:size]):
             if isinstance(self._editor, FreehandPad):
                 # On a first look at a document the picture is not a step the pad's undo should go back over.
@@ -1179,6 +1251,35 @@ class DrawingPad(Panel):
         if self._editor is not None:
             self._editor.focus_editor()
         super().focusInEvent(event)
+
+
+def _patterns_of_known_truth(
+    cells: CellPad, samples: Dataset | None, training_data: str | None, labels: list[str]
+) -> tuple[Array, Array]:
+    """(inputs, truths) of every picture whose truth is known on this pad of cells, one row each."""
+    size = cells.grid[0] * cells.grid[1]
+    inputs: list[Array] = []
+    truths: list[Array] = []
+    dataset = samples if samples is not None and len(samples) > 0 else None
+    # The built-in digits are 28x28 pictures, never on a pad of cells: not worth reading to find that out.
+    if dataset is None and training_data in BUILTIN_DATASETS and not str(training_data).startswith("digits"):
+        try:
+            dataset = load_dataset(str(training_data))
+        except DataError:
+            dataset = None
+    if dataset is not None and dataset.n_inputs == size and dataset.n_outputs == len(labels):
+        inputs.extend(np.asarray(dataset.inputs, dtype=np.float32))
+        truths.extend(np.asarray(dataset.targets, dtype=np.float32))
+    wanted = [label.lower() for label in labels]
+    for name, values in cells.presets:
+        if name.lower() in wanted:
+            truth = np.zeros(len(labels), dtype=np.float32)
+            truth[wanted.index(name.lower())] = 1.0
+            inputs.append(values)
+            truths.append(truth)
+    if not inputs:
+        return np.zeros((0, size), dtype=np.float32), np.zeros((0, len(labels)), dtype=np.float32)
+    return np.vstack(inputs), np.vstack(truths)
 
 
 def _problem_text(live: LiveNetwork) -> str:
