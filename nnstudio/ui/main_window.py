@@ -103,13 +103,19 @@ HELP_TEXT = """
 <li><b>Add neurons.</b> Drag a neuron from the <i>Neurons</i> palette onto the canvas: inputs take their
 value from the drawing pad, outputs give the answer, hidden neurons sit in between. An image grid adds a
 whole grid of inputs at once.</li>
-<li><b>Connect them.</b> Drag from one neuron to another. A connection goes forward only: into hidden
-neurons and outputs, never back into an input or out of an output, and never round in a loop.</li>
+<li><b>Connect them.</b> Drag from one neuron to another (the pointer turns into a cross over a neuron;
+the small + beside it does the same). A connection goes forward only: into hidden neurons and outputs,
+never back into an input or out of an output, and never round in a loop; dragging from an output onto a
+neuron makes that neuron feed the output.</li>
+<li><b>Move them.</b> Drag a neuron by its name (the pointer turns into a hand), or hold Shift and drag
+the neuron itself; hold Alt as well to place it off the grid. An image moves by its caption. The middle
+button or Space+drag moves the whole view; the wheel zooms.</li>
 <li><b>Set the numbers.</b> Click a connection or a neuron and change its weight, bias or activation in
 the <i>Inspector</i>. White connections are positive, black negative; thicker is stronger. Select
 several to set them all at once.</li>
-<li><b>Try it.</b> Draw on the pad and watch every neuron's value change: bright is high, dark is low. The
-output panel shows the answer.</li>
+<li><b>Try it.</b> Draw on the pad and watch every neuron's value change: black is -1, grey 0, white +1
+(the legend in the canvas's corner says so too; hover over anything for what it is and what its colour
+means). The output panel shows the answer.</li>
 <li><b>Train it.</b> Pick the training data and press Train; the error plot shows it learning. Frozen
 connections keep their weights.</li>
 </ol>
