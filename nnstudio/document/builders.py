@@ -52,7 +52,7 @@ def dense_network(
 
     ``activations`` is one name for every layer after the inputs, or one name per such layer. Weights are
     drawn uniformly, scaled by the layer's fan-in and fan-out (Xavier), from a generator seeded with
-    ``seed``; biases start at zero. With ``grid=(width, height)`` the first ``width * height`` inputs are
+    ``seed``, and rounded to float32; biases start at zero. With ``grid=(width, height)`` the first ``width * height`` inputs are
     laid out as an image, row by row. Raises :class:`GraphError` for sizes or names that cannot work.
     """
     sizes = [int(s) for s in sizes]
@@ -83,7 +83,9 @@ def dense_network(
     dense: list[DenseLinks] = []
     for sources, targets in zip(ids, ids[1:], strict=False):
         limit = np.sqrt(6.0 / (len(sources) + len(targets)))
-        dense.append(DenseLinks(sources, targets, rng.uniform(-limit, limit, (len(targets), len(sources)))))
+        weights = rng.uniform(-limit, limit, (len(targets), len(sources)))
+        # Rounded to float32, the precision training works in, so that a saved file keeps them exactly.
+        dense.append(DenseLinks(sources, targets, weights.astype(np.float32).astype(np.float64)))
     return Network.from_parts(neurons, dense=dense)
 
 

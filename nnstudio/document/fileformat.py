@@ -22,14 +22,15 @@ import numpy as np
 
 from ..data.dataset import DataError, Dataset
 from ..engine.activations import ACTIVATIONS
-from ..engine.graph import Edge, GraphError, Network, Neuron, Role
+from ..engine.connections import ConnectionBlock
+from ..engine.graph import DenseLinks, Edge, GraphError, Network, Neuron, Role
 from ..engine.losses import LOSSES
 from ..engine.train import INITIALISERS, TrainingError, TrainSettings
 from .atomic import atomic_write
 from .model import Document
 
 FORMAT_NAME = "nnstudio-network"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 # Limits a file must stay within; each is checked before the memory it would take is allocated.
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -62,14 +63,42 @@ TRAINING_RANGES: dict[str, tuple[int, int]] = {
     "seed": (0, 2**31 - 1),
 }
 
-# A fully connected group of at least this many edges is written as one weight matrix.
+# A weight matrix of at least this many places, at least a quarter of them connected, is written whole
+# (with masks for missing and frozen connections); the connections of smaller or emptier ones one by one.
 DENSE_MIN_EDGES = 64
+DENSE_MIN_SHARE = 0.25
 
 Tree = dict[str, Any]
 Migration = Callable[[Tree], Tree]
 
 # MIGRATIONS[n] turns a file of version n into one of version n + 1; loading applies them one by one.
 MIGRATIONS: dict[int, Migration] = {}
+
+
+def _version_1_to_2(tree: Tree) -> Tree:
+    """Version 2 names each neuron's layer. A version 1 file's inputs become the layer ``input`` and the
+    targets of each of its weight matrices one layer (``layer1``, ``layer2``, ...); every other neuron stays
+    a layer of its own. Ids, weights and everything else are unchanged."""
+    neurons = tree.get("neurons")
+    dense = tree.get("dense", [])
+    if not isinstance(neurons, list) or not isinstance(dense, list):
+        return tree  # the checks that follow say what is wrong
+    by_id = {n.get("id"): n for n in neurons if isinstance(n, dict) and isinstance(n.get("id"), str)}
+    for neuron in by_id.values():
+        if neuron.get("role") == "input":
+            neuron["layer"] = "input"
+    for k, block in enumerate(dense, start=1):
+        targets = block.get("targets") if isinstance(block, dict) else None
+        if not isinstance(targets, list):
+            continue
+        for target in targets:
+            neuron = by_id.get(target) if isinstance(target, str) else None
+            if neuron is not None and "layer" not in neuron:
+                neuron["layer"] = f"layer{k}"
+    return tree
+
+
+MIGRATIONS[1] = _version_1_to_2
 
 _TOP_FIELDS = (
     "format",
@@ -449,12 +478,18 @@ def _base64_length(n_bytes: int) -> int:
 
 
 def _array(
-    value: Any, where: str, expected: tuple[int | None, int | None], cap: int, what: str
+    value: Any, where: str, expected: tuple[int | None, int | None], cap: int, what: str, wide: bool = False
 ) -> np.ndarray:
-    """A float32 matrix from ``{"dtype", "shape", "data"}``, its size checked before a byte is decoded."""
+    """A matrix from ``{"dtype", "shape", "data"}``, its size checked before a byte is decoded.
+
+    ``dtype`` is "float32", or "float64" where ``wide`` allows it (weights typed by hand keep every digit).
+    """
     spec = _object(value, where, ("dtype", "shape", "data"))
-    if spec["dtype"] != "float32":
-        _fail(_at(where, "dtype"), f'must be "float32", not {_describe(spec["dtype"])}')
+    widths = {"float32": 4, "float64": 8} if wide else {"float32": 4}
+    if spec["dtype"] not in widths:
+        allowed = " or ".join(f'"{name}"' for name in widths)
+        _fail(_at(where, "dtype"), f"must be {allowed}, not {_describe(spec['dtype'])}")
+    width = widths[spec["dtype"]]
     shape = spec["shape"]
     if not isinstance(shape, list) or len(shape) != 2:
         _fail(_at(where, "shape"), f"must be [rows, columns], not {_describe(shape)}")
@@ -472,11 +507,11 @@ def _array(
     data = spec["data"]
     if not isinstance(data, str):
         _fail(_at(where, "data"), f"must be base64 text, not {_describe(data)}")
-    n_bytes = count * 4
+    n_bytes = count * width
     if len(data) != _base64_length(n_bytes):
         _fail(
             f"{where}.data",
-            f"holds {len(data):,} base64 characters, but {rows:,} x {cols:,} float32 "
+            f"holds {len(data):,} base64 characters, but {rows:,} x {cols:,} {spec['dtype']} "
             f"values take {_base64_length(n_bytes):,}",
         )
     try:
@@ -485,7 +520,8 @@ def _array(
         _fail(_at(where, "data"), "is not valid base64 text")
     if len(raw) != n_bytes:
         _fail(_at(where, "data"), f"decodes to {len(raw):,} bytes, not the {n_bytes:,} its shape needs")
-    array = np.frombuffer(raw, dtype="<f4").astype(np.float32).reshape(rows, cols)
+    little = "<f4" if width == 4 else "<f8"
+    array = np.frombuffer(raw, dtype=little).astype(little[1:]).reshape(rows, cols)
     finite = np.isfinite(array)
     if not finite.all():
         r, c = (int(i) for i in np.argwhere(~finite)[0])
@@ -493,12 +529,44 @@ def _array(
     return array
 
 
-def _array_tree(array: np.ndarray) -> Tree:
-    values = np.ascontiguousarray(array, dtype="<f4")
+def _array_tree(array: np.ndarray, wide: bool = False) -> Tree:
+    values = np.ascontiguousarray(array, dtype="<f8" if wide else "<f4")
     return {
-        "dtype": "float32",
+        "dtype": "float64" if wide else "float32",
         "shape": list(values.shape),
         "data": base64.b64encode(values.tobytes()).decode("ascii"),
+    }
+
+
+def _mask(value: Any, where: str, shape: tuple[int, int]) -> np.ndarray:
+    """A boolean matrix from ``{"shape", "bits"}``: its places row by row, eight to a byte (numpy's
+    ``packbits`` order, the last byte padded with zeros), as base64."""
+    spec = _object(value, where, ("shape", "bits"))
+    if spec["shape"] != list(shape):
+        _fail(
+            _at(where, "shape"),
+            f"must be {list(shape)}, the shape of the weights, not {_describe(spec['shape'])}",
+        )
+    bits = spec["bits"]
+    n_bytes = (shape[0] * shape[1] + 7) // 8
+    if not isinstance(bits, str) or len(bits) != _base64_length(n_bytes):
+        _fail(
+            _at(where, "bits"), f"must be {_base64_length(n_bytes):,} base64 characters for {n_bytes:,} bytes"
+        )
+    try:
+        raw = base64.b64decode(bits, validate=True)
+    except (binascii.Error, ValueError):
+        _fail(_at(where, "bits"), "is not valid base64 text")
+    if len(raw) != n_bytes:
+        _fail(_at(where, "bits"), f"decodes to {len(raw):,} bytes, not {n_bytes:,}")
+    flat = np.unpackbits(np.frombuffer(raw, dtype=np.uint8), count=shape[0] * shape[1])
+    return flat.reshape(shape).astype(bool)
+
+
+def _mask_tree(mask: np.ndarray) -> Tree:
+    return {
+        "shape": list(mask.shape),
+        "bits": base64.b64encode(np.packbits(mask.ravel()).tobytes()).decode("ascii"),
     }
 
 
@@ -506,7 +574,9 @@ def _array_tree(array: np.ndarray) -> Tree:
 class _DenseBlock:
     sources: list[str]
     targets: list[str]
-    weights: np.ndarray  # (targets, sources) float32
+    weights: np.ndarray  # (targets, sources)
+    present: np.ndarray | None  # None: every pair is connected
+    frozen: np.ndarray | None  # None: none is frozen
 
 
 @dataclass
@@ -568,7 +638,7 @@ def _check_neurons(value: Any) -> list[Neuron]:
     roles = {role.value: role for role in Role}
     for i, item in enumerate(items):
         where = f"neurons[{i}]"
-        obj = _object(item, where, ("id", "role", "activation", "bias"), ("label", "x", "y"))
+        obj = _object(item, where, ("id", "role", "activation", "bias"), ("label", "x", "y", "layer"))
         nid = _text(obj["id"], f"{where}.id", "a neuron's id")
         if not nid or ">" in nid:
             _fail(f"{where}.id", f"{nid!r} is not a valid neuron id (it must be non-empty and have no '>')")
@@ -589,16 +659,19 @@ def _check_neurons(value: Any) -> list[Neuron]:
                 f"neuron {nid!r} has the unknown activation {_describe(activation)} "
                 f"(known: {', '.join(ACTIVATIONS)})",
             )
-        if activation == "softmax" and role is not Role.OUTPUT:
+        if ACTIVATIONS[activation].joint and role is not Role.OUTPUT:
             _fail(
                 f"{where}.activation",
-                f"neuron {nid!r} uses softmax, which works over the outputs, but it is not an output",
+                f"neuron {nid!r} uses {activation}, which works over the outputs, but it is not an output",
             )
         bias = _number(obj["bias"], f"{where}.bias", f"the bias of neuron {nid!r}")
         label = _text(obj.get("label", ""), f"{where}.label", f"the label of neuron {nid!r}")
         x = _position(obj.get("x", 0.0), f"{where}.x", f"the position of neuron {nid!r}")
         y = _position(obj.get("y", 0.0), f"{where}.y", f"the position of neuron {nid!r}")
-        neurons.append(Neuron(nid, role, activation, bias, label, x, y))
+        layer = _text(obj.get("layer", ""), f"{where}.layer", f"the layer of neuron {nid!r}")
+        if ">" in layer:
+            _fail(f"{where}.layer", f"{layer!r} is not a valid layer name (it must have no '>')")
+        neurons.append(Neuron(nid, role, activation, bias, label, x, y, layer))
     return neurons
 
 
@@ -667,11 +740,11 @@ def _check_dense(
     items: list[Any], neurons: list[Neuron], index: dict[str, int], edges: list[Edge]
 ) -> list[_DenseBlock]:
     # First every block's size, so that the total is known before any weights are decoded.
-    specs: list[tuple[list[str], list[str], Any]] = []
+    specs: list[tuple[list[str], list[str], Any, Any, Any]] = []
     total = len(edges)
     for b, item in enumerate(items):
         where = f"dense[{b}]"
-        obj = _object(item, where, ("sources", "targets", "weights"))
+        obj = _object(item, where, ("sources", "targets", "weights"), ("present", "frozen"))
         weights = _object(obj["weights"], f"{where}.weights", ("dtype", "shape", "data"))
         shape = weights["shape"]
         if (
@@ -687,7 +760,7 @@ def _check_dense(
                     f"file would hold {total:,} edges; at most {MAX_EDGES:,} "
                     f"are allowed",
                 )
-        specs.append((obj["sources"], obj["targets"], weights))
+        specs.append((obj["sources"], obj["targets"], weights, obj.get("present"), obj.get("frozen")))
 
     # For each target, the sources already joined to it: by listed edges, then by earlier blocks.
     joined: dict[str, set[str]] = {}
@@ -703,7 +776,7 @@ def _check_dense(
             id_claims.setdefault(target, []).append((source, i))
 
     blocks: list[_DenseBlock] = []
-    for b, (source_value, target_value, weights) in enumerate(specs):
+    for b, (source_value, target_value, weights, present_value, frozen_value) in enumerate(specs):
         where = f"dense[{b}]"
         sources = _check_id_list(source_value, f"{where}.sources", index, "source")
         targets = _check_id_list(target_value, f"{where}.targets", index, "target")
@@ -722,27 +795,37 @@ def _check_dense(
                     f"{where}.sources[{s}]",
                     f"output {source!r} is the end of the network, so no connection may start from it",
                 )
-        matrix = _array(weights, f"{where}.weights", (len(targets), len(sources)), MAX_EDGES, "weights")
-        for target in targets:
+        shape = (len(targets), len(sources))
+        matrix = _array(weights, f"{where}.weights", shape, MAX_EDGES, "weights", wide=True)
+        present = None if present_value is None else _mask(present_value, f"{where}.present", shape)
+        frozen = None if frozen_value is None else _mask(frozen_value, f"{where}.frozen", shape)
+        if present is not None and frozen is not None and (frozen & ~present).any():
+            _fail(f"{where}.frozen", "marks a pair as frozen that the present mask says is not connected")
+        rows = (
+            [source_set] * len(targets)
+            if present is None
+            else [{sources[c] for c in np.flatnonzero(row).tolist()} for row in present]
+        )
+        for target, row_set in zip(targets, rows, strict=True):
             for source, i in id_claims.get(target, ()):
-                if source in source_set:
+                if source in row_set:
                     _fail(
                         f"edges[{i}].id",
                         f"the id {_dense_id(source, target)!r} is also the id of a connection in {where}",
                     )
             seen = joined.get(target)
             if seen is None:
-                joined[target] = source_set
+                joined[target] = row_set
                 continue
-            if not seen.isdisjoint(source_set):
-                source = next(s for s in sources if s in seen)
+            if not seen.isdisjoint(row_set):
+                source = next(s for s in sources if s in seen and s in row_set)
                 other = _joined_by(source, target, edges, blocks)
                 _fail(where, f"{source!r} is also connected to {target!r} by {other}")
             if target not in owned:
                 seen = joined[target] = set(seen)
                 owned.add(target)
-            seen.update(source_set)
-        blocks.append(_DenseBlock(sources, targets, matrix))
+            seen.update(row_set)
+        blocks.append(_DenseBlock(sources, targets, matrix, present, frozen))
     return blocks
 
 
@@ -751,7 +834,14 @@ def _joined_by(source: str, target: str, edges: list[Edge], blocks: list[_DenseB
         if edge.source == source and edge.target == target:
             return f"edges[{i}]"
     for b, block in enumerate(blocks):
-        if source in block.sources and target in block.targets:
+        if (
+            source in block.sources
+            and target in block.targets
+            and (
+                block.present is None
+                or block.present[block.targets.index(target), block.sources.index(source)]
+            )
+        ):
             return f"dense[{b}]"
     return "another connection"
 
@@ -851,19 +941,30 @@ def _check_dataset(value: Any, where: str, n_inputs: int, n_outputs: int) -> Dat
 
 
 def _build(checked: _Checked) -> Document:
-    edges = list(checked.edges)
+    """The network from checked parts: whole weight matrices stay matrices (no object per connection).
+
+    The targets of one matrix in the file may belong to several layers (a version 1 file's rows of
+    different layers, say); each layer's rows become a matrix of their own.
+    """
+    layer_of = {n.id: (n.layer, "") if n.layer else ("", n.id) for n in checked.neurons}
+    dense: list[DenseLinks] = []
     for block in checked.blocks:
-        rows = block.weights.astype(np.float64).tolist()
-        sources = block.sources
-        for target, row in zip(block.targets, rows, strict=True):
-            edges.extend(
-                [
-                    Edge(f"{source}>{target}", source, target, weight)  # _dense_id, inlined for speed
-                    for source, weight in zip(sources, row, strict=True)
-                ]
+        rows_by_layer: dict[tuple[str, str], list[int]] = {}
+        for r, target in enumerate(block.targets):
+            rows_by_layer.setdefault(layer_of[target], []).append(r)
+        for rows in rows_by_layer.values():
+            whole = len(rows) == len(block.targets)
+            dense.append(
+                DenseLinks(
+                    block.sources,
+                    block.targets if whole else [block.targets[r] for r in rows],
+                    block.weights if whole else block.weights[rows],
+                    block.present if whole or block.present is None else block.present[rows],
+                    block.frozen if whole or block.frozen is None else block.frozen[rows],
+                )
             )
     try:
-        network = Network.from_parts(checked.neurons, edges)
+        network = Network.from_parts(checked.neurons, checked.edges, dense)
     except GraphError as exc:
         _fail("edges", str(exc))
     top = checked.tree
@@ -882,62 +983,98 @@ def _build(checked: _Checked) -> Document:
 # --------------------------------------------------------------------------------------------- writing
 
 
-def _dense_groups(network: Network) -> list[tuple[list[str], list[str], list[list[Edge]]]]:
-    """Groups (sources, targets, edges row by row) whose every pair is joined by a plain edge.
+def _written_whole(network: Network) -> list[tuple[ConnectionBlock, np.ndarray]]:
+    """The weight matrices written whole, each with the mask of the connections it holds.
 
-    Targets fed by exactly the same plain sources form one group: the fully connected layers. Edges that
-    are frozen or have an id other than the conventional one stay listed one by one so that nothing about
-    them is lost.
+    A matrix is written whole when it is large and at least a quarter connected. A connection known by an id
+    other than the conventional "source>target" is listed one by one, so that its id is kept.
     """
+    chosen = []
+    aliases = network.edges.pair_alias
+    for block in network.edges.blocks.values():
+        if block.present.size < DENSE_MIN_EDGES or block.count < DENSE_MIN_SHARE * block.present.size:
+            continue
+        held = block.present
+        if aliases:
+            held = held.copy()
+            for source, target in aliases:
+                if target in block.row_of and source in block.col_of:
+                    held[block.row_of[target], block.col_of[source]] = False
+        chosen.append((block, held))
+    return chosen
+
+
+def _edges_listed(network: Network, whole: dict[Any, np.ndarray]) -> Iterable[Edge]:
+    """The connections not held by a matrix written whole, by target then source in network order (so the
+    file says the same whatever order edits and undos left them in)."""
+    edges = network.edges
     order = {nid: i for i, nid in enumerate(network.neurons)}
-    plain: dict[str, list[Edge]] = {}
-    for edge in network.edges.values():
-        # _dense_id inlined: this runs once per edge, and autosave runs it often.
-        if not edge.frozen and edge.id == f"{edge.source}>{edge.target}":
-            plain.setdefault(edge.target, []).append(edge)
-    groups: dict[tuple[str, ...], tuple[list[str], list[list[Edge]]]] = {}
-    for target in network.neurons:
-        incoming = plain.get(target)
-        if incoming:
-            incoming.sort(key=lambda edge: order[edge.source])
-            targets, rows = groups.setdefault(tuple(edge.source for edge in incoming), ([], []))
-            targets.append(target)
-            rows.append(incoming)
-    return [
-        (list(sources), targets, rows)
-        for sources, (targets, rows) in groups.items()
-        if len(sources) * len(targets) >= DENSE_MIN_EDGES
-    ]
+    listed: list[tuple[int, int, Edge]] = []
+    for key, block in edges.blocks.items():
+        held = whole.get(key)
+        remaining = block.present if held is None else block.present & ~held
+        rows, cols = np.nonzero(remaining)
+        for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+            source, target = block.sources[c], block.targets[r]
+            edge = Edge(
+                edges.id_of(source, target),
+                source,
+                target,
+                float(block.weight[r, c]),
+                bool(block.frozen[r, c]),
+            )
+            listed.append((order[target], order[source], edge))
+    listed.sort(key=lambda item: (item[0], item[1]))
+    return [edge for _, _, edge in listed]
+
+
+def _neuron_tree(n: Neuron) -> Tree:
+    item: Tree = {
+        "id": n.id,
+        "role": Role(n.role).value,
+        "activation": n.activation,
+        "bias": float(n.bias),
+        "label": n.label,
+        "x": float(n.x),
+        "y": float(n.y),
+    }
+    if n.layer:
+        item["layer"] = n.layer
+    return item
+
+
+def _dense_tree(block: ConnectionBlock, held: np.ndarray, order: dict[str, int]) -> Tree:
+    # Rows and columns in network order: the file says the same whatever order edits left the matrix in.
+    rows = np.argsort([order[t] for t in block.targets], kind="stable")
+    cols = np.argsort([order[s] for s in block.sources], kind="stable")
+    held = held[np.ix_(rows, cols)]
+    weights = np.where(held, block.weight[np.ix_(rows, cols)], 0.0)
+    with np.errstate(over="ignore"):
+        narrow = weights.astype(np.float32)
+    # float32 where every weight survives the trip exactly (trained layers), else every digit is kept.
+    wide = not np.array_equal(narrow.astype(np.float64), weights)
+    tree: Tree = {
+        "sources": [block.sources[c] for c in cols.tolist()],
+        "targets": [block.targets[r] for r in rows.tolist()],
+    }
+    tree["weights"] = _array_tree(weights, wide=wide)
+    if not held.all():
+        tree["present"] = _mask_tree(held)
+    frozen = block.frozen[np.ix_(rows, cols)] & held
+    if frozen.any():
+        tree["frozen"] = _mask_tree(frozen)
+    return tree
 
 
 def _document_to_tree(doc: Document) -> Tree:
     network = doc.network
-    neurons = [
-        {
-            "id": n.id,
-            "role": Role(n.role).value,
-            "activation": n.activation,
-            "bias": float(n.bias),
-            "label": n.label,
-            "x": float(n.x),
-            "y": float(n.y),
-        }
-        for n in network
-    ]
-    dense: list[Tree] = []
-    in_blocks: set[str] = set()
-    for sources, targets, rows in _dense_groups(network):
-        weights = np.array([[edge.weight for edge in row] for row in rows], dtype=np.float64)
-        with np.errstate(over="ignore"):
-            stored = weights.astype(np.float32)
-        if not np.isfinite(stored).all():
-            continue  # beyond float32's range: listed one by one, where the check will name the edge
-        dense.append({"sources": sources, "targets": targets, "weights": _array_tree(stored)})
-        in_blocks.update(edge.id for row in rows for edge in row)
+    neurons = [_neuron_tree(n) for n in network]
+    order = {nid: i for i, nid in enumerate(network.neurons)}
+    whole = sorted(_written_whole(network), key=lambda pair: min(order[t] for t in pair[0].targets))
+    dense = [_dense_tree(block, held, order) for block, held in whole]
+    in_blocks = {block.key: held for block, held in whole}
     listed = []
-    for edge in network.edges.values():
-        if edge.id in in_blocks:
-            continue
+    for edge in _edges_listed(network, in_blocks):
         item: Tree = {
             "id": edge.id,
             "source": edge.source,

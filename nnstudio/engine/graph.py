@@ -79,6 +79,9 @@ class DenseLinks:
     sources: list[str]
     targets: list[str]
     weight: np.ndarray
+    # Which of the pairs are connected (None: all of them) and which of those are frozen (None: none).
+    present: np.ndarray | None = None
+    frozen: np.ndarray | None = None
 
 
 class Network:
@@ -181,19 +184,26 @@ class Network:
         if existing:
             rows = [block.row_of[t] for t in targets]
             cols = [block.col_of[s] for s in existing]
-            if block.present[np.ix_(rows, cols)].any():
+            mine = [sources.index(s) for s in existing]
+            wanted = (
+                np.ones((len(rows), len(cols)), bool) if links.present is None else links.present[:, mine]
+            )
+            if (block.present[np.ix_(rows, cols)] & wanted).any():
                 raise GraphError("a matrix of connections repeats a connection that is already there")
+        present = np.ones(weight.shape, bool) if links.present is None else np.asarray(links.present, bool)
+        frozen = np.zeros(weight.shape, bool) if links.frozen is None else np.asarray(links.frozen, bool)
+        if present.shape != weight.shape or frozen.shape != weight.shape:
+            raise GraphError("the masks of a matrix of connections are not shaped like its weights")
+        frozen = frozen & present
+        weight = np.where(present, weight, 0.0)
         rows = np.fromiter((block.row_of[t] for t in targets), dtype=np.intp, count=len(targets))
         if len(rows) == len(block.targets) and np.array_equal(rows, np.arange(len(rows))):
-            self.edges.put_block(
-                block, sources, weight, np.ones(weight.shape, bool), np.zeros(weight.shape, bool)
-            )
+            self.edges.put_block(block, sources, weight, present, frozen)
         else:
-            full_w = np.zeros((len(block.targets), len(sources)))
-            full_p = np.zeros((len(block.targets), len(sources)), dtype=bool)
-            full_w[rows] = weight
-            full_p[rows] = True
-            self.edges.put_block(block, sources, full_w, full_p, np.zeros(full_w.shape, bool))
+            shape = (len(block.targets), len(sources))
+            full_w, full_p, full_f = np.zeros(shape), np.zeros(shape, bool), np.zeros(shape, bool)
+            full_w[rows], full_p[rows], full_f[rows] = weight, present, frozen
+            self.edges.put_block(block, sources, full_w, full_p, full_f)
 
     # ----------------------------------------------------------------- queries
     def __contains__(self, item_id: str) -> bool:

@@ -149,7 +149,7 @@ CASES: list[tuple[str, Callable[[Tree], bytes], str]] = [
     (
         "newer version",
         setitem(["version"], 7),
-        "made by a newer nnstudio (version 7); this one reads up to 1",
+        "made by a newer nnstudio (version 7); this one reads up to 2",
     ),
     ("version as text", setitem(["version"], "1"), "version: must be a whole number"),
     ("version that never existed", setitem(["version"], 0), "version 0 is not a format version"),
@@ -273,8 +273,28 @@ CASES: list[tuple[str, Callable[[Tree], bytes], str]] = [
         setitem(["dense", 0, "weights", "shape"], [-8, -8]),
         "dense[0].weights.shape[0]: a size must be a whole number, at least 0",
     ),
-    ("float64 dtype", setitem(["dense", 0, "weights", "dtype"], "float64"), 'must be "float32"'),
-    ("object dtype", setitem(["dense", 0, "weights", "dtype"], "object"), 'must be "float32"'),
+    (
+        "float64 data of float32 length",
+        setitem(["dense", 0, "weights", "dtype"], "float64"),
+        "float64 values take",
+    ),
+    ("float16 dtype", setitem(["dense", 0, "weights", "dtype"], "float16"), 'must be "float32" or "float64"'),
+    ("object dtype", setitem(["dense", 0, "weights", "dtype"], "object"), 'must be "float32" or "float64"'),
+    (
+        "mask of the wrong shape",
+        setitem(["dense", 0, "present"], {"shape": [1, 1], "bits": "gA=="}),
+        "the shape of the weights",
+    ),
+    (
+        "mask not base64",
+        setitem(["dense", 0, "present"], {"shape": [8, 8], "bits": "!!!!!!!!!!!!"}),
+        "not valid base64",
+    ),
+    (
+        "mask too short",
+        setitem(["dense", 0, "frozen"], {"shape": [8, 8], "bits": "AA=="}),
+        "base64 characters",
+    ),
     ("NaN inside dense data", edit(nan_in_dense), "not a finite number (row 2, column 5)"),
     (
         "dense source unknown",

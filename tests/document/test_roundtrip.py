@@ -54,9 +54,13 @@ def test_hand_built_graph_round_trips_exactly(tmp_path, hand_built):
 
 def test_hand_built_graph_is_stored_as_readable_edges(hand_built):
     tree = json.loads(document_to_bytes(hand_built))
-    assert tree["format"] == "nnstudio-network" and tree["version"] == 1
+    assert tree["format"] == "nnstudio-network" and tree["version"] == 2
     assert tree["dense"] == []
-    assert [e["id"] for e in tree["edges"]] == list(hand_built.network.edges)
+    # Listed by target, then source, in network order: the same file whatever order edits left them in.
+    order = {nid: i for i, nid in enumerate(hand_built.network.neurons)}
+    edges = hand_built.network.edges
+    expected = sorted(edges, key=lambda e: (order[edges[e].target], order[edges[e].source]))
+    assert [e["id"] for e in tree["edges"]] == expected
     frozen = [e for e in tree["edges"] if "frozen" in e]
     assert frozen == [
         {
@@ -101,7 +105,7 @@ def test_dense_network_round_trips_with_float32_weights(tmp_path):
     assert path.read_bytes() == first
 
 
-def test_frozen_and_renamed_edges_in_a_dense_layer_stay_listed_and_exact():
+def test_frozen_and_renamed_edges_in_a_dense_layer_are_kept_exactly():
     network = dense_network([70, 3], "tanh", seed=1)
     network.set_frozen({edge_id("i5", "o1"): True})
     network.set_weights({edge_id("i6", "o2"): 1e300, edge_id("i7", "o0"): 0.1})
@@ -111,17 +115,18 @@ def test_frozen_and_renamed_edges_in_a_dense_layer_stay_listed_and_exact():
 
     data = document_to_bytes(Document(network))
     tree = json.loads(data)
-    listed = {e["id"]: e for e in tree["edges"]}
-    assert listed["i5>o1"]["frozen"] is True
-    assert listed["my edge"]["weight"] == 0.25
-    # 1e300 does not fit a float32, so its layer row is written edge by edge, exactly.
-    assert listed["i6>o2"]["weight"] == 1e300
+    # The layer stays one matrix: a mask says which weight is frozen; the renamed edge is listed with its id.
+    assert [e["id"] for e in tree["edges"]] == ["my edge"]
+    (matrix,) = tree["dense"]
+    assert "frozen" in matrix and "present" in matrix
+    # 1e300 and 0.1 do not fit a float32 exactly, so the matrix keeps every digit.
+    assert matrix["weights"]["dtype"] == "float64"
     loaded = document_from_bytes(data)
     assert edge_fields(loaded.network)["i5>o1"][3] is True
     assert loaded.network.edges["i6>o2"].weight == 1e300
+    assert loaded.network.edges["i7>o0"].weight == 0.1
     assert loaded.network.edges["my edge"].source == "i9"
-    assert np.float32(loaded.network.edges["i7>o0"].weight) == np.float32(0.1)
-    assert set(loaded.network.edges) == set(network.edges)
+    assert edge_fields(loaded.network) == edge_fields(network)
     assert document_to_bytes(loaded) == data
 
 

@@ -99,7 +99,7 @@ def test_a_document_that_cannot_be_saved_touches_nothing(tmp_path, hand_built):
     path.write_bytes(b"old")
     # Network edits refuse infinity; the writer is the last guard against one that got in some other way.
     hand_built.network.edges.set_value("p2", "h2", weight=float("inf"))
-    with pytest.raises(FormatError, match="edges\\[2\\].weight: cannot be saved"):
+    with pytest.raises(FormatError, match="edges\\[3\\].weight: cannot be saved"):
         save_document(hand_built, path)
     assert path.read_bytes() == b"old"
     assert names(tmp_path) == ["net.nnet"]
