@@ -141,6 +141,7 @@ def cmd_examples(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from nnstudio.engine.activations import ACTIVATIONS
     from nnstudio.engine.losses import LOSSES
     from nnstudio.engine.plan import compile_network
 
@@ -172,7 +173,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     neurons = doc.network.neurons
     labels = [neurons[n].label or n for n in plan.output_ids]
     out = fw.output[0]
-    answer = labels[int(np.argmax(out))]
+    # A lone output is a yes/no question answered at its activation's threshold: its name alone would
+    # read as the answer whatever its value ("answer: go" at 0).
+    lone = len(labels) == 1
+    threshold = ACTIVATIONS[neurons[plan.output_ids[0]].activation].threshold if lone else 0.5
+    yes = bool(out[0] >= threshold) if lone else None
+    answer = (labels[0] if yes else f"not {labels[0]}") if lone else labels[int(np.argmax(out))]
     result: dict[str, Any] = {
         "outputs": {label: _round(v) for label, v in zip(labels, out.tolist(), strict=True)},
         "answer": answer,
@@ -181,7 +187,15 @@ def cmd_run(args: argparse.Namespace) -> int:
         },
     }
     lines = [f"{label:>12}  {v: .4f}" for label, v in zip(labels, out.tolist(), strict=True)]
-    lines.append(f"answer: {answer}")
+    if lone:
+        result["yes"] = yes
+        result["threshold"] = threshold
+        side = "at or above" if yes else "below"
+        lines.append(
+            f"answer: {'yes' if yes else 'no'} ({labels[0]} {out[0]:.4f} is {side} its threshold {threshold:g})"
+        )
+    else:
+        lines.append(f"answer: {answer}")
     if args.truth is not None:
         wrong_truth = f"--truth must be an output label ({', '.join(labels)}) or {len(labels)} numbers"
         if args.truth in labels:
@@ -417,6 +431,71 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_new(args: argparse.Namespace) -> int:
+    from nnstudio.document.builders import dense_network, parse_layer_spec
+    from nnstudio.document.fileformat import save_document
+    from nnstudio.document.model import Document
+    from nnstudio.document.summary import network_summary
+    from nnstudio.engine.activations import ACTIVATIONS
+    from nnstudio.engine.losses import LOSSES
+    from nnstudio.engine.plan import compile_network
+    from nnstudio.engine.train import INITIALISERS, TrainSettings, initialise
+
+    sizes, grid = parse_layer_spec(args.spec)
+    hidden = args.activation or "relu"
+    output = args.output_activation or ("softmax" if sizes[-1] > 1 else "sigmoid")
+    for name, option in ((hidden, "--activation"), (output, "--output-activation")):
+        if name not in ACTIVATIONS:
+            raise CommandError(f"{option}: unknown activation {name!r} (known: {', '.join(ACTIVATIONS)})")
+    if ACTIVATIONS[hidden].joint:
+        raise CommandError(f"--activation: {hidden} works over the outputs; give it as --output-activation")
+    loss = args.loss or ("cross_entropy" if ACTIVATIONS[output].joint else "squared")
+    if loss not in LOSSES:
+        raise CommandError(f"--loss: unknown loss {loss!r} (known: {', '.join(LOSSES)})")
+    init = args.init or ("he" if hidden == "relu" else "xavier")
+    if init not in INITIALISERS:
+        raise CommandError(f"--init: unknown initialisation {init!r} (known: {', '.join(INITIALISERS)})")
+    if not 0 <= args.seed < 2**31:
+        raise CommandError(f"--seed must be a whole number from 0 to 2147483647, not {args.seed}")
+    activations = [hidden] * (len(sizes) - 2) + [output]
+    network = dense_network(sizes, activations, args.seed, grid=grid)
+    plan = compile_network(network)
+    initialise(plan, init, args.seed)
+    plan.write_back(network)
+    value_range = (0.0, 1.0) if grid is not None and grid[0] * grid[1] >= 100 else (-1.0, 1.0)
+    training = TrainSettings(loss=loss, init=init, seed=args.seed)
+    doc = Document(network, title=args.spec, grid=grid, value_range=value_range, training=training)
+    out = Path(args.out)
+    save_document(doc, out)
+    result = {"file": str(out)} | network_summary(doc)
+    _emit(args, result, f"{out}: {_summary_text(result)}")
+    return EXIT_OK
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    from nnstudio.document.summary import network_summary
+
+    doc = open_document(args.file)
+    result = network_summary(doc)
+    lines = [_summary_text(result)]
+    for layer in result["layers"]:
+        shape = "x".join(str(s) for s in layer["shape"])
+        lines.append(
+            f"  {layer['name']:<16} {layer['kind']:<11} {shape:>7}  {layer['activation']:<9}"
+            f" {layer['connections_in']:>10,} connections in"
+        )
+    _emit(args, result, "\n".join(lines))
+    return EXIT_OK
+
+
+def _summary_text(summary: dict[str, Any]) -> str:
+    return (
+        f"{summary['neurons']:,} neurons ({summary['inputs']:,} inputs, {summary['outputs']:,} outputs), "
+        f"{summary['connections']:,} connections, {summary['parameters']:,} parameters "
+        f"({summary['trainable']:,} trainable), {len(summary['layers']):,} layers"
+    )
+
+
 # ---------------------------------------------------------------------------------------------- parser
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -472,6 +551,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--samples", type=int, default=8, help="how many samples to check on (default 8)")
     p.add_argument("--h", type=float, default=1e-3, help="the nudge (default 1e-3, five-point differences)")
     p.add_argument("--seed", type=int, default=0)
+
+    p = add("new", "make a fully connected network from its layer sizes and save it")
+    p.add_argument(
+        "spec", metavar="SPEC", help="layer sizes joined by '-': 784-64-64-10, 28x28-16-10, 2-8-8-1"
+    )
+    p.add_argument("--out", required=True, metavar="FILE", help="where to save the new network")
+    p.add_argument("--activation", help="of the hidden layers (default relu)")
+    p.add_argument("--output-activation", help="of the outputs (default softmax, sigmoid for one output)")
+    p.add_argument("--loss", help="squared, absolute or cross_entropy (default: cross_entropy with softmax)")
+    p.add_argument("--init", help="uniform, xavier or he (default: he with relu, else xavier)")
+    p.add_argument("--seed", type=int, default=0, help="for the random weights (default 0)")
+
+    p = add("info", "show what a network is made of: neurons, connections, parameters, layers")
+    p.add_argument("file", metavar="FILE", help="a .nnet file or the name of a built-in example")
     return parser
 
 
@@ -498,6 +591,8 @@ COMMANDS = {
     "train": cmd_train,
     "eval": cmd_eval,
     "gradcheck": cmd_gradcheck,
+    "new": cmd_new,
+    "info": cmd_info,
 }
 
 

@@ -72,7 +72,7 @@ class Wiring:
                 for k in range(len(ids))
             ]
         for nid, label, (x, y) in zip(ids, labels, positions, strict=True):
-            self.neurons.append(Neuron(nid, Role.INPUT, "identity", 0.0, label, x, y))
+            self.neurons.append(Neuron(nid, Role.INPUT, "identity", 0.0, label, x, y, "input"))
         self._columns = 1
         return ids
 
@@ -87,11 +87,12 @@ class Wiring:
         column = self._columns
         ids = [f"o{k}" if output else f"h{column}_{k}" for k in range(len(labels))]
         role = Role.OUTPUT if output else Role.HIDDEN
+        layer = "output" if output else f"hidden{column}"
         biases = biases if biases is not None else [0.0] * len(labels)
         for nid, label, bias, (x, y) in zip(
             ids, labels, biases, self._column_positions(len(ids), column), strict=True
         ):
-            self.neurons.append(Neuron(nid, role, activation, float(bias), label, x, y))
+            self.neurons.append(Neuron(nid, role, activation, float(bias), label, x, y, layer))
         self._columns += 1
         return ids
 

@@ -112,3 +112,33 @@ def _column(count: int, layer: int, grid: tuple[int, int] | None) -> list[tuple[
         (x0 - (columns - 1 - k // rows) * BLOCK_SPACING, (k % rows - (rows - 1) / 2) * step)
         for k in range(count)
     ]
+
+
+def parse_layer_spec(spec: str) -> tuple[list[int], tuple[int, int] | None]:
+    """Layer sizes from text such as ``784-64-64-10``, ``28x28-16-10`` (an image grid as the input layer,
+    width x height) or ``2-8-8-1``; with the grid, if one was given. Raises :class:`GraphError` saying why.
+    """
+    parts = [p.strip() for p in spec.split("-")]
+    if len(parts) < 2 or not all(parts):
+        raise GraphError(
+            f"{spec!r} is not a layer list: give sizes joined by '-', e.g. 784-64-10 or 28x28-16-10"
+        )
+    sizes: list[int] = []
+    grid: tuple[int, int] | None = None
+    for k, part in enumerate(parts):
+        width, cross, height = part.lower().partition("x")
+        if cross and (width.isdigit() or height.isdigit()):
+            if k != 0:
+                raise GraphError(f"only the input layer can be an image grid ({part!r} is layer {k + 1})")
+            if not (width.isdigit() and height.isdigit()):
+                raise GraphError(f"{part!r} is not an image size: write it as WIDTHxHEIGHT, e.g. 28x28")
+            grid = (int(width), int(height))
+            size = grid[0] * grid[1]
+        elif part.isdigit():
+            size = int(part)
+        else:
+            raise GraphError(f"{part!r} is not a layer size (a whole number, or WIDTHxHEIGHT for the input)")
+        if not 1 <= size <= 100_000:
+            raise GraphError(f"a layer needs 1 to 100,000 neurons, not {size:,}")
+        sizes.append(size)
+    return sizes, grid
