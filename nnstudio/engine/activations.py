@@ -5,6 +5,7 @@ The table is closed: a file names an activation by its key here, and nothing els
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -29,6 +30,14 @@ class Activation:
 
     # Where the slope jumps (ReLU and step at a sum of 0): a nudged slope across it is not the true one.
     kink: float | None = None
+
+    @property
+    def threshold(self) -> float:
+        """Where a lone output's answer turns from no to yes: the middle of its range, an unbounded end
+        taken as +-1 (0.5 for sigmoid, step and ReLU; 0 for tanh and identity)."""
+        low = self.low if math.isfinite(self.low) else -1.0
+        high = self.high if math.isfinite(self.high) else max(1.0, low + 1.0)
+        return (low + high) / 2
 
     @property
     def joint(self) -> bool:
