@@ -41,8 +41,8 @@ _SLIDER_STEPS_PER_UNIT = 1000
 BUILD_HINT = (
     "Nothing selected.\n\n"
     "Drag a neuron from the palette onto the canvas to add it. Drag from one neuron to another to connect "
-    "them. Click a neuron or a connection to see and edit its numbers here; drag a box or Ctrl+click to "
-    "select several and set them all at once."
+    "them; drag a neuron by its name (or Shift+drag it) to move it. Click a neuron or a connection to see "
+    "and edit its numbers here; drag a box or Ctrl+click to select several and set them all at once."
 )
 
 
@@ -327,11 +327,24 @@ class Inspector(Panel):
             same_activation = len({n.activation for n in neurons}) == 1
             activation_index = self.activation.findData(first.activation)
             self.activation.setCurrentIndex(activation_index if same_activation else -1)
+            self._offer_joint_activations(all(n.role is Role.OUTPUT for n in neurons))
             same_role = len({n.role for n in neurons}) == 1
             self.role.setCurrentIndex(self.role.findData(first.role.value) if same_role else -1)
         biases = {n.bias for n in neurons}
         self.bias.set_value(first.bias, mixed=len(biases) > 1)
         self._show_values()
+
+    def _offer_joint_activations(self, outputs_only: bool) -> None:
+        """A joint activation (softmax) works over all the outputs together: offered only while every
+        selected neuron is an output, and saying so where it is greyed out."""
+        model = self.activation.model()
+        for index in range(self.activation.count()):
+            act = ACTIVATIONS[self.activation.itemData(index)]
+            if not act.joint:
+                continue
+            model.item(index).setEnabled(outputs_only)  # type: ignore[attr-defined]
+            tip = act.formula if outputs_only else f"{act.formula} (works over all the outputs: outputs only)"
+            self.activation.setItemData(index, tip, Qt.ItemDataRole.ToolTipRole)
 
     def _show_values(self) -> None:
         single = len(self._neuron_ids) == 1

@@ -154,7 +154,7 @@ def test_the_cursor_and_the_tooltip_say_what_a_drag_will_do(tiny, qtbot):
 def test_the_help_says_exactly_what_the_mouse_does():
     text = " ".join(HELP_TEXT.split()).lower()
     assert "drag from one neuron to another" in text
-    assert "drag its name" in text and "shift" in text
+    assert "drag a neuron by its name" in text and "shift" in text
 
 
 # ---------------------------------------------------------------------------------------------- finding 5

@@ -138,9 +138,8 @@ def snap(value: float, step: float = SNAP) -> float:
 
 
 def role_labels(network: Network, role: Role, count: int) -> list[str]:
-    """ "input 3", "output 1"...: numbered after the neurons of that role already there; hidden get none."""
-    if role is Role.HIDDEN:
-        return [""] * count
+    """ "input 3", "hidden 2", "output 1"...: numbered after the neurons of that role already there, one
+    naming scheme for every role (a bare id like "h4" beside "input 1" reads as a different kind of thing)."""
     start = sum(1 for n in network.neurons.values() if n.role is role)
     return [f"{role.value} {start + k + 1}" for k in range(count)]
 

@@ -108,7 +108,8 @@ class PaletteEntry(QFrame):
         self.setAccessibleDescription(
             "Drag onto the canvas, or press Enter to add it in the middle of the view"
         )
-        self.setToolTip(f"{title}: drag onto the canvas, or double-click to add it in the middle")
+        self.default_tip = f"{title}: drag onto the canvas, or double-click to add it in the middle"
+        self.setToolTip(self.default_tip)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setCursor(Qt.CursorShape.OpenHandCursor)
@@ -242,6 +243,8 @@ class NeuronPalette(QWidget):
             entry.activated.connect(lambda kind=kind: self.addRequested.emit(self.item_for(kind)))
             self.entries[kind] = entry
             layout.addWidget(entry)
+        self.activation.currentIndexChanged.connect(self._offer_entries)
+        self._offer_entries()
         hint = QLabel("Drag onto the canvas, or double-click to add in the middle.", self)
         hint.setWordWrap(True)
         hint.setEnabled(False)
@@ -259,6 +262,24 @@ class NeuronPalette(QWidget):
 
     def current_activation(self) -> str:
         return str(self.activation.currentData())
+
+    def _offer_entries(self) -> None:
+        """A joint activation (softmax) works over the outputs together: while it is chosen, the hidden
+        neuron entry and a layer's hidden role are greyed out and say why."""
+        act = ACTIVATIONS.get(self.current_activation())
+        joint = act is not None and act.joint
+        why = (
+            f"{act.title} works over the outputs: choose another activation for hidden neurons"
+            if act is not None
+            else ""
+        )
+        hidden = self.entries.get("hidden")
+        if hidden is not None:
+            hidden.setEnabled(not joint)
+            hidden.setToolTip(why if joint else hidden.default_tip)
+        role_item = self.layer_role.model().item(self.layer_role.findData("hidden"))  # type: ignore[attr-defined]
+        role_item.setEnabled(not joint)
+        role_item.setToolTip(why if joint else "")
 
     def item_for(self, kind: str) -> PaletteItem:
         """What the entry ``kind`` adds with the palette's current settings."""
