@@ -161,6 +161,7 @@ def add_standard_panels(window: MainWindow) -> None:
     window.add_panel(
         animation_widget, "Animation", area.BottomDockWidgetArea, "animationDock", scrollable=False
     )
+    window.connect_run_controls(training_widget, animation_widget)  # after the answer panel was added
     # Places that share a column take turns as tabs: building next to samples, editing next to training
     # (training locks editing anyway), the error of one input next to the whole dataset.
     window.suggest_tabs(window.palette_dock, samples)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -25,6 +26,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
+    QDialogButtonBox,
     QDockWidget,
     QFileDialog,
     QLabel,
@@ -32,7 +34,9 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QScrollArea,
+    QStyle,
     QTextBrowser,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -119,6 +123,13 @@ means). The output panel shows the answer.</li>
 <li><b>Train it.</b> Pick the training data and press Train; the error plot shows it learning. Frozen
 connections keep their weights.</li>
 </ol>
+<p><b>Moving around the canvas.</b> Drag with the middle mouse button, or hold Space and drag, to pan; the
+arrow keys scroll. The mouse wheel zooms around the pointer, and Ctrl+0 fits the whole network in view.</p>
+<p><b>Running it.</b> The <i>Run</i> menu and the toolbar: <b>Train</b> (F5 or Ctrl+Return),
+<b>Pause</b> and resume (F6), <b>Stop</b> (Shift+F5 or Esc), <b>Step</b> (F10: one sample forward, then
+backward, then one small change of every weight, animated at the speed of the <i>Animation</i> slider) and
+<b>Randomize</b> (Ctrl+R). A short run plays at a pace you can watch; tick <i>As fast as possible</i> in the
+Training panel for full speed.</p>
 <p>Every change can be undone with Ctrl+Z. <i>Network &gt; Arrange in layers</i> tidies the canvas;
 <i>File &gt; Open Example</i> shows finished networks to take apart. Your work is autosaved a few
 seconds after your first change, then every two minutes while it has unsaved changes.</p>
@@ -193,6 +204,9 @@ class MainWindow(QMainWindow):
         self._suggested_sizes: list[tuple[list[QDockWidget], list[int], Qt.Orientation]] = []
         self._suggested_tabs: list[tuple[QDockWidget, tuple[QDockWidget, ...]]] = []
         self._layout_restored = False
+        # The Training panel and Animation bar the Run commands drive (connect_run_controls).
+        self._training: Any = None
+        self._animation: Any = None
 
         self.canvas = NetworkCanvas()
         self.setCentralWidget(self.canvas)
@@ -324,10 +338,11 @@ class MainWindow(QMainWindow):
         a(
             "randomize",
             "&Randomize Weights",
-            self.randomize_weights,
+            self._randomize_command,
             "Ctrl+R",
             "Draw new random weights (frozen ones stay) and set the trainable biases to zero",
         )
+        self._build_run_actions()
         a(
             "properties",
             "Network &Properties...",
@@ -396,6 +411,14 @@ class MainWindow(QMainWindow):
         network_menu.addMenu(scheme_menu)
         network_menu.addSeparator()
         network_menu.addAction(self.actions["properties"])
+
+        run_menu = self._menu(bar, "&Run", "runMenu")
+        for key in ("train", "pause", "stop"):
+            run_menu.addAction(self.actions[key])
+        run_menu.addSeparator()
+        run_menu.addAction(self.actions["step"])
+        run_menu.addAction(self.actions["randomize"])
+        self._build_run_toolbar()
 
         help_menu = self._menu(bar, "&Help", "helpMenu")
         help_menu.addAction(self.actions["help"])
@@ -624,8 +647,26 @@ class MainWindow(QMainWindow):
     def _update_network_status(self) -> None:
         self.size_label.setText(network_size_text(self.document.network))
         problem = self.live.problem if self.live is not None else None
-        self.problem_label.setText(f"Cannot run: {problem}" if problem else "")
+        hint = self._building_hint() if problem else None
+        if hint is not None:
+            # A network still being built is not broken: say what to do next, in the ordinary colour.
+            self.problem_label.setText(hint)
+            self.problem_label.setStyleSheet("")
+        else:
+            self.problem_label.setText(f"Cannot run: {problem}" if problem else "")
+            self.problem_label.setStyleSheet("color: #c0392b;")
         self.problem_label.setVisible(bool(problem))
+
+    def _building_hint(self) -> str | None:
+        """What to add next while the network lacks inputs or outputs; None once it has both."""
+        network = self.document.network
+        if not network.neurons:
+            return "To start, drag neurons from the Neurons palette onto the canvas."
+        if not network.inputs():
+            return "Next: add input neurons (or an image grid) from the Neurons palette."
+        if not network.outputs():
+            return "Next: add an output neuron from the Neurons palette."
+        return None
 
     def _show_status(self, message: str) -> None:
         self.statusBar().showMessage(message, 8000)
@@ -646,6 +687,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.setEnabled(not locked)
         # Undo and redo would edit the network under the trainer's feet.
         self._undo_group.setActiveStack(None if locked else self.undo_stack)
+        self._update_run_actions()
 
     def _refuse_while_locked(self) -> bool:
         if self.live is not None and self.live.locked:
@@ -974,6 +1016,116 @@ class MainWindow(QMainWindow):
         self.canvas.copy_selection()
         self.canvas.delete_selection()
 
+    # ================================================================== running: train, pause, stop, step
+    def _build_run_actions(self) -> None:
+        """Train, Pause, Stop and Step, with the keys debuggers and media players taught people: F5 runs,
+        Shift+F5 stops, F10 steps. Enabled to match what is going on (see :meth:`_update_run_actions`)."""
+        icon = self.style().standardIcon
+        pixmap = QStyle.StandardPixmap
+        commands = (
+            ("train", "&Train", self._train_command, ("F5", "Ctrl+Return"), pixmap.SP_MediaPlay,
+             "Train the network on the chosen dataset"),
+            ("pause", "&Pause", self._pause_command, ("F6",), pixmap.SP_MediaPause,
+             "Pause training, or resume it"),
+            ("stop", "St&op", self._stop_command, ("Shift+F5", "Esc"), pixmap.SP_MediaStop,
+             "Stop training, or the animation, keeping the weights reached"),
+            ("step", "&Step", self._step_command, ("F10",), pixmap.SP_MediaSkipForward,
+             "One training step on the next sample: forward, backward, then every weight changes a little, "
+             "animated at the speed of the Animation slider"),
+        )  # fmt: skip
+        for key, text, slot, keys, standard_icon, tip in commands:
+            action = self._action(key, text, slot, tip=tip)
+            action.setShortcuts([QKeySequence(k) for k in keys])
+            action.setIcon(icon(standard_icon))
+        self.actions["pause"].setCheckable(True)
+        self.actions["randomize"].setIcon(icon(pixmap.SP_BrowserReload))
+        for key in ("train", "pause", "stop", "step", "randomize"):
+            action = self.actions[key]
+            shown = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            action.setToolTip(f"{action.toolTip() or action.text().replace('&', '')} ({shown})")
+        self._update_run_actions()
+
+    def _build_run_toolbar(self) -> None:
+        toolbar = QToolBar("Run", self)
+        toolbar.setObjectName("runToolBar")
+        toolbar.setAccessibleName("Run")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toolbar.setMovable(False)
+        for key in ("train", "pause", "stop", "step", "randomize"):
+            toolbar.addAction(self.actions[key])
+        for action in toolbar.actions():
+            button = toolbar.widgetForAction(action)
+            if button is not None:
+                button.setObjectName(f"runToolButton_{action.objectName().removeprefix('action_')}")
+                button.setAccessibleName(action.text().replace("&", ""))
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+        self.run_toolbar = toolbar
+        self.view_menu.addAction(toolbar.toggleViewAction())
+        toolbar.toggleViewAction().setObjectName("action_runToolBar")
+
+    def connect_run_controls(self, training: Any, animation: Any) -> None:
+        """Drive the Training panel (``start_training``, ``toggle_pause``, ``randomize``, its ``controller``)
+        and the Animation bar (``step``, its ``animator``) from the Run menu, the toolbar and the keys; and
+        make every answer panel wait for the animation (``connect_answer``)."""
+        self._training, self._animation = training, animation
+        controller, animator = training.controller, animation.animator
+        for signal in (controller.runningChanged, controller.pausedChanged):
+            signal.connect(self._update_run_actions)
+        for signal in (animator.started, animator.finished, animator.cancelled):
+            signal.connect(self._update_run_actions)
+        for _dock, widget in self._panels:
+            if hasattr(widget, "hold_answer"):
+                animation.connect_answer(widget)
+        self._update_run_actions()
+
+    def _update_run_actions(self, *_args: object) -> None:
+        training, animation = self._training, self._animation
+        connected = training is not None and animation is not None and self.live is not None
+        running = connected and training.controller.running
+        paused = running and training.controller.paused
+        animating = connected and animation.animator.running
+        locked = self.live is not None and self.live.locked
+        self.actions["train"].setEnabled(connected and (not running or paused))
+        self.actions["pause"].setEnabled(running)
+        self.actions["pause"].setChecked(paused)
+        self.actions["stop"].setEnabled(running or animating)
+        self.actions["step"].setEnabled(connected and not running and not locked and not animating)
+        self.actions["randomize"].setEnabled(not running and not locked)
+
+    def _train_command(self) -> None:
+        if self._training is None:
+            return
+        if self._training.controller.paused:
+            self._training.controller.resume()
+            return
+        if self._animation is not None:
+            self._animation.animator.cancel()
+        self._training.start_training()
+
+    def _pause_command(self) -> None:
+        if self._training is not None:
+            self._training.toggle_pause()
+        self._update_run_actions()
+
+    def _stop_command(self) -> None:
+        if self._training is not None and self._training.controller.running:
+            self._training.controller.stop()
+        elif self._animation is not None:
+            self._animation.animator.cancel()
+
+    def _step_command(self) -> None:
+        if self._animation is not None:
+            self._animation.step()
+
+    def _randomize_command(self) -> None:
+        """Randomize as the Training panel does (its method and seed, its plot cleared) when there is one."""
+        if self._refuse_while_locked():
+            return
+        if self._training is not None:
+            self._training.randomize()
+        else:
+            self.randomize_weights()
+
     # ================================================================== help
     def show_about(self) -> None:
         QMessageBox.about(self, "About nnstudio", ABOUT_TEXT)
@@ -988,8 +1140,15 @@ class MainWindow(QMainWindow):
             text.setObjectName("buildHelpText")
             text.setAccessibleName("Help text")
             text.setHtml(HELP_TEXT)
+            buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+            buttons.setObjectName("buildHelpButtons")
+            close = buttons.button(QDialogButtonBox.StandardButton.Close)
+            close.setObjectName("buildHelpClose")
+            close.setAccessibleName("Close the help")
+            buttons.rejected.connect(dialog.close)
             layout = QVBoxLayout(dialog)
             layout.addWidget(text)
+            layout.addWidget(buttons)
             dialog.resize(560, 480)
             self._help_dialog = dialog
         self._help_dialog.show()

@@ -29,6 +29,8 @@ from nnstudio.ui.widgets.signals import SignalLinks
 
 # Two outputs closer than this are a tie: the network has not decided between them.
 TIE_TOLERANCE = 1e-6
+# What the answer line says while an animation carries the input towards the outputs.
+WAITING_TEXT = "Answer: waiting for the signal to reach the outputs…"
 
 
 def format_output(value: float, percent: bool) -> str:
@@ -43,13 +45,19 @@ def _joined(names: list[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
-def answer_text(labels: list[str], outputs: np.ndarray, percent: bool) -> str:
-    """``Answer: horizontal``, or the one output's value, or a tie named as such
-    (``Answer: undecided — solid and vertical tie``)."""
+def answer_text(labels: list[str], outputs: np.ndarray, percent: bool, threshold: float = 0.5) -> str:
+    """``Answer: horizontal``, or a tie named as such (``Answer: undecided — solid and vertical tie``).
+
+    A lone output is a yes/no question, answered at its activation's ``threshold``:
+    ``Answer: go? no (0.00)``; the output's name alone would read as the answer whatever its value."""
     if outputs.size == 0:
         return ""
     if outputs.size == 1:
-        return f"{labels[0]}: {format_output(float(outputs[0]), percent)}"
+        value = float(outputs[0])
+        shown = format_output(value, percent)
+        if not math.isfinite(value):
+            return f"{labels[0]}: {shown}"
+        return f"Answer: {labels[0]}? {'yes' if value >= threshold else 'no'} ({shown})"
     order = np.argsort(-outputs, kind="stable")
     best, second = int(order[0]), int(order[1])
     if abs(float(outputs[best]) - float(outputs[second])) <= TIE_TOLERANCE:
@@ -181,6 +189,8 @@ class OutputPanel(Panel):
         self._links = SignalLinks()
         self.bars: list[OutputBar] = []
         self._labels: list[str] = []
+        # While an animation plays, the answer waits for the signal to reach the outputs (hold_answer).
+        self._held = False
 
         self.answer_label = QLabel(self)
         self.answer_label.setTextFormat(Qt.TextFormat.PlainText)  # output labels come from the file
@@ -293,9 +303,26 @@ class OutputPanel(Panel):
         """Each output's label and the value text its bar shows."""
         return {bar.label: bar.value_text for bar in self.bars}
 
+    def hold_answer(self) -> None:
+        """An animation starts carrying the input forward: say the answer is on its way (the bars dimmed, as
+        they were) and keep it back until :meth:`release_answer`, so the answer never runs ahead of it."""
+        self._held = True
+        if self.bars and self.stack.currentWidget() is self._content:
+            self.answer_label.setText(WAITING_TEXT)
+            self.answer_label.setAccessibleDescription(WAITING_TEXT)
+            self.bars_box.setEnabled(False)
+
+    def release_answer(self) -> None:
+        """The signal reached the outputs (or the animation ended): show the answer."""
+        if not self._held:
+            return
+        self._held = False
+        self.bars_box.setEnabled(True)
+        self.refresh()
+
     def refresh(self) -> None:
         live = self.live
-        if live is None:
+        if live is None or self._held:
             return
         network = live.document.network
         if live.plan is None:
@@ -322,7 +349,7 @@ class OutputPanel(Panel):
         if truth is not None and truth.size != outputs.size:
             truth = None
         best = int(np.argmax(np.nan_to_num(outputs, nan=-np.inf))) if outputs.size > 1 else -1
-        text = answer_text(labels, outputs, percent)
+        text = answer_text(labels, outputs, percent, activations[0].threshold if activations else 0.5)
         tie = text.startswith("Answer: undecided")
         for i, (bar, act) in enumerate(zip(self.bars, activations, strict=True)):
             low = act.low if math.isfinite(act.low) else -scale
@@ -348,7 +375,11 @@ class OutputPanel(Panel):
             text = "How sure the network is of each answer (softmax: they add up to 100%)."
         else:
             kinds = " or ".join(sorted({a.title for a in activations}))
-            text = f"{kinds} outputs; the highest is the answer." if count > 1 else f"{kinds} output."
+            text = (
+                f"{kinds} outputs; the highest is the answer."
+                if count > 1
+                else f"{kinds} output: yes at {activations[0].threshold:g} or more, no below."
+            )
         if has_truth:
             text += " Green marks the truth."
         return text
