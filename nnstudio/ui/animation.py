@@ -73,6 +73,8 @@ class Frame:
     # Runs when the frame is shown; returning False ends the animation (the network changed under it).
     action: Callable[[], bool] | None = None
     lit: list[str] = field(default_factory=list)
+    # The forward pass has lit every output with this frame: the answer may show now, not before.
+    reaches_outputs: bool = False
 
 
 def seconds_per_neuron(speed: int) -> float:
@@ -100,6 +102,7 @@ class Animator(QObject):
     - ``started(kind)``: ``"run"`` or ``"step"``.
     - ``finished(kind)``: the animation played to its end.
     - ``cancelled()``: it was stopped part way (nothing was changed by a cancelled Step).
+    - ``outputsReached()``: the forward pass has lit every output (the answer panel shows the answer now).
     - ``stepApplied(TrainingStepResult)``: a Step changed the weights.
     - ``message(text)``: why something could not be done, for a status line.
     """
@@ -107,6 +110,7 @@ class Animator(QObject):
     started = Signal(str)
     finished = Signal(str)
     cancelled = Signal()
+    outputsReached = Signal()
     stepApplied = Signal(object)
     message = Signal(str)
 
@@ -247,12 +251,15 @@ class Animator(QObject):
         """Inputs first, then every later level neuron by neuron (or all at once when it is wide)."""
         shown: dict[str, float] = {}
         frames: list[Frame] = []
+        outputs_left = set(plan.output_ids)
         for li, level in enumerate(plan.levels):
             ids = level.ids
             batches = [ids] if li == 0 or len(ids) > LEVEL_AT_ONCE else [[nid] for nid in ids]
             for batch in batches:
                 for nid in batch:
                     shown[nid] = values[nid]
+                reaches = bool(outputs_left) and outputs_left.issubset(batch)
+                outputs_left.difference_update(batch)
                 edges = [] if li == 0 else self._incoming(batch)
                 frames.append(
                     Frame(
@@ -262,6 +269,7 @@ class Animator(QObject):
                         neuron_labels=None if li == 0 else KEEP,
                         edge_labels=None if li == 0 else KEEP,
                         lit=list(batch),
+                        reaches_outputs=reaches,
                     )
                 )
         return frames
@@ -332,6 +340,8 @@ class Animator(QObject):
             canvas.set_neuron_labels(frame.neuron_labels)
         if frame.edge_labels is not KEEP:
             canvas.set_edge_labels(frame.edge_labels)
+        if frame.reaches_outputs:
+            self.outputsReached.emit()
         if frame.action is not None and not frame.action():
             self.cancel()
             return False
@@ -368,7 +378,9 @@ class AnimationBar(Panel):
     """Run, Step and Stop buttons with a speed slider, for an :class:`Animator` on the window's canvas.
 
     Step uses the current input and its chosen truth; after :meth:`connect_training` with the Training
-    panel it uses that panel's next sample, loss and learning rate instead (and shows the sample).
+    panel it uses that panel's next sample, loss and learning rate instead (and shows the sample), and the
+    panel's own Step button becomes this step. After :meth:`connect_answer` the answer panel waits for the
+    animation to reach the outputs before it shows the answer.
     """
 
     def __init__(self, canvas: CanvasHooks, parent: QWidget | None = None) -> None:
@@ -378,6 +390,7 @@ class AnimationBar(Panel):
         self.animator = Animator(canvas, self)
         self.live: LiveNetwork | None = None
         self._training: Any = None
+        self._answer: Any = None
 
         self.run_button = QPushButton("Run")
         self.run_button.setObjectName("animationRun")
@@ -409,7 +422,7 @@ class AnimationBar(Panel):
         self.animator.started.connect(self._on_started)
         self.animator.finished.connect(self._on_ended)
         self.animator.cancelled.connect(self._on_ended)
-        self.animator.message.connect(self.status.setText)
+        self.animator.message.connect(self._say)
 
         row = QHBoxLayout()
         row.addWidget(self.run_button)
@@ -436,8 +449,35 @@ class AnimationBar(Panel):
 
     def connect_training(self, panel: Any) -> None:
         """Take Step's samples, loss and learning rate from the Training panel (``next_sample()`` and
-        ``learning_settings()``)."""
+        ``learning_settings()``), and make the panel's Step this animated step (``use_animated_step``)."""
         self._training = panel
+        panel.use_animated_step(self.step, self.animator)
+
+    def connect_answer(self, panel: Any) -> None:
+        """Make the answer panel (``hold_answer()``, ``release_answer()``) wait while an animation carries
+        the input forward, and show the answer when the outputs light up."""
+        self._answer = panel
+        self.animator.started.connect(self._hold_answer)
+        self.animator.outputsReached.connect(self._release_answer)
+        self.animator.finished.connect(self._release_answer)
+        self.animator.cancelled.connect(self._release_answer)
+
+    @Slot()
+    def _hold_answer(self) -> None:
+        if self._answer is not None:
+            self._answer.hold_answer()
+
+    @Slot()
+    def _release_answer(self) -> None:
+        if self._answer is not None:
+            self._answer.release_answer()
+
+    def _say(self, text: str) -> None:
+        """A reason a command could not be done: here, and in the Training panel whose Step may be the one
+        that was pressed."""
+        self.status.setText(text)
+        if text and self._training is not None:
+            self._training.report_step_problem(text)
 
     @Slot()
     def run(self) -> bool:
@@ -453,17 +493,24 @@ class AnimationBar(Panel):
         panel = self._training
         if panel is None:
             return self.animator.step()
+        if live.locked:
+            self._say("Training is running; a single step waits until it ends.")
+            return False
         try:
             inputs, truth, name = panel.next_sample()
             loss, rate = panel.learning_settings()
         except ValueError as exc:  # DataError and TrainingError are ValueErrors with a message for people
-            self.status.setText(str(exc))
+            self._say(str(exc))
             return False
+        # The pad shows the sample at once; the answer waits until the animation carries it to the outputs.
+        self._hold_answer()
         live.set_input(inputs)
         live.set_truth(truth)
         started = self.animator.step(inputs, truth, loss, rate)
         if started:
             self.status.setText(f"Training step on {name!r}")
+        else:
+            self._release_answer()
         return started
 
     @Slot(int)

@@ -70,7 +70,7 @@ def test_opens_on_the_four_pixel_camera(window):
     assert not window.problem_label.isVisible()
     assert window.inspector.hint.isVisible()
     menus = [action.text().replace("&", "") for action in window.menuBar().actions()]
-    assert menus == ["File", "Edit", "View", "Network", "Help"]
+    assert menus == ["File", "Edit", "View", "Network", "Run", "Help"]
 
 
 def test_edit_in_the_inspector_then_undo_everything(qtbot, window):
@@ -160,7 +160,8 @@ def test_new_with_unsaved_changes_asks_first(qtbot, window):
     assert len(seen) == 2
     assert shown_title(window) == "Untitled — nnstudio"
     assert window.size_label.text() == "0 neurons, 0 connections"
-    assert window.problem_label.isVisible() and "no input neurons" in window.problem_label.text()
+    # A new network is not broken: the status bar says what to do first, not "Cannot run".
+    assert window.problem_label.isVisible() and "drag neurons" in window.problem_label.text()
 
 
 def test_a_corrupt_file_is_refused_and_the_document_kept(qtbot, window, tmp_path):

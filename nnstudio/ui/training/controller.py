@@ -171,8 +171,17 @@ class TrainingController(QObject):
             return f"The dataset {data.name!r} has no samples."
         return describe_mismatch(self.live.plan, data)
 
-    def start(self, data: Dataset, settings: TrainSettings, test: Dataset | None = None) -> None:
-        """Start training the bound network on ``data``. Raises :class:`TrainingError` (nothing changes)."""
+    def start(
+        self,
+        data: Dataset,
+        settings: TrainSettings,
+        test: Dataset | None = None,
+        pace_seconds: float | None = None,
+    ) -> None:
+        """Start training the bound network on ``data``. Raises :class:`TrainingError` (nothing changes).
+
+        ``pace_seconds``: the run takes at least this long (a short run spread out to be watched); None
+        trains as fast as possible."""
         settings.validate()
         problem = self.check(data)
         if problem is not None:
@@ -205,7 +214,14 @@ class TrainingController(QObject):
         self._last_frame = 0.0
 
         worker = TrainingWorker(
-            self._run, plan, data.inputs, data.targets, settings, test_arrays, UPDATES_PER_SECOND
+            self._run,
+            plan,
+            data.inputs,
+            data.targets,
+            settings,
+            test_arrays,
+            UPDATES_PER_SECOND,
+            pace_seconds=pace_seconds,
         )
         thread = QThread(self)
         thread.setObjectName(f"nnstudio-training-{self._run}")
@@ -232,6 +248,11 @@ class TrainingController(QObject):
         if self._worker is not None and self._worker.paused:
             self._worker.resume()
             self.pausedChanged.emit(False)
+
+    def set_pace(self, seconds: float | None) -> None:
+        """Change the pace of the running run from its next step (None: as fast as possible)."""
+        if self._worker is not None:
+            self._worker.pace_seconds = seconds
 
     def stop(self) -> None:
         """Ask the run to stop; it ends within one batch and ``ended("stopped", ...)`` follows."""

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFileDialog,
@@ -31,6 +34,7 @@ from nnstudio.ui.dataset_loading import DatasetLoader, reads_a_file
 from nnstudio.ui.live import LiveNetwork
 from nnstudio.ui.panel import Panel
 from nnstudio.ui.plot import ErrorPlot
+from nnstudio.ui.settings import studio_settings
 
 from .controller import TrainingController
 from .worker import TrainingUpdate
@@ -41,6 +45,12 @@ DOCUMENT_SAMPLES = "document"
 DOCUMENT_SAMPLES_TITLE = "This document's samples"
 _IMPORT_FILE = "\x00import-file"
 _IMPORT_FOLDER = "\x00import-folder"
+# The person's choice of pace, kept between sessions: True trains as fast as possible.
+FASTEST_KEY = "training/as_fast_as_possible"
+# A run takes at least this long unless the person asks for full speed: the four-pixel learner's 4,800 steps
+# would otherwise be over in about a second, too fast to see the error fall or a weight change.
+WATCHABLE_SECONDS = 6.0
+NOT_STARTED = "not started"
 _DATASET_FILTER = "Datasets (*.csv *.gz *.idx *ubyte *.idx3-ubyte);;CSV files (*.csv);;All files (*)"
 
 
@@ -94,6 +104,14 @@ class TrainingPanel(Panel):
         self.loader.failed.connect(self._on_dataset_failed)
         self._load_errors: dict[str, str] = {}
         self._pending_import: str | None = None
+        # Step is the window's animated step once the animation bar offers it (use_animated_step).
+        self._animated_step: Callable[[], bool] | None = None
+        self._animator: Any = None
+        self._last_sample_name = ""
+        # What the progress shows is a finished run's; the next change of the weights makes it stale.
+        self._showing_run_end = False
+        self._run_message = ""
+        self.watchable_seconds = WATCHABLE_SECONDS
 
         self.dataset_combo = self._named(QComboBox(), "trainingDataset", "Dataset to train on")
         for name, description in BUILTIN_DATASETS.items():
@@ -147,8 +165,22 @@ class TrainingPanel(Panel):
         self.progress_bar = self._named(QProgressBar(), "trainingProgress", "Training progress")
         self.progress_bar.setRange(0, 1000)
         self.progress_bar.setValue(0)
-        self.progress_bar.setTextVisible(True)
-        self.progress_bar.setFormat("not started")
+        # The words sit beside the bar, not on it: drawn over a half-filled bar, a word shows in two colours
+        # ("stop|ped"). The bar keeps its format too, for screen readers.
+        self.progress_bar.setTextVisible(False)
+        self.progress_bar.setFormat(NOT_STARTED)
+        self.progress_bar.setMaximumHeight(max(8, self.fontMetrics().height() // 2))
+        self.progress_label = self._named(QLabel(NOT_STARTED), "trainingProgressText", "Training progress")
+        self.progress_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.fastest = self._named(
+            QCheckBox("As fast as possible"), "trainingFastest", "Train as fast as possible"
+        )
+        self.fastest.setToolTip(
+            f"Unticked, a short run is spread over at least {WATCHABLE_SECONDS:g} seconds, so you can watch the "
+            f"error fall and the weights change. Ticked, training goes at full speed."
+        )
+        self.fastest.setChecked(_stored_bool(FASTEST_KEY))
+        self.fastest.toggled.connect(self._on_fastest_toggled)
         self.speed_label = self._named(QLabel(""), "trainingSpeed", "Training speed")
         self.speed_label.setToolTip(
             "Training steps so far, and how many samples a second go through the network"
@@ -219,14 +251,16 @@ class TrainingPanel(Panel):
         buttons.addWidget(self.stop_button, 0, 2)
         buttons.addWidget(self.step_button, 1, 0)
         buttons.addWidget(self.randomize_button, 1, 1, 1, 2)
+        buttons.addWidget(self.fastest, 2, 0, 1, 3)
         progress_row = QHBoxLayout()
-        progress_row.addWidget(self.progress_bar, 1)
+        progress_row.addWidget(self.progress_label, 1)
         progress_row.addWidget(self.speed_label)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(dataset_row)
         layout.addLayout(buttons)
         layout.addLayout(progress_row)
+        layout.addWidget(self.progress_bar)
         layout.addWidget(self.status)
         layout.addWidget(self.tabs, 1)
 
@@ -247,10 +281,13 @@ class TrainingPanel(Panel):
     def bind(self, live: LiveNetwork, undo_stack: QUndoStack) -> None:
         if self.live is not None:
             self.live.lockedChanged.disconnect(self._on_locked_changed)
+        if self.undo_stack is not None:
+            self.undo_stack.indexChanged.disconnect(self._on_history_changed)
         self.controller.bind(live, undo_stack)
         self.live = live
         self.undo_stack = undo_stack
         live.lockedChanged.connect(self._on_locked_changed)
+        undo_stack.indexChanged.connect(self._on_history_changed)
         self._step_cursor.clear()
         self._forget_document_samples()
         self._dataset_chosen = False
@@ -262,9 +299,7 @@ class TrainingPanel(Panel):
         elif document.dataset is not None:
             self._select_dataset_spec(DOCUMENT_SAMPLES)
         self.plot.bind(live, undo_stack)
-        self.progress_bar.setValue(0)
-        self.progress_bar.setFormat("not started")
-        self.speed_label.setText("")
+        self._show_idle_progress()
         self._set_status("")
         self._pending_import = None
         self._load_errors.clear()
@@ -489,7 +524,8 @@ class TrainingPanel(Panel):
             if problem is not None:
                 raise TrainingError(problem)
             test = self.test_dataset()
-            self.controller.start(dataset, settings, test)
+            pace = None if self.fastest.isChecked() else self.watchable_seconds
+            self.controller.start(dataset, settings, test, pace_seconds=pace)
         except (DataError, TrainingError) as exc:
             self._set_status(str(exc), error=True)
             return False
@@ -497,11 +533,17 @@ class TrainingPanel(Panel):
         document.training = settings
         spec = self.dataset_spec()
         document.training_data = spec
+        self._showing_run_end = False
         self.progress_bar.setValue(0)
-        self.progress_bar.setFormat(f"epoch 1/{settings.epochs}")
+        self._show_progress_text(f"epoch 1/{settings.epochs}")
         test_note = f", testing on {test.name}" if test is not None else ""
         name = "this document's samples" if spec == DOCUMENT_SAMPLES else dataset.name
-        self._set_status(f"Training on {name} ({len(dataset)} samples{test_note})...")
+        pace_note = (
+            ""
+            if pace is None
+            else f" at a watchable pace (a short run takes {pace:g} s; tick As fast as possible for full speed)"
+        )
+        self._set_status(f"Training on {name} ({len(dataset)} samples{test_note}){pace_note}...")
         return True
 
     @Slot()
@@ -533,16 +575,46 @@ class TrainingPanel(Panel):
         index = self._step_cursor.get(spec, 0) % len(dataset)
         self._step_cursor[spec] = index + 1
         name = dataset.sample_names[index] if dataset.sample_names else f"sample {index + 1}"
+        self._last_sample_name = name
         return dataset.inputs[index].copy(), dataset.targets[index].copy(), name
 
     def learning_settings(self) -> tuple[str, float]:
         """(loss name, learning rate) as the panel shows them: what a single step uses."""
         return str(self.loss_combo.currentData()), float(self.learning_rate.value())
 
+    def use_animated_step(self, step: Callable[[], bool], animator: Any) -> None:
+        """Make Step the window's animated step, so Step means one thing everywhere: ``step()`` animates the
+        next sample forward and backward, then changes the weights; ``animator`` says when it plays
+        (``started``, ``finished``, ``cancelled``) and when it changed the weights (``stepApplied``)."""
+        self._animated_step = step
+        self._animator = animator
+        for signal in (animator.started, animator.finished, animator.cancelled):
+            signal.connect(self._update_enabled)
+        animator.stepApplied.connect(self._on_step_applied)
+
+    def animating(self) -> bool:
+        return self._animator is not None and bool(self._animator.running)
+
+    def report_step_problem(self, text: str) -> None:
+        """Why a step could not be taken, said here too (the person may have pressed this panel's Step)."""
+        self._set_status(text, error=True)
+
+    @Slot(object)
+    def _on_step_applied(self, result: Any) -> None:
+        name = self._last_sample_name or "the current input"
+        self._set_status(
+            f"One step on {name!r}: loss {result.loss:.4g}; "
+            f"the weights moved by -{result.learning_rate:g} x slope."
+        )
+
     @Slot()
     def step(self) -> None:
-        """One sample forward and backward and one weight change, shown on the canvas with that sample."""
+        """One sample forward and backward and one weight change, shown on the canvas with that sample:
+        animated when the window's animation bar offers its step, else at once."""
         if self.live is None:
+            return
+        if self._animated_step is not None:
+            self._animated_step()
             return
         try:
             inputs, truth, name = self.next_sample()
@@ -570,13 +642,13 @@ class TrainingPanel(Panel):
         self.pause_button.setText("Resume" if paused else "Pause")
         latest = self.controller.latest_update
         if paused and latest is not None:
-            self.progress_bar.setFormat(f"paused, epoch {latest.epoch}/{latest.epochs}")
+            self._show_progress_text(f"paused, epoch {latest.epoch}/{latest.epochs}")
 
     @Slot(object)
     def _on_progress(self, update: TrainingUpdate) -> None:
         self.progress_bar.setValue(int(round(update.fraction * 1000)))
         if not self.controller.paused:
-            self.progress_bar.setFormat(progress_text(update))
+            self._show_progress_text(progress_text(update))
         self.speed_label.setText(speed_text(update))
 
     @Slot(str, str)
@@ -587,11 +659,44 @@ class TrainingPanel(Panel):
             self.speed_label.setText(speed_text(latest))
         if outcome == "completed":
             self.progress_bar.setValue(1000)
-            self.progress_bar.setFormat("done")
+            self._show_progress_text("done")
         else:
             epoch = f", epoch {latest.epoch}/{latest.epochs}" if latest is not None else ""
-            self.progress_bar.setFormat(f"{outcome}{epoch}")
+            self._show_progress_text(f"{outcome}{epoch}")
         self._set_status(message, error=outcome in ("diverged", "failed"))
+        self._showing_run_end = True
+        self._run_message = message
+
+    @Slot()
+    def _on_history_changed(self) -> None:
+        """The weights changed after a run ended (a step, Randomize, an edit, an undo): what the progress says
+        of that run no longer describes the network, so it goes."""
+        if not self._showing_run_end or self.controller.running:
+            return
+        self._showing_run_end = False
+        self._show_idle_progress()
+        if self.status.text() == self._run_message:
+            self._set_status("")
+
+    def _show_idle_progress(self) -> None:
+        self.progress_bar.setValue(0)
+        self._show_progress_text(NOT_STARTED)
+        self.speed_label.setText("")
+
+    def _show_progress_text(self, text: str) -> None:
+        self.progress_bar.setFormat(text)
+        self.progress_label.setText(text)
+
+    def progress_text(self) -> str:
+        """What the progress line says (``epoch 3/40, 0:02 left``, ``done``, ``stopped, epoch 9/40``)."""
+        return self.progress_label.text()
+
+    @Slot(bool)
+    def _on_fastest_toggled(self, fastest: bool) -> None:
+        settings = studio_settings()
+        settings.setValue(FASTEST_KEY, fastest)
+        settings.sync()
+        self.controller.set_pace(None if fastest else self.watchable_seconds)
 
     @Slot(bool)
     def _on_locked_changed(self, locked: bool) -> None:
@@ -615,6 +720,7 @@ class TrainingPanel(Panel):
             self.step_button,
         ):
             widget.setEnabled(idle)
+        self.step_button.setEnabled(idle and not self.animating())
         self.pause_button.setEnabled(running)
         self.stop_button.setEnabled(running)
 
@@ -625,3 +731,9 @@ class TrainingPanel(Panel):
         self.status.setText(text)
         self.status.setStyleSheet("color: #b00020;" if error else "")
         self.status.setVisible(bool(text))
+
+
+def _stored_bool(key: str) -> bool:
+    """A yes/no preference (an INI file gives it back as the text "true" or "false")."""
+    value = studio_settings().value(key, False)
+    return value.strip().lower() in ("true", "1", "yes") if isinstance(value, str) else bool(value)

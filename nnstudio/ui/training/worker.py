@@ -29,6 +29,16 @@ UPDATES_PER_SECOND = 30.0
 YIELD_INTERVAL = 0.001
 # A hold (the window drawing a frame) never keeps training waiting longer than this.
 HOLD_LIMIT = 0.25
+# A paced run sleeps in slices this long at most, so a pause or a stop still takes effect at once.
+PACE_SLICE = 0.05
+
+
+def paced_wait(seen: int, total: int, elapsed: float, seconds: float | None) -> float:
+    """How long to wait before the next step, so that a run of ``total`` samples spread over ``seconds``
+    has seen no more than its share by now (0 when it is behind, or when ``seconds`` is None: no pace)."""
+    if seconds is None or seconds <= 0 or total <= 0:
+        return 0.0
+    return max(0.0, seconds * seen / total - elapsed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +101,7 @@ class TrainingWorker(QObject):
         settings: TrainSettings,
         test: tuple[Array, Array] | None = None,
         updates_per_second: float = UPDATES_PER_SECOND,
+        pace_seconds: float | None = None,
     ) -> None:
         super().__init__()
         self.run_number = run
@@ -100,6 +111,8 @@ class TrainingWorker(QObject):
         self.settings = settings
         self.test = test
         self.interval = 1.0 / updates_per_second
+        # When set, the run takes at least this long: a short run is spread out so it can be watched.
+        self.pace_seconds = pace_seconds
         self.final_parameters: list[Array] | None = None
         self._stop = threading.Event()
         self._running = threading.Event()
@@ -213,6 +226,7 @@ class TrainingWorker(QObject):
                     paused_for += time.perf_counter() - pause_start
                 if not free.is_set():
                     free.wait(HOLD_LIMIT)
+                self._keep_pace(seen, total_samples, started, paused_for)
                 if self._stop.is_set():
                     outcome = "stopped"
                     break
@@ -226,3 +240,12 @@ class TrainingWorker(QObject):
             generator.close()
         emit(time.perf_counter())
         return outcome
+
+    def _keep_pace(self, seen: int, total: int, started: float, paused_for: float) -> None:
+        """Sleep until this step's share of the paced time has passed (woken early by a stop or a pause)."""
+        while not self._stop.is_set() and self._running.is_set():
+            elapsed = time.perf_counter() - started - paused_for
+            wait = paced_wait(seen, total, elapsed, self.pace_seconds)
+            if wait <= 0:
+                return
+            self._stop.wait(min(wait, PACE_SLICE))
