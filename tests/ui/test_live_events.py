@@ -1,0 +1,80 @@
+"""The model and its views: a change reaches only what shows it, and a move changes no number."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nnstudio.document.builders import dense_network
+from nnstudio.document.fileformat import load_document
+from nnstudio.document.model import Document
+from nnstudio.engine.plan import Plan
+from nnstudio.examples import example_path
+from nnstudio.ui.live import LiveNetwork
+
+from .canvas_fixtures import open_canvas
+
+
+def counting_forwards(monkeypatch) -> list[int]:
+    calls: list[int] = []
+    original = Plan.forward
+
+    def forward(self, inputs):
+        calls.append(1)
+        return original(self, inputs)
+
+    monkeypatch.setattr(Plan, "forward", forward)
+    return calls
+
+
+def test_moving_a_neuron_runs_no_forward_pass(monkeypatch, qapp):
+    live = LiveNetwork(load_document(example_path("four-pixel-camera")))
+    values = []
+    live.valuesChanged.connect(lambda: values.append(1))
+    forwards = counting_forwards(monkeypatch)
+    network = live.document.network
+    nid = next(iter(network.neurons))
+    network.move_neurons({nid: (123.0, -45.0)})
+    network.set_neuron_fields({nid: {"label": "renamed"}})
+    assert forwards == [] and values == []
+    assert network.neurons[nid].x == 123.0
+    # A bias is a number: it runs the network again, once.
+    hidden = next(n.id for n in network if n.role.value == "hidden")
+    network.set_neuron_fields({hidden: {"bias": 0.25}})
+    assert len(forwards) == 1 and len(values) == 1
+    live.detach()
+
+
+def test_a_weight_edit_copies_only_that_weight_into_the_plan(monkeypatch, qapp):
+    live = LiveNetwork(Document(dense_network([784, 64, 10], "relu", 1)))
+    plan = live.plan
+
+    def whole_reload(*_args):
+        raise AssertionError("a single weight edit reloaded every weight")
+
+    monkeypatch.setattr(plan, "read_parameters", whole_reload)
+    network = live.document.network
+    network.set_weights({"i5>h1_3": 0.75})
+    (index,) = plan.parameter_index(["i5>h1_3"])
+    assert plan.flat[index] == np.float32(0.75)
+    x = np.linspace(0, 1, 784, dtype=np.float32)
+    live.set_input(x)
+    fresh = live.plan.forward(x).output
+    np.testing.assert_allclose(live.outputs(), fresh[0], rtol=1e-6)
+    live.detach()
+
+
+def test_a_weight_edit_restyles_only_that_connection_on_the_canvas(monkeypatch, qtbot):
+    canvas, live = open_canvas(qtbot, Document(dense_network([16, 8, 4], "tanh", 2)))
+    scene = canvas._scene
+    calls: list[object] = []
+    original = scene.edges.set_weights
+
+    def set_weights(network, edge_ids=None):
+        calls.append(None if edge_ids is None else list(edge_ids))
+        return original(network, edge_ids)
+
+    monkeypatch.setattr(scene.edges, "set_weights", set_weights)
+    live.document.network.set_weights({"h1_2>o1": -1.5})
+    assert calls == [["h1_2>o1"]]
+    i = scene.edges.index["h1_2>o1"]
+    assert scene.edges.weight[i] == -1.5
