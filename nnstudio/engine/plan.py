@@ -501,10 +501,29 @@ class Plan:
         network.write_blocks(self.block_values(flat), self.biases_by_neuron(flat))
         self.revision = network.revision
 
-    def read_parameters(self, network: Network) -> None:
-        """Reload weights and biases from the network after hand edits that did not change its structure."""
+    def read_weights(self, network: Network, edge_ids: list[str]) -> None:
+        """Copy the weights of just these connections from the network (hand edits of a few weights)."""
+        self._check_structure(network)
+        present = [e for e in edge_ids if e in network.edges]
+        if present:
+            self.flat[self.parameter_index(present)] = [network.edges[e].weight for e in present]
+        self.revision = network.revision
+
+    def read_biases(self, network: Network, neuron_ids: list[str]) -> None:
+        """Copy the biases of just these neurons from the network."""
+        self._check_structure(network)
+        for nid in neuron_ids:
+            if nid in self.position and self.position[nid][0] > 0:
+                self.flat[self.bias_index(nid)] = network.neurons[nid].bias
+        self.revision = network.revision
+
+    def _check_structure(self, network: Network) -> None:
         if network.structure_revision != self.structure_revision:
             raise GraphError("the network's structure changed since it was compiled; compile it again")
+
+    def read_parameters(self, network: Network) -> None:
+        """Reload weights and biases from the network after hand edits that did not change its structure."""
+        self._check_structure(network)
         _fill(self, network)
         for level in self.levels[1:]:
             level.bias[:] = [network.neurons[n].bias for n in level.ids]

@@ -76,8 +76,8 @@ class LiveNetwork(QObject):
         self._locked = False
         events = document.network.events
         events.structure.connect(self._on_structure)
-        events.neurons.connect(self._on_parameters)
-        events.weights.connect(self._on_parameters)
+        events.neurons.connect(self._on_neurons)
+        events.weights.connect(self._on_weights)
         events.parameters.connect(self._on_parameters)
         self._rebuild()
 
@@ -85,8 +85,8 @@ class LiveNetwork(QObject):
         """Stop listening to the network (the window is closing or the document was replaced)."""
         events = self.document.network.events
         events.structure.disconnect(self._on_structure)
-        events.neurons.disconnect(self._on_parameters)
-        events.weights.disconnect(self._on_parameters)
+        events.neurons.disconnect(self._on_neurons)
+        events.weights.disconnect(self._on_weights)
         events.parameters.disconnect(self._on_parameters)
 
     # ---------------------------------------------------------------- editing lock
@@ -190,11 +190,34 @@ class LiveNetwork(QObject):
         self._rebuild()
 
     def _on_parameters(self, *_args: object) -> None:
+        if self._needs_rebuild():
+            return
+        self.plan.read_parameters(self.document.network)  # type: ignore[union-attr]
+        self._recompute()
+
+    def _on_weights(self, edge_ids: list[str]) -> None:
+        """Some weights (or frozen marks) changed: copy just those into the plan and run again."""
+        if self._needs_rebuild():
+            return
+        self.plan.read_weights(self.document.network, edge_ids)  # type: ignore[union-attr]
+        self._recompute()
+
+    def _on_neurons(self, neuron_ids: list[str]) -> None:
+        """Neurons changed: a move or a new name changes no number, so nothing runs again."""
+        if self._needs_rebuild():
+            return
+        network = self.document.network
+        if self.plan.revision == network.revision:  # type: ignore[union-attr]
+            return
+        self.plan.read_biases(network, neuron_ids)  # type: ignore[union-attr]
+        self._recompute()
+
+    def _needs_rebuild(self) -> bool:
+        """Rebuild (and say so) when there is no plan or the network's structure changed."""
         if self.plan is None or self.plan.structure_revision != self.document.network.structure_revision:
             self._rebuild()
-            return
-        self.plan.read_parameters(self.document.network)
-        self._recompute()
+            return True
+        return False
 
     def _rebuild(self) -> None:
         old_inputs = self.plan.n_inputs if self.plan is not None else None
