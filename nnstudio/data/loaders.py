@@ -38,6 +38,7 @@ from typing import BinaryIO
 
 import numpy as np
 
+from . import dataset as dataset_module
 from .dataset import DataError, Dataset, check_cost, dataset_cost, one_hot
 from .digits import digits, digits_test, digits_train
 from .files import open_regular_file, path_status, read_head
@@ -169,7 +170,14 @@ def load_idx(
     elif largest >= len(label_names):
         raise DataError(f"{labels_path}: label {largest} but only {len(label_names)} label names")
     check_cost(images_path, n, rows * cols, len(label_names))
-    images = read_idx(images_path, max_bytes=n * rows * cols * dtype.itemsize)
+    # The file's own bytes are held for a moment too: 64-bit floats cost twice what they become.
+    raw_bytes = n * rows * cols * dtype.itemsize
+    if raw_bytes > dataset_module.MEMORY_BUDGET:
+        raise DataError(
+            f"{images_path}: {raw_bytes / 2**20:,.0f} MiB of {dtype.itemsize}-byte values, more than the"
+            f" {dataset_module.MEMORY_BUDGET / 2**20:,.0f} MiB a dataset may use here"
+        )
+    images = read_idx(images_path, max_bytes=raw_bytes)
     if images.shape != (n, rows, cols):
         raise DataError(f"{images_path}: changed while it was being read")
     if images.dtype == np.uint8:

@@ -135,6 +135,17 @@ def test_idx_whose_targets_would_cost_more_than_the_memory_budget(tmp_path, monk
         load_idx(tmp_path / "t-images-idx3-ubyte")
 
 
+def test_idx_of_64_bit_floats_counts_the_bytes_read_too(tmp_path, monkeypatch):
+    import nnstudio.data.dataset as dataset
+
+    # 100 x 4 x 4 floats: 6,400 bytes as float32 (with targets and classes 11,200), 12,800 bytes as read.
+    monkeypatch.setattr(dataset, "MEMORY_BUDGET", 12_000)
+    write_idx(tmp_path / "t-images-idx3-ubyte", np.zeros((100, 4, 4), np.float64))
+    write_idx(tmp_path / "t-labels-idx1-ubyte", np.zeros(100, np.uint8))
+    with pytest.raises(DataError, match="8-byte values"):
+        load_idx(tmp_path / "t-images-idx3-ubyte")
+
+
 def test_csv_that_would_cost_more_than_the_budget_is_refused_early(tmp_path, monkeypatch):
     import nnstudio.data.dataset as dataset
 
