@@ -13,10 +13,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import Qt as QtText
 from PySide6.QtGui import QTextDocument
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QMessageBox, QToolTip, QWidget
 
 from nnstudio.app import create_main_window
 from nnstudio.data.dataset import Dataset, one_hot
@@ -166,3 +166,13 @@ def test_a_tooltip_shows_its_text_as_written(text: str) -> None:
     shown, picture = seen_as(tip, QtText.mightBeRichText(tip))
     assert not picture
     assert shown.replace("\u2029", "\n") == text
+
+
+def test_a_hovered_neuron_named_with_html_shows_the_name(qtbot, hostile_window) -> None:
+    canvas = hostile_window.canvas
+    output = next(n.id for n in hostile_window.document.network if n.role.name == "OUTPUT")
+    point = canvas.mapFromScene(canvas.canvas_scene.position_of(output) + QPointF(0, 12))
+    qtbot.mouseMove(canvas.viewport(), point)
+    qtbot.waitUntil(QToolTip.isVisible, timeout=3000)
+    assert tooltip_problems("canvas hover", QToolTip.text()) == []
+    assert TAG in seen_as(QToolTip.text(), QtText.mightBeRichText(QToolTip.text()))[0]

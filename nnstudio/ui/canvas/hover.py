@@ -15,6 +15,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QToolTip
 
 from nnstudio.engine.graph import Network, Role
+from nnstudio.ui.plain_text import plain_tooltip
 
 from .items import colour_words
 from .scene import Hit
@@ -217,7 +218,9 @@ class Hover:
         text = self.describe(hit)
         if text:
             canvas.statusMessage.emit(text)
-            QToolTip.showText(canvas.viewport().mapToGlobal(view_pos), self.tooltip_text(), canvas.viewport())
+            # Names in the tooltip come from the file: shown as written, never read as HTML.
+            tip = plain_tooltip(self.tooltip_text())
+            QToolTip.showText(canvas.viewport().mapToGlobal(view_pos), tip, canvas.viewport())
         else:
             QToolTip.hideText()
 
