@@ -114,6 +114,9 @@ def create_main_window(
         window = MainWindow(None, **options)
     add_standard_panels(window)
     window.restore_panel_layout()
+    from nnstudio.ui.start_page import install_first_run
+
+    install_first_run(window)
     if problem is not None:
         message = f"Could not open the network.\n\n{problem}"
         QTimer.singleShot(0, window, lambda: QMessageBox.warning(window, "Could not open", message))
@@ -269,7 +272,10 @@ def run_gui(path: Path | None = None, example: str | None = None, argv: Sequence
     reporter = ErrorReporter(error_log_path(), before_dialog=window.autosave.write_now)
     reporter.install()
     window.show()
-    QTimer.singleShot(0, window, window.offer_recovery)
+    from nnstudio.ui.start_page import greet
+
+    # The start page (with any unsaved work from last time) when started without a file, else recovery.
+    QTimer.singleShot(0, window, lambda: greet(window, show_start=path is None and example is None))
     try:
         return app.exec()
     finally:
