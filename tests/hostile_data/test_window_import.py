@@ -7,6 +7,7 @@ message, keeps the dataset it had and stays usable: a good file imported afterwa
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -122,3 +123,43 @@ def test_a_document_naming_a_gzip_bomb_opens_and_says_why(window, qtbot, tmp_pat
     assert not training.controller.running
     table = window.panel_widget("datasetDock")
     qtbot.waitUntil(lambda: not table.loader.busy() and not training.loader.busy(), timeout=10_000)
+
+
+def test_a_slow_file_does_not_hold_the_window(panel, qtbot, monkeypatch, tmp_path):
+    # The load waits until the test lets it go: the import must come back at once all the same.
+    release = threading.Event()
+    real_load = panel.loader._load
+
+    def slow_load(spec: str):
+        release.wait(10)
+        return real_load(spec)
+
+    monkeypatch.setattr(panel.loader, "_load", slow_load)
+    good = tmp_path / "good.csv"
+    good.write_text(GOOD_CSV)
+    panel.import_dataset(str(good))
+    assert panel.importing()
+    assert "Loading good.csv" in panel.status_text()
+    qtbot.mouseClick(panel.randomize_button, Qt.MouseButton.LeftButton)  # the panel still answers
+    assert "New random weights" in panel.status_text()
+    release.set()
+    qtbot.waitUntil(lambda: not panel.importing(), timeout=10_000)
+    assert panel.dataset_spec() == str(good)
+    assert "Imported 4 samples" in panel.status_text()
+
+
+def test_the_dataset_table_shows_a_file_named_by_the_document_when_it_has_loaded(qtbot, tmp_path):
+    path = tmp_path / "four.csv"
+    path.write_text("1,1,1,1,0\n-1,-1,-1,-1,0\n1,-1,1,-1,1\n-1,1,-1,1,1\n1,-1,-1,1,2\n1,1,-1,-1,3\n")
+    document = load_example("four-pixel-learner")
+    document.training_data = str(path)
+    live = LiveNetwork(document)
+    table = DatasetTable()
+    qtbot.addWidget(table)
+    table.bind(live, QUndoStack())
+    table.show()
+    assert "Loading" in table.message.text()
+    qtbot.waitUntil(lambda: len(table.shown_rows()) == 6, timeout=10_000)
+    live.set_input(live.input)  # a refresh uses what was loaded, and reads nothing again
+    assert not table.loader.busy()
+    live.detach()
