@@ -424,6 +424,11 @@ class AnimationBar(Panel):
         self.animator.cancelled.connect(self._on_ended)
         self.animator.message.connect(self._say)
 
+        # A narrow canvas column squeezes the buttons to their words before the slider goes: a slider a few
+        # pixels wide cannot be read or dragged.
+        for button in (self.run_button, self.step_button, self.stop_button):
+            button.setMinimumWidth(button.fontMetrics().horizontalAdvance(button.text()) + 24)
+        self.speed_slider.setMinimumWidth(80)
         row = QHBoxLayout()
         row.addWidget(self.run_button)
         row.addWidget(self.step_button)

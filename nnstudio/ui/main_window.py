@@ -1039,6 +1039,7 @@ class MainWindow(QMainWindow):
             action.setIcon(icon(standard_icon))
         self.actions["pause"].setCheckable(True)
         self.actions["randomize"].setIcon(icon(pixmap.SP_BrowserReload))
+        self.actions["randomize"].setIconText("Randomize")  # the toolbar's short name
         for key in ("train", "pause", "stop", "step", "randomize"):
             action = self.actions[key]
             shown = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
@@ -1100,7 +1101,15 @@ class MainWindow(QMainWindow):
             return
         if self._animation is not None:
             self._animation.animator.cancel()
-        self._training.start_training()
+        if self._training.start_training():
+            self._bring_forward(self._training)
+
+    def _bring_forward(self, widget: QWidget) -> None:
+        """Show the dock holding ``widget`` (the run's progress and plot), in front of the tabs it shares."""
+        for dock, panel in self._panels:
+            if panel is widget:
+                dock.show()
+                dock.raise_()
 
     def _pause_command(self) -> None:
         if self._training is not None:

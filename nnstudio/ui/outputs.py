@@ -29,8 +29,9 @@ from nnstudio.ui.widgets.signals import SignalLinks
 
 # Two outputs closer than this are a tie: the network has not decided between them.
 TIE_TOLERANCE = 1e-6
-# What the answer line says while an animation carries the input towards the outputs.
-WAITING_TEXT = "Answer: waiting for the signal to reach the outputs…"
+# What the answer line says while an animation carries the input towards the outputs (short: it is large).
+WAITING_TEXT = "Answer: waiting…"
+WAITING_DESCRIPTION = "The answer shows when the animation reaches the outputs."
 
 
 def format_output(value: float, percent: bool) -> str:
@@ -70,8 +71,7 @@ class OutputBar(QWidget):
     """One output: its label, a horizontal bar and the value as text; bold and coloured for the answer."""
 
     LABEL_WIDTH = 96  # at most; short labels (digits) take less, leaving the bar more room
-    VALUE_WIDTH = 52
-    MIN_BAR_WIDTH = 60
+    MIN_BAR_WIDTH = 40
 
     def __init__(self, index: int, label: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)

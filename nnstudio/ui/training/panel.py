@@ -35,6 +35,7 @@ from nnstudio.ui.live import LiveNetwork
 from nnstudio.ui.panel import Panel
 from nnstudio.ui.plot import ErrorPlot
 from nnstudio.ui.settings import studio_settings
+from nnstudio.ui.widgets.flow_layout import FlowLayout
 
 from .controller import TrainingController
 from .worker import TrainingUpdate
@@ -252,8 +253,9 @@ class TrainingPanel(Panel):
         buttons.addWidget(self.step_button, 1, 0)
         buttons.addWidget(self.randomize_button, 1, 1, 1, 2)
         buttons.addWidget(self.fastest, 2, 0, 1, 3)
-        progress_row = QHBoxLayout()
-        progress_row.addWidget(self.progress_label, 1)
+        # The speed goes under the progress when the dock is too narrow for both on one line.
+        progress_row = FlowLayout(spacing=12)
+        progress_row.addWidget(self.progress_label)
         progress_row.addWidget(self.speed_label)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -538,11 +540,7 @@ class TrainingPanel(Panel):
         self._show_progress_text(f"epoch 1/{settings.epochs}")
         test_note = f", testing on {test.name}" if test is not None else ""
         name = "this document's samples" if spec == DOCUMENT_SAMPLES else dataset.name
-        pace_note = (
-            ""
-            if pace is None
-            else f" at a watchable pace (a short run takes {pace:g} s; tick As fast as possible for full speed)"
-        )
+        pace_note = "" if pace is None else " at a watchable pace"
         self._set_status(f"Training on {name} ({len(dataset)} samples{test_note}){pace_note}...")
         return True
 
