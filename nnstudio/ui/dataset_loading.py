@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 
 from nnstudio.data import BUILTIN_DATASETS, DataError, Dataset, load_dataset
@@ -98,3 +99,15 @@ class DatasetLoader(QObject):
             self.loaded.emit(spec, dataset)
         else:
             self.failed.emit(spec, message)
+
+
+_shared: DatasetLoader | None = None
+
+
+def shared_loader() -> DatasetLoader:
+    """The one loader the window's panels share (created on first use, on the GUI thread): the training
+    panel and the dataset table asking for the same file at once get the outcome of a single read."""
+    global _shared
+    if _shared is None or not shiboken6.isValid(_shared):
+        _shared = DatasetLoader()
+    return _shared

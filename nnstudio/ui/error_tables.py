@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from nnstudio.data.dataset import DataError, Dataset
 from nnstudio.data.loaders import load_dataset
 from nnstudio.engine.losses import LOSSES
-from nnstudio.ui.dataset_loading import DatasetLoader, reads_a_file
+from nnstudio.ui.dataset_loading import reads_a_file, shared_loader
 from nnstudio.ui.live import LiveNetwork
 from nnstudio.ui.message_stack import MessageStack
 from nnstudio.ui.outputs import format_output
@@ -369,8 +369,9 @@ class DatasetTable(Panel):
         # (training_data name, why it cannot be listed): not loaded again on every refresh.
         self._unusable: tuple[str, str] | None = None
         self._explicit = False
-        # A training_data that names a file is read in the background; the table shows it when it arrives.
-        self.loader = DatasetLoader(self, load=lambda spec: load_dataset(spec))
+        # A training_data that names a file is read in the background (one read shared with the training
+        # panel); the table shows it when it arrives.
+        self.loader = shared_loader()
         self.loader.loaded.connect(self._on_dataset_loaded)
         self.loader.failed.connect(self._on_dataset_failed)
         self.dataset: Dataset | None = None

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from nnstudio.data import BUILTIN_DATASETS, DataError, Dataset, load_dataset
 from nnstudio.engine.losses import LOSSES
 from nnstudio.engine.train import INITIALISERS, TrainingError, TrainSettings
-from nnstudio.ui.dataset_loading import DatasetLoader, reads_a_file
+from nnstudio.ui.dataset_loading import reads_a_file, shared_loader
 from nnstudio.ui.live import LiveNetwork
 from nnstudio.ui.panel import Panel
 from nnstudio.ui.plot import ErrorPlot
@@ -100,7 +100,7 @@ class TrainingPanel(Panel):
         self._dataset_chosen = False
         self._step_cursor: dict[str, int] = {}
         # Datasets named by a path load in the background, so a slow or hostile file never freezes the window.
-        self.loader = DatasetLoader(self)
+        self.loader = shared_loader()
         self.loader.loaded.connect(self._on_dataset_loaded)
         self.loader.failed.connect(self._on_dataset_failed)
         self._load_errors: dict[str, str] = {}
