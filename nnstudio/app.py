@@ -236,7 +236,10 @@ class ErrorReporter:
             if self.show_dialogs:
                 from PySide6.QtWidgets import QApplication, QMessageBox
 
-                QMessageBox.critical(QApplication.activeWindow(), "nnstudio", message)
+                from nnstudio.ui.plain_text import plain_message
+
+                # The error's text may quote a name from a file: shown as written, never read as HTML.
+                QMessageBox.critical(QApplication.activeWindow(), "nnstudio", plain_message(message))
         finally:
             self._reporting = False
 

@@ -62,7 +62,7 @@ from nnstudio.ui.gallery import ExampleGallery
 from nnstudio.ui.inspector import Inspector
 from nnstudio.ui.live import LiveNetwork, opening_sample
 from nnstudio.ui.panel import Panel
-from nnstudio.ui.plain_text import plain_tooltip
+from nnstudio.ui.plain_text import plain_message, plain_tooltip
 from nnstudio.ui.properties_dialog import (
     DocumentProperties,
     NetworkPropertiesDialog,
@@ -701,7 +701,7 @@ class MainWindow(QMainWindow):
         return QMessageBox.question(
             self,
             "Unsaved changes",
-            f"“{self.display_name()}” has unsaved changes. Save them first?",
+            plain_message(f"“{self.display_name()}” has unsaved changes. Save them first?"),
             Button.Save | Button.Discard | Button.Cancel,
             Button.Save,
         )
@@ -719,7 +719,7 @@ class MainWindow(QMainWindow):
         return False
 
     def _show_error(self, title: str, text: str) -> None:
-        QMessageBox.warning(self, title, text)
+        QMessageBox.warning(self, title, plain_message(text))  # texts quote file names and file contents
 
     # ================================================================== file commands
     def new_document(self) -> bool:

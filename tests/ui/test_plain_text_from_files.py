@@ -18,12 +18,14 @@ from PySide6.QtGui import Qt as QtText
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QMessageBox, QToolTip, QWidget
 
-from nnstudio.app import create_main_window
+from nnstudio.app import ErrorReporter, create_main_window, error_log_path
 from nnstudio.data.dataset import Dataset, one_hot
 from nnstudio.document import Document, dense_network
 from nnstudio.document.fileformat import save_document
 from nnstudio.ui.error_tables import DatasetTable
 from nnstudio.ui.plain_text import plain_tooltip
+
+from .dialogs import answer_next_dialog
 
 TAG = "<img width=30000 height=30000 src=x>"
 Button = QMessageBox.StandardButton
@@ -176,3 +178,41 @@ def test_a_hovered_neuron_named_with_html_shows_the_name(qtbot, hostile_window) 
     qtbot.waitUntil(QToolTip.isVisible, timeout=3000)
     assert tooltip_problems("canvas hover", QToolTip.text()) == []
     assert TAG in seen_as(QToolTip.text(), QtText.mightBeRichText(QToolTip.text()))[0]
+
+
+def shown_in_box(box: QMessageBox) -> tuple[str, bool]:
+    fmt = box.textFormat()
+    rich = fmt == Qt.TextFormat.RichText or (
+        fmt == Qt.TextFormat.AutoText and QtText.mightBeRichText(box.text())
+    )
+    return seen_as(box.text(), rich)
+
+
+def test_a_message_quoting_a_name_shows_it_as_written(qtbot, hostile_window) -> None:
+    seen: list[tuple[str, bool]] = []
+
+    def read_and_close(box) -> None:
+        seen.append(shown_in_box(box))
+        box.button(Button.Ok).click()
+
+    answer_next_dialog(read_and_close)
+    hostile_window._show_error("Could not open the network", f"{TAG} could not be opened.")
+    assert seen == [(f"{TAG} could not be opened.", False)]
+
+
+def test_an_error_naming_a_neuron_shows_the_name_as_written(qtbot, hostile_window) -> None:
+    seen: list[tuple[str, bool]] = []
+
+    def read_and_close(box) -> None:
+        seen.append(shown_in_box(box))
+        box.button(Button.Ok).click()
+
+    answer_next_dialog(read_and_close)
+    reporter = ErrorReporter(error_log_path())
+    try:
+        raise KeyError(TAG)
+    except KeyError as exc:
+        reporter(type(exc), exc, exc.__traceback__)
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    text, picture = seen[0]
+    assert not picture and text.startswith(f"Something went wrong: '{TAG}'")
