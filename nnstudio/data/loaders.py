@@ -66,6 +66,9 @@ _BUILTIN_LOADERS: dict[str, Callable[[], Dataset]] = {
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp")
 MAX_GRID_PIXELS = 128 * 128
+# All the pictures of an image folder together: 60,000 MNIST digits are 47 million pixels. Each one is
+# decoded in full before it is made grid-sized, so this bounds the work a folder of big pictures can ask for.
+MAX_FOLDER_PIXELS = 1 << 28
 MAX_CLASSES = 10_000
 
 
@@ -254,9 +257,17 @@ def load_image_folder(
     rows: list[np.ndarray] = []
     classes: list[int] = []
     names: list[str] = []
+    decoded = 0
     for cls, (label, files) in enumerate(files_by_class):
         for path in files:
-            rows.append(to_input_grid(load_grayscale_image(path), (width, height), value_range))
+            picture = load_grayscale_image(path)
+            decoded += picture.size
+            if decoded > MAX_FOLDER_PIXELS:
+                raise DataError(
+                    f"{folder}: the pictures hold more than {MAX_FOLDER_PIXELS:,} pixels in all (reached at"
+                    f" {label}/{path.name}); make them smaller or use fewer"
+                )
+            rows.append(to_input_grid(picture, (width, height), value_range))
             classes.append(cls)
             names.append(f"{label}/{path.name}")
     class_array = np.array(classes, dtype=np.int64)

@@ -299,3 +299,15 @@ def test_gzip_module_is_not_asked_for_everything_at_once(tmp_path, monkeypatch):
     monkeypatch.setattr(gzip.GzipFile, "read", bounded_read)
     write_idx(tmp_path / "a-images-idx3-ubyte.gz", np.zeros((3, 2, 2), np.uint8))
     assert read_idx(tmp_path / "a-images-idx3-ubyte.gz").shape == (3, 2, 2)
+
+
+def test_an_image_folder_whose_pictures_hold_too_many_pixels_in_all(tmp_path, monkeypatch):
+    import nnstudio.data.loaders as loaders
+
+    # Each picture is fine alone; together they are more decoding than a dataset may ask for.
+    monkeypatch.setattr(loaders, "MAX_FOLDER_PIXELS", 1000)
+    for i in range(5):
+        (tmp_path / "set" / "a").mkdir(parents=True, exist_ok=True)
+        (tmp_path / "set" / "a" / f"{i}.png").write_bytes(_png(16, 16))
+    with pytest.raises(DataError, match="pixels in all"):
+        load_dataset(str(tmp_path / "set"))
