@@ -995,8 +995,11 @@ def _written_whole(network: Network) -> list[tuple[ConnectionBlock, np.ndarray]]
         if block.present.size < DENSE_MIN_EDGES or block.count < DENSE_MIN_SHARE * block.present.size:
             continue
         held = block.present
-        if aliases:
+        inside = [block.col_of[t] for t in block.targets if t in block.col_of]
+        if aliases or inside:
             held = held.copy()
+            # A connection between two neurons of the layer is listed: a matrix's targets are never sources.
+            held[:, inside] = False
             for source, target in aliases:
                 if target in block.row_of and source in block.col_of:
                     held[block.row_of[target], block.col_of[source]] = False
@@ -1046,7 +1049,11 @@ def _neuron_tree(n: Neuron) -> Tree:
 def _dense_tree(block: ConnectionBlock, held: np.ndarray, order: dict[str, int]) -> Tree:
     # Rows and columns in network order: the file says the same whatever order edits left the matrix in.
     rows = np.argsort([order[t] for t in block.targets], kind="stable")
-    cols = np.argsort([order[s] for s in block.sources], kind="stable")
+    # A layer's own neurons are never among its matrix's sources in a file (those links are listed).
+    outside = [c for c, source in enumerate(block.sources) if source not in block.row_of]
+    cols = np.array(outside, dtype=np.intp)[
+        np.argsort([order[block.sources[c]] for c in outside], kind="stable")
+    ]
     held = held[np.ix_(rows, cols)]
     weights = np.where(held, block.weight[np.ix_(rows, cols)], 0.0)
     with np.errstate(over="ignore"):

@@ -365,6 +365,11 @@ class Connections(Mapping[str, Edge]):
             alias = self.pair_alias.pop((source, target), None)
             if alias is not None:
                 del self.alias_pair[alias]
+            if not block.present[:, col].any():
+                # A source with no connection left into the layer leaves its matrix, so the matrix holds
+                # only what is there (and a layer's own neuron is never left among its sources).
+                block.drop(sources=[source])
+                self.feeds.get(source, {}).pop(block.key, None)
 
     def forget_neuron(self, nid: str) -> None:
         """Remove a neuron's row and columns (its connections must already be cut)."""
