@@ -43,6 +43,8 @@ if TYPE_CHECKING:
 SHOW_AT_START_KEY = "firstRun/showStartPage"
 # The example the start page offers first: the one the seeds begin with.
 FIRST_EXAMPLE = "four-pixel-camera"
+# Where an example's item keeps its description (shown under the list for the chosen one).
+_DESCRIPTION_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def shows_at_start(settings: QSettings) -> bool:
@@ -63,6 +65,14 @@ def _heading_font(parent: QWidget) -> QFont:
     font = QFont(parent.font())
     font.setBold(True)
     font.setPointSizeF(font.pointSizeF() * 1.15)
+    return font
+
+
+def _plain_font(parent: QWidget) -> QFont:
+    """The normal font, said explicitly, so a group's bold title does not pass on to what is in it."""
+    font = QFont(parent.font())
+    font.setBold(False)
+    font.setPointSizeF(parent.font().pointSizeF())
     return font
 
 
@@ -103,8 +113,7 @@ class StartPage(QDialog):
         _named(examples_box, "startExamplesBox", "Open an example")
         examples_box.setFont(_heading_font(self))
         self.examples = QListWidget(examples_box)
-        self.examples.setFont(self.font())
-        self.examples.setWordWrap(True)
+        self.examples.setFont(_plain_font(self))
         self.examples.setSpacing(2)
         _named(
             self.examples,
@@ -112,9 +121,19 @@ class StartPage(QDialog):
             "Examples",
             "Double-click an example, or press Enter, to open it",
         )
+        # The titles in the list, the chosen one's description under it: every title fits without scrolling.
+        self.example_text = QLabel(examples_box)
+        self.example_text.setFont(_plain_font(self))
+        self.example_text.setWordWrap(True)
+        self.example_text.setTextFormat(Qt.TextFormat.PlainText)
+        self.example_text.setMinimumHeight(self.fontMetrics().lineSpacing() * 4)
+        self.example_text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        _named(self.example_text, "startExampleText", "What the chosen example is")
+        self.examples.currentItemChanged.connect(self._describe_example)
         for info in list_examples():
-            item = QListWidgetItem(f"{info.title}\n{info.description}")
+            item = QListWidgetItem(info.title)
             item.setData(Qt.ItemDataRole.UserRole, info.name)
+            item.setData(_DESCRIPTION_ROLE, info.description)
             item.setToolTip(plain_tooltip(info.description))
             self.examples.addItem(item)
             if info.name == FIRST_EXAMPLE:
@@ -125,6 +144,7 @@ class StartPage(QDialog):
         self.open_example_button.clicked.connect(self.open_chosen_example)
         examples_layout = QVBoxLayout(examples_box)
         examples_layout.addWidget(self.examples, 1)
+        examples_layout.addWidget(self.example_text)
         examples_layout.addWidget(self.open_example_button, 0, Qt.AlignmentFlag.AlignRight)
 
         # ---- build your own
@@ -136,7 +156,7 @@ class StartPage(QDialog):
             " their weights in the Inspector.",
             build_box,
         )
-        build_text.setFont(self.font())
+        build_text.setFont(_plain_font(self))
         build_text.setWordWrap(True)
         _named(build_text, "startBuildText", "How to build your own")
         self.new_button = QPushButton("&New Empty Network", build_box)
@@ -151,7 +171,9 @@ class StartPage(QDialog):
         _named(continue_box, "startContinueBox", "Continue where you left off")
         continue_box.setFont(_heading_font(self))
         self.recent = QListWidget(continue_box)
-        self.recent.setFont(self.font())
+        self.recent.setFont(_plain_font(self))
+        self.recent.setWordWrap(True)
+        self.recent.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         _named(
             self.recent,
             "startRecent",
@@ -208,6 +230,9 @@ class StartPage(QDialog):
         (self.tour_button if first_time else self.examples).setFocus()
         self.resize(820, 520)
 
+    def _describe_example(self, item: QListWidgetItem | None) -> None:
+        self.example_text.setText("" if item is None else str(item.data(_DESCRIPTION_ROLE) or ""))
+
     # ------------------------------------------------------------------ continue
     def fill_recent(self) -> None:
         """Unsaved work first (it exists nowhere else), then the recent files that still exist."""
@@ -230,7 +255,7 @@ class StartPage(QDialog):
             item.setToolTip(plain_tooltip(str(path)))
             self.recent.addItem(item)
         if self.recent.count() == 0:
-            empty = QListWidgetItem("Nothing yet: the networks you save show here.")
+            empty = QListWidgetItem("Nothing yet: networks you save will be listed here.")
             empty.setFlags(Qt.ItemFlag.NoItemFlags)
             self.recent.addItem(empty)
         else:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 TOUR_DONE_KEY = "firstRun/tourDone"
 TOUR_EXAMPLE = "four-pixel-camera"
 CARD_WIDTH = 340
+MIN_CARD_WIDTH = 230
 # The frame around the panel a step is about.
 HIGHLIGHT = QColor(240, 150, 20)
 HIGHLIGHT_WIDTH = 4
@@ -53,6 +54,8 @@ class TourStep:
     done_text: str
     target: Callable[[MainWindow], QWidget | None]
     dock: str | None = None
+    # The panel the card sits over when the step is about the canvas (the card then keeps the canvas clear).
+    card_over: str | None = None
 
 
 def _dock_widget(name: str) -> Callable[[MainWindow], QWidget | None]:
@@ -95,9 +98,11 @@ STEPS: tuple[TourStep, ...] = (
         "Each line on the canvas is a connection, and its weight says how much one neuron's value"
         " counts in the next one: white lines add, black lines subtract. Click a connection, then change"
         " its weight in the Inspector, and watch the neurons and the answer change.",
-        "The answer changed with the weight: this is all a network is, weights and sums.",
+        "Every neuron after that connection took the new weight into its sum: a network is nothing"
+        " more than weights and sums.",
         lambda window: window.canvas,
         "inspectorDock",
+        "padDock",
     ),
     TourStep(
         "train",
@@ -156,7 +161,7 @@ class GuidedTour(QFrame):
         self.setAccessibleName("Guided tour")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAutoFillBackground(True)
-        self.setFixedWidth(CARD_WIDTH)
+        self.setFixedWidth(CARD_WIDTH)  # until placed: then as wide as the place it goes to allows
         self.index = -1
         self.step_done = False
         self._following_document = False
@@ -250,7 +255,7 @@ class GuidedTour(QFrame):
         self.counter.setText(f"Guided tour, step {self.index + 1} of {len(STEPS)}")
         self.title.setText(step.title)
         self.text.setText(step.text)
-        self.status.setText("")
+        self._set_status("")
         self.back_button.setEnabled(self.index > 0)
         last = self.index == len(STEPS) - 1
         self.next_button.setText("&Finish" if last else "&Next")
@@ -323,12 +328,18 @@ class GuidedTour(QFrame):
         live = self.window_.live
         answer = None if live is None else live.answer()
         if answer is not None:
-            self.status.setText(f"The network's answer now: {answer}.")
+            self._set_status(f"The network's answer now: {answer}.")
 
     def _mark_done(self, *_args: object) -> None:
         if not self.step_done:
             self.step_done = True
-            self.status.setText(f"✓ {self.step.done_text}")
+            self._set_status(f"✓ {self.step.done_text}")
+            self.place()
+
+    def _set_status(self, text: str) -> None:
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
+        if self.isVisible():
             self.place()
 
     # ------------------------------------------------------------------ where things go
@@ -349,19 +360,26 @@ class GuidedTour(QFrame):
         self.highlight.set_target(target)
         canvas = window.canvas
         area = QRect(canvas.mapTo(window, QPoint(0, 0)), canvas.size())
-        self.adjustSize()
         margin = 12
-        height = self.sizeHint().height()
-        if target.isNull() or target.center().x() < area.center().x():
-            x = area.right() - CARD_WIDTH - margin
+        width = CARD_WIDTH
+        corner: QPoint | None = None
+        over = window.findChild(QDockWidget, self.step.card_over) if self.step.card_over else None
+        if over is not None and over.isVisible():
+            # The step is about the canvas itself: the card sits over a panel this step does not need.
+            place = QRect(over.mapTo(window, QPoint(0, 0)), over.size())
+            width = max(MIN_CARD_WIDTH, min(CARD_WIDTH, place.width() - 2 * margin))
+            corner = place.topLeft() + QPoint(margin, margin + 20)  # below the panel's title
+        elif target.isNull() or target.center().x() < area.center().x():
+            corner = QPoint(area.right() - width - margin, area.top() + margin)
         else:
-            x = area.left() + margin
-        y = area.top() + margin
-        if target.contains(QPoint(x, y)) or target == area:
-            y = area.bottom() - height - margin  # the step is about the canvas: keep its top clear
-        x = max(0, min(x, window.width() - CARD_WIDTH))
-        y = max(0, min(y, window.height() - height))
-        self.setGeometry(x, y, CARD_WIDTH, height)
+            corner = QPoint(area.left() + margin, area.top() + margin)
+        # The text wraps to the card's width: its height is the layout's for that width, not a size hint.
+        layout = self.layout()
+        height = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else self.sizeHint().height()
+        x = max(0, min(corner.x(), window.width() - width))
+        y = max(0, min(corner.y(), window.height() - height))
+        self.setFixedWidth(width)
+        self.setGeometry(x, y, width, height)
         self.highlight.raise_()
         self.raise_()
 
