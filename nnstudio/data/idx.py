@@ -146,7 +146,13 @@ def _read_exactly(stream: BinaryIO, n: int) -> bytes:
     return b"".join(chunks)
 
 
-def _read_into(stream: BinaryIO, buffer: bytearray) -> int:
+def _data_buffer(n_bytes: int) -> np.ndarray:
+    """Room for the data, not yet touched: memory is only taken as it is filled, so a stream refused
+    part-way (a gzip bomb, a short file) never costs the whole claimed size."""
+    return np.empty(n_bytes, dtype=np.uint8)
+
+
+def _read_into(stream: BinaryIO, buffer: np.ndarray) -> int:
     """Fill ``buffer`` from the stream; the count is short only when the stream ends first."""
     view = memoryview(buffer)
     filled = 0
@@ -215,7 +221,7 @@ def _read_stream(path: Path, stream: BinaryIO, max_bytes: int, file_size: int | 
                 f"{path}: {file_size - expected:,} trailing bytes after the {shape} array"
                 f" ({expected:,} bytes expected, the file has {file_size:,})"
             )
-    data = bytearray(n_bytes)
+    data = _data_buffer(n_bytes)
     got = _read_into(stream, data)
     if got < n_bytes:
         raise DataError(

@@ -125,13 +125,15 @@ def test_huge_dimensions_are_refused_before_any_allocation(tmp_path, monkeypatch
     path = tmp_path / "liar-images-idx3-ubyte"
     path.write_bytes(_header(dims=(1_000_000_000, 28, 28)))
     allocations = []
-    real_bytearray = bytearray
+    import nnstudio.data.idx as idx_module
 
-    def counting_bytearray(*args):
-        allocations.append(args)
-        return real_bytearray(*args)
+    real_buffer = idx_module._data_buffer
 
-    monkeypatch.setattr("builtins.bytearray", counting_bytearray)
+    def counting_buffer(n_bytes):
+        allocations.append(n_bytes)
+        return real_buffer(n_bytes)
+
+    monkeypatch.setattr(idx_module, "_data_buffer", counting_buffer)
     with pytest.raises(DataError, match="784,000,000,000 bytes"):
         read_idx(path)
     assert allocations == []
