@@ -163,3 +163,19 @@ def test_the_dataset_table_shows_a_file_named_by_the_document_when_it_has_loaded
     live.set_input(live.input)  # a refresh uses what was loaded, and reads nothing again
     assert not table.loader.busy()
     live.detach()
+
+
+@pytest.mark.parametrize(
+    ("failure", "said"),
+    [(MemoryError(), "not enough memory"), (RuntimeError("disk on fire"), "RuntimeError: disk on fire")],
+)
+def test_a_load_that_fails_unexpectedly_is_one_line_too(panel, qtbot, monkeypatch, tmp_path, failure, said):
+    def failing_load(spec: str):
+        raise failure
+
+    monkeypatch.setattr(panel.loader, "_load", failing_load)
+    path = tmp_path / "any.csv"
+    path.write_text(GOOD_CSV)
+    _import(panel, qtbot, monkeypatch, str(path))
+    assert said in panel.status_text() and "any.csv" in panel.status_text()
+    assert panel.dataset_spec() != str(path)
