@@ -135,10 +135,11 @@ def _labels_fifo(folder: Path) -> str:
 
 
 def _gzip_bomb(folder: Path) -> str:
-    # A header that claims 200 MB of pixels, within the size cap, and 200 MB of zeros: 1000 to 1.
+    # A header that claims 200 MB of pixels, within every size cap, then zeros at 1000 to 1. The reader
+    # must stop within the first 16 MiB, so the stream is cut after 40 MiB to keep it quick to build.
     n, side = 255_102, 28
     path = folder / "train-images-idx3-ubyte.gz"
-    gzip_zeros(path, idx(0x08, (n, side, side)), n * side * side)
+    gzip_zeros(path, idx(0x08, (n, side, side)), 40 << 20)
     (folder / "train-labels-idx1-ubyte").write_bytes(idx(0x08, (n,), bytes(n)))
     return str(path)
 
@@ -171,7 +172,7 @@ def _sparse_csv(size: int) -> Callable[[Path], str]:
 
     def build(folder: Path) -> str:
         path = folder / f"sparse-{size >> 20}mb.csv"
-        row = ",".join(["0"] * 784) + ",1\n"
+        row = ",".join(["0"] * 100) + ",1\n"
         with open(path, "wb") as f:
             f.write((row * 5000).encode())
             f.truncate(size)
@@ -366,6 +367,14 @@ CASES: list[HostileDataset] = [
     HostileDataset("folder-fifo-image", "a named pipe named .png", _folder_with_fifo, needs_fifo=True),
     HostileDataset("folder-class-loop", "class folders that are a link loop", _folder_class_loop),
 ]
+
+
+def build_one(root: Path, name: str) -> str:
+    """The case called ``name`` built in ``root/name``: its dataset spec."""
+    case = next(case for case in CASES if case.name == name)
+    folder = root / case.name
+    folder.mkdir(parents=True)
+    return case.build(folder)
 
 
 def build_all(root: Path) -> list[tuple[HostileDataset, str]]:

@@ -22,7 +22,7 @@ from nnstudio.ui.error_tables import DatasetTable
 from nnstudio.ui.live import LiveNetwork
 from nnstudio.ui.training.panel import TrainingPanel
 
-from .corpus import build_all
+from .corpus import build_all, build_one
 
 GOOD_CSV = "1,1,1,1,solid\n-1,-1,-1,-1,solid\n1,-1,1,-1,vertical\n-1,1,-1,1,vertical\n"
 
@@ -113,8 +113,8 @@ def test_a_document_naming_a_named_pipe_opens_and_says_why(window, qtbot, tmp_pa
 
 
 def test_a_document_naming_a_gzip_bomb_opens_and_says_why(window, qtbot, tmp_path):
-    built = {case.name: spec for case, spec in build_all(tmp_path / "corpus") if case.name == "idx-gzip-bomb"}
-    assert window.open_path(_document_naming(tmp_path, built["idx-gzip-bomb"]))
+    bomb = build_one(tmp_path / "corpus", "idx-gzip-bomb")
+    assert window.open_path(_document_naming(tmp_path, bomb))
     training = window.panel_widget("trainingDock")
     qtbot.waitUntil(lambda: "gzip bomb" in training.status_text(), timeout=10_000)
     qtbot.mouseClick(training.train_button, Qt.MouseButton.LeftButton)
