@@ -302,3 +302,13 @@ def test_leftovers_of_killed_saves_are_removed_at_start(qtbot, open_windows, tmp
     window.offer_recovery()  # what the studio does as it starts
     assert [p for p in planted if p.exists()] == []
     assert all(p.exists() for p in kept)
+
+
+def test_killed_seconds_after_the_first_edit_the_next_start_recovers_it(tmp_path):
+    """The in-suite run of tests/stress/crash_recovery.py (20 trials there, at the real 3 s delay): here the
+    first copy is due 0.3 s after the first change, and the kill comes 2 s after it."""
+    from tests.stress.crash_recovery import run_trial
+
+    trial = run_trial(tmp_path, kill_after=2.0, first_change_delay="300")
+    assert trial.recovered, trial.problem
+    assert 1 <= trial.edits_recovered <= trial.edits_made
