@@ -245,3 +245,18 @@ def test_middle_drag_pans_the_canvas(qtbot, window):
     qtbot.mouseRelease(viewport, Qt.MouseButton.MiddleButton, pos=centre + type(centre)(100, 50))
     after = canvas.mapToScene(centre)
     assert (after - before).manhattanLength() > 20
+
+
+def test_randomize_twice_draws_different_weights_each_time(qtbot, window):
+    training = training_of(window)
+    network = window.document.network
+    button = window.findChild(QToolBar, "runToolBar").widgetForAction(window.actions["randomize"])
+    button.click()
+    first = {e.id: e.weight for e in network.edges.values()}
+    seed = training.seed.value()
+    key(qtbot, window, "Ctrl+R")
+    assert {e.id: e.weight for e in network.edges.values()} != first
+    assert training.seed.value() == seed + 1  # the seed shown is the one the next Randomize uses
+    assert f"seed {seed}" in training.status_text()
+    window.undo_stack.undo()
+    assert {e.id: e.weight for e in network.edges.values()} == first

@@ -553,12 +553,16 @@ class TrainingPanel(Panel):
 
     @Slot()
     def randomize(self) -> None:
+        """New random weights from the method and seed shown; the seed then goes up by one, so pressing
+        Randomize again draws other weights, and the seed shown is always the one the next press uses."""
+        seed = self.seed.value()
         try:
-            self.controller.randomize(self.init_combo.currentData(), self.seed.value())
+            self.controller.randomize(self.init_combo.currentData(), seed)
         except TrainingError as exc:
             self._set_status(str(exc), error=True)
             return
-        self._set_status(f"New random weights ({self.init_combo.currentData()}, seed {self.seed.value()}).")
+        self.seed.setValue(seed + 1 if seed < self.seed.maximum() else 0)
+        self._set_status(f"New random weights ({self.init_combo.currentData()}, seed {seed}).")
 
     def next_sample(self) -> tuple[Array, Array, str]:
         """The next sample of the chosen dataset for a single step, going round the samples in order.
