@@ -34,6 +34,23 @@ class Edge:
         return replace(self)
 
 
+@dataclass(frozen=True, slots=True)
+class BlockLinks:
+    """The connections of one block as arrays, in the order ``network.edges`` lists them: connection ``k``
+    runs from ``sources[cols[k]]`` into ``targets[rows[k]]`` with weight ``weight[k]``. ``rows * len(sources)
+    + cols`` rises strictly, so a (row, column) pair is found by a binary search; when ``full``, connection
+    ``k`` is simply row ``k // len(sources)``, column ``k % len(sources)``. The arrays are copies."""
+
+    key: LayerKey
+    targets: list[str]
+    sources: list[str]
+    rows: Array
+    cols: Array
+    weight: Array
+    frozen: Array
+    full: bool
+
+
 def edge_id(source: str, target: str) -> str:
     """The conventional id of the edge from ``source`` to ``target`` (neuron ids never contain '>')."""
     return f"{source}>{target}"
@@ -240,6 +257,52 @@ class Connections(Mapping[str, Edge]):
 
     def keys(self) -> Iterator[str]:  # type: ignore[override]
         return iter(self)
+
+    def arrays(self) -> list[BlockLinks]:
+        """Every block that has connections, as :class:`BlockLinks`, in iteration order: one numpy step per
+        block, no :class:`Edge` made (for code that takes a whole network at once, such as drawing it)."""
+        out: list[BlockLinks] = []
+        for block in self.blocks.values():
+            if block.count == 0:
+                continue
+            if block.full:
+                n_rows, n_cols = block.present.shape
+                rows = np.repeat(np.arange(n_rows, dtype=np.intp), n_cols)
+                cols = np.tile(np.arange(n_cols, dtype=np.intp), n_rows)
+                weight, frozen = block.weight.ravel().copy(), block.frozen.ravel().copy()
+            else:
+                rows, cols = np.nonzero(block.present)
+                weight, frozen = block.weight[rows, cols], block.frozen[rows, cols]
+            out.append(
+                BlockLinks(
+                    block.key,
+                    list(block.targets),
+                    list(block.sources),
+                    rows,
+                    cols,
+                    weight,
+                    frozen,
+                    block.full,
+                )
+            )
+        return out
+
+    def weights_and_frozen(self) -> tuple[Array, Array]:
+        """Every connection's weight and frozen flag, in iteration order (one numpy step per block)."""
+        weights: list[Array] = []
+        frozen: list[Array] = []
+        for block in self.blocks.values():
+            if block.count == 0:
+                continue
+            if block.full:
+                weights.append(block.weight.ravel())
+                frozen.append(block.frozen.ravel())
+            else:
+                weights.append(block.weight[block.present])
+                frozen.append(block.frozen[block.present])
+        if not weights:
+            return np.zeros(0), np.zeros(0, dtype=bool)
+        return np.concatenate(weights).astype(np.float64, copy=False), np.concatenate(frozen)
 
     def into(self, target: str) -> list[Edge]:
         key = self.block_of.get(target)
