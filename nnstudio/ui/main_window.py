@@ -656,6 +656,7 @@ class MainWindow(QMainWindow):
             self.problem_label.setText(f"Cannot run: {problem}" if problem else "")
             self.problem_label.setStyleSheet("color: #c0392b;")
         self.problem_label.setVisible(bool(problem))
+        self._update_run_actions()
 
     def _building_hint(self) -> str | None:
         """What to add next while the network lacks inputs or outputs; None once it has both."""
@@ -1086,12 +1087,16 @@ class MainWindow(QMainWindow):
         paused = running and training.controller.paused
         animating = connected and animation.animator.running
         locked = self.live is not None and self.live.locked
-        self.actions["train"].setEnabled(connected and (not running or paused))
+        # A network that cannot run yet (the status bar says what it lacks) has nothing to train or step.
+        runnable = self.live is not None and self.live.plan is not None
+        self.actions["train"].setEnabled(connected and runnable and (not running or paused))
         self.actions["pause"].setEnabled(running)
         self.actions["pause"].setChecked(paused)
         self.actions["stop"].setEnabled(running or animating)
-        self.actions["step"].setEnabled(connected and not running and not locked and not animating)
-        self.actions["randomize"].setEnabled(not running and not locked)
+        self.actions["step"].setEnabled(
+            connected and runnable and not running and not locked and not animating
+        )
+        self.actions["randomize"].setEnabled(runnable and not running and not locked)
 
     def _train_command(self) -> None:
         if self._training is None:

@@ -210,6 +210,12 @@ def test_a_new_document_greets_with_a_hint_not_an_error(qtbot, window):
     problem = window.findChild(QLabel, "networkProblem")
     assert not problem.isVisible() or "c0392b" not in problem.styleSheet()
     assert any("drag" in text.lower() for text in shown), shown
+    # Nothing to run yet: the run commands wait until there is a network.
+    for name in ("train", "step", "randomize"):
+        assert not window.actions[name].isEnabled(), name
+    assert window.open_example("four-pixel-camera")
+    for name in ("train", "step", "randomize"):
+        assert window.actions[name].isEnabled(), name
 
 
 def test_a_real_problem_is_still_shown_as_one(qtbot, window):
