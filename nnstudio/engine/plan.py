@@ -140,6 +140,9 @@ class ForwardResult:
 
     sums: list[Array]
     activations: list[Array]
+    # Every level's activations side by side (samples, neurons), when the plan runs a general graph: the
+    # activations above are views of it.
+    buffer: Array | None = None
 
     @property
     def output(self) -> Array:
@@ -217,6 +220,11 @@ class Plan:
                 else None
             )
             self._steps.append((li, level, block, bi, simple, _single_activation(level)))
+        # A general graph (a level fed by several levels, or by one further back) runs on one buffer of
+        # every level's activations side by side; a plain stack of layers runs level by level.
+        self._general = any(step[2] is not None and step[4] is None for step in self._steps)
+        sizes = [len(level.ids) for level in self.levels]
+        self._level_start = np.concatenate([[0], np.cumsum(sizes)]).astype(int).tolist()
         self._grad_views: tuple[Array, list[Array], list[Array]] | None = None
         self._edge_index: Array | None = None
         self._edge_ids: list[str] | None = None
@@ -234,6 +242,8 @@ class Plan:
             x = x[None, :]
         if x.ndim != 2 or x.shape[1] != len(self.levels[0].ids):
             raise ValueError(f"the network takes {self.n_inputs} inputs; got data shaped {np.shape(inputs)}")
+        if self._general:
+            return self._forward_general(x)
         sums = [x]
         acts = [x]
         for _li, level, block, _bi, simple, single in self._steps:
@@ -247,6 +257,24 @@ class Plan:
             sums.append(z)
             acts.append(single.value(z) if single is not None else _activate(level, z))
         return ForwardResult(sums, acts)
+
+    def _forward_general(self, x: Array) -> ForwardResult:
+        start = self._level_start
+        buffer = np.empty((x.shape[0], start[-1]), dtype=self.dtype)
+        buffer[:, : start[1]] = x
+        sums = [x]
+        acts = [buffer[:, : start[1]]]
+        for li, level, block, _bi, _simple, single in self._steps:
+            if block is not None:
+                z = buffer[:, start[block.sources[0]] : start[li]] @ block.W.T
+            else:
+                z = np.zeros((x.shape[0], len(level.ids)), dtype=self.dtype)
+            z += level.bias
+            sums.append(z)
+            here = buffer[:, start[li] : start[li + 1]]
+            here[...] = single.value(z) if single is not None else _activate(level, z)
+            acts.append(here)
+        return ForwardResult(sums, acts, buffer)
 
     def backward(
         self,
@@ -287,6 +315,12 @@ class Plan:
                 cached = self._grad_views = (out, *self.views(out))
             w_grads, b_grads = cached[1], cached[2]
         sums, acts = fw.sums, fw.activations
+        if self._general and fw.buffer is not None:
+            self._backward_general(fw, grad_a, deltas, w_grads, b_grads, input_gradient)
+            inputs = grad_a[0] if input_gradient else None
+            return Gradients(
+                w_grads, b_grads, deltas, float(np.add.reduce(per_sample)) / n, per_sample, inputs, out
+            )
         for li, level, block, bi, simple, single in reversed(self._steps):
             ga = grad_a[li]
             if ga is None:
@@ -320,6 +354,38 @@ class Plan:
         return Gradients(
             w_grads, b_grads, deltas, float(np.add.reduce(per_sample)) / n, per_sample, inputs, out
         )
+
+    def _backward_general(
+        self,
+        fw: ForwardResult,
+        grad_a: list[Array | None],
+        deltas: list[Array],
+        w_grads: list[Array],
+        b_grads: list[Array],
+        input_gradient: bool,
+    ) -> None:
+        """Backward over the activation buffer: each block adds its sources' slopes into one view."""
+        start = self._level_start
+        buffer = fw.buffer
+        grads = np.zeros_like(buffer)
+        last = len(self.levels) - 1
+        grads[:, start[last] :] = grad_a[last]
+        for li, level, block, bi, _simple, single in reversed(self._steps):
+            ga = grads[:, start[li] : start[li + 1]]
+            z, a = fw.sums[li], fw.activations[li]
+            delta = single.backward(z, a, ga) if single is not None else _backward(level, z, a, ga)
+            deltas[li] = delta
+            np.add.reduce(delta, axis=0, out=b_grads[li])
+            if block is None:
+                continue
+            first = block.sources[0]
+            np.matmul(delta.T, buffer[:, start[first] : start[li]], out=w_grads[bi])
+            # Slopes for the inputs only when asked for: the image is not a parameter.
+            low = start[first] if (first > 0 or input_gradient) else start[1]
+            if low < start[li]:
+                grads[:, low : start[li]] += delta @ block.W[:, low - start[first] :]
+        for li in range(len(self.levels)):
+            grad_a[li] = grads[:, start[li] : start[li + 1]]
 
     def loss_value(self, inputs: Array, truth: Array, loss: Loss) -> float:
         return loss.value(self.forward(inputs).output, np.asarray(truth, dtype=self.dtype))
@@ -681,7 +747,9 @@ def compile_network(network: Network, dtype: np.dtype | type = np.float32) -> Pl
     offsets: list[int] = []
     starts_of: dict[int, dict[int, int]] = {}
     for li in sorted(feeds):
-        sources = sorted(feeds[li])
+        # A run of whole levels ending just before this one: in a forward pass the levels' activations lie
+        # side by side in one buffer, so the block's input is a view of it, never a copy.
+        sources = list(range(min(feeds[li]), li))
         starts: list[int] = []
         width = 0
         for s in sources:

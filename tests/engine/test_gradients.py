@@ -98,3 +98,35 @@ def test_every_activation_has_a_backward_step() -> None:
     for act in ACTIVATIONS.values():
         a = act.value(z)
         assert act.backward(z, a, np.ones_like(z)).shape == z.shape
+
+
+def _layered_with_everything():
+    """Named layers whose matrices are mapped as pieces: a missing link, a frozen one, skip connections into
+    the outputs' matrix (two source levels), and a link inside a layer that splits it over two levels."""
+    from nnstudio.document.builders import dense_network
+    from nnstudio.engine.graph import Edge, edge_id
+
+    net = dense_network([6, 12, 6], ["tanh", "sigmoid"], seed=3)
+    net.remove(edge_ids=[edge_id("i2", "h1_0")])
+    net.set_frozen({edge_id("i3", "h1_4"): True})
+    net.add_edges([Edge(edge_id(f"i{k}", f"o{k}"), f"i{k}", f"o{k}", 0.1 * (k + 1)) for k in range(6)])
+    net.add_edge(Edge(edge_id("h1_0", "h1_1"), "h1_0", "h1_1", 0.7))
+    net.set_neuron_fields({n.id: {"bias": 0.05 * k} for k, n in enumerate(net) if n.role.value != "input"})
+    return net
+
+
+def test_layer_matrices_in_pieces_match_centred_differences() -> None:
+    net = _layered_with_everything()
+    plan = compile_network(net, np.float64)
+    assert any(len(b.sources) > 1 for b in plan.blocks), "the outputs are fed by two levels at once"
+    assert len(plan.levels) == 4, "the link inside the hidden layer puts h1_1 a level deeper"
+    x, y = _data(6, 6, seed=4)
+    report = gradient_check(plan, x, y, LOSSES["squared"], h=1e-3)
+    assert report.max_relative_error < 1e-7, report.per_block
+    assert report.parameters == len(net.edges) + 18
+    # Every connection's slope by nudging it alone agrees with backprop's, missing and frozen ones aside.
+    grads = plan.edge_gradients(plan.backward(plan.forward(x), y, LOSSES["squared"]))
+    for eid in ["i0>h1_0", "i3>h1_4", "i5>o5", "h1_0>h1_1", "h1_11>o2"]:
+        nudged = numerical_slope(plan, x, y, LOSSES["squared"], eid)
+        assert grads[eid] == pytest.approx(nudged, rel=1e-6, abs=1e-9), eid
+    assert "i2>h1_0" not in grads
