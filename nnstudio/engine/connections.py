@@ -398,6 +398,16 @@ class Connections(Mapping[str, Edge]):
         for edge in edges:
             by_block.setdefault(key_of[edge.target], []).append(edge)
         for key, group in by_block.items():
+            if key not in self.blocks:
+                # A new matrix is made at its final size at once (a chain of 20,000 neurons makes 20,000).
+                targets = list(members[key])
+                sources = list(dict.fromkeys(e.source for e in group))
+                shape = (len(targets), len(sources))
+                self.blocks[key] = ConnectionBlock(
+                    key, targets, sources, np.zeros(shape), np.zeros(shape, bool), np.zeros(shape, bool)
+                )
+                for t in targets:
+                    self.block_of[t] = key
             block = self.ensure_block(key, members[key])
             block.add_sources([e.source for e in group])
             self._note_sources(block, (e.source for e in group))

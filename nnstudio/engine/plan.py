@@ -645,13 +645,16 @@ def _run(indices: Array) -> Array | slice:
     return indices
 
 
-def _fill(plan: Plan, network: Network) -> None:
-    """Copy the network's weight matrices into the plan's blocks, and which entries may train."""
+def _fill(plan: Plan, network: Network, small: bool = True) -> None:
+    """Copy the network's weight matrices into the plan's blocks, and which entries may train (``small``:
+    the matrices mapped connection by connection too)."""
     blocks = network.edges.blocks
     by_level = {b.target: b for b in plan.blocks}
     for m in plan.maps:
         source = blocks[m.key]
         if m.flat_index is not None:
+            if not small:
+                continue
             plan.flat[m.flat_index] = source.weight[m.rows, m.cols]
             if plan.flat_trainable is not None:
                 plan.flat_trainable[m.flat_index] = ~source.frozen[m.rows, m.cols]
@@ -681,6 +684,8 @@ def compile_network(network: Network, dtype: np.dtype | type = np.float32) -> Pl
                 raise GraphError(f"input {network.neurons[nid].display_name!r} has incoming connections")
     position: dict[str, tuple[int, int]] = {}
     levels: list[Level] = []
+    biases: list[float] = []
+    flat_placeholder = np.zeros(0, dtype)
     for li, ids in enumerate(level_ids):
         for i, nid in enumerate(ids):
             position[nid] = (li, i)
@@ -692,8 +697,9 @@ def compile_network(network: Network, dtype: np.dtype | type = np.float32) -> Pl
         for name, cols in by_act.items():
             sel: slice | Array = slice(None) if len(by_act) == 1 else np.array(cols, dtype=np.intp)
             groups.append((ACTIVATIONS[name], sel))
-        bias = np.array([0.0 if li == 0 else n.bias for n in neurons], dtype=dtype)
-        levels.append(Level(list(ids), bias, groups))
+        levels.append(Level(list(ids), flat_placeholder, groups))
+        if li:
+            biases.extend(n.bias for n in neurons)
 
     # Which rows of each network block sit in which level, and which source levels feed each level.
     level_arr = {}
@@ -756,7 +762,7 @@ def compile_network(network: Network, dtype: np.dtype | type = np.float32) -> Pl
             starts.append(width)
             width += len(levels[s].ids)
         starts_of[li] = dict(zip(sources, starts, strict=True))
-        blocks.append(Block(li, sources, starts, np.empty((0, 0), dtype), None, offset))
+        blocks.append(Block(li, sources, starts, flat_placeholder, None, offset))
         offsets.append(offset)
         offset += len(levels[li].ids) * width
     for level in levels[1:]:
@@ -770,10 +776,10 @@ def compile_network(network: Network, dtype: np.dtype | type = np.float32) -> Pl
         block.trainable = flat_trainable[block.offset : block.offset + shape[0] * shape[1]].reshape(shape)
     nb = len(blocks)
     for level, o in zip(levels[1:], offsets[nb:], strict=True):
-        view = flat[o : o + len(level.ids)]
-        view[...] = level.bias
-        level.bias = view
-        flat_trainable[o : o + len(level.ids)] = 1.0
+        level.bias = flat[o : o + len(level.ids)]
+    bias_start = offsets[nb] if len(levels) > 1 else offset
+    flat[bias_start:] = biases
+    flat_trainable[bias_start:] = 1.0
 
     maps: list[_BlockMap] = []
     for key, groups_of_rows in pending:
@@ -794,12 +800,19 @@ def compile_network(network: Network, dtype: np.dtype | type = np.float32) -> Pl
             _BlockMap(key, list(source.targets), list(source.sources), source.weight.shape, present, pieces)
         )
     by_level = {b.target: b for b in blocks}
+    small_index: list[int] = []
+    small_weight: list[float] = []
+    small_trains: list[bool] = []
     for key, links in small:
         source = network.edges.blocks[key]
         index = []
-        for _r, _c, tl, ti, sl, si in links:
+        weights, frozen = source.weight.tolist(), source.frozen.tolist()
+        for r, c, tl, ti, sl, si in links:
             block = by_level[tl]
             index.append(block.offset + ti * block.W.shape[1] + starts_of[tl][sl] + si)
+            small_weight.append(weights[r][c])
+            small_trains.append(not frozen[r][c])
+        small_index.extend(index)
         rows = np.array([link[0] for link in links], dtype=np.intp)
         cols = np.array([link[1] for link in links], dtype=np.intp)
         present = None if source.full else source.present.copy()
@@ -832,7 +845,10 @@ def compile_network(network: Network, dtype: np.dtype | type = np.float32) -> Pl
         maps,
         dict(network.edges.alias_pair),
     )
-    _fill(plan, network)
+    _fill(plan, network, small=False)
+    if small_index:
+        flat[small_index] = small_weight
+        flat_trainable[small_index] = small_trains
     if all(b.trainable is not None and bool(b.trainable.all()) for b in blocks):
         # Everything may train: no mask to multiply by on every step, and a block needs none either.
         plan.flat_trainable = None
