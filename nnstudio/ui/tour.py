@@ -86,8 +86,8 @@ STEPS: tuple[TourStep, ...] = (
         "answer",
         "Read the answer",
         "The Answer panel shows how strongly each output responds. The highest one is the network's"
-        " answer. The Error table beside it compares the answer with the truth: the total error is how"
-        " far off the network is, and training makes it smaller.",
+        " answer. The Error table panel compares the answer with the truth: its total is how far off the"
+        " network is, and training makes it smaller.",
         "",
         _dock_widget("outputsDock"),
         "outputsDock",
