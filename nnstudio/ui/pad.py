@@ -467,7 +467,9 @@ class FreehandCanvas(QWidget):
         self._erasing_stroke = False
 
     def sizeHint(self) -> QSize:
-        return self.canvas_size
+        # Expanding, it takes all the room the pad has; hinting only its smallest size lets a short dock
+        # shrink the drawing instead of scrolling the pad's buttons out of view.
+        return self.minimumSize()
 
     def picture_rect(self) -> QRectF:
         """Where the picture is shown: as large as fits, its shape kept, centred in the widget."""
@@ -949,6 +951,10 @@ class DrawingPad(Panel):
 
     ``imageChanged`` is emitted whenever what the pad shows changes (a stroke, a click, an input set
     elsewhere), so a samples list can take the current image.
+
+    The truth follows what is on the pad of cells: a Shape button, or a picture painted by hand that is one
+    of the dataset's patterns, sets that pattern's truth; painting it into no pattern drops that truth again.
+    Freehand drawing leaves the truth for the person to pick (Clear forgets it with the picture).
     """
 
     imageChanged = Signal()
