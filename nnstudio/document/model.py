@@ -9,8 +9,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..data.dataset import Dataset
+from ..engine.events import Event
 from ..engine.graph import Network
 from ..engine.train import TrainSettings
+
+
+class DocumentEvents:
+    """What a :class:`Document` announces besides its network's own events (``document.network.events``).
+
+    - ``dataset()``: the document's own samples changed (added, deleted, or the whole set replaced).
+    - ``properties()``: the title, description, input grid, value range, training settings or training
+      data changed.
+
+    Whoever changes these (the undo commands, the training panel) emits; views subscribe and look again.
+    """
+
+    def __init__(self) -> None:
+        self.dataset = Event()
+        self.properties = Event()
 
 
 @dataclass
@@ -31,6 +47,7 @@ class Document:
     training: TrainSettings = field(default_factory=TrainSettings)
     training_data: str | None = None
     dataset: Dataset | None = None
+    events: DocumentEvents = field(default_factory=DocumentEvents, compare=False, repr=False)
 
     @property
     def output_labels(self) -> list[str]:

@@ -347,8 +347,7 @@ class AddSample(QUndoCommand):
         dataset.classes = np.append(dataset.classes, np.int64(self.class_index))
         if keep_names:
             dataset.sample_names.append(self.name)
-        if self.changed is not None:
-            self.changed()
+        self._announce()
 
     def undo(self) -> None:
         doc = self.document
@@ -359,6 +358,10 @@ class AddSample(QUndoCommand):
             doc.dataset = None
         else:
             _delete_rows(dataset, [self.row])
+        self._announce()
+
+    def _announce(self) -> None:
+        self.document.events.dataset.emit()
         if self.changed is not None:
             self.changed()
 
@@ -388,8 +391,7 @@ class RemoveSamples(QUndoCommand):
     def redo(self) -> None:
         if self.document.dataset is not None:
             _delete_rows(self.document.dataset, self.rows)
-        if self.changed is not None:
-            self.changed()
+        self._announce()
 
     def undo(self) -> None:
         dataset = self.document.dataset
@@ -401,6 +403,10 @@ class RemoveSamples(QUndoCommand):
             dataset.classes = np.insert(dataset.classes, row, self.classes[k])
             if self.names is not None and len(dataset.sample_names) == len(dataset) - 1:
                 dataset.sample_names.insert(row, self.names[k])
+        self._announce()
+
+    def _announce(self) -> None:
+        self.document.events.dataset.emit()
         if self.changed is not None:
             self.changed()
 
@@ -430,10 +436,13 @@ class SetDocumentProperties(QUndoCommand):
 
     def redo(self) -> None:
         self.new.apply_to(self.document)
-        if self.on_change is not None:
-            self.on_change()
+        self._announce()
 
     def undo(self) -> None:
         self.old.apply_to(self.document)
+        self._announce()
+
+    def _announce(self) -> None:
+        self.document.events.properties.emit()
         if self.on_change is not None:
             self.on_change()

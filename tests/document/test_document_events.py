@@ -1,0 +1,49 @@
+"""A document announces changes to its samples and properties, so views need not tell each other."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtGui import QUndoStack
+
+from nnstudio.document.model import Document
+from nnstudio.ui.commands import AddSample, RemoveSamples, SetDocumentProperties
+from nnstudio.ui.properties_dialog import DocumentProperties
+
+from .conftest import hand_built_document
+
+
+def listen(document: Document) -> list[str]:
+    heard: list[str] = []
+    document.events.dataset.connect(lambda: heard.append("dataset"))
+    document.events.properties.connect(lambda: heard.append("properties"))
+    return heard
+
+
+def test_sample_commands_announce_the_dataset_on_do_and_undo(qapp):
+    document = hand_built_document()
+    heard = listen(document)
+    stack = QUndoStack()
+    stack.push(AddSample(document, np.array([1, -1, 1, -1], np.float32), 0, ["Vertical", "horizontal"]))
+    stack.push(RemoveSamples(document, [0]))
+    stack.undo()
+    stack.undo()
+    assert heard == ["dataset"] * 4
+    assert document.dataset is None
+
+
+def test_changing_properties_announces_them(qapp):
+    document = hand_built_document()
+    heard = listen(document)
+    stack = QUndoStack()
+    old = DocumentProperties.of(document)
+    new = DocumentProperties("A new title", old.description, old.grid, old.value_range)
+    stack.push(SetDocumentProperties(document, new))
+    assert document.title == "A new title" and heard == ["properties"]
+    stack.undo()
+    assert document.title == "Edges «2×2»" and heard == ["properties"] * 2
+
+
+def test_events_are_not_part_of_what_a_document_is():
+    a, b = hand_built_document(), hand_built_document()
+    a.events.dataset.connect(lambda: None)
+    assert a.title == b.title and "events" not in repr(a)
