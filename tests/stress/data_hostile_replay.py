@@ -1,8 +1,9 @@
 """Replay every hostile dataset as real processes: ``nnstudio eval``, ``nnstudio train`` and the window's import.
 
-Each run gets a memory limit (address space, set with resource.setrlimit in the child) and a time limit; a
-run passes when it exits 1 with exactly one line on stderr and no traceback (the window's import: the panel
-shows one line and keeps its dataset). Prints one line per failure and the counts, and exits 1 if any run
+Each run gets a memory limit (address space, set with resource.setrlimit in the child) and a time limit (the
+whole process for the commands, the import itself for the window); a run passes when it exits 1 with
+exactly one line on stderr and no traceback (the window's import: the panel shows one line and keeps its
+dataset). Prints one line per failure and the counts, and exits 1 if any run
 failed. Run as ``.venv/bin/python tests/stress/data_hostile_replay.py [--no-window] [--memory-mb N]``.
 """
 
@@ -39,6 +40,8 @@ live = LiveNetwork(load_example("four-pixel-learner"))
 panel.bind(live, QUndoStack())
 
 before = panel.dataset_spec()
+import time
+started = time.perf_counter()
 panel.import_dataset(spec)
 while panel.importing():
     app.processEvents()
@@ -46,6 +49,7 @@ while panel.importing():
 text = panel.status_text()
 ok = "color" in panel.status.styleSheet() and panel.dataset_spec() == before and "\\n" not in text and text
 print(text)
+print(f"import seconds {time.perf_counter() - started:.3f}")
 sys.exit(1 if ok else 3)
 """
 
@@ -112,6 +116,8 @@ def main() -> int:
                 status, out, err, seconds, _ = run_one(argv, memory, root)
                 lines = [line for line in err.splitlines() if line.strip()]
                 if way == "window":
+                    # Starting Python and Qt is not the import: the window judges the import's own time.
+                    seconds = float(out.rsplit(" ", 1)[-1]) if "import seconds" in out else seconds
                     good = status == 1 and "Traceback" not in err and not lines
                 else:
                     good = status == 1 and len(lines) == 1 and "Traceback" not in err and not out
