@@ -283,12 +283,14 @@ class TrainingPanel(Panel):
     def bind(self, live: LiveNetwork, undo_stack: QUndoStack) -> None:
         if self.live is not None:
             self.live.lockedChanged.disconnect(self._on_locked_changed)
+            self.live.planChanged.disconnect(self._update_enabled)
         if self.undo_stack is not None:
             self.undo_stack.indexChanged.disconnect(self._on_history_changed)
         self.controller.bind(live, undo_stack)
         self.live = live
         self.undo_stack = undo_stack
         live.lockedChanged.connect(self._on_locked_changed)
+        live.planChanged.connect(self._update_enabled)
         undo_stack.indexChanged.connect(self._on_history_changed)
         self._step_cursor.clear()
         self._forget_document_samples()
@@ -390,7 +392,8 @@ class TrainingPanel(Panel):
         if spec == self._pending_import:
             self._pending_import = None
             self._select_imported(spec, dataset)
-        elif spec == self.dataset_spec():
+        elif spec == self.dataset_spec() and not self.controller.running:
+            # (While a run goes on, its own messages stay: the table may have asked for the same file.)
             self._set_status(f"Loaded {len(dataset)} samples from {self._title_of(spec)}.")
 
     @Slot(str, str)
@@ -398,7 +401,7 @@ class TrainingPanel(Panel):
         if spec == self._pending_import:
             self._pending_import = None
             self._set_status(message, error=True)
-        elif spec == self.dataset_spec():
+        elif spec == self.dataset_spec() and not self.controller.running:
             self._load_errors[spec] = message
             self._set_status(message, error=True)
 
@@ -722,7 +725,11 @@ class TrainingPanel(Panel):
             self.step_button,
         ):
             widget.setEnabled(idle)
-        self.step_button.setEnabled(idle and not self.animating())
+        # A network that cannot run yet has nothing to train, step or randomize.
+        runnable = idle and self.live is not None and self.live.plan is not None
+        for button in (self.train_button, self.step_button, self.randomize_button):
+            button.setEnabled(runnable)
+        self.step_button.setEnabled(runnable and not self.animating())
         self.pause_button.setEnabled(running)
         self.stop_button.setEnabled(running)
 
