@@ -144,36 +144,23 @@ def add_standard_panels(window: MainWindow) -> None:
     samples_widget.datasetChanged.connect(dataset_widget.refresh_dataset)
     samples_widget.datasetChanged.connect(training_widget.refresh_datasets)
 
-    pad = window.add_panel(pad_widget, "Drawing pad", area.LeftDockWidgetArea, "padDock")
-    samples = window.add_panel(samples_widget, "Samples", area.LeftDockWidgetArea, "samplesDock")
+    window.add_panel(pad_widget, "Drawing pad", area.LeftDockWidgetArea, "padDock")
+    window.add_panel(samples_widget, "Samples", area.LeftDockWidgetArea, "samplesDock")
     # Panels that scroll their own long parts (settings, bars, table rows) need no scroll area around them:
     # one would scroll the whole panel, hiding the buttons and the totals that should stay in view.
     own_scrolling = {"scrollable": False}
-    training = window.add_panel(
-        training_widget, "Training", area.RightDockWidgetArea, "trainingDock", **own_scrolling
-    )
-    outputs = window.add_panel(
-        OutputPanel(), "Answer", area.RightDockWidgetArea, "outputsDock", **own_scrolling
-    )
-    errors = window.add_panel(
+    window.add_panel(training_widget, "Training", area.RightDockWidgetArea, "trainingDock", **own_scrolling)
+    window.add_panel(OutputPanel(), "Answer", area.RightDockWidgetArea, "outputsDock", **own_scrolling)
+    window.add_panel(
         ErrorTablePanel(), "Error table", area.RightDockWidgetArea, "errorTableDock", **own_scrolling
     )
-    dataset = window.add_panel(
-        dataset_widget, "Dataset", area.RightDockWidgetArea, "datasetDock", **own_scrolling
-    )
+    window.add_panel(dataset_widget, "Dataset", area.RightDockWidgetArea, "datasetDock", **own_scrolling)
     window.add_panel(
         animation_widget, "Animation", area.BottomDockWidgetArea, "animationDock", scrollable=False
     )
     window.connect_run_controls(training_widget, animation_widget)  # after the answer panel was added
-    # Places that share a column take turns as tabs: building next to samples, editing next to training
-    # (training locks editing anyway), the error of one input next to the whole dataset.
-    window.suggest_tabs(window.palette_dock, samples)
-    window.suggest_tabs(window.inspector_dock, training)
-    window.suggest_tabs(errors, dataset)
-    vertical, horizontal = Qt.Orientation.Vertical, Qt.Orientation.Horizontal
-    window.suggest_dock_sizes([window.palette_dock, pad], [300, 420], vertical)
-    window.suggest_dock_sizes([window.inspector_dock, outputs, errors], [420, 190, 240], vertical)
-    window.suggest_dock_sizes([window.palette_dock, window.inspector_dock], [320, 460], horizontal)
+    # Where each panel goes, and which share a place as tabs, depends on the window's size: see
+    # nnstudio.ui.window_layout, which places these docks by their object names.
 
 
 class ErrorReporter:

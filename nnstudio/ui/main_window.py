@@ -69,6 +69,7 @@ from nnstudio.ui.properties_dialog import (
     properties_problem,
 )
 from nnstudio.ui.settings import string_list, studio_settings
+from nnstudio.ui.window_layout import DockLayout, first_window_size
 
 FILE_FILTER = "nnstudio networks (*.nnet)"
 FILE_SUFFIX = ".nnet"
@@ -83,7 +84,6 @@ _RECENT_KEY = "files/recent"
 _FOLDER_KEY = "files/last_folder"
 _SCHEME_KEY = "view/colour_scheme"
 _GEOMETRY_KEY = "window/geometry"
-_STATE_KEY = "window/state"
 
 Button = QMessageBox.StandardButton
 
@@ -201,19 +201,23 @@ class MainWindow(QMainWindow):
         self._change_count = 0
         self._panels: list[tuple[QDockWidget, Panel]] = []
         self._help_dialog: QDialog | None = None
-        self._suggested_sizes: list[tuple[list[QDockWidget], list[int], Qt.Orientation]] = []
-        self._suggested_tabs: list[tuple[QDockWidget, tuple[QDockWidget, ...]]] = []
-        self._layout_restored = False
         # The Training panel and Animation bar the Run commands drive (connect_run_controls).
         self._training: Any = None
         self._animation: Any = None
 
         self.canvas = NetworkCanvas()
         self.setCentralWidget(self.canvas)
+        # Where the docks go for the window's size (window_layout); made before any dock is.
+        self.dock_layout = DockLayout(self, self.all_docks)
         self.palette = NeuronPalette()
         self.palette.attach_canvas(self.canvas)
         area = Qt.DockWidgetArea
-        self.palette_dock = self._make_dock(self.palette, "Neurons", area.LeftDockWidgetArea, "paletteDock")
+        self.palette_dock = self._make_dock(
+            self._scrolling(self.palette, "paletteScroll", "Neurons"),
+            "Neurons",
+            area.LeftDockWidgetArea,
+            "paletteDock",
+        )
         self.inspector = Inspector()
         self.inspector_dock = self._make_dock(
             self.inspector, "Inspector", area.RightDockWidgetArea, "inspectorDock"
@@ -240,12 +244,21 @@ class MainWindow(QMainWindow):
     # ================================================================== building
     def _fit_to_screen(self) -> None:
         screen = self.screen() or QApplication.primaryScreen()
-        available = screen.availableGeometry() if screen is not None else None
-        width, height = 1400, 900
-        if available is not None:
-            width = min(width, int(available.width() * 0.95))
-            height = min(height, int(available.height() * 0.92))
-        self.resize(width, height)
+        if screen is None:
+            self.resize(1400, 900)
+            return
+        self.resize(first_window_size(screen.availableGeometry().size()))
+
+    @staticmethod
+    def _scrolling(widget: QWidget, object_name: str, title: str) -> QScrollArea:
+        """``widget`` in a scroll area, so its dock can be smaller than it and the window fits a small screen."""
+        scroll = QScrollArea()
+        scroll.setObjectName(object_name)
+        scroll.setAccessibleName(title)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(widget)
+        return scroll
 
     def _make_dock(
         self, widget: QWidget, title: str, area: Qt.DockWidgetArea, object_name: str
@@ -255,6 +268,7 @@ class MainWindow(QMainWindow):
         dock.setAccessibleName(title)
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
+        self.dock_layout.watch(dock)
         toggle = dock.toggleViewAction()
         toggle.setObjectName(f"action_{object_name}")
         return dock
@@ -327,6 +341,12 @@ class MainWindow(QMainWindow):
         a("fit", "&Fit Network in View", lambda: self.canvas.fit_all(), "Ctrl+0", "Show the whole network")
         a("zoom_in", "Zoom &In", lambda: self.canvas.zoom_by(ZOOM_STEP), key.ZoomIn)
         a("zoom_out", "Zoom &Out", lambda: self.canvas.zoom_by(1 / ZOOM_STEP), key.ZoomOut)
+        a(
+            "reset_layout",
+            "&Reset Layout",
+            lambda: self.dock_layout.reset(),
+            tip="Put every panel back in its place for this window's size, and show the closed ones",
+        )
 
         a(
             "arrange",
@@ -399,6 +419,7 @@ class MainWindow(QMainWindow):
         view_menu.addMenu(self.panels_menu)
         self.panels_menu.addAction(self.palette_dock.toggleViewAction())
         self.panels_menu.addAction(self.inspector_dock.toggleViewAction())
+        view_menu.addAction(self.actions["reset_layout"])
 
         network_menu = self._menu(bar, "&Network", "networkMenu")
         network_menu.addAction(self.actions["arrange"])
@@ -462,13 +483,7 @@ class MainWindow(QMainWindow):
             widget.setObjectName(f"{object_name}Widget")
         content: QWidget = widget
         if scrollable:
-            scroll = QScrollArea()
-            scroll.setObjectName(f"{object_name}Scroll")
-            scroll.setAccessibleName(title)
-            scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-            scroll.setWidgetResizable(True)
-            scroll.setWidget(widget)
-            content = scroll
+            content = self._scrolling(widget, f"{object_name}Scroll", title)
         dock = self._make_dock(content, title, area, object_name)
         self.panels_menu.addAction(dock.toggleViewAction())
         self._panels.append((dock, widget))
@@ -476,40 +491,17 @@ class MainWindow(QMainWindow):
         widget.bind(self.live, self.undo_stack)
         return dock
 
-    def suggest_tabs(self, front: QDockWidget, *behind: QDockWidget) -> None:
-        """Stack docks of one area as tabs, ``front`` showing, unless the person's own layout was restored.
-
-        Done on the first show: docks tabified before the window has its size leave a stray tab bar behind.
-        """
-        self._suggested_tabs.append((front, behind))
-        if self.isVisible():
-            self._apply_suggested_layout()
-
-    def suggest_dock_sizes(
-        self, docks: list[QDockWidget], sizes: list[int], orientation: Qt.Orientation
-    ) -> None:
-        """Sizes for docks on the first show, unless the person's own layout was restored."""
-        self._suggested_sizes.append((docks, sizes, orientation))
-        if self.isVisible():
-            self._apply_suggested_layout()
-
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        self._apply_suggested_layout()
-
-    def _apply_suggested_layout(self) -> None:
-        if not self._layout_restored:
-            for front, behind in self._suggested_tabs:
-                for dock in behind:
-                    self.tabifyDockWidget(front, dock)
-                front.raise_()
-            for docks, sizes, orientation in self._suggested_sizes:
-                self.resizeDocks(docks, sizes, orientation)
-        self._suggested_tabs.clear()
-        self._suggested_sizes.clear()
+        # Arranged on the first show: docks tabified before the window has its size leave a stray tab bar.
+        self.dock_layout.on_show()
 
     def panels(self) -> list[QDockWidget]:
         return [dock for dock, _ in self._panels]
+
+    def all_docks(self) -> list[QDockWidget]:
+        """The palette, the inspector and every panel's dock, in the order they were made."""
+        return [self.palette_dock, self.inspector_dock, *self.panels()]
 
     def panel_widget(self, object_name: str) -> Panel:
         """The panel docked as ``object_name`` (``dock.widget()`` is the scroll area around it)."""
@@ -1184,7 +1176,7 @@ class MainWindow(QMainWindow):
         self.autosave.stop()
         self.autosave.discard()
         self.settings.setValue(_GEOMETRY_KEY, self.saveGeometry())
-        self.settings.setValue(_STATE_KEY, self.saveState())
+        self.dock_layout.save(self.settings)
         self.settings.sync()
         if self.live is not None:
             self.live.detach()
@@ -1197,6 +1189,4 @@ class MainWindow(QMainWindow):
 
     def restore_panel_layout(self) -> None:
         """Put the docks back where the person left them (call after every panel was added)."""
-        state = self.settings.value(_STATE_KEY)
-        if isinstance(state, QByteArray):
-            self._layout_restored = self.restoreState(state)
+        self.dock_layout.restore(self.settings)

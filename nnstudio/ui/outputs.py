@@ -71,7 +71,7 @@ class OutputBar(QWidget):
     """One output: its label, a horizontal bar and the value as text; bold and coloured for the answer."""
 
     LABEL_WIDTH = 96  # at most; short labels (digits) take less, leaving the bar more room
-    MIN_BAR_WIDTH = 40
+    MIN_BAR_WIDTH = 30
 
     def __init__(self, index: int, label: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -84,6 +84,10 @@ class OutputBar(QWidget):
         self.highlighted = False
         self.truth: float | None = None
         self.label_width = self.LABEL_WIDTH
+        # Room for the widest value ("-0.00", "100%") in bold, and a little space before a scroll bar.
+        bold = QFont(self.font())
+        bold.setBold(True)
+        self.value_width = QFontMetrics(bold).horizontalAdvance("-0.00") + 10
         self.setObjectName(f"outputBar_{index}")
         self.setAccessibleName(f"Output {label}")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
@@ -94,10 +98,10 @@ class OutputBar(QWidget):
         return format_output(self.value, self.percent)
 
     def sizeHint(self) -> QSize:
-        return QSize(self.label_width + self.VALUE_WIDTH + 160, max(20, self.fontMetrics().height() + 6))
+        return QSize(self.label_width + self.value_width + 160, max(20, self.fontMetrics().height() + 6))
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(self.label_width + self.VALUE_WIDTH + self.MIN_BAR_WIDTH, self.sizeHint().height())
+        return QSize(self.label_width + self.value_width + self.MIN_BAR_WIDTH, self.sizeHint().height())
 
     def set_label_width(self, width: int) -> None:
         if width != self.label_width:
@@ -146,7 +150,7 @@ class OutputBar(QWidget):
         painter.drawText(label_rect, right_aligned, elided)
 
         left = float(self.label_width)
-        width = max(10.0, self.width() - self.label_width - self.VALUE_WIDTH - 6)
+        width = max(10.0, self.width() - self.label_width - self.value_width - 6)
         track = QRectF(left, 4, width, h - 8)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(palette.alternateBase().color().darker(108))
@@ -171,7 +175,7 @@ class OutputBar(QWidget):
 
         painter.setPen(text_colour)
         # A little space on the right, so the value never touches a scroll bar beside the bars.
-        value_rect = QRectF(self.width() - self.VALUE_WIDTH, 0, self.VALUE_WIDTH - 4, h)
+        value_rect = QRectF(self.width() - self.value_width, 0, self.value_width - 4, h)
         painter.drawText(value_rect, right_aligned, self.value_text)
         painter.end()
 
@@ -213,7 +217,7 @@ class OutputPanel(Panel):
         self.bars_layout = QGridLayout(self.bars_box)
         self.bars_layout.setContentsMargins(0, 0, 0, 0)
         self.bars_layout.setVerticalSpacing(2)
-        self.bars_layout.setHorizontalSpacing(12)
+        self.bars_layout.setHorizontalSpacing(8)
         self.columns = 1
         scroll = QScrollArea(self)
         scroll.setObjectName("outputBars")
@@ -272,7 +276,7 @@ class OutputPanel(Panel):
         if len(self.bars) <= 6:
             return 1
         room = self.bars_scroll.viewport().width()
-        one = self.bars[0].minimumSizeHint().width() + 30
+        one = self.bars[0].minimumSizeHint().width()
         return 2 if room >= 2 * one + self.bars_layout.horizontalSpacing() else 1
 
     def _place_bars(self) -> None:
@@ -295,6 +299,15 @@ class OutputPanel(Panel):
         if self.bars:
             self._place_bars()
 
+    def sizeHint(self) -> QSize:
+        """Tall enough to show every bar, in as many columns as they take now (the scroll area around the
+        bars hints at a few lines only, and a window dividing its room asks this how much the answer needs)."""
+        hint = super().sizeHint()
+        hidden = self.bars_box.sizeHint().height() - self.bars_scroll.viewport().sizeHint().height()
+        if not self.bars or self.stack.currentWidget() is not self._content or hidden <= 0:
+            return hint
+        return QSize(hint.width(), hint.height() + hidden)
+
     def answer(self) -> str:
         """The answer line as shown (``Answer: horizontal``)."""
         return self.answer_label.text()
@@ -309,7 +322,7 @@ class OutputPanel(Panel):
         self._held = True
         if self.bars and self.stack.currentWidget() is self._content:
             self.answer_label.setText(WAITING_TEXT)
-            self.answer_label.setAccessibleDescription(WAITING_TEXT)
+            self.answer_label.setAccessibleDescription(WAITING_DESCRIPTION)
             self.bars_box.setEnabled(False)
 
     def release_answer(self) -> None:

@@ -3,6 +3,12 @@
 Curves are created once and fed with ``setData`` on the GUI thread. Step losses go into decimating buffers
 of bounded size, so a run of a million steps draws as fast as one of a thousand: when a buffer is full its
 points are averaged in pairs and later points each stand for twice as many steps.
+
+The error scale is automatic by default: linear while the error stays within a factor of
+:data:`AUTO_LOG_RATIO` of itself, logarithmic once it has fallen further. Training error typically drops
+fast and then creeps down; on a linear scale everything after the first drop is a flat line along the
+bottom, on a logarithmic one every tenfold fall takes the same height, so the slow part stays readable.
+The person can pick Linear or Log instead.
 """
 
 from __future__ import annotations
@@ -14,8 +20,8 @@ import time
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, QPointF, Qt, QTimer, Slot
-from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent, QUndoStack
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from nnstudio.engine.train import EpochEnd
 
@@ -39,6 +45,22 @@ TEST_COLOUR = (200, 30, 60)
 ACCURACY_COLOUR = (40, 150, 60)
 TEST_ACCURACY_COLOUR = (120, 40, 160)
 AXIS_WIDTH = 50
+# The error plot is never shorter than this (pixels): below it the tick labels crowd and the curve is a smear.
+READABLE_HEIGHT = 180
+ACCURACY_MIN_HEIGHT = 60
+ACCURACY_MAX_HEIGHT = 150
+# With the scale on Auto, the error is shown on a logarithmic scale once its largest value is this many
+# times its smallest (smoothed and per-epoch curves; single steps are too noisy to decide on).
+AUTO_LOG_RATIO = 30.0
+SCALE_AUTO, SCALE_LINEAR, SCALE_LOG = "auto", "linear", "log"
+SCALE_TIP = (
+    f"How the error axis is drawn.\n"
+    f"Auto: linear while the error stays within a factor of {AUTO_LOG_RATIO:g} of itself; once it has "
+    f"fallen further, logarithmic, so each tenfold fall takes the same height and the slow end of "
+    f"training stays readable instead of a flat line along the bottom.\n"
+    f"Linear: equal steps of error take equal height.\n"
+    f"Log: each tenfold fall of the error takes the same height."
+)
 EMPTY_KEY = "Click Train: the error of every training step is drawn here, falling as the network learns."
 
 
@@ -178,7 +200,7 @@ class ErrorPlot(QWidget):
         self.loss_plot = pg.PlotWidget(background="w")
         self.loss_plot.setObjectName("errorPlotLoss")
         self.loss_plot.setAccessibleName("Error by training step")
-        self.loss_plot.setMinimumHeight(90)
+        self.loss_plot.setMinimumHeight(READABLE_HEIGHT)
         item = self.loss_plot.getPlotItem()
         item.setLabel("left", "error")
         item.getAxis("left").setWidth(AXIS_WIDTH)  # the same as the accuracy plot's, so the steps line up
@@ -237,8 +259,8 @@ class ErrorPlot(QWidget):
             symbolBrush=TEST_ACCURACY_COLOUR,
             symbolPen=None,
         )
-        self.accuracy_plot.setMinimumHeight(60)
-        self.accuracy_plot.setMaximumHeight(150)
+        self.accuracy_plot.setMinimumHeight(ACCURACY_MIN_HEIGHT)
+        self.accuracy_plot.setMaximumHeight(ACCURACY_MAX_HEIGHT)
         self.accuracy_plot.hide()
 
         self.key = QLabel(EMPTY_KEY)
@@ -246,6 +268,7 @@ class ErrorPlot(QWidget):
         self.key.setAccessibleName("What the curves show")
         self.key.setWordWrap(True)
         self.key.setTextFormat(Qt.TextFormat.RichText)
+        self.key.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
 
         self.crosshair = pg.InfiniteLine(
             angle=90, movable=False, pen=pg.mkPen((90, 90, 90), style=Qt.PenStyle.DotLine)
@@ -259,18 +282,26 @@ class ErrorPlot(QWidget):
         self.hover_label.hide()
         self.loss_plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
 
-        self.log_scale = QCheckBox("Log scale")
-        self.log_scale.setObjectName("errorPlotLogScale")
-        self.log_scale.setAccessibleName("Show the loss on a logarithmic scale")
-        self.log_scale.toggled.connect(self.set_log_scale)
+        self._log = False  # whether the error axis is logarithmic now
+        self.scale_box = QComboBox()
+        self.scale_box.setObjectName("errorPlotScale")
+        self.scale_box.setAccessibleName("Error scale")
+        self.scale_box.addItem("Auto scale", SCALE_AUTO)
+        self.scale_box.addItem("Linear scale", SCALE_LINEAR)
+        self.scale_box.addItem("Log scale", SCALE_LOG)
+        self.scale_box.setToolTip(SCALE_TIP)
+        self.scale_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.scale_box.currentIndexChanged.connect(self._on_scale_chosen)
         self.readout = QLabel("")
         self.readout.setObjectName("errorPlotReadout")
         self.readout.setAccessibleName("Value under the mouse")
+        # The readout's text changes with the mouse: it must never widen the panel.
+        self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.readout.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
         top = QHBoxLayout()
-        top.addWidget(self.log_scale)
-        top.addStretch(1)
-        top.addWidget(self.readout)
+        top.addWidget(self.scale_box)
+        top.addWidget(self.readout, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -332,6 +363,8 @@ class ErrorPlot(QWidget):
         self._follow = True
         self._x_top = 0.0
         self._y_range = None
+        if self.scale() == SCALE_AUTO:
+            self._set_log_mode(False)
         self._steps_dirty = self._epochs_dirty = True
         self.redraw()
 
@@ -439,6 +472,16 @@ class ErrorPlot(QWidget):
         # The plots share the step axis: with both shown, the lower one numbers it for both.
         self.loss_plot.getPlotItem().getAxis("bottom").setStyle(showValues=not with_accuracy)
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_key_height()
+
+    def _fit_key_height(self) -> None:
+        """Keep room for every line of the key at this width: a dock does not ask a wrapped label how tall
+        it is, so without a minimum the key would be squeezed over the plots."""
+        width = self.key.width() if self.key.width() > 0 else self.width()
+        self.key.setMinimumHeight(self.key.heightForWidth(max(1, width)))
+
     def key_text(self) -> str:
         """The key under the plot as plain words: the curves that have points, in the order drawn."""
         return _plain(self.key.text())
@@ -459,11 +502,13 @@ class ErrorPlot(QWidget):
             accuracy.append(_swatch(TEST_ACCURACY_COLOUR, "▲", "test set"))
         if not parts and not accuracy:
             self.key.setText(EMPTY_KEY)
+            self._fit_key_height()
             return
         text = f"By training step. Error: {', '.join(parts)}."
         if accuracy:
             text += f" Right: {', '.join(accuracy)}."
         self.key.setText(text)
+        self._fit_key_height()
 
     @staticmethod
     def _set_epoch_curve(
@@ -478,12 +523,14 @@ class ErrorPlot(QWidget):
         curve.setData(np.array(xs, dtype=np.float64), y)
 
     def _loss_extent(self) -> tuple[float, float, float] | None:
-        """(largest step, smallest and largest loss) over everything drawn, or None when nothing is."""
+        """(largest step, smallest and largest loss) over the smoothed, epoch and test curves, or None when
+        nothing is drawn. Single steps are left out: one noisy step would stretch the axis for all the rest
+        (it may go off the top; the smoothed curve is the one to read)."""
         xs = []
         lows = []
         highs = []
         for x, y in (
-            self.raw.data(),
+            self.smooth.data(),
             (np.array(self._epoch_x), np.array(self._epoch_loss)),
             (np.array(self._test_x), np.array(self._test_loss)),
         ):
@@ -510,7 +557,9 @@ class ErrorPlot(QWidget):
         if x_max > self._x_top or x_max < self._x_top / 4:
             self._x_top = nice_ceiling(x_max * 1.25)
             item.setXRange(0, self._x_top, padding=0)
-        if self.log_scale.isChecked():
+        if self.scale() == SCALE_AUTO and not self._log and high >= AUTO_LOG_RATIO * max(low, _FLOOR):
+            self._set_log_mode(True)  # stays logarithmic for the rest of the run: no flipping back and forth
+        if self._log:
             bottom = math.floor(math.log10(max(low, _FLOOR)))
             top = math.ceil(math.log10(max(high, _FLOOR)))
             wanted = (float(bottom), float(max(top, bottom + 1)))
@@ -521,7 +570,8 @@ class ErrorPlot(QWidget):
             wanted = (0.0, nice_ceiling(high * 1.1))
         if not fits:
             self._y_range = wanted
-            item.setYRange(*wanted, padding=0)
+            # A little room above and below, so the top and bottom tick labels are not cut in half.
+            item.setYRange(*wanted, padding=0.04)
 
     @Slot(object)
     def _on_range_changed_by_hand(self, *_args: object) -> None:
@@ -538,17 +588,38 @@ class ErrorPlot(QWidget):
             self._y_range = None
             self._fit_ranges()
 
+    def scale(self) -> str:
+        """The scale chosen: :data:`SCALE_AUTO`, :data:`SCALE_LINEAR` or :data:`SCALE_LOG`."""
+        return str(self.scale_box.currentData())
+
+    def is_log(self) -> bool:
+        """Whether the error axis is logarithmic now (chosen, or picked by the automatic scale)."""
+        return self._log
+
     @Slot(bool)
     def set_log_scale(self, on: bool) -> None:
-        if self.log_scale.isChecked() != on:
-            self.log_scale.setChecked(on)
+        """Choose the logarithmic scale (True) or the linear one (False) instead of the automatic one."""
+        self.scale_box.setCurrentIndex(self.scale_box.findData(SCALE_LOG if on else SCALE_LINEAR))
+
+    @Slot(int)
+    def _on_scale_chosen(self, _index: int) -> None:
+        chosen = self.scale()
+        if chosen != SCALE_AUTO:
+            self._set_log_mode(chosen == SCALE_LOG)
+        else:
+            self._set_log_mode(False)  # the automatic scale decides again from the curves
+        self._follow = True
+        self._fit_ranges()
+
+    def _set_log_mode(self, on: bool) -> None:
+        if on == self._log:
             return
+        self._log = on
         self.loss_plot.getPlotItem().setLogMode(x=False, y=on)
         self.hover_label.hide()
         self.crosshair.hide()
         self._y_range = None
-        self._follow = True
-        self._fit_ranges()
+        self.scale_box.setAccessibleDescription("logarithmic now" if on else "linear now")
 
     # ------------------------------------------------------------------ reading values
     def value_at(self, step: float) -> tuple[int, float] | None:
@@ -574,7 +645,7 @@ class ErrorPlot(QWidget):
         s, loss = found
         text = f"step {s}: loss {loss:.4g}"
         self.crosshair.setPos(s)
-        y = math.log10(max(loss, _FLOOR)) if self.log_scale.isChecked() else loss
+        y = math.log10(max(loss, _FLOOR)) if self._log else loss
         self.hover_label.setText(text)
         self.hover_label.setPos(s, y)
         self.crosshair.show()

@@ -246,7 +246,7 @@ def test_ten_outputs_sit_in_two_columns_when_there_is_room(qtbot):
     for bar in panel.bars:  # every digit shows without scrolling
         top_left = bar.mapTo(viewport, bar.rect().topLeft())
         assert viewport.rect().contains(QRect(top_left, bar.size())), bar.label
-    scroll.resize(300, 220)
+    scroll.resize(200, 220)
     qtbot.waitUntil(lambda: panel.columns == 1 and panel.bars[5].x() == panel.bars[4].x(), timeout=2000)
     assert_fits_sideways(scroll, panel.bars)
     live.detach()

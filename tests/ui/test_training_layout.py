@@ -44,7 +44,7 @@ def docked_panel(qtbot):
     panel = TrainingPanel()
     qtbot.addWidget(panel)
     panel.bind(live, QUndoStack())
-    panel.resize(400, 390)  # the dock beside the canvas at 1600x1000, less its title
+    panel.resize(300, 530)  # its dock at 1024x700 (the smallest screen), less its title and tab bar
     panel.show()
     qtbot.waitExposed(panel)
     yield live, panel
@@ -59,7 +59,7 @@ def inside(widget: QWidget, panel: QWidget) -> bool:
 
 def test_everything_fits_and_the_settings_show_first(docked_panel):
     live, panel = docked_panel
-    assert panel.minimumSizeHint().height() <= 390 and panel.minimumSizeHint().width() <= 400
+    assert panel.minimumSizeHint().height() <= 530 and panel.minimumSizeHint().width() <= 300
     for widget in (
         panel.dataset_combo,
         panel.train_button,
@@ -83,7 +83,7 @@ def test_training_shows_the_plot_with_room_to_read_it(docked_panel, qtbot):
     QApplication.processEvents()
     assert panel.tabs.currentWidget() is panel.plot
     plot = panel.plot
-    assert plot.loss_plot.isVisible() and plot.loss_plot.height() >= 80
+    assert plot.loss_plot.isVisible() and plot.loss_plot.height() >= 180
     assert plot.accuracy_plot.isVisible() and inside(plot.accuracy_plot, panel)
     assert panel.status.isVisible() and inside(panel.status, panel)
     assert panel.status_text().startswith("Training finished")

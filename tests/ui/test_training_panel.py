@@ -85,7 +85,7 @@ def test_panel_shows_the_documents_settings_and_dataset(panel_with):
     assert panel.learning_rate.value() == pytest.approx(0.02)
     assert panel.momentum.value() == pytest.approx(0.5)
     assert panel.train_button.isEnabled() and not panel.stop_button.isEnabled()
-    for widget in (panel.dataset_combo, panel.train_button, panel.learning_rate, panel.plot.log_scale):
+    for widget in (panel.dataset_combo, panel.train_button, panel.learning_rate, panel.plot.scale_box):
         assert widget.objectName() and widget.accessibleName()
 
 

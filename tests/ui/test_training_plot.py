@@ -83,17 +83,69 @@ def test_hovering_shows_step_and_loss(plot, qtbot):
     assert plot.crosshair.isVisible()
 
 
-def test_log_scale_checkbox(plot, qtbot):
+def choose_scale(plot, qtbot, text: str) -> None:
+    """Pick an entry of the scale box as a person does: open it, move to the entry, press Return."""
+    box = plot.scale_box
+    box.setFocus()
+    target = box.findText(text)
+    while box.currentIndex() != target:
+        key = Qt.Key.Key_Down if box.currentIndex() < target else Qt.Key.Key_Up
+        qtbot.keyClick(box, key)
+    assert box.currentText() == text
+
+
+def test_log_scale_chosen_by_hand(plot, qtbot):
     plot.add_steps(np.arange(1, 1001, dtype=float), np.geomspace(10.0, 0.001, 1000))
     plot.redraw()
-    qtbot.mouseClick(plot.log_scale, Qt.MouseButton.LeftButton)
+    choose_scale(plot, qtbot, "Log scale")
     item = plot.loss_plot.getPlotItem()
-    assert plot.log_scale.isChecked() and item.getAxis("left").logMode
+    assert plot.is_log() and item.getAxis("left").logMode
     (_, _), (y0, y1) = item.vb.viewRange()
     assert y0 <= -3 and y1 >= 1  # decades from 0.001 to 10
     assert plot.show_value_at(990).startswith("step 990: loss 0.00")
-    qtbot.mouseClick(plot.log_scale, Qt.MouseButton.LeftButton)
+    choose_scale(plot, qtbot, "Linear scale")
     assert not item.getAxis("left").logMode
+    plot.clear()
+    plot.add_steps(np.arange(1, 1001, dtype=float), np.geomspace(10.0, 0.001, 1000))
+    plot.redraw()
+    assert not plot.is_log()  # the person's choice holds for the next run
+
+
+def test_auto_scale_turns_logarithmic_when_the_error_falls_across_decades(plot):
+    assert plot.scale_box.currentText() == "Auto scale" and not plot.is_log()
+    assert "logarithmic" in plot.scale_box.toolTip()
+    # A small fall reads well on a linear scale: it stays linear.
+    plot.add_steps(np.arange(1, 501, dtype=float), np.linspace(1.0, 0.5, 500))
+    plot.redraw()
+    assert not plot.is_log()
+    # Training as it usually goes: a fast drop, then a slow creep, from 4 down to 0.01.
+    steps = np.arange(501, 5001, dtype=float)
+    plot.add_steps(steps, 0.01 + 0.5 * np.exp(-(steps - 500) / 300.0))
+    plot.redraw()
+    item = plot.loss_plot.getPlotItem()
+    assert plot.is_log() and item.getAxis("left").logMode
+    (_, _), (y0, y1) = item.vb.viewRange()
+    assert y0 <= -2 and y1 >= 0  # from 0.01 up to 1, each tenfold fall the same height
+    # On a linear scale the last 4,000 steps (0.01 to 0.03) would take under 3% of the height; here a fifth.
+    creep = np.log10(0.03) - y0
+    assert creep / (y1 - y0) > 0.2
+    plot.clear()
+    assert not plot.is_log()
+
+
+def test_one_noisy_step_does_not_squash_the_curve(plot):
+    losses = np.full(400, 0.2)
+    losses[10] = 50.0  # one sample the network gets badly wrong, once
+    plot.add_steps(np.arange(1, 401, dtype=float), losses)
+    plot.redraw()
+    (_, _), (y0, y1) = plot.loss_plot.getPlotItem().vb.viewRange()
+    # The smoothed curve decides the axis: the spike only nudges it, the 0.2 level is not a line at the bottom.
+    assert not plot.is_log() and y1 <= 5
+
+
+def test_the_plot_is_tall_enough_to_read(plot):
+    assert plot.loss_plot.minimumHeight() >= 180
+    assert plot.loss_plot.height() >= 180
 
 
 def test_zero_and_non_finite_losses_do_not_break_the_plot(plot):

@@ -1,0 +1,399 @@
+"""Where the studio's panels go around the canvas, for the room the window has.
+
+Two arrangements, chosen by the window's height. Both keep the canvas in the middle as the largest thing,
+trying things out on the left (drawing pad, answer) and changing the network on the right (inspector,
+training), with the animation bar under the canvas:
+
+- **compact** (a laptop: up to 1366x768, 1440x900): fewer, taller panels. The pad shares its place with the
+  neuron palette and the samples as tabs; the answer with the error table and the dataset; the inspector
+  with training, which has the whole height so its error plot is tall enough to read.
+- **roomy** (1920x1080 and more): the palette has its own place above the pad, the answer its own under it,
+  and the error table sits under training.
+
+The side columns take a share of the window's width within bounds, so the canvas gets whatever is left.
+
+While the arrangement is the studio's own, it follows the window: crossing from one arrangement to the other
+re-arranges the panels, and every resize ends with the same split for the same size (so making the window
+smaller and then larger again gives back the panels it had). Once the person moves a panel or drags a
+divider, the arrangement is theirs and stays as they left it, until *View > Reset Layout*.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QSize, Qt, QTimer
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea, QToolBar
+
+Area = Qt.DockWidgetArea
+Group = tuple[str, ...]
+
+# A window at least this tall (logical pixels) gets the roomy arrangement.
+ROOMY_HEIGHT = 940
+# How long after the last resize event the panels are fitted to the new size.
+SETTLE_MS = 120
+
+STATE_KEY = "window/state"
+OWN_LAYOUT_KEY = "window/own_layout"
+
+# The largest first window: on a 4K screen a window the size of the screen is more than a person wants.
+LARGEST_FIRST_SIZE = QSize(2560, 1600)
+
+
+@dataclass(frozen=True)
+class Column:
+    """Groups of docks from top to bottom; a group's docks are tabs, the first in front. ``shares`` are the
+    parts of the column's height each group gets; with ``fit_content`` a group that needs less than its
+    share for its panel gives the rest to the others (the pad and the answer, which should not scroll),
+    without it the shares hold (tables and plots use whatever room they get)."""
+
+    groups: tuple[Group, ...]
+    shares: tuple[float, ...]
+    fit_content: bool = False
+
+
+@dataclass(frozen=True)
+class Arrangement:
+    name: str
+    left: Column
+    right: Column
+    bottom: Column
+
+    def columns(self) -> tuple[tuple[Area, Column], ...]:
+        return (
+            (Area.LeftDockWidgetArea, self.left),
+            (Area.RightDockWidgetArea, self.right),
+            (Area.BottomDockWidgetArea, self.bottom),
+        )
+
+    def names(self) -> list[str]:
+        return [name for _area, column in self.columns() for group in column.groups for name in group]
+
+
+ANIMATION = Column((("animationDock",),), (1.0,))
+
+COMPACT = Arrangement(
+    "compact",
+    left=Column(
+        (("padDock", "paletteDock", "samplesDock"), ("outputsDock", "errorTableDock", "datasetDock")),
+        (0.58, 0.42),
+        fit_content=True,
+    ),
+    right=Column((("inspectorDock", "trainingDock"),), (1.0,)),
+    bottom=ANIMATION,
+)
+
+ROOMY = Arrangement(
+    "roomy",
+    left=Column(
+        (("paletteDock", "samplesDock"), ("padDock",), ("outputsDock",)), (0.3, 0.44, 0.26), fit_content=True
+    ),
+    right=Column((("inspectorDock", "trainingDock"), ("errorTableDock", "datasetDock")), (0.62, 0.38)),
+    bottom=ANIMATION,
+)
+
+
+def arrangement_for(size: QSize) -> Arrangement:
+    """The arrangement for a window of this size."""
+    return ROOMY if size.height() >= ROOMY_HEIGHT else COMPACT
+
+
+def column_widths(window_width: int) -> tuple[int, int]:
+    """Widths of the left and right columns: a share of the window within bounds, the rest for the canvas."""
+    left = max(250, min(360, round(window_width * 0.22)))
+    right = max(300, min(480, round(window_width * 0.25)))
+    return left, right
+
+
+def first_window_size(available: QSize) -> QSize:
+    """The window's size the first time it opens: nearly all of the screen, room left for its frame."""
+    width = min(LARGEST_FIRST_SIZE.width(), int(available.width() * 0.95))
+    height = min(LARGEST_FIRST_SIZE.height(), int(available.height() * 0.92))
+    return QSize(width, height)
+
+
+class DockLayout(QObject):
+    """Arranges ``window``'s docks, follows its size while the arrangement is the studio's, and remembers
+    whether the person made it their own. ``docks`` lists the window's docks when asked."""
+
+    def __init__(self, window: QMainWindow, docks: Callable[[], list[QDockWidget]]) -> None:
+        super().__init__(window)
+        self.window = window
+        self._docks = docks
+        self.automatic = True
+        self.current: Arrangement | None = None
+        self._arranging = False
+        self._signature: object = None
+        self._separator_pressed = False
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(SETTLE_MS)
+        self._settle.timeout.connect(self.follow_size)
+        # The side columns reach the bottom edge: the animation bar sits under the canvas only.
+        window.setCorner(Qt.Corner.BottomLeftCorner, Area.LeftDockWidgetArea)
+        window.setCorner(Qt.Corner.BottomRightCorner, Area.RightDockWidgetArea)
+        window.installEventFilter(self)
+
+    # ------------------------------------------------------------------ docks joining
+    def watch(self, dock: QDockWidget) -> None:
+        """Notice when the person floats ``dock`` or moves it to another side."""
+        dock.topLevelChanged.connect(self._on_dock_moved)
+        dock.dockLocationChanged.connect(self._on_dock_moved)
+
+    def _on_dock_moved(self, *_args: object) -> None:
+        if not self._arranging and self.window.isVisible():
+            self.automatic = False
+
+    # ------------------------------------------------------------------ arranging
+    def docks_by_name(self) -> dict[str, QDockWidget]:
+        return {dock.objectName(): dock for dock in self._docks()}
+
+    def arrange(self, arrangement: Arrangement | None = None, *, show_all: bool = False) -> None:
+        """Put the docks where ``arrangement`` (by default the one for the window's size) places them.
+
+        A panel the person closed stays closed, and a tab they brought to the front stays in front if it is
+        still in the same group, unless ``show_all`` (a reset). Docks the arrangement does not name stay
+        where they are.
+        """
+        window = self.window
+        arrangement = arrangement or arrangement_for(window.size())
+        docks = self.docks_by_name()
+        named = [name for name in arrangement.names() if name in docks]
+        shown = {name: show_all or not docks[name].isHidden() for name in named}
+        # A reset brings the first tab of each place to the front, as a new window has it.
+        in_front = set() if show_all else {name for name in named if _in_front(docks[name])}
+        self._arranging = True
+        try:
+            for name in named:
+                dock = docks[name]
+                if dock.isFloating():
+                    dock.setFloating(False)
+                window.removeDockWidget(dock)
+            for area, column in arrangement.columns():
+                orientation = (
+                    Qt.Orientation.Horizontal
+                    if area == Area.BottomDockWidgetArea
+                    else Qt.Orientation.Vertical
+                )
+                for group in column.groups:
+                    members = [docks[name] for name in group if name in docks]
+                    if not members:
+                        continue
+                    window.addDockWidget(area, members[0], orientation)
+                    for other in members[1:]:
+                        window.tabifyDockWidget(members[0], other)
+            for name in named:
+                docks[name].setVisible(shown[name])
+            for _area, column in arrangement.columns():
+                for group in column.groups:
+                    members = [docks[name] for name in group if name in docks and shown[name]]
+                    front = [dock for dock in members if dock.objectName() in in_front] or members
+                    if front:
+                        front[0].raise_()
+            self.current = arrangement
+            self.fit_sizes()
+        finally:
+            self._arranging = False
+        # Which docks share a tab bar is known once the window has laid them out: noted just after.
+        self._signature = None
+        QTimer.singleShot(0, self, self._note_signature)
+
+    def _note_signature(self) -> None:
+        if self.automatic:
+            self._signature = self._layout_signature()
+
+    def fit_sizes(self) -> None:
+        """Split the room between the canvas and the columns, and each column between its groups."""
+        arrangement = self.current
+        if arrangement is None:
+            return
+        window = self.window
+        docks = self.docks_by_name()
+        left_width, right_width = column_widths(window.width())
+        sides: list[QDockWidget] = []
+        widths: list[int] = []
+        column_height = self._column_height()
+        for area, column, width in (
+            (Area.LeftDockWidgetArea, arrangement.left, left_width),
+            (Area.RightDockWidgetArea, arrangement.right, right_width),
+        ):
+            shown = self._shown_groups(column, docks)
+            if not shown:
+                continue
+            sides.append(shown[0][0])
+            widths.append(width)
+            if len(shown) > 1:
+                heads = [head for head, _share in shown]
+                shares = [share for _head, share in shown]
+                if column.fit_content:
+                    wanted = [_wanted_height(head, width) for head in heads]
+                    heights = split_height(column_height, shares, wanted)
+                else:
+                    heights = [round(column_height * share / sum(shares)) for share in shares]
+                window.resizeDocks(heads, heights, Qt.Orientation.Vertical)
+            del area
+        if sides:
+            window.resizeDocks(sides, widths, Qt.Orientation.Horizontal)
+
+    def _shown_groups(self, column: Column, docks: dict[str, QDockWidget]) -> list[tuple[QDockWidget, float]]:
+        """(the dock in front, share) for each group with a panel showing."""
+        shown = []
+        for group, share in zip(column.groups, column.shares, strict=True):
+            members = [docks[name] for name in group if name in docks and not docks[name].isHidden()]
+            if members:
+                front = [dock for dock in members if _in_front(dock)] or members
+                shown.append((front[0], share))
+        return shown
+
+    def _column_height(self) -> int:
+        """The height of a side column: the window less its menu bar, status bar and top and bottom toolbars."""
+        window = self.window
+        taken = window.menuBar().height() if window.menuBar().isVisible() else 0
+        status = window.statusBar()
+        taken += status.height() if status.isVisible() else 0
+        for toolbar in window.findChildren(QToolBar):
+            across = window.toolBarArea(toolbar) in (
+                Qt.ToolBarArea.TopToolBarArea,
+                Qt.ToolBarArea.BottomToolBarArea,
+            )
+            if (
+                toolbar.parentWidget() is window
+                and toolbar.isVisible()
+                and not toolbar.isFloating()
+                and across
+            ):
+                taken += toolbar.height()
+        return max(1, window.height() - taken)
+
+    def reset(self) -> None:
+        """The studio's arrangement for this size again, every panel showing (View > Reset Layout)."""
+        self.automatic = True
+        self.arrange(show_all=True)
+
+    # ------------------------------------------------------------------ following the window's size
+    def follow_size(self) -> None:
+        """After a resize: the arrangement for the new size, or the same split as before for this size."""
+        self._settle.stop()
+        if not self.window.isVisible():
+            return
+        if self._signature is not None and self._layout_signature() != self._signature:
+            self.automatic = False  # a panel was moved into another group or place by hand
+        if not self.automatic:
+            return
+        wanted = arrangement_for(self.window.size())
+        if wanted != self.current:
+            self.arrange(wanted)
+        else:
+            self.fit_sizes()
+
+    def settling(self) -> bool:
+        """True while a resize has not been followed yet."""
+        return self._settle.isActive()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window:
+            kind = event.type()
+            if kind == QEvent.Type.Resize and self.automatic and self.current is not None:
+                self._settle.start()
+            elif kind == QEvent.Type.MouseButtonPress:
+                self._separator_pressed = self.window.isSeparator(event.position().toPoint())
+            elif kind == QEvent.Type.MouseButtonRelease and self._separator_pressed:
+                self._separator_pressed = False
+                self.automatic = False  # the person sized the panels themselves
+        return False
+
+    def _layout_signature(self) -> object:
+        """Which docks share a place and on which side, and the order of places in each column."""
+        window = self.window
+        places: dict[int, list[tuple[int, tuple[str, ...]]]] = {}
+        seen: set[str] = set()
+        for dock in self._docks():
+            name = dock.objectName()
+            if name in seen or dock.isFloating():
+                continue
+            group = tuple(sorted({name, *(d.objectName() for d in window.tabifiedDockWidgets(dock))}))
+            seen.update(group)
+            area = window.dockWidgetArea(dock).value
+            tops = [d.geometry().top() for d in self._docks() if d.objectName() in group and _in_front(d)]
+            places.setdefault(area, []).append((min(tops) if tops else 1 << 30, group))
+        floating = tuple(sorted(d.objectName() for d in self._docks() if d.isFloating()))
+        return floating, tuple(
+            sorted((area, tuple(g for _top, g in sorted(p))) for area, p in places.items())
+        )
+
+    # ------------------------------------------------------------------ remembering
+    def save(self, settings: QSettings) -> None:
+        settings.setValue(STATE_KEY, self.window.saveState())
+        settings.setValue(OWN_LAYOUT_KEY, not self.automatic)
+
+    def restore(self, settings: QSettings) -> bool:
+        """Bring back the docks as they were left; True when they were the person's own arrangement.
+
+        A studio arrangement is not restored as it was (it was for that window's size): only which panels
+        were closed is kept, and the arrangement for this window's size is made when it shows.
+        """
+        state = settings.value(STATE_KEY)
+        own = str(settings.value(OWN_LAYOUT_KEY, "false")).lower() == "true"
+        if isinstance(state, QByteArray) and self.window.restoreState(state):
+            self.automatic = not own
+        self.prepare()
+        return not self.automatic
+
+    def prepare(self) -> None:
+        """Arrange the docks for the window's size before it first shows (after every panel was added),
+        unless the person's own arrangement was restored: arranged only when showing, the window would
+        first grow to fit every dock in a column of its own."""
+        if self.automatic and self.current is None:
+            self.arrange()
+
+    def on_show(self) -> None:
+        """On the first show, split the room now that the window has its size."""
+        if not self.automatic:
+            return
+        if self.current is None:
+            self.arrange()
+        else:
+            self.fit_sizes()
+
+
+def split_height(height: int, shares: list[float], wanted: list[int]) -> list[int]:
+    """Heights for the places of a column ``height`` tall: each gets what it wants while that fits in its
+    share; what others leave goes to those that want more (a tall pad takes what a short answer leaves);
+    room beyond every want is shared out by ``shares``."""
+    total_share = sum(shares)
+    base = [height * share / total_share for share in shares]
+    if sum(wanted) <= height:
+        spare = height - sum(wanted)
+        return [round(w + spare * share / total_share) for w, share in zip(wanted, shares, strict=True)]
+    given = [min(w, b) for w, b in zip(wanted, base, strict=True)]
+    left = height - sum(given)
+    short = [w - g for w, g in zip(wanted, given, strict=True)]
+    missing = sum(short)
+    return [round(g + left * s / missing) if missing else round(g) for g, s in zip(given, short, strict=True)]
+
+
+def _wanted_height(dock: QDockWidget, width: int) -> int:
+    """How tall ``dock`` would like to be at ``width``: its panel's height for that width, its title bar,
+    and a tab bar when it shares its place."""
+    content = dock.widget()
+    if content is None:
+        return dock.sizeHint().height()
+    inner = content.widget() if isinstance(content, QScrollArea) and content.widget() is not None else content
+    panel = inner.sizeHint().height()
+    if inner.hasHeightForWidth():
+        panel = max(panel, inner.heightForWidth(width))
+    chrome = max(0, dock.minimumSizeHint().height() - content.minimumSizeHint().height())
+    window = dock.parentWidget()
+    tabbed = isinstance(window, QMainWindow) and bool(window.tabifiedDockWidgets(dock))
+    tab_bar = dock.fontMetrics().height() + 12 if tabbed else 0
+    return panel + chrome + tab_bar
+
+
+def _in_front(dock: QDockWidget) -> bool:
+    """Showing, and not a tab behind another."""
+    if dock.isHidden():
+        return False
+    if not dock.isVisible():
+        return True  # the window is not showing yet: nothing is behind anything
+    return not dock.visibleRegion().isEmpty()
