@@ -46,9 +46,18 @@ def tiny_document() -> Document:
     return Document(Network.from_parts(neurons, edges), title="tiny")
 
 
+def open_shown(
+    qtbot, document: Document, size: tuple[int, int] = (800, 600)
+) -> tuple[NetworkCanvas, LiveNetwork]:
+    """A canvas on screen, painted once, as a person sees it before touching it."""
+    canvas, live = open_canvas(qtbot, document, size)
+    QApplication.processEvents()
+    return canvas, live
+
+
 @pytest.fixture
 def tiny(qtbot):
-    canvas, live = open_canvas(qtbot, tiny_document())
+    canvas, live = open_shown(qtbot, tiny_document())
     return canvas, live, canvas._test_refs[1]
 
 
@@ -179,19 +188,19 @@ def covered(canvas: NetworkCanvas) -> list[tuple[str, str]]:
 @pytest.mark.parametrize("name", ["four-pixel-learner", "digits", "four-pixel-camera", "festival"])
 @pytest.mark.parametrize("size", [(574, 660), (900, 700)])
 def test_no_name_covers_a_neuron(qtbot, name, size):
-    canvas, live = open_canvas(qtbot, load_example(name), size)
+    canvas, live = open_shown(qtbot, load_example(name), size)
     assert covered(canvas) == []
 
 
 def test_the_learners_hidden_names_show_beside_their_discs(qtbot):
-    canvas, live = open_canvas(qtbot, load_example("four-pixel-learner"), (574, 660))
+    canvas, live = open_shown(qtbot, load_example("four-pixel-learner"), (574, 660))
     items = canvas.canvas_scene.neuron_items
     shown = [nid for nid, item in items.items() if item.labels]
     assert len(shown) == len(items)  # every neuron is named, none over another
 
 
 def test_the_cameras_long_names_are_not_cut(qtbot):
-    canvas, live = open_canvas(qtbot, load_example("four-pixel-camera"), (900, 700))
+    canvas, live = open_shown(qtbot, load_example("four-pixel-camera"), (900, 700))
     network = live.document.network
     for nid, item in canvas.canvas_scene.neuron_items.items():
         for label in item.labels:
@@ -200,7 +209,7 @@ def test_the_cameras_long_names_are_not_cut(qtbot):
 
 @pytest.mark.parametrize("name", ["festival", "four-pixel-camera", "four-pixel-learner"])
 def test_delta_labels_stay_inside_the_canvas(qtbot, name):
-    canvas, live = open_canvas(qtbot, load_example(name), (574, 660))
+    canvas, live = open_shown(qtbot, load_example(name), (574, 660))
     network = live.document.network
     canvas.set_neuron_labels(
         {nid: "δ -0.00" for nid, n in network.neurons.items() if n.role is not Role.INPUT}

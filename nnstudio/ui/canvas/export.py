@@ -7,7 +7,7 @@ import math
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, QSize
+from PySide6.QtCore import QBuffer, QIODevice, QRectF, QSize
 from PySide6.QtGui import QImage, QPaintDevice, QPainter
 from PySide6.QtSvg import QSvgGenerator
 
@@ -58,18 +58,22 @@ class CanvasExport:
         """Write the network as an SVG drawing; raises OSError when the file cannot be written."""
         path = Path(path)
         binding = self._binding
+        # Drawn into memory, then written by Python: a folder that is missing or read-only is one OSError
+        # with the reason, not a warning from the SVG engine.
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
         with self._names_at_zoom_one():
             source = self._source_rect()
             generator = QSvgGenerator()
-            generator.setFileName(str(path))
+            generator.setOutputDevice(buffer)
             generator.setSize(QSize(math.ceil(source.width()), math.ceil(source.height())))
             generator.setViewBox(QRectF(0, 0, source.width(), source.height()))
             generator.setTitle(
                 binding.document.title if binding.live is not None and binding.document.title else "Network"
             )
             self._render(generator, QRectF(0, 0, source.width(), source.height()), source)
-        if not path.exists():
-            raise OSError(f"could not write {path}")
+        buffer.close()
+        path.write_bytes(bytes(buffer.data()))
 
     @contextlib.contextmanager
     def _names_at_zoom_one(self) -> Iterator[None]:

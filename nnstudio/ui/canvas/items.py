@@ -33,14 +33,16 @@ from .guard import reports_errors
 from .labels import Side
 
 NEURON_RADIUS = 18.0
-HANDLE_RADIUS = 6.0
+HANDLE_RADIUS = 7.0
 HANDLE_OFFSET = NEURON_RADIUS + 10.0
+HANDLE_DIAGONAL = math.sqrt(0.5)
 
 Z_EDGES = 0.0
 Z_OVERLAY = 1.0
 Z_NEURONS = 2.0
 # Names above every neuron: a name below a disc may reach a little into the disc under it.
 Z_NAMES = 3.0
+Z_HOVERED = 4.0
 Z_RUBBER = 5.0
 
 # Cell borders of an image grid are drawn once its cells are this big on screen (a 2x2 camera, not 28x28).
@@ -248,11 +250,19 @@ PLATE_ABOVE_PX = 1.0
 PLATE_BELOW_PX = 0.8
 
 
-def plate_height(bold: bool) -> float:
-    """Height of a name plate at zoom 1, in pixels: capitals, descenders and underscores fit inside."""
+def plate_height(bold: bool, lines: int = 1) -> float:
+    """Height of a name plate at zoom 1, in pixels: capitals, descenders and underscores fit inside; each
+    line after the first adds :func:`line_advance`."""
     metrics = _Fonts.metrics(bold)
     lowest = max(metrics.descent(), metrics.tightBoundingRect("_gjpqy").bottom())
-    return PLATE_ABOVE_PX + metrics.capHeight() + lowest + PLATE_BELOW_PX
+    return PLATE_ABOVE_PX + metrics.capHeight() + lowest + PLATE_BELOW_PX + (lines - 1) * line_advance(bold)
+
+
+def line_advance(bold: bool) -> float:
+    """From one line of a wrapped name to the next: capitals and the font's descent, no extra leading (a
+    wrapped name sits beside a tight column, two lines in the room of a neuron's disc)."""
+    metrics = _Fonts.metrics(bold)
+    return metrics.capHeight() + metrics.descent()
 
 
 @dataclass(frozen=True)
@@ -281,8 +291,12 @@ def draw_label(painter: QPainter, label: PlacedLabel, scheme: ColourScheme, text
     metrics = _Fonts.metrics(label.bold)
     painter.setFont(_Fonts.label if label.bold else _Fonts.name)  # type: ignore[arg-type]
     painter.setPen(text_colour)
-    left = (label.box.width() / k - metrics.horizontalAdvance(label.text)) / 2
-    painter.drawText(QPointF(left, PLATE_ABOVE_PX + metrics.capHeight()), label.text)
+    # A name too long for one line beside a tight column is wrapped onto two (see the scene's layout).
+    for row, line in enumerate(label.text.split("\n")):
+        left = (label.box.width() / k - metrics.horizontalAdvance(line)) / 2
+        painter.drawText(
+            QPointF(left, PLATE_ABOVE_PX + metrics.capHeight() + row * line_advance(label.bold)), line
+        )
     painter.restore()
 
 
@@ -380,6 +394,9 @@ class NeuronItem(QGraphicsItem):
         handle: bool | None = None,
     ) -> None:
         before = (self.selected, self.hovered, self.pulsing, self.handle_visible)
+        if hovered is not None and hovered != self.hovered:
+            # A hovered neuron and its connect handle are drawn above every name plate.
+            self.setZValue(Z_HOVERED if hovered else Z_NEURONS)
         if selected is not None:
             self.selected = selected
         if hovered is not None:
@@ -469,7 +486,8 @@ class NeuronItem(QGraphicsItem):
 
     @staticmethod
     def handle_centre() -> QPointF:
-        return QPointF(HANDLE_OFFSET, 0.0)
+        """Up and to the right of the disc: clear of a name beside it (right) or under it."""
+        return QPointF(HANDLE_OFFSET * HANDLE_DIAGONAL, -HANDLE_OFFSET * HANDLE_DIAGONAL)
 
     def hits_handle(self, local: QPointF) -> bool:
         if self.role is Role.OUTPUT:

@@ -80,10 +80,11 @@ def layout_labels(
     Per name ``i``: the neuron's centre ``x, y`` and half size ``half`` (its body is the square
     ``x +- half``), the :class:`Side`, the full ``width`` and the ``height`` of its box. ``bodies`` holds
     every drawn body as rows (left, top, right, bottom); ``own_body[i]`` is the row of name ``i``'s own
-    neuron (-1 for none), which the name never avoids. ``gap`` keeps names that far from what they avoid;
-    ``tolerance`` is how far a name below a neuron may reach into the neighbour under it (a column whose
-    discs sit closer than a name is tall still shows its names, centred in the gap). A name narrower than
-    ``min_width`` after fitting is left out (width 0). All lengths are in scene units.
+    neuron (-1 for none), which the name never avoids. ``gap`` keeps names that far from what they avoid. A
+    name below whose neuron has another too close under it goes right of its neuron instead (a column
+    whose discs sit closer than a name is tall still shows its names, and none covers a disc).
+    ``tolerance`` is how far a name beside a neuron may reach over a body above or below its band. A name
+    narrower than ``min_width`` after fitting is left out (width 0). All lengths are in scene units.
     """
     n = len(x)
     x, y, half = (np.asarray(a, dtype=np.float64) for a in (x, y, half))
@@ -95,16 +96,14 @@ def layout_labels(
     if n == 0:
         empty = np.zeros(0)
         return LabelBoxes(empty, empty, empty)
+    side = side.copy()
     below = side == Side.BELOW
-    # Where each name grows from (its anchor) and how much of its width lies right / left of it.
-    anchor = np.where(side == Side.LEFT, x - half - gap, np.where(side == Side.RIGHT, x + half + gap, x))
-    grow_right = np.where(side == Side.LEFT, 0.0, np.where(side == Side.RIGHT, 1.0, 0.5))
-    grow_left = 1.0 - grow_right
     top = y - height / 2
     hidden = np.zeros(n, dtype=bool)
     bl, bt, br, bb = bodies.T if len(bodies) else (np.zeros(0),) * 4
 
-    # Names below: right under the body when the gap to the next body down holds them, else centred in it.
+    # Names below: right under the body when the gap to the next body down holds them; else beside the
+    # body, on its right (a tight column's names never reach into the discs under them).
     start = y + half
     for lo in range(0, n, CHUNK):
         idx = np.flatnonzero(below[lo : lo + CHUNK]) + lo
@@ -115,8 +114,12 @@ def layout_labels(
         under = bt[None, :] > y[idx, None]
         free = np.where(others & column & under, bt[None, :] - start[idx, None], np.inf).min(axis=1)
         roomy = free >= height[idx] + 2 * gap
-        top[idx] = np.where(roomy, start[idx] + gap, start[idx] + (free - height[idx]) / 2)
-        hidden[idx] |= ~roomy & ((height[idx] - free) / 2 > tolerance)
+        top[idx] = np.where(roomy, start[idx] + gap, top[idx])
+        side[idx[~roomy]] = Side.RIGHT
+    # Where each name grows from (its anchor) and how much of its width lies right / left of it.
+    anchor = np.where(side == Side.LEFT, x - half - gap, np.where(side == Side.RIGHT, x + half + gap, x))
+    grow_right = np.where(side == Side.LEFT, 0.0, np.where(side == Side.RIGHT, 1.0, 0.5))
+    grow_left = 1.0 - grow_right
     bottom = top + height
 
     right_room = np.full(n, np.inf)

@@ -71,9 +71,9 @@ class CanvasLegend(QLabel):
         s = self._scheme
         text, outline = s.text.name(), s.outline_hidden.name()
         values = (
-            f"{_swatch(s.signed_low.name(), outline, True)} black -1 "
-            f"{_swatch(s.signed_mid.name(), outline, True)} grey 0 "
-            f"{_swatch(s.signed_high.name(), outline, True)} white +1"
+            f"{_swatch(s.signed_low.name(), outline, True)}&nbsp;black&nbsp;-1 "
+            f"{_swatch(s.signed_mid.name(), outline, True)}&nbsp;grey&nbsp;0 "
+            f"{_swatch(s.signed_high.name(), outline, True)}&nbsp;white&nbsp;+1"
         )
         plain = self.plain_lines()
         first = f"<b>Neuron values:</b> {values}"
@@ -110,11 +110,13 @@ class CanvasLegend(QLabel):
         """At the top-left corner of ``area`` (the viewport's geometry in the view), as wide as it needs up
         to the area's width."""
         self._area = QRect(area)
-        width = max(80, area.width() - 2 * LEGEND_MARGIN_PX)
-        self.setMaximumWidth(width)
-        self.adjustSize()
-        fitted = min(self.sizeHint().width(), width)
-        self.resize(fitted, self.heightForWidth(fitted))
+        room = max(80, area.width() - 2 * LEGEND_MARGIN_PX)
+        metrics = self.fontMetrics()
+        margins = self.contentsMargins()
+        widest = max(metrics.horizontalAdvance(line) for line in self.plain_lines()[:3])
+        fitted = min(room, widest + margins.left() + margins.right() + 2 * 6 + 8)
+        self.setFixedWidth(fitted)
+        self.setFixedHeight(self.heightForWidth(fitted))
         self.move(area.left() + LEGEND_MARGIN_PX, area.top() + LEGEND_MARGIN_PX)
         self.raise_()
         if not (self._deltas or self._slopes):

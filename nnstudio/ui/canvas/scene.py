@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QGraphicsScene
 
 from nnstudio.engine.graph import GraphError, Role
 
+from .detail_caption import STRONGEST_ONLY_CAPTION, partial_caption
 from .edges import NEIGHBOUR_LIMIT, EdgeLayer, EdgeModel, EdgeOverlay
 from .edits import DocumentLike, cell_size, grid_pixel_ids, image_grid
 from .items import (
@@ -38,16 +39,33 @@ if TYPE_CHECKING:
 # Name plates are measured in screen pixels at zoom 1 (and scaled by the label scale, see set_view_scale).
 LABEL_PADDING_PX = 6.0
 LABEL_GAP_PX = 3.0
-# How far a name below a neuron may reach into the neuron under it, in screen pixels.
-LABEL_TOLERANCE_PX = 4.0
+# How far a name beside a neuron may reach over a body just above or below its band, in screen pixels.
+LABEL_TOLERANCE_PX = 1.0
 # Names keep their size on screen as the view zooms out down to 1 / LABEL_MAX_SCALE, then shrink with it,
 # and are left out once smaller than NAMES_FROM_SIZE of their size.
 LABEL_MAX_SCALE = 2.5
 NAMES_FROM_SIZE = 0.7
+# Shortened names tried on two lines, one layout each (beyond this many, a crowded view keeps them short).
+WRAP_TRIES = 24
 # The widest text a training step adds after an output's name (see content_rect).
 DELTA_ROOM_TEXT = "   δ -0.00"
 # A shortened name keeps at least this much text, else it is left out.
 LABEL_MIN_TEXT = "Mw\u2026"
+
+
+def two_lines(text: str) -> str:
+    """A name broken at the space nearest its middle (unchanged when it has no space)."""
+    spaces = [i for i, ch in enumerate(text) if ch == " "]
+    if not spaces or "\n" in text:
+        return text
+    middle = len(text) / 2
+    at = min(spaces, key=lambda i: abs(i - middle))
+    return f"{text[:at]}\n{text[at + 1 :]}"
+
+
+def _losses(placed: list[tuple[PlacedLabel | None, bool, bool]]) -> tuple[int, int]:
+    """How bad a layout is: names left out, then names shortened."""
+    return (sum(1 for _, out, _ in placed if out), sum(1 for _, out, cut in placed if cut and not out))
 
 
 @dataclass(frozen=True)
@@ -61,6 +79,9 @@ class Hit:
 
 
 class CanvasScene(QGraphicsScene):
+    # What the canvas should say about the edges it leaves out changed (see detail_text).
+    detailChanged = Signal()
+
     def __init__(self, parent: object | None = None) -> None:
         super().__init__(parent)  # type: ignore[arg-type]
         self.scheme: ColourScheme = SCHEMES["classic"]
@@ -71,6 +92,7 @@ class CanvasScene(QGraphicsScene):
         self.pixel_set: set[str] = set()
         self.edges = EdgeModel()
         self.edge_layer = EdgeLayer(self.edges, self.scheme)
+        self.edge_layer.set_detail_listener(self._edge_detail_changed)
         self.overlay = EdgeOverlay(self.edges, self.scheme)
         self.addItem(self.edge_layer)
         self.addItem(self.overlay)
@@ -270,6 +292,18 @@ class CanvasScene(QGraphicsScene):
         """True while the edges shown are only the strongest of each layer, not all of them."""
         return self.edges.thinned
 
+    def _edge_detail_changed(self) -> None:
+        self.detailChanged.emit()
+
+    @property
+    def detail_text(self) -> str:
+        """What the canvas says about the edges it leaves out: how many of how many it draws when the view
+        of a big network cannot show every one, that only the strongest show while training, or nothing."""
+        detail = self.edges.detail()
+        if detail is not None:
+            return partial_caption(*detail)
+        return STRONGEST_ONLY_CAPTION if self.edges.thinned else ""
+
     # ------------------------------------------------------------------ values
     def show_values(
         self,
@@ -342,7 +376,6 @@ class CanvasScene(QGraphicsScene):
     def relayout_labels(self) -> None:
         """Place every neuron's names for the current zoom (see :mod:`.labels`)."""
         self.label_layouts += 1
-        k = self.label_scale
         items = list(self.neuron_items.values())
         if not self.names_shown:
             for item in items:
@@ -361,43 +394,86 @@ class CanvasScene(QGraphicsScene):
             bodies.append((grid.left(), grid.top(), grid.right(), grid.bottom()))
         placed: list[list[PlacedLabel]] = [[] for _ in items]
         if requests:
-            rows = np.array([row for row, _, _, _ in requests], dtype=np.intp)
-            xs = np.array([item.x() for item in items])[rows]
-            ys = np.array([item.y() for item in items])[rows]
-            text_px = np.array([self._text_width(text, bold) for _, _, text, bold in requests])
-            least_px = np.minimum(
-                text_px, np.array([self._text_width(LABEL_MIN_TEXT, bold) for *_, bold in requests])
-            )
-            widths = (text_px + LABEL_PADDING_PX) * k
-            heights = np.array([plate_height(bold) * k for *_, bold in requests])
-            boxes = layout_labels(
-                x=xs,
-                y=ys,
-                half=np.array([body_half(items[row].role) for row in rows.tolist()]),
-                side=np.array([side for _, side, _, _ in requests], dtype=np.intp),
-                width=widths,
-                height=heights,
-                bodies=np.array(bodies),
-                own_body=rows,
-                gap=LABEL_GAP_PX * k,
-                tolerance=LABEL_TOLERANCE_PX * k,
-                min_width=(least_px + LABEL_PADDING_PX) * k,
-            )
-            for n, (row, _, text, bold) in enumerate(requests):
-                width = float(boxes.width[n])
-                if width <= 0:
-                    continue
-                shown = text
-                if width < widths[n] - 1e-6:
-                    room = width / k - LABEL_PADDING_PX
-                    shown = _Fonts.metrics(bold).elidedText(text, Qt.TextElideMode.ElideRight, room)
-                    if not shown or shown == "\u2026":
+            chosen = self._place_labels(items, requests, bodies)
+            # A shortened name gets a second try on two lines, one name at a time, kept when the layout
+            # then cuts or leaves out fewer names (so wrapped names never overlap each other).
+            cut = [n for n, (_, out, shortened) in enumerate(chosen) if shortened and not out]
+            if len(cut) <= WRAP_TRIES:
+                tried = list(requests)
+                for n in cut:
+                    row, side, text, bold = tried[n]
+                    wrapped = two_lines(text)
+                    if wrapped == text:
                         continue
-                left, top = float(boxes.left[n] - xs[n]), float(boxes.top[n] - ys[n])
-                box = QRectF(left, top, width, float(heights[n]))
-                placed[row].append(PlacedLabel(box, shown, bold, k))
+                    attempt = [*tried[:n], (row, side, wrapped, bold), *tried[n + 1 :]]
+                    placed_again = self._place_labels(items, attempt, bodies)
+                    if _losses(placed_again) < _losses(chosen):
+                        tried, chosen = attempt, placed_again
+            for (row, *_), (label, _, _) in zip(requests, chosen, strict=True):
+                if label is not None:
+                    placed[row].append(label)
         for item, labels in zip(items, placed, strict=True):
             item.set_labels(labels)
+
+    def _place_labels(
+        self,
+        items: list[NeuronItem],
+        requests: list[tuple[int, int, str, bool]],
+        bodies: list[tuple[float, float, float, float]],
+    ) -> list[tuple[PlacedLabel | None, bool, bool]]:
+        """Lay out the names: per request its plate (None when left out), whether it was left out and
+        whether it was shortened."""
+        k = self.label_scale
+        rows = np.array([row for row, _, _, _ in requests], dtype=np.intp)
+        xs = np.array([item.x() for item in items])[rows]
+        ys = np.array([item.y() for item in items])[rows]
+        lines = [text.split("\n") for _, _, text, _ in requests]
+        text_px = np.array(
+            [
+                max(self._text_width(line, bold) for line in parts)
+                for parts, (*_, bold) in zip(lines, requests, strict=True)
+            ]
+        )
+        least_px = np.minimum(
+            text_px, np.array([self._text_width(LABEL_MIN_TEXT, bold) for *_, bold in requests])
+        )
+        widths = (text_px + LABEL_PADDING_PX) * k
+        heights = np.array(
+            [plate_height(bold, len(parts)) * k for parts, (*_, bold) in zip(lines, requests, strict=True)]
+        )
+        boxes = layout_labels(
+            x=xs,
+            y=ys,
+            half=np.array([body_half(items[row].role) for row in rows.tolist()]),
+            side=np.array([side for _, side, _, _ in requests], dtype=np.intp),
+            width=widths,
+            height=heights,
+            bodies=np.array(bodies),
+            own_body=rows,
+            gap=LABEL_GAP_PX * k,
+            tolerance=LABEL_TOLERANCE_PX * k,
+            min_width=(least_px + LABEL_PADDING_PX) * k,
+        )
+        result: list[tuple[PlacedLabel | None, bool, bool]] = []
+        for n, (_, _, text, bold) in enumerate(requests):
+            width = float(boxes.width[n])
+            if width <= 0:
+                result.append((None, True, False))
+                continue
+            shown, cut = text, width < widths[n] - 1e-6
+            if cut:
+                room = width / k - LABEL_PADDING_PX
+                metrics = _Fonts.metrics(bold)
+                shown = "\n".join(
+                    metrics.elidedText(line, Qt.TextElideMode.ElideRight, room) for line in lines[n]
+                )
+                if not shown.replace("\n", "") or shown.replace("\n", "") == "\u2026":
+                    result.append((None, True, True))
+                    continue
+            left, top = float(boxes.left[n] - xs[n]), float(boxes.top[n] - ys[n])
+            box = QRectF(left, top, width, float(heights[n]))
+            result.append((PlacedLabel(box, shown, bold, k), False, cut))
+        return result
 
     # ------------------------------------------------------------------ look
     def set_scheme(self, scheme: ColourScheme) -> None:
@@ -444,12 +520,12 @@ class CanvasScene(QGraphicsScene):
         if hover is not None and hover.kind in ("neuron", "handle", "pixel"):
             hot_nodes.append(hover.id)
         hot = edges.edges_of(hot_nodes)
-        neighbours = edges.edges_of([n for n in selected_neurons if n not in self.pixel_set])
-        if neighbours.size <= NEIGHBOUR_LIMIT:
-            hot = np.union1d(hot, neighbours)
-        if hover is not None and hover.kind == "edge" and hover.id in edges.index:
-            hot = np.union1d(hot, [edges.index[hover.id]]).astype(np.intp)
-        labels = {edges.index[e]: text for e, text in edge_labels.items() if e in edges.index}
+        neighbours = edges.edges_of([n for n in selected_neurons if n not in self.pixel_set], NEIGHBOUR_LIMIT)
+        hot = np.union1d(hot, neighbours)
+        hovered_edge = edges.position_of(hover.id) if hover is not None and hover.kind == "edge" else None
+        if hovered_edge is not None:
+            hot = np.union1d(hot, [hovered_edge]).astype(np.intp)
+        labels = {i: text for e, text in edge_labels.items() if (i := edges.position_of(e)) is not None}
         # Selecting every edge of a big network (Ctrl+A) marks nothing: a halo on 12,960 lines shows nothing.
         marked = (
             edges.indices(selected_edges) if len(selected_edges) <= NEIGHBOUR_LIMIT else edges.indices(())
