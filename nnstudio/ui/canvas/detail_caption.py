@@ -1,4 +1,5 @@
-"""The caption that says, while training thins a big network's edges, that not every connection is drawn."""
+"""The caption that says when the canvas does not draw every connection: while training thins a big
+network's edges, and when a view of a network too big to draw whole shows only its strongest connections."""
 
 from __future__ import annotations
 
@@ -12,26 +13,34 @@ STRONGEST_ONLY_CAPTION = "Showing the strongest connections while training"
 CAPTION_MARGIN_PX = 8
 
 
+def partial_caption(drawn: int, total: int) -> str:
+    """The caption of a view that draws only ``drawn`` of the network's ``total`` connections."""
+    return f"Showing the strongest {drawn:,} of {total:,} connections: zoom in to see them all"
+
+
 class DetailCaption(QLabel):
     """A child of the view rather than of its viewport, so scrolling the viewport never carries it along."""
 
     def __init__(self, view: QWidget, scheme: ColourScheme) -> None:
-        super().__init__(STRONGEST_ONLY_CAPTION, view)
+        super().__init__("", view)
         self.setObjectName("canvasDetailCaption")
         self.setAccessibleName("Canvas detail")
         self.setAccessibleDescription(
-            "While training runs, only the strongest connections of each layer are drawn; all of them return "
-            "when it stops."
+            "Says when not every connection is drawn: while training runs, only the strongest of each layer "
+            "(all return when it stops); in a network too big to draw whole, the strongest in view (zooming "
+            "in shows every connection of what is on screen)."
         )
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
         self.set_scheme(scheme)
         self.hide()
 
-    def show_when(self, thinned: bool, area: QRect) -> None:
-        """Show the caption exactly while the edges drawn are only the strongest ones."""
-        if thinned:
+    def show_text(self, text: str, area: QRect) -> None:
+        """Say ``text`` at the bottom-left corner of ``area``; hidden while there is nothing to say."""
+        if text != self.text():
+            self.setText(text)
+        if text:
             self.place(area)
-        self.setVisible(thinned)
+        self.setVisible(bool(text))
 
     def place(self, area: QRect) -> None:
         """At the bottom-left corner of ``area`` (the viewport's geometry in the view)."""

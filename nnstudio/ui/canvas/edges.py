@@ -1,13 +1,24 @@
-"""Edges drawn in bulk: the 12,960 edges of 784-16-16-10 are two QGraphicsItems, not 12,960.
+"""Edges drawn in bulk: the 1,863,680 edges of 784-1024-1024-10 are two QGraphicsItems, not 1.86 million.
 
-:class:`EdgeModel` holds every edge as numpy arrays (ends, weight, frozen) and caches the drawing geometry
-(one QLineF per edge, grouped into buckets by sign and strength). Geometry is rebuilt only when neurons
-move or the structure changes; a weight change only re-buckets; an activation change touches nothing here.
+:class:`EdgeModel` holds every edge as numpy arrays (ends, weight, frozen, drawn segment), built block by
+block from the network's weight matrices (:meth:`~nnstudio.engine.connections.Connections.arrays`): no
+Edge object, id string or QLineF per edge is made to show a network. An edge's id is made only when asked
+for (:attr:`EdgeModel.ids`, hovering, selecting), and an id is found from its two neurons' positions
+(:attr:`EdgeModel.index`). Geometry is recomputed only when neurons move or the structure changes; a
+weight change only re-buckets; an activation change touches nothing here.
 
-:class:`EdgeLayer` paints all edges. For a big network it draws one ``drawLines`` per bucket, one pixel
+:class:`EdgeLayer` paints the edges. For a big network it draws one ``drawLines`` per bucket, one pixel
 wide, without antialiasing, clipped to the visible area, into an image kept until the view, the weights
 or the geometry change; repaints in between (activations, hover, selection) only copy that image. For a
 small network it draws each edge antialiased with its own width and an arrowhead.
+
+Level of detail. A network whose overview draws at most LINE_BUDGET lines draws all of them, wherever the
+view is. A bigger one draws, for each view, what fits in DRAW_BUDGET_PX (a line costs its length on screen
+plus LINE_COST_PX): when every edge crossing the view fits, all of them; otherwise each layer's share of
+the budget goes to the edges of the neurons on screen first and then to the strongest, and
+:meth:`EdgeModel.detail` says how many are drawn of how many, for the canvas to say so. The choice is
+made when the view, the weights or the geometry change (for a view a little larger than the visible one,
+so a small pan keeps it), never per frame. Zooming in leaves fewer edges in view, until all of them fit.
 
 While training runs, new weights arrive many times a second and every one of them redraws that image. A
 network of FULL_DETAIL_BELOW edges or more then draws only the strongest edges of each layer
@@ -19,10 +30,12 @@ picture returns when training stops.
 
 from __future__ import annotations
 
+import bisect
 import math
 import weakref
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, overload
 
 import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
@@ -32,6 +45,8 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 from nnstudio.engine.graph import Network
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from nnstudio.engine.plan import Plan
 
 from .guard import reports_errors
@@ -65,6 +80,24 @@ NEIGHBOUR_LIMIT = 2500
 FULL_DETAIL_BELOW = 2000
 STRONGEST_SHARE = 0.15
 LAYER_KEEP = 400
+# An overview of at most this many lines draws them all at any view (the 11,000 of 784-16-16-10 take
+# about 20 ms of CPU at 1600x1000); a bigger one chooses per view what fits in DRAW_BUDGET_PX, where a
+# line costs its clipped length in device pixels plus LINE_COST_PX (the raster engine's cost grows with
+# both; measured, this budget keeps the edge picture near 15 ms).
+LINE_BUDGET = 16_000
+DRAW_BUDGET_PX = 1_800_000
+LINE_COST_PX = 40.0
+# The choice for a view covers this share of its size more on each side, so that panning a little keeps
+# it; zooming in by more than REUSE_ZOOM chooses again (more edges fit as fewer are in view).
+VIEW_MARGIN = 0.25
+REUSE_ZOOM = 1.5
+# An exported picture of a network bigger than LINE_BUDGET holds the strongest this many of its edges.
+EXPORT_LINES = 60_000
+# Networks up to this many edges keep one QLineF per edge (built once per geometry); bigger ones make
+# QLineFs only for the edges a view draws.
+KEEP_LINES_UP_TO = 60_000
+# A layer's reference strength is measured on at most this many of its weights (evenly spaced).
+REFERENCE_SAMPLE = 100_000
 
 Array = np.ndarray
 
@@ -77,12 +110,129 @@ def _mix(a: QColor, b: QColor, t: float) -> QColor:
     )
 
 
+class _Span:
+    """Where one weight matrix's connections sit in the model's arrays: positions ``start`` to ``stop``,
+    row by row; ``keys`` (row * number of sources + column, rising) when the matrix has gaps."""
+
+    __slots__ = ("start", "stop", "targets", "sources", "source_nodes", "full", "keys", "_col_of")
+
+    def __init__(
+        self,
+        start: int,
+        targets: list[str],
+        sources: list[str],
+        source_nodes: Array,
+        full: bool,
+        keys: Array | None,
+        count: int,
+    ) -> None:
+        self.start, self.stop = start, start + count
+        self.targets, self.sources, self.source_nodes = targets, sources, source_nodes
+        self.full, self.keys = full, keys
+        self._col_of: dict[int, int] | None = None
+
+    @property
+    def width(self) -> int:
+        return len(self.sources)
+
+    def col_of(self, node: int) -> int | None:
+        if self._col_of is None:
+            self._col_of = {n: c for c, n in enumerate(self.source_nodes.tolist())}
+        return self._col_of.get(node)
+
+    def position(self, row: int, col: int) -> int | None:
+        key = row * self.width + col
+        if self.full:
+            return self.start + key
+        j = int(np.searchsorted(self.keys, key))  # type: ignore[arg-type]
+        if j < len(self.keys) and self.keys[j] == key:  # type: ignore[arg-type]
+            return self.start + j
+        return None
+
+    def row_positions(self, row: int) -> Array:
+        width = self.width
+        if self.full:
+            return np.arange(self.start + row * width, self.start + (row + 1) * width)
+        a, b = np.searchsorted(self.keys, [row * width, (row + 1) * width])  # type: ignore[arg-type]
+        return np.arange(self.start + a, self.start + b)
+
+    def col_positions(self, col: int) -> Array:
+        width = self.width
+        if self.full:
+            return self.start + np.arange(len(self.targets)) * width + col
+        return self.start + np.flatnonzero(self.keys % width == col)  # type: ignore[operator]
+
+    def pair(self, position: int) -> tuple[str, str]:
+        """(source id, target id) of the connection at ``position``."""
+        local = position - self.start
+        key = local if self.full else int(self.keys[local])  # type: ignore[index]
+        row, col = divmod(key, self.width)
+        return self.sources[col], self.targets[row]
+
+
+class EdgeIds(Sequence[str]):
+    """Every edge's id by its position in the model's arrays, made when asked for (a million ids are never
+    made to draw a network)."""
+
+    def __init__(self, model: EdgeModel) -> None:
+        self._model = model
+
+    def __len__(self) -> int:
+        return self._model.count
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[str]: ...
+
+    def __getitem__(self, i: int | slice) -> str | list[str]:
+        if isinstance(i, slice):
+            return self._model.ids_at(np.arange(self._model.count)[i])
+        return self._model.id_at(int(i))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._model.ids_at(np.arange(self._model.count)))
+
+
+class EdgeIndex(Mapping[str, int]):
+    """An edge's position in the model's arrays by its id, found from its two neurons (no table of ids)."""
+
+    def __init__(self, model: EdgeModel) -> None:
+        self._model = model
+
+    def __getitem__(self, eid: str) -> int:
+        i = self._model.position_of(eid)
+        if i is None:
+            raise KeyError(eid)
+        return i
+
+    def __contains__(self, eid: object) -> bool:
+        return isinstance(eid, str) and self._model.position_of(eid) is not None
+
+    def __len__(self) -> int:
+        return self._model.count
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._model.ids)
+
+
+@dataclass(frozen=True)
+class ViewDetail:
+    """The edges chosen for one view: ``rect`` (scene) and ``scale`` (device pixels per scene unit) it was
+    chosen for, the positions ``drawn``, and whether they are every edge the overview would draw there."""
+
+    rect: QRectF
+    scale: float
+    drawn: Array
+    complete: bool
+    versions: tuple[int, int]
+
+
 class EdgeModel:
     """Every edge of the network as arrays, with drawing geometry and buckets cached."""
 
     def __init__(self) -> None:
-        self.ids: list[str] = []
-        self.index: dict[str, int] = {}
         self.node_index: dict[str, int] = {}
         self.nx = np.zeros(0)
         self.ny = np.zeros(0)
@@ -90,34 +240,58 @@ class EdgeModel:
         self.target = np.zeros(0, dtype=np.intp)
         self.weight = np.zeros(0)
         self.frozen = np.zeros(0, dtype=bool)
-        self.group = np.zeros(0, dtype=np.intp)
+        self.group = np.zeros(0, dtype=np.int32)
         self.pixel_source = np.zeros(0, dtype=bool)
         self.pixel_rect: tuple[float, float, float, float] | None = None
-        self.incident: list[Array] = []
         self.detailed = True
         # Drawn segment ends (edges from image pixels start where they leave the grid).
-        self.x1 = np.zeros(0)
-        self.y1 = np.zeros(0)
-        self.x2 = np.zeros(0)
-        self.y2 = np.zeros(0)
-        self.strength = np.zeros(0)
-        self.bucket = np.zeros(0, dtype=np.intp)
+        self.x1 = np.zeros(0, dtype=np.float32)
+        self.y1 = np.zeros(0, dtype=np.float32)
+        self.x2 = np.zeros(0, dtype=np.float32)
+        self.y2 = np.zeros(0, dtype=np.float32)
+        self.strength = np.zeros(0, dtype=np.float32)
+        self.bucket = np.zeros(0, dtype=np.int8)
+        self._count = 0
+        self._spans: list[_Span] = []
+        self._span_starts: list[int] = []
+        # Per node: the span whose row it is (-1: none) and that row; the spans it is a column of (lazily).
+        self._node_span = np.zeros(0, dtype=np.intp)
+        self._node_row = np.zeros(0, dtype=np.intp)
+        self._feeds: dict[int, list[tuple[int, int]]] | None = None
+        self._alias_pair: dict[str, tuple[str, str]] = {}
+        self._pair_alias: dict[tuple[str, str], str] = {}
+        self._structure_revision = -1
         self._lines: list[QLineF] | None = None
         self._bucket_lines: list[tuple[int, list[QLineF]]] | None = None
+        self._bounds: QRectF | None = None
         # Training: only the strongest edges of each layer are drawn (see set_strongest_only).
         self.strongest_only = False
+        self._keep: Array | None = None
+        self._keep_count = 0
         self._drawn: Array | None = None
+        # The edges chosen for the last view of a network too big to draw whole (see select_view).
+        self._view: ViewDetail | None = None
+        self._visible: tuple[tuple, Array, Array] | None = None
         self.geometry_version = 0
         self.style_version = 0
         self.structure_version = 0
         self.line_builds = 0
-        self._group_members: list[Array] | None = None
-        # Where each block of a compiled plan puts its edges in these arrays (see set_weights_from_plan).
-        self._plan_map: tuple[weakref.ref[Plan], int, list[Array]] | None = None
+        self.view_choices = 0
+        self._group_members: list[tuple[int, Array | slice]] | None = None
 
     @property
     def count(self) -> int:
-        return len(self.ids)
+        return self._count
+
+    @property
+    def ids(self) -> EdgeIds:
+        """Every edge's id by position (made when read; see :class:`EdgeIds`)."""
+        return EdgeIds(self)
+
+    @property
+    def index(self) -> EdgeIndex:
+        """Every edge's position by id (found when read; see :class:`EdgeIndex`)."""
+        return EdgeIndex(self)
 
     @property
     def thinned(self) -> bool:
@@ -131,18 +305,17 @@ class EdgeModel:
         self.strongest_only = on
         if self.thinned == was:
             return False
-        self._drawn = None
-        self._bucket_lines = None
-        self.style_version += 1
+        self._restyled()
         return True
 
     # ------------------------------------------------------------------ building
     def clear(self) -> None:
         """No network: no edges (the version counters keep counting, so no stale cache matches)."""
         geometry, style, structure = self.geometry_version, self.style_version, self.structure_version
-        builds, strongest_only = self.line_builds, self.strongest_only
+        builds, choices, strongest_only = self.line_builds, self.view_choices, self.strongest_only
         self.__init__()  # type: ignore[misc]
         self.geometry_version, self.style_version, self.line_builds = geometry + 1, style + 1, builds
+        self.view_choices = choices
         self.strongest_only = strongest_only
         self.structure_version = structure + 1
 
@@ -154,41 +327,86 @@ class EdgeModel:
         pixel_rect: tuple[float, float, float, float] | None,
         groups: Mapping[str, int],
     ) -> None:
-        """Take the structure from ``network``; ``positions`` gives every node's drawn centre."""
-        edges = list(network.edges.values())
-        n = len(edges)
-        self.ids = [e.id for e in edges]
-        self.index = {eid: i for i, eid in enumerate(self.ids)}
-        self.node_index = {nid: i for i, nid in enumerate(positions)}
+        """Take the structure from ``network``; ``positions`` gives every node's drawn centre.
+
+        Built block by block: each weight matrix's rows and columns become the edges' target and source
+        positions in a few numpy steps, whatever its size.
+        """
+        self.node_index = node = {nid: i for i, nid in enumerate(positions)}
+        n_nodes = len(node)
         xy = np.array(list(positions.values()), dtype=np.float64).reshape(-1, 2)
         self.nx, self.ny = xy[:, 0].copy(), xy[:, 1].copy()
-        node = self.node_index
-        self.source = np.fromiter((node[e.source] for e in edges), dtype=np.intp, count=n)
-        self.target = np.fromiter((node[e.target] for e in edges), dtype=np.intp, count=n)
-        self.weight = np.fromiter((e.weight for e in edges), dtype=np.float64, count=n)
-        self.frozen = np.fromiter((e.frozen for e in edges), dtype=bool, count=n)
-        self.group = np.fromiter((groups.get(e.target, 0) for e in edges), dtype=np.intp, count=n)
-        self.pixel_source = np.fromiter((e.source in pixel_ids for e in edges), dtype=bool, count=n)
+        blocks = network.edges.arrays()
+        counts = np.array([links.rows.size for links in blocks], dtype=np.intp)
+        n_targets = np.array([len(links.targets) for links in blocks], dtype=np.intp)
+        n_sources = np.array([len(links.sources) for links in blocks], dtype=np.intp)
+        target_ids = [t for links in blocks for t in links.targets]
+        source_ids = [s for links in blocks for s in links.sources]
+        target_nodes = np.fromiter((node[t] for t in target_ids), dtype=np.intp, count=len(target_ids))
+        source_nodes = np.fromiter((node[s] for s in source_ids), dtype=np.intp, count=len(source_ids))
+        target_base = np.cumsum(n_targets) - n_targets
+        source_base = np.cumsum(n_sources) - n_sources
+        if blocks:
+            target_slot = np.concatenate([links.rows for links in blocks]) + np.repeat(target_base, counts)
+            source_slot = np.concatenate([links.cols for links in blocks]) + np.repeat(source_base, counts)
+            self.weight = np.concatenate([links.weight for links in blocks]).astype(np.float64, copy=False)
+            self.frozen = np.concatenate([links.frozen for links in blocks])
+        else:
+            target_slot = source_slot = np.zeros(0, dtype=np.intp)
+            self.weight, self.frozen = np.zeros(0), np.zeros(0, dtype=bool)
+        n = int(counts.sum())
+        self._count = n
+        self.source = source_nodes[source_slot]
+        self.target = target_nodes[target_slot]
+        target_group = np.fromiter(
+            (groups.get(t, 0) for t in target_ids), dtype=np.int32, count=len(target_ids)
+        )
+        self.group = target_group[target_slot]
+        source_pixel = np.fromiter((s in pixel_ids for s in source_ids), dtype=bool, count=len(source_ids))
+        self.pixel_source = source_pixel[source_slot]
         self.pixel_rect = pixel_rect
         self.detailed = n <= DETAIL_LIMIT
-        ends = np.concatenate([self.source, self.target])
-        owner = np.concatenate([np.arange(n), np.arange(n)])
-        order = np.argsort(ends, kind="stable")
-        bounds = np.searchsorted(ends[order], np.arange(len(self.nx) + 1))
-        self.incident = [owner[order[bounds[k] : bounds[k + 1]]] for k in range(len(self.nx))]
-        self._place(np.arange(n))
+
+        self._spans, self._span_starts = [], []
+        start = 0
+        for k, links in enumerate(blocks):
+            keys = None if links.full else links.rows * len(links.sources) + links.cols
+            base = int(source_base[k])
+            span = _Span(
+                start,
+                links.targets,
+                links.sources,
+                source_nodes[base : base + len(links.sources)],
+                links.full,
+                keys,
+                int(counts[k]),
+            )
+            self._spans.append(span)
+            self._span_starts.append(start)
+            start = span.stop
+        self._node_span = np.full(n_nodes, -1, dtype=np.intp)
+        self._node_row = np.full(n_nodes, -1, dtype=np.intp)
+        self._node_span[target_nodes] = np.repeat(np.arange(len(blocks), dtype=np.intp), n_targets)
+        self._node_row[target_nodes] = np.arange(len(target_nodes)) - np.repeat(target_base, n_targets)
+        self._feeds = None
+        self._alias_pair = dict(network.edges.alias_pair)
+        self._pair_alias = dict(network.edges.pair_alias)
+        self._structure_revision = network.structure_revision
+
+        self.x1, self.y1 = np.zeros(n, dtype=np.float32), np.zeros(n, dtype=np.float32)
+        self.x2, self.y2 = np.zeros(n, dtype=np.float32), np.zeros(n, dtype=np.float32)
+        self._place(slice(None))
         self._lines = None
         self.geometry_version += 1
         self.structure_version += 1
-        self._plan_map = None
         self._group_members = None
+        self._view = None
+        self._visible = None
+        self._bounds = None
         self.restyle()
 
-    def _place(self, which: Array) -> None:
+    def _place(self, which: Array | slice) -> None:
         """Compute drawn ends of the edges ``which`` from node positions."""
-        if len(self.x1) != self.count:
-            self.x1, self.y1 = np.zeros(self.count), np.zeros(self.count)
-            self.x2, self.y2 = np.zeros(self.count), np.zeros(self.count)
         s, t = self.source[which], self.target[which]
         x1, y1, x2, y2 = self.nx[s], self.ny[s], self.nx[t], self.ny[t]
         if self.pixel_rect is not None:
@@ -223,11 +441,7 @@ class EdgeModel:
                 self.nx[k], self.ny[k] = x, y
         if pixel_rect is not None:
             self.pixel_rect = pixel_rect
-        if len(moved) * 4 > len(self.nx):
-            which = np.arange(self.count)
-        else:
-            parts = [self.incident[k] for k in moved]
-            which = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.intp)
+        which = np.arange(self.count) if len(moved) * 4 > len(self.nx) else self._incident(moved)
         if which.size == 0:
             return
         self._place(which)
@@ -242,17 +456,27 @@ class EdgeModel:
                 strict=True,
             ):
                 lines[i].setLine(x1, y1, x2, y2)
+        else:
+            self._bucket_lines = None
         self.geometry_version += 1
+        self._bounds = None
 
     def set_weights(self, network: Network, edge_ids: list[str] | None = None) -> None:
         """Reload weights and frozen flags (all, or the given edges) and re-bucket; geometry stays."""
         edges = network.edges
         if edge_ids is None:
-            self.weight = np.fromiter((edges[e].weight for e in self.ids), dtype=np.float64, count=self.count)
-            self.frozen = np.fromiter((edges[e].frozen for e in self.ids), dtype=bool, count=self.count)
+            if network.structure_revision == self._structure_revision:
+                weight, frozen = edges.weights_and_frozen()
+            else:
+                # The structure changed and the rebuild that follows it has not come yet: go by ids.
+                ids = list(self.ids)
+                weight = np.fromiter((edges[e].weight if e in edges else 0.0 for e in ids), np.float64)
+                frozen = np.fromiter((e in edges and edges[e].frozen for e in ids), bool)
+            if weight.size == self.count:
+                self.weight, self.frozen = weight, frozen
         else:
             for eid in edge_ids:
-                i = self.index.get(eid)
+                i = self.position_of(eid)
                 if i is not None and eid in edges:
                     self.weight[i] = edges[eid].weight
                     self.frozen[i] = edges[eid].frozen
@@ -261,122 +485,309 @@ class EdgeModel:
     def set_weights_from_plan(self, plan: Plan) -> bool:
         """Reload every weight and frozen flag from a compiled plan holding the network's current values.
 
-        One numpy gather through the plan's edge index instead of a Python loop over every edge. False
-        (and nothing changed) when the plan does not hold exactly these edges.
+        One numpy gather through the plan's edge index instead of a Python loop over every edge. The plan
+        lists its connections in the network's order, as these arrays do, when it was compiled from the
+        structure they were built from. False (and nothing changed) when it was not.
         """
-        where = self._plan_positions(plan)
-        if where is None:
+        if plan.structure_revision != self._structure_revision or plan.n_connections != self.count:
             return False
         index = plan.edge_index()
-        weight = np.empty(self.count, dtype=np.float64)
-        frozen = np.zeros(self.count, dtype=bool)
-        weight[where] = plan.flat[index]
+        if index.size != self.count:
+            return False
+        self.weight = plan.flat[index].astype(np.float64)
         if plan.flat_trainable is not None:
-            frozen[where] = plan.flat_trainable[index] == 0
-        self.weight, self.frozen = weight, frozen
+            self.frozen = plan.flat_trainable[index] == 0
+        else:
+            self.frozen = np.zeros(self.count, dtype=bool)
         self.restyle()
         return True
 
-    def _plan_positions(self, plan: Plan) -> Array | slice | None:
-        """Where each of the plan's edges (in its order) sits here; None when the edges differ."""
-        cached = self._plan_map
-        if cached is not None and cached[0]() is plan and cached[1] == self.structure_version:
-            return cached[2]
-        ids = plan.edge_ids()
-        if len(ids) != self.count:
-            return None
-        positions: Array | slice
-        if ids == self.ids:
-            positions = slice(None)
-        else:
-            index = self.index
-            positions = np.fromiter((index.get(e, -1) for e in ids), dtype=np.intp, count=len(ids))
-            if positions.size and positions.min() < 0:
-                return None
-        self._plan_map = (weakref.ref(plan), self.structure_version, positions)
-        return positions
-
     def restyle(self) -> None:
-        magnitude = np.abs(self.weight)
+        magnitude = np.abs(self.weight).astype(np.float32)
         if self.detailed:
-            reference = np.ones_like(magnitude)
+            strength = magnitude
         else:
             # Big networks: strength relative to the strong weights into the same layer, so a freshly
             # initialised 784-input layer (weights ~0.03) is as readable as a trained one.
-            reference = np.ones_like(magnitude)
-            for members in self._layers():
-                reference[members] = max(float(np.percentile(magnitude[members], 98)), 1e-6)
+            strength = np.empty_like(magnitude)
+            for _, members in self._layers():
+                part = magnitude[members]
+                step = max(1, part.size // REFERENCE_SAMPLE)
+                reference = max(float(np.percentile(part[::step], 98)), 1e-6)
+                strength[members] = part / np.float32(reference)
         with np.errstate(invalid="ignore"):
-            strength = np.clip(np.nan_to_num(magnitude / reference, nan=0.0), 0.0, 1.0)
+            strength = np.clip(np.nan_to_num(strength, nan=0.0), 0.0, 1.0)
         self.strength = strength
-        level = np.searchsorted(np.asarray(STRENGTH_STEPS), strength, side="right")
-        self.bucket = level * 4 + self.frozen.astype(np.intp) * 2 + (self.weight >= 0).astype(np.intp)
+        level = sum((strength >= np.float32(step)).astype(np.int8) for step in STRENGTH_STEPS)
+        self.bucket = (
+            level * 4 + self.frozen.astype(np.int8) * 2 + (self.weight >= 0).astype(np.int8)
+        ).astype(np.int8)
+        self._restyled()
+
+    def _restyled(self) -> None:
+        self._keep = None
         self._drawn = None
         self._bucket_lines = None
         self.style_version += 1
 
-    def _layers(self) -> list[Array]:
-        """Positions of the edges into each layer (edges grouped by their target's depth)."""
+    def _layers(self) -> list[tuple[int, Array | slice]]:
+        """Each layer's number (its target's depth) and the positions of the edges into it (a slice when
+        they lie side by side, as a dense layer's do)."""
         if self._group_members is None:
-            self._group_members = [np.flatnonzero(self.group == g) for g in np.unique(self.group)]
+            members: list[tuple[int, Array | slice]] = []
+            present = np.flatnonzero(np.bincount(self.group)) if self.count else np.zeros(0, dtype=np.intp)
+            for g in present.tolist():
+                where = np.flatnonzero(self.group == g)
+                contiguous = where[-1] - where[0] + 1 == where.size
+                members.append((g, slice(int(where[0]), int(where[-1]) + 1) if contiguous else where))
+            self._group_members = members
         return self._group_members
 
-    def drawn(self) -> Array:
-        """Sorted positions of the edges the overview draws.
+    # ------------------------------------------------------------------ what is drawn
+    def _keep_mask(self) -> Array:
+        """Which edges the overview may draw: in a big network all but the faintest bucket (near-zero
+        weights, as the seeds' big diagrams leave out weak links); while thinned, only each layer's strongest
+        STRONGEST_SHARE (at least LAYER_KEEP), chosen with one ``argpartition`` per layer."""
+        if self._keep is None:
+            self._keep = self._keep_for(self.thinned)
+            self._keep_count = int(np.count_nonzero(self._keep))
+        return self._keep
 
-        A small network draws every edge. A big one leaves out the faintest bucket (near-zero weights, as the
-        seeds' big diagrams leave out weak links); while thinned, each layer keeps only its strongest
-        STRONGEST_SHARE of edges (at least LAYER_KEEP), chosen with one ``argpartition`` per layer.
-        """
-        if self._drawn is None:
-            self._drawn = self._select(self.thinned)
-        return self._drawn
-
-    def _select(self, thin: bool) -> Array:
-        if self.detailed:
-            return np.arange(self.count)
+    def _keep_for(self, thin: bool) -> Array:
         keep = np.ones(self.count, dtype=bool)
+        if self.detailed:
+            return keep
         if thin:
             keep[:] = False
             magnitude = np.abs(self.weight)
-            for members in self._layers():
-                n = members.size
+            for _, members in self._layers():
+                part = magnitude[members]
+                n = part.size
                 k = max(math.ceil(STRONGEST_SHARE * n), min(n, LAYER_KEEP))
                 if k >= n:
                     keep[members] = True
                 else:
-                    keep[members[np.argpartition(magnitude[members], n - k)[n - k :]]] = True
+                    chosen = np.argpartition(part, n - k)[n - k :]
+                    if isinstance(members, slice):
+                        keep[chosen + members.start] = True
+                    else:
+                        keep[members[chosen]] = True
         if self.count > OMIT_FAINT_ABOVE:
             keep &= self.bucket >= 4
-        return np.flatnonzero(keep)
+        return keep
+
+    @property
+    def chooses_per_view(self) -> bool:
+        """True when the overview would draw more than LINE_BUDGET lines: each view then draws a choice."""
+        if self.detailed:
+            return False
+        self._keep_mask()
+        return self._keep_count > LINE_BUDGET
+
+    def drawn(self) -> Array:
+        """Sorted positions of the edges the overview draws.
+
+        A small network draws every edge. A big one leaves out the faintest bucket, and while thinned keeps
+        only each layer's strongest (see :meth:`_keep_mask`). One bigger than LINE_BUDGET draws what
+        :meth:`select_view` chose for the last view painted (before any, each layer's strongest).
+        """
+        if self._drawn is None:
+            if self.detailed:
+                self._drawn = np.arange(self.count)
+            elif self.chooses_per_view:
+                view = self._view
+                self._drawn = (
+                    view.drawn if view is not None else self._whole_choice(self._keep_mask(), LINE_BUDGET)
+                )
+            else:
+                self._drawn = np.flatnonzero(self._keep_mask())
+        return self._drawn
 
     @property
     def drawn_count(self) -> int:
         """How many edge lines the overview draws."""
         return int(self.drawn().size)
 
+    def _current_view(self) -> ViewDetail | None:
+        view = self._view
+        if view is None or view.versions != (self.geometry_version, self.style_version):
+            return None
+        return view
+
+    def detail(self) -> tuple[int, int] | None:
+        """(edges drawn, edges in the network) while the last view painted draws only some of those it
+        crosses; None while it draws every one (or the network is small enough to draw whole)."""
+        view = self._view
+        if view is None or view.complete or not self.chooses_per_view:
+            return None
+        return int(view.drawn.size), self.count
+
+    def select_view(self, visible: QRectF, scale: float) -> bool:
+        """Choose the edges to draw for a view showing ``visible`` (scene) at ``scale`` device pixels per
+        scene unit; True when the choice changed. Kept while the view stays inside what it was chosen for
+        (and zooms in less than REUSE_ZOOM, unless everything there was drawn already)."""
+        if not self.chooses_per_view or visible.isEmpty():
+            return False
+        view = self._current_view()
+        if (
+            view is not None
+            and view.rect.contains(visible)
+            and (view.complete or scale <= view.scale * REUSE_ZOOM)
+            and scale >= view.scale / REUSE_ZOOM
+        ):
+            return False
+        margin = VIEW_MARGIN * max(visible.width(), visible.height())
+        rect = visible.adjusted(-margin, -margin, margin, margin)
+        drawn, complete = self._choose(rect, visible, scale)
+        self._view = ViewDetail(rect, scale, drawn, complete, (self.geometry_version, self.style_version))
+        self.view_choices += 1
+        self._drawn = None
+        self._bucket_lines = None
+        return True
+
+    def _crossing(self, rect: QRectF) -> tuple[Array, Array]:
+        """Positions of the edges whose drawn segment meets ``rect``, and the length of each inside it
+        (scene units); cached for one rect and geometry."""
+        key = (rect.left(), rect.top(), rect.right(), rect.bottom(), self.geometry_version)
+        if self._visible is not None and self._visible[0] == key:
+            return self._visible[1], self._visible[2]
+        left, top, right, bottom = (np.float32(v) for v in key[:4])
+        bounds = self.bounds()
+        x1, y1, x2, y2 = self.x1, self.y1, self.x2, self.y2
+        if rect.contains(bounds):
+            which = np.arange(self.count)
+            length = np.hypot(x2 - x1, y2 - y1)
+        else:
+            near = (
+                (np.minimum(x1, x2) <= right)
+                & (np.maximum(x1, x2) >= left)
+                & (np.minimum(y1, y2) <= bottom)
+                & (np.maximum(y1, y2) >= top)
+            )
+            which = np.flatnonzero(near)
+            ax, ay, bx, by = x1[which], y1[which], x2[which], y2[which]
+            dx, dy = bx - ax, by - ay
+            t0 = np.zeros(which.size, dtype=np.float32)
+            t1 = np.ones(which.size, dtype=np.float32)
+            # Liang-Barsky: the part of each segment inside the rectangle, t0..t1 along it.
+            with np.errstate(divide="ignore", invalid="ignore"):
+                for p, q in ((-dx, ax - left), (dx, right - ax), (-dy, ay - top), (dy, bottom - ay)):
+                    r = q / p
+                    t0 = np.where(p < 0, np.maximum(t0, r), t0)
+                    t1 = np.where(p > 0, np.minimum(t1, r), t1)
+                    t1 = np.where((p == 0) & (q < 0), -1.0, t1).astype(np.float32)
+            inside = t1 >= t0
+            which = which[inside]
+            length = (t1[inside] - t0[inside]) * np.hypot(dx[inside], dy[inside])
+        self._visible = (key, which, length)
+        return which, length
+
+    def _choose(self, rect: QRectF, visible: QRectF, scale: float) -> tuple[Array, bool]:
+        """The edges to draw for ``rect``: all it crosses that the overview keeps, when their cost fits
+        DRAW_BUDGET_PX; otherwise, layer by layer, a share of the budget filled by the edges of neurons on
+        screen first, then by the strongest. Returns the sorted positions and whether that is all of them."""
+        which, length = self._crossing(rect)
+        keep = self._keep_mask()[which]
+        which, length = which[keep], length[keep]
+        cost = LINE_COST_PX + length * np.float32(scale)
+        if which.size == 0 or float(cost.sum()) <= DRAW_BUDGET_PX:
+            return which, True
+        groups = self.group[which]
+        totals = np.bincount(groups, weights=cost)
+        shares = _fair_shares(totals, DRAW_BUDGET_PX)
+        on_screen = (
+            (self.nx >= visible.left())
+            & (self.nx <= visible.right())
+            & (self.ny >= visible.top())
+            & (self.ny <= visible.bottom())
+        )
+        chosen: list[Array] = []
+        for g in np.flatnonzero(totals).tolist():
+            members = np.flatnonzero(groups == g)
+            if totals[g] <= shares[g]:
+                chosen.append(which[members])
+                continue
+            k = int(shares[g] / max(float(totals[g]) / members.size, 1e-6))
+            if k <= 0:
+                continue
+            edges = which[members]
+            ends = on_screen[self.source[edges]].astype(np.float32) + on_screen[self.target[edges]]
+            priority = ends * 2.0 + self.strength[edges]
+            top = np.argpartition(priority, members.size - k)[members.size - k :]
+            chosen.append(edges[top])
+        drawn = np.sort(np.concatenate(chosen)) if chosen else np.zeros(0, dtype=np.intp)
+        return drawn, False
+
+    def _export_choice(self) -> Array:
+        """The edges an exported picture shows: every edge the overview keeps when not training, or in a
+        network too big for that, each layer's strongest, EXPORT_LINES in all."""
+        keep = self._keep_for(False)
+        if np.count_nonzero(keep) <= max(LINE_BUDGET, EXPORT_LINES):
+            return np.flatnonzero(keep)
+        return self._whole_choice(keep, EXPORT_LINES)
+
+    def _whole_choice(self, keep: Array, limit: int) -> Array:
+        """Of the edges ``keep`` allows, each layer's strongest: ``limit`` in all, shared fairly."""
+        which = np.flatnonzero(keep)
+        if which.size <= limit:
+            return which
+        groups = self.group[which]
+        totals = np.bincount(groups).astype(np.float64)
+        shares = _fair_shares(totals, limit)
+        chosen: list[Array] = []
+        for g in np.flatnonzero(totals).tolist():
+            edges = which[groups == g]
+            k = int(shares[g])
+            if k >= edges.size:
+                chosen.append(edges)
+            elif k > 0:
+                chosen.append(edges[np.argpartition(self.strength[edges], edges.size - k)[edges.size - k :]])
+        return np.sort(np.concatenate(chosen)) if chosen else np.zeros(0, dtype=np.intp)
+
+    def strongest(self, which: Array, limit: int) -> Array:
+        """The strongest ``limit`` of the edges ``which`` (all of them when they are that few)."""
+        if which.size <= limit:
+            return which
+        return np.sort(which[np.argpartition(self.strength[which], which.size - limit)[which.size - limit :]])
+
     # ------------------------------------------------------------------ drawing geometry
     def lines(self) -> list[QLineF]:
+        """One QLineF per edge (built once per geometry; only for networks up to KEEP_LINES_UP_TO edges)."""
         if self._lines is None:
-            self._lines = [
-                QLineF(*seg)
-                for seg in zip(
-                    self.x1.tolist(), self.y1.tolist(), self.x2.tolist(), self.y2.tolist(), strict=True
-                )
-            ]
+            self._lines = self._make_lines(slice(None))
             self.line_builds += 1
             self._bucket_lines = None
         return self._lines
 
+    def _make_lines(self, which: Array | slice) -> list[QLineF]:
+        return [
+            QLineF(*seg)
+            for seg in zip(
+                self.x1[which].tolist(),
+                self.y1[which].tolist(),
+                self.x2[which].tolist(),
+                self.y2[which].tolist(),
+                strict=True,
+            )
+        ]
+
+    def segments(self, which: Array) -> list[QLineF]:
+        """The drawn segments of the edges ``which``, in that order."""
+        if self._lines is not None or self.count <= KEEP_LINES_UP_TO:
+            lines = self.lines()
+            return [lines[i] for i in which.tolist()]
+        return self._make_lines(which)
+
     def bucket_lines(self, every: bool = False) -> list[tuple[int, list[QLineF]]]:
         """(bucket key, lines) of the drawn edges (:meth:`drawn`), faint buckets first so strong edges are
-        drawn on top; ``every`` ignores the thinning of a training run (for exported pictures).
+        drawn on top; ``every`` ignores the thinning of a training run and the choice made for the view
+        (for exported pictures: see :meth:`_export_choice`).
 
         Within a strength level, positive and negative edges are drawn in alternating chunks, so where
         thousands of lines cross neither colour is simply painted over the other.
         """
-        if every and self.thinned:
-            return self._batches(self._select(False))
+        if every and (self.thinned or self.chooses_per_view):
+            return self._batches(self._export_choice())
         if self._bucket_lines is None:
             self._bucket_lines = self._batches(self.drawn())
         return self._bucket_lines
@@ -385,31 +796,36 @@ class EdgeModel:
         if drawn.size == 0:
             # Nothing strong enough to draw (every weight 0, say, in a network that omits the faint bucket).
             return []
-        lines = self.lines()
         order = drawn[np.argsort(self.bucket[drawn], kind="stable")]
+        lines = self.segments(order)
         keys, starts = np.unique(self.bucket[order], return_index=True)
         ends = [*starts[1:].tolist(), len(order)]
-        by_key = {int(k): order[s:e] for k, s, e in zip(keys.tolist(), starts.tolist(), ends, strict=True)}
+        by_key = {int(k): (s, e) for k, s, e in zip(keys.tolist(), starts.tolist(), ends, strict=True)}
         result: list[tuple[int, list[QLineF]]] = []
         for level in range(len(BUCKET_MIX)):
             for frozen in (0, 1):
                 parts = [
-                    (key, np.array_split(by_key[key], INTERLEAVE_CHUNKS))
+                    (key, np.linspace(*by_key[key], INTERLEAVE_CHUNKS + 1).astype(np.intp).tolist())
                     for key in (level * 4 + frozen * 2, level * 4 + frozen * 2 + 1)
                     if key in by_key
                 ]
                 for chunk in range(INTERLEAVE_CHUNKS):
-                    for key, chunks in parts:
-                        if chunks[chunk].size:
-                            result.append((key, [lines[i] for i in chunks[chunk].tolist()]))
+                    for key, bounds in parts:
+                        a, b = bounds[chunk], bounds[chunk + 1]
+                        if b > a:
+                            result.append((key, lines[a:b]))
         return result
 
     def bounds(self) -> QRectF:
         if self.count == 0:
             return QRectF()
-        xs = np.concatenate([self.x1, self.x2])
-        ys = np.concatenate([self.y1, self.y2])
-        return QRectF(QPointF(xs.min(), ys.min()), QPointF(xs.max(), ys.max())).adjusted(-8, -8, 8, 8)
+        if self._bounds is None:
+            left = float(min(self.x1.min(), self.x2.min()))
+            top = float(min(self.y1.min(), self.y2.min()))
+            right = float(max(self.x1.max(), self.x2.max()))
+            bottom = float(max(self.y1.max(), self.y2.max()))
+            self._bounds = QRectF(QPointF(left, top), QPointF(right, bottom)).adjusted(-8, -8, 8, 8)
+        return QRectF(self._bounds)
 
     def segment_bounds(self, which: Array, margin: float = 40.0) -> QRectF:
         which = which[which < self.count]
@@ -417,53 +833,138 @@ class EdgeModel:
             return QRectF()
         xs = np.concatenate([self.x1[which], self.x2[which]])
         ys = np.concatenate([self.y1[which], self.y2[which]])
-        return QRectF(QPointF(xs.min(), ys.min()), QPointF(xs.max(), ys.max())).adjusted(
-            -margin, -margin, margin, margin
-        )
+        return QRectF(
+            QPointF(float(xs.min()), float(ys.min())), QPointF(float(xs.max()), float(ys.max()))
+        ).adjusted(-margin, -margin, margin, margin)
+
+    # ------------------------------------------------------------------ ids
+    def _span_at(self, position: int) -> _Span:
+        return self._spans[bisect.bisect_right(self._span_starts, position) - 1]
+
+    def id_at(self, position: int) -> str:
+        """The id of the edge at ``position`` in the arrays."""
+        if not 0 <= position < self.count:
+            raise IndexError(position)
+        pair = self._span_at(position).pair(position)
+        return self._pair_alias.get(pair) or f"{pair[0]}>{pair[1]}"
+
+    def ids_at(self, positions: Iterable[int] | Array) -> list[str]:
+        return [self.id_at(i) for i in np.asarray(positions, dtype=np.intp).tolist()]
+
+    def position_of(self, eid: str) -> int | None:
+        """Where the edge ``eid`` sits in the arrays; None when the network drawn has no such edge."""
+        pair = self._alias_pair.get(eid)
+        if pair is None:
+            source, sep, target = eid.partition(">")
+            if not sep or (source, target) in self._pair_alias:
+                return None
+            pair = (source, target)
+        s, t = self.node_index.get(pair[0]), self.node_index.get(pair[1])
+        if s is None or t is None:
+            return None
+        k = int(self._node_span[t])
+        if k < 0:
+            return None
+        span = self._spans[k]
+        col = span.col_of(s)
+        return None if col is None else span.position(int(self._node_row[t]), col)
 
     # ------------------------------------------------------------------ queries
     def nearest(self, x: float, y: float, tolerance: float) -> int | None:
-        """The edge whose drawn segment passes within ``tolerance`` of (x, y), the closest one."""
+        """The edge whose drawn segment passes within ``tolerance`` of (x, y), the closest one. In a network
+        drawn by a choice per view, only the edges drawn are candidates: what is pointed at is what shows."""
         if self.count == 0:
             return None
-        dx, dy = self.x2 - self.x1, self.y2 - self.y1
-        px, py = x - self.x1, y - self.y1
+        view = self._view if self.chooses_per_view else None
+        which = view.drawn if view is not None else None
+        x1, y1, x2, y2 = (a if which is None else a[which] for a in (self.x1, self.y1, self.x2, self.y2))
+        if x1.size == 0:
+            return None
+        dx, dy = x2 - x1, y2 - y1
+        px, py = x - x1, y - y1
         length2 = dx * dx + dy * dy
         t = np.clip((px * dx + py * dy) / np.where(length2 > 0, length2, 1.0), 0.0, 1.0)
         d2 = (px - t * dx) ** 2 + (py - t * dy) ** 2
         i = int(np.argmin(d2))
-        return i if d2[i] <= tolerance * tolerance else None
+        if d2[i] > tolerance * tolerance:
+            return None
+        return i if which is None else int(which[i])
 
     def inside(self, rect: QRectF) -> list[str]:
         """Ids of the edges whose both end neurons lie inside ``rect``."""
         if self.count == 0:
             return []
-        sx, sy = self.nx[self.source], self.ny[self.source]
-        tx, ty = self.nx[self.target], self.ny[self.target]
         left, top, right, bottom = rect.left(), rect.top(), rect.right(), rect.bottom()
-        ok = (
-            (sx >= left)
-            & (sx <= right)
-            & (sy >= top)
-            & (sy <= bottom)
-            & (tx >= left)
-            & (tx <= right)
-            & (ty >= top)
-            & (ty <= bottom)
-        )
-        return [self.ids[i] for i in np.flatnonzero(ok).tolist()]
+        node_in = (self.nx >= left) & (self.nx <= right) & (self.ny >= top) & (self.ny <= bottom)
+        if not node_in.any():
+            return []
+        return self.ids_at(np.flatnonzero(node_in[self.source] & node_in[self.target]))
 
-    def edges_of(self, node_ids: list[str]) -> Array:
-        parts = [self.incident[self.node_index[n]] for n in node_ids if n in self.node_index]
+    def _incident(self, nodes: list[int]) -> Array:
+        """Sorted positions of the edges into and out of these nodes."""
+        if self._feeds is None:
+            feeds: dict[int, list[tuple[int, int]]] = {}
+            for k, span in enumerate(self._spans):
+                for col, n in enumerate(span.source_nodes.tolist()):
+                    feeds.setdefault(n, []).append((k, col))
+            self._feeds = feeds
+        parts: list[Array] = []
+        for n in nodes:
+            k = int(self._node_span[n])
+            if k >= 0:
+                parts.append(self._spans[k].row_positions(int(self._node_row[n])))
+            parts.extend(self._spans[j].col_positions(col) for j, col in self._feeds.get(n, ()))
         if not parts:
             return np.zeros(0, dtype=np.intp)
         return np.unique(np.concatenate(parts))
 
+    def _degree(self, nodes: list[int]) -> int:
+        """How many edges run into and out of these nodes (an edge between two of them counts twice)."""
+        self._incident([])
+        total = 0
+        for n in nodes:
+            k = int(self._node_span[n])
+            if k >= 0:
+                total += self._spans[k].row_positions(int(self._node_row[n])).size
+            for j, col in self._feeds.get(n, ()):  # type: ignore[union-attr]
+                total += self._spans[j].col_positions(col).size
+        return total
+
+    def edges_of(self, node_ids: list[str], limit: int | None = None) -> Array:
+        """Sorted positions of the edges of these neurons; none at all when there are more than ``limit``
+        (counted first, so selecting a whole big network gathers nothing)."""
+        nodes = [self.node_index[n] for n in node_ids if n in self.node_index]
+        if not nodes or (limit is not None and self._degree(nodes) > 2 * limit):
+            return np.zeros(0, dtype=np.intp)
+        found = self._incident(nodes)
+        if limit is not None and found.size > limit:
+            return np.zeros(0, dtype=np.intp)
+        return found
+
     def indices(self, edge_ids: Iterable[str]) -> Array:
         """Sorted array positions of the given edge ids (unknown ids are skipped)."""
-        index = self.index
-        found = np.fromiter((index.get(e, -1) for e in edge_ids), dtype=np.intp)
+        found = np.fromiter(
+            (-1 if (i := self.position_of(e)) is None else i for e in edge_ids), dtype=np.intp
+        )
         return np.unique(found[found >= 0])
+
+
+def _fair_shares(totals: Array, budget: float) -> Array:
+    """Split ``budget`` between groups wanting ``totals``: every group gets an equal share, and what a
+    group needs less than its share goes to the others (water filling)."""
+    shares = np.zeros(totals.size)
+    wanting = np.flatnonzero(totals > 0)
+    left = float(budget)
+    while wanting.size:
+        equal = left / wanting.size
+        small = wanting[totals[wanting] <= equal]
+        if small.size == 0:
+            shares[wanting] = equal
+            break
+        shares[small] = totals[small]
+        left -= float(totals[small].sum())
+        wanting = wanting[totals[wanting] > equal]
+    return shares
 
 
 class EdgeStyle:
@@ -580,10 +1081,19 @@ class EdgeLayer(QGraphicsItem):
         self.cache_renders = 0
         # Edge lines in the picture last drawn (fewer than the model's count while training thins it).
         self.lines_drawn = 0
+        # Told when a view's choice of edges changes what the canvas should say about them (a network too
+        # big to draw whole). Held weakly: the scene that listens owns this item, and a cycle between the two
+        # would leave a closed canvas's scene to be collected in the middle of another one's paint.
+        self._detail_listener: weakref.WeakMethod | None = None
+        self._detail: tuple[int, int] | None = None
 
     def set_scheme(self, scheme: ColourScheme) -> None:
         self.style = EdgeStyle(scheme)
         self.invalidate()
+
+    def set_detail_listener(self, method: Callable[[], None]) -> None:
+        """Call ``method`` (a bound method, held weakly) when :meth:`EdgeModel.detail` changes on a paint."""
+        self._detail_listener = weakref.WeakMethod(method)  # type: ignore[arg-type]
 
     def geometry_changed(self) -> None:
         rect = self.model.bounds()
@@ -646,11 +1156,20 @@ class EdgeLayer(QGraphicsItem):
                 inner.setTransform(transform)
                 visible, ok = transform.inverted()
                 clip = visible.mapRect(QRectF(0, 0, width, height)) if ok else None
+                if clip is not None:
+                    scale = math.sqrt(abs(transform.determinant())) * ratio
+                    model.select_view(clip, scale)
                 self.lines_drawn = draw_buckets(inner, model, self.style, clip)
             finally:
                 inner.end()
             self._cache, self._cache_key = image, key
             self.cache_renders += 1
+            detail = model.detail()
+            if detail != self._detail:
+                self._detail = detail
+                listener = self._detail_listener() if self._detail_listener is not None else None
+                if listener is not None:
+                    listener()
         painter.save()
         painter.setWorldTransform(QTransform())
         painter.drawImage(QPointF(0, 0), self._cache)
@@ -749,8 +1268,10 @@ class EdgeOverlay(QGraphicsItem):
                 cosmetic=not model.detailed,
             )
         if pulsed.size > NEIGHBOUR_LIMIT:
-            # A whole layer pulsing in a big network: bright thin lines, no halo (cheap enough per frame).
-            self._draw_plain(painter, pulsed, QPen(QColor(scheme.pulse), 0), cosmetic=True)
+            # A whole layer pulsing in a big network: bright thin lines, no halo, and no more of them than
+            # the overview would draw (the strongest), so a frame stays cheap.
+            shown = model.strongest(pulsed, LINE_BUDGET)
+            self._draw_plain(painter, shown, QPen(QColor(scheme.pulse), 0), cosmetic=True)
             pulsed = pulsed[:0]
         if pulsed.size:
             glow = QColor(scheme.pulse)
@@ -773,13 +1294,11 @@ class EdgeOverlay(QGraphicsItem):
         pen.setCosmetic(cosmetic)
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
         painter.setPen(pen)
-        lines = self.model.lines()
-        painter.drawLines([lines[i] for i in which.tolist()])
+        painter.drawLines(self.model.segments(which))
 
     def _draw_strong(self, painter: QPainter, which: Array, detailed: bool) -> None:
         """Big network: the touched edges in full colour, positive and negative apart."""
         model = self.model
-        lines = model.lines()
         for positive in (False, True):
             part = which[(model.weight[which] >= 0) == positive]
             if part.size == 0:
@@ -788,7 +1307,7 @@ class EdgeOverlay(QGraphicsItem):
             pen = QPen(colour, 1.6 if detailed else 0)
             pen.setCosmetic(True)
             painter.setPen(pen)
-            painter.drawLines([lines[i] for i in part.tolist()])
+            painter.drawLines(model.segments(part))
 
     def _draw_labels(self, painter: QPainter) -> None:
         model = self.model

@@ -112,6 +112,8 @@ class NetworkCanvas(QGraphicsView):
         self._override: dict[str, float] | None = None
         self._scheme_name = "classic"
         self._caption = DetailCaption(self, SCHEMES["classic"])
+        # Queued: the edge layer decides what it leaves out while it paints.
+        self._scene.detailChanged.connect(self._show_detail, Qt.ConnectionType.QueuedConnection)
         self.legend = CanvasLegend(self, SCHEMES["classic"])
         self.legend.place(self.viewport().geometry())
         self.zoom.reserve_top = self._legend_room
@@ -203,7 +205,7 @@ class NetworkCanvas(QGraphicsView):
         return float(self.legend.base_height() + 2 * 6) if self.legend.isVisibleTo(self) else 0.0
 
     def _show_detail(self) -> None:
-        self._caption.show_when(self._scene.strongest_only, self.viewport().geometry())
+        self._caption.show_text(self._scene.detail_text, self.viewport().geometry())
 
     @property
     def detail_caption(self) -> str:
