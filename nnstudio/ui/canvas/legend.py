@@ -15,7 +15,7 @@ from .items import ColourScheme
 LEGEND_MARGIN_PX = 6
 
 DELTA_LINE = (
-    "δ under a neuron: how much the error changes when this neuron's sum changes "
+    "δ next to a neuron: how much the error changes when this neuron's sum changes "
     "(near 0: it barely matters for the error now)."
 )
 SLOPE_LINE = (
