@@ -5,10 +5,10 @@ and redo give back exactly what was there), saving what was loaded from the byte
 and at the end undoing everything gives back the original file byte for byte, and redoing everything the
 last state.
 
-Two edits are left out of the machine because each is a defect of its own, shown by a test below marked as
-an expected failure until it is mended: an edit that gives a document with its own samples another number
-of inputs or outputs (:meth:`EditCommands.keeps_samples`), and a connection between two neurons of one
-layer. Either leaves a document that cannot be saved.
+Two kinds of edit are left out of the machine because each is a defect of its own, shown by a test below
+marked as an expected failure until it is mended: an edit that gives a document with its own samples
+another number of inputs or outputs, and one that leaves its image grid fewer inputs than pixels
+(:meth:`EditCommands.fits`). Each leaves a document that cannot be saved.
 """
 
 from __future__ import annotations
@@ -80,18 +80,18 @@ class EditCommands(RuleBasedStateMachine):
         ids = list(self.network.edges)
         return ids[pick % len(ids)]
 
-    def keeps_samples(self, make: Callable[[Any], QUndoCommand]) -> bool:
-        """Whether the command ``make(document)`` builds leaves the document's own samples fitting its
-        network: tried on a copy first."""
-        dataset = self.document.dataset
-        if dataset is None:
-            return True
+    def fits(self, make: Callable[[Any], QUndoCommand]) -> bool:
+        """Whether the command ``make(document)`` builds leaves the document's own samples and its image
+        grid fitting its network: tried on a copy first."""
         trial = SimpleNamespace(
             network=self.network.copy(), grid=self.document.grid, value_range=self.document.value_range
         )
         make(trial).redo()
-        network = trial.network
-        return len(network.inputs()) == dataset.n_inputs and len(network.outputs()) == dataset.n_outputs
+        inputs, outputs = len(trial.network.inputs()), len(trial.network.outputs())
+        if trial.grid is not None and inputs < trial.grid[0] * trial.grid[1]:
+            return False
+        dataset = self.document.dataset
+        return dataset is None or (inputs == dataset.n_inputs and outputs == dataset.n_outputs)
 
     def push(self, command: QUndoCommand) -> None:
         """Push, then check that one undo gives back the bytes before it and one redo those after it."""
@@ -135,7 +135,7 @@ class EditCommands(RuleBasedStateMachine):
             make = lambda doc: AddImageGrid(doc, planned.neurons, planned.grid, planned.text)  # noqa: E731
         else:
             make = lambda doc: AddNeurons(doc.network, planned.neurons, text=planned.text)  # noqa: E731
-        if self.keeps_samples(make):
+        if self.fits(make):
             self.push(make(self.document))
 
     @precondition(lambda self: len(self.network.neurons) >= 2)
@@ -143,10 +143,7 @@ class EditCommands(RuleBasedStateMachine):
     def connect(self, into: int, sources: list[int], weight: float) -> None:
         to = self.neuron(into)
         edges: list[Edge] = []
-        layer = self.network.neurons[to].layer
         for source in dict.fromkeys(self.neuron(s) for s in sources):
-            if layer and self.network.neurons[source].layer == layer:
-                continue
             if self.network.can_connect(source, to) is None:
                 edges.append(Edge(edge_id(source, to), source, to, weight))
                 break  # one at a time: each is checked against the network as it is
@@ -164,7 +161,7 @@ class EditCommands(RuleBasedStateMachine):
             make = lambda doc: RemoveItemsAndGrid(doc, neuron_ids, edge_ids)  # noqa: E731
         else:
             make = lambda doc: RemoveItems(doc.network, neuron_ids, edge_ids)  # noqa: E731
-        if self.keeps_samples(make):
+        if self.fits(make):
             self.push(make(self.document))
 
     @precondition(lambda self: len(self.network.edges) > 0)
@@ -200,7 +197,7 @@ class EditCommands(RuleBasedStateMachine):
             self.network.check_neuron_fields(change)  # as the inspector does before it pushes
         except ValueError:
             return
-        if self.keeps_samples(lambda doc: SetNeuronFields(doc.network, change)):
+        if self.fits(lambda doc: SetNeuronFields(doc.network, change)):
             self.push(SetNeuronFields(self.network, change))
 
     @precondition(lambda self: len(self.network.neurons) > 0)
@@ -270,12 +267,16 @@ class EditCommands(RuleBasedStateMachine):
         assert document_to_bytes(document_from_bytes(saved)) == saved
 
     def teardown(self) -> None:
-        if not self.saved:
-            return
-        self.stack.setIndex(0)
-        assert self.save() == self.saved[0]
-        self.stack.setIndex(self.stack.count())
-        assert self.save() == self.saved[-1]
+        try:
+            if self.saved:
+                self.stack.setIndex(0)
+                assert self.save() == self.saved[0]
+                self.stack.setIndex(self.stack.count())
+                assert self.save() == self.saved[-1]
+        finally:
+            # The stack deletes its commands now, while the machine is whole. Left to the garbage collector
+            # at exit, the stack and the Python side of its commands can be freed in an order that crashes.
+            self.stack.clear()
 
 
 EditCommands.TestCase.settings = settings(
@@ -312,3 +313,17 @@ def test_a_connection_inside_a_layer_keeps_the_document_saveable() -> None:
     assert document_from_bytes(saved).network.edges["h1_0>h1_4"].weight == 0.5
     stack.undo()
     assert document_to_bytes(document) == before
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a pixel of the image grid may be made a hidden neuron; the grid then has fewer inputs than pixels"
+    " and the document cannot be saved",
+)
+def test_making_a_pixel_hidden_keeps_the_document_saveable() -> None:
+    document = hand_built_document()
+    assert document.grid == (2, 2)
+    change = {"p0": {"role": "hidden"}}
+    document.network.check_neuron_fields(change)
+    QUndoStack().push(SetNeuronFields(document.network, change))
+    document_to_bytes(document)
