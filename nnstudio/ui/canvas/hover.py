@@ -37,11 +37,15 @@ DELTA_MEANING = (
     "δ (delta) = how much the error changes when this neuron's sum changes. Near 0: this neuron barely "
     "matters for the error right now; the bigger it is (+ or -), the more its weights will change."
 )
+TINY_DELTA = (
+    "0.00 or -0.00 means smaller than 0.005 (the sign says which way): changing this neuron's sum now "
+    "barely changes the error."
+)
 SLOPE_MEANING = (
     "The number on the line is its slope: how much the error changes when this weight changes. "
     "Training moves the weight the other way (down the slope), by the learning rate times the slope."
 )
-COLOUR_MEANING = "Neurons: black -1, grey 0, white +1."
+COLOUR_MEANING = "black is -1, grey 0, white +1"
 EDGE_COLOUR_MEANING = "White lines are positive weights, black negative; thicker is stronger."
 # Cursors by what is under the pointer: a cross where a drag draws a connection, a hand where it moves.
 CURSORS = {
@@ -113,6 +117,7 @@ def explain_hit(
     value_range: tuple[float, float],
     neuron_text: str,
     edge_text: str,
+    edge_meaning: str = EDGE_COLOUR_MEANING,
 ) -> list[str]:
     """Lines that explain what the pointer is over, in plain words: its colour, the delta or slope written
     on it (``neuron_text``, ``edge_text``: what the canvas shows there, empty for nothing) and what a drag
@@ -120,7 +125,7 @@ def explain_hit(
     if hit is None:
         return []
     if hit.kind == "edge":
-        lines = [EDGE_COLOUR_MEANING]
+        lines = [edge_meaning]
         if edge_text:
             lines.append(f"slope {edge_text}: {SLOPE_MEANING}")
         return [*lines, EDGE_HINT]
@@ -138,9 +143,11 @@ def explain_hit(
                 f"Drawn {words}: inputs go from black at {low:g} to white at {high:g}, like the pad."
             )
         else:
-            lines.append(f"Drawn {words}: {COLOUR_MEANING}")
+            lines.append(f"Drawn {words} ({COLOUR_MEANING})")
     if neuron_text.startswith(DELTA_SIGN):
         lines.append(f"{neuron_text.strip()}: {DELTA_MEANING}")
+        if neuron_text.strip().endswith(("-0.00", " 0.00")):
+            lines.append(TINY_DELTA)
     if hit.kind == "handle":
         lines.append(HANDLE_HINT)
     elif hit.kind == "name":
@@ -198,7 +205,8 @@ class Hover:
             value, value_range = (shown if shown == shown else None), (grid.low, grid.high)
         elif hit.kind == "edge":
             edge_text = canvas.edge_label_text(hit.id)
-        lines = explain_hit(hit, network, value, value_range, neuron_text, edge_text)
+        edge_meaning = canvas.legend.plain_lines()[1]
+        lines = explain_hit(hit, network, value, value_range, neuron_text, edge_text, edge_meaning)
         return "\n".join([first, *lines])
 
     def update(self, view_pos: QPoint, announce: bool = True, force: bool = False) -> None:
