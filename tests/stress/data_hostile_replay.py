@@ -90,7 +90,7 @@ def run_one(argv: list[str], memory_bytes: int, workdir: Path) -> tuple[int, str
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-window", action="store_true", help="only the command line, not the window")
-    parser.add_argument("--memory-mb", type=int, default=1500, help="address-space limit of each run")
+    parser.add_argument("--memory-mb", type=int, default=500, help="address-space limit of each run")
     args = parser.parse_args()
     memory = args.memory_mb << 20
     python = sys.executable
