@@ -303,10 +303,10 @@ class OutputPanel(Panel):
         """Tall enough to show every bar, in as many columns as they take now (the scroll area around the
         bars hints at a few lines only, and a window dividing its room asks this how much the answer needs)."""
         hint = super().sizeHint()
-        hidden = self.bars_box.sizeHint().height() - self.bars_scroll.viewport().sizeHint().height()
-        if not self.bars or self.stack.currentWidget() is not self._content or hidden <= 0:
+        if not self.bars or self.stack.currentWidget() is not self._content or not self.isVisible():
             return hint
-        return QSize(hint.width(), hint.height() + hidden)
+        around = self.height() - self.bars_scroll.viewport().height()  # the answer, the labels, margins
+        return QSize(hint.width(), around + self.bars_box.sizeHint().height())
 
     def answer(self) -> str:
         """The answer line as shown (``Answer: horizontal``)."""

@@ -24,13 +24,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QSize, Qt, QTimer
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea, QToolBar
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea, QStyle, QTabBar, QToolBar
 
 Area = Qt.DockWidgetArea
 Group = tuple[str, ...]
 
 # A window at least this tall (logical pixels) gets the roomy arrangement.
 ROOMY_HEIGHT = 940
+# Pixels added to what a panel needs: the main window's division of a column is off by a pixel or two.
+ROUNDING_SLACK = 4
 # How long after the last resize event the panels are fitted to the new size.
 SETTLE_MS = 120
 
@@ -44,13 +46,16 @@ LARGEST_FIRST_SIZE = QSize(2560, 1600)
 @dataclass(frozen=True)
 class Column:
     """Groups of docks from top to bottom; a group's docks are tabs, the first in front. ``shares`` are the
-    parts of the column's height each group gets; with ``fit_content`` a group that needs less than its
-    share for its panel gives the rest to the others (the pad and the answer, which should not scroll),
-    without it the shares hold (tables and plots use whatever room they get)."""
+    parts of the column's height each group gets.
+
+    With ``grow``, each group first gets what its panel needs (the pad and the answer should not scroll): a
+    group that needs less than its share gives the rest to those that need more, and room beyond every
+    need goes out by ``grow`` (to the drawing, say, not to the palette's empty space). Without it the shares
+    hold (tables and plots use whatever room they get)."""
 
     groups: tuple[Group, ...]
     shares: tuple[float, ...]
-    fit_content: bool = False
+    grow: tuple[float, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -78,7 +83,7 @@ COMPACT = Arrangement(
     left=Column(
         (("padDock", "paletteDock", "samplesDock"), ("outputsDock", "errorTableDock", "datasetDock")),
         (0.58, 0.42),
-        fit_content=True,
+        grow=(0.8, 0.2),
     ),
     right=Column((("inspectorDock", "trainingDock"),), (1.0,)),
     bottom=ANIMATION,
@@ -87,7 +92,9 @@ COMPACT = Arrangement(
 ROOMY = Arrangement(
     "roomy",
     left=Column(
-        (("paletteDock", "samplesDock"), ("padDock",), ("outputsDock",)), (0.3, 0.44, 0.26), fit_content=True
+        (("paletteDock", "samplesDock"), ("padDock",), ("outputsDock",)),
+        (0.3, 0.44, 0.26),
+        grow=(0.1, 0.8, 0.1),
     ),
     right=Column((("inspectorDock", "trainingDock"), ("errorTableDock", "datasetDock")), (0.62, 0.38)),
     bottom=ANIMATION,
@@ -101,7 +108,7 @@ def arrangement_for(size: QSize) -> Arrangement:
 
 def column_widths(window_width: int) -> tuple[int, int]:
     """Widths of the left and right columns: a share of the window within bounds, the rest for the canvas."""
-    left = max(250, min(360, round(window_width * 0.22)))
+    left = max(268, min(360, round(window_width * 0.22)))
     right = max(300, min(480, round(window_width * 0.25)))
     return left, right
 
@@ -224,26 +231,32 @@ class DockLayout(QObject):
             sides.append(shown[0][0])
             widths.append(width)
             if len(shown) > 1:
-                heads = [head for head, _share in shown]
-                shares = [share for _head, share in shown]
-                if column.fit_content:
+                heads = [head for head, _share, _grow in shown]
+                shares = [share for _head, share, _grow in shown]
+                # The places share what the dividers between them leave; a place's height counts its tab bar.
+                room = column_height - (len(heads) - 1) * _separator(window)
+                if column.grow is not None:
                     wanted = [_wanted_height(head, width) for head in heads]
-                    heights = split_height(column_height, shares, wanted)
+                    grow = [weight for _head, _share, weight in shown]
+                    heights = split_height(room, shares, wanted, grow)
                 else:
-                    heights = [round(column_height * share / sum(shares)) for share in shares]
+                    heights = [round(room * share / sum(shares)) for share in shares]
                 window.resizeDocks(heads, heights, Qt.Orientation.Vertical)
             del area
         if sides:
             window.resizeDocks(sides, widths, Qt.Orientation.Horizontal)
 
-    def _shown_groups(self, column: Column, docks: dict[str, QDockWidget]) -> list[tuple[QDockWidget, float]]:
-        """(the dock in front, share) for each group with a panel showing."""
+    def _shown_groups(
+        self, column: Column, docks: dict[str, QDockWidget]
+    ) -> list[tuple[QDockWidget, float, float]]:
+        """(the dock in front, share, grow) for each group with a panel showing."""
         shown = []
-        for group, share in zip(column.groups, column.shares, strict=True):
+        grow = column.grow or column.shares
+        for group, share, weight in zip(column.groups, column.shares, grow, strict=True):
             members = [docks[name] for name in group if name in docks and not docks[name].isHidden()]
             if members:
                 front = [dock for dock in members if _in_front(dock)] or members
-                shown.append((front[0], share))
+                shown.append((front[0], share, weight))
         return shown
 
     def _column_height(self) -> int:
@@ -357,15 +370,19 @@ class DockLayout(QObject):
             self.fit_sizes()
 
 
-def split_height(height: int, shares: list[float], wanted: list[int]) -> list[int]:
+def split_height(
+    height: int, shares: list[float], wanted: list[int], grow: list[float] | None = None
+) -> list[int]:
     """Heights for the places of a column ``height`` tall: each gets what it wants while that fits in its
     share; what others leave goes to those that want more (a tall pad takes what a short answer leaves);
-    room beyond every want is shared out by ``shares``."""
+    room beyond every want goes out by ``grow`` (by default the shares)."""
     total_share = sum(shares)
     base = [height * share / total_share for share in shares]
     if sum(wanted) <= height:
+        weights = grow if grow is not None and sum(grow) > 0 else shares
         spare = height - sum(wanted)
-        return [round(w + spare * share / total_share) for w, share in zip(wanted, shares, strict=True)]
+        total = sum(weights)
+        return [round(w + spare * weight / total) for w, weight in zip(wanted, weights, strict=True)]
     given = [min(w, b) for w, b in zip(wanted, base, strict=True)]
     left = height - sum(given)
     short = [w - g for w, g in zip(wanted, given, strict=True)]
@@ -373,9 +390,26 @@ def split_height(height: int, shares: list[float], wanted: list[int]) -> list[in
     return [round(g + left * s / missing) if missing else round(g) for g, s in zip(given, short, strict=True)]
 
 
+def _separator(window: QMainWindow) -> int:
+    return window.style().pixelMetric(QStyle.PixelMetric.PM_DockWidgetSeparatorExtent, None, window)
+
+
+def _tab_bar_height(dock: QDockWidget) -> int:
+    """The height of the tab bar under ``dock`` when it shares its place with others, else 0."""
+    window = dock.parentWidget()
+    if not isinstance(window, QMainWindow) or not window.tabifiedDockWidgets(dock):
+        return 0
+    heights = [
+        bar.height()
+        for bar in window.findChildren(QTabBar)
+        if bar.parentWidget() is window and bar.isVisible() and bar.count() > 1
+    ]
+    return max(heights, default=dock.fontMetrics().height() + 12)
+
+
 def _wanted_height(dock: QDockWidget, width: int) -> int:
-    """How tall ``dock`` would like to be at ``width``: its panel's height for that width, its title bar,
-    and a tab bar when it shares its place."""
+    """How tall ``dock``'s place would like to be at ``width``: its panel's height for that width, its title
+    bar, and the tab bar under it when it shares its place."""
     content = dock.widget()
     if content is None:
         return dock.sizeHint().height()
@@ -384,10 +418,7 @@ def _wanted_height(dock: QDockWidget, width: int) -> int:
     if inner.hasHeightForWidth():
         panel = max(panel, inner.heightForWidth(width))
     chrome = max(0, dock.minimumSizeHint().height() - content.minimumSizeHint().height())
-    window = dock.parentWidget()
-    tabbed = isinstance(window, QMainWindow) and bool(window.tabifiedDockWidgets(dock))
-    tab_bar = dock.fontMetrics().height() + 12 if tabbed else 0
-    return panel + chrome + tab_bar
+    return panel + chrome + _tab_bar_height(dock) + ROUNDING_SLACK
 
 
 def _in_front(dock: QDockWidget) -> bool:
