@@ -37,6 +37,8 @@ ROUNDING_SLACK = 4
 SETTLE_MS = 120
 
 STATE_KEY = "window/state"
+PALETTE = "paletteDock"
+PAD = "padDock"
 OWN_LAYOUT_KEY = "window/own_layout"
 
 # The largest first window: on a 4K screen a window the size of the screen is more than a person wants.
@@ -133,6 +135,8 @@ class DockLayout(QObject):
         self._arranging = False
         self._signature: object = None
         self._separator_pressed = False
+        # An empty network is built from the palette: where the palette shares a place, it comes to the front.
+        self._building = False
         self._settle = QTimer(self)
         self._settle.setSingleShot(True)
         self._settle.setInterval(SETTLE_MS)
@@ -196,6 +200,8 @@ class DockLayout(QObject):
                 for group in column.groups:
                     members = [docks[name] for name in group if name in docks and shown[name]]
                     front = [dock for dock in members if dock.objectName() in in_front] or members
+                    if self._building and not in_front:
+                        front = [dock for dock in members if dock.objectName() == PALETTE] or front
                     if front:
                         front[0].raise_()
             self.current = arrangement
@@ -278,6 +284,16 @@ class DockLayout(QObject):
             ):
                 taken += toolbar.height()
         return max(1, window.height() - taken)
+
+    def set_building(self, empty: bool) -> None:
+        """The window shows another document: an empty one brings the neuron palette to the front, one with
+        neurons the drawing pad (when they share a place), so what to do first is in view."""
+        self._building = empty
+        docks = self.docks_by_name()
+        wanted = docks.get(PALETTE if empty else PAD)
+        if wanted is None or wanted.isHidden() or not self.window.tabifiedDockWidgets(wanted):
+            return
+        wanted.raise_()
 
     def reset(self) -> None:
         """The studio's arrangement for this size again, every panel showing (View > Reset Layout)."""

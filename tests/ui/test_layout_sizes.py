@@ -247,3 +247,17 @@ def test_a_layout_of_the_persons_own_is_kept_and_one_of_the_studios_is_made_agai
     answer = window.findChild(QDockWidget, "outputsDock")
     assert window.dockWidgetArea(answer) == Qt.DockWidgetArea.RightDockWidgetArea
     close(window)
+
+
+def test_an_empty_network_shows_the_palette_and_one_with_neurons_the_pad(qtbot):
+    window = open_window(qtbot, QSize(1366, 768))
+    palette = window.findChild(QDockWidget, "paletteDock")
+    pad = window.findChild(QDockWidget, "padDock")
+    assert window.tabifiedDockWidgets(pad) and pad in showing(window)
+    window.actions["new"].trigger()  # File > New: there is nothing to draw for yet, only neurons to add
+    QApplication.processEvents()
+    assert palette in showing(window) and pad not in showing(window)
+    window.open_example("four-pixel-camera")
+    QApplication.processEvents()
+    assert pad in showing(window) and palette not in showing(window)
+    close(window)
