@@ -1,20 +1,27 @@
-"""How fast the canvas paints the 784-16-16-10 digits network (12,960 edges) in a shown 1600x1000 view.
+"""How fast the canvas binds and paints networks of every size in a shown 1600x1000 view.
 
-Prints medians (and the 90th percentile) in milliseconds for:
-- bind: building every item for the network;
-- full repaint: the edge picture redrawn (as after the view or the weights change), with everything on top;
-- weights changed: a bulk weight write-back re-buckets the edges and repaints every drawn edge (as after
-  an undo); "canvas weight reload" is the canvas's own share of it before the repaint (it reads the weights
-  from the live network's compiled plan, one numpy step per block, rather than edge by edge);
-- weights changed while training: the same with the network locked for training, when the canvas draws
-  only the strongest edges of each layer (a training run's weights frame);
+First, side by side for 784-16-16-10, 784-256-256-10 and 784-1024-1024-10 (12,960, 268,800 and 1,861,632
+connections), medians in milliseconds of wall time and of CPU time (what the work itself cost; wall time
+grows when other programs share the cores):
+- bind: building every item for the network (the edge arrays, block by block), and the first paint;
+- full repaint: the edge picture redrawn (as after the view changes), with everything on top;
+- weights changed: a bulk weight write-back (as after an undo or a training step): the canvas's reload
+  from the live network's compiled plan, then the repaint; "while training" with the network locked,
+  when a big network draws only the strongest edges of each layer;
 - activations only: a new input; neurons and pixels repaint over the cached edge picture;
+- zoomed in: the view zoomed 8x onto a hidden neuron and repainted (the edges in view are chosen anew);
+- what is drawn: edge lines in the fitted view, and the caption the canvas shows about them.
+
+Then the digits network (784-16-16-10) in detail:
+- full repaint, weights changed, weights changed while training, training stops, activations only as
+  above, each with its 90th percentile;
 - hover: the pointer moves onto a hidden neuron, whose 800 edges are highlighted;
 - baseline: the same edges as one QGraphicsLineItem each (skip with --no-baseline).
 
-Targets: full repaint <= 33 ms, weights changed while training <= 16 ms, activations only <= 16 ms.
+Targets: every repaint <= 33 ms, bind of 784-1024-1024-10 <= 500 ms; for digits, weights changed while
+training <= 16 ms, activations only <= 16 ms.
 
-    python benchmarks/canvas_render.py [--frames 30] [--no-baseline]
+    python benchmarks/canvas_render.py [--frames 30] [--sizes 16,256,1024] [--no-baseline] [--no-details]
 """
 
 from __future__ import annotations
@@ -72,6 +79,96 @@ def report(name: str, times: list[tuple[float, float]], target: float | None = N
         f"{name:<34} median {median:6.1f} ms (CPU {statistics.median(cpu):5.1f})   p90 {p90:6.1f} ms"
         f"   {len(times)} frames{verdict}"
     )
+
+
+def layered_document(hidden: int) -> Document:
+    network = dense_network([784, hidden, hidden, 10], "relu", seed=0, grid=(28, 28))
+    return Document(network, title=f"784-{hidden}-{hidden}-10", grid=(28, 28), value_range=(0.0, 1.0))
+
+
+def median_pair(times: list[tuple[float, float]]) -> str:
+    """Wall and CPU medians in milliseconds, as "wall / CPU"."""
+    wall = statistics.median(t[0] for t in times)
+    cpu = statistics.median(t[1] for t in times)
+    return f"{wall:7.1f} / {cpu:6.1f}"
+
+
+def measure_size(app: QApplication, hidden: int, frames: int) -> dict[str, str]:
+    """One column of the side-by-side table: a 784-H-H-10 network bound to a fresh 1600x1000 canvas."""
+    rng = np.random.default_rng(0)
+    document = layered_document(hidden)
+    network = document.network
+    live = LiveNetwork(document)
+    canvas = NetworkCanvas()
+    canvas.resize(WIDTH, HEIGHT)
+    canvas.show()
+    app.processEvents()
+    column: dict[str, str] = {"connections": f"{len(network.edges):,}"}
+    wall, cpu = time.perf_counter(), time.process_time()
+    canvas.bind(live, QUndoStack())
+    bind = ((time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000)
+    column["bind"] = median_pair([bind])
+    wall, cpu = time.perf_counter(), time.process_time()
+    canvas.viewport().repaint()
+    column["first paint"] = median_pair(
+        [((time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000)]
+    )
+    app.processEvents()
+    scene = canvas.canvas_scene
+    viewport = canvas.viewport()
+    column["full repaint"] = median_pair(timed(frames, scene.edge_layer.invalidate, viewport.repaint))
+    values = live.plan.block_values()  # type: ignore[union-attr]
+
+    def new_weights() -> None:
+        noisy = {key: w + rng.normal(0.0, 0.01, w.shape) for key, w in values.items()}
+        network.write_blocks(noisy, {})
+
+    def reload_and_repaint() -> None:
+        canvas._on_parameters()
+        viewport.repaint()
+
+    column["weights changed"] = median_pair(timed(max(3, frames // 3), new_weights, reload_and_repaint))
+    column["lines drawn"] = f"{scene.edge_layer.lines_drawn:,}"
+    live.set_locked(True)
+    viewport.repaint()
+    column["  while training"] = median_pair(timed(max(3, frames // 3), new_weights, reload_and_repaint))
+    column["  lines drawn"] = f"{scene.edge_layer.lines_drawn:,}"
+    live.set_locked(False)
+    viewport.repaint()
+    column["activations only"] = median_pair(
+        timed(frames, lambda: live.set_input(rng.random(784).astype(np.float32)), viewport.repaint)
+    )
+    app.processEvents()
+    column["caption"] = canvas.detail_caption or "(none)"
+    spot = canvas.view_position_of(f"h2_{hidden // 2}")
+
+    def zoom_in() -> None:
+        canvas.fit_all()
+        viewport.repaint()
+        canvas.zoom_by(8.0, spot)
+
+    column["zoomed in 8x"] = median_pair(timed(max(3, frames // 3), zoom_in, viewport.repaint))
+    column["  lines drawn "] = f"{scene.edge_layer.lines_drawn:,}"
+    app.processEvents()
+    column["  caption"] = canvas.detail_caption or "(none)"
+    canvas.close()
+    return column
+
+
+def bench_sizes(app: QApplication, frames: int, sizes: list[int]) -> None:
+    columns = {hidden: measure_size(app, hidden, frames) for hidden in sizes}
+    rows = list(next(iter(columns.values())))
+    width = 24
+    print(f"\n{'ms, wall / CPU':<24}" + "".join(f"{f'784-{h}-{h}-10':>{width}}" for h in sizes))
+    for row in rows:
+        if "caption" in row:
+            continue
+        print(f"{row:<24}" + "".join(f"{columns[h][row]:>{width}}" for h in sizes))
+    for row in rows:
+        if "caption" in row:
+            for h in sizes:
+                print(f"{row.strip()} at 784-{h}-{h}-10: {columns[h][row]}")
+    print()
 
 
 def bench_canvas(app: QApplication, frames: int) -> None:
@@ -201,9 +298,20 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--frames", type=int, default=30, help="frames per measurement (default 30)")
     parser.add_argument("--no-baseline", action="store_true", help="skip the one-item-per-edge baseline")
+    parser.add_argument(
+        "--sizes",
+        default="16,256,1024",
+        help="hidden layer sizes H of the 784-H-H-10 networks (default 16,256,1024)",
+    )
+    parser.add_argument("--no-details", action="store_true", help="skip the detailed digits measurements")
     args = parser.parse_args(argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     print(f"Qt platform {app.platformName()}, numpy {np.__version__}")
+    sizes = [int(h) for h in args.sizes.split(",") if h.strip()]
+    if sizes:
+        bench_sizes(app, args.frames, sizes)  # type: ignore[arg-type]
+    if args.no_details:
+        return 0
     bench_canvas(app, args.frames)  # type: ignore[arg-type]
     if not args.no_baseline:
         bench_baseline(app, args.frames)  # type: ignore[arg-type]

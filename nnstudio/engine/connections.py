@@ -34,21 +34,56 @@ class Edge:
         return replace(self)
 
 
-@dataclass(frozen=True, slots=True)
 class BlockLinks:
     """The connections of one block as arrays, in the order ``network.edges`` lists them: connection ``k``
     runs from ``sources[cols[k]]`` into ``targets[rows[k]]`` with weight ``weight[k]``. ``rows * len(sources)
     + cols`` rises strictly, so a (row, column) pair is found by a binary search; when ``full``, connection
-    ``k`` is simply row ``k // len(sources)``, column ``k % len(sources)``. The arrays are copies."""
+    ``k`` is simply row ``k // len(sources)``, column ``k % len(sources)``. The arrays are copies.
 
-    key: LayerKey
-    targets: list[str]
-    sources: list[str]
-    rows: Array
-    cols: Array
-    weight: Array
-    frozen: Array
-    full: bool
+    :meth:`per_row` and :meth:`per_col` spread a value per target or per source over the connections (for a
+    full block without making ``rows`` and ``cols``, which are made only when read).
+    """
+
+    __slots__ = ("key", "targets", "sources", "weight", "frozen", "full", "_rows", "_cols")
+
+    def __init__(
+        self,
+        key: LayerKey,
+        targets: list[str],
+        sources: list[str],
+        weight: Array,
+        frozen: Array,
+        rows: Array | None = None,
+        cols: Array | None = None,
+    ) -> None:
+        self.key, self.targets, self.sources = key, targets, sources
+        self.weight, self.frozen = weight, frozen
+        self.full = rows is None
+        self._rows, self._cols = rows, cols
+
+    @property
+    def count(self) -> int:
+        return int(self.weight.size)
+
+    @property
+    def rows(self) -> Array:
+        if self._rows is None:
+            self._rows = np.repeat(np.arange(len(self.targets), dtype=np.intp), len(self.sources))
+        return self._rows
+
+    @property
+    def cols(self) -> Array:
+        if self._cols is None:
+            self._cols = np.tile(np.arange(len(self.sources), dtype=np.intp), len(self.targets))
+        return self._cols
+
+    def per_row(self, values: Array) -> Array:
+        """``values[rows]``: one value per target, spread over its connections."""
+        return np.repeat(values, len(self.sources)) if self.full else values[self.rows]
+
+    def per_col(self, values: Array) -> Array:
+        """``values[cols]``: one value per source, spread over its connections."""
+        return np.tile(values, len(self.targets)) if self.full else values[self.cols]
 
 
 def edge_id(source: str, target: str) -> str:
@@ -265,26 +300,14 @@ class Connections(Mapping[str, Edge]):
         for block in self.blocks.values():
             if block.count == 0:
                 continue
+            targets, sources = list(block.targets), list(block.sources)
             if block.full:
-                n_rows, n_cols = block.present.shape
-                rows = np.repeat(np.arange(n_rows, dtype=np.intp), n_cols)
-                cols = np.tile(np.arange(n_cols, dtype=np.intp), n_rows)
                 weight, frozen = block.weight.ravel().copy(), block.frozen.ravel().copy()
+                out.append(BlockLinks(block.key, targets, sources, weight, frozen))
             else:
                 rows, cols = np.nonzero(block.present)
                 weight, frozen = block.weight[rows, cols], block.frozen[rows, cols]
-            out.append(
-                BlockLinks(
-                    block.key,
-                    list(block.targets),
-                    list(block.sources),
-                    rows,
-                    cols,
-                    weight,
-                    frozen,
-                    block.full,
-                )
-            )
+                out.append(BlockLinks(block.key, targets, sources, weight, frozen, rows, cols))
         return out
 
     def weights_and_frozen(self) -> tuple[Array, Array]:

@@ -33,6 +33,16 @@ def test_block_arrays_list_every_connection_in_iteration_order():
     assert any(not links.full for links in network.edges.arrays())
 
 
+def test_values_per_target_and_per_source_spread_over_the_connections():
+    network = masked_network()
+    for links in network.edges.arrays():
+        per_target = np.arange(len(links.targets)) * 10
+        per_source = np.arange(len(links.sources)) + 0.5
+        assert np.array_equal(links.per_row(per_target), per_target[links.rows])
+        assert np.array_equal(links.per_col(per_source), per_source[links.cols])
+        assert links.per_row(per_target).size == links.count
+
+
 def test_block_arrays_are_copies():
     network = dense_network([3, 2], "tanh", seed=1)
     links = network.edges.arrays()[0]

@@ -15,7 +15,7 @@ CAPTION_MARGIN_PX = 8
 
 def partial_caption(drawn: int, total: int) -> str:
     """The caption of a view that draws only ``drawn`` of the network's ``total`` connections."""
-    return f"Showing the strongest {drawn:,} of {total:,} connections: zoom in to see them all"
+    return f"Showing {drawn:,} of {total:,} connections, the strongest: zoom in to see more of them"
 
 
 class DetailCaption(QLabel):

@@ -98,6 +98,9 @@ EXPORT_LINES = 60_000
 KEEP_LINES_UP_TO = 60_000
 # A layer's reference strength is measured on at most this many of its weights (evenly spaced).
 REFERENCE_SAMPLE = 100_000
+# Choosing a layer's strongest edges partitions them exactly up to this many; beyond, a strided sample of
+# this many sets the strength to keep from.
+EXACT_CHOICE_UP_TO = 50_000
 
 Array = np.ndarray
 
@@ -250,6 +253,7 @@ class EdgeModel:
         self.x2 = np.zeros(0, dtype=np.float32)
         self.y2 = np.zeros(0, dtype=np.float32)
         self.strength = np.zeros(0, dtype=np.float32)
+        self.magnitude = np.zeros(0, dtype=np.float32)
         self.bucket = np.zeros(0, dtype=np.int8)
         self._count = 0
         self._spans: list[_Span] = []
@@ -271,7 +275,8 @@ class EdgeModel:
         self._drawn: Array | None = None
         # The edges chosen for the last view of a network too big to draw whole (see select_view).
         self._view: ViewDetail | None = None
-        self._visible: tuple[tuple, Array, Array] | None = None
+        # The edges crossing the last view chosen for, split into classes (see _view_classes).
+        self._classes: tuple[tuple, list[_Class]] | None = None
         self.geometry_version = 0
         self.style_version = 0
         self.structure_version = 0
@@ -336,58 +341,44 @@ class EdgeModel:
         n_nodes = len(node)
         xy = np.array(list(positions.values()), dtype=np.float64).reshape(-1, 2)
         self.nx, self.ny = xy[:, 0].copy(), xy[:, 1].copy()
+        node_group = np.fromiter((groups.get(nid, 0) for nid in node), dtype=np.int32, count=n_nodes)
+        node_pixel = np.fromiter((nid in pixel_ids for nid in node), dtype=bool, count=n_nodes)
         blocks = network.edges.arrays()
-        counts = np.array([links.rows.size for links in blocks], dtype=np.intp)
-        n_targets = np.array([len(links.targets) for links in blocks], dtype=np.intp)
-        n_sources = np.array([len(links.sources) for links in blocks], dtype=np.intp)
-        target_ids = [t for links in blocks for t in links.targets]
-        source_ids = [s for links in blocks for s in links.sources]
-        target_nodes = np.fromiter((node[t] for t in target_ids), dtype=np.intp, count=len(target_ids))
-        source_nodes = np.fromiter((node[s] for s in source_ids), dtype=np.intp, count=len(source_ids))
-        target_base = np.cumsum(n_targets) - n_targets
-        source_base = np.cumsum(n_sources) - n_sources
+        target_nodes = [
+            np.fromiter((node[t] for t in links.targets), dtype=np.int32, count=len(links.targets))
+            for links in blocks
+        ]
+        source_nodes = [
+            np.fromiter((node[s] for s in links.sources), dtype=np.int32, count=len(links.sources))
+            for links in blocks
+        ]
         if blocks:
-            target_slot = np.concatenate([links.rows for links in blocks]) + np.repeat(target_base, counts)
-            source_slot = np.concatenate([links.cols for links in blocks]) + np.repeat(source_base, counts)
+            self.source = np.concatenate([b.per_col(s) for b, s in zip(blocks, source_nodes, strict=True)])
+            self.target = np.concatenate([b.per_row(t) for b, t in zip(blocks, target_nodes, strict=True)])
             self.weight = np.concatenate([links.weight for links in blocks]).astype(np.float64, copy=False)
             self.frozen = np.concatenate([links.frozen for links in blocks])
         else:
-            target_slot = source_slot = np.zeros(0, dtype=np.intp)
+            self.source = self.target = np.zeros(0, dtype=np.int32)
             self.weight, self.frozen = np.zeros(0), np.zeros(0, dtype=bool)
-        n = int(counts.sum())
+        n = self.source.size
         self._count = n
-        self.source = source_nodes[source_slot]
-        self.target = target_nodes[target_slot]
-        target_group = np.fromiter(
-            (groups.get(t, 0) for t in target_ids), dtype=np.int32, count=len(target_ids)
-        )
-        self.group = target_group[target_slot]
-        source_pixel = np.fromiter((s in pixel_ids for s in source_ids), dtype=bool, count=len(source_ids))
-        self.pixel_source = source_pixel[source_slot]
+        self.group = node_group[self.target]
+        self.pixel_source = node_pixel[self.source]
         self.pixel_rect = pixel_rect
         self.detailed = n <= DETAIL_LIMIT
 
         self._spans, self._span_starts = [], []
+        self._node_span = np.full(n_nodes, -1, dtype=np.intp)
+        self._node_row = np.full(n_nodes, -1, dtype=np.intp)
         start = 0
         for k, links in enumerate(blocks):
             keys = None if links.full else links.rows * len(links.sources) + links.cols
-            base = int(source_base[k])
-            span = _Span(
-                start,
-                links.targets,
-                links.sources,
-                source_nodes[base : base + len(links.sources)],
-                links.full,
-                keys,
-                int(counts[k]),
-            )
+            span = _Span(start, links.targets, links.sources, source_nodes[k], links.full, keys, links.count)
             self._spans.append(span)
             self._span_starts.append(start)
+            self._node_span[target_nodes[k]] = k
+            self._node_row[target_nodes[k]] = np.arange(len(links.targets))
             start = span.stop
-        self._node_span = np.full(n_nodes, -1, dtype=np.intp)
-        self._node_row = np.full(n_nodes, -1, dtype=np.intp)
-        self._node_span[target_nodes] = np.repeat(np.arange(len(blocks), dtype=np.intp), n_targets)
-        self._node_row[target_nodes] = np.arange(len(target_nodes)) - np.repeat(target_base, n_targets)
         self._feeds = None
         self._alias_pair = dict(network.edges.alias_pair)
         self._pair_alias = dict(network.edges.pair_alias)
@@ -401,29 +392,33 @@ class EdgeModel:
         self.structure_version += 1
         self._group_members = None
         self._view = None
-        self._visible = None
+        self._classes = None
         self._bounds = None
         self.restyle()
 
     def _place(self, which: Array | slice) -> None:
         """Compute drawn ends of the edges ``which`` from node positions."""
+        nx, ny = self.nx.astype(np.float32), self.ny.astype(np.float32)
         s, t = self.source[which], self.target[which]
-        x1, y1, x2, y2 = self.nx[s], self.ny[s], self.nx[t], self.ny[t]
+        x1, y1, x2, y2 = nx[s], ny[s], nx[t], ny[t]
         if self.pixel_rect is not None:
             # The image grid is opaque and drawn above the edges: start pixel edges at the grid's border, so
             # the hidden part of 12,544 lines is never rasterised.
-            ps = self.pixel_source[which]
-            if ps.any():
-                left, top, right, bottom = self.pixel_rect
-                dx, dy = x2 - x1, y2 - y1
+            pixel = np.flatnonzero(self.pixel_source[which])
+            if pixel.size:
+                left, top, right, bottom = (np.float32(v) for v in self.pixel_rect)
+                ax, ay, bx, by = x1[pixel], y1[pixel], x2[pixel], y2[pixel]
+                dx, dy = bx - ax, by - ay
                 with np.errstate(divide="ignore", invalid="ignore"):
-                    tx = np.where(dx > 0, (right - x1) / dx, np.where(dx < 0, (left - x1) / dx, np.inf))
-                    ty = np.where(dy > 0, (bottom - y1) / dy, np.where(dy < 0, (top - y1) / dy, np.inf))
-                inside = (x2 > left) & (x2 < right) & (y2 > top) & (y2 < bottom)
-                exit_t = np.clip(np.minimum(tx, ty), 0.0, 1.0)
-                exit_t = np.where(ps & ~inside, exit_t, 0.0)
-                x1 = x1 + dx * exit_t
-                y1 = y1 + dy * exit_t
+                    # From a point inside the grid, the larger of the two crossings of each pair of sides is
+                    # where the line leaves (infinite along a side it runs parallel to).
+                    tx = np.maximum((left - ax) / dx, (right - ax) / dx)
+                    ty = np.maximum((top - ay) / dy, (bottom - ay) / dy)
+                    exit_t = np.clip(np.fmin(tx, ty), 0.0, 1.0)
+                inside = (bx > left) & (bx < right) & (by > top) & (by < bottom)
+                exit_t[inside] = 0.0
+                x1[pixel] = ax + dx * exit_t
+                y1[pixel] = ay + dy * exit_t
         self.x1[which], self.y1[which], self.x2[which], self.y2[which] = x1, y1, x2, y2
 
     def move_nodes(
@@ -503,7 +498,7 @@ class EdgeModel:
         return True
 
     def restyle(self) -> None:
-        magnitude = np.abs(self.weight).astype(np.float32)
+        self.magnitude = magnitude = np.abs(self.weight).astype(np.float32)
         if self.detailed:
             strength = magnitude
         else:
@@ -535,9 +530,7 @@ class EdgeModel:
         they lie side by side, as a dense layer's do)."""
         if self._group_members is None:
             members: list[tuple[int, Array | slice]] = []
-            present = np.flatnonzero(np.bincount(self.group)) if self.count else np.zeros(0, dtype=np.intp)
-            for g in present.tolist():
-                where = np.flatnonzero(self.group == g)
+            for g, where in _split_by(self.group):
                 contiguous = where[-1] - where[0] + 1 == where.size
                 members.append((g, slice(int(where[0]), int(where[-1]) + 1) if contiguous else where))
             self._group_members = members
@@ -559,7 +552,7 @@ class EdgeModel:
             return keep
         if thin:
             keep[:] = False
-            magnitude = np.abs(self.weight)
+            magnitude = self.magnitude
             for _, members in self._layers():
                 part = magnitude[members]
                 n = part.size
@@ -645,78 +638,136 @@ class EdgeModel:
         self._bucket_lines = None
         return True
 
-    def _crossing(self, rect: QRectF) -> tuple[Array, Array]:
-        """Positions of the edges whose drawn segment meets ``rect``, and the length of each inside it
-        (scene units); cached for one rect and geometry."""
-        key = (rect.left(), rect.top(), rect.right(), rect.bottom(), self.geometry_version)
-        if self._visible is not None and self._visible[0] == key:
-            return self._visible[1], self._visible[2]
-        left, top, right, bottom = (np.float32(v) for v in key[:4])
-        bounds = self.bounds()
+    def _crossing(self, rect: QRectF) -> tuple[Array | None, Array]:
+        """Positions of the edges whose drawn segment meets ``rect`` (None: every edge), and the length of
+        each inside it (scene units)."""
+        left, top, right, bottom = (
+            np.float32(v) for v in (rect.left(), rect.top(), rect.right(), rect.bottom())
+        )
         x1, y1, x2, y2 = self.x1, self.y1, self.x2, self.y2
-        if rect.contains(bounds):
-            which = np.arange(self.count)
-            length = np.hypot(x2 - x1, y2 - y1)
-        else:
-            near = (
-                (np.minimum(x1, x2) <= right)
-                & (np.maximum(x1, x2) >= left)
-                & (np.minimum(y1, y2) <= bottom)
-                & (np.maximum(y1, y2) >= top)
-            )
-            which = np.flatnonzero(near)
-            ax, ay, bx, by = x1[which], y1[which], x2[which], y2[which]
-            dx, dy = bx - ax, by - ay
-            t0 = np.zeros(which.size, dtype=np.float32)
-            t1 = np.ones(which.size, dtype=np.float32)
-            # Liang-Barsky: the part of each segment inside the rectangle, t0..t1 along it.
-            with np.errstate(divide="ignore", invalid="ignore"):
-                for p, q in ((-dx, ax - left), (dx, right - ax), (-dy, ay - top), (dy, bottom - ay)):
-                    r = q / p
-                    t0 = np.where(p < 0, np.maximum(t0, r), t0)
-                    t1 = np.where(p > 0, np.minimum(t1, r), t1)
-                    t1 = np.where((p == 0) & (q < 0), -1.0, t1).astype(np.float32)
-            inside = t1 >= t0
-            which = which[inside]
-            length = (t1[inside] - t0[inside]) * np.hypot(dx[inside], dy[inside])
-        self._visible = (key, which, length)
-        return which, length
+        if rect.contains(self.bounds()):
+            return None, np.hypot(x2 - x1, y2 - y1)
+        near = (
+            (np.minimum(x1, x2) <= right)
+            & (np.maximum(x1, x2) >= left)
+            & (np.minimum(y1, y2) <= bottom)
+            & (np.maximum(y1, y2) >= top)
+        )
+        which = np.flatnonzero(near)
+        ax, ay, bx, by = x1[which], y1[which], x2[which], y2[which]
+        dx, dy = bx - ax, by - ay
+        t0 = np.zeros(which.size, dtype=np.float32)
+        t1 = np.ones(which.size, dtype=np.float32)
+        # Liang-Barsky: the part of each segment inside the rectangle, t0..t1 along it.
+        with np.errstate(divide="ignore", invalid="ignore"):
+            for p, q in ((-dx, ax - left), (dx, right - ax), (-dy, ay - top), (dy, bottom - ay)):
+                r = q / p
+                t0 = np.where(p < 0, np.maximum(t0, r), t0)
+                t1 = np.where(p > 0, np.minimum(t1, r), t1)
+                t1 = np.where((p == 0) & (q < 0), -1.0, t1).astype(np.float32)
+        inside = t1 >= t0
+        return which[inside], (t1[inside] - t0[inside]) * np.hypot(dx[inside], dy[inside])
 
-    def _choose(self, rect: QRectF, visible: QRectF, scale: float) -> tuple[Array, bool]:
-        """The edges to draw for ``rect``: all it crosses that the overview keeps, when their cost fits
-        DRAW_BUDGET_PX; otherwise, layer by layer, a share of the budget filled by the edges of neurons on
-        screen first, then by the strongest. Returns the sorted positions and whether that is all of them."""
+    def _view_classes(self, rect: QRectF, visible: QRectF, scale: float) -> list[_Class]:
+        """The edges crossing ``rect`` in classes, in the order the budget goes to them: by how many of
+        their ends are on screen (in ``visible``; 2, then 1, then 0), then by layer; each with what its
+        edges cost to draw at ``scale``. Depends on the geometry and the view only, so it is kept while the
+        weights change."""
+        key = (
+            rect.left(),
+            rect.top(),
+            rect.right(),
+            rect.bottom(),
+            visible.left(),
+            visible.top(),
+            visible.right(),
+            visible.bottom(),
+            scale,
+            self.geometry_version,
+        )
+        if self._classes is not None and self._classes[0] == key:
+            return self._classes[1]
         which, length = self._crossing(rect)
-        keep = self._keep_mask()[which]
-        which, length = which[keep], length[keep]
         cost = LINE_COST_PX + length * np.float32(scale)
-        if which.size == 0 or float(cost.sum()) <= DRAW_BUDGET_PX:
-            return which, True
-        groups = self.group[which]
-        totals = np.bincount(groups, weights=cost)
-        shares = _fair_shares(totals, DRAW_BUDGET_PX)
         on_screen = (
             (self.nx >= visible.left())
             & (self.nx <= visible.right())
             & (self.ny >= visible.top())
             & (self.ny <= visible.bottom())
         )
+        source, target = (
+            (self.source, self.target) if which is None else (self.source[which], self.target[which])
+        )
+        ends = on_screen[source].astype(np.int64) + on_screen[target]
+        group = self.group if which is None else self.group[which]
+        n_groups = int(self.group.max()) + 1 if self.count else 1
+        classes: list[_Class] = []
+        for code, members in sorted(_split_by((2 - ends) * n_groups + group), key=lambda item: item[0]):
+            positions = members if which is None else which[members]
+            classes.append(_Class(2 - code // n_groups, code % n_groups, positions, cost[members]))
+        self._classes = (key, classes)
+        return classes
+
+    def _choose(self, rect: QRectF, visible: QRectF, scale: float) -> tuple[Array, bool]:
+        """The edges to draw for ``rect``: all it crosses that the overview keeps, when their cost fits
+        DRAW_BUDGET_PX. Otherwise the budget goes first to the edges between two neurons on screen (in
+        ``visible``), then to those with one end on screen, then to those passing through; in the first tier
+        that does not fit whole, each layer gets a fair share of what is left, filled by its strongest edges.
+        Returns the sorted positions and whether that is all of them."""
+        keep = self._keep_mask()
+        kept: list[tuple[_Class, Array, Array]] = []
+        for cls in self._view_classes(rect, visible, scale):
+            mask = keep[cls.positions]
+            kept.append((cls, cls.positions[mask], cls.cost[mask]))
+        totals = np.array([float(cost.sum()) for _, _, cost in kept])
+        if totals.sum() <= DRAW_BUDGET_PX:
+            drawn = (
+                np.sort(np.concatenate([positions for _, positions, _ in kept]))
+                if kept
+                else np.zeros(0, np.intp)
+            )
+            return drawn, True
         chosen: list[Array] = []
-        for g in np.flatnonzero(totals).tolist():
-            members = np.flatnonzero(groups == g)
-            if totals[g] <= shares[g]:
-                chosen.append(which[members])
+        left = float(DRAW_BUDGET_PX)
+        for tier in (2, 1, 0):
+            part = [k for k, (cls, _, _) in enumerate(kept) if cls.tier == tier]
+            if not part:
                 continue
-            k = int(shares[g] / max(float(totals[g]) / members.size, 1e-6))
-            if k <= 0:
+            if totals[part].sum() <= left:
+                chosen.extend(kept[k][1] for k in part)
+                left -= float(totals[part].sum())
                 continue
-            edges = which[members]
-            ends = on_screen[self.source[edges]].astype(np.float32) + on_screen[self.target[edges]]
-            priority = ends * 2.0 + self.strength[edges]
-            top = np.argpartition(priority, members.size - k)[members.size - k :]
-            chosen.append(edges[top])
+            shares = _fair_shares(totals[part], left)
+            for k, share in zip(part, shares.tolist(), strict=True):
+                positions = kept[k][1]
+                if totals[k] <= share:
+                    chosen.append(positions)
+                elif positions.size:
+                    chosen.append(self._strongest_of(positions, int(share / (totals[k] / positions.size))))
+            break
         drawn = np.sort(np.concatenate(chosen)) if chosen else np.zeros(0, dtype=np.intp)
         return drawn, False
+
+    def _strongest_of(self, positions: Array, k: int) -> Array:
+        """About the ``k`` strongest of the edges at ``positions``: exactly, up to EXACT_CHOICE_UP_TO of
+        them; beyond that, those at least as strong as the strength a strided sample puts at that rank (a
+        few more or fewer, in one pass instead of a partition of a million)."""
+        if k <= 0:
+            return positions[:0]
+        n = positions.size
+        if k >= n:
+            return positions
+        # |weight|, not the strength, which is 1 for every edge beyond a layer's reference.
+        strength = self.magnitude[positions]
+        if n <= EXACT_CHOICE_UP_TO:
+            return positions[np.argpartition(strength, n - k)[n - k :]]
+        sample = strength[:: max(1, n // EXACT_CHOICE_UP_TO)]
+        rank = int((1.0 - k / n) * (sample.size - 1))
+        threshold = np.partition(sample, rank)[rank]
+        chosen = positions[strength > threshold]
+        if chosen.size < k:
+            chosen = positions[strength >= threshold]
+        return chosen
 
     def _export_choice(self) -> Array:
         """The edges an exported picture shows: every edge the overview keeps when not training, or in a
@@ -731,24 +782,18 @@ class EdgeModel:
         which = np.flatnonzero(keep)
         if which.size <= limit:
             return which
-        groups = self.group[which]
-        totals = np.bincount(groups).astype(np.float64)
-        shares = _fair_shares(totals, limit)
-        chosen: list[Array] = []
-        for g in np.flatnonzero(totals).tolist():
-            edges = which[groups == g]
-            k = int(shares[g])
-            if k >= edges.size:
-                chosen.append(edges)
-            elif k > 0:
-                chosen.append(edges[np.argpartition(self.strength[edges], edges.size - k)[edges.size - k :]])
-        return np.sort(np.concatenate(chosen)) if chosen else np.zeros(0, dtype=np.intp)
+        layers = [which[members] for _, members in _split_by(self.group[which])]
+        shares = _fair_shares(np.array([float(m.size) for m in layers]), limit)
+        chosen = [self._strongest_of(m, int(share)) for m, share in zip(layers, shares.tolist(), strict=True)]
+        return np.sort(np.concatenate(chosen))
 
     def strongest(self, which: Array, limit: int) -> Array:
         """The strongest ``limit`` of the edges ``which`` (all of them when they are that few)."""
         if which.size <= limit:
             return which
-        return np.sort(which[np.argpartition(self.strength[which], which.size - limit)[which.size - limit :]])
+        return np.sort(
+            which[np.argpartition(self.magnitude[which], which.size - limit)[which.size - limit :]]
+        )
 
     # ------------------------------------------------------------------ drawing geometry
     def lines(self) -> list[QLineF]:
@@ -947,6 +992,33 @@ class EdgeModel:
             (-1 if (i := self.position_of(e)) is None else i for e in edge_ids), dtype=np.intp
         )
         return np.unique(found[found >= 0])
+
+
+@dataclass(frozen=True)
+class _Class:
+    """Edges crossing a view with the same number of ends on screen (``tier``) into the same layer
+    (``group``): their positions and what each costs to draw."""
+
+    tier: int
+    group: int
+    positions: Array
+    cost: Array
+
+
+def _split_by(key: Array) -> list[tuple[int, Array]]:
+    """Each value of the small non-negative integers ``key`` with the (sorted) positions holding it."""
+    if key.size == 0:
+        return []
+    counts = np.bincount(key)
+    values = np.flatnonzero(counts)
+    if values.size <= 16:
+        return [(int(v), np.flatnonzero(key == v)) for v in values.tolist()]
+    order = np.argsort(key, kind="stable")
+    bounds = np.cumsum(counts[values])
+    return [
+        (int(v), order[b - c : b])
+        for v, b, c in zip(values.tolist(), bounds.tolist(), counts[values].tolist(), strict=True)
+    ]
 
 
 def _fair_shares(totals: Array, budget: float) -> Array:
