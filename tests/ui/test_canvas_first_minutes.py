@@ -231,6 +231,10 @@ def test_hovering_a_neuron_with_its_delta_explains_delta(tiny, qtbot):
     assert "δ -0.12" in tip and "how much the error changes when this neuron's sum changes" in tip
     legend = canvas.legend
     assert legend.isVisible() and "δ" in legend.text() and "error" in legend.text()
+    canvas.set_neuron_labels({"h1": "δ -0.00"})
+    move_mouse(canvas, QPoint(5, 5))
+    move_mouse(canvas, canvas.view_position_of("h1"))
+    assert "smaller than 0.005" in canvas.hover.tooltip_text()
     canvas.set_neuron_labels(None)
     assert "δ" not in legend.text()
 
@@ -334,3 +338,31 @@ def test_a_single_output_answers_yes_or_no_at_its_threshold(qtbot, capsys):
     assert "answer: go" not in text and "no" in text.split("answer:")[1]
     assert cli_main(["run", "festival", "--input", "3,2,4,2", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["answer"] == "go"
+
+
+def test_the_image_moves_by_its_caption_and_a_pixel_drag_connects_that_pixel(qtbot):
+    canvas, live = open_shown(qtbot, load_example("four-pixel-camera"))
+    network = live.document.network
+    grid = canvas.canvas_scene.grid_item
+    pixels = list(canvas.canvas_scene.pixel_ids)
+    before = [(network.neurons[p].x, network.neurons[p].y) for p in pixels]
+    caption = canvas.mapFromScene(grid.mapToScene(grid.caption.box.center()))
+    move_mouse(canvas, caption)
+    assert canvas.viewport().cursor().shape() == Qt.CursorShape.OpenHandCursor
+    scale = canvas.transform().m11()
+    drag(qtbot, canvas, caption, caption + QPoint(0, round(100 * scale)))
+    after = [(network.neurons[p].x, network.neurons[p].y) for p in pixels]
+    print("DBG", before, after, scale)
+    shifts = {(ax - bx, ay - by) for (bx, by), (ax, ay) in zip(before, after, strict=True)}
+    assert len(shifts) == 1  # the whole image moved as one (snapped to the grid)
+    dx, dy = shifts.pop()
+    assert abs(dx) <= 5 and abs(dy - 100) <= 10
+    # a drag from one pixel onto a hidden neuron's name connects that pixel alone
+    target = next(
+        n.id
+        for n in network.neurons.values()
+        if n.role is Role.HIDDEN and network.edge_between(pixels[3], n.id) is None
+    )
+    incoming = {e.source for e in network.incoming(target)}
+    drag(qtbot, canvas, canvas.view_position_of(pixels[3]), name_plate(canvas, target))
+    assert {e.source for e in network.incoming(target)} == incoming | {pixels[3]}
