@@ -446,9 +446,11 @@ class AnimationBar(Panel):
     def bind(self, live: LiveNetwork, undo_stack: QUndoStack) -> None:
         if self.live is not None:
             self.live.lockedChanged.disconnect(self._on_locked)
+            self.live.planChanged.disconnect(self._update_enabled)
         self.animator.bind(live, undo_stack)
         self.live = live
         live.lockedChanged.connect(self._on_locked)
+        live.planChanged.connect(self._update_enabled)
         self.status.setText("")
         self._update_enabled()
 
@@ -535,8 +537,10 @@ class AnimationBar(Panel):
     def _on_locked(self, locked: bool) -> None:
         self._update_enabled()
 
+    @Slot()
     def _update_enabled(self) -> None:
-        bound = self.live is not None
+        # A network that cannot run yet has nothing to animate (the status bar says what it lacks).
+        bound = self.live is not None and self.live.plan is not None
         busy = self.animator.running
         locked = bound and self.live.locked  # type: ignore[union-attr]
         self.run_button.setEnabled(bound and not busy)

@@ -213,9 +213,14 @@ def test_a_new_document_greets_with_a_hint_not_an_error(qtbot, window):
     # Nothing to run yet: the run commands wait until there is a network.
     for name in ("train", "step", "randomize"):
         assert not window.actions[name].isEnabled(), name
+    training, bar = training_of(window), animation_of(window)
+    for button in (training.train_button, training.step_button, bar.run_button, bar.step_button):
+        assert not button.isEnabled(), button.objectName()
     assert window.open_example("four-pixel-camera")
     for name in ("train", "step", "randomize"):
         assert window.actions[name].isEnabled(), name
+    for button in (training.train_button, training.step_button, bar.run_button, bar.step_button):
+        assert button.isEnabled(), button.objectName()
 
 
 def test_a_real_problem_is_still_shown_as_one(qtbot, window):
