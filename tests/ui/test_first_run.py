@@ -38,6 +38,8 @@ def window(qtbot, settings_file, tmp_path):
     win = create_main_window(
         example="digits", settings=settings, autosave_store=AutosaveStore(tmp_path / "autosave")
     )
+    # Nothing here is worth keeping: opening another network never stops to ask about saving.
+    win.ask_save_changes = lambda: QMessageBox.StandardButton.Discard
     win.resize(1366, 768)
     win.show()
     qtbot.waitExposed(win)
@@ -47,7 +49,6 @@ def window(qtbot, settings_file, tmp_path):
     for page in win.findChildren(StartPage):
         page.close()
     if win.isVisible():
-        win.ask_save_changes = lambda: QMessageBox.StandardButton.Discard
         win.close()
     win.deleteLater()
 
