@@ -91,9 +91,9 @@ def open_regular_file(
     ``max_bytes`` caps the size on disk (default :data:`MAX_FILE_BYTES`)."""
     path = Path(path)
     check_regular_file(path, what, max_bytes, noun)
-    flags = (
-        os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
-    )
+    # Opening without blocking: were the name swapped for a pipe after the check, open() would not wait.
+    nonblocking = getattr(os, "O_NONBLOCK", 0)
+    flags = os.O_RDONLY | nonblocking | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(path, flags)
     except OSError as exc:
@@ -105,8 +105,8 @@ def open_regular_file(
         status = os.fstat(fd)
         _refuse_kind(path, status.st_mode, what)
         _refuse_size(path, status.st_size, max_bytes)
-        if hasattr(os, "set_blocking"):
-            os.set_blocking(fd, True)
+        if nonblocking:
+            os.set_blocking(fd, True)  # a regular file after all: read it the ordinary way
         return os.fdopen(fd, "rb")
     except BaseException:
         os.close(fd)
