@@ -63,6 +63,21 @@ class ParameterSnapshot:
             {nid: n.bias for nid, n in network.neurons.items()},
         )
 
+    @classmethod
+    def from_plan(cls, network: Network, plan: Plan, flat: Array | None = None) -> ParameterSnapshot:
+        """The network's parameters as they would be with the plan's (or ``flat``'s) values written back:
+        connections that may train and biases take the plan's values, frozen ones keep their own."""
+        values = plan.block_values(flat)
+        weights = {}
+        for key, block in network.edges.blocks.items():
+            weight = block.weight.copy()
+            if key in values:
+                np.copyto(weight, values[key], where=block.present & ~block.frozen, casting="unsafe")
+            weights[key] = weight
+        biases = {nid: n.bias for nid, n in network.neurons.items()}
+        biases.update(plan.biases_by_neuron(flat))
+        return cls(network.structure_revision, weights, biases)
+
     def same_as(self, other: ParameterSnapshot) -> bool:
         return (
             self.biases == other.biases

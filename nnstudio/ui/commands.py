@@ -16,6 +16,7 @@ from PySide6.QtGui import QUndoCommand
 from nnstudio.data.dataset import Dataset
 from nnstudio.document.model import Document
 from nnstudio.engine.graph import Edge, Network, Neuron
+from nnstudio.engine.parameters import ParameterSnapshot
 from nnstudio.ui.properties_dialog import DocumentProperties
 
 if TYPE_CHECKING:
@@ -219,6 +220,25 @@ class SetParameters(QUndoCommand):
 
     def undo(self) -> None:
         self.network.set_parameters(self.old_weights, self.old_biases)
+
+
+class SetAllParameters(QUndoCommand):
+    """Every weight and bias at once, as whole matrices (a training run, randomising): one step, one event,
+    and memory for two copies of the weights however many connections there are."""
+
+    def __init__(
+        self, network: Network, before: ParameterSnapshot, after: ParameterSnapshot, text: str
+    ) -> None:
+        super().__init__(text)
+        self.network = network
+        self.before = before
+        self.after = after
+
+    def redo(self) -> None:
+        self.after.restore(self.network)
+
+    def undo(self) -> None:
+        self.before.restore(self.network)
 
 
 # -------------------------------------------------------------------------------------- image grid

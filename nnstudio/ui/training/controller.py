@@ -19,16 +19,11 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from nnstudio.data.dataset import Dataset
 from nnstudio.engine.graph import GraphError
 from nnstudio.engine.losses import LOSSES
-from nnstudio.engine.parameters import (
-    NetworkWriter,
-    current_parameters,
-    same_parameters,
-    trainable_parameters,
-)
+from nnstudio.engine.parameters import NetworkWriter, ParameterSnapshot
 from nnstudio.engine.plan import Plan, compile_network
 from nnstudio.engine.step import TrainingStepResult, training_step
 from nnstudio.engine.train import Diverged, EpochEnd, TrainingError, TrainSettings, initialise
-from nnstudio.ui.commands import SetParameters
+from nnstudio.ui.commands import SetAllParameters, SetParameters
 from nnstudio.ui.live import LiveNetwork
 
 from .worker import UPDATES_PER_SECOND, TrainingUpdate, TrainingWorker
@@ -103,8 +98,8 @@ class TrainingController(QObject):
         self._settings: TrainSettings | None = None
         self._plan_layout: Plan | None = None
         self._writer: NetworkWriter | None = None
-        self._old_weights: dict[str, float] = {}
-        self._old_biases: dict[str, float] = {}
+        # Every weight and bias as the run found them: what undo and a failed run go back to.
+        self._before: ParameterSnapshot | None = None
         self._structure_revision = -1
         self._divergence: Diverged | None = None
         self._last_epoch = 0
@@ -200,7 +195,7 @@ class TrainingController(QObject):
         self._settings = settings
         self._plan_layout = plan
         self._writer = NetworkWriter(network, plan)
-        self._old_weights, self._old_biases = current_parameters(network, plan)
+        self._before = ParameterSnapshot.of(network)
         self._structure_revision = network.structure_revision
         self._divergence = None
         self._last_epoch = 0
@@ -297,8 +292,9 @@ class TrainingController(QObject):
             raise TrainingError(f"The network has no weights to randomize yet: {live.problem}.")
         plan = compile_network(live.document.network.copy())
         initialise(plan, method, seed)
-        weights, biases = trainable_parameters(live.document.network, plan, plan.parameters())
-        stack.push(SetParameters(live.document.network, weights, biases, "Randomize weights"))
+        network = live.document.network
+        before, after = ParameterSnapshot.of(network), ParameterSnapshot.from_plan(network, plan)
+        stack.push(SetAllParameters(network, before, after, "Randomize weights"))
         self.weightsRandomized.emit()
 
     def step_once(
@@ -469,25 +465,23 @@ class TrainingController(QObject):
         if live is not None and stack is not None and layout is not None and settings is not None:
             network = live.document.network
             intact = network.structure_revision == self._structure_revision
-            if outcome == "failed" or final is None or not intact:
-                if intact:
-                    network.set_parameters(self._old_weights, self._old_biases)
+            before = self._before
+            if outcome == "failed" or final is None or not intact or before is None:
+                if intact and before is not None:
+                    before.restore(network)
                 message = failure or "Training stopped because the network changed while it ran."
                 outcome = "failed"
             else:
-                weights, biases = trainable_parameters(network, layout, final)
-                if same_parameters(weights, self._old_weights) and same_parameters(biases, self._old_biases):
-                    network.set_parameters(self._old_weights, self._old_biases)
+                after = ParameterSnapshot.from_plan(network, layout, layout.flat_from(final))
+                if after.same_as(before):
+                    before.restore(network)
                 else:
                     text = f"Train {epochs_text(settings.epochs)}"
                     if outcome != "completed":
                         epoch = self._latest.epoch if self._latest is not None else self._last_epoch + 1
                         text += f" (stopped in epoch {max(1, epoch)})"
-                    command = SetParameters(network, weights, biases, text)
-                    # During the run the network showed intermediate weights: undo must go back to the start.
-                    command.old_weights = dict(self._old_weights)
-                    command.old_biases = dict(self._old_biases)
-                    stack.push(command)
+                    # During the run the network showed intermediate weights: undo goes back to the start.
+                    stack.push(SetAllParameters(network, before, after, text))
                 message = self._end_message(outcome)
             live.set_locked(False)
         self._plan_layout = None
