@@ -1,14 +1,12 @@
-"""Moving weights and biases between a compiled plan and its network, by id or by whole matrix.
+"""Moving weights and biases between a compiled plan and its network as whole matrices.
 
 Training runs on a plan (flat float32 arrays); the network is what views show and what undo edits. These
-helpers carry results across: as dictionaries by id for small, exact changes (one training step, an undo
-step), and as whole matrices for everything that scales with the connection count (a training frame, a
-snapshot of a million weights).
+carry results across in numpy steps per weight matrix, whatever the connection count: a training frame
+(:class:`NetworkWriter`) and every weight at one moment (:class:`ParameterSnapshot`, for undo).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,33 +16,6 @@ from .graph import Network
 from .plan import Plan
 
 Array = np.ndarray
-
-
-def parameters_to_dicts(plan: Plan, parameters: list[Array]) -> tuple[dict[str, float], dict[str, float]]:
-    """Weights by edge id and biases by neuron id from a parameter list shaped like ``plan.parameters()``."""
-    flat = plan.flat_from(parameters)
-    return plan.weights_by_edge(flat), plan.biases_by_neuron(flat)
-
-
-def trainable_parameters(
-    network: Network, plan: Plan, parameters: list[Array]
-) -> tuple[dict[str, float], dict[str, float]]:
-    """Like :func:`parameters_to_dicts`, without frozen edges: their weights stay exactly as they are."""
-    weights, biases = parameters_to_dicts(plan, parameters)
-    edges = network.edges
-    return {e: w for e, w in weights.items() if not edges[e].frozen}, biases
-
-
-def current_parameters(network: Network, plan: Plan) -> tuple[dict[str, float], dict[str, float]]:
-    """The network's weights of every edge that may train and biases of every non-input neuron."""
-    weights = {e.id: e.weight for e in network.edges.values() if not e.frozen}
-    neurons = network.neurons
-    biases = {nid: neurons[nid].bias for level in plan.levels[1:] for nid in level.ids}
-    return weights, biases
-
-
-def same_parameters(a: Mapping[str, float], b: Mapping[str, float]) -> bool:
-    return a.keys() == b.keys() and all(a[k] == b[k] for k in a)
 
 
 @dataclass(frozen=True, slots=True)
