@@ -1071,6 +1071,16 @@ class MainWindow(QMainWindow):
         for _dock, widget in self._panels:
             if hasattr(widget, "hold_answer"):
                 animation.connect_answer(widget)
+        # The panels' buttons do what the commands do; their tooltips teach the same keys.
+        for button, key in (
+            (training.train_button, "train"),
+            (training.pause_button, "pause"),
+            (training.stop_button, "stop"),
+            (training.step_button, "step"),
+            (training.randomize_button, "randomize"),
+            (animation.step_button, "step"),
+        ):
+            button.setToolTip(self.actions[key].toolTip())
         self._update_run_actions()
 
     def _update_run_actions(self, *_args: object) -> None:

@@ -71,6 +71,10 @@ def test_run_menu_and_toolbar_offer_every_run_command_with_its_keys(window):
     assert "F6" in shortcuts["pause"]
     assert "Shift+F5" in shortcuts["stop"]
     assert "F10" in shortcuts["step"]
+    # The panels' own buttons teach the same keys.
+    assert "F5" in training_of(window).train_button.toolTip()
+    assert "F10" in training_of(window).step_button.toolTip()
+    assert "F10" in animation_of(window).step_button.toolTip()
 
 
 def test_keys_train_pause_resume_and_stop_and_the_commands_follow_the_state(qtbot, window):
