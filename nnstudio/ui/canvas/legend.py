@@ -18,6 +18,7 @@ DELTA_LINE = (
     "δ next to a neuron: how much the error changes when this neuron's sum changes "
     "(near 0: it barely matters for the error now)."
 )
+SIGNAL_LINE = "Glowing yellow: the neuron the signal reaches now; faded, dashed outline: not reached yet."
 SLOPE_LINE = (
     "Number on a line: its slope, how much the error changes when that weight changes; "
     "training moves the weight down the slope."
@@ -46,6 +47,7 @@ class CanvasLegend(QLabel):
         self._scheme = scheme
         self._deltas = False
         self._slopes = False
+        self._signal = False
         self._area = QRect()
         self._base_height = 0
         self.set_scheme(scheme)
@@ -61,6 +63,8 @@ class CanvasLegend(QLabel):
             f"Lines: {positive} positive weight, {negative} negative; thicker is stronger.",
             "Square: input, disc: hidden, ringed disc: output.",
         ]
+        if self._signal:
+            lines.append(SIGNAL_LINE)
         if self._deltas:
             lines.append(DELTA_LINE)
         if self._slopes:
@@ -83,6 +87,12 @@ class CanvasLegend(QLabel):
     def show_deltas(self, shown: bool) -> None:
         if shown != self._deltas:
             self._deltas = shown
+            self._refresh()
+
+    def show_signal(self, shown: bool) -> None:
+        """While an animation carries the signal through the network: what its glow and fading mean."""
+        if shown != self._signal:
+            self._signal = shown
             self._refresh()
 
     def show_slopes(self, shown: bool) -> None:
@@ -119,7 +129,7 @@ class CanvasLegend(QLabel):
         self.setFixedHeight(self.heightForWidth(fitted))
         self.move(area.left() + LEGEND_MARGIN_PX, area.top() + LEGEND_MARGIN_PX)
         self.raise_()
-        if not (self._deltas or self._slopes):
+        if not (self._deltas or self._slopes or self._signal):
             self._base_height = self.height()
 
     def base_height(self) -> int:
