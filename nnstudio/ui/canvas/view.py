@@ -321,6 +321,7 @@ class NetworkCanvas(QGraphicsView):
     def set_display_override(self, values: Mapping[str, float] | None) -> None:
         """Show these activations instead of the live ones; absent neurons are drawn as not reached yet."""
         self._override = None if values is None else {k: float(v) for k, v in values.items()}
+        self.legend.show_signal(self._override is not None)
         self._refresh_values()
 
     def set_pulse(self, neuron_ids: Iterable[str], edge_ids: Iterable[str]) -> None:
