@@ -74,32 +74,46 @@ def _sample_names(labels: np.ndarray) -> list[str]:
     return names
 
 
-def _digits_dataset(name: str, description: str, indices: np.ndarray | None = None) -> Dataset:
+@lru_cache(maxsize=3)
+def _digits_arrays(split: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[str, ...]]:
+    """Inputs, one-hot targets, classes and sample names of ``all``, ``train`` or ``test``, made once and
+    kept read-only: decoding the 10,000 pictures costs far more than copying the result, and opening the
+    digits example, its error table and training all ask for them."""
     images, labels = _stored_digits()
     names = _sample_names(labels)
-    if indices is not None:
+    if split != "all":
+        indices = split_indices()[0 if split == "train" else 1]
         images, labels = images[indices], labels[indices]
         names = [names[i] for i in indices.tolist()]
     inputs = images.reshape(len(images), -1).astype(np.float32)
     inputs *= np.float32(1.0 / 255.0)
     classes = labels.astype(np.int64)
+    targets = one_hot(classes, 10)
+    for array in (inputs, targets, classes):
+        array.flags.writeable = False
+    return inputs, targets, classes, tuple(names)
+
+
+def _digits_dataset(name: str, description: str, split: str) -> Dataset:
+    inputs, targets, classes, names = _digits_arrays(split)
+    # Copies: a caller may change its dataset without changing anyone else's.
     return Dataset(
         name,
-        inputs,
-        one_hot(classes, 10),
+        inputs.copy(),
+        targets.copy(),
         list(DIGIT_LABELS),
-        classes,
+        classes.copy(),
         grid=(28, 28),
         value_range=(0.0, 1.0),
         description=description,
-        sample_names=names,
+        sample_names=list(names),
     )
 
 
 def digits() -> Dataset:
     """All 10,000 digits: inputs 0..1 float32 (white digit on black), 28x28, labels "0".."9", grouped by
     digit in the stored order."""
-    return _digits_dataset("digits", "10,000 handwritten digits from MNIST, 28x28, white on black")
+    return _digits_dataset("digits", "10,000 handwritten digits from MNIST, 28x28, white on black", "all")
 
 
 @lru_cache(maxsize=1)
@@ -137,12 +151,12 @@ def split_indices() -> tuple[np.ndarray, np.ndarray]:
 def digits_train() -> Dataset:
     """The 8,000 training digits of the fixed split (``digits:train``)."""
     return _digits_dataset(
-        "digits:train", "8,000 MNIST digits for training (fixed split of the 10,000)", split_indices()[0]
+        "digits:train", "8,000 MNIST digits for training (fixed split of the 10,000)", "train"
     )
 
 
 def digits_test() -> Dataset:
     """The 2,000 test digits of the fixed split (``digits:test``), none of them in ``digits:train``."""
     return _digits_dataset(
-        "digits:test", "2,000 MNIST digits for testing (the rest of the fixed split)", split_indices()[1]
+        "digits:test", "2,000 MNIST digits for testing (the rest of the fixed split)", "test"
     )
