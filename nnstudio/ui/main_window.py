@@ -1109,8 +1109,9 @@ class MainWindow(QMainWindow):
             return
         if self._animation is not None:
             self._animation.animator.cancel()
-        if self._training.start_training():
-            self._bring_forward(self._training)
+        # The Training panel comes forward either way: it shows the run, or why it could not start.
+        self._training.start_training()
+        self._bring_forward(self._training)
 
     def _bring_forward(self, widget: QWidget) -> None:
         """Show the dock holding ``widget`` (the run's progress and plot), in front of the tabs it shares."""

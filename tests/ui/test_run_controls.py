@@ -7,7 +7,15 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QMenu, QMessageBox, QToolBar
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialogButtonBox,
+    QDockWidget,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QToolBar,
+)
 
 from nnstudio.app import create_main_window
 from nnstudio.ui.main_window import MainWindow
@@ -275,3 +283,18 @@ def test_randomize_twice_draws_different_weights_each_time(qtbot, window):
     assert f"seed {seed}" in training.status_text()
     window.undo_stack.undo()
     assert {e.id: e.weight for e in network.edges.values()} == first
+
+
+def test_train_brings_the_training_panel_forward_even_to_say_why_it_cannot(qtbot, window):
+    training = training_of(window)
+    window.inspector_dock.show()
+    window.tabifyDockWidget(window.inspector_dock, window.findChild(QDockWidget, "trainingDock"))
+    window.inspector_dock.raise_()
+    QApplication.processEvents()
+    assert training.visibleRegion().isEmpty()  # behind the Inspector's tab
+    combo = training.dataset_combo
+    combo.setCurrentIndex(combo.findData("shapes3x3"))  # nine pixels: does not fit the camera's four
+    key(qtbot, window, "F5")
+    QApplication.processEvents()
+    assert not training.controller.running
+    assert not training.visibleRegion().isEmpty() and "does not fit" in training.status_text()
