@@ -401,7 +401,7 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
     kinks = 0
     for li, level in enumerate(plan.levels[1:], start=1):
         for act, cols in level.groups:
-            if act.name in ("relu", "step"):
+            if act.kink is not None:
                 kinks += int((np.abs(fw.sums[li][:, cols]) < 2 * args.h).sum())
     result = report.to_dict() | {
         "samples": len(x),

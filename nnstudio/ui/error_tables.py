@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from nnstudio.data.dataset import DataError, Dataset
 from nnstudio.data.loaders import load_dataset
+from nnstudio.engine.activations import ACTIVATIONS
 from nnstudio.engine.losses import LOSSES
 from nnstudio.ui.dataset_loading import reads_a_file, shared_loader
 from nnstudio.ui.live import LiveNetwork
@@ -598,7 +599,7 @@ class DatasetTable(Panel):
         labels = self.live.output_labels()
         softmax = (
             all(
-                self.live.document.network.neurons[nid].activation == "softmax"
+                ACTIVATIONS[self.live.document.network.neurons[nid].activation].joint
                 for nid in self.live.plan.output_ids
             )
             if self.live.plan is not None

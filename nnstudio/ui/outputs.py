@@ -355,7 +355,7 @@ class OutputPanel(Panel):
             self._rebuild_bars(labels)
         neurons = [network.neurons[nid] for nid in live.plan.output_ids]
         activations = [ACTIVATIONS[n.activation] for n in neurons]
-        percent = all(a.name == "softmax" for a in activations)
+        percent = all(a.joint for a in activations)
         finite = outputs[np.isfinite(outputs)]
         scale = max(1.0, float(np.abs(finite).max()) if finite.size else 1.0)
         truth = live.truth

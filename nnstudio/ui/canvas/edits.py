@@ -172,8 +172,8 @@ def plan_palette_drop(document: DocumentLike, item: PaletteItem, x: float, y: fl
     network = document.network
     role = item.new_role
     activation = "identity" if role is Role.INPUT else item.activation
-    if activation == "softmax" and role is not Role.OUTPUT:
-        raise CanvasEditError("softmax works over the outputs; pick another activation for this neuron")
+    if ACTIVATIONS[activation].joint and role is not Role.OUTPUT:
+        raise CanvasEditError(f"{activation} works over the outputs; pick another activation for this neuron")
     x, y = snap(x), snap(y)
     if item.kind == "grid":
         if image_grid(document) is not None:
