@@ -119,6 +119,7 @@ def main() -> int:
             row.addWidget(canvas, 3)
             canvas.bind(live, stack)
         panel = TrainingPanel()
+        panel.watchable_seconds = None  # full speed: a short run's watchable pace is not what is measured
         row.addWidget(panel, 1)
         panel.bind(live, stack)
         window.show()

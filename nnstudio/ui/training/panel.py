@@ -112,7 +112,8 @@ class TrainingPanel(Panel):
         # What the progress shows is a finished run's; the next change of the weights makes it stale.
         self._showing_run_end = False
         self._run_message = ""
-        self.watchable_seconds = WATCHABLE_SECONDS
+        # How long a short run takes unless "As fast as possible" is ticked (None: never paced).
+        self.watchable_seconds: float | None = WATCHABLE_SECONDS
 
         self.dataset_combo = self._named(QComboBox(), "trainingDataset", "Dataset to train on")
         for name, description in BUILTIN_DATASETS.items():
