@@ -112,8 +112,8 @@ class NetworkCanvas(QGraphicsView):
         self._override: dict[str, float] | None = None
         self._scheme_name = "classic"
         self._caption = DetailCaption(self, SCHEMES["classic"])
-        # Queued: the edge layer decides what it leaves out while it paints.
-        self._scene.detailChanged.connect(self._show_detail, Qt.ConnectionType.QueuedConnection)
+        # The edge layer decides what it leaves out as it paints: the caption follows at once.
+        self._scene.detailChanged.connect(self._show_detail)
         self.legend = CanvasLegend(self, SCHEMES["classic"])
         self.legend.place(self.viewport().geometry())
         self.zoom.reserve_top = self._legend_room
