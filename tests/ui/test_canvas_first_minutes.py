@@ -269,8 +269,10 @@ def test_the_legend_explains_every_colour_on_the_canvas(tiny):
     # while an animation carries the signal, the legend says what the glow and the faded neurons mean
     canvas.set_display_override({"i1": 1.0, "i2": 0.0})
     assert "not reached yet" in canvas.legend.text()
+    taller = canvas.legend.height()
     canvas.set_display_override(None)
     assert "not reached yet" not in canvas.legend.text()
+    assert canvas.legend.height() < taller  # and it shrinks back
     # hovering a neuron names its colour in words
     live.set_input(np.array([0.0, 0.0], dtype=np.float32))
     move_mouse(canvas, canvas.view_position_of("h2"))

@@ -126,6 +126,8 @@ class CanvasLegend(QLabel):
         widest = max(metrics.horizontalAdvance(line) for line in self.plain_lines()[:3])
         fitted = min(room, widest + margins.left() + margins.right() + 2 * 6 + 8)
         self.setFixedWidth(fitted)
+        # A label's height for a width grows to its minimum height: let go of the last one to measure.
+        self.setMinimumHeight(0)
         self.setFixedHeight(self.heightForWidth(fitted))
         self.move(area.left() + LEGEND_MARGIN_PX, area.top() + LEGEND_MARGIN_PX)
         self.raise_()
