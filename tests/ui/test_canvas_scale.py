@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QLabel
 from nnstudio.document.builders import dense_network
 from nnstudio.document.model import Document
 from nnstudio.engine.connections import Connections, Edge
+from nnstudio.engine.graph import Neuron, Role
 from nnstudio.examples import load_example
 from nnstudio.ui.canvas import NetworkCanvas
 from nnstudio.ui.canvas.detail_caption import partial_caption
@@ -240,6 +241,30 @@ def test_hovering_a_neuron_of_a_big_network_highlights_its_connections(big):
     assert hot.size == 1024 + 10  # from every neuron of the first hidden layer, to every output
     ids = set(canvas.canvas_scene.edges.ids_at(hot))
     assert f"h1_3>{hovered}" in ids and f"{hovered}>o9" in ids
+
+
+def test_adding_a_connected_neuron_to_a_big_network_redraws_without_walking_every_connection(
+    big, monkeypatch
+):
+    canvas = big
+    network = canvas.live.document.network  # type: ignore[union-attr]
+    walks: list[str] = []
+    values, iterate = Connections.values, Connections.__iter__
+    monkeypatch.setattr(Connections, "values", lambda self: (walks.append("values"), values(self))[1])
+    monkeypatch.setattr(Connections, "__iter__", lambda self: (walks.append("iter"), iterate(self))[1])
+    canvas.set_pulse([], ["h2_7>o3"])
+    extra = Neuron("extra", Role.OUTPUT, "sigmoid", x=900.0, y=0.0)
+    network.add_neurons([extra], [Edge("h2_7>extra", "h2_7", "extra", 0.5)])
+    try:
+        shown(canvas)
+        edges = canvas.canvas_scene.edges
+        assert edges.count == BIG + 1 and edges.index["h2_7>extra"] == edges.count - 1
+        assert walks == []
+    finally:
+        monkeypatch.undo()
+        network.remove(neuron_ids=["extra"])
+        canvas.set_pulse([], [])
+    assert canvas.canvas_scene.edges.count == BIG
 
 
 # ---------------------------------------------------------------------------------------------- ids on demand

@@ -160,7 +160,7 @@ class NetworkCanvas(QGraphicsView):
         network = self.binding.network
         changed = self.selection.keep_existing(network)
         self._pulse_neurons &= set(network.neurons)
-        self._pulse_edges &= set(network.edges)
+        self._pulse_edges = {e for e in self._pulse_edges if e in network.edges}
         self.hover.forget_missing(network)
         self._refresh_values()
         self.refresh_marks()
