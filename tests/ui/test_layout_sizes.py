@@ -261,3 +261,21 @@ def test_an_empty_network_shows_the_palette_and_one_with_neurons_the_pad(qtbot):
     QApplication.processEvents()
     assert pad in showing(window) and palette not in showing(window)
     close(window)
+
+
+def test_dragging_a_divider_makes_the_layout_the_persons_own(qtbot):
+    window = open_window(qtbot, QSize(1366, 768))
+    pad = window.findChild(QDockWidget, "padDock")
+    edge = in_window(pad, window)
+    divider = QPoint(edge.right() + 3, edge.center().y())  # between the left column and the canvas
+    assert window.isSeparator(divider)
+    qtbot.mousePress(window, Qt.MouseButton.LeftButton, pos=divider)
+    qtbot.mouseMove(window, divider + QPoint(40, 0))
+    qtbot.mouseRelease(window, Qt.MouseButton.LeftButton, pos=divider + QPoint(40, 0))
+    settle(qtbot, window)
+    assert not window.dock_layout.automatic
+    width = pad.width()
+    window.resize(1300, 760)  # a resize keeps the person's widths instead of the studio's
+    settle(qtbot, window)
+    assert pad.width() == width
+    close(window)
