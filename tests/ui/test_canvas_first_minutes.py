@@ -310,6 +310,7 @@ def test_softmax_is_not_offered_for_a_hidden_neuron(qtbot):
     assert not palette.entries["hidden"].isEnabled()
     assert "output" in palette.entries["hidden"].toolTip()
     assert palette.entries["output"].isEnabled()
+    assert palette.layer_role.currentData() == "output"  # a softmax layer is a layer of outputs
     palette.activation.setCurrentIndex(palette.activation.findData("relu"))
     assert palette.entries["hidden"].isEnabled()
 

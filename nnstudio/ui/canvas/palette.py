@@ -277,9 +277,13 @@ class NeuronPalette(QWidget):
         if hidden is not None:
             hidden.setEnabled(not joint)
             hidden.setToolTip(why if joint else hidden.default_tip)
-        role_item = self.layer_role.model().item(self.layer_role.findData("hidden"))  # type: ignore[attr-defined]
+        hidden_role = self.layer_role.findData("hidden")
+        role_item = self.layer_role.model().item(hidden_role)  # type: ignore[attr-defined]
         role_item.setEnabled(not joint)
         role_item.setToolTip(why if joint else "")
+        if joint and self.layer_role.currentIndex() == hidden_role:
+            # The greyed-out role cannot stay chosen: a layer of softmax neurons is a layer of outputs.
+            self.layer_role.setCurrentIndex(self.layer_role.findData("output"))
 
     def item_for(self, kind: str) -> PaletteItem:
         """What the entry ``kind`` adds with the palette's current settings."""
