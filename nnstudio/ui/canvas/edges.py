@@ -192,7 +192,8 @@ class EdgeIds(Sequence[str]):
     def __getitem__(self, i: int | slice) -> str | list[str]:
         if isinstance(i, slice):
             return self._model.ids_at(np.arange(self._model.count)[i])
-        return self._model.id_at(int(i))
+        i = int(i)
+        return self._model.id_at(i + self._model.count if i < 0 else i)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._model.ids_at(np.arange(self._model.count)))
@@ -540,7 +541,8 @@ class EdgeModel:
     def _keep_mask(self) -> Array:
         """Which edges the overview may draw: in a big network all but the faintest bucket (near-zero
         weights, as the seeds' big diagrams leave out weak links); while thinned, only each layer's strongest
-        STRONGEST_SHARE (at least LAYER_KEEP), chosen with one ``argpartition`` per layer."""
+        STRONGEST_SHARE (at least LAYER_KEEP), chosen by :meth:`_strongest_of` (exactly in a layer of up to
+        EXACT_CHOICE_UP_TO edges)."""
         if self._keep is None:
             self._keep = self._keep_for(self.thinned)
             self._keep_count = int(np.count_nonzero(self._keep))
@@ -552,19 +554,12 @@ class EdgeModel:
             return keep
         if thin:
             keep[:] = False
-            magnitude = self.magnitude
             for _, members in self._layers():
-                part = magnitude[members]
-                n = part.size
-                k = max(math.ceil(STRONGEST_SHARE * n), min(n, LAYER_KEEP))
-                if k >= n:
-                    keep[members] = True
-                else:
-                    chosen = np.argpartition(part, n - k)[n - k :]
-                    if isinstance(members, slice):
-                        keep[chosen + members.start] = True
-                    else:
-                        keep[members[chosen]] = True
+                positions = np.arange(members.start, members.stop) if isinstance(members, slice) else members
+                n = positions.size
+                keep[
+                    self._strongest_of(positions, max(math.ceil(STRONGEST_SHARE * n), min(n, LAYER_KEEP)))
+                ] = True
         if self.count > OMIT_FAINT_ABOVE:
             keep &= self.bucket >= 4
         return keep
