@@ -37,9 +37,9 @@ ROUNDING_SLACK = 4
 SETTLE_MS = 120
 
 STATE_KEY = "window/state"
+OWN_LAYOUT_KEY = "window/own_layout"
 PALETTE = "paletteDock"
 PAD = "padDock"
-OWN_LAYOUT_KEY = "window/own_layout"
 
 # The largest first window: on a 4K screen a window the size of the screen is more than a person wants.
 LARGEST_FIRST_SIZE = QSize(2560, 1600)
@@ -137,6 +137,7 @@ class DockLayout(QObject):
         self._separator_pressed = False
         # An empty network is built from the palette: where the palette shares a place, it comes to the front.
         self._building = False
+        self._shown = False
         self._settle = QTimer(self)
         self._settle.setSingleShot(True)
         self._settle.setInterval(SETTLE_MS)
@@ -172,8 +173,9 @@ class DockLayout(QObject):
         docks = self.docks_by_name()
         named = [name for name in arrangement.names() if name in docks]
         shown = {name: show_all or not docks[name].isHidden() for name in named}
-        # A reset brings the first tab of each place to the front, as a new window has it.
-        in_front = set() if show_all else {name for name in named if _in_front(docks[name])}
+        # The first arrangement and a reset bring the first tab of each place to the front.
+        fresh = show_all or self.current is None
+        in_front = set() if fresh else {name for name in named if _in_front(docks[name])}
         self._arranging = True
         try:
             for name in named:
@@ -377,13 +379,18 @@ class DockLayout(QObject):
             self.arrange()
 
     def on_show(self) -> None:
-        """On the first show, split the room now that the window has its size."""
+        """When the window shows, split the room now that it has its size; the first time, bring the tab
+        for the document to the front (tabs raised before the window showed have no tab bar to go to)."""
+        first = not self._shown
+        self._shown = True
         if not self.automatic:
             return
         if self.current is None:
             self.arrange()
         else:
             self.fit_sizes()
+        if first:
+            QTimer.singleShot(0, self, lambda: self.set_building(self._building))
 
 
 def split_height(

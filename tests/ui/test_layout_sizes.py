@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import QApplication, QDockWidget, QMessageBox, QTabBar, QToolButton, QWidget
 
-from nnstudio.app import create_main_window
+from nnstudio.app import add_standard_panels, create_main_window
 from nnstudio.engine.train import EpochEnd
 from nnstudio.ui.main_window import MainWindow
 from nnstudio.ui.window_layout import (
@@ -278,4 +278,18 @@ def test_dragging_a_divider_makes_the_layout_the_persons_own(qtbot):
     window.resize(1300, 760)  # a resize keeps the person's widths instead of the studio's
     settle(qtbot, window)
     assert pad.width() == width
+    close(window)
+
+
+def test_a_window_opened_on_an_empty_network_shows_the_palette(qtbot):
+    window = MainWindow()  # no document: an empty network to build
+    qtbot.addWidget(window)
+    add_standard_panels(window)
+    window.restore_panel_layout()
+    window.show()
+    qtbot.waitExposed(window)
+    window.resize(QSize(1024, 700))
+    settle(qtbot, window)
+    palette = window.findChild(QDockWidget, "paletteDock")
+    assert window.tabifiedDockWidgets(palette) and palette in showing(window)
     close(window)
