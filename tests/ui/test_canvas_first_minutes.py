@@ -374,3 +374,12 @@ def test_the_image_moves_by_its_caption_and_a_pixel_drag_connects_that_pixel(qtb
     incoming = {e.source for e in network.incoming(target)}
     drag(qtbot, canvas, canvas.view_position_of(pixels[3]), name_plate(canvas, target))
     assert {e.source for e in network.incoming(target)} == incoming | {pixels[3]}
+
+
+def test_the_legend_says_how_inputs_with_their_own_range_are_shaded(qtbot):
+    canvas, live = open_shown(qtbot, load_example("festival"))
+    assert "Inputs: black at 0, white at 4" in canvas.legend.text()
+    other, stack = LiveNetwork(tiny_document()), QUndoStack()
+    canvas.bind(other, stack)  # inputs from -1 to +1, like every neuron
+    canvas._test_refs = (other, stack)
+    assert "Inputs:" not in canvas.legend.text()

@@ -48,6 +48,7 @@ class CanvasLegend(QLabel):
         self._deltas = False
         self._slopes = False
         self._signal = False
+        self._inputs: tuple[float, float] = (-1.0, 1.0)
         self._area = QRect()
         self._base_height = 0
         self.set_scheme(scheme)
@@ -63,6 +64,9 @@ class CanvasLegend(QLabel):
             f"Lines: {positive} positive weight, {negative} negative; thicker is stronger.",
             "Square: input, disc: hidden, ringed disc: output.",
         ]
+        low, high = self._inputs
+        if (low, high) != (-1.0, 1.0):
+            lines[2] = f"{lines[2]} Inputs: black at {low:g}, white at {high:g}, as on the pad."
         if self._signal:
             lines.append(SIGNAL_LINE)
         if self._deltas:
@@ -87,6 +91,12 @@ class CanvasLegend(QLabel):
     def show_deltas(self, shown: bool) -> None:
         if shown != self._deltas:
             self._deltas = shown
+            self._refresh()
+
+    def set_input_range(self, low: float, high: float) -> None:
+        """The document's input range: inputs are shaded black to white over it, like the drawing pad."""
+        if (low, high) != self._inputs:
+            self._inputs = (low, high)
             self._refresh()
 
     def show_signal(self, shown: bool) -> None:

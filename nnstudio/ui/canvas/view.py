@@ -140,6 +140,7 @@ class NetworkCanvas(QGraphicsView):
         self._scene.set_extra_texts(None)
         self._scene.set_strongest_only(live.locked)
         self._scene.set_document(live.document)
+        self._follow_input_range()
         self._show_detail()
         self._refresh_values()
         self.refresh_marks()
@@ -156,6 +157,7 @@ class NetworkCanvas(QGraphicsView):
         self.gestures.cancel()
         self.value_editing.close()
         self._scene.rebuild()
+        self._follow_input_range()
         self._show_detail()
         network = self.binding.network
         changed = self.selection.keep_existing(network)
@@ -200,6 +202,11 @@ class NetworkCanvas(QGraphicsView):
         self.selectionChangedIds.emit(neuron_ids, edge_ids)
 
     # ================================================================== what the scene shows
+    def _follow_input_range(self) -> None:
+        """The legend says how inputs are shaded when their range is not the neurons' -1..+1."""
+        low, high = (float(v) for v in self.binding.document.value_range)
+        self.legend.set_input_range(low, high)
+
     def _legend_room(self) -> float:
         """Pixels at the top of the viewport the fitted network leaves to the legend."""
         return float(self.legend.base_height() + 2 * 6) if self.legend.isVisibleTo(self) else 0.0
