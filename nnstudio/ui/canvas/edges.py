@@ -889,7 +889,26 @@ class EdgeModel:
         return self._pair_alias.get(pair) or f"{pair[0]}>{pair[1]}"
 
     def ids_at(self, positions: Iterable[int] | Array) -> list[str]:
-        return [self.id_at(i) for i in np.asarray(positions, dtype=np.intp).tolist()]
+        """The ids of the edges at ``positions``; many at once are made matrix by matrix (a rubber band
+        round a big network asks for a million)."""
+        positions = np.asarray(positions, dtype=np.intp).reshape(-1)
+        if positions.size <= 16:
+            return [self.id_at(i) for i in positions.tolist()]
+        if positions.min() < 0 or positions.max() >= self.count:
+            raise IndexError("edge position out of range")
+        out: list[str] = [""] * positions.size
+        span_of = np.searchsorted(np.asarray(self._span_starts), positions, side="right") - 1
+        for k, where in _split_by(span_of):
+            span = self._spans[k]
+            local = positions[where] - span.start
+            rows, cols = np.divmod(local if span.full else span.keys[local], span.width)  # type: ignore[index]
+            sources, targets, alias = span.sources, span.targets, self._pair_alias
+            ids = [f"{sources[c]}>{targets[r]}" for r, c in zip(rows.tolist(), cols.tolist(), strict=True)]
+            if alias:
+                ids = [alias.get(tuple(e.split(">")), e) for e in ids]  # type: ignore[call-overload]
+            for i, eid in zip(where.tolist(), ids, strict=True):
+                out[i] = eid
+        return out
 
     def position_of(self, eid: str) -> int | None:
         """Where the edge ``eid`` sits in the arrays; None when the network drawn has no such edge."""
