@@ -327,6 +327,10 @@ class DockLayout(QObject):
             kind = event.type()
             if kind == QEvent.Type.Resize and self.automatic and self.current is not None:
                 self._settle.start()
+                if arrangement_for(event.size()) != self.current:
+                    # At once, not when the resize ends: the roomy arrangement's panels need more height than
+                    # the compact one's, and a window being made shorter should not stop at that height.
+                    QTimer.singleShot(0, self, self.follow_size)
             elif kind == QEvent.Type.MouseButtonPress:
                 self._separator_pressed = self.window.isSeparator(event.position().toPoint())
             elif kind == QEvent.Type.MouseButtonRelease and self._separator_pressed:

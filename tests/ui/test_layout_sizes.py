@@ -293,3 +293,16 @@ def test_a_window_opened_on_an_empty_network_shows_the_palette(qtbot):
     palette = window.findChild(QDockWidget, "paletteDock")
     assert window.tabifiedDockWidgets(palette) and palette in showing(window)
     close(window)
+
+
+def test_a_tall_window_made_short_in_steps_gets_as_short_as_the_screen(qtbot):
+    window = open_window(qtbot, QSize(1920, 1080))
+    assert window.dock_layout.current == ROOMY
+    # A person dragging the bottom edge up: the sizes come one after another, with no pause between them.
+    for height in range(1060, 640, -40):
+        window.resize(1920, height)
+        QApplication.processEvents()
+    settle(qtbot, window)
+    assert window.dock_layout.current == COMPACT
+    assert window.height() == 660
+    close(window)
