@@ -25,6 +25,7 @@ from .items import (
     SCHEMES,
     ColourScheme,
     ImageGridItem,
+    NameItem,
     NeuronItem,
     PlacedLabel,
     _Fonts,
@@ -579,10 +580,10 @@ class CanvasScene(QGraphicsScene):
         for item in near:
             if item.hits_body(item.mapFromScene(pos)):
                 return Hit("neuron", item.neuron_id)
-        # Names reach further than the probe around their neuron: ask every item whose names hold the point.
-        for item in self.neuron_items.values():
-            if item.hits_name(item.mapFromScene(pos)):
-                return Hit("name", item.neuron_id)
+        # Names reach further than the probe around their neuron: ask the name items drawn at the point.
+        for it in self.items(pos, Qt.ItemSelectionMode.IntersectsItemBoundingRect):
+            if isinstance(it, NameItem) and it.neuron.hits_name(it.neuron.mapFromScene(pos)):
+                return Hit("name", it.neuron.neuron_id)
         if self.grid_item is not None:
             local = self.grid_item.mapFromScene(pos)
             if self.grid_item.hits_handle(local):
