@@ -321,7 +321,7 @@ class Gestures:
         if gesture.grid_origin is not None and scene.grid_item is not None:
             scene.grid_item.setPos(gesture.grid_origin + delta)
             moved.update(scene.pixel_positions())
-        scene.move_nodes(moved)
+        scene.move_nodes(moved, dragging=True)
 
     def _finish_move(self, gesture: MoveGesture) -> None:
         canvas = self._canvas
@@ -336,6 +336,8 @@ class Gestures:
         old, new = changed_positions(network, new)
         if new:
             canvas.binding.push(MoveNeurons(network, old, new))
+        # Names were placed quickly while dragging: place them in full where the neurons came to rest.
+        scene.relayout_labels()
         canvas.zoom.update_scene_rect()
 
     # ------------------------------------------------------------------ connecting

@@ -8,6 +8,7 @@ view decides what is hovered, selected or pulsing and tells them.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -250,14 +251,16 @@ PLATE_ABOVE_PX = 1.0
 PLATE_BELOW_PX = 0.8
 
 
+@functools.cache
 def plate_height(bold: bool, lines: int = 1) -> float:
     """Height of a name plate at zoom 1, in pixels: capitals, descenders and underscores fit inside; each
-    line after the first adds :func:`line_advance`."""
+    line after the first adds :func:`line_advance`. (Measured once: the layout asks for every name.)"""
     metrics = _Fonts.metrics(bold)
     lowest = max(metrics.descent(), metrics.tightBoundingRect("_gjpqy").bottom())
     return PLATE_ABOVE_PX + metrics.capHeight() + lowest + PLATE_BELOW_PX + (lines - 1) * line_advance(bold)
 
 
+@functools.cache
 def line_advance(bold: bool) -> float:
     """From one line of a wrapped name to the next: capitals and the font's descent, no extra leading (a
     wrapped name sits beside a tight column, two lines in the room of a neuron's disc)."""

@@ -47,7 +47,7 @@ LABEL_TOLERANCE_PX = 1.0
 LABEL_MAX_SCALE = 2.5
 NAMES_FROM_SIZE = 0.7
 # Shortened names tried on two lines, one layout each (beyond this many, a crowded view keeps them short).
-WRAP_TRIES = 24
+WRAP_TRIES = 12
 # The widest text a training step adds after an output's name (see content_rect).
 DELTA_ROOM_TEXT = "   δ -0.00"
 # A shortened name keeps at least this much text, else it is left out.
@@ -262,10 +262,12 @@ class CanvasScene(QGraphicsScene):
         elif renamed:
             self.relayout_labels()
 
-    def move_nodes(self, positions: Mapping[str, tuple[float, float]]) -> None:
+    def move_nodes(self, positions: Mapping[str, tuple[float, float]], dragging: bool = False) -> None:
+        """Neurons moved. While a drag goes on (``dragging``) names are placed without trying two lines,
+        so every mouse move stays cheap; the drag's end places them again in full."""
         self.edges.move_nodes(positions, self._pixel_rect())
         self._geometry_changed()
-        self.relayout_labels()
+        self.relayout_labels(wrap=not dragging)
 
     def pixel_positions(self, origin: QPointF | None = None) -> dict[str, tuple[float, float]]:
         if self.grid_item is None:
@@ -374,8 +376,9 @@ class CanvasScene(QGraphicsScene):
             self._text_widths[key] = width
         return width
 
-    def relayout_labels(self) -> None:
-        """Place every neuron's names for the current zoom (see :mod:`.labels`)."""
+    def relayout_labels(self, wrap: bool = True) -> None:
+        """Place every neuron's names for the current zoom (see :mod:`.labels`); ``wrap`` tries names
+        that had to be shortened on two lines."""
         self.label_layouts += 1
         items = list(self.neuron_items.values())
         if not self.names_shown:
@@ -396,20 +399,28 @@ class CanvasScene(QGraphicsScene):
         placed: list[list[PlacedLabel]] = [[] for _ in items]
         if requests:
             chosen = self._place_labels(items, requests, bodies)
-            # A shortened name gets a second try on two lines, one name at a time, kept when the layout
-            # then cuts or leaves out fewer names (so wrapped names never overlap each other).
+            # A shortened name gets a second try on two lines: all of them at once, and when that leaves a
+            # name cut or out, one name at a time, each kept when the layout then cuts or leaves out fewer
+            # names (so wrapped names never overlap each other).
             cut = [n for n, (_, out, shortened) in enumerate(chosen) if shortened and not out]
-            if len(cut) <= WRAP_TRIES:
-                tried = list(requests)
-                for n in cut:
-                    row, side, text, bold = tried[n]
-                    wrapped = two_lines(text)
-                    if wrapped == text:
-                        continue
-                    attempt = [*tried[:n], (row, side, wrapped, bold), *tried[n + 1 :]]
-                    placed_again = self._place_labels(items, attempt, bodies)
-                    if _losses(placed_again) < _losses(chosen):
-                        tried, chosen = attempt, placed_again
+            wrapped = {n: two_lines(requests[n][2]) for n in cut}
+            wrapped = {n: text for n, text in wrapped.items() if text != requests[n][2]}
+            if wrapped and wrap:
+                every = [
+                    (row, side, wrapped.get(n, text), bold)
+                    for n, (row, side, text, bold) in enumerate(requests)
+                ]
+                placed_every = self._place_labels(items, every, bodies)
+                if _losses(placed_every) == (0, 0):
+                    chosen = placed_every
+                elif len(wrapped) <= WRAP_TRIES:
+                    tried = list(requests)
+                    for n, text in wrapped.items():
+                        row, side, _, bold = tried[n]
+                        attempt = [*tried[:n], (row, side, text, bold), *tried[n + 1 :]]
+                        placed_again = self._place_labels(items, attempt, bodies)
+                        if _losses(placed_again) < _losses(chosen):
+                            tried, chosen = attempt, placed_again
             for (row, *_), (label, _, _) in zip(requests, chosen, strict=True):
                 if label is not None:
                     placed[row].append(label)
