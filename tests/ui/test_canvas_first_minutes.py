@@ -383,3 +383,14 @@ def test_the_legend_says_how_inputs_with_their_own_range_are_shaded(qtbot):
     canvas.bind(other, stack)  # inputs from -1 to +1, like every neuron
     canvas._test_refs = (other, stack)
     assert "Inputs:" not in canvas.legend.text()
+
+
+def test_names_are_placed_in_full_when_a_drag_ends(qtbot):
+    canvas, live = open_shown(qtbot, load_example("four-pixel-camera"), (900, 700))
+    network = live.document.network
+    mover = next(n.id for n in network.neurons.values() if n.role is Role.OUTPUT)
+    start = name_plate(canvas, mover)
+    drag(qtbot, canvas, start, start + QPoint(40, 0))
+    for nid, item in canvas.canvas_scene.neuron_items.items():
+        for label in item.labels:
+            assert "\u2026" not in label.text, f"{network.neurons[nid].display_name!r} is left cut"
