@@ -149,9 +149,15 @@ class DockLayout(QObject):
 
     # ------------------------------------------------------------------ docks joining
     def watch(self, dock: QDockWidget) -> None:
-        """Notice when the person floats ``dock`` or moves it to another side."""
+        """Notice when the person floats ``dock`` or moves it to another side, and when its tab comes to the
+        front or it is closed (its place's height is then divided for the panel now showing)."""
         dock.topLevelChanged.connect(self._on_dock_moved)
         dock.dockLocationChanged.connect(self._on_dock_moved)
+        dock.visibilityChanged.connect(self._on_dock_shown_or_hidden)
+
+    def _on_dock_shown_or_hidden(self, _visible: bool) -> None:
+        if not self._arranging and self.automatic and self.current is not None and self.window.isVisible():
+            self._settle.start()
 
     def _on_dock_moved(self, *_args: object) -> None:
         if not self._arranging and self.window.isVisible():

@@ -306,3 +306,15 @@ def test_a_tall_window_made_short_in_steps_gets_as_short_as_the_screen(qtbot):
     assert window.dock_layout.current == COMPACT
     assert window.height() == 660
     close(window)
+
+
+def test_a_tab_brought_to_the_front_gets_the_room_its_panel_needs(qtbot):
+    window = open_window(qtbot, QSize(1024, 700), "digits")
+    answer = window.findChild(QDockWidget, "outputsDock")
+    table = window.findChild(QDockWidget, "errorTableDock")
+    answer_height = answer.height()
+    bring_to_front(qtbot, window, table)  # a table of ten rows wants more room than ten bars in two columns
+    settle(qtbot, window)
+    assert table.height() > answer_height
+    assert_fits(window, QSize(1024, 700))
+    close(window)
