@@ -486,7 +486,7 @@ def _array(
     """
     spec = _object(value, where, ("dtype", "shape", "data"))
     widths = {"float32": 4, "float64": 8} if wide else {"float32": 4}
-    if spec["dtype"] not in widths:
+    if not isinstance(spec["dtype"], str) or spec["dtype"] not in widths:
         allowed = " or ".join(f'"{name}"' for name in widths)
         _fail(_at(where, "dtype"), f"must be {allowed}, not {_describe(spec['dtype'])}")
     width = widths[spec["dtype"]]
@@ -1104,7 +1104,7 @@ def _document_to_tree(doc: Document) -> Tree:
         "dense": dense,
     }
     if doc.dataset is not None:
-        tree["dataset"] = _dataset_tree(doc.dataset)
+        tree["dataset"] = _dataset_tree(doc.dataset, doc)
     return tree
 
 
@@ -1117,17 +1117,27 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _dataset_tree(dataset: Dataset) -> Tree:
+def _dataset_tree(dataset: Dataset, doc: Document) -> Tree:
     tree: Tree = {"name": dataset.name}
     if dataset.description:
         tree["description"] = dataset.description
+    labels, grid = list(dataset.labels), dataset.grid
+    inputs, targets = dataset.inputs, dataset.targets
+    n_inputs, n_outputs = len(doc.network.inputs()), len(doc.network.outputs())
+    if len(dataset) == 0 and (dataset.n_inputs != n_inputs or dataset.n_outputs != n_outputs):
+        # No samples left, so nothing is lost by sizing the empty set for the network as it is now (its
+        # inputs or outputs changed after the last sample was deleted).
+        labels = doc.output_labels if dataset.n_outputs != n_outputs else labels
+        grid = grid if grid is None or grid[0] * grid[1] == n_inputs else None
+        inputs = np.zeros((0, n_inputs), np.float32)
+        targets = np.zeros((0, n_outputs), np.float32)
     tree.update(
         {
-            "labels": list(dataset.labels),
-            "grid": _plain(dataset.grid),
+            "labels": labels,
+            "grid": _plain(grid),
             "range": _plain(dataset.value_range),
-            "inputs": _array_tree(dataset.inputs),
-            "targets": _array_tree(dataset.targets),
+            "inputs": _array_tree(inputs),
+            "targets": _array_tree(targets),
             "classes": [int(c) for c in np.asarray(dataset.classes).tolist()],
         }
     )

@@ -480,4 +480,9 @@ class Inspector(Panel):
         changes: dict[str, dict[str, object]] = {
             n: {"role": role.value} for n in self._neuron_ids if self._network.neurons[n].role is not role
         }
+        problem = self._live.document.edit_problem(roles={n: role for n in changes}) if self._live else None
+        if problem is not None:
+            self._refuse(f"Not changed: {problem}.")
+            self._show_neurons()
+            return
         self._set_neuron_fields(changes)

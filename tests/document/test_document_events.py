@@ -47,3 +47,17 @@ def test_events_are_not_part_of_what_a_document_is():
     a, b = hand_built_document(), hand_built_document()
     a.events.dataset.connect(lambda: None)
     assert a.title == b.title and "events" not in repr(a)
+
+
+def test_a_document_says_which_shapes_its_samples_and_grid_still_fit():
+    from .conftest import layered_document
+
+    document = layered_document()
+    data = document.dataset
+    assert data is not None
+    assert document.shape_problem(data.n_inputs, data.n_outputs) is None
+    assert "one per input" in document.shape_problem(data.n_inputs + 1, data.n_outputs)
+    assert "for each of" in document.shape_problem(data.n_inputs, data.n_outputs - 1)
+    grid = hand_built_document()
+    assert grid.shape_problem(4, 2) is None
+    assert "2 x 2 image" in grid.shape_problem(3, 2)

@@ -5,10 +5,10 @@ and redo give back exactly what was there), saving what was loaded from the byte
 and at the end undoing everything gives back the original file byte for byte, and redoing everything the
 last state.
 
-Two kinds of edit are left out of the machine because each is a defect of its own, shown by a test below
-marked as an expected failure until it is mended: an edit that gives a document with its own samples
-another number of inputs or outputs, and one that leaves its image grid fewer inputs than pixels
-(:meth:`EditCommands.fits`). Each leaves a document that cannot be saved.
+Two kinds of edit would leave a document that cannot be saved: one that gives a document with its own
+samples another number of inputs or outputs, and one that leaves its image grid fewer inputs than pixels.
+The views refuse them (they ask ``Document.edit_problem`` before pushing); the machine checks that every
+such edit is refused that way (:meth:`EditCommands.fits`) and pushes only the others.
 """
 
 from __future__ import annotations
@@ -80,18 +80,24 @@ class EditCommands(RuleBasedStateMachine):
         ids = list(self.network.edges)
         return ids[pick % len(ids)]
 
-    def fits(self, make: Callable[[Any], QUndoCommand]) -> bool:
+    def fits(self, make: Callable[[Any], QUndoCommand], **edit: Any) -> bool:
         """Whether the command ``make(document)`` builds leaves the document's own samples and its image
-        grid fitting its network: tried on a copy first."""
+        grid fitting its network: tried on a copy first. One that does not must be one the views refuse:
+        ``document.edit_problem(**edit)`` names the problem."""
         trial = SimpleNamespace(
             network=self.network.copy(), grid=self.document.grid, value_range=self.document.value_range
         )
         make(trial).redo()
         inputs, outputs = len(trial.network.inputs()), len(trial.network.outputs())
-        if trial.grid is not None and inputs < trial.grid[0] * trial.grid[1]:
-            return False
         dataset = self.document.dataset
-        return dataset is None or (inputs == dataset.n_inputs and outputs == dataset.n_outputs)
+        # An empty sample set is written sized for the network, whatever it was made for: nothing to lose.
+        fitted = (
+            dataset is None or not len(dataset) or (inputs, outputs) == (dataset.n_inputs, dataset.n_outputs)
+        )
+        if not fitted or (trial.grid is not None and inputs < trial.grid[0] * trial.grid[1]):
+            assert self.document.edit_problem(**edit) is not None
+            return False
+        return fitted
 
     def push(self, command: QUndoCommand) -> None:
         """Push, then check that one undo gives back the bytes before it and one redo those after it."""
@@ -157,11 +163,12 @@ class EditCommands(RuleBasedStateMachine):
         edge_ids = list(dict.fromkeys(self.edge(p) for p in edges)) if self.network.edges else []
         if not neuron_ids and not edge_ids:
             return
-        if set(neuron_ids) & set(grid_pixel_ids(self.document)):
+        pixels = bool(set(neuron_ids) & set(grid_pixel_ids(self.document)))
+        if pixels:
             make = lambda doc: RemoveItemsAndGrid(doc, neuron_ids, edge_ids)  # noqa: E731
         else:
             make = lambda doc: RemoveItems(doc.network, neuron_ids, edge_ids)  # noqa: E731
-        if self.fits(make):
+        if self.fits(make, remove=neuron_ids, drops_grid=pixels):
             self.push(make(self.document))
 
     @precondition(lambda self: len(self.network.edges) > 0)
@@ -197,7 +204,8 @@ class EditCommands(RuleBasedStateMachine):
             self.network.check_neuron_fields(change)  # as the inspector does before it pushes
         except ValueError:
             return
-        if self.fits(lambda doc: SetNeuronFields(doc.network, change)):
+        roles = {nid: f["role"] for nid, f in change.items() if "role" in f}
+        if self.fits(lambda doc: SetNeuronFields(doc.network, change), roles=roles):
             self.push(SetNeuronFields(self.network, change))
 
     @precondition(lambda self: len(self.network.neurons) > 0)
@@ -288,18 +296,18 @@ EditCommands.TestCase.settings = settings(
 TestEditCommands = EditCommands.TestCase
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the samples keep their old number of values when an input is added, and the document can no"
-    " longer be saved",
-)
-def test_adding_an_input_to_a_document_with_samples_keeps_it_saveable() -> None:
+def test_adding_an_input_to_a_document_with_samples_is_refused_and_it_stays_saveable() -> None:
     document = layered_document()
     assert document.dataset is not None and document.dataset.n_inputs == 8
-    stack = QUndoStack()
-    item = PaletteItem("input")
-    stack.push(AddNeurons(document.network, plan_palette_drop(document, item, 0.0, 0.0).neurons))
-    document_to_bytes(document)
+    before = document_to_bytes(document)
+    with pytest.raises(CanvasEditError, match="delete them in the Samples panel first"):
+        plan_palette_drop(document, PaletteItem("input"), 0.0, 0.0)
+    assert "one per input" in document.edit_problem(remove=["i0"], drops_grid=True)
+    assert (
+        document.edit_problem(add=plan_palette_drop(document, PaletteItem("hidden"), 0.0, 0.0).neurons)
+        is None
+    )
+    assert document_to_bytes(document) == before
 
 
 def test_a_connection_inside_a_layer_keeps_the_document_saveable() -> None:
@@ -315,15 +323,10 @@ def test_a_connection_inside_a_layer_keeps_the_document_saveable() -> None:
     assert document_to_bytes(document) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a pixel of the image grid may be made a hidden neuron; the grid then has fewer inputs than pixels"
-    " and the document cannot be saved",
-)
-def test_making_a_pixel_hidden_keeps_the_document_saveable() -> None:
+def test_making_a_pixel_hidden_is_refused_and_it_stays_saveable() -> None:
     document = hand_built_document()
     assert document.grid == (2, 2)
-    change = {"p0": {"role": "hidden"}}
-    document.network.check_neuron_fields(change)
-    QUndoStack().push(SetNeuronFields(document.network, change))
-    document_to_bytes(document)
+    assert "2 x 2 image" in document.edit_problem(roles={"p0": "hidden"})
+    assert document.edit_problem(roles={"edge detector": "output"}) is None
+    # Deleting pixels takes the image away too, so that is allowed.
+    assert document.edit_problem(remove=["p0"], drops_grid=True) is None

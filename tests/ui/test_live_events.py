@@ -78,3 +78,21 @@ def test_a_weight_edit_restyles_only_that_connection_on_the_canvas(monkeypatch, 
     assert calls == [["h1_2>o1"]]
     i = scene.edges.index["h1_2>o1"]
     assert scene.edges.weight[i] == -1.5
+
+
+def test_the_canvas_refuses_an_input_the_samples_would_not_fit(qtbot):
+    from PySide6.QtCore import QPointF
+
+    from nnstudio.document import document_to_bytes
+    from nnstudio.ui.canvas.edits import PaletteItem
+    from tests.document.conftest import layered_document
+
+    document = layered_document()
+    canvas, _live = open_canvas(qtbot, document)
+    said: list[str] = []
+    canvas.statusMessage.connect(said.append)
+    before = document_to_bytes(document)
+    assert canvas.add_from_palette(PaletteItem("input"), QPointF(0, 0)) == []
+    assert said and "Samples panel" in said[-1]
+    assert document_to_bytes(document) == before
+    assert canvas.add_from_palette(PaletteItem("hidden"), QPointF(0, 0)), "a hidden neuron fits the samples"

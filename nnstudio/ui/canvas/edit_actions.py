@@ -87,7 +87,12 @@ class EditActions:
         if not neurons and not edges:
             self._say("Nothing is selected to delete")
             return
-        if any(n in canvas.canvas_scene.pixel_set for n in neurons):
+        pixels = any(n in canvas.canvas_scene.pixel_set for n in neurons)
+        problem = binding.document.edit_problem(remove=neurons, drops_grid=pixels)
+        if problem is not None:
+            self._say(f"Cannot delete: {problem}")
+            return
+        if pixels:
             command = RemoveItemsAndGrid(binding.document, neurons, edges)
         else:
             command = RemoveItems(binding.network, neurons, edges)
@@ -126,6 +131,10 @@ class EditActions:
             neurons, edges = plan_paste(binding.network, raw, PASTE_OFFSET * (self._paste_count + 1))
         except CanvasEditError as exc:
             self._say(f"Cannot paste: {exc}")
+            return
+        problem = binding.document.edit_problem(add=neurons)
+        if problem is not None:
+            self._say(f"Cannot paste: {problem}")
             return
         self._paste_count += 1
         binding.push(AddNeurons(binding.network, neurons, edges, text="Paste"))

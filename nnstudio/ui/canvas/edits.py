@@ -196,6 +196,7 @@ def plan_palette_drop(document: DocumentLike, item: PaletteItem, x: float, y: fl
             for r in range(h)
             for c in range(w)
         ]
+        _refuse_unfitting(document, neurons)
         return PlannedAdd(neurons, (w, h))
     count = item.count if item.kind == "layer" else 1
     ids = fresh_ids(network, ROLE_PREFIX[role], count)
@@ -205,7 +206,16 @@ def plan_palette_drop(document: DocumentLike, item: PaletteItem, x: float, y: fl
     neurons = [
         Neuron(ids[k], role, activation, 0.0, labels[k], x, snap(top + k * spacing)) for k in range(count)
     ]
+    _refuse_unfitting(document, neurons)
     return PlannedAdd(neurons)
+
+
+def _refuse_unfitting(document: DocumentLike, neurons: list[Neuron]) -> None:
+    """Refuse new inputs or outputs that the document's own samples would not fit."""
+    check = getattr(document, "edit_problem", None)
+    problem = check(add=neurons) if check is not None else None
+    if problem is not None:
+        raise CanvasEditError(problem)
 
 
 def image_grid(document: DocumentLike) -> tuple[int, int] | None:
