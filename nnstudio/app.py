@@ -141,8 +141,6 @@ def add_standard_panels(window: MainWindow) -> None:
     dataset_widget = DatasetTable()
     animation_widget = AnimationBar(window.canvas)
     animation_widget.connect_training(training_widget)
-    samples_widget.datasetChanged.connect(dataset_widget.refresh_dataset)
-    samples_widget.datasetChanged.connect(training_widget.refresh_datasets)
 
     window.add_panel(pad_widget, "Drawing pad", area.LeftDockWidgetArea, "padDock")
     window.add_panel(samples_widget, "Samples", area.LeftDockWidgetArea, "samplesDock")

@@ -433,6 +433,7 @@ class DatasetTable(Panel):
         self._explicit = False
         self._links.connect(live.valuesChanged, self._values_changed)
         self._links.connect(live.planChanged, self.refresh_dataset)
+        self._links.connect(live.document.events.dataset, self.refresh_dataset)
         self.refresh_dataset()
 
     def set_dataset(self, dataset: Dataset | None) -> None:

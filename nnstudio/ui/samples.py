@@ -72,7 +72,8 @@ class SamplesPanel(Panel):
     """Add the pad's picture as a labelled sample, browse the samples, show one on the pad, delete them.
 
     ``datasetChanged`` is emitted after every change of ``document.dataset`` made here (and by undo/redo
-    of those changes), so the training panel and the dataset table can look again.
+    of those changes). Other views need not listen to it: the document announces the same change
+    (``document.events.dataset``), whoever made it.
     """
 
     datasetChanged = Signal()

@@ -96,3 +96,36 @@ def test_the_canvas_refuses_an_input_the_samples_would_not_fit(qtbot):
     assert said and "Samples panel" in said[-1]
     assert document_to_bytes(document) == before
     assert canvas.add_from_palette(PaletteItem("hidden"), QPointF(0, 0)), "a hidden neuron fits the samples"
+
+
+def test_the_training_panel_and_dataset_table_follow_the_documents_samples(qtbot):
+    """No panel tells another: both see the document's own announcement of a new sample."""
+    import numpy as np
+    from PySide6.QtGui import QUndoStack
+
+    from nnstudio.ui.commands import AddSample
+    from nnstudio.ui.error_tables import DatasetTable
+    from nnstudio.ui.training.panel import DOCUMENT_SAMPLES, TrainingPanel
+
+    document = load_document(example_path("four-pixel-learner"))
+    document.dataset = None
+    document.training_data = None
+    live = LiveNetwork(document)
+    stack = QUndoStack()
+    training, table = TrainingPanel(), DatasetTable()
+    for panel in (training, table):
+        qtbot.addWidget(panel)
+        panel.bind(live, stack)
+
+    def samples_entry() -> str:
+        return training.dataset_combo.itemText(training.dataset_combo.findData(DOCUMENT_SAMPLES))
+
+    assert samples_entry().endswith("(none yet)")
+    labels = document.output_labels
+    stack.push(AddSample(document, np.array([1, -1, 1, -1], np.float32), 0, labels))
+    assert samples_entry().endswith("(1)")
+    assert training.dataset_combo.currentData() == DOCUMENT_SAMPLES, "a document naming no data picks its own"
+    stack.undo()
+    assert samples_entry().endswith("(none yet)")
+    training.shutdown()
+    live.detach()

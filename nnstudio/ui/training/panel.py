@@ -285,6 +285,7 @@ class TrainingPanel(Panel):
         if self.live is not None:
             self.live.lockedChanged.disconnect(self._on_locked_changed)
             self.live.planChanged.disconnect(self._update_enabled)
+            self.live.document.events.dataset.disconnect(self.refresh_datasets)
         if self.undo_stack is not None:
             self.undo_stack.indexChanged.disconnect(self._on_history_changed)
         self.controller.bind(live, undo_stack)
@@ -292,6 +293,8 @@ class TrainingPanel(Panel):
         self.undo_stack = undo_stack
         live.lockedChanged.connect(self._on_locked_changed)
         live.planChanged.connect(self._update_enabled)
+        # The document's own samples change through the Samples panel and undo: look again each time.
+        live.document.events.dataset.connect(self.refresh_datasets)
         undo_stack.indexChanged.connect(self._on_history_changed)
         self._step_cursor.clear()
         self._forget_document_samples()
@@ -317,6 +320,8 @@ class TrainingPanel(Panel):
 
     def shutdown(self) -> None:
         self.controller.shutdown()
+        if self.live is not None:
+            self.live.document.events.dataset.disconnect(self.refresh_datasets)
 
     # ------------------------------------------------------------------ settings
     def _show_settings(self, settings: TrainSettings) -> None:
