@@ -9,7 +9,7 @@ a million links costs three arrays, not a million objects. Numbers are computed 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -673,16 +673,27 @@ class Network:
         self._changed()
         self.events.parameters.emit()
 
-    def write_blocks(self, weights: Mapping[LayerKey, np.ndarray], biases: Mapping[str, float]) -> None:
+    def write_blocks(
+        self,
+        weights: Mapping[LayerKey, np.ndarray],
+        biases: Mapping[str, float],
+        before_event: Callable[[int], object] | None = None,
+    ) -> None:
         """Write whole weight matrices (training's results): every present, unfrozen connection of the block
-        ``key`` takes its value from ``weights[key]``, shaped like the block. One ``parameters`` event."""
+        ``key`` takes its value from ``weights[key]``, shaped like the block. One ``parameters`` event;
+        ``before_event(revision)`` is called just before it (a plan that already holds these values says
+        so, and its listeners need not copy them again)."""
         for key, values in weights.items():
             block = self.edges.blocks[key]
-            trains = block.present & ~block.frozen
-            np.copyto(block.weight, values, where=trains, casting="unsafe")
+            if block.full and not block.frozen.any():
+                np.copyto(block.weight, values, casting="unsafe")
+            else:
+                np.copyto(block.weight, values, where=block.present & ~block.frozen, casting="unsafe")
         for nid, b in biases.items():
             self.neurons[nid].bias = float(b)
         self._changed()
+        if before_event is not None:
+            before_event(self.revision)
         self.events.parameters.emit()
 
     def __iter__(self) -> Iterator[Neuron]:

@@ -70,9 +70,11 @@ class NetworkWriter:
     compiled from (:attr:`valid`).
     """
 
-    def __init__(self, network: Network, plan: Plan) -> None:
+    def __init__(self, network: Network, plan: Plan, mirror: Plan | None = None) -> None:
         self.network = network
         self.plan = plan
+        # The window's own plan of the same network: it takes each frame's values in one copy.
+        self.mirror = mirror
         self.structure_revision = network.structure_revision
 
     @property
@@ -80,4 +82,7 @@ class NetworkWriter:
         return self.network.structure_revision == self.structure_revision
 
     def write(self, parameters: list[Array]) -> None:
-        self.plan.write_back(self.network, self.plan.flat_from(parameters))
+        mirror = self.mirror
+        if mirror is not None and mirror.structure_revision != self.network.structure_revision:
+            mirror = None
+        self.plan.write_back(self.network, self.plan.flat_from(parameters), mirror)

@@ -553,6 +553,14 @@ class Plan:
         by_level = {b.target: w for b, w in zip(self.blocks, weights, strict=True)}
         out: dict[LayerKey, Array] = {}
         for m in self.maps:
+            if m.present is None and len(m.pieces) == 1 and m.flat_index is None:
+                p = m.pieces[0]
+                if all(isinstance(v, slice) for v in (p.rows, p.cols, p.r, p.c)):
+                    # A whole layer that is all of one block's matrix: a view, nothing copied here.
+                    view = by_level[p.level][p.r, p.c]
+                    if view.shape == m.shape:
+                        out[m.key] = view
+                        continue
             full = np.zeros(m.shape)
             if m.flat_index is not None:
                 full[m.rows, m.cols] = (self.flat if flat is None else flat)[m.flat_index]
@@ -561,11 +569,21 @@ class Plan:
             out[m.key] = full
         return out
 
-    def write_back(self, network: Network, flat: Array | None = None) -> None:
+    def write_back(self, network: Network, flat: Array | None = None, mirror: Plan | None = None) -> None:
         """Copy the plan's weights and biases (or those of ``flat``) into the network: one numpy step per
-        weight matrix, one ``parameters`` event. Frozen connections keep their exact value."""
-        network.write_blocks(self.block_values(flat), self.biases_by_neuron(flat))
-        self.revision = network.revision
+        weight matrix, one ``parameters`` event. Frozen connections keep their exact value.
+
+        ``mirror``, another plan compiled from the same network (the window's live one), gets the values
+        too, in one copy, and is marked current before the event, so it need not read them back."""
+        values = self.flat if flat is None else flat
+
+        def mark(revision: int) -> None:
+            self.revision = revision
+            if mirror is not None and mirror.flat.shape == values.shape:
+                np.copyto(mirror.flat, values)
+                mirror.revision = revision
+
+        network.write_blocks(self.block_values(flat), self.biases_by_neuron(flat), before_event=mark)
 
     def read_weights(self, network: Network, edge_ids: list[str]) -> None:
         """Copy the weights of just these connections from the network (hand edits of a few weights)."""

@@ -192,7 +192,9 @@ class LiveNetwork(QObject):
     def _on_parameters(self, *_args: object) -> None:
         if self._needs_rebuild():
             return
-        self.plan.read_parameters(self.document.network)  # type: ignore[union-attr]
+        # A training frame hands its values to this plan directly (it is then current): no second copy.
+        if self.plan.revision != self.document.network.revision:  # type: ignore[union-attr]
+            self.plan.read_parameters(self.document.network)  # type: ignore[union-attr]
         self._recompute()
 
     def _on_weights(self, edge_ids: list[str]) -> None:

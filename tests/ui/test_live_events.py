@@ -129,3 +129,37 @@ def test_the_training_panel_and_dataset_table_follow_the_documents_samples(qtbot
     assert samples_entry().endswith("(none yet)")
     training.shutdown()
     live.detach()
+
+
+def test_a_training_frame_hands_its_values_to_the_window_plan_in_one_copy(monkeypatch, qtbot):
+    """Each frame writes the network once; the live plan takes the same values without reading them back."""
+    from PySide6.QtGui import QUndoStack
+
+    from nnstudio.data import load_dataset
+    from nnstudio.engine.plan import compile_network
+    from nnstudio.engine.train import TrainSettings
+    from nnstudio.ui.training.controller import TrainingController
+
+    document = Document(dense_network([784, 32, 10], "sigmoid", 0, grid=(28, 28)), grid=(28, 28))
+    live = LiveNetwork(document)
+    controller = TrainingController()
+    controller.bind(live, QUndoStack())
+    reads: list[bool] = []
+    original = Plan.read_parameters
+    monkeypatch.setattr(
+        Plan, "read_parameters", lambda self, net: (reads.append(controller.running), original(self, net))[1]
+    )
+    frames: list[bool] = []
+
+    def check_frame(*_args) -> None:
+        fresh = compile_network(document.network)
+        frames.append(bool(np.allclose(live.plan.flat, fresh.flat, atol=1e-6)))
+
+    document.network.events.parameters.connect(check_frame)
+    data = load_dataset("digits:train")
+    with qtbot.waitSignal(controller.ended, timeout=60_000):
+        controller.start(data, TrainSettings(epochs=2, learning_rate=0.5, batch_size=10, seed=0))
+    assert frames and all(frames), "the live plan held the network's values at every frame"
+    assert not any(reads), "no frame read every weight back from the network (the end of the run may)"
+    controller.shutdown()
+    live.detach()

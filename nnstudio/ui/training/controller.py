@@ -194,7 +194,7 @@ class TrainingController(QObject):
         self._active_run = self._run
         self._settings = settings
         self._plan_layout = plan
-        self._writer = NetworkWriter(network, plan)
+        self._writer = NetworkWriter(network, plan, self.live.plan)
         self._before = ParameterSnapshot.of(network)
         self._structure_revision = network.structure_revision
         self._divergence = None
