@@ -180,14 +180,14 @@ def settle(app) -> None:
 
 def describe(window) -> str:
     """Where each visible panel is and how big, the canvas and the error plot."""
-    from PySide6.QtWidgets import QDockWidget
+    from PySide6.QtWidgets import QDockWidget, QWidget
 
     parts = [f"window {window.width()}x{window.height()}", f"canvas {size_of(window.canvas)}"]
     for dock in window.findChildren(QDockWidget):
         if dock.isVisible() and not dock.visibleRegion().isEmpty():
             parts.append(f"{dock.windowTitle()} {size_of(dock)}")
-    plot = window.findChild(object, "errorPlotLoss")
-    if plot is not None and plot.isVisible() and not plot.visibleRegion().isEmpty():
+    plot = window.findChild(QWidget, "errorPlotLoss")
+    if plot is not None and plot.isVisible():
         parts.append(f"error plot {size_of(plot)}")
     return ", ".join(parts)
 
