@@ -59,6 +59,7 @@ def test_a_docked_panel_is_bound_at_once_and_again_for_a_new_document(window):
     window.ask_save_changes = lambda: QMessageBox.StandardButton.Discard
     window.new_document()
     assert len(panel.bound_to) == 2
+    panel.may_stop = True  # its work is done: the window may close at the end of the test
 
 
 def test_a_panel_with_work_running_keeps_the_window_open_until_it_may_stop(window):
