@@ -28,6 +28,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--repeats", type=int, default=3, help="runs of each kind; medians are reported")
     parser.add_argument("--platform", default="offscreen", help="Qt platform plugin (offscreen, xcb)")
     parser.add_argument("--no-canvas", action="store_true", help="leave the network canvas out")
+    parser.add_argument("--hidden", type=int, default=16, help="neurons per hidden layer: 784-H-H-10")
     return parser.parse_args()
 
 
@@ -62,7 +63,11 @@ def main() -> int:
 
     def make_document() -> Document:
         network = dense_network(
-            [784, 16, 16, 10], "sigmoid", seed=0, grid=(28, 28), output_labels=[str(d) for d in range(10)]
+            [784, args.hidden, args.hidden, 10],
+            "sigmoid",
+            seed=0,
+            grid=(28, 28),
+            output_labels=[str(d) for d in range(10)],
         )
         return Document(
             network,
@@ -106,6 +111,8 @@ def main() -> int:
         probe.stop()
         return np.diff(np.array(ticks)) * 1000.0
 
+    frame_costs: list[float] = []
+
     def window_run() -> tuple[float, np.ndarray, int, int]:
         document = make_document()
         live = LiveNetwork(document)
@@ -141,6 +148,16 @@ def main() -> int:
             loop.quit()
 
         panel.controller.ended.connect(on_ended)
+        controller = panel.controller
+        settle = controller._frame_settled
+
+        def timed_settle() -> None:
+            # The GUI thread's work for one frame: from showing it to its repaint being done.
+            frame_costs.append((time.perf_counter() - controller._frame_started) * 1000.0)
+            settle()
+
+        controller._settled_timer.timeout.disconnect(settle)
+        controller._settled_timer.timeout.connect(timed_settle)
         probe.start()
         started = time.perf_counter()
         if not panel.start_training():
@@ -161,7 +178,7 @@ def main() -> int:
         return rate, gaps, displays, redraws
 
     print(
-        f"784-16-16-10 sigmoid, squared error, batch {args.batch}, {args.epochs} epochs of "
+        f"784-{args.hidden}-{args.hidden}-10 sigmoid, squared error, batch {args.batch}, {args.epochs} epochs of "
         f"{len(train_set)} digits (test set {len(test_set)} evaluated each epoch), "
         f"platform {args.platform}, "
         f"canvas {'yes' if canvas_cls is not None else 'no (nnstudio.ui.canvas.NetworkCanvas not found)'}"
@@ -192,6 +209,11 @@ def main() -> int:
     print(
         f"    same probe, nothing training (machine noise): max {idle.max():.1f} ms   "
         f"median {np.median(idle):.1f} ms   p99 {np.percentile(idle, 99):.1f} ms"
+    )
+    costs = np.array(frame_costs)
+    print(
+        f"    GUI-thread work per frame: median {np.median(costs):.1f} ms   p90 {np.percentile(costs, 90):.1f} ms"
+        f"   max {costs.max():.1f} ms   ({len(costs)} frames)"
     )
     print("(b) throughput, median of runs:")
     print(f"    headless {h:>10,.0f} samples/s")
