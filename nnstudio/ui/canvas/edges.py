@@ -1,4 +1,4 @@
-"""Edges drawn in bulk: the 1,863,680 edges of 784-1024-1024-10 are two QGraphicsItems, not 1.86 million.
+"""Edges drawn in bulk: the 1,861,632 edges of 784-1024-1024-10 are two QGraphicsItems, not 1.86 million.
 
 :class:`EdgeModel` holds every edge as numpy arrays (ends, weight, frozen, drawn segment), built block by
 block from the network's weight matrices (:meth:`~nnstudio.engine.connections.Connections.arrays`): no
@@ -14,8 +14,9 @@ small network it draws each edge antialiased with its own width and an arrowhead
 
 Level of detail. A network whose overview draws at most LINE_BUDGET lines draws all of them, wherever the
 view is. A bigger one draws, for each view, what fits in DRAW_BUDGET_PX (a line costs its length on screen
-plus LINE_COST_PX): when every edge crossing the view fits, all of them; otherwise each layer's share of
-the budget goes to the edges of the neurons on screen first and then to the strongest, and
+plus LINE_COST_PX): when every edge crossing the view fits, all of them; otherwise the budget goes to the
+edges between two neurons on screen, then to those with one end on screen, then to those passing through,
+and where it runs out each layer gets a fair share filled by its strongest edges.
 :meth:`EdgeModel.detail` says how many are drawn of how many, for the canvas to say so. The choice is
 made when the view, the weights or the geometry change (for a view a little larger than the visible one,
 so a small pan keeps it), never per frame. Zooming in leaves fewer edges in view, until all of them fit.
