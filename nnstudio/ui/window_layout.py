@@ -133,7 +133,7 @@ class DockLayout(QObject):
         self.automatic = True
         self.current: Arrangement | None = None
         self._arranging = False
-        self._signature: object = None
+        self._signature: dict[str, tuple[int, bool, frozenset[str]]] | None = None
         self._separator_pressed = False
         # An empty network is built from the palette: where the palette shares a place, it comes to the front.
         self._building = False
@@ -314,7 +314,7 @@ class DockLayout(QObject):
         self._settle.stop()
         if not self.window.isVisible():
             return
-        if self._signature is not None and self._layout_signature() != self._signature:
+        if self._moved_by_hand():
             self.automatic = False  # a panel was moved into another group or place by hand
         if not self.automatic:
             return
@@ -344,24 +344,28 @@ class DockLayout(QObject):
                 self.automatic = False  # the person sized the panels themselves
         return False
 
-    def _layout_signature(self) -> object:
-        """Which docks share a place and on which side, and the order of places in each column."""
+    def _layout_signature(self) -> dict[str, tuple[int, bool, frozenset[str]]]:
+        """For each panel showing: its side, whether it floats, and the showing panels it shares a place with.
+
+        Closed panels are left out: closing or reopening one is not moving it."""
         window = self.window
-        places: dict[int, list[tuple[int, tuple[str, ...]]]] = {}
-        seen: set[str] = set()
+        showing = {dock.objectName() for dock in self._docks() if not dock.isHidden()}
+        signature = {}
         for dock in self._docks():
             name = dock.objectName()
-            if name in seen or dock.isFloating():
+            if name not in showing:
                 continue
-            group = tuple(sorted({name, *(d.objectName() for d in window.tabifiedDockWidgets(dock))}))
-            seen.update(group)
-            area = window.dockWidgetArea(dock).value
-            tops = [d.geometry().top() for d in self._docks() if d.objectName() in group and _in_front(d)]
-            places.setdefault(area, []).append((min(tops) if tops else 1 << 30, group))
-        floating = tuple(sorted(d.objectName() for d in self._docks() if d.isFloating()))
-        return floating, tuple(
-            sorted((area, tuple(g for _top, g in sorted(p))) for area, p in places.items())
-        )
+            mates = frozenset(d.objectName() for d in window.tabifiedDockWidgets(dock)) & showing
+            signature[name] = (window.dockWidgetArea(dock).value, dock.isFloating(), mates)
+        return signature
+
+    def _moved_by_hand(self) -> bool:
+        """Whether a panel showing now and when the studio last arranged them has moved since."""
+        if self._signature is None:
+            return False
+        now = self._layout_signature()
+        both = now.keys() & self._signature.keys()
+        return any(_same_place(now[name], both) != _same_place(self._signature[name], both) for name in both)
 
     # ------------------------------------------------------------------ remembering
     def save(self, settings: QSettings) -> None:
@@ -452,6 +456,12 @@ def _wanted_height(dock: QDockWidget, width: int) -> int:
         panel = max(panel, inner.heightForWidth(width))
     chrome = max(0, dock.minimumSizeHint().height() - content.minimumSizeHint().height())
     return panel + chrome + _tab_bar_height(dock) + ROUNDING_SLACK
+
+
+def _same_place(place: tuple[int, bool, frozenset[str]], names: set[str]) -> tuple[int, bool, frozenset[str]]:
+    """A dock's place as far as the panels in ``names`` go (others may have been closed or opened since)."""
+    area, floating, mates = place
+    return area, floating, mates & names
 
 
 def _in_front(dock: QDockWidget) -> bool:

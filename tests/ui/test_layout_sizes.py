@@ -318,3 +318,18 @@ def test_a_tab_brought_to_the_front_gets_the_room_its_panel_needs(qtbot):
     assert table.height() > answer_height
     assert_fits(window, QSize(1024, 700))
     close(window)
+
+
+def test_closing_and_reopening_a_panel_keeps_the_studios_arrangement(qtbot):
+    window = open_window(qtbot, QSize(1366, 768))
+    training = window.findChild(QDockWidget, "trainingDock")
+    toggle = training.toggleViewAction()  # View > Panels > Training
+    toggle.trigger()
+    settle(qtbot, window)
+    toggle.trigger()
+    settle(qtbot, window)
+    window.resize(1920, 1080)
+    settle(qtbot, window)
+    assert window.dock_layout.automatic and window.dock_layout.current == ROOMY
+    assert_fits(window, QSize(1920, 1080))
+    close(window)
