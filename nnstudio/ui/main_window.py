@@ -209,7 +209,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.canvas)
         # Where the docks go for the window's size (window_layout); made before any dock is.
         self.dock_layout = DockLayout(self, self.all_docks)
-        self.documentReplaced.connect(lambda: self.dock_layout.set_building(not self.document.network.neurons))
+        self.documentReplaced.connect(
+            lambda: self.dock_layout.set_building(not self.document.network.neurons)
+        )
         self.palette = NeuronPalette()
         self.palette.attach_canvas(self.canvas)
         area = Qt.DockWidgetArea
