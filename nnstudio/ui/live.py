@@ -242,5 +242,8 @@ class LiveNetwork(QObject):
         if self.plan is None or self._input.size != self.plan.n_inputs:
             self.forward_result = None
         else:
-            self.forward_result = self.plan.forward(self._input)
+            # Weights from a file may be huge: the values then show as not finite, which the views say;
+            # numpy need not warn about the overflow on the way.
+            with np.errstate(over="ignore", invalid="ignore"):
+                self.forward_result = self.plan.forward(self._input)
         self.valuesChanged.emit()
