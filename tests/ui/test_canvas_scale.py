@@ -296,6 +296,23 @@ def test_edge_ids_are_made_on_demand_and_found_from_their_neurons():
     assert model.edges_of([h], limit=len(expected) - 1).size == 0
 
 
+def test_lines_placed_whole_matrix_at_a_time_match_lines_placed_one_by_one():
+    network = dense_network([784, 64, 10], "relu", seed=2, grid=(28, 28))
+    network.remove(edge_ids=["h1_3>o2", "i5>h1_7"])  # one full matrix, one with gaps
+    positions = {nid: (n.x, n.y) for nid, n in network.neurons.items()}
+    pixels = {f"i{k}" for k in range(784)}
+    xs = [x for nid, (x, _) in positions.items() if nid in pixels]
+    ys = [y for nid, (_, y) in positions.items() if nid in pixels]
+    grid = (min(xs) - 5, min(ys) - 5, max(xs) + 5, max(ys) + 5)
+    model = EdgeModel()
+    model.rebuild(network, positions, pixels, grid, {})
+    whole = [a.copy() for a in (model.x1, model.y1, model.x2, model.y2)]
+    assert not np.array_equal(whole[0], model.nx[model.source])  # pixel lines start at the grid's border
+    model.move_nodes(positions, grid)  # every neuron "moved": each line placed again, one by one
+    for placed, again in zip(whole, (model.x1, model.y1, model.x2, model.y2), strict=True):
+        np.testing.assert_allclose(placed, again, rtol=0, atol=1e-3)
+
+
 def test_a_small_network_still_draws_every_edge(open_canvas):
     canvas, live = open_canvas(load_example("four-pixel-camera"))
     edges = canvas.canvas_scene.edges

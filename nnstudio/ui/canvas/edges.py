@@ -118,20 +118,32 @@ class _Span:
     """Where one weight matrix's connections sit in the model's arrays: positions ``start`` to ``stop``,
     row by row; ``keys`` (row * number of sources + column, rising) when the matrix has gaps."""
 
-    __slots__ = ("start", "stop", "targets", "sources", "source_nodes", "full", "keys", "_col_of")
+    __slots__ = (
+        "start",
+        "stop",
+        "targets",
+        "sources",
+        "target_nodes",
+        "source_nodes",
+        "full",
+        "keys",
+        "_col_of",
+    )
 
     def __init__(
         self,
         start: int,
         targets: list[str],
         sources: list[str],
+        target_nodes: Array,
         source_nodes: Array,
         full: bool,
         keys: Array | None,
         count: int,
     ) -> None:
         self.start, self.stop = start, start + count
-        self.targets, self.sources, self.source_nodes = targets, sources, source_nodes
+        self.targets, self.sources = targets, sources
+        self.target_nodes, self.source_nodes = target_nodes, source_nodes
         self.full, self.keys = full, keys
         self._col_of: dict[int, int] | None = None
 
@@ -247,6 +259,7 @@ class EdgeModel:
         self.frozen = np.zeros(0, dtype=bool)
         self.group = np.zeros(0, dtype=np.int32)
         self.pixel_source = np.zeros(0, dtype=bool)
+        self._node_pixel = np.zeros(0, dtype=bool)
         self.pixel_rect: tuple[float, float, float, float] | None = None
         self.detailed = True
         # Drawn segment ends (edges from image pixels start where they leave the grid).
@@ -365,6 +378,7 @@ class EdgeModel:
         n = self.source.size
         self._count = n
         self.group = node_group[self.target]
+        self._node_pixel = node_pixel
         self.pixel_source = node_pixel[self.source]
         self.pixel_rect = pixel_rect
         self.detailed = n <= DETAIL_LIMIT
@@ -375,7 +389,16 @@ class EdgeModel:
         start = 0
         for k, links in enumerate(blocks):
             keys = None if links.full else links.rows * len(links.sources) + links.cols
-            span = _Span(start, links.targets, links.sources, source_nodes[k], links.full, keys, links.count)
+            span = _Span(
+                start,
+                links.targets,
+                links.sources,
+                target_nodes[k],
+                source_nodes[k],
+                links.full,
+                keys,
+                links.count,
+            )
             self._spans.append(span)
             self._span_starts.append(start)
             self._node_span[target_nodes[k]] = k
@@ -388,7 +411,7 @@ class EdgeModel:
 
         self.x1, self.y1 = np.zeros(n, dtype=np.float32), np.zeros(n, dtype=np.float32)
         self.x2, self.y2 = np.zeros(n, dtype=np.float32), np.zeros(n, dtype=np.float32)
-        self._place(slice(None))
+        self._place_all()
         self._lines = None
         self.geometry_version += 1
         self.structure_version += 1
@@ -398,30 +421,58 @@ class EdgeModel:
         self._bounds = None
         self.restyle()
 
-    def _place(self, which: Array | slice) -> None:
+    def _place(self, which: Array) -> None:
         """Compute drawn ends of the edges ``which`` from node positions."""
         nx, ny = self.nx.astype(np.float32), self.ny.astype(np.float32)
         s, t = self.source[which], self.target[which]
         x1, y1, x2, y2 = nx[s], ny[s], nx[t], ny[t]
-        if self.pixel_rect is not None:
-            # The image grid is opaque and drawn above the edges: start pixel edges at the grid's border, so
-            # the hidden part of 12,544 lines is never rasterised.
-            pixel = np.flatnonzero(self.pixel_source[which])
-            if pixel.size:
-                left, top, right, bottom = (np.float32(v) for v in self.pixel_rect)
-                ax, ay, bx, by = x1[pixel], y1[pixel], x2[pixel], y2[pixel]
-                dx, dy = bx - ax, by - ay
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    # From a point inside the grid, the larger of the two crossings of each pair of sides is
-                    # where the line leaves (infinite along a side it runs parallel to).
-                    tx = np.maximum((left - ax) / dx, (right - ax) / dx)
-                    ty = np.maximum((top - ay) / dy, (bottom - ay) / dy)
-                    exit_t = np.clip(np.fmin(tx, ty), 0.0, 1.0)
-                inside = (bx > left) & (bx < right) & (by > top) & (by < bottom)
-                exit_t[inside] = 0.0
-                x1[pixel] = ax + dx * exit_t
-                y1[pixel] = ay + dy * exit_t
+        pixel = np.flatnonzero(self.pixel_source[which]) if self.pixel_rect is not None else []
+        if len(pixel):
+            x1[pixel], y1[pixel] = self._leave_grid(x1[pixel], y1[pixel], x2[pixel], y2[pixel])
         self.x1[which], self.y1[which], self.x2[which], self.y2[which] = x1, y1, x2, y2
+
+    def _place_all(self) -> None:
+        """Compute every edge's drawn ends: a full weight matrix's as a grid of sources by targets (copies
+        and broadcasts, no gather per edge), the rest together through :meth:`_place`."""
+        nx, ny = self.nx.astype(np.float32), self.ny.astype(np.float32)
+        rest: list[Array] = []
+        for span in self._spans:
+            rows, cols = len(span.targets), span.width
+            if not span.full or rows * cols < 4096:
+                rest.append(np.arange(span.start, span.stop))
+                continue
+            sx, sy = nx[span.source_nodes][None, :], ny[span.source_nodes][None, :]
+            tx, ty = nx[span.target_nodes][:, None], ny[span.target_nodes][:, None]
+            x1 = np.empty((rows, cols), dtype=np.float32)
+            y1 = np.empty((rows, cols), dtype=np.float32)
+            x1[:], y1[:] = sx, sy
+            pixel = np.flatnonzero(self._node_pixel[span.source_nodes]) if self.pixel_rect is not None else []
+            if len(pixel):
+                x1[:, pixel], y1[:, pixel] = self._leave_grid(sx[:, pixel], sy[:, pixel], tx, ty)
+            self.x1[span.start : span.stop] = x1.reshape(-1)
+            self.y1[span.start : span.stop] = y1.reshape(-1)
+            self.x2[span.start : span.stop].reshape(rows, cols)[:] = tx
+            self.y2[span.start : span.stop].reshape(rows, cols)[:] = ty
+        if rest:
+            self._place(np.concatenate(rest))
+
+    def _leave_grid(self, ax: Array, ay: Array, bx: Array, by: Array) -> tuple[Array, Array]:
+        """Where lines from image pixels at (ax, ay) to (bx, by) leave the grid (arrays that broadcast).
+
+        The image grid is opaque and drawn above the edges: pixel edges start at its border, so the hidden
+        part of a million lines is never rasterised. A line whose other end lies inside the grid keeps its
+        start."""
+        left, top, right, bottom = (np.float32(v) for v in self.pixel_rect)  # type: ignore[union-attr]
+        dx, dy = bx - ax, by - ay
+        with np.errstate(divide="ignore", invalid="ignore"):
+            # From a point inside the grid, the larger of the two crossings of each pair of sides is where
+            # the line leaves (infinite along a side it runs parallel to).
+            tx = np.maximum((left - ax) / dx, (right - ax) / dx)
+            ty = np.maximum((top - ay) / dy, (bottom - ay) / dy)
+            exit_t = np.clip(np.fmin(tx, ty), 0.0, 1.0)
+        inside = (bx > left) & (bx < right) & (by > top) & (by < bottom)
+        exit_t = np.where(inside, np.float32(0.0), exit_t)
+        return ax + dx * exit_t, ay + dy * exit_t
 
     def move_nodes(
         self,
