@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import shiboken6
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QSize, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea, QStyle, QTabBar, QToolBar
 
@@ -156,10 +157,18 @@ class DockLayout(QObject):
         dock.visibilityChanged.connect(self._on_dock_shown_or_hidden)
 
     def _on_dock_shown_or_hidden(self, _visible: bool) -> None:
+        if not self._window_alive():
+            return
         if not self._arranging and self.automatic and self.current is not None and self.window.isVisible():
             self._settle.start()
 
+    def _window_alive(self) -> bool:
+        # While the window is torn down its docks still announce that they are hidden.
+        return shiboken6.isValid(self.window) and shiboken6.isValid(self._settle)
+
     def _on_dock_moved(self, *_args: object) -> None:
+        if not self._window_alive():
+            return
         if not self._arranging and self.window.isVisible():
             self.automatic = False
 
