@@ -93,7 +93,7 @@ def create_main_window(
 
     from nnstudio.document.fileformat import FormatError, load_document
     from nnstudio.examples import UnknownExampleError, example_info, load_example
-    from nnstudio.ui.main_window import MainWindow
+    from nnstudio.ui.main_window import DocumentNotShown, MainWindow
 
     options = {
         "autosave_store": autosave_store,
@@ -101,19 +101,28 @@ def create_main_window(
         "settings": settings,
     }
     problem: str | None = None
-    window: MainWindow
+    document = title = None
     try:
         if path is not None:
-            window = MainWindow(load_document(Path(path)), Path(path), **options)
-            window.remember_recent(Path(path))
+            document = load_document(Path(path))
         else:
             name = example or DEFAULT_EXAMPLE
-            window = MainWindow(load_example(name), None, name=example_info(name).title, **options)
+            document, title = load_example(name), example_info(name).title
     except (FormatError, UnknownExampleError) as exc:
         problem = str(exc)
-        window = MainWindow(None, **options)
+    # The panels come first and the document after, through the same all-or-nothing opening as File >
+    # Open: a file that some panel cannot show leaves the window empty and says why, instead of no window.
+    window = MainWindow(None, **options)
     add_standard_panels(window)
     window.restore_panel_layout()
+    if document is not None:
+        try:
+            window.set_document(document, Path(path) if path is not None else None, name=title)
+        except DocumentNotShown as exc:
+            problem = str(exc)
+        else:
+            if path is not None:
+                window.remember_recent(Path(path))
     from nnstudio.ui.start_page import install_first_run
 
     install_first_run(window)

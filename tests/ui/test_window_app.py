@@ -74,6 +74,32 @@ def test_a_missing_file_at_start_opens_an_empty_window_and_says_why(qtbot, windo
     assert len(window.document.network.neurons) == 0
 
 
+def test_a_file_a_panel_cannot_show_at_start_opens_an_empty_window_and_says_why(
+    qtbot, windows, tmp_path, monkeypatch
+):
+    from nnstudio.ui.training.panel import TrainingPanel
+
+    path = tmp_path / "learner.nnet"
+    save_document(load_example("four-pixel-learner"), path)
+    bind = TrainingPanel.bind
+
+    def refuse(self, live, stack):
+        if len(live.document.network.neurons):
+            raise ValueError("this panel cannot show that network")
+        bind(self, live, stack)
+
+    monkeypatch.setattr(TrainingPanel, "bind", refuse)
+    seen: list[str] = []
+    answer_next_dialog(lambda box: box.button(Button.Ok).click(), seen)
+    window = create_main_window(path)
+    windows.append(window)
+    window.show()
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    assert "cannot show that network" in seen[0]
+    assert window.windowTitle() == "Untitled[*] — nnstudio"
+    assert len(window.document.network.neurons) == 0
+
+
 def test_an_error_in_a_slot_shows_a_short_message_and_is_logged(qtbot, windows, monkeypatch):
     window = create_main_window()
     windows.append(window)
