@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnstudio.document.fileformat import NAME_CHARS
 from nnstudio.engine.activations import ACTIVATIONS
 from nnstudio.engine.graph import GraphError, Network, Role
 from nnstudio.ui.commands import SetFrozen, SetNeuronFields, SetWeights
@@ -182,6 +183,7 @@ class Inspector(Panel):
         _named(self.neuron_id, "neuronId", "Neuron id")
         self.neuron_id.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.label_edit = QLineEdit()
+        self.label_edit.setMaxLength(NAME_CHARS)  # what a file may hold, so the network can always be saved
         _named(self.label_edit, "neuronLabelEdit", "Neuron label")
         self.label_edit.setPlaceholderText("a name shown on the canvas")
         self.bias = ValueEditor("bias", "Bias")

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnstudio.document.fileformat import NAME_CHARS, TEXT_LIMITS, count_lines
 from nnstudio.document.model import Document
 
 _MAX_GRID_SIDE = 1024
@@ -45,6 +46,11 @@ class DocumentProperties:
 
 def properties_problem(props: DocumentProperties, n_inputs: int) -> str | None:
     """Why these properties do not fit a network with ``n_inputs`` inputs, or None."""
+    chars, lines = TEXT_LIMITS["description"]
+    if len(props.description) > chars or count_lines(props.description) > lines:
+        return (
+            f"the description may have at most {chars:,} characters on {lines} lines, so that it can be saved"
+        )
     low, high = props.value_range
     if not low < high:
         return "the value range must go from a lower number (black) to a higher one (white)"
@@ -75,6 +81,7 @@ class NetworkPropertiesDialog(QDialog):
         current = DocumentProperties.of(document)
 
         self.title_edit = _named(QLineEdit(current.title), "propertiesTitle", "Title")
+        self.title_edit.setMaxLength(NAME_CHARS)  # what a file may hold
         self.description_edit = _named(
             QPlainTextEdit(current.description), "propertiesDescription", "Description"
         )

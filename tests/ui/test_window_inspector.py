@@ -214,3 +214,16 @@ def test_every_control_has_names(inspected):
         inspector.role,
     ):
         assert widget.objectName() and widget.accessibleName()
+
+
+def test_names_and_descriptions_typed_by_hand_stay_within_what_a_file_holds(qapp):
+    from nnstudio.document.fileformat import NAME_CHARS
+    from nnstudio.ui.inspector import Inspector
+    from nnstudio.ui.properties_dialog import DocumentProperties, properties_problem
+
+    inspector = Inspector()
+    inspector.label_edit.setText("x" * (NAME_CHARS + 500))
+    assert len(inspector.label_edit.text()) == NAME_CHARS
+    long_notes = DocumentProperties("t", "line\n" * 600, None, (-1.0, 1.0))
+    assert "at most" in properties_problem(long_notes, 4)
+    inspector.deleteLater()
