@@ -4,10 +4,11 @@ First, side by side for 784-16-16-10, 784-256-256-10 and 784-1024-1024-10 (12,96
 connections), medians in milliseconds of wall time and of CPU time (what the work itself cost; wall time
 grows when other programs share the cores):
 - bind: building every item for the network (the edge arrays, block by block), and the first paint;
-- full repaint: the edge picture redrawn (as after the view changes), with everything on top;
+- full repaint: the edge picture redrawn (as after the view changes), with everything on top; and the
+  CPU time of the edge layer's own paint in it (the rest is neurons, names, the image and the view);
 - weights changed: a bulk weight write-back (as after an undo or a training step): the canvas's reload
-  from the live network's compiled plan, then the repaint; "while training" with the network locked,
-  when a big network draws only the strongest edges of each layer;
+  from the live network's compiled plan (also alone), then the repaint; "while training" with the
+  network locked, when a big network draws only the strongest edges of each layer;
 - activations only: a new input; neurons and pixels repaint over the cached edge picture;
 - zoomed in: the view zoomed 8x onto a hidden neuron and repainted (the edges in view are chosen anew);
 - what is drawn: edge lines in the fitted view, and the caption the canvas shows about them.
@@ -44,6 +45,7 @@ from PySide6.QtWidgets import QApplication, QGraphicsLineItem, QGraphicsScene, Q
 from nnstudio.document.builders import dense_network  # noqa: E402
 from nnstudio.document.model import Document  # noqa: E402
 from nnstudio.ui.canvas import NetworkCanvas  # noqa: E402
+from nnstudio.ui.canvas.edges import EdgeLayer  # noqa: E402
 from nnstudio.ui.live import LiveNetwork  # noqa: E402
 
 WIDTH, HEIGHT = 1600, 1000
@@ -93,6 +95,37 @@ def median_pair(times: list[tuple[float, float]]) -> str:
     return f"{wall:7.1f} / {cpu:6.1f}"
 
 
+# CPU seconds spent in the edge layer's paint since the count was last reset (see count_edge_paint).
+EDGE_PAINT_CPU = [0.0]
+
+
+def count_edge_paint() -> None:
+    """Count the CPU time of every edge layer paint from now on (installed before any canvas exists: Qt
+    finds a Python paint once per item)."""
+    paint = EdgeLayer.paint
+
+    def counted(layer: EdgeLayer, *args: object) -> None:
+        start = time.process_time()
+        paint(layer, *args)
+        EDGE_PAINT_CPU[0] += time.process_time() - start
+
+    EdgeLayer.paint = counted  # type: ignore[method-assign]
+
+
+def with_edge_share(
+    frames: int, prepare: Callable[[], object], paint: Callable[[], object]
+) -> tuple[list[tuple[float, float]], float]:
+    """:func:`timed`, and the median CPU ms of the edge layer's paint in each frame (the rest of a repaint
+    is neurons, names, the image and the view's own work)."""
+    times, shares = [], []
+    for _ in range(frames):
+        prepare()
+        EDGE_PAINT_CPU[0] = 0.0
+        times += timed(1, lambda: None, paint)
+        shares.append(EDGE_PAINT_CPU[0] * 1000)
+    return times, statistics.median(shares)
+
+
 def measure_size(app: QApplication, hidden: int, frames: int) -> dict[str, str]:
     """One column of the side-by-side table: a 784-H-H-10 network bound to a fresh 1600x1000 canvas."""
     rng = np.random.default_rng(0)
@@ -116,7 +149,9 @@ def measure_size(app: QApplication, hidden: int, frames: int) -> dict[str, str]:
     app.processEvents()
     scene = canvas.canvas_scene
     viewport = canvas.viewport()
-    column["full repaint"] = median_pair(timed(frames, scene.edge_layer.invalidate, viewport.repaint))
+    times, edges_ms = with_edge_share(frames, scene.edge_layer.invalidate, viewport.repaint)
+    column["full repaint"] = median_pair(times)
+    column["  edges' CPU share"] = f"{edges_ms:6.1f}"
     values = live.plan.block_values()  # type: ignore[union-attr]
 
     def new_weights() -> None:
@@ -128,6 +163,8 @@ def measure_size(app: QApplication, hidden: int, frames: int) -> dict[str, str]:
         viewport.repaint()
 
     column["weights changed"] = median_pair(timed(max(3, frames // 3), new_weights, reload_and_repaint))
+    reload = timed(max(3, frames // 3), new_weights, canvas._on_parameters)
+    column["  canvas weight reload"] = median_pair(reload)
     column["lines drawn"] = f"{scene.edge_layer.lines_drawn:,}"
     live.set_locked(True)
     viewport.repaint()
@@ -308,6 +345,7 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     print(f"Qt platform {app.platformName()}, numpy {np.__version__}")
     sizes = [int(h) for h in args.sizes.split(",") if h.strip()]
+    count_edge_paint()
     if sizes:
         bench_sizes(app, args.frames, sizes)  # type: ignore[arg-type]
     if args.no_details:
