@@ -607,11 +607,10 @@ class EdgeModel:
         if thin:
             keep[:] = False
             for _, members in self._layers():
-                positions = np.arange(members.start, members.stop) if isinstance(members, slice) else members
-                n = positions.size
-                keep[
-                    self._strongest_of(positions, max(math.ceil(STRONGEST_SHARE * n), min(n, LAYER_KEEP)))
-                ] = True
+                n = members.stop - members.start if isinstance(members, slice) else members.size
+                keep[self._strongest_of(members, max(math.ceil(STRONGEST_SHARE * n), min(n, LAYER_KEEP)))] = (
+                    True
+                )
         if self.count > OMIT_FAINT_ABOVE:
             keep &= self.bucket >= 4
         return keep
@@ -795,26 +794,32 @@ class EdgeModel:
         drawn = np.sort(np.concatenate(chosen)) if chosen else np.zeros(0, dtype=np.intp)
         return drawn, False
 
-    def _strongest_of(self, positions: Array, k: int) -> Array:
-        """About the ``k`` strongest of the edges at ``positions``: exactly, up to EXACT_CHOICE_UP_TO of
-        them; beyond that, those at least as strong as the strength a strided sample puts at that rank (a
-        few more or fewer, in one pass instead of a partition of a million)."""
-        if k <= 0:
-            return positions[:0]
-        n = positions.size
-        if k >= n:
-            return positions
+    def _strongest_of(self, positions: Array | slice, k: int) -> Array:
+        """About the ``k`` strongest of the edges at ``positions`` (an array, or a slice for a layer whose
+        edges lie side by side): exactly, up to EXACT_CHOICE_UP_TO of them; beyond that, those at least as
+        strong as the strength a strided sample puts at that rank (a few more or fewer, in one pass instead
+        of a partition of a million)."""
+        if isinstance(positions, slice):
+            start = positions.start
+            at = np.arange(start, positions.stop) if positions.stop - start <= EXACT_CHOICE_UP_TO else None
+        else:
+            start, at = 0, positions
         # |weight|, not the strength, which is 1 for every edge beyond a layer's reference.
         strength = self.magnitude[positions]
-        if n <= EXACT_CHOICE_UP_TO:
-            return positions[np.argpartition(strength, n - k)[n - k :]]
+        n = strength.size
+        if k >= n:
+            return at if at is not None else np.arange(start, start + n)
+        if k <= 0:
+            return np.zeros(0, dtype=np.intp)
+        if at is not None and n <= EXACT_CHOICE_UP_TO:
+            return at[np.argpartition(strength, n - k)[n - k :]]
         sample = strength[:: max(1, n // EXACT_CHOICE_UP_TO)]
         rank = int((1.0 - k / n) * (sample.size - 1))
         threshold = np.partition(sample, rank)[rank]
-        chosen = positions[strength > threshold]
-        if chosen.size < k:
-            chosen = positions[strength >= threshold]
-        return chosen
+        chosen = strength > threshold
+        if np.count_nonzero(chosen) < k:
+            chosen = strength >= threshold
+        return at[chosen] if at is not None else np.flatnonzero(chosen) + start
 
     def _export_choice(self) -> Array:
         """The edges an exported picture shows: every edge the overview keeps when not training, or in a
