@@ -260,7 +260,16 @@ class _Progress:
 def cmd_train(args: argparse.Namespace) -> int:
     from nnstudio.document.fileformat import save_document
     from nnstudio.engine.plan import compile_network
-    from nnstudio.engine.train import Diverged, EpochEnd, Step, TrainSettings, initialise, train
+    from nnstudio.engine.train import (
+        Diverged,
+        EpochEnd,
+        Step,
+        TrainSettings,
+        initialise,
+        measure_fit,
+        train,
+        worse_after_training,
+    )
 
     doc = open_document(args.file)
     settings = TrainSettings.from_dict(doc.training.to_dict())
@@ -281,6 +290,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     _check_fits(plan, data)
     if args.randomize:
         initialise(plan, settings.init, settings.seed)
+    before = measure_fit(plan, data.inputs, data.targets, settings.loss)
     steps_per_epoch = -(-len(data) // settings.batch_size)
     progress = _Progress(steps_per_epoch * settings.epochs, enabled=not args.quiet)
     last_end: EpochEnd | None = None
@@ -311,13 +321,20 @@ def cmd_train(args: argparse.Namespace) -> int:
     progress.end()
     if diverged is not None:
         raise CommandError(diverged.message + " Nothing was written.")
+    after = measure_fit(plan, data.inputs, data.targets, settings.loss)
+    warning = worse_after_training(before, after, settings.learning_rate, undo=False)
     plan.write_back(doc.network)
     doc.training = settings
     save_document(doc, Path(args.out))
     assert last_end is not None
+    if warning is not None:
+        print(f"nnstudio: warning: {warning}", file=sys.stderr)
     result = {
         "loss": _round(last_end.loss),
         "accuracy": None if last_end.accuracy is None else _round(last_end.accuracy),
+        "loss_before": _round(before.loss),
+        "accuracy_before": None if before.accuracy is None else _round(before.accuracy),
+        "worse": warning is not None,
         "epochs": settings.epochs,
         "samples_per_second": round(seen / seconds),
         "out": str(args.out),

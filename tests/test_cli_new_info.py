@@ -125,3 +125,21 @@ def test_mistakes_are_one_line_and_leave_stdout_empty(argv, fragment, tmp_path, 
     assert captured.out == ""
     assert fragment in captured.err and len(captured.err.strip().splitlines()) == 1
     assert not (tmp_path / "x.nnet").exists()
+
+
+def test_train_warns_when_the_run_leaves_the_network_much_worse(tmp_path, capsys):
+    out = tmp_path / "ruined.nnet"
+    argv = ["train", "four-pixel-learner", "--epochs", "5", "--lr", "1000", "--out", str(out), "--quiet"]
+    assert main([*argv, "--json"]) == 0
+    captured = capsys.readouterr()
+    result = json.loads(captured.out)
+    assert result["worse"] is True and result["loss"] > result["loss_before"]
+    warning = captured.err.strip().splitlines()
+    assert len(warning) == 1 and warning[0].startswith("nnstudio: warning: Training made the network worse")
+    assert "train the original again" in warning[0]
+    assert (
+        main(["train", "xor", "--data", "document", "--epochs", "50", "--out", str(out), "--quiet", "--json"])
+        == 0
+    )
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["worse"] is False and captured.err == ""

@@ -267,3 +267,50 @@ def train(
         if measure_epochs:
             _, acc, _ = evaluate(plan, x, y, loss)
         yield EpochEnd(epoch, step, train_loss, acc, test_loss, test_acc)
+
+
+@dataclass(frozen=True, slots=True)
+class Fit:
+    """How well a network fits its training data: the mean loss and, for classes, the share right."""
+
+    loss: float
+    accuracy: float | None
+
+
+def measure_fit(plan: Plan, inputs: Array, targets: Array, loss_name: str) -> Fit:
+    with np.errstate(all="ignore"):
+        loss, accuracy, _ = evaluate(plan, np.asarray(inputs), np.asarray(targets), LOSSES[loss_name])
+    return Fit(loss, accuracy)
+
+
+# A run "made the network worse" when its error on the training data ends this many times higher than it
+# started, or its accuracy this much lower: far beyond the noise of a run that merely did not help.
+WORSE_LOSS_FACTOR = 1.5
+WORSE_ACCURACY_DROP = 0.2
+
+
+def worse_after_training(before: Fit, after: Fit, learning_rate: float, *, undo: bool = True) -> str | None:
+    """What to tell a person whose run ended much worse than it started, or None.
+
+    A learning rate far too high can wreck a network without ever overflowing: the weights swing to huge
+    values, every sigmoid saturates, and the answers become constant. Nothing is not a number, yet the
+    accuracy falls to chance. Saying so, with what to do, is better than a quiet "finished".
+    """
+    loss_worse = math.isfinite(before.loss) and (
+        not math.isfinite(after.loss) or after.loss > before.loss * WORSE_LOSS_FACTOR + 1e-12
+    )
+    accuracy_worse = (
+        before.accuracy is not None
+        and after.accuracy is not None
+        and after.accuracy < before.accuracy - WORSE_ACCURACY_DROP
+    )
+    if not (loss_worse or accuracy_worse):
+        return None
+    what = f"its error on the training data went from {before.loss:.3g} to {after.loss:.3g}"
+    if accuracy_worse:
+        what += f" and its accuracy from {before.accuracy:.0%} to {after.accuracy:.0%}"
+    remedy = "undo the run" if undo else "train the original again"
+    return (
+        f"Training made the network worse: {what}. The learning rate {learning_rate:g} is probably too high;"
+        f" {remedy} with a smaller one, such as {learning_rate / 100:g}."
+    )

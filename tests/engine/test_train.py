@@ -164,3 +164,33 @@ def test_accuracy_counts_classes_and_yes_no_answers() -> None:
     outputs = np.array([[0.9, 0.1, 0.0], [0.8, 0.2, 0.0], [0.5, 0.5, 0.5]])
     assert accuracy(outputs, targets) == 0.5  # the all-zero truth does not count
     assert accuracy(np.array([[0.7], [0.2], [0.6]]), np.array([[1.0], [0.0], [0.0]])) == pytest.approx(2 / 3)
+
+
+def test_a_run_that_leaves_the_network_much_worse_is_told_apart():
+    from nnstudio.engine.train import Fit, worse_after_training
+
+    ruined = worse_after_training(Fit(0.04, 0.98), Fit(2.6, 0.10), 1000.0)
+    assert ruined is not None
+    assert "0.04 to 2.6" in ruined and "98% to 10%" in ruined and "such as 10" in ruined
+    assert "undo the run" in ruined
+    assert "train the original again" in worse_after_training(Fit(0.5, None), Fit(0.9, None), 1.0, undo=False)
+    # A run that did not help much, or helped, says nothing; accuracy that rose is not named.
+    assert worse_after_training(Fit(0.5, 0.5), Fit(0.7, 0.45), 0.1) is None
+    assert worse_after_training(Fit(0.5, 0.5), Fit(0.1, 0.9), 0.1) is None
+    assert "accuracy" not in worse_after_training(Fit(0.8, 0.125), Fit(4.0, 0.25), 1000.0)
+
+
+def test_digits_at_a_learning_rate_of_a_thousand_end_worse_without_overflowing():
+    from nnstudio.data import load_dataset
+    from nnstudio.engine.train import measure_fit, worse_after_training
+    from nnstudio.examples import load_example
+
+    doc = load_example("digits")
+    data = load_dataset("digits:test")
+    plan = compile_network(doc.network)
+    before = measure_fit(plan, data.inputs, data.targets, doc.training.loss)
+    settings = TrainSettings(epochs=1, learning_rate=1000.0, batch_size=10, seed=0, loss=doc.training.loss)
+    events = list(train(plan, data.inputs, data.targets, settings, measure_epochs=False))
+    assert not any(type(e).__name__ == "Diverged" for e in events), "nothing overflowed: the ruin is silent"
+    after = measure_fit(plan, data.inputs, data.targets, doc.training.loss)
+    assert worse_after_training(before, after, 1000.0) is not None

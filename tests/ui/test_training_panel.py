@@ -156,6 +156,34 @@ def test_a_diverging_run_stops_with_the_step_and_advice(panel_with, qtbot):
     assert np.isfinite(values).all() and np.isfinite(live.outputs()).all()
 
 
+def test_a_run_that_ruins_the_network_says_so_and_offers_to_undo(panel_with, qtbot):
+    document = four_pixel_document()
+    panel, live, stack = panel_with(document)
+    before = weights_of(document.network)
+    set_spin(qtbot, panel.learning_rate, "1000")
+    set_spin(qtbot, panel.epochs, "5")
+    with qtbot.waitSignal(panel.controller.ended, timeout=10_000):
+        qtbot.mouseClick(panel.train_button, Qt.MouseButton.LeftButton)
+    text = panel.status_text()
+    assert "made the network worse" in text and "learning rate 1000 is probably too high" in text
+    assert "b00020" in panel.status.styleSheet()
+    assert panel.undo_run_button.isVisible()
+    assert weights_of(document.network) != before
+    qtbot.mouseClick(panel.undo_run_button, Qt.MouseButton.LeftButton)
+    assert weights_of(document.network) == before
+    assert not panel.undo_run_button.isVisible() and "undone" in panel.status_text()
+
+
+def test_a_run_that_helps_says_nothing_of_the_kind(panel_with, qtbot):
+    document = four_pixel_document()
+    panel, live, stack = panel_with(document)
+    set_spin(qtbot, panel.learning_rate, "0.05")
+    set_spin(qtbot, panel.epochs, "50")
+    with qtbot.waitSignal(panel.controller.ended, timeout=10_000):
+        qtbot.mouseClick(panel.train_button, Qt.MouseButton.LeftButton)
+    assert "worse" not in panel.status_text() and not panel.undo_run_button.isVisible()
+
+
 def test_randomize_is_one_undo_step_and_clears_the_plot(panel_with, qtbot):
     document = four_pixel_document()
     panel, live, stack = panel_with(document)

@@ -22,7 +22,14 @@ from nnstudio.engine.losses import LOSSES
 from nnstudio.engine.parameters import NetworkWriter, ParameterSnapshot
 from nnstudio.engine.plan import Plan, compile_network
 from nnstudio.engine.step import TrainingStepResult, training_step
-from nnstudio.engine.train import Diverged, EpochEnd, TrainingError, TrainSettings, initialise
+from nnstudio.engine.train import (
+    Diverged,
+    EpochEnd,
+    TrainingError,
+    TrainSettings,
+    initialise,
+    worse_after_training,
+)
 from nnstudio.ui.commands import SetAllParameters, SetParameters
 from nnstudio.ui.live import LiveNetwork
 
@@ -67,6 +74,8 @@ class TrainingController(QObject):
     - ``frameReady()``: this frame's ``epochEnded`` and ``progress`` are out; views that batch redraw now.
     - ``ended(outcome, message)``: outcome ``"completed"``, ``"stopped"``, ``"diverged"`` or ``"failed"``;
       the message is for the user (for a divergence it names the step and suggests a lower learning rate).
+    - ``worsened(message)``: just before ``ended``, when the run left the network much worse than it found
+      it (a learning rate far too high can do that without any number overflowing); one undo takes it back.
     - ``weightsRandomized()``: new random weights (plots clear).
     - ``stepped(TrainingStepResult)``: one hand-triggered training step was applied.
 
@@ -84,6 +93,7 @@ class TrainingController(QObject):
     epochEnded = Signal(object)
     frameReady = Signal()
     ended = Signal(str, str)
+    worsened = Signal(str)
     weightsRandomized = Signal()
     stepped = Signal(object)
 
@@ -355,7 +365,11 @@ class TrainingController(QObject):
             return
         worker = self._worker
         self._release_thread()
-        self._conclude(outcome, worker.final_parameters, None)
+        settings = self._settings
+        warning = None
+        if worker.fit_before is not None and worker.fit_after is not None and settings is not None:
+            warning = worse_after_training(worker.fit_before, worker.fit_after, settings.learning_rate)
+        self._conclude(outcome, worker.final_parameters, None, warning)
 
     @Slot(int, str)
     def _on_failed(self, run: int, message: str) -> None:
@@ -453,7 +467,9 @@ class TrainingController(QObject):
         worker.deleteLater()
         thread.deleteLater()
 
-    def _conclude(self, outcome: str, final: list[Array] | None, failure: str | None) -> None:
+    def _conclude(
+        self, outcome: str, final: list[Array] | None, failure: str | None, warning: str | None = None
+    ) -> None:
         live, stack = self.live, self.undo_stack
         settings = self._settings
         layout = self._plan_layout
@@ -482,6 +498,8 @@ class TrainingController(QObject):
                         text += f" (stopped in epoch {max(1, epoch)})"
                     # During the run the network showed intermediate weights: undo goes back to the start.
                     stack.push(SetAllParameters(network, before, after, text))
+                    if warning is not None:
+                        self.worsened.emit(warning)
                 message = self._end_message(outcome)
             live.set_locked(False)
         self._plan_layout = None

@@ -192,6 +192,13 @@ class TrainingPanel(Panel):
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status.hide()  # shown when there is something to say, so it takes no room otherwise
+        self.undo_run_button = self._named(
+            QPushButton("Undo this run"), "trainingUndoRun", "Undo the training run that made it worse"
+        )
+        self.undo_run_button.setToolTip("Put back the weights from before this run (the same as Edit > Undo)")
+        self.undo_run_button.clicked.connect(self._undo_worse_run)
+        self.undo_run_button.hide()
+        self._worse_message: str | None = None
 
         self.plot = ErrorPlot()
         self.plot.connect_training(self.controller)
@@ -265,12 +272,14 @@ class TrainingPanel(Panel):
         layout.addLayout(progress_row)
         layout.addWidget(self.progress_bar)
         layout.addWidget(self.status)
+        layout.addWidget(self.undo_run_button)
         layout.addWidget(self.tabs, 1)
 
         self.controller.runningChanged.connect(self._on_running_changed)
         self.controller.pausedChanged.connect(self._on_paused_changed)
         self.controller.progress.connect(self._on_progress)
         self.controller.ended.connect(self._on_ended)
+        self.controller.worsened.connect(self._on_worsened)
         self._show_settings(TrainSettings())
         self._update_enabled()
 
@@ -674,9 +683,23 @@ class TrainingPanel(Panel):
         else:
             epoch = f", epoch {latest.epoch}/{latest.epochs}" if latest is not None else ""
             self._show_progress_text(f"{outcome}{epoch}")
-        self._set_status(message, error=outcome in ("diverged", "failed"))
+        worse, self._worse_message = self._worse_message, None
+        if worse is not None:
+            message = f"{message} {worse}".strip()
+        self._set_status(message, error=outcome in ("diverged", "failed") or worse is not None)
+        self.undo_run_button.setVisible(worse is not None)
         self._showing_run_end = True
         self._run_message = message
+
+    @Slot(str)
+    def _on_worsened(self, message: str) -> None:
+        self._worse_message = message
+
+    def _undo_worse_run(self) -> None:
+        self.undo_run_button.hide()
+        if self.undo_stack is not None and self.undo_stack.canUndo() and not self.controller.running:
+            self.undo_stack.undo()
+            self._set_status("The run was undone: the network has its weights from before it again.")
 
     @Slot()
     def _on_history_changed(self) -> None:
@@ -685,6 +708,7 @@ class TrainingPanel(Panel):
         if not self._showing_run_end or self.controller.running:
             return
         self._showing_run_end = False
+        self.undo_run_button.hide()
         self._show_idle_progress()
         if self.status.text() == self._run_message:
             self._set_status("")

@@ -18,7 +18,7 @@ import numpy as np
 from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
 from nnstudio.engine.plan import Plan
-from nnstudio.engine.train import Diverged, EpochEnd, Step, TrainSettings, train
+from nnstudio.engine.train import Diverged, EpochEnd, Fit, Step, TrainSettings, measure_fit, train
 
 Array = np.ndarray
 
@@ -114,6 +114,9 @@ class TrainingWorker(QObject):
         # When set, the run takes at least this long: a short run is spread out so it can be watched.
         self.pace_seconds = pace_seconds
         self.final_parameters: list[Array] | None = None
+        # How well the network fit its training data before the run and after it (None until measured).
+        self.fit_before: Fit | None = None
+        self.fit_after: Fit | None = None
         self._stop = threading.Event()
         self._running = threading.Event()
         self._running.set()
@@ -205,6 +208,7 @@ class TrainingWorker(QObject):
             self.progress.emit(run, update)
 
         outcome = "completed"
+        self.fit_before = measure_fit(self.plan, self.inputs, self.targets, settings.loss)
         generator = train(self.plan, self.inputs, self.targets, settings, test=self.test)
         try:
             for item in generator:
@@ -238,6 +242,8 @@ class TrainingWorker(QObject):
                     emit(now)
         finally:
             generator.close()
+        if outcome in ("completed", "stopped"):
+            self.fit_after = measure_fit(self.plan, self.inputs, self.targets, settings.loss)
         emit(time.perf_counter())
         return outcome
 
