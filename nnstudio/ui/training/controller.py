@@ -39,8 +39,10 @@ Array = np.ndarray
 
 # A frame (new weights written into the network, every view's reaction, the plot, the repaints that follow)
 # costs GUI time that training, sharing the GIL, then lacks. Frames take at most this share of the wall clock:
-# a small network is shown 30 times a second, a large one with a canvas less often.
-FRAME_TIME_SHARE = 0.25
+# a small network is shown up to 30 times a second, a large one with a canvas less often. On digits a frame
+# costs about 13 ms, so this is about 12 frames a second (benchmarks/ui_training.py: 0.72 of the headless
+# speed in the window, against 0.54-0.6 at a share of 0.25).
+FRAME_TIME_SHARE = 0.15
 # Data and weights frames alternate, each kind at most 30 times a second.
 FRAMES_PER_SECOND = 2 * UPDATES_PER_SECOND
 
