@@ -664,15 +664,15 @@ class EdgeModel:
     def select_view(self, visible: QRectF, scale: float) -> bool:
         """Choose the edges to draw for a view showing ``visible`` (scene) at ``scale`` device pixels per
         scene unit; True when the choice changed. Kept while the view stays inside what it was chosen for
-        (and zooms in less than REUSE_ZOOM, unless everything there was drawn already)."""
+        and zooms by less than REUSE_ZOOM either way (zoomed in further, the same lines cost more pixels,
+        and a partial choice could show more)."""
         if not self.chooses_per_view or visible.isEmpty():
             return False
         view = self._current_view()
         if (
             view is not None
             and view.rect.contains(visible)
-            and (view.complete or scale <= view.scale * REUSE_ZOOM)
-            and scale >= view.scale / REUSE_ZOOM
+            and view.scale / REUSE_ZOOM <= scale <= view.scale * REUSE_ZOOM
         ):
             return False
         margin = VIEW_MARGIN * max(visible.width(), visible.height())
