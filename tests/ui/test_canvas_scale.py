@@ -313,6 +313,20 @@ def test_lines_placed_whole_matrix_at_a_time_match_lines_placed_one_by_one():
         np.testing.assert_allclose(placed, again, rtol=0, atol=1e-3)
 
 
+def test_strength_is_measured_within_each_layer_however_many_layers_there_are():
+    # 20 layers of 4 (19 weight matrices, 304 edges): more layers than are measured one by one.
+    network = dense_network([4] * 20, "tanh", seed=5)
+    groups = {nid: depth for depth, level in enumerate(network.levels()) for nid in level}
+    model = EdgeModel()
+    model.rebuild(network, {nid: (n.x, n.y) for nid, n in network.neurons.items()}, set(), None, groups)
+    assert not model.detailed and len(np.unique(model.group)) == 19
+    magnitude = np.abs(model.weight)
+    for layer in np.unique(model.group).tolist():
+        members = model.group == layer
+        expected = np.clip(magnitude[members] / np.percentile(magnitude[members], 98), 0, 1)
+        np.testing.assert_allclose(model.strength[members], expected, rtol=1e-5)
+
+
 def test_a_small_network_still_draws_every_edge(open_canvas):
     canvas, live = open_canvas(load_example("four-pixel-camera"))
     edges = canvas.canvas_scene.edges
