@@ -17,6 +17,7 @@ from nnstudio.engine.connections import Connections, Edge
 from nnstudio.engine.graph import Neuron, Role
 from nnstudio.examples import load_example
 from nnstudio.ui.canvas import NetworkCanvas
+from nnstudio.ui.canvas import edges as edges_module
 from nnstudio.ui.canvas.detail_caption import partial_caption
 from nnstudio.ui.canvas.edges import LINE_BUDGET, EdgeModel
 from nnstudio.ui.live import LiveNetwork
@@ -265,6 +266,39 @@ def test_adding_a_connected_neuron_to_a_big_network_redraws_without_walking_ever
         network.remove(neuron_ids=["extra"])
         canvas.set_pulse([], [])
     assert canvas.canvas_scene.edges.count == BIG
+
+
+def test_training_a_big_network_follows_what_is_drawn_and_reads_every_weight_when_it_stops(big, monkeypatch):
+    canvas = big
+    live = canvas.live
+    network = live.document.network  # type: ignore[union-attr]
+    edges = canvas.canvas_scene.edges
+    values = live.plan.block_values()  # type: ignore[union-attr]
+    rng = np.random.default_rng(4)
+
+    def training_step() -> None:
+        network.write_blocks({key: w + rng.normal(0.0, 0.05, w.shape) for key, w in values.items()}, {})
+        shown(canvas)
+
+    live.set_locked(True)  # type: ignore[union-attr]
+    try:
+        shown(canvas)
+        training_step()
+        choices = edges.view_choices
+        monkeypatch.setattr(edges_module, "TRAINING_CHOICE_EVERY_S", 3600.0)
+        training_step()
+        # Between choices only the drawn connections are read and restyled; the choice stays.
+        assert edges.partly_current and edges.view_choices == choices
+        drawn = edges.drawn()
+        np.testing.assert_allclose(
+            edges.weight[drawn], network.edges.weights_and_frozen()[0][drawn], rtol=1e-6
+        )
+        assert canvas.detail_caption == partial_caption(drawn.size, BIG)
+    finally:
+        live.set_locked(False)  # type: ignore[union-attr]
+    shown(canvas)
+    assert not edges.partly_current
+    assert np.array_equal(edges.weight, network.edges.weights_and_frozen()[0])
 
 
 # ---------------------------------------------------------------------------------------------- ids on demand

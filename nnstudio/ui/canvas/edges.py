@@ -33,9 +33,10 @@ from __future__ import annotations
 
 import bisect
 import math
+import time
 import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, overload
 
 import numpy as np
@@ -97,6 +98,9 @@ EXPORT_LINES = 60_000
 # Networks up to this many edges keep one QLineF per edge (built once per geometry); bigger ones make
 # QLineFs only for the edges a view draws.
 KEEP_LINES_UP_TO = 60_000
+# While training a network drawn by a choice per view, a weights frame restyles only the edges drawn, and
+# every weight is read and the choice made again at most this often (seconds).
+TRAINING_CHOICE_EVERY_S = 0.5
 # A layer's reference strength is measured on at most this many of its weights (evenly spaced).
 REFERENCE_SAMPLE = 100_000
 # Choosing a layer's strongest edges partitions them exactly up to this many; beyond, a strided sample of
@@ -270,6 +274,11 @@ class EdgeModel:
         self.strength = np.zeros(0, dtype=np.float32)
         self.magnitude = np.zeros(0, dtype=np.float32)
         self.bucket = np.zeros(0, dtype=np.int8)
+        # Each layer's reference strength (by layer number), as the last full restyle measured it.
+        self._reference = np.ones(1, dtype=np.float32)
+        # While training: True when only the drawn edges' weights were read since the last full reload.
+        self.partly_current = False
+        self._last_full_reload = -math.inf
         self._count = 0
         self._spans: list[_Span] = []
         self._span_starts: list[int] = []
@@ -408,6 +417,7 @@ class EdgeModel:
         self._alias_pair = dict(network.edges.alias_pair)
         self._pair_alias = dict(network.edges.pair_alias)
         self._structure_revision = network.structure_revision
+        self.partly_current = False
 
         self.x1, self.y1 = np.zeros(n, dtype=np.float32), np.zeros(n, dtype=np.float32)
         self.x2, self.y2 = np.zeros(n, dtype=np.float32), np.zeros(n, dtype=np.float32)
@@ -522,6 +532,8 @@ class EdgeModel:
                 frozen = np.fromiter((e in edges and edges[e].frozen for e in ids), bool)
             if weight.size == self.count:
                 self.weight, self.frozen = weight, frozen
+                self.partly_current = False
+                self._last_full_reload = time.monotonic()
         else:
             for eid in edge_ids:
                 i = self.position_of(eid)
@@ -542,13 +554,48 @@ class EdgeModel:
         index = plan.edge_index()
         if index.size != self.count:
             return False
+        view = self._current_view()
+        now = time.monotonic()
+        if (
+            self.thinned
+            and self.chooses_per_view
+            and view is not None
+            and now - self._last_full_reload < TRAINING_CHOICE_EVERY_S
+        ):
+            # Training a network too big to draw whole: between choices, only what is drawn changes.
+            drawn = view.drawn
+            at = index[drawn]
+            self.weight[drawn] = plan.flat[at]
+            self.frozen[drawn] = False if plan.flat_trainable is None else plan.flat_trainable[at] == 0
+            self._restyle_drawn(view)
+            self.partly_current = True
+            return True
         self.weight = plan.flat[index].astype(np.float64)
         if plan.flat_trainable is not None:
             self.frozen = plan.flat_trainable[index] == 0
         else:
             self.frozen = np.zeros(self.count, dtype=bool)
         self.restyle()
+        self.partly_current = False
+        self._last_full_reload = now
         return True
+
+    def _restyle_drawn(self, view: ViewDetail) -> None:
+        """Restyle only the edges ``view`` draws (against each layer's last measured reference), and keep
+        the view's choice: its cost stays with the lines drawn, not with the network's size."""
+        drawn = view.drawn
+        magnitude = np.abs(self.weight[drawn]).astype(np.float32)
+        self.magnitude[drawn] = magnitude
+        with np.errstate(invalid="ignore"):
+            strength = np.clip(
+                np.nan_to_num(magnitude / self._reference[self.group[drawn]], nan=0.0), 0.0, 1.0
+            )
+        self.strength[drawn] = strength
+        level = sum((strength >= np.float32(step)).astype(np.int8) for step in STRENGTH_STEPS)
+        self.bucket[drawn] = level * 4 + self.frozen[drawn].astype(np.int8) * 2 + (self.weight[drawn] >= 0)
+        self._bucket_lines = None
+        self.style_version += 1
+        self._view = replace(view, versions=(self.geometry_version, self.style_version))
 
     def restyle(self) -> None:
         self.magnitude = magnitude = np.abs(self.weight).astype(np.float32)
@@ -560,14 +607,16 @@ class EdgeModel:
             layers = self._layers()
             if len(layers) > 16:
                 # Many small layers (a hand-built graph, a chain): every layer's reference in one sort.
-                strength = magnitude / _percentile_by(magnitude, self.group, 98.0)[self.group]
+                self._reference = _percentile_by(magnitude, self.group, 98.0)
+                strength = magnitude / self._reference[self.group]
             else:
                 strength = np.empty_like(magnitude)
-                for _, members in layers:
+                self._reference = np.ones(int(self.group.max()) + 1 if self.count else 1, dtype=np.float32)
+                for g, members in layers:
                     part = magnitude[members]
                     step = max(1, part.size // REFERENCE_SAMPLE)
-                    reference = max(float(np.percentile(part[::step], 98)), 1e-6)
-                    strength[members] = part / np.float32(reference)
+                    self._reference[g] = max(float(np.percentile(part[::step], 98)), 1e-6)
+                    strength[members] = part / self._reference[g]
         with np.errstate(invalid="ignore"):
             strength = np.clip(np.nan_to_num(strength, nan=0.0), 0.0, 1.0)
         self.strength = strength

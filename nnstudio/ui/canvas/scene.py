@@ -286,8 +286,13 @@ class CanvasScene(QGraphicsScene):
         self.overlay.update()
 
     def set_strongest_only(self, on: bool) -> None:
-        """While training, a big network's edges show only the strongest of each layer (see EdgeModel)."""
-        if self.edges.set_strongest_only(on):
+        """While training, a big network's edges show only the strongest of each layer (see EdgeModel).
+        When training stops, every weight is read again if only the drawn ones followed it."""
+        changed = self.edges.set_strongest_only(on)
+        if not on and self.edges.partly_current and self.document is not None:
+            self.edges.set_weights(self.document.network)
+            changed = True
+        if changed:
             self.edge_layer.invalidate()
 
     @property
