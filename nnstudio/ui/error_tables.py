@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QKeyEvent, QShowEvent, QUndoStack
+from PySide6.QtGui import QBrush, QFont, QIcon, QKeyEvent, QPalette, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -36,6 +36,7 @@ from nnstudio.ui.message_stack import MessageStack
 from nnstudio.ui.outputs import format_output
 from nnstudio.ui.panel import Panel
 from nnstudio.ui.plain_text import escape, plain_tooltip
+from nnstudio.ui.theme import Tone, tone_colour
 from nnstudio.ui.widgets.pixel_images import pixel_icon, pixel_pixmap
 from nnstudio.ui.widgets.signals import SignalLinks
 
@@ -644,10 +645,12 @@ class DatasetTable(Panel):
                     )
                 mark_item = _item(mark, tip=tip)
                 mark_item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                if mark == RIGHT:
-                    mark_item.setForeground(QBrush(QColor(30, 140, 60)))
-                elif mark == WRONG:
-                    mark_item.setForeground(QBrush(QColor(200, 50, 40)))
+                if mark in (RIGHT, WRONG):
+                    # Green or red that reads on the table's own background, light theme or dark.
+                    tone = Tone.DONE if mark == RIGHT else Tone.PROBLEM
+                    mark_item.setForeground(
+                        QBrush(tone_colour(tone, self.table.palette(), QPalette.ColorRole.Base))
+                    )
                 cells = [
                     picture,
                     _item(target, tip=name),

@@ -33,6 +33,7 @@ from nnstudio.engine.graph import GraphError, Network, Role
 from nnstudio.ui.commands import SetFrozen, SetNeuronFields, SetWeights
 from nnstudio.ui.live import LiveNetwork
 from nnstudio.ui.panel import Panel
+from nnstudio.ui.theme import Tone, set_tone
 from nnstudio.ui.widgets.signals import signals_blocked
 
 VALUE_LIMIT = 1000.0
@@ -212,7 +213,7 @@ class Inspector(Panel):
         self.problem.setTextFormat(Qt.TextFormat.PlainText)
         _named(self.problem, "inspectorProblem", "Why the last edit was refused")
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color: #c0392b;")
+        set_tone(self.problem, Tone.PROBLEM)
         self.problem.hide()
 
         content = QWidget()

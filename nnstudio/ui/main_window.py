@@ -69,6 +69,7 @@ from nnstudio.ui.properties_dialog import (
     properties_problem,
 )
 from nnstudio.ui.settings import string_list, studio_settings
+from nnstudio.ui.theme import Tone, set_tone
 from nnstudio.ui.window_layout import DockLayout, first_window_size
 
 FILE_FILTER = "nnstudio networks (*.nnet)"
@@ -463,7 +464,7 @@ class MainWindow(QMainWindow):
         self.problem_label.setTextFormat(Qt.TextFormat.PlainText)  # problems name neurons from the file
         self.problem_label.setObjectName("networkProblem")
         self.problem_label.setAccessibleName("Why the network cannot run")
-        self.problem_label.setStyleSheet("color: #c0392b;")
+        set_tone(self.problem_label, Tone.PROBLEM)
         status.addPermanentWidget(self.problem_label)
         status.addPermanentWidget(self.size_label)
 
@@ -646,10 +647,10 @@ class MainWindow(QMainWindow):
         if hint is not None:
             # A network still being built is not broken: say what to do next, in the ordinary colour.
             self.problem_label.setText(hint)
-            self.problem_label.setStyleSheet("")
+            set_tone(self.problem_label, Tone.PLAIN)
         else:
             self.problem_label.setText(f"Cannot run: {problem}" if problem else "")
-            self.problem_label.setStyleSheet("color: #c0392b;")
+            set_tone(self.problem_label, Tone.PROBLEM)
         self.problem_label.setVisible(bool(problem))
         self._update_run_actions()
 

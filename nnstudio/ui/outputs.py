@@ -7,6 +7,7 @@ with two decimals. The top answer is drawn bold in the highlight colour and name
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 from PySide6.QtCore import QRectF, QSize, Qt
@@ -25,6 +26,7 @@ from nnstudio.ui.live import LiveNetwork
 from nnstudio.ui.message_stack import MessageStack
 from nnstudio.ui.panel import Panel
 from nnstudio.ui.plain_text import plain_tooltip
+from nnstudio.ui.theme import GRAPHIC_CONTRAST, readable_on
 from nnstudio.ui.widgets.signals import SignalLinks
 
 # Two outputs closer than this are a tie: the network has not decided between them.
@@ -65,6 +67,18 @@ def answer_text(labels: list[str], outputs: np.ndarray, percent: bool, threshold
         tied = [labels[i] for i in order if abs(float(outputs[i]) - float(outputs[best])) <= TIE_TOLERANCE]
         return f"Answer: undecided — {_joined(tied)} tie"
     return f"Answer: {labels[best]}"
+
+
+class BarColours(NamedTuple):
+    """What an output bar paints with: its texts on the window, the track, the bar and truth line on it,
+    and the tick at zero."""
+
+    text: QColor
+    window: QColor
+    track: QColor
+    bar: QColor
+    truth: QColor
+    zero: QColor
 
 
 class OutputBar(QWidget):
@@ -132,18 +146,37 @@ class OutputBar(QWidget):
         span = self.high - self.low if self.high > self.low else 1.0
         return left + width * float(np.clip((value - self.low) / span, 0.0, 1.0))
 
+    def colours(self) -> BarColours:
+        """The colours the bar paints with, taken from its palette so that they read in a light theme and
+        a dark one: text at the guidelines' 4.5:1 on the window, the bar and the truth line at 3:1 (what they
+        ask of graphics) on the track. Blue for a positive value, grey for a negative one, green for the
+        truth; the answer in the accent's hue (the highlight colour itself is a background colour, too
+        faint for text on most themes)."""
+        palette = self.palette()
+        window = palette.window().color()
+        track = palette.alternateBase().color().darker(108)
+        accent = palette.highlight().color()
+        accent_hue, accent_saturation = max(0, accent.hslHue()), accent.hslSaturation()
+        if self.highlighted:
+            text = readable_on(window, accent_hue, accent_saturation)
+            bar = readable_on(track, accent_hue, accent_saturation, GRAPHIC_CONTRAST)
+        else:
+            text = palette.windowText().color()
+            hue, saturation = (215, 120) if self.value >= 0 else (240, 8)
+            bar = readable_on(track, hue, saturation, GRAPHIC_CONTRAST)
+        truth = readable_on(track, 135, 150, GRAPHIC_CONTRAST)
+        return BarColours(text, window, track, bar, truth, palette.mid().color())
+
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        palette = self.palette()
+        colours = self.colours()
         font = QFont(self.font())
         font.setBold(self.highlighted)
         painter.setFont(font)
-        accent = palette.highlight().color()
-        text_colour = accent if self.highlighted else palette.windowText().color()
         h = self.height()
         label_rect = QRectF(0, 0, self.label_width - 6, h)
-        painter.setPen(text_colour)
+        painter.setPen(colours.text)
         right_aligned = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight
         elide = Qt.TextElideMode.ElideRight
         elided = self.fontMetrics().elidedText(self.label, elide, int(label_rect.width()))
@@ -153,27 +186,21 @@ class OutputBar(QWidget):
         width = max(10.0, self.width() - self.label_width - self.value_width - 6)
         track = QRectF(left, 4, width, h - 8)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(palette.alternateBase().color().darker(108))
+        painter.setBrush(colours.track)
         painter.drawRoundedRect(track, 3, 3)
         zero = self._x_of(0.0, left, width)
         end = self._x_of(self.value, left, width) if math.isfinite(self.value) else zero
-        if self.highlighted:
-            colour = accent
-        elif self.value >= 0:
-            colour = QColor(96, 140, 200)
-        else:
-            colour = QColor(70, 70, 80)
-        painter.setBrush(colour)
+        painter.setBrush(colours.bar)
         painter.drawRect(QRectF(min(zero, end), 5, abs(end - zero), h - 10))
         if self.low < 0.0 < self.high:
-            painter.setPen(QPen(palette.mid().color(), 1))
+            painter.setPen(QPen(colours.zero, 1))
             painter.drawLine(int(zero), 3, int(zero), h - 3)
         if self.truth is not None:
             x = self._x_of(self.truth, left, width)
-            painter.setPen(QPen(QColor(40, 160, 70), 2))
+            painter.setPen(QPen(colours.truth, 2))
             painter.drawLine(int(x), 1, int(x), h - 1)
 
-        painter.setPen(text_colour)
+        painter.setPen(colours.text)
         # A little space on the right, so the value never touches a scroll bar beside the bars.
         value_rect = QRectF(self.width() - self.value_width, 0, self.value_width - 4, h)
         painter.drawText(value_rect, right_aligned, self.value_text)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from nnstudio.document.fileformat import NAME_CHARS, TEXT_LIMITS, count_lines
 from nnstudio.document.model import Document
+from nnstudio.ui.theme import Tone, set_tone
 
 _MAX_GRID_SIDE = 1024
 
@@ -118,7 +119,7 @@ class NetworkPropertiesDialog(QDialog):
         self.problem = _named(QLabel(), "propertiesProblem", "Why these properties cannot be used")
         self.problem.setTextFormat(Qt.TextFormat.PlainText)
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color: #c0392b;")
+        set_tone(self.problem, Tone.PROBLEM)
         self.problem.hide()
 
         form = QFormLayout()

@@ -19,6 +19,7 @@ from PySide6.QtGui import QColor, QFont, QKeyEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QDockWidget, QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from nnstudio.examples import example_info
+from nnstudio.ui.theme import Tone, set_tone
 from nnstudio.ui.widgets.signals import SignalLinks
 
 if TYPE_CHECKING:
@@ -188,7 +189,7 @@ class GuidedTour(QFrame):
         self.status.setObjectName("tourStatus")
         self.status.setAccessibleName("Step done")
         self.status.setWordWrap(True)
-        self.status.setStyleSheet("color: #1e8c3c; font-weight: bold")
+        set_tone(self.status, Tone.DONE, "font-weight: bold")
         self.back_button = QPushButton("&Back", self)
         self.next_button = QPushButton("&Next", self)
         self.skip_button = QPushButton("&Skip Tour", self)

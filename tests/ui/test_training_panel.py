@@ -13,6 +13,7 @@ from nnstudio.document.model import Document
 from nnstudio.engine.graph import Edge, Network, Neuron, Role, edge_id
 from nnstudio.engine.train import TrainSettings
 from nnstudio.ui.live import LiveNetwork
+from nnstudio.ui.theme import Tone, label_tone
 from nnstudio.ui.training import (
     TrainingPanel,
     TrainingUpdate,
@@ -151,7 +152,7 @@ def test_a_diverging_run_stops_with_the_step_and_advice(panel_with, qtbot):
         qtbot.mouseClick(panel.train_button, Qt.MouseButton.LeftButton)
     text = panel.status_text()
     assert "diverged at step" in text and "lower learning rate" in text
-    assert "b00020" in panel.status.styleSheet()
+    assert label_tone(panel.status) is Tone.PROBLEM
     values = np.array(list(weights_of(document.network).values()))
     assert np.isfinite(values).all() and np.isfinite(live.outputs()).all()
 
@@ -166,7 +167,7 @@ def test_a_run_that_ruins_the_network_says_so_and_offers_to_undo(panel_with, qtb
         qtbot.mouseClick(panel.train_button, Qt.MouseButton.LeftButton)
     text = panel.status_text()
     assert "made the network worse" in text and "learning rate 1000 is probably too high" in text
-    assert "b00020" in panel.status.styleSheet()
+    assert label_tone(panel.status) is Tone.PROBLEM
     assert panel.undo_run_button.isVisible()
     assert weights_of(document.network) != before
     qtbot.mouseClick(panel.undo_run_button, Qt.MouseButton.LeftButton)

@@ -35,6 +35,7 @@ from nnstudio.ui.live import LiveNetwork
 from nnstudio.ui.panel import Panel
 from nnstudio.ui.plot import ErrorPlot
 from nnstudio.ui.settings import studio_settings
+from nnstudio.ui.theme import Tone, set_tone
 from nnstudio.ui.widgets.flow_layout import FlowLayout
 
 from .controller import TrainingController
@@ -768,7 +769,7 @@ class TrainingPanel(Panel):
 
     def _set_status(self, text: str, error: bool = False) -> None:
         self.status.setText(text)
-        self.status.setStyleSheet("color: #b00020;" if error else "")
+        set_tone(self.status, Tone.PROBLEM if error else Tone.PLAIN)
         self.status.setVisible(bool(text))
 
 
