@@ -60,6 +60,7 @@ from nnstudio.ui.canvas import NetworkCanvas, NeuronPalette
 from nnstudio.ui.commands import SetDocumentProperties, SetParameters
 from nnstudio.ui.gallery import ExampleGallery
 from nnstudio.ui.inspector import Inspector
+from nnstudio.ui.keyboard import move_focus, name_panel_tabs
 from nnstudio.ui.live import LiveNetwork, opening_sample
 from nnstudio.ui.panel import Panel
 from nnstudio.ui.plain_text import plain_message, plain_tooltip
@@ -275,7 +276,17 @@ class MainWindow(QMainWindow):
         self.dock_layout.watch(dock)
         toggle = dock.toggleViewAction()
         toggle.setObjectName(f"action_{object_name}")
+        # Qt makes a tab bar when panels are tabbed together: it is named after them once it has its tabs.
+        dock.visibilityChanged.connect(self._name_panel_tabs_soon)
+        dock.dockLocationChanged.connect(self._name_panel_tabs_soon)
         return dock
+
+    def _name_panel_tabs_soon(self, *_args: object) -> None:
+        QTimer.singleShot(0, self, lambda: name_panel_tabs(self))
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802 - Qt's name
+        # Tab follows what shows, in reading order, not the order the panels were made in.
+        return move_focus(self, next) or super().focusNextPrevChild(next)
 
     def _action(
         self,

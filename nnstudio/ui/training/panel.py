@@ -241,6 +241,7 @@ class TrainingPanel(Panel):
         # while training runs the plot is what to watch (the settings cannot change then anyway).
         self.tabs = self._named(QTabWidget(), "trainingTabs", "Training settings or error plot")
         self.tabs.setDocumentMode(True)
+        self._named(self.tabs.tabBar(), "trainingTabBar", "Training pages: Settings, Error plot")
         self.tabs.addTab(settings_scroll, "Settings")
         self.tabs.addTab(self.plot, "Error plot")
         self.tabs.setTabToolTip(0, "Loss, learning rate, batch size, momentum, epochs, seed")
