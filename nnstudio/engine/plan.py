@@ -819,20 +819,29 @@ def compile_network(network: Network, dtype: np.dtype | type = np.float32) -> Pl
         )
     by_level = {b.target: b for b in blocks}
     small_index: list[int] = []
+    small_rows: list[int] = []
+    small_cols: list[int] = []
     small_weight: list[float] = []
     small_trains: list[bool] = []
+    small_spans: list[tuple[LayerKey, int, int]] = []
     for key, links in small:
         source = network.edges.blocks[key]
-        index = []
+        first = len(small_index)
         weights, frozen = source.weight.tolist(), source.frozen.tolist()
         for r, c, tl, ti, sl, si in links:
             block = by_level[tl]
-            index.append(block.offset + ti * block.W.shape[1] + starts_of[tl][sl] + si)
+            small_index.append(block.offset + ti * block.W.shape[1] + starts_of[tl][sl] + si)
+            small_rows.append(r)
+            small_cols.append(c)
             small_weight.append(weights[r][c])
             small_trains.append(not frozen[r][c])
-        small_index.extend(index)
-        rows = np.array([link[0] for link in links], dtype=np.intp)
-        cols = np.array([link[1] for link in links], dtype=np.intp)
+        small_spans.append((key, first, len(small_index)))
+    # One array each for all the small matrices; each matrix's map holds views of its stretch.
+    all_index = np.array(small_index, dtype=np.intp)
+    all_rows = np.array(small_rows, dtype=np.intp)
+    all_cols = np.array(small_cols, dtype=np.intp)
+    for key, first, last in small_spans:
+        source = network.edges.blocks[key]
         present = None if source.full else source.present.copy()
         maps.append(
             _BlockMap(
@@ -842,9 +851,9 @@ def compile_network(network: Network, dtype: np.dtype | type = np.float32) -> Pl
                 source.weight.shape,
                 present,
                 [],
-                rows,
-                cols,
-                np.array(index, dtype=np.intp),
+                all_rows[first:last],
+                all_cols[first:last],
+                all_index[first:last],
             )
         )
     order = {key: k for k, key in enumerate(network.edges.blocks)}
@@ -867,7 +876,7 @@ def compile_network(network: Network, dtype: np.dtype | type = np.float32) -> Pl
     if small_index:
         flat[small_index] = small_weight
         flat_trainable[small_index] = small_trains
-    if all(b.trainable is not None and bool(b.trainable.all()) for b in blocks):
+    if bool(flat_trainable.all()):
         # Everything may train: no mask to multiply by on every step, and a block needs none either.
         plan.flat_trainable = None
         for block in blocks:
