@@ -3,10 +3,11 @@
     xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python scripts/theme_screenshots.py OUT [--scheme dark]
 
 (without a display it uses Qt's offscreen platform). The studio runs in the Fusion style with the scheme
-asked for, as a desktop set to light or dark would give it, and saves ``SCHEME-NAME.png`` for: the four-pixel
-camera (with the problem line of a new, empty network), the digit reader with a digit drawn, the start page,
-the help window, the properties dialog (with its problem line showing), the inspector refusing a value, and
-the training panel after a run. Settings and autosaves go to a temporary folder.
+asked for, as a desktop set to light or dark would give it, and saves ``SCHEME-NAME.png`` for: the
+four-pixel camera, its error table and its dataset (with right and wrong marks), the start page, the help
+window, the properties dialog (with its problem line showing), the inspector refusing an edit, a new, empty
+network, the digit reader with a digit drawn, and the training panel after a run (and with a problem).
+Settings and autosaves go to a temporary folder.
 """
 
 from __future__ import annotations
@@ -83,6 +84,11 @@ def main() -> int:
 
     window = open_window("four-pixel-camera")
     save(window, "four-pixel-camera")
+    for dock_name in ("errorTableDock", "datasetDock"):
+        dock = window.findChild(type(window.inspector_dock), dock_name)
+        dock.show()
+        dock.raise_()
+        save(window, dock_name.removesuffix("Dock").lower())
     greet(window)
     settle(500)
     page = window.findChild(StartPage)
