@@ -5,7 +5,8 @@ connections), medians in milliseconds of wall time and of CPU time (what the wor
 grows when other programs share the cores):
 - bind: building every item for the network (the edge arrays, block by block), and the first paint;
 - full repaint: the edge picture redrawn (as after the view changes), with everything on top; and the
-  CPU time of the edge layer's own paint in it (the rest is neurons, names, the image and the view);
+  CPU time of the edge layer's own paint in it (the rest is neurons, names, the image and the view), and
+  that of the neurons' paint with the number of Python paint calls it took (a crowded level is one);
 - weights changed: a bulk weight write-back (as after an undo or a training step): the canvas's reload
   from the live network's compiled plan (also alone), then the repaint; "while training" with the
   network locked, when a big network draws only the strongest edges of each layer;
@@ -46,6 +47,8 @@ from nnstudio.document.builders import dense_network  # noqa: E402
 from nnstudio.document.model import Document  # noqa: E402
 from nnstudio.ui.canvas import NetworkCanvas  # noqa: E402
 from nnstudio.ui.canvas.edges import EdgeLayer  # noqa: E402
+from nnstudio.ui.canvas.items import NeuronItem  # noqa: E402
+from nnstudio.ui.canvas.sheet import NeuronSheet  # noqa: E402
 from nnstudio.ui.live import LiveNetwork  # noqa: E402
 
 WIDTH, HEIGHT = 1600, 1000
@@ -112,6 +115,37 @@ def count_edge_paint() -> None:
     EdgeLayer.paint = counted  # type: ignore[method-assign]
 
 
+# CPU seconds and Python paint calls of the neurons (their own items and the sheets of crowded levels)
+# since the count was last reset (see count_neuron_paint).
+NEURON_PAINT = [0.0, 0]
+
+
+def count_neuron_paint() -> None:
+    """Count the CPU time and the calls of every neuron and sheet paint from now on."""
+    for cls in (NeuronItem, NeuronSheet):
+        paint = cls.paint
+
+        def counted(item: object, *args: object, paint: Callable[..., None] = paint) -> None:
+            start = time.process_time()
+            paint(item, *args)
+            NEURON_PAINT[0] += time.process_time() - start
+            NEURON_PAINT[1] += 1
+
+        cls.paint = counted  # type: ignore[method-assign]
+
+
+def neuron_share(frames: int, prepare: Callable[[], object], paint: Callable[[], object]) -> str:
+    """Median CPU ms of the neurons' paint in a frame, and the Python paint calls it made."""
+    shares, calls = [], []
+    for _ in range(frames):
+        prepare()
+        NEURON_PAINT[0], NEURON_PAINT[1] = 0.0, 0
+        paint()
+        shares.append(NEURON_PAINT[0] * 1000)
+        calls.append(NEURON_PAINT[1])
+    return f"{statistics.median(shares):5.1f} in {statistics.median(calls):.0f}"
+
+
 def with_edge_share(
     frames: int, prepare: Callable[[], object], paint: Callable[[], object]
 ) -> tuple[list[tuple[float, float]], float]:
@@ -152,6 +186,7 @@ def measure_size(app: QApplication, hidden: int, frames: int) -> dict[str, str]:
     times, edges_ms = with_edge_share(frames, scene.edge_layer.invalidate, viewport.repaint)
     column["full repaint"] = median_pair(times)
     column["  edges' CPU share"] = f"{edges_ms:6.1f}"
+    column["  neurons' CPU, paints"] = neuron_share(frames, scene.edge_layer.invalidate, viewport.repaint)
     values = live.plan.block_values()  # type: ignore[union-attr]
 
     def new_weights() -> None:
@@ -169,6 +204,7 @@ def measure_size(app: QApplication, hidden: int, frames: int) -> dict[str, str]:
     live.set_locked(True)
     viewport.repaint()
     column["  while training"] = median_pair(timed(max(3, frames // 3), new_weights, reload_and_repaint))
+    column["  neurons' CPU, paints "] = neuron_share(max(3, frames // 3), new_weights, reload_and_repaint)
     column["  lines drawn"] = f"{scene.edge_layer.lines_drawn:,}"
     live.set_locked(False)
     viewport.repaint()
@@ -346,6 +382,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Qt platform {app.platformName()}, numpy {np.__version__}")
     sizes = [int(h) for h in args.sizes.split(",") if h.strip()]
     count_edge_paint()
+    count_neuron_paint()
     if sizes:
         bench_sizes(app, args.frames, sizes)  # type: ignore[arg-type]
     if args.no_details:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
@@ -32,6 +33,9 @@ from nnstudio.engine.graph import Role
 
 from .guard import reports_errors
 from .labels import Side
+
+if TYPE_CHECKING:
+    from .sheet import NeuronSheet
 
 NEURON_RADIUS = 18.0
 HANDLE_RADIUS = 7.0
@@ -360,6 +364,8 @@ class NeuronItem(QGraphicsItem):
         self.hovered = False
         self.pulsing = False
         self.handle_visible = False
+        # The sheet drawing this neuron's disc while nothing marks it (a neuron of a crowded level).
+        self.sheet: NeuronSheet | None = None
         self._rect = QRectF()
         self.labels: list[PlacedLabel] = []
         self.names = NameItem(self)
@@ -378,7 +384,7 @@ class NeuronItem(QGraphicsItem):
         low_high = value_range if value_range is not None else display_range(activation)
         if changed or low_high != (self.low, self.high):
             self.low, self.high = low_high
-            self.update()
+            self._repaint()
         return renamed
 
     def set_value(self, total: float | None, value: float | None, reached: bool = True) -> None:
@@ -386,7 +392,7 @@ class NeuronItem(QGraphicsItem):
             if reached != self.reached:
                 self.names.update()
             self.total, self.value, self.reached = total, value, reached
-            self.update()
+            self._repaint()
 
     def set_flags(
         self,
@@ -409,7 +415,34 @@ class NeuronItem(QGraphicsItem):
         if handle is not None:
             self.handle_visible = handle
         if before != (self.selected, self.hovered, self.pulsing, self.handle_visible):
+            # Painted again before and after: an item without contents asks for no repaint of its own.
             self.update()
+            self._sync_contents()
+            self.update()
+            if self.sheet is not None:
+                self.sheet.changed()
+
+    def set_sheet(self, sheet: NeuronSheet | None) -> None:
+        """Let ``sheet`` draw this neuron while nothing marks it (None: the neuron draws itself)."""
+        self.sheet = sheet
+        self._sync_contents()
+        self.update()
+
+    def draws_itself(self) -> bool:
+        """True unless a sheet draws this neuron: it has none, or it is selected, hovered or pulsing."""
+        return self.sheet is None or self.selected or self.hovered or self.pulsing or self.handle_visible
+
+    def _sync_contents(self) -> None:
+        # An item without contents is never painted (no Python call per repaint), yet is still found by
+        # the scene's hit-testing.
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, not self.draws_itself())
+
+    def _repaint(self) -> None:
+        """Ask for the disc to be drawn again, by this item or by the sheet that draws it."""
+        if self.draws_itself():
+            self.update()
+        else:
+            self.sheet.changed()  # type: ignore[union-attr]
 
     def set_extra_text(self, text: str) -> bool:
         """Text under the neuron (e.g. its delta); a hidden neuron shows it in place of its name.
@@ -422,13 +455,15 @@ class NeuronItem(QGraphicsItem):
 
     def set_scheme(self, scheme: ColourScheme) -> None:
         self.scheme = scheme
-        self.update()
+        self._repaint()
         self.names.update()
 
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: object) -> object:
         # The names are a separate item (drawn above all neurons) that follows this one.
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
             self.names.setPos(self.pos())
+            if self.sheet is not None:
+                self.sheet.moved(self)
         elif change == QGraphicsItem.GraphicsItemChange.ItemSceneHasChanged:
             scene, before = self.scene(), self.names.scene()
             if before is not None and before is not scene:

@@ -33,6 +33,7 @@ from .items import (
     plate_height,
 )
 from .labels import drawn_text, layout_labels
+from .sheet import CROWDED_FROM, NeuronSheet
 
 if TYPE_CHECKING:
     from nnstudio.engine.plan import Plan
@@ -104,6 +105,8 @@ class CanvasScene(QGraphicsScene):
         self.label_scale = 1.0
         self.label_layouts = 0
         self._text_widths: dict[tuple[bool, str], float] = {}
+        # One sheet per crowded level, keyed by its neurons' ids (see .sheet).
+        self.sheets: dict[tuple[str, ...], NeuronSheet] = {}
 
     # ------------------------------------------------------------------ structure
     def set_document(self, document: DocumentLike | None) -> None:
@@ -118,6 +121,7 @@ class CanvasScene(QGraphicsScene):
             for item in self.neuron_items.values():
                 self.removeItem(item)
             self.neuron_items.clear()
+            self._set_sheets([])
             self._set_grid(None, [])
             self.overlay.clear()
             self.edges.clear()
@@ -145,11 +149,33 @@ class CanvasScene(QGraphicsScene):
         except GraphError:
             levels = [list(network.neurons)]
         groups = {nid: depth for depth, level in enumerate(levels) for nid in level}
+        self._set_sheets(levels)
         # Edge positions in the arrays change with the structure: forget the old highlighted ones.
         self.overlay.clear()
         self.edges.rebuild(network, self.node_positions(), self.pixel_set, self._pixel_rect(), groups)
         self._geometry_changed()
         self.relayout_labels()
+
+    def _set_sheets(self, levels: list[list[str]]) -> None:
+        """One sheet for each level with more than CROWDED_FROM neurons drawn as discs; the sheets of
+        levels that changed are replaced."""
+        crowded = [
+            tuple(nid for nid in level if nid in self.neuron_items)
+            for level in levels
+            if sum(1 for nid in level if nid in self.neuron_items) > CROWDED_FROM
+        ]
+        for key in [key for key in self.sheets if key not in crowded]:
+            sheet = self.sheets.pop(key)
+            sheet.release()
+            self.removeItem(sheet)
+        for key in crowded:
+            sheet = self.sheets.get(key)
+            if sheet is None:
+                sheet = NeuronSheet([self.neuron_items[nid] for nid in key], self.scheme)
+                self.sheets[key] = sheet
+                self.addItem(sheet)
+            else:
+                sheet.positions_changed()
 
     def _configure(
         self, item: NeuronItem, neuron: object, value_range: tuple[float, float], outputs: list
@@ -498,6 +524,8 @@ class CanvasScene(QGraphicsScene):
         self.setBackgroundBrush(QBrush(scheme.background))
         for item in self.neuron_items.values():
             item.set_scheme(scheme)
+        for sheet in self.sheets.values():
+            sheet.set_scheme(scheme)
         if self.grid_item is not None:
             self.grid_item.set_scheme(scheme)
         self.edge_layer.set_scheme(scheme)

@@ -1,0 +1,118 @@
+"""A wide layer (more neurons than a hand-built graph has in one level) is drawn as one picture, and its
+neurons still show their values and can be hovered, selected and dragged like any other."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QColor, QImage, QMouseEvent
+from PySide6.QtWidgets import QApplication
+
+from nnstudio.document.model import Document
+from nnstudio.engine.graph import Edge, Network, Neuron, Role
+from nnstudio.ui.canvas import NetworkCanvas
+from nnstudio.ui.canvas.sheet import CROWDED_FROM
+
+from .canvas_fixtures import open_canvas, shown
+from .test_canvas_editing import drag
+
+WIDE = CROWDED_FROM + 8
+
+
+def wide_document() -> Document:
+    """One input feeding WIDE tanh neurons in a column (even ones biased to +1, odd ones to -1), which feed
+    one output; an input of 1 turns h0 to -1."""
+    neurons = [Neuron("i0", Role.INPUT, "identity", x=0.0, y=WIDE * 25.0)]
+    neurons += [
+        Neuron(f"h{k}", Role.HIDDEN, "tanh", bias=8.0 if k % 2 == 0 else -8.0, x=300.0, y=k * 50.0)
+        for k in range(WIDE)
+    ]
+    neurons.append(Neuron("o1", Role.OUTPUT, "sigmoid", x=600.0, y=WIDE * 25.0))
+    edges = [Edge(f"i0>h{k}", "i0", f"h{k}", -16.0 if k == 0 else 0.0) for k in range(WIDE)]
+    edges += [Edge(f"h{k}>o1", f"h{k}", "o1", 0.01) for k in range(WIDE)]
+    return Document(Network.from_parts(neurons, edges), value_range=(-1.0, 1.0))
+
+
+def colour_at(image: QImage, at: QPoint) -> QColor:
+    return image.pixelColor(at)
+
+
+def bluish_near(image: QImage, at: QPoint, reach: int) -> bool:
+    """A pixel of the selection's blue (blended with what is under a thin ring) within ``reach``."""
+    for dx in range(-reach, reach + 1):
+        for dy in range(-reach, reach + 1):
+            seen = image.pixelColor(at + QPoint(dx, dy))
+            if seen.blue() - seen.red() >= 40:
+                return True
+    return False
+
+
+def hover_over(canvas: NetworkCanvas, at: QPoint) -> None:
+    viewport = canvas.viewport()
+    move = QMouseEvent(
+        QEvent.Type.MouseMove,
+        QPointF(at),
+        QPointF(viewport.mapToGlobal(at)),
+        Qt.MouseButton.NoButton,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(viewport, move)
+
+
+def test_a_wide_layer_is_one_picture_and_shows_each_neurons_value(qtbot):
+    canvas, _ = open_canvas(qtbot, wide_document())
+    scene = canvas.canvas_scene
+    assert len(scene.sheets) == 1
+    image = shown(canvas)
+    for nid, light in (("h0", True), ("h1", False), ("h6", True), ("h7", False)):
+        seen = colour_at(image, canvas.view_position_of(nid))
+        if light:
+            assert min(seen.red(), seen.green(), seen.blue()) >= 240, (nid, seen.getRgb())
+        else:
+            assert max(seen.red(), seen.green(), seen.blue()) <= 15, (nid, seen.getRgb())
+
+
+def test_a_new_input_recolours_a_wide_layers_disc(qtbot):
+    canvas, live = open_canvas(qtbot, wide_document())
+    at = canvas.view_position_of("h0")
+    assert min(colour_at(shown(canvas), at).getRgb()[:3]) >= 240
+    live.set_input(np.array([1.0], dtype=np.float32))  # h0 = tanh(8 - 16): -1
+    assert max(colour_at(shown(canvas), at).getRgb()[:3]) <= 15
+    live.set_input(np.array([0.0], dtype=np.float32))
+    assert min(colour_at(shown(canvas), at).getRgb()[:3]) >= 240
+
+
+def test_a_neuron_of_a_wide_layer_can_be_hovered_and_selected_by_a_click(qtbot):
+    canvas, _ = open_canvas(qtbot, wide_document())
+    at = canvas.view_position_of("h5")
+    hover_over(canvas, at)
+    assert "h5" in canvas.hover_text()
+    qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=at)
+    assert canvas.selected_neuron_ids() == ["h5"]
+    hover_over(canvas, QPoint(5, 5))
+    image = shown(canvas)
+    # The dashed selection ring around the disc, and the disc still dark (h5 is at -1).
+    scale = canvas.transform().m11()
+    ring = at + QPoint(0, -round(26 * scale))
+    assert bluish_near(image, ring, 3)
+    assert max(colour_at(image, at).getRgb()[:3]) <= 15
+    # Another neuron's disc shows no ring.
+    other = canvas.view_position_of("h9")
+    assert not bluish_near(image, other + QPoint(0, -round(26 * scale)), 3)
+
+
+def test_a_neuron_of_a_wide_layer_can_be_dragged_and_is_drawn_where_it_went(qtbot):
+    canvas, live = open_canvas(qtbot, wide_document())
+    network = live.document.network
+    start = canvas.view_position_of("h4")
+    scale = canvas.transform().m11()
+    end = start + QPoint(round(-150 * scale), 0)
+    drag(qtbot, canvas, start, end, modifiers=Qt.KeyboardModifier.ShiftModifier, steps=8)
+    assert network.neurons["h4"].x < 300.0
+    canvas.select([], [])
+    image = shown(canvas)
+    moved_to = canvas.view_position_of("h4")
+    assert min(colour_at(image, moved_to).getRgb()[:3]) >= 240
+    # Nothing light is left where it was: the background or a line shows there.
+    assert min(colour_at(image, start).getRgb()[:3]) < 200
