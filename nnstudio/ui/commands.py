@@ -314,12 +314,21 @@ def _empty_dataset(document: Document, n_values: int, labels: list[str]) -> Data
     )
 
 
+def _kept(dataset: Dataset | None) -> Dataset | None:
+    """The document's samples as a sample must fit them: an emptied set fits any new first sample (it is
+    made anew for the network as it is now)."""
+    return dataset if dataset is not None and len(dataset) else None
+
+
 def check_sample(document: Document, inputs: Array, class_index: int, labels: list[str]) -> None:
     """Raise :class:`SampleError` if this sample cannot be added to the document's samples."""
-    dataset = document.dataset
+    dataset = _kept(document.dataset)
     n_classes = len(labels) if dataset is None else len(dataset.labels)
     if not 0 <= class_index < n_classes:
         raise SampleError(f"class {class_index} does not exist; the samples have {n_classes} classes")
+    n_inputs = len(document.network.inputs())
+    if inputs.size != n_inputs:
+        raise SampleError(f"this picture has {inputs.size} values but the network has {n_inputs} inputs")
     if dataset is not None and dataset.n_inputs != inputs.size:
         raise SampleError(
             f"this picture has {inputs.size} values but the stored samples have {dataset.n_inputs}"
@@ -346,15 +355,19 @@ class AddSample(QUndoCommand):
         self.labels = list(labels)
         check_sample(document, self.inputs, self.class_index, self.labels)
         self.changed = changed
-        label = (document.dataset.labels if document.dataset is not None else self.labels)[self.class_index]
+        kept = _kept(document.dataset)
+        label = (kept.labels if kept is not None else self.labels)[self.class_index]
         self.name = name or label
         self.created = False
+        # An emptied sample set that the first new sample replaces, to be put back on undo.
+        self.replaced: Dataset | None = None
         self.row = -1
         super().__init__(f"Add sample ({label})")
 
     def redo(self) -> None:
         doc = self.document
-        if doc.dataset is None:
+        if _kept(doc.dataset) is None:
+            self.replaced = doc.dataset
             doc.dataset = _empty_dataset(doc, self.inputs.size, self.labels)
             self.created = True
         dataset = doc.dataset
@@ -375,7 +388,7 @@ class AddSample(QUndoCommand):
         if dataset is None:
             return
         if self.created and len(dataset) == 1:
-            doc.dataset = None
+            doc.dataset = self.replaced
         else:
             _delete_rows(dataset, [self.row])
         self._announce()

@@ -61,3 +61,22 @@ def test_a_document_says_which_shapes_its_samples_and_grid_still_fit():
     grid = hand_built_document()
     assert grid.shape_problem(4, 2) is None
     assert "2 x 2 image" in grid.shape_problem(3, 2)
+
+
+def test_a_first_sample_after_the_network_changed_makes_the_emptied_set_anew(qapp):
+    """Delete every sample, delete an input: the next sample fits the network as it is, and undo puts the
+    emptied set back."""
+    from nnstudio.document import document_to_bytes
+    from nnstudio.ui.commands import RemoveItemsAndGrid
+
+    document = hand_built_document()
+    stack = QUndoStack()
+    stack.push(AddSample(document, np.array([1, -1, 1, -1], np.float32), 0, ["Vertical", "horizontal"]))
+    stack.push(RemoveSamples(document, [0]))
+    emptied = document.dataset
+    stack.push(RemoveItemsAndGrid(document, ["p0"]))
+    stack.push(AddSample(document, np.array([1, -1, 1], np.float32), 1, document.output_labels))
+    assert document.dataset is not None and document.dataset.n_inputs == 3 and len(document.dataset) == 1
+    document_to_bytes(document)  # saveable
+    stack.undo()
+    assert document.dataset is emptied

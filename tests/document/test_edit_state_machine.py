@@ -227,8 +227,9 @@ class EditCommands(RuleBasedStateMachine):
     @rule(data=st.data())
     def add_sample(self, data) -> None:
         dataset = self.document.dataset
-        labels = list(dataset.labels) if dataset is not None else self.document.output_labels
-        size = dataset.n_inputs if dataset is not None else len(self.network.inputs())
+        kept = dataset is not None and len(dataset) > 0
+        labels = list(dataset.labels) if kept else self.document.output_labels
+        size = dataset.n_inputs if kept else len(self.network.inputs())
         if not labels or size == 0:
             return
         inputs = np.array(data.draw(st.lists(values, min_size=size, max_size=size)), dtype=np.float32)
