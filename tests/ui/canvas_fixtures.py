@@ -9,6 +9,17 @@ from nnstudio.document.model import Document
 from nnstudio.ui.canvas import NetworkCanvas
 from nnstudio.ui.live import LiveNetwork
 
+# Canvases opened by a test, kept until the test has ended: a canvas collected while a paint of it is still
+# pending crashes the process, so they are closed and their events handled before the last reference goes.
+OPEN_CANVASES: list[NetworkCanvas] = []
+
+
+def close_open_canvases() -> None:
+    for canvas in OPEN_CANVASES:
+        canvas.close()
+    QApplication.processEvents()
+    OPEN_CANVASES.clear()
+
 
 def open_canvas(
     qtbot, document: Document, size: tuple[int, int] = (800, 600)
@@ -22,6 +33,7 @@ def open_canvas(
     stack = QUndoStack()
     canvas.bind(live, stack)
     canvas._test_refs = (live, stack)  # the canvas holds them weakly; keep them alive for the test
+    OPEN_CANVASES.append(canvas)
     return canvas, live
 
 

@@ -22,5 +22,13 @@ def _train_as_fast_as_possible(_isolated_user_folders, request):
     yield
 
 
+@pytest.fixture(autouse=True)
+def _close_canvases_after_the_test():
+    yield
+    from .canvas_fixtures import close_open_canvases
+
+    close_open_canvases()
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "watchable_pace: train at the default, watchable pace")
