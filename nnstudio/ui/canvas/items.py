@@ -595,6 +595,8 @@ class NameItem(QGraphicsItem):
         self._rect = QRectF()
         self.setZValue(Z_NAMES)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        # No names (zoomed far out, or a neuron of a crowded level): no paint call on each repaint.
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, True)
 
     def set_labels(self, labels: list[PlacedLabel]) -> None:
         rect = QRectF()
@@ -604,6 +606,8 @@ class NameItem(QGraphicsItem):
             self.prepareGeometryChange()
             self._rect = rect
         self.labels = labels
+        self.update()
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, not labels)
         self.update()
 
     def boundingRect(self) -> QRectF:

@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QPaintEngine, QPainter, QPen, QPixmap, QTransform
+from PySide6.QtGui import QBrush, QColor, QImage, QPaintEngine, QPainter, QPen, QPixmap, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from nnstudio.engine.graph import Role
@@ -34,6 +34,8 @@ SPRITE_HALF = NEURON_RADIUS + 6.0
 SPRITES_UP_TO_PX = 48.0
 # Pictures are kept for this many view scales (the fitted view and one zoomed in, say).
 SPRITE_SCALES_KEPT = 2
+# Discs up to this radius on the device's pixels are drawn by numpy into one picture of the level.
+TINY_RADIUS_PX = 4.0
 # Just under the neurons' own items, so a touched neuron's own disc is drawn over its place on the sheet.
 Z_SHEET = Z_NEURONS - 0.5
 
@@ -82,8 +84,11 @@ class NeuronSheet(QGraphicsItem):
         self.scheme = scheme
         self._rect = QRectF()
         self._looks: list[tuple[NeuronItem, tuple[Role, bool, int]]] | None = None
-        self._placed: tuple[tuple[float, ...], list[tuple[int, int, QPixmap]]] | None = None
+        self._placed: tuple[tuple[float, ...], list[tuple[float, float, QPixmap | QImage]]] | None = None
         self._centres = np.zeros((0, 2))
+        self._fills = np.zeros(0, dtype=np.uint32)
+        self._outlines = np.zeros(0, dtype=np.uint32)
+        self._squares = np.zeros(0, dtype=bool)
         # Pictures of the discs by view scale, then by (look, device pixel ratio).
         self._sprites: dict[float, dict[tuple[tuple[Role, bool, int], float], QPixmap]] = {}
         self.builds = 0
@@ -156,7 +161,19 @@ class NeuronSheet(QGraphicsItem):
         rgb = fill_colours(self.scheme, values, reached, lows, highs)
         step = COLOUR_STEP
         rgb = np.minimum(rgb // step * step + step // 2, 255)
-        keys = ((rgb[:, 0] << 16) | (rgb[:, 1] << 8) | rgb[:, 2]).tolist()
+        fills = (rgb[:, 0] << 16) | (rgb[:, 1] << 8) | rgb[:, 2]
+        outlines = {
+            (role, is_reached): (dimmed(self.scheme, colour) if not is_reached else colour).rgb() & 0xFFFFFF
+            for role in Role
+            for is_reached in (True, False)
+            if (colour := QColor(self.scheme.outline(role)))
+        }
+        self._fills = fills.astype(np.uint32) | np.uint32(0xFF000000)
+        self._outlines = np.array(
+            [outlines[(item.role, item.reached)] for item in resting], dtype=np.uint32
+        ) | np.uint32(0xFF000000)
+        self._squares = np.array([item.role is Role.INPUT for item in resting], dtype=bool)
+        keys = fills.tolist()
         return [(item, (item.role, item.reached, key)) for item, key in zip(resting, keys, strict=True)]
 
     def _draw_disc(self, painter: QPainter, centre: QPointF, look: tuple[Role, bool, int]) -> None:
@@ -221,13 +238,64 @@ class NeuronSheet(QGraphicsItem):
         width = device.width() if device is not None else 0
         height = device.height() if device is not None else 0
         state = (transform.m11(), transform.m22(), transform.dx(), transform.dy(), ratio, width, height)
+        tiny = scale * NEURON_RADIUS * ratio <= TINY_RADIUS_PX
         if self._placed is None or self._placed[0] != state:
-            self._placed = (state, self._place(transform, scale, ratio, width, height))
+            if tiny:
+                self._placed = (state, self._picture(transform, scale, ratio, width, height))
+            else:
+                self._placed = (state, self._place(transform, scale, ratio, width, height))
         painter.save()
         painter.resetTransform()
-        for x, y, sprite in self._placed[1]:
-            painter.drawPixmap(x, y, sprite)
+        for x, y, picture in self._placed[1]:
+            if isinstance(picture, QImage):
+                painter.drawImage(QPointF(x, y), picture)
+            else:
+                painter.drawPixmap(x, y, picture)
         painter.restore()
+
+    def _picture(
+        self, transform: QTransform, scale: float, ratio: float, width: int, height: int
+    ) -> list[tuple[float, float, QImage]]:
+        """Every disc in one picture on the device's pixels, drawn by numpy: discs this small are a few
+        pixels of outline and fill, and drawing them costs the same whatever the size of the level."""
+        if not len(self._centres):
+            return []
+        radius = scale * NEURON_RADIUS * ratio
+        xs = np.rint((self._centres[:, 0] * transform.m11() + transform.dx()) * ratio).astype(np.int64)
+        ys = np.rint((self._centres[:, 1] * transform.m22() + transform.dy()) * ratio).astype(np.int64)
+        reach = math.ceil(radius) + 1
+        left, top = xs.min() - reach, ys.min() - reach
+        right, bottom = xs.max() + reach + 1, ys.max() + reach + 1
+        if width > 0 and height > 0:
+            left, top = max(left, -reach), max(top, -reach)
+            right = min(right, int(width * ratio) + reach)
+            bottom = min(bottom, int(height * ratio) + reach)
+        if right <= left or bottom <= top:
+            return []
+        w, h = int(right - left), int(bottom - top)
+        pixels = np.zeros(h * w, dtype=np.uint32)
+        offsets = np.arange(-reach, reach + 1)
+        dy, dx = np.meshgrid(offsets, offsets, indexing="ij")
+        distance = np.hypot(dx, dy)
+        inner = max(radius - 1.0, 0.0) if radius >= 2.5 else radius
+        for square in (True, False):
+            chosen = self._squares == square
+            if not chosen.any():
+                continue
+            reach_of = np.maximum(np.abs(dx), np.abs(dy)) * 1.15 if square else distance
+            body = reach_of <= max(radius, 0.5)
+            for mask, colours in (
+                (body, self._outlines[chosen]),
+                (reach_of <= max(inner, 0.5), self._fills[chosen]),
+            ):
+                px = xs[chosen][:, None] + dx[mask][None, :] - left
+                py = ys[chosen][:, None] + dy[mask][None, :] - top
+                inside = (px >= 0) & (px < w) & (py >= 0) & (py < h)
+                flat = (py * w + px)[inside]
+                pixels[flat] = np.broadcast_to(colours[:, None], px.shape)[inside]
+        image = QImage(pixels.data, w, h, 4 * w, QImage.Format.Format_ARGB32).copy()
+        image.setDevicePixelRatio(ratio)
+        return [(left / ratio, top / ratio, image)]
 
     def _place(
         self, transform: QTransform, scale: float, ratio: float, width: int, height: int
