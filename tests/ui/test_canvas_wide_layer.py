@@ -73,6 +73,18 @@ def test_a_wide_layer_is_one_picture_and_shows_each_neurons_value(qtbot):
             assert max(seen.red(), seen.green(), seen.blue()) <= 15, (nid, seen.getRgb())
 
 
+def test_zoomed_far_out_a_wide_layer_still_shows_each_neurons_value(qtbot):
+    canvas, _ = open_canvas(qtbot, wide_document())
+    canvas.zoom_by(0.4, canvas.view_position_of("h20"))
+    image = shown(canvas)
+    for nid, light in (("h0", True), ("h1", False), ("h20", True), ("h21", False)):
+        seen = colour_at(image, canvas.view_position_of(nid))
+        if light:
+            assert min(seen.red(), seen.green(), seen.blue()) >= 240, (nid, seen.getRgb())
+        else:
+            assert max(seen.red(), seen.green(), seen.blue()) <= 15, (nid, seen.getRgb())
+
+
 def test_a_new_input_recolours_a_wide_layers_disc(qtbot):
     canvas, live = open_canvas(qtbot, wide_document())
     at = canvas.view_position_of("h0")

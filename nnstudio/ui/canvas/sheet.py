@@ -89,6 +89,7 @@ class NeuronSheet(QGraphicsItem):
         self._fills = np.zeros(0, dtype=np.uint32)
         self._outlines = np.zeros(0, dtype=np.uint32)
         self._squares = np.zeros(0, dtype=bool)
+        self._pens = np.zeros(0)
         # Pictures of the discs by view scale, then by (look, device pixel ratio).
         self._sprites: dict[float, dict[tuple[tuple[Role, bool, int], float], QPixmap]] = {}
         self.builds = 0
@@ -173,6 +174,7 @@ class NeuronSheet(QGraphicsItem):
             [outlines[(item.role, item.reached)] for item in resting], dtype=np.uint32
         ) | np.uint32(0xFF000000)
         self._squares = np.array([item.role is Role.INPUT for item in resting], dtype=bool)
+        self._pens = np.array([1.6 if item.role is Role.HIDDEN else 2.5 for item in resting])
         keys = fills.tolist()
         return [(item, (item.role, item.reached, key)) for item, key in zip(resting, keys, strict=True)]
 
@@ -253,6 +255,15 @@ class NeuronSheet(QGraphicsItem):
                 painter.drawPixmap(x, y, picture)
         painter.restore()
 
+    @staticmethod
+    def _rgb(argb: np.ndarray) -> np.ndarray:
+        return np.stack([(argb >> 16) & 255, (argb >> 8) & 255, argb & 255], axis=1).astype(np.float64)
+
+    @staticmethod
+    def _argb(rgb: np.ndarray) -> np.ndarray:
+        channels = np.clip(np.rint(rgb), 0, 255).astype(np.uint32)
+        return np.uint32(0xFF000000) | (channels[:, 0] << 16) | (channels[:, 1] << 8) | channels[:, 2]
+
     def _picture(
         self, transform: QTransform, scale: float, ratio: float, width: int, height: int
     ) -> list[tuple[float, float, QImage]]:
@@ -277,22 +288,35 @@ class NeuronSheet(QGraphicsItem):
         offsets = np.arange(-reach, reach + 1)
         dy, dx = np.meshgrid(offsets, offsets, indexing="ij")
         distance = np.hypot(dx, dy)
-        inner = max(radius - 1.0, 0.0) if radius >= 2.5 else radius
+        # A ring one pixel wide for the outline, its colour mixed with the fill as much as the pen covers it
+        # (the pen is under a pixel wide here, as antialiasing would show it).
+        inner = radius - 0.5
+        outer = radius + 0.5
+        cover = np.minimum(self._pens * scale * ratio, 1.0)[:, None]
+        fill_rgb = self._rgb(self._fills)
+        rings = self._argb(fill_rgb * (1 - cover) + self._rgb(self._outlines) * cover)
+        # Each disc's outline then its fill, disc after disc, as the discs' own items would draw them (a later
+        # disc covers an earlier one it overlaps; numpy's assignment keeps the last value for a pixel).
         for square in (True, False):
-            chosen = self._squares == square
-            if not chosen.any():
+            chosen = np.flatnonzero(self._squares == square)
+            if not chosen.size:
                 continue
             reach_of = np.maximum(np.abs(dx), np.abs(dy)) * 1.15 if square else distance
-            body = reach_of <= max(radius, 0.5)
-            for mask, colours in (
-                (body, self._outlines[chosen]),
-                (reach_of <= max(inner, 0.5), self._fills[chosen]),
-            ):
-                px = xs[chosen][:, None] + dx[mask][None, :] - left
-                py = ys[chosen][:, None] + dy[mask][None, :] - top
-                inside = (px >= 0) & (px < w) & (py >= 0) & (py < h)
-                flat = (py * w + px)[inside]
-                pixels[flat] = np.broadcast_to(colours[:, None], px.shape)[inside]
+            fill = reach_of <= max(inner, 0.5)
+            ring = (reach_of <= max(outer, 0.5)) & ~fill
+            stamp_x = np.concatenate([dx[ring], dx[fill]])
+            stamp_y = np.concatenate([dy[ring], dy[fill]])
+            colours = np.concatenate(
+                [
+                    np.repeat(rings[chosen][:, None], int(ring.sum()), axis=1),
+                    np.repeat(self._fills[chosen][:, None], int(fill.sum()), axis=1),
+                ],
+                axis=1,
+            )
+            px = xs[chosen][:, None] + stamp_x[None, :] - left
+            py = ys[chosen][:, None] + stamp_y[None, :] - top
+            inside = (px >= 0) & (px < w) & (py >= 0) & (py < h)
+            pixels[(py * w + px)[inside]] = colours[inside]
         image = QImage(pixels.data, w, h, 4 * w, QImage.Format.Format_ARGB32).copy()
         image.setDevicePixelRatio(ratio)
         return [(left / ratio, top / ratio, image)]
