@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from nnstudio.document.model import Document
 from nnstudio.engine.graph import Edge, Network, Neuron, Role
-from nnstudio.ui.canvas import NetworkCanvas
+from nnstudio.ui.canvas import SCHEMES, NetworkCanvas
 from nnstudio.ui.canvas.sheet import CROWDED_FROM
 
 from .canvas_fixtures import open_canvas, shown
@@ -20,11 +20,18 @@ WIDE = CROWDED_FROM + 8
 
 
 def wide_document() -> Document:
-    """One input feeding WIDE tanh neurons in a column (even ones biased to +1, odd ones to -1), which feed
-    one output; an input of 1 turns h0 to -1."""
+    """One input feeding WIDE tanh neurons in a column (even ones biased to +1, odd ones to -1, h3 at
+    0), which feed one output; an input of 1 turns h0 to -1."""
     neurons = [Neuron("i0", Role.INPUT, "identity", x=0.0, y=WIDE * 25.0)]
     neurons += [
-        Neuron(f"h{k}", Role.HIDDEN, "tanh", bias=8.0 if k % 2 == 0 else -8.0, x=300.0, y=k * 50.0)
+        Neuron(
+            f"h{k}",
+            Role.HIDDEN,
+            "tanh",
+            bias=0.0 if k == 3 else 8.0 if k % 2 == 0 else -8.0,
+            x=300.0,
+            y=k * 50.0,
+        )
         for k in range(WIDE)
     ]
     neurons.append(Neuron("o1", Role.OUTPUT, "sigmoid", x=600.0, y=WIDE * 25.0))
@@ -128,3 +135,27 @@ def test_a_neuron_of_a_wide_layer_can_be_dragged_and_is_drawn_where_it_went(qtbo
     assert min(colour_at(image, moved_to).getRgb()[:3]) >= 240
     # Nothing light is left where it was: the background or a line shows there.
     assert min(colour_at(image, start).getRgb()[:3]) < 200
+
+
+def test_a_wide_layer_follows_a_change_of_colour_scheme(qtbot):
+    canvas, _ = open_canvas(qtbot, wide_document())
+    canvas.set_colour_scheme("3b1b")
+    image = shown(canvas)
+    # A neuron at 0 takes the dark scheme's middle grey; at -1 and +1 it stays black and white.
+    middle = SCHEMES["3b1b"].signed_mid
+    seen = colour_at(image, canvas.view_position_of("h3"))
+    assert all(abs(a - b) <= 3 for a, b in zip(seen.getRgb()[:3], middle.getRgb()[:3], strict=True)), seen
+    assert max(colour_at(image, canvas.view_position_of("h1")).getRgb()[:3]) <= 15
+    assert min(colour_at(image, canvas.view_position_of("h2")).getRgb()[:3]) >= 240
+    background = SCHEMES["3b1b"].background
+    between = canvas.view_position_of("h2") + QPoint(round(canvas.transform().m11() * 100), 0)
+    assert colour_at(image, between).getRgb()[:3] == background.getRgb()[:3]
+
+
+def test_a_wide_layer_exports_to_svg_as_shapes(qtbot, tmp_path):
+    canvas, _ = open_canvas(qtbot, wide_document())
+    path = tmp_path / "wide.svg"
+    canvas.export_svg(path)
+    text = path.read_text()
+    assert "<image" not in text
+    assert text.count("<circle") >= WIDE
