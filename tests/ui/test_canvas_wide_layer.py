@@ -159,3 +159,21 @@ def test_a_wide_layer_exports_to_svg_as_shapes(qtbot, tmp_path):
     text = path.read_text()
     assert "<image" not in text
     assert text.count("<circle") >= WIDE
+
+
+def test_a_layer_that_shrinks_to_a_few_neurons_draws_them_one_by_one_and_undo_brings_the_picture_back(qtbot):
+    canvas, live = open_canvas(qtbot, wide_document())
+    stack = canvas._test_refs[1]
+    canvas.select([f"h{k}" for k in range(CROWDED_FROM, WIDE)], [])
+    qtbot.keyClick(canvas, Qt.Key.Key_Delete)
+    assert len(live.document.network.neurons) == CROWDED_FROM + 2
+    assert canvas.canvas_scene.sheets == {}
+    image = shown(canvas)
+    assert min(colour_at(image, canvas.view_position_of("h0")).getRgb()[:3]) >= 240
+    assert max(colour_at(image, canvas.view_position_of("h1")).getRgb()[:3]) <= 15
+    stack.undo()
+    assert len(canvas.canvas_scene.sheets) == 1
+    image = shown(canvas)
+    last = f"h{WIDE - 1}"
+    assert max(colour_at(image, canvas.view_position_of(last)).getRgb()[:3]) <= 15
+    assert min(colour_at(image, canvas.view_position_of("h0")).getRgb()[:3]) >= 240
