@@ -4,8 +4,11 @@ A level with more than :data:`CROWDED_FROM` neurons (a dense layer of 256) would
 callback per neuron on every repaint, each waiting for the interpreter while training runs. Its neurons keep
 their :class:`~.items.NeuronItem` (hit-testing, hover, selection, drags and names work as for any neuron),
 but those items paint nothing until the person touches them (hovered, selected, pulsing): one
-:class:`NeuronSheet` draws every resting disc of the level, with a pen per role and a brush per colour, the
-discs of a colour gathered into one path that is built again only when values, positions or looks change.
+:class:`NeuronSheet` draws every resting disc of the level in one paint. Each look (role, reached, fill
+colour in steps too small to see) is drawn once per view scale and copied to every disc that has it; discs a
+few pixels across are drawn by numpy straight into one picture of the level; an SVG export, or a view
+zoomed far in, draws each disc as a shape. What a disc looks like is worked out again only when a value, a
+position, a flag or the colour scheme changes.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from .items import NEURON_RADIUS, Z_NEURONS, ColourScheme, NeuronItem, dimmed
 
 # A level with more neurons than this is drawn as one sheet (hand-built graphs stay one item per neuron).
 CROWDED_FROM = 32
-# Fill colours are gathered in steps of this many levels per channel (invisible, and few brushes).
+# Fill colours are gathered in steps of this many levels per channel (too small to see; few pictures).
 COLOUR_STEP = 4
 # A disc drawn not finite (an overflow) has this colour on a sheet.
 NOT_FINITE = QColor(200, 0, 160)
@@ -92,7 +95,6 @@ class NeuronSheet(QGraphicsItem):
         self._pens = np.zeros(0)
         # Pictures of the discs by view scale, then by (look, device pixel ratio).
         self._sprites: dict[float, dict[tuple[tuple[Role, bool, int], float], QPixmap]] = {}
-        self.builds = 0
         self.setZValue(Z_SHEET)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         for item in items:
@@ -150,7 +152,6 @@ class NeuronSheet(QGraphicsItem):
 
     def _resting(self) -> list[tuple[NeuronItem, tuple[Role, bool, int]]]:
         """The neurons this sheet draws, each with its look: role, reached, and fill colour as one int."""
-        self.builds += 1
         resting = [item for item in self.items if not item.draws_itself()]
         if not resting:
             return []
@@ -163,12 +164,11 @@ class NeuronSheet(QGraphicsItem):
         step = COLOUR_STEP
         rgb = np.minimum(rgb // step * step + step // 2, 255)
         fills = (rgb[:, 0] << 16) | (rgb[:, 1] << 8) | rgb[:, 2]
-        outlines = {
-            (role, is_reached): (dimmed(self.scheme, colour) if not is_reached else colour).rgb() & 0xFFFFFF
-            for role in Role
-            for is_reached in (True, False)
-            if (colour := QColor(self.scheme.outline(role)))
-        }
+        outlines: dict[tuple[Role, bool], int] = {}
+        for role in Role:
+            colour = QColor(self.scheme.outline(role))
+            outlines[(role, True)] = colour.rgb() & 0xFFFFFF
+            outlines[(role, False)] = dimmed(self.scheme, colour).rgb() & 0xFFFFFF
         self._fills = fills.astype(np.uint32) | np.uint32(0xFF000000)
         self._outlines = np.array(
             [outlines[(item.role, item.reached)] for item in resting], dtype=np.uint32
