@@ -150,27 +150,28 @@ class ConnectionBlock:
     def add_sources(self, sources: list[str]) -> None:
         """New columns (no connections yet) for sources not yet in the block."""
         new = [s for s in dict.fromkeys(sources) if s not in self.col_of]
-        if not new:
-            return
-        rows, k = len(self.targets), len(new)
-        self.weight = np.concatenate([self.weight, np.zeros((rows, k))], axis=1)
-        self.present = np.concatenate([self.present, np.zeros((rows, k), dtype=bool)], axis=1)
-        self.frozen = np.concatenate([self.frozen, np.zeros((rows, k), dtype=bool)], axis=1)
+        self._grow(new, axis=1)
         for s in new:
             self.col_of[s] = len(self.sources)
             self.sources.append(s)
 
     def add_targets(self, targets: list[str]) -> None:
+        """New rows (no connections yet) for targets not yet in the block."""
         new = [t for t in targets if t not in self.row_of]
-        if not new:
-            return
-        cols, k = len(self.sources), len(new)
-        self.weight = np.concatenate([self.weight, np.zeros((k, cols))], axis=0)
-        self.present = np.concatenate([self.present, np.zeros((k, cols), dtype=bool)], axis=0)
-        self.frozen = np.concatenate([self.frozen, np.zeros((k, cols), dtype=bool)], axis=0)
+        self._grow(new, axis=0)
         for t in new:
             self.row_of[t] = len(self.targets)
             self.targets.append(t)
+
+    def _grow(self, new: list[str], axis: int) -> None:
+        """Widen (axis 1) or lengthen (axis 0) the three matrices by one empty line per new neuron."""
+        if not new:
+            return
+        shape = list(self.weight.shape)
+        shape[axis] = len(new)
+        self.weight = np.concatenate([self.weight, np.zeros(shape)], axis=axis)
+        self.present = np.concatenate([self.present, np.zeros(shape, dtype=bool)], axis=axis)
+        self.frozen = np.concatenate([self.frozen, np.zeros(shape, dtype=bool)], axis=axis)
 
     def drop(self, targets: Iterable[str] = (), sources: Iterable[str] = ()) -> None:
         """Remove rows and columns (with every connection on them)."""
