@@ -290,6 +290,9 @@ class EdgeModel:
         self._pair_alias: dict[tuple[str, str], str] = {}
         self._structure_revision = -1
         self._lines: list[QLineF] | None = None
+        # A big network's segments, made the first time each edge is drawn (None until then): a training
+        # frame draws much the same strongest edges as the last, so it reuses their lines.
+        self._line_cache: Array | None = None
         self._bucket_lines: list[tuple[int, list[QLineF]]] | None = None
         self._bounds: QRectF | None = None
         # Training: only the strongest edges of each layer are drawn (see set_strongest_only).
@@ -423,6 +426,7 @@ class EdgeModel:
         self.x2, self.y2 = np.zeros(n, dtype=np.float32), np.zeros(n, dtype=np.float32)
         self._place_all()
         self._lines = None
+        self._line_cache = None
         self.geometry_version += 1
         self.structure_version += 1
         self._group_members = None
@@ -515,6 +519,8 @@ class EdgeModel:
             ):
                 lines[i].setLine(x1, y1, x2, y2)
         else:
+            if self._line_cache is not None:
+                self._line_cache[which] = None
             self._bucket_lines = None
         self.geometry_version += 1
         self._bounds = None
@@ -927,7 +933,16 @@ class EdgeModel:
         if self._lines is not None or self.count <= KEEP_LINES_UP_TO:
             lines = self.lines()
             return [lines[i] for i in which.tolist()]
-        return self._make_lines(which)
+        if self._line_cache is None:
+            self._line_cache = np.full(self.count, None, dtype=object)
+        found = self._line_cache[which]
+        missing = np.flatnonzero(np.equal(found, None))
+        if missing.size:
+            made = np.empty(missing.size, dtype=object)
+            made[:] = self._make_lines(which[missing])
+            self._line_cache[which[missing]] = made
+            found[missing] = made
+        return found.tolist()
 
     def bucket_lines(self, every: bool = False) -> list[tuple[int, list[QLineF]]]:
         """(bucket key, lines) of the drawn edges (:meth:`drawn`), faint buckets first so strong edges are
