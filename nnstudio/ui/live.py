@@ -160,6 +160,17 @@ class LiveNetwork(QObject):
             return {}
         return self.plan.neuron_values(self.forward_result, 0)
 
+    def level_values(self) -> list[tuple[list[str], Array, Array]]:
+        """The same values a level at a time: (its neuron ids, their weighted sums, their activations) in
+        the plan's order; empty when the network cannot run. Views showing every neuron take these arrays
+        instead of one dictionary entry per neuron."""
+        if self.plan is None or self.forward_result is None:
+            return []
+        fw = self.forward_result
+        return [
+            (level.ids, fw.sums[li][0], fw.activations[li][0]) for li, level in enumerate(self.plan.levels)
+        ]
+
     def activations(self) -> dict[str, float]:
         return {nid: a for nid, (_, a) in self.values().items()}
 

@@ -6,7 +6,7 @@ passes the resulting state here through :meth:`CanvasScene.show_state`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -89,6 +89,10 @@ class CanvasScene(QGraphicsScene):
         self.scheme: ColourScheme = SCHEMES["classic"]
         self.document: DocumentLike | None = None
         self.neuron_items: dict[str, NeuronItem] = {}
+        # (rebuild count, the plan's level id lists, what _items_by_level made of them)
+        self._level_items: (
+            tuple[int, list[list[str]], list[tuple[np.ndarray, list[NeuronItem]]], list[NeuronItem]] | None
+        ) = None
         self.grid_item: ImageGridItem | None = None
         self.pixel_ids: list[str] = []
         self.pixel_set: set[str] = set()
@@ -353,6 +357,47 @@ class CanvasScene(QGraphicsScene):
             else:
                 pair = values.get(nid)
                 item.set_value(*(pair if pair is not None else (None, None)), True)
+        self._show_pixels(inputs, override)
+
+    def show_level_values(
+        self, levels: Sequence[tuple[list[str], np.ndarray, np.ndarray]], inputs: np.ndarray | None
+    ) -> None:
+        """Fill neurons a level at a time from (ids, weighted sums, activations), as
+        :meth:`LiveNetwork.level_values` gives them, and pixels from ``inputs``; a neuron in no level shows
+        no value. The same as :meth:`show_values` with those values, without a dictionary of every neuron."""
+        placed, unplaced = self._items_by_level([ids for ids, _, _ in levels])
+        for (_, sums, activations), (positions, items) in zip(levels, placed, strict=True):
+            totals, values = sums[positions].tolist(), activations[positions].tolist()
+            for item, total, value in zip(items, totals, values, strict=True):
+                item.set_value(total, value, True)
+        for item in unplaced:
+            item.set_value(None, None, True)
+        self._show_pixels(inputs, None)
+
+    def _items_by_level(
+        self, levels: list[list[str]]
+    ) -> tuple[list[tuple[np.ndarray, list[NeuronItem]]], list[NeuronItem]]:
+        """Per level, the positions of its neurons that have an item and those items; then the items of
+        neurons in no level. Kept while the items and the plan's levels stay the same objects."""
+        cached = self._level_items
+        if (
+            cached is not None
+            and cached[0] == self.rebuilds
+            and len(cached[1]) == len(levels)
+            and all(kept is ids for kept, ids in zip(cached[1], levels, strict=True))
+        ):
+            return cached[2], cached[3]
+        placed: list[tuple[np.ndarray, list[NeuronItem]]] = []
+        seen: set[str] = set()
+        for ids in levels:
+            at = [i for i, nid in enumerate(ids) if nid in self.neuron_items]
+            placed.append((np.array(at, dtype=np.intp), [self.neuron_items[ids[i]] for i in at]))
+            seen.update(ids)
+        unplaced = [item for nid, item in self.neuron_items.items() if nid not in seen]
+        self._level_items = (self.rebuilds, list(levels), placed, unplaced)
+        return placed, unplaced
+
+    def _show_pixels(self, inputs: np.ndarray | None, override: Mapping[str, float] | None) -> None:
         if self.grid_item is not None and self.document is not None:
             n = len(self.pixel_ids)
             if override is not None:

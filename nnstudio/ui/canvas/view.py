@@ -226,7 +226,7 @@ class NetworkCanvas(QGraphicsView):
         if self._override is not None:
             self._scene.show_values({}, None, self._override)
         else:
-            self._scene.show_values(live.values(), live.input, None)
+            self._scene.show_level_values(live.level_values(), live.input)
 
     def refresh_marks(self) -> None:
         """Draw the selection, hover, pulse, edge labels and handles from the canvas's state.
