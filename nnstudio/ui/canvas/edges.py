@@ -303,7 +303,9 @@ class EdgeModel:
         # The edges chosen for the last view of a network too big to draw whole (see select_view).
         self._view: ViewDetail | None = None
         # The edges crossing the last view chosen for, split into classes (see _view_classes).
-        self._classes: tuple[tuple, list[_Class]] | None = None
+        # Each edge's class there (-1: not crossing it) and its cost: a frame finds the kept edges of every
+        # class from these in one pass.
+        self._classes: tuple[tuple, list[_Class], Array, Array] | None = None
         self.geometry_version = 0
         self.style_version = 0
         self.structure_version = 0
@@ -791,8 +793,11 @@ class EdgeModel:
             scale,
             self.geometry_version,
         )
-        if self._classes is not None and self._classes[0] == key:
-            return self._classes[1]
+        if self._classes is None or self._classes[0] != key:
+            self._classes = (key, *self._classify(rect, visible, scale))
+        return self._classes[1]
+
+    def _classify(self, rect: QRectF, visible: QRectF, scale: float) -> tuple[list[_Class], Array, Array]:
         which, length = self._crossing(rect)
         cost = LINE_COST_PX + length * np.float32(scale)
         on_screen = (
@@ -811,8 +816,31 @@ class EdgeModel:
         for code, members in sorted(_split_by((2 - ends) * n_groups + group), key=lambda item: item[0]):
             positions = members if which is None else which[members]
             classes.append(_Class(2 - code // n_groups, code % n_groups, positions, cost[members]))
-        self._classes = (key, classes)
-        return classes
+        label = np.full(self.count, -1, dtype=np.int32)
+        every_cost = np.zeros(self.count, dtype=np.float32)
+        for k, cls in enumerate(classes):
+            label[cls.positions] = k
+        every_cost[slice(None) if which is None else which] = cost
+        return classes, label, every_cost
+
+    def _kept_by_class(
+        self, rect: QRectF, visible: QRectF, scale: float, keep: Array
+    ) -> list[tuple[_Class, Array, Array]]:
+        """Per class of :meth:`_view_classes`, the positions (sorted) and costs of its edges ``keep`` allows:
+        one pass over the kept edges, not a gather of every class's positions."""
+        classes = self._view_classes(rect, visible, scale)
+        _, _, label, every_cost = self._classes  # type: ignore[misc]
+        kept = np.flatnonzero(keep)
+        kept_label = label[kept]
+        crossing = kept_label >= 0
+        kept, kept_label = kept[crossing], kept_label[crossing]
+        members = dict(_split_by(kept_label))
+        empty = np.zeros(0, dtype=np.intp)
+        result: list[tuple[_Class, Array, Array]] = []
+        for k, cls in enumerate(classes):
+            positions = kept[members[k]] if k in members else empty
+            result.append((cls, positions, every_cost[positions]))
+        return result
 
     def _choose(self, rect: QRectF, visible: QRectF, scale: float) -> tuple[Array, bool]:
         """The edges to draw for ``rect``: all it crosses that the overview keeps, when their cost fits
@@ -821,10 +849,7 @@ class EdgeModel:
         that does not fit whole, each layer gets a fair share of what is left, filled by its strongest edges.
         Returns the sorted positions and whether that is all of them."""
         keep = self._keep_mask()
-        kept: list[tuple[_Class, Array, Array]] = []
-        for cls in self._view_classes(rect, visible, scale):
-            mask = keep[cls.positions]
-            kept.append((cls, cls.positions[mask], cls.cost[mask]))
+        kept = self._kept_by_class(rect, visible, scale, keep)
         totals = np.array([float(cost.sum()) for _, _, cost in kept])
         if totals.sum() <= DRAW_BUDGET_PX:
             drawn = (
