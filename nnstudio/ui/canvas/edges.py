@@ -290,6 +290,8 @@ class EdgeModel:
         self._pair_alias: dict[tuple[str, str], str] = {}
         self._structure_revision = -1
         self._lines: list[QLineF] | None = None
+        # The last plan's edge index and what _as_run made of it (a plan keeps its index while it lives).
+        self._index_run: tuple[Array, Array | slice] | None = None
         # A big network's segments, made the first time each edge is drawn (None until then): a training
         # frame draws much the same strongest edges as the last, so it reuses their lines.
         self._line_cache: Array | None = None
@@ -578,9 +580,13 @@ class EdgeModel:
             self._restyle_drawn(view)
             self.partly_current = True
             return True
-        self.weight = plan.flat[index].astype(np.float64)
+        # A dense network lists its connections as one run of the flat buffer: a slice, not a gather.
+        if self._index_run is None or self._index_run[0] is not index:
+            self._index_run = (index, _as_run(index))
+        at = self._index_run[1]
+        self.weight = plan.flat[at].astype(np.float64)
         if plan.flat_trainable is not None:
-            self.frozen = plan.flat_trainable[index] == 0
+            self.frozen = plan.flat_trainable[at] == 0
         else:
             self.frozen = np.zeros(self.count, dtype=bool)
         self.restyle()
@@ -625,13 +631,20 @@ class EdgeModel:
                     step = max(1, part.size // REFERENCE_SAMPLE)
                     self._reference[g] = max(float(np.percentile(part[::step], 98)), 1e-6)
                     strength[members] = part / self._reference[g]
+        if strength is magnitude:
+            strength = magnitude.copy()
+        # In place, and bools read as 0/1 bytes: a million-edge restyle makes few temporary arrays.
         with np.errstate(invalid="ignore"):
-            strength = np.clip(np.nan_to_num(strength, nan=0.0), 0.0, 1.0)
+            np.nan_to_num(strength, copy=False, nan=0.0)
+            np.clip(strength, 0.0, 1.0, out=strength)
         self.strength = strength
-        level = sum((strength >= np.float32(step)).astype(np.int8) for step in STRENGTH_STEPS)
-        self.bucket = (
-            level * 4 + self.frozen.astype(np.int8) * 2 + (self.weight >= 0).astype(np.int8)
-        ).astype(np.int8)
+        bucket = np.zeros(strength.shape, dtype=np.int8)
+        for step in STRENGTH_STEPS:
+            bucket += (strength >= np.float32(step)).view(np.int8)
+        bucket *= 4
+        bucket += np.asarray(self.frozen, dtype=bool).view(np.int8) * np.int8(2)
+        bucket += (self.weight >= 0).view(np.int8)
+        self.bucket = bucket
         self._restyled()
 
     def _restyled(self) -> None:
@@ -1168,6 +1181,18 @@ class _Class:
     group: int
     positions: Array
     cost: Array
+
+
+def _as_run(index: Array) -> Array | slice:
+    """``index`` as a slice when it counts up by one from its first value, else itself."""
+    if index.size == 0:
+        return index
+    start = int(index[0])
+    if int(index[-1]) - start + 1 != index.size or not np.array_equal(
+        index, np.arange(start, start + index.size, dtype=index.dtype)
+    ):
+        return index
+    return slice(start, start + index.size)
 
 
 def _split_by(key: Array) -> list[tuple[int, Array]]:
