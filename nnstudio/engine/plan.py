@@ -440,6 +440,11 @@ class Plan:
                 if m.flat_index is not None:
                     parts.append(m.flat_index)
                     continue
+                whole = self._whole_block(m)
+                if whole is not None:
+                    # A fully connected layer that is all of one block: its connections in the block's order.
+                    parts.append(whole.offset + np.arange(whole.W.size, dtype=np.intp))
+                    continue
                 full = np.full(m.shape, -1, dtype=np.intp)
                 for p in m.pieces:
                     block = self._block_for(p.level)
@@ -448,6 +453,20 @@ class Plan:
                 parts.append(full.ravel() if m.present is None else full[m.present])
             self._edge_index = np.concatenate(parts) if parts else np.zeros(0, dtype=np.intp)
         return self._edge_index
+
+    def _whole_block(self, m: _BlockMap) -> Block | None:
+        """The plan's block when ``m`` is a fully connected matrix that fills it exactly, else None."""
+        if m.present is not None or len(m.pieces) != 1:
+            return None
+        p = m.pieces[0]
+        block = self._block_for(p.level)
+        rows, cols = m.shape
+        if block.W.shape != (rows, cols):
+            return None
+        spans = ((p.rows, rows), (p.r, rows), (p.cols, cols), (p.c, cols))
+        if all(isinstance(s, slice) and s.indices(n) == (0, n, 1) for s, n in spans):
+            return block
+        return None
 
     def edge_ids(self) -> list[str]:
         """Every connection's id, in the order of :meth:`edge_index`."""

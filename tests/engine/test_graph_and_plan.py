@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from nnstudio.document.builders import dense_network
 from nnstudio.engine.activations import ACTIVATIONS
 from nnstudio.engine.graph import Edge, GraphError, Network, Neuron, Role, edge_id
 from nnstudio.engine.losses import LOSSES
@@ -241,3 +242,28 @@ def test_weights_and_biases_must_be_finite_numbers(bad) -> None:
     with pytest.raises(GraphError, match="number"):
         net.set_neuron_fields({"a": {"bias": bad}})
     assert net.edges["a>b"].weight == 1.0 and net.neurons["a"].bias == 0.0
+
+
+def _dense(without_one: bool = False) -> Network:
+    net = dense_network([20, 30, 30, 4], "tanh", seed=7)
+    if without_one:
+        net.remove(edge_ids=[next(iter(net.edges))])
+    return net
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: _dense(),
+        lambda: _dense(without_one=True),
+        lambda: layered_network([20, 30, 30, 4], ["tanh"] * 3, skip=True, seed=7),
+        lambda: layered_network([6, 5, 3], ["tanh"] * 2, sparse=0.4, seed=7),
+    ],
+)
+def test_each_connections_index_holds_its_weight(make) -> None:
+    net = make()
+    plan = compile_network(net)
+    index = plan.edge_index()
+    assert index.size == len(net.edges) and np.unique(index).size == index.size
+    expected = np.array([net.edges[eid].weight for eid in plan.edge_ids()], dtype=plan.flat.dtype)
+    np.testing.assert_array_equal(plan.flat[index], expected)
