@@ -561,9 +561,10 @@ class EdgeModel:
         """
         if plan.structure_revision != self._structure_revision or plan.n_connections != self.count:
             return False
-        index = plan.edge_index()
-        if index.size != self.count:
+        at = self._plan_positions(plan)
+        if at is None:
             return False
+        index = self._index_run[0]  # type: ignore[index]
         view = self._current_view()
         now = time.monotonic()
         if (
@@ -574,16 +575,12 @@ class EdgeModel:
         ):
             # Training a network too big to draw whole: between choices, only what is drawn changes.
             drawn = view.drawn
-            at = index[drawn]
-            self.weight[drawn] = plan.flat[at]
-            self.frozen[drawn] = False if plan.flat_trainable is None else plan.flat_trainable[at] == 0
+            drawn_at = index[drawn]
+            self.weight[drawn] = plan.flat[drawn_at]
+            self.frozen[drawn] = False if plan.flat_trainable is None else plan.flat_trainable[drawn_at] == 0
             self._restyle_drawn(view)
             self.partly_current = True
             return True
-        # A dense network lists its connections as one run of the flat buffer: a slice, not a gather.
-        if self._index_run is None or self._index_run[0] is not index:
-            self._index_run = (index, _as_run(index))
-        at = self._index_run[1]
         self.weight = plan.flat[at].astype(np.float64)
         if plan.flat_trainable is not None:
             self.frozen = plan.flat_trainable[at] == 0
@@ -593,6 +590,21 @@ class EdgeModel:
         self.partly_current = False
         self._last_full_reload = now
         return True
+
+    def prepare_reload(self, plan: Plan) -> None:
+        """Find where ``plan`` keeps these edges' weights now (training is starting), not in its first frame."""
+        if plan.structure_revision == self._structure_revision and plan.n_connections == self.count:
+            self._plan_positions(plan)
+
+    def _plan_positions(self, plan: Plan) -> Array | slice | None:
+        """These edges' positions in ``plan``'s flat buffer (None when the plan lists other edges): a slice
+        when a dense network lists them as one run, so a reload reads it without a gather."""
+        index = plan.edge_index()
+        if index.size != self.count:
+            return None
+        if self._index_run is None or self._index_run[0] is not index:
+            self._index_run = (index, _as_run(index))
+        return self._index_run[1]
 
     def _restyle_drawn(self, view: ViewDetail) -> None:
         """Restyle only the edges ``view`` draws (against each layer's last measured reference), and keep

@@ -194,6 +194,9 @@ class NetworkCanvas(QGraphicsView):
             self.gestures.cancel_edits()
             self.value_editing.close()
         self._scene.set_strongest_only(locked)
+        live = self.binding.live
+        if locked and live is not None and live.plan is not None:
+            self._scene.edges.prepare_reload(live.plan)
         self._show_detail()
         self.refresh_marks()
 
