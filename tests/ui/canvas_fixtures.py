@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QImage, QUndoStack
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QImage, QMouseEvent, QUndoStack
 from PySide6.QtWidgets import QApplication
 
 from nnstudio.document.model import Document
@@ -40,3 +41,17 @@ def open_canvas(
 def shown(canvas: NetworkCanvas) -> QImage:
     QApplication.processEvents()
     return canvas.viewport().grab().toImage()
+
+
+def hover_at(canvas: NetworkCanvas, at: QPoint) -> None:
+    """Move the mouse, no button held, to ``at`` in the canvas's viewport, as a person pointing would."""
+    viewport = canvas.viewport()
+    event = QMouseEvent(
+        QEvent.Type.MouseMove,
+        QPointF(at),
+        QPointF(viewport.mapToGlobal(at)),
+        Qt.MouseButton.NoButton,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(viewport, event)

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QColor, QImage, QMouseEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QPoint, QPointF
+from PySide6.QtGui import QColor, QImage
 
 from nnstudio.document.builders import dense_network
 from nnstudio.document.model import Document
@@ -16,6 +15,7 @@ from nnstudio.ui.canvas import SCHEMES, NetworkCanvas
 from nnstudio.ui.canvas.items import dimmed, value_colour
 from nnstudio.ui.live import LiveNetwork
 
+from .canvas_fixtures import hover_at as hover
 from .canvas_fixtures import open_canvas, shown
 
 CLASSIC = SCHEMES["classic"]
@@ -59,19 +59,6 @@ def near(a: QColor, b: QColor, tolerance: int = 6) -> bool:
 def disc_point(canvas: NetworkCanvas, neuron_id: str) -> QPointF:
     """A point inside a neuron's disc, below the name written at its centre."""
     return canvas.canvas_scene.position_of(neuron_id) + QPointF(0, 12)
-
-
-def hover(canvas: NetworkCanvas, at: QPoint) -> None:
-    viewport = canvas.viewport()
-    event = QMouseEvent(
-        QEvent.Type.MouseMove,
-        QPointF(at),
-        QPointF(viewport.mapToGlobal(at)),
-        Qt.MouseButton.NoButton,
-        Qt.MouseButton.NoButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
-    QApplication.sendEvent(viewport, event)
 
 
 # ---------------------------------------------------------------------------------------------- values

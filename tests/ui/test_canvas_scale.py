@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
-from PySide6.QtGui import QMouseEvent, QUndoStack
+from PySide6.QtCore import QPoint, QRectF, Qt
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication, QLabel
 
 from nnstudio.document.builders import dense_network
@@ -21,6 +21,8 @@ from nnstudio.ui.canvas import edges as edges_module
 from nnstudio.ui.canvas.detail_caption import partial_caption
 from nnstudio.ui.canvas.edges import LINE_BUDGET, EdgeModel
 from nnstudio.ui.live import LiveNetwork
+
+from .canvas_fixtures import hover_at as move_mouse
 
 BIG = 1_861_632  # 784*1024 + 1024*1024 + 1024*10
 
@@ -102,19 +104,6 @@ def drawn_set(canvas: NetworkCanvas) -> set[int]:
 
 def visible_rect(canvas: NetworkCanvas) -> QRectF:
     return canvas.mapToScene(canvas.viewport().rect()).boundingRect()
-
-
-def move_mouse(canvas: NetworkCanvas, at: QPoint) -> None:
-    viewport = canvas.viewport()
-    event = QMouseEvent(
-        QEvent.Type.MouseMove,
-        QPointF(at),
-        QPointF(viewport.mapToGlobal(at)),
-        Qt.MouseButton.NoButton,
-        Qt.MouseButton.NoButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
-    QApplication.sendEvent(viewport, event)
 
 
 # ---------------------------------------------------------------------------------------------- binding

@@ -4,15 +4,15 @@ neurons still show their values and can be hovered, selected and dragged like an
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QColor, QImage, QMouseEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor, QImage
 
 from nnstudio.document.model import Document
 from nnstudio.engine.graph import Edge, Network, Neuron, Role
-from nnstudio.ui.canvas import SCHEMES, NetworkCanvas
+from nnstudio.ui.canvas import SCHEMES
 from nnstudio.ui.canvas.sheet import CROWDED_FROM
 
+from .canvas_fixtures import hover_at as hover_over
 from .canvas_fixtures import open_canvas, shown
 from .test_canvas_editing import drag
 
@@ -52,19 +52,6 @@ def bluish_near(image: QImage, at: QPoint, reach: int) -> bool:
             if seen.blue() - seen.red() >= 40:
                 return True
     return False
-
-
-def hover_over(canvas: NetworkCanvas, at: QPoint) -> None:
-    viewport = canvas.viewport()
-    move = QMouseEvent(
-        QEvent.Type.MouseMove,
-        QPointF(at),
-        QPointF(viewport.mapToGlobal(at)),
-        Qt.MouseButton.NoButton,
-        Qt.MouseButton.NoButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
-    QApplication.sendEvent(viewport, move)
 
 
 def test_a_wide_layer_is_one_picture_and_shows_each_neurons_value(qtbot):
