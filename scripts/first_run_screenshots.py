@@ -13,8 +13,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 from pathlib import Path
+
+from shot_setup import private_studio, window_size
 
 
 def main() -> int:
@@ -22,15 +23,9 @@ def main() -> int:
     parser.add_argument("out", type=Path, help="folder for the PNG files (made if missing)")
     parser.add_argument("--size", default="1366x768", help="window size, e.g. 1024x700")
     args = parser.parse_args()
-    width, _, height = args.size.lower().partition("x")
-    size = (int(width), int(height))
+    size = window_size(args.size)
     args.out.mkdir(parents=True, exist_ok=True)
-    home = Path(tempfile.mkdtemp(prefix="nnstudio-first-run-"))
-    os.environ["NNSTUDIO_DATA_DIR"] = str(home / "data")
-    os.environ["NNSTUDIO_CONFIG_DIR"] = str(home / "config")
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    if not os.environ.get("DISPLAY"):
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    private_studio("nnstudio-first-run-")
 
     from PySide6.QtCore import QEventLoop, QPoint, Qt, QTimer
     from PySide6.QtTest import QTest

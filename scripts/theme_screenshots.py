@@ -13,10 +13,10 @@ Settings and autosaves go to a temporary folder.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
+
+from shot_setup import private_studio, window_size
 
 
 def main() -> int:
@@ -25,15 +25,9 @@ def main() -> int:
     parser.add_argument("--scheme", choices=("light", "dark"), default="dark")
     parser.add_argument("--size", default="1366x768", help="window size, e.g. 1024x700")
     args = parser.parse_args()
-    width, _, height = args.size.lower().partition("x")
-    size = (int(width), int(height))
+    size = window_size(args.size)
     args.out.mkdir(parents=True, exist_ok=True)
-    home = Path(tempfile.mkdtemp(prefix="nnstudio-theme-"))
-    os.environ["NNSTUDIO_DATA_DIR"] = str(home / "data")
-    os.environ["NNSTUDIO_CONFIG_DIR"] = str(home / "config")
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    if not os.environ.get("DISPLAY"):
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    private_studio("nnstudio-theme-")
 
     from PySide6.QtCore import QEventLoop, Qt, QTimer
     from PySide6.QtWidgets import QApplication, QDialog, QWidget
