@@ -226,9 +226,6 @@ class Network:
             return None
         return self.edges[self.edges.id_of(source, target)]
 
-    def neuron_index(self, neuron_id: str) -> int:
-        return list(self.neurons).index(neuron_id)
-
     def new_neuron_id(self, prefix: str = "n") -> str:
         i = len(self.neurons)
         while f"{prefix}{i}" in self.neurons:
