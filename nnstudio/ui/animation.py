@@ -38,6 +38,9 @@ Array = np.ndarray
 
 # Levels wider than this light up at once (pixels of an image, a wide hidden layer).
 LEVEL_AT_ONCE = 32
+# Networks with more connections than this light up only their neurons during an animation: naming every
+# connection into a level of 1,024 neurons each frame would take seconds.
+EDGE_PULSE_LIMIT = 100_000
 # Networks with at most this many edges show each edge's slope during a step.
 EDGE_LABEL_LIMIT = 64
 SLOWEST = 1.5  # seconds per neuron at speed 0
@@ -243,8 +246,12 @@ class Animator(QObject):
         return live.plan
 
     def _incoming(self, neuron_ids: list[str]) -> list[str]:
+        """The connections into these neurons, to light up with them; none in a network too big to list
+        them for every frame (its neurons still light up, and the canvas shows its strongest connections)."""
         assert self.live is not None
         network = self.live.document.network
+        if len(network.edges) > EDGE_PULSE_LIMIT:
+            return []
         return [edge.id for nid in neuron_ids for edge in network.incoming(nid)]
 
     def _forward_frames(self, plan: Plan, values: dict[str, float]) -> list[Frame]:

@@ -53,3 +53,20 @@ def test_step_animates_on_the_canvas_and_changes_the_weights(qtbot):
     assert not image.isNull()
     canvas.close()
     live.detach()
+
+
+def test_a_network_too_big_to_list_its_connections_lights_only_its_neurons(qtbot, monkeypatch):
+    from nnstudio.document.builders import dense_network
+    from nnstudio.document.model import Document
+    from nnstudio.ui import animation as animation_module
+    from nnstudio.ui.animation import Animator
+    from nnstudio.ui.live import LiveNetwork
+
+    monkeypatch.setattr(animation_module, "EDGE_PULSE_LIMIT", 100)
+    live = LiveNetwork(Document(dense_network([6, 20, 4], "tanh", 0)))
+    animator = Animator(canvas=None)  # no canvas: only the list of connections is asked for
+    animator.live = live
+    assert animator._incoming(["h1_0", "h1_1"]) == []
+    monkeypatch.setattr(animation_module, "EDGE_PULSE_LIMIT", 10_000)
+    assert len(animator._incoming(["h1_0", "h1_1"])) == 12
+    live.detach()
