@@ -6,22 +6,27 @@ The network and the plan are left as they were; the caller decides whether to ap
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from .graph import Network
 from .losses import LOSSES
+from .parameters import ParameterSnapshot
 from .plan import ForwardResult, Gradients, Plan
 
 Array = np.ndarray
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class TrainingStepResult:
     """One sample forward and backward and the weight change it makes: everything the animation shows.
 
     The new weights are ``old - learning_rate * gradient`` for every edge that may train (frozen edges keep
     their weight and are left out of ``new_weights``) and every bias of a neuron that is not an input.
+    ``before`` and ``after`` hold every weight and bias as whole matrices (what applying the step writes);
+    the per-id dictionaries are made only when asked for, so a step of a million-connection network does
+    not make a million-entry dictionary it never shows.
     """
 
     inputs: Array
@@ -30,13 +35,37 @@ class TrainingStepResult:
     gradients: Gradients
     loss: float
     learning_rate: float
-    edge_gradients: dict[str, float]
     bias_gradients: dict[str, float]
     deltas: dict[str, float]
-    old_weights: dict[str, float]
-    new_weights: dict[str, float]
     old_biases: dict[str, float]
     new_biases: dict[str, float]
+    before: ParameterSnapshot
+    after: ParameterSnapshot
+    plan: Plan
+    network: Network
+
+    @cached_property
+    def edge_gradients(self) -> dict[str, float]:
+        return self.plan.edge_gradients(self.gradients)
+
+    @cached_property
+    def old_weights(self) -> dict[str, float]:
+        return self._weights(self.before)
+
+    @cached_property
+    def new_weights(self) -> dict[str, float]:
+        return self._weights(self.after)
+
+    def _weights(self, snapshot: ParameterSnapshot) -> dict[str, float]:
+        """The weight of every connection that may train, by id, as ``snapshot`` holds it."""
+        edges = self.network.edges
+        out: dict[str, float] = {}
+        for key, block in edges.blocks.items():
+            rows, cols = np.nonzero(block.present & ~block.frozen)
+            values = snapshot.weights[key][rows, cols].tolist()
+            for r, c, w in zip(rows.tolist(), cols.tolist(), values, strict=True):
+                out[edges.id_of(block.sources[c], block.targets[r])] = w
+        return out
 
 
 def training_step(
@@ -52,17 +81,25 @@ def training_step(
     y = np.asarray(truth, dtype=plan.dtype).reshape(1, -1)
     fw = plan.forward(x)
     grads = plan.backward(fw, y, loss)
-    edge_grads = plan.edge_gradients(grads)
     bias_grads = plan.bias_gradients(grads)
     deltas: dict[str, float] = {}
     for level, delta in zip(plan.levels[1:], grads.deltas[1:], strict=True):
         deltas.update(zip(level.ids, delta[0].tolist(), strict=True))
     lr = float(learning_rate)
-    old_weights = {e.id: e.weight for e in network.edges.values() if not e.frozen}
-    new_weights = {eid: w - lr * edge_grads[eid] for eid, w in old_weights.items()}
     neurons = network.neurons
     old_biases = {nid: neurons[nid].bias for nid in bias_grads}
     new_biases = {nid: old_biases[nid] - lr * g for nid, g in bias_grads.items()}
+    before = ParameterSnapshot.of(network)
+    # The step in float64 from the network's own weights, matrix by matrix; frozen weights keep theirs.
+    slopes = plan.block_values(grads.flat)
+    weights = {}
+    for key, block in network.edges.blocks.items():
+        weight = before.weights[key].copy()
+        if key in slopes:
+            trains = block.present & ~block.frozen
+            weight[trains] -= lr * np.asarray(slopes[key], dtype=np.float64)[trains]
+        weights[key] = weight
+    after = ParameterSnapshot(network.structure_revision, weights, {**before.biases, **new_biases})
     return TrainingStepResult(
         x[0].copy(),
         y[0].copy(),
@@ -70,11 +107,12 @@ def training_step(
         grads,
         grads.loss,
         lr,
-        edge_grads,
         bias_grads,
         deltas,
-        old_weights,
-        new_weights,
         old_biases,
         new_biases,
+        before,
+        after,
+        plan,
+        network,
     )

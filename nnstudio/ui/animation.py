@@ -30,7 +30,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLa
 from nnstudio.engine.losses import LOSSES
 from nnstudio.engine.plan import Plan
 from nnstudio.engine.step import TrainingStepResult, training_step
-from nnstudio.ui.commands import SetParameters
+from nnstudio.ui.commands import SetAllParameters
 from nnstudio.ui.live import LiveNetwork
 from nnstudio.ui.panel import Panel
 
@@ -219,7 +219,7 @@ class Animator(QObject):
                 units=2,
                 override=None,
                 action=change_weights,
-                pulse=([], list(result.new_weights) if len(result.new_weights) <= EDGE_LABEL_LIMIT else []),
+                pulse=([], list(result.new_weights) if result.plan.n_connections <= EDGE_LABEL_LIMIT else []),
             )
         )
         frames.append(Frame(units=2, pulse=([], []), neuron_labels=None, edge_labels=None))
@@ -375,7 +375,7 @@ class Animator(QObject):
         if live.locked:
             self.message.emit("Training started during the step; nothing was applied.")
             return False
-        stack.push(SetParameters(network, result.new_weights, result.new_biases, "Training step"))
+        stack.push(SetAllParameters(network, result.before, result.after, "Training step"))
         self.last_step = result
         self.stepApplied.emit(result)
         return True

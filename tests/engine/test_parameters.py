@@ -47,3 +47,23 @@ def test_the_writer_puts_a_parameter_list_into_the_network_with_one_event():
     writer.write(plan.copy_parameters())
     assert heard == [1] and writer.valid
     np.testing.assert_allclose(compile_network(network).flat, plan.flat)
+
+
+def test_a_training_step_is_whole_matrices_and_makes_id_dictionaries_only_when_asked():
+    import numpy as np
+
+    from nnstudio.engine.step import training_step
+
+    network = dense_network([30, 20, 3], "sigmoid", 2)
+    network.set_frozen({"i0>h1_0": True})
+    plan = compile_network(network)
+    x, y = np.linspace(0, 1, 30), np.array([0.0, 1.0, 0.0])
+    result = training_step(plan, network, x, y, "squared", 0.5)
+    assert "new_weights" not in result.__dict__ and "edge_gradients" not in result.__dict__
+    result.after.restore(network)
+    for eid, slope in result.edge_gradients.items():
+        edge = network.edges[eid]
+        expected = result.old_weights.get(eid, edge.weight) - (0 if edge.frozen else 0.5 * slope)
+        assert edge.weight == pytest.approx(expected, abs=1e-12), eid
+    assert "i0>h1_0" not in result.new_weights
+    assert result.new_weights == {e.id: e.weight for e in network.edges.values() if not e.frozen}

@@ -2,7 +2,7 @@
 
 Everything about a run's life happens here, on the GUI thread: start (lock editing, compile a private plan,
 start the thread), paced frames showing progress and the newest weights, pause, stop, the end (one
-``SetParameters`` undo step holding the weights from before and after, unlock), and shutdown when the window
+``SetAllParameters`` undo step holding the weights from before and after, unlock), and shutdown when the window
 closes.
 """
 
@@ -30,7 +30,7 @@ from nnstudio.engine.train import (
     initialise,
     worse_after_training,
 )
-from nnstudio.ui.commands import SetAllParameters, SetParameters
+from nnstudio.ui.commands import SetAllParameters
 from nnstudio.ui.live import LiveNetwork
 
 from .worker import UPDATES_PER_SECOND, TrainingUpdate, TrainingWorker
@@ -327,8 +327,7 @@ class TrainingController(QObject):
     def apply_step(self, result: TrainingStepResult, text: str = "Training step") -> None:
         """Push the weight change of a computed step as one undo step."""
         live, stack = self._require_idle()
-        command = SetParameters(live.document.network, result.new_weights, result.new_biases, text)
-        stack.push(command)
+        stack.push(SetAllParameters(live.document.network, result.before, result.after, text))
         self.stepped.emit(result)
 
     def _require_idle(self) -> tuple[LiveNetwork, QUndoStack]:
