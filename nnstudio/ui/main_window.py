@@ -47,6 +47,7 @@ from nnstudio.document.autosave import AutosaveStore, Recovery
 from nnstudio.document.fileformat import FormatError, load_document, save_document
 from nnstudio.document.model import Document
 from nnstudio.engine.graph import Network
+from nnstudio.engine.parameters import ParameterSnapshot
 from nnstudio.engine.plan import compile_network
 from nnstudio.engine.train import TrainingError, initialise
 from nnstudio.examples import UnknownExampleError, example_info, load_example, resources_dir
@@ -57,7 +58,7 @@ from nnstudio.ui.autosave_controller import (
     remove_stale_locks,
 )
 from nnstudio.ui.canvas import NetworkCanvas, NeuronPalette
-from nnstudio.ui.commands import SetDocumentProperties, SetParameters
+from nnstudio.ui.commands import SetAllParameters, SetDocumentProperties
 from nnstudio.ui.gallery import ExampleGallery
 from nnstudio.ui.inspector import Inspector
 from nnstudio.ui.keyboard import move_focus, name_panel_tabs
@@ -978,9 +979,8 @@ class MainWindow(QMainWindow):
             self._show_status(f"Cannot randomize: {exc}")
             return False
         assert self.undo_stack is not None
-        self.undo_stack.push(
-            SetParameters(network, plan.weights_by_edge(), plan.biases_by_neuron(), "Randomize weights")
-        )
+        before, after = ParameterSnapshot.of(network), ParameterSnapshot.from_plan(network, plan)
+        self.undo_stack.push(SetAllParameters(network, before, after, "Randomize weights"))
         return True
 
     def edit_properties(self) -> bool:
