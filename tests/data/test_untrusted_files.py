@@ -16,6 +16,7 @@ import pytest
 
 from nnstudio.data import DataError, load_csv, load_dataset, load_grayscale_image, load_idx, read_idx
 from nnstudio.data.idx import write_idx
+from tests.hostile_data.corpus import png
 
 needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes need a POSIX system")
 
@@ -217,23 +218,6 @@ SVG = (
 )
 
 
-def _png(width: int, height: int, rows: int | None = None) -> bytes:
-    """A PNG of the given size, written by hand (no Qt needed), every pixel grey; with ``rows``, only that
-    many rows of data follow the header (a picture that lies about its size)."""
-    raw = b"".join(b"\x00" + b"\x80" * width for _ in range(height if rows is None else rows))
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(raw))
-        + chunk(b"IEND", b"")
-    )
-
-
 def test_svg_in_a_png_file_is_refused(tmp_path):
     path = tmp_path / "picture.png"
     path.write_bytes(SVG)
@@ -254,21 +238,21 @@ def test_other_formats_are_refused_whatever_the_name(tmp_path, content):
 def test_a_huge_image_is_refused_before_decoding(tmp_path):
     # The header claims 60000 x 60000 pixels; the data is a few bytes. Refused from the header.
     path = tmp_path / "huge.png"
-    path.write_bytes(_png(60_000, 60_000, rows=1))
+    path.write_bytes(png(60_000, 60_000, rows=1))
     with pytest.raises(DataError, match="60000x60000"):
         load_grayscale_image(path)
 
 
 def test_a_zero_sized_image_is_refused(tmp_path):
     path = tmp_path / "empty.png"
-    path.write_bytes(_png(0, 0))
+    path.write_bytes(png(0, 0))
     with pytest.raises(DataError):
         load_grayscale_image(path)
 
 
 def test_an_honest_png_still_reads(tmp_path):
     path = tmp_path / "grey.png"
-    path.write_bytes(_png(3, 2))
+    path.write_bytes(png(3, 2))
     image = load_grayscale_image(path)
     assert image.shape == (2, 3)
     assert np.allclose(image, 128 / 255)
@@ -283,7 +267,7 @@ def test_a_named_pipe_as_an_image(tmp_path):
 def test_an_image_folder_with_svg_says_which_file(tmp_path):
     for cls in ("a", "b"):
         (tmp_path / "set" / cls).mkdir(parents=True)
-        (tmp_path / "set" / cls / "one.png").write_bytes(_png(4, 4))
+        (tmp_path / "set" / cls / "one.png").write_bytes(png(4, 4))
     (tmp_path / "set" / "b" / "two.png").write_bytes(SVG)
     with pytest.raises(DataError, match="two.png"):
         load_dataset(str(tmp_path / "set"))
@@ -309,6 +293,6 @@ def test_an_image_folder_whose_pictures_hold_too_many_pixels_in_all(tmp_path, mo
     monkeypatch.setattr(loaders, "MAX_FOLDER_PIXELS", 1000)
     for i in range(5):
         (tmp_path / "set" / "a").mkdir(parents=True, exist_ok=True)
-        (tmp_path / "set" / "a" / f"{i}.png").write_bytes(_png(16, 16))
+        (tmp_path / "set" / "a" / f"{i}.png").write_bytes(png(16, 16))
     with pytest.raises(DataError, match="pixels in all"):
         load_dataset(str(tmp_path / "set"))
