@@ -23,6 +23,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from shot_setup import train_to_the_end
+
 SIZES = ("1024x700", "1280x720", "1366x768", "1920x1080")
 
 
@@ -76,7 +78,7 @@ def run_child(out: Path, width: int, height: int, scale: float, use_xvfb: bool) 
 
 
 def shoot(out: Path, size: tuple[int, int], scale: float) -> int:
-    from PySide6.QtCore import QRect, QTimer
+    from PySide6.QtCore import QRect
     from PySide6.QtWidgets import QApplication
 
     from nnstudio.app import create_application, create_main_window
@@ -113,16 +115,7 @@ def shoot(out: Path, size: tuple[int, int], scale: float) -> int:
     close(window)
 
     window = open_window("four-pixel-learner")
-    training = window.panel_widget("trainingDock")
-    window.findChild(type(window.inspector_dock), "trainingDock").raise_()
-    finished = []
-    training.controller.ended.connect(lambda *_: finished.append(True))
-    if training.start_training():
-        deadline = QTimer()
-        deadline.setSingleShot(True)
-        deadline.start(60_000)
-        while not finished and deadline.isActive():
-            app.processEvents()
+    train_to_the_end(window)
     save(window, "trained")
     close(window)
 

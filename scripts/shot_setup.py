@@ -23,3 +23,20 @@ def private_studio(prefix: str) -> Path:
     if not os.environ.get("DISPLAY"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     return home
+
+
+def train_to_the_end(window, seconds: float = 60.0) -> None:
+    """Bring the window's Training panel forward, press Train and handle events until the run ends."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    training = window.panel_widget("trainingDock")
+    window.findChild(type(window.inspector_dock), "trainingDock").raise_()
+    finished: list[bool] = []
+    training.controller.ended.connect(lambda *_: finished.append(True))
+    if training.start_training():
+        deadline = QTimer()
+        deadline.setSingleShot(True)
+        deadline.start(round(seconds * 1000))
+        while not finished and deadline.isActive():
+            QApplication.processEvents()

@@ -16,7 +16,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from shot_setup import private_studio, window_size
+from shot_setup import private_studio, train_to_the_end, window_size
 
 
 def main() -> int:
@@ -113,16 +113,8 @@ def main() -> int:
     close(window)
 
     window = open_window("four-pixel-learner")
+    train_to_the_end(window)
     training = window.panel_widget("trainingDock")
-    window.findChild(type(window.inspector_dock), "trainingDock").raise_()
-    finished: list[bool] = []
-    training.controller.ended.connect(lambda *_: finished.append(True))
-    if training.start_training():
-        deadline = QTimer()
-        deadline.setSingleShot(True)
-        deadline.start(60_000)
-        while not finished and deadline.isActive():
-            app.processEvents()
     save(window, "trained")
     save(training, "training-panel")
     training._set_status("Cannot run: the dataset file could not be read.", error=True)
