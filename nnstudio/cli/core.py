@@ -1,133 +1,30 @@
-"""The headless commands: everything the engine does, scriptable and checkable without a window.
-
-Exit status: 0 ok, 2 usage, 1 with a one-line message for a bad file, bad data or a failed run.
-With ``--json`` each command prints one JSON object on stdout, written whole once the command has
-succeeded (a failure leaves stdout empty); a number that is not finite is written as null. Progress goes to
-stderr. A fault inside nnstudio is one line too, with its traceback in the error log.
-"""
+"""The commands on one network: list the examples, run, train, evaluate, check slopes, make, describe."""
 
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
 import time
-import traceback
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from nnstudio import __version__
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-
-
-class CommandError(Exception):
-    """A user's mistake or a failed run: printed as one line, exit status 1."""
-
-
-# ---------------------------------------------------------------------------------------------- helpers
-def _user_errors() -> tuple[type[BaseException], ...]:
-    from nnstudio.data.dataset import DataError
-    from nnstudio.document.fileformat import FormatError
-    from nnstudio.engine.graph import GraphError
-    from nnstudio.engine.train import TrainingError
-
-    return (CommandError, DataError, FormatError, GraphError, TrainingError, OSError)
+from nnstudio.cli.common import (
+    EXIT_OK,
+    Command,
+    CommandError,
+    check_fits,
+    dataset_for,
+    emit,
+    open_document,
+    parse_floats,
+    require_finite,
+    rounded,
+)
 
 
-def open_document(spec: str):  # -> Document
-    """A .nnet path, or the name of a built-in example."""
-    from nnstudio.document.fileformat import load_document
-    from nnstudio.examples import example_path, list_examples
-
-    path = Path(spec)
-    if path.exists():
-        return load_document(path)
-    names = [e.name for e in list_examples()]
-    if spec in names:
-        return load_document(example_path(spec))
-    raise CommandError(f"no file or built-in example named {spec!r} (examples: {', '.join(names)})")
-
-
-def _floats(text: str, what: str) -> np.ndarray:
-    try:
-        values = np.array([float(v) for v in text.split(",") if v.strip()], dtype=np.float64)
-    except ValueError:
-        raise CommandError(
-            f"{what} must be numbers separated by commas, e.g. 1,-1,0.5; got {text!r}"
-        ) from None
-    if not np.isfinite(values).all():
-        raise CommandError(f"{what} must be finite numbers")
-    return values
-
-
-def _dataset_for(doc: Any, spec: str | None):  # -> Dataset
-    from nnstudio.data import load_dataset
-
-    spec = spec or doc.training_data
-    if spec is None:
-        raise CommandError("this network names no training data; give one with --data (e.g. four-pixel)")
-    if spec == "document":
-        if doc.dataset is None or len(doc.dataset) == 0:
-            raise CommandError("this network has no samples of its own; give a dataset with --data")
-        return doc.dataset
-    return load_dataset(spec)
-
-
-def _check_fits(plan: Any, data: Any) -> None:
-    if data.n_inputs != plan.n_inputs:
-        raise CommandError(
-            f"the data {data.name!r} has {data.n_inputs} values per sample but the network takes"
-            f" {plan.n_inputs} inputs"
-        )
-    if data.n_outputs != plan.n_outputs:
-        raise CommandError(
-            f"the data {data.name!r} has {data.n_outputs} targets per sample but the network has"
-            f" {plan.n_outputs} outputs"
-        )
-
-
-def _json_safe(value: Any) -> Any:
-    """``value`` with numpy numbers as Python ones and every number that is not finite as None (JSON has
-    no infinity or NaN; null is what JavaScript's JSON.stringify writes for them too)."""
-    if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_safe(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return _json_safe(value.tolist())
-    if isinstance(value, bool | np.bool_):
-        return bool(value)
-    if isinstance(value, int | np.integer):
-        return int(value)
-    if isinstance(value, float | np.floating):
-        number = float(value)
-        return number if math.isfinite(number) else None
-    return value
-
-
-def _emit(args: argparse.Namespace, result: dict[str, Any], human: str) -> None:
-    """Print the result: built completely first, so stdout gets one whole JSON object or nothing."""
-    text = json.dumps(_json_safe(result), allow_nan=False) if args.json else human
-    sys.stdout.write(text + "\n")
-    sys.stdout.flush()
-
-
-def _require_finite(values: np.ndarray, problem: str) -> None:
-    """Refuse a result that overflowed: ``problem`` says what to do about it."""
-    if not np.isfinite(values).all():
-        raise CommandError(problem)
-
-
-def _round(x: float) -> float:
-    return float(f"{x:.6g}")
-
-
-# ---------------------------------------------------------------------------------------------- commands
 def cmd_examples(args: argparse.Namespace) -> int:
     from nnstudio.examples import list_examples
 
@@ -136,7 +33,7 @@ def cmd_examples(args: argparse.Namespace) -> int:
         "examples": [{"name": e.name, "title": e.title, "description": e.description} for e in examples]
     }
     width = max((len(e.name) for e in examples), default=0)
-    _emit(args, result, "\n".join(f"{e.name:<{width}}  {e.description}" for e in examples))
+    emit(args, result, "\n".join(f"{e.name:<{width}}  {e.description}" for e in examples))
     return EXIT_OK
 
 
@@ -155,7 +52,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         values = to_input_grid(load_grayscale_image(Path(args.image)), doc.grid, doc.value_range)
         values = np.concatenate([values, np.zeros(plan.n_inputs - values.size)])
     else:
-        values = _floats(args.input, "--input")
+        values = parse_floats(args.input, "--input")
     if values.size != plan.n_inputs:
         raise CommandError(f"the network takes {plan.n_inputs} inputs; --input gave {values.size}")
     fw = plan.forward(values)
@@ -180,10 +77,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     yes = bool(out[0] >= threshold) if lone else None
     answer = (labels[0] if yes else f"not {labels[0]}") if lone else labels[int(np.argmax(out))]
     result: dict[str, Any] = {
-        "outputs": {label: _round(v) for label, v in zip(labels, out.tolist(), strict=True)},
+        "outputs": {label: rounded(v) for label, v in zip(labels, out.tolist(), strict=True)},
         "answer": answer,
         "neurons": {
-            nid: {"sum": _round(s), "activation": _round(a)} for nid, (s, a) in plan.neuron_values(fw).items()
+            nid: {"sum": rounded(s), "activation": rounded(a)}
+            for nid, (s, a) in plan.neuron_values(fw).items()
         },
     }
     lines = [f"{label:>12}  {v: .4f}" for label, v in zip(labels, out.tolist(), strict=True)]
@@ -202,22 +100,22 @@ def cmd_run(args: argparse.Namespace) -> int:
             truth = np.array([1.0 if label == args.truth else 0.0 for label in labels])
         else:
             try:
-                truth = _floats(args.truth, "--truth")
+                truth = parse_floats(args.truth, "--truth")
             except CommandError:
                 raise CommandError(wrong_truth) from None
         if truth.size != len(labels):
             raise CommandError(wrong_truth)
         loss = LOSSES[doc.training.loss]
         error = loss.elementwise(out, truth)
-        _require_finite(
+        require_finite(
             error,
             "--truth is too large: the error against it is not a finite number; give values in the outputs' range",
         )
         result["error"] = {
-            "truth": [_round(v) for v in truth],
-            "answer": [_round(v) for v in out],
-            "error": [_round(v) for v in error],
-            "total": _round(float(error.sum())),
+            "truth": [rounded(v) for v in truth],
+            "answer": [rounded(v) for v in out],
+            "error": [rounded(v) for v in error],
+            "total": rounded(float(error.sum())),
             "loss": loss.name,
         }
         lines.append(
@@ -225,7 +123,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             + " ".join(f"{e:.4g}" for e in error)
             + f"  total {error.sum():.4g}"
         )
-    _emit(args, result, "\n".join(lines))
+    emit(args, result, "\n".join(lines))
     return EXIT_OK
 
 
@@ -285,9 +183,9 @@ def cmd_train(args: argparse.Namespace) -> int:
         if value is not None:
             setattr(settings, field, value)
     settings.validate()
-    data = _dataset_for(doc, args.data)
+    data = dataset_for(doc, args.data)
     plan = compile_network(doc.network, np.float32)
-    _check_fits(plan, data)
+    check_fits(plan, data)
     if args.randomize:
         initialise(plan, settings.init, settings.seed)
     before = measure_fit(plan, data.inputs, data.targets, settings.loss)
@@ -330,17 +228,17 @@ def cmd_train(args: argparse.Namespace) -> int:
     if warning is not None:
         print(f"nnstudio: warning: {warning}", file=sys.stderr)
     result = {
-        "loss": _round(last_end.loss),
-        "accuracy": None if last_end.accuracy is None else _round(last_end.accuracy),
-        "loss_before": _round(before.loss),
-        "accuracy_before": None if before.accuracy is None else _round(before.accuracy),
+        "loss": rounded(last_end.loss),
+        "accuracy": None if last_end.accuracy is None else rounded(last_end.accuracy),
+        "loss_before": rounded(before.loss),
+        "accuracy_before": None if before.accuracy is None else rounded(before.accuracy),
         "worse": warning is not None,
         "epochs": settings.epochs,
         "samples_per_second": round(seen / seconds),
         "out": str(args.out),
     }
     acc = "" if last_end.accuracy is None else f", accuracy {last_end.accuracy:.1%}"
-    _emit(
+    emit(
         args,
         result,
         f"loss {last_end.loss:.4g}{acc} after {settings.epochs} epochs "
@@ -355,14 +253,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from nnstudio.engine.train import evaluate
 
     doc = open_document(args.file)
-    data = _dataset_for(doc, args.data)
+    data = dataset_for(doc, args.data)
     plan = compile_network(doc.network, np.float32)
-    _check_fits(plan, data)
+    check_fits(plan, data)
     loss_name = args.loss or doc.training.loss
     if loss_name not in LOSSES:
         raise CommandError(f"unknown loss {loss_name!r}; known: {', '.join(LOSSES)}")
     loss, acc, out = evaluate(plan, data.inputs, data.targets, LOSSES[loss_name])
-    _require_finite(
+    require_finite(
         out,
         f"the network's outputs are not finite numbers on {int((~np.isfinite(out)).any(axis=1).sum())} of"
         f" {len(data)} samples: its weights or biases are too large",
@@ -372,14 +270,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
     known = data.classes >= 0
     np.add.at(confusion, (data.classes[known], out[known].argmax(axis=1)), 1)
     result = {
-        "loss": _round(loss),
-        "accuracy": None if acc is None else _round(acc),
+        "loss": rounded(loss),
+        "accuracy": None if acc is None else rounded(acc),
         "samples": len(data),
         "labels": list(data.labels),
         "confusion": confusion.tolist(),
     }
     acc_text = "no labelled samples" if acc is None else f"accuracy {acc:.2%}"
-    _emit(args, result, f"{data.name}: {len(data)} samples, loss {loss:.4g}, {acc_text}")
+    emit(args, result, f"{data.name}: {len(data)} samples, loss {loss:.4g}, {acc_text}")
     return EXIT_OK
 
 
@@ -398,8 +296,8 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
     plan = compile_network(doc.network, np.float64)
     rng = np.random.default_rng(args.seed)
     if args.data or doc.training_data:
-        data = _dataset_for(doc, args.data)
-        _check_fits(plan, data)
+        data = dataset_for(doc, args.data)
+        check_fits(plan, data)
         pick = rng.choice(len(data), size=min(args.samples, len(data)), replace=False)
         x, y = data.inputs[pick].astype(np.float64), data.targets[pick].astype(np.float64)
         source = data.name
@@ -410,7 +308,7 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
         source = "random inputs"
     loss = LOSSES[doc.training.loss]
     fw = plan.forward(x)
-    _require_finite(
+    require_finite(
         fw.output, "the network's outputs are not finite numbers here: its weights or biases are too large"
     )
     report = gradient_check(plan, x, y, loss, h=args.h)
@@ -444,7 +342,7 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
         lines.append(
             f"{kinks} ReLU/step sums sit at a kink, where the slope is not defined; errors there are expected"
         )
-    _emit(args, result, "\n".join(lines))
+    emit(args, result, "\n".join(lines))
     return EXIT_OK
 
 
@@ -485,7 +383,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     out = Path(args.out)
     save_document(doc, out)
     result = {"file": str(out)} | network_summary(doc)
-    _emit(args, result, f"{out}: {_summary_text(result)}")
+    emit(args, result, f"{out}: {_summary_text(result)}")
     return EXIT_OK
 
 
@@ -501,7 +399,7 @@ def cmd_info(args: argparse.Namespace) -> int:
             f"  {layer['name']:<16} {layer['kind']:<11} {shape:>7}  {layer['activation']:<9}"
             f" {layer['connections_in']:>10,} connections in"
         )
-    _emit(args, result, "\n".join(lines))
+    emit(args, result, "\n".join(lines))
     return EXIT_OK
 
 
@@ -513,33 +411,19 @@ def _summary_text(summary: dict[str, Any]) -> str:
     )
 
 
-# ---------------------------------------------------------------------------------------------- parser
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="nnstudio",
-        description="Build a neural network by hand and watch it think. "
-        "With no command, or with a .nnet file, opens the studio window.",
-    )
-    parser.add_argument("--version", action="version", version=f"nnstudio {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+def _define_nothing(p: argparse.ArgumentParser) -> None:
+    """``examples`` takes no options."""
 
-    def add(name: str, help_text: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_text, description=help_text)
-        p.add_argument(
-            "--json", action="store_true", help="print one JSON object on stdout (numbers not finite: null)"
-        )
-        return p
 
-    add("examples", "list the built-in example networks")
-
-    p = add("run", "run a network on one input and show every neuron's value")
+def _define_run(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", metavar="FILE", help="a .nnet file or the name of a built-in example")
     source = p.add_mutually_exclusive_group(required=True)
     source.add_argument("--input", help="input values separated by commas, e.g. 1,-1,1,-1")
     source.add_argument("--image", help="a PNG (or other image) drawn for the network's input grid")
     p.add_argument("--truth", help="the right answer: an output label, or one number per output")
 
-    p = add("train", "train a network on a dataset and save the result")
+
+def _define_train(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", metavar="FILE")
     p.add_argument(
         "--data", help="four-pixel, shapes3x3, digits:train, document, or a path (IDX, PNG folder, CSV)"
@@ -555,12 +439,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--out", required=True, metavar="FILE", help="where to save the trained network")
 
-    p = add("eval", "measure a network's loss, accuracy and confusion on a dataset")
+
+def _define_eval(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", metavar="FILE")
     p.add_argument("--data", help="as for train; default: the network's own training data")
     p.add_argument("--loss", help="default: the network's loss")
 
-    p = add("gradcheck", "compare backprop's slopes with slopes by nudging each weight (float64)")
+
+def _define_gradcheck(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", metavar="FILE")
     p.add_argument(
         "--data", help="as for train; default: the network's own training data, else random inputs"
@@ -569,7 +455,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--h", type=float, default=1e-3, help="the nudge (default 1e-3, five-point differences)")
     p.add_argument("--seed", type=int, default=0)
 
-    p = add("new", "make a fully connected network from its layer sizes and save it")
+
+def _define_new(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "spec", metavar="SPEC", help="layer sizes joined by '-': 784-64-64-10, 28x28-16-10, 2-8-8-1"
     )
@@ -580,104 +467,51 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--init", help="uniform, xavier or he (default: he with relu, else xavier)")
     p.add_argument("--seed", type=int, default=0, help="for the random weights (default 0)")
 
-    p = add("info", "show what a network is made of: neurons, connections, parameters, layers")
+
+def _define_info(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", metavar="FILE", help="a .nnet file or the name of a built-in example")
-    return parser
 
 
-_VALUE_OPTIONS = {"--input", "--truth", "--lr", "--momentum", "--seed", "--h"}
-
-
-def _attach_negative_values(argv: list[str]) -> list[str]:
-    """``--input -1,1`` would read as an unknown option to argparse; keep such a value with its option."""
-    out: list[str] = []
-    i = 0
-    while i < len(argv):
-        if argv[i] in _VALUE_OPTIONS and i + 1 < len(argv) and argv[i + 1].startswith("-"):
-            out.append(f"{argv[i]}={argv[i + 1]}")
-            i += 2
-        else:
-            out.append(argv[i])
-            i += 1
-    return out
-
-
-COMMANDS = {
-    "examples": cmd_examples,
-    "run": cmd_run,
-    "train": cmd_train,
-    "eval": cmd_eval,
-    "gradcheck": cmd_gradcheck,
-    "new": cmd_new,
-    "info": cmd_info,
-}
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
-        from nnstudio.app import run_gui
-
-        if len(argv) > 1:
-            print(
-                "nnstudio: error: give one file to open, or a command (see nnstudio --help)", file=sys.stderr
-            )
-            return EXIT_USAGE
-        target = argv[0] if argv else None
-        if target is not None and not Path(target).exists():
-            from nnstudio.examples import list_examples
-
-            if target in {e.name for e in list_examples()}:
-                return run_gui(example=target)
-            print(
-                f"nnstudio: error: no file or command named {target!r} (see nnstudio --help)", file=sys.stderr
-            )
-            return EXIT_USAGE
-        return run_gui(Path(target) if target else None)
-    parser = build_parser()
-    try:
-        args = parser.parse_args(_attach_negative_values(argv))
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    if args.command is None:
-        parser.print_help()
-        return EXIT_USAGE
-    try:
-        # Overflow in the arithmetic is checked where it matters (a refused run, a diverged training);
-        # numpy's warnings about it would only add source lines to stderr.
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            return COMMANDS[args.command](args)
-    except _user_errors() as exc:
-        print(f"nnstudio: error: {_first_line(exc)}", file=sys.stderr)
-        return EXIT_FAILED
-    except KeyboardInterrupt:
-        print("nnstudio: interrupted", file=sys.stderr)
-        return 130
-    except Exception as exc:  # noqa: BLE001 - a fault in nnstudio: one line here, the traceback in the log
-        log = _log_fault(exc)
-        where = f"; the details are in {log}" if log is not None else ""
-        print(f"nnstudio: error: unexpected failure ({_first_line(exc)}){where}", file=sys.stderr)
-        return EXIT_FAILED
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
-def _log_fault(exc: BaseException) -> Path | None:
-    """Append the traceback to the error log the window uses too; its path, or None if it cannot be written."""
-    from datetime import datetime
-
-    from nnstudio.app import error_log_path
-
-    text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-    stamp = datetime.now().astimezone().isoformat(timespec="seconds")
-    path = error_log_path()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as log:
-            log.write(f"--- {stamp} nnstudio {__version__} (command line)\n{text}\n")
-    except OSError:
-        return None
-    return path
+COMMANDS: tuple[Command, ...] = (
+    Command("examples", "list the built-in example networks", _define_nothing, cmd_examples),
+    Command(
+        "run",
+        "run a network on one input and show every neuron's value",
+        _define_run,
+        cmd_run,
+        frozenset({"--input", "--truth"}),
+    ),
+    Command(
+        "train",
+        "train a network on a dataset and save the result",
+        _define_train,
+        cmd_train,
+        frozenset({"--lr", "--momentum", "--seed"}),
+    ),
+    Command(
+        "eval",
+        "measure a network's loss, accuracy and confusion on a dataset",
+        _define_eval,
+        cmd_eval,
+    ),
+    Command(
+        "gradcheck",
+        "compare backprop's slopes with slopes by nudging each weight (float64)",
+        _define_gradcheck,
+        cmd_gradcheck,
+        frozenset({"--h", "--seed"}),
+    ),
+    Command(
+        "new",
+        "make a fully connected network from its layer sizes and save it",
+        _define_new,
+        cmd_new,
+        frozenset({"--seed"}),
+    ),
+    Command(
+        "info",
+        "show what a network is made of: neurons, connections, parameters, layers",
+        _define_info,
+        cmd_info,
+    ),
+)
