@@ -846,6 +846,11 @@ def _joined_by(source: str, target: str, edges: list[Edge], blocks: list[_DenseB
     return "another connection"
 
 
+# Training settings added after version 2 was first written: a file leaves them out while they are off, so
+# every file saved before them is still written byte for byte the same.
+_WRITTEN_WHEN_SET = frozenset({"l1", "l2"})
+
+
 def _check_training(value: Any, where: str) -> TrainSettings:
     defaults = TrainSettings()
     known = [f.name for f in fields(TrainSettings)]
@@ -1097,7 +1102,11 @@ def _document_to_tree(doc: Document) -> Tree:
         "title": doc.title,
         "description": doc.description,
         "input": {"grid": _plain(doc.grid), "range": _plain(doc.value_range)},
-        "training": {key: _plain(value) for key, value in doc.training.to_dict().items()},
+        "training": {
+            key: _plain(value)
+            for key, value in doc.training.to_dict().items()
+            if key not in _WRITTEN_WHEN_SET or value
+        },
         "training_data": doc.training_data,
         "neurons": neurons,
         "edges": listed,

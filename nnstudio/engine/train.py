@@ -39,6 +39,9 @@ class TrainSettings:
     seed: int = 0
     loss: str = "squared"
     init: str = "uniform"
+    # Regularisation rates: the loss gains l1 * sum|w| + l2 * sum w^2 / 2 over the trainable weights.
+    l1: float = 0.0
+    l2: float = 0.0
 
     def validate(self) -> None:
         if not isinstance(self.epochs, int) or self.epochs < 1:
@@ -49,6 +52,9 @@ class TrainSettings:
             raise TrainingError("the batch size must be a whole number of at least 1")
         if not np.isfinite(self.momentum) or not 0 <= self.momentum < 1:
             raise TrainingError("momentum must be at least 0 and below 1")
+        for name, rate in (("L1", self.l1), ("L2", self.l2)):
+            if not np.isfinite(rate) or rate < 0:
+                raise TrainingError(f"the {name} rate must be zero or a positive number")
         if self.loss not in LOSSES:
             raise TrainingError(f"unknown loss {self.loss!r}; known: {', '.join(LOSSES)}")
         if self.init not in INITIALISERS:

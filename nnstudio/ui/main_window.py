@@ -457,6 +457,9 @@ class MainWindow(QMainWindow):
         run_menu.addAction(self.actions["randomize"])
         self._build_run_toolbar()
 
+        # The instruments and labs (See inside, kernels, dreaming, challenges) add their entries here.
+        self.tools_menu = self._menu(bar, "&Tools", "toolsMenu")
+
         help_menu = self._menu(bar, "&Help", "helpMenu")
         help_menu.addAction(self.actions["help"])
         help_menu.addAction(self.actions["about"])

@@ -70,7 +70,7 @@ def test_opens_on_the_four_pixel_camera(window):
     assert not window.problem_label.isVisible()
     assert window.inspector.hint.isVisible()
     menus = [action.text().replace("&", "") for action in window.menuBar().actions()]
-    assert menus == ["File", "Edit", "View", "Network", "Run", "Help"]
+    assert menus == ["File", "Edit", "View", "Network", "Run", "Tools", "Help"]
 
 
 def test_edit_in_the_inspector_then_undo_everything(qtbot, window):
