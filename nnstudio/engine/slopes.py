@@ -137,3 +137,201 @@ def gradient_check(plan: Plan, inputs: Array, truth: Array, loss: Loss, h: float
         worst = max(worst, block_max)
         per_block.append({"name": name, "count": int(m.sum()), "max_relative_error": block_max})
     return GradientCheck(worst, per_block, t1 - t0, t2 - t1, plan.n_parameters)
+
+
+# ---------------------------------------------------------------------- one weight, two ways, and the chain
+@dataclass(frozen=True, slots=True)
+class ChainFactor:
+    """One local slope of the chain: its name (what over what) and its value."""
+
+    name: str
+    value: float
+
+    def to_dict(self) -> dict[str, object]:
+        return {"name": self.name, "value": self.value}
+
+
+@dataclass(frozen=True)
+class WeightSlope:
+    """dE/dw of one connection by backprop and by nudging, what each cost, and the chain behind it.
+
+    ``chain`` multiplies out to ``backprop`` for one sample. Over several samples the slope is the mean of
+    each sample's own chain (``chains``), and ``chain`` is that one mean, named so.
+    """
+
+    edge: str
+    source: str
+    target: str
+    weight: float
+    error: float
+    backprop: float
+    nudged: float
+    h: float
+    backprop_seconds: float
+    nudged_seconds: float
+    # Forward passes that slopes by nudging would need for every parameter (two per parameter).
+    passes_for_all: int
+    parameters: int
+    samples: int
+    chain: list[ChainFactor]
+    chains: list[list[ChainFactor]]
+
+    @property
+    def chain_product(self) -> float:
+        return float(np.prod([f.value for f in self.chain])) if self.chain else 0.0
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "edge": self.edge,
+            "source": self.source,
+            "target": self.target,
+            "weight": self.weight,
+            "error": self.error,
+            "backprop": self.backprop,
+            "nudged": self.nudged,
+            "h": self.h,
+            "backprop_seconds": self.backprop_seconds,
+            "nudged_seconds": self.nudged_seconds,
+            "forward_passes_for_all_slopes_by_nudging": self.passes_for_all,
+            "parameters": self.parameters,
+            "samples": self.samples,
+            "chain": [f.to_dict() for f in self.chain],
+            "chain_product": self.chain_product,
+            "chains": [[f.to_dict() for f in c] for c in self.chains],
+        }
+
+
+def _edge_place(plan: Plan, edge_id: str) -> tuple[int, int, int, int]:
+    """(flat index, block index, row, column) of a connection's weight; KeyError for an unknown one."""
+    (index,) = plan.parameter_index([edge_id]).tolist()
+    for bi, block in enumerate(plan.blocks):
+        if block.offset <= index < block.offset + block.W.size:
+            row, col = divmod(index - block.offset, block.width)
+            return index, bi, row, col
+    raise KeyError(edge_id)
+
+
+def _activation_slopes(plan: Plan, grads_deltas: list[Array], level: int, index: int, samples: int) -> Array:
+    """dE/da of neuron ``index`` of ``level``, per sample (not divided by the number of samples): the sum
+    over every connection it feeds of that weight times the target's delta."""
+    total = np.zeros(samples, dtype=np.float64)
+    for block in plan.blocks:
+        if level not in block.sources:
+            continue
+        col = block.starts[block.sources.index(level)] + index
+        total += grads_deltas[block.target].astype(np.float64) @ block.W[:, col].astype(np.float64)
+    return total * samples
+
+
+def weight_slope(
+    plan: Plan, inputs: Array, truth: Array, loss: Loss, edge_id: str, h: float = 1e-4
+) -> WeightSlope:
+    """The slope of the mean error over ``inputs`` (samples, inputs) with respect to one weight.
+
+    Backprop gives it (and every other slope) from one forward and one backward pass; nudging needs two
+    forward passes for this one weight, so two per parameter for all of them. The chain is read off the
+    backward pass: d sum/d weight is the source's value; d activation/d sum the target's slope at its sum;
+    d error/d activation the output's error slope, or for a hidden target the sum over every path onward.
+    """
+    x = np.atleast_2d(np.asarray(inputs, dtype=plan.dtype))
+    y = np.atleast_2d(np.asarray(truth, dtype=plan.dtype))
+    index, bi, row, col = _edge_place(plan, edge_id)
+    block = plan.blocks[bi]
+    target_level = block.target
+    source_level = next(s for k, s in reversed(list(enumerate(block.sources))) if block.starts[k] <= col)
+    source_index = col - block.starts[block.sources.index(source_level)]
+    source = plan.levels[source_level].ids[source_index]
+    target = plan.levels[target_level].ids[row]
+
+    t0 = time.perf_counter()
+    fw = plan.forward(x)
+    grads = plan.backward(fw, y, loss)
+    t1 = time.perf_counter()
+    backprop = float(grads.flat[index]) if grads.flat is not None else float(grads.weights[bi][row, col])
+    nudged = _nudge(plan.flat, (index,), plan, x, y, loss, h)
+    t2 = time.perf_counter()
+
+    n = x.shape[0]
+    values = fw.activations[source_level][:, source_index].astype(np.float64)
+    z = fw.sums[target_level][:, row].astype(np.float64)
+    a = fw.activations[target_level][:, row].astype(np.float64)
+    neuron_act = _activation_of(plan, target_level, row)
+    is_output = target_level == len(plan.levels) - 1
+    chains: list[list[ChainFactor]] = []
+    if neuron_act.joint:
+        # Softmax ties every output's value to every sum: its slope is not one number per neuron, so the
+        # chain takes the error's slope with respect to the sum in one step (the delta backprop computes).
+        delta = grads.deltas[target_level][:, row].astype(np.float64) * n
+        for s in range(n):
+            chains.append(
+                [
+                    ChainFactor("d sum/d weight (the source's value)", float(values[s])),
+                    ChainFactor("d error/d sum (through the softmax of every output)", float(delta[s])),
+                ]
+            )
+    else:
+        local = neuron_act.slope(z, a)  # type: ignore[misc]
+        if is_output:
+            answer = fw.activations[-1].astype(np.float64)
+            onward = loss.slope(answer, y.astype(np.float64))[:, row]
+            onward_name = f"d error/d activation (the {loss.title.lower()}'s slope at the answer)"
+        else:
+            onward = _activation_slopes(plan, grads.deltas, target_level, row, n)
+            onward_name = "d error/d activation (summed over every path from here to the error)"
+        for s in range(n):
+            chains.append(
+                [
+                    ChainFactor("d sum/d weight (the source's value)", float(values[s])),
+                    ChainFactor(f"d activation/d sum ({neuron_act.name} at the sum)", float(local[s])),
+                    ChainFactor(onward_name, float(onward[s])),
+                ]
+            )
+    if n == 1:
+        chain = chains[0]
+    else:
+        mean = float(np.mean([np.prod([f.value for f in c]) for c in chains]))
+        chain = [ChainFactor(f"mean over {n} samples of each sample's chain", mean)]
+    return WeightSlope(
+        edge_id,
+        source,
+        target,
+        float(plan.flat[index]),
+        float(grads.loss),
+        backprop,
+        nudged,
+        h,
+        t1 - t0,
+        t2 - t1,
+        2 * plan.n_parameters,
+        plan.n_parameters,
+        n,
+        chain,
+        chains,
+    )
+
+
+def _activation_of(plan: Plan, level: int, index: int):  # -> Activation
+    for act, cols in plan.levels[level].groups:
+        if isinstance(cols, slice):
+            if index in range(*cols.indices(len(plan.levels[level].ids))):
+                return act
+        elif index in np.asarray(cols).tolist():
+            return act
+    raise KeyError(index)
+
+
+def error_curve(plan: Plan, inputs: Array, truth: Array, loss: Loss, edge_id: str, weights: Array) -> Array:
+    """The mean error with one weight set to each of ``weights`` in turn, every other parameter fixed (the
+    weight is left as it was)."""
+    x = np.atleast_2d(np.asarray(inputs, dtype=plan.dtype))
+    y = np.atleast_2d(np.asarray(truth, dtype=plan.dtype))
+    (index,) = plan.parameter_index([edge_id]).tolist()
+    old = float(plan.flat[index])
+    out = np.empty(len(weights), dtype=np.float64)
+    try:
+        for k, w in enumerate(np.asarray(weights, dtype=np.float64).tolist()):
+            plan.flat[index] = w
+            out[k] = plan.loss_value(x, y, loss)
+    finally:
+        plan.flat[index] = old
+    return out

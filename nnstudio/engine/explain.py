@@ -1,0 +1,299 @@
+"""A neuron's arithmetic for one input, written out the way the source texts write it.
+
+"How neural networks work" (Brandon Rohrer) adds up ``0.50 x -0.20 + 0.00 x 0.00 + -0.75 x 0.80 + 0.75 x
+-0.50 = -1.075`` and squashes it, ``tanh(-1.075) = -0.791``; "Demystifying Deep Neural Networks" (Rosie
+Campbell) weighs the festival day as ``3x4 + 2x2 + 4x2 + 2x1 = 26``, which beats the threshold of 25. A step
+neuron's threshold is kept in the file as a bias (minus the threshold), so it is turned back into a
+threshold here: the sum a person compares is the weighted sum, not the weighted sum less 25.
+
+Everything is read through the plan: which weight a connection has (:meth:`Plan.parameter_index`), what
+each neuron holds (a :class:`ForwardResult`), so the numbers are the ones the network runs with.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .activations import ACTIVATIONS
+from .graph import Network
+from .plan import ForwardResult, Plan
+
+Array = np.ndarray
+
+# A neuron with more incoming connections than this is written with its largest terms and the rest summed:
+# a line of 784 products is not something anyone reads.
+WIDE_TERMS = 6
+# Softmax over more outputs than this lists the first exponentials and counts the rest.
+SOFTMAX_SHOWN = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One incoming connection's share of the sum: the source's value times the connection's weight."""
+
+    source: str
+    edge: str
+    value: float
+    weight: float
+    product: float
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "source": self.source,
+            "edge": self.edge,
+            "value": self.value,
+            "weight": self.weight,
+            "product": self.product,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SoftmaxParts:
+    """The exponentials a softmax output divides: its own ``e^sum`` over the group's total."""
+
+    ids: list[str]
+    sums: list[float]
+    exponentials: list[float]
+    own: int
+
+    @property
+    def total(self) -> float:
+        return math.fsum(self.exponentials)
+
+
+@dataclass(frozen=True)
+class NeuronArithmetic:
+    """What a neuron computes for one input; :meth:`lines` writes it out."""
+
+    neuron: str
+    name: str
+    activation: str
+    is_input: bool
+    terms: list[Term]
+    weighted_sum: float
+    bias: float
+    sum: float
+    value: float
+    softmax: SoftmaxParts | None = None
+    yes: str = "fires"
+    no: str = "stays quiet"
+    wide_terms: int = WIDE_TERMS
+
+    # ------------------------------------------------------------------ which terms are written
+    @property
+    def is_threshold(self) -> bool:
+        """A step neuron: it compares its weighted sum with a threshold (minus its bias)."""
+        return self.activation == "step"
+
+    @property
+    def threshold(self) -> float:
+        return -self.bias
+
+    @property
+    def fires(self) -> bool:
+        return self.sum > 0
+
+    def shown_terms(self) -> list[Term]:
+        """The terms written out: all of them in the network's order, or for a wide neuron the largest
+        (by size of product) in that order."""
+        if len(self.terms) <= self.wide_terms:
+            return list(self.terms)
+        order = np.argsort([-abs(t.product) for t in self.terms], kind="stable")[: self.wide_terms]
+        return [self.terms[i] for i in sorted(order.tolist())]
+
+    def hidden_terms(self) -> tuple[int, float]:
+        """How many terms the written line leaves out, and what they add up to."""
+        shown = {t.edge for t in self.shown_terms()}
+        rest = [t.product for t in self.terms if t.edge not in shown]
+        return len(rest), math.fsum(rest)
+
+    # ------------------------------------------------------------------ writing
+    def compact(self) -> bool:
+        """Whole numbers throughout (the festival): written ``3x4`` as the article does."""
+        numbers = [self.bias] + [v for t in self.terms for v in (t.value, t.weight)]
+        return all(_whole(v) for v in numbers)
+
+    def term_text(self, term: Term) -> str:
+        if self.compact():
+            return f"{fmt(term.value, True)}x{fmt(term.weight, True)}"
+        return f"{fmt(term.value)} x {fmt(term.weight)}"
+
+    def sum_line(self) -> str:
+        """``0.50 x -0.20 + ... = -1.075``; for a step neuron ``3x4 + ... = 26 > 25 -> go``."""
+        if self.is_input:
+            return f"{self.name} is an input: its value is {fmt_sum(self.value, True)}"
+        whole = self.compact()
+        parts = [self.term_text(t) for t in self.shown_terms()]
+        count, rest = self.hidden_terms()
+        if count:
+            parts.append(f"{count} more terms summing to {fmt_sum(rest, whole)}")
+        if not parts:
+            parts.append("0 (no incoming connections)")
+        if self.is_threshold:
+            left = " + ".join(parts)
+            outcome = self.yes if self.fires else self.no
+            total, threshold = fmt_sum(self.weighted_sum, whole), fmt_sum(self.threshold, whole)
+            if self.fires:
+                return f"{left} = {total} > {threshold} -> {outcome}"
+            if self.weighted_sum < self.threshold:
+                return f"{left} = {total} < {threshold} -> {outcome}"
+            # On the threshold exactly: the step fires only above it.
+            return f"{left} = {total}, not above {threshold} -> {outcome}"
+        if self.bias != 0 or not self.terms:
+            parts.append(f"{fmt(self.bias, whole)} (bias)")
+        return " + ".join(parts) + f" = {fmt_sum(self.sum, whole)}"
+
+    def activation_line(self) -> str:
+        """``tanh(-1.075) = -0.791``; softmax with its exponentials; empty for an input or a step neuron
+        (whose line already ends in its answer)."""
+        if self.is_input or self.is_threshold:
+            return ""
+        s, v = fmt_sum(self.sum), fmt_sum(self.value)
+        if self.activation == "identity":
+            return f"identity: the value is the sum, {v}"
+        if self.activation == "relu":
+            return f"ReLU: max({s}, 0) = {v}"
+        if self.activation == "sigmoid":
+            return f"sigmoid({s}) = 1 / (1 + e^{fmt_sum(-self.sum)}) = {v}"
+        if self.activation == "softmax" and self.softmax is not None:
+            parts = self.softmax
+            shown = [f"e^{fmt_sum(z)}" for z in parts.sums[:SOFTMAX_SHOWN]]
+            if len(parts.sums) > SOFTMAX_SHOWN:
+                shown.append(f"{len(parts.sums) - SOFTMAX_SHOWN} more")
+            own = parts.exponentials[parts.own]
+            return f"softmax: e^{s} / ({' + '.join(shown)}) = {fmt_sum(own)} / {fmt_sum(parts.total)} = {v}"
+        return f"{self.activation}({s}) = {v}"
+
+    def lines(self) -> list[str]:
+        return [line for line in (self.sum_line(), self.activation_line()) if line]
+
+    def to_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {
+            "neuron": self.neuron,
+            "terms": [t.to_dict() for t in self.terms],
+            "weighted_sum": self.weighted_sum,
+            "bias": self.bias,
+            "sum": self.sum,
+            "activation": self.activation,
+            "value": self.value,
+            "lines": self.lines(),
+        }
+        if self.is_threshold:
+            out["threshold"] = self.threshold
+            out["fires"] = self.fires
+            out["answer"] = self.yes if self.fires else self.no
+        if self.softmax is not None:
+            out["exponentials"] = dict(zip(self.softmax.ids, self.softmax.exponentials, strict=True))
+        return out
+
+
+def _whole(value: float) -> bool:
+    return math.isfinite(value) and abs(value - round(value)) < 1e-9 and abs(value) < 1e6
+
+
+def fmt(value: float, whole: bool = False) -> str:
+    """A value or weight in a term: two decimals (tiny ones by their first digits); bare when ``whole``."""
+    if not math.isfinite(value):
+        return str(value)
+    if whole and _whole(value):
+        return f"{round(value):d}"
+    if value != 0 and abs(value) < 0.005:
+        return f"{value:.2g}"
+    return f"{value + 0.0:.2f}"
+
+
+def fmt_sum(value: float, whole: bool = False) -> str:
+    """A total: three decimals (tiny ones by their first digits); bare when ``whole``."""
+    if not math.isfinite(value):
+        return str(value)
+    if whole and _whole(value):
+        return f"{round(value):d}"
+    if value != 0 and abs(value) < 0.0005:
+        return f"{value:.2g}"
+    return f"{value + 0.0:.3f}"
+
+
+def _incoming(network: Network, neuron_id: str) -> list[tuple[str, str]]:
+    return [(e.id, e.source) for e in network.incoming(neuron_id)]
+
+
+def neuron_arithmetic(
+    network: Network,
+    plan: Plan,
+    neuron_id: str,
+    forward: ForwardResult,
+    sample: int = 0,
+    wide_terms: int = WIDE_TERMS,
+) -> NeuronArithmetic:
+    """The arithmetic of ``neuron_id`` in sample ``sample`` of ``forward`` (a run of ``plan``).
+
+    KeyError for a neuron the plan does not hold.
+    """
+    level, index = plan.position[neuron_id]
+    neuron = network.neurons[neuron_id]
+    name = neuron.display_name
+    z = float(forward.sums[level][sample, index])
+    a = float(forward.activations[level][sample, index])
+    yes, no = (neuron.label, f"not {neuron.label}") if neuron.label else ("fires", "stays quiet")
+    if level == 0:
+        return NeuronArithmetic(neuron_id, name, "identity", True, [], a, 0.0, a, a, yes=yes, no=no)
+    incoming = _incoming(network, neuron_id)
+    index_of = plan.parameter_index([eid for eid, _ in incoming]) if incoming else np.zeros(0, np.intp)
+    weights = plan.flat[index_of].astype(np.float64)
+    terms: list[Term] = []
+    for (eid, source), weight in zip(incoming, weights.tolist(), strict=True):
+        sl, si = plan.position[source]
+        value = float(forward.activations[sl][sample, si])
+        terms.append(Term(source, eid, value, weight, value * weight))
+    bias = float(plan.flat[plan.bias_index(neuron_id)])
+    weighted = math.fsum(t.product for t in terms)
+    softmax = None
+    act = ACTIVATIONS[neuron.activation]
+    if act.joint:
+        group = _joint_group(plan, level, index)
+        sums = [float(forward.sums[level][sample, i]) for i in group]
+        top = max(sums)
+        # Shifted by the largest sum as the engine does, so nothing overflows; the ratio is the same.
+        # Written as the texts write them, e^sum; only sums too large for a float are shifted by the
+        # largest first (as the engine always does), which leaves every ratio as it was.
+        exps = [math.exp(s - top) if top > 700 else math.exp(s) for s in sums]
+        softmax = SoftmaxParts([plan.levels[level].ids[i] for i in group], sums, exps, group.index(index))
+    return NeuronArithmetic(
+        neuron_id,
+        name,
+        neuron.activation,
+        False,
+        terms,
+        weighted,
+        bias,
+        z,
+        a,
+        softmax,
+        yes,
+        no,
+        wide_terms,
+    )
+
+
+def _joint_group(plan: Plan, level: int, index: int) -> list[int]:
+    """The columns of ``level`` that share ``index``'s joint activation (all the softmax outputs)."""
+    for _act, cols in plan.levels[level].groups:
+        members = (
+            list(range(*cols.indices(len(plan.levels[level].ids))))
+            if isinstance(cols, slice)
+            else [int(c) for c in np.asarray(cols).tolist()]
+        )
+        if index in members:
+            return members
+    return [index]
+
+
+def explain(network: Network, neuron_id: str, inputs: Array, dtype: type = np.float64) -> NeuronArithmetic:
+    """Compile ``network``, run ``inputs`` (one sample) and write out ``neuron_id``'s arithmetic."""
+    from .plan import compile_network
+
+    plan = compile_network(network, dtype)
+    return neuron_arithmetic(network, plan, neuron_id, plan.forward(np.asarray(inputs, dtype=dtype)))
