@@ -24,6 +24,7 @@ from PySide6.QtGui import (
     QPainter,
     QPainterPath,
     QPen,
+    QPixmap,
     QRadialGradient,
 )
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
@@ -33,6 +34,7 @@ from nnstudio.engine.graph import Role
 
 from .guard import reports_errors
 from .labels import Side
+from .neuron_pictures import PictureCloseUp, draw_picture, inscribed_square, picture_pixmap
 
 if TYPE_CHECKING:
     from .sheet import NeuronSheet
@@ -366,6 +368,10 @@ class NeuronItem(QGraphicsItem):
         self.handle_visible = False
         # The sheet drawing this neuron's disc while nothing marks it (a neuron of a crowded level).
         self.sheet: NeuronSheet | None = None
+        # A picture drawn inside the disc (see .neuron_pictures): the image's key and its pixmap.
+        self.picture_key: int | None = None
+        self._picture: QPixmap | None = None
+        self._close_up: PictureCloseUp | None = None
         self._rect = QRectF()
         self.labels: list[PlacedLabel] = []
         self.names = NameItem(self)
@@ -415,12 +421,46 @@ class NeuronItem(QGraphicsItem):
         if handle is not None:
             self.handle_visible = handle
         if before != (self.selected, self.hovered, self.pulsing, self.handle_visible):
+            self._show_close_up()
             # Painted again before and after: an item without contents asks for no repaint of its own.
             self.update()
             self._sync_contents()
             self.update()
             if self.sheet is not None:
                 self.sheet.changed()
+
+    def set_picture(self, image: QImage | None) -> None:
+        """Draw ``image`` inside the disc (None: no picture); the same image again changes nothing."""
+        key = None if image is None or image.isNull() else image.cacheKey()
+        if key == self.picture_key:
+            return
+        self.picture_key = key
+        self._picture = None if key is None else picture_pixmap(image)  # type: ignore[arg-type]
+        if self._close_up is not None:
+            self._close_up.set_pixmap(self._picture)
+        self._show_close_up()
+        self._sync_contents()
+        self.update()
+        if self.sheet is not None:
+            self.sheet.changed()
+
+    @property
+    def has_picture(self) -> bool:
+        return self._picture is not None
+
+    @property
+    def close_up_shown(self) -> bool:
+        """True while the enlarged picture shows above the neuron (it is hovered and has a picture)."""
+        return self._close_up is not None and self._close_up.isVisible()
+
+    def _show_close_up(self) -> None:
+        wanted = self.hovered and self._picture is not None
+        if wanted and self._close_up is None:
+            self._close_up = PictureCloseUp(self, body_half(self.role))
+            self._close_up.set_pixmap(self._picture)
+        if self._close_up is not None and self._close_up.isVisible() != wanted:
+            self._close_up.setPos(0.0, -body_half(self.role))
+            self._close_up.setVisible(wanted)
 
     def set_sheet(self, sheet: NeuronSheet | None) -> None:
         """Let ``sheet`` draw this neuron while nothing marks it (None: the neuron draws itself)."""
@@ -429,8 +469,16 @@ class NeuronItem(QGraphicsItem):
         self.update()
 
     def draws_itself(self) -> bool:
-        """True unless a sheet draws this neuron: it has none, or it is selected, hovered or pulsing."""
-        return self.sheet is None or self.selected or self.hovered or self.pulsing or self.handle_visible
+        """True unless a sheet draws this neuron: it has none, it is selected, hovered or pulsing, or it has a
+        picture."""
+        return (
+            self.sheet is None
+            or self.selected
+            or self.hovered
+            or self.pulsing
+            or self.handle_visible
+            or self._picture is not None
+        )
 
     def _sync_contents(self) -> None:
         # An item without contents is never painted (no Python call per repaint), yet is still found by
@@ -575,6 +623,8 @@ class NeuronItem(QGraphicsItem):
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 painter.setPen(QPen(outline, 1.2))
                 painter.drawEllipse(centre, r + 4, r + 4)
+        if self._picture is not None:
+            draw_picture(painter, self._picture, inscribed_square(r))
         if self.selected:
             sel = QPen(scheme.selection, 2.5)
             sel.setStyle(Qt.PenStyle.DashLine)

@@ -54,6 +54,7 @@ from .inplace_edit import InPlaceEditor, ValueEditing
 from .items import SCHEMES
 from .keys import handle_key_press, handle_key_release
 from .legend import CanvasLegend
+from .neuron_pictures import NeuronPictures
 from .scene import CanvasScene
 from .selection import Selection
 from .zoom import ZoomAndFit
@@ -104,6 +105,7 @@ class NetworkCanvas(QGraphicsView):
         self.value_editing = ValueEditing(self)
         self.edit_actions = EditActions(self)
         self.drops = PaletteDrops(self)
+        self._pictures = NeuronPictures(self._scene)
         self.exporter = CanvasExport(self._scene, self.zoom, self.binding, self.refresh_marks)
         # What the animation and the training panel show on top of the network.
         self._pulse_neurons: set[str] = set()
@@ -140,6 +142,7 @@ class NetworkCanvas(QGraphicsView):
         self._scene.set_extra_texts(None)
         self._scene.set_strongest_only(live.locked)
         self._scene.set_document(live.document)
+        self._pictures.set(None)
         self._follow_input_range()
         self._show_detail()
         self._refresh_values()
@@ -157,6 +160,7 @@ class NetworkCanvas(QGraphicsView):
         self.gestures.cancel()
         self.value_editing.close()
         self._scene.rebuild()
+        self._pictures.apply()
         self._follow_input_range()
         self._show_detail()
         network = self.binding.network
@@ -357,6 +361,15 @@ class NetworkCanvas(QGraphicsView):
         self.legend.show_deltas(any(text.startswith(DELTA_SIGN) for text in (texts or {}).values()))
         if texts and self.zoom.auto_fit and not self.zoom.shows_whole(self._scene.content_rect()):
             self.zoom.fit()
+
+    def set_neuron_pictures(self, pictures: Mapping[str, QImage] | None) -> None:
+        """Draw a picture inside each named neuron (None: none); see :mod:`.neuron_pictures`."""
+        self._pictures.set(pictures)
+
+    @property
+    def neuron_pictures(self) -> Mapping[str, QImage]:
+        """The pictures drawn inside neurons now, by neuron id."""
+        return self._pictures.pictures
 
     # ================================================================== export
     def render_to_image(self, scale: float = 2.0) -> QImage:

@@ -1,0 +1,131 @@
+"""Pictures drawn inside the neurons on the canvas: a receptive field, a heat map, any small image.
+
+How to use it (from any view that has a :class:`~nnstudio.ui.canvas.NetworkCanvas`)::
+
+    canvas.set_neuron_pictures({"h1": image_h1, "h2": image_h2})   # a QImage per neuron id
+    canvas.set_neuron_pictures(None)                                # take every picture away
+    canvas.neuron_pictures                                          # what is shown now (read only)
+
+- A picture fills a square inscribed in the neuron's disc (an input's square, an output's ring), so the
+  disc's own fill, the neuron's activation, still shows around it. Any size works: a picture smaller than
+  the square is enlarged with crisp pixels (a 2x2 receptive field stays four squares), a larger one is
+  smoothed down (a 64x64 heat map).
+- Hovering a neuron that has a picture shows it enlarged above the neuron, at a fixed size on screen
+  (:data:`CLOSE_UP_PX`), like a tooltip.
+- Ids the network does not have are ignored; a picture for a neuron added later appears when it is added.
+  Binding the canvas to another document takes every picture away (they belong to the network they were
+  made for).
+- Cheap: each picture is turned into a pixmap once, when it is set; setting the same images again (same
+  ``QImage.cacheKey()``) repaints nothing; painting copies a pixmap, nothing is computed per frame.
+
+Pixels of an image grid (a 28x28 input) are not neurons with discs and take no picture.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+
+from .guard import reports_errors
+
+if TYPE_CHECKING:
+    from .scene import CanvasScene
+
+# The enlarged picture shown while a neuron is hovered: its side in screen pixels.
+CLOSE_UP_PX = 120.0
+# Gap between the neuron's top and the enlarged picture, in screen pixels.
+CLOSE_UP_GAP_PX = 8.0
+# A picture's frame inside a disc: thin and dark, so a white picture reads as a square on a white disc.
+FRAME = QColor(60, 60, 60)
+
+
+def picture_pixmap(image: QImage) -> QPixmap:
+    """The pixmap a neuron paints: made once per picture."""
+    return QPixmap.fromImage(image)
+
+
+def draw_picture(painter: QPainter, pixmap: QPixmap, rect: QRectF, frame: QColor = FRAME) -> None:
+    """``pixmap`` stretched over ``rect`` with a one-pixel frame: crisp pixels when enlarged, smoothed when
+    shrunk."""
+    painter.save()
+    enlarged = pixmap.width() < rect.width() * painter.worldTransform().m11()
+    painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, not enlarged)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+    painter.drawPixmap(rect, pixmap, QRectF(pixmap.rect()))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.setPen(QPen(frame, 0))
+    painter.drawRect(rect)
+    painter.restore()
+
+
+def inscribed_square(radius: float) -> QRectF:
+    """The square inside a disc of ``radius`` around (0, 0), a little inside its edge."""
+    half = radius * 0.70
+    return QRectF(-half, -half, 2 * half, 2 * half)
+
+
+class PictureCloseUp(QGraphicsItem):
+    """The hovered neuron's picture, enlarged above it at a fixed size on screen (a child of the neuron)."""
+
+    def __init__(self, parent: QGraphicsItem, offset: float) -> None:
+        super().__init__(parent)
+        self.pixmap: QPixmap | None = None
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setAcceptHoverEvents(False)
+        # Sits on the neuron's top edge; draws upwards from there in screen pixels.
+        self.setPos(QPointF(0.0, -offset))
+        self.setVisible(False)
+
+    def set_pixmap(self, pixmap: QPixmap | None) -> None:
+        self.pixmap = pixmap
+        self.update()
+
+    def picture_rect(self) -> QRectF:
+        side = CLOSE_UP_PX
+        return QRectF(-side / 2, -side - CLOSE_UP_GAP_PX, side, side)
+
+    def boundingRect(self) -> QRectF:
+        return self.picture_rect().adjusted(-4, -4, 4, 4)
+
+    def shape(self) -> QPainterPath:
+        # Never in the way of the pointer: the neuron under it is found as if the close-up were not there.
+        return QPainterPath()
+
+    @reports_errors
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        if self.pixmap is None:
+            return
+        rect = self.picture_rect()
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(250, 250, 250))
+        painter.drawRect(rect.adjusted(-3, -3, 3, 3))
+        draw_picture(painter, self.pixmap, rect)
+
+
+class NeuronPictures:
+    """The pictures a canvas shows inside its neurons (see the module's description)."""
+
+    def __init__(self, scene: CanvasScene) -> None:
+        self._scene = scene
+        self._pictures: dict[str, QImage] = {}
+
+    @property
+    def pictures(self) -> Mapping[str, QImage]:
+        return dict(self._pictures)
+
+    def set(self, pictures: Mapping[str, QImage] | None) -> None:
+        self._pictures = {} if pictures is None else {str(k): v for k, v in pictures.items() if v is not None}
+        self.apply()
+
+    def apply(self) -> None:
+        """Give every neuron item its picture (or none): after a change of pictures or of the network."""
+        pictures = self._pictures
+        for nid, item in self._scene.neuron_items.items():
+            item.set_picture(pictures.get(nid))
