@@ -44,6 +44,7 @@ from .digits import digits, digits_test, digits_train
 from .files import open_regular_file, path_status, read_head
 from .idx import GZIP_MAGIC, read_idx, read_idx_header
 from .patterns import four_pixel, four_pixel_canonical, shapes3x3
+from .points import POINT_DATASETS, is_point_spec, load_points
 from .preprocess import default_value_range, load_grayscale_image, to_input_grid
 
 BUILTIN_DATASETS: dict[str, str] = {
@@ -53,6 +54,7 @@ BUILTIN_DATASETS: dict[str, str] = {
     "digits": "10,000 MNIST handwritten digits, 28x28",
     "digits:train": "8,000 of the MNIST digits, for training (fixed split)",
     "digits:test": "The other 2,000 MNIST digits, for testing (fixed split)",
+    **POINT_DATASETS,
 }
 
 _BUILTIN_LOADERS: dict[str, Callable[[], Dataset]] = {
@@ -78,6 +80,8 @@ def load_dataset(spec: str) -> Dataset:
     ``.csv`` file."""
     if spec in _BUILTIN_LOADERS:
         return _BUILTIN_LOADERS[spec]()
+    if is_point_spec(spec):
+        return load_points(spec)
     names = ", ".join(BUILTIN_DATASETS)
     if not spec.strip():
         raise DataError(f"no dataset given; built-in datasets are {names}, or give a file or folder")
