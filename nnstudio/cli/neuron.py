@@ -1,0 +1,191 @@
+"""Inside one neuron: its arithmetic written out (``explain``), and one weight's slope two ways with the
+chain of local slopes behind it (``slope``)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nnstudio.cli.common import (
+    EXIT_OK,
+    Command,
+    CommandError,
+    check_fits,
+    dataset_for,
+    emit,
+    open_document,
+    parse_floats,
+    require_finite,
+)
+
+
+def read_input(doc: Any, n_inputs: int, text: str | None, image: str | None) -> np.ndarray:
+    """One input, as ``run`` reads it: numbers separated by commas, or an image drawn for the input grid."""
+    if image:
+        from nnstudio.data.preprocess import load_grayscale_image, to_input_grid
+
+        if doc.grid is None:
+            raise CommandError("this network has no input image grid; give its inputs with --input")
+        values = to_input_grid(load_grayscale_image(Path(image)), doc.grid, doc.value_range)
+        values = np.concatenate([values, np.zeros(n_inputs - values.size)])
+    else:
+        values = parse_floats(text or "", "--input")
+    if values.size != n_inputs:
+        raise CommandError(f"the network takes {n_inputs} inputs; --input gave {values.size}")
+    return values
+
+
+def find_neuron(network: Any, spec: str) -> str:
+    """A neuron by its id, or by its label when exactly one neuron has it."""
+    if spec in network.neurons:
+        return spec
+    named = [n.id for n in network.neurons.values() if n.label == spec]
+    if len(named) == 1:
+        return named[0]
+    if len(named) > 1:
+        raise CommandError(
+            f"{len(named)} neurons are labelled {spec!r}; give its id ({', '.join(named[:5])})"
+        )
+    sample = ", ".join(list(network.neurons)[:6])
+    raise CommandError(f"no neuron with the id or label {spec!r} (ids look like: {sample}, ...)")
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from nnstudio.engine.explain import neuron_arithmetic
+    from nnstudio.engine.plan import compile_network
+
+    doc = open_document(args.file)
+    neuron_id = find_neuron(doc.network, args.neuron)
+    plan = compile_network(doc.network, np.float64)
+    values = read_input(doc, plan.n_inputs, args.input, args.image)
+    fw = plan.forward(values)
+    require_finite(
+        np.concatenate([s.ravel() for s in fw.sums]),
+        "the sums are not finite numbers for this input: the inputs, weights or biases are too large",
+    )
+    arithmetic = neuron_arithmetic(doc.network, plan, neuron_id, fw)
+    emit(args, arithmetic.to_dict(), "\n".join(arithmetic.lines()))
+    return EXIT_OK
+
+
+def _truth_for(doc: Any, labels: list[str], text: str | None) -> tuple[np.ndarray, str]:
+    """The right answer for ``--truth`` (a label or numbers); without it, the first output (said so)."""
+    if text is None:
+        truth = np.zeros(len(labels))
+        truth[0] = 1.0
+        return truth, f"{labels[0]} (the first output; choose another with --truth)"
+    if text in labels:
+        return np.array([1.0 if label == text else 0.0 for label in labels]), text
+    wrong = f"--truth must be an output label ({', '.join(labels)}) or {len(labels)} numbers"
+    try:
+        truth = parse_floats(text, "--truth")
+    except CommandError:
+        raise CommandError(wrong) from None
+    if truth.size != len(labels):
+        raise CommandError(wrong)
+    return truth, ",".join(f"{v:g}" for v in truth)
+
+
+def cmd_slope(args: argparse.Namespace) -> int:
+    from nnstudio.engine.losses import LOSSES
+    from nnstudio.engine.plan import compile_network
+    from nnstudio.engine.slopes import weight_slope
+
+    if not 0 < args.h <= 1:
+        raise CommandError(f"--h must be a small positive number such as 1e-4, not {args.h:g}")
+    if args.samples < 1:
+        raise CommandError(f"--samples must be at least 1, not {args.samples}")
+    if not 0 <= args.seed < 2**32:
+        raise CommandError(f"--seed must be a whole number from 0 to 4294967295, not {args.seed}")
+    doc = open_document(args.file)
+    plan = compile_network(doc.network, np.float64)
+    edges = plan.edge_ids()
+    if not edges:
+        raise CommandError("this network has no connections, so no weight has a slope")
+    rng = np.random.default_rng(args.seed)
+    if args.weight == "random":
+        edge_id = edges[int(rng.integers(len(edges)))]
+    else:
+        edge_id = args.weight
+        if edge_id not in doc.network.edges:
+            raise CommandError(
+                f"no connection {edge_id!r}; connections are named source>target, e.g. {edges[0]}, or 'random'"
+            )
+    neurons = doc.network.neurons
+    labels = [neurons[n].label or n for n in plan.output_ids]
+    if args.data is not None:
+        if args.truth is not None:
+            raise CommandError("--truth goes with --input; a dataset brings its own right answers")
+        data = dataset_for(doc, args.data)
+        check_fits(plan, data)
+        pick = np.sort(rng.choice(len(data), size=min(args.samples, len(data)), replace=False))
+        x, y = data.inputs[pick].astype(np.float64), data.targets[pick].astype(np.float64)
+        where = f"{len(x)} sample{'s' if len(x) != 1 else ''} of {data.name}"
+    else:
+        x = read_input(doc, plan.n_inputs, args.input, None)[None, :]
+        truth, said = _truth_for(doc, labels, args.truth)
+        y = truth[None, :]
+        where = f"this input, truth {said}"
+    require_finite(
+        plan.forward(x).output, "the network's outputs are not finite numbers here: the numbers are too large"
+    )
+    loss = LOSSES[doc.training.loss]
+    result = weight_slope(plan, x, y, loss, edge_id, h=args.h)
+    emit(args, result.to_dict(), _slope_text(result, neurons, where))
+    return EXIT_OK
+
+
+def _slope_text(s: Any, neurons: Any, where: str) -> str:
+    source, target = neurons[s.source].display_name, neurons[s.target].display_name
+    ratio = s.nudged_seconds / max(s.backprop_seconds, 1e-9)
+    lines = [
+        f"weight {s.edge} ({source} -> {target}) = {s.weight:.4g}; error {s.error:.4g} on {where}",
+        f"slope by backprop {s.backprop: .6g}   ({s.backprop_seconds * 1e3:.3f} ms: one pass forward and one"
+        " back gives every slope at once)",
+        f"slope by nudging  {s.nudged: .6g}   (h = {s.h:g}: 2 forward passes, {s.nudged_seconds * 1e3:.3f} ms,"
+        f" {ratio:.1f}x as long; every slope this way needs {s.passes_for_all:,} passes)",
+        "the chain: " + " x ".join(f"{f.value:.4g}" for f in s.chain) + f" = {s.chain_product:.6g}",
+    ]
+    lines += [f"  {f.value: .6g}  {f.name}" for f in s.chain]
+    return "\n".join(lines)
+
+
+def _define_explain(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", metavar="FILE", help="a .nnet file or the name of a built-in example")
+    p.add_argument("--neuron", required=True, help="the neuron's id (e.g. h1_0) or its label")
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("--input", help="input values separated by commas, e.g. 0.5,0,-0.75,0.75")
+    source.add_argument("--image", help="a PNG (or other image) drawn for the network's input grid")
+
+
+def _define_slope(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", metavar="FILE", help="a .nnet file or the name of a built-in example")
+    p.add_argument("--weight", required=True, help="a connection id (source>target, e.g. i0>h1_0) or random")
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("--input", help="one input: values separated by commas")
+    source.add_argument("--data", help="four-pixel, shapes3x3, digits:train, document, or a path")
+    p.add_argument("--truth", help="with --input: the right answer, an output label or one number per output")
+    p.add_argument("--samples", type=int, default=1, help="with --data: how many samples (default 1)")
+    p.add_argument("--h", type=float, default=1e-4, help="the nudge (default 1e-4, centred difference)")
+    p.add_argument("--seed", type=int, default=0, help="picks the samples and a random weight (default 0)")
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command(
+        "explain",
+        "write out one neuron's arithmetic for an input: products, sum, threshold or squash",
+        _define_explain,
+        cmd_explain,
+        frozenset({"--input"}),
+    ),
+    Command(
+        "slope",
+        "one weight's slope by backprop and by nudging, and the chain of local slopes behind it",
+        _define_slope,
+        cmd_slope,
+        frozenset({"--input", "--truth", "--h", "--seed"}),
+    ),
+)

@@ -1,0 +1,84 @@
+"""A neuron's arithmetic, written out as the source texts write it."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nnstudio.engine.explain import explain
+from nnstudio.engine.graph import Edge, Network, Neuron, Role
+from nnstudio.examples import load_example
+
+
+def slide_neuron(bias: float = 0.0, activation: str = "tanh") -> Network:
+    """The neuron of "How neural networks work": weights -0.2, 0, 0.8, -0.5 on four pixels."""
+    neurons = [Neuron(f"i{k}", Role.INPUT, "identity") for k in range(4)]
+    neurons.append(Neuron("o0", Role.OUTPUT, activation, bias))
+    weights = [-0.2, 0.0, 0.8, -0.5]
+    edges = [Edge(f"i{k}>o0", f"i{k}", "o0", w) for k, w in enumerate(weights)]
+    return Network.from_parts(neurons, edges)
+
+
+def test_the_slides_sum_and_squash() -> None:
+    arithmetic = explain(slide_neuron(), "o0", np.array([0.5, 0.0, -0.75, 0.75]))
+    assert arithmetic.lines() == [
+        "0.50 x -0.20 + 0.00 x 0.00 + -0.75 x 0.80 + 0.75 x -0.50 = -1.075",
+        "tanh(-1.075) = -0.791",
+    ]
+    assert [t.product for t in arithmetic.terms] == [-0.1, 0.0, -0.6000000000000001, -0.375]
+    assert abs(arithmetic.weighted_sum - -1.075) < 1e-12
+
+
+def test_a_bias_is_written_as_its_own_term() -> None:
+    arithmetic = explain(slide_neuron(bias=0.1), "o0", np.array([0.5, 0.0, -0.75, 0.75]))
+    assert arithmetic.sum_line().endswith("+ 0.10 (bias) = -0.975")
+
+
+def test_the_festival_reads_as_a_threshold() -> None:
+    network = load_example("festival").network
+    day = explain(network, "o0", np.array([3.0, 2.0, 4.0, 2.0]))
+    assert day.lines() == ["3x4 + 2x2 + 4x2 + 2x1 = 26 > 25 -> go"]
+    assert (day.weighted_sum, day.threshold, day.fires) == (26.0, 25.0, True)
+    rain = explain(network, "o0", np.array([1.0, 3.0, 4.0, 2.0]))
+    assert rain.lines() == ["1x4 + 3x2 + 4x2 + 2x1 = 20 < 25 -> not go"]
+    edge = explain(network, "o0", np.array([3.0, 2.0, 3.0, 3.0]))
+    assert edge.lines() == ["3x4 + 2x2 + 3x2 + 3x1 = 25, not above 25 -> not go"]
+
+
+def test_an_unlabelled_step_neuron_fires_or_stays_quiet() -> None:
+    network = slide_neuron(bias=-0.5, activation="step")
+    network.set_neuron_fields({"o0": {"label": ""}})
+    line = explain(network, "o0", np.array([0.5, 0.0, -0.75, 0.75])).sum_line()
+    assert line.endswith("= -1.075 < 0.500 -> stays quiet")
+
+
+def test_softmax_is_written_with_its_exponentials() -> None:
+    neurons = [Neuron("i0", Role.INPUT, "identity")]
+    neurons += [Neuron(f"o{k}", Role.OUTPUT, "softmax", 0.0) for k in range(3)]
+    edges = [Edge(f"i0>o{k}", "i0", f"o{k}", w) for k, w in enumerate([1.0, 0.0, -1.0])]
+    arithmetic = explain(Network.from_parts(neurons, edges), "o0", np.array([1.0]))
+    e = np.exp([1.0, 0.0, -1.0])
+    assert arithmetic.activation_line() == (
+        f"softmax: e^1.000 / (e^1.000 + e^0.000 + e^-1.000) = {e[0]:.3f} / {e.sum():.3f} = {e[0] / e.sum():.3f}"
+    )
+
+
+def test_a_wide_neuron_shows_its_largest_terms_and_sums_the_rest() -> None:
+    document = load_example("digits")
+    inputs = np.linspace(0, 1, 784)
+    arithmetic = explain(document.network, "h1_0", inputs)
+    shown = arithmetic.shown_terms()
+    assert len(shown) == 6 and len(arithmetic.terms) == 784
+    smallest_shown = min(abs(t.product) for t in shown)
+    assert all(abs(t.product) <= smallest_shown for t in arithmetic.terms if t not in shown)
+    count, rest = arithmetic.hidden_terms()
+    assert count == 778
+    assert f"+ 778 more terms summing to {rest:.3f} +" in arithmetic.sum_line()
+    assert abs(sum(t.product for t in shown) + rest - arithmetic.weighted_sum) < 1e-9
+    assert abs(arithmetic.weighted_sum + arithmetic.bias - arithmetic.sum) < 1e-9
+
+
+def test_an_input_says_it_is_one() -> None:
+    network = load_example("festival").network
+    assert explain(network, "i0", np.array([3.0, 2.0, 4.0, 2.0])).lines() == [
+        "weather is an input: its value is 3"
+    ]
