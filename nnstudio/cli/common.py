@@ -76,7 +76,10 @@ def parse_floats(text: str, what: str) -> np.ndarray:
 
 
 def dataset_for(doc: Any, spec: str | None):  # -> Dataset
+    """The dataset ``spec`` names (default: the document's own), as the network takes it: points in the
+    plane give inputs named after features (X1^2, sin X1, ...) those features."""
     from nnstudio.data import load_dataset
+    from nnstudio.data.points import fit_dataset_to
 
     spec = spec or doc.training_data
     if spec is None:
@@ -85,7 +88,7 @@ def dataset_for(doc: Any, spec: str | None):  # -> Dataset
         if doc.dataset is None or len(doc.dataset) == 0:
             raise CommandError("this network has no samples of its own; give a dataset with --data")
         return doc.dataset
-    return load_dataset(spec)
+    return fit_dataset_to(load_dataset(spec), doc.network)
 
 
 def check_fits(plan: Any, data: Any) -> None:

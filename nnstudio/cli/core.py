@@ -165,6 +165,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         TrainSettings,
         initialise,
         measure_fit,
+        penalised_weights,
         train,
         worse_after_training,
     )
@@ -179,6 +180,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         ("seed", args.seed),
         ("loss", args.loss),
         ("init", args.init),
+        ("l1", args.l1),
+        ("l2", args.l2),
     ):
         if value is not None:
             setattr(settings, field, value)
@@ -234,14 +237,20 @@ def cmd_train(args: argparse.Namespace) -> int:
         "accuracy_before": None if before.accuracy is None else rounded(before.accuracy),
         "worse": warning is not None,
         "epochs": settings.epochs,
+        "l1": settings.l1,
+        "l2": settings.l2,
         "samples_per_second": round(seen / seconds),
         "out": str(args.out),
     }
     acc = "" if last_end.accuracy is None else f", accuracy {last_end.accuracy:.1%}"
+    zeros = ""
+    if settings.l1:
+        result["zero_weights"] = int((plan.flat[penalised_weights(plan)] == 0).sum())
+        zeros = f", {result['zero_weights']} weights at zero"
     emit(
         args,
         result,
-        f"loss {last_end.loss:.4g}{acc} after {settings.epochs} epochs "
+        f"loss {last_end.loss:.4g}{acc}{zeros} after {settings.epochs} epochs "
         f"({seen / seconds:,.0f} samples/s); saved {args.out}",
     )
     return EXIT_OK
@@ -435,6 +444,8 @@ def _define_train(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int)
     p.add_argument("--loss", help="squared, absolute or cross_entropy")
     p.add_argument("--init", help="uniform, xavier or he (with --randomize)")
+    p.add_argument("--l1", type=float, help="L1 rate: pulls weights to zero, where they stay (default 0)")
+    p.add_argument("--l2", type=float, help="L2 rate: shrinks every weight a little each step (default 0)")
     p.add_argument("--randomize", action="store_true", help="start from fresh random weights")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--out", required=True, metavar="FILE", help="where to save the trained network")

@@ -69,11 +69,22 @@ class TrainingStepResult:
 
 
 def training_step(
-    plan: Plan, network: Network, inputs: Array, truth: Array, loss_name: str, learning_rate: float
+    plan: Plan,
+    network: Network,
+    inputs: Array,
+    truth: Array,
+    loss_name: str,
+    learning_rate: float,
+    *,
+    l1: float = 0.0,
+    l2: float = 0.0,
 ) -> TrainingStepResult:
     """Compute one plain gradient step for one sample, without changing the plan or the network.
 
     ``plan`` must be compiled from ``network`` and hold its current weights (the window's live plan does).
+    With ``l1`` or ``l2`` the step regularises the weights as the trainer does (:mod:`nnstudio.engine.train`):
+    L2 adds ``l2 * w`` to each weight's slope, then L1 moves it ``learning_rate * l1`` towards zero, stopping
+    at zero rather than crossing it. The slopes shown stay those of the loss alone.
     Raises ``ValueError`` when the sample does not fit the network, ``KeyError`` for an unknown loss.
     """
     loss = LOSSES[loss_name]
@@ -97,7 +108,12 @@ def training_step(
         weight = before.weights[key].copy()
         if key in slopes:
             trains = block.present & ~block.frozen
-            weight[trains] -= lr * np.asarray(slopes[key], dtype=np.float64)[trains]
+            old = weight[trains]
+            new = old - lr * (np.asarray(slopes[key], dtype=np.float64)[trains] + l2 * old)
+            if l1:
+                shrunk = new - lr * l1 * np.sign(new)
+                new = np.where(new * shrunk < 0, 0.0, shrunk)
+            weight[trains] = new
         weights[key] = weight
     after = ParameterSnapshot(network.structure_revision, weights, {**before.biases, **new_biases})
     return TrainingStepResult(

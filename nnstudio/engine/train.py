@@ -3,6 +3,11 @@
 Frozen weights and missing edges never change (their gradient is masked to zero). On the first NaN or
 Inf in the loss, the gradient or the weights, training stops at that step, puts back the last good
 weights and reports the step and the quantity.
+
+Regularisation, as in TensorFlow Playground: L2 adds ``l2 * w`` to each trainable weight's slope (the
+penalty ``l2 * sum w^2 / 2``); L1 then moves each weight ``learning_rate * l1`` towards zero (the penalty
+``l1 * sum |w|``), and a weight that this step would carry across zero stops at exactly zero and stays
+there, dead, for the rest of the run. Biases are never penalised.
 """
 
 from __future__ import annotations
@@ -136,6 +141,48 @@ def _apply_update(
     return "weights" if math.isfinite(np.dot(grad, grad)) else "gradient"
 
 
+def penalised_weights(plan: Plan) -> Array:
+    """True at every place of the plan's flat buffer that regularisation acts on: each trainable weight."""
+    mask = plan.connection_mask()
+    if plan.flat_trainable is not None:
+        mask = mask & (plan.flat_trainable != 0)
+    return mask
+
+
+def penalty(plan: Plan, l1: float, l2: float, flat: Array | None = None) -> float:
+    """The regularisation term the loss gains: ``l1 * sum |w| + l2 * sum w^2 / 2`` over trainable weights."""
+    if not (l1 or l2):
+        return 0.0
+    weights = (plan.flat if flat is None else flat)[penalised_weights(plan)].astype(np.float64)
+    return float(l1 * np.abs(weights).sum() + l2 * np.dot(weights, weights) / 2)
+
+
+def penalty_gradient(plan: Plan, l1: float, l2: float, flat: Array | None = None) -> Array:
+    """The slope of :func:`penalty` for every parameter, laid out like the flat buffer (0 for biases).
+
+    At a weight of exactly zero the L1 term has no slope; the trainer keeps such a weight at zero instead.
+    """
+    values = (plan.flat if flat is None else flat).astype(np.float64)
+    mask = penalised_weights(plan)
+    return np.where(mask, l1 * np.sign(values) + l2 * values, 0.0)
+
+
+def _shrink_l1(params: Array, amount, penalised: Array, alive: Array, velocity: Array | None) -> None:
+    """Move every penalised weight ``amount`` towards zero; one that would cross zero stops there, dead.
+
+    ``alive`` is the run's own trainable mask: a dead weight's place becomes 0, so later steps leave it be.
+    """
+    shrunk = params - amount * np.sign(params) * penalised
+    crossed = (params * shrunk) < 0
+    shrunk[crossed] = 0.0
+    params[...] = shrunk
+    if crossed.any():
+        alive[crossed] = 0.0
+        penalised &= ~crossed
+        if velocity is not None:
+            velocity[crossed] = 0.0
+
+
 def initialise(plan: Plan, method: str, seed: int) -> None:
     """Draw new weights for every trainable edge and zero every bias that may train; frozen ones stay."""
     if method not in INITIALISERS:
@@ -236,6 +283,13 @@ def train(
     rng = np.random.default_rng(settings.seed)
     params = plan.flat
     mask = plan.flat_trainable
+    l1 = plan.dtype.type(settings.l1)
+    l2 = plan.dtype.type(settings.l2)
+    penalised = penalised_weights(plan).copy() if (l1 or l2) else None
+    l2_mask = penalised.astype(plan.dtype) if l2 else None
+    if l1:
+        # Weights that die under L1 leave training for good: the run keeps its own copy of the mask.
+        mask = np.ones_like(params) if mask is None else mask.copy()
     grad = np.zeros_like(params)
     velocity = np.zeros_like(params) if settings.momentum else None
     last_good = params.copy()
@@ -257,7 +311,11 @@ def train(
                 # take() gathers rows faster than fancy indexing; a shuffled copy per epoch costs more still.
                 fw = plan.forward(x.take(idx, axis=0))
                 grads = plan.backward(fw, y.take(idx, axis=0), loss, out=grad)
+                if l2_mask is not None:
+                    grad += l2 * params * l2_mask
                 bad = _apply_update(params, grad, velocity, mask, lr, mu, grads.loss)
+                if l1 and not bad:
+                    _shrink_l1(params, lr * l1, penalised, mask, velocity)
             if bad:
                 plan.restore(last_good)
                 yield Diverged(epoch, step, bad)
