@@ -1,0 +1,115 @@
+"""ONNX import: our exports come back as editable networks, other MLPs come in, the rest are refused."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnstudio.document.fileformat import load_document, save_document
+from nnstudio.exchange import ExchangeError
+from nnstudio.exchange.onnx_export import export_onnx
+from nnstudio.exchange.onnx_import import import_onnx
+
+from .networks import all_documents, our_outputs, sample_inputs
+
+onnx = pytest.importorskip("onnx")
+helper, numpy_helper, TensorProto = onnx.helper, onnx.numpy_helper, onnx.TensorProto
+
+LAYERED = [(name, doc) for name, doc in all_documents() if name != "hand-built"]
+
+
+@pytest.mark.parametrize(("name", "doc"), LAYERED, ids=[name for name, _ in LAYERED])
+def test_an_exported_example_comes_back_the_same(name, doc, tmp_path):
+    export_onnx(doc, tmp_path / "net.onnx")
+    back = import_onnx(tmp_path / "net.onnx")
+    save_document(back, tmp_path / "net.nnet")
+    reopened = load_document(tmp_path / "net.nnet")
+    x = sample_inputs(doc, 16)
+    # The ONNX file holds float32 weights; the examples' weights are float32 values already.
+    assert abs(our_outputs(reopened, x) - our_outputs(doc, x)).max() <= 1e-6
+    assert reopened.title == doc.title
+    assert reopened.output_labels == doc.output_labels
+    assert reopened.grid == doc.grid and reopened.value_range == doc.value_range
+    assert [n.display_name for n in reopened.network.inputs()] == [
+        n.display_name for n in doc.network.inputs()
+    ]
+
+
+def _model(nodes, initializers, n_in=3, n_out=2, opset=17):
+    graph = helper.make_graph(
+        nodes,
+        "outside",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", n_in])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", n_out])],
+        initializer=[numpy_helper.from_array(v.astype(np.float32), k) for k, v in initializers.items()],
+    )
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+
+
+def test_a_gemm_mlp_from_elsewhere_comes_in_and_computes_the_same(tmp_path):
+    ort = pytest.importorskip("onnxruntime")
+    rng = np.random.default_rng(1)
+    w1, b1 = rng.normal(size=(5, 3)), rng.normal(size=5)
+    w2, b2 = rng.normal(size=(2, 5)), rng.normal(size=2)
+    nodes = [
+        helper.make_node("Gemm", ["x", "w1", "b1"], ["z1"], transB=1),
+        helper.make_node("Relu", ["z1"], ["a1"]),
+        helper.make_node("MatMul", ["a1", "w2t"], ["p2"]),
+        helper.make_node("Add", ["p2", "b2"], ["z2"]),
+        helper.make_node("Softmax", ["z2"], ["y"], axis=-1),
+    ]
+    model = _model(nodes, {"w1": w1, "b1": b1, "w2t": w2.T, "b2": b2})
+    onnx.save(model, str(tmp_path / "mlp.onnx"))
+    doc = import_onnx(tmp_path / "mlp.onnx")
+    assert [len(ids) for _, ids in doc.network.layers()] == [3, 5, 2]
+    assert doc.training.loss == "cross_entropy"
+    x = rng.normal(size=(10, 3))
+    session = ort.InferenceSession(str(tmp_path / "mlp.onnx"), providers=["CPUExecutionProvider"])
+    (theirs,) = session.run(None, {"x": x.astype(np.float32)})
+    assert abs(our_outputs(doc, x) - theirs).max() <= 1e-5
+
+
+@pytest.mark.parametrize(
+    ("nodes", "initializers", "message"),
+    [
+        (
+            [helper.make_node("Conv", ["x", "w"], ["y"], name="conv1")],
+            {"w": np.ones((2, 3, 1))},
+            "it uses Conv node 'conv1', which nnstudio does not have",
+        ),
+        (
+            [helper.make_node("Relu", ["x"], ["y"], name="first")],
+            {},
+            "Relu node 'first' is not preceded by a layer of weights",
+        ),
+        (
+            [
+                helper.make_node("MatMul", ["x", "w"], ["h"]),
+                helper.make_node("Softmax", ["h"], ["s"]),
+                helper.make_node("MatMul", ["s", "w2"], ["y"]),
+            ],
+            {"w": np.ones((3, 4)), "w2": np.ones((4, 2))},
+            "a hidden layer uses Softmax",
+        ),
+        (
+            [helper.make_node("MatMul", ["x", "x"], ["y"], name="square")],
+            {},
+            "takes 'x', which is not a constant",
+        ),
+    ],
+    ids=["convolution", "activation-first", "softmax-hidden", "weights-not-constant"],
+)
+def test_what_cannot_come_in_is_refused_with_one_line(nodes, initializers, message, tmp_path):
+    onnx.save(_model(nodes, initializers), str(tmp_path / "odd.onnx"))
+    with pytest.raises(ExchangeError) as caught:
+        import_onnx(tmp_path / "odd.onnx")
+    text = str(caught.value)
+    assert text.startswith("cannot import this model: ") and message in text
+    assert "\n" not in text
+
+
+def test_a_file_that_is_not_onnx_is_refused(tmp_path):
+    bad = tmp_path / "notes.onnx"
+    bad.write_bytes(b"\x00\xffthis is not a model" * 10)
+    with pytest.raises(ExchangeError, match="notes.onnx is not an ONNX model"):
+        import_onnx(bad)
