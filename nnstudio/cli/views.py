@@ -1,0 +1,131 @@
+"""The commands that look inside a network: a neuron's receptive field, the error landscape of two weights."""
+
+from __future__ import annotations
+
+import argparse
+import struct
+import zlib
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nnstudio.cli.common import (
+    EXIT_OK,
+    Command,
+    CommandError,
+    emit,
+    open_document,
+    rounded,
+)
+
+
+def write_png(path: Path, rgb: np.ndarray) -> None:
+    """An RGB picture (rows, columns, 3) of uint8 as a PNG file (no image library needed)."""
+    rgb = np.ascontiguousarray(rgb, dtype=np.uint8)
+    height, width = rgb.shape[:2]
+    raw = b"".join(b"\x00" + rgb[row].tobytes() for row in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 9))
+    png += chunk(b"IEND", b"")
+    path.write_bytes(png)
+
+
+def find_neuron(network: Any, spec: str) -> str:
+    """A neuron's id from its id or its label; a clear error naming a few neurons when there is none."""
+    if spec in network.neurons:
+        return spec
+    named = [nid for nid, n in network.neurons.items() if n.label == spec]
+    if len(named) == 1:
+        return named[0]
+    if len(named) > 1:
+        raise CommandError(
+            f"{len(named)} neurons are labelled {spec!r}; give one of their ids: {', '.join(named)}"
+        )
+    some = [nid for nid, n in network.neurons.items() if n.role.value != "input"][:8]
+    raise CommandError(f"no neuron {spec!r} in this network; neurons are, for example: {', '.join(some)}")
+
+
+def _pattern_text(image: np.ndarray, indifferent: np.ndarray, value_range: tuple[float, float]) -> str:
+    """The pattern as numbers for a small image; for a big one, a character per pixel: ``#`` near the top
+    of the input range, ``+`` above the middle, ``-`` below it, ``.`` near the bottom, a space where the
+    neuron does not care."""
+    if image.shape[1] <= 6:
+        return "\n".join("  " + " ".join(f"{v:6.2f}" for v in row) for row in image)
+    low, high = value_range
+    shade = np.clip((image - low) / (high - low), 0.0, 1.0)
+    marks = np.array(list(".-+#"))[np.minimum((shade * 4).astype(int), 3)]
+    marks[indifferent] = " "
+    return "\n".join("  " + "".join(row) for row in marks)
+
+
+def cmd_receptive(args: argparse.Namespace) -> int:
+    from nnstudio.engine.plan import compile_network
+    from nnstudio.engine.receptive import as_image, field_pixels, receptive_field
+
+    doc = open_document(args.file)
+    network = doc.network
+    nid = find_neuron(network, args.neuron)
+    if network.neurons[nid].role.value == "input":
+        raise CommandError(
+            f"{nid!r} is an input: its value is the pixel itself; give a neuron after the inputs"
+        )
+    plan = compile_network(network, np.float64)
+    field = receptive_field(plan, nid, doc.value_range)
+    if not np.isfinite(field.activation):
+        raise CommandError(
+            f"the activation of {nid!r} is not a finite number: the network's weights or biases are too large"
+        )
+    grid = doc.grid
+    out = Path(args.out) if args.out else None
+    if out is not None:
+        if out.suffix.lower() != ".png":
+            raise CommandError(f"--out must name a .png file, not {out.name!r}")
+        cells = field.image(grid).shape
+        cell = max(2, min(64, 256 // max(cells)))
+        write_png(out, field_pixels(field, grid, cell))
+    result: dict[str, Any] = {
+        "neuron": nid,
+        "pattern": [rounded(v) for v in field.pattern],
+        "shape": list(field.image(grid).shape),
+        "activation": rounded(field.activation),
+        "method": field.method,
+        "exact": field.exact,
+        "indifferent": [bool(v) for v in field.indifferent],
+        "value_range": list(field.value_range),
+    }
+    if out is not None:
+        result["out"] = str(out)
+    lines = [
+        f"{network.neurons[nid].display_name}: activation {field.activation:.4g} at this input"
+        f" (found by {field.method_text})",
+        _pattern_text(field.image(grid), as_image(field.indifferent, grid), field.value_range),
+    ]
+    if field.indifferent.any():
+        lines.append(
+            f"{int(field.indifferent.sum())} of {len(field.pattern)} inputs barely matter (checkered)"
+        )
+    if out is not None:
+        lines.append(f"saved {out}")
+    emit(args, result, "\n".join(lines))
+    return EXIT_OK
+
+
+def _define_receptive(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", metavar="FILE", help="a .nnet file or the name of a built-in example")
+    p.add_argument("--neuron", required=True, metavar="ID", help="the neuron's id or label")
+    p.add_argument("--out", metavar="PNG", help="save the field as a picture (black low, white high)")
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command(
+        "receptive",
+        "find the input that drives a neuron highest (its receptive field)",
+        _define_receptive,
+        cmd_receptive,
+    ),
+)

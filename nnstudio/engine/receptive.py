@@ -1,0 +1,415 @@
+"""Receptive fields: for a neuron, the input image that drives it highest, in the input's own geometry.
+
+Brandon Rohrer's "How Deep Neural Networks Work" draws each neuron of the four-pixel camera as the little
+image it responds to most: white where a pixel should be bright, black where it should be dark, and a
+checkered square where the neuron does not care. Found three ways, the most exact that applies:
+
+- ``weights`` (a neuron fed only by inputs, with an activation that rises with its sum): the sum is largest
+  when every pixel with a positive weight is at the top of the input range and every pixel with a negative
+  one at the bottom, so the field is the sign pattern of the weights. Exact. A pixel without a connection
+  (weight 0) does not matter: it is given the middle of the range and drawn checkered, as are weights near
+  zero (:data:`NEAR_ZERO`), which barely matter.
+- ``search`` (at most :data:`SEARCH_INPUTS` inputs, a hand-built net): every image whose pixels are black,
+  grey or white (black or white alone when that is too many) is run through the network at once, and the
+  best is polished by gradient ascent. A pixel that the best activation does not depend on is drawn
+  checkered.
+- ``gradient_ascent`` (in general, a 28x28 digit network): start from grey images, follow the slope of the
+  neuron's activation with respect to the input, and keep every pixel inside the input range.
+
+For a 28x28 input of a first-layer neuron there is also the weight picture itself (3Blue1Brown's "But what is
+a neural network?" draws it green for positive, red for negative): :attr:`ReceptiveField.weights`, and
+:func:`strongest_samples` gives the dataset images that excite a neuron most.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from .plan import Block, ForwardResult, Plan
+
+Array = np.ndarray
+
+# A first-layer weight smaller than this fraction of the neuron's largest weight is drawn as "does not care".
+NEAR_ZERO = 0.05
+# Networks with at most this many inputs are searched image by image.
+SEARCH_INPUTS = 16
+# At most this many images in one search (3^9 = 19,683 black/grey/white 3x3 images fit; 3^16 does not).
+SEARCH_IMAGES = 65_536
+# Gradient ascent: independent starts per neuron, and steps.
+ASCENT_STARTS = 6
+ASCENT_STEPS = 150
+# Activations closer than this are the same (a pixel that changes the best activation less does not matter).
+SAME = 1e-9
+# Activations that rise with their sum (the sign pattern of the weights is then the exact answer).
+RISING = frozenset({"identity", "sigmoid", "tanh", "relu", "step"})
+
+METHOD_TEXT = {
+    "weights": "the sign of each weight (exact)",
+    "search": "every black, grey and white image tried, the best refined by gradient ascent",
+    "gradient_ascent": "gradient ascent on the input, kept inside the input range",
+    "constant": "the neuron takes nothing from the inputs: every image gives the same value",
+}
+
+
+@dataclass(frozen=True)
+class ReceptiveField:
+    """The input pattern that drives one neuron highest.
+
+    ``pattern`` holds one value per input, in the network's input order (row-major over the image grid);
+    ``indifferent`` is True for the inputs the neuron does not care about (drawn checkered); ``weights`` is
+    the neuron's weight from each input for a first-layer neuron (0 where there is no connection), else None.
+    """
+
+    neuron: str
+    pattern: Array
+    activation: float
+    method: str
+    indifferent: Array
+    weights: Array | None
+    value_range: tuple[float, float]
+
+    @property
+    def exact(self) -> bool:
+        return self.method in ("weights", "constant")
+
+    @property
+    def method_text(self) -> str:
+        return METHOD_TEXT[self.method]
+
+    def image(self, grid: tuple[int, int] | None) -> Array:
+        """The pattern in the input's geometry: (height, width) for an image grid, else one row."""
+        return as_image(self.pattern, grid)
+
+
+def as_image(values: Array, grid: tuple[int, int] | None) -> Array:
+    """Values per input as an image: the grid's pixels (row by row from the top left) or one row."""
+    values = np.asarray(values)
+    if grid is None:
+        return values.reshape(1, -1)
+    width, height = grid
+    return values[: width * height].reshape(height, width)
+
+
+# ---------------------------------------------------------------------------------------------- slopes
+def activation_gradient(plan: Plan, fw: ForwardResult, level: int, seed: Array) -> Array:
+    """d(sum over rows of seed . activations of ``level``)/d(input), per row: (rows, inputs).
+
+    ``seed`` is shaped like the level's activations; a one-hot row picks one neuron per sample, so each row
+    of the result is the slope of that neuron's activation with respect to that sample's input.
+    """
+    grad_a: list[Array | None] = [None] * len(plan.levels)
+    grad_a[level] = np.asarray(seed, dtype=plan.dtype)
+    blocks = {b.target: b for b in plan.blocks}
+    for li in range(level, 0, -1):
+        ga = grad_a[li]
+        if ga is None:
+            continue
+        delta = _through_activation(plan, li, fw.sums[li], fw.activations[li], ga)
+        block = blocks.get(li)
+        if block is None:
+            continue
+        grad_w = np.empty((delta.shape[1], block.width), dtype=plan.dtype)
+        block.backward(delta, list(fw.activations), grad_w, grad_a, True)
+    out = grad_a[0]
+    return np.zeros_like(fw.sums[0]) if out is None else np.array(out)
+
+
+def _through_activation(plan: Plan, li: int, z: Array, a: Array, grad_a: Array) -> Array:
+    level = plan.levels[li]
+    if len(level.groups) == 1 and isinstance(level.groups[0][1], slice):
+        return level.groups[0][0].backward(z, a, grad_a)
+    delta = np.empty_like(z)
+    for act, cols in level.groups:
+        delta[:, cols] = act.backward(z[:, cols], a[:, cols], grad_a[:, cols])
+    return delta
+
+
+# ---------------------------------------------------------------------------------------------- fields
+def first_layer_weights(plan: Plan, neuron_id: str) -> Array | None:
+    """The neuron's weight from each input (0 where none) when every connection into it comes from an input,
+    else None."""
+    li, i = plan.position[neuron_id]
+    if li == 0:
+        return None
+    block = _block(plan, li)
+    n = plan.n_inputs
+    if block is None:
+        return np.zeros(n)
+    present = plan.block_connections()[plan.blocks.index(block)][i]
+    if 0 not in block.sources:
+        return None if present.any() else np.zeros(n)
+    start = block.starts[block.sources.index(0)]
+    outside = np.ones(block.width, dtype=bool)
+    outside[start : start + n] = False
+    if present[outside].any():
+        return None
+    return np.array(block.W[i, start : start + n], dtype=np.float64)
+
+
+def _block(plan: Plan, level: int) -> Block | None:
+    return next((b for b in plan.blocks if b.target == level), None)
+
+
+def _activation_name(plan: Plan, neuron_id: str) -> str:
+    li, i = plan.position[neuron_id]
+    for act, cols in plan.levels[li].groups:
+        if isinstance(cols, slice) or i in np.asarray(cols).tolist():
+            return act.name
+    raise KeyError(neuron_id)
+
+
+def _activations(plan: Plan, inputs: Array, level: int, column: int) -> Array:
+    return np.asarray(plan.forward(inputs).activations[level][:, column], dtype=np.float64)
+
+
+def receptive_field(
+    plan: Plan, neuron_id: str, value_range: tuple[float, float] = (-1.0, 1.0), *, seed: int = 0
+) -> ReceptiveField:
+    """The input that drives ``neuron_id`` highest (see the module's description for how it is found)."""
+    return receptive_fields(plan, [neuron_id], value_range, seed=seed)[neuron_id]
+
+
+def receptive_fields(
+    plan: Plan,
+    neuron_ids: Iterable[str] | None = None,
+    value_range: tuple[float, float] = (-1.0, 1.0),
+    *,
+    seed: int = 0,
+) -> dict[str, ReceptiveField]:
+    """Receptive fields of many neurons (default: every neuron that is not an input), sharing the work: one
+    search of all images serves every neuron, and gradient ascent runs a whole level at once."""
+    low, high = float(value_range[0]), float(value_range[1])
+    if not high > low:
+        raise ValueError(f"the input range must go from low to high, not {low:g} to {high:g}")
+    ids = [n for n in (neuron_ids if neuron_ids is not None else _non_inputs(plan))]
+    for nid in ids:
+        if nid not in plan.position:
+            raise KeyError(nid)
+        if plan.position[nid][0] == 0:
+            raise ValueError(f"{nid!r} is an input: its value is the pixel itself")
+    fields: dict[str, ReceptiveField] = {}
+    rest: list[str] = []
+    for nid in ids:
+        weights = first_layer_weights(plan, nid)
+        if weights is not None and _activation_name(plan, nid) in RISING:
+            fields[nid] = _from_weights(plan, nid, weights, low, high)
+        else:
+            rest.append(nid)
+    if rest and plan.n_inputs <= SEARCH_INPUTS:
+        fields.update(_by_search(plan, rest, low, high, seed))
+    elif rest:
+        fields.update(_by_ascent(plan, rest, low, high, seed))
+    return {nid: fields[nid] for nid in ids}
+
+
+def _non_inputs(plan: Plan) -> list[str]:
+    return [nid for level in plan.levels[1:] for nid in level.ids]
+
+
+def _from_weights(plan: Plan, nid: str, weights: Array, low: float, high: float) -> ReceptiveField:
+    mid = (low + high) / 2
+    pattern = np.where(weights > 0, high, np.where(weights < 0, low, mid))
+    largest = float(np.abs(weights).max(initial=0.0))
+    if largest == 0.0:
+        li, i = plan.position[nid]
+        value = float(_activations(plan, pattern[None, :], li, i)[0])
+        return ReceptiveField(
+            nid, pattern, value, "constant", np.ones(len(weights), bool), weights, (low, high)
+        )
+    faint = np.abs(weights) < NEAR_ZERO * largest
+    li, i = plan.position[nid]
+    value = float(_activations(plan, pattern[None, :], li, i)[0])
+    return ReceptiveField(nid, pattern, value, "weights", faint, weights, (low, high))
+
+
+def search_images(n_inputs: int, low: float, high: float) -> Array:
+    """Every image of ``n_inputs`` pixels each black, grey or white (or black or white alone, when that
+    would be more than :data:`SEARCH_IMAGES`): (images, n_inputs)."""
+    mid = (low + high) / 2
+    levels = (low, mid, high) if 3**n_inputs <= SEARCH_IMAGES else (low, high)
+    return np.array(list(itertools.product(levels, repeat=n_inputs)), dtype=np.float64).reshape(-1, n_inputs)
+
+
+def _by_search(plan: Plan, ids: list[str], low: float, high: float, seed: int) -> dict[str, ReceptiveField]:
+    images = search_images(plan.n_inputs, low, high)
+    fw = plan.forward(images)
+    starts: dict[str, Array] = {}
+    for nid in ids:
+        li, i = plan.position[nid]
+        values = np.asarray(fw.activations[li][:, i], dtype=np.float64)
+        starts[nid] = images[int(np.argmax(values))]
+    polished = _by_ascent(plan, ids, low, high, seed, starts=starts)
+    out: dict[str, ReceptiveField] = {}
+    for nid in ids:
+        li, i = plan.position[nid]
+        best, best_value = starts[nid], float(_activations(plan, starts[nid][None, :], li, i)[0])
+        found = polished[nid]
+        if found.activation > best_value + SAME:
+            best, best_value = found.pattern, found.activation
+        indifferent = _indifferent(plan, li, i, best, best_value, low, high)
+        if indifferent.all():
+            out[nid] = ReceptiveField(
+                nid,
+                np.full(plan.n_inputs, (low + high) / 2),
+                best_value,
+                "constant",
+                indifferent,
+                None,
+                (low, high),
+            )
+            continue
+        tidy = np.where(indifferent, (low + high) / 2, best)
+        tidy_value = float(_activations(plan, tidy[None, :], li, i)[0])
+        if abs(tidy_value - best_value) <= SAME:
+            best, best_value = tidy, max(best_value, tidy_value)
+        out[nid] = ReceptiveField(nid, best, best_value, "search", indifferent, None, (low, high))
+    return out
+
+
+def _indifferent(plan: Plan, li: int, i: int, pattern: Array, value: float, low: float, high: float) -> Array:
+    """Per input: True when setting it to black, grey or white leaves the activation where it is."""
+    n = plan.n_inputs
+    trials = np.repeat(pattern[None, :], 3 * n, axis=0)
+    for k, v in enumerate((low, (low + high) / 2, high)):
+        trials[np.arange(n) * 3 + k, np.arange(n)] = v
+    values = _activations(plan, trials, li, i).reshape(n, 3)
+    return np.abs(values - value).max(axis=1) <= SAME
+
+
+def _by_ascent(
+    plan: Plan,
+    ids: list[str],
+    low: float,
+    high: float,
+    seed: int,
+    starts: dict[str, Array] | None = None,
+) -> dict[str, ReceptiveField]:
+    """Projected gradient ascent on the input, every neuron of a level and every start in one batch."""
+    rng = np.random.default_rng(seed)
+    span = high - low
+    mid = (low + high) / 2
+    out: dict[str, ReceptiveField] = {}
+    by_level: dict[int, list[str]] = {}
+    for nid in ids:
+        by_level.setdefault(plan.position[nid][0], []).append(nid)
+    n = plan.n_inputs
+    for li, members in by_level.items():
+        k = ASCENT_STARTS if starts is None else 1
+        rows = len(members) * k
+        x = np.empty((rows, n))
+        for m, nid in enumerate(members):
+            block = x[m * k : (m + 1) * k]
+            if starts is not None:
+                block[:] = starts[nid]
+            else:
+                block[:] = mid
+                block[1:] += rng.normal(0.0, 0.15 * span, (k - 1, n))
+        np.clip(x, low, high, out=x)
+        columns = np.repeat([plan.position[nid][1] for nid in members], k)
+        seed_rows = np.zeros((rows, len(plan.levels[li].ids)))
+        seed_rows[np.arange(rows), columns] = 1.0
+        best = x.copy()
+        best_value = np.full(rows, -np.inf)
+        step = 0.1 * span if starts is None else 0.02 * span
+        for t in range(ASCENT_STEPS):
+            fw = plan.forward(x)
+            value = np.asarray(fw.activations[li][np.arange(rows), columns], dtype=np.float64)
+            better = value > best_value
+            best[better], best_value[better] = x[better], value[better]
+            grad = activation_gradient(plan, fw, li, seed_rows).astype(np.float64)
+            norm = np.sqrt((grad * grad).mean(axis=1, keepdims=True))
+            if not norm.any():
+                break
+            x = np.clip(x + step * (1 - t / ASCENT_STEPS) * grad / np.maximum(norm, 1e-12), low, high)
+        value = _activations_rows(plan, x, li, columns)
+        better = value > best_value
+        best[better], best_value[better] = x[better], value[better]
+        for m, nid in enumerate(members):
+            pick = m * k + int(np.argmax(best_value[m * k : (m + 1) * k]))
+            pattern = best[pick]
+            grad = activation_gradient(plan, plan.forward(pattern[None, :]), li, seed_rows[pick : pick + 1])[
+                0
+            ]
+            largest = float(np.abs(grad).max(initial=0.0))
+            faint = np.abs(grad) < NEAR_ZERO * largest if largest > 0 else np.ones(n, bool)
+            out[nid] = ReceptiveField(
+                nid, pattern, float(best_value[pick]), "gradient_ascent", faint, None, (low, high)
+            )
+    return out
+
+
+def _activations_rows(plan: Plan, x: Array, level: int, columns: Array) -> Array:
+    acts = plan.forward(x).activations[level]
+    return np.asarray(acts[np.arange(len(x)), columns], dtype=np.float64)
+
+
+# ---------------------------------------------------------------------------------------------- samples
+def strongest_samples(
+    plan: Plan, neuron_id: str, inputs: Array, count: int = 9, batch: int = 2048
+) -> tuple[Array, Array]:
+    """The ``count`` samples of ``inputs`` that drive the neuron highest: their row numbers and activations,
+    strongest first."""
+    li, i = plan.position[neuron_id]
+    values = np.concatenate(
+        [
+            np.asarray(plan.forward(inputs[s : s + batch]).activations[li][:, i], dtype=np.float64)
+            for s in range(0, len(inputs), batch)
+        ]
+        or [np.zeros(0)]
+    )
+    count = min(count, len(values))
+    if count == 0:
+        return np.zeros(0, dtype=np.intp), np.zeros(0)
+    top = np.argpartition(-values, count - 1)[:count]
+    top = top[np.argsort(-values[top], kind="stable")]
+    return top.astype(np.intp), values[top]
+
+
+# ---------------------------------------------------------------------------------------------- pictures
+# The checks of a square that does not matter, as the texts draw it: light and dark grey.
+CHECK_LIGHT = (200, 200, 200)
+CHECK_DARK = (90, 90, 90)
+# Weight pictures as in 3Blue1Brown's text: green for positive, red for negative, black at zero.
+WEIGHT_POSITIVE = (88, 200, 110)
+WEIGHT_NEGATIVE = (230, 78, 70)
+
+
+def field_pixels(field: ReceptiveField, grid: tuple[int, int] | None, cell: int = 8) -> Array:
+    """The field as an RGB picture (rows, columns, 3) of uint8: each input a ``cell`` x ``cell`` square,
+    black at the bottom of the input range, white at the top, checkered where the neuron does not care."""
+    low, high = field.value_range
+    shade = np.clip((as_image(field.pattern, grid) - low) / (high - low), 0.0, 1.0)
+    grey = np.rint(shade * 255).astype(np.uint8)
+    rgb = np.repeat(np.repeat(grey, cell, axis=0), cell, axis=1)[:, :, None].repeat(3, axis=2)
+    care = np.repeat(np.repeat(as_image(field.indifferent, grid), cell, axis=0), cell, axis=1)
+    half = max(1, cell // 2)
+    rows, cols = np.indices(care.shape)
+    light = ((rows // half) + (cols // half)) % 2 == 0
+    rgb[care & light] = CHECK_LIGHT
+    rgb[care & ~light] = CHECK_DARK
+    return rgb
+
+
+def weight_pixels(weights: Array, grid: tuple[int, int] | None, cell: int = 8) -> Array:
+    """A first-layer neuron's weights as an RGB picture: green positive, red negative, brighter the larger,
+    black where a weight is zero."""
+    image = as_image(np.asarray(weights, dtype=np.float64), grid)
+    largest = float(np.abs(image).max(initial=0.0)) or 1.0
+    strength = np.clip(np.abs(image) / largest, 0.0, 1.0)[:, :, None]
+    colour = np.where(image[:, :, None] >= 0, np.array(WEIGHT_POSITIVE), np.array(WEIGHT_NEGATIVE))
+    rgb = np.rint(colour * strength).astype(np.uint8)
+    return np.repeat(np.repeat(rgb, cell, axis=0), cell, axis=1)
+
+
+def sample_pixels(
+    values: Array, grid: tuple[int, int] | None, value_range: tuple[float, float], cell: int = 2
+) -> Array:
+    """One input sample as a grey RGB picture (black low, white high)."""
+    low, high = value_range
+    shade = np.clip((as_image(np.asarray(values, dtype=np.float64), grid) - low) / (high - low), 0.0, 1.0)
+    grey = np.rint(shade * 255).astype(np.uint8)
+    return np.repeat(np.repeat(grey, cell, axis=0), cell, axis=1)[:, :, None].repeat(3, axis=2)

@@ -1,0 +1,75 @@
+"""``nnstudio receptive`` and ``nnstudio landscape``: their JSON, their pictures and their one-line refusals."""
+
+from __future__ import annotations
+
+import json
+import zlib
+
+import numpy as np
+import pytest
+
+from nnstudio.cli import main
+
+
+def run_json(capsys, *argv: str) -> dict:
+    code = main([*argv, "--json"])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    return json.loads(out.out)
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    return width, height
+
+
+def png_rows(data: bytes) -> np.ndarray:
+    """The RGB rows of a PNG written by nnstudio (one IDAT, filter 0)."""
+    width, height = png_size(data)
+    start = data.index(b"IDAT") + 4
+    length = int.from_bytes(data[start - 8 : start - 4], "big")
+    raw = zlib.decompress(data[start : start + length])
+    rows = np.frombuffer(raw, dtype=np.uint8).reshape(height, 1 + 3 * width)
+    return rows[:, 1:].reshape(height, width, 3)
+
+
+def test_receptive_gives_the_pattern_its_activation_and_how_it_was_found(capsys, tmp_path):
+    out = tmp_path / "field.png"
+    result = run_json(capsys, "receptive", "four-pixel-camera", "--neuron", "h1_0", "--out", str(out))
+    assert result["method"] == "weights"
+    assert result["shape"] == [2, 2]
+    assert result["pattern"] == [1.0, 0.0, 1.0, 0.0]
+    assert result["indifferent"] == [False, True, False, True]
+    assert 0.9 < result["activation"] <= 1.0
+    pixels = png_rows(out.read_bytes())
+    assert pixels.shape[0] == pixels.shape[1]
+    half = pixels.shape[0] // 2
+    # The left column is white (the weights are positive there); the right one is checkered.
+    assert (pixels[:, :half] == 255).all()
+    assert len({tuple(v) for v in pixels[:, half:].reshape(-1, 3).tolist()}) == 2
+
+
+def test_receptive_of_a_deeper_neuron_and_of_a_digit_neuron(capsys, tmp_path):
+    deep = run_json(capsys, "receptive", "four-pixel-camera", "--neuron", "o2")
+    assert deep["method"] == "search"
+    assert all(v in (-1.0, 1.0) for v in deep["pattern"])
+    digit = run_json(capsys, "receptive", "digits", "--neuron", "h2_0", "--out", str(tmp_path / "d.png"))
+    assert digit["shape"] == [28, 28] and len(digit["pattern"]) == 784
+    assert digit["method"] == "gradient_ascent"
+    assert all(0.0 <= v <= 1.0 for v in digit["pattern"])
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["receptive", "four-pixel-camera", "--neuron", "nobody"], "no neuron 'nobody'"),
+        (["receptive", "four-pixel-camera", "--neuron", "i0"], "is an input"),
+        (["receptive", "four-pixel-camera", "--neuron", "o1", "--out", "x.jpg"], ".png"),
+    ],
+)
+def test_receptive_refuses_in_one_line(capsys, argv, says):
+    assert main(argv) == 1
+    out = capsys.readouterr()
+    assert out.out == ""
+    assert says in out.err and out.err.count("\n") == 1
