@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from nnstudio import __version__
-from nnstudio.cli import core, neuron
+from nnstudio.cli import core, exchange, neuron, views
 from nnstudio.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
@@ -33,7 +33,7 @@ from nnstudio.cli.common import (
 
 __all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "CommandError", "build_parser", "main", "open_document"]
 
-COMMAND_MODULES = (core, neuron)
+COMMAND_MODULES = (core, exchange, neuron, views)
 ALL_COMMANDS: tuple[Command, ...] = tuple(c for module in COMMAND_MODULES for c in module.COMMANDS)
 COMMANDS = {c.name: c.run for c in ALL_COMMANDS}
 NEGATIVE_VALUE_OPTIONS = frozenset().union(*(c.negative_values for c in ALL_COMMANDS))
@@ -46,6 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
         "With no command, or with a .nnet file, opens the studio window.",
     )
     parser.add_argument("--version", action="version", version=f"nnstudio {__version__}")
+    parser.add_argument(
+        "--self-test", action="store_true", help="open every example offscreen, run it, exit 0"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command in ALL_COMMANDS:
         p = sub.add_parser(command.name, help=command.help, description=command.help)
@@ -72,6 +75,10 @@ def _attach_negative_values(argv: list[str]) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["--self-test"]:
+        from nnstudio.selftest import main as self_test
+
+        return self_test(argv[1:])
     if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
         from nnstudio.app import run_gui
 
