@@ -158,7 +158,9 @@ class ImageGrid(QWidget):
                 back = self.colour(flat[index])
                 painter.setPen(Qt.GlobalColor.black if back.lightness() > 128 else Qt.GlobalColor.white)
                 painter.drawText(
-                    QRectF(c * cell, r * cell, cell, cell), Qt.AlignmentFlag.AlignCenter, f"{flat[index]:.2g}"
+                    QRectF(c * cell, r * cell, cell, cell),
+                    Qt.AlignmentFlag.AlignCenter,
+                    short_number(flat[index]),
                 )
         if self.outline is not None:
             top, left, height, width = self.outline
@@ -178,6 +180,14 @@ class ImageGrid(QWidget):
 
     def leaveEvent(self, event: object) -> None:
         self.hovered.emit(-1, -1)
+
+
+def short_number(value: float) -> str:
+    """A pixel's number in a few characters: two decimals below 10, whole numbers above."""
+    text = f"{value:.2f}" if abs(value) < 10 else f"{value:.0f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
 def scrolled(widget: QWidget, object_name: str, accessible: str) -> QScrollArea:
@@ -226,6 +236,9 @@ class KernelLab(QWidget):
         self.output = np.zeros((1, 1))
         self._crawl = -1
         self._updating = False
+        # Until the person moves the zoom slider, the pictures are fitted to the window.
+        self._zoomed_by_hand = False
+        self._syncing_scroll = False
 
         self.source_label = QLabel()
         self.source_label.setWordWrap(True)
@@ -279,6 +292,7 @@ class KernelLab(QWidget):
         self.effect_label.setWordWrap(True)
         named(self.effect_label, "kernelEffect", "What the kernel does")
         self.drag_handle = KernelDragHandle(lambda: self.kernel)
+        self.drag_handle.setWordWrap(True)
         self.sum_label = QLabel()
         self.sum_label.setWordWrap(True)
         self.sum_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -348,6 +362,14 @@ class KernelLab(QWidget):
         self.padding_combo.currentIndexChanged.connect(self._padding_chosen)
         self.stride_combo.currentIndexChanged.connect(self.recompute)
         self.zoom_slider.valueChanged.connect(self._zoom)
+        self.zoom_slider.sliderPressed.connect(self._zoom_taken)
+        self.zoom_slider.actionTriggered.connect(self._zoom_taken)
+        for one, other in ((self.input_area, self.output_area), (self.output_area, self.input_area)):
+            for bar, twin in (
+                (one.horizontalScrollBar(), other.horizontalScrollBar()),
+                (one.verticalScrollBar(), other.verticalScrollBar()),
+            ):
+                bar.valueChanged.connect(lambda _v, a=bar, b=twin: self._scroll_together(a, b))
         self.play_button.toggled.connect(self._play)
         self.kernel_table.itemChanged.connect(self._cell_edited)
         self.output_view.hovered.connect(self._output_hovered)
@@ -375,10 +397,34 @@ class KernelLab(QWidget):
         self._fit_zoom()
 
     def _fit_zoom(self) -> None:
+        if self._zoomed_by_hand:
+            return
         rows, cols = self.image.shape
-        area = self.input_area.viewport().size()
-        fit = max(4, min(44, (min(area.width(), area.height()) - 4) // max(rows, cols, 1)))
+        area = self.input_area.size()
+        fit = max(4, min(44, (min(area.width(), area.height()) - 8) // max(rows, cols, 1)))
         self.zoom_slider.setValue(int(fit))
+
+    def _zoom_taken(self, *_args: object) -> None:
+        self._zoomed_by_hand = True
+
+    def _scroll_together(self, moved: object, twin: object) -> None:
+        """Zoomed in, the picture and the result scroll as one, so a pixel stays beside its result."""
+        if self._syncing_scroll:
+            return
+        self._syncing_scroll = True
+        try:
+            span = max(1, moved.maximum())  # type: ignore[attr-defined]
+            twin.setValue(round(moved.value() / span * twin.maximum()))  # type: ignore[attr-defined]
+        finally:
+            self._syncing_scroll = False
+
+    def resizeEvent(self, event: object) -> None:
+        super().resizeEvent(event)  # type: ignore[arg-type]
+        self._fit_zoom()
+
+    def showEvent(self, event: object) -> None:
+        super().showEvent(event)  # type: ignore[arg-type]
+        self._fit_zoom()
 
     # ------------------------------------------------------------------ kernel
     @property
