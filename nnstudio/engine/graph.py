@@ -17,9 +17,10 @@ import numpy as np
 
 from .activations import ACTIVATIONS
 from .connections import ConnectionBlock, Connections, Edge, LayerKey, edge_id, layer_key
+from .conv import Convolution
 from .events import NetworkEvents
 
-__all__ = ["Edge", "GraphError", "Network", "Neuron", "Role", "edge_id"]
+__all__ = ["Convolution", "Edge", "GraphError", "Network", "Neuron", "Role", "edge_id"]
 
 
 class GraphError(ValueError):
@@ -95,6 +96,8 @@ class Network:
         self.edges = Connections()
         # Members of each named layer, in order (a neuron without a layer name is a layer of its own).
         self._members: dict[LayerKey, list[str]] = {}
+        # What feeds each shaped layer (convolution or pooling), by the target layer's name.
+        self.convolutions: dict[str, Convolution] = {}
         self.events = NetworkEvents()
         # Bumped on every change of the maths; a compiled plan remembers the revision it was built from.
         # Moving a neuron changes neither: it is the canvas's business.
@@ -105,14 +108,21 @@ class Network:
     # ----------------------------------------------------------------- construction
     @classmethod
     def from_parts(
-        cls, neurons: Iterable[Neuron], edges: Iterable[Edge] = (), dense: Iterable[DenseLinks] = ()
+        cls,
+        neurons: Iterable[Neuron],
+        edges: Iterable[Edge] = (),
+        dense: Iterable[DenseLinks] = (),
+        convolutions: Iterable[Convolution] = (),
     ) -> Network:
-        """Build a whole network at once, validating it in one pass: neurons, single edges and whole
-        matrices of connections (a 1.86M-connection network loads without making an object per link)."""
+        """Build a whole network at once, validating it in one pass: neurons, single edges, whole
+        matrices of connections (a 1.86M-connection network loads without making an object per link) and
+        the convolutions and poolings that feed shaped layers."""
         net = cls()
         for neuron in neurons:
             net._check_new_neuron(neuron)
             net._put_neuron(neuron)
+        for conv in convolutions:
+            net._put_convolution(conv)
         for links in dense:
             net._put_dense(links)
         pairs: set[tuple[str, str]] = set()
@@ -131,7 +141,91 @@ class Network:
         net.neurons = {nid: n.copy() for nid, n in self.neurons.items()}
         net.edges = self.edges.copy()
         net._members = {k: list(v) for k, v in self._members.items()}
+        net.convolutions = {name: c.copy() for name, c in self.convolutions.items()}
         return net
+
+    # ----------------------------------------------------------------- shaped layers
+    def layer_members(self, name: str) -> list[str]:
+        """The neuron ids of the named layer, in order (empty when there is no such layer)."""
+        return list(self._members.get((name, ""), []))
+
+    def layer_shape(self, name: str) -> tuple[int, int, int] | None:
+        """(channels, height, width) of a layer that a convolution reads or writes, else None."""
+        conv = self.convolutions.get(name)
+        if conv is not None:
+            return conv.out_shape
+        for other in self.convolutions.values():
+            if other.source == name:
+                return other.in_shape
+        return None
+
+    def _put_convolution(self, conv: Convolution) -> None:
+        where = f"the {conv.kind.value} into layer {conv.target!r}"
+        if conv.target in self.convolutions:
+            raise GraphError(f"layer {conv.target!r} is already fed by a convolution or pooling")
+        if conv.source == conv.target:
+            raise GraphError(f"{where} reads its own layer")
+        sources, targets = self.layer_members(conv.source), self.layer_members(conv.target)
+        if not sources:
+            raise GraphError(f"{where} reads layer {conv.source!r}, which this network does not have")
+        if not targets:
+            raise GraphError(f"{where}: this network has no layer {conv.target!r}")
+        c, h, w = conv.in_shape
+        if len(sources) != c * h * w:
+            raise GraphError(
+                f"{where} reads {c} x {h} x {w} = {c * h * w:,} values, but layer {conv.source!r} "
+                f"has {len(sources):,} neurons"
+            )
+        oc, oh, ow = conv.out_shape
+        if len(targets) != oc * oh * ow:
+            raise GraphError(
+                f"{where} makes {oc} x {oh} x {ow} = {oc * oh * ow:,} values, but layer {conv.target!r} "
+                f"has {len(targets):,} neurons"
+            )
+        source_roles = {self.neurons[n].role for n in sources}
+        if source_roles != {Role.INPUT} and conv.source not in self.convolutions:
+            raise GraphError(
+                f"{where} reads layer {conv.source!r}: a convolution or pooling reads the input image or "
+                f"another convolution or pooling layer"
+            )
+        for nid in targets:
+            if self.neurons[nid].role is Role.INPUT:
+                raise GraphError(f"{where}: input {nid!r} takes its value from the image")
+        for nid in sources:
+            if self.neurons[nid].role is Role.OUTPUT:
+                raise GraphError(f"{where}: output {nid!r} cannot feed other neurons")
+        block = self.edges.blocks.get((conv.target, ""))
+        if block is not None and block.count:
+            raise GraphError(f"layer {conv.target!r} already has single connections into it")
+        self.convolutions[conv.target] = conv
+        self._depth_cache = None
+
+    def add_convolution(self, conv: Convolution) -> None:
+        """Feed an existing layer by a convolution or pooling of another (see :mod:`nnstudio.engine.conv`)."""
+        self._put_convolution(conv)
+        self._changed(structural=True)
+        self.events.structure.emit()
+
+    def set_convolution_values(
+        self, layer: str, kernel: np.ndarray | None = None, bias: np.ndarray | None = None
+    ) -> None:
+        """Set the kernels (kernels, in channels, size, size) and/or biases of the convolution into
+        ``layer`` (a hand edit of a kernel): one ``parameters`` event, no change of structure."""
+        conv = self.convolutions.get(layer)
+        if conv is None or conv.kernel is None or conv.bias is None:
+            raise GraphError(f"layer {layer!r} is not fed by a convolution")
+        new_kernel = conv.kernel if kernel is None else np.asarray(kernel, dtype=np.float64)
+        new_bias = conv.bias if bias is None else np.asarray(bias, dtype=np.float64)
+        if new_kernel.shape != conv.kernel.shape or new_bias.shape != conv.bias.shape:
+            raise GraphError(
+                f"the kernels of {layer!r} are shaped {conv.kernel.shape} with {conv.bias.size} biases"
+            )
+        if not (np.isfinite(new_kernel).all() and np.isfinite(new_bias).all()):
+            raise GraphError("kernels and biases must be finite numbers")
+        conv.kernel[...] = new_kernel
+        conv.bias[...] = new_bias
+        self._changed()
+        self.events.parameters.emit()
 
     def _put_neuron(self, neuron: Neuron) -> None:
         self.neurons[neuron.id] = neuron
@@ -166,6 +260,9 @@ class Network:
                     f"a matrix of connections names {nid!r}, which is not a neuron of this network"
                 )
         keys = {self._key(t) for t in targets}
+        for key in keys:
+            if key[0] in self.convolutions:
+                raise GraphError(f"layer {key[0]!r} takes its values from a convolution or pooling")
         if len(keys) != 1:
             raise GraphError("the targets of one matrix of connections must form one layer")
         if len(set(sources)) != len(sources) or len(set(targets)) != len(targets):
@@ -262,14 +359,28 @@ class Network:
     def _block_depths(self) -> dict[str, int] | None:
         blocks = self.edges.blocks
         block_of = self.edges.block_of
+        # A shaped layer is fed by its convolution, known here by the key (layer name, ">"): no neuron id
+        # or layer key has that form.
+        convs = {(name, ">"): conv for name, conv in self.convolutions.items()}
+        if convs:
+            block_of = dict(block_of)
+            for key, conv in convs.items():
+                block_of.update(dict.fromkeys(self.layer_members(conv.target), key))
         needs: dict[LayerKey, set[LayerKey]] = {}
         users: dict[LayerKey, list[LayerKey]] = {k: [] for k in blocks}
+        users.update({k: [] for k in convs})
         for key, block in blocks.items():
             if block.full:
                 deps = {block_of[s] for s in block.sources if s in block_of}
             else:
                 used = block.present.any(axis=0).tolist()
                 deps = {block_of[s] for s, u in zip(block.sources, used, strict=True) if u and s in block_of}
+            needs[key] = deps
+            for d in deps:
+                users[d].append(key)
+        for key, conv in convs.items():
+            first = self.layer_members(conv.source)[:1]
+            deps = {block_of[s] for s in first if s in block_of}
             needs[key] = deps
             for d in deps:
                 users[d].append(key)
@@ -283,10 +394,15 @@ class Network:
                 remaining[user] -= 1
                 if remaining[user] == 0:
                     ready.append(user)
-        if len(order) != len(blocks):
+        if len(order) != len(blocks) + len(convs):
             return None
         depth = {nid: 0 if n.role is Role.INPUT else 1 for nid, n in self.neurons.items()}
         for key in order:
+            conv = convs.get(key)
+            if conv is not None:
+                below = 1 + max((depth[s] for s in self.layer_members(conv.source)), default=0)
+                depth.update(dict.fromkeys(self.layer_members(conv.target), below))
+                continue
             block = blocks[key]
             if not block.sources:
                 continue
@@ -423,6 +539,10 @@ class Network:
             raise GraphError(
                 f"input {target.display_name!r} takes its value from the image, not from a connection"
             )
+        if target.layer in self.convolutions:
+            raise GraphError(
+                f"{target.display_name!r} takes its value from a convolution or pooling, not from a connection"
+            )
         if source.role is Role.OUTPUT:
             raise GraphError(
                 f"output {source.display_name!r} is the end of the network; it cannot feed other neurons"
@@ -548,6 +668,10 @@ class Network:
         removed_edges = list(removed.values())
         self._detach([(e.source, e.target) for e in removed_edges])
         removed_neurons = [(order[nid], self.neurons[nid]) for nid in neuron_ids]
+        # A convolution cannot feed or read a layer that lost neurons: its shape no longer fits.
+        touched = {self.neurons[nid].layer for nid in neuron_ids} - {""}
+        for name in [n for n, c in self.convolutions.items() if n in touched or c.source in touched]:
+            del self.convolutions[name]
         for nid in neuron_ids:
             self._forget_neuron(nid)
         if removed_edges or removed_neurons:
@@ -675,6 +799,7 @@ class Network:
         weights: Mapping[LayerKey, np.ndarray],
         biases: Mapping[str, float],
         before_event: Callable[[int], object] | None = None,
+        kernels: Mapping[str, tuple[np.ndarray, np.ndarray]] | None = None,
     ) -> None:
         """Write whole weight matrices (training's results): every present, unfrozen connection of the block
         ``key`` takes its value from ``weights[key]``, shaped like the block. One ``parameters`` event;
@@ -688,6 +813,11 @@ class Network:
                 np.copyto(block.weight, values, where=block.present & ~block.frozen, casting="unsafe")
         for nid, b in biases.items():
             self.neurons[nid].bias = float(b)
+        for name, (kernel, bias) in (kernels or {}).items():
+            conv = self.convolutions[name]
+            assert conv.kernel is not None and conv.bias is not None
+            np.copyto(conv.kernel, kernel, casting="unsafe")
+            np.copyto(conv.bias, bias, casting="unsafe")
         self._changed()
         if before_event is not None:
             before_event(self.revision)

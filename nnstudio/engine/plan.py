@@ -10,6 +10,10 @@ Every weight and bias lives in one flat buffer (:attr:`Plan.flat`); each product
 bias is a view into it. The plan is also the one translator between the network's ids and that buffer:
 :meth:`Plan.parameter_index`, :meth:`Plan.edge_index`, :meth:`Plan.write_back` and
 :meth:`Plan.read_parameters`; nothing outside the engine needs to know where a weight sits.
+
+A layer fed by a convolution or pooling (:mod:`nnstudio.engine.conv`) is a level of its own, computed by a
+:class:`~nnstudio.engine.conv.ConvBlock` instead of a matrix product; its kernels and biases sit after
+every other parameter in :attr:`Plan.flat`, and its neurons' own biases are held at zero.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import numpy as np
 
 from .activations import ACTIVATIONS, Activation
 from .connections import LayerKey
+from .conv import ConvBlock, ConvKind
 from .graph import GraphError, Network, Role
 from .losses import Loss
 
@@ -143,6 +148,8 @@ class ForwardResult:
     # Every level's activations side by side (samples, neurons), when the plan runs a general graph: the
     # activations above are views of it.
     buffer: Array | None = None
+    # Per level fed by a convolution or pooling, what its backward pass needs (patches, winning cells).
+    kept: dict[int, Array | None] = field(default_factory=dict)
 
     @property
     def output(self) -> Array:
@@ -183,6 +190,8 @@ class Plan:
     maps: list[_BlockMap] = field(default_factory=list)
     # Connections known by an id other than "source>target".
     aliases: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # The convolutions and poolings, in level order; their parameters come last in :attr:`flat`.
+    convs: list[ConvBlock] = field(default_factory=list)
 
     # ------------------------------------------------------------------ shape
     @property
@@ -203,13 +212,18 @@ class Plan:
 
     @property
     def n_parameters(self) -> int:
-        return self.n_connections + sum(len(l.ids) for l in self.levels[1:])
+        """Weights and biases a person can set: connections, the biases of neurons, kernels and their
+        biases (a shaped layer's neurons have no bias of their own)."""
+        shaped = sum(len(self.levels[c.target].ids) for c in self.convs)
+        kernels = sum(c.n_parameters for c in self.convs)
+        return self.n_connections + sum(len(l.ids) for l in self.levels[1:]) - shaped + kernels
 
     # ------------------------------------------------------------------ running
     def __post_init__(self) -> None:
         # Precomputed per-level steps keep a training step's Python work to a few list walks; at batch 1 that
         # overhead, not arithmetic, is what costs (see ENVIRONMENT.md's measured figures).
         by_target = {b.target: (bi, b) for bi, b in enumerate(self.blocks)}
+        self._conv_of = {c.target: c for c in self.convs}
         self._steps = []
         for li in range(1, len(self.levels)):
             level = self.levels[li]
@@ -219,7 +233,9 @@ class Plan:
                 if block is not None and len(block.sources) == 1 and block.sources[0] == li - 1
                 else None
             )
-            self._steps.append((li, level, block, bi, simple, _single_activation(level)))
+            self._steps.append(
+                (li, level, block, bi, simple, _single_activation(level), self._conv_of.get(li))
+            )
         # A general graph (a level fed by several levels, or by one further back) runs on one buffer of
         # every level's activations side by side; a plain stack of layers runs level by level.
         self._general = any(step[2] is not None and step[4] is None for step in self._steps)
@@ -246,17 +262,20 @@ class Plan:
             return self._forward_general(x)
         sums = [x]
         acts = [x]
-        for _li, level, block, _bi, simple, single in self._steps:
+        kept: dict[int, Array | None] = {}
+        for li, level, block, _bi, simple, single, conv in self._steps:
             if simple is not None:
                 z = acts[-1] @ simple
             elif block is not None:
                 z = block.forward(acts)
+            elif conv is not None:
+                z, kept[li] = conv.forward(acts[conv.source])
             else:
                 z = np.zeros((x.shape[0], len(level.ids)), dtype=self.dtype)
             z += level.bias
             sums.append(z)
             acts.append(single.value(z) if single is not None else _activate(level, z))
-        return ForwardResult(sums, acts)
+        return ForwardResult(sums, acts, None, kept)
 
     def _forward_general(self, x: Array) -> ForwardResult:
         start = self._level_start
@@ -264,9 +283,12 @@ class Plan:
         buffer[:, : start[1]] = x
         sums = [x]
         acts = [buffer[:, : start[1]]]
-        for li, level, block, _bi, _simple, single in self._steps:
+        kept: dict[int, Array | None] = {}
+        for li, level, block, _bi, _simple, single, conv in self._steps:
             if block is not None:
                 z = buffer[:, start[block.sources[0]] : start[li]] @ block.W.T
+            elif conv is not None:
+                z, kept[li] = conv.forward(acts[conv.source])
             else:
                 z = np.zeros((x.shape[0], len(level.ids)), dtype=self.dtype)
             z += level.bias
@@ -274,7 +296,7 @@ class Plan:
             here = buffer[:, start[li] : start[li + 1]]
             here[...] = single.value(z) if single is not None else _activate(level, z)
             acts.append(here)
-        return ForwardResult(sums, acts, buffer)
+        return ForwardResult(sums, acts, buffer, kept)
 
     def backward(
         self,
@@ -316,12 +338,12 @@ class Plan:
             w_grads, b_grads = cached[1], cached[2]
         sums, acts = fw.sums, fw.activations
         if self._general and fw.buffer is not None:
-            self._backward_general(fw, grad_a, deltas, w_grads, b_grads, input_gradient)
+            self._backward_general(fw, grad_a, deltas, w_grads, b_grads, input_gradient, out)
             inputs = grad_a[0] if input_gradient else None
             return Gradients(
                 w_grads, b_grads, deltas, float(np.add.reduce(per_sample)) / n, per_sample, inputs, out
             )
-        for li, level, block, bi, simple, single in reversed(self._steps):
+        for li, level, block, bi, simple, single, conv in reversed(self._steps):
             ga = grad_a[li]
             if ga is None:
                 delta = np.zeros_like(sums[li])
@@ -331,6 +353,20 @@ class Plan:
                 delta = _backward(level, sums[li], acts[li], ga)
             deltas[li] = delta
             np.add.reduce(delta, axis=0, out=b_grads[li])
+            if conv is not None:
+                back = self._conv_backward(conv, fw, delta, out, input_gradient)
+                if back is not None:
+                    src = conv.source
+                    if isinstance(conv.columns, slice) and back.shape[1] == len(self.levels[src].ids):
+                        if grad_a[src] is None:
+                            grad_a[src] = back
+                        else:
+                            grad_a[src] += back
+                    else:
+                        if grad_a[src] is None:
+                            grad_a[src] = np.zeros_like(sums[src])
+                        grad_a[src][:, conv.columns] += back
+                continue
             if block is None:
                 continue
             if simple is not None:
@@ -363,6 +399,7 @@ class Plan:
         w_grads: list[Array],
         b_grads: list[Array],
         input_gradient: bool,
+        out: Array,
     ) -> None:
         """Backward over the activation buffer: each block adds its sources' slopes into one view."""
         start = self._level_start
@@ -370,12 +407,17 @@ class Plan:
         grads = np.zeros_like(buffer)
         last = len(self.levels) - 1
         grads[:, start[last] :] = grad_a[last]
-        for li, level, block, bi, _simple, single in reversed(self._steps):
+        for li, level, block, bi, _simple, single, conv in reversed(self._steps):
             ga = grads[:, start[li] : start[li + 1]]
             z, a = fw.sums[li], fw.activations[li]
             delta = single.backward(z, a, ga) if single is not None else _backward(level, z, a, ga)
             deltas[li] = delta
             np.add.reduce(delta, axis=0, out=b_grads[li])
+            if conv is not None:
+                back = self._conv_backward(conv, fw, delta, out, input_gradient)
+                if back is not None:
+                    grads[:, start[conv.source] : start[conv.source + 1]][:, conv.columns] += back
+                continue
             if block is None:
                 continue
             first = block.sources[0]
@@ -386,6 +428,45 @@ class Plan:
                 grads[:, low : start[li]] += delta @ block.W[:, low - start[first] :]
         for li in range(len(self.levels)):
             grad_a[li] = grads[:, start[li] : start[li + 1]]
+
+    def _conv_backward(
+        self, conv: ConvBlock, fw: ForwardResult, delta: Array, out: Array, input_gradient: bool
+    ) -> Array | None:
+        keep = fw.kept.get(conv.target)
+        if keep is None and conv.kind is not ConvKind.AVGPOOL:
+            # A forward result made elsewhere: work out again what the backward pass needs.
+            _, keep = conv.forward(fw.activations[conv.source])
+        return conv.backward(delta, keep, out, conv.source > 0 or input_gradient)
+
+    # ------------------------------------------------------------------ convolutions
+    def convolution(self, layer: str) -> ConvBlock:
+        """The compiled convolution or pooling that feeds ``layer`` (KeyError if none does): its ``kind``,
+        ``in_shape`` and ``out_shape`` (channels, height, width), ``size``, ``stride``, ``padding``, and for a
+        convolution ``kernel`` (kernels, in channels, size, size) and ``bias`` (kernels,), live views of
+        :attr:`flat` (read them; write through the network's ``set_convolution_values``)."""
+        for conv in self.convs:
+            if conv.layer == layer:
+                return conv
+        raise KeyError(layer)
+
+    def feature_maps(self, fw: ForwardResult, layer: str, sample: int = 0, *, sums: bool = False) -> Array:
+        """One sample's values of a shaped layer as images (channels, height, width): the activations (or,
+        with ``sums``, the weighted sums) of a convolution or pooling layer, or the image a convolution
+        reads. KeyError when ``layer`` has no shape in this plan."""
+        for conv in self.convs:
+            if conv.layer == layer:
+                values = (fw.sums if sums else fw.activations)[conv.target][sample]
+                return values.reshape(conv.out_shape)
+        for conv in self.convs:
+            if conv.source_layer == layer:
+                values = (fw.sums if sums else fw.activations)[conv.source][sample][conv.columns]
+                return values.reshape(conv.in_shape)
+        raise KeyError(layer)
+
+    def conv_values(self, flat: Array | None = None) -> dict[str, tuple[Array, Array]]:
+        """Each convolution's (kernel, bias) as this plan (or ``flat``) holds them, by layer name."""
+        values = self.flat if flat is None else flat
+        return {c.layer: c.split(values) for c in self.convs if c.kernel is not None}
 
     def loss_value(self, inputs: Array, truth: Array, loss: Loss) -> float:
         return loss.value(self.forward(inputs).output, np.asarray(truth, dtype=self.dtype))
@@ -533,8 +614,13 @@ class Plan:
         return weights, biases
 
     def parameters(self) -> list[Array]:
-        """The live parameter arrays (weights per block, then biases per level >= 1): training edits these."""
-        return [b.W for b in self.blocks] + [l.bias for l in self.levels[1:]]
+        """The live parameter arrays (weights per block, then biases per level >= 1, then each convolution's
+        kernels and biases as one flat stretch): training edits these."""
+        return (
+            [b.W for b in self.blocks]
+            + [l.bias for l in self.levels[1:]]
+            + [self.flat[c.parameter_slice()] for c in self.convs if c.n_parameters]
+        )
 
     def snapshot(self) -> Array:
         """A copy of every weight and bias, flat (see :attr:`flat`); :meth:`restore` puts it back."""
@@ -553,7 +639,11 @@ class Plan:
     def flat_from(self, values: list[Array]) -> Array:
         """A parameter list shaped like :meth:`parameters` as one flat array laid out like :attr:`flat`."""
         nb = len(self.blocks)
-        return self._flat_of(values[:nb], [self.flat[:0]] + list(values[nb:]))
+        nl = nb + len(self.levels) - 1
+        flat = self._flat_of(values[:nb], [self.flat[:0]] + list(values[nb:nl]))
+        for conv, part in zip([c for c in self.convs if c.n_parameters], values[nl:], strict=True):
+            flat[conv.parameter_slice()] = part
+        return flat
 
     def weights_by_edge(self, flat: Array | None = None) -> dict[str, float]:
         source = self.flat if flat is None else flat
@@ -602,7 +692,12 @@ class Plan:
                 np.copyto(mirror.flat, values)
                 mirror.revision = revision
 
-        network.write_blocks(self.block_values(flat), self.biases_by_neuron(flat), before_event=mark)
+        network.write_blocks(
+            self.block_values(flat),
+            self.biases_by_neuron(flat),
+            before_event=mark,
+            kernels=self.conv_values(flat),
+        )
 
     def read_weights(self, network: Network, edge_ids: list[str]) -> None:
         """Copy the weights of just these connections from the network (hand edits of a few weights)."""
@@ -630,7 +725,19 @@ class Plan:
         _fill(self, network)
         for level in self.levels[1:]:
             level.bias[:] = [network.neurons[n].bias for n in level.ids]
+        _fill_convs(self, network)
         self.revision = network.revision
+
+
+def _fill_convs(plan: Plan, network: Network) -> None:
+    """Copy the network's kernels and their biases into the plan; a shaped layer's neurons keep bias 0."""
+    for conv in plan.convs:
+        plan.levels[conv.target].bias[...] = 0.0
+        source = network.convolutions[conv.layer]
+        if conv.kernel is not None and conv.bias is not None:
+            assert source.kernel is not None and source.bias is not None
+            conv.kernel[...] = source.kernel
+            conv.bias[...] = source.bias
 
 
 def _ix(rows: Array | slice, cols: Array | slice) -> tuple:
@@ -704,6 +811,56 @@ def _fill(plan: Plan, network: Network, small: bool = True) -> None:
                 if trains is None:
                     trains = source.present & ~source.frozen
                 block.trainable[_ix(p.r, p.c)] = trains[_ix(p.rows, p.cols)]
+
+
+def _place_convs(
+    network: Network, levels: list[Level], position: dict[str, tuple[int, int]], offset: int
+) -> tuple[list[ConvBlock], int]:
+    """A :class:`ConvBlock` per convolution or pooling of the network, in level order, with its parameters
+    placed from ``offset`` on (its kernel and bias are placeholders shaped like them until the flat buffer
+    exists); and the offset after them."""
+    convs: list[ConvBlock] = []
+    for name, conv in network.convolutions.items():
+        targets = network.layer_members(name)
+        level = position[targets[0]][0]
+        if levels[level].ids != targets:
+            raise GraphError(
+                f"layer {name!r} is fed by a {conv.kind.value} and must be alone at its depth; "
+                f"other neurons are as deep as it is"
+            )
+        sources = network.layer_members(conv.source)
+        where = [position[s] for s in sources]
+        source = where[0][0]
+        if any(lv != source for lv, _ in where):
+            raise GraphError(
+                f"layer {conv.source!r}, which a {conv.kind.value} reads, is not all at one depth"
+            )
+        columns = _run(np.fromiter((i for _, i in where), dtype=np.intp, count=len(where)))
+        if isinstance(columns, slice) and columns.stop == len(levels[source].ids):
+            columns = slice(None)
+        kernel = bias = None
+        if conv.kernel is not None and conv.bias is not None:
+            kernel, bias = np.empty(conv.kernel.shape), np.empty(conv.bias.shape)
+        block = ConvBlock(
+            name,
+            conv.source,
+            conv.kind,
+            level,
+            source,
+            columns,
+            conv.in_shape,
+            conv.out_shape,
+            conv.size,
+            conv.stride,
+            conv.padding,
+            offset,
+            kernel,
+            bias,
+        )
+        offset += block.n_parameters
+        convs.append(block)
+    convs.sort(key=lambda c: c.target)
+    return convs, offset
 
 
 def compile_network(network: Network, dtype: np.dtype | type = np.float32) -> Plan:
@@ -805,6 +962,7 @@ def compile_network(network: Network, dtype: np.dtype | type = np.float32) -> Pl
     for level in levels[1:]:
         offsets.append(offset)
         offset += len(level.ids)
+    convs, offset = _place_convs(network, levels, position, offset)
     flat = np.zeros(offset, dtype=dtype)
     flat_trainable = np.zeros(offset, dtype=dtype)
     for block in blocks:
@@ -815,8 +973,18 @@ def compile_network(network: Network, dtype: np.dtype | type = np.float32) -> Pl
     for level, o in zip(levels[1:], offsets[nb:], strict=True):
         level.bias = flat[o : o + len(level.ids)]
     bias_start = offsets[nb] if len(levels) > 1 else offset
-    flat[bias_start:] = biases
+    bias_end = bias_start + len(biases)
+    flat[bias_start:bias_end] = biases
     flat_trainable[bias_start:] = 1.0
+    for conv in convs:
+        # The layer's neurons add no bias of their own: each kernel has one, shared by its whole map.
+        flat_trainable[
+            offsets[nb + conv.target - 1] : offsets[nb + conv.target - 1] + len(levels[conv.target].ids)
+        ] = 0.0
+        if conv.kernel is not None and conv.bias is not None:
+            k = conv.kernel.size
+            conv.kernel = flat[conv.offset : conv.offset + k].reshape(conv.kernel.shape)
+            conv.bias = flat[conv.offset + k : conv.offset + k + conv.bias.size]
 
     maps: list[_BlockMap] = []
     for key, groups_of_rows in pending:
@@ -890,8 +1058,10 @@ def compile_network(network: Network, dtype: np.dtype | type = np.float32) -> Pl
         len(network.edges),
         maps,
         dict(network.edges.alias_pair),
+        convs,
     )
     _fill(plan, network, small=False)
+    _fill_convs(plan, network)
     if small_index:
         flat[small_index] = small_weight
         flat_trainable[small_index] = small_trains
