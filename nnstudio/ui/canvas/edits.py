@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from nnstudio.data.points import FEATURES
 from nnstudio.engine.activations import ACTIVATIONS
 from nnstudio.engine.graph import Edge, Network, Neuron, Role, edge_id
 
@@ -40,7 +41,7 @@ class DocumentLike(Protocol):
     value_range: tuple[float, float]
 
 
-PALETTE_KINDS = ("input", "grid", "hidden", "output", "layer")
+PALETTE_KINDS = ("input", "feature", "grid", "hidden", "output", "layer")
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,8 @@ class PaletteItem:
     width: int = 2
     height: int = 2
     role: str = "hidden"
+    # For a feature input: the feature of a point in the plane it takes (X1, X1^2, sin X1, ...).
+    feature: str = "X1"
 
     def to_json(self) -> bytes:
         data = {
@@ -62,6 +65,7 @@ class PaletteItem:
             "width": self.width,
             "height": self.height,
             "role": self.role,
+            "feature": self.feature,
         }
         return json.dumps(data).encode()
 
@@ -80,6 +84,7 @@ class PaletteItem:
             width=_whole(data.get("width", 2), "width"),
             height=_whole(data.get("height", 2), "height"),
             role=str(data.get("role", "hidden")),
+            feature=str(data.get("feature", "X1")),
         )
         item.check()
         return item
@@ -97,10 +102,12 @@ class PaletteItem:
             1 <= self.width <= MAX_GRID_SIDE and 1 <= self.height <= MAX_GRID_SIDE
         ):
             raise CanvasEditError(f"an image grid is 1 to {MAX_GRID_SIDE} pixels on each side")
+        if self.kind == "feature" and self.feature not in FEATURES:
+            raise CanvasEditError(f"unknown feature {self.feature!r}; known: {', '.join(FEATURES)}")
 
     @property
     def new_role(self) -> Role:
-        if self.kind in ("input", "grid"):
+        if self.kind in ("input", "feature", "grid"):
             return Role.INPUT
         if self.kind == "layer":
             return Role(self.role)
@@ -200,7 +207,7 @@ def plan_palette_drop(document: DocumentLike, item: PaletteItem, x: float, y: fl
         return PlannedAdd(neurons, (w, h))
     count = item.count if item.kind == "layer" else 1
     ids = fresh_ids(network, ROLE_PREFIX[role], count)
-    labels = role_labels(network, role, count)
+    labels = [item.feature] if item.kind == "feature" else role_labels(network, role, count)
     spacing = LAYER_SPACING
     top = y - (count - 1) * spacing / 2
     neurons = [

@@ -2,11 +2,14 @@
 
 Each entry can be dragged onto the canvas (the drag carries ``application/x-nnstudio-palette`` with a
 small JSON payload), or activated by double-click, Enter or Space to add it in the middle of the view.
-The activation chosen in the palette applies to the hidden and output neurons it adds.
+The activation chosen in the palette applies to the hidden and output neurons it adds. A feature input is
+an input neuron named after a feature of a point in the plane (X1, X2, X1^2, X2^2, X1*X2, sin X1, sin X2):
+a point dataset gives it that feature of each point.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from PySide6.QtCore import QMimeData, QPoint, QPointF, QRectF, Qt, Signal
@@ -17,6 +20,7 @@ from PySide6.QtGui import (
     QKeyEvent,
     QMouseEvent,
     QPainter,
+    QPainterPath,
     QPen,
     QPixmap,
 )
@@ -31,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnstudio.data.points import FEATURE_DESCRIPTIONS, FEATURES
 from nnstudio.engine.activations import ACTIVATIONS
 
 from .edits import MAX_GRID_SIDE, MAX_LAYER, PALETTE_MIME, PaletteItem
@@ -47,7 +52,8 @@ def palette_mime_data(item: PaletteItem) -> QMimeData:
 
 
 def palette_icon(kind: str, size: int = ICON_SIZE) -> QPixmap:
-    """A small picture of what an entry adds: square input, pixel grid, disc, ringed disc, column."""
+    """A small picture of what an entry adds: square input, square with a wave (a feature), pixel grid,
+    disc, ringed disc, column."""
     pixmap = QPixmap(size, size)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
@@ -59,6 +65,17 @@ def palette_icon(kind: str, size: int = ICON_SIZE) -> QPixmap:
         painter.setPen(QPen(blue, 2))
         painter.setBrush(light)
         painter.drawRoundedRect(QRectF(5, 5, size - 10, size - 10), 4, 4)
+    elif kind == "feature":
+        painter.setPen(QPen(blue, 2))
+        painter.setBrush(light)
+        painter.drawRoundedRect(QRectF(5, 5, size - 10, size - 10), 4, 4)
+        wave = QPainterPath(QPointF(8, m))
+        for k in range(1, 15):
+            t = k / 14
+            wave.lineTo(8 + t * (size - 16), m - (size / 2 - 10) * math.sin(t * 2 * math.pi))
+        painter.setPen(QPen(orange, 1.6))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(wave)
     elif kind == "grid":
         cell = (size - 6) / 3
         for r in range(3):
@@ -190,7 +207,8 @@ class PaletteEntry(QFrame):
 
 
 class NeuronPalette(QWidget):
-    """The things to drag in: input neuron, input image grid (W x H), hidden and output neurons, a layer.
+    """The things to drag in: input neuron, feature input, input image grid (W x H), hidden and output
+    neurons, a layer.
 
     ``addRequested(PaletteItem)`` is emitted when an entry is activated without a drag (double-click,
     Enter); :meth:`attach_canvas` connects it to a canvas's ``add_from_palette``.
@@ -230,9 +248,20 @@ class NeuronPalette(QWidget):
         for role in ("hidden", "output", "input"):
             self.layer_role.addItem(role, role)
 
+        self.feature = QComboBox(self)
+        self.feature.setObjectName("paletteFeatureChoice")
+        self.feature.setAccessibleName("Feature of the input")
+        self.feature.setToolTip("What a feature input takes from each point in the plane")
+        for name in FEATURES:
+            self.feature.addItem(name, name)
+            self.feature.setItemData(
+                self.feature.count() - 1, FEATURE_DESCRIPTIONS[name], Qt.ItemDataRole.ToolTipRole
+            )
+
         self.entries: dict[str, PaletteEntry] = {}
         specs: list[tuple[str, str, list[QWidget]]] = [
             ("input", "Input neuron", []),
+            ("feature", "Feature input", [self.feature]),
             ("grid", "Input image", [self.grid_width, times, self.grid_height]),
             ("hidden", "Hidden neuron", []),
             ("output", "Output neuron", []),
@@ -294,6 +323,7 @@ class NeuronPalette(QWidget):
             width=self.grid_width.value(),
             height=self.grid_height.value(),
             role=str(self.layer_role.currentData()),
+            feature=str(self.feature.currentData()),
         )
 
     def mime_data(self, kind: str) -> QMimeData:
