@@ -1,0 +1,73 @@
+"""Every built-in challenge fails on its starting network and passes on a solution kept beside this test."""
+
+from pathlib import Path
+
+import pytest
+
+from nnstudio.document.challenge import builtin_challenges, check, find_challenge
+from nnstudio.document.fileformat import load_document
+
+SOLUTIONS = Path(__file__).parent / "solutions"
+CHALLENGES = {c.id: c for c in builtin_challenges()}
+
+
+def test_there_are_at_least_eight_challenges_each_with_a_solution():
+    assert len(CHALLENGES) >= 8
+    assert {p.stem for p in SOLUTIONS.glob("*.nnet")} == set(CHALLENGES)
+
+
+@pytest.mark.parametrize("cid", sorted(CHALLENGES))
+def test_the_starting_network_fails(cid):
+    challenge = CHALLENGES[cid]
+    result = check(challenge, challenge.start_document())
+    assert not result.passed
+    failed = [c for c in [*result.cases, *result.rules] if not c.passed]
+    assert failed and all(c.why for c in failed)
+
+
+@pytest.mark.parametrize("cid", sorted(CHALLENGES))
+def test_the_solution_passes(cid):
+    result = check(CHALLENGES[cid], load_document(SOLUTIONS / f"{cid}.nnet"))
+    assert result.passed, [c for c in [*result.cases, *result.rules] if not c.passed]
+
+
+def test_a_case_says_why_it_failed_in_a_learners_words():
+    challenge = find_challenge("festival-rain")
+    result = check(challenge, challenge.start_document())
+    assert result.cases[0].why == "this case gives 5 input values, but the network has 4 inputs: add 1 input"
+    challenge = find_challenge("repair-x")
+    x_case = next(c for c in check(challenge, challenge.start_document()).cases if c.name.startswith("X,"))
+    assert x_case.why.startswith("said cross (0.671); it should say X, which gave 0.4")
+
+
+def test_hand_set_rule_names_the_first_weight_that_was_not_set_by_hand():
+    challenge = find_challenge("xor-by-hand")
+    document = load_document(SOLUTIONS / "xor-by-hand.nnet")
+    document.network.set_weights({"i0>h0": 5.123})
+    rule = next(r for r in check(challenge, document).rules if r.name.startswith("weights set by hand"))
+    assert not rule.passed
+    assert rule.why.startswith("the weight of A \u2192 A or B is 5.123, not a multiple of 0.5")
+
+
+def test_exactly_two_hidden_neurons_counts_them():
+    challenge = find_challenge("xor-by-hand")
+    document = load_document(SOLUTIONS / "xor-by-hand.nnet")
+    document.network.remove(["h1"])
+    rules = {r.name: r for r in check(challenge, document).rules}
+    assert rules["exactly 2 hidden neurons"].why == "has 1 hidden neuron; this challenge wants exactly 2"
+
+
+def test_a_network_that_cannot_run_fails_every_case_with_the_reason():
+    challenge = find_challenge("vertical-line")
+    document = challenge.start_document()
+    document.network.remove(["o0"])
+    result = check(challenge, document)
+    assert not any(c.passed for c in result.cases)
+    assert result.cases[0].why.startswith("the network cannot run yet: ")
+
+
+def test_the_start_document_is_new_each_time():
+    challenge = find_challenge("repair-x")
+    first = challenge.start_document()
+    first.network.set_weights({"h1_4>h2_2": 0.5})
+    assert challenge.start_document().network.edges["h1_4>h2_2"].weight == -0.5
