@@ -88,7 +88,8 @@ def dataset_for(doc: Any, spec: str | None):  # -> Dataset
         if doc.dataset is None or len(doc.dataset) == 0:
             raise CommandError("this network has no samples of its own; give a dataset with --data")
         return doc.dataset
-    return fit_dataset_to(load_dataset(spec), doc.network)
+    # A folder of pictures is made the network's grid, the way the drawing pad prepares a drawing.
+    return fit_dataset_to(load_dataset(spec, doc.grid, doc.value_range), doc.network)
 
 
 def check_fits(plan: Any, data: Any) -> None:

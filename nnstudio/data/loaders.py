@@ -45,7 +45,7 @@ from .files import open_regular_file, path_status, read_head
 from .idx import GZIP_MAGIC, read_idx, read_idx_header
 from .patterns import four_pixel, four_pixel_canonical, shapes3x3
 from .points import POINT_DATASETS, is_point_spec, load_points
-from .preprocess import default_value_range, load_grayscale_image, to_input_grid
+from .preprocess import MNIST_GRID, SMALL_GRID_MAX, default_value_range, load_grayscale_image, to_input_grid
 
 BUILTIN_DATASETS: dict[str, str] = {
     "four-pixel": "All 16 black-and-white 2x2 images: solid, vertical, diagonal, horizontal and the rest",
@@ -74,10 +74,16 @@ MAX_FOLDER_PIXELS = 1 << 28
 MAX_CLASSES = 10_000
 
 
-def load_dataset(spec: str) -> Dataset:
+def load_dataset(
+    spec: str, grid: tuple[int, int] | None = None, value_range: tuple[float, float] | None = None
+) -> Dataset:
     """A built-in dataset by name (see ``BUILTIN_DATASETS``), or a dataset file or folder by path:
     an IDX images file (its labels file found beside it), a folder of images in class sub-folders, or a
-    ``.csv`` file."""
+    ``.csv`` file.
+
+    ``grid`` and ``value_range`` are the network's, when known: a folder's pictures are then made that
+    size, in that range, the way the drawing pad prepares a drawing (see :func:`load_image_folder`).
+    """
     if spec in _BUILTIN_LOADERS:
         return _BUILTIN_LOADERS[spec]()
     if is_point_spec(spec):
@@ -91,7 +97,7 @@ def load_dataset(spec: str) -> Dataset:
     # A path from a file may name anything: say what it is instead of opening a pipe or a device.
     mode = path_status(path).st_mode
     if stat.S_ISDIR(mode):
-        return load_image_folder(path)
+        return load_image_folder(path, grid, value_range if grid is not None else None)
     if path.suffix.lower() == ".csv":
         return load_csv(path)
     head = read_head(path, 2, "a dataset file")
@@ -216,7 +222,10 @@ def load_image_folder(
 ) -> Dataset:
     """Images in ``folder/<class name>/`` as a dataset, all made ``grid`` (width, height) in size.
 
-    The grid defaults to the first image's size; ``value_range`` to :func:`default_value_range` of the grid.
+    Every picture goes through :func:`~nnstudio.data.preprocess.to_input_grid`, the drawing pad's own
+    preparation, so photos or scans of any size work: for the 28x28 grid each is made an MNIST-style digit.
+    Without a grid, a folder of small pictures (up to 32x32, pixel patterns) keeps the first one's size and
+    anything larger becomes 28x28 digits. ``value_range`` defaults to :func:`default_value_range` of the grid.
     """
     folder = Path(folder)
     if not stat.S_ISDIR(path_status(folder, "folder").st_mode):
@@ -244,14 +253,9 @@ def load_image_folder(
         )
     labels = [label for label, _ in files_by_class]
     if grid is None:
-        first = files_by_class[0][1][0]
-        first_image = load_grayscale_image(first)
-        grid = (first_image.shape[1], first_image.shape[0])
-        if grid[0] * grid[1] > MAX_GRID_PIXELS:
-            raise DataError(
-                f"{first}: {grid[0]}x{grid[1]} is too many inputs for a network here; give a"
-                f" smaller grid (for example 28x28)"
-            )
+        first_image = load_grayscale_image(files_by_class[0][1][0])
+        height, width = first_image.shape
+        grid = (width, height) if max(width, height) <= SMALL_GRID_MAX else MNIST_GRID
     width, height = int(grid[0]), int(grid[1])
     if width < 1 or height < 1 or width * height > MAX_GRID_PIXELS:
         raise DataError(f"{folder}: a {width}x{height} grid is not possible (1 to {MAX_GRID_PIXELS} pixels)")
