@@ -112,9 +112,10 @@ class NeuronArithmetic:
 
     # ------------------------------------------------------------------ writing
     def compact(self) -> bool:
-        """Whole numbers throughout (the festival): written ``3x4`` as the article does."""
+        """A threshold neuron with whole numbers throughout (the festival): written ``3x4`` as the article
+        does. A squashing neuron keeps its decimals, as the slides write ``0.00 x 0.80``."""
         numbers = [self.bias] + [v for t in self.terms for v in (t.value, t.weight)]
-        return all(_whole(v) for v in numbers)
+        return self.is_threshold and all(_whole(v) for v in numbers)
 
     def term_text(self, term: Term) -> str:
         if self.compact():

@@ -1,8 +1,8 @@
 """The inspector dock: the numbers behind what is selected on the canvas, editable.
 
 One connection shows its weight (a spin box for any value, a slider for the usual -3..3), whether training
-may change it, and which neurons it joins. One neuron shows its label, bias, activation, role and what it
-holds right now. Several selected items are set all at once. Every edit is an undo command; the inspector
+may change it, and which neurons it joins, with a button that opens its slope. One neuron shows its label,
+bias, activation, role, what it holds right now and the arithmetic that gave it, product by product. Several selected items are set all at once. Every edit is an undo command; the inspector
 refreshes from the network's events, so undo and redo show up here as well.
 """
 
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QScrollArea,
     QSlider,
     QVBoxLayout,
@@ -29,8 +30,10 @@ from PySide6.QtWidgets import (
 
 from nnstudio.document.fileformat import NAME_CHARS
 from nnstudio.engine.activations import ACTIVATIONS
+from nnstudio.engine.explain import NeuronArithmetic, neuron_arithmetic
 from nnstudio.engine.graph import GraphError, Network, Role
 from nnstudio.ui.commands import SetFrozen, SetNeuronFields, SetWeights
+from nnstudio.ui.instruments.arithmetic import ArithmeticView
 from nnstudio.ui.live import LiveNetwork
 from nnstudio.ui.panel import Panel
 from nnstudio.ui.theme import Tone, set_tone
@@ -138,10 +141,14 @@ class ValueEditor(QWidget):
 class Inspector(Panel):
     """Shows and edits the selected neurons and connections. Call :meth:`bind` before use.
 
-    ``statusMessage(str)`` tells the window why an edit was refused.
+    ``statusMessage(str)`` tells the window why an edit was refused. ``connectionHovered(edge_id)``: the
+    mouse is on that connection's product in the arithmetic ("" when it left), for the canvas to light it.
+    ``slopeRequested(edge_id)``: the person asked to see the selected connection's slope.
     """
 
     statusMessage = Signal(str)
+    connectionHovered = Signal(str)
+    slopeRequested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -172,10 +179,18 @@ class Inspector(Panel):
         self.weight = ValueEditor("weight", "Weight")
         self.frozen = QCheckBox("Frozen (training leaves it alone)")
         _named(self.frozen, "frozenCheck", "Frozen")
+        self.slope_button = QPushButton("Slope…")
+        _named(self.slope_button, "slopeButton", "Show this connection's slope")
+        self.slope_button.setToolTip(
+            "How the error changes with this weight: the curve, its slope by backprop and by nudging, and the"
+            " chain of local slopes"
+        )
+        self.slope_button.clicked.connect(self._request_slope)
         edge_form = QFormLayout(self.edge_box)
         edge_form.addRow(self.edge_ends)
         edge_form.addRow("Weight", self.weight)
         edge_form.addRow(self.frozen)
+        edge_form.addRow(self.slope_button)
 
         self.neuron_box = QGroupBox("Neuron")
         _named(self.neuron_box, "inspectorNeurons", "Selected neurons")
@@ -201,6 +216,9 @@ class Inspector(Panel):
         self.neuron_values.setTextFormat(Qt.TextFormat.PlainText)
         _named(self.neuron_values, "neuronValues", "Current sum and activation")
         self.neuron_values.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.arithmetic = ArithmeticView()
+        self.arithmetic.setToolTip("Point at a product to light its connection on the canvas")
+        self.arithmetic.termHovered.connect(self.connectionHovered)
         self._neuron_form = neuron_form = QFormLayout(self.neuron_box)
         neuron_form.addRow("Id", self.neuron_id)
         neuron_form.addRow("Label", self.label_edit)
@@ -208,6 +226,7 @@ class Inspector(Panel):
         neuron_form.addRow("Activation", self.activation)
         neuron_form.addRow("Role", self.role)
         neuron_form.addRow("Now", self.neuron_values)
+        neuron_form.addRow(self.arithmetic)
 
         self.problem = QLabel()
         self.problem.setTextFormat(Qt.TextFormat.PlainText)
@@ -297,6 +316,7 @@ class Inspector(Panel):
         assert self._network is not None
         edges = [self._network.edges[e] for e in self._edge_ids]
         neurons = self._network.neurons
+        self.slope_button.setVisible(len(edges) == 1)
         if len(edges) == 1:
             edge = edges[0]
             self.edge_box.setTitle("Connection")
@@ -353,6 +373,9 @@ class Inspector(Panel):
         single = len(self._neuron_ids) == 1
         self._neuron_form.setRowVisible(self.neuron_values, single)
         self._neuron_form.setRowVisible(self.neuron_id, single)
+        arithmetic = self.current_arithmetic() if single else None
+        self._neuron_form.setRowVisible(self.arithmetic, arithmetic is not None)
+        self.arithmetic.show_arithmetic(arithmetic, self._network)
         if not single or self._live is None:
             return
         values = self._live.values().get(self._neuron_ids[0])
@@ -362,6 +385,24 @@ class Inspector(Panel):
         else:
             total, activation = values
             self.neuron_values.setText(f"sum {total:.3f} → activation {activation:.3f}")
+
+    def current_arithmetic(self) -> NeuronArithmetic | None:
+        """The selected neuron's arithmetic for the current input, or None (several or no neurons selected,
+        or a network that cannot run)."""
+        live, network = self._live, self._network
+        if len(self._neuron_ids) != 1 or live is None or network is None:
+            return None
+        plan, forward = live.plan, live.forward_result
+        if plan is None or forward is None or plan.structure_revision != network.structure_revision:
+            return None
+        try:
+            return neuron_arithmetic(network, plan, self._neuron_ids[0], forward)
+        except KeyError:
+            return None
+
+    def _request_slope(self) -> None:
+        if len(self._edge_ids) == 1:
+            self.slopeRequested.emit(self._edge_ids[0])
 
     # ------------------------------------------------------------------ following the model
     def _on_structure(self) -> None:

@@ -1,0 +1,21 @@
+"""Instruments that show what happens inside a network: a neuron's arithmetic, a weight's slope and the
+chain behind it, the activation functions to play with."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from nnstudio.ui.main_window import MainWindow
+
+
+def install_instruments(window: MainWindow) -> None:
+    """Connect the inspector's arithmetic and slope button to the canvas and the slope window, and put the
+    activation explorer in the Tools menu."""
+    from nnstudio.ui.instruments.activation_explorer import install_activation_explorer
+    from nnstudio.ui.instruments.slope_view import install_slope_view
+
+    inspector, canvas = window.inspector, window.canvas
+    inspector.connectionHovered.connect(lambda edge_id: canvas.set_pulse([], [edge_id] if edge_id else []))
+    install_slope_view(window)
+    install_activation_explorer(window)

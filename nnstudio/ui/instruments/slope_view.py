@@ -1,0 +1,284 @@
+"""A weight's slope, three ways to see it: the error as a curve of that one weight with the tangent where the
+weight is now; the slope by backprop beside the slope by nudging (and what nudging every weight would cost);
+the chain of local slopes multiplied out, as the chaining slides of "How neural networks work" (Brandon
+Rohrer) do. The numbers come from :mod:`nnstudio.engine.slopes` on a float64 copy of the network, so the
+window never disturbs the network it looks at.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnstudio.engine.activations import ACTIVATIONS
+from nnstudio.engine.losses import LOSSES
+from nnstudio.engine.plan import Plan, compile_network
+from nnstudio.engine.slopes import WeightSlope, error_curve, weight_slope
+from nnstudio.ui.live import LiveNetwork
+from nnstudio.ui.theme import Tone, set_tone
+
+Array = np.ndarray
+
+CURVE_POINTS = 161
+CURVE_COLOUR = (30, 80, 200)
+TANGENT_COLOUR = (230, 120, 20)
+POINT_COLOUR = (200, 30, 60)
+# The nudge: small enough to be a slope, large enough that float64 rounding stays far below it.
+NUDGE = 1e-4
+
+
+def _number(value: float) -> str:
+    if value == 0:
+        return "0"
+    if abs(value) >= 1e4 or abs(value) < 1e-3:
+        return f"{value:.3e}"
+    return f"{value:.4f}"
+
+
+def _time(seconds: float) -> str:
+    return f"{seconds * 1e3:.3f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+class SlopeWindow(QDialog):
+    """The slope of the error with respect to one connection's weight, for the window's current input."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("slopeWindow")
+        self.setAccessibleName("Slope of the error for one weight")
+        self.setWindowTitle("Slope")
+        self._live: LiveNetwork | None = None
+        self._edge_id: str | None = None
+        self._plan: Plan | None = None
+        self.result: WeightSlope | None = None
+
+        self.heading = QLabel()
+        self.heading.setObjectName("slopeHeading")
+        self.heading.setAccessibleName("Which weight")
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)
+        self.heading.setWordWrap(True)
+        font = self.heading.font()
+        font.setBold(True)
+        self.heading.setFont(font)
+
+        self.truth = QComboBox()
+        self.truth.setObjectName("slopeTruth")
+        self.truth.setAccessibleName("The right answer the error is measured against")
+        self.truth.setToolTip("The error is measured against this answer, for the input the window shows")
+        self.truth.activated.connect(lambda _index: self.refresh())
+
+        self.plot = pg.PlotWidget(background="w")
+        self.plot.setObjectName("slopePlot")
+        self.plot.setAccessibleName("The error as a curve of this weight, with its tangent")
+        self.plot.setMinimumHeight(200)
+        item = self.plot.getPlotItem()
+        item.setLabel("bottom", "weight")
+        item.setLabel("left", "error")
+        item.showGrid(x=True, y=True, alpha=0.2)
+        item.setMenuEnabled(False)
+        self.curve = item.plot(pen=pg.mkPen(CURVE_COLOUR, width=2), name="error")
+        self.tangent = item.plot(pen=pg.mkPen(TANGENT_COLOUR, width=2, style=Qt.PenStyle.DashLine))
+        self.point = item.plot(
+            pen=None, symbol="o", symbolSize=10, symbolBrush=pg.mkBrush(POINT_COLOUR), symbolPen=None
+        )
+        self.key = QLabel(
+            '<span style="color: rgb(30,80,200);">━</span> the error as this weight changes (the rest kept)'
+            '&nbsp;&nbsp;<span style="color: rgb(200,30,60);">●</span> the weight now'
+            '&nbsp;&nbsp;<span style="color: rgb(230,120,20);">╌</span> the slope there (tangent)'
+        )
+        self.key.setObjectName("slopeKey")
+        self.key.setAccessibleName("What the plot's lines are")
+        self.key.setWordWrap(True)
+
+        self.backprop = self._value_label("slopeBackprop", "Slope by backprop")
+        self.nudged = self._value_label("slopeNudged", "Slope by nudging")
+        self.chain = self._value_label("slopeChain", "The chain of local slopes")
+        self.problem = self._value_label("slopeProblem", "Why there is no slope to show")
+        set_tone(self.problem, Tone.PROBLEM)
+
+        form = QFormLayout()
+        form.addRow("Right answer", self.truth)
+        form.addRow("By backprop", self.backprop)
+        form.addRow("By nudging", self.nudged)
+        form.addRow("The chain", self.chain)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.plot, 1)
+        layout.addWidget(self.key)
+        layout.addLayout(form)
+        self.resize(560, 560)
+
+    @staticmethod
+    def _value_label(name: str, accessible: str) -> QLabel:
+        label = QLabel()
+        label.setObjectName(name)
+        label.setAccessibleName(accessible)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        return label
+
+    # ------------------------------------------------------------------ following a network
+    def show_edge(self, live: LiveNetwork, edge_id: str) -> None:
+        """Show ``edge_id``'s slope in ``live``'s network and keep it up to date as it changes."""
+        if live is not self._live:
+            self.detach()
+            self._live = live
+            live.valuesChanged.connect(self.refresh)
+            live.truthChanged.connect(self._fill_truths)
+            self._plan = None
+        self._edge_id = edge_id
+        self._fill_truths()
+        self.refresh()
+
+    def detach(self) -> None:
+        if self._live is not None:
+            self._live.valuesChanged.disconnect(self.refresh)
+            self._live.truthChanged.disconnect(self._fill_truths)
+        self._live = None
+        self._plan = None
+
+    def _fill_truths(self) -> None:
+        """The answers to measure against: the truth chosen in the window (if any), then each output."""
+        live = self._live
+        keep = self.truth.currentText()
+        self.truth.clear()
+        if live is None or live.plan is None:
+            return
+        network = live.document.network
+        labels = live.output_labels()
+        if live.truth is not None:
+            chosen = live.truth
+            one_hot = len(labels) > 1 and sorted(chosen.tolist()) == [0.0] * (len(labels) - 1) + [1.0]
+            name = labels[int(np.argmax(chosen))] if one_hot else ", ".join(f"{v:g}" for v in chosen)
+            self.truth.addItem(f"{name} (the truth in the error table)", chosen)
+        if len(labels) == 1:
+            act = ACTIVATIONS[network.neurons[live.plan.output_ids[0]].activation]
+            high = act.high if math.isfinite(act.high) else 1.0
+            low = act.low if math.isfinite(act.low) else 0.0
+            self.truth.addItem(f"{labels[0]} ({high:g})", np.array([high]))
+            self.truth.addItem(f"not {labels[0]} ({low:g})", np.array([low]))
+        else:
+            for k, label in enumerate(labels):
+                self.truth.addItem(label, np.eye(len(labels))[k])
+        index = self.truth.findText(keep)
+        self.truth.setCurrentIndex(max(index, 0))
+
+    def _compiled(self) -> Plan | None:
+        live = self._live
+        if live is None or live.plan is None:
+            return None
+        network = live.document.network
+        if self._plan is None or self._plan.structure_revision != network.structure_revision:
+            self._plan = compile_network(network, np.float64)
+            if self.truth.count() == 0:
+                self._fill_truths()
+        else:
+            self._plan.read_parameters(network)
+        return self._plan
+
+    def _say(self, problem: str) -> None:
+        self.problem.setText(problem)
+        self.problem.show()
+        for label in (self.backprop, self.nudged, self.chain):
+            label.setText("")
+        self.curve.setData([], [])
+        self.tangent.setData([], [])
+        self.point.setData([], [])
+        self.result = None
+
+    def refresh(self) -> None:
+        """Measure again: the weight, the input or the network changed."""
+        live, edge_id = self._live, self._edge_id
+        if live is None or edge_id is None or not self.isVisible() and self.result is not None:
+            return
+        network = live.document.network
+        if edge_id not in network.edges:
+            self.heading.setText(f"Connection {edge_id}")
+            self._say("This connection is no longer in the network; select another and click Slope… again.")
+            return
+        edge = network.edges[edge_id]
+        source, target = network.neurons[edge.source].display_name, network.neurons[edge.target].display_name
+        self.heading.setText(f"The weight from {source} to {target}")
+        self.setWindowTitle(f"Slope of {source} → {target}")
+        plan = self._compiled()
+        truth = self.truth.currentData()
+        if plan is None or truth is None:
+            self._say(
+                f"The network cannot run: {live.problem}" if live.problem else "The network cannot run."
+            )
+            return
+        x = live.input.astype(np.float64)[None, :]
+        y = np.asarray(truth, dtype=np.float64)[None, :]
+        loss = LOSSES[live.document.training.loss]
+        with np.errstate(over="ignore", invalid="ignore"):
+            result = weight_slope(plan, x, y, loss, edge_id, h=NUDGE)
+            if not all(math.isfinite(v) for v in (result.error, result.backprop, result.nudged)):
+                self._say("The numbers are too large to measure a slope: make the weights or inputs smaller.")
+                return
+            w = result.weight
+            span = max(2.0, abs(w))
+            weights = np.linspace(w - span, w + span, CURVE_POINTS)
+            errors = error_curve(plan, x, y, loss, edge_id, weights)
+        self.problem.hide()
+        self.result = result
+        self.curve.setData(weights, errors)
+        self.point.setData([w], [result.error])
+        reach = span / 3
+        self.tangent.setData(
+            [w - reach, w + reach],
+            [result.error - result.backprop * reach, result.error + result.backprop * reach],
+        )
+        self.backprop.setText(
+            f"{_number(result.backprop)}   one pass forward and one back ({_time(result.backprop_seconds)})"
+            f" gives this slope and all {result.parameters:,} others at once"
+        )
+        self.nudged.setText(
+            f"{_number(result.nudged)}   (error(w + h) − error(w − h)) / 2h with h = {result.h:g}: two forward"
+            f" passes ({_time(result.nudged_seconds)}) for this one weight; every slope this way would take"
+            f" {result.passes_for_all:,} passes"
+        )
+        self.chain.setText(self.chain_text(result))
+
+    @staticmethod
+    def chain_text(result: WeightSlope) -> str:
+        product = " × ".join(_number(f.value) for f in result.chain)
+        lines = [f"{product} = {_number(result.chain_product)}"]
+        lines += [f"{_number(f.value)}: {f.name}" for f in result.chain]
+        return "\n".join(lines)
+
+
+def install_slope_view(window) -> None:  # window: MainWindow
+    """The inspector's Slope… button opens one slope window per main window, following its document."""
+    holder: dict[str, SlopeWindow] = {}
+
+    def open_slope(edge_id: str) -> None:
+        if window.live is None:
+            return
+        view = holder.get("view")
+        if view is None:
+            view = holder["view"] = SlopeWindow(window)
+        view.show()
+        view.show_edge(window.live, edge_id)
+        view.raise_()
+
+    def forget() -> None:
+        view = holder.get("view")
+        if view is not None:
+            view.detach()
+            view.close()
+
+    window.inspector.slopeRequested.connect(open_slope)
+    window.documentReplaced.connect(forget)

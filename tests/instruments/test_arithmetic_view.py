@@ -1,0 +1,120 @@
+"""The inspector writes out the selected neuron's arithmetic, live; pointing at a product lights its
+connection on the canvas."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import QMessageBox
+
+from nnstudio.app import create_main_window
+from nnstudio.engine.graph import Edge, Neuron, Role
+from nnstudio.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def studio(qtbot):
+    opened: list[MainWindow] = []
+
+    def open_window(**kwargs) -> MainWindow:
+        window = create_main_window(**kwargs)
+        window.resize(1366, 768)
+        window.show()
+        qtbot.waitExposed(window)
+        opened.append(window)
+        return window
+
+    yield open_window
+    for window in opened:
+        window.ask_save_changes = lambda: QMessageBox.StandardButton.Discard
+        window.close()
+        window.deleteLater()
+
+
+def arithmetic_text(window: MainWindow) -> str:
+    view = window.inspector.arithmetic
+    assert view.isVisible()
+    return view.text()
+
+
+def test_selecting_the_festival_neuron_shows_its_26(qtbot, studio) -> None:
+    window = studio(example="festival")
+    window.live.set_input(np.array([3, 2, 4, 2], dtype=np.float32))
+    window.canvas.select(["o0"])
+    assert arithmetic_text(window) == "3x4 + 2x2 + 4x2 + 2x1 = 26 > 25 -> go"
+    terms = [label.text() for label in window.inspector.arithmetic.term_labels]
+    assert terms == ["3x4", "+ 2x2", "+ 4x2", "+ 2x1"]
+
+
+def test_the_arithmetic_follows_the_input_and_the_weights(qtbot, studio) -> None:
+    window = studio(example="festival")
+    window.live.set_input(np.array([3, 2, 4, 2], dtype=np.float32))
+    window.canvas.select(["o0"])
+    window.live.set_input(np.array([1, 3, 4, 2], dtype=np.float32))
+    assert arithmetic_text(window) == "1x4 + 3x2 + 4x2 + 2x1 = 20 < 25 -> not go"
+    # The person drags the connection's weight in the inspector: the neuron's line follows.
+    window.canvas.select([], ["i0>o0"])
+    window.inspector.weight.spin.setValue(10.0)
+    window.canvas.select(["o0"])
+    assert arithmetic_text(window) == "1x10 + 3x2 + 4x2 + 2x1 = 26 > 25 -> go"
+
+
+def test_the_slides_neuron_and_its_squash(qtbot, studio) -> None:
+    window = studio(example="four-pixel-camera")
+    network = window.document.network
+    network.add_neurons([Neuron("slide", Role.HIDDEN, "tanh", 0.0, x=240.0, y=200.0)])
+    network.add_edges(Edge(f"i{k}>slide", f"i{k}", "slide", w) for k, w in enumerate([-0.2, 0.0, 0.8, -0.5]))
+    window.live.set_input(np.array([0.5, 0.0, -0.75, 0.75], dtype=np.float32))
+    window.canvas.select(["slide"])
+    assert arithmetic_text(window) == (
+        "0.50 x -0.20 + 0.00 x 0.00 + -0.75 x 0.80 + 0.75 x -0.50 = -1.075\ntanh(-1.075) = -0.791"
+    )
+    assert window.inspector.arithmetic.squash.text() == "tanh(-1.075) = -0.791"
+
+
+def test_several_neurons_show_no_arithmetic(qtbot, studio) -> None:
+    window = studio(example="festival")
+    window.canvas.select(["o0", "i0"])
+    assert not window.inspector.arithmetic.isVisible()
+
+
+def pulse_pixels(window: MainWindow, edge_id: str) -> int:
+    """How many pixels around the connection's middle are tinted with the canvas's highlight (yellow: red and
+    green well above blue; the network's own colours are greys and white)."""
+    image = window.canvas.viewport().grab().toImage()
+    centre = window.canvas.view_position_of_edge(edge_id)
+    count = 0
+    for dx in range(-10, 11):
+        for dy in range(-10, 11):
+            colour = image.pixelColor(centre.x() + dx, centre.y() + dy)
+            if min(colour.red(), colour.green()) - colour.blue() > 40:
+                count += 1
+    return count
+
+
+def test_pointing_at_a_product_lights_its_connection(qtbot, studio) -> None:
+    window = studio(example="festival")
+    window.live.set_input(np.array([3, 2, 4, 2], dtype=np.float32))
+    window.canvas.select(["o0"])
+    view = window.inspector.arithmetic
+    music = next(label for label in view.term_labels if label.edge_id == "i1>o0")
+    qtbot.waitUntil(music.isVisible)
+    assert pulse_pixels(window, "i1>o0") == 0
+    qtbot.mouseMove(window, QPoint(5, 5))
+    qtbot.mouseMove(window, music.mapTo(window, music.rect().center()))
+    qtbot.waitUntil(lambda: view.hovered_edge() == "i1>o0")
+    assert pulse_pixels(window, "i1>o0") > 0
+    assert pulse_pixels(window, "i0>o0") == 0
+    label_edit = window.inspector.label_edit
+    qtbot.mouseMove(window, label_edit.mapTo(window, label_edit.rect().center()))
+    qtbot.waitUntil(lambda: view.hovered_edge() == "")
+    assert pulse_pixels(window, "i1>o0") == 0
+
+
+def test_a_wide_digit_neuron_shows_its_largest_terms(qtbot, studio) -> None:
+    window = studio(example="digits")
+    window.canvas.select(["h1_0"])
+    text = arithmetic_text(window)
+    assert "more terms summing to" in text
+    assert len(window.inspector.arithmetic.term_labels) == 6
