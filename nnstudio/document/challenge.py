@@ -386,11 +386,9 @@ def dataset_error(run: _Run, spec: str) -> tuple[float, int]:
 
 def _fitted(data: Dataset, network: Network) -> Dataset:
     """Point datasets feed networks whose inputs are features (X1^2, sin X1, ...): each gets its column."""
-    try:
-        from ..data.points import fit_to_network
-    except ImportError:
-        return data
-    return fit_to_network(data, network)
+    from ..data.points import fit_dataset_to
+
+    return fit_dataset_to(data, network)
 
 
 @dataclass(frozen=True)
@@ -812,14 +810,10 @@ def _numbers(value: Any, where: str, *, nulls: bool = False) -> tuple[Any, ...]:
 
 def _dataset_name(value: Any, where: str) -> str:
     from ..data.loaders import BUILTIN_DATASETS
+    from ..data.points import is_point_spec
 
     name = _text(value, where, "name")
-    try:
-        from ..data.points import is_point_spec
-    except ImportError:  # a studio without point datasets knows only the table
-        known = name in BUILTIN_DATASETS
-    else:
-        known = name in BUILTIN_DATASETS or is_point_spec(name)
+    known = name in BUILTIN_DATASETS or is_point_spec(name)
     if not known:
         _fail(
             where,

@@ -71,3 +71,17 @@ def test_the_start_document_is_new_each_time():
     first = challenge.start_document()
     first.network.set_weights({"h1_4>h2_2": 0.5})
     assert challenge.start_document().network.edges["h1_4>h2_2"].weight == -0.5
+
+
+def test_scores_say_what_they_count_and_which_way_is_better():
+    circle = check(find_challenge("circle"), load_document(SOLUTIONS / "circle.nnet"))
+    assert (circle.score, circle.score_text) == (0.0, "0 hidden neurons (fewer is better)")
+    spiral = check(find_challenge("spiral"), load_document(SOLUTIONS / "spiral.nnet"))
+    assert spiral.score == pytest.approx(0.024)
+    assert spiral.score_text == "test error 2.4% on 250 samples of spiral:test (less is better)"
+
+
+def test_a_dataset_case_counts_the_wrong_share():
+    challenge = find_challenge("circle")
+    result = check(challenge, challenge.start_document())
+    assert result.cases[0].why == "got 47.6% of the 250 samples of circle:test wrong; at most 5% may be"
