@@ -89,6 +89,27 @@ def test_a_new_input_recolours_a_wide_layers_disc(qtbot):
     assert min(colour_at(shown(canvas), at).getRgb()[:3]) >= 240
 
 
+def test_new_values_reach_a_wide_layer_in_one_step_and_a_hovered_neuron_reads_the_new_one(qtbot, monkeypatch):
+    """A training frame must not cost a call per neuron of a wide layer; the neuron the person then hovers
+    still says its current value (h0 went from +1 to -1)."""
+    from nnstudio.ui.canvas.items import NeuronItem
+
+    canvas, live = open_canvas(qtbot, wide_document())
+    calls: list[str] = []
+    original = NeuronItem.set_value
+    monkeypatch.setattr(
+        NeuronItem, "set_value", lambda self, *a: (calls.append(self.neuron_id), original(self, *a))[1]
+    )
+    live.set_input(np.array([1.0], dtype=np.float32))
+    assert not [nid for nid in calls if nid.startswith("h")], "the wide layer took its values in one step"
+    at = canvas.view_position_of("h0")
+    assert max(colour_at(shown(canvas), at).getRgb()[:3]) <= 15
+    hover_over(canvas, at)
+    item = canvas.canvas_scene.neuron_items["h0"]
+    assert item.value is not None and item.value < -0.99
+    assert max(colour_at(shown(canvas), at).getRgb()[:3]) <= 15
+
+
 def test_a_neuron_of_a_wide_layer_can_be_hovered_and_selected_by_a_click(qtbot):
     canvas, _ = open_canvas(qtbot, wide_document())
     at = canvas.view_position_of("h5")

@@ -398,6 +398,8 @@ class NeuronItem(QGraphicsItem):
             if reached != self.reached:
                 self.names.update()
             self.total, self.value, self.reached = total, value, reached
+            if self.sheet is not None:
+                self.sheet.store(self, total, value, reached)
             self._repaint()
 
     def set_flags(
@@ -409,6 +411,9 @@ class NeuronItem(QGraphicsItem):
         handle: bool | None = None,
     ) -> None:
         before = (self.selected, self.hovered, self.pulsing, self.handle_visible)
+        if self.sheet is not None:
+            # The sheet holds the value of a neuron it draws; one about to draw itself needs it.
+            self.sheet.sync(self)
         if hovered is not None and hovered != self.hovered:
             # A hovered neuron and its connect handle are drawn above every name plate.
             self.setZValue(Z_HOVERED if hovered else Z_NEURONS)

@@ -90,9 +90,7 @@ class CanvasScene(QGraphicsScene):
         self.document: DocumentLike | None = None
         self.neuron_items: dict[str, NeuronItem] = {}
         # (rebuild count, the plan's level id lists, what _items_by_level made of them)
-        self._level_items: (
-            tuple[int, list[list[str]], list[tuple[np.ndarray, list[NeuronItem]]], list[NeuronItem]] | None
-        ) = None
+        self._level_items: tuple[int, list[list[str]], list, list[NeuronItem]] | None = None
         self.grid_item: ImageGridItem | None = None
         self.pixel_ids: list[str] = []
         self.pixel_set: set[str] = set()
@@ -366,7 +364,13 @@ class CanvasScene(QGraphicsScene):
         :meth:`LiveNetwork.level_values` gives them, and pixels from ``inputs``; a neuron in no level shows
         no value. The same as :meth:`show_values` with those values, without a dictionary of every neuron."""
         placed, unplaced = self._items_by_level([ids for ids, _, _ in levels])
-        for (_, sums, activations), (positions, items) in zip(levels, placed, strict=True):
+        for (_, sums, activations), (positions, items, on_sheet) in zip(levels, placed, strict=True):
+            if on_sheet is not None:
+                # A crowded level's values go to its sheet in one step (a training frame of 784-1024-1024-10
+                # would otherwise make 2,058 calls).
+                sheet, slots = on_sheet
+                sheet.take_values(slots, sums[positions], activations[positions])
+                continue
             totals, values = sums[positions].tolist(), activations[positions].tolist()
             for item, total, value in zip(items, totals, values, strict=True):
                 item.set_value(total, value, True)
@@ -376,9 +380,12 @@ class CanvasScene(QGraphicsScene):
 
     def _items_by_level(
         self, levels: list[list[str]]
-    ) -> tuple[list[tuple[np.ndarray, list[NeuronItem]]], list[NeuronItem]]:
-        """Per level, the positions of its neurons that have an item and those items; then the items of
-        neurons in no level. Kept while the items and the plan's levels stay the same objects."""
+    ) -> tuple[
+        list[tuple[np.ndarray, list[NeuronItem], tuple[NeuronSheet, np.ndarray] | None]], list[NeuronItem]
+    ]:
+        """Per level, the positions of its neurons that have an item, those items, and the sheet drawing
+        them all with their places on it (None when no one sheet does); then the items of neurons in no
+        level. Kept while the items, the sheets and the plan's levels stay the same objects."""
         cached = self._level_items
         if (
             cached is not None
@@ -387,11 +394,15 @@ class CanvasScene(QGraphicsScene):
             and all(kept is ids for kept, ids in zip(cached[1], levels, strict=True))
         ):
             return cached[2], cached[3]
-        placed: list[tuple[np.ndarray, list[NeuronItem]]] = []
+        placed: list[tuple[np.ndarray, list[NeuronItem], tuple[NeuronSheet, np.ndarray] | None]] = []
         seen: set[str] = set()
         for ids in levels:
             at = [i for i, nid in enumerate(ids) if nid in self.neuron_items]
-            placed.append((np.array(at, dtype=np.intp), [self.neuron_items[ids[i]] for i in at]))
+            items = [self.neuron_items[ids[i]] for i in at]
+            sheet = items[0].sheet if items else None
+            slots = sheet.slots(items) if sheet is not None else None
+            on_sheet = (sheet, slots) if sheet is not None and slots is not None else None
+            placed.append((np.array(at, dtype=np.intp), items, on_sheet))
             seen.update(ids)
         unplaced = [item for nid, item in self.neuron_items.items() if nid not in seen]
         self._level_items = (self.rebuilds, list(levels), placed, unplaced)

@@ -79,14 +79,34 @@ def fill_colours(
 
 
 class NeuronSheet(QGraphicsItem):
-    """Every resting disc of one crowded level, drawn in one paint (see the module's note)."""
+    """Every resting disc of one crowded level, drawn in one paint (see the module's note).
+
+    The sheet keeps its neurons' values in arrays (:attr:`values`, :attr:`totals`, :attr:`reached`), so a
+    training frame hands a level's values over in one numpy step (:meth:`take_values`) instead of one call
+    per neuron. A neuron the sheet does not draw (hovered, selected, pulsing) is told its value at once; the
+    others are told when they start drawing themselves (:meth:`sync`).
+    """
 
     def __init__(self, items: list[NeuronItem], scheme: ColourScheme) -> None:
         super().__init__()
         self.items = items
         self.scheme = scheme
         self._rect = QRectF()
-        self._looks: list[tuple[NeuronItem, tuple[Role, bool, int]]] | None = None
+        self._slot = {item: k for k, item in enumerate(items)}
+        nan = float("nan")
+        self.values = np.array([nan if i.value is None else i.value for i in items], dtype=np.float64)
+        self.totals = np.array([nan if i.total is None else i.total for i in items], dtype=np.float64)
+        self.reached = np.array([i.reached for i in items], dtype=bool)
+        # Which neurons draw themselves (None: to be asked again), and what each neuron's role makes of its
+        # disc (None: to be worked out again; roles and ranges change only with an edit).
+        self._marked: np.ndarray | None = None
+        self._kinds: tuple[np.ndarray, ...] | None = None
+        # The resting neurons' positions in ``items`` and each one's look as one int (None: values changed).
+        self._resting = np.zeros(0, dtype=np.intp)
+        self._codes: np.ndarray | None = None
+        # Where the discs go on the device for one view (kept while the view and the positions stay), and
+        # the picture of the level drawn for that view (kept while the looks stay too).
+        self._placement: tuple[tuple[float, ...], np.ndarray, np.ndarray, np.ndarray] | None = None
         self._placed: tuple[tuple[float, ...], list[tuple[float, float, QPixmap | QImage]]] | None = None
         self._centres = np.zeros((0, 2))
         self._fills = np.zeros(0, dtype=np.uint32)
@@ -105,21 +125,70 @@ class NeuronSheet(QGraphicsItem):
         """Give the neurons back their own painting (the level is no longer crowded, or is gone)."""
         for item in self.items:
             if item.sheet is self:
+                self.sync(item)
                 item.set_sheet(None)
         self.items = []
+        self._slot = {}
+
+    # ------------------------------------------------------------------ values
+    def slots(self, items: list[NeuronItem]) -> np.ndarray | None:
+        """Where ``items`` sit in this sheet's arrays; None when one of them is not on this sheet."""
+        try:
+            return np.fromiter((self._slot[item] for item in items), dtype=np.intp, count=len(items))
+        except KeyError:
+            return None
+
+    def take_values(self, slots: np.ndarray, totals: np.ndarray, values: np.ndarray) -> None:
+        """The neurons at ``slots`` now have these weighted sums and values, and were reached."""
+        self.totals[slots] = totals
+        self.values[slots] = values
+        self.reached[slots] = True
+        for k in np.flatnonzero(self._marked_mask()).tolist():
+            self.sync(self.items[k])
+        self._values_changed()
+
+    def store(self, item: NeuronItem, total: float | None, value: float | None, reached: bool) -> None:
+        """One neuron's value changed through the neuron itself."""
+        k = self._slot.get(item)
+        if k is None:
+            return
+        self.totals[k] = math.nan if total is None else total
+        self.values[k] = math.nan if value is None else value
+        self.reached[k] = reached
+        self._values_changed()
+
+    def sync(self, item: NeuronItem) -> None:
+        """Tell ``item`` the value the sheet holds for it (it is about to draw itself, or to be read)."""
+        k = self._slot.get(item)
+        if k is None:
+            return
+        total, value = float(self.totals[k]), float(self.values[k])
+        item.total = None if math.isnan(total) else total
+        item.value = None if math.isnan(value) else value
+        item.reached = bool(self.reached[k])
+        self._marked = None
+
+    def _values_changed(self) -> None:
+        if self._codes is not None:
+            self._codes = None
+            self.update()
 
     # ------------------------------------------------------------------ changes
     def changed(self) -> None:
-        """A value, a role or a flag of a neuron changed: the looks are worked out again at the next paint."""
-        if self._looks is not None:
-            self._looks = None
+        """A role, a range or a flag of a neuron changed: its look is worked out again at the next paint."""
+        self._marked = None
+        self._kinds = None
+        if self._codes is not None:
+            self._codes = None
             self.update()
 
     def positions_changed(self) -> None:
         rect = QRectF()
+        self._centres = np.array([(item.x(), item.y()) for item in self.items], dtype=np.float64).reshape(
+            -1, 2
+        )
         if self.items:
-            xs = np.array([item.x() for item in self.items])
-            ys = np.array([item.y() for item in self.items])
+            xs, ys = self._centres[:, 0], self._centres[:, 1]
             r = NEURON_RADIUS + 8
             rect = QRectF(
                 xs.min() - r, ys.min() - r, xs.max() - xs.min() + 2 * r, ys.max() - ys.min() + 2 * r
@@ -127,7 +196,8 @@ class NeuronSheet(QGraphicsItem):
         if rect != self._rect:
             self.prepareGeometryChange()
             self._rect = rect
-        self._looks = None
+        self._placement = None
+        self.changed()
         self.update()
 
     def moved(self, item: NeuronItem) -> None:
@@ -137,46 +207,69 @@ class NeuronSheet(QGraphicsItem):
         if not self._rect.contains(disc):
             self.prepareGeometryChange()
             self._rect = self._rect.united(disc)
-        self._looks = None
+        k = self._slot.get(item)
+        if k is not None:
+            self._centres[k] = (item.x(), item.y())
+        self._placement = None
+        self.changed()
         self.update()
 
     def set_scheme(self, scheme: ColourScheme) -> None:
         self.scheme = scheme
         self._sprites.clear()
-        self._looks = None
+        self.changed()
         self.update()
 
-    # ------------------------------------------------------------------ painting
-    def boundingRect(self) -> QRectF:
-        return self._rect
+    # ------------------------------------------------------------------ looks
+    def _marked_mask(self) -> np.ndarray:
+        if self._marked is None:
+            self._marked = np.fromiter(
+                (item.draws_itself() for item in self.items), dtype=bool, count=len(self.items)
+            )
+        return self._marked
 
-    def _resting(self) -> list[tuple[NeuronItem, tuple[Role, bool, int]]]:
-        """The neurons this sheet draws, each with its look: role, reached, and fill colour as one int."""
-        resting = [item for item in self.items if not item.draws_itself()]
-        if not resting:
-            return []
-        nan = float("nan")
-        values = np.array([nan if item.value is None else item.value for item in resting], dtype=np.float64)
-        reached = np.array([item.reached for item in resting], dtype=bool)
-        lows = np.array([item.low for item in resting], dtype=np.float64)
-        highs = np.array([item.high for item in resting], dtype=np.float64)
-        rgb = fill_colours(self.scheme, values, reached, lows, highs)
+    def _role_kinds(self) -> tuple[np.ndarray, ...]:
+        """Per neuron: its role's number, input (a square), pen width, outline when reached and when not,
+        and the range its value is shaded over."""
+        if self._kinds is None:
+            roles = list(Role)
+            outlines: dict[tuple[Role, bool], int] = {}
+            for role in roles:
+                colour = QColor(self.scheme.outline(role))
+                outlines[(role, True)] = colour.rgb() & 0xFFFFFF
+                outlines[(role, False)] = dimmed(self.scheme, colour).rgb() & 0xFFFFFF
+            items = self.items
+            self._kinds = (
+                np.array([roles.index(item.role) for item in items], dtype=np.int64),
+                np.array([item.role is Role.INPUT for item in items], dtype=bool),
+                np.array([1.6 if item.role is Role.HIDDEN else 2.5 for item in items]),
+                np.array([outlines[(item.role, True)] for item in items], dtype=np.uint32),
+                np.array([outlines[(item.role, False)] for item in items], dtype=np.uint32),
+                np.array([item.low for item in items], dtype=np.float64),
+                np.array([item.high for item in items], dtype=np.float64),
+            )
+        return self._kinds
+
+    def _work_out_looks(self) -> None:
+        """Each resting disc's look as one int: fill colour (in steps too small to see), reached, role."""
+        roles, squares, pens, outline_on, outline_off, lows, highs = self._role_kinds()
+        resting = np.flatnonzero(~self._marked_mask())
+        reached = self.reached[resting]
+        rgb = fill_colours(self.scheme, self.values[resting], reached, lows[resting], highs[resting])
         step = COLOUR_STEP
         rgb = np.minimum(rgb // step * step + step // 2, 255)
         fills = (rgb[:, 0] << 16) | (rgb[:, 1] << 8) | rgb[:, 2]
-        outlines: dict[tuple[Role, bool], int] = {}
-        for role in Role:
-            colour = QColor(self.scheme.outline(role))
-            outlines[(role, True)] = colour.rgb() & 0xFFFFFF
-            outlines[(role, False)] = dimmed(self.scheme, colour).rgb() & 0xFFFFFF
+        self._resting = resting
+        self._codes = fills | (reached.astype(np.int64) << 24) | (roles[resting] << 25)
         self._fills = fills.astype(np.uint32) | np.uint32(0xFF000000)
-        self._outlines = np.array(
-            [outlines[(item.role, item.reached)] for item in resting], dtype=np.uint32
-        ) | np.uint32(0xFF000000)
-        self._squares = np.array([item.role is Role.INPUT for item in resting], dtype=bool)
-        self._pens = np.array([1.6 if item.role is Role.HIDDEN else 2.5 for item in resting])
-        keys = fills.tolist()
-        return [(item, (item.role, item.reached, key)) for item, key in zip(resting, keys, strict=True)]
+        self._outlines = np.where(reached, outline_on[resting], outline_off[resting]) | np.uint32(0xFF000000)
+        self._squares = squares[resting]
+        self._pens = pens[resting]
+        self._placed = None
+
+    @staticmethod
+    def _look(code: int) -> tuple[Role, bool, int]:
+        return list(Role)[code >> 25], bool((code >> 24) & 1), code & 0xFFFFFF
 
     def _draw_disc(self, painter: QPainter, centre: QPointF, look: tuple[Role, bool, int]) -> None:
         """One resting disc, as :meth:`NeuronItem.paint` draws it."""
@@ -205,7 +298,7 @@ class NeuronSheet(QGraphicsItem):
         sprites = self._sprites[scale]
         sprite = sprites.get((look, ratio))
         if sprite is None:
-            size = math.ceil(2 * SPRITE_HALF * scale * ratio)
+            size = self._sprite_size(scale, ratio)
             sprite = QPixmap(size, size)
             sprite.fill(Qt.GlobalColor.transparent)
             painter = QPainter(sprite)
@@ -217,14 +310,22 @@ class NeuronSheet(QGraphicsItem):
             sprites[(look, ratio)] = sprite
         return sprite
 
+    @staticmethod
+    def _sprite_size(scale: float, ratio: float) -> int:
+        return math.ceil(2 * SPRITE_HALF * scale * ratio)
+
+    # ------------------------------------------------------------------ painting
+    def boundingRect(self) -> QRectF:
+        return self._rect
+
     @reports_errors
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
-        if self._looks is None:
-            self._looks = self._resting()
-            self._centres = np.array([(item.x(), item.y()) for item, _ in self._looks]).reshape(-1, 2)
-            self._placed = None
+        if self._codes is None:
+            self._work_out_looks()
+        codes = self._codes
+        assert codes is not None
         transform = painter.worldTransform()
         scale = QStyleOptionGraphicsItem.levelOfDetailFromTransform(transform)
         engine = painter.paintEngine()
@@ -232,28 +333,66 @@ class NeuronSheet(QGraphicsItem):
         if vector or transform.isRotating() or scale * NEURON_RADIUS > SPRITES_UP_TO_PX:
             # An export to SVG keeps every disc a shape; zoomed far in only a few discs show: each is
             # drawn as it is.
-            for item, look in self._looks:
-                self._draw_disc(painter, item.pos(), look)
+            for k, code in zip(self._resting.tolist(), codes.tolist(), strict=True):
+                x, y = self._centres[k]
+                self._draw_disc(painter, QPointF(float(x), float(y)), self._look(code))
             return
         device = painter.device()
         ratio = device.devicePixelRatioF() if device is not None else 1.0
         width = device.width() if device is not None else 0
         height = device.height() if device is not None else 0
         state = (transform.m11(), transform.m22(), transform.dx(), transform.dy(), ratio, width, height)
-        tiny = scale * NEURON_RADIUS * ratio <= TINY_RADIUS_PX
-        if self._placed is None or self._placed[0] != state:
-            if tiny:
-                self._placed = (state, self._picture(transform, scale, ratio, width, height))
-            else:
-                self._placed = (state, self._place(transform, scale, ratio, width, height))
         painter.save()
         painter.resetTransform()
-        for x, y, picture in self._placed[1]:
-            if isinstance(picture, QImage):
-                painter.drawImage(QPointF(x, y), picture)
-            else:
-                painter.drawPixmap(x, y, picture)
+        if scale * NEURON_RADIUS * ratio <= TINY_RADIUS_PX:
+            if self._placed is None or self._placed[0] != state:
+                self._placed = (state, self._picture(transform, scale, ratio, width, height))
+            for x, y, picture in self._placed[1]:
+                painter.drawImage(QPointF(x, y), picture)  # type: ignore[arg-type]
+        else:
+            self._draw_sprites(painter, state, transform, scale, ratio, width, height)
         painter.restore()
+
+    def _draw_sprites(
+        self,
+        painter: QPainter,
+        state: tuple[float, ...],
+        transform: QTransform,
+        scale: float,
+        ratio: float,
+        width: int,
+        height: int,
+    ) -> None:
+        """Copy each resting disc's picture to its place: the places are kept while the view stays, the
+        pictures while the looks repeat, so a frame of new values costs a lookup per look and a copy per disc."""
+        if scale not in self._sprites:
+            while len(self._sprites) >= SPRITE_SCALES_KEPT:
+                del self._sprites[next(iter(self._sprites))]
+            self._sprites[scale] = {}
+        if self._placement is None or self._placement[0] != state:
+            half = SPRITE_HALF * scale
+            xs = self._centres[:, 0] * transform.m11() + transform.dx()
+            ys = self._centres[:, 1] * transform.m22() + transform.dy()
+            shown = (xs > -half) & (ys > -half)
+            if width > 0 and height > 0:
+                shown &= (xs < width + half) & (ys < height + half)
+            side = self._sprite_size(scale, ratio) / ratio
+            self._placement = (
+                state,
+                np.rint(xs - side / 2).astype(np.int64),
+                np.rint(ys - side / 2).astype(np.int64),
+                shown,
+            )
+        _, left, top, shown = self._placement
+        resting, codes = self._resting, self._codes
+        assert codes is not None
+        on = shown[resting]
+        distinct, which = np.unique(codes[on], return_inverse=True)
+        sprites = [self._sprite(self._look(code), scale, ratio) for code in distinct.tolist()]
+        at = resting[on]
+        draw = painter.drawPixmap
+        for x, y, k in zip(left[at].tolist(), top[at].tolist(), which.tolist(), strict=True):
+            draw(x, y, sprites[k])
 
     @staticmethod
     def _rgb(argb: np.ndarray) -> np.ndarray:
@@ -269,11 +408,12 @@ class NeuronSheet(QGraphicsItem):
     ) -> list[tuple[float, float, QImage]]:
         """Every disc in one picture on the device's pixels, drawn by numpy: discs this small are a few
         pixels of outline and fill, and drawing them costs the same whatever the size of the level."""
-        if not len(self._centres):
+        centres = self._centres[self._resting]
+        if not len(centres):
             return []
         radius = scale * NEURON_RADIUS * ratio
-        xs = np.rint((self._centres[:, 0] * transform.m11() + transform.dx()) * ratio).astype(np.int64)
-        ys = np.rint((self._centres[:, 1] * transform.m22() + transform.dy()) * ratio).astype(np.int64)
+        xs = np.rint((centres[:, 0] * transform.m11() + transform.dx()) * ratio).astype(np.int64)
+        ys = np.rint((centres[:, 1] * transform.m22() + transform.dy()) * ratio).astype(np.int64)
         reach = math.ceil(radius) + 1
         left, top = xs.min() - reach, ys.min() - reach
         right, bottom = xs.max() + reach + 1, ys.max() + reach + 1
@@ -320,24 +460,3 @@ class NeuronSheet(QGraphicsItem):
         image = QImage(pixels.data, w, h, 4 * w, QImage.Format.Format_ARGB32).copy()
         image.setDevicePixelRatio(ratio)
         return [(left / ratio, top / ratio, image)]
-
-    def _place(
-        self, transform: QTransform, scale: float, ratio: float, width: int, height: int
-    ) -> list[tuple[int, int, QPixmap]]:
-        """Where each disc's picture goes on the device, for the discs on it."""
-        if scale not in self._sprites:
-            while len(self._sprites) >= SPRITE_SCALES_KEPT:
-                del self._sprites[next(iter(self._sprites))]
-            self._sprites[scale] = {}
-        half = SPRITE_HALF * scale
-        xs = self._centres[:, 0] * transform.m11() + transform.dx()
-        ys = self._centres[:, 1] * transform.m22() + transform.dy()
-        shown = (xs > -half) & (ys > -half)
-        if width > 0 and height > 0:
-            shown &= (xs < width + half) & (ys < height + half)
-        placed: list[tuple[int, int, QPixmap]] = []
-        for k in np.flatnonzero(shown).tolist():
-            sprite = self._sprite(self._looks[k][1], scale, ratio)  # type: ignore[index]
-            side = sprite.width() / ratio
-            placed.append((round(xs[k] - side / 2), round(ys[k] - side / 2), sprite))
-        return placed
