@@ -88,6 +88,9 @@ LAYER_KEEP = 400
 # both; measured, this budget keeps the edge picture near 15 ms).
 LINE_BUDGET = 16_000
 DRAW_BUDGET_PX = 1_800_000
+# While training thins the overview the picture is drawn again for every frame of weights: a third of the
+# budget keeps that under 5 ms, and the strongest edges of each layer still show.
+TRAINING_DRAW_BUDGET_PX = 600_000
 LINE_COST_PX = 40.0
 # The choice for a view covers this share of its size more on each side, so that panning a little keeps
 # it; zooming in by more than REUSE_ZOOM chooses again (more edges fit as fewer are in view).
@@ -869,14 +872,15 @@ class EdgeModel:
 
     def _choose(self, rect: QRectF, visible: QRectF, scale: float) -> tuple[Array, bool]:
         """The edges to draw for ``rect``: all it crosses that the overview keeps, when their cost fits
-        DRAW_BUDGET_PX. Otherwise the budget goes first to the edges between two neurons on screen (in
+        DRAW_BUDGET_PX (TRAINING_DRAW_BUDGET_PX while thinned). Otherwise the budget goes first to the edges between two neurons on screen (in
         ``visible``), then to those with one end on screen, then to those passing through; in the first tier
         that does not fit whole, each layer gets a fair share of what is left, filled by its strongest edges.
         Returns the sorted positions and whether that is all of them."""
         keep = self._keep_mask()
         kept = self._kept_by_class(rect, visible, scale, keep)
         totals = np.array([float(cost.sum()) for _, _, cost in kept])
-        if totals.sum() <= DRAW_BUDGET_PX:
+        budget = TRAINING_DRAW_BUDGET_PX if self.thinned else DRAW_BUDGET_PX
+        if totals.sum() <= budget:
             drawn = (
                 np.sort(np.concatenate([positions for _, positions, _ in kept]))
                 if kept
@@ -884,7 +888,7 @@ class EdgeModel:
             )
             return drawn, True
         chosen: list[Array] = []
-        left = float(DRAW_BUDGET_PX)
+        left = float(budget)
         for tier in (2, 1, 0):
             part = [k for k, (cls, _, _) in enumerate(kept) if cls.tier == tier]
             if not part:
