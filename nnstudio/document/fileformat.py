@@ -23,6 +23,7 @@ import numpy as np
 from ..data.dataset import DataError, Dataset
 from ..engine.activations import ACTIVATIONS
 from ..engine.connections import ConnectionBlock
+from ..engine.conv import MAX_KERNEL, ConvKind, Convolution
 from ..engine.graph import DenseLinks, Edge, GraphError, Network, Neuron, Role
 from ..engine.losses import LOSSES
 from ..engine.train import INITIALISERS, TrainingError, TrainSettings
@@ -111,6 +112,7 @@ _TOP_FIELDS = (
     "neurons",
     "edges",
     "dense",
+    "convolutions",
     "dataset",
 )
 
@@ -587,6 +589,7 @@ class _Checked:
     neurons: list[Neuron]
     edges: list[Edge]
     blocks: list[_DenseBlock]
+    convolutions: list[Convolution]
     grid: tuple[int, int] | None
     value_range: tuple[float, float]
     training: TrainSettings
@@ -613,6 +616,8 @@ def _check_tree(tree: Tree) -> _Checked:
     dense = _list(top.get("dense", []), "dense", MAX_EDGES, "dense blocks")
     edges = _check_edges(listed, neurons, index)
     blocks = _check_dense(dense, neurons, index, edges)
+    weights = len(edges) + sum(b.weights.size for b in blocks)
+    convolutions = _check_convolutions(top.get("convolutions", []), weights)
 
     io = _object(top.get("input", {}), "input", (), ("grid", "range"))
     grid = _grid(io.get("grid"), "input.grid")
@@ -628,7 +633,61 @@ def _check_tree(tree: Tree) -> _Checked:
     dataset = None
     if top.get("dataset") is not None:
         dataset = _check_dataset(top["dataset"], "dataset", n_inputs, n_outputs)
-    return _Checked(top, neurons, edges, blocks, grid, value_range, training, dataset)
+    return _Checked(top, neurons, edges, blocks, convolutions, grid, value_range, training, dataset)
+
+
+_CONV_FIELDS = ("kind", "source", "target", "in_shape", "size")
+
+
+def _check_convolutions(value: Any, weights: int) -> list[Convolution]:
+    """The convolutions and poolings that feed shaped layers; ``weights`` other numbers are already held,
+    and the kernels count toward the same cap."""
+    items = _list(value, "convolutions", MAX_NEURONS, "convolutions")
+    out: list[Convolution] = []
+    kinds = [kind.value for kind in ConvKind]
+    for i, item in enumerate(items):
+        where = f"convolutions[{i}]"
+        obj = _object(item, where, _CONV_FIELDS, ("stride", "padding", "kernel", "bias"))
+        kind = obj["kind"]
+        if not isinstance(kind, str) or kind not in kinds:
+            _fail(_at(where, "kind"), f"must be one of {', '.join(kinds)}, not {_describe(kind)}")
+        source = _text(obj["source"], _at(where, "source"), "the source layer")
+        target = _text(obj["target"], _at(where, "target"), "the target layer")
+        shape = obj["in_shape"]
+        if not isinstance(shape, list) or len(shape) != 3:
+            _fail(_at(where, "in_shape"), f"must be [channels, height, width], not {_describe(shape)}")
+        in_shape = tuple(_whole(v, f"{where}.in_shape[{k}]", 1, MAX_NEURONS) for k, v in enumerate(shape))
+        size = _whole(obj["size"], _at(where, "size"), 1, MAX_KERNEL, "the window size")
+        stride = _whole(obj.get("stride", 1), _at(where, "stride"), 1, MAX_KERNEL, "the stride")
+        padding = _whole(obj.get("padding", 0), _at(where, "padding"), 0, MAX_KERNEL, "the padding")
+        kernel = bias = None
+        if kind == ConvKind.CONV2D.value:
+            if "kernel" not in obj or "bias" not in obj:
+                _fail(where, "a conv2d needs its kernel and bias")
+            columns = in_shape[0] * size * size
+            kernel = _array(
+                obj["kernel"],
+                _at(where, "kernel"),
+                (None, columns),
+                MAX_EDGES - weights,
+                "weights",
+                wide=True,
+            )
+            weights += kernel.size
+            count = kernel.shape[0]
+            raw_bias = _list(obj["bias"], _at(where, "bias"), count, "biases")
+            if len(raw_bias) != count:
+                _fail(_at(where, "bias"), f"{count} kernels need {count} biases, not {len(raw_bias)}")
+            bias = np.array([_number(b, f"{where}.bias[{k}]") for k, b in enumerate(raw_bias)])
+            kernel = kernel.reshape(count, in_shape[0], size, size)
+        elif "kernel" in obj or "bias" in obj:
+            _fail(where, f"a {kind} has no kernel or bias")
+        try:
+            conv = Convolution(ConvKind(kind), source, target, in_shape, size, stride, padding, kernel, bias)
+        except ValueError as exc:
+            _fail(where, str(exc))
+        out.append(conv)
+    return out
 
 
 def _check_neurons(value: Any) -> list[Neuron]:
@@ -968,8 +1027,14 @@ def _build(checked: _Checked) -> Document:
                     block.frozen if whole or block.frozen is None else block.frozen[rows],
                 )
             )
+    if checked.convolutions:
+        # The convolutions against the layers alone first, so that a message about one points at them.
+        try:
+            Network.from_parts(checked.neurons, convolutions=checked.convolutions)
+        except GraphError as exc:
+            _fail("convolutions", str(exc))
     try:
-        network = Network.from_parts(checked.neurons, checked.edges, dense)
+        network = Network.from_parts(checked.neurons, checked.edges, dense, checked.convolutions)
     except GraphError as exc:
         _fail("edges", str(exc))
     top = checked.tree
@@ -1078,6 +1143,25 @@ def _dense_tree(block: ConnectionBlock, held: np.ndarray, order: dict[str, int])
     return tree
 
 
+def _convolution_tree(conv: Convolution) -> Tree:
+    tree: Tree = {
+        "kind": conv.kind.value,
+        "source": conv.source,
+        "target": conv.target,
+        "in_shape": list(conv.in_shape),
+        "size": conv.size,
+        "stride": conv.stride,
+        "padding": conv.padding,
+    }
+    if conv.kernel is not None and conv.bias is not None:
+        kernel = conv.kernel.reshape(conv.kernel.shape[0], -1)
+        with np.errstate(over="ignore"):
+            wide = not np.array_equal(kernel.astype(np.float32).astype(np.float64), kernel)
+        tree["kernel"] = _array_tree(kernel, wide=wide)
+        tree["bias"] = [float(b) for b in conv.bias]
+    return tree
+
+
 def _document_to_tree(doc: Document) -> Tree:
     network = doc.network
     neurons = [_neuron_tree(n) for n in network]
@@ -1112,6 +1196,9 @@ def _document_to_tree(doc: Document) -> Tree:
         "edges": listed,
         "dense": dense,
     }
+    if network.convolutions:
+        # Written only when there are any, so a file without them reads as it always did.
+        tree["convolutions"] = [_convolution_tree(c) for c in network.convolutions.values()]
     if doc.dataset is not None:
         tree["dataset"] = _dataset_tree(doc.dataset, doc)
     return tree
@@ -1163,7 +1250,7 @@ def _dumps(tree: Tree) -> str:
     """JSON with one neuron, edge or block per line: readable, and friendly to line-based diffs."""
     lines = []
     for key, value in tree.items():
-        if key in ("neurons", "edges", "dense") and value:
+        if key in ("neurons", "edges", "dense", "convolutions") and value:
             items = ",\n".join(f"    {_json(item)}" for item in value)
             text = f"[\n{items}\n  ]"
         elif key == "dataset":

@@ -13,12 +13,50 @@ def layer_summaries(network: Network, grid: tuple[int, int] | None = None) -> li
 
     Kinds: ``input`` (an image grid's shape when the layer is the grid), ``dense`` (every neuron fed by
     every source of its layer's matrix), ``sparse`` (some of those links missing), ``neuron`` (a neuron
-    placed on its own) and ``unconnected`` (a layer nothing feeds).
+    placed on its own), ``unconnected`` (a layer nothing feeds), ``conv2d``, ``maxpool`` and ``avgpool``
+    (a shaped layer: ``shape`` is [channels, height, width], with ``reads``, ``window``, ``stride``,
+    ``padding`` and ``parameters``), and ``flatten``: not a layer of neurons but the step where a dense
+    layer reads a shaped one in order (channel by channel, row by row), listed just before that layer.
     """
     blocks = {tuple(b.targets): b for b in network.blocks()}
     block_of = network.edges.block_of
+    shaped_of = {nid: name for name in network.convolutions for nid in network.layer_members(name)}
     out: list[dict[str, Any]] = []
     for name, ids in network.layers():
+        conv = network.convolutions.get(name)
+        if conv is not None:
+            out.append(
+                {
+                    "name": name,
+                    "kind": conv.kind.value,
+                    "shape": list(conv.out_shape),
+                    "role": network.neurons[ids[0]].role.value,
+                    "activation": network.neurons[ids[0]].activation,
+                    "connections_in": 0,
+                    "reads": conv.source,
+                    "window": conv.size,
+                    "stride": conv.stride,
+                    "padding": conv.padding,
+                    "parameters": conv.n_parameters,
+                }
+            )
+            continue
+        keys_in = {block_of.get(n) for n in ids} - {None}
+        read = {shaped_of.get(s) for k in keys_in for s in network.edges.blocks[k].sources}
+        if len(read) == 1 and None not in read:
+            (source,) = read
+            width = len(network.layer_members(source))
+            out.append(
+                {
+                    "name": f"{source} flattened",
+                    "kind": "flatten",
+                    "shape": [width],
+                    "role": "hidden",
+                    "activation": "identity",
+                    "connections_in": 0,
+                    "reads": source,
+                }
+            )
         neurons = [network.neurons[n] for n in ids]
         roles = {n.role for n in neurons}
         activations = sorted({n.activation for n in neurons})
@@ -55,7 +93,10 @@ def network_summary(doc: Document) -> dict[str, Any]:
     network = doc.network
     connections = len(network.edges)
     frozen = sum(int((b.frozen & b.present).sum()) for b in network.blocks())
-    biases = sum(1 for n in network if n.role is not Role.INPUT)
+    # A shaped layer's neurons have no bias of their own: its kernels and their biases are its parameters.
+    shaped = sum(len(network.layer_members(name)) for name in network.convolutions)
+    kernels = sum(c.n_parameters for c in network.convolutions.values())
+    biases = sum(1 for n in network if n.role is not Role.INPUT) - shaped + kernels
     return {
         "title": doc.title,
         "neurons": len(network.neurons),
