@@ -9,6 +9,10 @@ The error scale is automatic by default: linear while the error stays within a f
 fast and then creeps down; on a linear scale everything after the first drop is a flat line along the
 bottom, on a logarithmic one every tenfold fall takes the same height, so the slow part stays readable.
 The person can pick Linear or Log instead.
+
+A run started again from the same first weights (:meth:`ErrorPlot.compare_runs`) is drawn over the earlier
+one: both start at step 0, the earlier run's curves dimmed, each run named in the key. While the person looks
+back through a run, a vertical line (:meth:`ErrorPlot.mark_step`) marks the point shown.
 """
 
 from __future__ import annotations
@@ -44,6 +48,10 @@ EPOCH_COLOUR = (230, 120, 20)
 TEST_COLOUR = (200, 30, 60)
 ACCURACY_COLOUR = (40, 150, 60)
 TEST_ACCURACY_COLOUR = (120, 40, 160)
+# The earlier of two compared runs: the same hues, faded, so the run being watched stands out.
+EARLIER_ALPHA = 90
+EARLIER_SMOOTH_COLOUR = (90, 90, 90)
+MARKER_COLOUR = (20, 20, 20)
 AXIS_WIDTH = 50
 # The error plot is never shorter than this (pixels): below it the tick labels crowd and the curve is a smear.
 READABLE_HEIGHT = 180
@@ -169,6 +177,8 @@ class ErrorPlot(QWidget):
         self.setAccessibleName("Training error plot")
         self._controller: QObject | None = None
         self._offset = 0.0
+        # Where the last run started on the step axis.
+        self._run_start = 0.0
         self._ema: float | None = None
         self._alpha = 2.0 / (SMOOTHING_STEPS + 1)
         self.raw = DecimatingSeries()
@@ -181,6 +191,11 @@ class ErrorPlot(QWidget):
         self._acc: list[float] = []
         self._test_acc_x: list[float] = []
         self._test_acc: list[float] = []
+        # The earlier run of a comparison: (x, y) of its smoothed, epoch and test curves, and both runs' names.
+        self._earlier: dict[str, tuple[Array, Array]] = {}
+        self._run_names: tuple[str, str] | None = None
+        # Shown when a run has no held-out test set, saying why (the key has no test curve then).
+        self._test_note = ""
         self._steps_dirty = False
         self._epochs_dirty = False
         self._last_redraw = 0.0
@@ -228,6 +243,31 @@ class ErrorPlot(QWidget):
             symbolBrush=TEST_COLOUR,
             symbolPen=None,
         )
+        self.earlier_smooth_curve = item.plot(
+            pen=pg.mkPen((*EARLIER_SMOOTH_COLOUR, EARLIER_ALPHA + 40)), name="earlier run, smoothed"
+        )
+        self.earlier_epoch_curve = item.plot(
+            pen=pg.mkPen((*EPOCH_COLOUR, EARLIER_ALPHA)),
+            name="earlier run, epoch loss",
+            symbol="o",
+            symbolSize=4,
+            symbolBrush=(*EPOCH_COLOUR, EARLIER_ALPHA),
+            symbolPen=None,
+        )
+        self.earlier_test_curve = item.plot(
+            pen=pg.mkPen((*TEST_COLOUR, EARLIER_ALPHA), style=Qt.PenStyle.DashLine),
+            name="earlier run, test loss",
+            symbol="t",
+            symbolSize=5,
+            symbolBrush=(*TEST_COLOUR, EARLIER_ALPHA),
+            symbolPen=None,
+        )
+        for curve in (self.earlier_smooth_curve, self.earlier_epoch_curve, self.earlier_test_curve):
+            curve.setZValue(-1)  # under the run being watched
+        self.marker = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(MARKER_COLOUR, width=2))
+        self.marker.setZValue(9)
+        item.addItem(self.marker, ignoreBounds=True)
+        self.marker.hide()
         item.vb.sigRangeChangedManually.connect(self._on_range_changed_by_hand)
         item.vb.sigStateChanged.connect(self._on_view_state_changed)
 
@@ -341,6 +381,7 @@ class ErrorPlot(QWidget):
     @Slot()
     def clear(self) -> None:
         self._offset = 0.0
+        self._run_start = 0.0
         self._ema = None
         self.raw.clear()
         self.smooth.clear()
@@ -355,6 +396,9 @@ class ErrorPlot(QWidget):
             self._test_acc,
         ):
             values.clear()
+        self._earlier = {}
+        self._run_names = None
+        self.marker.hide()
         self.crosshair.hide()
         self.hover_label.hide()
         self.readout.setText("")
@@ -368,12 +412,63 @@ class ErrorPlot(QWidget):
         self._steps_dirty = self._epochs_dirty = True
         self.redraw()
 
+    def compare_runs(self, earlier: str, this: str) -> None:
+        """The next run starts again from the same weights: keep the last run's curves, dimmed and named
+        ``earlier``, and draw the next one (named ``this``) over them from step 0."""
+        start = self._run_start
+        earlier_curves = {}
+        for name, (x, y) in (
+            ("smooth", self.smooth.data()),
+            ("epoch", (np.array(self._epoch_x), np.array(self._epoch_loss))),
+            ("test", (np.array(self._test_x), np.array(self._test_loss))),
+        ):
+            keep = x >= start
+            earlier_curves[name] = (x[keep] - start, y[keep])
+        test_note = self._test_note
+        self.clear()
+        self._earlier = earlier_curves
+        self._run_names = (earlier, this)
+        self._test_note = test_note
+        self._steps_dirty = self._epochs_dirty = True
+        self.redraw()
+
+    def earlier_run(self) -> dict[str, tuple[Array, Array]]:
+        """The dimmed run's curves (``smooth``, ``epoch``, ``test``: x and y), empty without a comparison."""
+        return {name: (x.copy(), y.copy()) for name, (x, y) in self._earlier.items()}
+
+    def epoch_losses(self) -> tuple[Array, Array]:
+        """The epoch-average error points (x, y) as drawn."""
+        return np.array(self._epoch_x), np.array(self._epoch_loss)
+
+    def test_losses(self) -> tuple[Array, Array]:
+        """The test-set error points (x, y) as drawn."""
+        return np.array(self._test_x), np.array(self._test_loss)
+
+    def set_test_note(self, text: str) -> None:
+        """What the key says about the test set when there is none (empty: nothing)."""
+        self._test_note = text
+        self._update_key()
+
+    def mark_step(self, step: int | None) -> None:
+        """Mark step ``step`` of the last run with a vertical line (None: no mark)."""
+        if step is None:
+            self.marker.hide()
+            return
+        self.marker.setPos(self._run_start + step)
+        self.marker.show()
+
+    def marked_step(self) -> float | None:
+        """Where the mark stands on the step axis, or None when it is hidden."""
+        return float(self.marker.value()) if self.marker.isVisible() else None
+
     @Slot(bool)
     def _on_running_changed(self, running: bool) -> None:
         self._paced = running
         if running:
             # A new run continues the step axis where the previous one ended.
             self._offset = self.raw.last_x
+            self._run_start = self._offset
+            self.marker.hide()
         else:
             self.redraw()
             self._fit_steps_exactly()
@@ -467,6 +562,15 @@ class ErrorPlot(QWidget):
         self._set_epoch_curve(self.test_curve, "t", self._test_x, self._test_loss, floor=True)
         self._set_epoch_curve(self.accuracy_curve, "o", self._acc_x, self._acc)
         self._set_epoch_curve(self.test_accuracy_curve, "t", self._test_acc_x, self._test_acc)
+        empty = (np.zeros(0), np.zeros(0))
+        x, y = self._earlier.get("smooth", empty)
+        self.earlier_smooth_curve.setData(x, np.maximum(y, _FLOOR))
+        for name, curve, symbol in (
+            ("epoch", self.earlier_epoch_curve, "o"),
+            ("test", self.earlier_test_curve, "t"),
+        ):
+            x, y = self._earlier.get(name, empty)
+            self._set_epoch_curve(curve, symbol, list(x), list(y), floor=True)
         with_accuracy = bool(self._acc or self._test_acc)
         self.accuracy_plot.setVisible(with_accuracy)
         # The plots share the step axis: with both shown, the lower one numbers it for both.
@@ -500,13 +604,19 @@ class ErrorPlot(QWidget):
             accuracy.append(_swatch(ACCURACY_COLOUR, "●", "training set"))
         if self._test_acc:
             accuracy.append(_swatch(TEST_ACCURACY_COLOUR, "▲", "test set"))
-        if not parts and not accuracy:
+        if not parts and not accuracy and not self._earlier:
             self.key.setText(EMPTY_KEY)
             self._fit_key_height()
             return
         text = f"By training step. Error: {', '.join(parts)}."
         if accuracy:
             text += f" Right: {', '.join(accuracy)}."
+        if self._test_note and not self._test_loss:
+            text += f" {self._test_note}"
+        if self._run_names is not None:
+            earlier, this = self._run_names
+            faded = _swatch(EARLIER_SMOOTH_COLOUR, "━", f"earlier run ({earlier}), dimmed")
+            text += f" <br>Compared from the same start: {faded}; this run ({this}) in full colour."
         self.key.setText(text)
         self._fit_key_height()
 
@@ -533,6 +643,7 @@ class ErrorPlot(QWidget):
             self.smooth.data(),
             (np.array(self._epoch_x), np.array(self._epoch_loss)),
             (np.array(self._test_x), np.array(self._test_loss)),
+            *self._earlier.values(),
         ):
             if len(x):
                 xs.append(float(np.max(x)))

@@ -4,6 +4,11 @@ Everything about a run's life happens here, on the GUI thread: start (lock editi
 start the thread), paced frames showing progress and the newest weights, pause, stop, the end (one
 ``SetAllParameters`` undo step holding the weights from before and after, unlock), and shutdown when the window
 closes.
+
+A run keeps its weights as it goes (a :class:`~nnstudio.engine.history.RunHistory`). Once it is over the
+network can be shown as it was at any kept point (:meth:`show_snapshot`: no undo step, the present weights
+come back with :meth:`end_preview`), that point kept (:meth:`restore_snapshot`: one undo step), or the run
+started again from its first weights (``start(..., start_from=history.initial.parameters)``).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from nnstudio.data.dataset import Dataset
 from nnstudio.engine.graph import GraphError
+from nnstudio.engine.history import RunHistory, Snapshot
 from nnstudio.engine.losses import LOSSES
 from nnstudio.engine.parameters import NetworkWriter, ParameterSnapshot
 from nnstudio.engine.plan import Plan, compile_network
@@ -33,6 +39,7 @@ from nnstudio.engine.train import (
 from nnstudio.ui.commands import SetAllParameters
 from nnstudio.ui.live import LiveNetwork
 
+from .stopping import StopCondition
 from .worker import UPDATES_PER_SECOND, TrainingUpdate, TrainingWorker
 
 Array = np.ndarray
@@ -74,8 +81,12 @@ class TrainingController(QObject):
     - ``progress(TrainingUpdate)``: paced progress (step losses since the last one, newest weights, speed).
     - ``epochEnded(EpochEnd)``
     - ``frameReady()``: this frame's ``epochEnded`` and ``progress`` are out; views that batch redraw now.
-    - ``ended(outcome, message)``: outcome ``"completed"``, ``"stopped"``, ``"diverged"`` or ``"failed"``;
-      the message is for the user (for a divergence it names the step and suggests a lower learning rate).
+    - ``ended(outcome, message)``: outcome ``"completed"``, ``"reached"`` (the stop condition ended it),
+      ``"stopped"``, ``"diverged"`` or ``"failed"``; the message is for the user (for a divergence it names
+      the step and suggests a lower learning rate).
+    - ``historyChanged()``: a run's history is ready to look back at (:attr:`history`), or is gone.
+    - ``previewChanged(int)``: the network shows the history's snapshot of that index, or (-1) its present
+      weights again.
     - ``worsened(message)``: just before ``ended``, when the run left the network much worse than it found
       it (a learning rate far too high can do that without any number overflowing); one undo takes it back.
     - ``weightsRandomized()``: new random weights (plots clear).
@@ -98,6 +109,8 @@ class TrainingController(QObject):
     worsened = Signal(str)
     weightsRandomized = Signal()
     stepped = Signal(object)
+    historyChanged = Signal()
+    previewChanged = Signal(int)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -132,6 +145,19 @@ class TrainingController(QObject):
         self._frame_started = 0.0
         self._last_frame = 0.0
         self._frame_cost = 0.0
+        # The last run's history, the plan whose flat layout its snapshots have, and the run's stop rule.
+        self.history: RunHistory | None = None
+        self._history_layout: Plan | None = None
+        # The network's exact weights at the start of the history's run (the snapshots are float32 copies).
+        self._history_start: ParameterSnapshot | None = None
+        self._run_start: ParameterSnapshot | None = None
+        self._stop_when: StopCondition | None = None
+        self._reached_item: EpochEnd | None = None
+        # While a snapshot is shown: its index and the weights the network had (its present).
+        self._preview_index: int | None = None
+        self._present: ParameterSnapshot | None = None
+        # The network's revision right after a snapshot was written: any other change moves it on.
+        self._preview_revision = -1
         self.frame_count = 0
         self.display_count = 0
         app = QCoreApplication.instance()
@@ -144,8 +170,10 @@ class TrainingController(QObject):
         if self.live is live and self.undo_stack is undo_stack:
             return
         self.shutdown()
+        self.end_preview()
         self.live = live
         self.undo_stack = undo_stack
+        self._set_history(None, None)
 
     # ------------------------------------------------------------------ state
     @property
@@ -184,12 +212,19 @@ class TrainingController(QObject):
         settings: TrainSettings,
         test: Dataset | None = None,
         pace_seconds: float | None = None,
+        *,
+        stop_when: StopCondition | None = None,
+        start_from: Array | None = None,
+        data_spec: str = "",
     ) -> None:
         """Start training the bound network on ``data``. Raises :class:`TrainingError` (nothing changes).
 
         ``pace_seconds``: the run takes at least this long (a short run spread out to be watched); None
-        trains as fast as possible."""
+        trains as fast as possible. ``stop_when``: end the run early at a target. ``start_from``: the
+        weights to start from (a flat vector like a history's snapshots) instead of the network's own.
+        ``data_spec`` names the data in the run's history."""
         settings.validate()
+        self.end_preview()
         problem = self.check(data)
         if problem is not None:
             raise TrainingError(problem)
@@ -199,6 +234,12 @@ class TrainingController(QObject):
             plan = compile_network(network.copy())
         except GraphError as exc:
             raise TrainingError(f"The network cannot be trained: {exc}") from None
+        if start_from is not None:
+            if not self.history_usable() or len(start_from) != len(plan.flat):
+                raise TrainingError(
+                    "The run's first weights no longer fit this network: its structure changed since."
+                )
+            plan.restore(start_from)
         test_arrays = None
         if test is not None and describe_mismatch(plan, test) is None and len(test):
             test_arrays = (test.inputs, test.targets)
@@ -208,6 +249,8 @@ class TrainingController(QObject):
         self._plan_layout = plan
         self._writer = NetworkWriter(network, plan, self.live.plan)
         self._before = ParameterSnapshot.of(network)
+        # A rerun starts from the same weights as the run it repeats.
+        self._run_start = self._before if start_from is None else self._history_start
         self._structure_revision = network.structure_revision
         self._divergence = None
         self._last_epoch = 0
@@ -219,6 +262,15 @@ class TrainingController(QObject):
         self._last_kind = "weights"
         self._frame_cost = 0.0
         self._last_frame = 0.0
+        self._stop_when = stop_when
+        self._reached_item = None
+        recording = RunHistory(
+            len(plan.flat),
+            structure_revision=network.structure_revision,
+            settings=settings,
+            data_spec=data_spec or data.name,
+            itemsize=plan.flat.itemsize,
+        )
 
         worker = TrainingWorker(
             self._run,
@@ -229,6 +281,8 @@ class TrainingController(QObject):
             test_arrays,
             UPDATES_PER_SECOND,
             pace_seconds=pace_seconds,
+            history=recording,
+            stop_when=stop_when,
         )
         thread = QThread(self)
         thread.setObjectName(f"nnstudio-training-{self._run}")
@@ -335,7 +389,105 @@ class TrainingController(QObject):
             raise TrainingError("No document is open.")
         if self.running:
             raise TrainingError("Training is running; stop it first.")
+        self.end_preview()
         return self.live, self.undo_stack
+
+    # ------------------------------------------------------------------ looking back at a run
+    def history_usable(self) -> bool:
+        """Whether the last run's history can be shown on the network (its structure is still the same)."""
+        live, history = self.live, self.history
+        return (
+            live is not None
+            and history is not None
+            and self._history_layout is not None
+            and len(history) > 0
+            and live.document.network.structure_revision == history.structure_revision
+        )
+
+    @property
+    def preview_index(self) -> int | None:
+        """The index of the snapshot the network shows now, or None when it shows its present weights."""
+        self.notice_changes()
+        return self._preview_index
+
+    def notice_changes(self) -> None:
+        """An edit or an undo while a snapshot was shown started from what was shown: that is the network's
+        present now, and no snapshot is shown any more (``previewChanged(-1)``)."""
+        if self._present is None or self.live is None:
+            return
+        if self.live.document.network.revision != self._preview_revision:
+            self._present = None
+            self._preview_index = None
+            self.previewChanged.emit(-1)
+
+    def show_snapshot(self, index: int) -> Snapshot:
+        """Show the network as it was at the history's snapshot ``index``: no undo step; the present weights
+        are kept aside, and come back with :meth:`end_preview`. Raises :class:`TrainingError`."""
+        if self.running:
+            raise TrainingError("Training is running; look back once it has ended.")
+        if not self.history_usable():
+            raise TrainingError("There is no run to look back at: train first (after the last change).")
+        assert self.live is not None and self.history is not None and self._history_layout is not None
+        if not 0 <= index < len(self.history):
+            raise TrainingError(f"The run kept {len(self.history)} points; there is no point {index + 1}.")
+        network = self.live.document.network
+        self.notice_changes()
+        if self._present is None:
+            self._present = ParameterSnapshot.of(network)
+        snapshot = self.history[index]
+        start = self._history_start
+        if index == 0 and start is not None and start.structure_revision == network.structure_revision:
+            start.restore(network)  # every digit of the start, not its float32 copy
+        else:
+            self._history_layout.write_back(network, snapshot.parameters, self.live.plan)
+        self._preview_revision = network.revision
+        self._preview_index = index
+        self.previewChanged.emit(index)
+        return snapshot
+
+    def end_preview(self) -> None:
+        """Show the network's present weights again (no undo step), if a snapshot is shown."""
+        self.notice_changes()
+        present = self._present
+        if present is None:
+            return
+        self._present = None
+        self._preview_index = None
+        if (
+            self.live is not None
+            and self.live.document.network.structure_revision == present.structure_revision
+        ):
+            present.restore(self.live.document.network)
+        self.previewChanged.emit(-1)
+
+    def restore_snapshot(self, index: int | None = None) -> Snapshot:
+        """Make the snapshot ``index`` (default: the one shown) the network's weights: one undo step."""
+        live, stack = self.live, self.undo_stack
+        if live is None or stack is None:
+            raise TrainingError("No document is open.")
+        if index is None:
+            index = self._preview_index
+        if index is None:
+            raise TrainingError("Drag the timeline to a point of the run first.")
+        snapshot = self.show_snapshot(index)
+        assert self._present is not None and self._history_layout is not None
+        network = live.document.network
+        before = self._present
+        after = ParameterSnapshot.of(network)
+        self._present = None
+        self._preview_index = None
+        if not after.same_as(before):
+            stack.push(SetAllParameters(network, before, after, f"Go back to {snapshot_name(snapshot)}"))
+        self.previewChanged.emit(-1)
+        return snapshot
+
+    def _set_history(
+        self, history: RunHistory | None, layout: Plan | None, start: ParameterSnapshot | None = None
+    ) -> None:
+        self.history = history
+        self._history_layout = layout
+        self._history_start = start
+        self.historyChanged.emit()
 
     # ------------------------------------------------------------------ messages from the worker
     @Slot(int, object)
@@ -370,6 +522,11 @@ class TrainingController(QObject):
         warning = None
         if worker.fit_before is not None and worker.fit_after is not None and settings is not None:
             warning = worse_after_training(worker.fit_before, worker.fit_after, settings.learning_rate)
+        self._reached_item = worker.reached
+        history, layout = worker.history, self._plan_layout
+        if history is not None and history.finished and len(history) > 1 and layout is not None:
+            # Before the run's end is announced, so whoever follows it can already look back.
+            self._set_history(history, layout, self._run_start)
         self._conclude(outcome, worker.final_parameters, None, warning)
 
     @Slot(int, str)
@@ -494,7 +651,9 @@ class TrainingController(QObject):
                     before.restore(network)
                 else:
                     text = f"Train {epochs_text(settings.epochs)}"
-                    if outcome != "completed":
+                    if outcome == "reached" and self._reached_item is not None:
+                        text += f" (target reached in epoch {self._reached_item.epoch})"
+                    elif outcome != "completed":
                         epoch = self._latest.epoch if self._latest is not None else self._last_epoch + 1
                         text += f" (stopped in epoch {max(1, epoch)})"
                     # During the run the network showed intermediate weights: undo goes back to the start.
@@ -518,6 +677,12 @@ class TrainingController(QObject):
             )
         steps = f"{latest.step:,} steps" if latest is not None else "no steps"
         reached = self._reached_text()
+        item = self._reached_item
+        if outcome == "reached" and item is not None and self._stop_when is not None:
+            return (
+                f"Training reached its target in epoch {item.epoch}: {self._stop_when.reached_text(item)}"
+                f" after {steps}.{reached}"
+            )
         if outcome == "stopped":
             return f"Training stopped after {steps}.{reached}"
         return f"Training finished: {steps}.{reached}"
@@ -535,3 +700,12 @@ class TrainingController(QObject):
         if item.test_accuracy is not None:
             text += f", {item.test_accuracy:.0%} of the test samples"
         return text + "."
+
+
+def snapshot_name(snapshot: Snapshot) -> str:
+    """How a point of a run is called: ``the start of the run``, ``epoch 5`` or ``step 80 (epoch 6)``."""
+    if snapshot.step == 0:
+        return "the start of the run"
+    if snapshot.epoch_end:
+        return f"the end of epoch {snapshot.epoch}"
+    return f"step {snapshot.step:,} (epoch {snapshot.epoch})"

@@ -1,4 +1,8 @@
-"""The Training panel: dataset and settings, Randomize / Train / Pause / Step / Stop, progress, error plot."""
+"""The Training panel: dataset and settings, Randomize / Train / Pause / Step / Stop, progress, error plot.
+
+The error plot's page also holds the run's timeline (:mod:`.timeline`): go back through the last run, keep a
+point of it, or run it again from the same start and compare the two runs' curves.
+"""
 
 from __future__ import annotations
 
@@ -29,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from nnstudio.data import BUILTIN_DATASETS, DataError, Dataset, load_dataset
 from nnstudio.engine.losses import LOSSES
-from nnstudio.engine.train import INITIALISERS, TrainingError, TrainSettings
+from nnstudio.engine.train import INITIALISERS, EpochEnd, TrainingError, TrainSettings
 from nnstudio.ui.dataset_loading import reads_a_file, shared_loader
 from nnstudio.ui.live import LiveNetwork
 from nnstudio.ui.panel import Panel
@@ -39,6 +43,8 @@ from nnstudio.ui.theme import Tone, set_tone
 from nnstudio.ui.widgets.flow_layout import FlowLayout
 
 from .controller import TrainingController
+from .stopping import EPOCHS, STOP_KINDS, TARGET_ACCURACY, TARGET_ERROR, StopCondition
+from .timeline import RunTimeline
 from .worker import TrainingUpdate
 
 Array = np.ndarray
@@ -72,10 +78,25 @@ def format_duration(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-def progress_text(update: TrainingUpdate) -> str:
+def progress_text(update: TrainingUpdate, accuracy: float | None = None) -> str:
     left = update.seconds_left
     text = f"epoch {update.epoch}/{update.epochs}"
+    if accuracy is not None:
+        text += f", {accuracy:.0%} right"
     return text if left is None else f"{text}, {format_duration(left)} left"
+
+
+def settings_name(settings: TrainSettings) -> str:
+    """A run's settings in a few words, to tell two runs apart: ``rate 0.02, batch 1, momentum 0.5``."""
+    parts = [f"rate {settings.learning_rate:g}", f"batch {settings.batch_size}"]
+    if settings.momentum:
+        parts.append(f"momentum {settings.momentum:g}")
+    if settings.l1:
+        parts.append(f"L1 {settings.l1:g}")
+    if settings.l2:
+        parts.append(f"L2 {settings.l2:g}")
+    parts.append(f"seed {settings.seed}")
+    return ", ".join(parts)
 
 
 def speed_text(update: TrainingUpdate) -> str:
@@ -147,6 +168,20 @@ class TrainingPanel(Panel):
         self.epochs.setRange(1, 1_000_000)
         self.seed = self._named(QSpinBox(), "trainingSeed", "Random seed")
         self.seed.setRange(0, 2_147_483_647)
+        self.l1 = self._named(QDoubleSpinBox(), "trainingL1", "L1 rate")
+        self.l2 = self._named(QDoubleSpinBox(), "trainingL2", "L2 rate")
+        for spin in (self.l1, self.l2):
+            spin.setDecimals(5)
+            spin.setRange(0.0, 10.0)
+            spin.setSingleStep(0.001)
+        self.stop_kind = self._named(QComboBox(), "trainingStopWhen", "When training stops")
+        for kind, title in STOP_KINDS.items():
+            self.stop_kind.addItem(title[0].upper() + title[1:], kind)
+        self.stop_target = self._named(QDoubleSpinBox(), "trainingStopTarget", "Target to stop at")
+        self._stop_targets = {TARGET_ERROR: 0.01, TARGET_ACCURACY: 95.0}
+        self.stop_kind.currentIndexChanged.connect(self._on_stop_kind_changed)
+        self.stop_target.valueChanged.connect(self._on_stop_target_changed)
+        self._on_stop_kind_changed(0)
         self.init_combo = self._named(QComboBox(), "trainingInit", "How Randomize draws weights")
         for name, description in INITIALISERS.items():
             self.init_combo.addItem(name, name)
@@ -203,6 +238,12 @@ class TrainingPanel(Panel):
 
         self.plot = ErrorPlot()
         self.plot.connect_training(self.controller)
+        self.timeline = RunTimeline(self.controller)
+        self.timeline.rerunRequested.connect(self.rerun_from_start)
+        self.timeline.message.connect(self._set_status)
+        self.controller.previewChanged.connect(self._on_preview_changed)
+        self.controller.epochEnded.connect(self._on_epoch_end)
+        self._last_accuracy: float | None = None
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -213,6 +254,15 @@ class TrainingPanel(Panel):
         form.addRow("Epochs", self.epochs)
         form.addRow("Seed", self.seed)
         form.addRow("Randomize with", self.init_combo)
+        stop_row = QHBoxLayout()
+        stop_row.setContentsMargins(0, 0, 0, 0)
+        stop_row.addWidget(self.stop_kind, 1)
+        stop_row.addWidget(self.stop_target)
+        stop_field = QWidget()
+        stop_field.setLayout(stop_row)
+        form.addRow("Stop", stop_field)
+        form.addRow("L1 rate", self.l1)
+        form.addRow("L2 rate", self.l2)
         for row, tip in enumerate(
             (
                 "How the error of an answer is measured; training makes it smaller",
@@ -222,6 +272,11 @@ class TrainingPanel(Panel):
                 "How many times training goes through the whole dataset",
                 "Fixes the random order of samples and the random weights, so a run can be repeated",
                 "How Randomize weights draws new starting weights",
+                "Stop after the epochs, or as soon as an epoch ends with the error at most, or the share of"
+                " training samples right at least, the target (the epochs still bound the run)",
+                "L1 regularisation: each step pulls every weight towards zero by this rate; weights that do"
+                " not help die (0: none)",
+                "L2 regularisation: each step shrinks every weight in proportion to its size (0: none)",
             )
         ):
             label = form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget()
@@ -242,10 +297,14 @@ class TrainingPanel(Panel):
         self.tabs = self._named(QTabWidget(), "trainingTabs", "Training settings or error plot")
         self.tabs.setDocumentMode(True)
         self._named(self.tabs.tabBar(), "trainingTabBar", "Training pages: Settings, Error plot")
+        # The timeline sits under the curves it scrubs through, on the same page.
+        self.plot.layout().addWidget(self.timeline)
         self.tabs.addTab(settings_scroll, "Settings")
         self.tabs.addTab(self.plot, "Error plot")
         self.tabs.setTabToolTip(0, "Loss, learning rate, batch size, momentum, epochs, seed")
-        self.tabs.setTabToolTip(1, "The error of every training step, falling as the network learns")
+        self.tabs.setTabToolTip(
+            1, "The error of every training step, falling as the network learns, and the run's timeline"
+        )
 
         dataset_row = QHBoxLayout()
         dataset_label = QLabel("&Dataset")
@@ -341,6 +400,8 @@ class TrainingPanel(Panel):
         self.momentum.setValue(settings.momentum)
         self.epochs.setValue(settings.epochs)
         self.seed.setValue(settings.seed)
+        self.l1.setValue(settings.l1)
+        self.l2.setValue(settings.l2)
         index = self.loss_combo.findData(settings.loss)
         if index >= 0:
             self.loss_combo.setCurrentIndex(index)
@@ -360,9 +421,52 @@ class TrainingPanel(Panel):
             seed=self.seed.value(),
             loss=self.loss_combo.currentData(),
             init=self.init_combo.currentData(),
+            l1=self.l1.value(),
+            l2=self.l2.value(),
         )
         settings.validate()
         return settings
+
+    def stop_condition(self) -> StopCondition:
+        """The stop condition the panel shows (a target accuracy as a share: 95% is 0.95)."""
+        kind = str(self.stop_kind.currentData())
+        if kind == EPOCHS:
+            return StopCondition()
+        target = self.stop_target.value()
+        return StopCondition(kind, target / 100.0 if kind == TARGET_ACCURACY else target)
+
+    def set_stop_condition(self, kind: str, target: float | None = None) -> None:
+        """Choose a stop condition as the person would (``target``: an error, or an accuracy in percent)."""
+        self.stop_kind.setCurrentIndex(self.stop_kind.findData(kind))
+        if target is not None and kind != EPOCHS:
+            self.stop_target.setValue(target)
+
+    @Slot(int)
+    def _on_stop_kind_changed(self, _index: int) -> None:
+        kind = str(self.stop_kind.currentData())
+        target = self.stop_target
+        target.blockSignals(True)
+        try:
+            if kind == TARGET_ACCURACY:
+                target.setDecimals(1)
+                target.setRange(0.0, 100.0)
+                target.setSingleStep(1.0)
+                target.setSuffix(" %")
+            else:
+                target.setDecimals(4)
+                target.setRange(0.0, 1_000_000.0)
+                target.setSingleStep(0.001)
+                target.setSuffix("")
+            target.setValue(self._stop_targets.get(kind, 0.0))
+        finally:
+            target.blockSignals(False)
+        target.setVisible(kind != EPOCHS)
+
+    @Slot(float)
+    def _on_stop_target_changed(self, value: float) -> None:
+        kind = str(self.stop_kind.currentData())
+        if kind != EPOCHS:
+            self._stop_targets[kind] = value
 
     # ------------------------------------------------------------------ datasets
     def dataset_spec(self) -> str:
@@ -535,10 +639,14 @@ class TrainingPanel(Panel):
 
     # ------------------------------------------------------------------ actions
     @Slot()
-    def start_training(self) -> bool:
-        """Start training with what the panel shows; False (and a message) if it cannot start."""
+    def start_training(self, start_from: Any = None) -> bool:
+        """Start training with what the panel shows; False (and a message) if it cannot start.
+
+        ``start_from``: the flat weights to start from (a run's first ones) instead of the network's."""
         if self.live is None:
             return False
+        if isinstance(start_from, bool):  # clicked(bool) of a button
+            start_from = None
         try:
             settings = self.current_settings()
             dataset = self.selected_dataset()
@@ -547,10 +655,29 @@ class TrainingPanel(Panel):
                 raise TrainingError(problem)
             test = self.test_dataset()
             pace = None if self.fastest.isChecked() else self.watchable_seconds
-            self.controller.start(dataset, settings, test, pace_seconds=pace)
-        except (DataError, TrainingError) as exc:
+            stop_when = self.stop_condition()
+            if start_from is not None:
+                history = self.controller.history
+                earlier = settings_name(history.settings) if history and history.settings else "first run"
+                self.plot.compare_runs(earlier, settings_name(settings))
+            self.controller.start(
+                dataset,
+                settings,
+                test,
+                pace_seconds=pace,
+                stop_when=stop_when,
+                start_from=start_from,
+                data_spec=self.dataset_spec(),
+            )
+        except (DataError, TrainingError, ValueError) as exc:
             self._set_status(str(exc), error=True)
             return False
+        self._last_accuracy = None
+        self.plot.set_test_note(
+            ""
+            if test is not None
+            else f"No test curve: {self._spec_title()} has no held-out test half (a name ending in :train has)."
+        )
         document = self.live.document
         document.training = settings
         spec = self.dataset_spec()
@@ -561,8 +688,37 @@ class TrainingPanel(Panel):
         test_note = f", testing on {test.name}" if test is not None else ""
         name = "this document's samples" if spec == DOCUMENT_SAMPLES else dataset.name
         pace_note = "" if pace is None else " at a watchable pace"
-        self._set_status(f"Training on {name} ({len(dataset)} samples{test_note}){pace_note}...")
+        what = "Training again from the same start" if start_from is not None else "Training"
+        self._set_status(f"{what} on {name} ({len(dataset)} samples{test_note}){pace_note}...")
         return True
+
+    @Slot()
+    def rerun_from_start(self) -> bool:
+        """Train again from the weights the last run started with, with the settings shown now; the plot
+        draws the new run over the earlier one. False (and a message) if it cannot start."""
+        history = self.controller.history
+        if history is None or not self.controller.history_usable():
+            self._set_status("There is no run to repeat since the network last changed: train first.", True)
+            return False
+        return self.start_training(history.initial.parameters)
+
+    def _spec_title(self) -> str:
+        spec = self.dataset_spec()
+        return "This document's samples" if spec == DOCUMENT_SAMPLES else self._title_of(spec)
+
+    @Slot(int)
+    def _on_preview_changed(self, index: int) -> None:
+        history = self.controller.history
+        if index < 0 or history is None:
+            self.plot.mark_step(None)
+            return
+        self.plot.mark_step(history[index].step)
+        self.tabs.setCurrentWidget(self.plot)
+
+    @Slot(object)
+    def _on_epoch_end(self, item: EpochEnd) -> None:
+        if item.accuracy is not None:
+            self._last_accuracy = item.accuracy
 
     @Slot()
     def toggle_pause(self) -> None:
@@ -670,7 +826,7 @@ class TrainingPanel(Panel):
     def _on_progress(self, update: TrainingUpdate) -> None:
         self.progress_bar.setValue(int(round(update.fraction * 1000)))
         if not self.controller.paused:
-            self._show_progress_text(progress_text(update))
+            self._show_progress_text(progress_text(update, self._last_accuracy))
         self.speed_label.setText(speed_text(update))
 
     @Slot(str, str)
@@ -682,6 +838,8 @@ class TrainingPanel(Panel):
         if outcome == "completed":
             self.progress_bar.setValue(1000)
             self._show_progress_text("done")
+        elif outcome == "reached" and latest is not None:
+            self._show_progress_text(f"target reached in epoch {latest.epoch}/{latest.epochs}")
         else:
             epoch = f", epoch {latest.epoch}/{latest.epochs}" if latest is not None else ""
             self._show_progress_text(f"{outcome}{epoch}")
@@ -707,6 +865,7 @@ class TrainingPanel(Panel):
     def _on_history_changed(self) -> None:
         """The weights changed after a run ended (a step, Randomize, an edit, an undo): what the progress says
         of that run no longer describes the network, so it goes."""
+        self.controller.notice_changes()
         if not self._showing_run_end or self.controller.running:
             return
         self._showing_run_end = False
@@ -752,6 +911,10 @@ class TrainingPanel(Panel):
             self.epochs,
             self.seed,
             self.init_combo,
+            self.stop_kind,
+            self.stop_target,
+            self.l1,
+            self.l2,
             self.randomize_button,
             self.train_button,
             self.step_button,
@@ -764,6 +927,7 @@ class TrainingPanel(Panel):
         self.step_button.setEnabled(runnable and not self.animating())
         self.pause_button.setEnabled(running)
         self.stop_button.setEnabled(running)
+        self.timeline.refresh()
 
     def status_text(self) -> str:
         return self.status.text()

@@ -17,8 +17,11 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
+from nnstudio.engine.history import RunHistory
 from nnstudio.engine.plan import Plan
 from nnstudio.engine.train import Diverged, EpochEnd, Fit, Step, TrainSettings, measure_fit, train
+
+from .stopping import StopCondition
 
 Array = np.ndarray
 
@@ -78,12 +81,16 @@ class TrainingWorker(QObject):
     - ``progress(run, TrainingUpdate)``: at most :data:`UPDATES_PER_SECOND` a second, and once at the end.
     - ``epochEnded(run, EpochEnd)``: after every epoch, with training (and test) loss and accuracy.
     - ``diverged(run, Diverged)``: a NaN or Inf stopped training; the plan holds the last good weights.
-    - ``finished(run, outcome)``: the run is over: ``"completed"``, ``"stopped"`` or ``"diverged"``.
-      :attr:`final_parameters` holds the weights it ended with.
+    - ``finished(run, outcome)``: the run is over: ``"completed"``, ``"reached"`` (its stop condition met,
+      :attr:`reached` the epoch that met it), ``"stopped"`` or ``"diverged"``. :attr:`final_parameters`
+      holds the weights it ended with.
     - ``failed(run, message)``: the run could not go on (bad settings or data, or an unexpected error).
 
     :meth:`stop`, :meth:`pause` and :meth:`resume` only set flags, so they are safe to call from the GUI
     thread while :meth:`run` is busy; a stop takes effect before the next batch.
+
+    With a :class:`~nnstudio.engine.history.RunHistory`, the worker records the run's weights into it as it
+    goes (read it only once the run is over).
     """
 
     progress = Signal(int, object)
@@ -102,6 +109,8 @@ class TrainingWorker(QObject):
         test: tuple[Array, Array] | None = None,
         updates_per_second: float = UPDATES_PER_SECOND,
         pace_seconds: float | None = None,
+        history: RunHistory | None = None,
+        stop_when: StopCondition | None = None,
     ) -> None:
         super().__init__()
         self.run_number = run
@@ -114,6 +123,10 @@ class TrainingWorker(QObject):
         # When set, the run takes at least this long: a short run is spread out so it can be watched.
         self.pace_seconds = pace_seconds
         self.final_parameters: list[Array] | None = None
+        self.history = history
+        self.stop_when = stop_when
+        # The epoch end that met the stop condition, when one did.
+        self.reached: EpochEnd | None = None
         # How well the network fit its training data before the run and after it (None until measured).
         self.fit_before: Fit | None = None
         self.fit_after: Fit | None = None
@@ -187,6 +200,9 @@ class TrainingWorker(QObject):
         epoch = 0
         step = 0
         seen = 0
+        last_loss = float("nan")
+        history = self.history
+        stop_when = self.stop_when
 
         def emit(now: float) -> None:
             nonlocal recent, last_emit
@@ -209,15 +225,31 @@ class TrainingWorker(QObject):
 
         outcome = "completed"
         self.fit_before = measure_fit(self.plan, self.inputs, self.targets, settings.loss)
+        if history is not None:
+            batches = -(-n // settings.batch_size)
+            history.plan_intervals(settings.epochs * batches, settings.epochs)
+            history.start(self.plan.flat)
         generator = train(self.plan, self.inputs, self.targets, settings, test=self.test)
         try:
             for item in generator:
                 if isinstance(item, Step):
                     epoch, step, seen = item.epoch, item.step, item.samples_seen
+                    last_loss = item.loss
                     recent.append(item.loss)
+                    if history is not None:
+                        history.observe(item, self.plan.flat)
                 elif isinstance(item, EpochEnd):
+                    if history is not None:
+                        history.observe(item, self.plan.flat)
                     self.epochEnded.emit(run, item)
+                    if stop_when is not None and stop_when.met(item):
+                        self.reached = item
+                        outcome = "reached"
+                        break
                 elif isinstance(item, Diverged):
+                    # The plan holds the weights after the last good step again.
+                    if history is not None:
+                        history.finish(epoch, step, last_loss, self.plan.flat)
                     epoch, step = item.epoch, item.step
                     self.diverged.emit(run, item)
                     outcome = "diverged"
@@ -242,7 +274,9 @@ class TrainingWorker(QObject):
                     emit(now)
         finally:
             generator.close()
-        if outcome in ("completed", "stopped"):
+        if history is not None and not history.finished:
+            history.finish(epoch, step, last_loss, self.plan.flat)
+        if outcome in ("completed", "stopped", "reached"):
             self.fit_after = measure_fit(self.plan, self.inputs, self.targets, settings.loss)
         emit(time.perf_counter())
         return outcome

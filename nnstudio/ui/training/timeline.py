@@ -1,0 +1,189 @@
+"""The run's timeline: a slider that goes back through the last training run, and what to do with a point.
+
+Dragging the slider shows the network as it was at that point of the run (the canvas and the answer follow;
+nothing goes on the undo stack). "Restore this point" keeps it (one undo step), "Back to now" puts the
+present weights back, and "Rerun from the same start" trains again from the run's first weights with the
+settings shown now, its error curves drawn over the earlier run's.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
+
+from nnstudio.engine.history import Snapshot
+from nnstudio.engine.train import TrainingError
+from nnstudio.ui.widgets.flow_layout import FlowLayout
+
+from .controller import TrainingController, snapshot_name
+
+NO_RUN = "After a run, drag here to go back through it and see the network as it was."
+
+
+def snapshot_text(snapshot: Snapshot, count: int, index: int) -> str:
+    """What the timeline says of a point: ``Point 12 of 40: the end of epoch 5, error 0.123, 88% right``."""
+    text = f"Point {index + 1} of {count}: {snapshot_name(snapshot)}"
+    if math.isfinite(snapshot.loss):
+        text += f", error {snapshot.loss:.3g}"
+    if snapshot.accuracy is not None:
+        text += f", {snapshot.accuracy:.0%} right"
+    return text
+
+
+class RunTimeline(QWidget):
+    """Follows a :class:`TrainingController`'s history; ``rerunRequested`` asks the panel to train again from
+    the run's first weights (the panel knows the settings and the data)."""
+
+    rerunRequested = Signal()
+    message = Signal(str, bool)  # (text for the person, whether it is a problem)
+
+    def __init__(self, controller: TrainingController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("runTimeline")
+        self.setAccessibleName("Run timeline")
+        self.controller = controller
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setObjectName("runTimelineSlider")
+        self.slider.setAccessibleName("Point of the last run to show")
+        self.slider.setToolTip("Drag to go back through the last run: the network shows its weights of then")
+        self.slider.setRange(0, 0)
+        self.slider.setPageStep(1)
+        self.slider.valueChanged.connect(self._on_slider_moved)
+        self.label = QLabel(NO_RUN)
+        self.label.setObjectName("runTimelineText")
+        self.label.setAccessibleName("Point of the run shown")
+        self.label.setWordWrap(True)
+        self.restore_button = QPushButton("Restore this point")
+        self.restore_button.setObjectName("runTimelineRestore")
+        self.restore_button.setAccessibleName("Restore this point of the run")
+        self.restore_button.setToolTip("Keep the weights shown: one step you can undo")
+        self.restore_button.clicked.connect(self.restore)
+        self.now_button = QPushButton("Back to now")
+        self.now_button.setObjectName("runTimelineNow")
+        self.now_button.setAccessibleName("Back to the present weights")
+        self.now_button.setToolTip("Show the network's present weights again")
+        self.now_button.clicked.connect(self.back_to_now)
+        self.rerun_button = QPushButton("Rerun from the same start")
+        self.rerun_button.setObjectName("runTimelineRerun")
+        self.rerun_button.setAccessibleName("Rerun from the same start")
+        self.rerun_button.setToolTip(
+            "Train again from the weights the last run started with, using the settings shown now;"
+            " both runs' error curves are drawn on one plot"
+        )
+        self.rerun_button.clicked.connect(self.rerunRequested)
+        # Dragging fires many values; the network is written once for the newest when the events are handled.
+        self._pending: int | None = None
+        self._show_timer = QTimer(self)
+        self._show_timer.setSingleShot(True)
+        self._show_timer.timeout.connect(self._show_pending)
+        self._syncing = False
+
+        buttons = FlowLayout(spacing=6)
+        for button in (self.restore_button, self.now_button, self.rerun_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 2, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.slider)
+        layout.addWidget(self.label)
+        layout.addLayout(buttons)
+
+        controller.historyChanged.connect(self.refresh)
+        controller.previewChanged.connect(self._on_preview_changed)
+        controller.runningChanged.connect(self.refresh)
+        self.refresh()
+
+    # ------------------------------------------------------------------ following the controller
+    @Slot()
+    def refresh(self, *_args: object) -> None:
+        """Show the controller's history as it is now (a new run, a changed network, a run starting)."""
+        controller = self.controller
+        usable = controller.history_usable() and not controller.running
+        history = controller.history
+        self._syncing = True
+        try:
+            if usable and history is not None:
+                self.slider.setRange(0, len(history) - 1)
+                index = controller.preview_index
+                self.slider.setValue(len(history) - 1 if index is None else index)
+            else:
+                self.slider.setRange(0, 0)
+        finally:
+            self._syncing = False
+        self.slider.setEnabled(usable)
+        self.rerun_button.setEnabled(usable)
+        self._show_state()
+
+    def _show_state(self) -> None:
+        controller = self.controller
+        index = controller.preview_index
+        history = controller.history
+        previewing = index is not None and history is not None
+        self.restore_button.setEnabled(previewing)
+        self.now_button.setEnabled(previewing)
+        if previewing:
+            self.label.setText(snapshot_text(history[index], len(history), index))
+        elif controller.running:
+            self.label.setText("Training: when the run ends, drag here to go back through it.")
+        elif controller.history_usable() and history is not None:
+            self.label.setText(
+                f"The last run kept {len(history)} points, from its start to its end. Drag to go back."
+            )
+        elif history is not None:
+            self.label.setText("The network changed since the last run: train again to look back.")
+        else:
+            self.label.setText(NO_RUN)
+
+    @Slot(int)
+    def _on_preview_changed(self, _index: int) -> None:
+        # The slider stays where it is: after Restore it marks the point the network now has.
+        self._show_state()
+
+    # ------------------------------------------------------------------ the person's actions
+    @Slot(int)
+    def _on_slider_moved(self, value: int) -> None:
+        if self._syncing:
+            return
+        self._pending = value
+        if not self._show_timer.isActive():
+            self._show_timer.start(0)
+
+    @Slot()
+    def _show_pending(self) -> None:
+        value, self._pending = self._pending, None
+        if value is not None:
+            self.show_point(value)
+
+    def show_point(self, index: int) -> Snapshot | None:
+        """Show the network at point ``index`` of the run (as dragging the slider there does)."""
+        try:
+            return self.controller.show_snapshot(index)
+        except TrainingError as exc:
+            self.message.emit(str(exc), True)
+            return None
+
+    @Slot()
+    def restore(self) -> None:
+        self._show_pending()
+        try:
+            snapshot = self.controller.restore_snapshot()
+        except TrainingError as exc:
+            self.message.emit(str(exc), True)
+            return
+        self.message.emit(
+            f"The network has its weights from {snapshot_name(snapshot)} again (Edit > Undo takes them back).",
+            False,
+        )
+
+    @Slot()
+    def back_to_now(self) -> None:
+        self._show_timer.stop()
+        self._pending = None
+        self.controller.end_preview()
+        self._syncing = True
+        try:
+            self.slider.setValue(self.slider.maximum())
+        finally:
+            self._syncing = False

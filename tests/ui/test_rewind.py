@@ -1,0 +1,175 @@
+"""Going back through a run in the Training panel: drag the timeline, restore a point, rerun from the start."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QUndoStack
+
+from nnstudio.data import load_dataset
+from nnstudio.engine.parameters import ParameterSnapshot
+from nnstudio.engine.plan import compile_network
+from nnstudio.engine.train import TrainSettings, train
+from nnstudio.ui.live import LiveNetwork
+from nnstudio.ui.training import TrainingPanel
+
+from .test_training_panel import four_pixel_document
+
+SETTINGS = TrainSettings(epochs=12, learning_rate=0.02, batch_size=1, momentum=0.5, seed=3)
+
+
+@pytest.fixture
+def trained(qtbot):
+    """A panel whose four-pixel network has just been trained for 12 epochs by clicking Train."""
+    document = four_pixel_document()
+    document.training = SETTINGS
+    start = ParameterSnapshot.of(document.network)
+    live = LiveNetwork(document)
+    stack = QUndoStack()
+    panel = TrainingPanel()
+    qtbot.addWidget(panel)
+    panel.bind(live, stack)
+    panel.resize(420, 800)
+    panel.show()
+    with qtbot.waitSignal(panel.controller.ended, timeout=20_000):
+        qtbot.mouseClick(panel.train_button, Qt.MouseButton.LeftButton)
+    yield panel, live, stack, start
+    panel.shutdown()
+    live.detach()
+
+
+def network_after(start: ParameterSnapshot, document_network, epochs: int) -> ParameterSnapshot:
+    """The network's weights after ``epochs`` epochs trained from ``start`` without the window."""
+    network = document_network.copy()
+    start.restore(network)
+    plan = compile_network(network.copy())
+    data = load_dataset("four-pixel")
+    settings = TrainSettings.from_dict(SETTINGS.to_dict() | {"epochs": epochs})
+    for _ in train(plan, data.inputs, data.targets, settings):
+        pass
+    return ParameterSnapshot.from_plan(network, plan)
+
+
+def drag_to(qtbot, panel: TrainingPanel, index: int) -> None:
+    """Move the timeline's slider to ``index`` from the keyboard, one point at a time, as a person would."""
+    slider = panel.timeline.slider
+    slider.setFocus()
+    key = Qt.Key.Key_Left if index < slider.value() else Qt.Key.Key_Right
+    while slider.value() != index:
+        qtbot.keyClick(slider, key)
+    qtbot.waitUntil(lambda: panel.controller.preview_index == index, timeout=2000)
+
+
+def test_dragging_shows_the_network_of_then_without_undo_steps_and_restore_is_one(trained, qtbot):
+    panel, live, stack, start = trained
+    network = live.document.network
+    end = ParameterSnapshot.of(network)
+    history = panel.controller.history
+    assert history is not None and panel.timeline.slider.isEnabled()
+    assert panel.timeline.slider.maximum() == len(history) - 1
+    steps_on_stack = stack.count()
+    epoch = 5
+    index = next(i for i, s in enumerate(history) if s.epoch == epoch and s.epoch_end)
+    drag_to(qtbot, panel, index)
+    # The network (and so the canvas and the answer) is the network at the end of epoch 5.
+    shown = ParameterSnapshot.of(network)
+    assert shown.same_as(network_after(start, network, epoch))
+    plan = compile_network(network.copy())
+    assert np.allclose(live.outputs(), plan.forward(live.input).output)
+    assert stack.count() == steps_on_stack  # no undo entries while scrubbing
+    assert "epoch 5" in panel.timeline.label.text()
+    assert panel.plot.marked_step() == history[index].step
+    assert panel.timeline.restore_button.isEnabled()
+
+    qtbot.mouseClick(panel.timeline.restore_button, Qt.MouseButton.LeftButton)
+    assert stack.count() == steps_on_stack + 1
+    assert stack.undoText() == "Go back to the end of epoch 5"
+    assert ParameterSnapshot.of(network).same_as(shown)
+    assert panel.controller.preview_index is None
+    stack.undo()
+    assert ParameterSnapshot.of(network).same_as(end)
+    stack.redo()
+    assert ParameterSnapshot.of(network).same_as(shown)
+
+
+def test_back_to_now_puts_the_present_weights_back(trained, qtbot):
+    panel, live, stack, start = trained
+    network = live.document.network
+    end = ParameterSnapshot.of(network)
+    drag_to(qtbot, panel, 0)
+    assert ParameterSnapshot.of(network).same_as(start)  # the run's first point is its start
+    assert "the start of the run" in panel.timeline.label.text()
+    qtbot.mouseClick(panel.timeline.now_button, Qt.MouseButton.LeftButton)
+    assert ParameterSnapshot.of(network).same_as(end)
+    assert panel.controller.preview_index is None and panel.plot.marked_step() is None
+    assert not panel.timeline.restore_button.isEnabled()
+
+
+def test_an_undo_while_looking_back_starts_from_what_is_shown(trained, qtbot):
+    panel, live, stack, start = trained
+    drag_to(qtbot, panel, 3)
+    stack.undo()  # the run itself: the weights from before it
+    assert ParameterSnapshot.of(live.document.network).same_as(start)
+    assert panel.controller.preview_index is None
+    assert not panel.timeline.restore_button.isEnabled()
+
+
+def test_rerun_with_the_same_settings_reproduces_the_first_run_on_one_plot(trained, qtbot):
+    panel, live, stack, start = trained
+    network = live.document.network
+    first_end = ParameterSnapshot.of(network)
+    first = panel.controller.history
+    first_epochs = panel.plot.epoch_losses()[1]
+    with qtbot.waitSignal(panel.controller.ended, timeout=20_000) as ended:
+        qtbot.mouseClick(panel.timeline.rerun_button, Qt.MouseButton.LeftButton)
+    assert ended.args[0] == "completed"
+    second = panel.controller.history
+    assert second is not first and len(second) == len(first)
+    for a, b in zip(first, second, strict=True):
+        assert (a.step, a.epoch) == (b.step, b.epoch) and np.array_equal(a.parameters, b.parameters)
+    assert ParameterSnapshot.of(network).same_as(first_end)
+    # Both runs' curves on one plot from step 0: the earlier one dimmed, both named in the key.
+    earlier = panel.plot.earlier_run()
+    x, y = panel.plot.epoch_losses()
+    assert np.array_equal(earlier["epoch"][1], first_epochs) and np.array_equal(y, first_epochs)
+    assert np.array_equal(earlier["epoch"][0], x)
+    key = panel.plot.key_text()
+    assert "earlier run (rate 0.02, batch 1, momentum 0.5, seed 3), dimmed" in key
+    assert "this run (rate 0.02, batch 1, momentum 0.5, seed 3)" in key
+
+
+def test_a_rerun_with_other_settings_starts_from_the_same_weights(trained, qtbot):
+    panel, live, stack, start = trained
+    panel.learning_rate.setValue(0.05)
+    with qtbot.waitSignal(panel.controller.ended, timeout=20_000):
+        qtbot.mouseClick(panel.timeline.rerun_button, Qt.MouseButton.LeftButton)
+    assert ParameterSnapshot.of(live.document.network).same_as(network_after_rate(start, live, 0.05))
+    assert (
+        "earlier run (rate 0.02" in panel.plot.key_text() and "this run (rate 0.05" in panel.plot.key_text()
+    )
+    # One undo puts back the weights the network had before the rerun (the first run's end).
+    stack.undo()
+    drag_to(qtbot, panel, 0)
+    assert ParameterSnapshot.of(live.document.network).same_as(start)
+
+
+def network_after_rate(start: ParameterSnapshot, live: LiveNetwork, rate: float) -> ParameterSnapshot:
+    network = live.document.network.copy()
+    start.restore(network)
+    plan = compile_network(network.copy())
+    data = load_dataset("four-pixel")
+    for _ in train(
+        plan, data.inputs, data.targets, TrainSettings.from_dict(SETTINGS.to_dict() | {"learning_rate": rate})
+    ):
+        pass
+    return ParameterSnapshot.from_plan(network, plan)
+
+
+def test_a_changed_structure_ends_the_timeline(trained, qtbot):
+    panel, live, stack, start = trained
+    network = live.document.network
+    victim = next(iter(network.edges.values())).id
+    network.remove(edge_ids=[victim])
+    assert not panel.timeline.slider.isEnabled() and not panel.timeline.rerun_button.isEnabled()
+    assert "changed since the last run" in panel.timeline.label.text()
