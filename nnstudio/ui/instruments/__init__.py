@@ -5,8 +5,27 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QWidget
+
 if TYPE_CHECKING:
     from nnstudio.ui.main_window import MainWindow
+
+
+class ClosesWithWindow(QObject):
+    """Closes an instrument's own window when the main window it belongs to closes (a dialog parented to the
+    main window would otherwise stay on screen after it)."""
+
+    def __init__(self, window: QWidget, tool: QWidget) -> None:
+        super().__init__(tool)
+        self._window = window
+        self._tool = tool
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._window and event.type() == QEvent.Type.Hide and not self._window.isMinimized():
+            self._tool.close()
+        return False
 
 
 def install_instruments(window: MainWindow) -> None:

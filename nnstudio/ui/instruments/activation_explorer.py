@@ -227,6 +227,8 @@ def install_activation_explorer(window) -> None:  # window: MainWindow
     """Tools > Activation explorer: one explorer per main window, following its selection and document."""
     from PySide6.QtGui import QAction
 
+    from nnstudio.ui.instruments import ClosesWithWindow
+
     holder: dict[str, ActivationExplorer] = {}
 
     def selected_neuron() -> str | None:
@@ -237,6 +239,7 @@ def install_activation_explorer(window) -> None:  # window: MainWindow
         explorer = holder.get("view")
         if explorer is None:
             explorer = holder["view"] = ActivationExplorer(window)
+            ClosesWithWindow(window, explorer)
         explorer.follow(window.live)
         explorer.show_neuron(selected_neuron())
         explorer.show()

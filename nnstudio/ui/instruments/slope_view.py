@@ -39,11 +39,8 @@ NUDGE = 1e-4
 
 
 def _number(value: float) -> str:
-    if value == 0:
-        return "0"
-    if abs(value) >= 1e4 or abs(value) < 1e-3:
-        return f"{value:.3e}"
-    return f"{value:.4f}"
+    """Four significant digits: slopes range from 1e-8 (a saturated sigmoid) to hundreds."""
+    return f"{value:.4g}"
 
 
 def _time(seconds: float) -> str:
@@ -262,6 +259,8 @@ class SlopeWindow(QDialog):
 
 def install_slope_view(window) -> None:  # window: MainWindow
     """The inspector's Slope… button opens one slope window per main window, following its document."""
+    from nnstudio.ui.instruments import ClosesWithWindow
+
     holder: dict[str, SlopeWindow] = {}
 
     def open_slope(edge_id: str) -> None:
@@ -270,6 +269,7 @@ def install_slope_view(window) -> None:  # window: MainWindow
         view = holder.get("view")
         if view is None:
             view = holder["view"] = SlopeWindow(window)
+            ClosesWithWindow(window, view)
         view.show()
         view.show_edge(window.live, edge_id)
         view.raise_()

@@ -1,0 +1,96 @@
+"""The activation explorer: open it from the Tools menu, drag the input along the axis and read what each
+activation gives; the selected neuron's sum is marked on its own curve."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtWidgets import QMessageBox
+
+from nnstudio.app import create_main_window
+from nnstudio.ui.instruments.activation_explorer import ActivationExplorer
+from nnstudio.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def studio(qtbot):
+    opened: list[MainWindow] = []
+
+    def open_window(**kwargs) -> MainWindow:
+        window = create_main_window(**kwargs)
+        window.resize(1366, 768)
+        window.show()
+        qtbot.waitExposed(window)
+        opened.append(window)
+        return window
+
+    yield open_window
+    for window in opened:
+        window.ask_save_changes = lambda: QMessageBox.StandardButton.Discard
+        window.close()
+        window.deleteLater()
+
+
+def open_explorer(qtbot, window: MainWindow) -> ActivationExplorer:
+    action = next(a for a in window.tools_menu.actions() if a.objectName() == "activationExplorerAction")
+    assert action.text() == "&Activation Explorer…"
+    action.trigger()
+    explorer = window.findChild(ActivationExplorer)
+    qtbot.waitUntil(explorer.isVisible)
+    qtbot.waitExposed(explorer)
+    return explorer
+
+
+def view_point(explorer: ActivationExplorer, x: float, y: float) -> QPoint:
+    """Where the plot's point (x, y) is drawn, in the plot's viewport."""
+    scene = explorer.plot.getPlotItem().vb.mapViewToScene(QPointF(x, y))
+    return explorer.plot.mapFromScene(scene)
+
+
+def test_typing_a_sum_reads_out_every_activation(qtbot, studio) -> None:
+    explorer = open_explorer(qtbot, studio(example="festival"))
+    spin = explorer.input_spin
+    spin.selectAll()
+    qtbot.keyClicks(spin, "-1.075")
+    qtbot.keyClick(spin, Qt.Key.Key_Enter)
+    assert explorer.readout("tanh") == "tanh(-1.075) = -0.791"
+    assert explorer.readout("sigmoid") == f"sigmoid(-1.075) = {1 / (1 + np.exp(1.075)):.3f}"
+    assert explorer.readout("relu") == "relu(-1.075) = 0.000"
+    assert explorer.readout("step") == "step(-1.075) = 0.000"
+    assert explorer.input_line.value() == pytest.approx(-1.075)
+
+
+def test_dragging_the_input_line_moves_the_readouts(qtbot, studio) -> None:
+    explorer = open_explorer(qtbot, studio(example="festival"))
+    viewport = explorer.plot.viewport()
+    start = view_point(explorer, 0.5, 0.0)
+    end = view_point(explorer, 2.0, 0.0)
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=start)
+    for k in range(1, 11):
+        qtbot.mouseMove(viewport, start + (end - start) * (k / 10))
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=end)
+    moved = explorer.input_value()
+    assert moved == pytest.approx(2.0, abs=0.1)
+    assert explorer.readout("relu") == f"relu({moved:.3f}) = {moved:.3f}"
+    assert explorer.readout("step") == f"step({moved:.3f}) = 1.000"
+
+
+def test_the_selected_neuron_is_marked_on_its_own_curve(qtbot, studio) -> None:
+    window = studio(example="xor")
+    window.live.set_input(np.array([1.0, 0.0], dtype=np.float32))
+    explorer = open_explorer(qtbot, window)
+    assert explorer.neuron_text_shown().startswith("Select a neuron")
+    window.canvas.select(["h1_1"])
+    z, a = window.live.values()["h1_1"]
+    assert explorer.neuron_text_shown() == f"★ A but not B (tanh): its sum {z:.3f} gives {a:.3f}."
+    (mx,), (my,) = explorer.neuron_mark.getData()
+    assert (mx, my) == pytest.approx((z, np.tanh(z)), abs=1e-6)
+    # A new input moves the mark with the neuron's sum.
+    window.live.set_input(np.array([0.0, 1.0], dtype=np.float32))
+    z2, _ = window.live.values()["h1_1"]
+    assert explorer.neuron_mark.getData()[0][0] == pytest.approx(z2, abs=1e-6)
+    window.canvas.select(["i0"])
+    assert "is an input" in explorer.neuron_text_shown()
+    marked, _ = explorer.neuron_mark.getData()
+    assert marked is None or len(marked) == 0

@@ -1,0 +1,95 @@
+"""The Slope window of a connection: the error curve with the weight now and its tangent, the slope by backprop
+beside the slope by nudging with their cost, and the chain multiplied out."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from nnstudio.app import create_main_window
+from nnstudio.ui.instruments.slope_view import SlopeWindow
+from nnstudio.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def studio(qtbot):
+    opened: list[MainWindow] = []
+
+    def open_window(**kwargs) -> MainWindow:
+        window = create_main_window(**kwargs)
+        window.resize(1366, 768)
+        window.show()
+        qtbot.waitExposed(window)
+        opened.append(window)
+        return window
+
+    yield open_window
+    for window in opened:
+        window.ask_save_changes = lambda: QMessageBox.StandardButton.Discard
+        window.close()
+        window.deleteLater()
+
+
+def open_slope(qtbot, window: MainWindow, edge_id: str) -> SlopeWindow:
+    window.canvas.select([], [edge_id])
+    button = window.inspector.slope_button
+    assert button.isVisible()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    view = window.findChild(SlopeWindow)
+    assert view is not None
+    qtbot.waitUntil(view.isVisible)
+    return view
+
+
+def number(text: str) -> float:
+    return float(text.split()[0])
+
+
+def test_the_slope_button_opens_the_curve_the_two_slopes_and_the_chain(qtbot, studio) -> None:
+    window = studio(example="xor")
+    window.live.show_sample(np.array([1.0, 0.0], dtype=np.float32), np.array([1.0], dtype=np.float32))
+    view = open_slope(qtbot, window, "i0>h1_1")
+    assert view.heading.text() == "The weight from A to A but not B"
+    backprop, nudged = number(view.backprop.text()), number(view.nudged.text())
+    assert backprop != 0
+    assert abs(backprop - nudged) <= 1e-3 * abs(backprop)
+    assert "every slope this way would take 18 passes" in view.nudged.text()
+    chain = view.chain.text().splitlines()
+    factors = [float(f) for f in chain[0].split(" = ")[0].split(" × ")]
+    assert len(factors) == 3
+    assert abs(np.prod(factors) - backprop) <= 2e-3 * abs(backprop)
+    assert chain[1].endswith("d sum/d weight (the source's value)")
+    assert chain[3].endswith("d error/d activation (summed over every path from here to the error)")
+    # The point sits on the curve at today's weight; the tangent has the backprop slope there.
+    xs, ys = view.curve.getData()
+    (w,), (e,) = view.point.getData()
+    assert w == pytest.approx(window.document.network.edges["i0>h1_1"].weight)
+    assert np.interp(w, xs, ys) == pytest.approx(e, abs=1e-3)
+    tx, ty = view.tangent.getData()
+    assert (ty[1] - ty[0]) / (tx[1] - tx[0]) == pytest.approx(view.result.backprop)
+
+
+def test_the_window_follows_the_weight_and_the_right_answer(qtbot, studio) -> None:
+    window = studio(example="xor")
+    window.live.show_sample(np.array([1.0, 0.0], dtype=np.float32), np.array([1.0], dtype=np.float32))
+    view = open_slope(qtbot, window, "h1_1>o0")
+    before = view.result
+    window.inspector.weight.spin.setValue(0.5)
+    assert view.result.weight == pytest.approx(0.5)
+    assert view.result.error != before.error
+    # Against the other answer the error is measured from the other side: the slope turns round.
+    positive = view.result.backprop
+    view.truth.setCurrentIndex(view.truth.findText("not A xor B (0)"))
+    view.truth.activated.emit(view.truth.currentIndex())
+    assert np.sign(view.result.backprop) == -np.sign(positive)
+
+
+def test_a_deleted_connection_says_so(qtbot, studio) -> None:
+    window = studio(example="xor")
+    view = open_slope(qtbot, window, "i0>h1_0")
+    window.canvas.select([], ["i0>h1_0"])
+    window.canvas.delete_selection()
+    assert view.problem.isVisible()
+    assert "no longer in the network" in view.problem.text()
