@@ -73,3 +73,38 @@ def test_receptive_refuses_in_one_line(capsys, argv, says):
     out = capsys.readouterr()
     assert out.out == ""
     assert says in out.err and out.err.count("\n") == 1
+
+
+def test_landscape_current_error_is_what_eval_says(capsys):
+    landscape = run_json(capsys, "landscape", "four-pixel-camera", "--weights", "auto", "--steps", "9")
+    evaluated = run_json(capsys, "eval", "four-pixel-camera")
+    assert landscape["current_error"] == evaluated["loss"]
+    assert len(landscape["errors"]) == 9 and all(len(row) == 9 for row in landscape["errors"])
+    assert len(landscape["axis_x"]) == len(landscape["axis_y"]) == 9
+    assert landscape["axis_x"][0] < landscape["current"][0] < landscape["axis_x"][-1]
+    assert min(min(row) for row in landscape["errors"]) == landscape["lowest_error"]
+
+
+def test_landscape_of_named_weights_over_a_range(capsys):
+    result = run_json(
+        capsys, "landscape", "xor", "--weights", "i0>h1_0,h1_0>o0", "--range", "-4,4", "--steps", "5"
+    )
+    assert result["weights"] == ["i0>h1_0", "h1_0>o0"]
+    assert result["axis_x"] == [-4.0, -2.0, 0.0, 2.0, 4.0]
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["landscape", "xor", "--weights", "i0>h1_0"], "two connections"),
+        (["landscape", "xor", "--weights", "i0>h1_0,zz"], "no connection or neuron 'zz'"),
+        (["landscape", "xor", "--weights", "auto", "--range", "3,-3"], "--range"),
+        (["landscape", "xor", "--weights", "auto", "--steps", "1"], "steps"),
+        (["landscape", "xor", "--weights", "auto", "--data", "four-pixel"], "inputs"),
+    ],
+)
+def test_landscape_refuses_in_one_line(capsys, argv, says):
+    assert main(argv) == 1
+    out = capsys.readouterr()
+    assert out.out == ""
+    assert says in out.err and out.err.count("\n") == 1

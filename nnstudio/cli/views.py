@@ -14,8 +14,11 @@ from nnstudio.cli.common import (
     EXIT_OK,
     Command,
     CommandError,
+    check_fits,
+    dataset_for,
     emit,
     open_document,
+    parse_floats,
     rounded,
 )
 
@@ -121,11 +124,97 @@ def _define_receptive(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", metavar="PNG", help="save the field as a picture (black low, white high)")
 
 
+def cmd_landscape(args: argparse.Namespace) -> int:
+    from nnstudio.engine.landscape import LandscapeError, error_landscape, steepest_pair
+    from nnstudio.engine.losses import LOSSES
+    from nnstudio.engine.plan import compile_network
+    from nnstudio.engine.train import evaluate
+
+    doc = open_document(args.file)
+    data = dataset_for(doc, args.data)
+    plan = compile_network(doc.network, np.float32)
+    check_fits(plan, data)
+    loss = LOSSES[doc.training.loss]
+    value_range = None
+    if args.range is not None:
+        ends = parse_floats(args.range, "--range")
+        if ends.size != 2 or not ends[1] > ends[0]:
+            raise CommandError(f"--range must be two numbers, the lower first, e.g. -3,3; got {args.range!r}")
+        value_range = (float(ends[0]), float(ends[1]))
+    try:
+        if args.weights.strip() == "auto":
+            ids = steepest_pair(plan, data.inputs, data.targets, loss)
+        else:
+            ids = tuple(part.strip() for part in args.weights.split(",") if part.strip())
+            if len(ids) != 2:
+                raise CommandError(
+                    f"--weights must name two connections (a>b,c>d) or be auto; got {args.weights!r}"
+                )
+        landscape = error_landscape(plan, data.inputs, data.targets, loss, ids, value_range, args.steps)
+    except LandscapeError as exc:
+        raise CommandError(str(exc)) from None
+    # Today's error exactly as ``nnstudio eval`` measures it.
+    current_error, _accuracy, _out = evaluate(plan, data.inputs, data.targets, loss)
+    errors = landscape.errors
+    finite = np.isfinite(errors)
+    if not finite.any():
+        raise CommandError(
+            "every error on the grid overflowed: the network's weights or biases are too large"
+        )
+    low_i, low_j = np.unravel_index(np.argmin(np.where(finite, errors, np.inf)), errors.shape)
+    lowest = (float(landscape.axis_x[low_j]), float(landscape.axis_y[low_i]))
+    result: dict[str, Any] = {
+        "weights": list(landscape.weights),
+        "axis_x": [rounded(v) for v in landscape.axis_x],
+        "axis_y": [rounded(v) for v in landscape.axis_y],
+        "errors": [[rounded(v) for v in row] for row in errors.tolist()],
+        "current": [rounded(v) for v in landscape.current],
+        "current_error": rounded(current_error),
+        "lowest": [rounded(v) for v in lowest],
+        "lowest_error": rounded(float(errors[low_i, low_j])),
+        "loss": loss.name,
+        "data": data.name,
+        "samples": len(data),
+    }
+    x_id, y_id = landscape.weights
+    cx, cy = landscape.current
+    human = [
+        f"error ({loss.title.lower()}) on {data.name} over {x_id} (across) from {landscape.axis_x[0]:g} to"
+        f" {landscape.axis_x[-1]:g} and {y_id} (down) from {landscape.axis_y[0]:g} to {landscape.axis_y[-1]:g},"
+        f" {len(landscape.axis_x)} x {len(landscape.axis_y)} points:",
+        f"  from {np.nanmin(np.where(finite, errors, np.nan)):.4g} to {np.nanmax(np.where(finite, errors, np.nan)):.4g};"
+        f" lowest {errors[low_i, low_j]:.4g} at {x_id} = {lowest[0]:.3g}, {y_id} = {lowest[1]:.3g}",
+        f"  today: {x_id} = {cx:.4g}, {y_id} = {cy:.4g}, error {current_error:.4g}",
+    ]
+    emit(args, result, "\n".join(human))
+    return EXIT_OK
+
+
+def _define_landscape(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", metavar="FILE", help="a .nnet file or the name of a built-in example")
+    p.add_argument(
+        "--weights",
+        required=True,
+        metavar="ID1,ID2|auto",
+        help="two connections (a>b,c>d) or neurons (their biases); auto: the two steepest connections",
+    )
+    p.add_argument("--data", help="as for train; default: the network's own training data")
+    p.add_argument("--range", metavar="A,B", help="the values both weights take (default: -R..R around them)")
+    p.add_argument("--steps", type=int, default=41, help="grid points along each weight (default 41)")
+
+
 COMMANDS: tuple[Command, ...] = (
     Command(
         "receptive",
         "find the input that drives a neuron highest (its receptive field)",
         _define_receptive,
         cmd_receptive,
+    ),
+    Command(
+        "landscape",
+        "the error over a grid of two weights' values, every other weight fixed",
+        _define_landscape,
+        cmd_landscape,
+        frozenset({"--range"}),
     ),
 )

@@ -1,0 +1,270 @@
+"""The error landscape of two weights: the loss over a grid of their values, every other weight held fixed,
+and the path gradient descent takes across it.
+
+Rosie Campbell's "Demystifying Deep Neural Networks" describes gradient descent as walking down a mountain
+blindfolded; here the mountain is drawn. The two weights may be connections (``"a>b"``) or a neuron's bias
+(its id). Only the levels from the first weight's onward are run again for each point of the grid: the
+levels before it do not change, so a 41 x 41 grid of a digit network's first-layer weights costs little more
+than its last layers.
+
+Momentum is Gabriel Goh's form in Distill's "Why Momentum Really Works" (and the trainer's):
+``z = momentum * z + slope``, ``w = w - learning_rate * z``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .losses import Loss
+from .plan import Plan
+
+Array = np.ndarray
+
+DEFAULT_STEPS = 41
+MAX_STEPS = 401
+# Without a range the grid spans -R..R, R at least this and half as much again as the larger weight.
+DEFAULT_REACH = 3.0
+
+
+class LandscapeError(ValueError):
+    """Weights or settings that make no landscape; the message says what to give instead."""
+
+
+@dataclass(frozen=True)
+class Landscape:
+    """``errors[i, j]`` is the loss with the first weight at ``axis_x[j]`` and the second at ``axis_y[i]``."""
+
+    weights: tuple[str, str]
+    axis_x: Array
+    axis_y: Array
+    errors: Array
+    current: tuple[float, float]
+    current_error: float
+
+
+@dataclass(frozen=True)
+class DescentPath:
+    """Where gradient descent on the two weights went: (steps + 1, 2) points and the loss at each."""
+
+    points: Array
+    errors: Array
+    diverged: bool
+
+
+def parameter_indices(plan: Plan, ids: list[str]) -> list[int]:
+    """Where each named weight (a connection id) or bias (a neuron id) sits in the plan's flat buffer."""
+    out = []
+    for pid in ids:
+        if pid in plan.position:
+            if plan.position[pid][0] == 0:
+                raise LandscapeError(
+                    f"{pid!r} is an input: it has no bias; give a connection or a later neuron"
+                )
+            out.append(int(plan.bias_index(pid)))
+            continue
+        try:
+            (index,) = plan.parameter_index([pid])
+        except KeyError:
+            raise LandscapeError(
+                f"no connection or neuron {pid!r} in this network; give connection ids like a>b"
+            ) from None
+        out.append(int(index))
+    return out
+
+
+def _level_of_index(plan: Plan, index: int) -> int:
+    """The level whose sums a parameter feeds."""
+    for block in plan.blocks:
+        if block.offset <= index < block.offset + block.W.size:
+            return block.target
+    nb = len(plan.blocks)
+    for li in range(len(plan.levels) - 1, 0, -1):
+        if index >= plan.offsets[nb + li - 1]:
+            return li
+    raise LandscapeError("that parameter is not in the network")
+
+
+def _activate(plan: Plan, li: int, z: Array) -> Array:
+    level = plan.levels[li]
+    if len(level.groups) == 1 and isinstance(level.groups[0][1], slice):
+        return level.groups[0][0].value(z)
+    a = np.empty_like(z)
+    for act, cols in level.groups:
+        a[:, cols] = act.value(z[:, cols])
+    return a
+
+
+class _PartialForward:
+    """The network's output as the parameters ``indices`` change, everything before their levels kept.
+
+    The sums of the first level they feed are kept too: a weight there moves one column of them by
+    (change of the weight) x (its source's activation), and a bias by its change, so that level costs no
+    matrix product (for a digit network's first layer, the 8,000 x 784 product is made once).
+    """
+
+    def __init__(self, plan: Plan, inputs: Array, indices: list[int]) -> None:
+        self.plan = plan
+        self.first = first = min(_level_of_index(plan, i) for i in indices)
+        fw = plan.forward(inputs)
+        self.kept = [np.array(a) for a in fw.activations[:first]]
+        self.base = np.array(fw.sums[first])
+        self.blocks = {b.target: b for b in plan.blocks}
+        # (flat index, column of the first level's sums, that parameter's source column or None for a bias,
+        # its value in the kept sums)
+        self.moves: list[tuple[int, int, Array | None, float]] = []
+        block = self.blocks.get(first)
+        nb = len(plan.blocks)
+        for index in indices:
+            if _level_of_index(plan, index) != first:
+                continue
+            if block is not None and block.offset <= index < block.offset + block.W.size:
+                row, col = divmod(index - block.offset, block.width)
+                source = np.array(block.gather(self.kept)[:, col])
+                self.moves.append((index, row, source, float(plan.flat[index])))
+            else:
+                row = index - plan.offsets[nb + first - 1]
+                self.moves.append((index, row, None, float(plan.flat[index])))
+
+    def output(self) -> Array:
+        plan = self.plan
+        acts = list(self.kept)
+        z = self.base.copy()
+        for index, row, source, was in self.moves:
+            change = float(plan.flat[index]) - was
+            if change:
+                z[:, row] += change if source is None else change * source
+        acts.append(_activate(plan, self.first, z))
+        n = z.shape[0]
+        for li in range(self.first + 1, len(plan.levels)):
+            block = self.blocks.get(li)
+            level = plan.levels[li]
+            z = block.forward(acts) if block is not None else np.zeros((n, len(level.ids)), dtype=plan.dtype)
+            z = z + level.bias
+            acts.append(_activate(plan, li, z))
+        return acts[-1]
+
+
+def default_range(current: tuple[float, float]) -> tuple[float, float]:
+    reach = max(DEFAULT_REACH, 1.5 * max(abs(current[0]), abs(current[1])))
+    reach = math.ceil(reach)
+    return (-float(reach), float(reach))
+
+
+def error_landscape(
+    plan: Plan,
+    inputs: Array,
+    targets: Array,
+    loss: Loss,
+    weight_ids: tuple[str, str] | list[str],
+    value_range: tuple[float, float] | None = None,
+    steps: int = DEFAULT_STEPS,
+    y_range: tuple[float, float] | None = None,
+) -> Landscape:
+    """The loss over a ``steps`` x ``steps`` grid of two weights' values (see :class:`Landscape`); the plan's
+    weights are left as they were. ``value_range`` is the first weight's range (and the second's, unless
+    ``y_range`` is given); by default -R..R around both."""
+    ids = list(weight_ids)
+    if len(ids) != 2 or ids[0] == ids[1]:
+        raise LandscapeError("give two different weights")
+    if not 2 <= steps <= MAX_STEPS:
+        raise LandscapeError(f"the number of steps must be from 2 to {MAX_STEPS}, not {steps}")
+    indices = parameter_indices(plan, ids)
+    flat = plan.flat
+    current = (float(flat[indices[0]]), float(flat[indices[1]]))
+    x_range = value_range if value_range is not None else default_range(current)
+    y_range = y_range if y_range is not None else x_range
+    for low, high in (x_range, y_range):
+        if not (math.isfinite(low) and math.isfinite(high) and high > low):
+            raise LandscapeError(f"a range must go from a lower to a higher number, not {low:g} to {high:g}")
+    axis_x = np.linspace(x_range[0], x_range[1], steps)
+    axis_y = np.linspace(y_range[0], y_range[1], steps)
+    x = np.asarray(inputs, dtype=plan.dtype)
+    t = np.asarray(targets, dtype=plan.dtype)
+    saved = [flat[i] for i in indices]
+    errors = np.empty((steps, steps))
+    try:
+        partial = _PartialForward(plan, x, indices)
+        for i, wy in enumerate(axis_y):
+            flat[indices[1]] = wy
+            for j, wx in enumerate(axis_x):
+                flat[indices[0]] = wx
+                errors[i, j] = loss.value(partial.output(), t)
+        flat[indices[0]], flat[indices[1]] = saved
+        current_error = loss.value(partial.output(), t)
+    finally:
+        flat[indices[0]], flat[indices[1]] = saved
+    return Landscape((ids[0], ids[1]), axis_x, axis_y, errors, current, float(current_error))
+
+
+def descent_path(
+    plan: Plan,
+    inputs: Array,
+    targets: Array,
+    loss: Loss,
+    weight_ids: tuple[str, str] | list[str],
+    start: tuple[float, float],
+    learning_rate: float,
+    momentum: float = 0.0,
+    steps: int = 100,
+    bounds: tuple[tuple[float, float], tuple[float, float]] | None = None,
+) -> DescentPath:
+    """Gradient descent on just these two weights from ``start`` (every other weight fixed, whole batch).
+    Stops early when the loss is no longer a finite number or the path leaves ``bounds`` far behind."""
+    if not (math.isfinite(learning_rate) and learning_rate > 0):
+        raise LandscapeError("the learning rate must be a positive number")
+    if not (math.isfinite(momentum) and 0 <= momentum < 1):
+        raise LandscapeError("momentum must be at least 0 and below 1")
+    indices = parameter_indices(plan, list(weight_ids))
+    flat = plan.flat
+    saved = [flat[i] for i in indices]
+    x = np.asarray(inputs, dtype=plan.dtype)
+    t = np.asarray(targets, dtype=plan.dtype)
+    w = np.array(start, dtype=np.float64)
+    z = np.zeros(2)
+    points = [w.copy()]
+    errors: list[float] = []
+    diverged = False
+    far = None
+    if bounds is not None:
+        (x0, x1), (y0, y1) = bounds
+        far = 10 * max(x1 - x0, y1 - y0)
+    try:
+        for _ in range(steps + 1):
+            flat[indices[0]], flat[indices[1]] = w
+            fw = plan.forward(x)
+            grads = plan.backward(fw, t, loss)
+            errors.append(grads.loss)
+            slope = np.array([grads.flat[indices[0]], grads.flat[indices[1]]], dtype=np.float64)
+            if not (math.isfinite(grads.loss) and np.isfinite(slope).all()):
+                diverged = True
+                break
+            if len(points) > steps:
+                break
+            z = momentum * z + slope
+            w = w - learning_rate * z
+            if far is not None and np.abs(w).max() > far:
+                diverged = True
+                points.append(w.copy())
+                errors.append(float("nan"))
+                break
+            points.append(w.copy())
+    finally:
+        flat[indices[0]], flat[indices[1]] = saved
+    return DescentPath(np.array(points), np.array(errors), diverged)
+
+
+def steepest_pair(plan: Plan, inputs: Array, targets: Array, loss: Loss) -> tuple[str, str]:
+    """The two connections whose slopes are steepest at today's weights ("auto"): where the landscape has
+    the most to show."""
+    edge_ids = plan.edge_ids()
+    if len(edge_ids) < 2:
+        raise LandscapeError("the network needs at least two connections for a landscape")
+    grads = plan.backward(plan.forward(np.asarray(inputs, plan.dtype)), np.asarray(targets, plan.dtype), loss)
+    slopes = np.abs(np.asarray(grads.flat, dtype=np.float64)[plan.edge_index()])
+    slopes = np.where(np.isfinite(slopes), slopes, 0.0)
+    order = np.argsort(-slopes, kind="stable")[:2]
+    first, second = sorted(order.tolist())
+    return edge_ids[first], edge_ids[second]
