@@ -40,7 +40,7 @@ NUDGE = 1e-4
 
 def _number(value: float) -> str:
     """Four significant digits: slopes range from 1e-8 (a saturated sigmoid) to hundreds."""
-    return f"{value:.4g}"
+    return f"{value + 0.0:.4g}"
 
 
 def _time(seconds: float) -> str:
@@ -233,6 +233,10 @@ class SlopeWindow(QDialog):
         self.result = result
         self.curve.setData(weights, errors)
         self.point.setData([w], [result.error])
+        # A flat curve (a weight this input does not reach) is drawn flat, not blown up to fill the plot.
+        low, high = float(errors.min()), float(errors.max())
+        room = max(high - low, 0.05 * abs(result.error), 1e-6)
+        self.plot.getPlotItem().setYRange(low - 0.1 * room, high + 0.1 * room, padding=0)
         reach = span / 3
         self.tangent.setData(
             [w - reach, w + reach],
@@ -242,18 +246,33 @@ class SlopeWindow(QDialog):
             f"{_number(result.backprop)}   one pass forward and one back ({_time(result.backprop_seconds)})"
             f" gives this slope and all {result.parameters:,} others at once"
         )
-        self.nudged.setText(
+        self.nudged.setText(self.nudged_text(result))
+        self.chain.setText(self.chain_text(result))
+
+    @staticmethod
+    def nudged_text(result: WeightSlope) -> str:
+        text = (
             f"{_number(result.nudged)}   (error(w + h) − error(w − h)) / 2h with h = {result.h:g}: two forward"
             f" passes ({_time(result.nudged_seconds)}) for this one weight; every slope this way would take"
             f" {result.passes_for_all:,} passes"
         )
-        self.chain.setText(self.chain_text(result))
+        apart = abs(result.nudged - result.backprop)
+        if apart > 1e-3 * max(abs(result.backprop), abs(result.nudged)) and apart > 1e-9:
+            text += (
+                ". The two differ: the curve has a corner at this weight (a ReLU or step neuron sits at its"
+                " switch), so the slopes on its two sides are not the same"
+            )
+        return text
 
     @staticmethod
     def chain_text(result: WeightSlope) -> str:
         product = " × ".join(_number(f.value) for f in result.chain)
         lines = [f"{product} = {_number(result.chain_product)}"]
         lines += [f"{_number(f.value)}: {f.name}" for f in result.chain]
+        if len(result.chain) > 1 and result.chain[0].value == 0:
+            lines.append(
+                "The source's value is 0 for this input, so this weight cannot change the error now."
+            )
         return "\n".join(lines)
 
 
