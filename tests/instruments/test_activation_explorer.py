@@ -94,3 +94,13 @@ def test_the_selected_neuron_is_marked_on_its_own_curve(qtbot, studio) -> None:
     assert "is an input" in explorer.neuron_text_shown()
     marked, _ = explorer.neuron_mark.getData()
     assert marked is None or len(marked) == 0
+
+
+def test_a_step_neuron_is_marked_with_its_threshold(qtbot, studio) -> None:
+    window = studio(example="festival")
+    window.live.set_input(np.array([3, 2, 4, 2], dtype=np.float32))
+    window.canvas.select(["o0"])
+    explorer = open_explorer(qtbot, window)
+    assert explorer.neuron_text_shown() == (
+        "★ go (step): its sum 1.000 gives 1.000 (its weighted sum 26 against the threshold 25)."
+    )

@@ -197,6 +197,7 @@ class ActivationExplorer(QDialog):
         live, nid = self._live, self._neuron
         values = live.values() if live is not None else {}
         if nid is None or nid not in values or live is None:
+            self._emphasise(None)
             self.neuron_mark.setData([], [])
             self.neuron_line.hide()
             self.neuron_text.setText("Select a neuron on the canvas to see its sum marked on its own curve.")
@@ -205,6 +206,7 @@ class ActivationExplorer(QDialog):
         z, a = values[nid]
         name = neuron.display_name
         if neuron.activation not in SHOWN:
+            self._emphasise(None)
             self.neuron_mark.setData([], [])
             self.neuron_line.hide()
             what = (
@@ -212,12 +214,21 @@ class ActivationExplorer(QDialog):
             )
             self.neuron_text.setText(f"{name} is {what}; its sum is {z:.3f}, its value {a:.3f}.")
             return
+        self._emphasise(neuron.activation)
         shown = float(np.clip(z, -INPUT_RANGE, INPUT_RANGE))
         self.neuron_mark.setData([shown], [a])
         self.neuron_line.setValue(shown)
         self.neuron_line.show()
         beyond = "" if shown == z else " (beyond the drawn range, shown at its edge)"
+        if neuron.activation == "step" and neuron.bias != 0:
+            # The threshold is kept as a bias; say what the sum means in the threshold's terms.
+            beyond += f" (its weighted sum {z - neuron.bias:g} against the threshold {-neuron.bias:g})"
         self.neuron_text.setText(f"★ {name} ({neuron.activation}): its sum {z:.3f} gives {a:.3f}{beyond}.")
+
+    def _emphasise(self, name: str | None) -> None:
+        """Draw the selected neuron's own curve thicker than the others."""
+        for curve_name, curve in self.curves.items():
+            curve.setPen(pg.mkPen(COLOURS[curve_name], width=4 if curve_name == name else 2))
 
     def neuron_text_shown(self) -> str:
         return self.neuron_text.text()
