@@ -1,0 +1,276 @@
+"""The confusion matrix: for every true class, how often the network answered each class.
+
+Rows are the true classes, columns the network's answers (its largest output), counted over the training
+panel's dataset or its held-out test half, exactly as ``nnstudio eval`` counts them. The diagonal is what it
+gets right (green, darker the larger the share of its row), everything else is a mix-up (red). It follows the
+weights: after a run, an undo, a step, and while the timeline goes back through a run.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtGui import QAction, QBrush, QColor, QShowEvent, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnstudio.data.dataset import DataError, Dataset
+from nnstudio.engine.plan import Plan
+from nnstudio.ui.live import LiveNetwork
+from nnstudio.ui.panel import Panel
+from nnstudio.ui.widgets.signals import SignalLinks
+
+if TYPE_CHECKING:
+    from nnstudio.ui.main_window import MainWindow
+    from nnstudio.ui.training.panel import TrainingPanel
+
+Array = np.ndarray
+
+# Beyond this many classes a table of counts is no longer readable at a glance.
+MAX_CLASSES = 40
+# Forward passes go in batches of this many samples, so memory stays bounded on big sets.
+BATCH = 1024
+# Changes that come in quick succession (dragging the timeline) are counted once, this long after the last.
+SETTLE_MS = 120
+TRAINING_SET, TEST_SET = "training", "test"
+RIGHT_COLOUR = (40, 150, 60)
+WRONG_COLOUR = (200, 40, 50)
+
+
+def confusion_counts(plan: Plan, data: Dataset) -> Array:
+    """(classes x classes) counts: row = true class, column = the class of the largest output. Samples of no
+    class are left out. The same counting as ``nnstudio eval``'s ``confusion``."""
+    k = data.n_outputs
+    counts = np.zeros((k, k), dtype=np.int64)
+    known = np.flatnonzero(data.classes >= 0)
+    for start in range(0, len(known), BATCH):
+        rows = known[start : start + BATCH]
+        answers = plan.forward(data.inputs[rows]).output.argmax(axis=1)
+        np.add.at(counts, (data.classes[rows], answers), 1)
+    return counts
+
+
+def summary_text(counts: Array, name: str) -> str:
+    """``1,712 of 2,000 right (85.6%) on digits:test``."""
+    total = int(counts.sum())
+    right = int(np.trace(counts))
+    if total == 0:
+        return f"{name} has no samples with a class to count."
+    return f"{right:,} of {total:,} right ({right / total:.1%}) on {name}"
+
+
+def _mix(colour: tuple[int, int, int], share: float) -> QColor:
+    """``colour`` faded towards white: share 0 is white, 1 the full colour."""
+    share = float(min(1.0, max(0.0, share)))
+    r, g, b = (int(round(255 + (c - 255) * share)) for c in colour)
+    return QColor(r, g, b)
+
+
+class ConfusionPanel(Panel):
+    """The confusion matrix of the bound network on the training panel's data (``training``), or on its
+    held-out test half when there is one. Counts again only while it is visible."""
+
+    def __init__(self, training: TrainingPanel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("confusionPanel")
+        self.setAccessibleName("Confusion matrix")
+        self.training = training
+        self.live: LiveNetwork | None = None
+        self._links = SignalLinks()
+        self.counts: Array | None = None
+        self.count_runs = 0
+
+        self.data_box = QComboBox()
+        self.data_box.setObjectName("confusionData")
+        self.data_box.setAccessibleName("Samples to count")
+        self.data_box.addItem("Training set", TRAINING_SET)
+        self.data_box.addItem("Test set", TEST_SET)
+        self.data_box.setToolTip(
+            "Count over the training panel's dataset, or over its held-out test half (a name ending in :train"
+            " has one: digits:train is tested on digits:test)"
+        )
+        self.data_box.currentIndexChanged.connect(self.schedule)
+        self.summary = QLabel("")
+        self.summary.setObjectName("confusionSummary")
+        self.summary.setAccessibleName("How many the network gets right")
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.table = QTableWidget()
+        self.table.setObjectName("confusionTable")
+        self.table.setAccessibleName("Confusion matrix: rows the true class, columns the network's answer")
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        for header in (self.table.horizontalHeader(), self.table.verticalHeader()):
+            header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+            header.setMinimumSectionSize(24)
+        self.note = QLabel("Rows: the true class. Columns: the network's answer. The diagonal is right.")
+        self.note.setObjectName("confusionNote")
+        self.note.setAccessibleName("How to read the matrix")
+        self.note.setWordWrap(True)
+
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Count on"))
+        row.addWidget(self.data_box, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(row)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.note)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SETTLE_MS)
+        self._timer.timeout.connect(self.refresh)
+        controller = training.controller
+        controller.ended.connect(self.schedule)
+        controller.previewChanged.connect(self.schedule)
+        controller.weightsRandomized.connect(self.schedule)
+        training.dataset_combo.currentIndexChanged.connect(self.schedule)
+        training.loader.loaded.connect(self.schedule)
+
+    # ------------------------------------------------------------------ window contract
+    def bind(self, live: LiveNetwork, undo_stack: QUndoStack) -> None:
+        self._links.disconnect_all()
+        self.live = live
+        self._links.connect(undo_stack.indexChanged, self.schedule)
+        self._links.connect(live.planChanged, self.schedule)
+        self.schedule()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.schedule()
+
+    # ------------------------------------------------------------------ counting
+    @Slot()
+    def schedule(self, *_args: object) -> None:
+        """Count again soon (once, however many changes come in the meantime)."""
+        self._timer.start()
+
+    def dataset(self) -> Dataset:
+        """The samples chosen: the training panel's dataset or its test half. Raises :class:`DataError`."""
+        if self.data_box.currentData() == TEST_SET:
+            test = self.training.test_dataset()
+            if test is None:
+                raise DataError(
+                    f"{self.training.dataset_spec()} has no held-out test half: choose the training set, or"
+                    f" a dataset whose name ends in :train in the Training panel."
+                )
+            return test
+        return self.training.selected_dataset()
+
+    @Slot()
+    def refresh(self) -> bool:
+        """Count now (if visible and not training); True when the table shows fresh counts."""
+        self._timer.stop()
+        live = self.live
+        if live is None or not self.isVisible():
+            return False
+        if self.training.controller.running:
+            self._say("Training is running: the matrix is counted again when it ends.")
+            return False
+        if live.plan is None:
+            self._show_problem(f"The network cannot run yet: {live.problem}.")
+            return False
+        try:
+            data = self.dataset()
+        except DataError as exc:
+            self._show_problem(str(exc))
+            return False
+        if data.n_outputs != live.plan.n_outputs or data.n_inputs != live.plan.n_inputs:
+            self._show_problem(
+                f"{data.name} does not fit this network ({data.n_inputs} values and {data.n_outputs} classes"
+                f" for {live.plan.n_inputs} inputs and {live.plan.n_outputs} outputs)."
+            )
+            return False
+        if data.n_outputs > MAX_CLASSES:
+            self._show_problem(f"{data.name} has {data.n_outputs} classes: too many to draw as a matrix.")
+            return False
+        if data.n_outputs < 2:
+            self._show_problem("A network with one output answers yes or no: there are no classes to mix up.")
+            return False
+        with np.errstate(all="ignore"):
+            counts = confusion_counts(live.plan, data)
+        self.counts = counts
+        self.count_runs += 1
+        self._show(counts, data)
+        return True
+
+    # ------------------------------------------------------------------ showing
+    def _say(self, text: str) -> None:
+        self.summary.setText(text)
+
+    def _show_problem(self, text: str) -> None:
+        self.counts = None
+        self.table.clear()
+        self.table.setRowCount(0)
+        self.table.setColumnCount(0)
+        self._say(text)
+
+    def _show(self, counts: Array, data: Dataset) -> None:
+        k = len(counts)
+        labels = [label if len(label) <= 12 else f"{label[:11]}…" for label in data.labels]
+        table = self.table
+        table.clear()
+        table.setRowCount(k)
+        table.setColumnCount(k)
+        table.setHorizontalHeaderLabels(labels)
+        table.setVerticalHeaderLabels(labels)
+        row_totals = counts.sum(axis=1)
+        for r in range(k):
+            for c in range(k):
+                value = int(counts[r, c])
+                item = QTableWidgetItem(f"{value:,}")
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                share = value / row_totals[r] if row_totals[r] else 0.0
+                colour = RIGHT_COLOUR if r == c else WRONG_COLOUR
+                if value:
+                    item.setBackground(QBrush(_mix(colour, 0.15 + 0.85 * share)))
+                    if share > 0.55:
+                        item.setForeground(QBrush(QColor(255, 255, 255)))
+                truth, answer = data.labels[r], data.labels[c]
+                what = "answered right" if r == c else f"taken for {answer}"
+                item.setToolTip(f"{value:,} of the {int(row_totals[r]):,} samples of {truth} {what}")
+                table.setItem(r, c, item)
+        self._say(summary_text(counts, data.name))
+
+    def cell_text(self, row: int, column: int) -> str:
+        item = self.table.item(row, column)
+        return item.text() if item is not None else ""
+
+
+def install_confusion(window: MainWindow) -> None:
+    """Dock the confusion matrix beside the answer and the tables, and name it in the Tools menu."""
+    from nnstudio.ui.training.panel import TrainingPanel
+
+    training = window.findChild(TrainingPanel)
+    if training is None:
+        return
+    panel = ConfusionPanel(training)
+    dock = window.add_panel(
+        panel, "Confusion", Qt.DockWidgetArea.LeftDockWidgetArea, "confusionDock", scrollable=False
+    )
+    action = QAction("&Confusion Matrix", window)
+    action.setObjectName("showConfusionMatrix")
+    action.setToolTip("For every true class, how often the network answers each class")
+
+    def show() -> None:
+        dock.show()
+        dock.raise_()
+        panel.schedule()
+
+    action.triggered.connect(show)
+    window.tools_menu.addAction(action)
