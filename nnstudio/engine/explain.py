@@ -203,6 +203,8 @@ def fmt(value: float, whole: bool = False) -> str:
         return f"{round(value):d}"
     if value != 0 and abs(value) < 0.005:
         return f"{value:.2g}"
+    if abs(value) >= 1e5:
+        return f"{value:.3g}"
     return f"{value + 0.0:.2f}"
 
 
@@ -214,6 +216,8 @@ def fmt_sum(value: float, whole: bool = False) -> str:
         return f"{round(value):d}"
     if value != 0 and abs(value) < 0.0005:
         return f"{value:.2g}"
+    if abs(value) >= 1e5:
+        return f"{value:.4g}"
     return f"{value + 0.0:.3f}"
 
 

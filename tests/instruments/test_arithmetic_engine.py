@@ -82,3 +82,11 @@ def test_an_input_says_it_is_one() -> None:
     assert explain(network, "i0", np.array([3.0, 2.0, 4.0, 2.0])).lines() == [
         "weather is an input: its value is 3"
     ]
+
+
+def test_large_exponentials_are_written_short() -> None:
+    neurons = [Neuron("i0", Role.INPUT, "identity")]
+    neurons += [Neuron(f"o{k}", Role.OUTPUT, "softmax", 0.0) for k in range(2)]
+    edges = [Edge(f"i0>o{k}", "i0", f"o{k}", w) for k, w in enumerate([25.0, 0.0])]
+    line = explain(Network.from_parts(neurons, edges), "o1", np.array([1.0])).activation_line()
+    assert line == f"softmax: e^0.000 / (e^25.000 + e^0.000) = 1.000 / {np.exp(25) + 1:.4g} = 1.4e-11"
