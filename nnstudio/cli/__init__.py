@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from nnstudio import __version__
-from nnstudio.cli import challenges, core, exchange, neuron, views
+from nnstudio.cli import challenges, core, exchange, imagine, neuron, views
 from nnstudio.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
@@ -33,7 +33,7 @@ from nnstudio.cli.common import (
 
 __all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "CommandError", "build_parser", "main", "open_document"]
 
-COMMAND_MODULES = (core, exchange, neuron, views, challenges)
+COMMAND_MODULES = (core, exchange, neuron, views, challenges, imagine)
 ALL_COMMANDS: tuple[Command, ...] = tuple(c for module in COMMAND_MODULES for c in module.COMMANDS)
 COMMANDS = {c.name: c.run for c in ALL_COMMANDS}
 NEGATIVE_VALUE_OPTIONS = frozenset().union(*(c.negative_values for c in ALL_COMMANDS))
