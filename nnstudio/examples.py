@@ -57,6 +57,30 @@ _CATALOGUE: tuple[tuple[str, str, str], ...] = (
         " separate true from false.",
     ),
     (
+        "gauss",
+        "Two blobs, one straight line",
+        "Two inputs wired straight to two softmax outputs, trained on two round blobs of points: with no hidden"
+        " layer the border it draws is one straight line, and here that is enough.",
+    ),
+    (
+        "circle",
+        "A circle from four hidden neurons",
+        "Points inside a circle or in a ring around it: each of four tanh neurons draws a line, and together"
+        " they fence in the middle (Tools > Input plane shows each one's picture).",
+    ),
+    (
+        "xor-features",
+        "Exclusive or from a feature input",
+        "One sigmoid neuron fed X1, X2 and the feature X1*X2 learns which points have coordinates of the same"
+        " sign; L1 regularisation pulls the weights of the useless X1 and X2 to zero.",
+    ),
+    (
+        "spiral",
+        "The spiral",
+        "Two spiral arms wound into each other: the feature inputs X1, X2, sin X1 and sin X2 and two layers of"
+        " eight tanh neurons get at least 95% of the test points right.",
+    ),
+    (
         "four-pixel-camera",
         "The four-pixel camera",
         "A hand-wired network that tells whether a 2x2 black-and-white image is solid, vertical, diagonal or"
