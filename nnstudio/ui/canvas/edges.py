@@ -317,6 +317,8 @@ class EdgeModel:
         self.line_builds = 0
         self.view_choices = 0
         self._group_members: list[tuple[int, Array | slice]] | None = None
+        # (geometry version, each layer's positions and the box around its edges): see _group_boxes.
+        self._boxes: tuple[int, list[tuple[Array | slice, tuple[float, float, float, float]]]] | None = None
 
     @property
     def count(self) -> int:
@@ -668,6 +670,24 @@ class EdgeModel:
         self._bucket_lines = None
         self.style_version += 1
 
+    def _group_boxes(self) -> list[tuple[Array | slice, tuple[float, float, float, float]]]:
+        """Each layer's edge positions and the box around its edges (left, top, right, bottom), kept for the
+        geometry they were measured on."""
+        if self._boxes is None or self._boxes[0] != self.geometry_version:
+            boxes = []
+            for _, members in self._layers():
+                xs = (self.x1[members], self.x2[members])
+                ys = (self.y1[members], self.y2[members])
+                box = (
+                    float(min(xs[0].min(), xs[1].min())),
+                    float(min(ys[0].min(), ys[1].min())),
+                    float(max(xs[0].max(), xs[1].max())),
+                    float(max(ys[0].max(), ys[1].max())),
+                )
+                boxes.append((members, box))
+            self._boxes = (self.geometry_version, boxes)
+        return self._boxes[1]
+
     def _layers(self) -> list[tuple[int, Array | slice]]:
         """Each layer's number (its target's depth) and the positions of the edges into it (a slice when
         they lie side by side, as a dense layer's do)."""
@@ -783,13 +803,27 @@ class EdgeModel:
         x1, y1, x2, y2 = self.x1, self.y1, self.x2, self.y2
         if rect.contains(self.bounds()):
             return None, np.hypot(x2 - x1, y2 - y1)
-        near = (
-            (np.minimum(x1, x2) <= right)
-            & (np.maximum(x1, x2) >= left)
-            & (np.minimum(y1, y2) <= bottom)
-            & (np.maximum(y1, y2) >= top)
-        )
-        which = np.flatnonzero(near)
+        # Layer by layer: a layer whose edges all lie outside the rectangle (a view zoomed in on one
+        # column) costs nothing, and one wholly inside needs no test of each edge.
+        parts: list[Array] = []
+        for members, (lo_x, lo_y, hi_x, hi_y) in self._group_boxes():
+            if lo_x > right or hi_x < left or lo_y > bottom or hi_y < top:
+                continue
+            at = np.arange(members.start, members.stop) if isinstance(members, slice) else members
+            if lo_x >= left and hi_x <= right and lo_y >= top and hi_y <= bottom:
+                parts.append(at)
+                continue
+            gx1, gy1, gx2, gy2 = x1[members], y1[members], x2[members], y2[members]
+            near = (
+                (np.minimum(gx1, gx2) <= right)
+                & (np.maximum(gx1, gx2) >= left)
+                & (np.minimum(gy1, gy2) <= bottom)
+                & (np.maximum(gy1, gy2) >= top)
+            )
+            parts.append(at[near])
+        which = np.concatenate(parts) if parts else np.zeros(0, dtype=np.intp)
+        if which.size > 1 and not (which[1:] > which[:-1]).all():
+            which = np.sort(which)
         ax, ay, bx, by = x1[which], y1[which], x2[which], y2[which]
         dx, dy = bx - ax, by - ay
         t0 = np.zeros(which.size, dtype=np.float32)

@@ -92,7 +92,6 @@ def layout_labels(
     side = np.asarray(side, dtype=np.intp)
     bodies = np.asarray(bodies, dtype=np.float64).reshape(-1, 4)
     own_body = np.asarray(own_body, dtype=np.intp)
-    body_rows = np.arange(len(bodies))
     if n == 0:
         empty = np.zeros(0)
         return LabelBoxes(empty, empty, empty)
@@ -101,19 +100,36 @@ def layout_labels(
     top = y - height / 2
     hidden = np.zeros(n, dtype=bool)
     bl, bt, br, bb = bodies.T if len(bodies) else (np.zeros(0),) * 4
+    # Each name meets only the bodies and names near it in height: they are found by sorting on the top
+    # edge and bisecting, so a network of thousands of neurons costs what its neighbourhoods do, not the
+    # square of its size.
+    by_top = np.argsort(bt, kind="stable")
+    body_tops = bt[by_top]
+    tallest_body = float((bb - bt).max()) if len(bodies) else 0.0
+
+    def bodies_between(low: float, high: float) -> Array:
+        """The bodies whose top lies strictly between ``low`` and ``high``."""
+        return by_top[np.searchsorted(body_tops, low, "right") : np.searchsorted(body_tops, high, "left")]
 
     # Names below: right under the body when the gap to the next body down holds them; else beside the
     # body, on its right (a tight column's names never reach into the discs under them).
     start = y + half
-    for lo in range(0, n, CHUNK):
-        idx = np.flatnonzero(below[lo : lo + CHUNK]) + lo
-        if idx.size == 0 or len(bodies) == 0:
+    needed = height + 2 * gap
+    below_names = np.flatnonzero(below)
+    below_names = below_names[np.argsort(y[below_names], kind="stable")]
+    for lo in range(0, below_names.size, CHUNK):
+        idx = below_names[lo : lo + CHUNK]
+        # A body further down than a name needs leaves it room, as no body at all would.
+        near = bodies_between(float(y[idx].min()), float((start[idx] + needed[idx]).max()))
+        if near.size == 0:
+            if len(bodies):
+                top[idx] = start[idx] + gap
             continue
-        others = body_rows[None, :] != own_body[idx, None]
-        column = (bl[None, :] < (x + half)[idx, None]) & (br[None, :] > (x - half)[idx, None])
-        under = bt[None, :] > y[idx, None]
-        free = np.where(others & column & under, bt[None, :] - start[idx, None], np.inf).min(axis=1)
-        roomy = free >= height[idx] + 2 * gap
+        others = near[None, :] != own_body[idx, None]
+        column = (bl[near][None, :] < (x + half)[idx, None]) & (br[near][None, :] > (x - half)[idx, None])
+        under = bt[near][None, :] > y[idx, None]
+        free = np.where(others & column & under, bt[near][None, :] - start[idx, None], np.inf).min(axis=1)
+        roomy = free >= needed[idx]
         top[idx] = np.where(roomy, start[idx] + gap, top[idx])
         side[idx[~roomy]] = Side.RIGHT
     # Where each name grows from (its anchor) and how much of its width lies right / left of it.
@@ -121,48 +137,59 @@ def layout_labels(
     grow_right = np.where(side == Side.LEFT, 0.0, np.where(side == Side.RIGHT, 1.0, 0.5))
     grow_left = 1.0 - grow_right
     bottom = top + height
+    names_by_top = np.argsort(top, kind="stable")
 
     right_room = np.full(n, np.inf)
     left_room = np.full(n, np.inf)
     if len(bodies):
         for lo in range(0, n, CHUNK):
-            i = np.arange(lo, min(n, lo + CHUNK))
+            i = names_by_top[lo : lo + CHUNK]
             # Bodies of other neurons in the name's band (a small overlap allowed, see ``tolerance``).
+            near = bodies_between(
+                float(top[i].min()) + tolerance - tallest_body, float(bottom[i].max()) - tolerance
+            )
+            nl, nt, nr, nb = bl[near][None, :], bt[near][None, :], br[near][None, :], bb[near][None, :]
             across = (
-                (body_rows[None, :] != own_body[i, None])
-                & (top[i, None] < bb[None, :] - tolerance)
-                & (bt[None, :] + tolerance < bottom[i, None])
+                (near[None, :] != own_body[i, None])
+                & (top[i, None] < nb - tolerance)
+                & (nt + tolerance < bottom[i, None])
             )
             a = anchor[i, None]
-            right_room[i] = np.where(across & (bl[None, :] >= a), bl[None, :] - a - gap, np.inf).min(axis=1)
-            left_room[i] = np.where(across & (br[None, :] <= a), a - br[None, :] - gap, np.inf).min(axis=1)
-            hidden[i] |= (across & (bl[None, :] < a) & (br[None, :] > a)).any(axis=1)
+            right_room[i] = np.where(across & (nl >= a), nl - a - gap, np.inf).min(axis=1, initial=np.inf)
+            left_room[i] = np.where(across & (nr <= a), a - nr - gap, np.inf).min(axis=1, initial=np.inf)
+            hidden[i] |= (across & (nl < a) & (nr > a)).any(axis=1)
 
     # Other names in the band: two names growing towards each other share the gap between their anchors,
     # each taking at least half of it, and more when the other needs less; a name growing away from another
     # still starts at its anchor. Names already left out take no room.
     need_left = grow_left * width
     need_right = grow_right * width
-    j = np.arange(n)
+    sorted_tops = top[names_by_top]
+    tallest_name = float(height.max())
     for lo in range(0, n, CHUNK):
-        i = np.arange(lo, min(n, lo + CHUNK))
+        i = names_by_top[lo : lo + CHUNK]
+        j = names_by_top[
+            np.searchsorted(sorted_tops, float(top[i].min()) - tallest_name, "right") : np.searchsorted(
+                sorted_tops, float(bottom[i].max()), "left"
+            )
+        ]
         overlap = (
-            (top[i, None] < bottom[None, :])
-            & (top[None, :] < bottom[i, None])
+            (top[i, None] < bottom[j][None, :])
+            & (top[j][None, :] < bottom[i, None])
             & (i[:, None] != j[None, :])
-            & ~hidden[None, :]
+            & ~hidden[j][None, :]
         )
-        distance = anchor[None, :] - anchor[i, None]
+        distance = anchor[j][None, :] - anchor[i, None]
         ahead = (distance > 0) | ((distance == 0) & (j[None, :] > i[:, None]))
         gap_between = np.abs(distance) - gap
         # i's right side against the left side of a name ahead of it, i's left side against one behind.
         for mask, mine, theirs, room in (
-            (ahead, grow_right[i, None], need_left[None, :], right_room),
-            (~ahead, grow_left[i, None], need_right[None, :], left_room),
+            (ahead, grow_right[i, None], need_left[j][None, :], right_room),
+            (~ahead, grow_left[i, None], need_right[j][None, :], left_room),
         ):
             meets = overlap & mask & (mine > 0)
             share = np.where(theirs > 0, np.maximum(gap_between / 2, gap_between - theirs), gap_between)
-            room[i] = np.minimum(room[i], np.where(meets, share, np.inf).min(axis=1))
+            room[i] = np.minimum(room[i], np.where(meets, share, np.inf).min(axis=1, initial=np.inf))
 
     with np.errstate(divide="ignore", invalid="ignore"):
         by_right = np.where(grow_right > 0, right_room / grow_right, np.inf)
