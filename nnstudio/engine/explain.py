@@ -18,7 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .activations import ACTIVATIONS
-from .graph import Network
+from .conv import ConvBlock
+from .graph import Network, Neuron
 from .plan import ForwardResult, Plan
 
 Array = np.ndarray
@@ -81,6 +82,10 @@ class NeuronArithmetic:
     yes: str = "fires"
     no: str = "stays quiet"
     wide_terms: int = WIDE_TERMS
+    # A neuron of a shaped layer: where its window lies ("kernel 2 of conv1, at row 3, column 5"), and for a
+    # pooling neuron "max" or "average" (its terms are the window's values, each with weight 1).
+    where: str = ""
+    pooling: str = ""
 
     # ------------------------------------------------------------------ which terms are written
     @property
@@ -99,15 +104,18 @@ class NeuronArithmetic:
     def shown_terms(self) -> list[Term]:
         """The terms written out: all of them in the network's order, or for a wide neuron the largest
         (by size of product) in that order."""
+        return [self.terms[i] for i in self._shown_indices()]
+
+    def _shown_indices(self) -> list[int]:
         if len(self.terms) <= self.wide_terms:
-            return list(self.terms)
+            return list(range(len(self.terms)))
         order = np.argsort([-abs(t.product) for t in self.terms], kind="stable")[: self.wide_terms]
-        return [self.terms[i] for i in sorted(order.tolist())]
+        return sorted(order.tolist())
 
     def hidden_terms(self) -> tuple[int, float]:
         """How many terms the written line leaves out, and what they add up to."""
-        shown = {t.edge for t in self.shown_terms()}
-        rest = [t.product for t in self.terms if t.edge not in shown]
+        shown = set(self._shown_indices())
+        rest = [t.product for k, t in enumerate(self.terms) if k not in shown]
         return len(rest), math.fsum(rest)
 
     # ------------------------------------------------------------------ writing
@@ -126,6 +134,8 @@ class NeuronArithmetic:
         """``0.50 x -0.20 + ... = -1.075``; for a step neuron ``3x4 + ... = 26 > 25 -> go``."""
         if self.is_input:
             return f"{self.name} is an input: its value is {fmt_sum(self.value, True)}"
+        if self.pooling:
+            return self._pooling_line()
         whole = self.compact()
         parts = [self.term_text(t) for t in self.shown_terms()]
         count, rest = self.hidden_terms()
@@ -147,10 +157,19 @@ class NeuronArithmetic:
             parts.append(f"{fmt(self.bias, whole)} (bias)")
         return " + ".join(parts) + f" = {fmt_sum(self.sum, whole)}"
 
+    def _pooling_line(self) -> str:
+        values = [t.value for t in self.terms]
+        shown = ", ".join(fmt(v) for v in values[: self.wide_terms])
+        if len(values) > self.wide_terms:
+            shown += f", {len(values) - self.wide_terms} more"
+        if self.pooling == "max":
+            return f"max({shown}) = {fmt_sum(self.sum)}"
+        return f"mean({shown}) = {fmt_sum(self.sum)}"
+
     def activation_line(self) -> str:
         """``tanh(-1.075) = -0.791``; softmax with its exponentials; empty for an input or a step neuron
         (whose line already ends in its answer)."""
-        if self.is_input or self.is_threshold:
+        if self.is_input or self.is_threshold or (self.pooling and self.activation == "identity"):
             return ""
         s, v = fmt_sum(self.sum), fmt_sum(self.value)
         if self.activation == "identity":
@@ -169,7 +188,7 @@ class NeuronArithmetic:
         return f"{self.activation}({s}) = {v}"
 
     def lines(self) -> list[str]:
-        return [line for line in (self.sum_line(), self.activation_line()) if line]
+        return [line for line in (self.where, self.sum_line(), self.activation_line()) if line]
 
     def to_dict(self) -> dict[str, object]:
         out: dict[str, object] = {
@@ -245,6 +264,9 @@ def neuron_arithmetic(
     yes, no = (neuron.label, f"not {neuron.label}") if neuron.label else ("fires", "stays quiet")
     if level == 0:
         return NeuronArithmetic(neuron_id, name, "identity", True, [], a, 0.0, a, a, yes=yes, no=no)
+    conv = next((c for c in getattr(plan, "convs", ()) if c.target == level), None)
+    if conv is not None:
+        return _window_arithmetic(neuron, plan, conv, index, forward, sample, wide_terms, yes, no)
     incoming = _incoming(network, neuron_id)
     index_of = plan.parameter_index([eid for eid, _ in incoming]) if incoming else np.zeros(0, np.intp)
     weights = plan.flat[index_of].astype(np.float64)
@@ -280,6 +302,80 @@ def neuron_arithmetic(
         yes,
         no,
         wide_terms,
+    )
+
+
+def _window_arithmetic(
+    neuron: Neuron,
+    plan: Plan,
+    conv: ConvBlock,
+    index: int,
+    forward: ForwardResult,
+    sample: int,
+    wide_terms: int,
+    yes: str,
+    no: str,
+) -> NeuronArithmetic:
+    """A neuron of a layer fed by a convolution (its kernel times the window of the layer before, plus the
+    kernel's bias) or by pooling (the window's largest value, or their mean)."""
+    level = conv.target
+    channel, row, column = (int(v) for v in np.unravel_index(index, conv.out_shape))
+    source_ids = np.asarray(plan.levels[conv.source].ids, dtype=object)[conv.columns].reshape(conv.in_shape)
+    images = conv.source_values(forward.activations[conv.source][sample : sample + 1])[0]
+    _channels, height, width = conv.in_shape
+    pad = conv.padding
+    terms: list[Term] = []
+    for c in range(conv.in_shape[0] if conv.kernel is not None else 1):
+        for ky in range(conv.size):
+            for kx in range(conv.size):
+                y, x = row * conv.stride + ky - pad, column * conv.stride + kx - pad
+                if not (0 <= y < height and 0 <= x < width):
+                    continue  # padding: a zero, adding nothing
+                if conv.kernel is None:
+                    c = channel  # pooling reads its own channel
+                    weight = 1.0
+                else:
+                    weight = float(conv.kernel[channel, c, ky, kx])
+                value = float(images[c, y, x])
+                terms.append(Term(str(source_ids[c, y, x]), "", value, weight, value * weight))
+    z = float(forward.sums[level][sample, index])
+    a = float(forward.activations[level][sample, index])
+    place = f"row {row + 1}, column {column + 1}"
+    if conv.kernel is None:
+        kind = "max" if conv.kind == "maxpool" else "average"
+        where = f"{kind} pooling of a {conv.size} x {conv.size} window of {conv.source_layer}, at {place}:"
+        return NeuronArithmetic(
+            neuron.id,
+            neuron.display_name,
+            neuron.activation,
+            False,
+            terms,
+            z,
+            0.0,
+            z,
+            a,
+            yes=yes,
+            no=no,
+            wide_terms=wide_terms,
+            where=where,
+            pooling=kind,
+        )
+    assert conv.bias is not None
+    where = f"kernel {channel + 1} of {conv.layer} over a {conv.size} x {conv.size} window of {conv.source_layer}, at {place}:"
+    return NeuronArithmetic(
+        neuron.id,
+        neuron.display_name,
+        neuron.activation,
+        False,
+        terms,
+        math.fsum(t.product for t in terms),
+        float(conv.bias[channel]),
+        z,
+        a,
+        yes=yes,
+        no=no,
+        wide_terms=wide_terms,
+        where=where,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from nnstudio.engine.explain import explain
 from nnstudio.engine.graph import Edge, Network, Neuron, Role
@@ -90,3 +91,26 @@ def test_large_exponentials_are_written_short() -> None:
     edges = [Edge(f"i0>o{k}", "i0", f"o{k}", w) for k, w in enumerate([25.0, 0.0])]
     line = explain(Network.from_parts(neurons, edges), "o1", np.array([1.0])).activation_line()
     assert line == f"softmax: e^0.000 / (e^25.000 + e^0.000) = 1.000 / {np.exp(25) + 1:.4g} = 1.4e-11"
+
+
+def test_a_convolution_neuron_reads_its_kernel_over_its_window() -> None:
+    from nnstudio.document.builders import conv_network, parse_network_spec
+    from nnstudio.engine.plan import compile_network
+
+    network = conv_network(parse_network_spec("6x6-c2k3p1-p2-3"), seed=1)
+    inputs = np.random.default_rng(0).uniform(0, 1, 36)
+    plan = compile_network(network, np.float64)
+    sums = plan.neuron_values(plan.forward(inputs))
+    corner = explain(network, "conv1_1_0_0", inputs)
+    # Kernel 2 at the top-left corner: padding leaves a 2 x 2 part of the window on the image.
+    assert corner.where == "kernel 2 of conv1 over a 3 x 3 window of input, at row 1, column 1:"
+    assert [t.source for t in corner.terms] == ["i0", "i1", "i6", "i7"]
+    assert corner.weighted_sum + corner.bias == pytest.approx(sums["conv1_1_0_0"][0])
+    middle = explain(network, "conv1_0_2_3", inputs)
+    assert len(middle.terms) == 9
+    assert "+ 3 more terms summing to" in middle.sum_line()
+    assert middle.weighted_sum + middle.bias == pytest.approx(sums["conv1_0_2_3"][0])
+    pooled = explain(network, "pool1_1_1_1", inputs)
+    window = [sums[f"conv1_1_{r}_{c}"][1] for r in (2, 3) for c in (2, 3)]
+    assert [t.value for t in pooled.terms] == pytest.approx(window)
+    assert pooled.lines()[1] == f"max({', '.join(f'{v:.2f}' for v in window)}) = {max(window):.3f}"

@@ -118,3 +118,21 @@ def test_a_wide_digit_neuron_shows_its_largest_terms(qtbot, studio) -> None:
     text = arithmetic_text(window)
     assert "more terms summing to" in text
     assert len(window.inspector.arithmetic.term_labels) == 6
+
+
+def test_a_convolution_neuron_names_its_window(qtbot, studio) -> None:
+    from nnstudio.document.builders import conv_network, parse_network_spec
+    from nnstudio.document.model import Document
+
+    window = studio(example="festival")
+    network = conv_network(parse_network_spec("6x6-c2k3p1-p2-3"), seed=1)
+    window.set_document(Document(network, title="small convnet", grid=(6, 6), value_range=(0.0, 1.0)))
+    window.live.set_input(np.linspace(0, 1, 36, dtype=np.float32))
+    window.canvas.select(["conv1_0_2_3"])
+    view = window.inspector.arithmetic
+    assert view.caption.text() == "kernel 1 of conv1 over a 3 x 3 window of input, at row 3, column 4:"
+    lines = arithmetic_text(window).splitlines()
+    assert "+ 3 more terms summing to" in lines[1]
+    assert lines[2].startswith("ReLU: max(")
+    window.canvas.select(["pool1_0_1_1"])
+    assert arithmetic_text(window).splitlines()[1].startswith("max(")

@@ -23,6 +23,9 @@ _HOVER_STYLE = "background: rgb(255, 236, 110); color: black; border-radius: 3px
 _TERM_STYLE = "border-radius: 3px;"
 
 
+CAPTION = "How it adds up: each value × its weight (point at one to light its connection)"
+
+
 class TermLabel(QLabel):
     """One product of the sum; says when the mouse enters or leaves it."""
 
@@ -68,9 +71,7 @@ class ArithmeticView(QWidget):
         self.squash.setTextFormat(Qt.TextFormat.PlainText)
         self.squash.setWordWrap(True)
         self.squash.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.caption = QLabel(
-            "How it adds up: each value × its weight (point at one to light its connection)"
-        )
+        self.caption = QLabel(CAPTION)
         self.caption.setObjectName("arithmeticCaption")
         self.caption.setAccessibleName("What the arithmetic shows")
         self.caption.setWordWrap(True)
@@ -98,6 +99,8 @@ class ArithmeticView(QWidget):
             self.squash.setText("")
             return
         self.caption.setVisible(not arithmetic.is_input)
+        # A neuron of a convolution or pooling layer says which window it reads instead.
+        self.caption.setText(arithmetic.where or CAPTION)
         pieces = self._pieces(arithmetic, network)
         for text, edge_id, tip in pieces:
             if edge_id:
@@ -140,7 +143,7 @@ class ArithmeticView(QWidget):
     @staticmethod
     def _pieces(a: NeuronArithmetic, network: Network | None) -> list[tuple[str, str, str]]:
         """(text, edge id or "", tooltip) for each piece of the sum's line, in reading order."""
-        if a.is_input:
+        if a.is_input or a.pooling:
             return [(a.sum_line(), "", "")]
 
         def name(nid: str) -> str:
