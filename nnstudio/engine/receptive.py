@@ -241,7 +241,9 @@ def _by_search(plan: Plan, ids: list[str], low: float, high: float, seed: int) -
     for nid in ids:
         li, i = plan.position[nid]
         values = np.asarray(fw.activations[li][:, i], dtype=np.float64)
-        starts[nid] = images[int(np.argmax(values))]
+        # Of images that tie (a "solid" neuron likes all-white as much as all-black), the lightest.
+        tied = np.flatnonzero(values >= values.max() - SAME)
+        starts[nid] = images[int(tied[np.argmax(images[tied].sum(axis=1))])]
     polished = _by_ascent(plan, ids, low, high, seed, starts=starts)
     out: dict[str, ReceptiveField] = {}
     for nid in ids:
@@ -396,9 +398,12 @@ def field_pixels(field: ReceptiveField, grid: tuple[int, int] | None, cell: int 
 
 def weight_pixels(weights: Array, grid: tuple[int, int] | None, cell: int = 8) -> Array:
     """A first-layer neuron's weights as an RGB picture: green positive, red negative, brighter the larger,
-    black where a weight is zero."""
+    black where a weight is zero. Full brightness from the 98th percentile of the sizes up, so a few large
+    weights do not leave the rest too dark to see."""
     image = as_image(np.asarray(weights, dtype=np.float64), grid)
-    largest = float(np.abs(image).max(initial=0.0)) or 1.0
+    sizes = np.abs(image)
+    largest = float(np.percentile(sizes, 98)) if sizes.size >= 50 else float(sizes.max(initial=0.0))
+    largest = largest or float(sizes.max(initial=0.0)) or 1.0
     strength = np.clip(np.abs(image) / largest, 0.0, 1.0)[:, :, None]
     colour = np.where(image[:, :, None] >= 0, np.array(WEIGHT_POSITIVE), np.array(WEIGHT_NEGATIVE))
     rgb = np.rint(colour * strength).astype(np.uint8)

@@ -1,0 +1,479 @@
+"""The error landscape window: the error over two weights as a heat map with contours, and the path that
+gradient descent takes across it from a start point you drag, with learning-rate and momentum sliders.
+
+Rosie Campbell's "Demystifying Deep Neural Networks" pictures gradient descent as walking down a mountain
+blindfolded; Distill's "Why Momentum Really Works" (Gabriel Goh) lets you feel how a large step or a lot of
+momentum overshoots the valley. Here the mountain is the network's own error on its training data, with
+every other weight held where it is today. The two weights are the two connections (or neurons, for their
+biases) selected on the canvas, or the two steepest connections today. The numbers come from
+:mod:`nnstudio.engine.landscape`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt, QTimer
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnstudio.engine.graph import GraphError
+from nnstudio.engine.landscape import (
+    DescentPath,
+    Landscape,
+    LandscapeError,
+    descent_path,
+    error_landscape,
+    steepest_pair,
+)
+from nnstudio.engine.losses import LOSSES
+from nnstudio.engine.plan import Plan, compile_network
+
+if TYPE_CHECKING:
+    from nnstudio.data.dataset import Dataset
+    from nnstudio.ui.main_window import MainWindow
+
+Array = np.ndarray
+
+# At most this many training samples make the landscape (evenly spread over the set), so a drag stays quick.
+MAX_SAMPLES = 1000
+GRID_STEPS = 41
+PATH_STEPS = 80
+CONTOURS = 9
+# The learning-rate slider is logarithmic: 10^(LR_LOW .. LR_HIGH) in LR_TICKS steps.
+LR_LOW, LR_HIGH, LR_TICKS = -3.0, 1.0, 80
+DEFAULT_LR = 0.1
+DEFAULT_MOMENTUM = 0.0
+# A drag moves the start many times a second: the path is worked out again at most this often.
+DRAG_MS = 30
+REFRESH_MS = 400
+
+PATH_COLOUR = (255, 255, 255)
+START_COLOUR = (255, 80, 60)
+TODAY_COLOUR = (255, 220, 0)
+
+
+def learning_rate_of(tick: int) -> float:
+    return float(10 ** (LR_LOW + (LR_HIGH - LR_LOW) * tick / LR_TICKS))
+
+
+def tick_of(learning_rate: float) -> int:
+    return round((math.log10(learning_rate) - LR_LOW) / (LR_HIGH - LR_LOW) * LR_TICKS)
+
+
+def spread_rows(count: int, limit: int) -> Array:
+    """At most ``limit`` row numbers spread evenly over ``count`` rows (all of them when they fit)."""
+    if count <= limit:
+        return np.arange(count)
+    return np.unique(np.linspace(0, count - 1, limit).round().astype(np.intp))
+
+
+class LandscapeWindow(QWidget):
+    """The landscape of two weights of the window's network (see the module's description)."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window, Qt.WindowType.Window)
+        self._window = window
+        self.setObjectName("landscapeWindow")
+        self.setAccessibleName("Error landscape")
+        self.setWindowTitle("Error landscape")
+        self.weights: tuple[str, str] | None = None
+        self.landscape: Landscape | None = None
+        self.path: DescentPath | None = None
+        self._plan: Plan | None = None
+        self._data: tuple[Array, Array, str] | None = None
+        self._revision: tuple | None = None
+        self._live = None
+
+        self.weights_label = QLabel("")
+        self.weights_label.setObjectName("landscapeWeights")
+        self.weights_label.setWordWrap(True)
+        self.selected_button = QPushButton("Use &selected")
+        self.selected_button.setObjectName("landscapeUseSelected")
+        self.selected_button.setAccessibleName("Use the two selected connections")
+        self.selected_button.setToolTip(
+            "Take the two connections selected on the canvas (Ctrl-click to select a second one); a selected"
+            " neuron stands for its bias"
+        )
+        self.selected_button.clicked.connect(self.use_selection)
+        self.steepest_button = QPushButton("S&teepest two")
+        self.steepest_button.setObjectName("landscapeSteepest")
+        self.steepest_button.setAccessibleName("Use the two steepest connections")
+        self.steepest_button.setToolTip("The two connections whose slopes are steepest at today's weights")
+        self.steepest_button.clicked.connect(self.use_steepest)
+        top = QHBoxLayout()
+        top.addWidget(self.weights_label, 1)
+        top.addWidget(self.selected_button)
+        top.addWidget(self.steepest_button)
+
+        self.plot = pg.PlotWidget()
+        self.plot.setObjectName("landscapePlot")
+        self.plot.setAccessibleName("Error landscape heat map")
+        self.plot.setMenuEnabled(False)
+        self.plot.getViewBox().setMouseEnabled(False, False)
+        self.plot.hideButtons()
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setLookupTable(pg.colormap.get("viridis").getLookupTable(nPts=256))
+        self.plot.addItem(self.image)
+        self.contours: list[pg.IsocurveItem] = []
+        for _ in range(CONTOURS):
+            curve = pg.IsocurveItem(
+                level=0.0, pen=pg.mkPen((255, 255, 255, 110), width=1), axisOrder="row-major"
+            )
+            curve.setParentItem(self.image)
+            self.contours.append(curve)
+        self.path_curve = pg.PlotDataItem(
+            pen=pg.mkPen(PATH_COLOUR, width=2),
+            symbol="o",
+            symbolSize=4,
+            symbolBrush=PATH_COLOUR,
+            symbolPen=None,
+        )
+        self.plot.addItem(self.path_curve)
+        self.today = pg.ScatterPlotItem(
+            size=16, symbol="star", brush=pg.mkBrush(TODAY_COLOUR), pen=pg.mkPen((40, 40, 40))
+        )
+        self.plot.addItem(self.today)
+        self.start = pg.TargetItem(
+            pos=(0.0, 0.0),
+            size=16,
+            symbol="o",
+            pen=pg.mkPen(START_COLOUR, width=2),
+            brush=pg.mkBrush(START_COLOUR),
+            hoverBrush=pg.mkBrush((255, 160, 140)),
+            movable=True,
+            label="start",
+            labelOpts={"color": START_COLOUR, "offset": (10, -10)},
+        )
+        self.plot.addItem(self.start)
+        self.start.sigPositionChanged.connect(self._start_moved)
+        self._drag_timer = QTimer(self)
+        self._drag_timer.setSingleShot(True)
+        self._drag_timer.timeout.connect(self.redraw_path)
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.timeout.connect(self._network_changed)
+
+        self.lr_slider = QSlider(Qt.Orientation.Horizontal)
+        self.lr_slider.setObjectName("landscapeLearningRate")
+        self.lr_slider.setAccessibleName("Learning rate")
+        self.lr_slider.setRange(0, LR_TICKS)
+        self.lr_slider.setValue(tick_of(DEFAULT_LR))
+        self.lr_label = QLabel("")
+        self.lr_label.setMinimumWidth(60)
+        self.momentum_slider = QSlider(Qt.Orientation.Horizontal)
+        self.momentum_slider.setObjectName("landscapeMomentum")
+        self.momentum_slider.setAccessibleName("Momentum")
+        self.momentum_slider.setRange(0, 99)
+        self.momentum_slider.setValue(round(DEFAULT_MOMENTUM * 100))
+        self.momentum_label = QLabel("")
+        self.momentum_label.setMinimumWidth(60)
+        for slider in (self.lr_slider, self.momentum_slider):
+            slider.valueChanged.connect(self._settings_changed)
+        controls = QGridLayout()
+        lr_name = QLabel("&Learning rate")
+        lr_name.setBuddy(self.lr_slider)
+        momentum_name = QLabel("&Momentum")
+        momentum_name.setBuddy(self.momentum_slider)
+        controls.addWidget(lr_name, 0, 0)
+        controls.addWidget(self.lr_slider, 0, 1)
+        controls.addWidget(self.lr_label, 0, 2)
+        controls.addWidget(momentum_name, 1, 0)
+        controls.addWidget(self.momentum_slider, 1, 1)
+        controls.addWidget(self.momentum_label, 1, 2)
+        controls.setColumnStretch(1, 1)
+
+        self.info = QLabel("")
+        self.info.setObjectName("landscapeInfo")
+        self.info.setWordWrap(True)
+        self.legend = QLabel(
+            "Dark is low error, yellow is high; lines join equal errors. The star is today's weights; drag the"
+            " red start point and watch gradient descent walk from it (white)."
+        )
+        self.legend.setObjectName("landscapeLegend")
+        self.legend.setWordWrap(True)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.plot, 1)
+        layout.addLayout(controls)
+        layout.addWidget(self.info)
+        layout.addWidget(self.legend)
+        self.resize(620, 640)
+        self._show_settings()
+
+        window.documentReplaced.connect(self._follow)
+        self._follow()
+
+    # ------------------------------------------------------------------ settings
+    @property
+    def learning_rate(self) -> float:
+        return learning_rate_of(self.lr_slider.value())
+
+    @property
+    def momentum(self) -> float:
+        return self.momentum_slider.value() / 100
+
+    def _show_settings(self) -> None:
+        self.lr_label.setText(f"{self.learning_rate:.3g}")
+        self.momentum_label.setText(f"{self.momentum:.2f}")
+
+    def _settings_changed(self) -> None:
+        self._show_settings()
+        self.redraw_path()
+
+    # ------------------------------------------------------------------ following the document
+    def _follow(self) -> None:
+        live = self._window.live
+        if live is not self._live:
+            if self._live is not None:
+                self._live.valuesChanged.disconnect(self._poke)
+            self._live = live
+            if live is not None:
+                live.valuesChanged.connect(self._poke)
+        self.weights = None
+        self._revision = None
+        if self.isVisible():
+            self.choose_default()
+
+    def _key(self) -> tuple:
+        document = self._window.document
+        return (document.network.revision, document.network.structure_revision, document.training_data)
+
+    def _poke(self) -> None:
+        if self.isVisible() and self._key() != self._revision and not self._refresh_timer.isActive():
+            self._refresh_timer.start(REFRESH_MS)
+
+    def _network_changed(self) -> None:
+        if self.weights is not None and self._key() != self._revision:
+            self.show_weights(self.weights, keep_start=True)
+
+    def showEvent(self, event) -> None:  # noqa: ANN001 - Qt's event
+        super().showEvent(event)
+        if self.weights is None:
+            self.choose_default()
+        elif self._key() != self._revision:
+            self.show_weights(self.weights, keep_start=True)
+
+    # ------------------------------------------------------------------ choosing weights
+    def choose_default(self) -> None:
+        """The selected pair when two are selected, else the steepest two."""
+        if len(self._selected_parameters()) >= 2:
+            self.use_selection()
+        else:
+            self.use_steepest()
+
+    def _selected_parameters(self) -> list[str]:
+        canvas = self._window.canvas
+        network = self._window.document.network
+        edges = canvas.selected_edge_ids()
+        biases = [n for n in canvas.selected_neuron_ids() if network.neurons[n].role.value != "input"]
+        return edges + biases
+
+    def use_selection(self) -> None:
+        chosen = self._selected_parameters()
+        if len(chosen) < 2:
+            self._say(
+                "Select two connections on the canvas first (click one, Ctrl-click another; a selected neuron"
+                " stands for its bias), then press Use selected."
+            )
+            return
+        self.show_weights((chosen[0], chosen[1]))
+
+    def use_steepest(self) -> None:
+        prepared = self._prepare()
+        if prepared is None:
+            return
+        plan, (inputs, targets, _name), loss = prepared
+        try:
+            pair = steepest_pair(plan, inputs, targets, loss)
+        except LandscapeError as exc:
+            self._say(str(exc))
+            return
+        self.show_weights(pair)
+
+    def _say(self, text: str) -> None:
+        self.info.setText(text)
+
+    # ------------------------------------------------------------------ numbers
+    def _dataset(self) -> Dataset | None:
+        from nnstudio.data import BUILTIN_DATASETS, DataError, load_dataset
+
+        document = self._window.document
+        data = document.dataset
+        if (data is None or len(data) == 0) and document.training_data in BUILTIN_DATASETS:
+            try:
+                data = load_dataset(document.training_data)
+            except DataError:
+                return None
+        return data if data is not None and len(data) else None
+
+    def _prepare(self) -> tuple[Plan, tuple[Array, Array, str], object] | None:
+        document = self._window.document
+        data = self._dataset()
+        if data is None:
+            self._say(
+                "This network has no training data to measure its error on: add samples or pick a dataset."
+            )
+            return None
+        try:
+            plan = compile_network(document.network, np.float64)
+        except GraphError as exc:
+            self._say(f"No landscape: {exc}")
+            return None
+        if data.n_inputs != plan.n_inputs or data.n_outputs != plan.n_outputs:
+            self._say(
+                f"The training data {data.name!r} does not fit this network ({data.n_inputs} inputs and"
+                f" {data.n_outputs} outputs; the network has {plan.n_inputs} and {plan.n_outputs})."
+            )
+            return None
+        rows = spread_rows(len(data), MAX_SAMPLES)
+        name = (
+            data.name if len(rows) == len(data) else f"{len(rows):,} of {len(data):,} samples of {data.name}"
+        )
+        self._plan = plan
+        self._data = (data.inputs[rows].astype(np.float64), data.targets[rows].astype(np.float64), name)
+        return plan, self._data, LOSSES[document.training.loss]
+
+    def show_weights(self, weights: tuple[str, str], keep_start: bool = False) -> None:
+        """Draw the landscape of these two weights (connection ids, or neuron ids for biases)."""
+        prepared = self._prepare()
+        if prepared is None:
+            return
+        plan, (inputs, targets, name), loss = prepared
+        try:
+            landscape = error_landscape(plan, inputs, targets, loss, weights, steps=GRID_STEPS)
+        except LandscapeError as exc:
+            self._say(str(exc))
+            return
+        self._revision = self._key()
+        self.weights = landscape.weights
+        self.landscape = landscape
+        x, y = landscape.axis_x, landscape.axis_y
+        dx, dy = x[1] - x[0], y[1] - y[0]
+        errors = np.where(np.isfinite(landscape.errors), landscape.errors, np.nanmax(landscape.errors))
+        self.image.setImage(errors, autoLevels=True)
+        self.image.setRect(QRectF(x[0] - dx / 2, y[0] - dy / 2, dx * len(x), dy * len(y)))
+        levels = np.quantile(errors, np.linspace(0.05, 0.95, CONTOURS))
+        for curve, level in zip(self.contours, levels, strict=True):
+            curve.setData(errors, float(level))
+        self.today.setData([landscape.current[0]], [landscape.current[1]])
+        self.plot.setXRange(x[0] - dx / 2, x[-1] + dx / 2, padding=0)
+        self.plot.setYRange(y[0] - dy / 2, y[-1] + dy / 2, padding=0)
+        network = self._window.document.network
+        self.plot.setLabel("bottom", self._name_of(weights[0], network))
+        self.plot.setLabel("left", self._name_of(weights[1], network))
+        self.weights_label.setText(
+            f"Across: {self._name_of(weights[0], network)}; down: {self._name_of(weights[1], network)}."
+            f" Error ({loss.title.lower()}) on {name}."
+        )
+        if not keep_start:
+            self.start.blockSignals(True)
+            self.start.setPos(landscape.current[0], landscape.current[1])
+            self.start.blockSignals(False)
+        self.redraw_path()
+
+    @staticmethod
+    def _name_of(pid: str, network) -> str:  # noqa: ANN001 - network: Network
+        if pid in network.neurons:
+            return f"bias of {network.neurons[pid].display_name}"
+        if pid in network.edges:
+            edge = network.edges[pid]
+            source, target = network.neurons[edge.source], network.neurons[edge.target]
+            return f"weight {source.display_name} → {target.display_name}"
+        return f"weight {pid}"
+
+    def _start_moved(self) -> None:
+        if not self._drag_timer.isActive():
+            self._drag_timer.start(DRAG_MS)
+
+    @property
+    def start_point(self) -> tuple[float, float]:
+        pos = self.start.pos()
+        return (float(pos.x()), float(pos.y()))
+
+    def set_start(self, x: float, y: float) -> None:
+        """Put the start point at (x, y) and walk again from there."""
+        self.start.setPos(x, y)
+        self.redraw_path()
+
+    def redraw_path(self) -> None:
+        self._drag_timer.stop()
+        landscape, plan, data = self.landscape, self._plan, self._data
+        if landscape is None or plan is None or data is None:
+            return
+        inputs, targets, _name = data
+        loss = LOSSES[self._window.document.training.loss]
+        bounds = ((landscape.axis_x[0], landscape.axis_x[-1]), (landscape.axis_y[0], landscape.axis_y[-1]))
+        try:
+            path = descent_path(
+                plan,
+                inputs,
+                targets,
+                loss,
+                landscape.weights,
+                self.start_point,
+                self.learning_rate,
+                self.momentum,
+                PATH_STEPS,
+                bounds,
+            )
+        except LandscapeError as exc:
+            self._say(str(exc))
+            return
+        self.path = path
+        self.path_curve.setData(path.points[:, 0], path.points[:, 1])
+        self._say(self._describe(path, landscape))
+
+    @staticmethod
+    def _describe(path: DescentPath, landscape: Landscape) -> str:
+        errors = path.errors[np.isfinite(path.errors)]
+        steps = len(path.points) - 1
+        if path.diverged or not len(errors):
+            return (
+                f"The walk ran off the map after {steps} steps: the error grew without end. Lower the learning"
+                " rate (or the momentum)."
+            )
+        rises = int((np.diff(errors) > 1e-12).sum())
+        text = f"{steps} steps of gradient descent: error {errors[0]:.4g} at the start, {errors[-1]:.4g} at the end"
+        text += f" (today {landscape.current_error:.4g})."
+        if rises:
+            text += (
+                f" The error went up {rises} time{'s' if rises != 1 else ''} on the way: the steps overshoot."
+            )
+        elif steps and abs(errors[-1] - errors[0]) < 1e-4 * max(1.0, abs(errors[0])):
+            text += " It barely moved: the ground is flat here, or the learning rate is small."
+        return text
+
+
+def install_landscape(window: MainWindow) -> None:
+    """Tools > Error landscape…: one window per main window, made on first use."""
+    holder: dict[str, LandscapeWindow] = {}
+
+    def open_landscape() -> None:
+        view = holder.get("view")
+        if view is None:
+            view = holder["view"] = LandscapeWindow(window)
+        elif len(view._selected_parameters()) >= 2:
+            view.use_selection()
+        view.show()
+        view.raise_()
+
+    action = QAction("Error &landscape…", window)
+    action.setObjectName("landscapeAction")
+    tip = "The error over two weights, and gradient descent walking across it (select two connections first)"
+    action.setStatusTip(tip)
+    action.setToolTip(tip)
+    action.triggered.connect(lambda _checked=False: open_landscape())
+    window.tools_menu.addAction(action)

@@ -1,0 +1,496 @@
+"""Receptive fields in the studio: drawn inside every neuron on the canvas, and a gallery of one layer.
+
+"How Deep Neural Networks Work" (Brandon Rohrer) draws each neuron of the four-pixel camera as the little
+image it answers most strongly: white where a pixel should be light, black where it should be dark,
+checkered where the neuron does not care. Tools > Receptive fields in neurons does that on the canvas, for
+every neuron after the inputs, and keeps the pictures up to date as weights change (also while training,
+at a pace that leaves the window responsive). Tools > Receptive field gallery shows one layer at a time,
+larger, with how each field was found; for a 28x28 image input it adds the weight picture of 3Blue1Brown's
+"But what is a neural network?" (green positive, red negative) and the nine training images that excite the
+neuron most. Clicking a neuron's tile selects it on the canvas.
+
+The fields come from :mod:`nnstudio.engine.receptive`.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+import numpy as np
+from PySide6.QtCore import QObject, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QColor, QIcon, QImage, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnstudio.engine.graph import GraphError
+from nnstudio.engine.plan import Plan, compile_network
+from nnstudio.engine.receptive import (
+    ReceptiveField,
+    field_pixels,
+    receptive_fields,
+    sample_pixels,
+    strongest_samples,
+    weight_pixels,
+)
+
+if TYPE_CHECKING:
+    from nnstudio.document.model import Document
+    from nnstudio.ui.main_window import MainWindow
+
+Array = np.ndarray
+
+# Fields are worked out again at most this often while weights keep changing (training), and never more
+# often than a few times what one computation costs.
+REFRESH_MS = 300
+REFRESH_COST_FACTOR = 4
+# The side of one picture in the gallery, in pixels.
+TILE_PX = 96
+# How many dataset images excite a neuron most, shown for an image input.
+STRONGEST = 9
+# From this many pixels an input is an image worth a weight picture and the strongest samples.
+BIG_IMAGE_PIXELS = 100
+
+LEGEND = (
+    "Each picture is the input that drives the neuron highest: white = the top of the input range, black ="
+    " the bottom, checkered = the neuron does not care about that pixel."
+)
+
+
+def rgb_image(rgb: Array) -> QImage:
+    """An RGB array (rows, columns, 3) of uint8 as a QImage that owns its pixels."""
+    rgb = np.ascontiguousarray(rgb, dtype=np.uint8)
+    height, width = rgb.shape[:2]
+    return QImage(rgb.data, width, height, 3 * width, QImage.Format.Format_RGB888).copy()
+
+
+def field_image(field: ReceptiveField, grid: tuple[int, int] | None) -> QImage:
+    """A field's picture for a neuron's disc: each input a few pixels wide, so the checks show."""
+    rows, cols = field.image(grid).shape
+    return rgb_image(field_pixels(field, grid, cell=max(1, 16 // max(rows, cols))))
+
+
+def input_grid(document: Document, plan: Plan) -> tuple[int, int] | None:
+    """The image grid the fields are drawn in: the document's, when the network has its pixels as inputs."""
+    grid = document.grid
+    if grid is not None and grid[0] * grid[1] <= plan.n_inputs:
+        return (int(grid[0]), int(grid[1]))
+    return None
+
+
+def compute_fields(document: Document, neuron_ids: list[str] | None = None) -> dict[str, ReceptiveField]:
+    """Receptive fields of the document's network as it is now (float64, so a search is exact)."""
+    plan = compile_network(document.network, np.float64)
+    low, high = (float(v) for v in document.value_range)
+    return receptive_fields(plan, neuron_ids, (low, high))
+
+
+class _Throttle(QObject):
+    """Runs ``work`` soon after the first of many changes, then at most every so often."""
+
+    def __init__(self, work, parent: QObject | None = None) -> None:  # work: Callable[[], None]
+        super().__init__(parent)
+        self._work = work
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._run)
+        self._interval = REFRESH_MS
+
+    def poke(self) -> None:
+        if not self._timer.isActive():
+            self._timer.start(self._interval)
+
+    def now(self) -> None:
+        self._timer.stop()
+        self._run()
+
+    def cancel(self) -> None:
+        self._timer.stop()
+
+    def _run(self) -> None:
+        started = time.perf_counter()
+        self._work()
+        spent_ms = (time.perf_counter() - started) * 1000
+        self._interval = max(REFRESH_MS, int(spent_ms * REFRESH_COST_FACTOR))
+
+
+class FieldsInNeurons(QObject):
+    """Keeps each neuron's receptive field drawn inside it on the window's canvas while switched on."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self._on = False
+        self._revision: tuple[int, int, tuple[float, float], object] | None = None
+        self._live = None
+        self._throttle = _Throttle(self._compute, self)
+        window.documentReplaced.connect(self._follow)
+        self._follow()
+
+    @property
+    def enabled(self) -> bool:
+        return self._on
+
+    def set_enabled(self, on: bool) -> None:
+        self._on = bool(on)
+        self._revision = None
+        if self._on:
+            self._throttle.now()
+        else:
+            self._throttle.cancel()
+            self._window.canvas.set_neuron_pictures(None)
+
+    def _follow(self) -> None:
+        live = self._window.live
+        if live is self._live:
+            return
+        if self._live is not None:
+            for signal in (self._live.valuesChanged, self._live.planChanged):
+                signal.disconnect(self._changed)
+            self._live.document.events.properties.disconnect(self._changed)
+        self._live = live
+        if live is not None:
+            live.valuesChanged.connect(self._changed)
+            live.planChanged.connect(self._changed)
+            live.document.events.properties.connect(self._changed)
+        self._revision = None
+        if self._on:
+            self._throttle.now()
+
+    def _changed(self) -> None:
+        if self._on and self._key() != self._revision:
+            self._throttle.poke()
+
+    def _key(self) -> tuple[int, int, tuple[float, float], object]:
+        document = self._window.document
+        network = document.network
+        return (network.revision, network.structure_revision, tuple(document.value_range), document.grid)
+
+    def _compute(self) -> None:
+        if not self._on:
+            return
+        document = self._window.document
+        key = self._key()
+        if key == self._revision:
+            return
+        self._revision = key
+        canvas = self._window.canvas
+        try:
+            plan = compile_network(document.network, np.float64)
+            grid = input_grid(document, plan)
+            fields = receptive_fields(plan, None, tuple(float(v) for v in document.value_range))
+        except (GraphError, ValueError) as exc:
+            canvas.set_neuron_pictures(None)
+            self._window.statusBar().showMessage(f"No receptive fields to draw: {exc}", 8000)
+            return
+        canvas.set_neuron_pictures({nid: field_image(field, grid) for nid, field in fields.items()})
+
+
+def _mosaic(images: list[Array], columns: int) -> Array:
+    """Pictures of one size side by side, ``columns`` to a row, with a one-pixel gap."""
+    h, w = images[0].shape[:2]
+    rows = -(-len(images) // columns)
+    out = np.full((rows * (h + 1) - 1, columns * (w + 1) - 1, 3), 60, dtype=np.uint8)
+    for k, image in enumerate(images):
+        r, c = divmod(k, columns)
+        out[r * (h + 1) : r * (h + 1) + h, c * (w + 1) : c * (w + 1) + w] = image
+    return out
+
+
+def _pixmap(image: QImage, side: int) -> QPixmap:
+    """``image`` scaled to fit a square of ``side`` pixels, crisp when enlarged."""
+    mode = (
+        Qt.TransformationMode.FastTransformation
+        if image.width() <= side
+        else Qt.TransformationMode.SmoothTransformation
+    )
+    return QPixmap.fromImage(image.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio, mode))
+
+
+def _row_of(pixmaps: list[QPixmap], gap: int = 6) -> QPixmap:
+    width = sum(p.width() for p in pixmaps) + gap * (len(pixmaps) - 1)
+    height = max(p.height() for p in pixmaps)
+    out = QPixmap(width, height)
+    out.fill(QColor(0, 0, 0, 0))
+    painter = QPainter(out)
+    x = 0
+    for p in pixmaps:
+        painter.drawPixmap(x, 0, p)
+        x += p.width() + gap
+    painter.end()
+    return out
+
+
+class ReceptiveGallery(QWidget):
+    """One layer's receptive fields, a tile per neuron (see the module's description)."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window, Qt.WindowType.Window)
+        self._window = window
+        self.setObjectName("receptiveGallery")
+        self.setAccessibleName("Receptive field gallery")
+        self.setWindowTitle("Receptive fields")
+        self._levels: list[list[str]] = []
+        self._dataset_cache: dict[str, object] = {}
+        self._revision: tuple | None = None
+        self._throttle = _Throttle(self._refresh, self)
+        self.tiles: dict[str, QToolButton] = {}
+        self.fields: dict[str, ReceptiveField] = {}
+        self.strongest: dict[str, Array] = {}
+
+        self.layer_box = QComboBox()
+        self.layer_box.setObjectName("receptiveLayerBox")
+        self.layer_box.setAccessibleName("Layer")
+        self.layer_box.currentIndexChanged.connect(lambda _i: self._refresh(force=True))
+        top = QHBoxLayout()
+        label = QLabel("&Layer:")
+        label.setBuddy(self.layer_box)
+        top.addWidget(label)
+        top.addWidget(self.layer_box, 1)
+
+        self.legend = QLabel(LEGEND)
+        self.legend.setObjectName("receptiveLegend")
+        self.legend.setWordWrap(True)
+        self.message = QLabel("")
+        self.message.setObjectName("receptiveMessage")
+        self.message.setWordWrap(True)
+
+        self._grid_host = QWidget()
+        self._grid = QGridLayout(self._grid_host)
+        self._grid.setSpacing(8)
+        self._grid.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        scroll = self._scroll = QScrollArea()
+        scroll.setObjectName("receptiveScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self._grid_host)
+        self._columns = 0
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.legend)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.message)
+        self.resize(640, 520)
+
+        window.documentReplaced.connect(self._follow)
+        self._live = None
+        self._follow()
+
+    # ------------------------------------------------------------------ following the document
+    def _follow(self) -> None:
+        live = self._window.live
+        if live is not self._live:
+            if self._live is not None:
+                for signal in (self._live.valuesChanged, self._live.planChanged):
+                    signal.disconnect(self._changed)
+            self._live = live
+            if live is not None:
+                live.valuesChanged.connect(self._changed)
+                live.planChanged.connect(self._changed)
+        self._fill_levels()
+        self._refresh(force=True)
+
+    def _changed(self) -> None:
+        if self.isVisible() and self._key() != self._revision:
+            self._throttle.poke()
+
+    def _key(self) -> tuple:
+        document = self._window.document
+        network = document.network
+        return (
+            network.revision,
+            network.structure_revision,
+            tuple(document.value_range),
+            document.grid,
+            self.layer_box.currentIndex(),
+        )
+
+    def _fill_levels(self) -> None:
+        document = self._window.document
+        try:
+            levels = document.network.levels()[1:]
+        except GraphError:
+            levels = []
+        if levels == self._levels:
+            return
+        self._levels = levels
+        self.layer_box.blockSignals(True)
+        self.layer_box.clear()
+        last = len(levels)
+        for depth, ids in enumerate(levels, start=1):
+            kind = "outputs" if depth == last else f"layer {depth}"
+            self.layer_box.addItem(f"{kind.capitalize()}: {len(ids)} neuron{'s' if len(ids) != 1 else ''}")
+        self.layer_box.blockSignals(False)
+
+    def showEvent(self, event) -> None:  # noqa: ANN001 - Qt's event
+        super().showEvent(event)
+        self._fill_levels()
+        self._refresh(force=True)
+
+    def show_level(self, index: int) -> None:
+        """Show the layer at ``index`` of the layer box (0: the first after the inputs)."""
+        self.layer_box.setCurrentIndex(index)
+
+    # ------------------------------------------------------------------ drawing the tiles
+    def _refresh(self, force: bool = False) -> None:
+        if not self.isVisible():
+            return
+        key = self._key()
+        if key == self._revision and not force:
+            return
+        self._revision = key
+        self._fill_levels()
+        index = self.layer_box.currentIndex()
+        document = self._window.document
+        if not self._levels or index < 0:
+            self._set_tiles({}, None, document)
+            self.message.setText("This network has no neurons after its inputs yet.")
+            return
+        ids = self._levels[min(index, len(self._levels) - 1)]
+        try:
+            plan = compile_network(document.network, np.float64)
+            fields = receptive_fields(plan, ids, tuple(float(v) for v in document.value_range))
+        except (GraphError, ValueError) as exc:
+            self._set_tiles({}, None, document)
+            self.message.setText(f"No receptive fields: {exc}")
+            return
+        self.fields = fields
+        self._set_tiles(fields, plan, document)
+        methods = sorted({f.method_text for f in fields.values()})
+        self.message.setText("Found by " + "; ".join(methods) + ".")
+
+    def _training_inputs(self, document: Document, plan: Plan) -> Array | None:
+        from nnstudio.data import BUILTIN_DATASETS, DataError, load_dataset
+
+        data = document.dataset
+        spec = document.training_data
+        if (data is None or len(data) == 0) and spec in BUILTIN_DATASETS:
+            data = self._dataset_cache.get(spec)
+            if data is None:
+                try:
+                    data = self._dataset_cache[spec] = load_dataset(spec)
+                except DataError:
+                    return None
+        if data is None or len(data) == 0 or data.n_inputs != plan.n_inputs:
+            return None
+        return data.inputs
+
+    def _set_tiles(self, fields: dict[str, ReceptiveField], plan: Plan | None, document: Document) -> None:
+        for tile in self.tiles.values():
+            self._grid.removeWidget(tile)
+            tile.hide()
+            tile.setParent(None)
+            tile.deleteLater()
+        self.tiles = {}
+        self.strongest = {}
+        if plan is None or not fields:
+            return
+        grid = input_grid(document, plan)
+        big = grid is not None and grid[0] * grid[1] >= BIG_IMAGE_PIXELS
+        inputs = self._training_inputs(document, plan) if big else None
+        extras = []
+        if big and any(f.weights is not None for f in fields.values()):
+            extras.append("the weights (green positive, red negative)")
+        if big and inputs is not None:
+            extras.append("the nine training images that excite the neuron most")
+        self.legend.setText(LEGEND + (f" Beside it: {' and '.join(extras)}." if extras else ""))
+        network = document.network
+        for nid, field in fields.items():
+            rows_cols = field.image(grid).shape
+            pictures = [
+                _pixmap(rgb_image(field_pixels(field, grid, cell=max(1, 48 // max(rows_cols)))), TILE_PX)
+            ]
+            if big and field.weights is not None:
+                pictures.append(_pixmap(rgb_image(weight_pixels(field.weights, grid, cell=1)), TILE_PX))
+            if big and inputs is not None and grid is not None:
+                rows, _values = strongest_samples(plan, nid, inputs, STRONGEST)
+                self.strongest[nid] = rows
+                low_high = tuple(float(v) for v in document.value_range)
+                samples = [sample_pixels(inputs[r], grid, low_high, cell=1) for r in rows.tolist()]
+                if samples:
+                    pictures.append(_pixmap(rgb_image(_mosaic(samples, 3)), TILE_PX))
+            name = network.neurons[nid].display_name
+            tile = QToolButton()
+            tile.setObjectName(f"receptiveTile_{nid}")
+            tile.setAccessibleName(f"Receptive field of {name}")
+            tile.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+            icon = _row_of(pictures)
+            tile.setIcon(QIcon(icon))
+            tile.setIconSize(QSize(icon.width(), icon.height()))
+            tile.setText(f"{name}\nactivation {field.activation:.3g}")
+            tile.setToolTip(
+                f"{name}: activation {field.activation:.4g} at this input, found by {field.method_text}."
+                " Click to select it on the canvas."
+            )
+            tile.setAutoRaise(True)
+            tile.clicked.connect(lambda _checked=False, n=nid: self._window.canvas.select([n]))
+            self.tiles[nid] = tile
+        self._place_tiles()
+
+    def _place_tiles(self) -> None:
+        """As many tiles to a row as the window's width takes."""
+        tiles = list(self.tiles.values())
+        if not tiles:
+            return
+        width = max(t.sizeHint().width() for t in tiles) + self._grid.horizontalSpacing()
+        columns = max(1, (self._scroll.viewport().width() - 8) // max(1, width))
+        if columns == self._columns and all(self._grid.indexOf(t) >= 0 for t in tiles):
+            return
+        self._columns = columns
+        for tile in tiles:
+            self._grid.removeWidget(tile)
+        for k, tile in enumerate(tiles):
+            self._grid.addWidget(tile, k // columns, k % columns)
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001 - Qt's event
+        super().resizeEvent(event)
+        self._place_tiles()
+
+
+def install_views(window: MainWindow) -> None:
+    """Receptive fields (in the neurons, and the gallery) and the error landscape, in the Tools menu."""
+    from nnstudio.ui.instruments.landscape_view import install_landscape
+
+    install_receptive_fields(window)
+    install_landscape(window)
+
+
+def install_receptive_fields(window: MainWindow) -> None:
+    """The Tools menu's toggle that draws receptive fields inside the neurons, and the gallery window."""
+    fields = FieldsInNeurons(window)
+    toggle = QAction("&Receptive fields in neurons", window)
+    toggle.setObjectName("receptiveFieldsAction")
+    toggle.setCheckable(True)
+    tip = "Draw inside each neuron the input that drives it highest (white light, black dark, checkered: any)"
+    toggle.setStatusTip(tip)
+    toggle.setToolTip(tip)
+    toggle.toggled.connect(fields.set_enabled)
+    window.tools_menu.addAction(toggle)
+    window.receptive_fields = fields  # type: ignore[attr-defined]
+
+    holder: dict[str, ReceptiveGallery] = {}
+
+    def open_gallery() -> None:
+        gallery = holder.get("gallery")
+        if gallery is None:
+            gallery = holder["gallery"] = ReceptiveGallery(window)
+        gallery.show()
+        gallery.raise_()
+
+    gallery_action = QAction("Receptive field &gallery…", window)
+    gallery_action.setObjectName("receptiveGalleryAction")
+    gallery_tip = (
+        "One layer's receptive fields side by side; for digits also the weights and strongest images"
+    )
+    gallery_action.setStatusTip(gallery_tip)
+    gallery_action.setToolTip(gallery_tip)
+    gallery_action.triggered.connect(lambda _checked=False: open_gallery())
+    window.tools_menu.addAction(gallery_action)

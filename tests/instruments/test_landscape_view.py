@@ -1,0 +1,132 @@
+"""The error landscape window, used as a person would: open it from Tools, see the heat map and today's
+point, drag the start point and watch the path follow, raise the learning rate and momentum to overshoot,
+take two selected connections."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QAction, QMouseEvent
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from nnstudio.app import create_main_window
+from nnstudio.ui.instruments.landscape_view import GRID_STEPS, PATH_STEPS, LandscapeWindow, tick_of
+from nnstudio.ui.instruments.receptive_gallery import install_views
+
+
+@pytest.fixture
+def camera(qtbot):
+    window = create_main_window(example="four-pixel-camera")
+    if window.findChild(QAction, "landscapeAction") is None:
+        install_views(window)
+    window.resize(1200, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    yield window
+    for view in window.findChildren(LandscapeWindow):
+        view.close()
+    window.ask_save_changes = lambda: QMessageBox.StandardButton.Discard
+    window.close()
+    window.deleteLater()
+
+
+def open_landscape(window, qtbot) -> LandscapeWindow:
+    action = window.findChild(QAction, "landscapeAction")
+    assert action in window.tools_menu.actions()
+    action.trigger()
+    view = window.findChild(LandscapeWindow, "landscapeWindow")
+    qtbot.waitExposed(view)
+    return view
+
+
+def to_screen(view: LandscapeWindow, x: float, y: float) -> QPoint:
+    """Where the weights (x, y) are drawn, in the plot widget's viewport."""
+    box = view.plot.getViewBox()
+    scene_point = box.mapViewToScene(QPointF(x, y))
+    return view.plot.mapFromScene(scene_point)
+
+
+def mouse(widget, kind: QEvent.Type, at: QPoint, buttons: Qt.MouseButton) -> None:
+    button = Qt.MouseButton.LeftButton if kind != QEvent.Type.MouseMove else Qt.MouseButton.NoButton
+    event = QMouseEvent(
+        kind, QPointF(at), QPointF(widget.mapToGlobal(at)), button, buttons, Qt.KeyboardModifier.NoModifier
+    )
+    QApplication.sendEvent(widget, event)
+
+
+def drag(widget, start: QPoint, end: QPoint) -> None:
+    held = Qt.MouseButton.LeftButton
+    mouse(widget, QEvent.Type.MouseButtonPress, start, held)
+    for k in range(1, 11):
+        mouse(widget, QEvent.Type.MouseMove, start + (end - start) * (k / 10), held)
+    mouse(widget, QEvent.Type.MouseButtonRelease, end, Qt.MouseButton.NoButton)
+
+
+def test_the_heat_map_shows_the_steepest_two_weights_and_todays_point(camera, qtbot):
+    view = open_landscape(camera, qtbot)
+    landscape = view.landscape
+    assert landscape is not None and view.weights == landscape.weights
+    assert view.image.image.shape == (GRID_STEPS, GRID_STEPS)
+    assert landscape.current_error == pytest.approx(
+        camera.live.plan.loss_value(*_camera_data(), _loss(camera)), rel=1e-5
+    )
+    star_x, star_y = view.today.getData()
+    assert (star_x[0], star_y[0]) == pytest.approx(landscape.current)
+    assert view.path is not None and len(view.path.points) == PATH_STEPS + 1
+    assert "steps of gradient descent" in view.info.text()
+
+
+def _camera_data():
+    from nnstudio.data import load_dataset
+
+    data = load_dataset("four-pixel")
+    return data.inputs, data.targets
+
+
+def _loss(window):
+    from nnstudio.engine.losses import LOSSES
+
+    return LOSSES[window.document.training.loss]
+
+
+def test_dragging_the_start_point_moves_the_path(camera, qtbot):
+    view = open_landscape(camera, qtbot)
+    view.resize(700, 700)
+    QApplication.processEvents()
+    before = view.path.points.copy()
+    sx, sy = view.start_point
+    viewport = view.plot.viewport()
+    grab = to_screen(view, sx, sy)
+    target = (-2.0, 2.0)
+    drag(viewport, grab, to_screen(view, *target))
+    qtbot.waitUntil(lambda: not np.allclose(view.path.points[0], before[0]), timeout=3000)
+    assert view.start_point == pytest.approx(target, abs=0.2)
+    assert view.path.points[0] == pytest.approx(view.start_point)
+    assert not np.allclose(view.path.points, before)
+
+
+def test_a_large_rate_with_momentum_overshoots_and_a_small_one_walks_downhill(camera, qtbot):
+    view = open_landscape(camera, qtbot)
+    view.set_start(2.5, -2.5)
+    view.momentum_slider.setValue(0)
+    view.lr_slider.setValue(tick_of(0.01))
+    careful = view.path.errors
+    assert np.all(np.diff(careful) <= 1e-12)
+    assert "went up" not in view.info.text()
+    view.lr_slider.setValue(tick_of(2.0))
+    view.momentum_slider.setValue(90)
+    assert "overshoot" in view.info.text() or "ran off the map" in view.info.text()
+
+
+def test_two_selected_connections_make_the_landscape(camera, qtbot):
+    view = open_landscape(camera, qtbot)
+    edges = list(camera.document.network.edges)[:2]
+    camera.canvas.select([], edges)
+    qtbot.mouseClick(view.selected_button, Qt.MouseButton.LeftButton)
+    assert view.weights == (edges[0], edges[1])
+    assert "Across: weight" in view.weights_label.text()
+    camera.canvas.select([], edges[:1])
+    qtbot.mouseClick(view.selected_button, Qt.MouseButton.LeftButton)
+    assert "Select two connections" in view.info.text()
+    assert view.weights == (edges[0], edges[1])

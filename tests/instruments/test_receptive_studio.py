@@ -1,0 +1,131 @@
+"""Receptive fields in the studio, used as a person would: the Tools toggle draws each neuron's field inside
+it (and takes them away), the fields follow a weight edit, and the gallery shows a layer's fields."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from nnstudio.app import create_main_window
+from nnstudio.ui.instruments.receptive_gallery import ReceptiveGallery, install_views
+
+
+def studio(qtbot, example: str):
+    window = create_main_window(example=example)
+    if window.findChild(QAction, "receptiveFieldsAction") is None:
+        install_views(window)
+    window.resize(1200, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+@pytest.fixture
+def camera(qtbot):
+    window = studio(qtbot, "four-pixel-camera")
+    yield window
+    for gallery in window.findChildren(ReceptiveGallery):
+        gallery.close()
+    window.ask_save_changes = lambda: QMessageBox.StandardButton.Discard
+    window.close()
+    window.deleteLater()
+
+
+def toggle(window) -> QAction:
+    action = window.findChild(QAction, "receptiveFieldsAction")
+    assert action is not None and action in window.tools_menu.actions() and action.isCheckable()
+    return action
+
+
+def seen(window):
+    QApplication.processEvents()
+    return window.canvas.viewport().grab().toImage()
+
+
+def pixel_tones(image, centre, reach: int = 4) -> set[str]:
+    """What a small square around ``centre`` holds: 'white', 'black' or 'other' pixels."""
+    tones = set()
+    for dx in range(-reach, reach + 1):
+        for dy in range(-reach, reach + 1):
+            c = image.pixelColor(centre.x() + dx, centre.y() + dy)
+            if min(c.red(), c.green(), c.blue()) > 235:
+                tones.add("white")
+            elif max(c.red(), c.green(), c.blue()) < 20:
+                tones.add("black")
+            else:
+                tones.add("other")
+    return tones
+
+
+def test_the_toggle_draws_each_neurons_field_inside_it_and_takes_it_away(camera):
+    canvas = camera.canvas
+    action = toggle(camera)
+    network = camera.document.network
+    after_inputs = [n for n in network.neurons if network.neurons[n].role.value != "input"]
+    assert canvas.neuron_pictures == {}
+
+    action.trigger()
+    assert set(canvas.neuron_pictures) == set(after_inputs)
+    # "dark left" (h3_3) is black on the left and white on the right, as its field says.
+    item = canvas.canvas_scene.neuron_items["h3_3"]
+    assert item.has_picture
+    centre = canvas.view_position_of("h3_3")
+    image = seen(camera)
+    half = max(2, round(item.boundingRect().width() * canvas.transform().m11() / 12))
+    left = image.pixelColor(centre.x() - half, centre.y())
+    right = image.pixelColor(centre.x() + half, centre.y())
+    assert max(left.red(), left.green(), left.blue()) < 30
+    assert min(right.red(), right.green(), right.blue()) > 225
+
+    action.trigger()
+    assert canvas.neuron_pictures == {}
+    assert not item.has_picture
+
+
+def test_the_fields_follow_an_edit_of_a_weight(camera, qtbot):
+    canvas = camera.canvas
+    toggle(camera).trigger()
+    before = canvas.neuron_pictures["h1_0"].cacheKey()
+    edge = next(e for e in camera.document.network.edges if e.endswith(">h1_0"))
+    camera.document.network.set_weights({edge: -1.0})
+    qtbot.waitUntil(lambda: canvas.neuron_pictures["h1_0"].cacheKey() != before, timeout=3000)
+
+
+def test_the_gallery_shows_a_layer_and_a_tile_selects_its_neuron(camera, qtbot):
+    action = camera.findChild(QAction, "receptiveGalleryAction")
+    assert action in camera.tools_menu.actions()
+    action.trigger()
+    gallery = camera.findChild(ReceptiveGallery, "receptiveGallery")
+    qtbot.waitExposed(gallery)
+    first = camera.live.plan.levels[1].ids
+    assert set(gallery.tiles) == set(first)
+    assert all(not tile.icon().isNull() for tile in gallery.tiles.values())
+    assert "sign of each weight" in gallery.message.text()
+    gallery.show_level(gallery.layer_box.count() - 1)
+    assert set(gallery.tiles) == set(camera.live.plan.output_ids)
+    assert "every black, grey and white image" in gallery.message.text()
+    solid = gallery.tiles["o0"]
+    qtbot.mouseClick(solid, Qt.MouseButton.LeftButton)
+    assert camera.canvas.selected_neuron_ids() == ["o0"]
+
+
+def test_a_digit_gallery_has_weight_pictures_and_the_strongest_images(qtbot):
+    window = studio(qtbot, "digits")
+    try:
+        window.findChild(QAction, "receptiveGalleryAction").trigger()
+        gallery = window.findChild(ReceptiveGallery, "receptiveGallery")
+        qtbot.waitExposed(gallery)
+        assert len(gallery.tiles) == 16
+        assert all(field.weights is not None for field in gallery.fields.values())
+        assert all(len(rows) == 9 for rows in gallery.strongest.values())
+        assert "green positive, red negative" in gallery.legend.text()
+        icon = next(iter(gallery.tiles.values())).iconSize()
+        assert icon.width() > 2.5 * icon.height()  # field, weights and the nine images side by side
+    finally:
+        for gallery in window.findChildren(ReceptiveGallery):
+            gallery.close()
+        window.ask_save_changes = lambda: QMessageBox.StandardButton.Discard
+        window.close()
+        window.deleteLater()
