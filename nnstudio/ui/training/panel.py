@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnstudio.data import BUILTIN_DATASETS, DataError, Dataset, load_dataset
+from nnstudio.data.points import fit_dataset_to, is_point_spec
 from nnstudio.engine.losses import LOSSES
 from nnstudio.engine.train import INITIALISERS, EpochEnd, TrainingError, TrainSettings
 from nnstudio.ui.dataset_loading import reads_a_file, shared_loader
@@ -66,7 +67,7 @@ def companion_test_set(name: str) -> str | None:
     """The built-in test set that goes with a built-in training set (``digits:train`` -> ``digits:test``)."""
     if name.endswith(":train"):
         candidate = name[: -len(":train")] + ":test"
-        if candidate in BUILTIN_DATASETS:
+        if candidate in BUILTIN_DATASETS or is_point_spec(candidate):
             return candidate
     return None
 
@@ -485,7 +486,16 @@ class TrainingPanel(Panel):
             if reads_a_file(spec):
                 self._wait_for_load(spec)
             self._datasets[spec] = load_dataset(spec)
-        return self._datasets[spec]
+        return self._fitted(self._datasets[spec])
+
+    def _fitted(self, dataset: Dataset) -> Dataset:
+        """Points in the plane as this network takes them: feature inputs get their features."""
+        return fit_dataset_to(dataset, self.live.document.network) if self.live is not None else dataset
+
+    def select_dataset(self, spec: str) -> None:
+        """Choose the dataset named ``spec`` (a built-in name, a point recipe such as ``spiral(noise=0.2):train``
+        or a path) to train on."""
+        self._select_dataset_spec(spec)
 
     def _wait_for_load(self, spec: str) -> None:
         """Raise a DataError that says the dataset at ``spec`` is loading (starting it) or why it failed."""
@@ -532,7 +542,7 @@ class TrainingPanel(Panel):
             return None
         if name not in self._datasets:
             self._datasets[name] = load_dataset(name)
-        return self._datasets[name]
+        return self._fitted(self._datasets[name])
 
     def _select_dataset_spec(self, spec: str) -> None:
         index = self.dataset_combo.findData(spec)
