@@ -137,6 +137,7 @@ def add_standard_panels(window: MainWindow) -> None:
     from PySide6.QtCore import Qt
 
     from nnstudio.ui.animation import AnimationBar
+    from nnstudio.ui.challenges import install_challenges
     from nnstudio.ui.error_tables import DatasetTable, ErrorTablePanel
     from nnstudio.ui.instruments import install_instruments
     from nnstudio.ui.instruments.receptive_gallery import install_views
@@ -171,6 +172,7 @@ def add_standard_panels(window: MainWindow) -> None:
     window.connect_run_controls(training_widget, animation_widget)  # after the answer panel was added
     install_instruments(window)
     install_labs(window)
+    install_challenges(window)
     install_views(window)
     # Where each panel goes, and which share a place as tabs, depends on the window's size: see
     # nnstudio.ui.window_layout, which places these docks by their object names.

@@ -88,7 +88,7 @@ COMPACT = Arrangement(
         (0.58, 0.42),
         grow=(0.8, 0.2),
     ),
-    right=Column((("inspectorDock", "trainingDock"),), (1.0,)),
+    right=Column((("inspectorDock", "trainingDock", "challengesDock"),), (1.0,)),
     bottom=ANIMATION,
 )
 
@@ -99,7 +99,9 @@ ROOMY = Arrangement(
         (0.3, 0.44, 0.26),
         grow=(0.1, 0.8, 0.1),
     ),
-    right=Column((("inspectorDock", "trainingDock"), ("errorTableDock", "datasetDock")), (0.62, 0.38)),
+    right=Column(
+        (("inspectorDock", "trainingDock", "challengesDock"), ("errorTableDock", "datasetDock")), (0.62, 0.38)
+    ),
     bottom=ANIMATION,
 )
 

@@ -78,6 +78,6 @@ def test_a_panel_with_work_running_keeps_the_window_open_until_it_may_stop(windo
 
 
 def test_the_standard_panels_are_panels(window):
-    assert len(window.panels()) == 7
+    assert len(window.panels()) == 8
     for dock in window.panels():
         assert isinstance(window.panel_widget(dock.objectName()), Panel)
