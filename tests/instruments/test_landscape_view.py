@@ -12,14 +12,11 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from nnstudio.app import create_main_window
 from nnstudio.ui.instruments.landscape_view import GRID_STEPS, PATH_STEPS, LandscapeWindow, tick_of
-from nnstudio.ui.instruments.receptive_gallery import install_views
 
 
 @pytest.fixture
 def camera(qtbot):
     window = create_main_window(example="four-pixel-camera")
-    if window.findChild(QAction, "landscapeAction") is None:
-        install_views(window)
     window.resize(1200, 800)
     window.show()
     qtbot.waitExposed(window)

@@ -9,13 +9,11 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from nnstudio.app import create_main_window
-from nnstudio.ui.instruments.receptive_gallery import ReceptiveGallery, install_views
+from nnstudio.ui.instruments.receptive_gallery import ReceptiveGallery
 
 
 def studio(qtbot, example: str):
     window = create_main_window(example=example)
-    if window.findChild(QAction, "receptiveFieldsAction") is None:
-        install_views(window)
     window.resize(1200, 800)
     window.show()
     qtbot.waitExposed(window)
