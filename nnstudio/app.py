@@ -138,6 +138,7 @@ def add_standard_panels(window: MainWindow) -> None:
 
     from nnstudio.ui.animation import AnimationBar
     from nnstudio.ui.challenges import install_challenges
+    from nnstudio.ui.confusion import install_confusion
     from nnstudio.ui.error_tables import DatasetTable, ErrorTablePanel
     from nnstudio.ui.instruments import install_instruments
     from nnstudio.ui.instruments.receptive_gallery import install_views
@@ -170,6 +171,7 @@ def add_standard_panels(window: MainWindow) -> None:
         animation_widget, "Animation", area.BottomDockWidgetArea, "animationDock", scrollable=False
     )
     window.connect_run_controls(training_widget, animation_widget)  # after the answer panel was added
+    install_confusion(window)
     install_instruments(window)
     install_labs(window)
     install_challenges(window)
