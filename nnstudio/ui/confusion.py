@@ -112,6 +112,8 @@ class ConfusionPanel(Panel):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table
+        self.table.setCornerButtonEnabled(False)
         for header in (self.table.horizontalHeader(), self.table.verticalHeader()):
             header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
             header.setMinimumSectionSize(24)
@@ -253,24 +255,38 @@ class ConfusionPanel(Panel):
 
 
 def install_confusion(window: MainWindow) -> None:
-    """Dock the confusion matrix beside the answer and the tables, and name it in the Tools menu."""
+    """Tools > Confusion Matrix: one window of it per main window, following its document and training."""
+    from nnstudio.ui.instruments import ClosesWithWindow
     from nnstudio.ui.training.panel import TrainingPanel
 
     training = window.findChild(TrainingPanel)
     if training is None:
         return
-    panel = ConfusionPanel(training)
-    dock = window.add_panel(
-        panel, "Confusion", Qt.DockWidgetArea.LeftDockWidgetArea, "confusionDock", scrollable=False
-    )
-    action = QAction("&Confusion Matrix", window)
-    action.setObjectName("showConfusionMatrix")
+    holder: dict[str, ConfusionPanel] = {}
+
+    def open_matrix() -> None:
+        panel = holder.get("view")
+        if panel is None:
+            panel = holder["view"] = ConfusionPanel(training, window)
+            panel.setWindowFlag(Qt.WindowType.Window, True)
+            panel.setWindowTitle("Confusion matrix — nnstudio")
+            panel.resize(460, 460)
+            ClosesWithWindow(window, panel)
+        if window.live is not None and window.undo_stack is not None:
+            panel.bind(window.live, window.undo_stack)
+        panel.show()
+        panel.raise_()
+        panel.activateWindow()
+
+    def on_document() -> None:
+        panel = holder.get("view")
+        if panel is not None and window.live is not None and window.undo_stack is not None:
+            panel.bind(window.live, window.undo_stack)
+
+    action = QAction("&Confusion Matrix…", window)
+    action.setObjectName("confusionMatrixAction")
     action.setToolTip("For every true class, how often the network answers each class")
-
-    def show() -> None:
-        dock.show()
-        dock.raise_()
-        panel.schedule()
-
-    action.triggered.connect(show)
+    action.setStatusTip(action.toolTip())
+    action.triggered.connect(open_matrix)
     window.tools_menu.addAction(action)
+    window.documentReplaced.connect(on_document)

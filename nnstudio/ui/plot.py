@@ -615,8 +615,8 @@ class ErrorPlot(QWidget):
             text += f" {self._test_note}"
         if self._run_names is not None:
             earlier, this = self._run_names
-            faded = _swatch(EARLIER_SMOOTH_COLOUR, "━", f"earlier run ({earlier}), dimmed")
-            text += f" <br>Compared from the same start: {faded}; this run ({this}) in full colour."
+            faded = _swatch(EARLIER_SMOOTH_COLOUR, "━", f"dimmed: the earlier run ({earlier})")
+            text += f" <br>From the same start: {faded}; in colour: this run ({this})."
         self.key.setText(text)
         self._fit_key_height()
 

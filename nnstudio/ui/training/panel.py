@@ -87,17 +87,32 @@ def progress_text(update: TrainingUpdate, accuracy: float | None = None) -> str:
     return text if left is None else f"{text}, {format_duration(left)} left"
 
 
-def settings_name(settings: TrainSettings) -> str:
-    """A run's settings in a few words, to tell two runs apart: ``rate 0.02, batch 1, momentum 0.5``."""
-    parts = [f"rate {settings.learning_rate:g}", f"batch {settings.batch_size}"]
-    if settings.momentum:
-        parts.append(f"momentum {settings.momentum:g}")
-    if settings.l1:
-        parts.append(f"L1 {settings.l1:g}")
-    if settings.l2:
-        parts.append(f"L2 {settings.l2:g}")
-    parts.append(f"seed {settings.seed}")
-    return ", ".join(parts)
+_SETTING_NAMES = {
+    "learning_rate": "rate",
+    "batch_size": "batch",
+    "momentum": "momentum",
+    "epochs": "epochs",
+    "seed": "seed",
+    "loss": "loss",
+    "l1": "L1",
+    "l2": "L2",
+    "shuffle": "shuffled",
+}
+
+
+def run_names(earlier: TrainSettings, this: TrainSettings) -> tuple[str, str]:
+    """Two runs named by the settings in which they differ: (``rate 0.02``, ``rate 0.05``), or both
+    ``same settings`` when they differ in none."""
+    a, b = earlier.to_dict(), this.to_dict()
+    names: tuple[list[str], list[str]] = ([], [])
+    for key, title in _SETTING_NAMES.items():
+        if a.get(key) != b.get(key):
+            for parts, values in zip(names, (a, b), strict=True):
+                value = values.get(key)
+                parts.append(f"{title} {value:g}" if isinstance(value, float) else f"{title} {value}")
+    if not names[0]:
+        return "same settings", "same settings"
+    return ", ".join(names[0]), ", ".join(names[1])
 
 
 def speed_text(update: TrainingUpdate) -> str:
@@ -668,8 +683,8 @@ class TrainingPanel(Panel):
             stop_when = self.stop_condition()
             if start_from is not None:
                 history = self.controller.history
-                earlier = settings_name(history.settings) if history and history.settings else "first run"
-                self.plot.compare_runs(earlier, settings_name(settings))
+                earlier = history.settings if history is not None and history.settings else settings
+                self.plot.compare_runs(*run_names(earlier, settings))
             self.controller.start(
                 dataset,
                 settings,
@@ -684,9 +699,7 @@ class TrainingPanel(Panel):
             return False
         self._last_accuracy = None
         self.plot.set_test_note(
-            ""
-            if test is not None
-            else f"No test curve: {self._spec_title()} has no held-out test half (a name ending in :train has)."
+            "" if test is not None else f"No test curve: {self._spec_title()} has no held-out test half."
         )
         document = self.live.document
         document.training = settings

@@ -22,11 +22,12 @@ from .controller import TrainingController, snapshot_name
 NO_RUN = "After a run, drag here to go back through it and see the network as it was."
 
 
-def snapshot_text(snapshot: Snapshot, count: int, index: int) -> str:
-    """What the timeline says of a point: ``Point 12 of 40: the end of epoch 5, error 0.123, 88% right``."""
-    text = f"Point {index + 1} of {count}: {snapshot_name(snapshot)}"
+def snapshot_text(snapshot: Snapshot) -> str:
+    """What the timeline says of a point: ``The end of epoch 5: error 0.123, 88% right``."""
+    name = snapshot_name(snapshot)
+    text = name[0].upper() + name[1:]
     if math.isfinite(snapshot.loss):
-        text += f", error {snapshot.loss:.3g}"
+        text += f": error {snapshot.loss:.3g}"
     if snapshot.accuracy is not None:
         text += f", {snapshot.accuracy:.0%} right"
     return text
@@ -55,6 +56,7 @@ class RunTimeline(QWidget):
         self.label.setObjectName("runTimelineText")
         self.label.setAccessibleName("Point of the run shown")
         self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.restore_button = QPushButton("Restore this point")
         self.restore_button.setObjectName("runTimelineRestore")
         self.restore_button.setAccessibleName("Restore this point of the run")
@@ -80,15 +82,16 @@ class RunTimeline(QWidget):
         self._show_timer.timeout.connect(self._show_pending)
         self._syncing = False
 
-        buttons = FlowLayout(spacing=6)
-        for button in (self.restore_button, self.now_button, self.rerun_button):
-            buttons.addWidget(button)
+        # One line under the slider: what it shows and what can be done with it. A button shows only when it
+        # can be used, so the timeline takes little of the error plot's height.
+        row = FlowLayout(spacing=6)
+        for widget in (self.label, self.restore_button, self.now_button, self.rerun_button):
+            row.addWidget(widget)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 2, 0, 0)
         layout.setSpacing(2)
         layout.addWidget(self.slider)
-        layout.addWidget(self.label)
-        layout.addLayout(buttons)
+        layout.addLayout(row)
 
         controller.historyChanged.connect(self.refresh)
         controller.previewChanged.connect(self._on_preview_changed)
@@ -114,6 +117,8 @@ class RunTimeline(QWidget):
             self._syncing = False
         self.slider.setEnabled(usable)
         self.rerun_button.setEnabled(usable)
+        # Until there is a run to look back at, the timeline takes no room from the plot.
+        self.setVisible(usable or controller.running or history is not None)
         self._show_state()
 
     def _show_state(self) -> None:
@@ -121,16 +126,19 @@ class RunTimeline(QWidget):
         index = controller.preview_index
         history = controller.history
         previewing = index is not None and history is not None
-        self.restore_button.setEnabled(previewing)
-        self.now_button.setEnabled(previewing)
+        usable = controller.history_usable() and not controller.running
+        for button in (self.restore_button, self.now_button):
+            button.setEnabled(previewing)
+            button.setVisible(previewing)
+        self.rerun_button.setVisible(usable and not previewing)
         if previewing:
-            self.label.setText(snapshot_text(history[index], len(history), index))
+            self.label.setText(snapshot_text(history[index]))
+            self.label.setToolTip(f"Point {index + 1} of the {len(history)} the run kept")
         elif controller.running:
-            self.label.setText("Training: when the run ends, drag here to go back through it.")
-        elif controller.history_usable() and history is not None:
-            self.label.setText(
-                f"The last run kept {len(history)} points, from its start to its end. Drag to go back."
-            )
+            self.label.setText("When the run ends, drag to go back through it.")
+        elif usable and history is not None:
+            self.label.setText("Drag to go back through the last run.")
+            self.label.setToolTip(f"The run kept {len(history)} points, from its start to its end")
         elif history is not None:
             self.label.setText("The network changed since the last run: train again to look back.")
         else:
