@@ -287,11 +287,11 @@ class ClassCase(Case):
         best = float(out.max())
         top = [i for i, v in enumerate(out.tolist()) if v == best]
         if len(top) > 1:
-            tied = f"{', '.join(names[i] for i in top[:-1])} and {names[top[-1]]}"
-            return (
-                False,
-                f"{tied} tie at {_num(best)}, so no class wins; {names[want]} should",
-            )
+            if len(top) == len(names):
+                tied = f"every output gives {_num(best)}"
+            else:
+                tied = f"{', '.join(names[i] for i in top[:-1])} and {names[top[-1]]} tie at {_num(best)}"
+            return False, f"{tied}, so no class wins; {names[want]} should give the most"
         said = top[0]
         if said == want:
             return True, f"said {names[said]} ({_num(best)})"

@@ -85,3 +85,9 @@ def test_a_dataset_case_counts_the_wrong_share():
     challenge = find_challenge("circle")
     result = check(challenge, challenge.start_document())
     assert result.cases[0].why == "got 47.6% of the 250 samples of circle:test wrong; at most 5% may be"
+
+
+def test_outputs_that_tie_name_no_class():
+    challenge = find_challenge("pattern-class")
+    result = check(challenge, challenge.start_document())
+    assert result.cases[0].why == "every output gives 0, so no class wins; diagonal should give the most"
