@@ -16,6 +16,7 @@ from nnstudio.data.loaders import load_dataset
 from nnstudio.data.points import fit_dataset_to
 from nnstudio.document.builders import dense_network
 from nnstudio.document.model import Document
+from nnstudio.engine.graph import Role
 from nnstudio.engine.losses import LOSSES
 from nnstudio.engine.plan import compile_network
 from nnstudio.engine.train import Diverged, TrainSettings, evaluate, train
@@ -124,7 +125,11 @@ def build_point_example(name: str, report: Callable[[str], None] | None = None) 
     sizes = [len(example.features), *example.hidden, len(example.output_labels)]
     activations = [example.hidden_activation] * len(example.hidden) + [example.output_activation]
     network = dense_network(sizes, activations, seed=settings.seed, output_labels=example.output_labels)
-    network.set_neuron_fields({f"i{k}": {"label": feature} for k, feature in enumerate(example.features)})
+    labels = {f"i{k}": {"label": feature} for k, feature in enumerate(example.features)}
+    # Hidden neurons are numbered as the palette numbers them ("hidden 3"), not left with bare ids.
+    hidden = [n.id for n in network if n.role is Role.HIDDEN]
+    labels.update({nid: {"label": f"hidden {k + 1}"} for k, nid in enumerate(hidden)})
+    network.set_neuron_fields(labels)
     info = example_info(name)
     doc = Document(
         network=network,

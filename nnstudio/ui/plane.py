@@ -25,6 +25,7 @@ import numpy as np
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QCheckBox,
     QComboBox,
     QFormLayout,
@@ -403,12 +404,14 @@ class PlaneWindow(QWidget):
         side = QWidget(self)
         side.setLayout(controls)
         side.setMaximumWidth(300)
-        body = QHBoxLayout()
-        body.addWidget(side)
-        body.addWidget(self.heat_map, 1)
+        self._side = side
+        # Side by side in a wide window, the controls above the map in a narrow one (beside the canvas).
+        self.body = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        self.body.addWidget(side)
+        self.body.addWidget(self.heat_map, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.problem)
-        layout.addLayout(body, 1)
+        layout.addLayout(self.body, 1)
 
         self._show_recipe()
         self.kind.currentIndexChanged.connect(self._on_controls)
@@ -418,7 +421,7 @@ class PlaneWindow(QWidget):
         self.regenerate.clicked.connect(self._on_regenerate)
         self.show_test.toggled.connect(self._on_show_test)
         self.discretize.toggled.connect(lambda _on: self.refresh())
-        self.resize(760, 460)
+        self.resize(420, 640)
 
     # ------------------------------------------------------------------ building
     @staticmethod
@@ -639,6 +642,21 @@ class PlaneWindow(QWidget):
         self._show_pictures(None)
         self.heat_map.update()
 
+    def resizeEvent(self, event) -> None:  # noqa: ANN001 - Qt's event
+        super().resizeEvent(event)
+        wide = self.width() > self.height() * 1.25
+        direction = QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
+        if self.body.direction() != direction:
+            self.body.setDirection(direction)
+            self._side.setMaximumWidth(300 if wide else 16_777_215)
+
+    def place_beside(self, window: QWidget) -> None:
+        """Open along the right edge of ``window``, over its side panels rather than its canvas."""
+        frame = window.geometry()
+        height = min(640, max(420, frame.height() - 60))
+        self.resize(420, height)
+        self.move(frame.right() - self.width() - 8, frame.top() + 40)
+
     def showEvent(self, event) -> None:  # noqa: ANN001 - Qt's event
         super().showEvent(event)
         self.refresh()
@@ -658,6 +676,7 @@ def install_plane(window: MainWindow) -> None:
         plane = opened.get("plane")
         if plane is None:
             plane = opened["plane"] = PlaneWindow(window.canvas.set_neuron_pictures, window)
+            plane.place_beside(window)
             window.documentReplaced.connect(
                 lambda: plane.bind(window.live) if window.live is not None else None
             )
