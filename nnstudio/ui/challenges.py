@@ -267,6 +267,7 @@ class ChallengeCard(QFrame):
         self.score.setVisible(False)
         layout.addWidget(self.score)
         self.result: CheckResult | None = None
+        self._stale = False
 
     def set_active(self, active: bool, unknown: list[str] | None = None) -> None:
         self.state.setText("in progress" if active else "")
@@ -283,6 +284,7 @@ class ChallengeCard(QFrame):
     def show_result(self, result: CheckResult) -> None:
         """List every case and rule, green or red with why, then the score."""
         self.result = result
+        self._stale = False
         while self.results_layout.count():
             item = self.results_layout.takeAt(0)
             if item.widget() is not None:
@@ -306,6 +308,14 @@ class ChallengeCard(QFrame):
         self.results.setVisible(True)
         self.score.setText(f"Score: {result.score_text}" if result.score_text else "")
         self.score.setVisible(bool(result.score_text))
+
+    def mark_stale(self) -> None:
+        """The network changed after the check: say so, so old red and green marks are not taken as news."""
+        if self.result is None or self._stale:
+            return
+        self._stale = True
+        self.summary.setText(f"{self.summary.text()} The network has changed since: Check again.")
+        set_tone(self.summary, Tone.PLAIN, "font-weight: bold")
 
     def case_rows(self) -> list[QLabel]:
         return [
@@ -375,7 +385,24 @@ class ChallengesPanel(Panel):
         session.changed.connect(self._on_session_changed)
 
     def bind(self, live: LiveNetwork, undo_stack: QUndoStack) -> None:
+        if self._live is not None:
+            self._watch(self._live.document.network.events, False)
         self._live = live
+        self._watch(live.document.network.events, True)
+        for card in self.cards.values():
+            card.mark_stale()
+
+    def _watch(self, events: object, on: bool) -> None:
+        for name in ("structure", "neurons", "weights", "parameters"):
+            event = getattr(events, name)
+            if on:
+                event.connect(self._on_network_changed)
+            else:
+                event.disconnect(self._on_network_changed)
+
+    def _on_network_changed(self, *_args: object) -> None:
+        for card in self.cards.values():
+            card.mark_stale()
 
     def add_challenge(self, challenge: Challenge) -> ChallengeCard:
         """A card for ``challenge`` (replacing one with the same id)."""

@@ -75,6 +75,9 @@ def test_start_check_solve_and_leave(qtbot, window):
     assert label_tone(rows[4]) is Tone.DONE
 
     network = window.document.network
+    network.set_weights({"i0>h0": 1})
+    assert card.summary.text().endswith("wrong. The network has changed since: Check again.")
+    assert label_tone(card.summary) is Tone.PLAIN
     network.set_weights({"i0>h0": 5, "i1>h0": 5, "i0>h1": 5, "i1>h1": 5, "h0>o0": 5, "h1>o0": -5})
     network.set_neuron_fields({"h0": {"bias": -2.5}, "h1": {"bias": -7.5}, "o0": {"bias": -2.5}})
     click(qtbot, window, "challengeCheck_xor-by-hand")
