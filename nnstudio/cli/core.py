@@ -435,7 +435,9 @@ def _define_run(p: argparse.ArgumentParser) -> None:
 def _define_train(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", metavar="FILE")
     p.add_argument(
-        "--data", help="four-pixel, shapes3x3, digits:train, document, or a path (IDX, PNG folder, CSV)"
+        "--data",
+        help="four-pixel, shapes3x3, digits:train, points such as spiral:train or circle(noise=0.2):test,"
+        " document, or a path (IDX, PNG folder, CSV)",
     )
     p.add_argument("--epochs", type=int)
     p.add_argument("--lr", type=float, help="learning rate")
