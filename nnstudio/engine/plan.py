@@ -19,6 +19,7 @@ every other parameter in :attr:`Plan.flat`, and its neurons' own biases are held
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -149,7 +150,7 @@ class ForwardResult:
     # activations above are views of it.
     buffer: Array | None = None
     # Per level fed by a convolution or pooling, what its backward pass needs (patches, winning cells).
-    kept: dict[int, Array | None] = field(default_factory=dict)
+    kept: dict[int, Any] = field(default_factory=dict)
 
     @property
     def output(self) -> Array:
@@ -262,7 +263,7 @@ class Plan:
             return self._forward_general(x)
         sums = [x]
         acts = [x]
-        kept: dict[int, Array | None] = {}
+        kept: dict[int, Any] = {}
         for li, level, block, _bi, simple, single, conv in self._steps:
             if simple is not None:
                 z = acts[-1] @ simple
@@ -283,7 +284,7 @@ class Plan:
         buffer[:, : start[1]] = x
         sums = [x]
         acts = [buffer[:, : start[1]]]
-        kept: dict[int, Array | None] = {}
+        kept: dict[int, Any] = {}
         for li, level, block, _bi, _simple, single, conv in self._steps:
             if block is not None:
                 z = buffer[:, start[block.sources[0]] : start[li]] @ block.W.T
