@@ -184,11 +184,11 @@ def total_variation_slope(picture: Array, grid: tuple[int, int]) -> Array:
 class DreamSettings:
     steps: int = DREAM_STEPS
     # Each step moves the picture by this fraction of the input range (for the pixel sloping most).
-    step_size: float = 0.05
+    step_size: float = 0.1
     # Blur every this many steps (0: never).
-    blur_every: int = 4
+    blur_every: int = 8
     # Weight of the smoothness pull, relative to the neuron's own slope.
-    total_variation: float = 0.15
+    total_variation: float = 0.03
 
 
 @dataclass
@@ -265,22 +265,21 @@ def dream(
     settings: DreamSettings | None = None,
     keep_frames: bool = False,
 ) -> Dream:
-    """Nudge ``start`` uphill for the neuron for ``settings.steps`` steps; the best picture found is kept."""
+    """Nudge ``start`` uphill for the neuron for ``settings.steps`` steps; the last picture is the dream.
+
+    (Not the picture of the highest value: a sigmoid's value stops at 1 long before its sum stops rising,
+    and the dream goes on taking shape after that.)"""
     settings = settings or DreamSettings()
     step = dream_steps(plan, start, neuron_id, value_range, grid, settings)
     low, high = value_range
     first = np.clip(np.asarray(start, dtype=np.float64).ravel(), low, high)
     before = float(activation(plan, first, neuron_id)[0])
-    best, best_value = first, before
     result = Dream(neuron_id, before, before, first)
     for _ in range(settings.steps):
-        picture, value = step()
+        result.picture, result.after = step()
         if keep_frames:
-            result.frames.append(picture)
-            result.values.append(value)
-        if value > best_value:
-            best, best_value = picture, value
-    result.picture, result.after = best, best_value
+            result.frames.append(result.picture)
+            result.values.append(result.after)
     return result
 
 

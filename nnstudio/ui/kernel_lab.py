@@ -655,12 +655,12 @@ def pad_picture(window: MainWindow) -> tuple[Array, str]:
 
 
 def install_labs(window: MainWindow) -> None:
-    """Add the kernel lab to the window's Tools menu (its window is made on first use and kept)."""
-    opened: dict[str, KernelLab] = {}
+    """Add the kernel lab, Dream and Fool to the window's Tools menu (each window made on first use)."""
+    opened: dict[str, QWidget] = {}
 
     def open_lab() -> None:
         lab = opened.get("lab")
-        if lab is None:
+        if not isinstance(lab, KernelLab):
             lab = opened["lab"] = KernelLab(lambda: pad_picture(window), window)
             # Without a pad docked the lab keeps the picture it took.
             with contextlib.suppress(KeyError):
@@ -670,7 +670,31 @@ def install_labs(window: MainWindow) -> None:
         lab.show()
         lab.raise_()
 
+    def open_dream() -> None:
+        from nnstudio.ui.dream import open_dream as show
+
+        show(window, opened)
+
+    def open_fool() -> None:
+        from nnstudio.ui.fool import open_fool as show
+
+        show(window, opened)
+
     add_tool(window, "kernelLabAction", "&Kernel lab", open_lab, "Slide a kernel over the pad's picture")
+    add_tool(
+        window,
+        "dreamAction",
+        "&Dream",
+        open_dream,
+        "Change a picture until a neuron fires as strongly as it can",
+    )
+    add_tool(
+        window,
+        "foolAction",
+        "&Fool the network",
+        open_fool,
+        "Find a small change to a drawing that makes the network read another digit",
+    )
 
 
 def add_tool(window: MainWindow, object_name: str, text: str, slot: Callable[[], None], tip: str) -> QAction:

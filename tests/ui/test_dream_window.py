@@ -1,0 +1,92 @@
+"""The Dream window, used as a person would: Tools > Dream, pick a neuron, press Dream, watch it rise."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMessageBox
+
+from nnstudio.app import create_main_window
+from nnstudio.data.digits import digits_test
+from nnstudio.engine.imagine import activation
+from nnstudio.ui.dream import DreamWindow
+
+
+@pytest.fixture
+def window(qtbot):
+    win = create_main_window(example="digits")
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    for found in win.findChildren(DreamWindow):
+        found.close()
+    win.ask_save_changes = lambda: QMessageBox.StandardButton.Discard
+    win.close()
+    win.deleteLater()
+
+
+def open_dream(window, qtbot) -> DreamWindow:
+    window.findChild(QAction, "dreamAction").trigger()
+    found = window.findChild(DreamWindow, "dreamWindow")
+    qtbot.waitExposed(found)
+    return found
+
+
+def test_dreaming_of_an_output_raises_it(window, qtbot):
+    dream = open_dream(window, qtbot)
+    dream.neuron_combo.setCurrentIndex(dream.neuron_combo.findData(window.live.plan.output_ids[4]))
+    assert dream.neuron_combo.currentText() == "Output 4"
+    dream.steps_spin.setValue(20)
+    qtbot.mouseClick(dream.dream_button, Qt.MouseButton.LeftButton)
+    assert dream.dream_button.text() == "Stop"
+    qtbot.waitUntil(lambda: not dream.dream_button.isChecked(), timeout=20_000)
+    assert dream.steps_taken == 20
+    assert dream.value > dream.before
+    assert "after 20 steps" in dream.value_label.text()
+    assert dream.view.values.shape == (28, 28)
+
+
+def test_dreaming_from_the_pad_of_a_hidden_neuron(window, qtbot):
+    pad = window.panel_widget("padDock")
+    pad.set_pad_values(digits_test().inputs[2])
+    dream = open_dream(window, qtbot)
+    hidden = window.live.plan.levels[1].ids[2]
+    dream.neuron_combo.setCurrentIndex(dream.neuron_combo.findData(hidden))
+    assert dream.neuron_combo.currentText().startswith("Hidden (layer 1)")
+    qtbot.mouseClick(dream.from_pad, Qt.MouseButton.LeftButton)
+    dream.blur_box.setChecked(False)
+    dream.steps_spin.setValue(5)
+    dream.dream_button.setChecked(True)
+    dream.timer.stop()  # the steps are taken by hand here
+    start = activation(window.live.plan, digits_test().inputs[2], hidden)[0]
+    assert dream.before == pytest.approx(start, abs=1e-6)
+    for _ in range(5):
+        dream.advance()
+    assert not dream.dream_button.isChecked()
+    assert dream.value >= dream.before
+    qtbot.mouseClick(dream.pad_button, Qt.MouseButton.LeftButton)
+    np.testing.assert_allclose(pad.pad_values(), dream.picture, atol=1e-6)
+
+
+def test_the_real_digits_exciting_it_most_are_shown(window, qtbot):
+    dream = open_dream(window, qtbot)
+    dream.neuron_combo.setCurrentIndex(dream.neuron_combo.findData(window.live.plan.output_ids[7]))
+    captions = [caption.text() for _view, caption in dream.strongest_views]
+    assert all(text.startswith("7:") for text in captions[:4]), captions
+    assert "excite it most" in dream.strongest_title.text()
+    assert dream.strongest_views[0][0].values.shape == (28, 28)
+
+
+def test_a_network_without_a_picture_says_so(qtbot):
+    win = create_main_window(example="xor")
+    win.show()
+    try:
+        win.findChild(QAction, "dreamAction").trigger()
+        dream = win.findChild(DreamWindow, "dreamWindow")
+        assert not dream.dream_button.isEnabled()
+        assert "no picture" in dream.value_label.text()
+        dream.close()
+    finally:
+        win.ask_save_changes = lambda: QMessageBox.StandardButton.Discard
+        win.close()
+        win.deleteLater()
