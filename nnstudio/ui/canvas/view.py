@@ -59,6 +59,8 @@ from .scene import CanvasScene
 from .selection import Selection
 from .zoom import ZoomAndFit
 
+# Select All marks each connection of a network up to this size; a bigger one's go with their neurons.
+SELECT_EACH_CONNECTION_UP_TO = 20_000
 if TYPE_CHECKING:
     from nnstudio.ui.live import LiveNetwork
 
@@ -284,9 +286,19 @@ class NetworkCanvas(QGraphicsView):
         )
 
     def select_all(self) -> None:
-        if self.binding.live is not None:
-            network = self.binding.network
-            self.selection.set(list(network.neurons), list(network.edges))
+        """Every neuron, and every connection while there are few enough to mark one by one. In a bigger
+        network the connections go with their neurons (copy, cut and delete take them along), and listing a
+        million of them would freeze the window for seconds."""
+        if self.binding.live is None:
+            return
+        network = self.binding.network
+        n_edges = len(network.edges)
+        edges = list(network.edges) if n_edges <= SELECT_EACH_CONNECTION_UP_TO else []
+        self.selection.set(list(network.neurons), edges)
+        if n_edges and not edges:
+            self.statusMessage.emit(
+                f"Selected all {len(network.neurons):,} neurons; their {n_edges:,} connections go with them"
+            )
 
     # ================================================================== view
     def fit_all(self) -> None:
