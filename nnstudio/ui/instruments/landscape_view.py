@@ -141,9 +141,11 @@ class LandscapeWindow(QWidget):
             symbolPen=None,
         )
         self.plot.addItem(self.path_curve)
+        # An outline, drawn over the start point: both show when the walk starts from today's weights.
         self.today = pg.ScatterPlotItem(
-            size=16, symbol="star", brush=pg.mkBrush(TODAY_COLOUR), pen=pg.mkPen((40, 40, 40))
+            size=26, symbol="star", brush=None, pen=pg.mkPen(TODAY_COLOUR, width=2)
         )
+        self.today.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.plot.addItem(self.today)
         self.start = pg.TargetItem(
             pos=(0.0, 0.0),
@@ -157,6 +159,7 @@ class LandscapeWindow(QWidget):
             labelOpts={"color": START_COLOUR, "offset": (10, -10)},
         )
         self.plot.addItem(self.start)
+        self.today.setZValue(self.start.zValue() + 1)
         self.start.sigPositionChanged.connect(self._start_moved)
         self._drag_timer = QTimer(self)
         self._drag_timer.setSingleShot(True)
