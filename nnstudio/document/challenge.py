@@ -327,10 +327,16 @@ class SignsCase(Case):
                 weight = 0.0 if edge is None else edge.weight
                 if not _sign_fits(symbol, weight):
                     pixel = _pixel_name(r, c, width, height)
-                    wrong.append(f"{pixel} is {_num(weight)}, the picture wants {_SIGN_SYMBOLS[symbol]}")
+                    wrong.append(
+                        f"the one from the {pixel} is {_num(weight)} and should be {_SIGN_SYMBOLS[symbol]}"
+                    )
         if wrong:
-            more = f" (and {len(wrong) - 3} more)" if len(wrong) > 3 else ""
-            return False, f"{name}'s weight from the {'; from the '.join(wrong[:3])}{more}"
+            first = wrong[0] + (f", and {len(wrong) - 1} more" if len(wrong) > 1 else "")
+            verb = "does" if len(wrong) == 1 else "do"
+            return (
+                False,
+                f"{_count(len(wrong), 'weight')} into {name} {verb} not match the picture yet: {first}",
+            )
         return True, f"{name}'s weights match the picture"
 
     def describe(self) -> str:

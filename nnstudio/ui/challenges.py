@@ -15,8 +15,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QUndoStack
+from PySide6.QtCore import QObject, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QColor, QPainter, QPaintEvent, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -34,6 +34,7 @@ from nnstudio.document.challenge import (
     Challenge,
     ChallengeError,
     CheckResult,
+    SignsCase,
     builtin_challenges,
     check,
     load_challenge,
@@ -198,6 +199,45 @@ class ChallengeSession(QObject):
         self.unknown_names = unknown
 
 
+class SignsPicture(QWidget):
+    """The picture a signs case asks a neuron's weights to draw: white for positive, black for negative,
+    grey for zero, and a checkerboard where any weight will do."""
+
+    CELL = 18
+
+    def __init__(self, rows: tuple[str, ...], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows = rows
+        width, height = len(rows[0]), len(rows)
+        self.setFixedSize(width * self.CELL + 1, height * self.CELL + 1)
+        words = {"+": "positive", "-": "negative", "0": "zero", ".": "any"}
+        described = "; ".join(", ".join(words[c] for c in row) for row in rows)
+        self.setToolTip(f"The weights' signs, row by row: {described}")
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+        painter = QPainter(self)
+        size = self.CELL
+        fills = {"+": QColor("white"), "-": QColor("black"), "0": QColor(128, 128, 128)}
+        for r, row in enumerate(self.rows):
+            for c, symbol in enumerate(row):
+                cell = QRect(c * size, r * size, size, size)
+                if symbol in fills:
+                    painter.fillRect(cell, fills[symbol])
+                else:
+                    half = size // 2
+                    painter.fillRect(cell, QColor(200, 200, 200))
+                    painter.fillRect(QRect(cell.x(), cell.y(), half, half), QColor(150, 150, 150))
+                    painter.fillRect(
+                        QRect(cell.x() + half, cell.y() + half, half, half), QColor(150, 150, 150)
+                    )
+        painter.setPen(QColor(96, 96, 96))
+        for k in range(len(self.rows[0]) + 1):
+            painter.drawLine(k * size, 0, k * size, len(self.rows) * size)
+        for k in range(len(self.rows) + 1):
+            painter.drawLine(0, k * size, len(self.rows[0]) * size, k * size)
+        painter.end()
+
+
 class ChallengeCard(QFrame):
     """One challenge: its title and goal, Start and Check, and after a check every case green or red."""
 
@@ -225,6 +265,18 @@ class ChallengeCard(QFrame):
         layout.addLayout(heading)
         self.goal = _wrapping_label(challenge.goal, f"challengeGoal_{key}", "Goal")
         layout.addWidget(self.goal)
+        self.pictures: list[SignsPicture] = []
+        for k, case in enumerate(c for c in challenge.cases if isinstance(c, SignsCase)):
+            picture = SignsPicture(case.rows)
+            _named(picture, f"challengePicture_{key}_{k}", f"The picture for {case.neuron}")
+            caption = QLabel(f"The picture for {case.neuron}:")
+            caption.setTextFormat(Qt.TextFormat.PlainText)
+            row = QHBoxLayout()
+            row.addWidget(caption, 0)
+            row.addWidget(picture, 0)
+            row.addStretch(1)
+            layout.addLayout(row)
+            self.pictures.append(picture)
         self.hint = _wrapping_label(challenge.hint, f"challengeHint_{key}", "Hint")
         self.hint.setVisible(False)
         set_tone(self.hint, Tone.PLAIN, "font-style: italic")

@@ -91,3 +91,14 @@ def test_outputs_that_tie_name_no_class():
     challenge = find_challenge("pattern-class")
     result = check(challenge, challenge.start_document())
     assert result.cases[0].why == "every output gives 0, so no class wins; diagonal should give the most"
+
+
+def test_a_receptive_field_that_does_not_match_says_where():
+    challenge = find_challenge("receptive-field")
+    document = load_document(SOLUTIONS / "receptive-field.nnet")
+    document.network.set_weights({"i4>o0": -1.0})
+    why = check(challenge, document).cases[0].why
+    assert why == (
+        "1 weight into X finder does not match the picture yet: the one from the pixel in row 2, column 2 is -1"
+        " and should be positive (white)"
+    )
