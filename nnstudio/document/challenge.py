@@ -180,11 +180,8 @@ class Case:
         return CaseResult(self.name, passed, why)
 
     def judge(self, run: _Run) -> tuple[bool, str]:
-        raise NotImplementedError
-
-    def describe(self) -> str:
-        """What the case asks, in a few words."""
-        raise NotImplementedError
+        """(passed, why) for this case on the run's network."""
+        raise NotImplementedError(type(self).__name__)
 
 
 def _run_inputs(run: _Run, inputs: tuple[float, ...]) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -225,10 +222,6 @@ class OutputCase(Case):
             return False, "; ".join(wrong)
         return True, f"gave {', '.join(shown)}"
 
-    def describe(self) -> str:
-        wanted = ", ".join("any" if v is None else _num(v) for v in self.expected)
-        return f"input {_values(self.inputs)} gives {wanted}"
-
 
 @dataclass(frozen=True)
 class ThresholdCase(Case):
@@ -252,10 +245,6 @@ class ThresholdCase(Case):
         if passed:
             return True, f"{name} gave {_num(got)}, {side} {_num(self.bound)}"
         return False, f"{name} gave {_num(got)}; it should be {side} {_num(self.bound)}"
-
-    def describe(self) -> str:
-        who = self.neuron or "the output"
-        return f"input {_values(self.inputs)}: {who} {'above' if self.above else 'below'} {_num(self.bound)}"
 
 
 @dataclass(frozen=True)
@@ -300,9 +289,6 @@ class ClassCase(Case):
             f"said {names[said]} ({_num(best)}); it should say {names[want]}, which gave {_num(float(out[want]))}",
         )
 
-    def describe(self) -> str:
-        return f"input {_values(self.inputs)} is {self.label!r}"
-
 
 @dataclass(frozen=True)
 class SignsCase(Case):
@@ -339,9 +325,6 @@ class SignsCase(Case):
             )
         return True, f"{name}'s weights match the picture"
 
-    def describe(self) -> str:
-        return f"{self.neuron}'s weights look like {' / '.join(self.rows)}"
-
 
 @dataclass(frozen=True)
 class DatasetCase(Case):
@@ -359,9 +342,6 @@ class DatasetCase(Case):
         if error <= self.error_at_most + 1e-12:
             return True, f"got {text} ({bound})"
         return False, f"got {text}; {bound}"
-
-    def describe(self) -> str:
-        return f"at most {_percent(self.error_at_most)} wrong on {self.dataset}"
 
 
 def dataset_error(run: _Run, spec: str) -> tuple[float, int]:
@@ -460,9 +440,6 @@ class Rules:
             f"{what} is {value:.4g}, not a multiple of {_num(step)}: set it by hand, do not train{more}",
         )
 
-    def describe(self) -> list[str]:
-        return [r.name for r in self.check(Network())]
-
 
 def _edges(network: Network) -> Iterable[Any]:
     return network.edges.values()
@@ -558,9 +535,6 @@ class Challenge:
         if not doc.title:
             doc.title = self.title
         return doc
-
-    def rule_names(self) -> list[str]:
-        return self.rules.describe()
 
 
 def check(challenge: Challenge, document: Document) -> CheckResult:
