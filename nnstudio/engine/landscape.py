@@ -80,6 +80,10 @@ def _level_of_index(plan: Plan, index: int) -> int:
     for block in plan.blocks:
         if block.offset <= index < block.offset + block.W.size:
             return block.target
+    for conv in plan.convs:
+        span = conv.parameter_slice()
+        if span.start <= index < span.stop:
+            return conv.target
     nb = len(plan.blocks)
     for li in range(len(plan.levels) - 1, 0, -1):
         if index >= plan.offsets[nb + li - 1]:
@@ -97,26 +101,40 @@ def _activate(plan: Plan, li: int, z: Array) -> Array:
     return a
 
 
+def _level_sum(plan: Plan, li: int, acts: list[Array], n: int) -> Array:
+    """The weighted sums of level ``li`` from the activations of the levels before it."""
+    block = next((b for b in plan.blocks if b.target == li), None)
+    conv = next((c for c in plan.convs if c.target == li), None)
+    if block is not None:
+        z = block.forward(acts)
+    elif conv is not None:
+        z, _ = conv.forward(acts[conv.source])
+    else:
+        z = np.zeros((n, len(plan.levels[li].ids)), dtype=plan.dtype)
+    return z + plan.levels[li].bias
+
+
 class _PartialForward:
     """The network's output as the parameters ``indices`` change, everything before their levels kept.
 
-    The sums of the first level they feed are kept too: a weight there moves one column of them by
-    (change of the weight) x (its source's activation), and a bias by its change, so that level costs no
-    matrix product (for a digit network's first layer, the 8,000 x 784 product is made once).
+    When the first level they feed is a matrix product, its sums are kept too: a weight there moves one
+    column of them by (change of the weight) x (its source's activation), and a bias by its change, so that
+    level costs no matrix product (for a digit network's first layer, the 8,000 x 784 product is made once).
     """
 
     def __init__(self, plan: Plan, inputs: Array, indices: list[int]) -> None:
         self.plan = plan
         self.first = first = min(_level_of_index(plan, i) for i in indices)
         fw = plan.forward(inputs)
+        self.n = inputs.shape[0]
         self.kept = [np.array(a) for a in fw.activations[:first]]
-        self.base = np.array(fw.sums[first])
-        self.blocks = {b.target: b for b in plan.blocks}
+        self.base: Array | None = np.array(fw.sums[first])
         # (flat index, column of the first level's sums, that parameter's source column or None for a bias,
         # its value in the kept sums)
         self.moves: list[tuple[int, int, Array | None, float]] = []
-        block = self.blocks.get(first)
+        block = next((b for b in plan.blocks if b.target == first), None)
         nb = len(plan.blocks)
+        bias_start = plan.offsets[nb + first - 1]
         for index in indices:
             if _level_of_index(plan, index) != first:
                 continue
@@ -124,26 +142,26 @@ class _PartialForward:
                 row, col = divmod(index - block.offset, block.width)
                 source = np.array(block.gather(self.kept)[:, col])
                 self.moves.append((index, row, source, float(plan.flat[index])))
+            elif bias_start <= index < bias_start + len(plan.levels[first].ids):
+                self.moves.append((index, index - bias_start, None, float(plan.flat[index])))
             else:
-                row = index - plan.offsets[nb + first - 1]
-                self.moves.append((index, row, None, float(plan.flat[index])))
+                # A kernel weight: the level is worked out whole each time.
+                self.base = None
 
     def output(self) -> Array:
         plan = self.plan
         acts = list(self.kept)
-        z = self.base.copy()
-        for index, row, source, was in self.moves:
-            change = float(plan.flat[index]) - was
-            if change:
-                z[:, row] += change if source is None else change * source
+        if self.base is None:
+            z = _level_sum(plan, self.first, acts, self.n)
+        else:
+            z = self.base.copy()
+            for index, row, source, was in self.moves:
+                change = float(plan.flat[index]) - was
+                if change:
+                    z[:, row] += change if source is None else change * source
         acts.append(_activate(plan, self.first, z))
-        n = z.shape[0]
         for li in range(self.first + 1, len(plan.levels)):
-            block = self.blocks.get(li)
-            level = plan.levels[li]
-            z = block.forward(acts) if block is not None else np.zeros((n, len(level.ids)), dtype=plan.dtype)
-            z = z + level.bias
-            acts.append(_activate(plan, li, z))
+            acts.append(_activate(plan, li, _level_sum(plan, li, acts, self.n)))
         return acts[-1]
 
 

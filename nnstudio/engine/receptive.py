@@ -104,11 +104,28 @@ def activation_gradient(plan: Plan, fw: ForwardResult, level: int, seed: Array) 
     grad_a: list[Array | None] = [None] * len(plan.levels)
     grad_a[level] = np.asarray(seed, dtype=plan.dtype)
     blocks = {b.target: b for b in plan.blocks}
+    convs = {c.target: c for c in plan.convs}
+    scratch: Array | None = None
     for li in range(level, 0, -1):
         ga = grad_a[li]
         if ga is None:
             continue
         delta = _through_activation(plan, li, fw.sums[li], fw.activations[li], ga)
+        conv = convs.get(li)
+        if conv is not None:
+            # A convolution or pooling: its own backward pass (the kernels' slopes go to a scratch buffer).
+            keep = fw.kept.get(li)
+            if keep is None:
+                _, keep = conv.forward(fw.activations[conv.source])
+            if scratch is None:
+                scratch = np.zeros_like(plan.flat)
+            back = conv.backward(delta, keep, scratch, True)
+            if back is not None:
+                src = conv.source
+                if grad_a[src] is None:
+                    grad_a[src] = np.zeros_like(fw.sums[src])
+                grad_a[src][:, conv.columns] += back
+            continue
         block = blocks.get(li)
         if block is None:
             continue
@@ -133,7 +150,7 @@ def first_layer_weights(plan: Plan, neuron_id: str) -> Array | None:
     """The neuron's weight from each input (0 where none) when every connection into it comes from an input,
     else None."""
     li, i = plan.position[neuron_id]
-    if li == 0:
+    if li == 0 or any(c.target == li for c in plan.convs):
         return None
     block = _block(plan, li)
     n = plan.n_inputs

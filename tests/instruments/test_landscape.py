@@ -89,3 +89,22 @@ def test_bad_weights_and_settings_say_what_to_give(camera):
         error_landscape(plan, data.inputs, data.targets, loss, ("h1_0", "h1_0"))
     with pytest.raises(LandscapeError, match="learning rate"):
         descent_path(plan, data.inputs, data.targets, loss, ("h1_0", "h1_1"), (0, 0), -1.0)
+
+
+def test_a_landscape_of_a_network_with_convolution_and_pooling():
+    from nnstudio.document.builders import conv_network, parse_network_spec
+
+    plan = compile_network(conv_network(parse_network_spec("6x6-c2k3p1-p2-3"), seed=1), np.float64)
+    rng = np.random.default_rng(1)
+    x, y = rng.uniform(0, 1, (12, 36)), np.eye(3)[rng.integers(0, 3, 12)]
+    loss = LOSSES["cross_entropy"]
+    ids = steepest_pair(plan, x, y, loss)
+    landscape = error_landscape(plan, x, y, loss, ids, (-2.0, 2.0), 5)
+    assert landscape.current_error == pytest.approx(plan.loss_value(x, y, loss), abs=1e-12)
+    w = int(plan.parameter_index([ids[0]])[0])
+    saved = plan.flat.copy()
+    plan.flat[w] = landscape.axis_x[1]
+    plan.flat[int(plan.parameter_index([ids[1]])[0])] = landscape.axis_y[3]
+    expected = plan.loss_value(x, y, loss)
+    plan.flat[:] = saved
+    assert landscape.errors[3, 1] == pytest.approx(expected, abs=1e-12)

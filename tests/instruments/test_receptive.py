@@ -148,3 +148,29 @@ def test_pictures_are_black_to_white_checkered_where_it_does_not_care_and_weight
     assert tuple(weights[0, 0]) == WEIGHT_POSITIVE
     assert tuple(weights[0, 1]) == tuple(round(v / 2) for v in WEIGHT_NEGATIVE)
     assert tuple(weights[1, 0]) == (0, 0, 0)
+
+
+def test_slopes_and_fields_go_through_convolution_and_pooling():
+    from nnstudio.document.builders import conv_network, parse_network_spec
+
+    plan = compile_network(conv_network(parse_network_spec("6x6-c2k3p1-p2-3"), seed=1), np.float64)
+    assert plan.convs
+    x = np.random.default_rng(0).uniform(0, 1, (2, 36))
+    for li in range(1, len(plan.levels)):
+        i = len(plan.levels[li].ids) // 2
+        seed = np.zeros((2, len(plan.levels[li].ids)))
+        seed[:, i] = 1.0
+        slope = activation_gradient(plan, plan.forward(x), li, seed)
+        h = 1e-6
+        for k in (0, 7, 14, 35):
+            up, down = x.copy(), x.copy()
+            up[:, k] += h
+            down[:, k] -= h
+            nudged = (plan.forward(up).activations[li][:, i] - plan.forward(down).activations[li][:, i]) / (
+                2 * h
+            )
+            assert np.allclose(slope[:, k], nudged, atol=1e-6)
+    conv_neuron = plan.levels[1].ids[7]
+    field = receptive_field(plan, conv_neuron, (0.0, 1.0))
+    assert field.method == "gradient_ascent"  # a convolution's neuron is climbed, not read off a matrix row
+    assert field.activation >= plan.forward(np.full(36, 0.5)).activations[1][0, 7] - 1e-9
