@@ -12,9 +12,9 @@ should each pixel move to raise this neuron?" (:func:`neuron_gradient`). Two use
   small amount in the direction that favours the target over the best other answer; the bound starts small
   and grows only as far as needed. The size of the change is stated as a fraction of the input range.
 
-For an output neuron the slope comes from the plan's own backward pass (so every kind of layer, the
-convolutions too, is gone through); for a hidden neuron from
-:func:`nnstudio.engine.receptive.activation_gradient`.
+For an output neuron the slope comes from the plan's own backward pass; for a hidden neuron or a feature
+map the slopes go down level by level through each level's own backward step (matrix of connections,
+convolution or pooling), so a convolutional network dreams and is fooled like any other.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .losses import Loss
-from .plan import Plan
+from .plan import ForwardResult, Plan
 
 Array = np.ndarray
 
@@ -80,53 +80,83 @@ def _seed(plan: Plan, level: int, rows: int, weights: dict[int, float]) -> Array
 def weighted_gradient(plan: Plan, inputs: Array, level: int, weights: dict[int, float]) -> Array:
     """d(sum of weight x activation of the level's neurons)/d(input), one row per row of ``inputs``."""
     x = np.atleast_2d(np.asarray(inputs, dtype=plan.dtype))
+    if level == 0:
+        return np.asarray(_seed(plan, 0, x.shape[0], weights), dtype=np.float64)
     fw = plan.forward(x)
     if level == len(plan.levels) - 1:
         truth = _seed(plan, level, x.shape[0], weights) * x.shape[0]
         grads = plan.backward(fw, truth, _LINEAR, input_gradient=True)
         assert grads.inputs is not None
         return -np.asarray(grads.inputs, dtype=np.float64)
-    if level == 0:
-        seed = _seed(plan, 0, x.shape[0], weights)
-        return np.asarray(seed, dtype=np.float64)
-    from .receptive import activation_gradient
+    seed = _seed(plan, level, x.shape[0], weights)
+    return _input_slopes(plan, fw, level, _through_activation(plan, fw, level, seed))
 
-    slope = activation_gradient(plan, fw, level, _seed(plan, level, x.shape[0], weights))
-    return np.asarray(slope, dtype=np.float64)
+
+def _through_activation(plan: Plan, fw: ForwardResult, level: int, grad_a: Array) -> Array:
+    """From slopes of a level's values to slopes of its weighted sums."""
+    delta = np.empty_like(grad_a)
+    z, a = fw.sums[level], fw.activations[level]
+    for act, cols in plan.levels[level].groups:
+        delta[:, cols] = act.backward(z[:, cols], a[:, cols], grad_a[:, cols])
+    return delta
+
+
+def _input_slopes(plan: Plan, fw: ForwardResult, level: int, delta: Array) -> Array:
+    """The input's slopes given ``delta``, the slopes of level ``level``'s weighted sums, going down level
+    by level through whatever feeds each one: a matrix of connections, a convolution or a pooling."""
+    grad_a: list[Array | None] = [None] * len(plan.levels)
+    blocks = {b.target: b for b in plan.blocks}
+    convs = {c.target: c for c in getattr(plan, "convs", [])}
+    # The parameters' slopes are written somewhere and not used: only the picture's are wanted here.
+    scratch = np.empty_like(plan.flat)
+    li = level
+    while True:
+        conv = convs.get(li)
+        block = blocks.get(li)
+        if conv is not None:
+            keep = fw.kept.get(li)
+            if keep is None and conv.kind.value != "avgpool":
+                _, keep = conv.forward(fw.activations[conv.source])
+            back = conv.backward(delta, keep, scratch, True)
+            if back is not None:
+                if grad_a[conv.source] is None:
+                    grad_a[conv.source] = np.zeros_like(fw.sums[conv.source])
+                grad_a[conv.source][:, conv.columns] += back  # type: ignore[index]
+        elif block is not None:
+            block.backward(delta, list(fw.activations), np.empty_like(block.W), grad_a, True)
+        li -= 1
+        while li > 0 and grad_a[li] is None:
+            li -= 1
+        if li <= 0:
+            break
+        delta = _through_activation(plan, fw, li, grad_a[li])  # type: ignore[arg-type]
+    out = grad_a[0]
+    return np.zeros(fw.sums[0].shape, dtype=np.float64) if out is None else np.asarray(out, dtype=np.float64)
 
 
 def sum_gradient(plan: Plan, inputs: Array, neuron_id: str) -> Array:
     """d(the neuron's weighted sum z)/d(input), one row per row of ``inputs``.
 
     A dream climbs the sum rather than the value: a sigmoid neuron far from firing has a value of exactly 0
-    and no slope left to climb, while its sum still says which way to go. The slopes of the levels below
-    are gathered level by level through the plan's blocks (a level fed by a convolution climbs its value).
+    and no slope left to climb, while its sum still says which way to go.
     """
     x = np.atleast_2d(np.asarray(inputs, dtype=plan.dtype))
     level, index = plan.position[neuron_id]
-    block = next((b for b in plan.blocks if b.target == level), None)
-    if level == 0 or block is None:
-        return weighted_gradient(plan, x, level, {index: 1.0})
+    if level == 0:
+        return weighted_gradient(plan, x, 0, {index: 1.0})
     fw = plan.forward(x)
-    grad_a: list[Array | None] = [None] * len(plan.levels)
-    delta = np.zeros((x.shape[0], len(plan.levels[level].ids)), dtype=plan.dtype)
-    delta[:, index] = 1.0
-    scratch = np.empty_like(block.W)
-    block.backward(delta, list(fw.activations), scratch, grad_a, True)
-    blocks = {b.target: b for b in plan.blocks}
-    for li in range(level - 1, 0, -1):
-        ga = grad_a[li]
-        below = blocks.get(li)
-        if ga is None:
-            continue
-        if below is None:
-            return weighted_gradient(plan, x, level, {index: 1.0})
-        through = np.empty_like(ga)
-        for act, cols in plan.levels[li].groups:
-            through[:, cols] = act.backward(fw.sums[li][:, cols], fw.activations[li][:, cols], ga[:, cols])
-        below.backward(through, list(fw.activations), np.empty_like(below.W), grad_a, True)
-    out = grad_a[0]
-    return np.zeros(x.shape, dtype=np.float64) if out is None else np.asarray(out, dtype=np.float64)
+    return _input_slopes(plan, fw, level, _seed(plan, level, x.shape[0], {index: 1.0}))
+
+
+def map_gradient(plan: Plan, inputs: Array, layer: str, channel: int) -> Array:
+    """d(the sum of one feature map's weighted sums)/d(input): what a dream of a whole feature map climbs."""
+    x = np.atleast_2d(np.asarray(inputs, dtype=plan.dtype))
+    conv = plan.convolution(layer)
+    c, h, w = conv.out_shape
+    fw = plan.forward(x)
+    seed = np.zeros((x.shape[0], len(plan.levels[conv.target].ids)), dtype=plan.dtype)
+    seed.reshape(x.shape[0], c, h * w)[:, channel, :] = 1.0
+    return _input_slopes(plan, fw, conv.target, seed)
 
 
 def neuron_gradient(plan: Plan, inputs: Array, neuron_id: str) -> Array:

@@ -121,3 +121,49 @@ def test_the_slope_of_a_weighted_sum_matches_nudging_the_pixels(digits):
         e[pixel] = 1e-2
         nudged = (weighted_sum(x + e) - weighted_sum(x - e)) / 2e-2
         assert slope[pixel] == pytest.approx(nudged, rel=0.05, abs=1e-5)
+
+
+def _small_convnet():
+    from nnstudio.document.builders import conv_network, parse_network_spec
+
+    network = conv_network(parse_network_spec("8x8-c2k3-p2-3"), seed=4)
+    return compile_network(network, dtype=np.float64)
+
+
+@pytest.mark.parametrize("which", ["conv", "pool", "output"])
+def test_slopes_go_through_convolution_and_pooling(which):
+    plan = _small_convnet()
+    nid = {"conv": "conv1_1_2_3", "pool": "pool1_0_1_1", "output": plan.output_ids[2]}[which]
+    level, index = plan.position[nid]
+    x = np.random.default_rng(5).random(64)
+    slope = sum_gradient(plan, x, nid)[0]
+    assert np.abs(slope).max() > 0
+
+    def weighted_sum(v):
+        return float(plan.forward(v).sums[level][0, index])
+
+    for pixel in range(0, 64, 7):
+        e = np.zeros(64)
+        e[pixel] = 1e-5
+        nudged = (weighted_sum(x + e) - weighted_sum(x - e)) / 2e-5
+        assert slope[pixel] == pytest.approx(nudged, rel=1e-4, abs=1e-7)
+
+
+def test_a_feature_map_can_be_dreamed_of():
+    from nnstudio.engine.imagine import map_gradient
+
+    plan = _small_convnet()
+    x = np.random.default_rng(6).random(64)
+    slope = map_gradient(plan, x, "conv1", 1)[0]
+    conv = plan.convolution("conv1")
+    level = conv.target
+
+    def map_total(v):
+        return float(plan.forward(v).sums[level][0].reshape(conv.out_shape)[1].sum())
+
+    e = np.zeros(64)
+    e[27] = 1e-5
+    assert slope[27] == pytest.approx((map_total(x + e) - map_total(x - e)) / 2e-5, rel=1e-4)
+    nid = "conv1_0_0_0"
+    result = dream(plan, x, nid, (0.0, 1.0), (8, 8), DreamSettings(steps=10))
+    assert result.after >= result.before
