@@ -244,7 +244,7 @@ class ErrorPlot(QWidget):
             symbolPen=None,
         )
         self.earlier_smooth_curve = item.plot(
-            pen=pg.mkPen((*EARLIER_SMOOTH_COLOUR, EARLIER_ALPHA + 40)), name="earlier run, smoothed"
+            pen=pg.mkPen((*EARLIER_SMOOTH_COLOUR, EARLIER_ALPHA + 60), width=2), name="earlier run, smoothed"
         )
         self.earlier_epoch_curve = item.plot(
             pen=pg.mkPen((*EPOCH_COLOUR, EARLIER_ALPHA)),
@@ -262,8 +262,10 @@ class ErrorPlot(QWidget):
             symbolBrush=(*TEST_COLOUR, EARLIER_ALPHA),
             symbolPen=None,
         )
+        # Over the single steps' noise (which would hide it), under the run being watched.
+        self.raw_curve.setZValue(-2)
         for curve in (self.earlier_smooth_curve, self.earlier_epoch_curve, self.earlier_test_curve):
-            curve.setZValue(-1)  # under the run being watched
+            curve.setZValue(-1)
         self.marker = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(MARKER_COLOUR, width=2))
         self.marker.setZValue(9)
         item.addItem(self.marker, ignoreBounds=True)

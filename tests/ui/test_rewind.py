@@ -172,3 +172,26 @@ def test_a_changed_structure_ends_the_timeline(trained, qtbot):
     network.remove(edge_ids=[victim])
     assert not panel.timeline.slider.isEnabled() and not panel.timeline.rerun_button.isEnabled()
     assert "changed since the last run" in panel.timeline.label.text()
+
+
+def test_l1_and_l2_typed_in_the_panel_shrink_the_weights_of_a_rerun(trained, qtbot):
+    panel, live, stack, start = trained
+    network = live.document.network
+
+    def total_size() -> float:
+        return float(sum(np.abs(w).sum() for w in ParameterSnapshot.of(network).weights.values()))
+
+    plain = total_size()
+    panel.tabs.setCurrentIndex(0)
+    for spin, rate in ((panel.l1, "0.002"), (panel.l2, "0.05")):
+        spin.selectAll()
+        qtbot.keyClicks(spin, rate)
+        qtbot.keyClick(spin, Qt.Key.Key_Return)
+    assert panel.current_settings().l1 == 0.002 and panel.current_settings().l2 == 0.05
+    panel.tabs.setCurrentWidget(panel.plot)
+    assert panel.timeline.rerun_button.isVisible()
+    with qtbot.waitSignal(panel.controller.ended, timeout=20_000):
+        qtbot.mouseClick(panel.timeline.rerun_button, Qt.MouseButton.LeftButton)
+    assert total_size() < plain
+    assert "this run (L1 0.002, L2 0.05)" in panel.plot.key_text()
+    assert live.document.training.l1 == 0.002 and live.document.training.l2 == 0.05

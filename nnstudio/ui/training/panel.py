@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QResizeEvent, QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -60,6 +60,8 @@ FASTEST_KEY = "training/as_fast_as_possible"
 # would otherwise be over in about a second, too fast to see the error fall or a weight change.
 WATCHABLE_SECONDS = 6.0
 NOT_STARTED = "not started"
+# The status message shows at most this many lines at once; a longer one scrolls.
+STATUS_LINES = 4
 _DATASET_FILTER = "Datasets (*.csv *.gz *.idx *ubyte *.idx3-ubyte);;CSV files (*.csv);;All files (*)"
 
 
@@ -243,7 +245,13 @@ class TrainingPanel(Panel):
         self.status.setTextFormat(Qt.TextFormat.PlainText)  # names datasets and paths from the file
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.status.hide()  # shown when there is something to say, so it takes no room otherwise
+        # At most a few lines high, scrolling beyond: a long message must not squeeze the error plot.
+        self.status_scroll = self._named(QScrollArea(), "trainingStatusScroll", "Training status")
+        self.status_scroll.setWidgetResizable(True)
+        self.status_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.status_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.status_scroll.setWidget(self.status)
+        self.status_scroll.hide()  # shown when there is something to say, so it takes no room otherwise
         self.undo_run_button = self._named(
             QPushButton("Undo this run"), "trainingUndoRun", "Undo the training run that made it worse"
         )
@@ -348,7 +356,7 @@ class TrainingPanel(Panel):
         layout.addLayout(buttons)
         layout.addLayout(progress_row)
         layout.addWidget(self.progress_bar)
-        layout.addWidget(self.status)
+        layout.addWidget(self.status_scroll)
         layout.addWidget(self.undo_run_button)
         layout.addWidget(self.tabs, 1)
 
@@ -958,7 +966,20 @@ class TrainingPanel(Panel):
     def _set_status(self, text: str, error: bool = False) -> None:
         self.status.setText(text)
         set_tone(self.status, Tone.PROBLEM if error else Tone.PLAIN)
-        self.status.setVisible(bool(text))
+        self.status_scroll.setVisible(bool(text))
+        self._fit_status_height()
+
+    def _fit_status_height(self) -> None:
+        """As tall as the message at this width, up to :data:`STATUS_LINES` lines."""
+        width = max(1, self.status_scroll.viewport().width() or self.width() - 8)
+        wanted = self.status.heightForWidth(width)
+        most = self.status.fontMetrics().lineSpacing() * STATUS_LINES + 4
+        self.status_scroll.setFixedHeight(max(1, min(wanted, most)))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.status_scroll.isVisible():
+            self._fit_status_height()
 
 
 def _stored_bool(key: str) -> bool:
