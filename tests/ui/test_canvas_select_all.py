@@ -37,3 +37,24 @@ def test_select_all_in_a_small_network_marks_every_connection_too(qtbot):
     canvas.setFocus()
     qtbot.keyClick(canvas, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     assert sorted(canvas.selection.edges) == sorted(document.network.edges)
+
+
+def test_copying_a_whole_big_network_is_refused_with_what_to_do_instead(qtbot, monkeypatch):
+    from nnstudio.ui.canvas import edit_actions
+
+    monkeypatch.setattr(edit_actions, "COPY_CONNECTIONS_UP_TO", 10_000)
+    document = Document(dense_network([784, 32, 10], "sigmoid", 0, grid=(28, 28)), grid=(28, 28))
+    canvas, _ = open_canvas(qtbot, document)
+    said: list[str] = []
+    canvas.statusMessage.connect(said.append)
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(canvas, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert said[-1] == (
+        "Cannot copy 25,408 connections at once (at most 10,000): select fewer neurons, or use File > Save As"
+        " to keep the whole network"
+    )
+    # The hidden and output layers alone fit: 32 x 10 connections among them.
+    canvas.selection.set([n for n in document.network.neurons if not n.startswith("i")], [])
+    qtbot.keyClick(canvas, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert said[-1] == "Copied 42 neurons and 320 connections"

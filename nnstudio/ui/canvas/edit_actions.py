@@ -29,6 +29,7 @@ from .edits import (
     PaletteItem,
     changed_positions,
     copy_payload,
+    count_edges_among,
     format_value,
     layered_positions,
     nudged,
@@ -37,6 +38,10 @@ from .edits import (
     plan_paste,
 )
 from .scene import Hit
+
+# Copy puts at most this many connections on the clipboard (as text: a million would take seconds and
+# hundreds of megabytes); a whole big network is kept with Save As.
+COPY_CONNECTIONS_UP_TO = 100_000
 
 if TYPE_CHECKING:
     from .view import NetworkCanvas
@@ -108,14 +113,20 @@ class EditActions:
             self._say("Select neurons to copy")
             return
         network = canvas.binding.network
+        keep = set(neurons)
+        edges = count_edges_among(network, keep)
+        if edges > COPY_CONNECTIONS_UP_TO:
+            self._say(
+                f"Cannot copy {edges:,} connections at once (at most {COPY_CONNECTIONS_UP_TO:,}): select fewer"
+                " neurons, or use File > Save As to keep the whole network"
+            )
+            return
         payload = copy_payload(network, neurons)
         mime = QMimeData()
         mime.setData(CLIPBOARD_MIME, payload)
         mime.setText(payload.decode())
         QGuiApplication.clipboard().setMimeData(mime)
         self._paste_count = 0
-        keep = set(neurons)
-        edges = sum(1 for e in network.edges.values() if e.source in keep and e.target in keep)
         self._say(f"Copied {len(neurons)} neurons and {edges} connections")
 
     def paste(self) -> None:
