@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from nnstudio.data.dataset import DataError, Dataset
 from nnstudio.data.loaders import load_dataset
+from nnstudio.data.points import fit_dataset_to
 from nnstudio.engine.activations import ACTIVATIONS
 from nnstudio.engine.losses import LOSSES
 from nnstudio.ui.dataset_loading import reads_a_file, shared_loader
@@ -483,7 +484,8 @@ class DatasetTable(Panel):
             self.loader.start(name)
             return None, f"Loading the dataset {name!r}..."
         try:
-            dataset = load_dataset(name)
+            # Points in the plane reach feature inputs as their features (X1^2, sin X1, ...).
+            dataset = fit_dataset_to(load_dataset(name), doc.network)
         except (DataError, OSError, KeyError, ValueError) as exc:
             self._unusable = (name, f"The dataset {name!r} could not be loaded: {exc}")
             return None, self._unusable[1]

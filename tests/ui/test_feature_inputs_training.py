@@ -69,3 +69,20 @@ def test_the_panel_can_be_told_which_points_to_train_on(panel_for):
     panel.select_dataset("circle(noise=0.3, seed=5):train")
     assert panel.dataset_spec() == "circle(noise=0.3, seed=5):train"
     assert len(panel.selected_dataset()) == 250
+
+
+def test_the_dataset_table_grades_the_points_through_the_feature_inputs(qtbot):
+    from nnstudio.ui.error_tables import RIGHT, DatasetTable
+
+    document = load_example("spiral")
+    document.training_data = "spiral(points=40):train"  # a table lists up to 64 samples
+    live = LiveNetwork(document)
+    table = DatasetTable()
+    qtbot.addWidget(table)
+    table.bind(live, QUndoStack())
+    table.resize(520, 600)
+    table.show()
+    rows = table.shown_rows()
+    assert len(rows) == 20
+    assert sum(row[4] == RIGHT for row in rows) >= 15
+    live.detach()
