@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QSize, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QIcon, QImage, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
@@ -70,14 +71,14 @@ def draw_network_preview(network: Network, size: QSize = THUMBNAIL_SIZE) -> QIma
 
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, len(network.edges) < 2000)
-    edges = sorted(network.edges.values(), key=lambda e: abs(e.weight))[-_MAX_PREVIEW_EDGES:]
-    strongest = max((abs(e.weight) for e in edges), default=0.0) or 1.0
+    edges = _strongest_links(network, _MAX_PREVIEW_EDGES)
+    strongest = max((abs(w) for _, _, w in edges), default=0.0) or 1.0
     for colour, keep in ((_NEGATIVE, lambda w: w < 0), (_POSITIVE, lambda w: w > 0)):
         for band in (0.25, 0.5, 0.75, 1.0):
             lines = [
-                QLineF(points[e.source], points[e.target])
-                for e in edges
-                if keep(e.weight) and band - 0.25 < abs(e.weight) / strongest <= band
+                QLineF(points[source], points[target])
+                for source, target, w in edges
+                if keep(w) and band - 0.25 < abs(w) / strongest <= band
             ]
             if lines:
                 pen_colour = QColor(colour)
@@ -92,6 +93,27 @@ def draw_network_preview(network: Network, size: QSize = THUMBNAIL_SIZE) -> QIma
         painter.drawEllipse(points[neuron.id], radius, radius)
     painter.end()
     return image
+
+
+def _strongest_links(network: Network, limit: int) -> list[tuple[str, str, float]]:
+    """The ``limit`` strongest connections (source, target, weight), weakest first: chosen in numpy from the
+    network's weight blocks, so a big network's picture makes no object per connection."""
+    blocks = network.edges.arrays()
+    if not blocks:
+        return []
+    weights = np.concatenate([links.weight for links in blocks])
+    block_of = np.repeat(np.arange(len(blocks)), [links.weight.size for links in blocks])
+    starts = np.cumsum([0] + [links.weight.size for links in blocks])
+    chosen = np.argsort(np.abs(weights), kind="stable")[-limit:]
+    out = []
+    for k, b in zip(chosen.tolist(), block_of[chosen].tolist(), strict=True):
+        links, at = blocks[b], k - int(starts[b])
+        # A full block's connection k is row k // len(sources), column k % len(sources).
+        row, col = (
+            divmod(at, len(links.sources)) if links.full else (int(links.rows[at]), int(links.cols[at]))
+        )
+        out.append((links.sources[col], links.targets[row], float(weights[k])))
+    return out
 
 
 def example_thumbnail(info: ExampleInfo) -> QImage | None:
