@@ -40,8 +40,8 @@ SEARCH_INPUTS = 16
 # At most this many images in one search (3^9 = 19,683 black/grey/white 3x3 images fit; 3^16 does not).
 SEARCH_IMAGES = 65_536
 # Gradient ascent: independent starts per neuron, and steps.
-ASCENT_STARTS = 6
-ASCENT_STEPS = 150
+ASCENT_STARTS = 4
+ASCENT_STEPS = 100
 # Activations closer than this are the same (a pixel that changes the best activation less does not matter).
 SAME = 1e-9
 # Activations that rise with their sum (the sign pattern of the weights is then the exact answer).
@@ -212,7 +212,7 @@ def receptive_fields(
     rest: list[str] = []
     for nid in ids:
         weights = first_layer_weights(plan, nid)
-        if weights is not None and _activation_name(plan, nid) in RISING:
+        if weights is not None and read_from_weights(plan, nid):
             fields[nid] = _from_weights(plan, nid, weights, low, high)
         else:
             rest.append(nid)
@@ -221,6 +221,19 @@ def receptive_fields(
     elif rest:
         fields.update(_by_ascent(plan, rest, low, high, seed))
     return {nid: fields[nid] for nid in ids}
+
+
+def read_from_weights(plan: Plan, neuron_id: str) -> bool:
+    """True when the neuron's field is its weights' sign pattern (cheap and exact): it is fed by inputs
+    alone, through a matrix, and its activation rises with its sum."""
+    return first_layer_weights(plan, neuron_id) is not None and _activation_name(plan, neuron_id) in RISING
+
+
+def climbed(plan: Plan, neuron_ids: Iterable[str]) -> list[str]:
+    """Those of ``neuron_ids`` whose fields take gradient ascent (the costly kind)."""
+    if plan.n_inputs <= SEARCH_INPUTS:
+        return []
+    return [nid for nid in neuron_ids if not read_from_weights(plan, nid)]
 
 
 def _non_inputs(plan: Plan) -> list[str]:

@@ -127,3 +127,28 @@ def test_a_digit_gallery_has_weight_pictures_and_the_strongest_images(qtbot):
         window.ask_save_changes = lambda: QMessageBox.StandardButton.Discard
         window.close()
         window.deleteLater()
+
+
+def test_a_network_too_big_to_climb_draws_its_first_layer_and_says_so(qtbot, tmp_path):
+    from nnstudio.document.builders import dense_network
+    from nnstudio.document.fileformat import save_document
+    from nnstudio.document.model import Document
+    from nnstudio.ui.instruments.receptive_gallery import MAX_CLIMBED
+
+    network = dense_network([100, 6, MAX_CLIMBED + 1, 3], "tanh", seed=2, grid=(10, 10))
+    path = tmp_path / "wide.nnet"
+    save_document(Document(network, grid=(10, 10), value_range=(0.0, 1.0)), path)
+    window = create_main_window(path)
+    window.show()
+    qtbot.waitExposed(window)
+    try:
+        toggle(window).trigger()
+        scene = window.canvas.canvas_scene  # the six first-layer neurons carry their fields, no other does
+        pictured = set(window.canvas.neuron_pictures)
+        assert len(pictured) == 6
+        assert all(scene.neuron_items[nid].has_picture for nid in pictured)
+        assert "first layer only" in window.statusBar().currentMessage()
+    finally:
+        window.ask_save_changes = lambda: QMessageBox.StandardButton.Discard
+        window.close()
+        window.deleteLater()

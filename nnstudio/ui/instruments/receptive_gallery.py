@@ -35,6 +35,7 @@ from nnstudio.engine.graph import GraphError
 from nnstudio.engine.plan import Plan, compile_network
 from nnstudio.engine.receptive import (
     ReceptiveField,
+    climbed,
     field_pixels,
     receptive_fields,
     sample_pixels,
@@ -58,6 +59,11 @@ TILE_PX = 96
 STRONGEST = 9
 # From this many pixels an input is an image worth a weight picture and the strongest samples.
 BIG_IMAGE_PIXELS = 100
+# At most this many neurons are climbed by gradient ascent for the canvas at once (a 1024-neuron second
+# layer would hold the window for many seconds); the gallery shows at most MAX_TILES of a layer.
+MAX_CLIMBED = 200
+MAX_TILES = 64
+MAX_CLIMBED_TILES = 32
 
 LEGEND = (
     "Each picture is the input that drives the neuron highest: white = the top of the input range, black ="
@@ -186,7 +192,18 @@ class FieldsInNeurons(QObject):
         try:
             plan = compile_network(document.network, np.float64)
             grid = input_grid(document, plan)
-            fields = receptive_fields(plan, None, tuple(float(v) for v in document.value_range))
+            # Only the neurons drawn as discs take a picture.
+            ids = [nid for nid in canvas.canvas_scene.neuron_items if plan.position.get(nid, (0, 0))[0] > 0]
+            costly = climbed(plan, ids)
+            if len(costly) > MAX_CLIMBED:
+                left_out = set(costly)
+                ids = [nid for nid in ids if nid not in left_out]
+                self._window.statusBar().showMessage(
+                    f"Receptive fields are drawn in the first layer only: the {len(costly):,} neurons after it"
+                    f" are too many to search here; the gallery shows them a layer at a time",
+                    8000,
+                )
+            fields = receptive_fields(plan, ids, tuple(float(v) for v in document.value_range))
         except (GraphError, ValueError) as exc:
             canvas.set_neuron_pictures(None)
             self._window.statusBar().showMessage(f"No receptive fields to draw: {exc}", 8000)
@@ -354,9 +371,11 @@ class ReceptiveGallery(QWidget):
             self._set_tiles({}, None, document)
             self.message.setText("This network has no neurons after its inputs yet.")
             return
-        ids = self._levels[min(index, len(self._levels) - 1)]
+        level = self._levels[min(index, len(self._levels) - 1)]
         try:
             plan = compile_network(document.network, np.float64)
+            # Fields found by gradient ascent cost far more than those read off the weights.
+            ids = level[: MAX_CLIMBED_TILES if climbed(plan, level[:1]) else MAX_TILES]
             fields = receptive_fields(plan, ids, tuple(float(v) for v in document.value_range))
         except (GraphError, ValueError) as exc:
             self._set_tiles({}, None, document)
@@ -365,7 +384,8 @@ class ReceptiveGallery(QWidget):
         self.fields = fields
         self._set_tiles(fields, plan, document)
         methods = sorted({f.method_text for f in fields.values()})
-        self.message.setText("Found by " + "; ".join(methods) + ".")
+        shown = "" if len(ids) == len(level) else f"The first {len(ids)} of {len(level):,} neurons. "
+        self.message.setText(shown + "Found by " + "; ".join(methods) + ".")
 
     def _training_inputs(self, document: Document, plan: Plan) -> Array | None:
         from nnstudio.data import BUILTIN_DATASETS, DataError, load_dataset
