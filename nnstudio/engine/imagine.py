@@ -167,16 +167,12 @@ def neuron_gradient(plan: Plan, inputs: Array, neuron_id: str) -> Array:
 
 
 def _log_probability_gradient(plan: Plan, x: Array, index: int) -> Array:
-    """d(log of output ``index``)/d(input): for a softmax output, a slope that does not vanish as the
-    probability nears 0 or 1 (it is what cross-entropy's backward pass gives, negated)."""
-    from .losses import loss
-
+    """d(log of softmax output ``index``)/d(input), worked out on the weighted sums (its slope there is
+    one-hot minus the probabilities), so it stays exact when a probability has rounded to 0 or 1."""
     fw = plan.forward(x)
-    truth = np.zeros_like(fw.output)
-    truth[:, index] = 1.0
-    grads = plan.backward(fw, truth, loss("cross_entropy"), input_gradient=True)
-    assert grads.inputs is not None
-    return -np.asarray(grads.inputs, dtype=np.float64) * x.shape[0]
+    delta = -np.asarray(fw.output, dtype=np.float64)
+    delta[:, index] += 1.0
+    return _input_slopes(plan, fw, len(plan.levels) - 1, delta.astype(plan.dtype))
 
 
 def _softmax_output(plan: Plan) -> bool:
@@ -218,7 +214,7 @@ class DreamSettings:
     # Blur every this many steps (0: never).
     blur_every: int = 8
     # Weight of the smoothness pull, relative to the neuron's own slope.
-    total_variation: float = 0.03
+    total_variation: float = 0.01
 
 
 @dataclass
@@ -233,11 +229,11 @@ class Dream:
 
 
 def noise_picture(n_inputs: int, value_range: tuple[float, float], seed: int = 0) -> Array:
-    """A grey picture with a little noise: where a dream starts when it does not start from a drawing."""
+    """Random pixels over the whole input range: where a dream starts when it does not start from a
+    drawing. (Faint noise on grey leaves every edge-finding kernel of a trained convolution silent, and a
+    silent ReLU has no slope to climb; strong contrast wakes enough of them.)"""
     low, high = value_range
-    rng = np.random.default_rng(seed)
-    middle = (low + high) / 2
-    return np.clip(middle + (high - low) * 0.1 * rng.standard_normal(n_inputs), low, high)
+    return low + (high - low) * np.random.default_rng(seed).random(n_inputs)
 
 
 def dream_steps(
@@ -280,7 +276,8 @@ def dream_steps(
         picture = np.clip(picture + settings.step_size * span * slope, low, high)
         count[0] += 1
         if smooth and settings.blur_every and count[0] % settings.blur_every == 0:
-            picture = blur(picture, grid)  # type: ignore[arg-type]
+            # Half a blur: enough to wipe out speckle, not the edges a convolution's kernels look for.
+            picture = 0.5 * picture + 0.5 * blur(picture, grid)  # type: ignore[arg-type]
         return picture.copy(), float(activation(plan, picture, neuron_id)[0])
 
     return step
@@ -341,25 +338,19 @@ class Fooled:
 def _target_gradient(plan: Plan, x: Array, target: int) -> Array:
     """The slope, per pixel, of how strongly the network favours ``target`` over every other answer.
 
-    For a softmax output that is log(probability of the target), what cross-entropy's backward pass gives.
-    For other outputs it is the same on their weighted sums z (softmax of z, log of the target's share),
-    measured on the sums rather than the outputs because a sigmoid output near 0 or 1 has almost no slope
-    left and would hardly say which way to go.
+    For a softmax output that is log(probability of the target). For other outputs it is the same on their
+    weighted sums z (softmax of z, log of the target's share), measured on the sums rather than the
+    outputs because a sigmoid output near 0 or 1 has almost no slope left to say which way to go.
     """
-    last = len(plan.levels) - 1
     if _softmax_output(plan):
         return _log_probability_gradient(plan, x, target)[0]
     fw = plan.forward(x)
-    z = np.asarray(fw.sums[-1][0], dtype=np.float64)
-    share = np.exp(z - z.max())
-    share /= share.sum()
-    wanted = -share
-    wanted[target] += 1.0
-    groups = plan.levels[-1].groups
-    if len(groups) == 1 and groups[0][0].slope is not None:
-        slopes = np.asarray(groups[0][0].slope(fw.sums[-1], fw.output)[0], dtype=np.float64)
-        wanted = wanted / np.maximum(slopes, 1e-12)
-    return weighted_gradient(plan, x, last, dict(enumerate(wanted.tolist())))[0]
+    z = np.asarray(fw.sums[-1], dtype=np.float64)
+    share = np.exp(z - z.max(axis=1, keepdims=True))
+    share /= share.sum(axis=1, keepdims=True)
+    delta = -share
+    delta[:, target] += 1.0
+    return _input_slopes(plan, fw, len(plan.levels) - 1, delta.astype(plan.dtype))[0]
 
 
 def fool(
