@@ -356,7 +356,7 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from nnstudio.document.builders import dense_network, parse_layer_spec
+    from nnstudio.document.builders import conv_network, dense_network, parse_network_spec
     from nnstudio.document.fileformat import save_document
     from nnstudio.document.model import Document
     from nnstudio.document.summary import network_summary
@@ -365,7 +365,8 @@ def cmd_new(args: argparse.Namespace) -> int:
     from nnstudio.engine.plan import compile_network
     from nnstudio.engine.train import INITIALISERS, TrainSettings, initialise
 
-    sizes, grid = parse_layer_spec(args.spec)
+    spec = parse_network_spec(args.spec)
+    sizes, grid = [spec.inputs, *spec.dense], spec.grid
     hidden = args.activation or "relu"
     output = args.output_activation or ("softmax" if sizes[-1] > 1 else "sigmoid")
     for name, option in ((hidden, "--activation"), (output, "--output-activation")):
@@ -382,7 +383,10 @@ def cmd_new(args: argparse.Namespace) -> int:
     if not 0 <= args.seed < 2**31:
         raise CommandError(f"--seed must be a whole number from 0 to 2147483647, not {args.seed}")
     activations = [hidden] * (len(sizes) - 2) + [output]
-    network = dense_network(sizes, activations, args.seed, grid=grid)
+    if spec.convolutional:
+        network = conv_network(spec, hidden, output, args.seed)
+    else:
+        network = dense_network(sizes, activations, args.seed, grid=grid)
     plan = compile_network(network)
     initialise(plan, init, args.seed)
     plan.write_back(network)
@@ -471,7 +475,10 @@ def _define_gradcheck(p: argparse.ArgumentParser) -> None:
 
 def _define_new(p: argparse.ArgumentParser) -> None:
     p.add_argument(
-        "spec", metavar="SPEC", help="layer sizes joined by '-': 784-64-64-10, 28x28-16-10, 2-8-8-1"
+        "spec",
+        metavar="SPEC",
+        help="layer sizes joined by '-': 784-64-64-10, 28x28-16-10, 2-8-8-1; convolutions after an image:"
+        " 28x28-c8k5-p2-c16k5-p2-10 (cNkK: N kernels KxK, pN: max-pool NxN, aN: average-pool)",
     )
     p.add_argument("--out", required=True, metavar="FILE", help="where to save the new network")
     p.add_argument("--activation", help="of the hidden layers (default relu)")
