@@ -27,6 +27,8 @@ DEFAULT_STEPS = 41
 MAX_STEPS = 401
 # Without a range the grid spans -R..R, R at least this and half as much again as the larger weight.
 DEFAULT_REACH = 3.0
+# The nudge of a centred difference, relative to the weight (at least this much absolute).
+_NUDGE = 1e-6
 
 
 class LandscapeError(ValueError):
@@ -230,7 +232,11 @@ def descent_path(
     bounds: tuple[tuple[float, float], tuple[float, float]] | None = None,
 ) -> DescentPath:
     """Gradient descent on just these two weights from ``start`` (every other weight fixed, whole batch).
-    Stops early when the loss is no longer a finite number or the path leaves ``bounds`` far behind."""
+    Stops early when the loss is no longer a finite number or the path leaves ``bounds`` far behind.
+
+    With every other weight fixed the slope needs only the levels from the two weights' onward: it is taken
+    by centred differences of that part of the network (four short passes a step), which for a digit
+    network's first-layer weights costs a small fraction of a full backward pass."""
     if not (math.isfinite(learning_rate) and learning_rate > 0):
         raise LandscapeError("the learning rate must be a positive number")
     if not (math.isfinite(momentum) and 0 <= momentum < 1):
@@ -249,14 +255,26 @@ def descent_path(
     if bounds is not None:
         (x0, x1), (y0, y1) = bounds
         far = 10 * max(x1 - x0, y1 - y0)
+    # float32 arithmetic would drown a nudge of 1e-6 in rounding.
+    nudge = _NUDGE if plan.dtype == np.float64 else 1e-3
     try:
+        partial = _PartialForward(plan, x, indices)
+
+        def error_at(a: float, b: float) -> float:
+            flat[indices[0]], flat[indices[1]] = a, b
+            return float(loss.value(partial.output(), t))
+
         for _ in range(steps + 1):
-            flat[indices[0]], flat[indices[1]] = w
-            fw = plan.forward(x)
-            grads = plan.backward(fw, t, loss)
-            errors.append(grads.loss)
-            slope = np.array([grads.flat[indices[0]], grads.flat[indices[1]]], dtype=np.float64)
-            if not (math.isfinite(grads.loss) and np.isfinite(slope).all()):
+            error = error_at(*w)
+            errors.append(error)
+            h = nudge * np.maximum(1.0, np.abs(w))
+            slope = np.array(
+                [
+                    (error_at(w[0] + h[0], w[1]) - error_at(w[0] - h[0], w[1])) / (2 * h[0]),
+                    (error_at(w[0], w[1] + h[1]) - error_at(w[0], w[1] - h[1])) / (2 * h[1]),
+                ]
+            )
+            if not (math.isfinite(error) and np.isfinite(slope).all()):
                 diverged = True
                 break
             if len(points) > steps:

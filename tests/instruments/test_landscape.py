@@ -108,3 +108,20 @@ def test_a_landscape_of_a_network_with_convolution_and_pooling():
     expected = plan.loss_value(x, y, loss)
     plan.flat[:] = saved
     assert landscape.errors[3, 1] == pytest.approx(expected, abs=1e-12)
+
+
+def test_each_step_of_the_walk_follows_backprops_slope(camera):
+    plan, data, loss = camera
+    ids = ("h1_0>h2_0", "h2_1")
+    start, rate = (0.7, -0.4), 0.3
+    path = descent_path(plan, data.inputs, data.targets, loss, ids, start, rate, 0.0, 3)
+    w_index, b_index = int(plan.parameter_index([ids[0]])[0]), plan.bias_index(ids[1])
+    saved = plan.flat.copy()
+    try:
+        plan.flat[w_index], plan.flat[b_index] = start
+        grads = plan.backward(plan.forward(data.inputs), data.targets, loss)
+        expected = np.array(start) - rate * np.array([grads.flat[w_index], grads.flat[b_index]])
+    finally:
+        plan.flat[:] = saved
+    assert path.points[1] == pytest.approx(expected, abs=1e-7)
+    assert path.errors[0] == pytest.approx(grads.loss, abs=1e-12)

@@ -46,9 +46,13 @@ if TYPE_CHECKING:
 
 Array = np.ndarray
 
-# At most this many training samples make the landscape (evenly spread over the set), so a drag stays quick.
+# At most this many training samples make the landscape (evenly spread over the set), so a drag stays quick;
+# a network with more than BIG_NETWORK parameters takes fewer samples and a coarser grid.
 MAX_SAMPLES = 1000
 GRID_STEPS = 41
+BIG_NETWORK = 50_000
+BIG_SAMPLES = 300
+BIG_GRID_STEPS = 25
 PATH_STEPS = 80
 CONTOURS = 9
 # The learning-rate slider is logarithmic: 10^(LR_LOW .. LR_HIGH) in LR_TICKS steps.
@@ -242,9 +246,12 @@ class LandscapeWindow(QWidget):
         if live is not self._live:
             if self._live is not None:
                 self._live.valuesChanged.disconnect(self._poke)
+                self._live.lockedChanged.disconnect(self._poke)
             self._live = live
             if live is not None:
                 live.valuesChanged.connect(self._poke)
+                # While training runs the landscape waits: it is drawn again when training stops.
+                live.lockedChanged.connect(self._poke)
         self.weights = None
         self._revision = None
         if self.isVisible():
@@ -254,7 +261,10 @@ class LandscapeWindow(QWidget):
         document = self._window.document
         return (document.network.revision, document.network.structure_revision, document.training_data)
 
-    def _poke(self) -> None:
+    def _poke(self, *_args: object) -> None:
+        live = self._live
+        if live is not None and live.locked:
+            return
         if self.isVisible() and self._key() != self._revision and not self._refresh_timer.isActive():
             self._refresh_timer.start(REFRESH_MS)
 
@@ -341,7 +351,8 @@ class LandscapeWindow(QWidget):
                 f" {data.n_outputs} outputs; the network has {plan.n_inputs} and {plan.n_outputs})."
             )
             return None
-        rows = spread_rows(len(data), MAX_SAMPLES)
+        big = plan.n_parameters > BIG_NETWORK
+        rows = spread_rows(len(data), BIG_SAMPLES if big else MAX_SAMPLES)
         name = (
             data.name if len(rows) == len(data) else f"{len(rows):,} of {len(data):,} samples of {data.name}"
         )
@@ -356,7 +367,8 @@ class LandscapeWindow(QWidget):
             return
         plan, (inputs, targets, name), loss = prepared
         try:
-            landscape = error_landscape(plan, inputs, targets, loss, weights, steps=GRID_STEPS)
+            steps = BIG_GRID_STEPS if plan.n_parameters > BIG_NETWORK else GRID_STEPS
+            landscape = error_landscape(plan, inputs, targets, loss, weights, steps=steps)
         except LandscapeError as exc:
             self._say(str(exc))
             return
