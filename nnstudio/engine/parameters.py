@@ -7,7 +7,7 @@ carry results across in numpy steps per weight matrix, whatever the connection c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -25,6 +25,8 @@ class ParameterSnapshot:
     structure_revision: int
     weights: dict[LayerKey, Array]
     biases: dict[str, float]
+    # Each convolution's (kernel, bias), by the layer it feeds.
+    kernels: dict[str, tuple[Array, Array]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, network: Network) -> ParameterSnapshot:
@@ -32,6 +34,11 @@ class ParameterSnapshot:
             network.structure_revision,
             {key: block.weight.copy() for key, block in network.edges.blocks.items()},
             {nid: n.bias for nid, n in network.neurons.items()},
+            {
+                name: (c.kernel.copy(), c.bias.copy())
+                for name, c in network.convolutions.items()
+                if c.kernel is not None and c.bias is not None
+            },
         )
 
     @classmethod
@@ -47,20 +54,29 @@ class ParameterSnapshot:
             weights[key] = weight
         biases = {nid: n.bias for nid, n in network.neurons.items()}
         biases.update(plan.biases_by_neuron(flat))
-        return cls(network.structure_revision, weights, biases)
+        kernels = {
+            name: (kernel.astype(np.float64), bias.astype(np.float64))
+            for name, (kernel, bias) in plan.conv_values(flat).items()
+        }
+        return cls(network.structure_revision, weights, biases, kernels)
 
     def same_as(self, other: ParameterSnapshot) -> bool:
         return (
             self.biases == other.biases
             and self.weights.keys() == other.weights.keys()
             and all(np.array_equal(w, other.weights[k]) for k, w in self.weights.items())
+            and self.kernels.keys() == other.kernels.keys()
+            and all(
+                np.array_equal(k, other.kernels[name][0]) and np.array_equal(b, other.kernels[name][1])
+                for name, (k, b) in self.kernels.items()
+            )
         )
 
     def restore(self, network: Network) -> None:
         """Put these values back (one ``parameters`` event); the structure must be the one they came from."""
         if network.structure_revision != self.structure_revision:
             raise ValueError("the network's structure changed since the snapshot was taken")
-        network.write_blocks(self.weights, self.biases)
+        network.write_blocks(self.weights, self.biases, kernels=self.kernels)
 
 
 class NetworkWriter:

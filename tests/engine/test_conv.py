@@ -9,6 +9,7 @@ from nnstudio.document.builders import conv_network, parse_network_spec
 from nnstudio.engine.conv import ConvKind, Convolution
 from nnstudio.engine.graph import Edge, GraphError, Network, Neuron, Role
 from nnstudio.engine.losses import LOSSES
+from nnstudio.engine.parameters import ParameterSnapshot
 from nnstudio.engine.plan import compile_network
 from nnstudio.engine.train import TrainSettings, train
 
@@ -222,3 +223,15 @@ def test_forward_and_gradients_match_torch(spec: str) -> None:
         grad_kernel, grad_bias = conv.split(ours.flat)
         np.testing.assert_allclose(grad_kernel, kernel.grad.numpy(), rtol=1e-9, atol=1e-12)
         np.testing.assert_allclose(grad_bias, bias.grad.numpy(), rtol=1e-9, atol=1e-12)
+
+
+def test_a_snapshot_of_the_parameters_holds_the_kernels_too() -> None:
+    net = conv_network(parse_network_spec("6x6-c2k3-2"), "relu", "softmax", seed=4)
+    before = ParameterSnapshot.of(net)
+    plan = compile_network(net)
+    plan.convolution("conv1").kernel[...] += 1.0
+    assert not ParameterSnapshot.from_plan(net, plan).same_as(before)
+    plan.write_back(net)
+    assert not ParameterSnapshot.of(net).same_as(before)
+    before.restore(net)
+    assert ParameterSnapshot.of(net).same_as(before)
