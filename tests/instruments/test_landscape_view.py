@@ -127,3 +127,22 @@ def test_two_selected_connections_make_the_landscape(camera, qtbot):
     qtbot.mouseClick(view.selected_button, Qt.MouseButton.LeftButton)
     assert "Select two connections" in view.info.text()
     assert view.weights == (edges[0], edges[1])
+
+
+def test_while_training_runs_the_trail_follows_the_two_weights_and_the_map_waits(camera, qtbot):
+    view = open_landscape(camera, qtbot)
+    network = camera.document.network
+    first, second = view.weights
+    assert first in network.edges and second in network.edges
+    before = view.landscape
+    camera.live.set_locked(True)  # what the training panel does while it trains
+    for k in range(1, 4):
+        network.set_weights({first: 0.5 * k, second: -0.25 * k})
+    assert view.training_trail[-3:] == [(0.5, -0.25), (1.0, -0.5), (1.5, -0.75)]
+    xs, ys = view.training_curve.getData()
+    assert list(xs[-3:]) == [0.5, 1.0, 1.5]
+    qtbot.wait(50)
+    assert view.landscape is before  # nothing is worked out again while training runs
+    camera.live.set_locked(False)
+    qtbot.waitUntil(lambda: view.landscape is not before, timeout=3000)
+    assert view.landscape.current == pytest.approx((1.5, -0.75))

@@ -64,6 +64,7 @@ DRAG_MS = 30
 REFRESH_MS = 400
 
 PATH_COLOUR = (255, 255, 255)
+TRAINING_COLOUR = (255, 150, 40)
 START_COLOUR = (255, 80, 60)
 TODAY_COLOUR = (255, 220, 0)
 
@@ -145,6 +146,12 @@ class LandscapeWindow(QWidget):
             symbolPen=None,
         )
         self.plot.addItem(self.path_curve)
+        # Where training took the two weights (every weight moving at once), drawn as it goes.
+        self.training_trail: list[tuple[float, float]] = []
+        self.training_curve = pg.PlotDataItem(
+            pen=pg.mkPen(TRAINING_COLOUR, width=2, style=Qt.PenStyle.DashLine)
+        )
+        self.plot.addItem(self.training_curve)
         # An outline, drawn over the start point: both show when the walk starts from today's weights.
         self.today = pg.ScatterPlotItem(
             size=26, symbol="star", brush=None, pen=pg.mkPen(TODAY_COLOUR, width=2)
@@ -206,7 +213,8 @@ class LandscapeWindow(QWidget):
         self.info.setWordWrap(True)
         self.legend = QLabel(
             "Dark is low error, yellow is high; lines join equal errors. The star is today's weights; drag the"
-            " red start point and watch gradient descent walk from it (white)."
+            " red start point and watch gradient descent walk from it (white). While the network trains, the"
+            " orange dashes follow where training takes these two weights."
         )
         self.legend.setObjectName("landscapeLegend")
         self.legend.setWordWrap(True)
@@ -247,11 +255,14 @@ class LandscapeWindow(QWidget):
             if self._live is not None:
                 self._live.valuesChanged.disconnect(self._poke)
                 self._live.lockedChanged.disconnect(self._poke)
+                self._live.lockedChanged.disconnect(self._training_started)
             self._live = live
             if live is not None:
                 live.valuesChanged.connect(self._poke)
                 # While training runs the landscape waits: it is drawn again when training stops.
                 live.lockedChanged.connect(self._poke)
+                live.lockedChanged.connect(self._training_started)
+        self._set_trail([])
         self.weights = None
         self._revision = None
         if self.isVisible():
@@ -264,9 +275,42 @@ class LandscapeWindow(QWidget):
     def _poke(self, *_args: object) -> None:
         live = self._live
         if live is not None and live.locked:
+            self._follow_training()
             return
         if self.isVisible() and self._key() != self._revision and not self._refresh_timer.isActive():
             self._refresh_timer.start(REFRESH_MS)
+
+    def _training_started(self, locked: bool) -> None:
+        if locked:
+            self._set_trail([])
+            self._follow_training()
+
+    def _follow_training(self) -> None:
+        """Add where the two weights are now to the training's trail."""
+        if self.weights is None or not self.isVisible():
+            return
+        network = self._window.document.network
+        point = tuple(self._value_of(pid, network) for pid in self.weights)
+        if None in point:
+            return
+        if not self.training_trail or self.training_trail[-1] != point:
+            self._set_trail([*self.training_trail, point])  # type: ignore[list-item]
+
+    @staticmethod
+    def _value_of(pid: str, network) -> float | None:  # noqa: ANN001 - network: Network
+        if pid in network.neurons:
+            return float(network.neurons[pid].bias)
+        if pid in network.edges:
+            return float(network.edges[pid].weight)
+        return None
+
+    def _set_trail(self, points: list[tuple[float, float]]) -> None:
+        self.training_trail = points
+        if points:
+            xy = np.array(points, dtype=np.float64)
+            self.training_curve.setData(xy[:, 0], xy[:, 1])
+        else:
+            self.training_curve.setData([], [])
 
     def _network_changed(self) -> None:
         if self.weights is not None and self._key() != self._revision:
@@ -373,6 +417,8 @@ class LandscapeWindow(QWidget):
             self._say(str(exc))
             return
         self._revision = self._key()
+        if landscape.weights != self.weights:
+            self._set_trail([])
         self.weights = landscape.weights
         self.landscape = landscape
         x, y = landscape.axis_x, landscape.axis_y
