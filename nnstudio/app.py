@@ -145,6 +145,7 @@ def add_standard_panels(window: MainWindow) -> None:
     from nnstudio.ui.kernel_lab import install_labs
     from nnstudio.ui.outputs import OutputPanel
     from nnstudio.ui.pad import DrawingPad
+    from nnstudio.ui.plane import install_plane
     from nnstudio.ui.samples import SamplesPanel
     from nnstudio.ui.training.panel import TrainingPanel
 
@@ -174,6 +175,7 @@ def add_standard_panels(window: MainWindow) -> None:
     install_confusion(window)
     install_instruments(window)
     install_labs(window)
+    install_plane(window)
     install_challenges(window)
     install_views(window)
     # Where each panel goes, and which share a place as tabs, depends on the window's size: see

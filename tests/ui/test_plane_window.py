@@ -1,0 +1,68 @@
+"""Tools > Input plane in the studio's window: it follows the open document and its training data."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QEvent, QSettings
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from nnstudio.app import create_main_window
+from nnstudio.document.autosave import AutosaveStore
+from nnstudio.ui.plane import PlaneWindow
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    made = create_main_window(
+        example="spiral", autosave_store=AutosaveStore(tmp_path / "autosave"), settings=settings
+    )
+    made.resize(1366, 768)
+    made.show()
+    qtbot.waitExposed(made)
+    yield made
+    plane = made.findChild(PlaneWindow, "planeWindow")
+    if plane is not None:
+        plane.close()
+    made.ask_save_changes = lambda: QMessageBox.StandardButton.Discard
+    made.close()
+    made.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def open_plane(window) -> PlaneWindow:
+    action = window.findChild(QAction, "inputPlaneAction")
+    assert action is not None and action in window.tools_menu.actions()
+    action.trigger()
+    plane = window.findChild(PlaneWindow, "planeWindow")
+    assert plane is not None and plane.isVisible()
+    return plane
+
+
+def test_the_plane_opens_on_the_spiral_with_its_points_and_pictures(window):
+    plane = open_plane(window)
+    assert plane.recipe.kind == "spiral" and plane.kind.currentData() == "spiral"
+    assert plane.heat_map.image is not None and len(plane.train) == 250
+    assert "Right: 100% of training" in plane.summary.text()
+    assert set(window.canvas.neuron_pictures) == set(window.document.network.neurons)
+
+
+def test_the_plane_follows_another_document(window):
+    plane = open_plane(window)
+    assert window.open_example("gauss")
+    assert plane.live is window.live
+    assert plane.recipe.kind == "gauss"
+    assert set(window.canvas.neuron_pictures) == set(window.document.network.neurons)
+    assert window.open_example("four-pixel-camera")
+    assert plane.problem.isVisible() and "4 inputs" in plane.problem.text()
+    assert not window.canvas.neuron_pictures
+
+
+def test_new_points_become_the_training_data_the_panel_shows(window):
+    plane = open_plane(window)
+    plane.regenerate.click()
+    training = window.panel_widget("trainingDock")
+    assert window.document.training_data == "spiral(seed=2):train"
+    assert training.dataset_spec() == "spiral(seed=2):train"
+    assert training.test_dataset() is not None
