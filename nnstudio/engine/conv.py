@@ -395,3 +395,21 @@ class ConvBlock:
         else:
             back = None
         return None if back is None else back.reshape(back.shape[0], -1)
+
+
+def initialise_kernels(convs: list[ConvBlock], method: str, rng: np.random.Generator) -> None:
+    """New kernels for every convolution, drawn like dense weights by ``method`` (``uniform``, ``xavier``
+    or ``he``) with a kernel's fan-in (input channels x window) and fan-out (kernels x window); biases 0."""
+    for conv in convs:
+        if conv.kernel is None or conv.bias is None:
+            continue
+        out_c, in_c, size, _ = conv.kernel.shape
+        fan_in, fan_out = in_c * size * size, out_c * size * size
+        if method == "uniform":
+            new = rng.uniform(-1.0, 1.0, conv.kernel.shape)
+        elif method == "xavier":
+            new = rng.uniform(-1.0, 1.0, conv.kernel.shape) * np.sqrt(6.0 / (fan_in + fan_out))
+        else:
+            new = rng.standard_normal(conv.kernel.shape) * np.sqrt(2.0 / fan_in)
+        conv.kernel[...] = new
+        conv.bias[...] = 0.0

@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, fields
 
 import numpy as np
 
+from .conv import initialise_kernels
 from .losses import LOSSES, Loss
 from .plan import Plan
 
@@ -214,6 +215,7 @@ def initialise(plan: Plan, method: str, seed: int) -> None:
             block.W[...] = np.where(block.trainable == 0, block.W, new * block.trainable)
     for level in plan.levels[1:]:
         level.bias[...] = 0.0
+    initialise_kernels(plan.convs, method, rng)
 
 
 def accuracy(outputs: Array, targets: Array) -> float | None:

@@ -11,7 +11,7 @@ from nnstudio.engine.graph import Edge, GraphError, Network, Neuron, Role
 from nnstudio.engine.losses import LOSSES
 from nnstudio.engine.parameters import ParameterSnapshot
 from nnstudio.engine.plan import compile_network
-from nnstudio.engine.train import TrainSettings, train
+from nnstudio.engine.train import TrainSettings, initialise, train
 
 # Each spec exercises one block kind (or a mix): stride, padding, several channels in and out, windows that
 # do not tile the image, non-square images (width x height).
@@ -235,3 +235,15 @@ def test_a_snapshot_of_the_parameters_holds_the_kernels_too() -> None:
     assert not ParameterSnapshot.of(net).same_as(before)
     before.restore(net)
     assert ParameterSnapshot.of(net).same_as(before)
+
+
+def test_initialising_draws_new_kernels_from_the_seed() -> None:
+    net = conv_network(parse_network_spec("8x8-c3k3-c2k3-2"), "relu", "softmax", seed=4)
+    first, second = compile_network(net), compile_network(net)
+    initialise(first, "he", seed=9)
+    initialise(second, "he", seed=9)
+    for name in ("conv1", "conv2"):
+        kernel = first.convolution(name).kernel
+        assert not np.allclose(kernel, net.convolutions[name].kernel)
+        np.testing.assert_array_equal(kernel, second.convolution(name).kernel)
+        assert not first.convolution(name).bias.any()
