@@ -385,7 +385,7 @@ class PlaneWindow(QWidget):
         self.legend.setWordWrap(True)
         self.legend.setTextFormat(Qt.TextFormat.RichText)
 
-        form = QFormLayout()
+        form = self._form = QFormLayout()
         form.addRow("Problem", self.kind)
         form.addRow("Classes", self.classes)
         form.addRow("Noise", self._with_value(self.noise, self.noise_value))
@@ -484,6 +484,8 @@ class PlaneWindow(QWidget):
         self.classes.setRange(low, high)
         self.classes.setValue(recipe.classes if not kind.regression else 1)
         self.classes.setEnabled(high > low)
+        # A regression problem has values, not classes: the row goes rather than showing a greyed "1".
+        self._form.setRowVisible(self.classes, not kind.regression)
         self.noise.setValue(round(recipe.noise * 100))
         self.ratio.setValue(round(recipe.ratio * 100))
         for widget in (self.kind, self.classes, self.noise, self.ratio):

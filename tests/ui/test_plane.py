@@ -185,7 +185,10 @@ def test_more_classes_for_spiral_and_their_colours(qtbot, plane):
     # The network has one output: the plane says what does not fit, one line.
     assert "3 answers" in window.summary.text() and "1 output" in window.summary.text()
     window.kind.setCurrentIndex(window.kind.findData("circle"))
-    assert not window.classes.isEnabled()
+    assert not window.classes.isEnabled() and window.classes.isVisible()
+    window.kind.setCurrentIndex(window.kind.findData("multi-gauss"))
+    assert not window.classes.isVisible()
+    assert "low (-1)" in window.legend.text() and "Error: training" in window.summary.text()
 
 
 def test_a_network_of_other_inputs_is_told_why_it_has_no_map(qtbot):
