@@ -140,6 +140,7 @@ def add_standard_panels(window: MainWindow) -> None:
     from nnstudio.ui.challenges import install_challenges
     from nnstudio.ui.confusion import install_confusion
     from nnstudio.ui.error_tables import DatasetTable, ErrorTablePanel
+    from nnstudio.ui.exchange_menu import install_exchange
     from nnstudio.ui.instruments import install_instruments
     from nnstudio.ui.instruments.receptive_gallery import install_views
     from nnstudio.ui.kernel_lab import install_labs
@@ -178,6 +179,7 @@ def add_standard_panels(window: MainWindow) -> None:
     install_plane(window)
     install_challenges(window)
     install_views(window)
+    install_exchange(window)
     # Where each panel goes, and which share a place as tabs, depends on the window's size: see
     # nnstudio.ui.window_layout, which places these docks by their object names.
 
