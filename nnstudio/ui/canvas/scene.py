@@ -20,6 +20,7 @@ from nnstudio.engine.graph import GraphError, Role
 from .detail_caption import STRONGEST_ONLY_CAPTION, partial_caption
 from .edges import NEIGHBOUR_LIMIT, EdgeLayer, EdgeModel, EdgeOverlay
 from .edits import DocumentLike, cell_size, grid_pixel_ids, image_grid
+from .feature_maps import FeatureMapLayers
 from .items import (
     NEURON_RADIUS,
     SCHEMES,
@@ -109,6 +110,8 @@ class CanvasScene(QGraphicsScene):
         self._text_widths: dict[tuple[bool, str], float] = {}
         # One sheet per crowded level, keyed by its neurons' ids (see .sheet).
         self.sheets: dict[tuple[str, ...], NeuronSheet] = {}
+        # Convolutional layers drawn as kernels and feature maps (see .feature_maps).
+        self.feature_maps = FeatureMapLayers(self)
 
     # ------------------------------------------------------------------ structure
     def set_document(self, document: DocumentLike | None) -> None:
@@ -127,6 +130,7 @@ class CanvasScene(QGraphicsScene):
             self._set_grid(None, [])
             self.overlay.clear()
             self.edges.clear()
+            self.feature_maps.rebuild()
             self._geometry_changed()
             return
         network = document.network
@@ -155,6 +159,7 @@ class CanvasScene(QGraphicsScene):
         # Edge positions in the arrays change with the structure: forget the old highlighted ones.
         self.overlay.clear()
         self.edges.rebuild(network, self.node_positions(), self.pixel_set, self._pixel_rect(), groups)
+        self.feature_maps.rebuild()
         self._geometry_changed()
         self.relayout_labels()
 
@@ -356,6 +361,7 @@ class CanvasScene(QGraphicsScene):
                 pair = values.get(nid)
                 item.set_value(*(pair if pair is not None else (None, None)), True)
         self._show_pixels(inputs, override)
+        self.feature_maps.show_values(values, override)  # type: ignore[arg-type]
 
     def show_level_values(
         self, levels: Sequence[tuple[list[str], np.ndarray, np.ndarray]], inputs: np.ndarray | None
@@ -377,6 +383,7 @@ class CanvasScene(QGraphicsScene):
         for item in unplaced:
             item.set_value(None, None, True)
         self._show_pixels(inputs, None)
+        self.feature_maps.show_levels(levels)
 
     def _items_by_level(
         self, levels: list[list[str]]
@@ -666,6 +673,9 @@ class CanvasScene(QGraphicsScene):
     def hit(self, pos: QPointF, tolerance: float) -> Hit | None:
         """The thing under a scene point: a connect handle, a neuron, a name, the image's handle, caption or
         pixel, then the nearest edge."""
+        mapped = self.feature_maps.neuron_at(pos.x(), pos.y())
+        if mapped is not None:  # a feature map's pixel is its neuron (their discs overlap there)
+            return Hit("neuron", mapped)
         probe = QRectF(
             pos.x() - NEURON_RADIUS * 3, pos.y() - NEURON_RADIUS * 3, NEURON_RADIUS * 6, NEURON_RADIUS * 6
         )

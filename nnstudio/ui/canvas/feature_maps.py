@@ -1,0 +1,711 @@
+"""Convolutional layers on the canvas: a block of kernels and feature maps instead of thousands of discs.
+
+A layer fed by a convolution or a pooling keeps its neurons (they are hit-tested, selected and connected
+like any other) but they draw nothing: one :class:`FeatureMapBlock` draws the layer, each channel as a small
+image of the current input's feature map laid exactly over its neurons, with the kernel that made it
+beside it (white positive, black negative, grey zero, like the connections' lines). Pictures are made
+from the values the scene is given anyway, so the canvas stays as fast as for a dense layer.
+
+Clicking a feature map selects the neuron under the pointer; :class:`FeatureMapStory` then shows how that
+map was made: each input channel times its kernel, the sum, the bias, the activation and the pooling
+after it, with the clicked place outlined. The kernel's numbers can be edited there (one undo step each),
+and a kernel dragged out of the kernel lab can be dropped on the layer.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen, QUndoCommand
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGridLayout,
+    QLabel,
+    QScrollArea,
+    QStyleOptionGraphicsItem,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnstudio.engine.kernels import convolve2d
+
+from .guard import reports_errors
+from .items import Z_NEURONS
+
+if TYPE_CHECKING:
+    from nnstudio.engine.conv import Convolution
+
+    from .scene import CanvasScene
+
+Array = np.ndarray
+
+# The MIME type a kernel dragged out of the kernel lab carries (see nnstudio.ui.kernel_lab).
+KERNEL_MIME = "application/x-nnstudio-kernel"
+Z_MAPS = Z_NEURONS - 0.4
+CAPTION_HEIGHT = 16.0
+KERNEL_GAP = 6.0
+
+
+def gray_image(values: Array, low: float, high: float) -> QImage:
+    """A 2-D array as an 8-bit grey picture, ``low`` black and ``high`` white (not finite: magenta-free
+    mid grey, so an overflow shows as a flat patch rather than breaking the picture)."""
+    span = high - low if high > low else 1.0
+    v = np.nan_to_num(np.asarray(values, dtype=np.float64), nan=(low + high) / 2, posinf=high, neginf=low)
+    data = np.ascontiguousarray(np.round(np.clip((v - low) / span, 0.0, 1.0) * 255).astype(np.uint8))
+    h, w = data.shape
+    return QImage(data.data, w, h, w, QImage.Format.Format_Grayscale8).copy()
+
+
+def signed_image(values: Array) -> QImage:
+    """Kernel numbers as grey around the middle: white the largest positive, black the largest negative."""
+    scale = float(np.abs(values).max()) if np.size(values) else 0.0
+    scale = scale if scale > 0 else 1.0
+    return gray_image(values, -scale, scale)
+
+
+def map_range(maps: Array) -> tuple[float, float]:
+    """The grey scale of a layer's maps: 0..largest for non-negative maps, else symmetric around 0."""
+    finite = maps[np.isfinite(maps)]
+    if finite.size == 0:
+        return 0.0, 1.0
+    low, high = float(finite.min()), float(finite.max())
+    if low >= 0:
+        return 0.0, max(high, 1e-9)
+    largest = max(abs(low), abs(high), 1e-9)
+    return -largest, largest
+
+
+class FeatureMapBlock(QGraphicsItem):
+    """One shaped layer drawn as its channels' feature maps, each with its kernel beside it."""
+
+    def __init__(self, layer: str, conv: Convolution, ids: list[str], positions: Array) -> None:
+        super().__init__()
+        self.layer = layer
+        self.conv = conv
+        self.ids = ids
+        self.setZValue(Z_MAPS)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        c, h, w = conv.out_shape
+        self.shape3 = (c, h, w)
+        self.maps = np.full((c, h, w), np.nan)
+        self._map_images: list[QImage] = []
+        self._kernel_images: list[list[QImage]] = []
+        self.place(positions)
+        self.kernels_changed()
+        self.set_maps(self.maps)
+
+    # ------------------------------------------------------------------ geometry
+    def place(self, positions: Array) -> None:
+        """Lay each channel's picture over its neurons (positions: (neurons, 2) in channel, row, column order)."""
+        self.prepareGeometryChange()
+        c, h, w = self.shape3
+        xy = np.asarray(positions, dtype=np.float64).reshape(c, h * w, 2)
+        step_x = float(xy[0, 1, 0] - xy[0, 0, 0]) if w > 1 else 8.0
+        step_y = float(xy[0, w, 1] - xy[0, 0, 1]) if h > 1 else step_x
+        step = max(1.0, abs(step_x) if w > 1 else abs(step_y))
+        half = step / 2
+        self.step = step
+        self.channel_rects = [
+            QRectF(
+                float(xy[k, :, 0].min()) - half,
+                float(xy[k, :, 1].min()) - half,
+                float(xy[k, :, 0].max() - xy[k, :, 0].min()) + step,
+                float(xy[k, :, 1].max() - xy[k, :, 1].min()) + step,
+            )
+            for k in range(c)
+        ]
+        box = QRectF(self.channel_rects[0])
+        for rect in self.channel_rects[1:]:
+            box = box.united(rect)
+        room = self._kernel_side() + KERNEL_GAP if self.conv.kernel is not None else 0.0
+        self._bounds = box.adjusted(-room - 2, -self.caption_height() - 4, 12 * self.caption_height(), 2)
+
+    def caption_height(self) -> float:
+        """The caption grows with the maps, so it reads at the zoom that shows them."""
+        if not self.channel_rects:
+            return CAPTION_HEIGHT
+        top = self.channel_rects[0].top()
+        bottom = max(rect.bottom() for rect in self.channel_rects)
+        return max(CAPTION_HEIGHT, (bottom - top) * 0.05)
+
+    def _kernel_side(self) -> float:
+        if not self.channel_rects:
+            return 0.0
+        rect = self.channel_rects[0]
+        return max(6.0, min(rect.height() * 0.5, rect.width() * 0.5))
+
+    def kernel_rects(self, channel: int) -> list[QRectF]:
+        """Where the slices of one kernel (one per input channel, at most four shown) are drawn."""
+        if self.conv.kernel is None:
+            return []
+        rect = self.channel_rects[channel]
+        side = self._kernel_side()
+        count = min(4, self.conv.kernel.shape[1])
+        each = min(side, (rect.height() - (count - 1) * 2) / count)
+        x = rect.left() - KERNEL_GAP - each
+        return [QRectF(x, rect.top() + i * (each + 2), each, each) for i in range(count)]
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def channel_at(self, x: float, y: float) -> tuple[int, int, int] | None:
+        """(channel, row, column) of the map pixel at scene point (x, y), if any."""
+        c, h, w = self.shape3
+        for k, rect in enumerate(self.channel_rects):
+            if rect.contains(x, y):
+                col = min(w - 1, int((x - rect.left()) / rect.width() * w))
+                row = min(h - 1, int((y - rect.top()) / rect.height() * h))
+                return k, row, col
+        return None
+
+    # ------------------------------------------------------------------ pictures
+    def kernels_changed(self) -> None:
+        kernel = self.conv.kernel
+        if kernel is None:
+            self._kernel_images = []
+        else:
+            self._kernel_images = [
+                [signed_image(kernel[k, i]) for i in range(min(4, kernel.shape[1]))]
+                for k in range(kernel.shape[0])
+            ]
+        self.update()
+
+    def set_maps(self, maps: Array) -> None:
+        self.maps = np.asarray(maps, dtype=np.float64).reshape(self.shape3)
+        low, high = map_range(self.maps)
+        self.range = (low, high)
+        self._map_images = [gray_image(channel, low, high) for channel in self.maps]
+        self.update()
+
+    def caption(self) -> str:
+        return f"{self.layer}: {self.conv.describe()}"
+
+    @reports_errors
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+        frame = QPen(QColor(150, 150, 160), 0)
+        for k, rect in enumerate(self.channel_rects):
+            if k < len(self._map_images):
+                painter.drawImage(rect, self._map_images[k])
+            painter.setPen(frame)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(rect)
+            if self._kernel_images:
+                for kernel_rect, image in zip(self.kernel_rects(k), self._kernel_images[k], strict=False):
+                    painter.drawImage(kernel_rect, image)
+                    painter.drawRect(kernel_rect)
+        first = self.channel_rects[0]
+        font = QFont()
+        font.setPixelSize(int(self.caption_height() * 0.8))
+        painter.setFont(font)
+        painter.setPen(QColor(235, 235, 240))
+        left = self._bounds.left() + 2
+        height = self.caption_height()
+        painter.drawText(
+            QRectF(left, first.top() - height - 2, max(first.right() - left, 20 * height), height),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            self.caption(),
+        )
+
+
+class SetKernel(QUndoCommand):
+    """One hand edit of a convolution's kernels and biases (the whole layer's, copied: they are small)."""
+
+    def __init__(self, network: Any, layer: str, kernel: Array, bias: Array, text: str) -> None:
+        super().__init__(text)
+        conv = network.convolutions[layer]
+        self.network = network
+        self.layer = layer
+        self.old = (conv.kernel.copy(), conv.bias.copy())
+        self.new = (np.array(kernel, dtype=np.float64), np.array(bias, dtype=np.float64))
+
+    def redo(self) -> None:
+        self.network.set_convolution_values(self.layer, *self.new)
+
+    def undo(self) -> None:
+        self.network.set_convolution_values(self.layer, *self.old)
+
+
+class FeatureMapLayers:
+    """The scene's shaped layers: one :class:`FeatureMapBlock` each, kept in line with the network."""
+
+    def __init__(self, scene: CanvasScene) -> None:
+        self.scene = scene
+        self.blocks: dict[str, FeatureMapBlock] = {}
+        # Per layer (the conv layers and their sources): (level, positions in it) in the plan's levels.
+        self._where: dict[str, tuple[int, Array]] = {}
+        self._levels_key: tuple[int, ...] | None = None
+        self.values: dict[str, Array] = {}
+        self.story: FeatureMapStory | None = None
+        self._followed: set[int] = set()
+
+    # ------------------------------------------------------------------ structure
+    def rebuild(self) -> None:
+        scene = self.scene
+        document = scene.document
+        convs = {} if document is None else dict(getattr(document.network, "convolutions", {}))
+        for name in [n for n in self.blocks if n not in convs]:
+            scene.removeItem(self.blocks.pop(name))
+        self._levels_key = None
+        if not convs:
+            return
+        network = document.network  # type: ignore[union-attr]
+        members = self.layer_members(network)
+        hidden: set[str] = set()
+        for name, conv in convs.items():
+            ids = members.get(name, [])
+            if len(ids) != int(np.prod(conv.out_shape)):
+                continue
+            positions = np.array([(network.neurons[nid].x, network.neurons[nid].y) for nid in ids])
+            block = self.blocks.get(name)
+            if block is None or block.conv is not conv or block.ids != ids:
+                if block is not None:
+                    scene.removeItem(block)
+                block = FeatureMapBlock(name, conv, ids, positions)
+                self.blocks[name] = block
+                scene.addItem(block)
+            else:
+                block.place(positions)
+                block.kernels_changed()
+            hidden.update(ids)
+        # The layer's own discs step aside: the block draws it, its neurons are still there to be touched.
+        # A crowded layer's discs are drawn by its sheet, hidden below; a disc draws itself only while
+        # touched, showing the pixel pointed at. A small layer's discs are always drawn, so they are made
+        # all but transparent (not fully: Qt stops hit-testing a fully transparent item). Nameless too: the
+        # block's caption names the layer, and thousands of neuron names would bury it.
+        for nid in hidden:
+            item = scene.neuron_items.get(nid)
+            if item is not None:
+                if item.sheet is None:
+                    item.setOpacity(0.01)
+                item.name = ""
+        for key, sheet in scene.sheets.items():
+            sheet.setVisible(not hidden.issuperset(key))
+        self._follow_selection()
+
+    @staticmethod
+    def layer_members(network: Any) -> dict[str, list[str]]:
+        members: dict[str, list[str]] = {}
+        for nid, neuron in network.neurons.items():
+            if neuron.layer:
+                members.setdefault(neuron.layer, []).append(nid)
+        return members
+
+    def kernels_changed(self) -> None:
+        for block in self.blocks.values():
+            block.kernels_changed()
+        if self.story is not None and self.story.isVisible():
+            self.story.refresh()
+
+    # ------------------------------------------------------------------ values
+    def show_levels(self, levels: Sequence[tuple[list[str], Array, Array]]) -> None:
+        """Take each shaped layer's maps from the plan's levels (ids, sums, activations)."""
+        if not self.blocks:
+            return
+        key = tuple(id(ids) for ids, _, _ in levels)
+        if key != self._levels_key:
+            self._locate([ids for ids, _, _ in levels])
+            self._levels_key = key
+        for name, (level, positions) in self._where.items():
+            self.values[name] = np.asarray(levels[level][2][positions], dtype=np.float64)
+        self._show()
+
+    def show_values(self, values: dict[str, tuple[float, float]], override: dict[str, float] | None) -> None:
+        """Take the maps from a value per neuron id (an animation's override, or the live values)."""
+        if not self.blocks or self.scene.document is None:
+            return
+        members = self.layer_members(self.scene.document.network)
+        for name in self._wanted_layers():
+            ids = members.get(name, [])
+            if override is not None:
+                self.values[name] = np.array([override.get(nid, np.nan) for nid in ids], dtype=np.float64)
+            else:
+                self.values[name] = np.array(
+                    [values[nid][1] if nid in values else np.nan for nid in ids], dtype=np.float64
+                )
+        self._show()
+
+    def _wanted_layers(self) -> set[str]:
+        wanted = set(self.blocks)
+        wanted.update(block.conv.source for block in self.blocks.values())
+        return wanted
+
+    def _locate(self, levels: list[list[str]]) -> None:
+        members = self.layer_members(self.scene.document.network)  # type: ignore[union-attr]
+        where_level = {}
+        for li, ids in enumerate(levels):
+            for pos, nid in enumerate(ids):
+                where_level[nid] = (li, pos)
+        self._where = {}
+        for name in self._wanted_layers():
+            ids = members.get(name, [])
+            spots = [where_level.get(nid) for nid in ids]
+            if not ids or any(s is None for s in spots) or len({s[0] for s in spots}) != 1:  # type: ignore[index]
+                continue
+            self._where[name] = (spots[0][0], np.array([s[1] for s in spots], dtype=np.intp))  # type: ignore[index]
+
+    def _show(self) -> None:
+        for name, block in self.blocks.items():
+            values = self.values.get(name)
+            if values is not None and values.size == block.maps.size:
+                block.set_maps(values)
+        if self.story is not None and self.story.isVisible():
+            self.story.refresh()
+
+    def source_maps(self, layer: str) -> Array | None:
+        """The picture(s) a layer's convolution reads, (channels, height, width), from the current values."""
+        block = self.blocks.get(layer)
+        if block is None:
+            return None
+        values = self.values.get(block.conv.source)
+        if values is None or values.size != int(np.prod(block.conv.in_shape)):
+            return None
+        return values.reshape(block.conv.in_shape)
+
+    def pooling_after(self, layer: str) -> FeatureMapBlock | None:
+        for block in self.blocks.values():
+            if block.conv.source == layer and block.conv.kernel is None:
+                return block
+        return None
+
+    # ------------------------------------------------------------------ clicking a map
+    def _follow_selection(self) -> None:
+        for view in self.scene.views():
+            signal = getattr(view, "selectionChangedIds", None)
+            if signal is not None and id(view) not in self._followed:
+                signal.connect(lambda neurons, _edges, v=view: self.selected(neurons, v))
+                self._followed.add(id(view))
+
+    def neuron_at(self, x: float, y: float) -> str | None:
+        """The neuron whose map pixel is at scene point (x, y), if any."""
+        for block in self.blocks.values():
+            spot = block.channel_at(x, y)
+            if spot is not None:
+                channel, row, col = spot
+                c, h, w = block.shape3
+                return block.ids[channel * h * w + row * w + col]
+        return None
+
+    def block_of(self, neuron_id: str) -> tuple[FeatureMapBlock, int, int, int] | None:
+        for block in self.blocks.values():
+            try:
+                index = block.ids.index(neuron_id)
+            except ValueError:
+                continue
+            c, h, w = block.shape3
+            channel, rest = divmod(index, h * w)
+            row, col = divmod(rest, w)
+            return block, channel, row, col
+        return None
+
+    def selected(self, neuron_ids: list[str], view: Any = None) -> None:
+        """One neuron of a feature map selected: show how its map was made, at its place."""
+        if len(neuron_ids) != 1:
+            return
+        found = self.block_of(neuron_ids[0])
+        if found is None:
+            return
+        block, channel, row, col = found
+        self.open_story(block.layer, channel, (row, col), view)
+
+    def open_story(
+        self, layer: str, channel: int, place: tuple[int, int] | None = None, view: Any = None
+    ) -> FeatureMapStory:
+        parent = view.window() if view is not None else None
+        if self.story is None:
+            self.story = FeatureMapStory(self, parent)
+        self.story.view = view
+        self.story.show_map(layer, channel, place)
+        self.story.show()
+        self.story.raise_()
+        return self.story
+
+    # ------------------------------------------------------------------ kernels dropped from the lab
+    def drop_kernel(self, x: float, y: float, payload: bytes, push: Any) -> str | None:
+        """Give the kernel under (x, y) the numbers of a kernel dragged from the lab; the message to show."""
+        for block in self.blocks.values():
+            spot = block.channel_at(x, y)
+            near_kernel = spot is None and any(
+                r.adjusted(-4, -4, 4, 4).contains(x, y)
+                for k in range(len(block.channel_rects))
+                for r in block.kernel_rects(k)
+            )
+            if spot is None and not near_kernel:
+                continue
+            if block.conv.kernel is None:
+                return f"{block.layer} is a pooling layer: it has no kernels to take numbers"
+            if spot is None:
+                spot = next(
+                    (k, 0, 0)
+                    for k in range(len(block.channel_rects))
+                    if any(r.adjusted(-4, -4, 4, 4).contains(x, y) for r in block.kernel_rects(k))
+                )
+            channel = spot[0]
+            try:
+                values = np.array(json.loads(payload.decode("utf-8"))["values"], dtype=np.float64)
+            except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+                return "That kernel could not be read"
+            kernel = block.conv.kernel.copy()
+            size = kernel.shape[-1]
+            if values.shape != (size, size):
+                return f"{block.layer}'s kernels are {size}x{size}; this one is {values.shape[0]}x{values.shape[-1]}"
+            kernel[channel, :] = values
+            network = self.scene.document.network  # type: ignore[union-attr]
+            push(
+                SetKernel(
+                    network, block.layer, kernel, block.conv.bias, f"Kernel {channel + 1} of {block.layer}"
+                )
+            )
+            self.kernels_changed()
+            return f"Kernel {channel + 1} of {block.layer} takes the lab's numbers"
+        return None
+
+
+class FeatureMapStory(QWidget):
+    """How one feature map is made, step by step, for the current input (see the module's description)."""
+
+    def __init__(self, layers: FeatureMapLayers, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setObjectName("featureMapStory")
+        self.setAccessibleName("How a feature map is made")
+        self.layers = layers
+        self.view: Any = None
+        self.layer = ""
+        self.channel = 0
+        self.place: tuple[int, int] | None = None
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        self.title.setObjectName("featureMapStoryTitle")
+        self.title.setAccessibleName("Which feature map")
+        self.body = QWidget()
+        self.grid = QGridLayout(self.body)
+        scroll = QScrollArea()
+        scroll.setWidget(self.body)
+        scroll.setWidgetResizable(True)
+        scroll.setObjectName("featureMapStoryScroll")
+        scroll.setAccessibleName("The steps")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(scroll, 1)
+        self.kernel_tables: list[QTableWidget] = []
+        self.steps_text: list[str] = []
+        self._filling = False
+        self.resize(720, 520)
+
+    def show_map(self, layer: str, channel: int, place: tuple[int, int] | None) -> None:
+        self.layer, self.channel, self.place = layer, channel, place
+        self.refresh()
+
+    # ------------------------------------------------------------------ drawing the steps
+    def refresh(self) -> None:
+        block = self.layers.blocks.get(self.layer)
+        while self.grid.count():
+            item = self.grid.takeAt(0)
+            widget = item.widget()
+            if widget is not None:
+                widget.deleteLater()
+        self.kernel_tables = []
+        self.steps_text = []
+        if block is None:
+            self.title.setText("That layer is gone.")
+            return
+        conv = block.conv
+        where = (
+            f" (the outlined place: row {self.place[0] + 1}, column {self.place[1] + 1})"
+            if self.place
+            else ""
+        )
+        self.setWindowTitle(f"How map {self.channel + 1} of {self.layer} is made")
+        self.title.setText(f"Map {self.channel + 1} of {self.layer}, {conv.describe()}{where}.")
+        source = self.layers.source_maps(self.layer)
+        out = block.maps[self.channel]
+        row = 0
+        if conv.kernel is not None and source is not None:
+            kernel = conv.kernel[self.channel]
+            total = np.zeros_like(out)
+            for c in range(kernel.shape[0]):
+                part = convolve2d(source[c], kernel[c], conv.stride, conv.padding)
+                total = total + part
+                self._add_picture(row, 0, source[c], f"input channel {c + 1}", self._window())
+                self.grid.addWidget(_text("x"), row, 1)
+                self._add_kernel(row, 2, c, kernel[c])
+                self.grid.addWidget(_text("="), row, 3)
+                self._add_picture(row, 4, part, "its part", self._spot(), signed=True)
+                self.steps_text.append(f"input channel {c + 1} x kernel")
+                row += 1
+            bias = float(conv.bias[self.channel])  # type: ignore[index]
+            sums = total + bias
+            self.grid.addWidget(
+                _text(f"sum of the {kernel.shape[0]} parts + bias {bias:.3g} ="), row, 0, 1, 4
+            )
+            self._add_picture(row, 4, sums, "weighted sums", self._spot(), signed=True)
+            self.steps_text.append("sum + bias")
+            row += 1
+            activation = self._activation_name(block)
+            self.grid.addWidget(_text(f"{activation} of each sum ="), row, 0, 1, 4)
+            self._add_picture(row, 4, out, f"map {self.channel + 1}", self._spot())
+            self.steps_text.append(activation)
+            row += 1
+        elif source is not None:
+            self._add_picture(
+                row, 0, source[self.channel], f"map {self.channel + 1} of {conv.source}", self._window()
+            )
+            self.grid.addWidget(_text(f"{conv.describe()} ="), row, 1, 1, 3)
+            self._add_picture(row, 4, out, f"map {self.channel + 1}", self._spot())
+            self.steps_text.append(conv.describe())
+            row += 1
+        else:
+            self.grid.addWidget(_text("Feed the network an input to see its maps."), row, 0, 1, 5)
+            return
+        pooled = self.layers.pooling_after(self.layer)
+        if pooled is not None:
+            spot = (
+                None
+                if self.place is None
+                else (self.place[0] // pooled.conv.stride, self.place[1] // pooled.conv.stride)
+            )
+            self.grid.addWidget(_text(f"then {pooled.conv.describe()} ="), row, 0, 1, 4)
+            self._add_picture(
+                row, 4, pooled.maps[self.channel], f"{pooled.layer} map {self.channel + 1}", spot
+            )
+            self.steps_text.append(pooled.conv.describe())
+        self.grid.setRowStretch(row + 1, 1)
+
+    def _window(self) -> tuple[int, int, int] | None:
+        """Where the kernel lies on the input for the outlined place: (top, left, size)."""
+        block = self.layers.blocks.get(self.layer)
+        if self.place is None or block is None:
+            return None
+        conv = block.conv
+        return (
+            self.place[0] * conv.stride - conv.padding,
+            self.place[1] * conv.stride - conv.padding,
+            conv.size,
+        )
+
+    def _spot(self) -> tuple[int, int] | None:
+        return self.place
+
+    def _activation_name(self, block: FeatureMapBlock) -> str:
+        document = self.layers.scene.document
+        if document is None or not block.ids:
+            return "activation"
+        return str(document.network.neurons[block.ids[0]].activation)
+
+    def _add_picture(
+        self,
+        row: int,
+        column: int,
+        values: Array,
+        caption: str,
+        outline: tuple[int, ...] | None,
+        signed: bool = False,
+    ) -> None:
+        picture = MapPicture(values, signed, outline)
+        picture.setAccessibleName(caption)
+        picture.setObjectName(f"storyPicture{row}_{column}")
+        cell = QWidget()
+        box = QVBoxLayout(cell)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(picture, 0, Qt.AlignmentFlag.AlignCenter)
+        box.addWidget(_text(caption), 0, Qt.AlignmentFlag.AlignCenter)
+        self.grid.addWidget(cell, row, column)
+
+    def _add_kernel(self, row: int, column: int, in_channel: int, kernel: Array) -> None:
+        size = kernel.shape[0]
+        table = QTableWidget(size, size)
+        table.setObjectName(f"storyKernel{in_channel}")
+        table.setAccessibleName(f"Kernel numbers for input channel {in_channel + 1}")
+        table.setToolTip("Double-click a number to change it (one undo step)")
+        table.horizontalHeader().setVisible(False)
+        table.verticalHeader().setVisible(False)
+        side = 34
+        self._filling = True
+        for i in range(size):
+            table.setRowHeight(i, side)
+            table.setColumnWidth(i, side + 6)
+            for j in range(size):
+                item = QTableWidgetItem(f"{kernel[i, j]:.2f}")
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                table.setItem(i, j, item)
+        self._filling = False
+        table.setFixedSize(size * (side + 6) + 4, size * side + 4)
+        table.itemChanged.connect(lambda item, c=in_channel: self._kernel_edited(c, item))
+        self.kernel_tables.append(table)
+        self.grid.addWidget(table, row, column)
+
+    def _kernel_edited(self, in_channel: int, item: QTableWidgetItem) -> None:
+        if self._filling:
+            return
+        block = self.layers.blocks.get(self.layer)
+        if block is None or block.conv.kernel is None:
+            return
+        try:
+            value = float(item.text().replace(",", "."))
+            if not np.isfinite(value):
+                raise ValueError
+        except ValueError:
+            self.title.setText(f"{item.text()!r} is not a number; the kernel keeps its value.")
+            self._filling = True
+            item.setText(f"{block.conv.kernel[self.channel, in_channel, item.row(), item.column()]:.2f}")
+            self._filling = False
+            return
+        canvas = self.view
+        binding = getattr(canvas, "binding", None)
+        if binding is None or binding.refuse_if_locked():
+            return
+        kernel = block.conv.kernel.copy()
+        kernel[self.channel, in_channel, item.row(), item.column()] = value
+        text = f"Kernel {self.channel + 1} of {self.layer}: {value:g}"
+        binding.push(SetKernel(binding.network, self.layer, kernel, block.conv.bias, text))
+        self.layers.kernels_changed()
+
+
+class MapPicture(QWidget):
+    """A small map drawn pixel by pixel, with the clicked place (or the kernel's window) outlined."""
+
+    SIDE = 112
+
+    def __init__(self, values: Array, signed: bool, outline: tuple[int, ...] | None) -> None:
+        super().__init__()
+        self.values = np.asarray(values, dtype=np.float64)
+        if signed:
+            largest = (
+                float(np.abs(self.values[np.isfinite(self.values)]).max())
+                if np.isfinite(self.values).any()
+                else 1.0
+            )
+            self.image = gray_image(self.values, -max(largest, 1e-9), max(largest, 1e-9))
+        else:
+            low, high = map_range(self.values)
+            self.image = gray_image(self.values, low, high)
+        self.outline = outline
+        h, w = self.values.shape
+        cell = max(2, self.SIDE // max(h, w))
+        self.cell = cell
+        self.setFixedSize(w * cell, h * cell)
+
+    def paintEvent(self, event: object) -> None:
+        painter = QPainter(self)
+        painter.drawImage(self.rect(), self.image)
+        if self.outline is not None:
+            painter.setPen(QPen(QColor(255, 170, 0), 2))
+            top, left = self.outline[0], self.outline[1]
+            size = self.outline[2] if len(self.outline) > 2 else 1
+            painter.drawRect(left * self.cell, top * self.cell, size * self.cell, size * self.cell)
+        painter.end()
+
+
+def _text(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    return label

@@ -1,0 +1,109 @@
+"""A convolutional layer on the canvas: its kernels and feature maps, how a map is made, kernel edits."""
+
+import json
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from nnstudio.app import create_main_window
+from nnstudio.document.builders import conv_network, parse_network_spec
+from nnstudio.document.fileformat import save_document
+from nnstudio.document.model import Document
+from nnstudio.engine.plan import compile_network
+from nnstudio.ui.canvas.feature_maps import FeatureMapStory
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    network = conv_network(parse_network_spec("8x8-c2k3-p2-3"), seed=3, output_labels=["a", "b", "c"])
+    path = tmp_path / "small-convnet.nnet"
+    save_document(Document(network, title="small convnet", grid=(8, 8), value_range=(0.0, 1.0)), path)
+    win = create_main_window(path)
+    win.resize(1200, 760)
+    win.show()
+    qtbot.waitExposed(win)
+    picture = np.zeros(64, dtype=np.float32)
+    picture[[10, 18, 26, 34, 42, 43, 44]] = 1.0  # an L
+    win.panel_widget("padDock").set_pad_values(picture)
+    yield win
+    for story in win.findChildren(FeatureMapStory):
+        story.close()
+    win.ask_save_changes = lambda: QMessageBox.StandardButton.Discard
+    win.close()
+    win.deleteLater()
+
+
+def layers_of(window):
+    return window.canvas.scene().feature_maps
+
+
+def test_a_conv_layer_is_drawn_as_kernels_and_feature_maps(window):
+    layers = layers_of(window)
+    assert set(layers.blocks) == {"conv1", "pool1"}
+    conv = layers.blocks["conv1"]
+    assert conv.caption() == "conv1: 2 kernels 3x3"
+    assert len(conv.channel_rects) == 2 and len(conv.kernel_rects(0)) == 1
+    assert layers.blocks["pool1"].caption() == "pool1: max-pool 2x2"
+    plan = compile_network(window.document.network)
+    fw = plan.forward(window.live.input)
+    for name in ("conv1", "pool1"):
+        np.testing.assert_allclose(layers.blocks[name].maps, plan.feature_maps(fw, name), atol=1e-5)
+    # The discs of those layers step aside for the block.
+    scene = window.canvas.scene()
+    assert not any(sheet.isVisible() for key, sheet in scene.sheets.items() if key[0] in conv.ids)
+
+
+def test_the_maps_follow_the_pad(window):
+    layers = layers_of(window)
+    before = layers.blocks["conv1"].maps.copy()
+    window.panel_widget("padDock").set_pad_values(np.ones(64, dtype=np.float32))
+    assert not np.allclose(before, layers.blocks["conv1"].maps)
+
+
+def test_clicking_a_feature_map_shows_how_it_was_made(window, qtbot):
+    layers = layers_of(window)
+    block = layers.blocks["conv1"]
+    canvas = window.canvas
+    nid = block.ids[36 + 2 * 6 + 3]  # channel 2, row 3, column 4
+    qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=canvas.view_position_of(nid))
+    story = window.findChild(FeatureMapStory, "featureMapStory")
+    assert story is not None and story.isVisible()
+    assert story.layer == "conv1"
+    assert canvas.selected_neuron_ids() == [nid]
+    assert (story.channel, story.place) == (1, (2, 3))
+    assert story.steps_text == ["input channel 1 x kernel", "sum + bias", "relu", "max-pool 2x2"]
+    assert "Map 2 of conv1" in story.title.text() and "row 3, column 4" in story.title.text()
+
+
+def test_editing_a_kernel_number_is_one_undo_step(window, qtbot):
+    layers = layers_of(window)
+    story = layers.open_story("conv1", 0, (1, 1), window.canvas)
+    network = window.document.network
+    before = network.convolutions["conv1"].kernel.copy()
+    story.kernel_tables[0].item(1, 1).setText("2.5")
+    assert network.convolutions["conv1"].kernel[0, 0, 1, 1] == 2.5
+    plan = compile_network(network)
+    np.testing.assert_allclose(
+        layers.blocks["conv1"].maps, plan.feature_maps(plan.forward(window.live.input), "conv1"), atol=1e-5
+    )
+    window.undo_stack.undo()
+    np.testing.assert_allclose(network.convolutions["conv1"].kernel, before)
+
+
+def test_a_kernel_from_the_lab_can_be_dropped_on_the_layer(window):
+    layers = layers_of(window)
+    block = layers.blocks["conv1"]
+    rect = block.channel_rects[1]
+    outline = [[-1, -1, -1], [-1, 8, -1], [-1, -1, -1]]
+    payload = json.dumps({"values": outline}).encode()
+    message = layers.drop_kernel(rect.center().x(), rect.center().y(), payload, window.undo_stack.push)
+    assert message == "Kernel 2 of conv1 takes the lab's numbers"
+    np.testing.assert_allclose(window.document.network.convolutions["conv1"].kernel[1, 0], outline)
+    five = json.dumps({"values": np.zeros((5, 5)).tolist()}).encode()
+    assert "3x3" in layers.drop_kernel(rect.center().x(), rect.center().y(), five, window.undo_stack.push)
+    pool = layers.blocks["pool1"].channel_rects[0]
+    assert "pooling" in layers.drop_kernel(
+        pool.center().x(), pool.center().y(), payload, window.undo_stack.push
+    )
