@@ -590,9 +590,11 @@ class Plan:
         return dict(zip(self.edge_ids(), flat[self.edge_index()].tolist(), strict=True))
 
     def bias_gradients(self, grads: Gradients) -> dict[str, float]:
+        """The slope of each neuron's bias (a shaped layer's neurons have none: their kernels' biases)."""
         out: dict[str, float] = {}
-        for level, g in zip(self.levels[1:], grads.biases[1:], strict=True):
-            out.update(zip(level.ids, g.tolist(), strict=True))
+        for li, (level, g) in enumerate(zip(self.levels[1:], grads.biases[1:], strict=True), start=1):
+            if li not in self._conv_of:
+                out.update(zip(level.ids, g.tolist(), strict=True))
         return out
 
     def _flat_of(self, weights: list[Array], biases: list[Array]) -> Array:
@@ -653,8 +655,10 @@ class Plan:
     def biases_by_neuron(self, flat: Array | None = None) -> dict[str, float]:
         _, biases = self.views(self.flat if flat is None else flat)
         out: dict[str, float] = {}
-        for level, b in zip(self.levels[1:], biases[1:], strict=True):
-            out.update(zip(level.ids, b.tolist(), strict=True))
+        for li, (level, b) in enumerate(zip(self.levels[1:], biases[1:], strict=True), start=1):
+            # A shaped layer's neurons have no bias of their own (it stays 0): their kernels' biases.
+            if li not in self._conv_of:
+                out.update(zip(level.ids, b.tolist(), strict=True))
         return out
 
     def block_values(self, flat: Array | None = None) -> dict[LayerKey, Array]:
