@@ -54,10 +54,19 @@ def test_a_file_given_at_start_opens(qtbot, windows, tmp_path):
     assert window.windowTitle() == "festival.nnet[*] — nnstudio"
     assert window.recent_files() == [path.absolute()]
     titles = [dock.windowTitle() for dock in window.panels()]
-    assert titles == ["Drawing pad", "Samples", "Training", "Answer", "Error table", "Dataset", "Animation"]
+    assert titles == [
+        "Drawing pad",
+        "Samples",
+        "Training",
+        "Answer",
+        "Error table",
+        "Dataset",
+        "Animation",
+        "Challenges",
+    ]
     window.show()
     # Docks sharing a place are tabs, the first of each showing.
-    assert window.tabifiedDockWidgets(window.inspector_dock) == [window.panels()[2]]
+    assert window.tabifiedDockWidgets(window.inspector_dock) == [window.panels()[2], window.panels()[7]]
     assert not window.inspector_dock.visibleRegion().isEmpty()
     assert window.panels()[2].visibleRegion().isEmpty()
 
