@@ -45,6 +45,7 @@ from nnstudio.engine.kernels import (
     window_origin,
     written_sum,
 )
+from nnstudio.ui.canvas.feature_maps import KERNEL_MIME
 from nnstudio.ui.widgets.pixel_images import to_gray
 
 if TYPE_CHECKING:
@@ -52,8 +53,6 @@ if TYPE_CHECKING:
 
 Array = np.ndarray
 
-# The MIME type of a kernel dragged out of the lab: JSON {"values": [[...], ...]}.
-KERNEL_MIME = "application/x-nnstudio-kernel"
 # Below this many screen pixels per image pixel the numbers would not fit in their squares.
 NUMBERS_FROM_CELL = 30
 PLAY_INTERVAL_MS = 40

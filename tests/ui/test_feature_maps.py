@@ -99,11 +99,37 @@ def test_a_kernel_from_the_lab_can_be_dropped_on_the_layer(window):
     outline = [[-1, -1, -1], [-1, 8, -1], [-1, -1, -1]]
     payload = json.dumps({"values": outline}).encode()
     message = layers.drop_kernel(rect.center().x(), rect.center().y(), payload, window.undo_stack.push)
-    assert message == "Kernel 2 of conv1 takes the lab's numbers"
+    assert message == (True, "Kernel 2 of conv1 takes the lab's numbers")
     np.testing.assert_allclose(window.document.network.convolutions["conv1"].kernel[1, 0], outline)
     five = json.dumps({"values": np.zeros((5, 5)).tolist()}).encode()
-    assert "3x3" in layers.drop_kernel(rect.center().x(), rect.center().y(), five, window.undo_stack.push)
+    assert "3x3" in layers.drop_kernel(rect.center().x(), rect.center().y(), five, window.undo_stack.push)[1]
     pool = layers.blocks["pool1"].channel_rects[0]
-    assert "pooling" in layers.drop_kernel(
-        pool.center().x(), pool.center().y(), payload, window.undo_stack.push
+    taken, message = layers.drop_kernel(pool.center().x(), pool.center().y(), payload, window.undo_stack.push)
+    assert not taken and "pooling" in message
+
+
+def test_dropping_the_labs_kernel_on_the_canvas(window, qtbot):
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+    from PySide6.QtWidgets import QApplication
+
+    from nnstudio.ui.kernel_lab import KernelLab
+
+    lab = KernelLab(lambda: (np.zeros((8, 8)), "an empty picture"), window)
+    lab.preset_combo.setCurrentIndex(lab.preset_combo.findData("sharpen"))
+    mime = lab.drag_handle.mime_data()
+    canvas = window.canvas
+    block = layers_of(window).blocks["conv1"]
+    at = QPointF(canvas.mapFromScene(block.channel_rects[0].center()))
+    copy = Qt.DropAction.CopyAction
+    buttons, modifiers = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    enter = QDragEnterEvent(at.toPoint(), copy, mime, buttons, modifiers)
+    QApplication.sendEvent(canvas.viewport(), enter)
+    assert enter.isAccepted()
+    QApplication.sendEvent(canvas.viewport(), QDropEvent(at, copy, mime, buttons, modifiers))
+    np.testing.assert_allclose(
+        window.document.network.convolutions["conv1"].kernel[0, 0], [[0, -1, 0], [-1, 5, -1], [0, -1, 0]]
     )
+    window.undo_stack.undo()
+    assert window.document.network.convolutions["conv1"].kernel[0, 0, 1, 1] != 5
+    lab.close()

@@ -8,6 +8,7 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 
 from .binding import LOCKED_MESSAGE
 from .edits import PALETTE_MIME, CanvasEditError, PaletteItem
+from .feature_maps import KERNEL_MIME
 
 if TYPE_CHECKING:
     from .view import NetworkCanvas
@@ -21,7 +22,7 @@ class PaletteDrops:
 
     def enter(self, event: QDragEnterEvent) -> None:
         live = self._canvas.binding.live
-        if not event.mimeData().hasFormat(PALETTE_MIME) or live is None:
+        if not _carries_ours(event) or live is None:
             event.ignore()
             return
         if live.locked:
@@ -32,7 +33,7 @@ class PaletteDrops:
 
     def move(self, event: QDragMoveEvent) -> None:
         live = self._canvas.binding.live
-        if event.mimeData().hasFormat(PALETTE_MIME) and live is not None and not live.locked:
+        if _carries_ours(event) and live is not None and not live.locked:
             event.acceptProposedAction()
         else:
             event.ignore()
@@ -40,6 +41,19 @@ class PaletteDrops:
     def drop(self, event: QDropEvent) -> None:
         canvas = self._canvas
         mime = event.mimeData()
+        if mime.hasFormat(KERNEL_MIME) and canvas.binding.live is not None:
+            # A kernel from the kernel lab, dropped on a convolutional layer's maps or kernels.
+            at = canvas.mapToScene(event.position().toPoint())
+            said = canvas.scene().feature_maps.drop_kernel(
+                at.x(), at.y(), bytes(mime.data(KERNEL_MIME)), canvas.binding.push
+            )
+            taken, message = said or (False, "Drop a kernel on a convolutional layer's maps")
+            canvas.statusMessage.emit(message)
+            if taken:
+                event.acceptProposedAction()
+            else:
+                event.ignore()
+            return
         if not mime.hasFormat(PALETTE_MIME) or canvas.binding.live is None:
             event.ignore()
             return
@@ -54,3 +68,9 @@ class PaletteDrops:
             event.acceptProposedAction()
         else:
             event.ignore()
+
+
+def _carries_ours(event: QDragEnterEvent | QDragMoveEvent) -> bool:
+    """A palette entry, or a kernel from the kernel lab."""
+    mime = event.mimeData()
+    return mime.hasFormat(PALETTE_MIME) or mime.hasFormat(KERNEL_MIME)

@@ -429,8 +429,9 @@ class FeatureMapLayers:
         return self.story
 
     # ------------------------------------------------------------------ kernels dropped from the lab
-    def drop_kernel(self, x: float, y: float, payload: bytes, push: Any) -> str | None:
-        """Give the kernel under (x, y) the numbers of a kernel dragged from the lab; the message to show."""
+    def drop_kernel(self, x: float, y: float, payload: bytes, push: Any) -> tuple[bool, str] | None:
+        """Give the kernel under (x, y) the numbers of a kernel dragged from the lab: (taken, what to say),
+        or None when (x, y) is on no shaped layer."""
         for block in self.blocks.values():
             spot = block.channel_at(x, y)
             near_kernel = spot is None and any(
@@ -441,7 +442,7 @@ class FeatureMapLayers:
             if spot is None and not near_kernel:
                 continue
             if block.conv.kernel is None:
-                return f"{block.layer} is a pooling layer: it has no kernels to take numbers"
+                return False, f"{block.layer} is a pooling layer: it has no kernels to take numbers"
             if spot is None:
                 spot = next(
                     (k, 0, 0)
@@ -452,11 +453,14 @@ class FeatureMapLayers:
             try:
                 values = np.array(json.loads(payload.decode("utf-8"))["values"], dtype=np.float64)
             except (ValueError, KeyError, TypeError, UnicodeDecodeError):
-                return "That kernel could not be read"
+                return False, "That kernel could not be read"
             kernel = block.conv.kernel.copy()
             size = kernel.shape[-1]
             if values.shape != (size, size):
-                return f"{block.layer}'s kernels are {size}x{size}; this one is {values.shape[0]}x{values.shape[-1]}"
+                return (
+                    False,
+                    f"{block.layer}'s kernels are {size}x{size}; this one is {values.shape[0]}x{values.shape[-1]}",
+                )
             kernel[channel, :] = values
             network = self.scene.document.network  # type: ignore[union-attr]
             push(
@@ -465,7 +469,7 @@ class FeatureMapLayers:
                 )
             )
             self.kernels_changed()
-            return f"Kernel {channel + 1} of {block.layer} takes the lab's numbers"
+            return True, f"Kernel {channel + 1} of {block.layer} takes the lab's numbers"
         return None
 
 
