@@ -444,6 +444,10 @@ class ChallengesPanel(Panel):
         for card in self.cards.values():
             card.mark_stale()
 
+    def shutdown(self) -> None:
+        # Before the window keeps its panels' layout for next time: panels a lesson hid are not closed for good.
+        self.session.leave()
+
     def _watch(self, events: object, on: bool) -> None:
         for name in ("structure", "neurons", "weights", "parameters"):
             event = getattr(events, name)

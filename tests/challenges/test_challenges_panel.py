@@ -138,3 +138,13 @@ def test_a_hostile_challenge_file_is_one_line_in_the_panel(window, tmp_path):
         == f"{path}: version: the file was made for a newer nnstudio (version 7); this one reads up to 1"
     )
     assert label_tone(message) is Tone.PROBLEM
+
+
+def test_closing_the_window_during_a_challenge_keeps_no_panel_hidden_for_next_time(qtbot, window):
+    window.challenges.start(window.challenges.cards["xor-by-hand"].challenge)
+    training = dock(window, "trainingDock")
+    assert training.isHidden()
+    window.undo_stack.setClean()
+    assert window.close()
+    assert window.challenges.session.active is None
+    assert not training.isHidden()
