@@ -2,8 +2,9 @@
 
 Rows are the true classes, columns the network's answers (its largest output), counted over the training
 panel's dataset or its held-out test half, exactly as ``nnstudio eval`` counts them. The diagonal is what it
-gets right (green, darker the larger the share of its row), everything else is a mix-up (red). It follows the
-weights: after a run, an undo, a step, and while the timeline goes back through a run.
+gets right (green, darker the larger the share of its row), everything else is a mix-up (red, darkest for the
+most frequent mix-up). It follows the weights: after a run, an undo, a step, and while the timeline goes back
+through a run.
 """
 
 from __future__ import annotations
@@ -231,14 +232,20 @@ class ConfusionPanel(Panel):
         table.setHorizontalHeaderLabels(labels)
         table.setVerticalHeaderLabels(labels)
         row_totals = counts.sum(axis=1)
+        shares = counts / np.maximum(row_totals, 1)[:, None]
+        # Mix-ups are shaded against the worst one, so the classes the network confuses most stand out.
+        off_diagonal = shares * (1 - np.eye(k))
+        worst = float(off_diagonal.max()) if k > 1 else 0.0
         for r in range(k):
             for c in range(k):
                 value = int(counts[r, c])
                 item = QTableWidgetItem(f"{value:,}")
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled)
-                share = value / row_totals[r] if row_totals[r] else 0.0
+                share = float(shares[r, c])
                 colour = RIGHT_COLOUR if r == c else WRONG_COLOUR
+                if r != c and worst > 0:
+                    share /= worst
                 if value:
                     item.setBackground(QBrush(_mix(colour, 0.15 + 0.85 * share)))
                     if share > 0.55:
