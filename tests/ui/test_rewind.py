@@ -195,3 +195,18 @@ def test_l1_and_l2_typed_in_the_panel_shrink_the_weights_of_a_rerun(trained, qtb
     assert total_size() < plain
     assert "this run (L1 0.002, L2 0.05)" in panel.plot.key_text()
     assert live.document.training.l1 == 0.002 and live.document.training.l2 == 0.05
+
+
+def test_saving_while_looking_back_keeps_what_was_saved_as_the_networks_weights(trained, qtbot):
+    panel, live, stack, start = trained
+    network = live.document.network
+    end = ParameterSnapshot.of(network)
+    drag_to(qtbot, panel, 2)
+    shown = ParameterSnapshot.of(network)
+    steps = stack.count()
+    stack.setClean()  # what saving the document does once the file is written
+    assert stack.isClean() and stack.count() == steps + 1
+    assert stack.undoText().startswith("Go back to ")
+    assert ParameterSnapshot.of(network).same_as(shown) and panel.controller.preview_index is None
+    stack.undo()
+    assert ParameterSnapshot.of(network).same_as(end) and not stack.isClean()

@@ -43,7 +43,7 @@ from nnstudio.ui.settings import studio_settings
 from nnstudio.ui.theme import Tone, set_tone
 from nnstudio.ui.widgets.flow_layout import FlowLayout
 
-from .controller import TrainingController
+from .controller import TrainingController, snapshot_name
 from .stopping import EPOCHS, STOP_KINDS, TARGET_ACCURACY, TARGET_ERROR, StopCondition
 from .timeline import RunTimeline
 from .worker import TrainingUpdate
@@ -382,6 +382,7 @@ class TrainingPanel(Panel):
             self.live.document.events.dataset.disconnect(self.refresh_datasets)
         if self.undo_stack is not None:
             self.undo_stack.indexChanged.disconnect(self._on_history_changed)
+            self.undo_stack.cleanChanged.disconnect(self._on_clean_changed)
         self.controller.bind(live, undo_stack)
         self.live = live
         self.undo_stack = undo_stack
@@ -390,6 +391,7 @@ class TrainingPanel(Panel):
         # The document's own samples change through the Samples panel and undo: look again each time.
         live.document.events.dataset.connect(self.refresh_datasets)
         undo_stack.indexChanged.connect(self._on_history_changed)
+        undo_stack.cleanChanged.connect(self._on_clean_changed)
         self._step_cursor.clear()
         self._forget_document_samples()
         self._dataset_chosen = False
@@ -904,6 +906,22 @@ class TrainingPanel(Panel):
         self._show_idle_progress()
         if self.status.text() == self._run_message:
             self._set_status("")
+
+    @Slot(bool)
+    def _on_clean_changed(self, clean: bool) -> None:
+        """Saved while a point of the run was shown: the file holds those weights, so they become the
+        network's (one undo step) and the document stays saved."""
+        stack = self.undo_stack
+        if not clean or stack is None or self.controller.preview_index is None:
+            return
+        try:
+            snapshot = self.controller.restore_snapshot()
+        except TrainingError:
+            return
+        stack.setClean()
+        self._set_status(
+            f"Saved with the weights from {snapshot_name(snapshot)}; Edit > Undo takes them back."
+        )
 
     def _show_idle_progress(self) -> None:
         self.progress_bar.setValue(0)
