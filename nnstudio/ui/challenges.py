@@ -238,6 +238,31 @@ class SignsPicture(QWidget):
         painter.end()
 
 
+# Cases failing for the same reason at least this many times are one row: the reason once, not a wall of it.
+SAME_REASON_ROWS = 3
+
+
+def _result_rows(result: CheckResult) -> list[tuple[bool, str, str]]:
+    """(passed, text, name) per row: each case and rule, except that failed cases sharing one reason (say,
+    the network has too few inputs for any of them) are one row."""
+    reasons: dict[str, list[str]] = {}
+    for case in result.cases:
+        if not case.passed:
+            reasons.setdefault(case.why, []).append(case.name)
+    rows = []
+    shown: set[str] = set()
+    for item in [*result.cases, *result.rules]:
+        names = reasons.get(item.why, []) if not item.passed and item in result.cases else []
+        if len(names) < SAME_REASON_ROWS:
+            rows.append((item.passed, f"{item.name}: {item.why}", item.name))
+        elif item.why not in shown:
+            shown.add(item.why)
+            every = len(names) == len(result.cases)
+            which = f"all {len(names)} cases" if every else f"{len(names)} cases, “{names[0]}” and others"
+            rows.append((False, f"{which}: {item.why}", which))
+    return rows
+
+
 class ChallengeCard(QFrame):
     """One challenge: its title and goal, Start and Check, and after a check every case green or red."""
 
@@ -348,14 +373,13 @@ class ChallengeCard(QFrame):
             self.summary.setText(f"{passed} of {total} passed; the red ones say what is still wrong.")
         set_tone(self.summary, Tone.DONE if result.passed else Tone.PROBLEM, "font-weight: bold")
         self.summary.setVisible(True)
-        for k, item in enumerate([*result.cases, *result.rules]):
-            mark = PASSED_MARK if item.passed else FAILED_MARK
+        for k, (passed, text, name) in enumerate(_result_rows(result)):
             row = _wrapping_label(
-                f"{mark} {item.name}: {item.why}",
+                f"{PASSED_MARK if passed else FAILED_MARK} {text}",
                 f"challengeCase_{self.challenge.id}_{k}",
-                f"{'Passed' if item.passed else 'Failed'}: {item.name}",
+                f"{'Passed' if passed else 'Failed'}: {name}",
             )
-            set_tone(row, Tone.DONE if item.passed else Tone.PROBLEM)
+            set_tone(row, Tone.DONE if passed else Tone.PROBLEM)
             self.results_layout.addWidget(row)
         self.results.setVisible(True)
         self.score.setText(f"Score: {result.score_text}" if result.score_text else "")

@@ -148,3 +148,14 @@ def test_closing_the_window_during_a_challenge_keeps_no_panel_hidden_for_next_ti
     assert window.close()
     assert window.challenges.session.active is None
     assert not training.isHidden()
+
+
+def test_cases_failing_for_one_reason_are_one_row(qtbot, window):
+    window.findChild(type(window.actions["train"]), "action_challenges").trigger()
+    click(qtbot, window, "challengeStart_festival-rain")
+    click(qtbot, window, "challengeCheck_festival-rain")
+    card = window.challenges.cards["festival-rain"]
+    assert card.summary.text() == "0 of 6 passed; the red ones say what is still wrong."
+    assert [row.text() for row in card.case_rows()] == [
+        "\u2718 all 6 cases: this case gives 5 input values, but the network has 4 inputs: add 1 input"
+    ]
