@@ -74,7 +74,8 @@ def cmd_dream(args: argparse.Namespace) -> int:
     )
     result = dream(plan, start, neuron_id, value_range, grid, settings)
     _write_picture(args.out, result.picture, grid, value_range)
-    name = doc.network.neurons[neuron_id].display_name
+    neuron = doc.network.neurons.get(neuron_id)
+    name = neuron.display_name if neuron is not None else f"feature map {neuron_id}"
     emit(
         args,
         {

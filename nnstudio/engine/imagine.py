@@ -50,9 +50,31 @@ class ImagineError(ValueError):
 
 
 # ------------------------------------------------------------------------------------------- neurons
+MAP_MARK = "#"
+
+
+def map_target(layer: str, channel: int) -> str:
+    """The name of a whole feature map as a dream's target: ``conv1#2`` is the second map of conv1."""
+    return f"{layer}{MAP_MARK}{channel + 1}"
+
+
+def parse_map_target(plan: Plan, target: str) -> tuple[str, int] | None:
+    """(layer, channel from 0) when ``target`` names a feature map of the plan, else None."""
+    layer, mark, number = target.rpartition(MAP_MARK)
+    if not mark or not number.isdigit():
+        return None
+    try:
+        conv = plan.convolution(layer)
+    except (KeyError, AttributeError):
+        return None
+    channel = int(number) - 1
+    return (layer, channel) if 0 <= channel < conv.out_shape[0] else None
+
+
 def find_neuron(plan: Plan, target: str, labels: list[str] | None = None) -> str:
-    """The id of the neuron ``target`` names: an output's label (``3``), an output's number, or any id."""
-    if target in plan.position:
+    """The id of the neuron ``target`` names: an output's label (``3``), an output's number, or any id;
+    or a whole feature map (``conv1#2``)."""
+    if target in plan.position or parse_map_target(plan, target) is not None:
         return target
     outputs = plan.output_ids
     if labels is not None and target in labels:
@@ -60,14 +82,25 @@ def find_neuron(plan: Plan, target: str, labels: list[str] | None = None) -> str
     if target.isdigit() and int(target) < len(outputs):
         return outputs[int(target)]
     named = ", ".join(labels or outputs)
-    raise ImagineError(f"no neuron {target!r}: give an output ({named}) or a neuron's id")
+    raise ImagineError(
+        f"no neuron {target!r}: give an output ({named}), a neuron's id or a feature map (e.g. conv1#1)"
+    )
 
 
 def activation(plan: Plan, inputs: Array, neuron_id: str) -> Array:
-    """The neuron's value for each row of ``inputs`` (one number for a single picture)."""
+    """The neuron's value for each row of ``inputs`` (a feature map's: its mean value)."""
+    x = np.atleast_2d(inputs)
+    fw = plan.forward(x)
+    whole_map = parse_map_target(plan, neuron_id)
+    if whole_map is not None:
+        layer, channel = whole_map
+        conv = plan.convolution(layer)
+        maps = np.asarray(fw.activations[conv.target], dtype=np.float64).reshape(
+            x.shape[0], conv.out_shape[0], -1
+        )
+        return maps[:, channel].mean(axis=1)
     level, index = plan.position[neuron_id]
-    values = plan.forward(np.atleast_2d(inputs)).activations[level][:, index]
-    return np.asarray(values, dtype=np.float64)
+    return np.asarray(fw.activations[level][:, index], dtype=np.float64)
 
 
 def _seed(plan: Plan, level: int, rows: int, weights: dict[int, float]) -> Array:
@@ -149,14 +182,21 @@ def sum_gradient(plan: Plan, inputs: Array, neuron_id: str) -> Array:
 
 
 def map_gradient(plan: Plan, inputs: Array, layer: str, channel: int) -> Array:
-    """d(the sum of one feature map's weighted sums)/d(input): what a dream of a whole feature map climbs."""
+    """d(the sum of one feature map's values)/d(input): what a dream of a whole feature map climbs.
+
+    Where none of the map's ReLUs fire yet there is no such slope; the sum of the map's weighted sums is
+    climbed instead until some do.
+    """
     x = np.atleast_2d(np.asarray(inputs, dtype=plan.dtype))
     conv = plan.convolution(layer)
     c, h, w = conv.out_shape
     fw = plan.forward(x)
     seed = np.zeros((x.shape[0], len(plan.levels[conv.target].ids)), dtype=plan.dtype)
     seed.reshape(x.shape[0], c, h * w)[:, channel, :] = 1.0
-    return _input_slopes(plan, fw, conv.target, seed)
+    delta = _through_activation(plan, fw, conv.target, seed)
+    if not np.any(delta):
+        delta = seed
+    return _input_slopes(plan, fw, conv.target, delta)
 
 
 def neuron_gradient(plan: Plan, inputs: Array, neuron_id: str) -> Array:
@@ -251,7 +291,8 @@ def dream_steps(
     settings = settings or DreamSettings()
     low, high = value_range
     span = high - low if high != low else 1.0
-    level, index = plan.position[neuron_id]
+    whole_map = parse_map_target(plan, neuron_id)
+    level, index = plan.position[neuron_id] if whole_map is None else (-1, -1)
     use_log = level == len(plan.levels) - 1 and _softmax_output(plan)
     picture = np.clip(np.asarray(start, dtype=np.float64).ravel().copy(), low, high)
     if picture.size != plan.n_inputs:
@@ -264,7 +305,9 @@ def dream_steps(
     def step() -> tuple[Array, float]:
         nonlocal picture
         x = picture[None, :]
-        if use_log:
+        if whole_map is not None:
+            slope = map_gradient(plan, x, *whole_map)[0]
+        elif use_log:
             slope = _log_probability_gradient(plan, x, index)[0]
         else:
             slope = sum_gradient(plan, x, neuron_id)[0]

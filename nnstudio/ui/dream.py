@@ -26,7 +26,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnstudio.engine.imagine import DreamSettings, activation, dream_steps, noise_picture, strongest_samples
+from nnstudio.engine.imagine import (
+    DreamSettings,
+    activation,
+    dream_steps,
+    map_target,
+    noise_picture,
+    strongest_samples,
+)
 from nnstudio.ui.kernel_lab import ImageGrid, gray_colour, named
 from nnstudio.ui.widgets.pixel_images import to_gray
 
@@ -49,7 +56,15 @@ def neuron_choices(live: LiveNetwork) -> list[tuple[str, str]]:
         return []
     neurons = live.document.network.neurons
     choices = [(f"Output {neurons[nid].display_name}", nid) for nid in plan.output_ids]
+    # A convolutional layer offers its whole feature maps rather than each of its thousands of neurons.
+    shaped = set()
+    for conv in getattr(plan, "convs", []):
+        shaped.add(conv.target)
+        for channel in range(conv.out_shape[0]):
+            choices.append((f"Feature map {channel + 1} of {conv.layer}", map_target(conv.layer, channel)))
     for depth, level in enumerate(plan.levels[1:-1], start=1):
+        if depth in shaped:
+            continue
         for nid in level.ids:
             choices.append((f"Hidden (layer {depth}) {neurons[nid].display_name}", nid))
     return choices

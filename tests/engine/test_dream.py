@@ -167,3 +167,17 @@ def test_a_feature_map_can_be_dreamed_of():
     nid = "conv1_0_0_0"
     result = dream(plan, x, nid, (0.0, 1.0), (8, 8), DreamSettings(steps=10))
     assert result.after >= result.before
+
+
+def test_dreaming_of_a_whole_feature_map():
+    from nnstudio.engine.imagine import map_target, parse_map_target
+
+    plan = _small_convnet()
+    target = find_neuron(plan, "conv1#2")
+    assert target == map_target("conv1", 1) and parse_map_target(plan, target) == ("conv1", 1)
+    assert parse_map_target(plan, "conv1#3") is None
+    start = noise_picture(64, (0.0, 1.0), seed=2)
+    result = dream(plan, start, target, (0.0, 1.0), (8, 8), DreamSettings(steps=15))
+    assert result.after > result.before
+    maps = plan.feature_maps(plan.forward(result.picture), "conv1")
+    assert result.after == pytest.approx(float(maps[1].mean()), abs=1e-9)

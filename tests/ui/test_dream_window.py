@@ -90,3 +90,33 @@ def test_a_network_without_a_picture_says_so(qtbot):
         win.ask_save_changes = lambda: QMessageBox.StandardButton.Discard
         win.close()
         win.deleteLater()
+
+
+def test_a_convolutional_layer_offers_its_feature_maps(qtbot, tmp_path):
+    from nnstudio.document.builders import conv_network, parse_network_spec
+    from nnstudio.document.fileformat import save_document
+    from nnstudio.document.model import Document
+
+    network = conv_network(parse_network_spec("8x8-c2k3-p2-3"), seed=3)
+    path = tmp_path / "small.nnet"
+    save_document(Document(network, grid=(8, 8), value_range=(0.0, 1.0)), path)
+    win = create_main_window(path)
+    win.show()
+    try:
+        win.findChild(QAction, "dreamAction").trigger()
+        dream = win.findChild(DreamWindow, "dreamWindow")
+        texts = [dream.neuron_combo.itemText(i) for i in range(dream.neuron_combo.count())]
+        assert "Feature map 2 of conv1" in texts
+        assert not any(text.startswith("Hidden (layer 1)") for text in texts)
+        dream.neuron_combo.setCurrentIndex(texts.index("Feature map 1 of conv1"))
+        dream.steps_spin.setValue(4)
+        dream.dream_button.setChecked(True)
+        dream.timer.stop()
+        for _ in range(4):
+            dream.advance()
+        assert "after 4 steps" in dream.value_label.text()
+        dream.close()
+    finally:
+        win.ask_save_changes = lambda: QMessageBox.StandardButton.Discard
+        win.close()
+        win.deleteLater()
