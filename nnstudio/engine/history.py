@@ -68,10 +68,12 @@ class RunHistory:
     # ------------------------------------------------------------------ recording
     def plan_intervals(self, total_steps: int, epochs: int) -> None:
         """Spread the snapshots of a run of ``total_steps`` steps over ``epochs`` epochs so that about the
-        whole budget is used without thinning: half of it for steps, half for epoch ends."""
-        half = max(1, (self.capacity - 2) // 2)
-        self.interval = max(1, math.ceil(total_steps / half))
-        self.epoch_stride = max(1, math.ceil(epochs / half))
+        whole budget is used without thinning: every epoch's end (at most half the budget), the rest for
+        steps in between."""
+        room = max(2, self.capacity - 2)
+        epoch_slots = max(1, min(epochs, room // 2))
+        self.epoch_stride = max(1, math.ceil(epochs / epoch_slots))
+        self.interval = max(1, math.ceil(total_steps / max(1, room - epoch_slots)))
 
     def start(self, parameters: Array) -> None:
         """The weights the run starts from (step 0)."""

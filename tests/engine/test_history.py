@@ -93,3 +93,21 @@ def test_records_out_of_order_or_of_another_size_are_refused() -> None:
         history.record(1, 4, 0.1, np.zeros(3))
     with pytest.raises(ValueError, match="expected 3"):
         history.record(1, 6, 0.1, np.zeros(4))
+
+
+def test_planned_intervals_use_the_budget_without_thinning() -> None:
+    for total_steps, epochs in ((1600, 2), (2400, 150), (50, 50), (10**5, 1000)):
+        history = RunHistory(100)
+        history.plan_intervals(total_steps, epochs)
+        planned = history.interval
+        history.start(np.zeros(100, np.float32))
+        steps_per_epoch = total_steps // epochs
+        for step in range(1, total_steps + 1):
+            epoch = (step - 1) // steps_per_epoch + 1
+            if history.due(step):
+                history.record(epoch, step, 0.1, np.zeros(100, np.float32))
+            if step % steps_per_epoch == 0 and history.epoch_due(epoch):
+                history.record(epoch, step, 0.1, np.zeros(100, np.float32), epoch_end=True)
+        assert len(history) >= min(total_steps, 100), (total_steps, epochs, len(history))
+        assert len(history) <= history.capacity
+        assert history.interval == planned, (total_steps, epochs)
