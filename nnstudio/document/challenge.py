@@ -429,7 +429,7 @@ class Rules:
             (f"the weight of {_edge_name(network, e.source, e.target)}", e.weight) for e in _edges(network)
         ]
         values += [(f"the bias of {n.display_name}", n.bias) for n in network if n.role is not Role.INPUT]
-        off = [(what, v) for what, v in values if abs(v / step - round(v / step)) > STEP_SLACK / step]
+        off = [(what, v) for what, v in values if not _on_step(v, step)]
         if not off:
             return CaseResult(name, True, f"every weight and bias is a multiple of {_num(step)}")
         what, value = off[0]
@@ -439,6 +439,12 @@ class Rules:
             False,
             f"{what} is {value:.4g}, not a multiple of {_num(step)}: set it by hand, do not train{more}",
         )
+
+
+def _on_step(value: float, step: float) -> bool:
+    """Whether ``value`` is a multiple of ``step`` (within STEP_SLACK); a value too large to tell is not."""
+    steps = value / step
+    return math.isfinite(steps) and abs(steps - round(steps)) <= STEP_SLACK / step
 
 
 def _edges(network: Network) -> Iterable[Any]:

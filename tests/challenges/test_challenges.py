@@ -102,3 +102,12 @@ def test_a_receptive_field_that_does_not_match_says_where():
         "1 weight into X finder does not match the picture yet: the one from the pixel in row 2, column 2 is -1"
         " and should be positive (white)"
     )
+
+
+def test_a_huge_weight_is_not_set_by_hand_and_does_not_break_the_check():
+    challenge = find_challenge("xor-by-hand")
+    document = load_document(SOLUTIONS / "xor-by-hand.nnet")
+    document.network.set_weights({"i0>h0": 1e308})
+    rule = next(r for r in check(challenge, document).rules if r.name.startswith("weights set by hand"))
+    assert not rule.passed
+    assert rule.why.startswith("the weight of A \u2192 A or B is 1e+308, not a multiple of 0.5")
