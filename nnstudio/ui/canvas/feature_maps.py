@@ -123,16 +123,14 @@ class FeatureMapBlock(QGraphicsItem):
         box = QRectF(self.channel_rects[0])
         for rect in self.channel_rects[1:]:
             box = box.united(rect)
-        room = self._kernel_side() + KERNEL_GAP if self.conv.kernel is not None else 0.0
+        columns = 1 if self.conv.kernel is None or self.conv.kernel.shape[1] == 1 else 2
+        room = columns * (self._kernel_side() + 2) + KERNEL_GAP if self.conv.kernel is not None else 0.0
         self._bounds = box.adjusted(-room - 2, -self.caption_height() - 4, 12 * self.caption_height(), 2)
 
     def caption_height(self) -> float:
         """The caption grows with the maps, so it reads at the zoom that shows them."""
-        if not self.channel_rects:
-            return CAPTION_HEIGHT
-        top = self.channel_rects[0].top()
-        bottom = max(rect.bottom() for rect in self.channel_rects)
-        return max(CAPTION_HEIGHT, (bottom - top) * 0.05)
+        # In neuron spacings, the same in every layer, so every layer's caption is the same size.
+        return max(CAPTION_HEIGHT, 6 * getattr(self, "step", 0.0))
 
     def _kernel_side(self) -> float:
         if not self.channel_rects:
@@ -141,15 +139,24 @@ class FeatureMapBlock(QGraphicsItem):
         return max(6.0, min(rect.height() * 0.5, rect.width() * 0.5))
 
     def kernel_rects(self, channel: int) -> list[QRectF]:
-        """Where the slices of one kernel (one per input channel, at most four shown) are drawn."""
+        """Where the slices of one kernel (one per input channel, at most four shown, two by two) are drawn."""
         if self.conv.kernel is None:
             return []
         rect = self.channel_rects[channel]
-        side = self._kernel_side()
         count = min(4, self.conv.kernel.shape[1])
-        each = min(side, (rect.height() - (count - 1) * 2) / count)
-        x = rect.left() - KERNEL_GAP - each
-        return [QRectF(x, rect.top() + i * (each + 2), each, each) for i in range(count)]
+        columns = 1 if count == 1 else 2
+        rows = (count + columns - 1) // columns
+        each = min(self._kernel_side(), (rect.height() - (rows - 1) * 2) / rows)
+        right = rect.left() - KERNEL_GAP
+        return [
+            QRectF(
+                right - (columns - i % columns) * (each + 2) + 2,
+                rect.top() + (i // columns) * (each + 2),
+                each,
+                each,
+            )
+            for i in range(count)
+        ]
 
     def boundingRect(self) -> QRectF:
         return self._bounds
