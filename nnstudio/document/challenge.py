@@ -566,7 +566,7 @@ def _num(x: float) -> str:
 
 
 def _percent(x: float) -> str:
-    return f"{x:.1%}" if x * 100 != round(x * 100) else f"{x:.0%}"
+    return f"{x:.0%}" if abs(x * 100 - round(x * 100)) < 1e-9 else f"{x:.1%}"
 
 
 def _count(n: int, noun: str) -> str:

@@ -111,3 +111,9 @@ def test_a_huge_weight_is_not_set_by_hand_and_does_not_break_the_check():
     rule = next(r for r in check(challenge, document).rules if r.name.startswith("weights set by hand"))
     assert not rule.passed
     assert rule.why.startswith("the weight of A \u2192 A or B is 1e+308, not a multiple of 0.5")
+
+
+def test_shares_read_as_people_write_them():
+    from nnstudio.document.challenge import _percent
+
+    assert [_percent(x) for x in (0.02, 5 / 250, 0.05, 0.024, 1 / 3)] == ["2%", "2%", "5%", "2.4%", "33.3%"]
