@@ -116,4 +116,4 @@ def test_a_huge_weight_is_not_set_by_hand_and_does_not_break_the_check():
 def test_shares_read_as_people_write_them():
     from nnstudio.document.challenge import _percent
 
-    assert [_percent(x) for x in (0.02, 5 / 250, 0.05, 0.024, 1 / 3)] == ["2%", "2%", "5%", "2.4%", "33.3%"]
+    assert [_percent(x) for x in (1 - 0.98, 0.05, 0.024, 1 / 3)] == ["2%", "5%", "2.4%", "33.3%"]
