@@ -23,7 +23,7 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, QPointF, Qt, QTimer, Slot
+from PySide6.QtCore import QObject, QPointF, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QResizeEvent, QUndoStack
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -169,7 +169,12 @@ class ErrorPlot(QWidget):
     The axes follow the data in coarse steps (1-2-2.5-5 ceilings) rather than on every point: a changed
     range re-lays the axes, which is most of a redraw's cost. Zooming or panning by hand stops the
     following; the plot's "A" (auto-range) button or :meth:`clear` starts it again.
+
+    ``stepClicked(step)``: the person clicked the error plot at this step of the last run (counted from the
+    run's start), while :attr:`pickable` (there is a run to go back through).
     """
+
+    stepClicked = Signal(float)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -323,6 +328,9 @@ class ErrorPlot(QWidget):
         self.crosshair.hide()
         self.hover_label.hide()
         self.loss_plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self.loss_plot.scene().sigMouseClicked.connect(self._on_mouse_clicked)
+        # Whether a click on the curves picks a point of the last run (set while there is one to show).
+        self.pickable = False
 
         self._log = False  # whether the error axis is logarithmic now
         self.scale_box = QComboBox()
@@ -765,6 +773,25 @@ class ErrorPlot(QWidget):
         self.hover_label.show()
         self.readout.setText(text)
         return text
+
+    def set_pickable(self, pickable: bool) -> None:
+        """Let a click on the error plot pick a point of the last run (``stepClicked``), or not."""
+        self.pickable = pickable
+        self.loss_plot.setToolTip(
+            "Click the curves to see the network as it was at that step" if pickable else ""
+        )
+
+    @Slot(object)
+    def _on_mouse_clicked(self, event: object) -> None:
+        if not self.pickable or event.button() != Qt.MouseButton.LeftButton:  # type: ignore[attr-defined]
+            return
+        item = self.loss_plot.getPlotItem()
+        scene_pos = event.scenePos()  # type: ignore[attr-defined]
+        if not item.vb.sceneBoundingRect().contains(scene_pos):
+            return
+        step = item.vb.mapSceneToView(scene_pos).x() - self._run_start
+        if step >= 0:
+            self.stepClicked.emit(step)
 
     @Slot(object)
     def _on_mouse_moved(self, scene_pos: QPointF) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QUndoStack
 
 from nnstudio.data import load_dataset
@@ -210,3 +210,21 @@ def test_saving_while_looking_back_keeps_what_was_saved_as_the_networks_weights(
     assert ParameterSnapshot.of(network).same_as(shown) and panel.controller.preview_index is None
     stack.undo()
     assert ParameterSnapshot.of(network).same_as(end) and not stack.isClean()
+
+
+def test_clicking_the_curves_shows_the_network_at_that_step(trained, qtbot):
+    panel, live, stack, start = trained
+    history = panel.controller.history
+    plot = panel.plot
+    panel.tabs.setCurrentWidget(plot)
+    plot.redraw()
+    target = history[len(history) // 2]
+    vb = plot.loss_plot.getPlotItem().vb
+    low, high = vb.viewRange()[1]
+    scene = vb.mapViewToScene(QPointF(target.step, (low + high) / 2))
+    where = plot.loss_plot.mapFromScene(scene)
+    qtbot.mouseClick(plot.loss_plot.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    qtbot.waitUntil(lambda: panel.controller.preview_index is not None, timeout=2000)
+    shown = history[panel.controller.preview_index]
+    assert abs(shown.step - target.step) <= max(s.step for s in history) / 50
+    assert panel.timeline.slider.value() == panel.controller.preview_index

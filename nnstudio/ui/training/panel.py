@@ -265,6 +265,8 @@ class TrainingPanel(Panel):
         self.timeline = RunTimeline(self.controller)
         self.timeline.rerunRequested.connect(self.rerun_from_start)
         self.timeline.message.connect(self._set_status)
+        self.timeline.usableChanged.connect(self.plot.set_pickable)
+        self.plot.stepClicked.connect(self.timeline.go_to_step)
         self.controller.previewChanged.connect(self._on_preview_changed)
         self.controller.epochEnded.connect(self._on_epoch_end)
         self._last_accuracy: float | None = None

@@ -38,6 +38,7 @@ class RunTimeline(QWidget):
     the run's first weights (the panel knows the settings and the data)."""
 
     rerunRequested = Signal()
+    usableChanged = Signal(bool)  # whether there is a run to go back through now
     message = Signal(str, bool)  # (text for the person, whether it is a problem)
 
     def __init__(self, controller: TrainingController, parent: QWidget | None = None) -> None:
@@ -117,6 +118,7 @@ class RunTimeline(QWidget):
             self._syncing = False
         self.slider.setEnabled(usable)
         self.rerun_button.setEnabled(usable)
+        self.usableChanged.emit(usable)
         # Until there is a run to look back at, the timeline takes no room from the plot.
         self.setVisible(usable or controller.running or history is not None)
         self._show_state()
@@ -137,7 +139,7 @@ class RunTimeline(QWidget):
         elif controller.running:
             self.label.setText("When the run ends, drag to go back through it.")
         elif usable and history is not None:
-            self.label.setText("Drag to go back through the last run.")
+            self.label.setText("Drag here or click the curves to go back through the last run.")
             self.label.setToolTip(f"The run kept {len(history)} points, from its start to its end")
         elif history is not None:
             self.label.setText("The network changed since the last run: train again to look back.")
@@ -163,6 +165,13 @@ class RunTimeline(QWidget):
         value, self._pending = self._pending, None
         if value is not None:
             self.show_point(value)
+
+    def go_to_step(self, step: float) -> None:
+        """Move the slider to the kept point nearest to step ``step`` of the run (a click on the plot)."""
+        history = self.controller.history
+        if history is None or not self.slider.isEnabled():
+            return
+        self.slider.setValue(history.nearest(step))
 
     def show_point(self, index: int) -> Snapshot | None:
         """Show the network at point ``index`` of the run (as dragging the slider there does)."""
