@@ -98,6 +98,9 @@ class Network:
         self._members: dict[LayerKey, list[str]] = {}
         # What feeds each shaped layer (convolution or pooling), by the target layer's name.
         self.convolutions: dict[str, Convolution] = {}
+        # Convolutions dropped because a layer they join lost neurons: each comes back when its layers are
+        # whole again (the undo of a deletion puts the neurons back, and with them their convolution).
+        self._dropped: dict[str, Convolution] = {}
         self.events = NetworkEvents()
         # Bumped on every change of the maths; a compiled plan remembers the revision it was built from.
         # Moving a neuron changes neither: it is the canvas's business.
@@ -610,8 +613,22 @@ class Network:
             raise
         if positions:
             self._reorder(positions)
+        self._restore_dropped()
         self._changed(structural=True)
         self.events.structure.emit()
+
+    def _restore_dropped(self) -> None:
+        # Again while any comes back: a pooling can return only after the convolution it reads.
+        restored = True
+        while restored:
+            restored = False
+            for name, conv in list(self._dropped.items()):
+                try:
+                    self._put_convolution(conv)
+                except GraphError:
+                    continue  # its layers are not whole yet
+                del self._dropped[name]
+                restored = True
 
     def add_neuron(self, neuron: Neuron) -> None:
         self.add_neurons([neuron])
@@ -671,7 +688,7 @@ class Network:
         # A convolution cannot feed or read a layer that lost neurons: its shape no longer fits.
         touched = {self.neurons[nid].layer for nid in neuron_ids} - {""}
         for name in [n for n, c in self.convolutions.items() if n in touched or c.source in touched]:
-            del self.convolutions[name]
+            self._dropped[name] = self.convolutions.pop(name)
         for nid in neuron_ids:
             self._forget_neuron(nid)
         if removed_edges or removed_neurons:

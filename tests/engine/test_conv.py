@@ -247,3 +247,17 @@ def test_initialising_draws_new_kernels_from_the_seed() -> None:
         assert not np.allclose(kernel, net.convolutions[name].kernel)
         np.testing.assert_array_equal(kernel, second.convolution(name).kernel)
         assert not first.convolution(name).bias.any()
+
+
+def test_undoing_the_deletion_of_a_conv_layers_neuron_brings_its_convolution_back() -> None:
+    net = conv_network(parse_network_spec("6x6-c2k3-p2-2"), "relu", "softmax", seed=4)
+    kernel = net.convolutions["conv1"].kernel.copy()
+    order = list(net.neurons)
+    removed, edges = net.remove(["conv1_1_3_3"])
+    assert set(net.convolutions) == set()  # conv1 lost a neuron; pool1 reads conv1
+    net.add_neurons([n for _, n in removed], edges, positions={n.id: i for i, n in removed})
+    assert list(net.convolutions) == ["conv1", "pool1"]
+    assert list(net.neurons) == order
+    np.testing.assert_array_equal(net.convolutions["conv1"].kernel, kernel)
+    plan = compile_network(net)
+    assert [c.layer for c in plan.convs] == ["conv1", "pool1"]
