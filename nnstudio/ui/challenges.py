@@ -259,7 +259,12 @@ def _result_rows(result: CheckResult) -> list[tuple[bool, str, str]]:
             shown.add(item.why)
             every = len(names) == len(result.cases)
             which = f"all {len(names)} cases" if every else f"{len(names)} cases, “{names[0]}” and others"
-            rows.append((False, f"{which}: {item.why}", which))
+            why = (
+                f"each {item.why.removeprefix('this case ')}"
+                if item.why.startswith("this case ")
+                else item.why
+            )
+            rows.append((False, f"{which}: {why}", which))
     return rows
 
 

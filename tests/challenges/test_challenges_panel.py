@@ -157,5 +157,5 @@ def test_cases_failing_for_one_reason_are_one_row(qtbot, window):
     card = window.challenges.cards["festival-rain"]
     assert card.summary.text() == "0 of 6 passed; the red ones say what is still wrong."
     assert [row.text() for row in card.case_rows()] == [
-        "\u2718 all 6 cases: this case gives 5 input values, but the network has 4 inputs: add 1 input"
+        "\u2718 all 6 cases: each gives 5 input values, but the network has 4 inputs: add 1 input"
     ]
