@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import shiboken6
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QResizeEvent, QUndoStack
 from PySide6.QtWidgets import (
@@ -418,6 +419,7 @@ class TrainingPanel(Panel):
 
     def shutdown(self) -> None:
         self.controller.shutdown()
+        self.controller.end_preview()
         if self.live is not None:
             self.live.document.events.dataset.disconnect(self.refresh_datasets)
 
@@ -914,8 +916,15 @@ class TrainingPanel(Panel):
         """Saved while a point of the run was shown: the file holds those weights, so they become the
         network's (one undo step) and the document stays saved."""
         stack = self.undo_stack
-        if not clean or stack is None or self.controller.preview_index is None:
+        if (
+            not clean
+            or stack is None
+            or not shiboken6.isValid(stack)
+            or self.controller.preview_index is None
+        ):
             return
+        if stack.count() == 0:
+            return  # a stack emptied (a document closing) is clean too, but nothing was saved
         try:
             snapshot = self.controller.restore_snapshot()
         except TrainingError:
