@@ -53,6 +53,11 @@ FAILED_MARK = "\u2718"
 INTRO = "Tasks to solve by hand. Start one to open its network, change the network, then Check."
 
 
+def _plain(text: str) -> str:
+    """A menu entry's text without its shortcut marker and dots: "&Open..." reads "Open"."""
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip(".\u2026")
+
+
 def _named(widget: QWidget, name: str, accessible: str) -> None:
     widget.setObjectName(name)
     widget.setAccessibleName(accessible)
@@ -160,6 +165,22 @@ class ChallengeSession(QObject):
         self.active = None
         self.unknown_names = []
         self.changed.emit("")
+
+    def lesson_lines(self) -> list[str]:
+        """What the challenge in progress took away, in the words of the menus and panel titles."""
+        lines = []
+        hidden = [dock.windowTitle() for dock, _ in self._hidden_docks]
+        hidden += [_plain(action.text()) for action, _ in self._hidden_actions]
+        if hidden:
+            lines.append(f"For this challenge, hidden: {', '.join(hidden)}.")
+        locked = [dock.windowTitle() for dock, _ in self._locked_docks]
+        locked += [_plain(lock.action.text()) for lock in self._locks]
+        if locked:
+            lines.append(f"Switched off: {', '.join(locked)}.")
+        if self.unknown_names:
+            names = ", ".join(self.unknown_names)
+            lines.append(f"This window has no panel or tool called {names}; the challenge goes on without.")
+        return lines
 
     def _on_document_replaced(self) -> None:
         if not self._starting:
@@ -351,17 +372,13 @@ class ChallengeCard(QFrame):
         self.result: CheckResult | None = None
         self._stale = False
 
-    def set_active(self, active: bool, unknown: list[str] | None = None) -> None:
+    def set_active(self, active: bool, session: ChallengeSession | None = None) -> None:
         self.state.setText("in progress" if active else "")
         set_tone(self.state, Tone.DONE if active else Tone.PLAIN)
         self.start_button.setText("Start again" if active else "Start")
-        unknown = unknown or []
-        self.note.setText(
-            f"This window has no panel or tool called {', '.join(unknown)}; the challenge goes on without."
-            if active and unknown
-            else ""
-        )
-        self.note.setVisible(bool(active and unknown))
+        lines = session.lesson_lines() if active and session is not None else []
+        self.note.setText("\n".join(lines))
+        self.note.setVisible(bool(lines))
 
     def show_result(self, result: CheckResult) -> None:
         """List every case and rule, green or red with why, then the score."""
@@ -537,7 +554,7 @@ class ChallengesPanel(Panel):
     def _on_session_changed(self, active_id: str) -> None:
         # While a challenge is on, its card is the only one: its goal, Check and the results stay in view.
         for cid, card in self.cards.items():
-            card.set_active(cid == active_id, self.session.unknown_names)
+            card.set_active(cid == active_id, self.session)
             card.setVisible(not active_id or cid == active_id)
         self.leave_button.setVisible(bool(active_id))
         self.open_button.setVisible(not active_id)

@@ -63,6 +63,7 @@ def test_start_check_solve_and_leave(qtbot, window):
     # The lesson hides training and locks the tools that would train.
     assert training.isHidden() and not training.toggleViewAction().isVisible()
     assert not train.isEnabled()
+    assert card.note.text() == "For this challenge, hidden: Training.\nSwitched off: Train, Step, Randomize Weights."
     train.setEnabled(True)  # whatever enables it meanwhile, it stays locked
     assert not train.isEnabled()
 
