@@ -195,12 +195,16 @@ class TrainingPanel(Panel):
             spin.setSingleStep(0.001)
         self.stop_kind = self._named(QComboBox(), "trainingStopWhen", "When training stops")
         for kind, title in STOP_KINDS.items():
-            self.stop_kind.addItem(title[0].upper() + title[1:], kind)
+            self.stop_kind.addItem(title, kind)
+        # Combo boxes as wide as their longest entry would widen the settings past a narrow dock.
+        for combo in (self.loss_combo, self.stop_kind):
+            combo.setMinimumContentsLength(8)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.stop_target = self._named(QDoubleSpinBox(), "trainingStopTarget", "Target to stop at")
         self._stop_targets = {TARGET_ERROR: 0.01, TARGET_ACCURACY: 95.0}
         self.stop_kind.currentIndexChanged.connect(self._on_stop_kind_changed)
         self.stop_target.valueChanged.connect(self._on_stop_target_changed)
-        self._on_stop_kind_changed(0)
+        self._form: QFormLayout | None = None
         self.init_combo = self._named(QComboBox(), "trainingInit", "How Randomize draws weights")
         for name, description in INITIALISERS.items():
             self.init_combo.addItem(name, name)
@@ -273,6 +277,7 @@ class TrainingPanel(Panel):
         self._last_accuracy: float | None = None
 
         form = QFormLayout()
+        self._form = form
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow("Loss", self.loss_combo)
         form.addRow("Learning rate", self.learning_rate)
@@ -281,15 +286,11 @@ class TrainingPanel(Panel):
         form.addRow("Epochs", self.epochs)
         form.addRow("Seed", self.seed)
         form.addRow("Randomize with", self.init_combo)
-        stop_row = QHBoxLayout()
-        stop_row.setContentsMargins(0, 0, 0, 0)
-        stop_row.addWidget(self.stop_kind, 1)
-        stop_row.addWidget(self.stop_target)
-        stop_field = QWidget()
-        stop_field.setLayout(stop_row)
-        form.addRow("Stop", stop_field)
+        form.addRow("Stop when", self.stop_kind)
+        form.addRow("Target", self.stop_target)
         form.addRow("L1 rate", self.l1)
         form.addRow("L2 rate", self.l2)
+        self._on_stop_kind_changed(0)
         for row, tip in enumerate(
             (
                 "How the error of an answer is measured; training makes it smaller",
@@ -301,6 +302,7 @@ class TrainingPanel(Panel):
                 "How Randomize weights draws new starting weights",
                 "Stop after the epochs, or as soon as an epoch ends with the error at most, or the share of"
                 " training samples right at least, the target (the epochs still bound the run)",
+                "The error, or the share of training samples right, at which the run stops",
                 "L1 regularisation: each step pulls every weight towards zero by this rate; weights that do"
                 " not help die (0: none)",
                 "L2 regularisation: each step shrinks every weight in proportion to its size (0: none)",
@@ -490,7 +492,9 @@ class TrainingPanel(Panel):
             target.setValue(self._stop_targets.get(kind, 0.0))
         finally:
             target.blockSignals(False)
-        target.setVisible(kind != EPOCHS)
+        # The target's row shows only when there is a target (not before the form is built).
+        if self._form is not None:
+            self._form.setRowVisible(self.stop_target, kind != EPOCHS)
 
     @Slot(float)
     def _on_stop_target_changed(self, value: float) -> None:

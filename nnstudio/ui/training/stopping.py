@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from nnstudio.engine.train import EpochEnd
 
 EPOCHS, TARGET_ERROR, TARGET_ACCURACY = "epochs", "error", "accuracy"
+# Short, to fit a narrow dock: they follow the row's label "Stop when".
 STOP_KINDS = {
-    EPOCHS: "after the epochs",
-    TARGET_ERROR: "when the error is at most",
-    TARGET_ACCURACY: "when the accuracy is at least",
+    EPOCHS: "epochs are done",
+    TARGET_ERROR: "error at most",
+    TARGET_ACCURACY: "accuracy at least",
 }
 
 
