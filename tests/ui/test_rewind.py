@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QUndoStack
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtGui import QMouseEvent, QUndoStack
+from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionSlider
 
 from nnstudio.data import load_dataset
 from nnstudio.engine.parameters import ParameterSnapshot
@@ -228,3 +229,55 @@ def test_clicking_the_curves_shows_the_network_at_that_step(trained, qtbot):
     shown = history[panel.controller.preview_index]
     assert abs(shown.step - target.step) <= max(s.step for s in history) / 50
     assert panel.timeline.slider.value() == panel.controller.preview_index
+
+
+def mouse_drag_slider(slider, index: int) -> None:
+    """Press on the slider's handle, move the mouse along the groove to ``index`` and let go."""
+    option = QStyleOptionSlider()
+    slider.initStyleOption(option)
+    style = slider.style()
+    handle = style.subControlRect(
+        QStyle.ComplexControl.CC_Slider, option, QStyle.SubControl.SC_SliderHandle, slider
+    )
+    groove = style.subControlRect(
+        QStyle.ComplexControl.CC_Slider, option, QStyle.SubControl.SC_SliderGroove, slider
+    )
+    span = groove.width() - handle.width()
+    x = (
+        groove.x()
+        + handle.width() / 2
+        + QStyle.sliderPositionFromValue(slider.minimum(), slider.maximum(), index, span)
+    )
+    start = QPointF(handle.center())
+    left = Qt.MouseButton.LeftButton
+    none = Qt.KeyboardModifier.NoModifier
+    QApplication.sendEvent(slider, QMouseEvent(QEvent.Type.MouseButtonPress, start, start, left, left, none))
+    for fraction in (0.25, 0.5, 0.75, 1.0):
+        point = QPointF(start.x() + (x - start.x()) * fraction, start.y())
+        QApplication.sendEvent(
+            slider, QMouseEvent(QEvent.Type.MouseMove, point, point, Qt.MouseButton.NoButton, left, none)
+        )
+    end = QPointF(x, start.y())
+    QApplication.sendEvent(
+        slider, QMouseEvent(QEvent.Type.MouseButtonRelease, end, end, left, Qt.MouseButton.NoButton, none)
+    )
+
+
+def test_dragging_the_handle_with_the_mouse_goes_back_and_the_undo_stack_stays(trained, qtbot):
+    panel, live, stack, start = trained
+    panel.tabs.setCurrentWidget(panel.plot)
+    slider = panel.timeline.slider
+    steps = stack.count()
+    target = slider.maximum() // 2
+    mouse_drag_slider(slider, target)
+    qtbot.waitUntil(lambda: panel.controller.preview_index is not None, timeout=2000)
+    assert abs(slider.value() - target) <= 1 and panel.controller.preview_index == slider.value()
+    shown = panel.controller.history[slider.value()]
+    assert ParameterSnapshot.of(live.document.network).same_as(
+        ParameterSnapshot.from_plan(live.document.network, panel.controller._history_layout, shown.parameters)
+    )
+    assert stack.count() == steps
+    qtbot.mouseClick(panel.timeline.restore_button, Qt.MouseButton.LeftButton)
+    assert stack.count() == steps + 1
+    stack.undo()
+    assert stack.count() == steps + 1 and stack.index() == steps
