@@ -177,9 +177,10 @@ def add_standard_panels(window: MainWindow) -> None:
     install_instruments(window)
     install_labs(window)
     install_plane(window)
-    install_challenges(window)
     install_views(window)
+    install_challenges(window)
     install_exchange(window)
+    window.arrange_tools_menu()
     # Where each panel goes, and which share a place as tabs, depends on the window's size: see
     # nnstudio.ui.window_layout, which places these docks by their object names.
 

@@ -139,6 +139,15 @@ seconds after your first change, then every two minutes while it has unsaved cha
 """
 
 
+# The Tools menu's groups, by the object names of the entries the tools add (see arrange_tools_menu).
+TOOL_GROUPS = (
+    ("activationExplorerAction", "receptiveGalleryAction", "landscapeAction"),
+    ("inputPlaneAction", "confusionMatrixAction"),
+    ("kernelLabAction", "dreamAction", "foolAction"),
+    ("action_challenges",),
+)
+
+
 class DocumentNotShown(RuntimeError):
     """A document passed every check of its file but the window could not show it; it still shows the
     document it had."""
@@ -463,6 +472,31 @@ class MainWindow(QMainWindow):
         help_menu = self._menu(bar, "&Help", "helpMenu")
         help_menu.addAction(self.actions["help"])
         help_menu.addAction(self.actions["about"])
+
+    def arrange_tools_menu(self) -> None:
+        """Put the Tools menu in groups once every tool has added its entry: looking inside the network,
+        its answers on a dataset, working with images, then the challenges (anything else after them).
+        Showing receptive fields inside the neurons changes the canvas, so that switch goes to View."""
+        menu = self.tools_menu
+        actions = {action.objectName(): action for action in menu.actions() if action.objectName()}
+        for action in menu.actions():
+            menu.removeAction(action)
+        toggle = actions.pop("receptiveFieldsAction", None)
+        if toggle is not None:
+            self.view_menu.insertAction(self.actions["reset_layout"], toggle)
+            self.view_menu.insertSeparator(self.actions["reset_layout"])
+        first = True
+        for group in TOOL_GROUPS:
+            present = [actions.pop(name) for name in group if name in actions]
+            if not present:
+                continue
+            if not first:
+                menu.addSeparator()
+            menu.addActions(present)
+            first = False
+        if actions:
+            menu.addSeparator()
+            menu.addActions(list(actions.values()))
 
     def _menu(self, bar: object, title: str, object_name: str) -> QMenu:
         menu = bar.addMenu(title)  # type: ignore[attr-defined]

@@ -73,6 +73,20 @@ def test_opens_on_the_four_pixel_camera(window):
     assert menus == ["File", "Edit", "View", "Network", "Run", "Tools", "Help"]
 
 
+def test_the_tools_menu_is_in_groups_and_the_receptive_field_switch_is_under_view(window):
+    from PySide6.QtWidgets import QMenu
+
+    tools = window.menuBar().findChild(QMenu, "toolsMenu")
+    names = [action.objectName() if not action.isSeparator() else "|" for action in tools.actions()]
+    groups = "/".join(names).split("/|/")
+    assert groups[0].split("/") == ["activationExplorerAction", "receptiveGalleryAction", "landscapeAction"]
+    assert groups[-1] == "action_challenges"
+    assert "kernelLabAction" in groups[2] and "dreamAction" in groups[2] and "foolAction" in groups[2]
+    view = window.menuBar().findChild(QMenu, "viewMenu")
+    assert "receptiveFieldsAction" in [action.objectName() for action in view.actions()]
+    assert "receptiveFieldsAction" not in names
+
+
 def test_edit_in_the_inspector_then_undo_everything(qtbot, window):
     original = document_to_bytes(window.document)
     network = window.document.network
