@@ -261,3 +261,28 @@ def test_undoing_the_deletion_of_a_conv_layers_neuron_brings_its_convolution_bac
     np.testing.assert_array_equal(net.convolutions["conv1"].kernel, kernel)
     plan = compile_network(net)
     assert [c.layer for c in plan.convs] == ["conv1", "pool1"]
+
+
+def test_a_convnet_with_a_skip_connection_runs_on_the_general_path_with_the_same_gradients() -> None:
+    net, x, y = _net_and_data("6x6-c2k3-p2-2", seed=11)
+    net.add_edges([Edge(f"i{k}>o{j}", f"i{k}", f"o{j}", 0.1 * (k - j)) for k in (0, 7, 35) for j in (0, 1)])
+    plan = compile_network(net, np.float64)
+    assert plan._general
+    loss = LOSSES["squared"]
+    grads = plan.backward(plan.forward(x), y, loss, input_gradient=True)
+    h = 1e-6
+    for i in np.flatnonzero(plan.flat_trainable > 0):
+        keep = plan.flat[i]
+        plan.flat[i] = keep + h
+        up = plan.loss_value(x, y, loss)
+        plan.flat[i] = keep - h
+        down = plan.loss_value(x, y, loss)
+        plan.flat[i] = keep
+        assert grads.flat[i] == pytest.approx((up - down) / (2 * h), rel=1e-5, abs=1e-8)
+    keep = x[1, 14]
+    x[1, 14] = keep + h
+    up = plan.loss_value(x, y, loss)
+    x[1, 14] = keep - h
+    down = plan.loss_value(x, y, loss)
+    x[1, 14] = keep
+    assert grads.inputs[1, 14] == pytest.approx((up - down) / (2 * h), rel=1e-5, abs=1e-8)
