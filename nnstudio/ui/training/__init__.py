@@ -3,8 +3,11 @@
 - :class:`TrainingPanel` (``panel.py``): what the window docks; owns a :class:`TrainingController` and an
   :class:`~nnstudio.ui.plot.ErrorPlot`.
 - :class:`TrainingController` (``controller.py``): starts, paces, pauses, stops and records a run.
-- :class:`TrainingWorker` (``worker.py``): the loop on its own thread. One step worked out in full is the
-  engine's :func:`nnstudio.engine.step.training_step`.
+- :class:`TrainingWorker` (``worker.py``): the loop on its own thread, recording the run's weights into a
+  :class:`~nnstudio.engine.history.RunHistory`. One step worked out in full is the engine's
+  :func:`nnstudio.engine.step.training_step`.
+- :class:`RunTimeline` (``timeline.py``): under the error plot, goes back through the last run.
+- :class:`StopCondition` (``stopping.py``): a run ends after its epochs, or at a target error or accuracy.
 """
 
 from .controller import TrainingController, describe_mismatch
@@ -16,11 +19,15 @@ from .panel import (
     progress_text,
     speed_text,
 )
+from .stopping import StopCondition
+from .timeline import RunTimeline
 from .worker import UPDATES_PER_SECOND, TrainingUpdate, TrainingWorker
 
 __all__ = [
     "DOCUMENT_SAMPLES",
     "UPDATES_PER_SECOND",
+    "RunTimeline",
+    "StopCondition",
     "TrainingController",
     "TrainingPanel",
     "TrainingUpdate",
