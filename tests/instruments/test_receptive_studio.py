@@ -1,4 +1,4 @@
-"""Receptive fields in the studio, used as a person would: the Tools toggle draws each neuron's field inside
+"""Receptive fields in the studio, used as a person would: the View menu's switch draws each neuron's field inside
 it (and takes them away), the fields follow a weight edit, and the gallery shows a layer's fields."""
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def camera(qtbot):
 
 def toggle(window) -> QAction:
     action = window.findChild(QAction, "receptiveFieldsAction")
-    assert action is not None and action in window.tools_menu.actions() and action.isCheckable()
+    assert action is not None and action in window.view_menu.actions() and action.isCheckable()
     return action
 
 

@@ -2,7 +2,7 @@
 
 "How Deep Neural Networks Work" (Brandon Rohrer) draws each neuron of the four-pixel camera as the little
 image it answers most strongly: white where a pixel should be light, black where it should be dark,
-checkered where the neuron does not care. Tools > Receptive fields in neurons does that on the canvas, for
+checkered where the neuron does not care. View > Receptive fields in neurons does that on the canvas, for
 every neuron after the inputs, and keeps the pictures up to date as weights change (also while training,
 at a pace that leaves the window responsive). Tools > Receptive field gallery shows one layer at a time,
 larger, with how each field was found; for a 28x28 image input it adds the weight picture of 3Blue1Brown's
@@ -484,7 +484,8 @@ def install_views(window: MainWindow) -> None:
 
 
 def install_receptive_fields(window: MainWindow) -> None:
-    """The Tools menu's toggle that draws receptive fields inside the neurons, and the gallery window."""
+    """The switch that draws receptive fields inside the neurons (the window moves it to its View menu, since
+    it changes the canvas) and the gallery window, added to the Tools menu."""
     fields = FieldsInNeurons(window)
     toggle = QAction("&Receptive fields in neurons", window)
     toggle.setObjectName("receptiveFieldsAction")
