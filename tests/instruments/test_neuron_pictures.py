@@ -125,3 +125,20 @@ def test_a_neuron_of_a_wide_layer_draws_its_picture_too(qtbot):
     assert not canvas.canvas_scene.neuron_items["h6"].draws_itself()
     assert canvas.transform().m11() > 0.3  # the disc is big enough on screen to see its picture
     assert reddish(shown(canvas).pixelColor(canvas.view_position_of("h5")))
+
+
+def test_two_sources_each_show_and_take_away_their_own(qtbot):
+    canvas, _ = open_canvas(qtbot, load_example("four-pixel-camera"))
+    first, second = hidden_ids(canvas)[:2]
+    blue = solid(QColor(0, 0, 255))
+    canvas.set_neuron_pictures({first: solid(PURE_RED), second: solid(PURE_RED)}, source="fields")
+    canvas.set_neuron_pictures({first: blue})  # another view's picture, on top where it has one
+    assert canvas.neuron_pictures[first].cacheKey() == blue.cacheKey()
+    assert reddish(shown(canvas).pixelColor(canvas.view_position_of(second)))
+    # The first source updating its pictures stays underneath.
+    canvas.set_neuron_pictures({first: solid(PURE_RED)}, source="fields")
+    assert canvas.neuron_pictures[first].cacheKey() == blue.cacheKey()
+    canvas.set_neuron_pictures(None)  # the other view closes: the fields show again
+    assert reddish(shown(canvas).pixelColor(canvas.view_position_of(first)))
+    canvas.set_neuron_pictures(None, source="fields")
+    assert canvas.neuron_pictures == {}

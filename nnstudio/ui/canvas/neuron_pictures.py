@@ -6,12 +6,18 @@ How to use it (from any view that has a :class:`~nnstudio.ui.canvas.NetworkCanva
     canvas.set_neuron_pictures(None)                                # take every picture away
     canvas.neuron_pictures                                          # what is shown now (read only)
 
+    canvas.set_neuron_pictures(fields, source="receptive")          # pictures of one source among others
+    canvas.set_neuron_pictures(None, source="receptive")            # take only that source's away
+
 - A picture fills a square inscribed in the neuron's disc (an input's square, an output's ring), so the
   disc's own fill, the neuron's activation, still shows around it. Any size works: a picture smaller than
   the square is enlarged with crisp pixels (a 2x2 receptive field stays four squares), a larger one is
   smoothed down (a 64x64 heat map).
 - Hovering a neuron that has a picture shows it enlarged above the neuron, at a fixed size on screen
   (:data:`CLOSE_UP_PX`), like a tooltip.
+- Several views may show pictures at once, each under its own ``source`` (the default is ``""``): a
+  neuron shows the picture of the source that began showing pictures last, and when that source takes its
+  pictures away the others show again. A source updating its pictures keeps its place.
 - Ids the network does not have are ignored; a picture for a neuron added later appears when it is added.
   Binding the canvas to another document takes every picture away (they belong to the network they were
   made for).
@@ -114,18 +120,33 @@ class NeuronPictures:
 
     def __init__(self, scene: CanvasScene) -> None:
         self._scene = scene
-        self._pictures: dict[str, QImage] = {}
+        # By source, in the order the sources began showing pictures (the last one is on top).
+        self._sources: dict[str, dict[str, QImage]] = {}
 
     @property
     def pictures(self) -> Mapping[str, QImage]:
-        return dict(self._pictures)
+        """What each neuron shows now: the picture of the topmost source that has one for it."""
+        shown: dict[str, QImage] = {}
+        for pictures in self._sources.values():
+            shown.update(pictures)
+        return shown
 
-    def set(self, pictures: Mapping[str, QImage] | None) -> None:
-        self._pictures = {} if pictures is None else {str(k): v for k, v in pictures.items() if v is not None}
+    def set(self, pictures: Mapping[str, QImage] | None, source: str = "") -> None:
+        mine = {} if pictures is None else {str(k): v for k, v in pictures.items() if v is not None}
+        if not mine:
+            self._sources.pop(source, None)
+        else:
+            # A source already showing keeps its place among the others; a new one goes on top.
+            self._sources[source] = mine
+        self.apply()
+
+    def clear(self) -> None:
+        """Every source's pictures away (the canvas shows another document)."""
+        self._sources.clear()
         self.apply()
 
     def apply(self) -> None:
         """Give every neuron item its picture (or none): after a change of pictures or of the network."""
-        pictures = self._pictures
+        pictures = self.pictures
         for nid, item in self._scene.neuron_items.items():
             item.set_picture(pictures.get(nid))

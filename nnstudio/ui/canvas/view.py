@@ -144,7 +144,7 @@ class NetworkCanvas(QGraphicsView):
         self._scene.set_extra_texts(None)
         self._scene.set_strongest_only(live.locked)
         self._scene.set_document(live.document)
-        self._pictures.set(None)
+        self._pictures.clear()
         self._follow_input_range()
         self._show_detail()
         self._refresh_values()
@@ -374,9 +374,10 @@ class NetworkCanvas(QGraphicsView):
         if texts and self.zoom.auto_fit and not self.zoom.shows_whole(self._scene.content_rect()):
             self.zoom.fit()
 
-    def set_neuron_pictures(self, pictures: Mapping[str, QImage] | None) -> None:
-        """Draw a picture inside each named neuron (None: none); see :mod:`.neuron_pictures`."""
-        self._pictures.set(pictures)
+    def set_neuron_pictures(self, pictures: Mapping[str, QImage] | None, source: str = "") -> None:
+        """Draw a picture inside each named neuron (None: none); ``source`` names who draws them, so two
+        views can each show and take away their own; see :mod:`.neuron_pictures`."""
+        self._pictures.set(pictures, source)
 
     @property
     def neuron_pictures(self) -> Mapping[str, QImage]:

@@ -64,6 +64,8 @@ BIG_IMAGE_PIXELS = 100
 MAX_CLIMBED = 200
 MAX_TILES = 64
 MAX_CLIMBED_TILES = 32
+# The fields' name among the sources of pictures in neurons (another view may show its own at the same time).
+PICTURE_SOURCE = "receptive"
 
 LEGEND = (
     "Each picture is the input that drives the neuron highest: white = the top of the input range, black ="
@@ -152,7 +154,7 @@ class FieldsInNeurons(QObject):
             self._throttle.now()
         else:
             self._throttle.cancel()
-            self._window.canvas.set_neuron_pictures(None)
+            self._window.canvas.set_neuron_pictures(None, PICTURE_SOURCE)
 
     def _follow(self) -> None:
         live = self._window.live
@@ -205,10 +207,12 @@ class FieldsInNeurons(QObject):
                 )
             fields = receptive_fields(plan, ids, tuple(float(v) for v in document.value_range))
         except (GraphError, ValueError) as exc:
-            canvas.set_neuron_pictures(None)
+            canvas.set_neuron_pictures(None, PICTURE_SOURCE)
             self._window.statusBar().showMessage(f"No receptive fields to draw: {exc}", 8000)
             return
-        canvas.set_neuron_pictures({nid: field_image(field, grid) for nid, field in fields.items()})
+        canvas.set_neuron_pictures(
+            {nid: field_image(field, grid) for nid, field in fields.items()}, PICTURE_SOURCE
+        )
 
 
 def _mosaic(images: list[Array], columns: int) -> Array:
