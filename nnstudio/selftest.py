@@ -45,9 +45,11 @@ def check_example(name: str, window_for: Callable[[str], object]) -> str:
     from PySide6.QtWidgets import QApplication
 
     from nnstudio.engine.step import training_step
-    from nnstudio.examples import example_info
+    from nnstudio.examples import example_info, load_example
 
-    example_info(name)  # an unknown name stops here, before a window would say so in a dialog
+    # An unknown name or a missing file stops here, before a window would say so in a dialog.
+    example_info(name)
+    load_example(name)
     window = window_for(name)
     try:
         window.resize(*WINDOW_SIZE)
@@ -90,6 +92,36 @@ def _quiet_offscreen_notes() -> None:
     qInstallMessageHandler(handler)
 
 
+class _DialogWatch:
+    """Closes any message box the window opens (nobody is there to answer it) and keeps what it said."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.said: list[str] = []
+        self.timer = QTimer()
+        self.timer.setInterval(100)
+        self.timer.timeout.connect(self._look)
+        self.timer.start()
+
+    def _look(self) -> None:
+        from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, QDialog):
+            text = dialog.text() if isinstance(dialog, QMessageBox) else dialog.windowTitle()
+            self.said.append(_one_line(text))
+            dialog.reject()
+
+
+def _dismiss_dialogs() -> _DialogWatch:
+    return _DialogWatch()
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
 def run(names: list[str] | None = None, out=sys.stdout) -> int:  # noqa: ANN001 - a text stream
     """Check ``names`` (default: every example); 0 when all pass, else 1."""
     home = Path(tempfile.mkdtemp(prefix="nnstudio-self-test-"))
@@ -115,14 +147,18 @@ def run(names: list[str] | None = None, out=sys.stdout) -> int:  # noqa: ANN001 
         def window_for(name: str):  # noqa: ANN202 - a MainWindow
             return create_main_window(example=name, settings=settings)
 
+        watchdog = _dismiss_dialogs()
         started = time.perf_counter()
         failures = 0
         for name in names or list(EXAMPLE_NAMES):
+            watchdog.said.clear()
             try:
                 line = check_example(name, window_for)
+                if watchdog.said:
+                    raise AssertionError(f"the window showed a message: {watchdog.said[0]}")
             except Exception as exc:  # noqa: BLE001 - each example reports on its own line
                 failures += 1
-                line = f"FAIL {name}: {type(exc).__name__}: {str(exc).strip() or 'no message'}"
+                line = f"FAIL {name}: {type(exc).__name__}: {_one_line(str(exc)) or 'no message'}"
             print(line, file=out, flush=True)
         seconds = time.perf_counter() - started
         if failures:

@@ -7,6 +7,6 @@ graph and a numpy script compute exactly what the engine's forward pass computes
 
 from __future__ import annotations
 
-from .layers import ExchangeError, Level, NetworkDescription, describe
+from .layers import ConvLink, ExchangeError, Level, NetworkDescription, describe
 
-__all__ = ["ExchangeError", "Level", "NetworkDescription", "describe"]
+__all__ = ["ConvLink", "ExchangeError", "Level", "NetworkDescription", "describe"]

@@ -25,19 +25,53 @@ class ExchangeError(ValueError):
 
 
 @dataclass(frozen=True)
+class ConvLink:
+    """What feeds a level made by a convolution or a pooling: the source level's neurons ``columns`` (None:
+    all of them) seen as images ``in_shape`` (channels, height, width), and the link's geometry.
+    ``kind`` is ``conv2d``, ``maxpool`` or ``avgpool``; only a convolution has ``kernel`` (kernels, in
+    channels, size, size) and ``bias`` (kernels,). Its output, (channels, height, width) flattened in that
+    order, is the level's neurons."""
+
+    kind: str
+    source: int
+    columns: Array | None
+    in_shape: tuple[int, int, int]
+    out_shape: tuple[int, int, int]
+    size: int
+    stride: int
+    padding: int
+    kernel: Array | None = None
+    bias: Array | None = None
+
+    @property
+    def n_parameters(self) -> int:
+        return 0 if self.kernel is None or self.bias is None else self.kernel.size + self.bias.size
+
+
+@dataclass(frozen=True)
 class Level:
-    """One level after the inputs: ``activations`` pairs a name with the columns it covers (None: all)."""
+    """One level after the inputs: ``activations`` pairs a name with the columns it covers (None: all).
+
+    A level fed by connections has ``W`` (neurons, neurons of levels ``first_source`` .. ``index - 1``);
+    a level fed by a convolution or pooling has ``conv`` instead (and ``W`` is None). Either way the level's
+    own ``bias`` is added to the sums before the activations."""
 
     index: int
     name: str
     first_source: int
-    W: Array
+    W: Array | None
     bias: Array
     activations: list[tuple[str, Array | None]]
+    conv: ConvLink | None = None
 
     @property
     def size(self) -> int:
-        return self.W.shape[0]
+        return self.bias.shape[0]
+
+    @property
+    def n_parameters(self) -> int:
+        own = self.W.size if self.W is not None else 0
+        return own + self.bias.size + (self.conv.n_parameters if self.conv is not None else 0)
 
 
 @dataclass(frozen=True)
@@ -63,7 +97,7 @@ class NetworkDescription:
 
     @property
     def n_parameters(self) -> int:
-        return sum(level.W.size + level.bias.size for level in self.levels)
+        return sum(level.n_parameters for level in self.levels)
 
 
 def tensor_name(text: str, fallback: str) -> str:
@@ -89,12 +123,32 @@ def describe(doc: Document) -> NetworkDescription:
     except GraphError as exc:
         raise ExchangeError(f"the network cannot run, so it cannot be exported: {exc}") from None
     blocks = {block.target: block for block in plan.blocks}
+    convs = {conv.target: conv for conv in getattr(plan, "convs", [])}
     names = [level_name(network, plan.levels[li].ids, li, len(plan.levels)) for li in range(len(plan.levels))]
     levels: list[Level] = []
     for li in range(1, len(plan.levels)):
         level = plan.levels[li]
         block = blocks.get(li)
-        if block is None:
+        conv = convs.get(li)
+        link: ConvLink | None = None
+        if conv is not None:
+            first, W = conv.source, None
+            columns = None if isinstance(conv.columns, slice) else np.asarray(conv.columns, dtype=np.int64)
+            if isinstance(conv.columns, slice) and conv.columns != slice(None):
+                columns = np.arange(len(plan.levels[conv.source].ids))[conv.columns].astype(np.int64)
+            link = ConvLink(
+                str(conv.kind),
+                conv.source,
+                columns,
+                tuple(conv.in_shape),
+                tuple(conv.out_shape),
+                conv.size,
+                conv.stride,
+                conv.padding,
+                None if conv.kernel is None else np.array(conv.kernel, dtype=np.float64),
+                None if conv.bias is None else np.array(conv.bias, dtype=np.float64),
+            )
+        elif block is None:
             # No incoming connection at all: the sums are the biases alone.
             first, W = li - 1, np.zeros((len(level.ids), len(plan.levels[li - 1].ids)))
         else:
@@ -103,7 +157,7 @@ def describe(doc: Document) -> NetworkDescription:
             (activation.name, None if isinstance(cols, slice) else np.asarray(cols, dtype=np.int64))
             for activation, cols in level.groups
         ]
-        levels.append(Level(li, names[li], first, W, np.array(level.bias, dtype=np.float64), groups))
+        levels.append(Level(li, names[li], first, W, np.array(level.bias, dtype=np.float64), groups, link))
     neurons = network.neurons
     inputs = [neurons[n] for n in plan.input_ids]
     outputs = [neurons[n] for n in plan.output_ids]
@@ -129,23 +183,3 @@ def level_name(network, ids: list[str], index: int, count: int) -> str:  # noqa:
     else:
         fallback = f"level{index}"
     return _layer_name({network.neurons[n].layer for n in ids}, fallback)
-
-
-def forward(description: NetworkDescription, x: Array) -> Array:
-    """The description run in numpy (what the exporters write out), for checking them: (samples, outputs)."""
-    from ..engine.activations import ACTIVATIONS
-
-    acts = [np.atleast_2d(np.asarray(x, dtype=np.float64))]
-    for level in description.levels:
-        source = acts[level.first_source] if level.first_source == level.index - 1 else None
-        if source is None:
-            source = np.concatenate(acts[level.first_source : level.index], axis=1)
-        z = source @ level.W.T + level.bias
-        a = np.empty_like(z)
-        for name, cols in level.activations:
-            if cols is None:
-                a = ACTIVATIONS[name].value(z)
-            else:
-                a[:, cols] = ACTIVATIONS[name].value(z[:, cols])
-        acts.append(a)
-    return acts[-1]

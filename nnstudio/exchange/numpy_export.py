@@ -49,6 +49,52 @@ def _vector_text(values: np.ndarray) -> str:
     return f"np.array([{', '.join(repr(float(v)) for v in values)}])"
 
 
+_CONV_FUNCTIONS = {
+    "conv2d": (
+        "def conv2d(images, kernel, bias, stride, padding):\n"
+        "    # images (samples, channels, height, width), kernel (kernels, channels, size, size).\n"
+        "    p = padding\n"
+        "    images = np.pad(images, ((0, 0), (0, 0), (p, p), (p, p)))\n"
+        "    windows = sliding_window_view(images, kernel.shape[2:], axis=(2, 3))[:, :, ::stride, ::stride]\n"
+        '    return np.einsum("ncijab,kcab->nkij", windows, kernel) + bias[None, :, None, None]\n'
+    ),
+    "maxpool": (
+        "def maxpool(images, size, stride):\n"
+        "    windows = sliding_window_view(images, (size, size), axis=(2, 3))[:, :, ::stride, ::stride]\n"
+        "    return windows.max(axis=(4, 5))\n"
+    ),
+    "avgpool": (
+        "def avgpool(images, size, stride):\n"
+        "    windows = sliding_window_view(images, (size, size), axis=(2, 3))[:, :, ::stride, ::stride]\n"
+        "    return windows.mean(axis=(4, 5))\n"
+    ),
+}
+
+
+def _array_text(values: np.ndarray, indent: str) -> str:
+    """A matrix row by row; a tensor of more dimensions as its numbers in order, reshaped."""
+    if values.ndim <= 2:
+        return _matrix_text(values, indent)
+    shape = ", ".join(str(d) for d in values.shape)
+    return f"{_vector_text(values.reshape(-1))}.reshape({shape})"
+
+
+def _conv_lines(level: Level, names: list[str]) -> list[str]:
+    link = level.conv
+    assert link is not None
+    k = level.index
+    source = names[link.source]
+    if link.columns is not None:
+        source = f"{source}[:, [{', '.join(str(int(c)) for c in link.columns)}]]"
+    shape = ", ".join(str(d) for d in link.in_shape)
+    images = f"{source}.reshape(-1, {shape})"
+    if link.kind == "conv2d":
+        call = f"conv2d({images}, K{k}, kb{k}, stride={link.stride}, padding={link.padding})"
+    else:
+        call = f"{link.kind}({images}, size={link.size}, stride={link.stride})"
+    return [f"    m{k} = {call}", f"    z{k} = m{k}.reshape(len(x), -1) + b{k}"]
+
+
 def _source_text(level: Level, names: list[str]) -> str:
     if level.first_source == level.index - 1:
         return names[level.first_source]
@@ -58,7 +104,10 @@ def _source_text(level: Level, names: list[str]) -> str:
 
 def _level_lines(level: Level, names: list[str]) -> list[str]:
     k = level.index
-    lines = [f"    z{k} = {_source_text(level, names)} @ W{k}.T + b{k}"]
+    if level.conv is not None:
+        lines = _conv_lines(level, names)
+    else:
+        lines = [f"    z{k} = {_source_text(level, names)} @ W{k}.T + b{k}"]
     if len(level.activations) == 1 and level.activations[0][1] is None:
         lines.append(f"    a{k} = {level.activations[0][0]}(z{k})")
         return lines
@@ -72,11 +121,36 @@ def _level_lines(level: Level, names: list[str]) -> list[str]:
 
 def _describe_level(level: Level, description: NetworkDescription) -> str:
     kinds = ", ".join(sorted({name for name, _ in level.activations}))
+    link = level.conv
+    if link is not None:
+        what = {"conv2d": "a convolution", "maxpool": "max-pooling", "avgpool": "average-pooling"}[link.kind]
+        geometry = f"{link.size}x{link.size}, stride {link.stride}" + (
+            f", padding {link.padding}" if link.padding else ""
+        )
+        shape = "x".join(str(d) for d in link.out_shape)
+        return (
+            f"# Level {level.index}, {level.name!r}: {shape} maps (channels x height x width, {kinds}) by"
+            f" {what} ({geometry}) of level {link.source}."
+        )
     if level.first_source == level.index - 1:
         source = "the inputs" if level.first_source == 0 else f"level {level.first_source}"
     else:
         source = f"levels {level.first_source} to {level.index - 1} side by side"
     return f"# Level {level.index}, {level.name!r}: {level.size} neurons ({kinds}) from {source}."
+
+
+def _parameters(level: Level) -> dict[str, np.ndarray]:
+    """The level's arrays by the names the script gives them."""
+    k = level.index
+    out: dict[str, np.ndarray] = {}
+    if level.W is not None:
+        out[f"W{k}"] = level.W
+    link = level.conv
+    if link is not None and link.kernel is not None and link.bias is not None:
+        out[f"K{k}"] = link.kernel
+        out[f"kb{k}"] = link.bias
+    out[f"b{k}"] = level.bias
+    return out
 
 
 def numpy_script(
@@ -85,6 +159,7 @@ def numpy_script(
     """The script's text; with ``weights_file`` the weights are read from that .npz beside the script."""
     title = description.title or "A network"
     used = sorted({name for level in description.levels for name, _ in level.activations})
+    links = sorted({level.conv.kind for level in description.levels if level.conv is not None})
     head = [
         f'"""{title}, exported from nnstudio {__version__}.',
         "",
@@ -100,7 +175,10 @@ def numpy_script(
     ]
     if weights_file is not None:
         head.append("from pathlib import Path")
-    head += ["", "import numpy as np", ""]
+    head += ["", "import numpy as np"]
+    if links:
+        head.append("from numpy.lib.stride_tricks import sliding_window_view")
+    head.append("")
     head.append(f"N_INPUTS = {description.n_inputs}")
     if description.n_inputs <= LABELLED_INPUTS:
         head.append(f"INPUTS = {json.dumps(description.input_labels)}")
@@ -112,19 +190,20 @@ def numpy_script(
         head.append(f"GRID = {tuple(description.grid)!r}")
     head.append(f"VALUE_RANGE = {tuple(description.value_range)!r}")
     head.append("")
-    head += ["", "\n\n\n".join(_FUNCTIONS[name].rstrip("\n") for name in used)]
+    functions = [_FUNCTIONS[name] for name in used] + [_CONV_FUNCTIONS[kind] for kind in links]
+    head += ["", "\n\n\n".join(text.rstrip("\n") for text in functions)]
     body = ["", ""]
     if weights_file is not None:
         body.append(f"_WEIGHTS = np.load(Path(__file__).with_name({weights_file!r}))")
     for level in description.levels:
-        k = level.index
         body.append(_describe_level(level, description))
-        if weights_file is not None:
-            body.append(f'W{k} = _WEIGHTS["W{k}"]')
-            body.append(f'b{k} = _WEIGHTS["b{k}"]')
-        else:
-            body.append(f"W{k} = {_matrix_text(level.W, '')}")
-            body.append(f"b{k} = {_vector_text(level.bias)}")
+        for key, value in _parameters(level).items():
+            if weights_file is not None:
+                body.append(f'{key} = _WEIGHTS["{key}"]')
+            elif value.ndim == 1:
+                body.append(f"{key} = {_vector_text(value)}")
+            else:
+                body.append(f"{key} = {_array_text(value, '')}")
         body.append("")
     names = ["x"] + [f"a{level.index}" for level in description.levels]
     body += ["", "def forward(x):", '    """Outputs for rows of inputs (one row: one sample)."""']
@@ -155,8 +234,7 @@ def export_numpy(doc: Document, out: Path) -> tuple[NetworkDescription, Path | N
         weights = out.with_suffix(".npz")
         arrays = {}
         for level in description.levels:
-            arrays[f"W{level.index}"] = level.W
-            arrays[f"b{level.index}"] = level.bias
+            arrays.update(_parameters(level))
         import io
 
         buffer = io.BytesIO()

@@ -1,9 +1,11 @@
 """Write a network as an ONNX model that onnxruntime (or any ONNX runtime) runs to the same outputs.
 
-Each level is a MatMul by its weights (transposed, so the graph reads ``x @ W.T``, PyTorch's and ONNX's
+Each level fed by connections is a MatMul by its weights (transposed, so the graph reads ``x @ W.T``, PyTorch's and ONNX's
 ``Gemm`` order) and an Add of its biases; a level fed past its predecessor (a skip connection) first joins
 its source levels with a Concat. A missing connection of a hand-built network is a zero in the matrix.
-One activation per level is one node; a level whose neurons differ picks its groups of columns out with
+A level made by a convolution or a pooling reshapes its source into images (batch, channels, height,
+width), runs Conv, MaxPool or AveragePool, and flattens the maps back into the level's neurons (channel by
+channel, row by row: the engine's order). One activation per level is one node; a level whose neurons differ picks its groups of columns out with
 Gather, activates each and puts the columns back in order.
 
 The graph has one input, a float32 tensor (batch, inputs) named after the input layer, and one output
@@ -80,15 +82,47 @@ def _activate(g: _GraphBuilder, name: str, z: str, out: str) -> str:
     raise ExchangeError(f"the activation {name!r} has no ONNX form in this version of nnstudio")
 
 
+def _conv_sums(g: _GraphBuilder, level: Level, values: list[str]) -> str:
+    """A convolution or pooling's sums, flattened to (batch, channels * height * width)."""
+    link = level.conv
+    assert link is not None
+    stem = level.name
+    source = values[link.source]
+    if link.columns is not None:
+        index = g.constant(f"{stem}_source_columns", link.columns.astype(np.int64))
+        source = g.node("Gather", [source, index], f"{stem}_source", axis=1)
+    shape = g.constant(f"{stem}_image_shape", np.array([-1, *link.in_shape], dtype=np.int64))
+    images = g.node("Reshape", [source, shape], f"{stem}_images")
+    window = {"kernel_shape": [link.size, link.size], "strides": [link.stride, link.stride]}
+    if link.kind == "conv2d":
+        assert link.kernel is not None and link.bias is not None
+        kernel = g.constant(f"{stem}_kernel", link.kernel.astype(np.float32))
+        kernel_bias = g.constant(f"{stem}_kernel_bias", link.bias.astype(np.float32))
+        maps = g.node(
+            "Conv", [images, kernel, kernel_bias], f"{stem}_maps", pads=[link.padding] * 4, **window
+        )
+    elif link.kind == "maxpool":
+        maps = g.node("MaxPool", [images], f"{stem}_maps", **window)
+    elif link.kind == "avgpool":
+        maps = g.node("AveragePool", [images], f"{stem}_maps", **window)
+    else:
+        raise ExchangeError(f"the link {link.kind!r} has no ONNX form in this version of nnstudio")
+    return g.node("Flatten", [maps], f"{stem}_flat", axis=1)
+
+
 def _level(g: _GraphBuilder, level: Level, values: list[str], out: str | None) -> str:
     stem = level.name
-    if level.first_source == level.index - 1:
-        source = values[level.first_source]
+    if level.conv is not None:
+        product = _conv_sums(g, level, values)
     else:
-        source = g.node("Concat", values[level.first_source : level.index], f"{stem}_sources", axis=1)
-    weights = g.constant(f"{stem}_weight", np.ascontiguousarray(level.W.T, dtype=np.float32))
+        assert level.W is not None
+        if level.first_source == level.index - 1:
+            source = values[level.first_source]
+        else:
+            source = g.node("Concat", values[level.first_source : level.index], f"{stem}_sources", axis=1)
+        weights = g.constant(f"{stem}_weight", np.ascontiguousarray(level.W.T, dtype=np.float32))
+        product = g.node("MatMul", [source, weights], f"{stem}_product")
     bias = g.constant(f"{stem}_bias", level.bias.astype(np.float32))
-    product = g.node("MatMul", [source, weights], f"{stem}_product")
     z = g.node("Add", [product, bias], f"{stem}_sum")
     target = out or stem
     if len(level.activations) == 1 and level.activations[0][1] is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from nnstudio.document.builders import conv_network, parse_network_spec
 from nnstudio.document.model import Document
 from nnstudio.engine.graph import Edge, Network, Neuron, Role
 from nnstudio.engine.plan import compile_network
@@ -43,8 +44,29 @@ def hand_built() -> Document:
     return Document(network, title="Hand-built", value_range=(-1.0, 1.0))
 
 
-def all_documents() -> list[tuple[str, Document]]:
-    return [(name, load_example(name)) for name in EXAMPLE_NAMES] + [("hand-built", hand_built())]
+def convolutional(spec: str = "8x8-c3k3p1-p2-c4k3s2-a1-5", seed: int = 3) -> Document:
+    """A small convolutional network with every parameter (kernels, their biases, the levels' biases) drawn
+    at random, so that none of them is a zero an exporter could get away with dropping."""
+    spec_ = parse_network_spec(spec)
+    network = conv_network(spec_, "tanh", "softmax", seed)
+    plan = compile_network(network, np.float64)
+    plan.flat[:] = np.random.default_rng(seed).normal(0, 0.5, plan.flat.shape)
+    plan.write_back(network)
+    return Document(network, title=spec, grid=spec_.grid, value_range=(0.0, 1.0))
+
+
+EXTRA = {
+    "hand-built": hand_built,
+    "convolutional": convolutional,
+    "conv-max-pool": lambda: convolutional("6x6-c2k3-p2-3", 4),
+}
+# Every example and the networks above, by name; each is opened in its test, so one missing file fails
+# that test alone.
+DOCUMENT_NAMES = [*EXAMPLE_NAMES, *EXTRA]
+
+
+def document(name: str) -> Document:
+    return EXTRA[name]() if name in EXTRA else load_example(name)
 
 
 def sample_inputs(doc: Document, count: int = 64, seed: int = 0) -> np.ndarray:

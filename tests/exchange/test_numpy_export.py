@@ -11,9 +11,7 @@ import pytest
 
 from nnstudio.exchange.numpy_export import INLINE_LIMIT, export_numpy
 
-from .networks import all_documents, our_outputs, sample_inputs
-
-DOCUMENTS = all_documents()
+from .networks import DOCUMENT_NAMES, document, our_outputs, sample_inputs
 
 RUNNER = """
 import json, sys
@@ -39,8 +37,9 @@ def _run_script(folder, module, x, tmp_path):
     return np.array(json.loads(done.stdout))
 
 
-@pytest.mark.parametrize(("name", "doc"), DOCUMENTS, ids=[name for name, _ in DOCUMENTS])
-def test_the_script_reproduces_our_outputs(name, doc, tmp_path):
+@pytest.mark.parametrize("name", DOCUMENT_NAMES)
+def test_the_script_reproduces_our_outputs(name, tmp_path):
+    doc = document(name)
     folder = tmp_path / "exported"
     folder.mkdir()
     module = name.replace("-", "_")
@@ -52,7 +51,7 @@ def test_the_script_reproduces_our_outputs(name, doc, tmp_path):
 
 
 def test_a_small_network_keeps_its_weights_in_the_script_and_answers_from_the_command_line(tmp_path):
-    doc = dict(DOCUMENTS)["four-pixel-camera"]
+    doc = document("four-pixel-camera")
     script = tmp_path / "camera.py"
     _, weights = export_numpy(doc, script)
     assert weights is None

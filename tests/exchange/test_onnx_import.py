@@ -10,16 +10,23 @@ from nnstudio.exchange import ExchangeError
 from nnstudio.exchange.onnx_export import export_onnx
 from nnstudio.exchange.onnx_import import import_onnx
 
-from .networks import all_documents, our_outputs, sample_inputs
+from .networks import DOCUMENT_NAMES, document, our_outputs, sample_inputs
 
 onnx = pytest.importorskip("onnx")
 helper, numpy_helper, TensorProto = onnx.helper, onnx.numpy_helper, onnx.TensorProto
 
-LAYERED = [(name, doc) for name, doc in all_documents() if name != "hand-built"]
 
-
-@pytest.mark.parametrize(("name", "doc"), LAYERED, ids=[name for name, _ in LAYERED])
-def test_an_exported_example_comes_back_the_same(name, doc, tmp_path):
+@pytest.mark.parametrize("name", DOCUMENT_NAMES)
+def test_an_exported_network_comes_back_the_same_or_is_refused_with_why(name, tmp_path):
+    doc = document(name)
+    export_onnx(doc, tmp_path / "net.onnx")
+    if getattr(doc.network, "convolutions", None) or name == "hand-built":
+        # Convolutions and skip connections go out to ONNX but do not come back in (yet): they say so.
+        with pytest.raises(
+            ExchangeError, match=r"cannot import this model: it uses (Reshape|Concat|Gather) node"
+        ):
+            import_onnx(tmp_path / "net.onnx")
+        return
     export_onnx(doc, tmp_path / "net.onnx")
     back = import_onnx(tmp_path / "net.onnx")
     save_document(back, tmp_path / "net.nnet")
