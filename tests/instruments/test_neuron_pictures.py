@@ -142,3 +142,19 @@ def test_two_sources_each_show_and_take_away_their_own(qtbot):
     assert reddish(shown(canvas).pixelColor(canvas.view_position_of(first)))
     canvas.set_neuron_pictures(None, source="fields")
     assert canvas.neuron_pictures == {}
+
+
+def test_the_close_up_of_a_neuron_near_the_top_goes_below_it(qtbot):
+    canvas, _ = open_canvas(qtbot, load_example("four-pixel-camera"))
+    first = hidden_ids(canvas)[0]
+    canvas.set_neuron_pictures({first: solid(PURE_RED)})
+    item = canvas.canvas_scene.neuron_items[first]
+    # Scroll so the neuron sits just below the top of the view.
+    centre = canvas.view_position_of(first)
+    canvas.translate(0, -(centre.y() - 30) / canvas.transform().m11())
+    centre = canvas.view_position_of(first)
+    assert centre.y() < CLOSE_UP_PX
+    hover_at(canvas, centre)
+    assert item.close_up_shown
+    below = centre + QPoint(0, int(CLOSE_UP_PX / 2 + CLOSE_UP_GAP_PX + 30))
+    assert reddish(shown(canvas).pixelColor(below))

@@ -464,7 +464,8 @@ class NeuronItem(QGraphicsItem):
             self._close_up = PictureCloseUp(self, body_half(self.role))
             self._close_up.set_pixmap(self._picture)
         if self._close_up is not None and self._close_up.isVisible() != wanted:
-            self._close_up.setPos(0.0, -body_half(self.role))
+            if wanted:
+                self._close_up.place(body_half(self.role))
             self._close_up.setVisible(wanted)
 
     def set_sheet(self, sheet: NeuronSheet | None) -> None:

@@ -80,6 +80,8 @@ class PictureCloseUp(QGraphicsItem):
     def __init__(self, parent: QGraphicsItem, offset: float) -> None:
         super().__init__(parent)
         self.pixmap: QPixmap | None = None
+        self.below = False
+        self._offset = offset
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setAcceptHoverEvents(False)
@@ -91,8 +93,24 @@ class PictureCloseUp(QGraphicsItem):
         self.pixmap = pixmap
         self.update()
 
+    def place(self, offset: float) -> None:
+        """Above the neuron, or below it when the view has no room above it on screen."""
+        below = False
+        scene = self.scene()
+        parent = self.parentItem()
+        if scene is not None and parent is not None and scene.views():
+            view = scene.views()[0]
+            top = view.mapFromScene(parent.mapToScene(QPointF(0.0, -offset))).y()
+            below = top - CLOSE_UP_PX - CLOSE_UP_GAP_PX < 0
+        if below != self.below:
+            self.prepareGeometryChange()
+            self.below = below
+        self.setPos(QPointF(0.0, offset if below else -offset))
+
     def picture_rect(self) -> QRectF:
         side = CLOSE_UP_PX
+        if self.below:
+            return QRectF(-side / 2, CLOSE_UP_GAP_PX, side, side)
         return QRectF(-side / 2, -side - CLOSE_UP_GAP_PX, side, side)
 
     def boundingRect(self) -> QRectF:
