@@ -122,7 +122,7 @@ class LandscapeWindow(QWidget):
         top.addWidget(self.selected_button)
         top.addWidget(self.steepest_button)
 
-        self.plot = pg.PlotWidget()
+        self.plot = pg.PlotWidget(background="w")
         self.plot.setObjectName("landscapePlot")
         self.plot.setAccessibleName("Error landscape heat map")
         self.plot.setMenuEnabled(False)
@@ -211,11 +211,7 @@ class LandscapeWindow(QWidget):
         self.info = QLabel("")
         self.info.setObjectName("landscapeInfo")
         self.info.setWordWrap(True)
-        self.legend = QLabel(
-            "Dark is low error, yellow is high; lines join equal errors. The star is today's weights; drag the"
-            " red start point and watch gradient descent walk from it (white). While the network trains, the"
-            " orange dashes follow where training takes these two weights."
-        )
+        self.legend = QLabel(self._legend_text(None))
         self.legend.setObjectName("landscapeLegend")
         self.legend.setWordWrap(True)
 
@@ -430,6 +426,7 @@ class LandscapeWindow(QWidget):
         for curve, level in zip(self.contours, levels, strict=True):
             curve.setData(errors, float(level))
         self.today.setData([landscape.current[0]], [landscape.current[1]])
+        self.legend.setText(self._legend_text(errors))
         self.plot.setXRange(x[0] - dx / 2, x[-1] + dx / 2, padding=0)
         self.plot.setYRange(y[0] - dy / 2, y[-1] + dy / 2, padding=0)
         network = self._window.document.network
@@ -444,6 +441,19 @@ class LandscapeWindow(QWidget):
             self.start.setPos(landscape.current[0], landscape.current[1])
             self.start.blockSignals(False)
         self.redraw_path()
+
+    @staticmethod
+    def _legend_text(errors: Array | None) -> str:
+        scale = (
+            "Dark is low error, yellow is high"
+            if errors is None
+            else f"Dark is low error ({np.min(errors):.3g}), yellow is high ({np.max(errors):.3g})"
+        )
+        return (
+            f"{scale}; lines join equal errors. The star is today's weights; drag the red start point and watch"
+            " gradient descent walk from it (white). While the network trains, the orange dashes follow where"
+            " training takes these two weights."
+        )
 
     @staticmethod
     def _name_of(pid: str, network) -> str:  # noqa: ANN001 - network: Network
