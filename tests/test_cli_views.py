@@ -108,3 +108,16 @@ def test_landscape_refuses_in_one_line(capsys, argv, says):
     out = capsys.readouterr()
     assert out.out == ""
     assert says in out.err and out.err.count("\n") == 1
+
+
+def test_a_network_whose_weights_overflow_is_refused_in_one_line(capsys, tmp_path):
+    from nnstudio.document.fileformat import save_document
+    from nnstudio.examples import load_example
+
+    document = load_example("four-pixel-camera")
+    document.network.set_weights(dict.fromkeys(document.network.edges, 1e308))
+    path = tmp_path / "huge.nnet"
+    save_document(document, path)
+    assert main(["landscape", str(path), "--weights", "auto", "--steps", "3", "--json"]) == 1
+    out = capsys.readouterr()
+    assert out.out == "" and "too large" in out.err and out.err.count("\n") == 1

@@ -27,6 +27,8 @@ DEFAULT_STEPS = 41
 MAX_STEPS = 401
 # Without a range the grid spans -R..R, R at least this and half as much again as the larger weight.
 DEFAULT_REACH = 3.0
+# Weights beyond this (a network gone wild) leave today's point off the map rather than the map unreadable.
+MAX_REACH = 1e6
 # The nudge of a centred difference, relative to the weight (at least this much absolute).
 _NUDGE = 1e-6
 
@@ -168,9 +170,10 @@ class _PartialForward:
 
 
 def default_range(current: tuple[float, float]) -> tuple[float, float]:
+    """-R..R: at least DEFAULT_REACH, half as much again as the larger weight, at most MAX_REACH."""
     reach = max(DEFAULT_REACH, 1.5 * max(abs(current[0]), abs(current[1])))
-    reach = math.ceil(reach)
-    return (-float(reach), float(reach))
+    reach = float(math.ceil(min(reach, MAX_REACH)))
+    return (-reach, reach)
 
 
 def error_landscape(

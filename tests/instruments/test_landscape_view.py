@@ -146,3 +146,10 @@ def test_while_training_runs_the_trail_follows_the_two_weights_and_the_map_waits
     camera.live.set_locked(False)
     qtbot.waitUntil(lambda: view.landscape is not before, timeout=3000)
     assert view.landscape.current == pytest.approx((1.5, -0.75))
+
+
+def test_a_network_whose_errors_overflow_says_so(camera, qtbot):
+    network = camera.document.network
+    network.set_weights(dict.fromkeys(network.edges, 1e308))
+    view = open_landscape(camera, qtbot)
+    assert "too large" in view.info.text() or "ran off the map" in view.info.text()

@@ -350,7 +350,9 @@ class LandscapeWindow(QWidget):
             return
         plan, (inputs, targets, _name), loss = prepared
         try:
-            pair = steepest_pair(plan, inputs, targets, loss)
+            # A network gone wild overflows; what overflowed is said in words, not in numpy's warnings.
+            with np.errstate(all="ignore"):
+                pair = steepest_pair(plan, inputs, targets, loss)
         except LandscapeError as exc:
             self._say(str(exc))
             return
@@ -408,9 +410,14 @@ class LandscapeWindow(QWidget):
         plan, (inputs, targets, name), loss = prepared
         try:
             steps = BIG_GRID_STEPS if plan.n_parameters > BIG_NETWORK else GRID_STEPS
-            landscape = error_landscape(plan, inputs, targets, loss, weights, steps=steps)
+            # A network gone wild overflows; what overflowed is said in words, not in numpy's warnings.
+            with np.errstate(all="ignore"):
+                landscape = error_landscape(plan, inputs, targets, loss, weights, steps=steps)
         except LandscapeError as exc:
             self._say(str(exc))
+            return
+        if not np.isfinite(landscape.errors).any():
+            self._say("Every error on this map overflowed: the network's weights or biases are too large.")
             return
         self._revision = self._key()
         if landscape.weights != self.weights:
@@ -419,7 +426,8 @@ class LandscapeWindow(QWidget):
         self.landscape = landscape
         x, y = landscape.axis_x, landscape.axis_y
         dx, dy = x[1] - x[0], y[1] - y[0]
-        errors = np.where(np.isfinite(landscape.errors), landscape.errors, np.nanmax(landscape.errors))
+        finite = np.isfinite(landscape.errors)
+        errors = np.where(finite, landscape.errors, landscape.errors[finite].max())
         self.image.setImage(errors, autoLevels=True)
         self.image.setRect(QRectF(x[0] - dx / 2, y[0] - dy / 2, dx * len(x), dy * len(y)))
         levels = np.quantile(errors, np.linspace(0.05, 0.95, CONTOURS))
@@ -488,18 +496,19 @@ class LandscapeWindow(QWidget):
         loss = LOSSES[self._window.document.training.loss]
         bounds = ((landscape.axis_x[0], landscape.axis_x[-1]), (landscape.axis_y[0], landscape.axis_y[-1]))
         try:
-            path = descent_path(
-                plan,
-                inputs,
-                targets,
-                loss,
-                landscape.weights,
-                self.start_point,
-                self.learning_rate,
-                self.momentum,
-                PATH_STEPS,
-                bounds,
-            )
+            with np.errstate(all="ignore"):
+                path = descent_path(
+                    plan,
+                    inputs,
+                    targets,
+                    loss,
+                    landscape.weights,
+                    self.start_point,
+                    self.learning_rate,
+                    self.momentum,
+                    PATH_STEPS,
+                    bounds,
+                )
         except LandscapeError as exc:
             self._say(str(exc))
             return

@@ -205,7 +205,9 @@ class FieldsInNeurons(QObject):
                     f" are too many to search here; the gallery shows them a layer at a time",
                     8000,
                 )
-            fields = receptive_fields(plan, ids, tuple(float(v) for v in document.value_range))
+            # A network gone wild overflows; what overflowed is said in words, not in numpy's warnings.
+            with np.errstate(all="ignore"):
+                fields = receptive_fields(plan, ids, tuple(float(v) for v in document.value_range))
         except (GraphError, ValueError) as exc:
             canvas.set_neuron_pictures(None, PICTURE_SOURCE)
             self._window.statusBar().showMessage(f"No receptive fields to draw: {exc}", 8000)
@@ -380,7 +382,9 @@ class ReceptiveGallery(QWidget):
             plan = compile_network(document.network, np.float64)
             # Fields found by gradient ascent cost far more than those read off the weights.
             ids = level[: MAX_CLIMBED_TILES if climbed(plan, level[:1]) else MAX_TILES]
-            fields = receptive_fields(plan, ids, tuple(float(v) for v in document.value_range))
+            # A network gone wild overflows; what overflowed is said in words, not in numpy's warnings.
+            with np.errstate(all="ignore"):
+                fields = receptive_fields(plan, ids, tuple(float(v) for v in document.value_range))
         except (GraphError, ValueError) as exc:
             self._set_tiles({}, None, document)
             self.message.setText(f"No receptive fields: {exc}")
