@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from nnstudio.cli import main
+from nnstudio.engine.receptive import WEIGHT_NEGATIVE, WEIGHT_POSITIVE
 
 
 def run_json(capsys, *argv: str) -> dict:
@@ -121,3 +122,38 @@ def test_a_network_whose_weights_overflow_is_refused_in_one_line(capsys, tmp_pat
     assert main(["landscape", str(path), "--weights", "auto", "--steps", "3", "--json"]) == 1
     out = capsys.readouterr()
     assert out.out == "" and "too large" in out.err and out.err.count("\n") == 1
+
+
+def test_receptive_of_a_digit_neuron_with_its_weights_and_strongest_digits(capsys, tmp_path):
+    weights = tmp_path / "weights.png"
+    result = run_json(
+        capsys,
+        "receptive",
+        "digits",
+        "--neuron",
+        "h1_4",
+        "--weights-out",
+        str(weights),
+        "--data",
+        "digits:test",
+        "--count",
+        "4",
+    )
+    pixels = png_rows(weights.read_bytes())
+    assert pixels.shape[0] == pixels.shape[1] and pixels.shape[0] % 28 == 0
+    # Green and red only: no blue in a weight picture, and both signs are there.
+    assert pixels[:, :, 2].max() <= max(WEIGHT_POSITIVE[2], WEIGHT_NEGATIVE[2])
+    assert (pixels[:, :, 1] > pixels[:, :, 0]).any() and (pixels[:, :, 0] > pixels[:, :, 1]).any()
+    strongest = result["strongest"]
+    assert len(strongest) == 4
+    assert [s["activation"] for s in strongest] == sorted((s["activation"] for s in strongest), reverse=True)
+    assert all(s["label"] in [str(d) for d in range(10)] for s in strongest)
+
+
+def test_receptive_refuses_a_weight_picture_of_a_deeper_neuron_and_data_that_does_not_fit(capsys, tmp_path):
+    assert main(["receptive", "digits", "--neuron", "h2_0", "--weights-out", str(tmp_path / "w.png")]) == 1
+    assert "no weight picture" in capsys.readouterr().err
+    assert main(["receptive", "digits", "--neuron", "h1_0", "--data", "four-pixel"]) == 1
+    assert "takes 784 inputs" in capsys.readouterr().err
+    assert main(["receptive", "digits", "--neuron", "h1_0", "--count", "0"]) == 1
+    assert "--count" in capsys.readouterr().err

@@ -68,7 +68,13 @@ def _pattern_text(image: np.ndarray, indifferent: np.ndarray, value_range: tuple
 
 def cmd_receptive(args: argparse.Namespace) -> int:
     from nnstudio.engine.plan import compile_network
-    from nnstudio.engine.receptive import as_image, field_pixels, receptive_field
+    from nnstudio.engine.receptive import (
+        as_image,
+        field_pixels,
+        receptive_field,
+        strongest_samples,
+        weight_pixels,
+    )
 
     doc = open_document(args.file)
     network = doc.network
@@ -85,12 +91,35 @@ def cmd_receptive(args: argparse.Namespace) -> int:
         )
     grid = doc.grid
     out = Path(args.out) if args.out else None
+    weights_out = Path(args.weights_out) if args.weights_out else None
+    for option, path in (("--out", out), ("--weights-out", weights_out)):
+        if path is not None and path.suffix.lower() != ".png":
+            raise CommandError(f"{option} must name a .png file, not {path.name!r}")
+    if weights_out is not None and field.weights is None:
+        raise CommandError(
+            f"{nid!r} is not fed by the inputs alone, so it has no weight picture; give a first-layer neuron"
+        )
+    strongest: list[dict[str, Any]] | None = None
+    if args.count < 1:
+        raise CommandError(f"--count must be at least 1, not {args.count}")
+    if args.data is not None:
+        data = dataset_for(doc, args.data)
+        if data.n_inputs != plan.n_inputs:
+            raise CommandError(
+                f"the data {data.name!r} has {data.n_inputs} values per sample but the network takes"
+                f" {plan.n_inputs} inputs"
+            )
+        rows, values = strongest_samples(plan, nid, data.inputs, args.count)
+        strongest = [
+            {"sample": int(r), "activation": rounded(v), "label": _label_of(data, int(r))}
+            for r, v in zip(rows.tolist(), values.tolist(), strict=True)
+        ]
+    cells = field.image(grid).shape
+    cell = max(2, min(64, 256 // max(cells)))
     if out is not None:
-        if out.suffix.lower() != ".png":
-            raise CommandError(f"--out must name a .png file, not {out.name!r}")
-        cells = field.image(grid).shape
-        cell = max(2, min(64, 256 // max(cells)))
         write_png(out, field_pixels(field, grid, cell))
+    if weights_out is not None:
+        write_png(weights_out, weight_pixels(field.weights, grid, cell))
     result: dict[str, Any] = {
         "neuron": nid,
         "pattern": [rounded(v) for v in field.pattern],
@@ -103,6 +132,10 @@ def cmd_receptive(args: argparse.Namespace) -> int:
     }
     if out is not None:
         result["out"] = str(out)
+    if weights_out is not None:
+        result["weights_out"] = str(weights_out)
+    if strongest is not None:
+        result["strongest"] = strongest
     lines = [
         f"{network.neurons[nid].display_name}: activation {field.activation:.4g} at this input"
         f" (found by {field.method_text})",
@@ -112,16 +145,37 @@ def cmd_receptive(args: argparse.Namespace) -> int:
         lines.append(
             f"{int(field.indifferent.sum())} of {len(field.pattern)} inputs barely matter (checkered)"
         )
-    if out is not None:
-        lines.append(f"saved {out}")
+    if strongest is not None:
+        lines.append(
+            f"strongest {len(strongest)} samples: "
+            + ", ".join(
+                f"#{s['sample']}" + (f" ({s['label']})" if s["label"] else "") + f" {s['activation']:.3g}"
+                for s in strongest
+            )
+        )
+    for path in (out, weights_out):
+        if path is not None:
+            lines.append(f"saved {path}")
     emit(args, result, "\n".join(lines))
     return EXIT_OK
+
+
+def _label_of(data: Any, row: int) -> str:
+    k = int(data.classes[row])
+    return str(data.labels[k]) if 0 <= k < len(data.labels) else ""
 
 
 def _define_receptive(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", metavar="FILE", help="a .nnet file or the name of a built-in example")
     p.add_argument("--neuron", required=True, metavar="ID", help="the neuron's id or label")
     p.add_argument("--out", metavar="PNG", help="save the field as a picture (black low, white high)")
+    p.add_argument(
+        "--weights-out",
+        metavar="PNG",
+        help="save a first-layer neuron's weights as a picture (green positive, red negative)",
+    )
+    p.add_argument("--data", help="also name the samples of this dataset that excite the neuron most")
+    p.add_argument("--count", type=int, default=9, help="how many of those samples (default 9)")
 
 
 def cmd_landscape(args: argparse.Namespace) -> int:
