@@ -7,6 +7,7 @@ from PySide6.QtCore import QPoint
 from PySide6.QtGui import QColor, QImage
 
 from nnstudio.examples import load_example
+from nnstudio.ui.canvas.items import body_half
 from nnstudio.ui.canvas.neuron_pictures import CLOSE_UP_GAP_PX, CLOSE_UP_PX
 from tests.ui.canvas_fixtures import close_open_canvases, hover_at, open_canvas, shown
 from tests.ui.test_canvas_wide_layer import wide_document
@@ -67,23 +68,32 @@ def test_a_picture_keeps_its_pixels_crisp_in_the_disc(qtbot):
     assert reddish(right)
 
 
-def test_hovering_a_neuron_shows_its_picture_enlarged_above_it(qtbot):
+def close_up_centre(canvas, nid: str, side: str) -> QPoint:
+    """Where the middle of a neuron's enlarged picture shows on ``side`` of it, in the view."""
+    item = canvas.canvas_scene.neuron_items[nid]
+    centre = canvas.view_position_of(nid)
+    edge = round(body_half(item.role) * canvas.transform().m11())
+    reach = int(edge + CLOSE_UP_GAP_PX + CLOSE_UP_PX / 2)
+    return centre + {"left": QPoint(-reach, 0), "above": QPoint(0, -reach), "below": QPoint(0, reach)}[side]
+
+
+def test_hovering_a_neuron_shows_its_picture_enlarged_beside_it(qtbot):
     canvas, _ = open_canvas(qtbot, load_example("four-pixel-camera"))
     first = hidden_ids(canvas)[0]
     canvas.set_neuron_pictures({first: solid(PURE_RED)})
     item = canvas.canvas_scene.neuron_items[first]
-    centre = canvas.view_position_of(first)
-    above = centre - QPoint(0, int(CLOSE_UP_PX / 2 + CLOSE_UP_GAP_PX + 40))
+    left = close_up_centre(canvas, first, "left")
     assert not item.close_up_shown
-    assert not reddish(shown(canvas).pixelColor(above))
+    assert not reddish(shown(canvas).pixelColor(left))
 
-    hover_at(canvas, centre)
+    hover_at(canvas, canvas.view_position_of(first))
     assert item.close_up_shown
-    assert reddish(shown(canvas).pixelColor(above))
+    # Left of the neuron: a tooltip opens below and to the right of the pointer.
+    assert reddish(shown(canvas).pixelColor(left))
 
     hover_at(canvas, QPoint(2, 2))
     assert not item.close_up_shown
-    assert not reddish(shown(canvas).pixelColor(above))
+    assert not reddish(shown(canvas).pixelColor(left))
 
 
 def test_the_same_images_again_repaint_nothing(qtbot):
@@ -144,17 +154,21 @@ def test_two_sources_each_show_and_take_away_their_own(qtbot):
     assert canvas.neuron_pictures == {}
 
 
-def test_the_close_up_of_a_neuron_near_the_top_goes_below_it(qtbot):
+def test_the_close_up_stays_on_the_screen_near_its_edges(qtbot):
     canvas, _ = open_canvas(qtbot, load_example("four-pixel-camera"))
     first = hidden_ids(canvas)[0]
     canvas.set_neuron_pictures({first: solid(PURE_RED)})
     item = canvas.canvas_scene.neuron_items[first]
-    # Scroll so the neuron sits just below the top of the view.
+    # Scroll so the neuron sits near the left edge of the view, low enough for room above it.
     centre = canvas.view_position_of(first)
-    canvas.translate(0, -(centre.y() - 30) / canvas.transform().m11())
-    centre = canvas.view_position_of(first)
-    assert centre.y() < CLOSE_UP_PX
-    hover_at(canvas, centre)
+    scale = canvas.transform().m11()
+    canvas.translate(-(centre.x() - 40) / scale, (300 - centre.y()) / scale)
+    hover_at(canvas, canvas.view_position_of(first))
     assert item.close_up_shown
-    below = centre + QPoint(0, int(CLOSE_UP_PX / 2 + CLOSE_UP_GAP_PX + 30))
-    assert reddish(shown(canvas).pixelColor(below))
+    assert reddish(shown(canvas).pixelColor(close_up_centre(canvas, first, "above")))
+    # Now near the top-left corner: no room on the left or above, so below.
+    hover_at(canvas, QPoint(2, 2))
+    canvas.translate(0, -(300 - 40) / scale)
+    hover_at(canvas, canvas.view_position_of(first))
+    assert item.close_up_shown
+    assert reddish(shown(canvas).pixelColor(close_up_centre(canvas, first, "below")))

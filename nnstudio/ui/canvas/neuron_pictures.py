@@ -80,38 +80,61 @@ class PictureCloseUp(QGraphicsItem):
     def __init__(self, parent: QGraphicsItem, offset: float) -> None:
         super().__init__(parent)
         self.pixmap: QPixmap | None = None
-        self.below = False
-        self._offset = offset
+        # Which side of the neuron it shows on: "left", "above" or "below".
+        self.side = "left"
+        self._rect = QRectF()
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setAcceptHoverEvents(False)
-        # Sits on the neuron's top edge; draws upwards from there in screen pixels.
-        self.setPos(QPointF(0.0, -offset))
         self.setVisible(False)
+        self.place(offset)
 
     def set_pixmap(self, pixmap: QPixmap | None) -> None:
         self.pixmap = pixmap
         self.update()
 
     def place(self, offset: float) -> None:
-        """Above the neuron, or below it when the view has no room above it on screen."""
-        below = False
+        """Left of the neuron (a tooltip opens below and right of the pointer), kept inside the view; above
+        it when there is no room on the left, below when there is none above either."""
+        side_px, gap = CLOSE_UP_PX, CLOSE_UP_GAP_PX
+        centre = QPointF(0.0, 0.0)
+        size = None
         scene = self.scene()
         parent = self.parentItem()
         if scene is not None and parent is not None and scene.views():
             view = scene.views()[0]
-            top = view.mapFromScene(parent.mapToScene(QPointF(0.0, -offset))).y()
-            below = top - CLOSE_UP_PX - CLOSE_UP_GAP_PX < 0
-        if below != self.below:
+            centre = QPointF(view.mapFromScene(parent.mapToScene(QPointF(0.0, 0.0))))
+            edge = view.mapFromScene(parent.mapToScene(QPointF(offset, 0.0))).x() - centre.x()
+            size = view.viewport().size()
+        else:
+            edge = offset
+        if size is None or centre.x() - edge - gap - side_px >= 0:
+            where = "left"
+        elif centre.y() - edge - gap - side_px >= 0:
+            where = "above"
+        else:
+            where = "below"
+        if where == "left":
+            pos = QPointF(-offset, 0.0)
+            shift = 0.0
+            if size is not None:
+                top, bottom = centre.y() - side_px / 2, centre.y() + side_px / 2
+                shift = -top if top < 0 else min(0.0, size.height() - bottom)
+            rect = QRectF(-gap - side_px, -side_px / 2 + shift, side_px, side_px)
+        elif where == "above":
+            pos = QPointF(0.0, -offset)
+            rect = QRectF(-side_px / 2, -side_px - gap, side_px, side_px)
+        else:
+            pos = QPointF(0.0, offset)
+            rect = QRectF(-side_px / 2, gap, side_px, side_px)
+        if rect != self._rect:
             self.prepareGeometryChange()
-            self.below = below
-        self.setPos(QPointF(0.0, offset if below else -offset))
+            self._rect = rect
+        self.side = where
+        self.setPos(pos)
 
     def picture_rect(self) -> QRectF:
-        side = CLOSE_UP_PX
-        if self.below:
-            return QRectF(-side / 2, CLOSE_UP_GAP_PX, side, side)
-        return QRectF(-side / 2, -side - CLOSE_UP_GAP_PX, side, side)
+        return QRectF(self._rect)
 
     def boundingRect(self) -> QRectF:
         return self.picture_rect().adjusted(-4, -4, 4, 4)
