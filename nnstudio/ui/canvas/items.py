@@ -455,7 +455,7 @@ class NeuronItem(QGraphicsItem):
 
     @property
     def close_up_shown(self) -> bool:
-        """True while the enlarged picture shows above the neuron (it is hovered and has a picture)."""
+        """True while the enlarged picture shows beside the neuron (it is hovered and has a picture)."""
         return self._close_up is not None and self._close_up.isVisible()
 
     def _show_close_up(self) -> None:

@@ -13,8 +13,8 @@ How to use it (from any view that has a :class:`~nnstudio.ui.canvas.NetworkCanva
   disc's own fill, the neuron's activation, still shows around it. Any size works: a picture smaller than
   the square is enlarged with crisp pixels (a 2x2 receptive field stays four squares), a larger one is
   smoothed down (a 64x64 heat map).
-- Hovering a neuron that has a picture shows it enlarged above the neuron, at a fixed size on screen
-  (:data:`CLOSE_UP_PX`), like a tooltip.
+- Hovering a neuron that has a picture shows it enlarged beside the neuron (left of it, clear of the
+  tooltip), at a fixed size on screen (:data:`CLOSE_UP_PX`).
 - Several views may show pictures at once, each under its own ``source`` (the default is ``""``): a
   neuron shows the picture of the source that began showing pictures last, and when that source takes its
   pictures away the others show again. A source updating its pictures keeps its place.
@@ -75,7 +75,7 @@ def inscribed_square(radius: float) -> QRectF:
 
 
 class PictureCloseUp(QGraphicsItem):
-    """The hovered neuron's picture, enlarged above it at a fixed size on screen (a child of the neuron)."""
+    """The hovered neuron's picture, enlarged beside it at a fixed size on screen (a child of the neuron)."""
 
     def __init__(self, parent: QGraphicsItem, offset: float) -> None:
         super().__init__(parent)
