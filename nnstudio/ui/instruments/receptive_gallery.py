@@ -15,6 +15,7 @@ The fields come from :mod:`nnstudio.engine.receptive`.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -94,17 +95,10 @@ def input_grid(document: Document, plan: Plan) -> tuple[int, int] | None:
     return None
 
 
-def compute_fields(document: Document, neuron_ids: list[str] | None = None) -> dict[str, ReceptiveField]:
-    """Receptive fields of the document's network as it is now (float64, so a search is exact)."""
-    plan = compile_network(document.network, np.float64)
-    low, high = (float(v) for v in document.value_range)
-    return receptive_fields(plan, neuron_ids, (low, high))
-
-
 class _Throttle(QObject):
     """Runs ``work`` soon after the first of many changes, then at most every so often."""
 
-    def __init__(self, work, parent: QObject | None = None) -> None:  # work: Callable[[], None]
+    def __init__(self, work: Callable[[], object], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._work = work
         self._timer = QTimer(self)
