@@ -152,3 +152,12 @@ def test_a_network_too_big_to_climb_draws_its_first_layer_and_says_so(qtbot, tmp
         window.ask_save_changes = lambda: QMessageBox.StandardButton.Discard
         window.close()
         window.deleteLater()
+
+
+def test_the_fields_follow_the_window_to_another_network(camera):
+    toggle(camera).trigger()
+    assert camera.open_example("three-by-three-shapes")
+    network = camera.document.network
+    after_inputs = {n for n in network.neurons if network.neurons[n].role.value != "input"}
+    assert set(camera.canvas.neuron_pictures) == after_inputs
+    assert toggle(camera).isChecked()
