@@ -110,6 +110,12 @@ _CATALOGUE: tuple[tuple[str, str, str], ...] = (
         "A network with 100 ReLU neurons in one hidden layer and softmax outputs, trained on 8,000 handwritten"
         " digits; more accurate than the narrow one.",
     ),
+    (
+        "digits-convnet",
+        "Handwritten digits, convolutional",
+        "Two layers of 5x5 kernels, each followed by max-pooling, trained on 8,000 handwritten digits shown"
+        " shifted, turned and drawn bolder or finer: at least 98% of the test digits right.",
+    ),
 )
 
 EXAMPLE_NAMES: tuple[str, ...] = tuple(name for name, _, _ in _CATALOGUE)

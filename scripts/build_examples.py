@@ -37,6 +37,7 @@ from nnstudio.engine.losses import LOSSES  # noqa: E402
 from nnstudio.engine.plan import Plan, compile_network  # noqa: E402
 from nnstudio.engine.train import Diverged, EpochEnd, TrainSettings, evaluate, train  # noqa: E402
 from nnstudio.examples import EXAMPLE_NAMES, EXAMPLE_SUFFIX, example_info, examples_dir  # noqa: E402
+from scripts.convnet_example import CONVNET_BUILDERS  # noqa: E402
 from scripts.point_examples import POINT_BUILDERS  # noqa: E402
 
 DIGIT_LABELS = [str(d) for d in range(10)]
@@ -608,6 +609,7 @@ BUILDERS: dict[str, Callable[[], Document]] = {
     "digits": build_digits,
     "digits-wide": build_digits_wide,
     **POINT_BUILDERS,
+    **CONVNET_BUILDERS,
 }
 
 

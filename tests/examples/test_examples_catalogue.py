@@ -32,7 +32,7 @@ HAND_BUILT = [
     "four-pixel-learner",
     "three-by-three-shapes",
 ]
-BUILT_IN = [*HAND_BUILT, "digits", "digits-wide"]
+BUILT_IN = [*HAND_BUILT, "digits", "digits-wide", "digits-convnet"]
 
 
 def _build_script():
