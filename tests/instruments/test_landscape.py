@@ -125,3 +125,22 @@ def test_each_step_of_the_walk_follows_backprops_slope(camera):
         plan.flat[:] = saved
     assert path.points[1] == pytest.approx(expected, abs=1e-7)
     assert path.errors[0] == pytest.approx(grads.loss, abs=1e-12)
+
+
+def test_a_landscape_of_a_graph_that_skips_levels():
+    from tests.instruments.test_receptive import skip_network
+
+    plan = compile_network(skip_network(), np.float64)
+    rng = np.random.default_rng(2)
+    x, y = rng.uniform(-1, 1, (4, 3)), rng.uniform(-1, 1, (4, 1))
+    loss = LOSSES["squared"]
+    for ids in (("i0>a", "b>c"), ("i0>c", "i1>o"), ("a>b", "c")):
+        landscape = error_landscape(plan, x, y, loss, ids, (-2.0, 2.0), 5)
+        first = int(plan.parameter_index([ids[0]])[0])
+        second = int(plan.parameter_index([ids[1]])[0]) if ">" in ids[1] else plan.bias_index(ids[1])
+        saved = plan.flat.copy()
+        plan.flat[first], plan.flat[second] = landscape.axis_x[1], landscape.axis_y[3]
+        expected = plan.loss_value(x, y, loss)
+        plan.flat[:] = saved
+        assert landscape.errors[3, 1] == pytest.approx(expected, abs=1e-12)
+        assert landscape.current_error == pytest.approx(plan.loss_value(x, y, loss), abs=1e-12)

@@ -174,3 +174,53 @@ def test_slopes_and_fields_go_through_convolution_and_pooling():
     field = receptive_field(plan, conv_neuron, (0.0, 1.0))
     assert field.method == "gradient_ascent"  # a convolution's neuron is climbed, not read off a matrix row
     assert field.activation >= plan.forward(np.full(36, 0.5)).activations[1][0, 7] - 1e-9
+
+
+def skip_network():
+    """Inputs feeding neurons several levels on, as a hand-built graph may (the plan runs it as a general
+    graph, on one buffer of every level)."""
+    from nnstudio.engine.graph import Edge, Network, Neuron, Role
+
+    rng = np.random.default_rng(0)
+    neurons = [Neuron(f"i{k}", Role.INPUT, "identity") for k in range(3)]
+    neurons += [
+        Neuron("a", Role.HIDDEN, "tanh"),
+        Neuron("b", Role.HIDDEN, "relu"),
+        Neuron("c", Role.HIDDEN, "sigmoid"),
+        Neuron("o", Role.OUTPUT, "tanh"),
+    ]
+    pairs = [
+        ("i0", "a"),
+        ("i1", "a"),
+        ("a", "b"),
+        ("i2", "b"),
+        ("b", "c"),
+        ("i0", "c"),
+        ("a", "o"),
+        ("c", "o"),
+    ]
+    pairs.append(("i1", "o"))
+    edges = [Edge(f"{s}>{t}", s, t, float(rng.normal())) for s, t in pairs]
+    return Network.from_parts(neurons, edges)
+
+
+def test_slopes_and_fields_of_a_graph_that_skips_levels():
+    plan = compile_network(skip_network(), np.float64)
+    x = np.random.default_rng(1).uniform(-1, 1, (4, 3))
+    for nid in ("a", "b", "c", "o"):
+        li, i = plan.position[nid]
+        seed = np.zeros((4, len(plan.levels[li].ids)))
+        seed[:, i] = 1.0
+        slope = activation_gradient(plan, plan.forward(x), li, seed)
+        for k in range(3):
+            up, down = x.copy(), x.copy()
+            up[:, k] += 1e-6
+            down[:, k] -= 1e-6
+            nudged = (
+                plan.forward(up).activations[li][:, i] - plan.forward(down).activations[li][:, i]
+            ) / 2e-6
+            assert np.allclose(slope[:, k], nudged, atol=1e-6)
+    images = np.array(list(itertools.product((-1.0, 0.0, 1.0), repeat=3)))
+    for nid, field in receptive_fields(plan, None, (-1.0, 1.0)).items():
+        li, i = plan.position[nid]
+        assert field.activation >= plan.forward(images).activations[li][:, i].max() - 1e-9
