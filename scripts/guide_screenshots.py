@@ -148,10 +148,25 @@ def instruments(studio: Studio) -> None:
 
 
 def challenges(studio: Studio) -> None:
+    from PySide6.QtWidgets import QAbstractButton
+
     window = studio.open("four-pixel-camera")
     next(a for a in window.tools_menu.actions() if a.objectName() == "action_challenges").trigger()
     settle(studio.app)
-    studio.save(window, "challenges-1-list", "the Challenges panel")
+    studio.save(window, "challenges-1-list", "the Challenges panel: a card per task")
+
+    def button(prefix: str, key: str) -> QAbstractButton:
+        return next(
+            b
+            for b in window.findChildren(QAbstractButton)
+            if b.objectName().startswith(prefix) and key in b.objectName()
+        )
+
+    button("challengeStart_", "xor").click()
+    settle(studio.app)
+    button("challengeCheck_", "xor").click()
+    settle(studio.app)
+    studio.save(window, "challenges-2-checked", "XOR by hand started and checked: each case green or red")
     studio.close_all()
 
 
