@@ -102,3 +102,17 @@ def test_slope_over_samples_of_a_dataset(capsys) -> None:
     assert "on 3 samples of" in lines[0]
     assert lines[1].startswith("slope by backprop") and lines[2].startswith("slope by nudging")
     assert "mean over 3 samples" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["explain", "festival", "--neuron", "o0", "--input", "1e308,1e308,1e308,1e308"], "not finite"),
+        (["slope", "festival", "--weight", "random", "--input", "1e308,1e308,1e308,1e308"], "not finite"),
+        (["slope", "xor", "--weight", "random", "--input", "1,0", "--truth", "1e308"], "right answer"),
+    ],
+)
+def test_overflowing_numbers_are_refused_in_one_line(capsys, argv: list[str], message: str) -> None:
+    code, out, err = run(capsys, *argv, "--json")
+    assert code == 1 and out == ""
+    assert err.count("\n") == 1 and message in err

@@ -129,11 +129,17 @@ def cmd_slope(args: argparse.Namespace) -> int:
         truth, said = _truth_for(doc, labels, args.truth)
         y = truth[None, :]
         where = f"this input, truth {said}"
+    fw = plan.forward(x)
     require_finite(
-        plan.forward(x).output, "the network's outputs are not finite numbers here: the numbers are too large"
+        np.concatenate([s.ravel() for s in fw.sums]),
+        "the sums are not finite numbers here: the inputs, weights or biases are too large",
     )
     loss = LOSSES[doc.training.loss]
     result = weight_slope(plan, x, y, loss, edge_id, h=args.h)
+    require_finite(
+        np.array([result.error, result.backprop, result.nudged]),
+        "the error is not a finite number here: give a right answer in the outputs' range",
+    )
     emit(args, result.to_dict(), _slope_text(result, neurons, where))
     return EXIT_OK
 
