@@ -77,7 +77,7 @@ def test_the_window_follows_the_weight_and_the_right_answer(qtbot, studio) -> No
     view = open_slope(qtbot, window, "h1_1>o0")
     before = view.result
     window.inspector.weight.spin.setValue(0.5)
-    assert view.result.weight == pytest.approx(0.5)
+    qtbot.waitUntil(lambda: view.result.weight == pytest.approx(0.5))
     assert view.result.error != before.error
     # Against the other answer the error is measured from the other side: the slope turns round.
     positive = view.result.backprop
@@ -91,5 +91,5 @@ def test_a_deleted_connection_says_so(qtbot, studio) -> None:
     view = open_slope(qtbot, window, "i0>h1_0")
     window.canvas.select([], ["i0>h1_0"])
     window.canvas.delete_selection()
-    assert view.problem.isVisible()
+    qtbot.waitUntil(view.problem.isVisible)
     assert "no longer in the network" in view.problem.text()

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -36,6 +36,9 @@ TANGENT_COLOUR = (230, 120, 20)
 POINT_COLOUR = (200, 30, 60)
 # The nudge: small enough to be a slope, large enough that float64 rounding stays far below it.
 NUDGE = 1e-4
+# While training changes the weights many times a second, the window measures again at most this often
+# (the curve of a convolutional network costs tens of milliseconds).
+REFRESH_MS = 150
 
 
 def _number(value: float) -> str:
@@ -59,6 +62,10 @@ class SlopeWindow(QDialog):
         self._edge_id: str | None = None
         self._plan: Plan | None = None
         self.result: WeightSlope | None = None
+        self._pending = QTimer(self)
+        self._pending.setSingleShot(True)
+        self._pending.setInterval(REFRESH_MS)
+        self._pending.timeout.connect(self.refresh)
 
         self.heading = QLabel()
         self.heading.setObjectName("slopeHeading")
@@ -133,7 +140,7 @@ class SlopeWindow(QDialog):
         if live is not self._live:
             self.detach()
             self._live = live
-            live.valuesChanged.connect(self.refresh)
+            live.valuesChanged.connect(self._schedule)
             live.truthChanged.connect(self._fill_truths)
             self._plan = None
         self._edge_id = edge_id
@@ -142,10 +149,15 @@ class SlopeWindow(QDialog):
 
     def detach(self) -> None:
         if self._live is not None:
-            self._live.valuesChanged.disconnect(self.refresh)
+            self._live.valuesChanged.disconnect(self._schedule)
             self._live.truthChanged.disconnect(self._fill_truths)
         self._live = None
         self._plan = None
+
+    def _schedule(self) -> None:
+        """The network's values changed: measure again shortly (several changes in a row, once)."""
+        if self.isVisible() and not self._pending.isActive():
+            self._pending.start()
 
     def _fill_truths(self) -> None:
         """The answers to measure against: the truth chosen in the window (if any), then each output."""
@@ -198,8 +210,9 @@ class SlopeWindow(QDialog):
 
     def refresh(self) -> None:
         """Measure again: the weight, the input or the network changed."""
+        self._pending.stop()
         live, edge_id = self._live, self._edge_id
-        if live is None or edge_id is None or not self.isVisible() and self.result is not None:
+        if live is None or edge_id is None:
             return
         network = live.document.network
         if edge_id not in network.edges:
