@@ -413,6 +413,9 @@ class PlaneWindow(QWidget):
         layout.addWidget(self.problem)
         layout.addLayout(self.body, 1)
 
+        self._idle_tips = {
+            w: w.toolTip() for w in (self.kind, self.classes, self.noise, self.ratio, self.regenerate)
+        }
         self._show_recipe()
         self.kind.currentIndexChanged.connect(self._on_controls)
         self.classes.valueChanged.connect(self._on_controls)
@@ -452,12 +455,14 @@ class PlaneWindow(QWidget):
         self.live = live
         live.valuesChanged.connect(self.schedule_refresh)
         live.planChanged.connect(self.schedule_refresh)
+        live.lockedChanged.connect(self._on_locked)
         spec = live.document.training_data
         if spec and is_point_spec(spec):
             # A malformed name keeps the points shown; the training panel says what is wrong with it.
             with contextlib.suppress(DataError):
                 self.recipe = parse_point_spec(spec).with_half(None)
         self._show_recipe()
+        self._on_locked(live.locked)
         self._make_points(announce=False)
         self.refresh()
 
@@ -465,9 +470,21 @@ class PlaneWindow(QWidget):
         if self.live is not None:
             self.live.valuesChanged.disconnect(self.schedule_refresh)
             self.live.planChanged.disconnect(self.schedule_refresh)
+            self.live.lockedChanged.disconnect(self._on_locked)
             self.live = None
         self._show_pictures(None)
         self.pictures = {}
+
+    def _on_locked(self, locked: bool) -> None:
+        """While the network trains its points stay as they are: new ones would not be what it learns from."""
+        why = "Training is running: the points change when it stops." if locked else ""
+        for widget in (self.kind, self.classes, self.noise, self.ratio, self.regenerate):
+            widget.setEnabled(not locked and (widget is not self.classes or self._classes_choosable()))
+            widget.setToolTip(why or self._idle_tips[widget])
+
+    def _classes_choosable(self) -> bool:
+        low, high = POINT_KINDS[self.recipe.kind].classes
+        return high > low
 
     def schedule_refresh(self) -> None:
         if self.isVisible() and not self._timer.isActive():

@@ -211,3 +211,13 @@ def test_clicking_a_point_feeds_it_to_the_network(qtbot, plane):
     qtbot.mouseClick(heat_map, Qt.MouseButton.LeftButton, pos=QPoint(round(at[0]), round(at[1])))
     x1, x2 = train.inputs[0]
     np.testing.assert_allclose(live.input, [x1 * x1, x2 * x2], rtol=1e-5)
+
+
+def test_the_points_hold_still_while_the_network_trains(plane):
+    window, _, live = plane
+    live.set_locked(True)
+    assert not window.noise.isEnabled() and not window.regenerate.isEnabled()
+    assert "Training is running" in window.regenerate.toolTip()
+    live.set_locked(False)
+    assert window.noise.isEnabled() and window.regenerate.toolTip() == "New points from the next seed"
+    assert not window.classes.isEnabled()  # the circle has two classes, always
