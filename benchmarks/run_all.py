@@ -183,8 +183,8 @@ def launch_rows(repeats: int) -> list[Row]:
                         f"{min(times):.2f} to {max(times):.2f} s over {len(times)} runs",
                     )
                 )
-        except SystemExit as exc:
-            rows.append(("built app start-up", "not measured", str(exc)))
+        except (SystemExit, subprocess.SubprocessError, OSError) as exc:
+            rows.append(("built app start-up", "not measured", str(exc).splitlines()[0][:120]))
     return rows
 
 
@@ -229,13 +229,18 @@ def main(argv: list[str] | None = None) -> int:
     quick = args.quick
     started = time.perf_counter()
     rows: list[Row] = []
-    rows += training_rows(0.3 if quick else args.seconds, [1, 10, 32, 250])
-    print("training speed measured", file=sys.stderr)
-    rows += canvas_rows(3 if quick else args.frames, [16, 256] if quick else [16, 256, 1024])
-    print("canvas measured", file=sys.stderr)
-    rows += ui_training_rows(1 if quick else 20, 1)
-    print("training in the window measured", file=sys.stderr)
-    rows += launch_rows(1 if quick else 3)
+    sections = [
+        ("training speed", lambda: training_rows(0.3 if quick else args.seconds, [1, 10, 32, 250])),
+        ("canvas", lambda: canvas_rows(3 if quick else args.frames, [16, 256] if quick else [16, 256, 1024])),
+        ("training in the window", lambda: ui_training_rows(1 if quick else 20, 1)),
+        ("launch and memory", lambda: launch_rows(1 if quick else 3)),
+    ]
+    for name, measure in sections:
+        try:
+            rows += measure()
+        except Exception as exc:  # noqa: BLE001 - one section's failure leaves the others' figures
+            rows.append((name, "not measured", f"{type(exc).__name__}: {str(exc).splitlines()[0][:120]}"))
+        print(f"{name} measured", file=sys.stderr)
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     result = f"Measured {stamp} in {time.perf_counter() - started:.0f} s on {machine()}.\n\n{table(rows)}\n"
     print(result)

@@ -43,7 +43,15 @@ def _start_screen() -> subprocess.Popen:
 
 
 def time_to_window(command: Sequence[str], env: dict[str, str], timeout: float = 60.0) -> float:
-    """Seconds from starting ``command`` until a window of its process is visible."""
+    """Seconds from starting ``command`` until a window of its process is visible (one retry: xdotool can
+    fail while the screen is still settling)."""
+    try:
+        return _time_to_window(command, env, timeout)
+    except subprocess.CalledProcessError:
+        return _time_to_window(command, env, timeout)
+
+
+def _time_to_window(command: Sequence[str], env: dict[str, str], timeout: float) -> float:
     start = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
