@@ -141,13 +141,14 @@ class ValueEditor(QWidget):
 class Inspector(Panel):
     """Shows and edits the selected neurons and connections. Call :meth:`bind` before use.
 
-    ``statusMessage(str)`` tells the window why an edit was refused. ``connectionHovered(edge_id)``: the
-    mouse is on that connection's product in the arithmetic ("" when it left), for the canvas to light it.
+    ``statusMessage(str)`` tells the window why an edit was refused. ``connectionHovered(edge_id, source_id)``:
+    the mouse is on that connection's product in the arithmetic (both "" when it left; the edge is "" for a
+    kernel's weight), for the canvas to light the connection and the neuron it comes from.
     ``slopeRequested(edge_id)``: the person asked to see the selected connection's slope.
     """
 
     statusMessage = Signal(str)
-    connectionHovered = Signal(str)
+    connectionHovered = Signal(str, str)
     slopeRequested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from nnstudio.app import create_main_window
 from nnstudio.engine.graph import Edge, Neuron, Role
@@ -104,6 +104,7 @@ def test_pointing_at_a_product_lights_its_connection(qtbot, studio) -> None:
     qtbot.mouseMove(window, QPoint(5, 5))
     qtbot.mouseMove(window, music.mapTo(window, music.rect().center()))
     qtbot.waitUntil(lambda: view.hovered_edge() == "i1>o0")
+    assert view.hovered_source() == "i1"
     assert pulse_pixels(window, "i1>o0") > 0
     assert pulse_pixels(window, "i0>o0") == 0
     label_edit = window.inspector.label_edit
@@ -134,5 +135,17 @@ def test_a_convolution_neuron_names_its_window(qtbot, studio) -> None:
     lines = arithmetic_text(window).splitlines()
     assert "+ 3 more terms summing to" in lines[1]
     assert lines[2].startswith("ReLU: max(")
+    # A kernel's weight is no connection of its own: pointing at it lights the pixel it reads.
+    first = view.term_labels[0]
+    qtbot.waitUntil(first.isVisible)
+    with qtbot.waitSignal(window.inspector.connectionHovered) as hovered:
+        qtbot.mouseMove(window, QPoint(5, 5))
+        qtbot.mouseMove(window, first.mapTo(window, first.rect().center()))
+    assert hovered.args == ["", first.source]
+    assert first.source.startswith("i")
     window.canvas.select(["pool1_0_1_1"])
     assert arithmetic_text(window).splitlines()[1].startswith("max(")
+    # Selecting a feature map's neuron also opens the canvas's story of that map: not this test's subject.
+    for story in QApplication.topLevelWidgets():
+        if story.objectName() == "featureMapStory":
+            story.close()

@@ -35,6 +35,8 @@ def install_instruments(window: MainWindow) -> None:
     from nnstudio.ui.instruments.slope_view import install_slope_view
 
     inspector, canvas = window.inspector, window.canvas
-    inspector.connectionHovered.connect(lambda edge_id: canvas.set_pulse([], [edge_id] if edge_id else []))
+    inspector.connectionHovered.connect(
+        lambda edge_id, source: canvas.set_pulse([source] if source else [], [edge_id] if edge_id else [])
+    )
     install_slope_view(window)
     install_activation_explorer(window)

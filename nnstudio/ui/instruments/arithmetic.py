@@ -2,8 +2,8 @@
 
 ``0.50 x -0.20 + 0.00 x 0.00 + -0.75 x 0.80 + 0.75 x -0.50 = -1.075`` then ``tanh(-1.075) = -0.791``, as
 "How neural networks work" (Brandon Rohrer) adds it up; a step neuron as a threshold, ``3x4 + 2x2 + 4x2 +
-2x1 = 26 > 25 -> go``. Pointing at a product says which connection it is (``termHovered``), so the canvas
-can light it. The numbers come from :mod:`nnstudio.engine.explain`; this only lays them out.
+2x1 = 26 > 25 -> go``. Pointing at a product says which connection and which neuron it comes from
+(``termHovered``), so the canvas can light them. The numbers come from :mod:`nnstudio.engine.explain`; this only lays them out.
 """
 
 from __future__ import annotations
@@ -27,35 +27,38 @@ CAPTION = "How it adds up: each value × its weight (point at one to light its c
 
 
 class TermLabel(QLabel):
-    """One product of the sum; says when the mouse enters or leaves it."""
+    """One product of the sum; says when the mouse enters it (its connection, or "" for a kernel's weight, and
+    its source neuron) or leaves it ("", "")."""
 
-    hovered = Signal(str)
+    hovered = Signal(str, str)
 
-    def __init__(self, text: str, edge_id: str, parent: QWidget | None = None) -> None:
+    def __init__(self, text: str, edge_id: str, source: str, parent: QWidget | None = None) -> None:
         super().__init__(text, parent)
         self.edge_id = edge_id
+        self.source = source
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setStyleSheet(_TERM_STYLE)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
 
     def enterEvent(self, event: QEnterEvent) -> None:
         self.setStyleSheet(_HOVER_STYLE)
-        self.hovered.emit(self.edge_id)
+        self.hovered.emit(self.edge_id, self.source)
         super().enterEvent(event)
 
     def leaveEvent(self, event: QEvent) -> None:
         self.setStyleSheet(_TERM_STYLE)
-        self.hovered.emit("")
+        self.hovered.emit("", "")
         super().leaveEvent(event)
 
 
 class ArithmeticView(QWidget):
     """Shows one :class:`NeuronArithmetic`, or a line saying why there is none.
 
-    ``termHovered(edge_id)``: the mouse is on the product of this connection ("" when it left).
+    ``termHovered(edge_id, source_id)``: the mouse is on the product of this connection (edge "" for a
+    kernel's weight) from this neuron; both "" when it left.
     """
 
-    termHovered = Signal(str)
+    termHovered = Signal(str, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -86,6 +89,7 @@ class ArithmeticView(QWidget):
         layout.addWidget(self.squash)
         self._arithmetic: NeuronArithmetic | None = None
         self._hovered = ""
+        self._hovered_source = ""
         self.term_labels: list[TermLabel] = []
 
     # ------------------------------------------------------------------ showing
@@ -102,9 +106,9 @@ class ArithmeticView(QWidget):
         # A neuron of a convolution or pooling layer says which window it reads instead.
         self.caption.setText(arithmetic.where or CAPTION)
         pieces = self._pieces(arithmetic, network)
-        for text, edge_id, tip in pieces:
-            if edge_id:
-                label: QLabel = TermLabel(text, edge_id)
+        for text, edge_id, source, tip in pieces:
+            if source:
+                label: QLabel = TermLabel(text, edge_id, source)
                 label.hovered.connect(self._on_term_hovered)  # type: ignore[attr-defined]
                 label.setObjectName(f"arithmeticTerm{len(self.term_labels)}")
                 label.setAccessibleName(tip)
@@ -122,8 +126,10 @@ class ArithmeticView(QWidget):
         self.squash.setText(squash)
         self.squash.setVisible(bool(squash))
         self._terms_box.updateGeometry()
-        if self._hovered and self._hovered not in {t.edge_id for t in self.term_labels}:
-            self._on_term_hovered("")
+        if self._hovered_source and (self._hovered, self._hovered_source) not in {
+            (t.edge_id, t.source) for t in self.term_labels
+        }:
+            self._on_term_hovered("", "")
 
     def text(self) -> str:
         """Everything shown, as one would read it aloud: the sum's line, then the activation's."""
@@ -141,10 +147,11 @@ class ArithmeticView(QWidget):
                 widget.deleteLater()
 
     @staticmethod
-    def _pieces(a: NeuronArithmetic, network: Network | None) -> list[tuple[str, str, str]]:
-        """(text, edge id or "", tooltip) for each piece of the sum's line, in reading order."""
+    def _pieces(a: NeuronArithmetic, network: Network | None) -> list[tuple[str, str, str, str]]:
+        """(text, edge id, source neuron id, tooltip) for each piece of the sum's line, in reading order; the
+        ids are "" for a piece that is not one product (a kernel's weight has a source but no edge)."""
         if a.is_input or a.pooling:
-            return [(a.sum_line(), "", "")]
+            return [(a.sum_line(), "", "", "")]
 
         def name(nid: str) -> str:
             if network is not None and nid in network.neurons:
@@ -153,45 +160,49 @@ class ArithmeticView(QWidget):
 
         whole = a.compact()
         shown = a.shown_terms()
-        pieces: list[tuple[str, str, str]] = []
+        pieces: list[tuple[str, str, str, str]] = []
         for k, term in enumerate(shown):
             plus = "" if k == 0 else "+ "
             tip = (
                 f"from {name(term.source)}: its value {fmt(term.value)} times the weight {fmt(term.weight)}"
                 f" = {fmt_sum(term.product)}"
             )
-            pieces.append((plus + a.term_text(term), term.edge, tip))
+            pieces.append((plus + a.term_text(term), term.edge, term.source, tip))
         count, rest = a.hidden_terms()
         if count:
             pieces.append(
                 (
                     f"+ {count} more terms summing to {fmt_sum(rest, whole)}",
                     "",
+                    "",
                     f"the {count} smaller products of the {len(a.terms)} connections, added up",
                 )
             )
         if not a.terms:
-            pieces.append(("0 (no incoming connections)", "", ""))
+            pieces.append(("0 (no incoming connections)", "", "", ""))
         if a.is_threshold:
             # The line's end: the weighted sum against the threshold and the answer.
             tail = a.sum_line().rsplit(" = ", 1)[1]
             tip = f"the threshold is minus the bias ({fmt(a.bias, whole)}); a step fires only above it"
-            pieces.append((f"= {tail}", "", tip))
+            pieces.append((f"= {tail}", "", "", tip))
             return pieces
         if a.bias != 0 or not a.terms:
-            pieces.append((f"+ {fmt(a.bias, whole)} (bias)", "", "the neuron's bias, added to every sum"))
-        pieces.append((f"= {fmt_sum(a.sum, whole)}", "", "the sum that goes into the activation"))
+            pieces.append((f"+ {fmt(a.bias, whole)} (bias)", "", "", "the neuron's bias, added to every sum"))
+        pieces.append((f"= {fmt_sum(a.sum, whole)}", "", "", "the sum that goes into the activation"))
         return pieces
 
     # ------------------------------------------------------------------ hovering
-    def _on_term_hovered(self, edge_id: str) -> None:
-        self._hovered = edge_id
-        self.termHovered.emit(edge_id)
+    def _on_term_hovered(self, edge_id: str, source: str) -> None:
+        self._hovered, self._hovered_source = edge_id, source
+        self.termHovered.emit(edge_id, source)
 
     def hovered_edge(self) -> str:
         return self._hovered
 
+    def hovered_source(self) -> str:
+        return self._hovered_source
+
     def hideEvent(self, event: QEvent) -> None:
-        if self._hovered:
-            self._on_term_hovered("")
+        if self._hovered_source:
+            self._on_term_hovered("", "")
         super().hideEvent(event)
