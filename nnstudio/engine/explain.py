@@ -13,7 +13,10 @@ each neuron holds (a :class:`ForwardResult`), so the numbers are the ones the ne
 from __future__ import annotations
 
 import math
+import weakref
 from dataclasses import dataclass
+from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 
@@ -31,9 +34,12 @@ WIDE_TERMS = 6
 SOFTMAX_SHOWN = 10
 
 
-@dataclass(frozen=True, slots=True)
-class Term:
-    """One incoming connection's share of the sum: the source's value times the connection's weight."""
+class Term(NamedTuple):
+    """One incoming connection's share of the sum: the source's value times the connection's weight (for a
+    convolution, the kernel's weight on one cell of the window; its ``edge`` is then "").
+
+    A named tuple: a neuron of a wide layer has thousands of these, made again on every frame of training.
+    """
 
     source: str
     edge: str
@@ -104,17 +110,19 @@ class NeuronArithmetic:
     def shown_terms(self) -> list[Term]:
         """The terms written out: all of them in the network's order, or for a wide neuron the largest
         (by size of product) in that order."""
-        return [self.terms[i] for i in self._shown_indices()]
+        return [self.terms[i] for i in self._shown_indices]
 
+    @cached_property
     def _shown_indices(self) -> list[int]:
         if len(self.terms) <= self.wide_terms:
             return list(range(len(self.terms)))
-        order = np.argsort([-abs(t.product) for t in self.terms], kind="stable")[: self.wide_terms]
+        sizes = np.abs(np.fromiter((t.product for t in self.terms), dtype=np.float64, count=len(self.terms)))
+        order = np.argsort(-sizes, kind="stable")[: self.wide_terms]
         return sorted(order.tolist())
 
     def hidden_terms(self) -> tuple[int, float]:
         """How many terms the written line leaves out, and what they add up to."""
-        shown = set(self._shown_indices())
+        shown = set(self._shown_indices)
         rest = [t.product for k, t in enumerate(self.terms) if k not in shown]
         return len(rest), math.fsum(rest)
 
@@ -122,8 +130,9 @@ class NeuronArithmetic:
     def compact(self) -> bool:
         """A threshold neuron with whole numbers throughout (the festival): written ``3x4`` as the article
         does. A squashing neuron keeps its decimals, as the slides write ``0.00 x 0.80``."""
-        numbers = [self.bias] + [v for t in self.terms for v in (t.value, t.weight)]
-        return self.is_threshold and all(_whole(v) for v in numbers)
+        if not self.is_threshold or not _whole(self.bias):
+            return False
+        return all(_whole(t.value) and _whole(t.weight) for t in self.terms)
 
     def term_text(self, term: Term) -> str:
         if self.compact():
@@ -240,8 +249,44 @@ def fmt_sum(value: float, whole: bool = False) -> str:
     return f"{value + 0.0:.3f}"
 
 
-def _incoming(network: Network, neuron_id: str) -> list[tuple[str, str]]:
-    return [(e.id, e.source) for e in network.incoming(neuron_id)]
+@dataclass(frozen=True, slots=True)
+class _Wiring:
+    """Where a neuron's incoming connections sit in a plan: their ids and sources, each weight's place in
+    the flat buffer, and each source's level and column (found once per plan and neuron)."""
+
+    edges: list[str]
+    sources: list[str]
+    flat_index: Array
+    levels: Array
+    columns: Array
+
+
+# Per compiled plan (a new plan for every change of structure), the wiring of the neurons asked about: a
+# neuron with thousands of inputs is read in numpy steps on every frame of training, not looked up anew.
+# Keyed by the plan's id (a plan compares by value, so it cannot be a key) and forgotten with the plan.
+_WIRING: dict[int, dict[str, _Wiring]] = {}
+
+
+def _wiring(network: Network, plan: Plan, neuron_id: str) -> _Wiring:
+    known = _WIRING.get(id(plan))
+    if known is None:
+        known = _WIRING[id(plan)] = {}
+        weakref.finalize(plan, _WIRING.pop, id(plan), None)
+    wiring = known.get(neuron_id)
+    if wiring is None:
+        incoming = network.incoming(neuron_id)
+        edges = [e.id for e in incoming]
+        sources = [e.source for e in incoming]
+        places = [plan.position[source] for source in sources]
+        wiring = _Wiring(
+            edges,
+            sources,
+            plan.parameter_index(edges) if edges else np.zeros(0, dtype=np.intp),
+            np.array([level for level, _ in places], dtype=np.intp),
+            np.array([column for _, column in places], dtype=np.intp),
+        )
+        known[neuron_id] = wiring
+    return wiring
 
 
 def neuron_arithmetic(
@@ -267,14 +312,18 @@ def neuron_arithmetic(
     conv = next((c for c in getattr(plan, "convs", ()) if c.target == level), None)
     if conv is not None:
         return _window_arithmetic(neuron, plan, conv, index, forward, sample, wide_terms, yes, no)
-    incoming = _incoming(network, neuron_id)
-    index_of = plan.parameter_index([eid for eid, _ in incoming]) if incoming else np.zeros(0, np.intp)
-    weights = plan.flat[index_of].astype(np.float64)
-    terms: list[Term] = []
-    for (eid, source), weight in zip(incoming, weights.tolist(), strict=True):
-        sl, si = plan.position[source]
-        value = float(forward.activations[sl][sample, si])
-        terms.append(Term(source, eid, value, weight, value * weight))
+    wiring = _wiring(network, plan, neuron_id)
+    weights = plan.flat[wiring.flat_index].astype(np.float64)
+    values = np.empty(len(wiring.edges), dtype=np.float64)
+    for source_level in np.unique(wiring.levels).tolist():
+        here = wiring.levels == source_level
+        values[here] = forward.activations[source_level][sample, wiring.columns[here]]
+    terms = [
+        Term(source, eid, value, weight, value * weight)
+        for source, eid, value, weight in zip(
+            wiring.sources, wiring.edges, values.tolist(), weights.tolist(), strict=True
+        )
+    ]
     bias = float(plan.flat[plan.bias_index(neuron_id)])
     weighted = math.fsum(t.product for t in terms)
     softmax = None
