@@ -131,7 +131,8 @@ class PaletteEntry(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setCursor(Qt.CursorShape.OpenHandCursor)
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(6, 4, 6, 4)
+        # Slim rows: six entries and the hint fit a laptop's palette tab without scrolling.
+        layout.setContentsMargins(6, 1, 6, 1)
         icon = QLabel(self)
         icon.setPixmap(palette_icon(kind))
         layout.addWidget(icon)
@@ -222,7 +223,7 @@ class NeuronPalette(QWidget):
         self.setAccessibleName("Neuron palette")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.setSpacing(4)
+        layout.setSpacing(3)
 
         row = QHBoxLayout()
         caption = QLabel("Activation", self)
