@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from nnstudio.app import create_main_window
@@ -149,3 +149,18 @@ def test_a_convolution_neuron_names_its_window(qtbot, studio) -> None:
     for story in QApplication.topLevelWidgets():
         if story.objectName() == "featureMapStory":
             story.close()
+
+
+def test_tab_reaches_each_product_and_lights_it(qtbot, studio) -> None:
+    window = studio(example="festival")
+    window.live.set_input(np.array([3, 2, 4, 2], dtype=np.float32))
+    window.canvas.select(["o0"])
+    view = window.inspector.arithmetic
+    company = next(label for label in view.term_labels if label.edge_id == "i2>o0")
+    qtbot.waitUntil(company.isVisible)
+    window.activateWindow()
+    view.term_labels[1].setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(lambda: view.hovered_edge() == "i1>o0")
+    qtbot.keyClick(view.term_labels[1], Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: view.hovered_edge() == "i2>o0")
+    assert view.hovered_source() == "i2"

@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QEnterEvent
+from PySide6.QtGui import QEnterEvent, QFocusEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from nnstudio.engine.explain import NeuronArithmetic, fmt, fmt_sum
@@ -39,16 +39,29 @@ class TermLabel(QLabel):
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setStyleSheet(_TERM_STYLE)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
+        # Tab reaches each product too, so the keyboard can light connections as the mouse does.
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+
+    def _light(self, on: bool) -> None:
+        self.setStyleSheet(_HOVER_STYLE if on else _TERM_STYLE)
+        self.hovered.emit(self.edge_id if on else "", self.source if on else "")
 
     def enterEvent(self, event: QEnterEvent) -> None:
-        self.setStyleSheet(_HOVER_STYLE)
-        self.hovered.emit(self.edge_id, self.source)
+        self._light(True)
         super().enterEvent(event)
 
     def leaveEvent(self, event: QEvent) -> None:
-        self.setStyleSheet(_TERM_STYLE)
-        self.hovered.emit("", "")
+        if not self.hasFocus():
+            self._light(False)
         super().leaveEvent(event)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        self._light(True)
+        super().focusInEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        self._light(False)
+        super().focusOutEvent(event)
 
 
 class ArithmeticView(QWidget):
