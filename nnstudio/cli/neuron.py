@@ -156,6 +156,12 @@ def _slope_text(s: Any, neurons: Any, where: str) -> str:
         "the chain: " + " x ".join(f"{f.value:.4g}" for f in s.chain) + f" = {s.chain_product:.6g}",
     ]
     lines += [f"  {f.value: .6g}  {f.name}" for f in s.chain]
+    if s.paths:
+        lines.append(f"  the {len(s.paths)} paths onward (weight x d error/d sum of the neuron it feeds):")
+        lines += [f"    {p.weight: .6g} x {p.error_slope: .6g}  into {p.neuron}" for p in s.paths[:8]]
+        if len(s.paths) > 8:
+            rest = sum(p.product for p in s.paths[8:])
+            lines.append(f"    and {len(s.paths) - 8} more paths summing to {rest:.6g}")
     return "\n".join(lines)
 
 

@@ -6,7 +6,7 @@ in value and in cost.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -151,6 +151,28 @@ class ChainFactor:
         return {"name": self.name, "value": self.value}
 
 
+@dataclass(frozen=True, slots=True)
+class OnwardPath:
+    """One way a hidden neuron's value reaches the error: through its connection (``weight``) into
+    ``neuron``, whose sum changes the error by ``error_slope`` per unit."""
+
+    neuron: str
+    weight: float
+    error_slope: float
+
+    @property
+    def product(self) -> float:
+        return self.weight * self.error_slope
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "neuron": self.neuron,
+            "weight": self.weight,
+            "d_error_d_sum": self.error_slope,
+            "product": self.product,
+        }
+
+
 @dataclass(frozen=True)
 class WeightSlope:
     """dE/dw of one connection by backprop and by nudging, what each cost, and the chain behind it.
@@ -175,6 +197,9 @@ class WeightSlope:
     samples: int
     chain: list[ChainFactor]
     chains: list[list[ChainFactor]]
+    # For a hidden target and one sample: the paths onward that d error/d activation adds up, each the
+    # weight to a later neuron times that neuron's d error/d sum (largest first).
+    paths: list[OnwardPath] = field(default_factory=list)
 
     @property
     def chain_product(self) -> float:
@@ -198,6 +223,7 @@ class WeightSlope:
             "chain": [f.to_dict() for f in self.chain],
             "chain_product": self.chain_product,
             "chains": [[f.to_dict() for f in c] for c in self.chains],
+            "paths": [p.to_dict() for p in self.paths],
         }
 
 
@@ -221,6 +247,27 @@ def _activation_slopes(plan: Plan, grads_deltas: list[Array], level: int, index:
         col = block.starts[block.sources.index(level)] + index
         total += grads_deltas[block.target].astype(np.float64) @ block.W[:, col].astype(np.float64)
     return total * samples
+
+
+def _onward_paths(plan: Plan, deltas: list[Array], level: int, index: int, samples: int) -> list[OnwardPath]:
+    """Every connection out of neuron ``index`` of ``level`` with the later neuron's d error/d sum (for the
+    first sample, not divided by the number of samples), largest product first."""
+    mask = plan.connection_mask()
+    paths: list[OnwardPath] = []
+    for block in plan.blocks:
+        if level not in block.sources:
+            continue
+        col = block.starts[block.sources.index(level)] + index
+        rows = np.flatnonzero(mask[block.offset + col : block.offset + block.W.size : block.width])
+        slopes = deltas[block.target][0, rows].astype(np.float64) * samples
+        weights = block.W[rows, col].astype(np.float64)
+        ids = plan.levels[block.target].ids
+        paths += [
+            OnwardPath(ids[r], w, d)
+            for r, w, d in zip(rows.tolist(), weights.tolist(), slopes.tolist(), strict=True)
+        ]
+    paths.sort(key=lambda p: -abs(p.product))
+    return paths
 
 
 def weight_slope(
@@ -258,6 +305,7 @@ def weight_slope(
     neuron_act = _activation_of(plan, target_level, row)
     is_output = target_level == len(plan.levels) - 1
     chains: list[list[ChainFactor]] = []
+    paths: list[OnwardPath] = []
     if neuron_act.joint:
         # Softmax ties every output's value to every sum: its slope is not one number per neuron, so the
         # chain takes the error's slope with respect to the sum in one step (the delta backprop computes).
@@ -277,6 +325,8 @@ def weight_slope(
             onward_name = f"d error/d activation (the {loss.title.lower()}'s slope at the answer)"
         else:
             onward = _activation_slopes(plan, grads.deltas, target_level, row, n)
+            if n == 1:
+                paths = _onward_paths(plan, grads.deltas, target_level, row, n)
             onward_name = "d error/d activation (summed over every path from here to the error)"
         for s in range(n):
             chains.append(
@@ -307,6 +357,7 @@ def weight_slope(
         n,
         chain,
         chains,
+        paths,
     )
 
 

@@ -74,3 +74,22 @@ def test_the_error_curve_passes_through_the_current_error_with_the_backprop_slop
     assert np.array_equal(plan.flat, before)
     assert abs(errors[1] - slope.error) < 1e-12
     assert abs((errors[2] - errors[0]) / 2e-5 - slope.backprop) < 1e-6
+
+
+@pytest.mark.parametrize(
+    ("name", "edge"), [("xor", "i1>h1_0"), ("four-pixel-learner", "i1>h1_3"), ("digits", "i300>h1_2")]
+)
+def test_a_hidden_neurons_error_slope_is_the_sum_of_its_paths_onward(name: str, edge: str) -> None:
+    document, plan, x, y, loss = setup(name, seed=3)
+    slope = weight_slope(plan, x, y, loss, edge)
+    onward = slope.chain[2].value
+    assert sum(p.product for p in slope.paths) == pytest.approx(onward, rel=1e-9, abs=1e-15)
+    target = edge.split(">")[1]
+    assert {p.neuron for p in slope.paths} == {e.target for e in document.network.outgoing(target)}
+    sizes = [abs(p.product) for p in slope.paths]
+    assert sizes == sorted(sizes, reverse=True)
+
+
+def test_an_output_weight_has_no_paths_onward() -> None:
+    _doc, plan, x, y, loss = setup("xor")
+    assert weight_slope(plan, x, y, loss, "h1_0>o0").paths == []

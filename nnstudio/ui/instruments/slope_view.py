@@ -282,11 +282,29 @@ class SlopeWindow(QDialog):
         product = " × ".join(_number(f.value) for f in result.chain)
         lines = [f"{product} = {_number(result.chain_product)}"]
         lines += [f"{_number(f.value)}: {f.name}" for f in result.chain]
+        if result.paths:
+            lines.append(paths_text(result))
         if len(result.chain) > 1 and result.chain[0].value == 0:
             lines.append(
                 "The source's value is 0 for this input, so this weight cannot change the error now."
             )
         return "\n".join(lines)
+
+
+PATHS_SHOWN = 4
+
+
+def paths_text(result: WeightSlope) -> str:
+    """d error/d activation of a hidden neuron as the paths it adds up: weight × d error/d sum of each
+    later neuron, the largest first."""
+    parts = [
+        f"{_number(p.weight)} × {_number(p.error_slope)} (to {p.neuron})" for p in result.paths[:PATHS_SHOWN]
+    ]
+    rest = result.paths[PATHS_SHOWN:]
+    if rest:
+        parts.append(f"{len(rest)} more paths summing to {_number(sum(p.product for p in rest))}")
+    total = sum(p.product for p in result.paths)
+    return f"the paths onward: {' + '.join(parts)} = {_number(total)}"
 
 
 def install_slope_view(window) -> None:  # window: MainWindow
