@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 
 from nnstudio.data import load_dataset
 from nnstudio.data.points import FEATURES, fit_dataset_to
@@ -80,3 +81,18 @@ def test_a_payload_with_an_unknown_feature_is_refused():
         PaletteItem.from_json(item.to_json())
     same = PaletteItem("feature", feature="X1*X2")
     assert PaletteItem.from_json(same.to_json()) == same
+
+
+def test_the_feature_entry_shows_the_chosen_feature_over_the_plane(palette_and_canvas):
+    palette, _, _ = palette_and_canvas
+    icon = palette.entries["feature"].icon
+    choice = palette.feature
+    choice.setCurrentIndex(choice.findText("X1"))
+    x1 = icon.pixmap().toImage()
+    # X1 runs from low (orange) on the left to high (blue) on the right.
+    left, right = QColor(x1.pixel(6, 15)), QColor(x1.pixel(24, 15))
+    assert left.red() > left.blue() and right.blue() > right.red()
+    choice.setCurrentIndex(choice.findText("X2"))
+    x2 = icon.pixmap().toImage()
+    top, bottom = QColor(x2.pixel(15, 6)), QColor(x2.pixel(15, 24))
+    assert top.blue() > top.red() and bottom.red() > bottom.blue()

@@ -133,9 +133,9 @@ class PaletteEntry(QFrame):
         layout = QHBoxLayout(self)
         # Slim rows: six entries and the hint fit a laptop's palette tab without scrolling.
         layout.setContentsMargins(6, 1, 6, 1)
-        icon = QLabel(self)
-        icon.setPixmap(palette_icon(kind))
-        layout.addWidget(icon)
+        self.icon = QLabel(self)
+        self.icon.setPixmap(palette_icon(kind))
+        layout.addWidget(self.icon)
         label = QLabel(title, self)
         layout.addWidget(label, 1)
         for widget in extra or []:
@@ -151,7 +151,7 @@ class PaletteEntry(QFrame):
         """Run the drag (blocks until dropped, like every QDrag)."""
         drag = QDrag(self)
         drag.setMimeData(self.mime_data())
-        drag.setPixmap(palette_icon(self.kind))
+        drag.setPixmap(self.icon.pixmap())
         drag.setHotSpot(QPoint(ICON_SIZE // 2, ICON_SIZE // 2))
         return drag.exec(Qt.DropAction.CopyAction)
 
@@ -275,11 +275,31 @@ class NeuronPalette(QWidget):
             layout.addWidget(entry)
         self.activation.currentIndexChanged.connect(self._offer_entries)
         self._offer_entries()
+        self.feature.currentIndexChanged.connect(self._show_feature)
+        self._show_feature()
         hint = QLabel("Drag onto the canvas, or double-click to add in the middle.", self)
         hint.setWordWrap(True)
         hint.setEnabled(False)
         layout.addWidget(hint)
         layout.addStretch(1)
+
+    def _show_feature(self) -> None:
+        """The feature entry's icon is the chosen feature over the plane (orange low, blue high), as in
+        TensorFlow Playground's feature column."""
+        from nnstudio.data.points import feature_columns
+        from nnstudio.ui.plane import neuron_colours, plane_points, to_image
+
+        side = ICON_SIZE - 8
+        values = feature_columns(plane_points(side), [str(self.feature.currentData())])[:, 0]
+        picture = QPixmap.fromImage(to_image(neuron_colours(values), side))
+        pixmap = QPixmap(ICON_SIZE, ICON_SIZE)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.drawPixmap(4, 4, picture)
+        painter.setPen(QPen(QColor(32, 72, 150), 2))
+        painter.drawRect(QRectF(4, 4, side, side))
+        painter.end()
+        self.entries["feature"].icon.setPixmap(pixmap)
 
     def _spin(self, name: str, accessible: str, low: int, high: int, value: int) -> QSpinBox:
         spin = QSpinBox(self)
