@@ -132,6 +132,8 @@ def training(studio: Studio) -> None:
 
 
 def instruments(studio: Studio) -> None:
+    from PySide6.QtWidgets import QAbstractButton
+
     window = studio.open("four-pixel-camera")
     studio.save(
         studio.tool(window, "activationExplorerAction"), "instrument-activations", "activation explorer"
@@ -144,6 +146,13 @@ def instruments(studio: Studio) -> None:
     window = studio.open("spiral")
     train_to_the_end(window)
     studio.save(studio.tool(window, "inputPlaneAction", (800, 650)), "instrument-plane", "the input plane")
+    studio.close_all()
+    window = studio.open("digits-convnet")
+    pad = window.panel_widget("padDock")
+    pad.findChild(QAbstractButton, "padClear").click()
+    draw_a_seven(pad)
+    studio.save(window, "instrument-convnet", "digits-convnet reading a drawn 7: kernels and feature maps")
+    studio.save(studio.tool(window, "kernelLabAction", (900, 650)), "instrument-kernel-lab", "the kernel lab")
     studio.close_all()
 
 
