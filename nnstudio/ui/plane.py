@@ -654,7 +654,7 @@ class PlaneWindow(QWidget):
         return " &nbsp; ".join(f"{swatch(c)} {label}" for c, label in enumerate(train.labels))
 
     def _say(self, text: str) -> None:
-        self.problem.setText(text)
+        self.problem.setText(text[:1].upper() + text[1:])
         self.problem.show()
         self.heat_map.image = None
         self.pictures = {}
