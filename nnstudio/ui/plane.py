@@ -82,6 +82,8 @@ CLASS_COLOURS: list[tuple[int, int, int]] = [
 # drawn in the full colours, stay visible on top.
 BACKGROUND_STRENGTH = 0.7
 WHITE = np.array([255.0, 255.0, 255.0])
+# The canvas shows pictures in neurons from several views; the plane's are known by this name.
+PICTURE_SOURCE = "plane"
 # Redraw at most this often while training writes new weights.
 REFRESH_MS = 80
 
@@ -694,7 +696,10 @@ def install_plane(window: MainWindow) -> None:
     def open_plane() -> None:
         plane = opened.get("plane")
         if plane is None:
-            plane = opened["plane"] = PlaneWindow(window.canvas.set_neuron_pictures, window)
+            canvas = window.canvas
+            plane = opened["plane"] = PlaneWindow(
+                lambda pictures: canvas.set_neuron_pictures(pictures, PICTURE_SOURCE), window
+            )
             plane.place_beside(window)
             window.documentReplaced.connect(
                 lambda: plane.bind(window.live) if window.live is not None else None
