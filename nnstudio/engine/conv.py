@@ -172,6 +172,8 @@ def _columns(x: Array, size: int, stride: int) -> Array:
 
 def _samples_last(x: Array, padding: int) -> Array:
     """(samples, channels, h, w) as a contiguous (channels, h + 2 * padding, w + 2 * padding, samples)."""
+    if not padding:
+        return np.ascontiguousarray(x.transpose(1, 2, 3, 0))
     n, c, h, w = x.shape
     out = np.zeros((c, h + 2 * padding, w + 2 * padding, n), dtype=x.dtype)
     out[:, padding : padding + h, padding : padding + w, :] = x.transpose(1, 2, 3, 0)
@@ -284,8 +286,10 @@ def pool_backward(delta: Array, kept: Any, kind: ConvKind, in_shape: Shape, size
     what :func:`pool_forward` kept."""
     n = delta.shape[0]
     if _tiles(size, stride):
-        grad = np.zeros((n, *in_shape), dtype=delta.dtype)
         ho, wo = delta.shape[2], delta.shape[3]
+        # Every pixel is in a window when the windows fill the image exactly: nothing to clear first.
+        exact = ho * size == in_shape[1] and wo * size == in_shape[2]
+        grad = (np.empty if exact else np.zeros)((n, *in_shape), dtype=delta.dtype)
         if kind is ConvKind.AVGPOOL:
             share = delta * (1.0 / (size * size))
             for k in range(size * size):
@@ -297,8 +301,10 @@ def pool_backward(delta: Array, kept: Any, kind: ConvKind, in_shape: Shape, size
             i, j = divmod(k, size)
             # Branch-free: the first cell equal to the maximum takes the slope, later equals do not.
             won = _cell(x, i, j, size, ho, wo) == best
-            won &= ~taken
-            taken |= won
+            if k:
+                np.greater(won, taken, out=won)  # won and not taken
+            if k < size * size - 1:
+                taken |= won
             np.multiply(delta, won, out=_cell(grad, i, j, size, ho, wo))
         return grad
     winner = kept
