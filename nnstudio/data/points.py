@@ -216,6 +216,8 @@ class PointRecipe:
         if not kind.regression and not low <= self.classes <= high:
             which = "exactly 2" if low == high else f"{low} to {high}"
             raise DataError(f"{self.kind}: has {which} classes, not {self.classes}")
+        if not kind.regression and self.points < 2 * self.classes:
+            raise DataError(f"{self.kind}: {self.classes} classes need at least {2 * self.classes} points")
         if self.half not in (None, "train", "test"):
             raise DataError(f"{self.kind}: the part is :train or :test, not :{self.half}")
 
@@ -249,21 +251,28 @@ for _name, _kind in POINT_KINDS.items():
     POINT_DATASETS[f"{_name}:test"] = f"The test half of {_name} (fixed split)"
 
 _SPEC = re.compile(r"^\s*([a-z-]+)\s*(?:\((.*)\))?\s*(?::\s*([a-z]+))?\s*$")
+# A name that starts like a point dataset: its kind, then nothing, brackets or a part.
+_POINT_NAME = re.compile(r"^\s*([a-z-]+)\s*(?:[(:].*)?$", re.DOTALL)
 _INT_PARAMETERS = {"points", "seed", "classes"}
 _FLOAT_PARAMETERS = {"noise", "ratio"}
 
 
 def is_point_spec(spec: str) -> bool:
     """Whether ``spec`` names a point dataset (well formed or not: :func:`parse_point_spec` says what is wrong)."""
-    match = _SPEC.match(spec)
+    match = _POINT_NAME.match(spec)
     return match is not None and match.group(1) in POINT_KINDS
 
 
 def parse_point_spec(spec: str) -> PointRecipe:
     """The recipe a name like ``spiral(classes=3, noise=0.1):test`` stands for; DataError when malformed."""
-    match = _SPEC.match(spec)
-    if match is None or match.group(1) not in POINT_KINDS:
+    if not is_point_spec(spec):
         raise DataError(f"{spec!r} is not a point dataset; known: {', '.join(POINT_KINDS)}")
+    match = _SPEC.match(spec)
+    if match is None:
+        raise DataError(
+            f"{spec!r}: write it like spiral, spiral:train or spiral(classes=3, noise=0.2, points=600,"
+            f" seed=2, ratio=0.7):test"
+        )
     kind, arguments, half = match.groups()
     values: dict[str, object] = {}
     for part in (arguments or "").split(","):
@@ -273,6 +282,10 @@ def parse_point_spec(spec: str) -> PointRecipe:
         if not equals or key not in _INT_PARAMETERS | _FLOAT_PARAMETERS:
             known = ", ".join(sorted(_INT_PARAMETERS | _FLOAT_PARAMETERS))
             raise DataError(f"{spec!r}: {part.strip()!r} is not a setting; write name=value with {known}")
+        if key in values:
+            raise DataError(f"{spec!r}: {key} is given twice")
+        if key == "classes" and POINT_KINDS[kind].regression:
+            raise DataError(f"{spec!r}: {kind} has values, not classes; leave out classes=")
         try:
             values[key] = int(text) if key in _INT_PARAMETERS else float(text)
         except ValueError:

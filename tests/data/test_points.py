@@ -110,6 +110,11 @@ def test_recipe_names_round_trip():
         ("spiral(colour=red)", "not a setting"),
         ("gauss(points=2)", "points must be from 4"),
         ("gauss(ratio=1)", "share of training points"),
+        ("spiral(noise=0.1", "write it like spiral"),
+        ("spiral::train", "write it like spiral"),
+        ("spiral(classes=3, classes=4)", "classes is given twice"),
+        ("gauss(classes=10, points=12)", "10 classes need at least 20 points"),
+        ("plane(classes=3)", "values, not classes"),
     ],
 )
 def test_bad_settings_say_what_is_wrong_in_one_line(spec, words):
