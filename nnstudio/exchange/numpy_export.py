@@ -153,11 +153,16 @@ def _parameters(level: Level) -> dict[str, np.ndarray]:
     return out
 
 
+def _docstring_safe(text: str) -> str:
+    """``text`` on one line, safe inside the script's docstring (no backslash escapes, no closing quotes)."""
+    return " ".join(text.split()).replace("\\", "/").replace('"', "'")
+
+
 def numpy_script(
     description: NetworkDescription, weights_file: str | None = None, script_name: str = "network.py"
 ) -> str:
     """The script's text; with ``weights_file`` the weights are read from that .npz beside the script."""
-    title = description.title or "A network"
+    title = _docstring_safe(description.title) or "A network"
     used = sorted({name for level in description.levels for name, _ in level.activations})
     links = sorted({level.conv.kind for level in description.levels if level.conv is not None})
     head = [
@@ -165,7 +170,7 @@ def numpy_script(
         "",
         f"forward(x) takes rows of {description.n_inputs} input values and returns rows of "
         f"{description.n_outputs} outputs:",
-        f"{', '.join(description.output_labels)}.",
+        f"{_docstring_safe(', '.join(description.output_labels))}.",
         "Needs numpy only. Run it with input values to see the answer:",
         f"    python {script_name} {' '.join(['0'] * min(description.n_inputs, 4))}"
         f"{' ...' if description.n_inputs > 4 else ''}",

@@ -67,3 +67,17 @@ def test_a_small_network_keeps_its_weights_in_the_script_and_answers_from_the_co
         [sys.executable, "-I", str(script), "1"], capture_output=True, text=True, check=False
     )
     assert wrong.returncode != 0 and "give 4 input values, not 1" in wrong.stderr
+
+
+def test_names_with_quotes_and_backslashes_cannot_break_the_script(tmp_path):
+    doc = document("xor")
+    doc.title = 'A "tricky""" title \\ with \n a newline'
+    output = doc.network.outputs()[0]
+    doc.network.set_neuron_fields({output.id: {"label": 'say """ \\'}})
+    script = tmp_path / "tricky.py"
+    export_numpy(doc, script)
+    done = subprocess.run(
+        [sys.executable, "-I", str(script), "1", "0"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith('say """ \\: ')
