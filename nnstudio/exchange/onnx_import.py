@@ -59,6 +59,9 @@ def read_layers(model) -> tuple[list[_Layer], int, tuple[int, int] | None]:  # n
     from onnx import numpy_helper
 
     graph = model.graph
+    outside = [t.name for t in graph.initializer if t.data_location == onnx.TensorProto.EXTERNAL]
+    if outside:
+        raise _fail(f"its weights ({outside[0]!r}) are kept in another file; save the model as one file")
     constants = {t.name: numpy_helper.to_array(t).astype(np.float64) for t in graph.initializer}
     inputs = [i for i in graph.input if i.name not in constants]
     if len(inputs) != 1:
@@ -148,6 +151,8 @@ def read_layers(model) -> tuple[list[_Layer], int, tuple[int, int] | None]:  # n
     if not layers:
         raise _fail(f"it has no layer of weights (it imports {_SUPPORTED})")
     first = layers[0].W.shape[1]
+    if first > _MAX_LAYER:
+        raise _fail(f"it takes {first:,} inputs; the most nnstudio shows is {_MAX_LAYER:,}")
     if n_inputs is not None and n_inputs != first:
         raise _fail(f"its input has {n_inputs} values but its first layer takes {first}")
     for before, after in zip(layers, layers[1:], strict=False):
@@ -205,7 +210,8 @@ def import_onnx(path: Path) -> Document:
     onnx = require_onnx()
     path = Path(path)
     try:
-        model = onnx.load_model(str(path))
+        # Weights kept in files beside the model are not followed: a model is one file here.
+        model = onnx.load_model(str(path), load_external_data=False)
     except OSError as exc:
         raise ExchangeError(f"cannot read {path}: {exc.strerror or exc}") from None
     except Exception:  # noqa: BLE001 - the protobuf parser raises several kinds for a damaged file

@@ -120,3 +120,11 @@ def test_a_file_that_is_not_onnx_is_refused(tmp_path):
     bad.write_bytes(b"\x00\xffthis is not a model" * 10)
     with pytest.raises(ExchangeError, match="notes.onnx is not an ONNX model"):
         import_onnx(bad)
+
+
+def test_weights_kept_in_another_file_are_not_followed(tmp_path):
+    w = np.ones((3, 2))
+    model = _model([helper.make_node("MatMul", ["x", "w"], ["y"])], {"w": w})
+    onnx.save_model(model, str(tmp_path / "split.onnx"), save_as_external_data=True, size_threshold=0)
+    with pytest.raises(ExchangeError, match="are kept in another file; save the model as one file"):
+        import_onnx(tmp_path / "split.onnx")
