@@ -124,8 +124,14 @@ class Network:
         for neuron in neurons:
             net._check_new_neuron(neuron)
             net._put_neuron(neuron)
-        for conv in convolutions:
-            net._put_convolution(conv)
+        # In the order they feed each other, whatever order they are given in.
+        pending = list(convolutions)
+        while pending:
+            fed = {c.target for c in pending}
+            ready = [c for c in pending if c.source not in fed] or pending[:1]
+            for conv in ready:
+                net._put_convolution(conv)
+                pending.remove(conv)
         for links in dense:
             net._put_dense(links)
         pairs: set[tuple[str, str]] = set()

@@ -119,3 +119,13 @@ def test_the_format_description_shows_what_the_writer_writes() -> None:
     net = conv_network(parse_network_spec("4x4-c2k3-p2-2"), seed=0)
     written = json.loads(document_to_bytes(Document(net, grid=(4, 4))))
     assert written["convolutions"] == json.loads(example)
+
+
+def test_convolutions_listed_out_of_order_load_as_written_in_order() -> None:
+    tree = _tree()
+    tree["convolutions"].reverse()
+    loaded = document_from_bytes(json.dumps(tree).encode())
+    assert list(loaded.network.convolutions) == ["conv1", "pool1", "conv2", "pool2"]
+    x = np.random.default_rng(1).uniform(0, 1, (2, 72))
+    original = compile_network(conv_document().network, np.float64).forward(x).output
+    np.testing.assert_array_equal(compile_network(loaded.network, np.float64).forward(x).output, original)
