@@ -674,8 +674,8 @@ class PlaneWindow(QWidget):
     def place_beside(self, window: QWidget) -> None:
         """Open along the right edge of ``window``, over its side panels rather than its canvas."""
         frame = window.geometry()
-        height = min(640, max(420, frame.height() - 60))
-        self.resize(round(min(420, max(340, frame.width() * 0.35))), height)
+        height = min(760, max(420, frame.height() - 80))
+        self.resize(round(min(520, max(340, frame.width() * 0.28))), height)
         self.move(frame.right() - self.width() - 8, frame.top() + 40)
 
     def showEvent(self, event) -> None:  # noqa: ANN001 - Qt's event
