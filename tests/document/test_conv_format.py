@@ -129,3 +129,25 @@ def test_convolutions_listed_out_of_order_load_as_written_in_order() -> None:
     x = np.random.default_rng(1).uniform(0, 1, (2, 72))
     original = compile_network(conv_document().network, np.float64).forward(x).output
     np.testing.assert_array_equal(compile_network(loaded.network, np.float64).forward(x).output, original)
+
+
+def test_random_damage_to_the_convolutions_is_refused_with_a_format_error_only() -> None:
+    base = _tree()
+    values: list[Any] = [None, True, -1, 0, 2, 16, 10**9, 1.5, "x", "", [], {}, [1, 2, 3], [3, 8, 9]]
+    values += ["conv1", "input", "pool1", "output", "maxpool", "conv2d", "avgpool"]
+    keys = ["kind", "source", "target", "in_shape", "size", "stride", "padding", "kernel", "bias", "extra"]
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        tree = copy.deepcopy(base)
+        for _ in range(int(rng.integers(1, 4))):
+            conv = tree["convolutions"][int(rng.integers(0, 4))]
+            key = keys[int(rng.integers(0, len(keys)))]
+            if rng.random() < 0.15:
+                conv.pop(key, None)
+            else:
+                conv[key] = values[int(rng.integers(0, len(values)))]
+        try:
+            doc = document_from_bytes(json.dumps(tree).encode())
+        except FormatError:
+            continue
+        compile_network(doc.network).forward(np.zeros(72))
