@@ -36,11 +36,15 @@ def opening_sample(document: Document) -> tuple[Array, Array] | None:
     class in its built-in training data (e.g. a solid white image for the four-pixel camera, a digit for the
     digit readers). None when there is nothing that fits the network."""
     from nnstudio.data import BUILTIN_DATASETS, DataError, load_dataset
+    from nnstudio.data.points import fit_dataset_to, is_point_spec
 
     data = document.dataset
-    if (data is None or len(data) == 0) and document.training_data in BUILTIN_DATASETS:
+    spec = document.training_data
+    known = spec is not None and (spec in BUILTIN_DATASETS or is_point_spec(spec))
+    if (data is None or len(data) == 0) and known:
         try:
-            data = load_dataset(document.training_data)
+            # Points in the plane become the features the inputs name (X1^2, sin X1, ...).
+            data = fit_dataset_to(load_dataset(spec), document.network)
         except DataError:
             return None
     if data is None or len(data) == 0:
