@@ -115,7 +115,15 @@ def training_step(
                 new = np.where(new * shrunk < 0, 0.0, shrunk)
             weight[trains] = new
         weights[key] = weight
-    after = ParameterSnapshot(network.structure_revision, weights, {**before.biases, **new_biases})
+    # Kernels take the plain step (regularisation acts on connections' weights, as in the trainer).
+    kernels: dict[str, tuple[Array, Array]] = {}
+    for name, (slope_kernel, slope_bias) in plan.conv_values(grads.flat).items():
+        kernel, bias = before.kernels[name]
+        kernels[name] = (
+            kernel - lr * slope_kernel.astype(np.float64),
+            bias - lr * slope_bias.astype(np.float64),
+        )
+    after = ParameterSnapshot(network.structure_revision, weights, {**before.biases, **new_biases}, kernels)
     return TrainingStepResult(
         x[0].copy(),
         y[0].copy(),

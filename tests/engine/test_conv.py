@@ -11,6 +11,7 @@ from nnstudio.engine.graph import Edge, GraphError, Network, Neuron, Role
 from nnstudio.engine.losses import LOSSES
 from nnstudio.engine.parameters import ParameterSnapshot
 from nnstudio.engine.plan import compile_network
+from nnstudio.engine.step import training_step
 from nnstudio.engine.train import TrainSettings, initialise, train
 
 # Each spec exercises one block kind (or a mix): stride, padding, several channels in and out, windows that
@@ -286,3 +287,17 @@ def test_a_convnet_with_a_skip_connection_runs_on_the_general_path_with_the_same
     down = plan.loss_value(x, y, loss)
     x[1, 14] = keep
     assert grads.inputs[1, 14] == pytest.approx((up - down) / (2 * h), rel=1e-5, abs=1e-8)
+
+
+def test_the_shown_training_step_moves_the_kernels_down_their_slope() -> None:
+    net, x, y = _net_and_data("6x6-c2k3-p2-2", seed=6)
+    plan = compile_network(net)
+    result = training_step(plan, net, x[0], y[0], "squared", 0.5)
+    grad_kernel, grad_bias = plan.convolution("conv1").split(result.gradients.flat)
+    old_kernel, old_bias = result.before.kernels["conv1"]
+    new_kernel, new_bias = result.after.kernels["conv1"]
+    np.testing.assert_allclose(new_kernel, old_kernel - 0.5 * grad_kernel, rtol=1e-6)
+    np.testing.assert_allclose(new_bias, old_bias - 0.5 * grad_bias, rtol=1e-6)
+    assert not any(nid.startswith("conv1_") for nid in result.new_biases)
+    result.after.restore(net)
+    np.testing.assert_allclose(net.convolutions["conv1"].kernel, new_kernel)
