@@ -1294,11 +1294,22 @@ def _fair_shares(totals: Array, budget: float) -> Array:
     return shares
 
 
+def _between(one: QColor, other: QColor, background: QColor) -> QColor:
+    """Halfway between the two sign colours, moved away from the background far enough to be seen."""
+    mixed = QColor(
+        (one.red() + other.red()) // 2, (one.green() + other.green()) // 2, (one.blue() + other.blue()) // 2
+    )
+    if abs(mixed.lightness() - background.lightness()) < 60:
+        mixed = mixed.lighter(160) if background.lightness() < 160 else mixed.darker(160)
+    return mixed
+
+
 class EdgeStyle:
     """Pens and colours of edges for one colour scheme."""
 
     def __init__(self, scheme: ColourScheme) -> None:
         self.scheme = scheme
+        self.dead = _between(scheme.positive, scheme.negative, scheme.background)
         self.pens: dict[int, QPen] = {}
         for level in range(len(BUCKET_MIX)):
             for frozen in (0, 1):
@@ -1321,6 +1332,25 @@ class EdgeStyle:
     def width(strength: float) -> float:
         return 0.8 + 5.2 * strength
 
+    def pen(
+        self, weight: float, strength: float, frozen: bool, brighten: bool = False, extra_width: float = 0.0
+    ) -> QPen:
+        """The pen of one edge drawn on its own: its sign's colour, wider when stronger, dashed when frozen.
+        A weight of exactly 0 passes nothing (L1 regularisation leaves such weights dead): a thin dotted
+        grey line."""
+        if weight == 0.0:
+            pen = QPen(self.dead, 1.2 + extra_width)
+            pen.setStyle(Qt.PenStyle.DotLine)
+            return pen
+        colour = self.colour(weight, strength, alpha=not brighten)
+        if brighten:
+            colour = colour.lighter(130) if weight >= 0 else colour
+        pen = QPen(colour, self.width(strength) + extra_width)
+        pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+        if frozen:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        return pen
+
 
 def draw_detailed(
     painter: QPainter,
@@ -1335,14 +1365,8 @@ def draw_detailed(
     indices = range(model.count) if which is None else which.tolist()
     for i in indices:
         w, strength = float(model.weight[i]), float(model.strength[i])
-        colour = style.colour(w, strength, alpha=not brighten)
-        if brighten:
-            colour = colour.lighter(130) if w >= 0 else colour
-        width = style.width(strength) + extra_width
-        pen = QPen(colour, width)
-        pen.setCapStyle(Qt.PenCapStyle.FlatCap)
-        if model.frozen[i]:
-            pen.setStyle(Qt.PenStyle.DashLine)
+        pen = style.pen(w, strength, bool(model.frozen[i]), brighten, extra_width)
+        colour, width = pen.color(), pen.widthF()
         painter.setPen(pen)
         x1, y1, x2, y2 = float(model.x1[i]), float(model.y1[i]), float(model.x2[i]), float(model.y2[i])
         length = math.hypot(x2 - x1, y2 - y1)

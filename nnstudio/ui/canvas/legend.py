@@ -61,7 +61,7 @@ class CanvasLegend(QLabel):
         negative = "black" if s.negative.lightness() < 50 else "red"
         lines = [
             "Neuron values: black -1, grey 0, white +1.",
-            f"Lines: {positive} positive weight, {negative} negative; thicker is stronger.",
+            f"Lines: {positive} positive weight, {negative} negative; thicker is stronger, dotted is 0.",
             "Square: input, disc: hidden, ringed disc: output.",
         ]
         low, high = self._inputs
