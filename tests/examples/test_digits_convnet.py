@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from nnstudio.data.loaders import load_dataset
@@ -53,10 +54,19 @@ def window(qtbot):
     win.deleteLater()
 
 
-def test_the_studio_trains_the_convnet_and_plots_its_error(qtbot, window) -> None:
+def test_the_studio_steps_and_trains_the_convnet(qtbot, window) -> None:
     training = window.panel_widget("trainingDock")
     assert training.selected_dataset().name.startswith("digits")
-    kernel_before = window.document.network.convolutions["conv1"].kernel.copy()
+    network = window.document.network
+    # One shown step moves the kernels down their slope.
+    window.panel_widget("animationDock").speed_slider.setValue(100)
+    before_step = network.convolutions["conv2"].kernel.copy()
+    qtbot.mouseClick(training.step_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.undo_stack.count() == 1, timeout=30_000)
+    assert window.undo_stack.text(0) == "Training step"
+    assert not np.array_equal(network.convolutions["conv2"].kernel, before_step)
+    # A run trains them too, and one undo step puts them back.
+    kernel_before = network.convolutions["conv1"].kernel.copy()
     training.epochs.setValue(1_000_000)
     with qtbot.waitSignal(training.controller.progress, timeout=60_000):
         window.actions["train"].trigger()
@@ -64,7 +74,6 @@ def test_the_studio_trains_the_convnet_and_plots_its_error(qtbot, window) -> Non
         window.actions["stop"].trigger()
     assert ended.args[0] == "stopped"
     assert "stopped" in training.progress_text()
-    # The run changed the kernels, and one undo step puts them back.
-    assert not np.array_equal(window.document.network.convolutions["conv1"].kernel, kernel_before)
+    assert not np.array_equal(network.convolutions["conv1"].kernel, kernel_before)
     window.undo_stack.undo()
-    np.testing.assert_array_equal(window.document.network.convolutions["conv1"].kernel, kernel_before)
+    np.testing.assert_array_equal(network.convolutions["conv1"].kernel, kernel_before)
