@@ -111,6 +111,15 @@ def test_eval_reports_a_confusion_matrix_with_truth_as_rows(capsys) -> None:
     assert result["accuracy"] == 1.0
 
 
+def test_eval_of_a_yes_no_network_counts_both_answers(capsys) -> None:
+    """A single output is a yes/no answer: its confusion matrix has a row and a column for each side, and
+    every sample is in it (it was one cell counting only the "yes" samples)."""
+    result = run_json(capsys, "eval", "xor", "--data", "document")
+    assert result["labels"] == ["not A xor B", "A xor B"]
+    assert result["confusion"] == [[2, 0], [0, 2]]
+    assert sum(map(sum, result["confusion"])) == result["samples"]
+
+
 def test_a_diverging_run_fails_with_advice_and_writes_nothing(tmp_path: Path, capsys) -> None:
     from nnstudio.document.builders import dense_network
 

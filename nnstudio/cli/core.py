@@ -259,7 +259,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from nnstudio.engine.losses import LOSSES
     from nnstudio.engine.plan import compile_network
-    from nnstudio.engine.train import evaluate
+    from nnstudio.engine.train import confusion_matrix, evaluate
 
     doc = open_document(args.file)
     data = dataset_for(doc, args.data)
@@ -274,15 +274,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
         f"the network's outputs are not finite numbers on {int((~np.isfinite(out)).any(axis=1).sum())} of"
         f" {len(data)} samples: its weights or biases are too large",
     )
-    k = data.n_outputs
-    confusion = np.zeros((k, k), dtype=np.int64)
-    known = data.classes >= 0
-    np.add.at(confusion, (data.classes[known], out[known].argmax(axis=1)), 1)
+    confusion, labels = confusion_matrix(out, data.targets, data.classes, list(data.labels))
     result = {
         "loss": rounded(loss),
         "accuracy": None if acc is None else rounded(acc),
         "samples": len(data),
-        "labels": list(data.labels),
+        "labels": labels,
         "confusion": confusion.tolist(),
     }
     acc_text = "no labelled samples" if acc is None else f"accuracy {acc:.2%}"

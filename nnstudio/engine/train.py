@@ -234,6 +234,29 @@ def accuracy(outputs: Array, targets: Array) -> float | None:
     return float(right.mean())
 
 
+def confusion_matrix(
+    outputs: Array, targets: Array, classes: Array, labels: list[str]
+) -> tuple[Array, list[str]]:
+    """How often each true class got each answer: (counts, the classes' names), row = truth, column = answer.
+
+    Many outputs: the answer is the largest output, and samples of no class (``classes`` < 0) are left out.
+    A single output is a yes/no answer (as :func:`accuracy` reads it): two classes, "not <label>" and
+    "<label>", by which side of 0.5 the truth and the output are on.
+    """
+    if targets.shape[1] == 1:
+        name = labels[0] if labels else "yes"
+        counts = np.zeros((2, 2), dtype=np.int64)
+        truth = (targets[:, 0] >= 0.5).astype(np.intp)
+        answer = (outputs[:, 0] >= 0.5).astype(np.intp)
+        np.add.at(counts, (truth, answer), 1)
+        return counts, [f"not {name}", name]
+    k = targets.shape[1]
+    counts = np.zeros((k, k), dtype=np.int64)
+    known = classes >= 0
+    np.add.at(counts, (classes[known], outputs[known].argmax(axis=1)), 1)
+    return counts, list(labels)
+
+
 def evaluate(
     plan: Plan, inputs: Array, targets: Array, loss: Loss, batch: int = 1024
 ) -> tuple[float, float | None, Array]:
