@@ -7,7 +7,7 @@ import pytest
 
 from nnstudio.engine.explain import explain
 from nnstudio.engine.graph import Edge, Network, Neuron, Role
-from nnstudio.examples import load_example
+from nnstudio.examples import list_examples, load_example
 
 
 def slide_neuron(bias: float = 0.0, activation: str = "tanh") -> Network:
@@ -114,3 +114,28 @@ def test_a_convolution_neuron_reads_its_kernel_over_its_window() -> None:
     window = [sums[f"conv1_1_{r}_{c}"][1] for r in (2, 3) for c in (2, 3)]
     assert [t.value for t in pooled.terms] == pytest.approx(window)
     assert pooled.lines()[1] == f"max({', '.join(f'{v:.2f}' for v in window)}) = {max(window):.3f}"
+
+
+@pytest.mark.parametrize("name", [e.name for e in list_examples()])
+def test_every_neurons_arithmetic_adds_up_to_what_the_network_computes(name: str) -> None:
+    """The written terms and bias make each neuron's sum, and its value is what the network holds: checked
+    on up to 300 neurons of every example (all of the small ones) for a random input in range."""
+    from nnstudio.engine.explain import neuron_arithmetic
+    from nnstudio.engine.plan import compile_network
+
+    document = load_example(name)
+    plan = compile_network(document.network, np.float64)
+    rng = np.random.default_rng(7)
+    fw = plan.forward(rng.uniform(*document.value_range, plan.n_inputs))
+    values = plan.neuron_values(fw)
+    ids = [nid for level in plan.levels[1:] for nid in level.ids]
+    for nid in [ids[int(k)] for k in np.linspace(0, len(ids) - 1, min(300, len(ids)))]:
+        arithmetic = neuron_arithmetic(document.network, plan, nid, fw)
+        z, a = values[nid]
+        scale = 1e-9 * max(1.0, sum(abs(t.product) for t in arithmetic.terms))
+        if arithmetic.pooling:
+            assert arithmetic.sum == pytest.approx(z, abs=scale)
+        else:
+            assert arithmetic.weighted_sum + arithmetic.bias == pytest.approx(z, abs=scale), nid
+        assert arithmetic.value == a
+        assert arithmetic.lines(), nid
