@@ -104,3 +104,19 @@ def test_a_step_neuron_is_marked_with_its_threshold(qtbot, studio) -> None:
     assert explorer.neuron_text_shown() == (
         "★ go (step): its sum 1.000 gives 1.000 (its weighted sum 26 against the threshold 25)."
     )
+
+
+def test_the_axis_widens_to_a_sum_far_out(qtbot, studio) -> None:
+    window = studio(example="xor")
+    window.live.set_input(np.array([1.0, 0.0], dtype=np.float32))
+    explorer = open_explorer(qtbot, window)
+    network = window.document.network
+    network.set_neuron_fields({"h1_1": {"bias": 20.0}})
+    window.canvas.select(["h1_1"])
+    z, _ = window.live.values()["h1_1"]
+    assert z > 20
+    assert explorer.neuron_mark.getData()[0][0] == pytest.approx(z)
+    assert explorer.reach >= z
+    assert "beyond" not in explorer.neuron_text_shown()
+    window.canvas.select([])
+    assert explorer.reach == 6.0

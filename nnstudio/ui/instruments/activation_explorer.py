@@ -35,14 +35,16 @@ COLOURS = {
     "step": (150, 40, 160),
 }
 INPUT_RANGE = 6.0
+# The axis widens to show a selected neuron's sum out to this far; beyond it the mark sits at the edge.
+WIDEST_RANGE = 60.0
 # Step is drawn as an upright jump at 0, not as a slope between two samples either side of it.
 _CURVE_POINTS = 601
 
 
-def _curve(name: str) -> tuple[Array, Array]:
-    z = np.linspace(-INPUT_RANGE, INPUT_RANGE, _CURVE_POINTS)
+def _curve(name: str, reach: float = INPUT_RANGE) -> tuple[Array, Array]:
+    z = np.linspace(-reach, reach, _CURVE_POINTS)
     if name == "step":
-        z = np.array([-INPUT_RANGE, 0.0, 0.0, INPUT_RANGE])
+        z = np.array([-reach, 0.0, 0.0, reach])
         return z, np.array([0.0, 0.0, 1.0, 1.0])
     return z, ACTIVATIONS[name].value(z)
 
@@ -63,6 +65,7 @@ class ActivationExplorer(QDialog):
         self._live: LiveNetwork | None = None
         self._neuron: str | None = None
         self._network = None
+        self.reach = INPUT_RANGE
 
         intro = QLabel(
             "Your number goes in here: drag the vertical line (or type a sum) and read what each activation"
@@ -161,7 +164,7 @@ class ActivationExplorer(QDialog):
         return float(self.input_spin.value())
 
     def set_input(self, z: float) -> None:
-        z = float(np.clip(z, -INPUT_RANGE, INPUT_RANGE))
+        z = float(np.clip(z, -self.reach, self.reach))
         if abs(self.input_line.value() - z) > 1e-9:
             self.input_line.setValue(z)
         if abs(self.input_spin.value() - z) > 5e-4:
@@ -198,6 +201,7 @@ class ActivationExplorer(QDialog):
         values = live.values() if live is not None else {}
         if nid is None or nid not in values or live is None:
             self._emphasise(None)
+            self._set_reach(INPUT_RANGE)
             self.neuron_mark.setData([], [])
             self.neuron_line.hide()
             self.neuron_text.setText("Select a neuron on the canvas to see its sum marked on its own curve.")
@@ -215,7 +219,9 @@ class ActivationExplorer(QDialog):
             self.neuron_text.setText(f"{name} is {what}; its sum is {z:.3f}, its value {a:.3f}.")
             return
         self._emphasise(neuron.activation)
-        shown = float(np.clip(z, -INPUT_RANGE, INPUT_RANGE))
+        if np.isfinite(z):
+            self._set_reach(min(max(INPUT_RANGE, float(np.ceil(abs(z) * 1.2))), WIDEST_RANGE))
+        shown = float(np.clip(z, -self.reach, self.reach))
         self.neuron_mark.setData([shown], [a])
         self.neuron_line.setValue(shown)
         self.neuron_line.show()
@@ -224,6 +230,17 @@ class ActivationExplorer(QDialog):
             # The threshold is kept as a bias; say what the sum means in the threshold's terms.
             beyond += f" (its weighted sum {z - neuron.bias:g} against the threshold {-neuron.bias:g})"
         self.neuron_text.setText(f"★ {name} ({neuron.activation}): its sum {z:.3f} gives {a:.3f}{beyond}.")
+
+    def _set_reach(self, reach: float) -> None:
+        """Draw the curves from -reach to reach (wider for a neuron whose sum lies far out)."""
+        if reach == self.reach:
+            return
+        self.reach = reach
+        for name, curve in self.curves.items():
+            curve.setData(*_curve(name, reach))
+        self.plot.getPlotItem().setXRange(-reach, reach, padding=0.02)
+        self.input_line.setBounds((-reach, reach))
+        self.input_spin.setRange(-reach, reach)
 
     def _emphasise(self, name: str | None) -> None:
         """Draw the selected neuron's own curve thicker than the others."""
