@@ -96,3 +96,27 @@ def test_a_deleted_connection_says_so(qtbot, studio) -> None:
     window.canvas.delete_selection()
     qtbot.waitUntil(view.problem.isVisible)
     assert "no longer in the network" in view.problem.text()
+
+
+def test_the_error_can_be_measured_on_the_training_data(qtbot, studio) -> None:
+    window = studio(example="xor")
+    view = open_slope(qtbot, window, "i1>h1_0")
+    assert view.measured_on.count() == 2 and view.truth.isEnabled()
+    view.measured_on.setCurrentIndex(1)
+    view.measured_on.activated.emit(1)
+    assert view.measured_on.currentText() == "the network's own 4 samples (mean)"
+    assert not view.truth.isEnabled()
+    result = view.result
+    assert result.samples == 4
+    assert abs(result.backprop - result.nudged) <= 1e-6 * max(abs(result.backprop), 1e-3)
+    assert view.chain.text().splitlines()[1].endswith("mean over 4 samples of each sample's chain")
+    assert view.plot.getPlotItem().getAxis("left").labelText == "mean error on 4 samples of xor"
+
+
+def test_a_built_in_training_set_is_sampled(qtbot, studio) -> None:
+    window = studio(example="four-pixel-learner")
+    view = open_slope(qtbot, window, "i0>h1_0")
+    view.measured_on.setCurrentIndex(1)
+    view.measured_on.activated.emit(1)
+    assert view.measured_on.currentText() == "the training data, four-pixel (mean)"
+    assert view.result.samples == 16

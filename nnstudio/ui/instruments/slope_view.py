@@ -36,6 +36,9 @@ TANGENT_COLOUR = (230, 120, 20)
 POINT_COLOUR = (200, 30, 60)
 # The nudge: small enough to be a slope, large enough that float64 rounding stays far below it.
 NUDGE = 1e-4
+# Measured on the training data, the error is the mean over at most this many of its samples (evenly
+# spread), so the curve of a large dataset is still drawn in a moment.
+DATA_SAMPLES = 200
 # While training changes the weights many times a second, the window measures again at most this often
 # (the curve of a convolutional network costs tens of milliseconds).
 REFRESH_MS = 150
@@ -81,6 +84,15 @@ class SlopeWindow(QDialog):
         self.truth.setAccessibleName("The right answer the error is measured against")
         self.truth.setToolTip("The error is measured against this answer, for the input the window shows")
         self.truth.activated.connect(lambda _index: self.refresh())
+        self.measured_on = QComboBox()
+        self.measured_on.setObjectName("slopeMeasuredOn")
+        self.measured_on.setAccessibleName("What the error is measured on")
+        self.measured_on.setToolTip(
+            "The input shown in the window (with the right answer above), or the mean error over samples of"
+            " the network's training data, as training sees it"
+        )
+        self.measured_on.activated.connect(self._on_measured_on)
+        self._data_cache: tuple[str, object] | None = None
 
         self.plot = pg.PlotWidget(background="w")
         self.plot.setObjectName("slopePlot")
@@ -112,6 +124,7 @@ class SlopeWindow(QDialog):
         set_tone(self.problem, Tone.PROBLEM)
 
         form = QFormLayout()
+        form.addRow("Error on", self.measured_on)
         form.addRow("Right answer", self.truth)
         form.addRow("By backprop", self.backprop)
         form.addRow("By nudging", self.nudged)
@@ -145,6 +158,7 @@ class SlopeWindow(QDialog):
             self._plan = None
         self._edge_id = edge_id
         self._fill_truths()
+        self._fill_measured_on()
         self.refresh()
 
     def detach(self) -> None:
@@ -185,6 +199,55 @@ class SlopeWindow(QDialog):
         index = self.truth.findText(keep)
         self.truth.setCurrentIndex(max(index, 0))
 
+    def _fill_measured_on(self) -> None:
+        keep = self.measured_on.currentIndex()
+        self.measured_on.clear()
+        self.measured_on.addItem("the input shown in the window", None)
+        live = self._live
+        if live is not None:
+            doc = live.document
+            if doc.dataset is not None and len(doc.dataset):
+                self.measured_on.addItem(f"the network's own {len(doc.dataset)} samples (mean)", "document")
+            elif doc.training_data:
+                self.measured_on.addItem(f"the training data, {doc.training_data} (mean)", doc.training_data)
+        self.measured_on.setCurrentIndex(keep if 0 <= keep < self.measured_on.count() else 0)
+        self.truth.setEnabled(self.measured_on.currentData() is None)
+
+    def _on_measured_on(self, _index: int) -> None:
+        self.truth.setEnabled(self.measured_on.currentData() is None)
+        self.refresh()
+
+    def _samples(self, plan: Plan) -> tuple[Array, Array, str] | str:
+        """The inputs and right answers the error is measured on, and what they are; or why there are none."""
+        live = self._live
+        assert live is not None
+        spec = self.measured_on.currentData()
+        if spec is None:
+            truth = self.truth.currentData()
+            if truth is None:
+                return "There is no right answer to measure the error against."
+            x = live.input.astype(np.float64)[None, :]
+            return x, np.asarray(truth, dtype=np.float64)[None, :], "this input"
+        from nnstudio.data import DataError, load_dataset
+
+        doc = live.document
+        if spec == "document":
+            data = doc.dataset
+        elif self._data_cache is not None and self._data_cache[0] == spec:
+            data = self._data_cache[1]
+        else:
+            try:
+                data = load_dataset(spec)
+            except DataError as exc:
+                return f"The training data could not be read: {exc}"
+            self._data_cache = (spec, data)
+        if data is None or data.n_inputs != plan.n_inputs or data.n_outputs != plan.n_outputs:
+            return "The training data does not fit this network's inputs and outputs."
+        pick = np.unique(np.linspace(0, len(data) - 1, min(DATA_SAMPLES, len(data))).astype(int))
+        x = data.inputs[pick].astype(np.float64)
+        y = data.targets[pick].astype(np.float64)
+        return x, y, f"{len(pick)} samples of {data.name}"
+
     def _compiled(self) -> Plan | None:
         live = self._live
         if live is None or live.plan is None:
@@ -224,14 +287,19 @@ class SlopeWindow(QDialog):
         self.heading.setText(f"The weight from {source} to {target}")
         self.setWindowTitle(f"Slope of {source} → {target}")
         plan = self._compiled()
-        truth = self.truth.currentData()
-        if plan is None or truth is None:
+        if plan is None:
             self._say(
                 f"The network cannot run: {live.problem}" if live.problem else "The network cannot run."
             )
             return
-        x = live.input.astype(np.float64)[None, :]
-        y = np.asarray(truth, dtype=np.float64)[None, :]
+        samples = self._samples(plan)
+        if isinstance(samples, str):
+            self._say(samples)
+            return
+        x, y, what = samples
+        self.plot.getPlotItem().setLabel(
+            "left", f"error on {what}" if len(x) == 1 else f"mean error on {what}"
+        )
         loss = LOSSES[live.document.training.loss]
         with np.errstate(over="ignore", invalid="ignore"):
             result = weight_slope(plan, x, y, loss, edge_id, h=NUDGE)
