@@ -281,3 +281,28 @@ def test_dragging_the_handle_with_the_mouse_goes_back_and_the_undo_stack_stays(t
     assert stack.count() == steps + 1
     stack.undo()
     assert stack.count() == steps + 1 and stack.index() == steps
+
+
+def test_a_stopped_run_can_be_looked_back_through_up_to_where_it_stopped(qtbot):
+    document = four_pixel_document()
+    document.training = TrainSettings.from_dict(SETTINGS.to_dict() | {"epochs": 5000})
+    live = LiveNetwork(document)
+    stack = QUndoStack()
+    panel = TrainingPanel()
+    qtbot.addWidget(panel)
+    panel.bind(live, stack)
+    panel.show()
+    with qtbot.waitSignal(panel.controller.epochEnded, timeout=20_000):
+        qtbot.mouseClick(panel.train_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(panel.controller.ended, timeout=20_000) as ended:
+        qtbot.mouseClick(panel.stop_button, Qt.MouseButton.LeftButton)
+    assert ended.args[0] == "stopped"
+    history = panel.controller.history
+    assert history is not None and history.last.step == panel.controller.latest_update.step
+    end = ParameterSnapshot.of(live.document.network)
+    assert ParameterSnapshot.from_plan(
+        live.document.network, panel.controller._history_layout, history.last.parameters
+    ).same_as(end)
+    assert panel.timeline.slider.isEnabled() and panel.timeline.rerun_button.isEnabled()
+    panel.shutdown()
+    live.detach()
