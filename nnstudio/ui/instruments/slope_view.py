@@ -8,6 +8,7 @@ window never disturbs the network it looks at.
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 import pyqtgraph as pg
@@ -31,6 +32,8 @@ from nnstudio.ui.theme import Tone, set_tone
 Array = np.ndarray
 
 CURVE_POINTS = 161
+MIN_CURVE_POINTS = 21
+CURVE_BUDGET_S = 0.3
 CURVE_COLOUR = (30, 80, 200)
 TANGENT_COLOUR = (230, 120, 20)
 POINT_COLOUR = (200, 30, 60)
@@ -69,6 +72,7 @@ class SlopeWindow(QDialog):
         self._pending.setSingleShot(True)
         self._pending.setInterval(REFRESH_MS)
         self._pending.timeout.connect(self.refresh)
+        self._last_seconds = 0.0
 
         self.heading = QLabel()
         self.heading.setObjectName("slopeHeading")
@@ -171,7 +175,8 @@ class SlopeWindow(QDialog):
     def _schedule(self) -> None:
         """The network's values changed: measure again shortly (several changes in a row, once)."""
         if self.isVisible() and not self._pending.isActive():
-            self._pending.start()
+            # Never more than about a third of the time spent measuring while the weights keep changing.
+            self._pending.start(max(REFRESH_MS, round(2000 * self._last_seconds)))
 
     def _fill_truths(self) -> None:
         """The answers to measure against: the truth chosen in the window (if any), then each output."""
@@ -248,6 +253,27 @@ class SlopeWindow(QDialog):
         y = data.targets[pick].astype(np.float64)
         return x, y, f"{len(pick)} samples of {data.name}"
 
+    @staticmethod
+    def _affordable(
+        plan: Plan, x: Array, y: Array, what: str, loss: object
+    ) -> tuple[Array, Array, str, float]:
+        """Fewer samples, evenly spread, where one error over all of them costs too much (a convolutional
+        network over a dataset), so the curve's points are measured within about a third of a second; and
+        what one error then costs."""
+        started = time.perf_counter()
+        with np.errstate(over="ignore", invalid="ignore"):
+            plan.loss_value(x, y, loss)  # type: ignore[arg-type]
+        each = max(time.perf_counter() - started, 1e-6)
+        most = CURVE_BUDGET_S / MIN_CURVE_POINTS
+        if len(x) > 1 and each > most:
+            keep = max(1, int(len(x) * most / each))
+            pick = np.unique(np.linspace(0, len(x) - 1, keep).astype(int))
+            name = what.split(" samples of ", 1)[-1]
+            each *= len(pick) / len(x)
+            x, y = x[pick], y[pick]
+            what = f"{len(pick)} sample{'s' if len(pick) != 1 else ''} of {name}"
+        return x, y, what, each
+
     def _compiled(self) -> Plan | None:
         live = self._live
         if live is None or live.plan is None:
@@ -274,6 +300,13 @@ class SlopeWindow(QDialog):
     def refresh(self) -> None:
         """Measure again: the weight, the input or the network changed."""
         self._pending.stop()
+        started = time.perf_counter()
+        try:
+            self._measure()
+        finally:
+            self._last_seconds = time.perf_counter() - started
+
+    def _measure(self) -> None:
         live, edge_id = self._live, self._edge_id
         if live is None or edge_id is None:
             return
@@ -297,10 +330,11 @@ class SlopeWindow(QDialog):
             self._say(samples)
             return
         x, y, what = samples
+        loss = LOSSES[live.document.training.loss]
+        x, y, what, each = self._affordable(plan, x, y, what, loss)
         self.plot.getPlotItem().setLabel(
             "left", f"error on {what}" if len(x) == 1 else f"mean error on {what}"
         )
-        loss = LOSSES[live.document.training.loss]
         with np.errstate(over="ignore", invalid="ignore"):
             result = weight_slope(plan, x, y, loss, edge_id, h=NUDGE)
             if not all(math.isfinite(v) for v in (result.error, result.backprop, result.nudged)):
@@ -308,7 +342,8 @@ class SlopeWindow(QDialog):
                 return
             w = result.weight
             span = max(2.0, abs(w))
-            weights = np.linspace(w - span, w + span, CURVE_POINTS)
+            points = int(np.clip(CURVE_BUDGET_S / each, MIN_CURVE_POINTS, CURVE_POINTS)) | 1
+            weights = np.linspace(w - span, w + span, points)
             errors = error_curve(plan, x, y, loss, edge_id, weights)
         self.problem.hide()
         self.result = result
