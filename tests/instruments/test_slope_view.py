@@ -52,6 +52,7 @@ def test_the_slope_button_opens_the_curve_the_two_slopes_and_the_chain(qtbot, st
     window.live.show_sample(np.array([1.0, 0.0], dtype=np.float32), np.array([1.0], dtype=np.float32))
     view = open_slope(qtbot, window, "i0>h1_1")
     assert view.heading.text() == "The weight from A to A but not B"
+    assert view.truth.currentText() == "A xor B = 1 (the truth in the error table)"
     backprop, nudged = number(view.backprop.text()), number(view.nudged.text())
     assert backprop != 0
     assert abs(backprop - nudged) <= 1e-3 * abs(backprop)

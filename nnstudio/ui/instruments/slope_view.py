@@ -190,7 +190,12 @@ class SlopeWindow(QDialog):
         if live.truth is not None:
             chosen = live.truth
             one_hot = len(labels) > 1 and sorted(chosen.tolist()) == [0.0] * (len(labels) - 1) + [1.0]
-            name = labels[int(np.argmax(chosen))] if one_hot else ", ".join(f"{v:g}" for v in chosen)
+            if one_hot:
+                name = labels[int(np.argmax(chosen))]
+            elif len(labels) == 1:
+                name = f"{labels[0]} = {chosen[0]:g}"
+            else:
+                name = ", ".join(f"{v:g}" for v in chosen)
             self.truth.addItem(f"{name} (the truth in the error table)", chosen)
         if len(labels) == 1:
             act = ACTIVATIONS[network.neurons[live.plan.output_ids[0]].activation]
