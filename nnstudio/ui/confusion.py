@@ -49,16 +49,25 @@ RIGHT_COLOUR = (40, 150, 60)
 WRONG_COLOUR = (200, 40, 50)
 
 
-def confusion_counts(plan: Plan, data: Dataset) -> Array:
-    """(classes x classes) counts: row = true class, column = the class of the largest output. Samples of no
-    class are left out. The same counting as ``nnstudio eval``'s ``confusion``."""
-    k = data.n_outputs
-    counts = np.zeros((k, k), dtype=np.int64)
+def network_answers(plan: Plan, data: Dataset) -> Array:
+    """The class each sample is answered with (its largest output), in batches; -1 for samples of no class."""
+    answers = np.full(len(data), -1, dtype=np.int64)
     known = np.flatnonzero(data.classes >= 0)
     for start in range(0, len(known), BATCH):
         rows = known[start : start + BATCH]
-        answers = plan.forward(data.inputs[rows]).output.argmax(axis=1)
-        np.add.at(counts, (data.classes[rows], answers), 1)
+        answers[rows] = plan.forward(data.inputs[rows]).output.argmax(axis=1)
+    return answers
+
+
+def confusion_counts(plan: Plan, data: Dataset, answers: Array | None = None) -> Array:
+    """(classes x classes) counts: row = true class, column = the class of the largest output. Samples of no
+    class are left out. The same counting as ``nnstudio eval``'s ``confusion``."""
+    if answers is None:
+        answers = network_answers(plan, data)
+    k = data.n_outputs
+    counts = np.zeros((k, k), dtype=np.int64)
+    known = data.classes >= 0
+    np.add.at(counts, (data.classes[known], answers[known]), 1)
     return counts
 
 
@@ -91,6 +100,10 @@ class ConfusionPanel(Panel):
         self._links = SignalLinks()
         self.counts: Array | None = None
         self.count_runs = 0
+        # What the last count saw: the samples and the class each was answered with (for a click on a cell).
+        self._data: Dataset | None = None
+        self._answers: Array | None = None
+        self._cell_turns: dict[tuple[int, int], int] = {}
 
         self.data_box = QComboBox()
         self.data_box.setObjectName("confusionData")
@@ -115,10 +128,14 @@ class ConfusionPanel(Panel):
         self.table.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.table.setTabKeyNavigation(False)  # Tab leaves the table
         self.table.setCornerButtonEnabled(False)
+        self.table.cellClicked.connect(self.show_cell_sample)
         for header in (self.table.horizontalHeader(), self.table.verticalHeader()):
             header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
             header.setMinimumSectionSize(24)
-        self.note = QLabel("Rows: the true class. Columns: the network's answer. The diagonal is right.")
+        self.note = QLabel(
+            "Rows: the true class. Columns: the network's answer. The diagonal is right. Click a number to"
+            " put one of its samples into the network (again for the next one)."
+        )
         self.note.setObjectName("confusionNote")
         self.note.setAccessibleName("How to read the matrix")
         self.note.setWordWrap(True)
@@ -205,7 +222,11 @@ class ConfusionPanel(Panel):
             self._show_problem("A network with one output answers yes or no: there are no classes to mix up.")
             return False
         with np.errstate(all="ignore"):
-            counts = confusion_counts(live.plan, data)
+            answers = network_answers(live.plan, data)
+        counts = confusion_counts(live.plan, data, answers)
+        if self._data is not data:
+            self._cell_turns = {}
+        self._data, self._answers = data, answers
         self.counts = counts
         self.count_runs += 1
         self._show(counts, data)
@@ -217,6 +238,7 @@ class ConfusionPanel(Panel):
 
     def _show_problem(self, text: str) -> None:
         self.counts = None
+        self._data = self._answers = None
         self.table.clear()
         self.table.setRowCount(0)
         self.table.setColumnCount(0)
@@ -255,6 +277,30 @@ class ConfusionPanel(Panel):
                 item.setToolTip(f"{value:,} of the {int(row_totals[r]):,} samples of {truth} {what}")
                 table.setItem(r, c, item)
         self._say(summary_text(counts, data.name))
+
+    @Slot(int, int)
+    def show_cell_sample(self, row: int, column: int) -> int | None:
+        """Put a sample of true class ``row`` answered ``column`` into the network (the next one on each
+        click); its index in the dataset, or None when the cell counts none."""
+        data, answers, live = self._data, self._answers, self.live
+        if data is None or answers is None or live is None:
+            return None
+        matching = np.flatnonzero((data.classes == row) & (answers == column))
+        if len(matching) == 0:
+            self._say(f"No sample of {data.labels[row]} is answered {data.labels[column]}.")
+            return None
+        turn = self._cell_turns.get((row, column), 0) % len(matching)
+        self._cell_turns[(row, column)] = turn + 1
+        index = int(matching[turn])
+        live.show_sample(data.inputs[index], data.targets[index])
+        name = data.sample_names[index] if data.sample_names else f"sample {index + 1}"
+        self._say(
+            f"{summary_text(self.counts, data.name)}. Showing {name!r} ({turn + 1} of {len(matching):,}):"
+            f" a {data.labels[row]} the network answers {data.labels[column]}."
+            if self.counts is not None
+            else ""
+        )
+        return index
 
     def cell_text(self, row: int, column: int) -> str:
         item = self.table.item(row, column)

@@ -66,6 +66,19 @@ def test_counts_match_eval_on_the_training_and_the_test_set(panels, qtbot, tmp_p
     assert confusion.cell_text(3, 3) == f"{expected['confusion'][3][3]:,}"
     assert confusion.table.horizontalHeaderItem(7).text() == "7"
 
+    # A click on a mix-up puts one of its samples into the network: a true r the network answers c.
+    mixed = np.argwhere((confusion.counts > 1) & ~np.eye(10, dtype=bool))
+    r, c = (int(v) for v in mixed[0])
+    item = confusion.table.item(r, c)
+    for turn in (1, 2):
+        qtbot.mouseClick(
+            confusion.table.viewport(),
+            Qt.MouseButton.LeftButton,
+            pos=confusion.table.visualItemRect(item).center(),
+        )
+        assert int(np.argmax(live.truth)) == r and int(np.argmax(live.outputs())) == c
+        assert f"({turn} of {confusion.counts[r, c]:,})" in confusion.summary.text()
+
     confusion.data_box.setCurrentIndex(confusion.data_box.findData(TEST_SET))
     qtbot.waitUntil(lambda: "digits:test" in confusion.summary.text(), timeout=5000)
     expected = eval_confusion(document, "digits:test", tmp_path, capsys)
