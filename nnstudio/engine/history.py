@@ -39,6 +39,8 @@ class Snapshot:
     parameters: Array
     epoch_end: bool = False
     accuracy: float | None = None
+    # At an epoch's end with a held-out test set: its error then.
+    test_loss: float | None = None
 
 
 @dataclass
@@ -96,6 +98,7 @@ class RunHistory:
         *,
         epoch_end: bool = False,
         accuracy: float | None = None,
+        test_loss: float | None = None,
     ) -> None:
         """Keep a copy of ``parameters`` as the weights after ``step``; a second record of the same step (an
         epoch's end after its last step) replaces the first, so each step is kept once."""
@@ -103,7 +106,9 @@ class RunHistory:
             raise ValueError("the run's starting weights must be recorded first (start)")
         if len(parameters) != self.n_parameters:
             raise ValueError(f"expected {self.n_parameters} parameters, got {len(parameters)}")
-        snapshot = Snapshot(epoch, step, float(loss), np.array(parameters, copy=True), epoch_end, accuracy)
+        snapshot = Snapshot(
+            epoch, step, float(loss), np.array(parameters, copy=True), epoch_end, accuracy, test_loss
+        )
         last = self.snapshots[-1]
         if step < last.step:
             raise ValueError(f"step {step} comes before the last recorded step {last.step}")
@@ -121,7 +126,15 @@ class RunHistory:
             if self.due(item.step):
                 self.record(item.epoch, item.step, item.loss, parameters)
         elif isinstance(item, EpochEnd) and self.epoch_due(item.epoch):
-            self.record(item.epoch, item.step, item.loss, parameters, epoch_end=True, accuracy=item.accuracy)
+            self.record(
+                item.epoch,
+                item.step,
+                item.loss,
+                parameters,
+                epoch_end=True,
+                accuracy=item.accuracy,
+                test_loss=item.test_loss,
+            )
 
     def finish(self, epoch: int, step: int, loss: float, parameters: Array) -> None:
         """The weights the run ended with: always the last snapshot."""

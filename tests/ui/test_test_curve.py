@@ -53,6 +53,12 @@ def test_the_test_curve_is_the_held_out_error_of_each_epochs_weights(panel_with,
         plan.restore(history.at_epoch(epoch).parameters)
         loss, _, _ = evaluate(plan, held_out.inputs, held_out.targets, LOSSES["squared"])
         assert np.isclose(drawn, loss, rtol=1e-6)
+        assert history.at_epoch(epoch).test_loss == drawn
+    # Going back to an epoch's end says its test error too.
+    index = next(i for i, s in enumerate(history) if s.epoch == 2 and s.epoch_end)
+    panel.timeline.show_point(index)
+    assert f"test error {test_y[1]:.3g}" in panel.timeline.label.text()
+    panel.timeline.back_to_now()
     key = panel.plot.key_text()
     assert "epoch average" in key and "▲ test set" in key and "No test curve" not in key
     # Accuracy is shown for the classes, the test set's too.

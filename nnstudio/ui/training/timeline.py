@@ -30,6 +30,8 @@ def snapshot_text(snapshot: Snapshot) -> str:
         text += f": error {snapshot.loss:.3g}"
     if snapshot.accuracy is not None:
         text += f", {snapshot.accuracy:.0%} right"
+    if snapshot.test_loss is not None and math.isfinite(snapshot.test_loss):
+        text += f"; test error {snapshot.test_loss:.3g}"
     return text
 
 
