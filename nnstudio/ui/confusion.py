@@ -1,7 +1,8 @@
 """The confusion matrix: for every true class, how often the network answered each class.
 
 Rows are the true classes, columns the network's answers (its largest output), counted over the training
-panel's dataset or its held-out test half, exactly as ``nnstudio eval`` counts them. The diagonal is what it
+panel's dataset or its held-out test half, exactly as ``nnstudio eval`` counts them (one function does both:
+a single output is a yes/no answer, two classes "not X" and "X"). The diagonal is what it
 gets right (green, darker the larger the share of its row), everything else is a mix-up (red, darkest for the
 most frequent mix-up). It follows the weights: after a run, an undo, a step, and while the timeline goes back
 through a run.
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from nnstudio.data.dataset import DataError, Dataset
 from nnstudio.engine.plan import Plan
+from nnstudio.engine.train import confusion_matrix
 from nnstudio.ui.live import LiveNetwork
 from nnstudio.ui.panel import Panel
 from nnstudio.ui.widgets.signals import SignalLinks
@@ -49,26 +51,26 @@ RIGHT_COLOUR = (40, 150, 60)
 WRONG_COLOUR = (200, 40, 50)
 
 
-def network_answers(plan: Plan, data: Dataset) -> Array:
-    """The class each sample is answered with (its largest output), in batches; -1 for samples of no class."""
-    answers = np.full(len(data), -1, dtype=np.int64)
-    known = np.flatnonzero(data.classes >= 0)
-    for start in range(0, len(known), BATCH):
-        rows = known[start : start + BATCH]
-        answers[rows] = plan.forward(data.inputs[rows]).output.argmax(axis=1)
-    return answers
+def network_outputs(plan: Plan, data: Dataset) -> Array:
+    """The network's outputs for every sample, in batches so memory stays bounded."""
+    parts = [plan.forward(data.inputs[i : i + BATCH]).output for i in range(0, len(data), BATCH)]
+    return np.concatenate(parts) if parts else np.zeros((0, plan.n_outputs), dtype=plan.dtype)
 
 
-def confusion_counts(plan: Plan, data: Dataset, answers: Array | None = None) -> Array:
-    """(classes x classes) counts: row = true class, column = the class of the largest output. Samples of no
-    class are left out. The same counting as ``nnstudio eval``'s ``confusion``."""
-    if answers is None:
-        answers = network_answers(plan, data)
-    k = data.n_outputs
-    counts = np.zeros((k, k), dtype=np.int64)
-    known = data.classes >= 0
-    np.add.at(counts, (data.classes[known], answers[known]), 1)
-    return counts
+def cell_of_each_sample(outputs: Array, data: Dataset) -> tuple[Array, Array]:
+    """(true class, answer) of every sample as the matrix counts them; -1 for a sample it leaves out. A
+    single output is a yes/no answer: class 1 at 0.5 and above, else class 0."""
+    if data.targets.shape[1] == 1:
+        return (data.targets[:, 0] >= 0.5).astype(np.int64), (outputs[:, 0] >= 0.5).astype(np.int64)
+    truth = np.asarray(data.classes, dtype=np.int64)
+    answers = np.where(truth >= 0, outputs.argmax(axis=1), -1) if len(outputs) else truth.copy()
+    return truth, answers
+
+
+def confusion_counts(plan: Plan, data: Dataset) -> tuple[Array, list[str]]:
+    """(counts, class names): row = true class, column = the network's answer, as ``nnstudio eval`` counts
+    them (:func:`nnstudio.engine.train.confusion_matrix`)."""
+    return confusion_matrix(network_outputs(plan, data), data.targets, data.classes, list(data.labels))
 
 
 def summary_text(counts: Array, name: str) -> str:
@@ -102,7 +104,8 @@ class ConfusionPanel(Panel):
         self.count_runs = 0
         # What the last count saw: the samples and the class each was answered with (for a click on a cell).
         self._data: Dataset | None = None
-        self._answers: Array | None = None
+        self._cells: tuple[Array, Array] | None = None
+        self.labels: list[str] = []
         self._cell_turns: dict[tuple[int, int], int] = {}
 
         self.data_box = QComboBox()
@@ -218,18 +221,15 @@ class ConfusionPanel(Panel):
         if data.n_outputs > MAX_CLASSES:
             self._show_problem(f"{data.name} has {data.n_outputs} classes: too many to draw as a matrix.")
             return False
-        if data.n_outputs < 2:
-            self._show_problem("A network with one output answers yes or no: there are no classes to mix up.")
-            return False
         with np.errstate(all="ignore"):
-            answers = network_answers(live.plan, data)
-        counts = confusion_counts(live.plan, data, answers)
+            outputs = network_outputs(live.plan, data)
+        counts, labels = confusion_matrix(outputs, data.targets, data.classes, list(data.labels))
         if self._data is not data:
             self._cell_turns = {}
-        self._data, self._answers = data, answers
-        self.counts = counts
+        self._data, self._cells = data, cell_of_each_sample(outputs, data)
+        self.counts, self.labels = counts, labels
         self.count_runs += 1
-        self._show(counts, data)
+        self._show(counts, labels, data.name)
         return True
 
     # ------------------------------------------------------------------ showing
@@ -238,15 +238,15 @@ class ConfusionPanel(Panel):
 
     def _show_problem(self, text: str) -> None:
         self.counts = None
-        self._data = self._answers = None
+        self._data = self._cells = None
         self.table.clear()
         self.table.setRowCount(0)
         self.table.setColumnCount(0)
         self._say(text)
 
-    def _show(self, counts: Array, data: Dataset) -> None:
+    def _show(self, counts: Array, names: list[str], data_name: str) -> None:
         k = len(counts)
-        labels = [label if len(label) <= 12 else f"{label[:11]}…" for label in data.labels]
+        labels = [label if len(label) <= 12 else f"{label[:11]}…" for label in names]
         table = self.table
         table.clear()
         table.setRowCount(k)
@@ -272,22 +272,23 @@ class ConfusionPanel(Panel):
                     item.setBackground(QBrush(_mix(colour, 0.15 + 0.85 * share)))
                     if share > 0.55:
                         item.setForeground(QBrush(QColor(255, 255, 255)))
-                truth, answer = data.labels[r], data.labels[c]
+                truth, answer = names[r], names[c]
                 what = "answered right" if r == c else f"taken for {answer}"
                 item.setToolTip(f"{value:,} of the {int(row_totals[r]):,} samples of {truth} {what}")
                 table.setItem(r, c, item)
-        self._say(summary_text(counts, data.name))
+        self._say(summary_text(counts, data_name))
 
     @Slot(int, int)
     def show_cell_sample(self, row: int, column: int) -> int | None:
         """Put a sample of true class ``row`` answered ``column`` into the network (the next one on each
         click); its index in the dataset, or None when the cell counts none."""
-        data, answers, live = self._data, self._answers, self.live
-        if data is None or answers is None or live is None:
+        data, cells, live, names = self._data, self._cells, self.live, self.labels
+        if data is None or cells is None or live is None:
             return None
-        matching = np.flatnonzero((data.classes == row) & (answers == column))
+        truth, answers = cells
+        matching = np.flatnonzero((truth == row) & (answers == column))
         if len(matching) == 0:
-            self._say(f"No sample of {data.labels[row]} is answered {data.labels[column]}.")
+            self._say(f"No sample of {names[row]} is answered {names[column]}.")
             return None
         turn = self._cell_turns.get((row, column), 0) % len(matching)
         self._cell_turns[(row, column)] = turn + 1
@@ -296,7 +297,7 @@ class ConfusionPanel(Panel):
         name = data.sample_names[index] if data.sample_names else f"sample {index + 1}"
         self._say(
             f"{summary_text(self.counts, data.name)}. Showing {name!r} ({turn + 1} of {len(matching):,}):"
-            f" a {data.labels[row]} the network answers {data.labels[column]}."
+            f" truth {names[row]}, answered {names[column]}."
             if self.counts is not None
             else ""
         )

@@ -11,6 +11,7 @@ from PySide6.QtGui import QUndoStack
 
 from nnstudio.cli import main
 from nnstudio.document.fileformat import save_document
+from nnstudio.examples import load_example
 from nnstudio.ui.confusion import TEST_SET, TRAINING_SET, ConfusionPanel
 from nnstudio.ui.live import LiveNetwork
 from nnstudio.ui.training import TrainingPanel
@@ -44,11 +45,11 @@ def panels(qtbot):
         live.detach()
 
 
-def eval_confusion(document, data: str, tmp_path, capsys) -> dict:
+def eval_confusion(document, data: str | None, tmp_path, capsys) -> dict:
     path = tmp_path / "net.nnet"
     save_document(document, path)
     capsys.readouterr()
-    assert main(["eval", str(path), "--data", data, "--json"]) == 0
+    assert main(["eval", str(path), *(["--data", data] if data else []), "--json"]) == 0
     return json.loads(capsys.readouterr().out)
 
 
@@ -63,6 +64,7 @@ def test_counts_match_eval_on_the_training_and_the_test_set(panels, qtbot, tmp_p
     assert confusion.counts.tolist() == expected["confusion"]
     right = int(np.trace(confusion.counts))
     assert confusion.summary.text().startswith(f"{right:,} of 8,000 right")
+    assert confusion.labels == expected["labels"]
     assert confusion.cell_text(3, 3) == f"{expected['confusion'][3][3]:,}"
     assert confusion.table.horizontalHeaderItem(7).text() == "7"
 
@@ -115,3 +117,14 @@ def test_a_set_without_a_test_half_says_so(panels, qtbot):
     confusion.data_box.setCurrentIndex(confusion.data_box.findData(TRAINING_SET))
     qtbot.waitUntil(lambda: "right" in confusion.summary.text(), timeout=5000)
     assert confusion.table.rowCount() == 4
+
+
+def test_a_yes_no_network_is_counted_as_two_classes_as_eval_counts_it(panels, qtbot, tmp_path, capsys):
+    document = load_example("xor-features")
+    assert len(document.network.outputs()) == 1
+    training, confusion, live, stack = panels(document)
+    qtbot.waitUntil(lambda: confusion.counts is not None, timeout=10_000)
+    expected = eval_confusion(document, None, tmp_path, capsys)
+    assert confusion.counts.tolist() == expected["confusion"]
+    assert confusion.labels == expected["labels"] and len(confusion.labels) == 2
+    assert confusion.table.verticalHeaderItem(0).text().startswith("not ")
