@@ -7,24 +7,18 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDockWidget, QMessageBox
+from PySide6.QtWidgets import QDockWidget
 
-from nnstudio.app import create_main_window
 from nnstudio.document.challenge import challenge_from_bytes
 from nnstudio.ui.theme import Tone, label_tone
+
+from ..studio_windows import studio_windows
 
 
 @pytest.fixture
 def window(qtbot):
-    win = create_main_window(example="four-pixel-camera")
-    win.resize(1366, 768)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    if win.isVisible():
-        win.ask_save_changes = lambda: QMessageBox.StandardButton.Discard
-        win.close()
-    win.deleteLater()
+    with studio_windows(qtbot) as open_window:
+        yield open_window(example="four-pixel-camera")
 
 
 def dock(window, name: str) -> QDockWidget:
@@ -63,7 +57,10 @@ def test_start_check_solve_and_leave(qtbot, window):
     # The lesson hides training and locks the tools that would train.
     assert training.isHidden() and not training.toggleViewAction().isVisible()
     assert not train.isEnabled()
-    assert card.note.text() == "For this challenge, hidden: Training.\nSwitched off: Train, Step, Randomize Weights."
+    assert (
+        card.note.text()
+        == "For this challenge, hidden: Training.\nSwitched off: Train, Step, Randomize Weights."
+    )
     train.setEnabled(True)  # whatever enables it meanwhile, it stays locked
     assert not train.isEnabled()
 

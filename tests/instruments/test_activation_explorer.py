@@ -6,30 +6,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtWidgets import QMessageBox
 
-from nnstudio.app import create_main_window
 from nnstudio.ui.instruments.activation_explorer import ActivationExplorer
 from nnstudio.ui.main_window import MainWindow
+
+from ..studio_windows import studio_windows
 
 
 @pytest.fixture
 def studio(qtbot):
-    opened: list[MainWindow] = []
-
-    def open_window(**kwargs) -> MainWindow:
-        window = create_main_window(**kwargs)
-        window.resize(1366, 768)
-        window.show()
-        qtbot.waitExposed(window)
-        opened.append(window)
-        return window
-
-    yield open_window
-    for window in opened:
-        window.ask_save_changes = lambda: QMessageBox.StandardButton.Discard
-        window.close()
-        window.deleteLater()
+    with studio_windows(qtbot) as open_window:
+        yield open_window
 
 
 def open_explorer(qtbot, window: MainWindow) -> ActivationExplorer:

@@ -6,30 +6,18 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
-from nnstudio.app import create_main_window
 from nnstudio.engine.graph import Edge, Neuron, Role
 from nnstudio.ui.main_window import MainWindow
+
+from ..studio_windows import studio_windows
 
 
 @pytest.fixture
 def studio(qtbot):
-    opened: list[MainWindow] = []
-
-    def open_window(**kwargs) -> MainWindow:
-        window = create_main_window(**kwargs)
-        window.resize(1366, 768)
-        window.show()
-        qtbot.waitExposed(window)
-        opened.append(window)
-        return window
-
-    yield open_window
-    for window in opened:
-        window.ask_save_changes = lambda: QMessageBox.StandardButton.Discard
-        window.close()
-        window.deleteLater()
+    with studio_windows(qtbot) as open_window:
+        yield open_window
 
 
 def arithmetic_text(window: MainWindow) -> str:

@@ -8,24 +8,20 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QAction, QMouseEvent
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
-from nnstudio.app import create_main_window
 from nnstudio.ui.instruments.landscape_view import GRID_STEPS, PATH_STEPS, LandscapeWindow, tick_of
+
+from ..studio_windows import studio_windows
 
 
 @pytest.fixture
 def camera(qtbot):
-    window = create_main_window(example="four-pixel-camera")
-    window.resize(1200, 800)
-    window.show()
-    qtbot.waitExposed(window)
-    yield window
-    for view in window.findChildren(LandscapeWindow):
-        view.close()
-    window.ask_save_changes = lambda: QMessageBox.StandardButton.Discard
-    window.close()
-    window.deleteLater()
+    with studio_windows(qtbot, size=(1200, 800)) as open_window:
+        window = open_window(example="four-pixel-camera")
+        yield window
+        for view in window.findChildren(LandscapeWindow):
+            view.close()
 
 
 def open_landscape(window, qtbot) -> LandscapeWindow:

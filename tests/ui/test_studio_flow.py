@@ -9,30 +9,18 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QComboBox, QMessageBox, QPushButton, QWidget
 
-from nnstudio.app import create_main_window
 from nnstudio.ui.main_window import MainWindow
 from nnstudio.ui.outputs import OutputPanel
+
+from ..studio_windows import studio_windows
 
 Button = QMessageBox.StandardButton
 
 
 @pytest.fixture
 def studio(qtbot):
-    opened: list[MainWindow] = []
-
-    def open_window(**kwargs) -> MainWindow:
-        window = create_main_window(**kwargs)
-        window.resize(1600, 1000)
-        window.show()
-        qtbot.waitExposed(window)
-        opened.append(window)
-        return window
-
-    yield open_window
-    for window in opened:
-        window.ask_save_changes = lambda: Button.Discard
-        window.close()
-        window.deleteLater()
+    with studio_windows(qtbot, size=(1600, 1000)) as open_window:
+        yield open_window
 
 
 def paint_cell(qtbot, window: MainWindow, index: int, button=Qt.MouseButton.LeftButton) -> None:
