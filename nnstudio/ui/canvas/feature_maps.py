@@ -388,7 +388,7 @@ class FeatureMapLayers:
         for view in self.scene.views():
             signal = getattr(view, "selectionChangedIds", None)
             if signal is not None and id(view) not in self._followed:
-                signal.connect(lambda neurons, _edges, v=view: self.selected(neurons, v))
+                signal.connect(self.selected)
                 self._followed.add(id(view))
 
     def neuron_at(self, x: float, y: float) -> str | None:
@@ -413,10 +413,12 @@ class FeatureMapLayers:
             return block, channel, row, col
         return None
 
-    def selected(self, neuron_ids: list[str], view: Any = None) -> None:
+    def selected(self, neuron_ids: list[str], _edge_ids: list[str] | None = None) -> None:
         """One neuron of a feature map selected: show how its map was made, at its place."""
         if len(neuron_ids) != 1:
             return
+        views = self.scene.views()
+        view = views[0] if views else None
         found = self.block_of(neuron_ids[0])
         if found is None:
             return
