@@ -287,6 +287,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# gradcheck nudges at most this many parameters of each block unless told otherwise.
+DEFAULT_CHECKED_PER_BLOCK = 400
+
+
 def cmd_gradcheck(args: argparse.Namespace) -> int:
     from nnstudio.engine.losses import LOSSES
     from nnstudio.engine.plan import compile_network
@@ -317,7 +321,9 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
     require_finite(
         fw.output, "the network's outputs are not finite numbers here: its weights or biases are too large"
     )
-    report = gradient_check(plan, x, y, loss, h=args.h)
+    if args.per_block is not None and args.per_block < 1:
+        raise CommandError(f"--per-block must be at least 1, not {args.per_block}")
+    report = gradient_check(plan, x, y, loss, h=args.h, per_block=args.per_block, seed=args.seed)
     # Where a ReLU or step neuron's sum is within the nudge of 0 the slope is a corner: say how often.
     kinks = 0
     for li, level in enumerate(plan.levels[1:], start=1):
@@ -333,12 +339,18 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
     }
     lines = [
         f"{b['name']:<28} {b['count']:>6} parameters  max relative error {b['max_relative_error']:.2e}"
+        + (f"  ({b['at_corners']} at a corner)" if b["at_corners"] else "")
         for b in report.per_block
     ]
     lines.append(
-        f"max relative error {report.max_relative_error:.2e} over {report.parameters} parameters,"
-        f" {len(x)} samples of {source}"
+        f"max relative error {report.max_relative_error:.2e} over {report.checked:,} of {report.parameters:,}"
+        f" parameters, {len(x)} samples of {source}"
     )
+    if report.at_corners:
+        lines.append(
+            f"{report.at_corners} parameters sit where a ReLU, step or max-pool switches within the nudge: their"
+            " slope is a corner, not one number, and they are not compared"
+        )
     lines.append(
         f"backprop {report.backprop_seconds * 1e3:.2f} ms;"
         f" numerical slopes {report.numerical_seconds * 1e3:,.1f} ms"
@@ -467,6 +479,13 @@ def _define_gradcheck(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--samples", type=int, default=8, help="how many samples to check on (default 8)")
     p.add_argument("--h", type=float, default=1e-3, help="the nudge (default 1e-3, five-point differences)")
+    p.add_argument(
+        "--per-block",
+        type=int,
+        default=DEFAULT_CHECKED_PER_BLOCK,
+        help=f"nudge at most this many parameters of each block, chosen at random (default"
+        f" {DEFAULT_CHECKED_PER_BLOCK}; a ConvNet has tens of thousands)",
+    )
     p.add_argument("--seed", type=int, default=0)
 
 
