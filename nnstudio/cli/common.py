@@ -92,17 +92,67 @@ def dataset_for(doc: Any, spec: str | None):  # -> Dataset
     return fit_dataset_to(load_dataset(spec, doc.grid, doc.value_range), doc.network)
 
 
-def check_fits(plan: Any, data: Any) -> None:
+def check_inputs_fit(plan: Any, data: Any) -> None:
+    """Refuse data whose samples are not as long as the network's inputs."""
     if data.n_inputs != plan.n_inputs:
         raise CommandError(
             f"the data {data.name!r} has {data.n_inputs} values per sample but the network takes"
             f" {plan.n_inputs} inputs"
         )
+
+
+def check_fits(plan: Any, data: Any) -> None:
+    """Refuse data whose samples or targets are not as long as the network's inputs or outputs."""
+    check_inputs_fit(plan, data)
     if data.n_outputs != plan.n_outputs:
         raise CommandError(
             f"the data {data.name!r} has {data.n_outputs} targets per sample but the network has"
             f" {plan.n_outputs} outputs"
         )
+
+
+def plan_and_data(doc: Any, spec: str | None, dtype: Any) -> tuple[Any, Any]:  # -> (Plan, Dataset)
+    """The network compiled for ``dtype`` and the dataset ``spec`` names (as ``dataset_for``), checked to fit it."""
+    from nnstudio.engine.plan import compile_network
+
+    data = dataset_for(doc, spec)
+    plan = compile_network(doc.network, dtype)
+    check_fits(plan, data)
+    return plan, data
+
+
+def add_input_options(p: argparse.ArgumentParser, example: str) -> None:
+    """``--input`` or ``--image``, one of them required: one input as ``read_input`` reads it."""
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("--input", help=f"input values separated by commas, e.g. {example}")
+    source.add_argument("--image", help="a PNG (or other image) drawn for the network's input grid")
+
+
+def read_input(doc: Any, n_inputs: int, text: str | None, image: str | None) -> np.ndarray:
+    """One input: numbers separated by commas (``--input``), or an image drawn for the input grid (``--image``)."""
+    if image:
+        from nnstudio.data.preprocess import load_grayscale_image, to_input_grid
+
+        if doc.grid is None:
+            raise CommandError("this network has no input image grid; give its inputs with --input")
+        values = to_input_grid(load_grayscale_image(Path(image)), doc.grid, doc.value_range)
+        values = np.concatenate([values, np.zeros(n_inputs - values.size)])
+    else:
+        values = parse_floats(text or "", "--input")
+    if values.size != n_inputs:
+        raise CommandError(f"the network takes {n_inputs} inputs; --input gave {values.size}")
+    return values
+
+
+def check_nudging(h: float, usual_h: str, samples: int, seed: int) -> None:
+    """Refuse a nudge ``--h`` outside (0, 1] (``usual_h`` is the example given), ``--samples`` below 1 or a
+    ``--seed`` numpy cannot take."""
+    if not 0 < h <= 1:
+        raise CommandError(f"--h must be a small positive number such as {usual_h}, not {h:g}")
+    if samples < 1:
+        raise CommandError(f"--samples must be at least 1, not {samples}")
+    if not 0 <= seed < 2**32:
+        raise CommandError(f"--seed must be a whole number from 0 to 4294967295, not {seed}")
 
 
 def json_safe(value: Any) -> Any:

@@ -4,7 +4,6 @@ chain of local slopes behind it (``slope``)."""
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -13,29 +12,16 @@ from nnstudio.cli.common import (
     EXIT_OK,
     Command,
     CommandError,
+    add_input_options,
     check_fits,
+    check_nudging,
     dataset_for,
     emit,
     open_document,
     parse_floats,
+    read_input,
     require_finite,
 )
-
-
-def read_input(doc: Any, n_inputs: int, text: str | None, image: str | None) -> np.ndarray:
-    """One input, as ``run`` reads it: numbers separated by commas, or an image drawn for the input grid."""
-    if image:
-        from nnstudio.data.preprocess import load_grayscale_image, to_input_grid
-
-        if doc.grid is None:
-            raise CommandError("this network has no input image grid; give its inputs with --input")
-        values = to_input_grid(load_grayscale_image(Path(image)), doc.grid, doc.value_range)
-        values = np.concatenate([values, np.zeros(n_inputs - values.size)])
-    else:
-        values = parse_floats(text or "", "--input")
-    if values.size != n_inputs:
-        raise CommandError(f"the network takes {n_inputs} inputs; --input gave {values.size}")
-    return values
 
 
 def find_neuron(network: Any, spec: str) -> str:
@@ -94,12 +80,7 @@ def cmd_slope(args: argparse.Namespace) -> int:
     from nnstudio.engine.plan import compile_network
     from nnstudio.engine.slopes import weight_slope
 
-    if not 0 < args.h <= 1:
-        raise CommandError(f"--h must be a small positive number such as 1e-4, not {args.h:g}")
-    if args.samples < 1:
-        raise CommandError(f"--samples must be at least 1, not {args.samples}")
-    if not 0 <= args.seed < 2**32:
-        raise CommandError(f"--seed must be a whole number from 0 to 4294967295, not {args.seed}")
+    check_nudging(args.h, "1e-4", args.samples, args.seed)
     doc = open_document(args.file)
     plan = compile_network(doc.network, np.float64)
     edges = plan.edge_ids()
@@ -168,9 +149,7 @@ def _slope_text(s: Any, neurons: Any, where: str) -> str:
 def _define_explain(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", metavar="FILE", help="a .nnet file or the name of a built-in example")
     p.add_argument("--neuron", required=True, help="the neuron's id (e.g. h1_0) or its label")
-    source = p.add_mutually_exclusive_group(required=True)
-    source.add_argument("--input", help="input values separated by commas, e.g. 0.5,0,-0.75,0.75")
-    source.add_argument("--image", help="a PNG (or other image) drawn for the network's input grid")
+    add_input_options(p, "0.5,0,-0.75,0.75")
 
 
 def _define_slope(p: argparse.ArgumentParser) -> None:

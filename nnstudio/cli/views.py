@@ -14,11 +14,12 @@ from nnstudio.cli.common import (
     EXIT_OK,
     Command,
     CommandError,
-    check_fits,
+    check_inputs_fit,
     dataset_for,
     emit,
     open_document,
     parse_floats,
+    plan_and_data,
     rounded,
 )
 
@@ -104,11 +105,7 @@ def cmd_receptive(args: argparse.Namespace) -> int:
         raise CommandError(f"--count must be at least 1, not {args.count}")
     if args.data is not None:
         data = dataset_for(doc, args.data)
-        if data.n_inputs != plan.n_inputs:
-            raise CommandError(
-                f"the data {data.name!r} has {data.n_inputs} values per sample but the network takes"
-                f" {plan.n_inputs} inputs"
-            )
+        check_inputs_fit(plan, data)
         rows, values = strongest_samples(plan, nid, data.inputs, args.count)
         strongest = [
             {"sample": int(r), "activation": rounded(v), "label": _label_of(data, int(r))}
@@ -181,13 +178,10 @@ def _define_receptive(p: argparse.ArgumentParser) -> None:
 def cmd_landscape(args: argparse.Namespace) -> int:
     from nnstudio.engine.landscape import LandscapeError, error_landscape, steepest_pair
     from nnstudio.engine.losses import LOSSES
-    from nnstudio.engine.plan import compile_network
     from nnstudio.engine.train import evaluate
 
     doc = open_document(args.file)
-    data = dataset_for(doc, args.data)
-    plan = compile_network(doc.network, np.float32)
-    check_fits(plan, data)
+    plan, data = plan_and_data(doc, args.data, np.float32)
     loss = LOSSES[doc.training.loss]
     value_range = None
     if args.range is not None:
