@@ -15,11 +15,15 @@ from nnstudio.cli.common import (
     EXIT_OK,
     Command,
     CommandError,
+    add_input_options,
     check_fits,
+    check_nudging,
     dataset_for,
     emit,
     open_document,
     parse_floats,
+    plan_and_data,
+    read_input,
     require_finite,
     rounded,
 )
@@ -44,17 +48,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     doc = open_document(args.file)
     plan = compile_network(doc.network, np.float64)
-    if args.image:
-        from nnstudio.data.preprocess import load_grayscale_image, to_input_grid
-
-        if doc.grid is None:
-            raise CommandError("this network has no input image grid; give its inputs with --input")
-        values = to_input_grid(load_grayscale_image(Path(args.image)), doc.grid, doc.value_range)
-        values = np.concatenate([values, np.zeros(plan.n_inputs - values.size)])
-    else:
-        values = parse_floats(args.input, "--input")
-    if values.size != plan.n_inputs:
-        raise CommandError(f"the network takes {plan.n_inputs} inputs; --input gave {values.size}")
+    values = read_input(doc, plan.n_inputs, args.input, args.image)
     fw = plan.forward(values)
     low, high = doc.value_range
     overflowed = next(
@@ -157,7 +151,6 @@ class _Progress:
 
 def cmd_train(args: argparse.Namespace) -> int:
     from nnstudio.document.fileformat import save_document
-    from nnstudio.engine.plan import compile_network
     from nnstudio.engine.train import (
         Diverged,
         EpochEnd,
@@ -186,9 +179,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         if value is not None:
             setattr(settings, field, value)
     settings.validate()
-    data = dataset_for(doc, args.data)
-    plan = compile_network(doc.network, np.float32)
-    check_fits(plan, data)
+    plan, data = plan_and_data(doc, args.data, np.float32)
     if args.randomize:
         initialise(plan, settings.init, settings.seed)
     before = measure_fit(plan, data.inputs, data.targets, settings.loss)
@@ -258,13 +249,10 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from nnstudio.engine.losses import LOSSES
-    from nnstudio.engine.plan import compile_network
     from nnstudio.engine.train import confusion_matrix, evaluate
 
     doc = open_document(args.file)
-    data = dataset_for(doc, args.data)
-    plan = compile_network(doc.network, np.float32)
-    check_fits(plan, data)
+    plan, data = plan_and_data(doc, args.data, np.float32)
     loss_name = args.loss or doc.training.loss
     if loss_name not in LOSSES:
         raise CommandError(f"unknown loss {loss_name!r}; known: {', '.join(LOSSES)}")
@@ -296,12 +284,7 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
     from nnstudio.engine.plan import compile_network
     from nnstudio.engine.slopes import gradient_check
 
-    if not 0 < args.h <= 1:
-        raise CommandError(f"--h must be a small positive number such as 1e-3, not {args.h:g}")
-    if args.samples < 1:
-        raise CommandError(f"--samples must be at least 1, not {args.samples}")
-    if not 0 <= args.seed < 2**32:
-        raise CommandError(f"--seed must be a whole number from 0 to 4294967295, not {args.seed}")
+    check_nudging(args.h, "1e-3", args.samples, args.seed)
     doc = open_document(args.file)
     plan = compile_network(doc.network, np.float64)
     rng = np.random.default_rng(args.seed)
@@ -439,9 +422,7 @@ def _define_nothing(p: argparse.ArgumentParser) -> None:
 
 def _define_run(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", metavar="FILE", help="a .nnet file or the name of a built-in example")
-    source = p.add_mutually_exclusive_group(required=True)
-    source.add_argument("--input", help="input values separated by commas, e.g. 1,-1,1,-1")
-    source.add_argument("--image", help="a PNG (or other image) drawn for the network's input grid")
+    add_input_options(p, "1,-1,1,-1")
     p.add_argument("--truth", help="the right answer: an output label, or one number per output")
 
 
