@@ -179,9 +179,11 @@ class Animator(QObject):
         truth: Array | None = None,
         loss: str | None = None,
         learning_rate: float | None = None,
+        regularisation: tuple[float, float] | None = None,
     ) -> bool:
         """Animate one training step on a sample (default: the current input against the chosen truth),
-        ending in one ``Training step`` undo command. False (and a message) when it cannot."""
+        ending in one ``Training step`` undo command; ``regularisation`` is (L1 rate, L2 rate), by default the
+        document's. False (and a message) when it cannot."""
         plan = self._ready_plan()
         if plan is None:
             return False
@@ -202,7 +204,10 @@ class Animator(QObject):
             self.message.emit("A step needs a known loss and a positive learning rate.")
             return False
         try:
-            result = training_step(plan, document.network, x, y, loss_name, rate)
+            l1, l2 = (
+                (document.training.l1, document.training.l2) if regularisation is None else regularisation
+            )
+            result = training_step(plan, document.network, x, y, loss_name, rate, l1=l1, l2=l2)
         except ValueError as exc:
             self.message.emit(str(exc))
             return False
@@ -513,6 +518,7 @@ class AnimationBar(Panel):
         try:
             inputs, truth, name = panel.next_sample()
             loss, rate = panel.learning_settings()
+            penalties = panel.regularisation()
         except ValueError as exc:  # DataError and TrainingError are ValueErrors with a message for people
             self._say(str(exc))
             return False
@@ -520,7 +526,7 @@ class AnimationBar(Panel):
         self._hold_answer()
         live.set_input(inputs)
         live.set_truth(truth)
-        started = self.animator.step(inputs, truth, loss, rate)
+        started = self.animator.step(inputs, truth, loss, rate, penalties)
         if started:
             self.status.setText(f"Training step on {name!r}")
         else:

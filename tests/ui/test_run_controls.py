@@ -136,6 +136,25 @@ def test_the_training_panels_step_is_the_animated_step(qtbot, window):
     assert "One step on" in training.status_text()
 
 
+def test_a_step_pays_the_l2_penalty_the_training_panel_shows(qtbot, window):
+    """Step is one training step of the run the panel describes: with L2 set, each weight also moves by
+    -rate * l2 * w (it took no penalty before, so a run and its steps disagreed)."""
+    training, bar = training_of(window), animation_of(window)
+    bar.speed_slider.setValue(100)
+    network = window.document.network
+    before = {eid: edge.weight for eid, edge in network.edges.items()}
+    training.l2.setValue(0.5)
+    key(qtbot, window, "F10")
+    step = bar.animator.last_step
+    assert step is not None
+    rate = training.learning_settings()[1]
+    slopes = step.edge_gradients
+    moved = {eid: network.edges[eid].weight - before[eid] for eid in before}
+    eid = max(before, key=lambda e: abs(before[e]))  # the largest weight shows the penalty best
+    expected = -rate * (slopes[eid] + 0.5 * before[eid])
+    assert moved[eid] == pytest.approx(expected, rel=1e-4, abs=1e-6)
+
+
 # ---------------------------------------------------------------------------------------------- finding 6
 def test_the_answer_waits_until_the_animation_reaches_the_outputs(qtbot, window):
     bar, answer = animation_of(window), answer_of(window)

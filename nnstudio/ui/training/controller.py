@@ -364,15 +364,26 @@ class TrainingController(QObject):
         self.weightsRandomized.emit()
 
     def step_once(
-        self, inputs: Array, truth: Array, loss: str, learning_rate: float, text: str = "Training step"
+        self,
+        inputs: Array,
+        truth: Array,
+        loss: str,
+        learning_rate: float,
+        text: str = "Training step",
+        *,
+        l1: float = 0.0,
+        l2: float = 0.0,
     ) -> TrainingStepResult:
-        """One sample forward and backward, then one weight change ``-learning_rate * gradient`` pushed as one
-        undo step. Tiny, so it runs right here on the GUI thread; refused while a run is going."""
+        """One sample forward and backward, then one weight change ``-learning_rate * gradient`` (with the L1
+        and L2 penalties' slopes) pushed as one undo step. Tiny, so it runs right here on the GUI thread;
+        refused while a run is going."""
         live, stack = self._require_idle()
         if live.plan is None:
             raise TrainingError(f"The network cannot run: {live.problem}.")
         try:
-            result = training_step(live.plan, live.document.network, inputs, truth, loss, learning_rate)
+            result = training_step(
+                live.plan, live.document.network, inputs, truth, loss, learning_rate, l1=l1, l2=l2
+            )
         except ValueError as exc:
             raise TrainingError(str(exc)) from None
         self.apply_step(result, text)

@@ -801,6 +801,10 @@ class TrainingPanel(Panel):
         """(loss name, learning rate) as the panel shows them: what a single step uses."""
         return str(self.loss_combo.currentData()), float(self.learning_rate.value())
 
+    def regularisation(self) -> tuple[float, float]:
+        """(L1 rate, L2 rate) as the panel shows them: a single step pays the same penalties as a run."""
+        return float(self.l1.value()), float(self.l2.value())
+
     def use_animated_step(self, step: Callable[[], bool], animator: Any) -> None:
         """Make Step the window's animated step, so Step means one thing everywhere: ``step()`` animates the
         next sample forward and backward, then changes the weights; ``animator`` says when it plays
@@ -840,7 +844,8 @@ class TrainingPanel(Panel):
             self.live.set_input(inputs)
             self.live.set_truth(truth)
             loss, rate = self.learning_settings()
-            result = self.controller.step_once(inputs, truth, loss, rate)
+            l1, l2 = self.regularisation()
+            result = self.controller.step_once(inputs, truth, loss, rate, l1=l1, l2=l2)
         except (DataError, TrainingError, ValueError) as exc:
             self._set_status(str(exc), error=True)
             return
