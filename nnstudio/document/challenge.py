@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +27,14 @@ from ..data.dataset import DataError, Dataset
 from ..engine.graph import GraphError, Network, Role
 from ..engine.plan import Plan, compile_network
 from ..engine.train import accuracy
-from .fileformat import FormatError, document_from_bytes, one_line
+from .fileformat import (
+    DuplicateKey,
+    FormatError,
+    document_from_bytes,
+    object_pairs,
+    one_line,
+    read_file_bytes,
+)
 from .model import Document
 
 FORMAT_NAME = "nnstudio-challenge"
@@ -605,25 +611,8 @@ def _pixel_name(row: int, col: int, width: int, height: int) -> str:
 def load_challenge(path: Path) -> Challenge:
     """Read the challenge file at ``path``; every problem, a missing file too, is one ChallengeError."""
     path = Path(path)
-    source = str(path)
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise ChallengeError("file", "there is no such file", source) from None
-    except OSError as exc:
-        raise ChallengeError("file", f"the file cannot be read: {exc.strerror or exc}", source) from None
-    if stat.S_ISDIR(info.st_mode):
-        raise ChallengeError("file", "this is a folder, not a challenge file", source)
-    if not stat.S_ISREG(info.st_mode):
-        raise ChallengeError("file", "this is not a regular file", source)
-    if info.st_size > MAX_FILE_BYTES:
-        raise ChallengeError("file", _too_big(info.st_size), source)
-    try:
-        with path.open("rb") as file:
-            data = file.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise ChallengeError("file", f"the file cannot be read: {exc.strerror or exc}", source) from None
-    return challenge_from_bytes(data, source)
+    data = read_file_bytes(path, MAX_FILE_BYTES, "challenge", _too_big, ChallengeError)
+    return challenge_from_bytes(data, str(path))
 
 
 def challenge_from_bytes(data: bytes, source: str = "<memory>") -> Challenge:
@@ -666,21 +655,6 @@ def _fail(where: str, problem: str) -> NoReturn:
     raise ChallengeError(where, problem)
 
 
-class _Duplicate(Exception):
-    pass
-
-
-def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    obj = dict(pairs)
-    if len(obj) != len(pairs):
-        seen: set[str] = set()
-        for key, _ in pairs:
-            if key in seen:
-                raise _Duplicate(key)
-            seen.add(key)
-    return obj
-
-
 def _not_a_number(text: str) -> NoReturn:
     _fail("file", f"the file holds {text}, which is not a number JSON allows")
 
@@ -695,10 +669,10 @@ def _parse(data: bytes) -> Any:
     if not text.strip():
         _fail("file", "the file is empty")
     try:
-        return json.loads(text, parse_constant=_not_a_number, object_pairs_hook=_pairs)
+        return json.loads(text, parse_constant=_not_a_number, object_pairs_hook=object_pairs)
     except json.JSONDecodeError as exc:
         _fail("file", f"the file is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})")
-    except _Duplicate as exc:
+    except DuplicateKey as exc:
         _fail("file", f"the field {one_line(str(exc.args[0]), 40)!r} appears twice in one object")
     except RecursionError:
         _fail("file", "the file's lists or objects are nested far too deeply")

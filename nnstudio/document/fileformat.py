@@ -188,25 +188,40 @@ def save_document(doc: Document, path: Path) -> None:
 def load_document(path: Path) -> Document:
     """Read the document at ``path``; every problem, a missing or unreadable file too, is a FormatError."""
     path = Path(path)
+    return document_from_bytes(read_file_bytes(path, MAX_FILE_BYTES, "network", _too_big), str(path))
+
+
+def read_file_bytes(
+    path: Path,
+    max_bytes: int,
+    kind: str,
+    too_big: Callable[[int], str],
+    error: type[FormatError] = FormatError,
+) -> bytes:
+    """The bytes of the ``kind`` file (``"network"``, ``"challenge"``) at ``path``, at most ``max_bytes`` + 1
+    of them: a file that grew after its size was looked at still reads as too big.
+
+    A missing, unreadable or oversized file, a folder or anything else that is not a regular file is an
+    ``error`` (a FormatError) about the whole "file" naming ``path``; ``too_big`` words the size problem.
+    """
     source = str(path)
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise FormatError("file", "there is no such file", source) from None
+        raise error("file", "there is no such file", source) from None
     except OSError as exc:
-        raise FormatError("file", f"the file cannot be read: {exc.strerror or exc}", source) from None
+        raise error("file", f"the file cannot be read: {exc.strerror or exc}", source) from None
     if stat.S_ISDIR(info.st_mode):
-        raise FormatError("file", "this is a folder, not a network file", source)
+        raise error("file", f"this is a folder, not a {kind} file", source)
     if not stat.S_ISREG(info.st_mode):
-        raise FormatError("file", "this is not a regular file", source)
-    if info.st_size > MAX_FILE_BYTES:
-        raise FormatError("file", _too_big(info.st_size), source)
+        raise error("file", "this is not a regular file", source)
+    if info.st_size > max_bytes:
+        raise error("file", too_big(info.st_size), source)
     try:
         with path.open("rb") as file:
-            data = file.read(MAX_FILE_BYTES + 1)
+            return file.read(max_bytes + 1)
     except OSError as exc:
-        raise FormatError("file", f"the file cannot be read: {exc.strerror or exc}", source) from None
-    return document_from_bytes(data, source)
+        raise error("file", f"the file cannot be read: {exc.strerror or exc}", source) from None
 
 
 # --------------------------------------------------------------------------------------------- parsing
@@ -221,17 +236,19 @@ class _Constant:
         self.text = text
 
 
-class _DuplicateKey(Exception):
-    pass
+class DuplicateKey(Exception):
+    """A key that appears twice in one JSON object, raised by :func:`object_pairs` (its argument is the key)."""
 
 
-def _object_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+def object_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object as a dict, for ``json.loads``'s ``object_pairs_hook``: a key given twice is a DuplicateKey
+    (``json`` alone would keep the last one without a word)."""
     obj = dict(pairs)
     if len(obj) != len(pairs):
         seen: set[str] = set()
         for key, _ in pairs:
             if key in seen:
-                raise _DuplicateKey(key)
+                raise DuplicateKey(key)
             seen.add(key)
     return obj
 
@@ -257,10 +274,10 @@ def _parse(data: bytes) -> Any:
     if not text.strip():
         _fail("file", "the file is empty")
     try:
-        return json.loads(text, parse_constant=_Constant, object_pairs_hook=_object_pairs)
+        return json.loads(text, parse_constant=_Constant, object_pairs_hook=object_pairs)
     except json.JSONDecodeError as exc:
         _fail("file", f"the file is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})")
-    except _DuplicateKey as exc:
+    except DuplicateKey as exc:
         _fail("file", f"the file is not valid: the field {_quoted(exc.args[0])} appears twice in one object")
     except RecursionError:
         _fail("file", "the file is not a network: its lists or objects are nested far too deeply")
