@@ -51,7 +51,8 @@ def test_the_slope_button_opens_the_curve_the_two_slopes_and_the_chain(qtbot, st
     assert chain[1].endswith("d sum/d weight (the source's value)")
     assert chain[3].endswith("d error/d activation (summed over every path from here to the error)")
     # A hidden neuron feeds one later neuron here: its one path is the weight times that neuron's slope.
-    assert chain[4].startswith("the paths onward: ") and "(to o0)" in chain[4]
+    # Each path names the later neuron as the canvas does, by its label, not its id.
+    assert chain[4].startswith("the paths onward: ") and "(to A xor B)" in chain[4]
     assert float(chain[4].rsplit(" = ", 1)[1]) == pytest.approx(factors[2], rel=2e-3)
     # The point sits on the curve at today's weight; the tangent has the backprop slope there.
     xs, ys = view.curve.getData()

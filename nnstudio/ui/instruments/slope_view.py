@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnstudio.engine.activations import ACTIVATIONS
+from nnstudio.engine.graph import Network
 from nnstudio.engine.losses import LOSSES
 from nnstudio.engine.plan import Plan, compile_network
 from nnstudio.engine.slopes import WeightSlope, error_curve, weight_slope
@@ -368,7 +370,7 @@ class SlopeWindow(QDialog):
             f" gives this slope and all {result.parameters:,} others at once"
         )
         self.nudged.setText(self.nudged_text(result))
-        self.chain.setText(self.chain_text(result))
+        self.chain.setText(self.chain_text(result, _names(network)))
 
     @staticmethod
     def nudged_text(result: WeightSlope) -> str:
@@ -386,12 +388,12 @@ class SlopeWindow(QDialog):
         return text
 
     @staticmethod
-    def chain_text(result: WeightSlope) -> str:
+    def chain_text(result: WeightSlope, name: Callable[[str], str] = str) -> str:
         product = " × ".join(_number(f.value) for f in result.chain)
         lines = [f"{product} = {_number(result.chain_product)}"]
         lines += [f"{_number(f.value)}: {f.name}" for f in result.chain]
         if result.paths:
-            lines.append(paths_text(result))
+            lines.append(paths_text(result, name))
         if len(result.chain) > 1 and result.chain[0].value == 0:
             lines.append(
                 "The source's value is 0 for this input, so this weight cannot change the error now."
@@ -402,11 +404,22 @@ class SlopeWindow(QDialog):
 PATHS_SHOWN = 4
 
 
-def paths_text(result: WeightSlope) -> str:
+def _names(network: Network) -> Callable[[str], str]:
+    """A neuron id to the name the canvas and the heading show (its label when it has one)."""
+
+    def name(neuron_id: str) -> str:
+        neuron = network.neurons.get(neuron_id)
+        return neuron.display_name if neuron is not None else neuron_id
+
+    return name
+
+
+def paths_text(result: WeightSlope, name: Callable[[str], str] = str) -> str:
     """d error/d activation of a hidden neuron as the paths it adds up: weight × d error/d sum of each
-    later neuron, the largest first."""
+    later neuron, the largest first; ``name`` turns a neuron id into what the person reads on the canvas."""
     parts = [
-        f"{_number(p.weight)} × {_number(p.error_slope)} (to {p.neuron})" for p in result.paths[:PATHS_SHOWN]
+        f"{_number(p.weight)} × {_number(p.error_slope)} (to {name(p.neuron)})"
+        for p in result.paths[:PATHS_SHOWN]
     ]
     rest = result.paths[PATHS_SHOWN:]
     if rest:
