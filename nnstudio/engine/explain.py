@@ -225,28 +225,26 @@ def _whole(value: float) -> bool:
 
 def fmt(value: float, whole: bool = False) -> str:
     """A value or weight in a term: two decimals (tiny ones by their first digits); bare when ``whole``."""
-    if not math.isfinite(value):
-        return str(value)
-    if whole and _whole(value):
-        return f"{round(value):d}"
-    if value != 0 and abs(value) < 0.005:
-        return f"{value:.2g}"
-    if abs(value) >= 1e5:
-        return f"{value:.3g}"
-    return f"{value + 0.0:.2f}"
+    return _decimals(value, whole, 2, 0.005)
 
 
 def fmt_sum(value: float, whole: bool = False) -> str:
     """A total: three decimals (tiny ones by their first digits); bare when ``whole``."""
+    return _decimals(value, whole, 3, 0.0005)
+
+
+def _decimals(value: float, whole: bool, places: int, tiny: float) -> str:
+    """``value`` with ``places`` decimals; below ``tiny`` (which would round to 0) by its first two digits,
+    from 100,000 on by ``places`` + 1 digits; a whole number bare when ``whole``."""
     if not math.isfinite(value):
         return str(value)
     if whole and _whole(value):
         return f"{round(value):d}"
-    if value != 0 and abs(value) < 0.0005:
+    if value != 0 and abs(value) < tiny:
         return f"{value:.2g}"
     if abs(value) >= 1e5:
-        return f"{value:.4g}"
-    return f"{value + 0.0:.3f}"
+        return f"{value:.{places + 1}g}"
+    return f"{value + 0.0:.{places}f}"
 
 
 @dataclass(frozen=True, slots=True)
