@@ -216,6 +216,7 @@ class Inspector(Panel):
         self.neuron_values = QLabel()
         self.neuron_values.setTextFormat(Qt.TextFormat.PlainText)
         _named(self.neuron_values, "neuronValues", "Current sum and activation")
+        self.neuron_values.setWordWrap(True)
         self.neuron_values.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.arithmetic = ArithmeticView()
         self.arithmetic.setToolTip("Point at a product to light its connection on the canvas")
@@ -385,7 +386,15 @@ class Inspector(Panel):
             self.neuron_values.setText(f"not running: {problem}" if problem else "no value yet")
         else:
             total, activation = values
-            self.neuron_values.setText(f"sum {total:.3f} → activation {activation:.3f}")
+            if arithmetic is not None and arithmetic.is_threshold and not arithmetic.is_input:
+                # The arithmetic line compares the weighted sum with the threshold (26 > 25); the sum the
+                # step sees is their difference, said as such so that "1.000" does not contradict "26".
+                self.neuron_values.setText(
+                    f"{arithmetic.weighted_sum:.3f} − threshold {arithmetic.threshold:.3f} = {total:.3f}"
+                    f" → activation {activation:.3f}"
+                )
+            else:
+                self.neuron_values.setText(f"sum {total:.3f} → activation {activation:.3f}")
 
     def current_arithmetic(self) -> NeuronArithmetic | None:
         """The selected neuron's arithmetic for the current input, or None (several or no neurons selected,

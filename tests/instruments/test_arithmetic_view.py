@@ -33,6 +33,8 @@ def test_selecting_the_festival_neuron_shows_its_26(qtbot, studio) -> None:
     assert arithmetic_text(window) == "3x4 + 2x2 + 4x2 + 2x1 = 26 > 25 -> go"
     terms = [label.text() for label in window.inspector.arithmetic.term_labels]
     assert terms == ["3x4", "+ 2x2", "+ 4x2", "+ 2x1"]
+    # The "Now" line says the same 26 and 25, not a bare sum of 1 that seems to contradict them.
+    assert window.inspector.neuron_values.text() == "26.000 − threshold 25.000 = 1.000 → activation 1.000"
 
 
 def test_the_arithmetic_follows_the_input_and_the_weights(qtbot, studio) -> None:
