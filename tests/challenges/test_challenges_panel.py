@@ -157,3 +157,14 @@ def test_cases_failing_for_one_reason_are_one_row(qtbot, window):
     assert [row.text() for row in card.case_rows()] == [
         "\u2718 all 6 cases: each gives 5 input values, but the network has 4 inputs: add 1 input"
     ]
+
+
+def test_the_vertical_line_card_asks_for_a_value_the_answer_panel_shows(qtbot, window):
+    """The Answer panel calls a tanh output "yes" from 0 up; the card asks for more than 0.5, so it speaks of
+    the neuron's value, which both show alike, and names the bias the solution needs."""
+    window.findChild(type(window.actions["train"]), "action_challenges").trigger()
+    click(qtbot, window, "challengeStart_vertical-line")
+    goal = window.challenges.cards["vertical-line"].goal.text()
+    assert "four weights and its bias" in goal
+    assert "its value (shown in the Answer panel) is above 0.5" in goal
+    assert "yes" not in goal
