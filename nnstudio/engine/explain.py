@@ -389,40 +389,30 @@ def _window_arithmetic(
     a = float(forward.activations[level][sample, index])
     place = f"row {row + 1}, column {column + 1}"
     if conv.kernel is None:
-        kind = "max" if conv.kind == "maxpool" else "average"
-        where = f"{kind} pooling of a {conv.size} x {conv.size} window of {conv.source_layer}, at {place}:"
-        return NeuronArithmetic(
-            neuron.id,
-            neuron.display_name,
-            neuron.activation,
-            False,
-            terms,
-            z,
-            0.0,
-            z,
-            a,
-            yes=yes,
-            no=no,
-            wide_terms=wide_terms,
-            where=where,
-            pooling=kind,
-        )
-    assert conv.bias is not None
-    where = f"kernel {channel + 1} of {conv.layer} over a {conv.size} x {conv.size} window of {conv.source_layer}, at {place}:"
+        pooling = "max" if conv.kind == "maxpool" else "average"
+        where = f"{pooling} pooling of a {conv.size} x {conv.size} window of {conv.source_layer}, at {place}:"
+        # A pooling has no bias: its sum is the maximum or mean of its window, as computed.
+        weighted_sum, bias = z, 0.0
+    else:
+        assert conv.bias is not None
+        pooling = ""
+        where = f"kernel {channel + 1} of {conv.layer} over a {conv.size} x {conv.size} window of {conv.source_layer}, at {place}:"
+        weighted_sum, bias = math.fsum(t.product for t in terms), float(conv.bias[channel])
     return NeuronArithmetic(
         neuron.id,
         neuron.display_name,
         neuron.activation,
         False,
         terms,
-        math.fsum(t.product for t in terms),
-        float(conv.bias[channel]),
+        weighted_sum,
+        bias,
         z,
         a,
         yes=yes,
         no=no,
         wide_terms=wide_terms,
         where=where,
+        pooling=pooling,
     )
 
 
