@@ -3,6 +3,8 @@ it (and takes them away), the fields follow a weight edit, and the gallery shows
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
@@ -161,3 +163,30 @@ def test_the_fields_follow_the_window_to_another_network(camera):
     after_inputs = {n for n in network.neurons if network.neurons[n].role.value != "input"}
     assert set(camera.canvas.neuron_pictures) == after_inputs
     assert toggle(camera).isChecked()
+
+
+def test_a_digit_gallery_fills_its_width_with_tiles(qtbot):
+    """At the size it opens, the gallery puts as many tiles side by side as fit, not one long column."""
+    window = studio(qtbot, "digits")
+    try:
+        window.findChild(QAction, "receptiveGalleryAction").trigger()
+        gallery = window.findChild(ReceptiveGallery, "receptiveGallery")
+        qtbot.waitExposed(gallery)
+        assert gallery.windowTitle() == "Receptive field gallery"  # as the Tools menu calls it
+        tiles = list(gallery.tiles.values())
+        qtbot.waitUntil(lambda: all(t.isVisible() for t in tiles))
+        first_row = [t for t in tiles if t.y() == tiles[0].y()]
+        fits = gallery._scroll.viewport().width() // (tiles[0].width() + 8)
+        assert fits >= 2
+        assert len(first_row) == fits
+        # Every tile gives its activation to the same three places (1.000, not 1 beside 0.964).
+        assert all(re.fullmatch(r"activation -?\d+\.\d{3}", t.text().splitlines()[1]) for t in tiles)
+        # Wider still: a third tile joins the row.
+        gallery.resize(gallery.width() + tiles[0].width() + 16, gallery.height())
+        qtbot.waitUntil(lambda: len([t for t in tiles if t.y() == tiles[0].y()]) > len(first_row))
+    finally:
+        for gallery in window.findChildren(ReceptiveGallery):
+            gallery.close()
+        window.ask_save_changes = lambda: QMessageBox.StandardButton.Discard
+        window.close()
+        window.deleteLater()

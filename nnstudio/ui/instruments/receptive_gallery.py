@@ -254,7 +254,7 @@ class ReceptiveGallery(QWidget):
         self._window = window
         self.setObjectName("receptiveGallery")
         self.setAccessibleName("Receptive field gallery")
-        self.setWindowTitle("Receptive fields")
+        self.setWindowTitle("Receptive field gallery")
         self._levels: list[list[str]] = []
         self._dataset_cache: dict[str, object] = {}
         self._revision: tuple | None = None
@@ -295,7 +295,8 @@ class ReceptiveGallery(QWidget):
         layout.addWidget(self.legend)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.message)
-        self.resize(640, 520)
+        # Wide enough for two of a digit network's tiles (field, weights, nine images) to a row.
+        self.resize(720, 540)
 
         window.documentReplaced.connect(self._follow)
         self._live = None
@@ -447,7 +448,7 @@ class ReceptiveGallery(QWidget):
             icon = _row_of(pictures)
             tile.setIcon(QIcon(icon))
             tile.setIconSize(QSize(icon.width(), icon.height()))
-            tile.setText(f"{name}\nactivation {field.activation:.3g}")
+            tile.setText(f"{name}\nactivation {field.activation:.3f}")
             tile.setToolTip(
                 f"{name}: activation {field.activation:.4g} at this input, found by {field.method_text}."
                 " Click to select it on the canvas."
