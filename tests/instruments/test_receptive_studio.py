@@ -190,3 +190,24 @@ def test_a_digit_gallery_fills_its_width_with_tiles(qtbot):
         window.ask_save_changes = lambda: QMessageBox.StandardButton.Discard
         window.close()
         window.deleteLater()
+
+
+def test_on_a_plane_network_the_toggle_draws_each_neurons_heat_map(qtbot):
+    """Two inputs that are X1 and X2 are not a picture: a field of two pixels says nothing there, so each
+    neuron shows its heat map over the plane, the same picture the Input plane window puts in it."""
+    window = studio(qtbot, "circle")
+    try:
+        action = toggle(window)
+        action.trigger()
+        pictures = window.canvas.neuron_pictures
+        network = window.document.network
+        hidden = [n for n in network.neurons if network.neurons[n].role.value == "hidden"]
+        assert hidden and all(n in pictures for n in hidden)
+        assert all(pictures[n].width() == pictures[n].height() > 8 for n in hidden)
+        assert "Input plane" in window.statusBar().currentMessage()
+        action.trigger()
+        assert window.canvas.neuron_pictures == {}
+    finally:
+        window.ask_save_changes = lambda: QMessageBox.StandardButton.Discard
+        window.close()
+        window.deleteLater()

@@ -4,7 +4,8 @@
 image it answers most strongly: white where a pixel should be light, black where it should be dark,
 checkered where the neuron does not care. View > Receptive fields in neurons does that on the canvas, for
 every neuron after the inputs, and keeps the pictures up to date as weights change (also while training,
-at a pace that leaves the window responsive). Tools > Receptive field gallery shows one layer at a time,
+at a pace that leaves the window responsive). On a network of the plane (inputs X1 and X2, or feature inputs)
+each neuron shows its heat map over the plane instead, as the Input plane window draws it. Tools > Receptive field gallery shows one layer at a time,
 larger, with how each field was found; for a 28x28 image input it adds the weight picture of 3Blue1Brown's
 "But what is a neural network?" (green positive, red negative) and the nine training images that excite the
 neuron most. Clicking a neuron's tile selects it on the canvas.
@@ -43,6 +44,7 @@ from nnstudio.engine.receptive import (
     strongest_samples,
     weight_pixels,
 )
+from nnstudio.ui.plane import NEURON_STEP, RESOLUTION, forward_over_plane, neuron_pictures, plane_points
 
 if TYPE_CHECKING:
     from nnstudio.document.model import Document
@@ -133,6 +135,7 @@ class FieldsInNeurons(QObject):
         self._on = False
         self._revision: tuple[int, int, tuple[float, float], object] | None = None
         self._live = None
+        self._told_plane = False
         self._throttle = _Throttle(self._compute, self)
         window.documentReplaced.connect(self._follow)
         self._follow()
@@ -144,6 +147,7 @@ class FieldsInNeurons(QObject):
     def set_enabled(self, on: bool) -> None:
         self._on = bool(on)
         self._revision = None
+        self._told_plane = False
         if self._on:
             self._throttle.now()
         else:
@@ -188,6 +192,8 @@ class FieldsInNeurons(QObject):
         try:
             plan = compile_network(document.network, np.float64)
             grid = input_grid(document, plan)
+            if grid is None and self._draw_heat_maps(plan):
+                return
             # Only the neurons drawn as discs take a picture.
             ids = [nid for nid in canvas.canvas_scene.neuron_items if plan.position.get(nid, (0, 0))[0] > 0]
             costly = climbed(plan, ids)
@@ -209,6 +215,29 @@ class FieldsInNeurons(QObject):
         canvas.set_neuron_pictures(
             {nid: field_image(field, grid) for nid, field in fields.items()}, PICTURE_SOURCE
         )
+
+    def _draw_heat_maps(self, plan: Plan) -> bool:
+        """On a network of the plane (inputs X1 and X2, or feature inputs) each neuron's heat map, the picture
+        the Input plane window draws, instead of a field of two pixels that a person cannot read; whether it
+        was such a network."""
+        network = self._window.document.network
+        labels = [network.neurons[nid].label for nid in plan.input_ids]
+        try:
+            fw = forward_over_plane(plan, labels, plane_points(RESOLUTION))
+        except ValueError:
+            return False
+        activations = {nid: neuron.activation for nid, neuron in network.neurons.items()}
+        self._window.canvas.set_neuron_pictures(
+            neuron_pictures(plan, fw, activations, RESOLUTION, NEURON_STEP), PICTURE_SOURCE
+        )
+        if not self._told_plane:  # said once when switched on, not on every weight change while training
+            self._told_plane = True
+            self._window.statusBar().showMessage(
+                "Inputs X1 and X2 are a point on the plane, not a picture: each neuron shows its answer over"
+                " the plane (Tools > Input plane draws the whole map)",
+                8000,
+            )
+        return True
 
 
 def _mosaic(images: list[Array], columns: int) -> Array:
