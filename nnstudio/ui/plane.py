@@ -712,7 +712,7 @@ def install_plane(window: MainWindow) -> None:
     add_tool(
         window,
         "inputPlaneAction",
-        "&Input plane",
+        "&Input plane...",
         open_plane,
         "The network's answer over the plane of two inputs, with the points it learns from",
     )

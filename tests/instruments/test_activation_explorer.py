@@ -21,7 +21,7 @@ def studio(qtbot):
 
 def open_explorer(qtbot, window: MainWindow) -> ActivationExplorer:
     action = next(a for a in window.tools_menu.actions() if a.objectName() == "activationExplorerAction")
-    assert action.text() == "&Activation Explorer…"
+    assert action.text() == "&Activation Explorer..."
     action.trigger()
     explorer = window.findChild(ActivationExplorer)
     qtbot.waitUntil(explorer.isVisible)

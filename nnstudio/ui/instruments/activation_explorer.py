@@ -61,7 +61,7 @@ class ActivationExplorer(QDialog):
         super().__init__(parent)
         self.setObjectName("activationExplorer")
         self.setAccessibleName("Activation explorer")
-        self.setWindowTitle("Activation explorer")
+        self.setWindowTitle("Activation Explorer")
         self._live: LiveNetwork | None = None
         self._neuron: str | None = None
         self._network = None
@@ -284,7 +284,7 @@ def install_activation_explorer(window) -> None:  # window: MainWindow
             explorer.follow(window.live)
             explorer.show_neuron(None)
 
-    action = QAction("&Activation Explorer…", window)
+    action = QAction("&Activation Explorer...", window)
     action.setObjectName("activationExplorerAction")
     action.setToolTip("Sigmoid, tanh, ReLU and step as curves: put a number in and read what comes out")
     action.setStatusTip(action.toolTip())

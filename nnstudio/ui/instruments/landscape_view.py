@@ -538,7 +538,7 @@ class LandscapeWindow(QWidget):
 
 
 def install_landscape(window: MainWindow) -> None:
-    """Tools > Error landscape…: one window per main window, made on first use."""
+    """Tools > Error landscape...: one window per main window, made on first use."""
     holder: dict[str, LandscapeWindow] = {}
 
     def open_landscape() -> None:
@@ -550,7 +550,7 @@ def install_landscape(window: MainWindow) -> None:
         view.show()
         view.raise_()
 
-    action = QAction("Error &landscape…", window)
+    action = QAction("Error &landscape...", window)
     action.setObjectName("landscapeAction")
     tip = "The error over two weights, and gradient descent walking across it (select two connections first)"
     action.setStatusTip(tip)

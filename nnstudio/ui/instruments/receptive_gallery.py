@@ -538,7 +538,7 @@ def install_receptive_fields(window: MainWindow) -> None:
         gallery.show()
         gallery.raise_()
 
-    gallery_action = QAction("Receptive field &gallery…", window)
+    gallery_action = QAction("Receptive field &gallery...", window)
     gallery_action.setObjectName("receptiveGalleryAction")
     gallery_tip = (
         "One layer's receptive fields side by side; for digits also the weights and strongest images"
