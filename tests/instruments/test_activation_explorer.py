@@ -6,8 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtWidgets import QLabel
 
-from nnstudio.ui.instruments.activation_explorer import ActivationExplorer
+from nnstudio.ui.instruments.activation_explorer import SHOWN, ActivationExplorer
 from nnstudio.ui.main_window import MainWindow
 
 from ..studio_windows import studio_windows
@@ -107,3 +108,12 @@ def test_the_axis_widens_to_a_sum_far_out(qtbot, studio) -> None:
     assert "beyond" not in explorer.neuron_text_shown()
     window.canvas.select([])
     assert explorer.reach == 6.0
+
+
+def test_each_curve_is_named_as_the_inspector_names_the_activation(qtbot, studio) -> None:
+    window = studio(example="festival")
+    explorer = open_explorer(qtbot, window)
+    keys = {name: explorer.findChild(QLabel, f"explorerKey_{name}").text() for name in SHOWN}
+    assert keys["tanh"].endswith(" Tanh squash (-1..1)")
+    window.canvas.select(["o0"])
+    assert keys["step"].endswith(f" {window.inspector.activation.currentText()}")

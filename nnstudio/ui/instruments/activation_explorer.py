@@ -127,7 +127,9 @@ class ActivationExplorer(QDialog):
         grid.addWidget(self.input_spin, 0, 1)
         for row, name in enumerate(SHOWN, start=1):
             r, g, b = COLOURS[name]
-            swatch = QLabel(f'<span style="color: rgb({r},{g},{b}); font-weight: bold;">━</span> {name}')
+            # Named as the inspector's Activation box names it, so a neuron's choice is found here.
+            title = ACTIVATIONS[name].title
+            swatch = QLabel(f'<span style="color: rgb({r},{g},{b}); font-weight: bold;">━</span> {title}')
             swatch.setObjectName(f"explorerKey_{name}")
             swatch.setAccessibleName(f"{name} curve colour")
             readout = QLabel()
