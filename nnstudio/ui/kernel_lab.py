@@ -679,18 +679,18 @@ def install_labs(window: MainWindow) -> None:
 
         show(window, opened)
 
-    add_tool(window, "kernelLabAction", "&Kernel lab", open_lab, "Slide a kernel over the pad's picture")
+    add_tool(window, "kernelLabAction", "&Kernel lab...", open_lab, "Slide a kernel over the pad's picture")
     add_tool(
         window,
         "dreamAction",
-        "&Dream",
+        "&Dream...",
         open_dream,
         "Change a picture until a neuron fires as strongly as it can",
     )
     add_tool(
         window,
         "foolAction",
-        "&Fool the network",
+        "&Fool the network...",
         open_fool,
         "Find a small change to a drawing that makes the network read another digit",
     )

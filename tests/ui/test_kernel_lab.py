@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from nnstudio.app import create_main_window
 from nnstudio.engine.kernels import convolve2d, preset_kernel
@@ -149,3 +149,20 @@ def test_five_by_five(window, qtbot):
     assert lab.output.shape == (24, 24)
     hover(lab.output_view, QPoint(2, 2))
     assert lab.sum_label.text().startswith("Result pixel (row 1, column 1)")
+
+
+def test_each_lab_window_is_titled_as_its_menu_entry(window, qtbot):
+    from PySide6.QtGui import QAction
+
+    for name, title in (
+        ("kernelLabAction", "Kernel lab"),
+        ("dreamAction", "Dream"),
+        ("foolAction", "Fool the network"),
+    ):
+        action = window.findChild(QAction, name)
+        assert action in window.tools_menu.actions()
+        assert action.text().replace("&", "") == f"{title}..."
+        action.trigger()
+        opened = [w for w in window.findChildren(QWidget) if w.isWindow() and w.windowTitle() == title]
+        assert len(opened) == 1 and opened[0].isVisible(), name
+        opened[0].close()
