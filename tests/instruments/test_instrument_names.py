@@ -40,3 +40,23 @@ def test_each_instrument_window_is_titled_as_its_menu_entry(qtbot, studio) -> No
         assert [w.windowTitle() for w in opened] == [title], name
         for w in opened:
             w.close()
+
+
+def test_on_a_small_screen_each_instrument_opens_beside_the_canvas_not_over_it(qtbot) -> None:
+    """At 1024x700 an instrument opens over the side panels on the right: the left half of the canvas, where
+    the network starts, stays in view."""
+    with studio_windows(qtbot, size=(1024, 700)) as open_window:
+        window = open_window(example="four-pixel-camera")
+        canvas = window.canvas
+        canvas_middle = canvas.mapToGlobal(canvas.rect().center()).x()
+        actions = {a.objectName(): a for a in window.tools_menu.actions()}
+        for name in ("activationExplorerAction", "receptiveGalleryAction", "landscapeAction"):
+            before = {id(w) for w in QApplication.topLevelWidgets() if w.isVisible()}
+            actions[name].trigger()
+            opened = [w for w in QApplication.topLevelWidgets() if w.isVisible() and id(w) not in before]
+            assert len(opened) == 1, name
+            tool = opened[0]
+            assert tool.geometry().left() >= canvas_middle, name
+            assert tool.geometry().right() <= window.geometry().right(), name
+            assert tool.height() <= window.height(), name
+            tool.close()

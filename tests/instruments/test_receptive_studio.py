@@ -168,6 +168,7 @@ def test_the_fields_follow_the_window_to_another_network(camera):
 def test_a_digit_gallery_fills_its_width_with_tiles(qtbot):
     """At the size it opens, the gallery puts as many tiles side by side as fit, not one long column."""
     window = studio(qtbot, "digits")
+    window.resize(1366, 768)  # a laptop's screen: the gallery opens beside the canvas at half of it
     try:
         window.findChild(QAction, "receptiveGalleryAction").trigger()
         gallery = window.findChild(ReceptiveGallery, "receptiveGallery")

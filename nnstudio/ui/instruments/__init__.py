@@ -28,6 +28,21 @@ class ClosesWithWindow(QObject):
         return False
 
 
+# The most of the main window's width an instrument takes when it opens beside it.
+BESIDE_SHARE = 0.5
+BESIDE_MIN_WIDTH = 360
+
+
+def place_beside(tool: QWidget, window: QWidget) -> None:
+    """Open ``tool`` along the right edge of ``window``, over its side panels rather than its canvas: no
+    wider than about half the window, no taller than it, so the network stays in view beside the tool."""
+    frame = window.geometry()
+    width = min(tool.width(), max(BESIDE_MIN_WIDTH, round(frame.width() * BESIDE_SHARE)))
+    height = min(tool.height(), max(320, frame.height() - 60))
+    tool.resize(width, height)
+    tool.move(frame.right() - width - 8, frame.top() + 40)
+
+
 def install_instruments(window: MainWindow) -> None:
     """Connect the inspector's arithmetic and slope button to the canvas and the slope window, and put the
     activation explorer in the Tools menu."""

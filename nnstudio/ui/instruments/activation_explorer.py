@@ -257,7 +257,7 @@ def install_activation_explorer(window) -> None:  # window: MainWindow
     """Tools > Activation explorer: one explorer per main window, following its selection and document."""
     from PySide6.QtGui import QAction
 
-    from nnstudio.ui.instruments import ClosesWithWindow
+    from nnstudio.ui.instruments import ClosesWithWindow, place_beside
 
     holder: dict[str, ActivationExplorer] = {}
 
@@ -270,6 +270,7 @@ def install_activation_explorer(window) -> None:  # window: MainWindow
         if explorer is None:
             explorer = holder["view"] = ActivationExplorer(window)
             ClosesWithWindow(window, explorer)
+            place_beside(explorer, window)
         explorer.follow(window.live)
         explorer.show_neuron(selected_neuron())
         explorer.show()

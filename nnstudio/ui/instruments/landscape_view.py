@@ -39,6 +39,7 @@ from nnstudio.engine.landscape import (
 )
 from nnstudio.engine.losses import LOSSES
 from nnstudio.engine.plan import Plan, compile_network
+from nnstudio.ui.instruments import place_beside
 
 if TYPE_CHECKING:
     from nnstudio.data.dataset import Dataset
@@ -545,6 +546,7 @@ def install_landscape(window: MainWindow) -> None:
         view = holder.get("view")
         if view is None:
             view = holder["view"] = LandscapeWindow(window)
+            place_beside(view, window)
         elif len(view._selected_parameters()) >= 2:
             view.use_selection()
         view.show()

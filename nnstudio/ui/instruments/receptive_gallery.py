@@ -44,6 +44,7 @@ from nnstudio.engine.receptive import (
     strongest_samples,
     weight_pixels,
 )
+from nnstudio.ui.instruments import place_beside
 from nnstudio.ui.plane import NEURON_STEP, RESOLUTION, forward_over_plane, neuron_pictures, plane_points
 
 if TYPE_CHECKING:
@@ -535,6 +536,7 @@ def install_receptive_fields(window: MainWindow) -> None:
         gallery = holder.get("gallery")
         if gallery is None:
             gallery = holder["gallery"] = ReceptiveGallery(window)
+            place_beside(gallery, window)
         gallery.show()
         gallery.raise_()
 
