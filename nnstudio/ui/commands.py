@@ -455,6 +455,26 @@ def _delete_rows(dataset: Dataset, rows: list[int]) -> None:
 
 
 # ------------------------------------------------------------------------------ document properties
+class SetTrainingData(QUndoCommand):
+    """Name other training data for the document (say new points in the plane), as one undo step."""
+
+    def __init__(self, document: Document, spec: str | None, text: str = "Change training data") -> None:
+        super().__init__(text)
+        self.document = document
+        self.old = document.training_data
+        self.new = spec
+
+    def redo(self) -> None:
+        self._set(self.new)
+
+    def undo(self) -> None:
+        self._set(self.old)
+
+    def _set(self, spec: str | None) -> None:
+        self.document.training_data = spec
+        self.document.events.properties.emit()
+
+
 class SetDocumentProperties(QUndoCommand):
     """Change the document's properties as one undo step; ``on_change`` lets the window refresh its views."""
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen, QUndoStack
 from PySide6.QtWidgets import (
     QBoxLayout,
     QCheckBox,
@@ -55,6 +55,7 @@ from nnstudio.engine.activations import ACTIVATIONS
 from nnstudio.engine.losses import LOSSES
 from nnstudio.engine.plan import ForwardResult, Plan
 from nnstudio.engine.train import evaluate
+from nnstudio.ui.commands import SetTrainingData
 
 if TYPE_CHECKING:
     from nnstudio.ui.live import LiveNetwork
@@ -336,6 +337,7 @@ class PlaneWindow(QWidget):
         self.setWindowTitle("Input plane")
         self._show_pictures = show_pictures
         self.live: LiveNetwork | None = None
+        self.undo_stack: QUndoStack | None = None
         self.recipe = PointRecipe("circle")
         self.train: Dataset | None = None
         self.test: Dataset | None = None
@@ -451,20 +453,35 @@ class PlaneWindow(QWidget):
         return box
 
     # ------------------------------------------------------------------ following a document
-    def bind(self, live: LiveNetwork) -> None:
-        """Follow ``live``'s document: its training data (when points) and its network's answers."""
+    def bind(self, live: LiveNetwork, undo_stack: QUndoStack | None = None) -> None:
+        """Follow ``live``'s document: its training data (when points) and its network's answers. New
+        points become the document's training data as one step on ``undo_stack`` (when given)."""
         self.detach()
         self.live = live
+        self.undo_stack = undo_stack
         live.valuesChanged.connect(self.schedule_refresh)
         live.planChanged.connect(self.schedule_refresh)
         live.lockedChanged.connect(self._on_locked)
-        spec = live.document.training_data
+        live.document.events.properties.connect(self._follow_training_data)
+        self._read_training_data()
+        self._on_locked(live.locked)
+        self._make_points(announce=False)
+        self.refresh()
+
+    def _read_training_data(self) -> None:
+        spec = self.live.document.training_data if self.live is not None else None
         if spec and is_point_spec(spec):
             # A malformed name keeps the points shown; the training panel says what is wrong with it.
             with contextlib.suppress(DataError):
                 self.recipe = parse_point_spec(spec).with_half(None)
         self._show_recipe()
-        self._on_locked(live.locked)
+
+    def _follow_training_data(self) -> None:
+        """The document names other training data (an undo, the training panel): show those points."""
+        live = self.live
+        if live is None or live.document.training_data == self.recipe.with_half("train").name:
+            return
+        self._read_training_data()
         self._make_points(announce=False)
         self.refresh()
 
@@ -473,6 +490,7 @@ class PlaneWindow(QWidget):
             self.live.valuesChanged.disconnect(self.schedule_refresh)
             self.live.planChanged.disconnect(self.schedule_refresh)
             self.live.lockedChanged.disconnect(self._on_locked)
+            self.live.document.events.properties.disconnect(self._follow_training_data)
             self.live = None
         self._show_pictures(None)
         self.pictures = {}
@@ -557,8 +575,11 @@ class PlaneWindow(QWidget):
             document = live.document
             spec = self.recipe.with_half("train").name
             if document.training_data != spec:
-                document.training_data = spec
-                document.events.properties.emit()
+                if self.undo_stack is not None:
+                    self.undo_stack.push(SetTrainingData(document, spec, "New points in the plane"))
+                else:
+                    document.training_data = spec
+                    document.events.properties.emit()
                 self._select_in_training_panel(spec)
         self.heat_map.update()
 
@@ -702,10 +723,10 @@ def install_plane(window: MainWindow) -> None:
             )
             plane.place_beside(window)
             window.documentReplaced.connect(
-                lambda: plane.bind(window.live) if window.live is not None else None
+                lambda: plane.bind(window.live, window.undo_stack) if window.live is not None else None
             )
         if window.live is not None:
-            plane.bind(window.live)
+            plane.bind(window.live, window.undo_stack)
         plane.show()
         plane.raise_()
 

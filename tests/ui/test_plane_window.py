@@ -66,3 +66,21 @@ def test_new_points_become_the_training_data_the_panel_shows(window):
     assert window.document.training_data == "spiral(seed=2):train"
     assert training.dataset_spec() == "spiral(seed=2):train"
     assert training.test_dataset() is not None
+
+
+def test_new_points_are_one_undo_step_that_marks_the_network_changed(window):
+    """Regenerating the points changes what the network learns from: it is undone like any other change,
+    and the window says the network has unsaved changes."""
+    plane = open_plane(window)
+    stack = window.undo_stack
+    before = window.document.training_data
+    plane.regenerate.click()
+    assert stack.count() == 1 and stack.text(0) == "New points in the plane"
+    assert window.is_modified()
+    stack.undo()
+    assert window.document.training_data == before
+    assert plane.recipe.with_half("train").name == before
+    assert not window.is_modified()
+    stack.redo()
+    assert window.document.training_data == "spiral(seed=2):train"
+    assert plane.recipe.seed == 2
