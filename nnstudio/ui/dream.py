@@ -32,7 +32,7 @@ from nnstudio.engine.imagine import (
     dream_steps,
     map_target,
     noise_picture,
-    strongest_samples,
+    parse_map_target,
 )
 from nnstudio.ui.kernel_lab import ImageGrid, gray_colour, named
 from nnstudio.ui.widgets.pixel_images import to_gray
@@ -105,6 +105,7 @@ class DreamWindow(QWidget):
         self.before = 0.0
         self.value = 0.0
         self._strongest_cache: dict[str, tuple[Array, Array]] = {}
+        self._samples_forward: tuple[object, object] | None = None
 
         self.neuron_combo = QComboBox()
         named(self.neuron_combo, "dreamNeuron", "Neuron to dream of")
@@ -220,6 +221,7 @@ class DreamWindow(QWidget):
         self.neuron_combo.setCurrentIndex(max(0, index))
         self.neuron_combo.blockSignals(False)
         self._strongest_cache.clear()
+        self._samples_forward = None
         runnable = self.live.plan is not None and self.grid() is not None
         self.dream_button.setEnabled(runnable)
         if self.live.plan is None:
@@ -322,7 +324,9 @@ class DreamWindow(QWidget):
             return
         inputs, names = found
         if nid not in self._strongest_cache:
-            self._strongest_cache[nid] = strongest_samples(plan, inputs, nid, STRONGEST_SHOWN)
+            values = self._sample_values(plan, inputs, nid)
+            order = np.argsort(-values, kind="stable")[:STRONGEST_SHOWN]
+            self._strongest_cache[nid] = (order, values[order])
         rows, values = self._strongest_cache[nid]
         self.strongest_title.setText(
             f"The {len(rows)} real pictures (of {len(inputs):,}) that excite it most"
@@ -333,6 +337,20 @@ class DreamWindow(QWidget):
             view.set_cell(cell)
             view.setVisible(True)
             caption.setText(f"{names[row]}: {value:.3g}")
+
+    def _sample_values(self, plan: object, inputs: Array, nid: str) -> Array:
+        """Every sample's value of the neuron (or map): the samples go forward once per network, and
+        choosing another neuron then only reads their values."""
+        if self._samples_forward is None or self._samples_forward[0] is not plan:
+            self._samples_forward = (plan, plan.forward(inputs))  # type: ignore[attr-defined]
+        fw = self._samples_forward[1]
+        whole_map = parse_map_target(plan, nid)  # type: ignore[arg-type]
+        if whole_map is not None:
+            conv = plan.convolution(whole_map[0])  # type: ignore[attr-defined]
+            maps = np.asarray(fw.activations[conv.target], dtype=np.float64)
+            return maps.reshape(len(inputs), conv.out_shape[0], -1)[:, whole_map[1]].mean(axis=1)
+        level, index = plan.position[nid]  # type: ignore[attr-defined]
+        return np.asarray(fw.activations[level][:, index], dtype=np.float64)
 
     def closeEvent(self, event: object) -> None:
         self.stop()
