@@ -184,10 +184,21 @@ class FeatureMapBlock(QGraphicsItem):
         self.update()
 
     def set_maps(self, maps: Array) -> None:
+        """Each map is shaded on its own scale (so a weak map still shows its shape), but never stretched
+        beyond a twentieth of the layer's strongest, so a map that is all but silent stays dark."""
         self.maps = np.asarray(maps, dtype=np.float64).reshape(self.shape3)
         low, high = map_range(self.maps)
         self.range = (low, high)
-        self._map_images = [gray_image(channel, low, high) for channel in self.maps]
+        floor = max(abs(low), abs(high)) / 20
+        images = []
+        for channel in self.maps:
+            own_low, own_high = map_range(channel)
+            if own_low >= 0 and low >= 0:
+                images.append(gray_image(channel, 0.0, max(own_high, floor)))
+            else:
+                reach = max(abs(own_low), abs(own_high), floor)
+                images.append(gray_image(channel, -reach, reach))
+        self._map_images = images
         self.update()
 
     def caption(self) -> str:
