@@ -74,6 +74,8 @@ def test_clicking_a_feature_map_shows_how_it_was_made(window, qtbot):
     assert canvas.selected_neuron_ids() == [nid]
     assert (story.channel, story.place) == (1, (2, 3))
     assert story.steps_text == ["input channel 1 x kernel", "sum + bias", "relu", "max-pool 2x2"]
+    value = block.maps[1, 2, 3]
+    assert story.title.text().endswith(f"relu of that = {value:.3g}.")
     assert "Map 2 of conv1" in story.title.text() and "row 3, column 4" in story.title.text()
 
 

@@ -567,9 +567,14 @@ class FeatureMapStory(QWidget):
                 row += 1
             bias = float(conv.bias[self.channel])  # type: ignore[index]
             sums = total + bias
-            self.grid.addWidget(
-                _text(f"sum of the {kernel.shape[0]} parts + bias {bias:.3g} ="), row, 0, 1, 4
-            )
+            parts = "the part" if kernel.shape[0] == 1 else f"the sum of the {kernel.shape[0]} parts"
+            self.grid.addWidget(_text(f"{parts} + bias {bias:.3g} ="), row, 0, 1, 4)
+            if self.place is not None:
+                r, c = self.place
+                self.title.setText(
+                    f"{self.title.text()} There: {parts} {total[r, c]:.3g} + bias {bias:.3g} ="
+                    f" {sums[r, c]:.3g}, and {self._activation_name(block)} of that = {out[r, c]:.3g}."
+                )
             self._add_picture(row, 4, sums, "weighted sums", self._spot(), signed=True)
             self.steps_text.append("sum + bias")
             row += 1
