@@ -277,9 +277,11 @@ class NeuronPalette(QWidget):
         self._offer_entries()
         self.feature.currentIndexChanged.connect(self._show_feature)
         self._show_feature()
-        hint = QLabel("Drag onto the canvas, or double-click to add in the middle.", self)
+        # How to use every entry above: plain text, not greyed out, since a greyed line reads as switched off.
+        hint = self.hint = QLabel("Drag onto the canvas, or double-click to add in the middle.", self)
+        hint.setObjectName("paletteHint")
+        hint.setAccessibleName("How to add a neuron")
         hint.setWordWrap(True)
-        hint.setEnabled(False)
         layout.addWidget(hint)
         layout.addStretch(1)
 
