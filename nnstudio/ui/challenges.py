@@ -404,7 +404,9 @@ class ChallengeCard(QFrame):
             set_tone(row, Tone.DONE if passed else Tone.PROBLEM)
             self.results_layout.addWidget(row)
         self.results.setVisible(True)
-        self.score.setText(f"Score: {result.score_text}" if result.score_text else "")
+        # A score is earned by a solution: before every case passes it is only what the network would get.
+        heading = "Score" if result.passed else "Score (counts once every case passes)"
+        self.score.setText(f"{heading}: {result.score_text}" if result.score_text else "")
         self.score.setVisible(bool(result.score_text))
 
     def mark_stale(self) -> None:

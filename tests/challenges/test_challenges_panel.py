@@ -168,3 +168,13 @@ def test_the_vertical_line_card_asks_for_a_value_the_answer_panel_shows(qtbot, w
     assert "four weights and its bias" in goal
     assert "its value (shown in the Answer panel) is above 0.5" in goal
     assert "yes" not in goal
+
+
+def test_a_score_is_not_given_as_earned_before_the_challenge_is_solved(qtbot, window):
+    window.findChild(type(window.actions["train"]), "action_challenges").trigger()
+    click(qtbot, window, "challengeStart_circle")
+    click(qtbot, window, "challengeCheck_circle")
+    card = window.challenges.cards["circle"]
+    assert card.summary.text().startswith("0 of 1 passed")
+    assert card.score.isVisible()
+    assert card.score.text() == "Score (counts once every case passes): 0 hidden neurons (fewer is better)"
