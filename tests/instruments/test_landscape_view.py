@@ -149,3 +149,15 @@ def test_a_network_whose_errors_overflow_says_so(camera, qtbot):
     network.set_weights(dict.fromkeys(network.edges, 1e308))
     view = open_landscape(camera, qtbot)
     assert "too large" in view.info.text() or "ran off the map" in view.info.text()
+
+
+def test_the_start_label_is_readable_on_the_dark_low_ground(camera, qtbot):
+    """The word "start" sits on a dark patch in white, so it reads on the dark low error as on the yellow."""
+    from nnstudio.ui.theme import contrast_ratio
+
+    view = open_landscape(camera, qtbot)
+    label = view.start.label()
+    assert label.toPlainText() == "start"
+    fill = label.fill.color()
+    assert fill.alpha() >= 180
+    assert contrast_ratio(label.color, fill) >= 7

@@ -67,6 +67,8 @@ REFRESH_MS = 400
 PATH_COLOUR = (255, 255, 255)
 TRAINING_COLOUR = (255, 150, 40)
 START_COLOUR = (255, 80, 60)
+START_LABEL_TEXT = (255, 255, 255)
+START_LABEL_FILL = (40, 20, 20, 200)
 TODAY_COLOUR = (255, 220, 0)
 
 
@@ -168,7 +170,8 @@ class LandscapeWindow(QWidget):
             hoverBrush=pg.mkBrush((255, 160, 140)),
             movable=True,
             label="start",
-            labelOpts={"color": START_COLOUR, "offset": (10, -10)},
+            # White on a dark patch: red letters alone vanish into the dark, low part of the map.
+            labelOpts={"color": START_LABEL_TEXT, "fill": START_LABEL_FILL, "offset": (10, -10)},
         )
         self.plot.addItem(self.start)
         self.today.setZValue(self.start.zValue() + 1)
