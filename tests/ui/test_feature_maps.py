@@ -135,3 +135,14 @@ def test_dropping_the_labs_kernel_on_the_canvas(window, qtbot):
     window.undo_stack.undo()
     assert window.document.network.convolutions["conv1"].kernel[0, 0, 1, 1] != 5
     lab.close()
+
+
+def test_moving_a_layer_moves_its_pictures(window):
+    block = layers_of(window).blocks["pool1"]
+    before = block.channel_rects[0].topLeft()
+    scene = window.canvas.scene()
+    moved = {nid: (scene.neuron_items[nid].x() + 40.0, scene.neuron_items[nid].y()) for nid in block.ids}
+    for nid, (x, y) in moved.items():
+        scene.neuron_items[nid].setPos(x, y)
+    scene.move_nodes(moved)
+    assert block.channel_rects[0].topLeft().x() == pytest.approx(before.x() + 40.0)

@@ -309,6 +309,20 @@ class FeatureMapLayers:
             sheet.setVisible(not hidden.issuperset(key))
         self._follow_selection()
 
+    def moved(self, positions: Any) -> None:
+        """Neurons moved: a layer any of whose neurons moved lays its pictures over them again."""
+        items = self.scene.neuron_items
+        for block in self.blocks.values():
+            if not any(nid in positions for nid in block.ids):
+                continue
+            spots = [items[nid] for nid in block.ids if nid in items]
+            if len(spots) != len(block.ids):
+                continue
+            for item in spots:
+                item.name = ""  # (set again from the network when it moved; the caption names the layer)
+            block.place(np.array([(item.x(), item.y()) for item in spots]))
+            block.update()
+
     @staticmethod
     def layer_members(network: Any) -> dict[str, list[str]]:
         members: dict[str, list[str]] = {}

@@ -299,6 +299,7 @@ class CanvasScene(QGraphicsScene):
         """Neurons moved. While a drag goes on (``dragging``) names are placed without trying two lines,
         so every mouse move stays cheap; the drag's end places them again in full."""
         self.edges.move_nodes(positions, self._pixel_rect())
+        self.feature_maps.moved(positions)
         self._geometry_changed()
         self.relayout_labels(wrap=not dragging)
 
