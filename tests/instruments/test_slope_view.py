@@ -109,3 +109,16 @@ def test_a_built_in_training_set_is_sampled(qtbot, studio) -> None:
     view.measured_on.activated.emit(1)
     assert view.measured_on.currentText() == "the training data, four-pixel (mean)"
     assert view.result.samples == 16
+
+
+def test_a_corner_is_blamed_on_what_the_network_has(qtbot, studio) -> None:
+    """The four-pixel camera has ReLU neurons and no step, and learns with the absolute error: when nudging and
+    backprop differ, the window names both of those, and not a step neuron it does not have."""
+    window = studio(example="four-pixel-camera")
+    window.live.set_input(np.array([1.0, -1.0, 1.0, -1.0], dtype=np.float32))
+    view = open_slope(qtbot, window, next(iter(window.document.network.edges)))
+    text = view.nudged.text()
+    assert "The two differ" in text
+    assert "the absolute error, which turns a corner where an output meets its truth" in text
+    assert "a ReLU neuron at its switch" in text
+    assert "Step" not in text

@@ -58,6 +58,23 @@ def _time(seconds: float) -> str:
     return f"{seconds * 1e3:.3f} ms" if seconds < 1 else f"{seconds:.2f} s"
 
 
+# Why a curve of the error can have a corner, when nothing more particular is known.
+CORNER_CAUSES_DEFAULT = (
+    "a ReLU or step neuron at its switch, or the absolute error where an output meets its truth"
+)
+
+
+def corner_causes(network: Network, loss: str) -> str:
+    """What in this network and loss can put a corner in the error's curve, in words: only what is there."""
+    causes = []
+    kinked = sorted({n.activation for n in network.neurons.values() if n.activation in ("relu", "step")})
+    if kinked:
+        causes.append(f"a {' or '.join(ACTIVATIONS[a].title for a in kinked)} neuron at its switch")
+    if loss == "absolute":
+        causes.append("the absolute error, which turns a corner where an output meets its truth")
+    return "; or ".join(causes) if causes else CORNER_CAUSES_DEFAULT
+
+
 class SlopeWindow(QDialog):
     """The slope of the error with respect to one connection's weight, for the window's current input."""
 
@@ -369,11 +386,11 @@ class SlopeWindow(QDialog):
             f"{_number(result.backprop)}   one pass forward and one back ({_time(result.backprop_seconds)})"
             f" gives this slope and all {result.parameters:,} others at once"
         )
-        self.nudged.setText(self.nudged_text(result))
+        self.nudged.setText(self.nudged_text(result, corner_causes(network, live.document.training.loss)))
         self.chain.setText(self.chain_text(result, _names(network)))
 
     @staticmethod
-    def nudged_text(result: WeightSlope) -> str:
+    def nudged_text(result: WeightSlope, causes: str = CORNER_CAUSES_DEFAULT) -> str:
         text = (
             f"{_number(result.nudged)}   (error(w + h) − error(w − h)) / 2h with h = {result.h:g}: two forward"
             f" passes ({_time(result.nudged_seconds)}) for this one weight; every slope this way would take"
@@ -382,8 +399,8 @@ class SlopeWindow(QDialog):
         apart = abs(result.nudged - result.backprop)
         if apart > 1e-3 * max(abs(result.backprop), abs(result.nudged)) and apart > 1e-9:
             text += (
-                ". The two differ: the curve has a corner at this weight (a ReLU or step neuron sits at its"
-                " switch), so the slopes on its two sides are not the same"
+                f". The two differ: the curve has a corner at this weight ({causes}), so the slopes on its two"
+                " sides are not the same"
             )
         return text
 
