@@ -184,8 +184,8 @@ def sum_gradient(plan: Plan, inputs: Array, neuron_id: str) -> Array:
 def map_gradient(plan: Plan, inputs: Array, layer: str, channel: int) -> Array:
     """d(the sum of one feature map's values)/d(input): what a dream of a whole feature map climbs.
 
-    Where none of the map's ReLUs fire yet there is no such slope; the sum of the map's weighted sums is
-    climbed instead until some do.
+    Where none of the map's ReLUs fire yet there is no such slope; the weighted sum of the unit closest to
+    firing is climbed instead until it does.
     """
     x = np.atleast_2d(np.asarray(inputs, dtype=plan.dtype))
     conv = plan.convolution(layer)
@@ -195,8 +195,17 @@ def map_gradient(plan: Plan, inputs: Array, layer: str, channel: int) -> Array:
     seed.reshape(x.shape[0], c, h * w)[:, channel, :] = 1.0
     delta = _through_activation(plan, fw, conv.target, seed)
     if not np.any(delta):
-        delta = seed
-    return _input_slopes(plan, fw, conv.target, delta)
+        # No unit of the map fires: climb the weighted sum of the one closest to firing, until it does.
+        sums = np.asarray(fw.sums[conv.target], dtype=np.float64).reshape(x.shape[0], c, h * w)[:, channel]
+        delta = np.zeros_like(seed)
+        delta.reshape(x.shape[0], c, h * w)[np.arange(x.shape[0]), channel, np.argmax(sums, axis=1)] = 1.0
+    slope = _input_slopes(plan, fw, conv.target, delta)
+    if not np.any(slope) and conv.kind.value != "conv2d":
+        # A pooling of maps that are all silent passes no slope back: wake the map it pools instead.
+        source = next((c for c in plan.convs if c.target == conv.source), None)
+        if source is not None:
+            return map_gradient(plan, x, source.layer, channel)
+    return slope
 
 
 def neuron_gradient(plan: Plan, inputs: Array, neuron_id: str) -> Array:

@@ -296,9 +296,13 @@ class DreamWindow(QWidget):
         self.view.set_values(gray)
         self.view.set_cell(max(4, 280 // max(grid)))
         name = self.neuron_combo.currentText()
-        self.value_label.setText(
-            f"{name}: {self.before:.3g} at the start, {self.value:.3g} after {self.steps_taken} steps."
-        )
+        text = f"{name}: {self.before:.3g} at the start, {self.value:.3g} after {self.steps_taken} steps."
+        if self.steps_taken >= self.steps_spin.value() and self.before == 0 and self.value == 0:
+            text += (
+                " It never fired: no picture tried woke it (a ReLU whose weights cannot outweigh its"
+                " bias for any picture in the input range never does)."
+            )
+        self.value_label.setText(text)
         self.pad_button.setEnabled(True)
 
     def _to_pad(self) -> None:
