@@ -146,3 +146,17 @@ def test_moving_a_layer_moves_its_pictures(window):
         scene.neuron_items[nid].setPos(x, y)
     scene.move_nodes(moved)
     assert block.channel_rects[0].topLeft().x() == pytest.approx(before.x() + 40.0)
+
+
+def test_a_kernel_cannot_be_edited_while_training_runs(window):
+    layers = layers_of(window)
+    story = layers.open_story("conv1", 1, None, window.canvas)
+    network = window.document.network
+    before = network.convolutions["conv1"].kernel.copy()
+    window.live.set_locked(True)
+    try:
+        story.kernel_tables[0].item(0, 0).setText("9")
+    finally:
+        window.live.set_locked(False)
+    np.testing.assert_allclose(network.convolutions["conv1"].kernel, before)
+    assert story.kernel_tables[0].item(0, 0).text() == f"{before[1, 0, 0, 0]:.2f}"

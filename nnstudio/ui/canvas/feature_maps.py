@@ -704,6 +704,10 @@ class FeatureMapStory(QWidget):
         canvas = self.view
         binding = getattr(canvas, "binding", None)
         if binding is None or binding.refuse_if_locked():
+            # Training runs (the canvas says so): the cell shows the number the kernel keeps.
+            self._filling = True
+            item.setText(f"{block.conv.kernel[self.channel, in_channel, item.row(), item.column()]:.2f}")
+            self._filling = False
             return
         kernel = block.conv.kernel.copy()
         kernel[self.channel, in_channel, item.row(), item.column()] = value
