@@ -160,3 +160,14 @@ def test_a_kernel_cannot_be_edited_while_training_runs(window):
         window.live.set_locked(False)
     np.testing.assert_allclose(network.convolutions["conv1"].kernel, before)
     assert story.kernel_tables[0].item(0, 0).text() == f"{before[1, 0, 0, 0]:.2f}"
+
+
+def test_the_kernels_are_drawn_again_as_training_changes_them(window):
+    from nnstudio.ui.canvas.feature_maps import signed_image
+
+    block = layers_of(window).blocks["conv1"]
+    plan = compile_network(window.document.network)
+    kernel, _bias = plan.convolution("conv1").split(plan.flat)
+    kernel[0, 0] = [[1, 0, -1], [1, 0, -1], [1, 0, -1]]
+    window.canvas.scene().weights_changed(None, plan)
+    assert block._kernel_images[0][0] == signed_image(kernel[0, 0])

@@ -172,8 +172,9 @@ class FeatureMapBlock(QGraphicsItem):
         return None
 
     # ------------------------------------------------------------------ pictures
-    def kernels_changed(self) -> None:
-        kernel = self.conv.kernel
+    def kernels_changed(self, kernel: Array | None = None) -> None:
+        """Draw the kernels again: ``kernel`` (kernels, in channels, size, size) or the network's own."""
+        kernel = self.conv.kernel if kernel is None else kernel
         if kernel is None:
             self._kernel_images = []
         else:
@@ -331,9 +332,12 @@ class FeatureMapLayers:
                 members.setdefault(neuron.layer, []).append(nid)
         return members
 
-    def kernels_changed(self) -> None:
-        for block in self.blocks.values():
-            block.kernels_changed()
+    def kernels_changed(self, plan: Any = None) -> None:
+        """The kernels changed (an edit, a training frame): from ``plan`` when it holds the newest."""
+        held = plan.conv_values() if plan is not None and hasattr(plan, "conv_values") else {}
+        for name, block in self.blocks.items():
+            values = held.get(name)
+            block.kernels_changed(None if values is None else values[0].reshape(block.conv.kernel.shape))
         if self.story is not None and self.story.isVisible():
             self.story.refresh()
 

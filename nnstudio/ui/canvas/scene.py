@@ -318,6 +318,8 @@ class CanvasScene(QGraphicsScene):
             self.edges.set_weights(self.document.network, edge_ids)
         self.edge_layer.invalidate()
         self.overlay.update()
+        if edge_ids is None:
+            self.feature_maps.kernels_changed(plan)
 
     def set_strongest_only(self, on: bool) -> None:
         """While training, a big network's edges show only the strongest of each layer (see EdgeModel).
