@@ -357,7 +357,40 @@ class Inspector(Panel):
             self.role.setCurrentIndex(self.role.findData(first.role.value) if same_role else -1)
         biases = {n.bias for n in neurons}
         self.bias.set_value(first.bias, mixed=len(biases) > 1)
+        self._show_shared_bias(neurons)
         self._show_values()
+
+    def _show_shared_bias(self, neurons: list) -> None:
+        """A neuron of a feature map adds its kernel's bias, shared by the whole map, and a pooling neuron
+        none: its own bias field would change nothing, so the box shows what is added and is greyed out."""
+        assert self._network is not None
+        convolutions = self._network.convolutions
+        shaped = [n for n in neurons if n.layer in convolutions]
+        self.bias.setEnabled(not shaped)
+        if not shaped:
+            self.bias.setToolTip("")
+            return
+        if len(neurons) > 1:
+            self.bias.setToolTip(
+                "Neurons of a feature map take their kernel's bias: select plain neurons to set one."
+            )
+            return
+        neuron = shaped[0]
+        conv = convolutions[neuron.layer]
+        if conv.bias is None:
+            self.bias.set_value(0.0)
+            self.bias.setToolTip(
+                "A pooling neuron has no bias: it passes on the largest or the mean of its window."
+            )
+            return
+        shape = self._network.layer_shape(neuron.layer)
+        members = self._network.layer_members(neuron.layer)
+        per_map = shape[1] * shape[2] if shape is not None else len(members)
+        kernel = members.index(neuron.id) // max(1, per_map)
+        self.bias.set_value(float(conv.bias[kernel]))
+        self.bias.setToolTip(
+            f"The bias of kernel {kernel + 1} of {neuron.layer}, shared by every position of its feature map."
+        )
 
     def _offer_joint_activations(self, outputs_only: bool) -> None:
         """A joint activation (softmax) works over all the outputs together: offered only while every

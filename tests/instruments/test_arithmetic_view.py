@@ -154,3 +154,35 @@ def test_tab_reaches_each_product_and_lights_it(qtbot, studio) -> None:
     qtbot.keyClick(view.term_labels[1], Qt.Key.Key_Tab)
     qtbot.waitUntil(lambda: view.hovered_edge() == "i2>o0")
     assert view.hovered_source() == "i2"
+
+
+def test_a_convolution_neurons_bias_is_its_kernels_and_read_only(qtbot, studio) -> None:
+    """The Bias box of a neuron in a feature map shows the bias its arithmetic adds (its kernel's, shared by
+    the whole map), greyed out with the reason, not a 0 of its own that changes nothing."""
+    from nnstudio.document.builders import conv_network, parse_network_spec
+    from nnstudio.document.model import Document
+
+    window = studio(example="festival")
+    network = conv_network(parse_network_spec("6x6-c2k3p1-p2-3"), seed=1)
+    network.set_convolution_values("conv1", bias=np.array([0.25, -0.75]))
+    window.set_document(Document(network, title="small convnet", grid=(6, 6), value_range=(0.0, 1.0)))
+    window.live.set_input(np.linspace(0, 1, 36, dtype=np.float32))
+    window.canvas.select(["conv1_1_2_3"])
+    bias = window.inspector.bias
+    assert "+ -0.75 (bias)" in arithmetic_text(window)
+    assert bias.value() == -0.75
+    assert not bias.isEnabled()
+    assert bias.toolTip() == "The bias of kernel 2 of conv1, shared by every position of its feature map."
+    pooled = next(n for n in window.document.network.neurons if n.startswith("pool"))
+    window.canvas.select([pooled])
+    assert bias.value() == 0 and not bias.isEnabled()
+    assert (
+        bias.toolTip() == "A pooling neuron has no bias: it passes on the largest or the mean of its window."
+    )
+    for story in QApplication.topLevelWidgets():  # selecting a pooled map also tells how it was made
+        if story.objectName() == "featureMapStory":
+            story.close()
+    # A plain neuron's bias is its own again, and editable.
+    out = next(n for n in window.document.network.neurons if n.startswith("o"))
+    window.canvas.select([out])
+    assert bias.isEnabled() and bias.toolTip() == ""
