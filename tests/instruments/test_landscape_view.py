@@ -161,3 +161,40 @@ def test_the_start_label_is_readable_on_the_dark_low_ground(camera, qtbot):
     fill = label.fill.color()
     assert fill.alpha() >= 180
     assert contrast_ratio(label.color, fill) >= 7
+
+
+def test_a_weight_from_an_image_names_its_pixel(qtbot):
+    """The weights of a network reading an image come from pixels with ids like i21: the landscape says which
+    pixel (row and column of the image), as a person looking at the image would find it."""
+    from nnstudio.data.dataset import Dataset
+    from nnstudio.document.builders import dense_network
+    from nnstudio.document.model import Document
+
+    with studio_windows(qtbot, size=(1200, 800)) as open_window:
+        window = open_window(example="festival")
+        network = dense_network([24, 3], seed=1, grid=(6, 4))
+        rng = np.random.default_rng(0)
+        samples = Dataset(
+            "marks", rng.random((6, 24)), np.eye(3)[[0, 1, 2, 0, 1, 2]], ["a", "b", "c"], np.arange(6) % 3
+        )
+        window.set_document(
+            Document(
+                network,
+                title="small reader",
+                grid=(6, 4),
+                value_range=(0.0, 1.0),
+                training_data="document",
+                dataset=samples,
+            )
+        )
+        edges = [e for e in network.edges if e.startswith(("i21>", "i8>"))][:2]
+        window.canvas.select([], edges)
+        view = open_landscape(window, qtbot)
+        try:
+            qtbot.waitUntil(lambda: view.weights_label.text() != "")
+            text = view.weights_label.text()
+            # i21 is the 22nd pixel of a 6-wide image: row 4, column 4; i8 is row 2, column 3.
+            assert "weight pixel at row 4, column 4 → " in text
+            assert "weight pixel at row 2, column 3 → " in text
+        finally:
+            view.close()

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnstudio.engine.graph import GraphError
+from nnstudio.engine.graph import GraphError, Role
 from nnstudio.engine.landscape import (
     DescentPath,
     Landscape,
@@ -85,6 +85,19 @@ def spread_rows(count: int, limit: int) -> Array:
     if count <= limit:
         return np.arange(count)
     return np.unique(np.linspace(0, count - 1, limit).round().astype(np.intp))
+
+
+def pixel_name(network, neuron, grid: tuple[int, int] | None) -> str:  # noqa: ANN001 - Network, Neuron
+    """A neuron's name; an unnamed input of an image says which pixel it is ("pixel at row 10, column 18"),
+    since its id (i269) means nothing to a person."""
+    if grid is None or neuron.label or neuron.role is not Role.INPUT:
+        return neuron.display_name
+    ids = [n.id for n in network.inputs()]
+    columns, rows = grid  # a document's grid is (width, height)
+    index = ids.index(neuron.id)
+    if index >= rows * columns:
+        return neuron.display_name
+    return f"pixel at row {index // columns + 1}, column {index % columns + 1}"
 
 
 class LandscapeWindow(QWidget):
@@ -441,13 +454,12 @@ class LandscapeWindow(QWidget):
         self.legend.setText(self._legend_text(errors))
         self.plot.setXRange(x[0] - dx / 2, x[-1] + dx / 2, padding=0)
         self.plot.setYRange(y[0] - dy / 2, y[-1] + dy / 2, padding=0)
-        network = self._window.document.network
-        self.plot.setLabel("bottom", self._name_of(weights[0], network))
-        self.plot.setLabel("left", self._name_of(weights[1], network))
-        self.weights_label.setText(
-            f"Across: {self._name_of(weights[0], network)}; down: {self._name_of(weights[1], network)}."
-            f" Error ({loss.title.lower()}) on {name}."
-        )
+        document = self._window.document
+        network = document.network
+        across, down = (self._name_of(w, network, document.grid) for w in weights[:2])
+        self.plot.setLabel("bottom", across)
+        self.plot.setLabel("left", down)
+        self.weights_label.setText(f"Across: {across}; down: {down}. Error ({loss.title.lower()}) on {name}.")
         if not keep_start:
             self.start.blockSignals(True)
             self.start.setPos(landscape.current[0], landscape.current[1])
@@ -468,13 +480,13 @@ class LandscapeWindow(QWidget):
         )
 
     @staticmethod
-    def _name_of(pid: str, network) -> str:  # noqa: ANN001 - network: Network
+    def _name_of(pid: str, network, grid: tuple[int, int] | None = None) -> str:  # noqa: ANN001 - Network
         if pid in network.neurons:
             return f"bias of {network.neurons[pid].display_name}"
         if pid in network.edges:
             edge = network.edges[pid]
             source, target = network.neurons[edge.source], network.neurons[edge.target]
-            return f"weight {source.display_name} → {target.display_name}"
+            return f"weight {pixel_name(network, source, grid)} → {target.display_name}"
         return f"weight {pid}"
 
     def _start_moved(self) -> None:
