@@ -122,3 +122,16 @@ def test_a_corner_is_blamed_on_what_the_network_has(qtbot, studio) -> None:
     assert "the absolute error, which turns a corner where an output meets its truth" in text
     assert "a ReLU neuron at its switch" in text
     assert "Step" not in text
+
+
+def test_a_weight_from_an_image_is_named_by_its_pixel(qtbot, studio) -> None:
+    from nnstudio.document.builders import dense_network
+    from nnstudio.document.model import Document
+
+    window = studio(example="festival")
+    network = dense_network([24, 3], seed=1, grid=(6, 4))
+    window.set_document(Document(network, title="small reader", grid=(6, 4), value_range=(0.0, 1.0)))
+    edge = next(e for e in network.edges if e.startswith("i21>"))
+    view = open_slope(qtbot, window, edge)
+    target = network.neurons[network.edges[edge].target].display_name
+    assert view.heading.text() == f"The weight from pixel at row 4, column 4 to {target}"

@@ -9,6 +9,7 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QWidget
 
 if TYPE_CHECKING:
+    from nnstudio.engine.graph import Network, Neuron
     from nnstudio.ui.main_window import MainWindow
 
 
@@ -41,6 +42,19 @@ def place_beside(tool: QWidget, window: QWidget) -> None:
     height = min(tool.height(), max(320, frame.height() - 60))
     tool.resize(width, height)
     tool.move(frame.right() - width - 8, frame.top() + 40)
+
+
+def pixel_name(network: Network, neuron: Neuron, grid: tuple[int, int] | None) -> str:
+    """A neuron's name; an unnamed input of an image says which pixel it is ("pixel at row 10, column 18"),
+    since its id (i269) means nothing to a person."""
+    if grid is None or neuron.label or neuron.role.value != "input":
+        return neuron.display_name
+    ids = [n.id for n in network.inputs()]
+    columns, rows = grid  # a document's grid is (width, height)
+    index = ids.index(neuron.id)
+    if index >= rows * columns:
+        return neuron.display_name
+    return f"pixel at row {index // columns + 1}, column {index % columns + 1}"
 
 
 def install_instruments(window: MainWindow) -> None:

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnstudio.engine.graph import GraphError, Role
+from nnstudio.engine.graph import GraphError
 from nnstudio.engine.landscape import (
     DescentPath,
     Landscape,
@@ -39,7 +39,7 @@ from nnstudio.engine.landscape import (
 )
 from nnstudio.engine.losses import LOSSES
 from nnstudio.engine.plan import Plan, compile_network
-from nnstudio.ui.instruments import place_beside
+from nnstudio.ui.instruments import pixel_name, place_beside
 
 if TYPE_CHECKING:
     from nnstudio.data.dataset import Dataset
@@ -85,19 +85,6 @@ def spread_rows(count: int, limit: int) -> Array:
     if count <= limit:
         return np.arange(count)
     return np.unique(np.linspace(0, count - 1, limit).round().astype(np.intp))
-
-
-def pixel_name(network, neuron, grid: tuple[int, int] | None) -> str:  # noqa: ANN001 - Network, Neuron
-    """A neuron's name; an unnamed input of an image says which pixel it is ("pixel at row 10, column 18"),
-    since its id (i269) means nothing to a person."""
-    if grid is None or neuron.label or neuron.role is not Role.INPUT:
-        return neuron.display_name
-    ids = [n.id for n in network.inputs()]
-    columns, rows = grid  # a document's grid is (width, height)
-    index = ids.index(neuron.id)
-    if index >= rows * columns:
-        return neuron.display_name
-    return f"pixel at row {index // columns + 1}, column {index % columns + 1}"
 
 
 class LandscapeWindow(QWidget):

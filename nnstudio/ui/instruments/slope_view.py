@@ -28,6 +28,7 @@ from nnstudio.engine.graph import Network
 from nnstudio.engine.losses import LOSSES
 from nnstudio.engine.plan import Plan, compile_network
 from nnstudio.engine.slopes import WeightSlope, error_curve, weight_slope
+from nnstudio.ui.instruments import pixel_name
 from nnstudio.ui.live import LiveNetwork
 from nnstudio.ui.theme import Tone, set_tone
 
@@ -340,7 +341,9 @@ class SlopeWindow(QDialog):
             self._say("This connection is no longer in the network; select another and click Slope… again.")
             return
         edge = network.edges[edge_id]
-        source, target = network.neurons[edge.source].display_name, network.neurons[edge.target].display_name
+        grid = live.document.grid
+        source = pixel_name(network, network.neurons[edge.source], grid)
+        target = network.neurons[edge.target].display_name
         self.heading.setText(f"The weight from {source} to {target}")
         self.setWindowTitle(f"Slope of {source} → {target}")
         plan = self._compiled()
