@@ -33,6 +33,7 @@ from nnstudio.engine.activations import ACTIVATIONS
 from nnstudio.engine.explain import NeuronArithmetic, neuron_arithmetic
 from nnstudio.engine.graph import GraphError, Network, Role
 from nnstudio.ui.commands import SetFrozen, SetNeuronFields, SetWeights
+from nnstudio.ui.instruments import pixel_name
 from nnstudio.ui.instruments.arithmetic import ArithmeticView
 from nnstudio.ui.live import LiveNetwork
 from nnstudio.ui.panel import Panel
@@ -322,8 +323,9 @@ class Inspector(Panel):
         if len(edges) == 1:
             edge = edges[0]
             self.edge_box.setTitle("Connection")
-            source, target = neurons[edge.source].display_name, neurons[edge.target].display_name
-            self.edge_ends.setText(f"from {source} to {target}")
+            grid = self._live.document.grid if self._live is not None else None
+            source = pixel_name(self._network, neurons[edge.source], grid)
+            self.edge_ends.setText(f"from {source} to {neurons[edge.target].display_name}")
         else:
             self.edge_box.setTitle(f"{len(edges)} connections")
             self.edge_ends.setText(f"{len(edges)} connections selected: a value set here applies to all")

@@ -133,5 +133,6 @@ def test_a_weight_from_an_image_is_named_by_its_pixel(qtbot, studio) -> None:
     window.set_document(Document(network, title="small reader", grid=(6, 4), value_range=(0.0, 1.0)))
     edge = next(e for e in network.edges if e.startswith("i21>"))
     view = open_slope(qtbot, window, edge)
+    assert window.inspector.edge_ends.text().startswith("from pixel at row 4, column 4 to ")
     target = network.neurons[network.edges[edge].target].display_name
     assert view.heading.text() == f"The weight from pixel at row 4, column 4 to {target}"
