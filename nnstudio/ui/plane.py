@@ -85,6 +85,7 @@ BACKGROUND_STRENGTH = 0.7
 WHITE = np.array([255.0, 255.0, 255.0])
 # The canvas shows pictures in neurons from several views; the plane's are known by this name.
 PICTURE_SOURCE = "plane"
+CLASSES_TIP = "Blobs or spiral arms: one per class"
 # Redraw at most this often while training writes new weights.
 REFRESH_MS = 80
 
@@ -362,7 +363,7 @@ class PlaneWindow(QWidget):
             self.kind.setItemData(self.kind.count() - 1, kind.description, Qt.ItemDataRole.ToolTipRole)
         self.classes = QSpinBox(self)
         self._name(self.classes, "planeClasses", "Number of classes")
-        self.classes.setToolTip("Blobs or spiral arms: one per class")
+        self.classes.setToolTip(CLASSES_TIP)
         self.noise = self._slider("planeNoise", "Noise", 0, 50, "Noise in percent: how far points stray")
         self.ratio = self._slider(
             "planeRatio", "Share of training data", 10, 90, "Percent of the points used for training"
@@ -521,6 +522,10 @@ class PlaneWindow(QWidget):
         self.classes.setRange(low, high)
         self.classes.setValue(recipe.classes if not kind.regression else 1)
         self.classes.setEnabled(high > low)
+        # A greyed box says why it cannot change, rather than looking broken.
+        tip = CLASSES_TIP if high > low else f"{kind.title} always has {low} classes"
+        self._idle_tips[self.classes] = tip
+        self.classes.setToolTip(tip)
         # A regression problem has values, not classes: the row goes rather than showing a greyed "1".
         self._form.setRowVisible(self.classes, not kind.regression)
         self.noise.setValue(round(recipe.noise * 100))

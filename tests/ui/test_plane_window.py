@@ -84,3 +84,13 @@ def test_new_points_are_one_undo_step_that_marks_the_network_changed(window):
     stack.redo()
     assert window.document.training_data == "spiral(seed=2):train"
     assert plane.recipe.seed == 2
+
+
+def test_a_greyed_number_of_classes_says_why(window):
+    """The circle always has two classes: the greyed Classes box says so instead of looking broken."""
+    plane = open_plane(window)
+    assert plane.classes.isEnabled()
+    assert plane.classes.toolTip() == "Blobs or spiral arms: one per class"
+    plane.kind.setCurrentIndex(plane.kind.findData("circle"))
+    assert not plane.classes.isEnabled()
+    assert plane.classes.toolTip() == "Circle always has 2 classes"
