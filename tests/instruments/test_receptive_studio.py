@@ -212,3 +212,17 @@ def test_on_a_plane_network_the_toggle_draws_each_neurons_heat_map(qtbot):
         window.ask_save_changes = lambda: QMessageBox.StandardButton.Discard
         window.close()
         window.deleteLater()
+
+
+def test_two_inputs_that_are_not_the_plane_keep_their_fields(qtbot):
+    """XOR's inputs A and B are two pixels, on or off: its neurons show their two-pixel fields, not maps."""
+    window = studio(qtbot, "xor")
+    try:
+        toggle(window).trigger()
+        pictures = window.canvas.neuron_pictures
+        assert pictures and all(p.width() > p.height() for p in pictures.values())
+        assert "plane" not in window.statusBar().currentMessage()
+    finally:
+        window.ask_save_changes = lambda: QMessageBox.StandardButton.Discard
+        window.close()
+        window.deleteLater()

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnstudio.data.points import feature_names
 from nnstudio.engine.graph import GraphError
 from nnstudio.engine.plan import Plan, compile_network
 from nnstudio.engine.receptive import (
@@ -218,11 +219,15 @@ class FieldsInNeurons(QObject):
         )
 
     def _draw_heat_maps(self, plan: Plan) -> bool:
-        """On a network of the plane (inputs X1 and X2, or feature inputs) each neuron's heat map, the picture
+        """On a network of the plane (inputs named X1 and X2, or feature inputs) each neuron's heat map, the picture
         the Input plane window draws, instead of a field of two pixels that a person cannot read; whether it
         was such a network."""
         network = self._window.document.network
         labels = [network.neurons[nid].label for nid in plan.input_ids]
+        # Only inputs named as the plane's features (X1, X2, sin X1, ...): two inputs such as XOR's A and B
+        # are two pixels that are on or off, and their field (white A, black B) is what the texts draw.
+        if feature_names(labels) is None:
+            return False
         try:
             fw = forward_over_plane(plan, labels, plane_points(RESOLUTION))
         except ValueError:
