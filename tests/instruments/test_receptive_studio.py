@@ -226,3 +226,24 @@ def test_two_inputs_that_are_not_the_plane_keep_their_fields(qtbot):
         window.ask_save_changes = lambda: QMessageBox.StandardButton.Discard
         window.close()
         window.deleteLater()
+
+
+def test_a_gallery_of_inputs_that_are_no_image_says_which_cell_is_which(qtbot):
+    """The festival's neuron reads four numbers, not an image: its field is a strip, and the legend says the
+    strip's order; a white field keeps a dark frame so it shows on the light window."""
+    window = studio(qtbot, "festival")
+    try:
+        window.findChild(QAction, "receptiveGalleryAction").trigger()
+        gallery = window.findChild(ReceptiveGallery, "receptiveGallery")
+        qtbot.waitExposed(gallery)
+        assert "a strip, left to right: weather, music, company, money." in gallery.legend.text()
+        icon = gallery.tiles["o0"].icon().pixmap(gallery.tiles["o0"].iconSize()).toImage()
+        corner, middle = icon.pixelColor(0, 0), icon.pixelColor(icon.width() // 2, icon.height() // 2)
+        assert max(corner.red(), corner.green(), corner.blue()) < 100
+        assert min(middle.red(), middle.green(), middle.blue()) > 240
+    finally:
+        for gallery in window.findChildren(ReceptiveGallery):
+            gallery.close()
+        window.ask_save_changes = lambda: QMessageBox.StandardButton.Discard
+        window.close()
+        window.deleteLater()

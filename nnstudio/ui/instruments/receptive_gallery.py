@@ -72,6 +72,9 @@ MAX_CLIMBED_TILES = 32
 # The fields' name among the sources of pictures in neurons (another view may show its own at the same time).
 PICTURE_SOURCE = "receptive"
 
+# A picture's frame in the gallery, and how many inputs a strip's legend names.
+PICTURE_FRAME = (60, 60, 60)
+STRIP_NAMES = 8
 LEGEND = (
     "Each picture is the input that drives the neuron highest: white = the top of the input range, black ="
     " the bottom, checkered = the neuron does not care about that pixel."
@@ -264,7 +267,13 @@ def _pixmap(image: QImage, side: int) -> QPixmap:
         if image.width() <= side
         else Qt.TransformationMode.SmoothTransformation
     )
-    return QPixmap.fromImage(image.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio, mode))
+    pixmap = QPixmap.fromImage(image.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio, mode))
+    # A thin dark frame: a white field (every input at its top) still shows its edges on a light window.
+    painter = QPainter(pixmap)
+    painter.setPen(QColor(*PICTURE_FRAME))
+    painter.drawRect(0, 0, pixmap.width() - 1, pixmap.height() - 1)
+    painter.end()
+    return pixmap
 
 
 def _row_of(pixmaps: list[QPixmap], gap: int = 6) -> QPixmap:
@@ -459,8 +468,14 @@ class ReceptiveGallery(QWidget):
             extras.append("the weights (green positive, red negative)")
         if big and inputs is not None:
             extras.append("the nine training images that excite the neuron most")
-        self.legend.setText(LEGEND + (f" Beside it: {' and '.join(extras)}." if extras else ""))
         network = document.network
+        order = ""
+        if grid is None:
+            # Inputs that are no image are drawn as a strip: say which cell is which input.
+            names = [network.neurons[nid].display_name for nid in plan.input_ids]
+            shown = ", ".join(names[:STRIP_NAMES]) + (", ..." if len(names) > STRIP_NAMES else "")
+            order = f" The inputs are no image, so each picture is a strip, left to right: {shown}."
+        self.legend.setText(LEGEND + (f" Beside it: {' and '.join(extras)}." if extras else "") + order)
         for nid, field in fields.items():
             rows_cols = field.image(grid).shape
             pictures = [
