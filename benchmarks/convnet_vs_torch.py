@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import time
+import sys
+from pathlib import Path
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -26,28 +27,12 @@ from nnstudio.engine.conv import ConvKind  # noqa: E402
 from nnstudio.engine.plan import Plan, compile_network  # noqa: E402
 from nnstudio.engine.train import Step, TrainSettings, train  # noqa: E402
 
+# The timing of alternating slices is the dense benchmark's, so both measure alike.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from engine_vs_torch import ROUNDS, interleaved  # noqa: E402
+
 SPEC = "28x28-c8k5-p2-c16k5-p2-10"
-ROUNDS = 7
 SAMPLES_PER_CALL = 600
-
-
-def rate(run_steps, seconds: float) -> float:
-    """Samples per second over one timed slice."""
-    start = time.perf_counter()
-    done = 0
-    while time.perf_counter() - start < seconds:
-        done += run_steps()
-    return done / (time.perf_counter() - start)
-
-
-def interleaved(runners: dict[str, object], seconds: float) -> dict[str, float]:
-    """Median rate of each runner, measured in alternating slices so a busy neighbour hurts all alike."""
-    rates: dict[str, list[float]] = {name: [] for name in runners}
-    for _ in range(ROUNDS):
-        for name, run in runners.items():
-            if run is not None:
-                rates[name].append(rate(run, seconds / ROUNDS))
-    return {name: float(np.median(r)) for name, r in rates.items() if r}
 
 
 def engine_plan(spec: str) -> Plan:
