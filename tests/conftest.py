@@ -118,3 +118,11 @@ def _leftover_windows(before: set[QWidget]) -> list[str]:
         widget.hide()  # even one whose closeEvent refused
         widget.deleteLater()
     return found
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Empty the clipboard before the process ends: with a copy of a network still on it, Qt's teardown at
+    exit crashes the process (status 139) after every test has passed."""
+    app = QApplication.instance()
+    if app is not None:
+        app.clipboard().clear()
