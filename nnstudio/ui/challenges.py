@@ -144,7 +144,10 @@ class ChallengeSession(QObject):
         self.active = challenge
         self._apply(challenge)
         self.changed.emit(challenge.id)
-        window.statusBar().showMessage(f"Challenge: {challenge.goal}", 8000)
+        # The title, short enough for a small window's status bar; the goal is on the card in full.
+        window.statusBar().showMessage(
+            f"Challenge started: {challenge.title}. Its goal and Check are in the Challenges panel.", 8000
+        )
         return True
 
     def leave(self) -> None:

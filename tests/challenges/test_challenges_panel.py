@@ -178,3 +178,13 @@ def test_a_score_is_not_given_as_earned_before_the_challenge_is_solved(qtbot, wi
     assert card.summary.text().startswith("0 of 1 passed")
     assert card.score.isVisible()
     assert card.score.text() == "Score (counts once every case passes): 0 hidden neurons (fewer is better)"
+
+
+def test_starting_says_so_in_a_status_line_that_fits_a_small_window(qtbot, window):
+    window.findChild(type(window.actions["train"]), "action_challenges").trigger()
+    click(qtbot, window, "challengeStart_vertical-line")
+    message = window.statusBar().currentMessage()
+    assert message == (
+        "Challenge started: A neuron that sees a vertical line. Its goal and Check are in the Challenges panel."
+    )
+    assert len(message) < 110  # a 1024-pixel-wide window shows it whole
