@@ -62,26 +62,25 @@ from nnstudio.ui.inspector import Inspector
 from nnstudio.ui.keyboard import move_focus, name_panel_tabs
 from nnstudio.ui.live import LiveNetwork, opening_sample
 from nnstudio.ui.panel import Panel
-from nnstudio.ui.plain_text import plain_message, plain_tooltip
+from nnstudio.ui.plain_text import plain_message
 from nnstudio.ui.properties_dialog import (
     DocumentProperties,
     NetworkPropertiesDialog,
     properties_problem,
 )
-from nnstudio.ui.settings import string_list, studio_settings
+from nnstudio.ui.recent_files import RecentFiles
+from nnstudio.ui.settings import studio_settings
 from nnstudio.ui.theme import Tone, set_tone
 from nnstudio.ui.window_layout import DockLayout, first_window_size
 
 FILE_FILTER = "nnstudio networks (*.nnet)"
 FILE_SUFFIX = ".nnet"
-MAX_RECENT_FILES = 8
 COLOUR_SCHEMES = (
     ("classic", "&Classic (white positive, black negative)"),
     ("3b1b", "&3Blue1Brown (green positive, red negative)"),
 )
 ZOOM_STEP = 1.25
 
-_RECENT_KEY = "files/recent"
 _FOLDER_KEY = "files/last_folder"
 _SCHEME_KEY = "view/colour_scheme"
 _GEOMETRY_KEY = "window/geometry"
@@ -361,9 +360,10 @@ class MainWindow(QMainWindow):
         file_menu = self._menu(bar, "&File", "fileMenu")
         for key in ("new", "open", "open_example"):
             file_menu.addAction(self.actions[key])
-        self.recent_menu = QMenu("Open &Recent", self)
-        self.recent_menu.setObjectName("recentMenu")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self.recent = RecentFiles(
+            self.settings, self, lambda path: self.open_recent(path), lambda text: self._show_status(text)
+        )
+        self.recent_menu = self.recent.menu
         file_menu.addMenu(self.recent_menu)
         file_menu.addSeparator()
         for key in ("save", "save_as"):
@@ -790,7 +790,7 @@ class MainWindow(QMainWindow):
 
     def open_recent(self, path: Path) -> bool:
         if not path.exists():
-            self._forget_recent(path)
+            self.recent.forget(path)
             self._show_error(
                 "File not found", f"{path} no longer exists, so it was removed from the recent files."
             )
@@ -854,35 +854,10 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ recent files
     def recent_files(self) -> list[Path]:
-        return [Path(p) for p in string_list(self.settings, _RECENT_KEY)]
-
-    def _store_recent(self, paths: list[Path]) -> None:
-        self.settings.setValue(_RECENT_KEY, [str(p) for p in paths[:MAX_RECENT_FILES]])
+        return self.recent.paths()
 
     def remember_recent(self, path: Path) -> None:
-        path = path.absolute()
-        self._store_recent([path] + [p for p in self.recent_files() if p != path])
-
-    def _forget_recent(self, path: Path) -> None:
-        self._store_recent([p for p in self.recent_files() if p != path])
-
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        paths = self.recent_files()
-        missing = [p for p in paths if not p.exists()]
-        if missing:
-            self._store_recent([p for p in paths if p.exists()])
-            names = ", ".join(p.name for p in missing)
-            self._show_status(f"Removed from the recent files because they no longer exist: {names}")
-        for number, path in enumerate((p for p in paths if p.exists()), start=1):
-            action = self.recent_menu.addAction(f"&{number} {path.name}")
-            action.setObjectName(f"action_recent_{number}")
-            action.setToolTip(plain_tooltip(str(path)))
-            action.setStatusTip(str(path))
-            action.triggered.connect(lambda _checked=False, p=path: self.open_recent(p))
-        if self.recent_menu.isEmpty():
-            empty = self.recent_menu.addAction("No recent files")
-            empty.setEnabled(False)
+        self.recent.remember(path)
 
     # ------------------------------------------------------------------ export
     def export_png(self, path: Path | None = None, scale: float = 2.0) -> bool:
