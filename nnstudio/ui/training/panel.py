@@ -2,124 +2,69 @@
 
 The error plot's page also holds the run's timeline (:mod:`.timeline`): go back through the last run, keep a
 point of it, or run it again from the same start and compare the two runs' curves.
+
+The panel puts together its parts and follows the controller; each part is a module of its own:
+
+- :mod:`.dataset_choice`: the dataset box and the datasets behind it (:class:`DatasetChoice`);
+- :mod:`.settings_form`: the settings form (:class:`SettingsForm`);
+- :mod:`.run_buttons`: Train, Pause, Stop, Step, Randomize and the pace (:class:`RunButtons`);
+- :mod:`.progress_line`: the progress bar, its words and the speed (:class:`ProgressLine`);
+- :mod:`.status_line`: the message under them (:class:`StatusLine`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import shiboken6
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import Slot
 from PySide6.QtGui import QResizeEvent, QUndoStack
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QDoubleSpinBox,
-    QFileDialog,
-    QFormLayout,
-    QGridLayout,
-    QHBoxLayout,
-    QLabel,
-    QProgressBar,
-    QPushButton,
-    QScrollArea,
-    QSpinBox,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
-from nnstudio.data import BUILTIN_DATASETS, DataError, Dataset, load_dataset
-from nnstudio.data.points import fit_dataset_to, is_point_spec
-from nnstudio.engine.losses import LOSSES
-from nnstudio.engine.train import INITIALISERS, EpochEnd, TrainingError, TrainSettings
-from nnstudio.ui.dataset_loading import reads_a_file, shared_loader
+from nnstudio.data import DataError, Dataset
+from nnstudio.engine.train import EpochEnd, TrainingError, TrainSettings
 from nnstudio.ui.live import LiveNetwork
 from nnstudio.ui.panel import Panel
 from nnstudio.ui.plot import ErrorPlot
-from nnstudio.ui.settings import studio_settings
-from nnstudio.ui.theme import Tone, set_tone
-from nnstudio.ui.widgets.flow_layout import FlowLayout
 
 from .controller import TrainingController, snapshot_name
-from .stopping import EPOCHS, STOP_KINDS, TARGET_ACCURACY, TARGET_ERROR, StopCondition
+from .dataset_choice import (
+    DATASET_FILTER,
+    DOCUMENT_SAMPLES,
+    DOCUMENT_SAMPLES_TITLE,
+    IMPORT_FILE,
+    DatasetChoice,
+    companion_test_set,
+    title_of,
+)
+from .naming import named
+from .progress_line import NOT_STARTED, ProgressLine, format_duration, progress_text, speed_text
+from .run_buttons import FASTEST_KEY, WATCHABLE_SECONDS, RunButtons
+from .settings_form import SettingsForm, run_names
+from .status_line import STATUS_LINES, StatusLine
+from .stopping import StopCondition
 from .timeline import RunTimeline
 from .worker import TrainingUpdate
 
 Array = np.ndarray
 
-DOCUMENT_SAMPLES = "document"
-DOCUMENT_SAMPLES_TITLE = "This document's samples"
-_IMPORT_FILE = "\x00import-file"
-_IMPORT_FOLDER = "\x00import-folder"
-# The person's choice of pace, kept between sessions: True trains as fast as possible.
-FASTEST_KEY = "training/as_fast_as_possible"
-# A run takes at least this long unless the person asks for full speed: the four-pixel learner's 4,800 steps
-# would otherwise be over in about a second, too fast to see the error fall or a weight change.
-WATCHABLE_SECONDS = 6.0
-NOT_STARTED = "not started"
-# The status message shows at most this many lines at once; a longer one scrolls.
-STATUS_LINES = 4
-_DATASET_FILTER = "Datasets (*.csv *.gz *.idx *ubyte *.idx3-ubyte);;CSV files (*.csv);;All files (*)"
-
-
-def companion_test_set(name: str) -> str | None:
-    """The built-in test set that goes with a built-in training set (``digits:train`` -> ``digits:test``)."""
-    if name.endswith(":train"):
-        candidate = name[: -len(":train")] + ":test"
-        if candidate in BUILTIN_DATASETS or is_point_spec(candidate):
-            return candidate
-    return None
-
-
-def format_duration(seconds: float) -> str:
-    seconds = int(round(seconds))
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
-def progress_text(update: TrainingUpdate, accuracy: float | None = None) -> str:
-    left = update.seconds_left
-    text = f"epoch {update.epoch}/{update.epochs}"
-    if accuracy is not None:
-        text += f", {accuracy:.0%} right"
-    return text if left is None else f"{text}, {format_duration(left)} left"
-
-
-_SETTING_NAMES = {
-    "learning_rate": "rate",
-    "batch_size": "batch",
-    "momentum": "momentum",
-    "epochs": "epochs",
-    "seed": "seed",
-    "loss": "loss",
-    "l1": "L1",
-    "l2": "L2",
-    "shuffle": "shuffled",
-}
-
-
-def run_names(earlier: TrainSettings, this: TrainSettings) -> tuple[str, str]:
-    """Two runs named by the settings in which they differ: (``rate 0.02``, ``rate 0.05``), or both
-    ``same settings`` when they differ in none."""
-    a, b = earlier.to_dict(), this.to_dict()
-    names: tuple[list[str], list[str]] = ([], [])
-    for key, title in _SETTING_NAMES.items():
-        if a.get(key) != b.get(key):
-            for parts, values in zip(names, (a, b), strict=True):
-                value = values.get(key)
-                parts.append(f"{title} {value:g}" if isinstance(value, float) else f"{title} {value}")
-    if not names[0]:
-        return "same settings", "same settings"
-    return ", ".join(names[0]), ", ".join(names[1])
-
-
-def speed_text(update: TrainingUpdate) -> str:
-    return f"{update.step:,} steps, {update.samples_per_second:,.0f} samples/s"
+# Where each name was before the panel's parts had modules of their own: they are still importable from here.
+__all__ = [
+    "DOCUMENT_SAMPLES",
+    "DOCUMENT_SAMPLES_TITLE",
+    "FASTEST_KEY",
+    "NOT_STARTED",
+    "STATUS_LINES",
+    "WATCHABLE_SECONDS",
+    "TrainingPanel",
+    "companion_test_set",
+    "format_duration",
+    "progress_text",
+    "run_names",
+    "speed_text",
+]
 
 
 class TrainingPanel(Panel):
@@ -134,18 +79,8 @@ class TrainingPanel(Panel):
         self.live: LiveNetwork | None = None
         self.undo_stack: QUndoStack | None = None
         self.controller = TrainingController(self)
-        self._datasets: dict[str, Dataset] = {}
-        self._dataset_index = 0
-        # Whether the person picked a dataset since the document was opened (then new samples do not
-        # take over the choice).
-        self._dataset_chosen = False
-        self._step_cursor: dict[str, int] = {}
-        # Datasets named by a path load in the background, so a slow or hostile file never freezes the window.
-        self.loader = shared_loader()
-        self.loader.loaded.connect(self._on_dataset_loaded)
-        self.loader.failed.connect(self._on_dataset_failed)
-        self._load_errors: dict[str, str] = {}
-        self._pending_import: str | None = None
+        self.dataset_choice = DatasetChoice(self.controller, self._set_status, self._ask_import_path, self)
+        self.loader = self.dataset_choice.loader
         # Step is the window's animated step once the animation bar offers it (use_animated_step).
         self._animated_step: Callable[[], bool] | None = None
         self._animator: Any = None
@@ -156,108 +91,43 @@ class TrainingPanel(Panel):
         # How long a short run takes unless "As fast as possible" is ticked (None: never paced).
         self.watchable_seconds: float | None = WATCHABLE_SECONDS
 
-        self.dataset_combo = self._named(QComboBox(), "trainingDataset", "Dataset to train on")
-        for name, description in BUILTIN_DATASETS.items():
-            self.dataset_combo.addItem(name, name)
-            self.dataset_combo.setItemData(
-                self.dataset_combo.count() - 1, description, Qt.ItemDataRole.ToolTipRole
-            )
-        self.dataset_combo.addItem(DOCUMENT_SAMPLES_TITLE, DOCUMENT_SAMPLES)
-        self.dataset_combo.addItem("Import file (IDX or CSV)...", _IMPORT_FILE)
-        self.dataset_combo.addItem("Import image folder...", _IMPORT_FOLDER)
-        self.dataset_combo.activated.connect(self._on_dataset_activated)
+        self.dataset_combo = self.dataset_choice.combo
+        self.settings_form = SettingsForm()
+        form = self.settings_form
+        self.loss_combo = form.loss_combo
+        self.learning_rate = form.learning_rate
+        self.batch_size = form.batch_size
+        self.momentum = form.momentum
+        self.epochs = form.epochs
+        self.seed = form.seed
+        self.l1 = form.l1
+        self.l2 = form.l2
+        self.stop_kind = form.stop_kind
+        self.stop_target = form.stop_target
+        self.init_combo = form.init_combo
 
-        self.loss_combo = self._named(QComboBox(), "trainingLoss", "Loss function")
-        for loss in LOSSES.values():
-            self.loss_combo.addItem(loss.title, loss.name)
-            self.loss_combo.setItemData(
-                self.loss_combo.count() - 1, loss.formula, Qt.ItemDataRole.ToolTipRole
-            )
-        self.learning_rate = self._named(QDoubleSpinBox(), "trainingLearningRate", "Learning rate")
-        self.learning_rate.setDecimals(4)
-        self.learning_rate.setRange(0.0001, 10000.0)
-        self.learning_rate.setSingleStep(0.01)
-        self.batch_size = self._named(QSpinBox(), "trainingBatchSize", "Batch size")
-        self.batch_size.setRange(1, 100_000)
-        self.momentum = self._named(QDoubleSpinBox(), "trainingMomentum", "Momentum")
-        self.momentum.setDecimals(3)
-        self.momentum.setRange(0.0, 0.999)
-        self.momentum.setSingleStep(0.05)
-        self.epochs = self._named(QSpinBox(), "trainingEpochs", "Epochs")
-        self.epochs.setRange(1, 1_000_000)
-        self.seed = self._named(QSpinBox(), "trainingSeed", "Random seed")
-        self.seed.setRange(0, 2_147_483_647)
-        self.l1 = self._named(QDoubleSpinBox(), "trainingL1", "L1 rate")
-        self.l2 = self._named(QDoubleSpinBox(), "trainingL2", "L2 rate")
-        for spin in (self.l1, self.l2):
-            spin.setDecimals(5)
-            spin.setRange(0.0, 10.0)
-            spin.setSingleStep(0.001)
-        self.stop_kind = self._named(QComboBox(), "trainingStopWhen", "When training stops")
-        for kind, title in STOP_KINDS.items():
-            self.stop_kind.addItem(title, kind)
-        # Combo boxes as wide as their longest entry would widen the settings past a narrow dock.
-        for combo in (self.loss_combo, self.stop_kind):
-            combo.setMinimumContentsLength(8)
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.stop_target = self._named(QDoubleSpinBox(), "trainingStopTarget", "Target to stop at")
-        self._stop_targets = {TARGET_ERROR: 0.01, TARGET_ACCURACY: 95.0}
-        self.stop_kind.currentIndexChanged.connect(self._on_stop_kind_changed)
-        self.stop_target.valueChanged.connect(self._on_stop_target_changed)
-        self._form: QFormLayout | None = None
-        self.init_combo = self._named(QComboBox(), "trainingInit", "How Randomize draws weights")
-        for name, description in INITIALISERS.items():
-            self.init_combo.addItem(name, name)
-            self.init_combo.setItemData(self.init_combo.count() - 1, description, Qt.ItemDataRole.ToolTipRole)
-
-        self.randomize_button = self._named(
-            QPushButton("Randomize weights"), "trainingRandomize", "Randomize weights"
-        )
-        self.train_button = self._named(QPushButton("Train"), "trainingTrain", "Train")
-        self.pause_button = self._named(QPushButton("Pause"), "trainingPause", "Pause or resume training")
-        self.step_button = self._named(QPushButton("Step"), "trainingStep", "One training step on one sample")
-        self.stop_button = self._named(QPushButton("Stop"), "trainingStop", "Stop training")
+        self.run_buttons = RunButtons()
+        self.randomize_button = self.run_buttons.randomize_button
+        self.train_button = self.run_buttons.train_button
+        self.pause_button = self.run_buttons.pause_button
+        self.step_button = self.run_buttons.step_button
+        self.stop_button = self.run_buttons.stop_button
+        self.fastest = self.run_buttons.fastest
         self.randomize_button.clicked.connect(self.randomize)
         self.train_button.clicked.connect(self.start_training)
         self.pause_button.clicked.connect(self.toggle_pause)
         self.step_button.clicked.connect(self.step)
         self.stop_button.clicked.connect(self.controller.stop)
-
-        self.progress_bar = self._named(QProgressBar(), "trainingProgress", "Training progress")
-        self.progress_bar.setRange(0, 1000)
-        self.progress_bar.setValue(0)
-        # The words sit beside the bar, not on it: drawn over a half-filled bar, a word shows in two colours
-        # ("stop|ped"). The bar keeps its format too, for screen readers.
-        self.progress_bar.setTextVisible(False)
-        self.progress_bar.setFormat(NOT_STARTED)
-        self.progress_bar.setMaximumHeight(max(8, self.fontMetrics().height() // 2))
-        self.progress_label = self._named(QLabel(NOT_STARTED), "trainingProgressText", "Training progress")
-        self.progress_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.fastest = self._named(
-            QCheckBox("As fast as possible"), "trainingFastest", "Train as fast as possible"
-        )
-        self.fastest.setToolTip(
-            f"Unticked, a short run is spread over at least {WATCHABLE_SECONDS:g} seconds, so you can watch the "
-            f"error fall and the weights change. Ticked, training goes at full speed."
-        )
-        self.fastest.setChecked(_stored_bool(FASTEST_KEY))
         self.fastest.toggled.connect(self._on_fastest_toggled)
-        self.speed_label = self._named(QLabel(""), "trainingSpeed", "Training speed")
-        self.speed_label.setToolTip(
-            "Training steps so far, and how many samples a second go through the network"
-        )
-        self.status = self._named(QLabel(""), "trainingStatus", "Training status")
-        self.status.setTextFormat(Qt.TextFormat.PlainText)  # names datasets and paths from the file
-        self.status.setWordWrap(True)
-        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        # At most a few lines high, scrolling beyond: a long message must not squeeze the error plot.
-        self.status_scroll = self._named(QScrollArea(), "trainingStatusScroll", "Training status")
-        self.status_scroll.setWidgetResizable(True)
-        self.status_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        self.status_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.status_scroll.setWidget(self.status)
-        self.status_scroll.hide()  # shown when there is something to say, so it takes no room otherwise
-        self.undo_run_button = self._named(
+
+        self.progress = ProgressLine(self.fontMetrics().height())
+        self.progress_bar = self.progress.bar
+        self.progress_label = self.progress.label
+        self.speed_label = self.progress.speed_label
+        self.status_line = StatusLine()
+        self.status = self.status_line.label
+        self.status_scroll = self.status_line.scroll
+        self.undo_run_button = named(
             QPushButton("Undo this run"), "trainingUndoRun", "Undo the training run that made it worse"
         )
         self.undo_run_button.setToolTip("Put back the weights from before this run (the same as Edit > Undo)")
@@ -276,59 +146,14 @@ class TrainingPanel(Panel):
         self.controller.epochEnded.connect(self._on_epoch_end)
         self._last_accuracy: float | None = None
 
-        form = QFormLayout()
-        self._form = form
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow("Loss", self.loss_combo)
-        form.addRow("Learning rate", self.learning_rate)
-        form.addRow("Batch size", self.batch_size)
-        form.addRow("Momentum", self.momentum)
-        form.addRow("Epochs", self.epochs)
-        form.addRow("Seed", self.seed)
-        form.addRow("Randomize with", self.init_combo)
-        form.addRow("Stop when", self.stop_kind)
-        form.addRow("Target", self.stop_target)
-        form.addRow("L1 rate", self.l1)
-        form.addRow("L2 rate", self.l2)
-        self._on_stop_kind_changed(0)
-        for row, tip in enumerate(
-            (
-                "How the error of an answer is measured; training makes it smaller",
-                "How far each step moves the weights: too small learns slowly, too large overshoots",
-                "How many samples are averaged for one step",
-                "How much of the previous step carries into the next (0: none)",
-                "How many times training goes through the whole dataset",
-                "Fixes the random order of samples and the random weights, so a run can be repeated",
-                "How Randomize weights draws new starting weights",
-                "Stop after the epochs, or as soon as an epoch ends with the error at most, or the share of"
-                " training samples right at least, the target (the epochs still bound the run)",
-                "The error, or the share of training samples right, at which the run stops",
-                "L1 regularisation: each step pulls every weight towards zero by this rate; weights that do"
-                " not help die (0: none)",
-                "L2 regularisation: each step shrinks every weight in proportion to its size (0: none)",
-            )
-        ):
-            label = form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget()
-            field = form.itemAt(row, QFormLayout.ItemRole.FieldRole).widget()
-            label.setToolTip(tip)
-            field.setToolTip(tip)
-        settings_page = QWidget()
-        settings_page.setLayout(form)
-        settings_scroll = QScrollArea()
-        settings_scroll.setObjectName("trainingSettingsScroll")
-        settings_scroll.setAccessibleName("Training settings")
-        settings_scroll.setWidgetResizable(True)
-        settings_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        settings_scroll.setWidget(settings_page)
-
         # Settings and the error plot take turns: a dock beside the canvas is not tall enough for both, and
         # while training runs the plot is what to watch (the settings cannot change then anyway).
-        self.tabs = self._named(QTabWidget(), "trainingTabs", "Training settings or error plot")
+        self.tabs = named(QTabWidget(), "trainingTabs", "Training settings or error plot")
         self.tabs.setDocumentMode(True)
-        self._named(self.tabs.tabBar(), "trainingTabBar", "Training pages: Settings, Error plot")
+        named(self.tabs.tabBar(), "trainingTabBar", "Training pages: Settings, Error plot")
         # The timeline sits under the curves it scrubs through, on the same page.
         self.plot.layout().addWidget(self.timeline)
-        self.tabs.addTab(settings_scroll, "Settings")
+        self.tabs.addTab(self.settings_form, "Settings")
         self.tabs.addTab(self.plot, "Error plot")
         self.tabs.setTabToolTip(0, "Loss, learning rate, batch size, momentum, epochs, seed")
         self.tabs.setTabToolTip(
@@ -340,26 +165,11 @@ class TrainingPanel(Panel):
         dataset_label.setBuddy(self.dataset_combo)
         dataset_row.addWidget(dataset_label)
         dataset_row.addWidget(self.dataset_combo, 1)
-        self.dataset_combo.setMinimumContentsLength(12)
-        self.dataset_combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
-        buttons = QGridLayout()
-        buttons.addWidget(self.train_button, 0, 0)
-        buttons.addWidget(self.pause_button, 0, 1)
-        buttons.addWidget(self.stop_button, 0, 2)
-        buttons.addWidget(self.step_button, 1, 0)
-        buttons.addWidget(self.randomize_button, 1, 1, 1, 2)
-        buttons.addWidget(self.fastest, 2, 0, 1, 3)
-        # The speed goes under the progress when the dock is too narrow for both on one line.
-        progress_row = FlowLayout(spacing=12)
-        progress_row.addWidget(self.progress_label)
-        progress_row.addWidget(self.speed_label)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(dataset_row)
-        layout.addLayout(buttons)
-        layout.addLayout(progress_row)
+        layout.addLayout(self.run_buttons.grid)
+        layout.addLayout(self.progress.row)
         layout.addWidget(self.progress_bar)
         layout.addWidget(self.status_scroll)
         layout.addWidget(self.undo_run_button)
@@ -370,14 +180,8 @@ class TrainingPanel(Panel):
         self.controller.progress.connect(self._on_progress)
         self.controller.ended.connect(self._on_ended)
         self.controller.worsened.connect(self._on_worsened)
-        self._show_settings(TrainSettings())
+        self.settings_form.show_settings(TrainSettings())
         self._update_enabled()
-
-    @staticmethod
-    def _named(widget: QWidget, name: str, accessible: str) -> QWidget:
-        widget.setObjectName(name)
-        widget.setAccessibleName(accessible)
-        return widget
 
     # ------------------------------------------------------------------ window contract
     def bind(self, live: LiveNetwork, undo_stack: QUndoStack) -> None:
@@ -397,23 +201,15 @@ class TrainingPanel(Panel):
         live.document.events.dataset.connect(self.refresh_datasets)
         undo_stack.indexChanged.connect(self._on_history_changed)
         undo_stack.cleanChanged.connect(self._on_clean_changed)
-        self._step_cursor.clear()
-        self._forget_document_samples()
-        self._dataset_chosen = False
+        self.dataset_choice.forget_document(live)
         document = live.document
-        self._show_settings(document.training)
-        self._show_document_samples()
-        if document.training_data:
-            self._select_dataset_spec(document.training_data)
-        elif document.dataset is not None:
-            self._select_dataset_spec(DOCUMENT_SAMPLES)
+        self.settings_form.show_settings(document.training)
+        self.dataset_choice.choose_for_document()
         self.plot.bind(live, undo_stack)
         self._show_idle_progress()
         self._set_status("")
-        self._pending_import = None
-        self._load_errors.clear()
-        if document.training_data and self._start_loading(document.training_data):
-            self._set_status(f"Loading {self._title_of(document.training_data)}...")
+        if document.training_data and self.dataset_choice.start_loading(document.training_data):
+            self._set_status(f"Loading {title_of(document.training_data)}...")
         self._update_enabled()
 
     def confirm_stop_for_close(self, parent: QWidget | None = None) -> bool:
@@ -425,191 +221,35 @@ class TrainingPanel(Panel):
         if self.live is not None:
             self.live.document.events.dataset.disconnect(self.refresh_datasets)
 
-    # ------------------------------------------------------------------ settings
-    def _show_settings(self, settings: TrainSettings) -> None:
-        self.learning_rate.setValue(settings.learning_rate)
-        self.batch_size.setValue(settings.batch_size)
-        self.momentum.setValue(settings.momentum)
-        self.epochs.setValue(settings.epochs)
-        self.seed.setValue(settings.seed)
-        self.l1.setValue(settings.l1)
-        self.l2.setValue(settings.l2)
-        index = self.loss_combo.findData(settings.loss)
-        if index >= 0:
-            self.loss_combo.setCurrentIndex(index)
-        index = self.init_combo.findData(settings.init)
-        if index >= 0:
-            self.init_combo.setCurrentIndex(index)
-        self._shuffle = settings.shuffle
-
+    # ------------------------------------------------------------------ settings (the form's)
     def current_settings(self) -> TrainSettings:
         """The settings the widgets show. Raises :class:`TrainingError` when they are not usable."""
-        settings = TrainSettings(
-            epochs=self.epochs.value(),
-            learning_rate=self.learning_rate.value(),
-            batch_size=self.batch_size.value(),
-            momentum=self.momentum.value(),
-            shuffle=self._shuffle,
-            seed=self.seed.value(),
-            loss=self.loss_combo.currentData(),
-            init=self.init_combo.currentData(),
-            l1=self.l1.value(),
-            l2=self.l2.value(),
-        )
-        settings.validate()
-        return settings
+        return self.settings_form.current_settings()
 
     def stop_condition(self) -> StopCondition:
         """The stop condition the panel shows (a target accuracy as a share: 95% is 0.95)."""
-        kind = str(self.stop_kind.currentData())
-        if kind == EPOCHS:
-            return StopCondition()
-        target = self.stop_target.value()
-        return StopCondition(kind, target / 100.0 if kind == TARGET_ACCURACY else target)
+        return self.settings_form.stop_condition()
 
     def set_stop_condition(self, kind: str, target: float | None = None) -> None:
         """Choose a stop condition as the person would (``target``: an error, or an accuracy in percent)."""
-        self.stop_kind.setCurrentIndex(self.stop_kind.findData(kind))
-        if target is not None and kind != EPOCHS:
-            self.stop_target.setValue(target)
+        self.settings_form.set_stop_condition(kind, target)
 
-    @Slot(int)
-    def _on_stop_kind_changed(self, _index: int) -> None:
-        kind = str(self.stop_kind.currentData())
-        target = self.stop_target
-        target.blockSignals(True)
-        try:
-            if kind == TARGET_ACCURACY:
-                target.setDecimals(1)
-                target.setRange(0.0, 100.0)
-                target.setSingleStep(1.0)
-                target.setSuffix(" %")
-            else:
-                target.setDecimals(4)
-                target.setRange(0.0, 1_000_000.0)
-                target.setSingleStep(0.001)
-                target.setSuffix("")
-            target.setValue(self._stop_targets.get(kind, 0.0))
-        finally:
-            target.blockSignals(False)
-        # The target's row shows only when there is a target (not before the form is built).
-        if self._form is not None:
-            self._form.setRowVisible(self.stop_target, kind != EPOCHS)
-
-    @Slot(float)
-    def _on_stop_target_changed(self, value: float) -> None:
-        kind = str(self.stop_kind.currentData())
-        if kind != EPOCHS:
-            self._stop_targets[kind] = value
-
-    # ------------------------------------------------------------------ datasets
+    # ------------------------------------------------------------------ datasets (the dataset choice's)
     def dataset_spec(self) -> str:
         """What the dataset box names: a built-in name, ``"document"`` or a file path."""
-        return str(self.dataset_combo.currentData())
+        return self.dataset_choice.spec()
 
     def selected_dataset(self) -> Dataset:
         """The chosen dataset, loaded (and kept). Raises :class:`DataError` with what is wrong."""
-        spec = self.dataset_spec()
-        if spec == DOCUMENT_SAMPLES:
-            dataset = self.live.document.dataset if self.live is not None else None
-            if dataset is None:
-                raise DataError("This document has no samples of its own; choose another dataset.")
-            return dataset
-        if spec not in self._datasets:
-            if reads_a_file(spec):
-                self._wait_for_load(spec)
-            self._datasets[spec] = load_dataset(spec)
-        return self._fitted(self._datasets[spec])
-
-    def _fitted(self, dataset: Dataset) -> Dataset:
-        """Points in the plane as this network takes them: feature inputs get their features."""
-        return fit_dataset_to(dataset, self.live.document.network) if self.live is not None else dataset
+        return self.dataset_choice.selected()
 
     def select_dataset(self, spec: str) -> None:
         """Choose the dataset named ``spec`` (a built-in name, a point recipe such as ``spiral(noise=0.2):train``
         or a path) to train on."""
-        self._select_dataset_spec(spec)
-
-    def _wait_for_load(self, spec: str) -> None:
-        """Raise a DataError that says the dataset at ``spec`` is loading (starting it) or why it failed."""
-        problem = self._load_errors.pop(spec, None)
-        if problem is not None:
-            raise DataError(problem)  # said once; asking again tries the file again
-        self._start_loading(spec)
-        raise DataError(f"{self._title_of(spec)} is still loading; try again when it has loaded.")
-
-    def _start_loading(self, spec: str) -> bool:
-        """Start loading a dataset named by a path, unless it is loaded already; True when it started."""
-        if spec in self._datasets or not reads_a_file(spec):
-            return False
-        self.loader.start(spec)
-        return True
-
-    @staticmethod
-    def _title_of(spec: str) -> str:
-        return Path(spec).name or spec
-
-    @Slot(str, object)
-    def _on_dataset_loaded(self, spec: str, dataset: Dataset) -> None:
-        self._datasets[spec] = dataset
-        self._load_errors.pop(spec, None)
-        if spec == self._pending_import:
-            self._pending_import = None
-            self._select_imported(spec, dataset)
-        elif spec == self.dataset_spec() and not self.controller.running:
-            # (While a run goes on, its own messages stay: the table may have asked for the same file.)
-            self._set_status(f"Loaded {len(dataset)} samples from {self._title_of(spec)}.")
-
-    @Slot(str, str)
-    def _on_dataset_failed(self, spec: str, message: str) -> None:
-        if spec == self._pending_import:
-            self._pending_import = None
-            self._set_status(message, error=True)
-        elif spec == self.dataset_spec() and not self.controller.running:
-            self._load_errors[spec] = message
-            self._set_status(message, error=True)
+        self.dataset_choice.select(spec)
 
     def test_dataset(self) -> Dataset | None:
-        name = companion_test_set(self.dataset_spec())
-        if name is None:
-            return None
-        if name not in self._datasets:
-            self._datasets[name] = load_dataset(name)
-        return self._fitted(self._datasets[name])
-
-    def _select_dataset_spec(self, spec: str) -> None:
-        index = self.dataset_combo.findData(spec)
-        if index < 0:
-            index = self._add_dataset_item(spec, Path(spec).name or spec)
-        self.dataset_combo.setCurrentIndex(index)
-        self._dataset_index = index
-
-    def _add_dataset_item(self, spec: str, title: str) -> int:
-        index = self.dataset_combo.findData(DOCUMENT_SAMPLES) + 1
-        self.dataset_combo.insertItem(index, title, spec)
-        self.dataset_combo.setItemData(index, spec, Qt.ItemDataRole.ToolTipRole)
-        return index
-
-    def _forget_document_samples(self) -> None:
-        self._datasets.pop(DOCUMENT_SAMPLES, None)
-
-    def _document_sample_count(self) -> int:
-        dataset = self.live.document.dataset if self.live is not None else None
-        return 0 if dataset is None else len(dataset)
-
-    def _show_document_samples(self) -> None:
-        """Name the document's own samples with their number; they can be chosen once there are some."""
-        index = self.dataset_combo.findData(DOCUMENT_SAMPLES)
-        count = self._document_sample_count()
-        self.dataset_combo.setItemText(index, f"{DOCUMENT_SAMPLES_TITLE} ({count if count else 'none yet'})")
-        tip = (
-            "The samples drawn and labelled in the Samples panel, saved with the network"
-            if count
-            else "Draw on the pad, pick a class and add it in the Samples panel to train on your own samples"
-        )
-        self.dataset_combo.setItemData(index, tip, Qt.ItemDataRole.ToolTipRole)
-        item = self.dataset_combo.model().item(index)  # type: ignore[attr-defined]
-        item.setEnabled(count > 0)
+        return self.dataset_choice.test_dataset()
 
     @Slot()
     def refresh_datasets(self) -> None:
@@ -618,67 +258,28 @@ class TrainingPanel(Panel):
         The dataset box shows how many there are. A document that names no dataset of its own, and whose
         dataset the person has not picked, switches to its samples when it gets some.
         """
-        self._forget_document_samples()
-        self._step_cursor.pop(DOCUMENT_SAMPLES, None)
-        self._show_document_samples()
-        if self.live is None or self.controller.running:
-            return
-        document = self.live.document
-        if self._document_sample_count() and not document.training_data and not self._dataset_chosen:
-            self._select_dataset_spec(DOCUMENT_SAMPLES)
-
-    @Slot(int)
-    def _on_dataset_activated(self, index: int) -> None:
-        data = self.dataset_combo.itemData(index)
-        self._dataset_chosen = True
-        if data not in (_IMPORT_FILE, _IMPORT_FOLDER):
-            self._dataset_index = index
-            if self._start_loading(str(data)):
-                self._set_status(f"Loading {self._title_of(str(data))}...")
-            return
-        path = self._ask_dataset_file() if data == _IMPORT_FILE else self._ask_dataset_folder()
-        self.dataset_combo.setCurrentIndex(self._dataset_index)
-        if path:
-            self.import_dataset(path)
-
-    def _ask_dataset_file(self) -> str:
-        path, _ = QFileDialog.getOpenFileName(self, "Import a dataset", "", _DATASET_FILTER)
-        return path
-
-    def _ask_dataset_folder(self) -> str:
-        return QFileDialog.getExistingDirectory(self, "Import a folder of images (one sub-folder per class)")
+        self.dataset_choice.refresh()
 
     def import_dataset(self, path: str) -> Dataset | None:
         """Load a dataset file or folder and select it; on a problem, say what is wrong and change nothing.
 
         A path that exists is read in the background: the dataset is selected (and returned by a later
         :meth:`selected_dataset`) when it has loaded, and None is returned now."""
-        if reads_a_file(path):
-            self._datasets.pop(path, None)  # read it again: the file may have changed since
-            self._pending_import = path
-            self.loader.start(path)
-            self._set_status(f"Loading {self._title_of(path)}...")
-            return None
-        try:
-            dataset = load_dataset(path)
-        except DataError as exc:
-            self._set_status(str(exc), error=True)
-            return None
-        self._select_imported(path, dataset)
-        return dataset
+        return self.dataset_choice.import_dataset(path)
 
     def importing(self) -> bool:
         """True while an imported file or folder is still loading."""
-        return self._pending_import is not None
+        return self.dataset_choice.importing()
 
-    def _select_imported(self, path: str, dataset: Dataset) -> None:
-        self._datasets[path] = dataset
-        index = self.dataset_combo.findData(path)
-        if index < 0:
-            index = self._add_dataset_item(path, Path(path).name or path)
-        self.dataset_combo.setCurrentIndex(index)
-        self._dataset_index = index
-        self._set_status(f"Imported {len(dataset)} samples from {Path(path).name}.")
+    def _ask_import_path(self, kind: str) -> str:
+        return self._ask_dataset_file() if kind == IMPORT_FILE else self._ask_dataset_folder()
+
+    def _ask_dataset_file(self) -> str:
+        path, _ = QFileDialog.getOpenFileName(self, "Import a dataset", "", DATASET_FILTER)
+        return path
+
+    def _ask_dataset_folder(self) -> str:
+        return QFileDialog.getExistingDirectory(self, "Import a folder of images (one sub-folder per class)")
 
     # ------------------------------------------------------------------ actions
     @Slot()
@@ -717,15 +318,17 @@ class TrainingPanel(Panel):
             return False
         self._last_accuracy = None
         self.plot.set_test_note(
-            "" if test is not None else f"No test curve: {self._spec_title()} has no held-out test half."
+            ""
+            if test is not None
+            else f"No test curve: {self.dataset_choice.title()} has no held-out test half."
         )
         document = self.live.document
         document.training = settings
         spec = self.dataset_spec()
         document.training_data = spec
         self._showing_run_end = False
-        self.progress_bar.setValue(0)
-        self._show_progress_text(f"epoch 1/{settings.epochs}")
+        self.progress.show_fraction(0.0)
+        self.progress.show_text(f"epoch 1/{settings.epochs}")
         test_note = f", testing on {test.name}" if test is not None else ""
         name = "this document's samples" if spec == DOCUMENT_SAMPLES else dataset.name
         pace_note = "" if pace is None else " at a watchable pace"
@@ -742,10 +345,6 @@ class TrainingPanel(Panel):
             self._set_status("There is no run to repeat since the network last changed: train first.", True)
             return False
         return self.start_training(history.initial.parameters)
-
-    def _spec_title(self) -> str:
-        spec = self.dataset_spec()
-        return "This document's samples" if spec == DOCUMENT_SAMPLES else self._title_of(spec)
 
     @Slot(int)
     def _on_preview_changed(self, index: int) -> None:
@@ -790,9 +389,7 @@ class TrainingPanel(Panel):
             problem = self.controller.check(dataset) if not self.controller.running else None
             if problem is not None:
                 raise TrainingError(problem)
-        spec = self.dataset_spec()
-        index = self._step_cursor.get(spec, 0) % len(dataset)
-        self._step_cursor[spec] = index + 1
+        index = self.dataset_choice.next_index(len(dataset))
         name = dataset.sample_names[index] if dataset.sample_names else f"sample {index + 1}"
         self._last_sample_name = name
         return dataset.inputs[index].copy(), dataset.targets[index].copy(), name
@@ -856,39 +453,39 @@ class TrainingPanel(Panel):
     # ------------------------------------------------------------------ following the controller
     @Slot(bool)
     def _on_running_changed(self, running: bool) -> None:
-        self.pause_button.setText("Pause")
+        self.run_buttons.show_paused(False)
         if running:
             self.tabs.setCurrentWidget(self.plot)
         self._update_enabled()
 
     @Slot(bool)
     def _on_paused_changed(self, paused: bool) -> None:
-        self.pause_button.setText("Resume" if paused else "Pause")
+        self.run_buttons.show_paused(paused)
         latest = self.controller.latest_update
         if paused and latest is not None:
-            self._show_progress_text(f"paused, epoch {latest.epoch}/{latest.epochs}")
+            self.progress.show_text(f"paused, epoch {latest.epoch}/{latest.epochs}")
 
     @Slot(object)
     def _on_progress(self, update: TrainingUpdate) -> None:
-        self.progress_bar.setValue(int(round(update.fraction * 1000)))
+        self.progress.show_fraction(update.fraction)
         if not self.controller.paused:
-            self._show_progress_text(progress_text(update, self._last_accuracy))
-        self.speed_label.setText(speed_text(update))
+            self.progress.show_text(progress_text(update, self._last_accuracy))
+        self.progress.show_speed(update)
 
     @Slot(str, str)
     def _on_ended(self, outcome: str, message: str) -> None:
         latest = self.controller.latest_update
         if latest is not None:
-            self.progress_bar.setValue(int(round(latest.fraction * 1000)))
-            self.speed_label.setText(speed_text(latest))
+            self.progress.show_fraction(latest.fraction)
+            self.progress.show_speed(latest)
         if outcome == "completed":
-            self.progress_bar.setValue(1000)
-            self._show_progress_text("done")
+            self.progress.show_fraction(1.0)
+            self.progress.show_text("done")
         elif outcome == "reached" and latest is not None:
-            self._show_progress_text(f"target reached in epoch {latest.epoch}/{latest.epochs}")
+            self.progress.show_text(f"target reached in epoch {latest.epoch}/{latest.epochs}")
         else:
             epoch = f", epoch {latest.epoch}/{latest.epochs}" if latest is not None else ""
-            self._show_progress_text(f"{outcome}{epoch}")
+            self.progress.show_text(f"{outcome}{epoch}")
         worse, self._worse_message = self._worse_message, None
         if worse is not None:
             message = f"{message} {worse}".strip()
@@ -944,23 +541,15 @@ class TrainingPanel(Panel):
         )
 
     def _show_idle_progress(self) -> None:
-        self.progress_bar.setValue(0)
-        self._show_progress_text(NOT_STARTED)
-        self.speed_label.setText("")
-
-    def _show_progress_text(self, text: str) -> None:
-        self.progress_bar.setFormat(text)
-        self.progress_label.setText(text)
+        self.progress.show_idle()
 
     def progress_text(self) -> str:
         """What the progress line says (``epoch 3/40, 0:02 left``, ``done``, ``stopped, epoch 9/40``)."""
-        return self.progress_label.text()
+        return self.progress.text()
 
     @Slot(bool)
     def _on_fastest_toggled(self, fastest: bool) -> None:
-        settings = studio_settings()
-        settings.setValue(FASTEST_KEY, fastest)
-        settings.sync()
+        # (The run buttons keep the choice for the next session.)
         self.controller.set_pace(None if fastest else self.watchable_seconds)
 
     @Slot(bool)
@@ -973,17 +562,7 @@ class TrainingPanel(Panel):
         idle = bound and not running
         for widget in (
             self.dataset_combo,
-            self.loss_combo,
-            self.learning_rate,
-            self.batch_size,
-            self.momentum,
-            self.epochs,
-            self.seed,
-            self.init_combo,
-            self.stop_kind,
-            self.stop_target,
-            self.l1,
-            self.l2,
+            *self.settings_form.fields(),
             self.randomize_button,
             self.train_button,
             self.step_button,
@@ -991,36 +570,16 @@ class TrainingPanel(Panel):
             widget.setEnabled(idle)
         # A network that cannot run yet has nothing to train, step or randomize.
         runnable = idle and self.live is not None and self.live.plan is not None
-        for button in (self.train_button, self.step_button, self.randomize_button):
-            button.setEnabled(runnable)
-        self.step_button.setEnabled(runnable and not self.animating())
-        self.pause_button.setEnabled(running)
-        self.stop_button.setEnabled(running)
+        self.run_buttons.show_state(runnable, running, self.animating())
         self.timeline.refresh()
 
     def status_text(self) -> str:
-        return self.status.text()
+        return self.status_line.text()
 
     def _set_status(self, text: str, error: bool = False) -> None:
-        self.status.setText(text)
-        set_tone(self.status, Tone.PROBLEM if error else Tone.PLAIN)
-        self.status_scroll.setVisible(bool(text))
-        self._fit_status_height()
-
-    def _fit_status_height(self) -> None:
-        """As tall as the message at this width, up to :data:`STATUS_LINES` lines."""
-        width = max(1, self.status_scroll.viewport().width() or self.width() - 8)
-        wanted = self.status.heightForWidth(width)
-        most = self.status.fontMetrics().lineSpacing() * STATUS_LINES + 4
-        self.status_scroll.setFixedHeight(max(1, min(wanted, most)))
+        self.status_line.show(text, error, self.width() - 8)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         if self.status_scroll.isVisible():
-            self._fit_status_height()
-
-
-def _stored_bool(key: str) -> bool:
-    """A yes/no preference (an INI file gives it back as the text "true" or "false")."""
-    value = studio_settings().value(key, False)
-    return value.strip().lower() in ("true", "1", "yes") if isinstance(value, str) else bool(value)
+            self.status_line.fit_height(self.width() - 8)

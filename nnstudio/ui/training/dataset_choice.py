@@ -1,0 +1,281 @@
+"""The Training panel's dataset choice: the box of datasets (the built-in ones, this document's samples,
+imported files and folders) and the datasets behind it, files read in the background so a slow or hostile
+file never freezes the window."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtWidgets import QComboBox
+
+from nnstudio.data import BUILTIN_DATASETS, DataError, Dataset, load_dataset
+from nnstudio.data.points import fit_dataset_to, is_point_spec
+from nnstudio.ui.dataset_loading import reads_a_file, shared_loader
+from nnstudio.ui.live import LiveNetwork
+
+from .controller import TrainingController
+from .naming import named
+
+DOCUMENT_SAMPLES = "document"
+DOCUMENT_SAMPLES_TITLE = "This document's samples"
+# The two last entries of the box ask for a file or a folder to import.
+IMPORT_FILE = "\x00import-file"
+IMPORT_FOLDER = "\x00import-folder"
+DATASET_FILTER = "Datasets (*.csv *.gz *.idx *ubyte *.idx3-ubyte);;CSV files (*.csv);;All files (*)"
+
+
+def companion_test_set(name: str) -> str | None:
+    """The built-in test set that goes with a built-in training set (``digits:train`` -> ``digits:test``)."""
+    if name.endswith(":train"):
+        candidate = name[: -len(":train")] + ":test"
+        if candidate in BUILTIN_DATASETS or is_point_spec(candidate):
+            return candidate
+    return None
+
+
+def title_of(spec: str) -> str:
+    """A dataset's name for the person: a file's name, or the spec itself."""
+    return Path(spec).name or spec
+
+
+class DatasetChoice(QObject):
+    """The dataset box (``combo``, ``trainingDataset``) and the datasets it names, loaded and kept.
+
+    ``say(text, error)`` shows a message; ``ask_path(kind)`` asks the person for a file (``IMPORT_FILE``) or
+    a folder (``IMPORT_FOLDER``) to import and gives its path, or "" when they cancel. While ``controller``
+    runs, loading a file leaves the run's messages alone."""
+
+    def __init__(
+        self,
+        controller: TrainingController,
+        say: Callable[[str, bool], None],
+        ask_path: Callable[[str], str],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self._say = say
+        self._ask_path = ask_path
+        self.live: LiveNetwork | None = None
+        self._datasets: dict[str, Dataset] = {}
+        self._index = 0
+        # Whether the person picked a dataset since the document was opened (then new samples do not
+        # take over the choice).
+        self._chosen = False
+        self._step_cursor: dict[str, int] = {}
+        # Datasets named by a path load in the background, so a slow or hostile file never freezes the window.
+        self.loader = shared_loader()
+        self.loader.loaded.connect(self._on_loaded)
+        self.loader.failed.connect(self._on_failed)
+        self._load_errors: dict[str, str] = {}
+        self._pending_import: str | None = None
+
+        self.combo = named(QComboBox(), "trainingDataset", "Dataset to train on")
+        for name, description in BUILTIN_DATASETS.items():
+            self.combo.addItem(name, name)
+            self.combo.setItemData(self.combo.count() - 1, description, Qt.ItemDataRole.ToolTipRole)
+        self.combo.addItem(DOCUMENT_SAMPLES_TITLE, DOCUMENT_SAMPLES)
+        self.combo.addItem("Import file (IDX or CSV)...", IMPORT_FILE)
+        self.combo.addItem("Import image folder...", IMPORT_FOLDER)
+        self.combo.activated.connect(self._on_activated)
+        self.combo.setMinimumContentsLength(12)
+        self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+
+    # ------------------------------------------------------------------ a document opened
+    def forget_document(self, live: LiveNetwork) -> None:
+        """Another document: nothing chosen yet, no samples of the old one kept."""
+        self.live = live
+        self._step_cursor.clear()
+        self._forget_document_samples()
+        self._chosen = False
+
+    def choose_for_document(self) -> None:
+        """Show the document's samples and choose the dataset it names (or its own samples, if it has
+        some); nothing is loading for it yet."""
+        document = self.live.document if self.live is not None else None
+        self._show_document_samples()
+        if document is not None:
+            if document.training_data:
+                self.select(document.training_data)
+            elif document.dataset is not None:
+                self.select(DOCUMENT_SAMPLES)
+        self._pending_import = None
+        self._load_errors.clear()
+
+    # ------------------------------------------------------------------ what is chosen
+    def spec(self) -> str:
+        """What the dataset box names: a built-in name, ``"document"`` or a file path."""
+        return str(self.combo.currentData())
+
+    def title(self) -> str:
+        spec = self.spec()
+        return "This document's samples" if spec == DOCUMENT_SAMPLES else title_of(spec)
+
+    def selected(self) -> Dataset:
+        """The chosen dataset, loaded (and kept). Raises :class:`DataError` with what is wrong."""
+        spec = self.spec()
+        if spec == DOCUMENT_SAMPLES:
+            dataset = self.live.document.dataset if self.live is not None else None
+            if dataset is None:
+                raise DataError("This document has no samples of its own; choose another dataset.")
+            return dataset
+        if spec not in self._datasets:
+            if reads_a_file(spec):
+                self._wait_for_load(spec)
+            self._datasets[spec] = load_dataset(spec)
+        return self._fitted(self._datasets[spec])
+
+    def test_dataset(self) -> Dataset | None:
+        name = companion_test_set(self.spec())
+        if name is None:
+            return None
+        if name not in self._datasets:
+            self._datasets[name] = load_dataset(name)
+        return self._fitted(self._datasets[name])
+
+    def next_index(self, size: int) -> int:
+        """The index of the next sample of the chosen dataset (of ``size`` samples) for a single step,
+        going round the samples in order."""
+        spec = self.spec()
+        index = self._step_cursor.get(spec, 0) % size
+        self._step_cursor[spec] = index + 1
+        return index
+
+    def _fitted(self, dataset: Dataset) -> Dataset:
+        """Points in the plane as this network takes them: feature inputs get their features."""
+        return fit_dataset_to(dataset, self.live.document.network) if self.live is not None else dataset
+
+    def select(self, spec: str) -> None:
+        index = self.combo.findData(spec)
+        if index < 0:
+            index = self._add_item(spec, Path(spec).name or spec)
+        self.combo.setCurrentIndex(index)
+        self._index = index
+
+    def _add_item(self, spec: str, title: str) -> int:
+        index = self.combo.findData(DOCUMENT_SAMPLES) + 1
+        self.combo.insertItem(index, title, spec)
+        self.combo.setItemData(index, spec, Qt.ItemDataRole.ToolTipRole)
+        return index
+
+    # ------------------------------------------------------------------ loading
+    def _wait_for_load(self, spec: str) -> None:
+        """Raise a DataError that says the dataset at ``spec`` is loading (starting it) or why it failed."""
+        problem = self._load_errors.pop(spec, None)
+        if problem is not None:
+            raise DataError(problem)  # said once; asking again tries the file again
+        self.start_loading(spec)
+        raise DataError(f"{title_of(spec)} is still loading; try again when it has loaded.")
+
+    def start_loading(self, spec: str) -> bool:
+        """Start loading a dataset named by a path, unless it is loaded already; True when it started."""
+        if spec in self._datasets or not reads_a_file(spec):
+            return False
+        self.loader.start(spec)
+        return True
+
+    @Slot(str, object)
+    def _on_loaded(self, spec: str, dataset: Dataset) -> None:
+        self._datasets[spec] = dataset
+        self._load_errors.pop(spec, None)
+        if spec == self._pending_import:
+            self._pending_import = None
+            self._select_imported(spec, dataset)
+        elif spec == self.spec() and not self.controller.running:
+            # (While a run goes on, its own messages stay: the table may have asked for the same file.)
+            self._say(f"Loaded {len(dataset)} samples from {title_of(spec)}.", False)
+
+    @Slot(str, str)
+    def _on_failed(self, spec: str, message: str) -> None:
+        if spec == self._pending_import:
+            self._pending_import = None
+            self._say(message, True)
+        elif spec == self.spec() and not self.controller.running:
+            self._load_errors[spec] = message
+            self._say(message, True)
+
+    # ------------------------------------------------------------------ the document's own samples
+    def _forget_document_samples(self) -> None:
+        self._datasets.pop(DOCUMENT_SAMPLES, None)
+
+    def _document_sample_count(self) -> int:
+        dataset = self.live.document.dataset if self.live is not None else None
+        return 0 if dataset is None else len(dataset)
+
+    def _show_document_samples(self) -> None:
+        """Name the document's own samples with their number; they can be chosen once there are some."""
+        index = self.combo.findData(DOCUMENT_SAMPLES)
+        count = self._document_sample_count()
+        self.combo.setItemText(index, f"{DOCUMENT_SAMPLES_TITLE} ({count if count else 'none yet'})")
+        tip = (
+            "The samples drawn and labelled in the Samples panel, saved with the network"
+            if count
+            else "Draw on the pad, pick a class and add it in the Samples panel to train on your own samples"
+        )
+        self.combo.setItemData(index, tip, Qt.ItemDataRole.ToolTipRole)
+        item = self.combo.model().item(index)  # type: ignore[attr-defined]
+        item.setEnabled(count > 0)
+
+    def refresh(self) -> None:
+        """Look again at the document's own samples (one was added or deleted, or that was undone).
+
+        The dataset box shows how many there are. A document that names no dataset of its own, and whose
+        dataset the person has not picked, switches to its samples when it gets some.
+        """
+        self._forget_document_samples()
+        self._step_cursor.pop(DOCUMENT_SAMPLES, None)
+        self._show_document_samples()
+        if self.live is None or self.controller.running:
+            return
+        document = self.live.document
+        if self._document_sample_count() and not document.training_data and not self._chosen:
+            self.select(DOCUMENT_SAMPLES)
+
+    # ------------------------------------------------------------------ choosing and importing
+    @Slot(int)
+    def _on_activated(self, index: int) -> None:
+        data = self.combo.itemData(index)
+        self._chosen = True
+        if data not in (IMPORT_FILE, IMPORT_FOLDER):
+            self._index = index
+            if self.start_loading(str(data)):
+                self._say(f"Loading {title_of(str(data))}...", False)
+            return
+        path = self._ask_path(data)
+        self.combo.setCurrentIndex(self._index)
+        if path:
+            self.import_dataset(path)
+
+    def import_dataset(self, path: str) -> Dataset | None:
+        """Load a dataset file or folder and select it; on a problem, say what is wrong and change nothing.
+
+        A path that exists is read in the background: the dataset is selected (and returned by a later
+        :meth:`selected`) when it has loaded, and None is returned now."""
+        if reads_a_file(path):
+            self._datasets.pop(path, None)  # read it again: the file may have changed since
+            self._pending_import = path
+            self.loader.start(path)
+            self._say(f"Loading {title_of(path)}...", False)
+            return None
+        try:
+            dataset = load_dataset(path)
+        except DataError as exc:
+            self._say(str(exc), True)
+            return None
+        self._select_imported(path, dataset)
+        return dataset
+
+    def importing(self) -> bool:
+        """True while an imported file or folder is still loading."""
+        return self._pending_import is not None
+
+    def _select_imported(self, path: str, dataset: Dataset) -> None:
+        self._datasets[path] = dataset
+        index = self.combo.findData(path)
+        if index < 0:
+            index = self._add_item(path, Path(path).name or path)
+        self.combo.setCurrentIndex(index)
+        self._index = index
+        self._say(f"Imported {len(dataset)} samples from {Path(path).name}.", False)
