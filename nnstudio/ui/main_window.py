@@ -33,8 +33,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QScrollArea,
-    QStyle,
-    QToolBar,
     QWidget,
 )
 
@@ -69,6 +67,7 @@ from nnstudio.ui.properties_dialog import (
     properties_problem,
 )
 from nnstudio.ui.recent_files import RecentFiles
+from nnstudio.ui.run_controls import RunControls
 from nnstudio.ui.settings import studio_settings
 from nnstudio.ui.theme import Tone, set_tone
 from nnstudio.ui.window_layout import DockLayout, first_window_size
@@ -161,9 +160,6 @@ class MainWindow(QMainWindow):
         self._change_count = 0
         self._panels: list[tuple[QDockWidget, Panel]] = []
         self._help_dialog: QDialog | None = None
-        # The Training panel and Animation bar the Run commands drive (connect_run_controls).
-        self._training: Any = None
-        self._animation: Any = None
 
         self.canvas = NetworkCanvas()
         self.setCentralWidget(self.canvas)
@@ -190,6 +186,7 @@ class MainWindow(QMainWindow):
         self.inspector.statusMessage.connect(self._show_status)
 
         self.actions: dict[str, QAction] = {}
+        self.run_controls = RunControls(self, self._action)
         self._build_actions()
         self._build_menus()
         self._build_status_bar()
@@ -328,14 +325,7 @@ class MainWindow(QMainWindow):
             "Ctrl+L",
             "Put the neurons in columns, inputs on the left and outputs on the right",
         )
-        a(
-            "randomize",
-            "&Randomize Weights",
-            self._randomize_command,
-            "Ctrl+R",
-            "Draw new random weights (frozen ones stay) and set the trainable biases to zero",
-        )
-        self._build_run_actions()
+        self.run_controls.build_actions()  # Randomize, Train, Pause, Stop, Step
         a(
             "properties",
             "Network &Properties...",
@@ -413,7 +403,7 @@ class MainWindow(QMainWindow):
         run_menu.addSeparator()
         run_menu.addAction(self.actions["step"])
         run_menu.addAction(self.actions["randomize"])
-        self._build_run_toolbar()
+        self.run_toolbar = self.run_controls.build_toolbar(self.view_menu)
 
         # The instruments and labs (See inside, kernels, dreaming, challenges) add their entries here.
         self.tools_menu = self._menu(bar, "&Tools", "toolsMenu")
@@ -650,7 +640,7 @@ class MainWindow(QMainWindow):
             self.problem_label.setText(f"Cannot run: {problem}" if problem else "")
             set_tone(self.problem_label, Tone.PROBLEM)
         self.problem_label.setVisible(bool(problem))
-        self._update_run_actions()
+        self.run_controls.update_actions()
 
     def _building_hint(self) -> str | None:
         """What to add next while the network lacks inputs or outputs; None once it has both."""
@@ -682,9 +672,9 @@ class MainWindow(QMainWindow):
         self.recent_menu.setEnabled(not locked)
         # Undo and redo would edit the network under the trainer's feet.
         self._undo_group.setActiveStack(None if locked else self.undo_stack)
-        self._update_run_actions()
+        self.run_controls.update_actions()
 
-    def _refuse_while_locked(self) -> bool:
+    def refuse_while_locked(self) -> bool:
         if self.live is not None and self.live.locked:
             self._show_status("Training is running; stop it first.")
             return True
@@ -718,7 +708,7 @@ class MainWindow(QMainWindow):
 
     # ================================================================== file commands
     def new_document(self) -> bool:
-        if self._refuse_while_locked() or not self.maybe_save():
+        if self.refuse_while_locked() or not self.maybe_save():
             return False
         try:
             self.set_document(empty_document())
@@ -729,7 +719,7 @@ class MainWindow(QMainWindow):
         return True
 
     def open_file(self, path: Path | None = None) -> bool:
-        if self._refuse_while_locked():
+        if self.refuse_while_locked():
             return False
         if path is None:
             chosen, _ = QFileDialog.getOpenFileName(
@@ -742,7 +732,7 @@ class MainWindow(QMainWindow):
 
     def open_path(self, path: Path) -> bool:
         """Open the file at ``path`` in this window (asking about unsaved changes once it has loaded)."""
-        if self._refuse_while_locked():
+        if self.refuse_while_locked():
             return False
         try:
             document = load_document(path)
@@ -763,7 +753,7 @@ class MainWindow(QMainWindow):
 
     def open_example(self, name: str | None = None) -> bool:
         """Open a built-in example as a new, unsaved network (Save asks where to put it)."""
-        if self._refuse_while_locked():
+        if self.refuse_while_locked():
             return False
         if name is None:
             gallery = ExampleGallery(parent=self)
@@ -927,7 +917,7 @@ class MainWindow(QMainWindow):
     # ================================================================== network commands
     def randomize_weights(self, seed: int | None = None) -> bool:
         """New random weights (the document's init method) as one undo step; frozen weights stay."""
-        if self._refuse_while_locked():
+        if self.refuse_while_locked():
             return False
         network = self.document.network
         if self.live is None or self.live.problem is not None:
@@ -945,7 +935,7 @@ class MainWindow(QMainWindow):
         return True
 
     def edit_properties(self) -> bool:
-        if self._refuse_while_locked():
+        if self.refuse_while_locked():
             return False
         dialog = NetworkPropertiesDialog(self.document, self)
         accepted = dialog.exec() == QDialog.DialogCode.Accepted
@@ -986,138 +976,19 @@ class MainWindow(QMainWindow):
         self.canvas.delete_selection()
 
     # ================================================================== running: train, pause, stop, step
-    def _build_run_actions(self) -> None:
-        """Train, Pause, Stop and Step, with the keys debuggers and media players taught people: F5 runs,
-        Shift+F5 stops, F10 steps. Enabled to match what is going on (see :meth:`_update_run_actions`)."""
-        icon = self.style().standardIcon
-        pixmap = QStyle.StandardPixmap
-        commands = (
-            ("train", "&Train", self._train_command, ("F5", "Ctrl+Return"), pixmap.SP_MediaPlay,
-             "Train the network on the chosen dataset"),
-            ("pause", "&Pause", self._pause_command, ("F6",), pixmap.SP_MediaPause,
-             "Pause training, or resume it"),
-            ("stop", "St&op", self._stop_command, ("Shift+F5", "Esc"), pixmap.SP_MediaStop,
-             "Stop training, or the animation, keeping the weights reached"),
-            ("step", "&Step", self._step_command, ("F10",), pixmap.SP_MediaSkipForward,
-             "One training step on the next sample: forward, backward, then every weight changes a little, "
-             "animated at the speed of the Animation slider"),
-        )  # fmt: skip
-        for key, text, slot, keys, standard_icon, tip in commands:
-            action = self._action(key, text, slot, tip=tip)
-            action.setShortcuts([QKeySequence(k) for k in keys])
-            action.setIcon(icon(standard_icon))
-        self.actions["pause"].setCheckable(True)
-        self.actions["randomize"].setIcon(icon(pixmap.SP_BrowserReload))
-        self.actions["randomize"].setIconText("Randomize")  # the toolbar's short name
-        for key in ("train", "pause", "stop", "step", "randomize"):
-            action = self.actions[key]
-            shown = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-            action.setToolTip(f"{action.toolTip() or action.text().replace('&', '')} ({shown})")
-        self._update_run_actions()
-
-    def _build_run_toolbar(self) -> None:
-        toolbar = QToolBar("Run", self)
-        toolbar.setObjectName("runToolBar")
-        toolbar.setAccessibleName("Run")
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        toolbar.setMovable(False)
-        for key in ("train", "pause", "stop", "step", "randomize"):
-            toolbar.addAction(self.actions[key])
-        for action in toolbar.actions():
-            button = toolbar.widgetForAction(action)
-            if button is not None:
-                button.setObjectName(f"runToolButton_{action.objectName().removeprefix('action_')}")
-                button.setAccessibleName(action.text().replace("&", ""))
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
-        self.run_toolbar = toolbar
-        self.view_menu.addAction(toolbar.toggleViewAction())
-        toolbar.toggleViewAction().setObjectName("action_runToolBar")
-
     def connect_run_controls(self, training: Any, animation: Any) -> None:
-        """Drive the Training panel (``start_training``, ``toggle_pause``, ``randomize``, its ``controller``)
-        and the Animation bar (``step``, its ``animator``) from the Run menu, the toolbar and the keys; and
-        make every answer panel wait for the animation (``connect_answer``)."""
-        self._training, self._animation = training, animation
-        controller, animator = training.controller, animation.animator
-        for signal in (controller.runningChanged, controller.pausedChanged):
-            signal.connect(self._update_run_actions)
-        for signal in (animator.started, animator.finished, animator.cancelled):
-            signal.connect(self._update_run_actions)
-        for _dock, widget in self._panels:
-            if hasattr(widget, "hold_answer"):
-                animation.connect_answer(widget)
-        # The panels' buttons do what the commands do; their tooltips teach the same keys.
-        for button, key in (
-            (training.train_button, "train"),
-            (training.pause_button, "pause"),
-            (training.stop_button, "stop"),
-            (training.step_button, "step"),
-            (training.randomize_button, "randomize"),
-            (animation.step_button, "step"),
-        ):
-            button.setToolTip(self.actions[key].toolTip())
-        self._update_run_actions()
+        """Drive the Training panel and the Animation bar from the Run menu, the toolbar and the keys (see
+        :class:`~nnstudio.ui.run_controls.RunControls`); every answer panel docked so far waits for the
+        animation."""
+        answer_panels = [widget for _dock, widget in self._panels if hasattr(widget, "hold_answer")]
+        self.run_controls.connect(training, animation, answer_panels)
 
-    def _update_run_actions(self, *_args: object) -> None:
-        training, animation = self._training, self._animation
-        connected = training is not None and animation is not None and self.live is not None
-        running = connected and training.controller.running
-        paused = running and training.controller.paused
-        animating = connected and animation.animator.running
-        locked = self.live is not None and self.live.locked
-        # A network that cannot run yet (the status bar says what it lacks) has nothing to train or step.
-        runnable = self.live is not None and self.live.plan is not None
-        self.actions["train"].setEnabled(connected and runnable and (not running or paused))
-        self.actions["pause"].setEnabled(running)
-        self.actions["pause"].setChecked(paused)
-        self.actions["stop"].setEnabled(running or animating)
-        self.actions["step"].setEnabled(
-            connected and runnable and not running and not locked and not animating
-        )
-        self.actions["randomize"].setEnabled(runnable and not running and not locked)
-
-    def _train_command(self) -> None:
-        if self._training is None:
-            return
-        if self._training.controller.paused:
-            self._training.controller.resume()
-            return
-        if self._animation is not None:
-            self._animation.animator.cancel()
-        # The Training panel comes forward either way: it shows the run, or why it could not start.
-        self._training.start_training()
-        self._bring_forward(self._training)
-
-    def _bring_forward(self, widget: QWidget) -> None:
+    def bring_panel_forward(self, widget: QWidget) -> None:
         """Show the dock holding ``widget`` (the run's progress and plot), in front of the tabs it shares."""
         for dock, panel in self._panels:
             if panel is widget:
                 dock.show()
                 dock.raise_()
-
-    def _pause_command(self) -> None:
-        if self._training is not None:
-            self._training.toggle_pause()
-        self._update_run_actions()
-
-    def _stop_command(self) -> None:
-        if self._training is not None and self._training.controller.running:
-            self._training.controller.stop()
-        elif self._animation is not None:
-            self._animation.animator.cancel()
-
-    def _step_command(self) -> None:
-        if self._animation is not None:
-            self._animation.step()
-
-    def _randomize_command(self) -> None:
-        """Randomize as the Training panel does (its method and seed, its plot cleared) when there is one."""
-        if self._refuse_while_locked():
-            return
-        if self._training is not None:
-            self._training.randomize()
-        else:
-            self.randomize_weights()
 
     # ================================================================== help
     def show_about(self) -> None:
