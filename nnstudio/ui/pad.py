@@ -18,6 +18,7 @@ This module holds the panel (:class:`DrawingPad`), which picks the pad and feeds
 - ``pad_freehand.py``: the freehand canvas and pad (:class:`FreehandCanvas`, :class:`FreehandPad`);
 - ``pad_preview.py``: what the network sees of a freehand drawing (:class:`InputPreview`);
 - ``pad_sliders.py``: one slider per input (:class:`InputSliders`);
+- ``pad_truth.py``: the truth that follows the picture on a pad of cells (:class:`PatternTruth`);
 - ``pad_shared.py``: how their widgets are named, and the key that takes back a stroke.
 """
 
@@ -30,8 +31,6 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QUndoStack
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from nnstudio.data import BUILTIN_DATASETS, DataError, load_dataset
-from nnstudio.data.dataset import Dataset
 from nnstudio.ui.live import LiveNetwork
 from nnstudio.ui.pad_cells import CellPad, PixelGridEditor
 from nnstudio.ui.pad_freehand import (
@@ -48,6 +47,7 @@ from nnstudio.ui.pad_preview import PREVIEW_SCALE_NARROW, PREVIEW_SCALE_WIDE, In
 from nnstudio.ui.pad_shared import is_undo_key as _is_undo_key
 from nnstudio.ui.pad_shared import named as _named
 from nnstudio.ui.pad_sliders import MAX_INPUT_SLIDERS, InputSliders
+from nnstudio.ui.pad_truth import PatternTruth
 from nnstudio.ui.panel import Panel
 from nnstudio.ui.widgets.pixel_images import Grid, Range
 from nnstudio.ui.widgets.signals import SignalLinks
@@ -114,10 +114,8 @@ class DrawingPad(Panel):
         self._fed = np.zeros(0, dtype=np.float32)
         # True while values are put on the pad from elsewhere (a sample): they bring their own truth.
         self._setting_values = False
-        # The pictures of known truth on a pad of cells, built once per document: (key, inputs, truths).
-        self._patterns: tuple[tuple[Any, ...], Array, Array] | None = None
-        # The truth of the pattern the pad shows, if it shows one (it goes with the picture when painted over).
-        self._pattern_truth: Array | None = None
+        # The truth that goes with the picture on a pad of cells.
+        self._truth = PatternTruth()
         self.mode = "empty"
         self.message = QLabel(self)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
@@ -264,61 +262,14 @@ class DrawingPad(Panel):
         self._fed = full.copy()
         self.live.set_input(full)
         if self._setting_values:
-            self._pattern_truth = self._truth_of_pattern(pad)
+            self._truth.shown = self._truth.truth_of(self.live, self._cells(), self._shape, pad)
         else:
-            self._truth_follows_picture(pad)
+            self._truth.follow(self.live, self._cells(), self._shape, pad)
         self.imageChanged.emit()
 
-    # ------------------------------------------------------------------ truth
-    def _known_patterns(self) -> tuple[Array, Array] | None:
-        """On a pad of cells, the pictures whose truth is known: the dataset's patterns (the document's own
-        samples, or the built-in dataset it trains on) and the Shape buttons named after an output."""
-        live = self.live
-        if live is None or live.plan is None or not isinstance(self._editor, CellPad):
-            return None
-        doc = live.document
-        labels = live.output_labels()
-        samples = doc.dataset
-        key = (
-            id(doc),
-            self._shape,
-            tuple(labels),
-            id(samples),
-            0 if samples is None else len(samples),
-            doc.training_data,
-        )
-        if self._patterns is None or self._patterns[0] != key:
-            self._patterns = (
-                key,
-                *_patterns_of_known_truth(self._editor, samples, doc.training_data, labels),
-            )
-        return self._patterns[1], self._patterns[2]
-
-    def _truth_of_pattern(self, pad: Array) -> Array | None:
-        known = self._known_patterns()
-        if known is None or known[0].shape[0] == 0 or known[0].shape[1] != pad.size:
-            return None
-        hits = np.flatnonzero(np.all(known[0] == pad[None, :], axis=1))
-        return known[1][int(hits[0])].copy() if hits.size else None
-
-    def _truth_follows_picture(self, pad: Array) -> None:
-        """A picture painted by hand (or a Shape button) takes the truth of the pattern it now shows. A
-        picture that is no pattern drops the truth the last pattern brought, leaving it for the person to
-        pick; a truth the person picked for their own picture stays."""
-        live = self.live
-        assert live is not None
-        truth = self._truth_of_pattern(pad)
-        current = live.truth
-        if truth is not None:
-            if current is None or not np.array_equal(current, truth):
-                live.set_truth(truth)
-        elif (
-            current is not None
-            and self._pattern_truth is not None
-            and np.array_equal(current, self._pattern_truth)
-        ):
-            live.set_truth(None)
-        self._pattern_truth = truth
+    def _cells(self) -> CellPad | None:
+        """The pad of cells, if that is the pad shown (only there does the truth follow the picture)."""
+        return self._editor if isinstance(self._editor, CellPad) else None
 
     def _on_drawing_cleared(self) -> None:
         # The truth belonged to the picture just wiped (a sample, a dataset row); the next drawing is new.
@@ -341,7 +292,7 @@ class DrawingPad(Panel):
         self._fed = current.copy()
         size = self._editor.values().size
         shown = self._editor.values()
-        self._pattern_truth = self._truth_of_pattern(current[:size])
+        self._truth.shown = self._truth.truth_of(live, self._cells(), self._shape, current[:size])
         if force or not np.array_equal(shown, current[:size]):
             if isinstance(self._editor, FreehandPad):
                 # On a first look at a document the picture is not a step the pad's undo should go back over.
@@ -401,35 +352,6 @@ class DrawingPad(Panel):
         if self._editor is not None:
             self._editor.focus_editor()
         super().focusInEvent(event)
-
-
-def _patterns_of_known_truth(
-    cells: CellPad, samples: Dataset | None, training_data: str | None, labels: list[str]
-) -> tuple[Array, Array]:
-    """(inputs, truths) of every picture whose truth is known on this pad of cells, one row each."""
-    size = cells.grid[0] * cells.grid[1]
-    inputs: list[Array] = []
-    truths: list[Array] = []
-    dataset = samples if samples is not None and len(samples) > 0 else None
-    # The built-in digits are 28x28 pictures, never on a pad of cells: not worth reading to find that out.
-    if dataset is None and training_data in BUILTIN_DATASETS and not str(training_data).startswith("digits"):
-        try:
-            dataset = load_dataset(str(training_data))
-        except DataError:
-            dataset = None
-    if dataset is not None and dataset.n_inputs == size and dataset.n_outputs == len(labels):
-        inputs.extend(np.asarray(dataset.inputs, dtype=np.float32))
-        truths.extend(np.asarray(dataset.targets, dtype=np.float32))
-    wanted = [label.lower() for label in labels]
-    for name, values in cells.presets:
-        if name.lower() in wanted:
-            truth = np.zeros(len(labels), dtype=np.float32)
-            truth[wanted.index(name.lower())] = 1.0
-            inputs.append(values)
-            truths.append(truth)
-    if not inputs:
-        return np.zeros((0, size), dtype=np.float32), np.zeros((0, len(labels)), dtype=np.float32)
-    return np.vstack(inputs), np.vstack(truths)
 
 
 def _problem_text(live: LiveNetwork) -> str:
