@@ -118,8 +118,10 @@ def install_exchange(window: MainWindow) -> tuple[QAction, QAction]:
     for action in (export_action, import_action):
         action.setToolTip(action.statusTip())
     menu = window.findChild(QMenu, "fileMenu")
+    if menu is None:  # a window without the usual File menu still gets the two commands
+        menu = window.menuBar().addMenu("&File")
     actions = menu.actions()
-    anchor = window.actions.get("export_svg")
+    anchor = next((a for a in actions if a.objectName() == "action_export_svg"), None)
     place = actions.index(anchor) + 1 if anchor in actions else len(actions)
     before = actions[place] if place < len(actions) else None
     menu.insertActions(before, [export_action, import_action])
