@@ -9,16 +9,14 @@ modified mark follows the undo stack's clean state. Every way of dropping unsave
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
-    QActionGroup,
     QCloseEvent,
-    QKeySequence,
     QShowEvent,
     QUndoGroup,
     QUndoStack,
@@ -33,6 +31,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QScrollArea,
+    QToolBar,
     QWidget,
 )
 
@@ -45,6 +44,7 @@ from nnstudio.engine.parameters import ParameterSnapshot
 from nnstudio.engine.plan import compile_network
 from nnstudio.engine.train import TrainingError, initialise
 from nnstudio.examples import UnknownExampleError, example_info, load_example, resources_dir
+from nnstudio.ui import menu_bar
 from nnstudio.ui.autosave_controller import (
     AutosaveController,
     RecoveryDialog,
@@ -74,25 +74,12 @@ from nnstudio.ui.window_layout import DockLayout, first_window_size
 
 FILE_FILTER = "nnstudio networks (*.nnet)"
 FILE_SUFFIX = ".nnet"
-COLOUR_SCHEMES = (
-    ("classic", "&Classic (white positive, black negative)"),
-    ("3b1b", "&3Blue1Brown (green positive, red negative)"),
-)
-ZOOM_STEP = 1.25
 
 _FOLDER_KEY = "files/last_folder"
 _SCHEME_KEY = "view/colour_scheme"
 _GEOMETRY_KEY = "window/geometry"
 
 Button = QMessageBox.StandardButton
-
-# The Tools menu's groups, by the object names of the entries the tools add (see arrange_tools_menu).
-TOOL_GROUPS = (
-    ("activationExplorerAction", "receptiveGalleryAction", "landscapeAction"),
-    ("inputPlaneAction", "confusionMatrixAction"),
-    ("kernelLabAction", "dreamAction", "foolAction"),
-    ("action_challenges",),
-)
 
 
 class DocumentNotShown(RuntimeError):
@@ -186,9 +173,18 @@ class MainWindow(QMainWindow):
         self.inspector.statusMessage.connect(self._show_status)
 
         self.actions: dict[str, QAction] = {}
-        self.run_controls = RunControls(self, self._action)
-        self._build_actions()
-        self._build_menus()
+        self.run_controls = RunControls(self, partial(menu_bar.add_action, self))
+        menu_bar.build_actions(self, self._undo_group)
+        self.recent = RecentFiles(
+            self.settings, self, lambda path: self.open_recent(path), lambda text: self._show_status(text)
+        )
+        self.recent_menu = self.recent.menu
+        # Where the tools, panels and the Run toolbar go (set by build_menus).
+        self.view_menu: QMenu
+        self.panels_menu: QMenu
+        self.tools_menu: QMenu
+        self.run_toolbar: QToolBar
+        menu_bar.build_menus(self)
         self._build_status_bar()
         try:
             self.set_document(document if document is not None else empty_document(), path, name=name)
@@ -197,7 +193,7 @@ class MainWindow(QMainWindow):
             what = path.name if path is not None else f"“{name or 'The network'}”"
             problem = exc  # the name ``exc`` ends with the except block; the message is shown later
             QTimer.singleShot(0, self, lambda: self._show_document_failure(what, problem))
-        self._apply_colour_scheme(str(self.settings.value(_SCHEME_KEY, "classic")))
+        self.apply_colour_scheme(str(self.settings.value(_SCHEME_KEY, "classic")))
         self._fit_to_screen()
         self._restore_layout()
 
@@ -243,204 +239,9 @@ class MainWindow(QMainWindow):
         # Tab follows what shows, in reading order, not the order the panels were made in.
         return move_focus(self, next) or super().focusNextPrevChild(next)
 
-    def _action(
-        self,
-        key: str,
-        text: str,
-        slot: Callable[[], object] | None = None,
-        shortcut: QKeySequence.StandardKey | str | None = None,
-        tip: str = "",
-    ) -> QAction:
-        action = QAction(text, self)
-        action.setObjectName(f"action_{key}")
-        if shortcut is not None:
-            if isinstance(shortcut, QKeySequence.StandardKey):
-                action.setShortcuts(shortcut)
-            else:
-                action.setShortcut(QKeySequence(shortcut))
-        if tip:
-            action.setStatusTip(tip)
-            action.setToolTip(tip)
-        if slot is not None:
-            action.triggered.connect(lambda _checked=False: slot())
-        self.actions[key] = action
-        return action
-
-    def _build_actions(self) -> None:
-        key = QKeySequence.StandardKey
-        a = self._action
-        a("new", "&New", self.new_document, key.New, "Start an empty network")
-        a("open", "&Open...", self.open_file, key.Open, "Open a network file")
-        a(
-            "open_example",
-            "Open &Example...",
-            self.open_example,
-            "Ctrl+Shift+E",
-            "Open one of the built-in examples",
-        )
-        a("save", "&Save", self.save, key.Save, "Save the network")
-        a("save_as", "Save &As...", self.save_as, key.SaveAs, "Save the network under a new name")
-        a("export_png", "Export Canvas as &PNG...", self.export_png, tip="Save a picture of the canvas")
-        a(
-            "export_svg",
-            "Export Canvas as S&VG...",
-            self.export_svg,
-            tip="Save the canvas as a vector drawing",
-        )
-        a("close", "&Close", self.close, key.Close, "Close this window")
-        a("quit", "&Quit", QApplication.closeAllWindows, key.Quit, "Quit nnstudio")
-        self.actions["quit"].setMenuRole(QAction.MenuRole.QuitRole)
-
-        undo = self._undo_group.createUndoAction(self, "&Undo")
-        undo.setObjectName("action_undo")
-        undo.setShortcuts(key.Undo)
-        redo = self._undo_group.createRedoAction(self, "&Redo")
-        redo.setObjectName("action_redo")
-        redo.setShortcuts(key.Redo)
-        self.actions["undo"], self.actions["redo"] = undo, redo
-        a("cut", "Cu&t", self._cut, key.Cut, "Copy the selection and delete it")
-        a("copy", "&Copy", lambda: self.canvas.copy_selection(), key.Copy, "Copy the selected neurons")
-        a("paste", "&Paste", lambda: self.canvas.paste(), key.Paste, "Paste copied neurons")
-        a("delete", "&Delete", lambda: self.canvas.delete_selection(), key.Delete, "Delete the selection")
-        a("select_all", "Select &All", lambda: self.canvas.select_all(), key.SelectAll, "Select everything")
-        # These keys act on the canvas only: in a text box, a list or a table they keep their own meaning.
-        for name in ("cut", "copy", "paste", "delete", "select_all"):
-            self.actions[name].setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self.canvas.addAction(self.actions[name])
-
-        a("fit", "&Fit Network in View", lambda: self.canvas.fit_all(), "Ctrl+0", "Show the whole network")
-        a("zoom_in", "Zoom &In", lambda: self.canvas.zoom_by(ZOOM_STEP), key.ZoomIn)
-        a("zoom_out", "Zoom &Out", lambda: self.canvas.zoom_by(1 / ZOOM_STEP), key.ZoomOut)
-        a(
-            "reset_layout",
-            "&Reset Layout",
-            lambda: self.dock_layout.reset(),
-            tip="Put every panel back in its place for this window's size, and show the closed ones",
-        )
-
-        a(
-            "arrange",
-            "&Arrange in Layers",
-            lambda: self.canvas.arrange_in_layers(),
-            "Ctrl+L",
-            "Put the neurons in columns, inputs on the left and outputs on the right",
-        )
-        self.run_controls.build_actions()  # Randomize, Train, Pause, Stop, Step
-        a(
-            "properties",
-            "Network &Properties...",
-            self.edit_properties,
-            "Ctrl+I",
-            "Title, description, input image and pixel values",
-        )
-        self._scheme_group = QActionGroup(self)
-        self._scheme_group.setExclusive(True)
-        for scheme, text in COLOUR_SCHEMES:
-            action = a(f"scheme_{scheme}", text, lambda s=scheme: self._apply_colour_scheme(s))
-            action.setCheckable(True)
-            self._scheme_group.addAction(action)
-
-        a("about", "&About nnstudio", self.show_about)
-        self.actions["about"].setMenuRole(QAction.MenuRole.AboutRole)
-        a("help", "&How to Build a Network", self.show_build_help, key.HelpContents)
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        bar.setObjectName("menuBar")
-        file_menu = self._menu(bar, "&File", "fileMenu")
-        for key in ("new", "open", "open_example"):
-            file_menu.addAction(self.actions[key])
-        self.recent = RecentFiles(
-            self.settings, self, lambda path: self.open_recent(path), lambda text: self._show_status(text)
-        )
-        self.recent_menu = self.recent.menu
-        file_menu.addMenu(self.recent_menu)
-        file_menu.addSeparator()
-        for key in ("save", "save_as"):
-            file_menu.addAction(self.actions[key])
-        file_menu.addSeparator()
-        for key in ("export_png", "export_svg"):
-            file_menu.addAction(self.actions[key])
-        file_menu.addSeparator()
-        file_menu.addAction(self.actions["close"])
-        file_menu.addAction(self.actions["quit"])
-
-        edit_menu = self._menu(bar, "&Edit", "editMenu")
-        edit_menu.addAction(self.actions["undo"])
-        edit_menu.addAction(self.actions["redo"])
-        edit_menu.addSeparator()
-        for key in ("cut", "copy", "paste", "delete"):
-            edit_menu.addAction(self.actions[key])
-        edit_menu.addSeparator()
-        edit_menu.addAction(self.actions["select_all"])
-
-        self.view_menu = view_menu = self._menu(bar, "&View", "viewMenu")
-        for key in ("fit", "zoom_in", "zoom_out"):
-            view_menu.addAction(self.actions[key])
-        view_menu.addSeparator()
-        self.panels_menu = QMenu("&Panels", self)
-        self.panels_menu.setObjectName("panelsMenu")
-        view_menu.addMenu(self.panels_menu)
-        self.panels_menu.addAction(self.palette_dock.toggleViewAction())
-        self.panels_menu.addAction(self.inspector_dock.toggleViewAction())
-        view_menu.addAction(self.actions["reset_layout"])
-
-        network_menu = self._menu(bar, "&Network", "networkMenu")
-        network_menu.addAction(self.actions["arrange"])
-        network_menu.addAction(self.actions["randomize"])
-        network_menu.addSeparator()
-        scheme_menu = QMenu("&Colours", self)
-        scheme_menu.setObjectName("colourSchemeMenu")
-        for scheme, _ in COLOUR_SCHEMES:
-            scheme_menu.addAction(self.actions[f"scheme_{scheme}"])
-        network_menu.addMenu(scheme_menu)
-        network_menu.addSeparator()
-        network_menu.addAction(self.actions["properties"])
-
-        run_menu = self._menu(bar, "&Run", "runMenu")
-        for key in ("train", "pause", "stop"):
-            run_menu.addAction(self.actions[key])
-        run_menu.addSeparator()
-        run_menu.addAction(self.actions["step"])
-        run_menu.addAction(self.actions["randomize"])
-        self.run_toolbar = self.run_controls.build_toolbar(self.view_menu)
-
-        # The instruments and labs (See inside, kernels, dreaming, challenges) add their entries here.
-        self.tools_menu = self._menu(bar, "&Tools", "toolsMenu")
-
-        help_menu = self._menu(bar, "&Help", "helpMenu")
-        help_menu.addAction(self.actions["help"])
-        help_menu.addAction(self.actions["about"])
-
     def arrange_tools_menu(self) -> None:
-        """Put the Tools menu in groups once every tool has added its entry: looking inside the network,
-        its answers on a dataset, working with images, then the challenges (anything else after them).
-        Showing receptive fields inside the neurons changes the canvas, so that switch goes to View."""
-        menu = self.tools_menu
-        actions = {action.objectName(): action for action in menu.actions() if action.objectName()}
-        for action in menu.actions():
-            menu.removeAction(action)
-        toggle = actions.pop("receptiveFieldsAction", None)
-        if toggle is not None:
-            self.view_menu.insertAction(self.actions["reset_layout"], toggle)
-            self.view_menu.insertSeparator(self.actions["reset_layout"])
-        first = True
-        for group in TOOL_GROUPS:
-            present = [actions.pop(name) for name in group if name in actions]
-            if not present:
-                continue
-            if not first:
-                menu.addSeparator()
-            menu.addActions(present)
-            first = False
-        if actions:
-            menu.addSeparator()
-            menu.addActions(list(actions.values()))
-
-    def _menu(self, bar: object, title: str, object_name: str) -> QMenu:
-        menu = bar.addMenu(title)  # type: ignore[attr-defined]
-        menu.setObjectName(object_name)
-        return menu
+        """Put the Tools menu in groups once every tool has added its entry (see menu_bar)."""
+        menu_bar.arrange_tools_menu(self)
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
@@ -964,16 +765,12 @@ class MainWindow(QMainWindow):
         for _dock, widget in self._panels:
             widget.bind(self.live, self.undo_stack)
 
-    def _apply_colour_scheme(self, scheme: str) -> None:
-        if scheme not in dict(COLOUR_SCHEMES):
+    def apply_colour_scheme(self, scheme: str) -> None:
+        if scheme not in dict(menu_bar.COLOUR_SCHEMES):
             scheme = "classic"
         self.canvas.set_colour_scheme(scheme)
         self.actions[f"scheme_{scheme}"].setChecked(True)
         self.settings.setValue(_SCHEME_KEY, scheme)
-
-    def _cut(self) -> None:
-        self.canvas.copy_selection()
-        self.canvas.delete_selection()
 
     # ================================================================== running: train, pause, stop, step
     def connect_run_controls(self, training: Any, animation: Any) -> None:
