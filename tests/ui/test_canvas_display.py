@@ -190,18 +190,18 @@ def test_hovering_shows_values_in_tooltip_and_status(canvas_for):
     seen: list[str] = []
     canvas.statusMessage.connect(seen.append)
     hover(canvas, canvas.view_position_of("h1"))
-    assert seen[-1] == "h1 (tanh): sum 0.50 -> 0.46, bias 0.00"
+    assert seen[-1] == "h1 (Tanh squash): sum 0.50 \u2192 0.46, bias 0.00"
     assert canvas.hover_text() == seen[-1]
     assert canvas.canvas_scene.neuron_items["h1"].handle_visible
     hover(canvas, canvas.view_position_of_edge("p1>h1", 0.5))
-    assert seen[-1] == "weight -0.75 (p1 -> h1)"
+    assert seen[-1] == "weight -0.75 (p1 \u2192 h1)"
     hover(canvas, canvas.view_position_of_edge("p3>h1", 0.5))
-    assert seen[-1] == "weight 0.25 (p3 -> h1), frozen"
+    assert seen[-1] == "weight 0.25 (p3 \u2192 h1), frozen"
     hover(canvas, canvas.view_position_of("p0"))
     assert seen[-1] == "p0 (input): 1.00"
     canvas.set_display_override({"p0": 1.0})
     hover(canvas, canvas.view_position_of("h1"))
-    assert seen[-1] == "h1 (tanh): not reached yet"
+    assert seen[-1] == "h1 (Tanh squash): not reached yet"
     live.set_locked(True)
     assert not canvas.canvas_scene.neuron_items["h1"].handle_visible  # no connect handle while training
 

@@ -182,7 +182,7 @@ def test_names_too_long_for_the_room_are_shortened_and_hovering_shows_them_whole
         Qt.KeyboardModifier.NoModifier,
     )
     QApplication.sendEvent(canvas.viewport(), event)
-    assert seen and seen[-1].startswith(f"{long} (tanh)")
+    assert seen and seen[-1].startswith(f"{long} (Tanh squash)")
 
 
 def test_zooming_out_keeps_names_on_screen_size_and_leaves_out_those_without_room(canvas_for):

@@ -213,7 +213,7 @@ def test_pointing_hovering_and_selecting_a_connection_of_a_big_network(big, qtbo
     move_mouse(canvas, spot)
     target = network.neurons[edge.target].display_name
     assert canvas.hover_text().startswith(f"weight {edge.weight:.2f} (")
-    assert canvas.hover_text().endswith(f"-> {target})")
+    assert canvas.hover_text().endswith(f"\u2192 {target})")
     assert scene.edges.index[edge_id] in scene.overlay.hot.tolist()  # drawn brighter while hovered
     qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=spot)
     assert canvas.selected_edge_ids() == [edge_id]

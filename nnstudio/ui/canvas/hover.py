@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QToolTip
 
+from nnstudio.engine.activations import ACTIVATIONS
 from nnstudio.engine.graph import Network, Role
 from nnstudio.ui.plain_text import plain_tooltip
 
@@ -78,7 +79,7 @@ def describe_hit(
         if edge is None:
             return ""
         text = (
-            f"weight {edge.weight:.2f} ({network.neurons[edge.source].display_name} -> "
+            f"weight {edge.weight:.2f} ({network.neurons[edge.source].display_name} \u2192 "
             f"{network.neurons[edge.target].display_name})"
         )
         return text + (", frozen" if edge.frozen else "")
@@ -90,19 +91,23 @@ def describe_hit(
     if neuron is None:
         return ""
     name = neuron.display_name
+    # The activation as the inspector names it (Tanh squash, ReLU, Step), without its range.
+    activation = (
+        ACTIVATIONS[neuron.activation].title.split(" (")[0] if neuron.activation in ACTIVATIONS else ""
+    )
     if override is not None:
         value = override.get(hit.id)
         shown = "not reached yet" if value is None else f"{value:.2f}"
-        kind = "input" if neuron.role is Role.INPUT else neuron.activation
+        kind = "input" if neuron.role is Role.INPUT else activation
         return f"{name} ({kind}): {shown}"
     pair = live.values().get(hit.id)
     if neuron.role is Role.INPUT:
         text = f"{name} (input): {pair[1]:.2f}" if pair is not None else f"{name} (input)"
     elif pair is not None:
-        text = f"{name} ({neuron.activation}): sum {pair[0]:.2f} -> {pair[1]:.2f}, bias {neuron.bias:.2f}"
+        text = f"{name} ({activation}): sum {pair[0]:.2f} \u2192 {pair[1]:.2f}, bias {neuron.bias:.2f}"
     else:
         problem = live.problem
-        text = f"{name} ({neuron.activation}): bias {neuron.bias:.2f}" + (
+        text = f"{name} ({activation}): bias {neuron.bias:.2f}" + (
             f"; not running: {problem}" if problem else ""
         )
     if hit.kind == "handle":
