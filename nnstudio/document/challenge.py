@@ -223,7 +223,9 @@ class OutputCase(Case):
             _finite_or_fail(got, f"output {name!r}")
             shown.append(f"{name} {_num(got)}")
             if want is not None and abs(got - want) > self.tolerance:
-                wrong.append(f"{name} gave {_num(got)}, wanted {_num(want)} (within {_num(self.tolerance)})")
+                wrong.append(
+                    f"{_quoted(name)} gave {_num(got)}, wanted {_num(want)} (within {_num(self.tolerance)})"
+                )
         if wrong:
             return False, "; ".join(wrong)
         return True, f"gave {', '.join(shown)}"
@@ -249,8 +251,8 @@ class ThresholdCase(Case):
         side = "above" if self.above else "below"
         passed = got > self.bound if self.above else got < self.bound
         if passed:
-            return True, f"{name} gave {_num(got)}, {side} {_num(self.bound)}"
-        return False, f"{name} gave {_num(got)}; it should be {side} {_num(self.bound)}"
+            return True, f"{_quoted(name)} gave {_num(got)}, {side} {_num(self.bound)}"
+        return False, f"{_quoted(name)} gave {_num(got)}; it should be {side} {_num(self.bound)}"
 
 
 @dataclass(frozen=True)
@@ -561,6 +563,11 @@ def check(challenge: Challenge, document: Document) -> CheckResult:
 
 
 # ============================================================================================ wording
+
+
+def _quoted(name: str) -> str:
+    """A neuron's name set off from the sentence around it ("vertical line" gave 0, not vertical line gave 0)."""
+    return f"\u201c{name}\u201d"
 
 
 def _num(x: float) -> str:

@@ -68,7 +68,7 @@ def test_start_check_solve_and_leave(qtbot, window):
     assert card.summary.text() == "2 of 6 passed; the red ones say what is still wrong."
     rows = card.case_rows()
     assert len(rows) == 6
-    assert rows[0].text() == "\u2718 0 xor 0 = 0: A xor B gave 0.5, wanted 0 (within 0.2)"
+    assert rows[0].text() == "\u2718 0 xor 0 = 0: \u201cA xor B\u201d gave 0.5, wanted 0 (within 0.2)"
     assert label_tone(rows[0]) is Tone.PROBLEM
     assert label_tone(rows[4]) is Tone.DONE
 
