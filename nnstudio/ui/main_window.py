@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDockWidget,
     QFileDialog,
-    QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -59,6 +58,8 @@ from nnstudio.ui.help_dialogs import build_help_dialog, show_about_box
 from nnstudio.ui.inspector import Inspector
 from nnstudio.ui.keyboard import move_focus, name_panel_tabs
 from nnstudio.ui.live import LiveNetwork, opening_sample
+from nnstudio.ui.network_status import NetworkStatus
+from nnstudio.ui.network_status import network_size_text as network_size_text  # still importable from here
 from nnstudio.ui.panel import Panel
 from nnstudio.ui.plain_text import plain_message
 from nnstudio.ui.properties_dialog import (
@@ -69,7 +70,6 @@ from nnstudio.ui.properties_dialog import (
 from nnstudio.ui.recent_files import RecentFiles
 from nnstudio.ui.run_controls import RunControls
 from nnstudio.ui.settings import studio_settings
-from nnstudio.ui.theme import Tone, set_tone
 from nnstudio.ui.window_layout import DockLayout, first_window_size
 
 FILE_FILTER = "nnstudio networks (*.nnet)"
@@ -107,11 +107,6 @@ def _is_inside(path: Path, folder: Path) -> bool:
 def _file_stem(name: str) -> str:
     cleaned = "".join(c if c.isalnum() or c in " -_" else " " for c in name).strip()
     return " ".join(cleaned.split())[:80] or "Untitled"
-
-
-def network_size_text(network: Network) -> str:
-    n, e = len(network.neurons), len(network.edges)
-    return f"{n:,} neuron{'s' if n != 1 else ''}, {e:,} connection{'s' if e != 1 else ''}"
 
 
 class MainWindow(QMainWindow):
@@ -185,7 +180,10 @@ class MainWindow(QMainWindow):
         self.tools_menu: QMenu
         self.run_toolbar: QToolBar
         menu_bar.build_menus(self)
-        self._build_status_bar()
+        self.statusBar().setObjectName("statusBar")
+        self.network_status = NetworkStatus(self.statusBar())
+        self.size_label = self.network_status.size_label
+        self.problem_label = self.network_status.problem_label
         try:
             self.set_document(document if document is not None else empty_document(), path, name=name)
         except DocumentNotShown as exc:
@@ -242,20 +240,6 @@ class MainWindow(QMainWindow):
     def arrange_tools_menu(self) -> None:
         """Put the Tools menu in groups once every tool has added its entry (see menu_bar)."""
         menu_bar.arrange_tools_menu(self)
-
-    def _build_status_bar(self) -> None:
-        status = self.statusBar()
-        status.setObjectName("statusBar")
-        self.size_label = QLabel()
-        self.size_label.setObjectName("networkSize")
-        self.size_label.setAccessibleName("Network size")
-        self.problem_label = QLabel()
-        self.problem_label.setTextFormat(Qt.TextFormat.PlainText)  # problems name neurons from the file
-        self.problem_label.setObjectName("networkProblem")
-        self.problem_label.setAccessibleName("Why the network cannot run")
-        set_tone(self.problem_label, Tone.PROBLEM)
-        status.addPermanentWidget(self.problem_label)
-        status.addPermanentWidget(self.size_label)
 
     # ================================================================== panels
     def add_panel(
@@ -430,29 +414,9 @@ class MainWindow(QMainWindow):
         self.setWindowModified(self.is_modified())
 
     def _update_network_status(self) -> None:
-        self.size_label.setText(network_size_text(self.document.network))
         problem = self.live.problem if self.live is not None else None
-        hint = self._building_hint() if problem else None
-        if hint is not None:
-            # A network still being built is not broken: say what to do next, in the ordinary colour.
-            self.problem_label.setText(hint)
-            set_tone(self.problem_label, Tone.PLAIN)
-        else:
-            self.problem_label.setText(f"Cannot run: {problem}" if problem else "")
-            set_tone(self.problem_label, Tone.PROBLEM)
-        self.problem_label.setVisible(bool(problem))
+        self.network_status.show(self.document.network, problem)
         self.run_controls.update_actions()
-
-    def _building_hint(self) -> str | None:
-        """What to add next while the network lacks inputs or outputs; None once it has both."""
-        network = self.document.network
-        if not network.neurons:
-            return "To start, drag neurons from the Neurons palette onto the canvas."
-        if not network.inputs():
-            return "Next: add input neurons (or an image grid) from the Neurons palette."
-        if not network.outputs():
-            return "Next: add an output neuron from the Neurons palette."
-        return None
 
     def _show_status(self, message: str) -> None:
         self.statusBar().showMessage(message, 8000)
