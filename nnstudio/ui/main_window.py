@@ -4,6 +4,11 @@ The window owns the open document, its :class:`~nnstudio.ui.live.LiveNetwork` an
 view gets them through ``bind(live, undo_stack)``, again each time another document is opened. The
 modified mark follows the undo stack's clean state. Every way of dropping unsaved work goes through
 :meth:`MainWindow.maybe_save`.
+
+What the window is built from lives beside it: the actions and menus in :mod:`~nnstudio.ui.menu_bar`,
+Train/Pause/Stop/Step/Randomize and the Run toolbar in :mod:`~nnstudio.ui.run_controls`, File > Open
+Recent in :mod:`~nnstudio.ui.recent_files`, the status bar's size and problem line in
+:mod:`~nnstudio.ui.network_status`, the help texts in :mod:`~nnstudio.ui.help_dialogs`.
 """
 
 from __future__ import annotations
