@@ -55,7 +55,7 @@ def neuron_choices(live: LiveNetwork) -> list[tuple[str, str]]:
     if plan is None:
         return []
     neurons = live.document.network.neurons
-    choices = [(f"Output {neurons[nid].display_name}", nid) for nid in plan.output_ids]
+    choices = [(f"Output \u201c{neurons[nid].display_name}\u201d", nid) for nid in plan.output_ids]
     # A convolutional layer offers its whole feature maps rather than each of its thousands of neurons.
     shaped = set()
     for conv in getattr(plan, "convs", []):
@@ -230,6 +230,10 @@ class DreamWindow(QWidget):
             self.value_label.setText("This network has no picture for its inputs: there is nothing to dream.")
         else:
             self.value_label.setText("Choose a neuron and press Dream.")
+        grid = self.grid()
+        if self.picture is None and grid is not None:
+            self.view.set_cell(max(4, 280 // max(grid)))
+            self.view.set_placeholder("The dream shows here: press Dream", (grid[1], grid[0]))
         self._neuron_chosen()
 
     @property

@@ -160,9 +160,9 @@ class FoolWindow(QWidget):
         self.result = None
         self._show_picture(self.original_view, values)
         self.original_answer.setText(self._answer_text(values))
-        for view in (self.change_view, self.result_view):
-            view.set_values(np.zeros((grid[1], grid[0])))
+        for view, text in ((self.change_view, "The change"), (self.result_view, "The fooled picture")):
             view.set_cell(self._cell())
+            view.set_placeholder(f"{text} shows here after Fool it", (grid[1], grid[0]))
         self.change_caption.setText("")
         self.result_answer.setText("")
         self.pad_button.setEnabled(False)

@@ -98,10 +98,22 @@ class ImageGrid(QWidget):
         self.cell = 10
         self.outline: tuple[int, int, int, int] | None = None  # top, left, height, width (may overhang)
         self.revealed: int | None = None
+        # Said in an empty frame of the picture's size until there is a picture (a black square of zeros
+        # would look like a result).
+        self.placeholder = ""
         self.setMouseTracking(True)
         self.setSizePolicy(self.sizePolicy().horizontalPolicy(), self.sizePolicy().verticalPolicy())
 
+    def set_placeholder(self, text: str, shape: tuple[int, int]) -> None:
+        """No picture yet: an empty frame of ``shape`` (rows, columns) saying ``text``."""
+        self.placeholder = text
+        self.values = np.zeros(shape)
+        self.updateGeometry()
+        self.resize(self.sizeHint())
+        self.update()
+
     def set_values(self, values: Array) -> None:
+        self.placeholder = ""
         values = np.atleast_2d(np.asarray(values, dtype=np.float64))
         reshaped = values.shape != self.values.shape
         self.values = values
@@ -140,6 +152,18 @@ class ImageGrid(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
+        if self.placeholder:
+            frame = QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5)
+            painter.fillRect(self.rect(), self.palette().color(self.backgroundRole()).darker(105))
+            painter.setPen(QPen(self.palette().color(self.foregroundRole()), 1, Qt.PenStyle.DashLine))
+            painter.drawRect(frame)
+            painter.drawText(
+                frame.adjusted(6, 6, -6, -6),
+                Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                self.placeholder,
+            )
+            painter.end()
+            return
         rows, cols = self.values.shape
         cell = self.cell
         shown = rows * cols if self.revealed is None else self.revealed

@@ -34,8 +34,11 @@ def open_dream(window, qtbot) -> DreamWindow:
 
 def test_dreaming_of_an_output_raises_it(window, qtbot):
     dream = open_dream(window, qtbot)
+    # Before the first dream its place says what will show there, instead of a black square like a result.
+    assert dream.view.placeholder == "The dream shows here: press Dream"
+    assert dream.view.values.shape == (28, 28)
     dream.neuron_combo.setCurrentIndex(dream.neuron_combo.findData(window.live.plan.output_ids[4]))
-    assert dream.neuron_combo.currentText() == "Output 4"
+    assert dream.neuron_combo.currentText() == "Output \u201c4\u201d"
     dream.steps_spin.setValue(20)
     qtbot.mouseClick(dream.dream_button, Qt.MouseButton.LeftButton)
     assert dream.dream_button.text() == "Stop"
@@ -43,7 +46,7 @@ def test_dreaming_of_an_output_raises_it(window, qtbot):
     assert dream.steps_taken == 20
     assert dream.value > dream.before
     assert "after 20 steps" in dream.value_label.text()
-    assert dream.view.values.shape == (28, 28)
+    assert dream.view.values.shape == (28, 28) and not dream.view.placeholder
 
 
 def test_dreaming_from_the_pad_of_a_hidden_neuron(window, qtbot):

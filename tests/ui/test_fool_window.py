@@ -38,6 +38,9 @@ def test_fooling_a_drawing_from_the_pad(window, qtbot):
     truth = data.labels[data.classes[0]]
     fool = open_fool(window, qtbot)
     assert fool.original_answer.text().startswith(f"Reads {truth} (")
+    # Before fooling, the change and the result say what will show there (black squares looked like results).
+    assert fool.change_view.placeholder == "The change shows here after Fool it"
+    assert fool.result_view.placeholder == "The fooled picture shows here after Fool it"
     target = "3" if truth != "3" else "5"
     fool.target_combo.setCurrentIndex(fool.target_combo.findText(target))
     qtbot.mouseClick(fool.fool_button, Qt.MouseButton.LeftButton)
@@ -47,7 +50,7 @@ def test_fooling_a_drawing_from_the_pad(window, qtbot):
     assert "No pixel changed by more than" in text and f"now reads {target}" in text
     assert fool.result.max_change <= 0.3
     assert fool.change_caption.text().startswith("Amplified")
-    assert np.abs(fool.change_view.values).max() > 0
+    assert np.abs(fool.change_view.values).max() > 0 and not fool.change_view.placeholder
     qtbot.mouseClick(fool.pad_button, Qt.MouseButton.LeftButton)
     assert window.live.answer() == target
 
