@@ -171,3 +171,16 @@ def test_the_kernels_are_drawn_again_as_training_changes_them(window):
     kernel[0, 0] = [[1, 0, -1], [1, 0, -1], [1, 0, -1]]
     window.canvas.scene().weights_changed(None, plan)
     assert block._kernel_images[0][0] == signed_image(kernel[0, 0])
+
+
+def test_a_layers_caption_stays_readable_when_the_view_zooms_out(window):
+    """A ConvNet fitted in the view is drawn small; the layers' names must not shrink to a few pixels."""
+    from nnstudio.ui.canvas.feature_maps import CAPTION_PX
+
+    canvas = window.canvas
+    block = layers_of(window).blocks["conv1"]
+    for _ in range(6):
+        canvas.zoom_by(0.5)
+    on_screen = block.caption_height() * canvas.transform().m11()
+    assert on_screen >= CAPTION_PX - 0.01
+    assert block.boundingRect().height() * canvas.transform().m11() > on_screen

@@ -49,6 +49,8 @@ Array = np.ndarray
 KERNEL_MIME = "application/x-nnstudio-kernel"
 Z_MAPS = Z_NEURONS - 0.4
 CAPTION_HEIGHT = 16.0
+# A layer's caption is never smaller on screen than this many pixels tall.
+CAPTION_PX = 14.0
 KERNEL_GAP = 6.0
 
 
@@ -96,6 +98,7 @@ class FeatureMapBlock(QGraphicsItem):
         self.maps = np.full((c, h, w), np.nan)
         self._map_images: list[QImage] = []
         self._kernel_images: list[list[QImage]] = []
+        self.view_scale = 1.0
         self.place(positions)
         self.kernels_changed()
         self.set_maps(self.maps)
@@ -104,6 +107,7 @@ class FeatureMapBlock(QGraphicsItem):
     def place(self, positions: Array) -> None:
         """Lay each channel's picture over its neurons (positions: (neurons, 2) in channel, row, column order)."""
         self.prepareGeometryChange()
+        self._positions = positions
         c, h, w = self.shape3
         xy = np.asarray(positions, dtype=np.float64).reshape(c, h * w, 2)
         step_x = float(xy[0, 1, 0] - xy[0, 0, 0]) if w > 1 else 8.0
@@ -128,9 +132,16 @@ class FeatureMapBlock(QGraphicsItem):
         self._bounds = box.adjusted(-room - 2, -self.caption_height() - 4, 12 * self.caption_height(), 2)
 
     def caption_height(self) -> float:
-        """The caption grows with the maps, so it reads at the zoom that shows them."""
+        """The caption grows with the maps, so it reads at the zoom that shows them, and never gets smaller
+        on screen than CAPTION_PX: a ConvNet fitted in the view is tiny, and its layers' names still read."""
         # In neuron spacings, the same in every layer, so every layer's caption is the same size.
-        return max(CAPTION_HEIGHT, 6 * getattr(self, "step", 0.0))
+        return max(CAPTION_HEIGHT, 6 * getattr(self, "step", 0.0), CAPTION_PX / self.view_scale)
+
+    def set_view_scale(self, scale: float) -> None:
+        """The view's zoom (device pixels per scene unit)."""
+        if scale > 0 and scale != self.view_scale:
+            self.view_scale = scale
+            self.place(self._positions)
 
     def _kernel_side(self) -> float:
         if not self.channel_rects:
@@ -289,6 +300,7 @@ class FeatureMapLayers:
                 if block is not None:
                     scene.removeItem(block)
                 block = FeatureMapBlock(name, conv, ids, positions)
+                block.set_view_scale(scene.view_scale)
                 self.blocks[name] = block
                 scene.addItem(block)
             else:
@@ -309,6 +321,11 @@ class FeatureMapLayers:
         for key, sheet in scene.sheets.items():
             sheet.setVisible(not hidden.issuperset(key))
         self._follow_selection()
+
+    def set_view_scale(self, scale: float) -> None:
+        """The view zoomed: every layer's caption stays readable on screen."""
+        for block in self.blocks.values():
+            block.set_view_scale(scale)
 
     def moved(self, positions: Any) -> None:
         """Neurons moved: a layer any of whose neurons moved lays its pictures over them again."""

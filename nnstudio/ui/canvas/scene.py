@@ -454,6 +454,7 @@ class CanvasScene(QGraphicsScene):
         label_scale = min(1.0 / scale, LABEL_MAX_SCALE) if 0 < scale < 1 else 1.0
         shown = self.names_shown
         self.view_scale = scale
+        self.feature_maps.set_view_scale(scale)
         if abs(label_scale - self.label_scale) <= 1e-9 * label_scale and shown == self.names_shown:
             return
         self.label_scale = label_scale
