@@ -316,7 +316,7 @@ class Gestures:
         moved: dict[str, tuple[float, float]] = {}
         for nid, origin in gesture.origins.items():
             place = origin + delta
-            scene.neuron_items[nid].setPos(place)
+            scene.neuron_items[nid].move_to(place.x(), place.y())
             moved[nid] = (place.x(), place.y())
         if gesture.grid_origin is not None and scene.grid_item is not None:
             scene.grid_item.setPos(gesture.grid_origin + delta)
@@ -434,7 +434,7 @@ class Gestures:
             moved: dict[str, tuple[float, float]] = {}
             for nid, origin in gesture.origins.items():
                 if nid in scene.neuron_items:
-                    scene.neuron_items[nid].setPos(origin)
+                    scene.neuron_items[nid].move_to(origin.x(), origin.y())
                     moved[nid] = (origin.x(), origin.y())
             if gesture.grid_origin is not None and scene.grid_item is not None:
                 scene.grid_item.setPos(gesture.grid_origin)

@@ -376,7 +376,6 @@ class NeuronItem(QGraphicsItem):
         self.labels: list[PlacedLabel] = []
         self.names = NameItem(self)
         self.setZValue(Z_NEURONS)
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges, True)
         self._relayout()
 
     # ------------------------------------------------------------------ state
@@ -512,20 +511,14 @@ class NeuronItem(QGraphicsItem):
         self._repaint()
         self.names.update()
 
-    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: object) -> object:
-        # The names are a separate item (drawn above all neurons) that follows this one.
-        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
-            self.names.setPos(self.pos())
-            if self.sheet is not None:
-                self.sheet.moved(self)
-        elif change == QGraphicsItem.GraphicsItemChange.ItemSceneHasChanged:
-            scene, before = self.scene(), self.names.scene()
-            if before is not None and before is not scene:
-                before.removeItem(self.names)
-            if scene is not None and self.names.scene() is not scene:
-                scene.addItem(self.names)
-                self.names.setPos(self.pos())
-        return super().itemChange(change, value)
+    def move_to(self, x: float, y: float) -> None:
+        """Put the neuron at (x, y) with its names (a separate item, drawn above all neurons), and tell the
+        sheet drawing it. Moves go through here rather than an itemChange callback: that would call into
+        Python for every change of every item, a dozen times per neuron when a ConvNet's 14,000 are made."""
+        self.setPos(x, y)
+        self.names.setPos(x, y)
+        if self.sheet is not None:
+            self.sheet.moved(self)
 
     # ------------------------------------------------------------------ geometry
     def label_requests(self) -> list[tuple[Side, str, bool]]:

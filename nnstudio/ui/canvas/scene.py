@@ -124,7 +124,7 @@ class CanvasScene(QGraphicsScene):
         document = self.document
         if document is None:
             for item in self.neuron_items.values():
-                self.removeItem(item)
+                self._remove_neuron_item(item)
             self.neuron_items.clear()
             self._set_sheets([])
             self._set_grid(None, [])
@@ -147,9 +147,10 @@ class CanvasScene(QGraphicsScene):
                 item = NeuronItem(neuron.id, self.scheme)
                 self.neuron_items[neuron.id] = item
                 self.addItem(item)
+                self.addItem(item.names)
             self._configure(item, neuron, value_range, outputs)  # type: ignore[arg-type]
         for nid in [nid for nid in self.neuron_items if nid not in network.neurons or nid in self.pixel_set]:
-            self.removeItem(self.neuron_items.pop(nid))
+            self._remove_neuron_item(self.neuron_items.pop(nid))
         try:
             levels = network.levels()
         except GraphError:
@@ -195,8 +196,13 @@ class CanvasScene(QGraphicsScene):
             neuron.display_name,  # type: ignore[attr-defined]
             value_range if role is Role.INPUT else None,
         )
-        item.setPos(neuron.x, neuron.y)  # type: ignore[attr-defined]
+        if (item.x(), item.y()) != (neuron.x, neuron.y):  # type: ignore[attr-defined]
+            item.move_to(neuron.x, neuron.y)  # type: ignore[attr-defined]
         return renamed
+
+    def _remove_neuron_item(self, item: NeuronItem) -> None:
+        self.removeItem(item.names)
+        self.removeItem(item)
 
     def _set_grid(self, grid: tuple[int, int] | None, pixels: list[str]) -> None:
         if grid is None:
