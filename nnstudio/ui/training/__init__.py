@@ -1,7 +1,9 @@
 """Training in the window: a worker thread running the engine's trainer, its one owner, and the panel.
 
 - :class:`TrainingPanel` (``panel.py``): what the window docks; owns a :class:`TrainingController` and an
-  :class:`~nnstudio.ui.plot.ErrorPlot`.
+  :class:`~nnstudio.ui.plot.ErrorPlot`, and assembles its parts: the dataset box and its loading
+  (``dataset_choice.py``), the settings (``settings_form.py``), Train / Pause / Stop / Step and the pace
+  (``run_buttons.py``), the progress line (``progress_line.py``) and the status message (``status_line.py``).
 - :class:`TrainingController` (``controller.py``): starts, paces, pauses, stops and records a run.
 - :class:`TrainingWorker` (``worker.py``): the loop on its own thread, recording the run's weights into a
   :class:`~nnstudio.engine.history.RunHistory`. One step worked out in full is the engine's
