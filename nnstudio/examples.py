@@ -66,7 +66,7 @@ _CATALOGUE: tuple[tuple[str, str, str], ...] = (
         "circle",
         "A circle from four hidden neurons",
         "Points inside a circle or in a ring around it: each of four tanh neurons draws a line, and together"
-        " they fence in the middle (Tools > Input plane shows each one's picture).",
+        " they fence in the middle (Tools > Input Plane shows each one's picture).",
     ),
     (
         "xor-features",

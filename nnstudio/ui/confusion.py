@@ -96,7 +96,7 @@ class ConfusionPanel(Panel):
     def __init__(self, training: TrainingPanel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("confusionPanel")
-        self.setAccessibleName("Confusion matrix")
+        self.setAccessibleName("Confusion Matrix")
         self.training = training
         self.live: LiveNetwork | None = None
         self._links = SignalLinks()
@@ -125,7 +125,7 @@ class ConfusionPanel(Panel):
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.table = QTableWidget()
         self.table.setObjectName("confusionTable")
-        self.table.setAccessibleName("Confusion matrix: rows the true class, columns the network's answer")
+        self.table.setAccessibleName("Confusion Matrix: rows the true class, columns the network's answer")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -323,7 +323,7 @@ def install_confusion(window: MainWindow) -> None:
         if panel is None:
             panel = holder["view"] = ConfusionPanel(training, window)
             panel.setWindowFlag(Qt.WindowType.Window, True)
-            panel.setWindowTitle("Confusion matrix — nnstudio")
+            panel.setWindowTitle("Confusion Matrix — nnstudio")
             panel.resize(460, 460)
             ClosesWithWindow(window, panel)
         if window.live is not None and window.undo_stack is not None:
@@ -337,7 +337,7 @@ def install_confusion(window: MainWindow) -> None:
         if panel is not None and window.live is not None and window.undo_stack is not None:
             panel.bind(window.live, window.undo_stack)
 
-    action = QAction("&Confusion Matrix…", window)
+    action = QAction("&Confusion Matrix...", window)
     action.setObjectName("confusionMatrixAction")
     action.setToolTip("For every true class, how often the network answers each class")
     action.setStatusTip(action.toolTip())

@@ -1,4 +1,4 @@
-"""Fool the network: a small change to a drawing that makes the network read another digit.
+"""Fool the Network: a small change to a drawing that makes the network read another digit.
 
 Take the pad's picture, pick the answer you want, and press Fool it: the window shows the original, the
 change (amplified, white where pixels got lighter and red where darker) and the result, each with the
@@ -38,8 +38,8 @@ class FoolWindow(QWidget):
         parent: QWidget | None = None,
     ):
         super().__init__(parent, Qt.WindowType.Window)
-        named(self, "foolWindow", "Fool the network")
-        self.setWindowTitle("Fool the network")
+        named(self, "foolWindow", "Fool the Network")
+        self.setWindowTitle("Fool the Network")
         self._live = live
         self._pad = pad
         self.original: Array | None = None

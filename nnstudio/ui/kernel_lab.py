@@ -251,8 +251,8 @@ class KernelLab(QWidget):
 
     def __init__(self, picture: Callable[[], tuple[Array, str]], parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
-        named(self, "kernelLab", "Kernel lab")
-        self.setWindowTitle("Kernel lab")
+        named(self, "kernelLab", "Kernel Lab")
+        self.setWindowTitle("Kernel Lab")
         self._picture = picture
         self.image = np.zeros((1, 1))
         self.kernel = preset_kernel("edges_vertical")
@@ -703,7 +703,7 @@ def install_labs(window: MainWindow) -> None:
 
         show(window, opened)
 
-    add_tool(window, "kernelLabAction", "&Kernel lab...", open_lab, "Slide a kernel over the pad's picture")
+    add_tool(window, "kernelLabAction", "&Kernel Lab...", open_lab, "Slide a kernel over the pad's picture")
     add_tool(
         window,
         "dreamAction",
@@ -714,7 +714,7 @@ def install_labs(window: MainWindow) -> None:
     add_tool(
         window,
         "foolAction",
-        "&Fool the network...",
+        "&Fool the Network...",
         open_fool,
         "Find a small change to a drawing that makes the network read another digit",
     )

@@ -334,8 +334,8 @@ class PlaneWindow(QWidget):
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("planeWindow")
-        self.setAccessibleName("Input plane")
-        self.setWindowTitle("Input plane")
+        self.setAccessibleName("Input Plane")
+        self.setWindowTitle("Input Plane")
         self._show_pictures = show_pictures
         self.live: LiveNetwork | None = None
         self.undo_stack: QUndoStack | None = None
@@ -738,7 +738,7 @@ def install_plane(window: MainWindow) -> None:
     add_tool(
         window,
         "inputPlaneAction",
-        "&Input plane...",
+        "&Input Plane...",
         open_plane,
         "The network's answer over the plane of two inputs, with the points it learns from",
     )

@@ -11,9 +11,9 @@ from ..studio_windows import studio_windows
 # Each instrument's menu entry and the title of the window it opens.
 INSTRUMENTS = {
     "activationExplorerAction": "Activation Explorer",
-    "receptiveGalleryAction": "Receptive field gallery",
-    "landscapeAction": "Error landscape",
-    "inputPlaneAction": "Input plane",
+    "receptiveGalleryAction": "Receptive Field Gallery",
+    "landscapeAction": "Error Landscape",
+    "inputPlaneAction": "Input Plane",
 }
 
 

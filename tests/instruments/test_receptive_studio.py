@@ -173,7 +173,7 @@ def test_a_digit_gallery_fills_its_width_with_tiles(qtbot):
         window.findChild(QAction, "receptiveGalleryAction").trigger()
         gallery = window.findChild(ReceptiveGallery, "receptiveGallery")
         qtbot.waitExposed(gallery)
-        assert gallery.windowTitle() == "Receptive field gallery"  # as the Tools menu calls it
+        assert gallery.windowTitle() == "Receptive Field Gallery"  # as the Tools menu calls it
         tiles = list(gallery.tiles.values())
         qtbot.waitUntil(lambda: all(t.isVisible() for t in tiles))
         first_row = [t for t in tiles if t.y() == tiles[0].y()]
@@ -195,7 +195,7 @@ def test_a_digit_gallery_fills_its_width_with_tiles(qtbot):
 
 def test_on_a_plane_network_the_toggle_draws_each_neurons_heat_map(qtbot):
     """Two inputs that are X1 and X2 are not a picture: a field of two pixels says nothing there, so each
-    neuron shows its heat map over the plane, the same picture the Input plane window puts in it."""
+    neuron shows its heat map over the plane, the same picture the Input Plane window puts in it."""
     window = studio(qtbot, "circle")
     try:
         action = toggle(window)
@@ -205,7 +205,7 @@ def test_on_a_plane_network_the_toggle_draws_each_neurons_heat_map(qtbot):
         hidden = [n for n in network.neurons if network.neurons[n].role.value == "hidden"]
         assert hidden and all(n in pictures for n in hidden)
         assert all(pictures[n].width() == pictures[n].height() > 8 for n in hidden)
-        assert "Input plane" in window.statusBar().currentMessage()
+        assert "Input Plane" in window.statusBar().currentMessage()
         action.trigger()
         assert window.canvas.neuron_pictures == {}
     finally:

@@ -155,9 +155,9 @@ def test_each_lab_window_is_titled_as_its_menu_entry(window, qtbot):
     from PySide6.QtGui import QAction
 
     for name, title in (
-        ("kernelLabAction", "Kernel lab"),
+        ("kernelLabAction", "Kernel Lab"),
         ("dreamAction", "Dream"),
-        ("foolAction", "Fool the network"),
+        ("foolAction", "Fool the Network"),
     ):
         action = window.findChild(QAction, name)
         assert action in window.tools_menu.actions()

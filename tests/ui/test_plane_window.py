@@ -1,4 +1,4 @@
-"""Tools > Input plane in the studio's window: it follows the open document and its training data."""
+"""Tools > Input Plane in the studio's window: it follows the open document and its training data."""
 
 from __future__ import annotations
 

@@ -94,8 +94,8 @@ class LandscapeWindow(QWidget):
         super().__init__(window, Qt.WindowType.Window)
         self._window = window
         self.setObjectName("landscapeWindow")
-        self.setAccessibleName("Error landscape")
-        self.setWindowTitle("Error landscape")
+        self.setAccessibleName("Error Landscape")
+        self.setWindowTitle("Error Landscape")
         self.weights: tuple[str, str] | None = None
         self.landscape: Landscape | None = None
         self.path: DescentPath | None = None
@@ -127,7 +127,7 @@ class LandscapeWindow(QWidget):
 
         self.plot = pg.PlotWidget(background="w")
         self.plot.setObjectName("landscapePlot")
-        self.plot.setAccessibleName("Error landscape heat map")
+        self.plot.setAccessibleName("Error Landscape heat map")
         self.plot.setMenuEnabled(False)
         self.plot.getViewBox().setMouseEnabled(False, False)
         self.plot.hideButtons()
@@ -541,7 +541,7 @@ class LandscapeWindow(QWidget):
 
 
 def install_landscape(window: MainWindow) -> None:
-    """Tools > Error landscape...: one window per main window, made on first use."""
+    """Tools > Error Landscape...: one window per main window, made on first use."""
     holder: dict[str, LandscapeWindow] = {}
 
     def open_landscape() -> None:
@@ -554,7 +554,7 @@ def install_landscape(window: MainWindow) -> None:
         view.show()
         view.raise_()
 
-    action = QAction("Error &landscape...", window)
+    action = QAction("Error &Landscape...", window)
     action.setObjectName("landscapeAction")
     tip = "The error over two weights, and gradient descent walking across it (select two connections first)"
     action.setStatusTip(tip)

@@ -2,10 +2,10 @@
 
 "How Deep Neural Networks Work" (Brandon Rohrer) draws each neuron of the four-pixel camera as the little
 image it answers most strongly: white where a pixel should be light, black where it should be dark,
-checkered where the neuron does not care. View > Receptive fields in neurons does that on the canvas, for
+checkered where the neuron does not care. View > Receptive Fields in Neurons does that on the canvas, for
 every neuron after the inputs, and keeps the pictures up to date as weights change (also while training,
 at a pace that leaves the window responsive). On a network of the plane (inputs X1 and X2, or feature inputs)
-each neuron shows its heat map over the plane instead, as the Input plane window draws it. Tools > Receptive field gallery shows one layer at a time,
+each neuron shows its heat map over the plane instead, as the Input Plane window draws it. Tools > Receptive Field Gallery shows one layer at a time,
 larger, with how each field was found; for a 28x28 image input it adds the weight picture of 3Blue1Brown's
 "But what is a neural network?" (green positive, red negative) and the nine training images that excite the
 neuron most. Clicking a neuron's tile selects it on the canvas.
@@ -223,7 +223,7 @@ class FieldsInNeurons(QObject):
 
     def _draw_heat_maps(self, plan: Plan) -> bool:
         """On a network of the plane (inputs named X1 and X2, or feature inputs) each neuron's heat map, the picture
-        the Input plane window draws, instead of a field of two pixels that a person cannot read; whether it
+        the Input Plane window draws, instead of a field of two pixels that a person cannot read; whether it
         was such a network."""
         network = self._window.document.network
         labels = [network.neurons[nid].label for nid in plan.input_ids]
@@ -243,7 +243,7 @@ class FieldsInNeurons(QObject):
             self._told_plane = True
             self._window.statusBar().showMessage(
                 "Inputs X1 and X2 are a point on the plane, not a picture: each neuron shows its answer over"
-                " the plane (Tools > Input plane draws the whole map)",
+                " the plane (Tools > Input Plane draws the whole map)",
                 8000,
             )
         return True
@@ -297,8 +297,8 @@ class ReceptiveGallery(QWidget):
         super().__init__(window, Qt.WindowType.Window)
         self._window = window
         self.setObjectName("receptiveGallery")
-        self.setAccessibleName("Receptive field gallery")
-        self.setWindowTitle("Receptive field gallery")
+        self.setAccessibleName("Receptive Field Gallery")
+        self.setWindowTitle("Receptive Field Gallery")
         self._levels: list[list[str]] = []
         self._dataset_cache: dict[str, object] = {}
         self._revision: tuple | None = None
@@ -540,7 +540,7 @@ def install_receptive_fields(window: MainWindow) -> None:
     """The switch that draws receptive fields inside the neurons (the window moves it to its View menu, since
     it changes the canvas) and the gallery window, added to the Tools menu."""
     fields = FieldsInNeurons(window)
-    toggle = QAction("&Receptive fields in neurons", window)
+    toggle = QAction("&Receptive Fields in Neurons", window)
     toggle.setObjectName("receptiveFieldsAction")
     toggle.setCheckable(True)
     tip = "Draw inside each neuron the input that drives it highest (white light, black dark, checkered: any)"
@@ -560,7 +560,7 @@ def install_receptive_fields(window: MainWindow) -> None:
         gallery.show()
         gallery.raise_()
 
-    gallery_action = QAction("Receptive field &gallery...", window)
+    gallery_action = QAction("Receptive Field &Gallery...", window)
     gallery_action.setObjectName("receptiveGalleryAction")
     gallery_tip = (
         "One layer's receptive fields side by side; for digits also the weights and strongest images"
