@@ -72,6 +72,10 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
     icon = icon_path()
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
+    if app.platformName() == "offscreen":
+        # Qt's offscreen platform crashes on the way out while the clipboard holds what a Copy put there (a
+        # self-test or a run without a display must still end cleanly); a real screen hands it over.
+        app.aboutToQuit.connect(lambda: app.clipboard().clear())  # type: ignore[attr-defined]
     return app  # type: ignore[return-value]
 
 
