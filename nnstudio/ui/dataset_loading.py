@@ -39,6 +39,14 @@ def describe_failure(spec: str, exc: BaseException) -> str:
     return f"{spec}: could not be loaded ({type(exc).__name__}: {exc})"
 
 
+# A network's input grid and value range: a folder's pictures are made that size, in that range.
+Picture = tuple[tuple[int, int], tuple[float, float]]
+
+
+def _load_for(spec: str, picture: Picture | None) -> Dataset:
+    return load_dataset(spec) if picture is None else load_dataset(spec, *picture)
+
+
 class DatasetLoader(QObject):
     """Loads datasets on background threads, one load per spec at a time.
 
@@ -52,9 +60,11 @@ class DatasetLoader(QObject):
     # From a loading thread to the loader's own thread: (spec, dataset or None, message).
     _finished = Signal(str, object, str)
 
-    def __init__(self, parent: QObject | None = None, load: Callable[[str], Dataset] | None = None) -> None:
+    def __init__(
+        self, parent: QObject | None = None, load: Callable[[str, Picture | None], Dataset] | None = None
+    ) -> None:
         super().__init__(parent)
-        self._load = load or load_dataset
+        self._load = load or _load_for
         # Only touched on the loader's thread: a spec stays here until its outcome has been delivered.
         self._threads: dict[str, threading.Thread] = {}
         self._finished.connect(self._deliver)
@@ -66,11 +76,14 @@ class DatasetLoader(QObject):
     def busy(self) -> bool:
         return bool(self._threads)
 
-    def start(self, spec: str) -> None:
-        """Begin loading ``spec`` in the background (nothing new when it is already loading)."""
+    def start(self, spec: str, picture: Picture | None = None) -> None:
+        """Begin loading ``spec`` in the background (nothing new when it is already loading). ``picture`` is
+        the network's input grid and value range, when it has one: a folder's pictures are made that size."""
         if spec in self._threads:
             return
-        thread = threading.Thread(target=self._run, args=(spec,), name="nnstudio dataset load", daemon=True)
+        thread = threading.Thread(
+            target=self._run, args=(spec, picture), name="nnstudio dataset load", daemon=True
+        )
         self._threads[spec] = thread
         thread.start()
 
@@ -82,11 +95,11 @@ class DatasetLoader(QObject):
             thread.join(seconds)
         return not any(thread.is_alive() for thread in threads)
 
-    def _run(self, spec: str) -> None:
+    def _run(self, spec: str, picture: Picture | None) -> None:
         dataset: Dataset | None = None
         message = ""
         try:
-            dataset = self._load(spec)
+            dataset = self._load(spec, picture)
         except Exception as exc:  # noqa: BLE001 - whatever happens is told to the person, not lost
             message = describe_failure(spec, exc)
         # RuntimeError: the window that asked was closed meanwhile, and nobody is left to tell.

@@ -104,3 +104,28 @@ def test_the_window_imports_a_folder_of_large_pictures(big_digits, qtbot, monkey
     finally:
         panel.shutdown()
         live.detach()
+
+
+def test_the_window_imports_large_pictures_at_the_networks_own_grid(big_digits, qtbot, monkeypatch):
+    """A 16x16 network takes the folder as 16x16 pictures (it was made 28x28 and then refused)."""
+    from nnstudio.document.builders import dense_network
+    from nnstudio.document.model import Document
+    from nnstudio.ui.live import LiveNetwork
+    from nnstudio.ui.training.panel import TrainingPanel
+
+    network = dense_network(
+        [256, 8, 10], "sigmoid", 0, grid=(16, 16), output_labels=[str(d) for d in range(10)]
+    )
+    live = LiveNetwork(Document(network, grid=(16, 16), value_range=(0.0, 1.0)))
+    panel = TrainingPanel()
+    qtbot.addWidget(panel)
+    panel.bind(live, QUndoStack())
+    monkeypatch.setattr(panel, "_ask_dataset_folder", lambda: str(big_digits))
+    panel.dataset_combo.activated.emit(panel.dataset_combo.findData("\x00import-folder"))
+    qtbot.waitUntil(lambda: not panel.importing(), timeout=20_000)
+    try:
+        assert panel.dataset_spec() == str(big_digits), panel.status_text()
+        assert panel.selected_dataset().n_inputs == 256
+    finally:
+        panel.shutdown()
+        live.detach()

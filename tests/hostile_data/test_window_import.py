@@ -130,9 +130,9 @@ def test_a_slow_file_does_not_hold_the_window(panel, qtbot, monkeypatch, tmp_pat
     release = threading.Event()
     real_load = panel.loader._load
 
-    def slow_load(spec: str):
+    def slow_load(spec: str, picture: object = None):
         release.wait(10)
-        return real_load(spec)
+        return real_load(spec, picture)
 
     monkeypatch.setattr(panel.loader, "_load", slow_load)
     good = tmp_path / "good.csv"
@@ -170,7 +170,7 @@ def test_the_dataset_table_shows_a_file_named_by_the_document_when_it_has_loaded
     [(MemoryError(), "not enough memory"), (RuntimeError("disk on fire"), "RuntimeError: disk on fire")],
 )
 def test_a_load_that_fails_unexpectedly_is_one_line_too(panel, qtbot, monkeypatch, tmp_path, failure, said):
-    def failing_load(spec: str):
+    def failing_load(spec: str, picture: object = None):
         raise failure
 
     monkeypatch.setattr(panel.loader, "_load", failing_load)

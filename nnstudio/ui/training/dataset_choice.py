@@ -256,7 +256,7 @@ class DatasetChoice(QObject):
         if reads_a_file(path):
             self._datasets.pop(path, None)  # read it again: the file may have changed since
             self._pending_import = path
-            self.loader.start(path)
+            self.loader.start(path, self._picture())
             self._say(f"Loading {title_of(path)}...", False)
             return None
         try:
@@ -266,6 +266,14 @@ class DatasetChoice(QObject):
             return None
         self._select_imported(path, dataset)
         return dataset
+
+    def _picture(self) -> tuple[tuple[int, int], tuple[float, float]] | None:
+        """The open network's input grid and value range (a folder's pictures are made that size), if any."""
+        document = self.live.document if self.live is not None else None
+        if document is None or document.grid is None:
+            return None
+        low, high = document.value_range
+        return (tuple(document.grid), (float(low), float(high)))  # type: ignore[return-value]
 
     def importing(self) -> bool:
         """True while an imported file or folder is still loading."""
