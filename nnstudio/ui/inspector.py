@@ -151,6 +151,8 @@ class Inspector(Panel):
     statusMessage = Signal(str)
     connectionHovered = Signal(str, str)
     slopeRequested = Signal(str)
+    # (layer, kernel): the person asked to see and edit the kernel that makes the selected neuron's feature map.
+    kernelRequested = Signal(str, int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -226,6 +228,16 @@ class Inspector(Panel):
         neuron_form.addRow("Id", self.neuron_id)
         neuron_form.addRow("Label", self.label_edit)
         neuron_form.addRow("Bias", self.bias)
+        self.kernel_button = QPushButton("Kernel…")
+        _named(self.kernel_button, "kernelButton", "Show and edit this feature map's kernel")
+        self.kernel_button.setToolTip(
+            "How this feature map is made (each input channel times its kernel, plus the bias), with the"
+            " kernel's numbers to edit"
+        )
+        self.kernel_button.clicked.connect(self._request_kernel)
+        self.kernel_button.hide()
+        self._kernel: tuple[str, int] | None = None
+        neuron_form.addRow(self.kernel_button)
         neuron_form.addRow("Activation", self.activation)
         neuron_form.addRow("Role", self.role)
         neuron_form.addRow("Now", self.neuron_values)
@@ -369,6 +381,8 @@ class Inspector(Panel):
         convolutions = self._network.convolutions
         shaped = [n for n in neurons if n.layer in convolutions]
         self.bias.setEnabled(not shaped)
+        self._kernel = None
+        self.kernel_button.hide()
         if not shaped:
             self.bias.setToolTip("")
             return
@@ -389,6 +403,9 @@ class Inspector(Panel):
         members = self._network.layer_members(neuron.layer)
         per_map = shape[1] * shape[2] if shape is not None else len(members)
         kernel = members.index(neuron.id) // max(1, per_map)
+        self._kernel = (neuron.layer, kernel)
+        self.kernel_button.setText(f"Kernel {kernel + 1} of {neuron.layer}…")
+        self.kernel_button.show()
         self.bias.set_value(float(conv.bias[kernel]))
         self.bias.setToolTip(
             f"The bias of kernel {kernel + 1} of {neuron.layer}, shared by every position of its feature map."
@@ -444,6 +461,10 @@ class Inspector(Panel):
             return neuron_arithmetic(network, plan, self._neuron_ids[0], forward)
         except KeyError:
             return None
+
+    def _request_kernel(self) -> None:
+        if self._kernel is not None:
+            self.kernelRequested.emit(*self._kernel)
 
     def _request_slope(self) -> None:
         if len(self._edge_ids) == 1:

@@ -169,6 +169,7 @@ class MainWindow(QMainWindow):
             self.inspector, "Inspector", area.RightDockWidgetArea, "inspectorDock"
         )
         self.canvas.selectionChangedIds.connect(self.inspector.show_selection)
+        self.inspector.kernelRequested.connect(self.canvas.show_kernel)
         self.canvas.statusMessage.connect(self._show_status)
         self.inspector.statusMessage.connect(self._show_status)
 

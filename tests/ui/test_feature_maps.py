@@ -184,3 +184,18 @@ def test_a_layers_caption_stays_readable_when_the_view_zooms_out(window):
     on_screen = block.caption_height() * canvas.transform().m11()
     assert on_screen >= CAPTION_PX - 0.01
     assert block.boundingRect().height() * canvas.transform().m11() > on_screen
+
+
+def test_the_inspector_opens_a_selected_feature_map_neurons_kernel_to_edit(window, qtbot):
+    layers = layers_of(window)
+    second_map = layers.blocks["conv1"].ids[-1]  # the last neuron of the conv layer is in its second map
+    window.canvas.select([second_map])
+    button = window.inspector.kernel_button
+    assert button.isVisible() and button.text() == "Kernel 2 of conv1\u2026"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    story = window.findChild(FeatureMapStory, "featureMapStory")
+    assert story is not None and story.isVisible()
+    story.kernel_tables[0].item(0, 0).setText("1.5")
+    assert window.document.network.convolutions["conv1"].kernel[1, 0, 0, 0] == 1.5
+    window.canvas.select([window.document.network.outputs()[0].id])
+    assert not button.isVisible()

@@ -374,6 +374,10 @@ class NetworkCanvas(QGraphicsView):
         if texts and self.zoom.auto_fit and not self.zoom.shows_whole(self._scene.content_rect()):
             self.zoom.fit()
 
+    def show_kernel(self, layer: str, kernel: int) -> None:
+        """Open the window that shows how ``layer``'s feature map ``kernel`` is made, its kernel to edit."""
+        self._scene.feature_maps.open_story(layer, kernel, None, view=self)
+
     def set_neuron_pictures(self, pictures: Mapping[str, QImage] | None, source: str = "") -> None:
         """Draw a picture inside each named neuron (None: none); ``source`` names who draws them, so two
         views can each show and take away their own; see :mod:`.neuron_pictures`."""
