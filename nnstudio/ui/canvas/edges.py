@@ -727,11 +727,13 @@ class EdgeModel:
 
     @property
     def chooses_per_view(self) -> bool:
-        """True when the overview would draw more than LINE_BUDGET lines: each view then draws a choice."""
+        """True when the overview would draw more than LINE_BUDGET lines, or while training thins it: each
+        view then draws a choice within its pixel budget (a training frame draws the picture again, and the
+        digit reader's 2,000 strongest lines across the whole view cost more than the rest of the frame)."""
         if self.detailed:
             return False
         self._keep_mask()
-        return self._keep_count > LINE_BUDGET
+        return self._keep_count > LINE_BUDGET or self.thinned
 
     def drawn(self) -> Array:
         """Sorted positions of the edges the overview draws.
@@ -768,6 +770,9 @@ class EdgeModel:
         crosses; None while it draws every one (or the network is small enough to draw whole)."""
         view = self._view
         if view is None or view.complete or not self.chooses_per_view:
+            return None
+        if self._keep_count <= LINE_BUDGET:
+            # Chosen per view only because training thins it: the canvas says so as for any training.
             return None
         return int(view.drawn.size), self.count
 

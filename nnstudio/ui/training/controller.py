@@ -45,11 +45,14 @@ from .worker import UPDATES_PER_SECOND, TrainingUpdate, TrainingWorker
 Array = np.ndarray
 
 # A frame (new weights written into the network, every view's reaction, the plot, the repaints that follow)
-# costs GUI time that training, sharing the GIL, then lacks. Frames take at most this share of the wall clock:
-# a small network is shown up to 30 times a second, a large one with a canvas less often. On digits a frame
-# costs about 13 ms, so this is about 12 frames a second (benchmarks/ui_training.py: 0.72 of the headless
-# speed in the window, against 0.54-0.6 at a share of 0.25).
-FRAME_TIME_SHARE = 0.15
+# costs GUI time that training, sharing the GIL, then lacks. Frames take at most this share of the wall clock
+# while a run goes as fast as it can: a small network is shown up to 30 times a second, a large one with a
+# canvas less often. On digits a frame costs about 11 ms, so this is about 7 frames a second
+# (benchmarks/ui_training.py, 120 epochs: 0.79 of the headless speed in the window, against 0.70-0.74 at a
+# share of 0.15).
+FRAME_TIME_SHARE = 0.08
+# A run paced to be watched waits between its steps anyway: its frames may take this share.
+PACED_FRAME_TIME_SHARE = 0.5
 # Data and weights frames alternate, each kind at most 30 times a second.
 FRAMES_PER_SECOND = 2 * UPDATES_PER_SECOND
 
@@ -554,7 +557,9 @@ class TrainingController(QObject):
     def _schedule_frame(self) -> None:
         if self._frame_timer.isActive() or self._settled_timer.isActive():
             return
-        gap = max(1.0 / FRAMES_PER_SECOND, self._frame_cost / FRAME_TIME_SHARE)
+        paced = self._worker is not None and self._worker.pace_seconds is not None
+        share = PACED_FRAME_TIME_SHARE if paced else FRAME_TIME_SHARE
+        gap = max(1.0 / FRAMES_PER_SECOND, self._frame_cost / share)
         wait = max(0.0, self._last_frame + gap - time.perf_counter())
         self._frame_timer.start(int(wait * 1000))
 
