@@ -104,6 +104,9 @@ KEEP_LINES_UP_TO = 60_000
 # While training a network drawn by a choice per view, a weights frame restyles only the edges drawn, and
 # every weight is read and the choice made again at most this often (seconds).
 TRAINING_CHOICE_EVERY_S = 0.5
+# ... or less often, so that reading every weight and choosing again takes at most this share of the time
+# (784-1024-1024-10: about 40 ms, so every 2 s).
+FULL_RELOAD_SHARE = 0.02
 # A layer's reference strength is measured on at most this many of its weights (evenly spaced).
 REFERENCE_SAMPLE = 100_000
 # Choosing a layer's strongest edges partitions them exactly up to this many; beyond, a strided sample of
@@ -282,6 +285,7 @@ class EdgeModel:
         # While training: True when only the drawn edges' weights were read since the last full reload.
         self.partly_current = False
         self._last_full_reload = -math.inf
+        self._full_reload_cost = 0.0
         self._count = 0
         self._spans: list[_Span] = []
         self._span_starts: list[int] = []
@@ -572,11 +576,12 @@ class EdgeModel:
         index = self._index_run[0]  # type: ignore[index]
         view = self._current_view()
         now = time.monotonic()
+        every = max(TRAINING_CHOICE_EVERY_S, self._full_reload_cost / FULL_RELOAD_SHARE)
         if (
             self.thinned
             and self.chooses_per_view
             and view is not None
-            and now - self._last_full_reload < TRAINING_CHOICE_EVERY_S
+            and now - self._last_full_reload < every
         ):
             # Training a network too big to draw whole: between choices, only what is drawn changes.
             drawn = view.drawn
@@ -594,6 +599,8 @@ class EdgeModel:
         self.restyle()
         self.partly_current = False
         self._last_full_reload = now
+        # What reading every weight cost (the choice made from them at the next paint comes on top).
+        self._full_reload_cost = 2.0 * (time.monotonic() - now)
         return True
 
     def prepare_reload(self, plan: Plan) -> None:
