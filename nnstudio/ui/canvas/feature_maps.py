@@ -276,6 +276,8 @@ class FeatureMapLayers:
         self.values: dict[str, Array] = {}
         self.story: FeatureMapStory | None = None
         self._followed: set[int] = set()
+        # The neurons the blocks draw (their own discs step aside): the blocks' rectangles stand for them.
+        self.covered: frozenset[str] = frozenset()
 
     # ------------------------------------------------------------------ structure
     def rebuild(self) -> None:
@@ -286,6 +288,7 @@ class FeatureMapLayers:
             scene.removeItem(self.blocks.pop(name))
         self._levels_key = None
         if not convs:
+            self.covered = frozenset()
             return
         network = document.network  # type: ignore[union-attr]
         members = self.layer_members(network)
@@ -320,6 +323,7 @@ class FeatureMapLayers:
                 item.name = ""
         for key, sheet in scene.sheets.items():
             sheet.setVisible(not hidden.issuperset(key))
+        self.covered = frozenset(hidden)
         self._follow_selection()
 
     def set_view_scale(self, scale: float) -> None:

@@ -484,7 +484,10 @@ class CanvasScene(QGraphicsScene):
         """Place every neuron's names for the current zoom (see :mod:`.labels`); ``wrap`` tries names
         that had to be shortened on two lines."""
         self.label_layouts += 1
-        items = list(self.neuron_items.values())
+        # The neurons a feature-map block draws have no names of their own (the block's caption names the
+        # layer): the block's rectangle is what other names keep clear of.
+        covered = self.feature_maps.covered
+        items = [item for nid, item in self.neuron_items.items() if nid not in covered]
         if not self.names_shown:
             for item in items:
                 item.set_labels([])
@@ -500,6 +503,9 @@ class CanvasScene(QGraphicsScene):
         if self.grid_item is not None:
             grid = self.grid_item.visible_rect().translated(self.grid_item.pos())
             bodies.append((grid.left(), grid.top(), grid.right(), grid.bottom()))
+        for block in self.feature_maps.blocks.values():
+            box = block.sceneBoundingRect()
+            bodies.append((box.left(), box.top(), box.right(), box.bottom()))
         placed: list[list[PlacedLabel]] = [[] for _ in items]
         if requests:
             chosen = self._place_labels(items, requests, bodies)
@@ -671,7 +677,12 @@ class CanvasScene(QGraphicsScene):
         still shows it whole when it comes."""
         rect = QRectF()
         room = (self._text_width(DELTA_ROOM_TEXT, True)) * self.label_scale
-        for item in self.neuron_items.values():
+        covered = self.feature_maps.covered
+        for block in self.feature_maps.blocks.values():
+            rect = rect.united(block.sceneBoundingRect())
+        for nid, item in self.neuron_items.items():
+            if nid in covered:
+                continue  # inside its layer's block
             shown = item.visible_rect()
             if item.role is Role.OUTPUT and not item.extra_text and item.labels:
                 shown = shown.united(shown.adjusted(0, 0, room, 0))
