@@ -25,7 +25,7 @@ Array = np.ndarray
 
 # At most this many snapshots, and at most this many bytes of them (whichever allows fewer).
 MAX_SNAPSHOTS = 200
-MAX_BYTES = 200 * 1024 * 1024
+MAX_BYTES = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)

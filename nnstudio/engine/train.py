@@ -95,6 +95,9 @@ class EpochEnd:
     accuracy: float | None
     test_loss: float | None = None
     test_accuracy: float | None = None
+    # The loss over the whole training set with the weights at the epoch's end, when measured (``loss`` is the
+    # mean of the epoch's step losses, taken while the weights changed).
+    fit_loss: float | None = None
 
 
 @dataclass(slots=True)
@@ -353,9 +356,10 @@ def train(
         test_loss = test_acc = None
         if test is not None:
             test_loss, test_acc, _ = evaluate(plan, test[0], test[1], loss)
+        fit_loss = None
         if measure_epochs:
-            _, acc, _ = evaluate(plan, x, y, loss)
-        yield EpochEnd(epoch, step, train_loss, acc, test_loss, test_acc)
+            fit_loss, acc, _ = evaluate(plan, x, y, loss)
+        yield EpochEnd(epoch, step, train_loss, acc, test_loss, test_acc, fit_loss)
 
 
 @dataclass(frozen=True, slots=True)

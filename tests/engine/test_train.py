@@ -194,3 +194,21 @@ def test_digits_at_a_learning_rate_of_a_thousand_end_worse_without_overflowing()
     assert not any(type(e).__name__ == "Diverged" for e in events), "nothing overflowed: the ruin is silent"
     after = measure_fit(plan, data.inputs, data.targets, doc.training.loss)
     assert worse_after_training(before, after, 1000.0) is not None
+
+
+def test_an_epoch_end_carries_the_loss_over_the_whole_training_set_at_its_weights() -> None:
+    """The window's "worse after training" check reads the last epoch's end instead of a second pass."""
+    from nnstudio.engine.train import EpochEnd, measure_fit
+
+    net = layered_network([2, 4, 1], ["tanh", "sigmoid"], seed=3)
+    plan = compile_network(net)
+    rng = np.random.default_rng(0)
+    x, y = rng.uniform(-1, 1, (40, 2)), (rng.uniform(size=(40, 1)) > 0.5).astype(float)
+    ends = [
+        e
+        for e in train(plan, x, y, TrainSettings(epochs=3, learning_rate=0.5, batch_size=8))
+        if isinstance(e, EpochEnd)
+    ]
+    fit = measure_fit(plan, x, y, "squared")
+    assert ends[-1].fit_loss == pytest.approx(fit.loss, rel=1e-12)
+    assert ends[-1].accuracy == fit.accuracy

@@ -258,6 +258,7 @@ class TrainingWorker(QObject):
             history.plan_intervals(settings.epochs * batches, settings.epochs)
             history.start(self.plan.flat)
         generator = train(self.plan, self.inputs, self.targets, settings, test=self.test)
+        last_end: EpochEnd | None = None
         try:
             for item in generator:
                 if isinstance(item, Step):
@@ -267,6 +268,7 @@ class TrainingWorker(QObject):
                     if history is not None:
                         history.observe(item, self.plan.flat)
                 elif isinstance(item, EpochEnd):
+                    last_end = item
                     if history is not None:
                         history.observe(item, self.plan.flat)
                     self.epochEnded.emit(run, item)
@@ -302,7 +304,11 @@ class TrainingWorker(QObject):
         if history is not None and not history.finished:
             history.finish(epoch, step, last_loss, self.plan.flat)
         if outcome in ("completed", "stopped", "reached"):
-            self.fit_after = measure_fit(self.plan, self.inputs, self.targets, settings.loss)
+            if last_end is not None and last_end.step == step and last_end.fit_loss is not None:
+                # The last epoch's end measured the whole training set with these very weights.
+                self.fit_after = Fit(last_end.fit_loss, last_end.accuracy)
+            else:
+                self.fit_after = measure_fit(self.plan, self.inputs, self.targets, settings.loss)
         emit(time.perf_counter())
         return outcome
 
