@@ -35,6 +35,7 @@ from nnstudio.engine.imagine import (
     parse_map_target,
 )
 from nnstudio.ui.kernel_lab import ImageGrid, gray_colour, named
+from nnstudio.ui.picture_tool import PictureToolWindow
 from nnstudio.ui.widgets.pixel_images import to_gray
 
 if TYPE_CHECKING:
@@ -88,16 +89,13 @@ def samples_for(live: LiveNetwork) -> tuple[Array, list[str]] | None:
     return None
 
 
-class DreamWindow(QWidget):
+class DreamWindow(PictureToolWindow):
     """The Dream window (see the module's description) for the window's live network."""
 
     def __init__(
         self, live: Callable[[], LiveNetwork], pad_values: Callable[[], Array], parent: QWidget | None = None
     ):
-        super().__init__(parent, Qt.WindowType.Window)
-        named(self, "dreamWindow", "Dream")
-        self.setWindowTitle("Dream")
-        self._live = live
+        super().__init__(live, "dreamWindow", "Dream", parent)
         self._pad_values = pad_values
         self._step: Callable[[], tuple[Array, float]] | None = None
         self.steps_taken = 0
@@ -192,22 +190,6 @@ class DreamWindow(QWidget):
         self.pad_button.clicked.connect(self._to_pad)
         self.refresh()
         self.resize(760, 520)
-
-    # ------------------------------------------------------------------ the network
-    @property
-    def live(self) -> LiveNetwork:
-        return self._live()
-
-    def grid(self) -> tuple[int, int] | None:
-        doc = self.live.document
-        grid = tuple(doc.grid) if doc.grid is not None else None
-        if grid is not None and grid[0] * grid[1] == self.live.n_inputs:
-            return grid  # type: ignore[return-value]
-        return None
-
-    def value_range(self) -> tuple[float, float]:
-        low, high = self.live.document.value_range
-        return float(low), float(high)
 
     def refresh(self) -> None:
         """List the neurons of the network now open (after a document was opened or the network changed)."""

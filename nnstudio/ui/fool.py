@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QPush
 
 from nnstudio.engine.imagine import Fooled, fool
 from nnstudio.ui.kernel_lab import ImageGrid, gray_colour, named, signed_colour
+from nnstudio.ui.picture_tool import PictureToolWindow
 from nnstudio.ui.widgets.pixel_images import to_gray
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ Array = np.ndarray
 PICTURE_SIDE = 220
 
 
-class FoolWindow(QWidget):
+class FoolWindow(PictureToolWindow):
     """The Fool window (see the module's description) for the window's live network."""
 
     def __init__(
@@ -37,10 +38,7 @@ class FoolWindow(QWidget):
         pad: Callable[[], QWidget | None],
         parent: QWidget | None = None,
     ):
-        super().__init__(parent, Qt.WindowType.Window)
-        named(self, "foolWindow", "Fool the Network")
-        self.setWindowTitle("Fool the Network")
-        self._live = live
+        super().__init__(live, "foolWindow", "Fool the Network", parent)
         self._pad = pad
         self.original: Array | None = None
         self.result: Fooled | None = None
@@ -115,21 +113,6 @@ class FoolWindow(QWidget):
         self.resize(760, 460)
 
     # ------------------------------------------------------------------ the network
-    @property
-    def live(self) -> LiveNetwork:
-        return self._live()
-
-    def grid(self) -> tuple[int, int] | None:
-        doc = self.live.document
-        grid = tuple(doc.grid) if doc.grid is not None else None
-        if grid is not None and grid[0] * grid[1] == self.live.n_inputs:
-            return grid  # type: ignore[return-value]
-        return None
-
-    def value_range(self) -> tuple[float, float]:
-        low, high = self.live.document.value_range
-        return float(low), float(high)
-
     def labels(self) -> list[str]:
         return self.live.output_labels()
 
