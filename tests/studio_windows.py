@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from nnstudio.app import create_main_window
 from nnstudio.ui.main_window import MainWindow
@@ -27,7 +27,8 @@ def studio_windows(qtbot, size: tuple[int, int] = LAPTOP_SIZE) -> Iterator[Calla
     """A function that opens a studio window (``create_main_window``'s arguments), shown and exposed at ``size``.
 
     Every window it opened is closed on the way out, its unsaved changes thrown away (a test has no one to
-    answer "Save changes?"); one the test closed itself is only deleted.
+    answer "Save changes?"), and the tool windows it opened closed first; one the test closed itself is only
+    deleted.
     """
     opened: list[MainWindow] = []
 
@@ -43,6 +44,10 @@ def studio_windows(qtbot, size: tuple[int, int] = LAPTOP_SIZE) -> Iterator[Calla
         yield open_window
     finally:
         for window in opened:
+            # Tool windows (Dream, the kernel lab, ...) are windows of their own inside the studio's.
+            for tool in window.findChildren(QWidget):
+                if tool.isWindow() and tool.isVisible():
+                    tool.close()
             if window.isVisible():
                 window.ask_save_changes = lambda: QMessageBox.StandardButton.Discard
                 window.close()

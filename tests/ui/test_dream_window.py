@@ -4,25 +4,18 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMessageBox
 
-from nnstudio.app import create_main_window
 from nnstudio.data.digits import digits_test
 from nnstudio.engine.imagine import activation
 from nnstudio.ui.dream import DreamWindow
 
+from ..studio_windows import studio_windows
+
 
 @pytest.fixture
 def window(qtbot):
-    win = create_main_window(example="digits")
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    for found in win.findChildren(DreamWindow):
-        found.close()
-    win.ask_save_changes = lambda: QMessageBox.StandardButton.Discard
-    win.close()
-    win.deleteLater()
+    with studio_windows(qtbot) as open_window:
+        yield open_window(example="digits")
 
 
 def open_dream(window, qtbot) -> DreamWindow:
@@ -81,18 +74,12 @@ def test_the_real_digits_exciting_it_most_are_shown(window, qtbot):
 
 
 def test_a_network_without_a_picture_says_so(qtbot):
-    win = create_main_window(example="xor")
-    win.show()
-    try:
+    with studio_windows(qtbot) as open_window:
+        win = open_window(example="xor")
         win.findChild(QAction, "dreamAction").trigger()
         dream = win.findChild(DreamWindow, "dreamWindow")
         assert not dream.dream_button.isEnabled()
         assert "no picture" in dream.value_label.text()
-        dream.close()
-    finally:
-        win.ask_save_changes = lambda: QMessageBox.StandardButton.Discard
-        win.close()
-        win.deleteLater()
 
 
 def test_a_convolutional_layer_offers_its_feature_maps(qtbot, tmp_path):
@@ -103,9 +90,8 @@ def test_a_convolutional_layer_offers_its_feature_maps(qtbot, tmp_path):
     network = conv_network(parse_network_spec("8x8-c2k3-p2-3"), seed=3)
     path = tmp_path / "small.nnet"
     save_document(Document(network, grid=(8, 8), value_range=(0.0, 1.0)), path)
-    win = create_main_window(path)
-    win.show()
-    try:
+    with studio_windows(qtbot) as open_window:
+        win = open_window(path=path)
         win.findChild(QAction, "dreamAction").trigger()
         dream = win.findChild(DreamWindow, "dreamWindow")
         texts = [dream.neuron_combo.itemText(i) for i in range(dream.neuron_combo.count())]
@@ -118,8 +104,3 @@ def test_a_convolutional_layer_offers_its_feature_maps(qtbot, tmp_path):
         for _ in range(4):
             dream.advance()
         assert "after 4 steps" in dream.value_label.text()
-        dream.close()
-    finally:
-        win.ask_save_changes = lambda: QMessageBox.StandardButton.Discard
-        win.close()
-        win.deleteLater()

@@ -4,24 +4,17 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMessageBox
 
-from nnstudio.app import create_main_window
 from nnstudio.data.digits import digits_test
 from nnstudio.ui.fool import FoolWindow
+
+from ..studio_windows import studio_windows
 
 
 @pytest.fixture
 def window(qtbot):
-    win = create_main_window(example="digits")
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    for found in win.findChildren(FoolWindow):
-        found.close()
-    win.ask_save_changes = lambda: QMessageBox.StandardButton.Discard
-    win.close()
-    win.deleteLater()
+    with studio_windows(qtbot) as open_window:
+        yield open_window(example="digits")
 
 
 def open_fool(window, qtbot) -> FoolWindow:

@@ -6,24 +6,18 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
-from nnstudio.app import create_main_window
 from nnstudio.engine.kernels import convolve2d, preset_kernel
 from nnstudio.ui.kernel_lab import KERNEL_MIME, KernelLab
+
+from ..studio_windows import studio_windows
 
 
 @pytest.fixture
 def window(qtbot):
-    win = create_main_window(example="digits")
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    for lab in win.findChildren(KernelLab):
-        lab.close()
-    win.ask_save_changes = lambda: QMessageBox.StandardButton.Discard
-    win.close()
-    win.deleteLater()
+    with studio_windows(qtbot) as open_window:
+        yield open_window(example="digits")
 
 
 def open_lab(window, qtbot) -> KernelLab:
