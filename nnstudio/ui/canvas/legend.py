@@ -85,7 +85,8 @@ class CanvasLegend(QLabel):
         )
         plain = self.plain_lines()
         first = f"<b>Neuron values:</b> {values}"
-        rest = "<br>".join(escape(line) for line in plain[1:])
+        # Short phrases stay whole when a narrow canvas wraps the legend ("dotted is" / "0." read badly).
+        rest = "<br>".join(escape(line).replace("dotted is 0", "dotted&nbsp;is&nbsp;0") for line in plain[1:])
         return f'<span style="color:{text};">{first}<br>{rest}</span>'
 
     def show_deltas(self, shown: bool) -> None:
