@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, QThread
@@ -337,3 +339,24 @@ def test_a_run_lets_the_window_have_the_gil_quickly_and_puts_the_interval_back(s
     with qtbot.waitSignal(controller.ended, timeout=10_000):
         controller.stop()
     qtbot.waitUntil(lambda: sys.getswitchinterval() == pytest.approx(before), timeout=5_000)
+
+
+def test_one_slow_frame_never_holds_the_next_back_longer_than_the_cap(setup, four_pixel, qtbot):
+    """Frames take a share of the time, so the gap after a frame grows with its cost; a single slow frame
+    (the first paint on a busy machine) must not leave the plot standing for many seconds."""
+    from nnstudio.ui.training.controller import MAX_FRAME_GAP
+
+    document, live, stack, controller = setup
+    slow = TrainSettings(epochs=100_000, learning_rate=0.01, batch_size=1, seed=0)
+    with qtbot.waitSignal(controller.progress, timeout=10_000):
+        controller.start(four_pixel, slow)
+    qtbot.waitUntil(lambda: controller._has_pending(), timeout=5_000)
+    controller._frame_timer.stop()
+    controller._settled_timer.stop()
+    controller._frame_cost = 5.0  # a frame that took five seconds
+    controller._last_frame = time.perf_counter()
+    controller._schedule_frame()
+    assert controller._frame_timer.isActive()
+    assert controller._frame_timer.interval() <= MAX_FRAME_GAP * 1000
+    with qtbot.waitSignal(controller.ended, timeout=10_000):
+        controller.stop()

@@ -53,6 +53,9 @@ Array = np.ndarray
 FRAME_TIME_SHARE = 0.08
 # A run paced to be watched waits between its steps anyway: its frames may take this share.
 PACED_FRAME_TIME_SHARE = 0.5
+# ... but the plot and the canvas never wait longer than this for their next frame: one slow frame (the first
+# paint on a busy machine, say) would otherwise hold the next back for 12 times as long.
+MAX_FRAME_GAP = 0.5
 # Data and weights frames alternate, each kind at most 30 times a second.
 FRAMES_PER_SECOND = 2 * UPDATES_PER_SECOND
 
@@ -559,7 +562,7 @@ class TrainingController(QObject):
             return
         paced = self._worker is not None and self._worker.pace_seconds is not None
         share = PACED_FRAME_TIME_SHARE if paced else FRAME_TIME_SHARE
-        gap = max(1.0 / FRAMES_PER_SECOND, self._frame_cost / share)
+        gap = min(MAX_FRAME_GAP, max(1.0 / FRAMES_PER_SECOND, self._frame_cost / share))
         wait = max(0.0, self._last_frame + gap - time.perf_counter())
         self._frame_timer.start(int(wait * 1000))
 
