@@ -46,7 +46,7 @@ from PySide6.QtWidgets import QApplication, QGraphicsLineItem, QGraphicsScene, Q
 from nnstudio.document.builders import dense_network  # noqa: E402
 from nnstudio.document.model import Document  # noqa: E402
 from nnstudio.ui.canvas import NetworkCanvas  # noqa: E402
-from nnstudio.ui.canvas.edges import EdgeLayer  # noqa: E402
+from nnstudio.ui.canvas.edge_paint import EdgeLayer  # noqa: E402
 from nnstudio.ui.canvas.items import NeuronItem  # noqa: E402
 from nnstudio.ui.canvas.sheet import NeuronSheet  # noqa: E402
 from nnstudio.ui.live import LiveNetwork  # noqa: E402

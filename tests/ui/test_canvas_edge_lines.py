@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from nnstudio.examples import load_example
-from nnstudio.ui.canvas import edges
+from nnstudio.ui.canvas import edge_lines
 
 from .canvas_fixtures import open_canvas
 
@@ -16,7 +16,7 @@ def ends(lines) -> list[tuple[float, float, float, float]]:
 
 def test_a_moved_neurons_edges_are_drawn_where_it_now_is(qtbot, monkeypatch):
     # Every network counts as big here: its segments are made as they are first drawn, then reused.
-    monkeypatch.setattr(edges, "KEEP_LINES_UP_TO", 0)
+    monkeypatch.setattr(edge_lines, "KEEP_LINES_UP_TO", 0)
     canvas, _live = open_canvas(qtbot, load_example("digits"))
     canvas.grab()
     model = canvas.canvas_scene.edge_layer.model

@@ -16,8 +16,7 @@ from nnstudio.document.model import Document
 from nnstudio.engine.connections import Connections, Edge
 from nnstudio.engine.graph import Neuron, Role
 from nnstudio.examples import load_example
-from nnstudio.ui.canvas import NetworkCanvas
-from nnstudio.ui.canvas import edges as edges_module
+from nnstudio.ui.canvas import NetworkCanvas, edge_model
 from nnstudio.ui.canvas.detail_caption import partial_caption
 from nnstudio.ui.canvas.edges import LINE_BUDGET, EdgeModel
 from nnstudio.ui.live import LiveNetwork
@@ -274,7 +273,7 @@ def test_training_a_big_network_follows_what_is_drawn_and_reads_every_weight_whe
         shown(canvas)
         training_step()
         choices = edges.view_choices
-        monkeypatch.setattr(edges_module, "TRAINING_CHOICE_EVERY_S", 3600.0)
+        monkeypatch.setattr(edge_model, "TRAINING_CHOICE_EVERY_S", 3600.0)
         training_step()
         # Between choices only the drawn connections are read and restyled; the choice stays.
         assert edges.partly_current and edges.view_choices == choices

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from nnstudio.app import ErrorReporter, error_log_path
 from nnstudio.examples import load_example
-from nnstudio.ui.canvas import edges
+from nnstudio.ui.canvas import edge_paint
 from nnstudio.ui.canvas.edges import EdgeLayer
 
 from .canvas_fixtures import open_canvas
@@ -40,7 +40,7 @@ def test_an_error_in_painting_is_told_after_the_paint_and_ok_keeps_the_studio(qt
         painted_inside.append(inside_edge_painting())
         raise ValueError("the edges could not be drawn")
 
-    monkeypatch.setattr(edges, "draw_buckets", broken_buckets)
+    monkeypatch.setattr(edge_paint, "draw_buckets", broken_buckets)
     seen: list[str] = []
     dialog_inside_paint: list[bool] = []
 
