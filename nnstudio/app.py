@@ -72,11 +72,32 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
     icon = icon_path()
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
+    collect_garbage_on_gui_thread(app)
     if app.platformName() == "offscreen":
         # Qt's offscreen platform crashes on the way out while the clipboard holds what a Copy put there (a
         # self-test or a run without a display must still end cleanly); a real screen hands it over.
         app.aboutToQuit.connect(lambda: app.clipboard().clear())  # type: ignore[attr-defined]
     return app  # type: ignore[return-value]
+
+
+def collect_garbage_on_gui_thread(app: QApplication) -> object:
+    """Run Python's cycle collector from a timer on the GUI thread instead of wherever an allocation tips it.
+
+    A collection frees every widget whose last references form a cycle, and Qt deletes a widget at once when
+    its wrapper goes. Started by the training thread, or inside a paint or a signal Qt is still delivering
+    to that widget, it crashes the studio; from the timer it happens between events on the GUI thread.
+    Returns pyqtgraph's collector, one per application (its ``check`` collects now if enough has piled up).
+    """
+    import gc
+
+    from pyqtgraph.util.garbage_collector import GarbageCollector
+
+    collector = getattr(app, "_nnstudio_garbage_collector", None)
+    if collector is None:
+        collector = GarbageCollector(interval=1.0)
+        app._nnstudio_garbage_collector = collector  # type: ignore[attr-defined]
+    gc.disable()  # GarbageCollector does at its start; again here, should anything have turned it back on
+    return collector
 
 
 def create_main_window(

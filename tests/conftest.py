@@ -5,7 +5,11 @@ And what every test must leave as it found it, checked after each one:
   ones in HARMLESS_QT_MESSAGES, each with the reason it is harmless);
 - no thread it started still runs (a QThread destroyed while running aborts the process);
 - no window it opened is still showing (it is closed here, so the next test starts clean; a window a
-  module-wide fixture shares between tests was showing before the test and is left alone).
+  module-wide fixture shares between tests was showing before the test and is left alone); what it closed
+  with deleteLater is deleted before the next test.
+
+Python's garbage is collected on the main thread, between events, as in the studio (after each test and on the
+studio's timer), never wherever an allocation happens to start a collection.
 """
 
 import os
@@ -18,7 +22,7 @@ import threading  # noqa: E402
 import weakref  # noqa: E402
 
 import pytest  # noqa: E402
-from PySide6.QtCore import QThread, QtMsgType, qInstallMessageHandler  # noqa: E402
+from PySide6.QtCore import QEvent, QThread, QtMsgType, qInstallMessageHandler  # noqa: E402
 from PySide6.QtWidgets import QApplication, QToolTip, QWidget  # noqa: E402
 from shiboken6 import isValid  # noqa: E402
 
@@ -58,8 +62,16 @@ def _isolated_user_folders(tmp_path, monkeypatch):
     yield
 
 
+@pytest.fixture(scope="session")
+def _garbage_collector(qapp):
+    """The studio's own garbage collection on the GUI thread (nnstudio.app.collect_garbage_on_gui_thread)."""
+    from nnstudio.app import collect_garbage_on_gui_thread
+
+    return collect_garbage_on_gui_thread(qapp)
+
+
 @pytest.fixture(autouse=True)
-def _leaves_qt_clean():
+def _leaves_qt_clean(_garbage_collector):
     """Fail the test on a Qt warning, a thread still running or a window still showing after it."""
     problems: list[str] = []
 
@@ -77,6 +89,9 @@ def _leaves_qt_clean():
         yield
         problems.extend(_leftover_threads(python_threads, qthreads))
         problems.extend(_leftover_windows(windows))
+        # What the test (or its fixtures) closed with deleteLater goes now, not in a later test's event loop.
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        _garbage_collector.check()
     finally:
         qInstallMessageHandler(previous)
     if problems:

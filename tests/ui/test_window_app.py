@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import gc
+import threading
+import weakref
+
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMessageBox
@@ -44,6 +48,32 @@ def test_the_application_says_who_it_is(qapp):
     assert app.organizationName() == "nnstudio"
     assert app.desktopFileName() == "nnstudio"
     assert not app.windowIcon().isNull()
+
+
+def test_python_garbage_is_collected_on_the_gui_thread_only(qtbot):
+    """A collection frees widgets held in reference cycles, and Qt must delete a widget on the GUI thread, outside
+    whatever it is doing with it: the training thread allocating must never start one."""
+    gc.enable()
+    create_application()
+    assert not gc.isenabled()
+    freed_in: list[threading.Thread] = []
+
+    class Cycle:
+        pass
+
+    garbage = Cycle()
+    garbage.itself = garbage
+    weakref.finalize(garbage, lambda: freed_in.append(threading.current_thread()))
+    del garbage
+    # Far more new objects than it takes to start a collection where the collector runs by itself.
+    made: list[list[list]] = []
+    worker = threading.Thread(target=lambda: made.extend([[] for _ in range(10)] for _ in range(100_000)))
+    worker.start()
+    worker.join()
+    assert freed_in == []
+    qtbot.waitUntil(lambda: bool(freed_in), timeout=3000)
+    assert freed_in == [threading.main_thread()]
+    made.clear()
 
 
 def test_a_file_given_at_start_opens(qtbot, windows, tmp_path):
