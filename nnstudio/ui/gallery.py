@@ -183,7 +183,8 @@ class ExampleGallery(QDialog):
         layout.addWidget(self.list, 1)
         layout.addWidget(self.buttons)
         self.resize(720, 620)
-        QTimer.singleShot(0, self._draw_next)
+        # The dialog is the timer's context: once it is deleted, no drawing is left to run on its items.
+        QTimer.singleShot(0, self, self._draw_next)
 
     def select(self, name: str) -> None:
         for row in range(self.list.count()):
@@ -201,7 +202,11 @@ class ExampleGallery(QDialog):
             item.setIcon(QIcon(QPixmap.fromImage(image)))
         else:
             item.setToolTip(f"{info.description}\n\n(The file {Path(info.path).name} cannot be read.)")
-        QTimer.singleShot(0, self._draw_next)
+        QTimer.singleShot(0, self, self._draw_next)
+
+    def done(self, result: int) -> None:
+        self._pending.clear()  # a closed gallery draws no more pictures
+        super().done(result)
 
     def _open_item(self, item: QListWidgetItem) -> None:
         self.chosen = item.data(Qt.ItemDataRole.UserRole)

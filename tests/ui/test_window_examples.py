@@ -95,3 +95,15 @@ def test_an_example_opens_showing_a_sample_and_its_answer(qtbot) -> None:
     assert live.answer() == "solid"
     table = live.error_table()
     assert table is not None and list(table.truth) == [1.0, 0.0, 0.0, 0.0]
+
+
+def test_a_gallery_closed_before_its_pictures_are_drawn_goes_quietly(qtbot, shared_window: MainWindow):
+    """Choosing at once, while the thumbnails are still being drawn one by one, leaves nothing to go wrong."""
+    from nnstudio.ui.gallery import ExampleGallery
+
+    gallery = ExampleGallery(parent=shared_window)
+    assert gallery.thumbnails_pending() > 1
+    gallery.reject()
+    gallery.deleteLater()
+    qtbot.wait(50)  # the drawing would go on here; an error in it fails the test (pytest-qt catches it)
+    assert not shared_window.isHidden()
