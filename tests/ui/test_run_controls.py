@@ -31,7 +31,9 @@ def window(qtbot):
     win.resize(1366, 768)
     win.show()
     qtbot.waitExposed(win)
-    win.activateWindow()
+    # The run keys are window shortcuts: they work only once the window is the active one.
+    with qtbot.waitActive(win):
+        win.activateWindow()
     yield win
     win.ask_save_changes = lambda: Button.Discard
     training_of(win).shutdown()  # a run still going would make close() ask first
