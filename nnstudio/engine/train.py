@@ -21,6 +21,7 @@ import numpy as np
 from .conv import initialise_kernels
 from .losses import LOSSES, Loss
 from .plan import Plan
+from .stack_step import StackStep, stacked
 
 Array = np.ndarray
 
@@ -120,17 +121,35 @@ class Diverged:
 Progress = Step | EpochEnd | Diverged
 
 
-def _apply_update(
-    params: Array, grad: Array, velocity: Array | None, mask: Array | None, lr, mu, loss_value: float
-) -> str | None:
-    """One SGD step on the flat parameter buffer; the name of the first non-finite quantity, else None.
+# While the weights' length is known to stay below this, no entry can overflow (a float32 sum of squares
+# overflows near 1.8e19), so a step needs no copy of the weights to fall back on.
+_SAFE_NORM = 1e15
 
-    Only the new weights are checked on the way (one BLAS dot: the sum of squares is non-finite when an entry
-    is, or when one exceeds ~1e19 in float32, a step that has diverged too); a non-finite gradient shows up
-    there, and is told apart only when something went wrong. The caller restores the last good weights.
+
+def _apply_update(
+    params: Array,
+    grad: Array,
+    velocity: Array | None,
+    mask: Array | None,
+    lr,
+    mu,
+    loss_value: float,
+    bound: float,
+    last_good: Array,
+) -> tuple[str | None, float]:
+    """One SGD step on the flat parameter buffer: (the name of the first non-finite quantity or None, a new
+    bound on the weights' length).
+
+    ``bound`` is at least the length of ``params`` (sqrt of the sum of squares). When the step's own length
+    is finite and the bound plus it stays below :data:`_SAFE_NORM`, the new weights are finite and small
+    enough for any check (|w - g| <= |w| + |g|), so the step is simply taken: one BLAS dot of the step, no
+    copy. Otherwise the weights are copied to ``last_good`` first and the new ones checked (one BLAS dot: the
+    sum of squares is non-finite when an entry is, or when one exceeds ~1e19 in float32, a step that has
+    diverged too); on a non-finite result they are put back, and the gradient is told apart from the weights
+    only then.
     """
     if not math.isfinite(loss_value):
-        return "loss"
+        return "loss", bound
     if mask is not None:
         grad *= mask
     if velocity is not None:
@@ -139,10 +158,17 @@ def _apply_update(
         np.multiply(velocity, lr, out=grad)
     else:
         grad *= lr
+    length = math.sqrt(float(np.dot(grad, grad)))
+    if bound + length < _SAFE_NORM:
+        params -= grad
+        return None, bound + length
+    np.copyto(last_good, params)
     params -= grad
-    if math.isfinite(np.dot(params, params)):
-        return None
-    return "weights" if math.isfinite(np.dot(grad, grad)) else "gradient"
+    squares = float(np.dot(params, params))
+    if math.isfinite(squares):
+        return None, math.sqrt(squares)
+    np.copyto(params, last_good)
+    return ("weights" if math.isfinite(length) else "gradient"), bound
 
 
 def penalised_weights(plan: Plan) -> Array:
@@ -320,11 +346,16 @@ def train(
         mask = np.ones_like(params) if mask is None else mask.copy()
     grad = np.zeros_like(params)
     velocity = np.zeros_like(params) if settings.momentum else None
-    last_good = params.copy()
+    last_good = np.empty_like(params)
+    squares = float(np.dot(params, params))
+    bound = math.sqrt(squares) if math.isfinite(squares) else math.inf
     lr = plan.dtype.type(settings.learning_rate)
     mu = plan.dtype.type(settings.momentum)
     batch = settings.batch_size
     n = len(x)
+    # A plain stack of layers runs a step with every array made once (one per batch size: the last batch of
+    # an epoch may be shorter); any other network through the plan's forward and backward.
+    stack_steps: dict[int, StackStep] | None = {} if stacked(plan) else None
     step = 0
     seen = 0
     for epoch in range(1, settings.epochs + 1):
@@ -332,25 +363,31 @@ def train(
         epoch_loss = 0.0
         for start in range(0, n, batch):
             idx = order[start : start + batch]
+            size = len(idx)
             step += 1
-            seen += len(idx)
+            seen += size
             # Overflow is expected on a diverging run and handled here; numpy need not warn about it.
             with np.errstate(all="ignore"):
-                # take() gathers rows faster than fancy indexing; a shuffled copy per epoch costs more still.
-                fw = plan.forward(x.take(idx, axis=0))
-                grads = plan.backward(fw, y.take(idx, axis=0), loss, out=grad)
+                if stack_steps is not None:
+                    runner = stack_steps.get(size)
+                    if runner is None:
+                        runner = stack_steps[size] = StackStep(plan, loss, size, x, y, grad)
+                    batch_loss, per_sample = runner.run(idx)
+                else:
+                    # take() gathers rows faster than fancy indexing; a shuffled copy per epoch costs more.
+                    fw = plan.forward(x.take(idx, axis=0))
+                    grads = plan.backward(fw, y.take(idx, axis=0), loss, out=grad)
+                    batch_loss, per_sample = grads.loss, grads.per_sample
                 if l2_mask is not None:
                     grad += l2 * params * l2_mask
-                bad = _apply_update(params, grad, velocity, mask, lr, mu, grads.loss)
+                bad, bound = _apply_update(params, grad, velocity, mask, lr, mu, batch_loss, bound, last_good)
                 if l1 and not bad:
                     _shrink_l1(params, lr * l1, penalised, mask, velocity)
             if bad:
-                plan.restore(last_good)
                 yield Diverged(epoch, step, bad)
                 return
-            np.copyto(last_good, params)
-            epoch_loss += grads.loss * len(idx)
-            yield Step(epoch, step, seen, grads.loss, grads.per_sample, idx)
+            epoch_loss += batch_loss * size
+            yield Step(epoch, step, seen, batch_loss, per_sample, idx)
         acc = None
         train_loss = epoch_loss / n
         test_loss = test_acc = None

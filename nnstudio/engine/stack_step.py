@@ -1,0 +1,225 @@
+"""A training step for a plain stack of layers with every array it needs made once, for a given batch size.
+
+A step of :func:`nnstudio.engine.train.train` is about fifty numpy calls on small arrays; at batch 10 their
+Python overhead costs as much as their arithmetic. For a network that is a plain stack of layers (each level
+fed by the one before it by one matrix product, no convolution) :class:`StackStep` runs the same forward and
+backward pass as :meth:`Plan.forward <nnstudio.engine.plan_running.PlanRunning.forward>` and
+:meth:`Plan.backward <nnstudio.engine.plan_running.PlanRunning.backward>`, operation for operation in the same
+order, so its numbers are bit for bit theirs; but every weighted sum, activation, delta and batch row lives in
+an array made when the step is, each operation writes into its array (``out=``), and the per-level work is
+walked from precomputed lists. The batch's rows are gathered straight into the step's input array.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from .activations import Activation
+from .losses import Loss
+from .plan import Plan
+
+Array = np.ndarray
+
+# Python numbers as operands cost numpy a conversion on every call (about half of a small multiply); these
+# 0-d arrays of the plan's type give the same results.
+_Constants = tuple[Array, Array]
+
+# value(z, a, constants): the level's activations of its sums into ``a``; backward(z, a, grad_a, delta,
+# scratch, constants): dE/dz into ``delta`` (it may return ``grad_a`` itself). Each does exactly the arithmetic
+# of the activation's own functions (:mod:`nnstudio.engine.activations`).
+ValueInto = Callable[[Array, Array, _Constants], Array]
+BackwardInto = Callable[[Array, Array, Array, Array, Array, _Constants], Array]
+
+
+def _sigmoid_value(z: Array, a: Array, constants: _Constants) -> Array:
+    half = constants[0]
+    np.multiply(z, half, out=a)
+    np.tanh(a, out=a)
+    np.multiply(a, half, out=a)
+    np.add(a, half, out=a)
+    return a
+
+
+def _sigmoid_backward(
+    z: Array, a: Array, grad_a: Array, delta: Array, scratch: Array, constants: _Constants
+) -> Array:
+    # grad_a * (a * (1 - a)), as the sigmoid entry's slope computes it.
+    np.subtract(constants[1], a, out=scratch)
+    np.multiply(a, scratch, out=scratch)
+    return np.multiply(grad_a, scratch, out=delta)
+
+
+def _tanh_value(z: Array, a: Array, constants: _Constants) -> Array:
+    return np.tanh(z, out=a)
+
+
+def _tanh_backward(
+    z: Array, a: Array, grad_a: Array, delta: Array, scratch: Array, constants: _Constants
+) -> Array:
+    np.multiply(a, a, out=scratch)
+    np.subtract(constants[1], scratch, out=scratch)
+    return np.multiply(grad_a, scratch, out=delta)
+
+
+def _relu_value(z: Array, a: Array, constants: _Constants) -> Array:
+    return np.maximum(z, 0, out=a)
+
+
+def _relu_backward(
+    z: Array, a: Array, grad_a: Array, delta: Array, scratch: Array, constants: _Constants
+) -> Array:
+    np.greater(z, 0, out=scratch)
+    return np.multiply(grad_a, scratch, out=delta)
+
+
+def _identity_value(z: Array, a: Array, constants: _Constants) -> Array:
+    return z
+
+
+def _identity_backward(
+    z: Array, a: Array, grad_a: Array, delta: Array, scratch: Array, constants: _Constants
+) -> Array:
+    # grad_a times a slope of ones is grad_a itself.
+    return grad_a
+
+
+_FUSED: dict[str, tuple[ValueInto, BackwardInto, type]] = {
+    "sigmoid": (_sigmoid_value, _sigmoid_backward, float),
+    "tanh": (_tanh_value, _tanh_backward, float),
+    "relu": (_relu_value, _relu_backward, bool),
+    "identity": (_identity_value, _identity_backward, float),
+}
+
+
+def _generic(act: Activation) -> tuple[ValueInto, BackwardInto]:
+    """Any other activation (softmax, step) through its own functions: fresh arrays, the same numbers."""
+
+    def value(z: Array, a: Array, constants: _Constants) -> Array:
+        return act.value(z)
+
+    def backward(
+        z: Array, a: Array, grad_a: Array, delta: Array, scratch: Array, constants: _Constants
+    ) -> Array:
+        return act.backward(z, a, grad_a)
+
+    return value, backward
+
+
+def _squared_loss(
+    answer: Array, truth: Array, diff: Array, square: Array, half_n: Array
+) -> tuple[Array, Array]:
+    """The squared error's per-sample values (a fresh array) and its slope divided by ``n`` (into ``diff``).
+
+    ``2 * diff / n`` is ``diff / (n / 2)`` to the last bit: doubling is exact and a division rounds once.
+    """
+    np.subtract(answer, truth, out=diff)
+    np.multiply(diff, diff, out=square)
+    per_sample = np.add.reduce(square, axis=-1)
+    np.divide(diff, half_n, out=diff)
+    return per_sample, diff
+
+
+def stacked(plan: Plan) -> bool:
+    """Whether :class:`StackStep` can run ``plan``: every level after the inputs is fed by the level before
+    it alone, through one weight block, with one activation for the whole level."""
+    if plan.convs or len(plan.levels) < 2 or len(plan.blocks) != len(plan.levels) - 1:
+        return False
+    for li, block in enumerate(plan.blocks, start=1):
+        if block.target != li or block.sources != [li - 1]:
+            return False
+        groups = plan.levels[li].groups
+        if len(groups) != 1 or not isinstance(groups[0][1], slice):
+            return False
+    return True
+
+
+class StackStep:
+    """One step's forward and backward pass over ``batch`` rows of a stacked plan (see :func:`stacked`),
+    writing the gradient, laid out like :attr:`Plan.flat`, into ``grad``.
+
+    :meth:`run` takes the indices of the batch's rows in ``inputs`` and ``targets`` and returns the batch's
+    mean loss and each sample's error (a fresh array).
+    """
+
+    def __init__(
+        self, plan: Plan, loss: Loss, batch: int, inputs: Array, targets: Array, grad: Array
+    ) -> None:
+        dtype = plan.dtype
+        self.n = batch
+        self.inputs, self.targets = inputs, targets
+        self.x = np.empty((batch, inputs.shape[1]), dtype)
+        self.y = np.empty((batch, targets.shape[1]), dtype)
+        self.loss = loss
+        self.squared = loss.name == "squared"
+        self.constants = (np.array(0.5, dtype), np.array(1, dtype))
+        self.half_n = np.array(batch / 2, dtype)
+        weight_grads, bias_grads = plan.views(grad)
+        self.forward_steps: list[tuple[Array, Array, Array, Array, ValueInto]] = []
+        # Per level, top first: its sums, dE/d(its activations) (written by the level above, or the loss's
+        # slope for the outputs), its deltas, scratch, the gradient's views, the level below (0: the inputs),
+        # that level's dE/d(activations) and the block's weights (to pass the slope down).
+        self.backward_steps: list[tuple] = []
+        grad_a = [np.empty((batch, len(level.ids)), dtype) for level in plan.levels]
+        for li, block in enumerate(plan.blocks, start=1):
+            act = plan.levels[li].groups[0][0]
+            shape = (batch, len(plan.levels[li].ids))
+            z, a = np.empty(shape, dtype), np.empty(shape, dtype)
+            fused = _FUSED.get(act.name)
+            if fused is not None:
+                value, backward, scratch_type = fused
+                scratch = np.empty(shape, bool if scratch_type is bool else dtype)
+            else:
+                value, backward = _generic(act)
+                scratch = z
+            self.forward_steps.append((block.W.T, plan.levels[li].bias, z, a, value))
+            self.backward_steps.append(
+                (
+                    z,
+                    grad_a[li],
+                    np.empty(shape, dtype),
+                    backward,
+                    scratch,
+                    weight_grads[li - 1],
+                    bias_grads[li],
+                    li - 1,
+                    grad_a[li - 1],
+                    block.W,
+                )
+            )
+        self.backward_steps.reverse()
+        self.slope = grad_a[-1]
+        self.square = np.empty_like(self.slope)
+
+    def run(self, rows: Array) -> tuple[float, Array]:
+        """Forward and backward over ``inputs[rows]`` against ``targets[rows]``; (mean loss, per-sample errors)."""
+        x, y = self.x, self.y
+        # mode="clip" writes straight into ``out`` (the default mode buffers the copy); ``rows`` are in range.
+        self.inputs.take(rows, axis=0, out=x, mode="clip")
+        self.targets.take(rows, axis=0, out=y, mode="clip")
+        acts = [x]
+        a = x
+        constants = self.constants
+        for weights_t, bias, z, out, value in self.forward_steps:
+            # np.dot makes the same BLAS call as the @ operator, with less of numpy's own work around it.
+            np.dot(a, weights_t, out=z)
+            np.add(z, bias, out=z)
+            a = value(z, out, constants)
+            acts.append(a)
+        n = self.n
+        if self.squared:
+            per_sample, grad_a = _squared_loss(a, y, self.slope, self.square, self.half_n)
+        else:
+            per_sample, grad_a = self.loss.per_sample_and_slope(a, y)
+            grad_a /= n
+        for z, _, delta, backward, scratch, w_grad, b_grad, below, grad_below, weights in self.backward_steps:
+            delta = backward(z, acts[below + 1], grad_a, delta, scratch, constants)
+            np.add.reduce(delta, axis=0, out=b_grad)
+            if n == 1:
+                np.multiply(delta.T, acts[below], out=w_grad)
+            else:
+                np.dot(delta.T, acts[below], out=w_grad)
+            if below:
+                grad_a = np.dot(delta, weights, out=grad_below)
+        return float(np.add.reduce(per_sample)) / n, per_sample
