@@ -112,6 +112,7 @@ def main() -> int:
         return np.diff(np.array(ticks)) * 1000.0
 
     frame_costs: list[float] = []
+    frame_kinds: list[str] = []
 
     def window_run() -> tuple[float, np.ndarray, int, int]:
         document = make_document()
@@ -154,6 +155,7 @@ def main() -> int:
         def timed_settle() -> None:
             # The GUI thread's work for one frame: from showing it to its repaint being done.
             frame_costs.append((time.perf_counter() - controller._frame_started) * 1000.0)
+            frame_kinds.append(controller._last_kind)
             settle()
 
         controller._settled_timer.timeout.disconnect(settle)
@@ -211,10 +213,17 @@ def main() -> int:
         f"median {np.median(idle):.1f} ms   p99 {np.percentile(idle, 99):.1f} ms"
     )
     costs = np.array(frame_costs)
-    print(
-        f"    GUI-thread work per frame: median {np.median(costs):.1f} ms   p90 {np.percentile(costs, 90):.1f} ms"
-        f"   max {costs.max():.1f} ms   ({len(costs)} frames)"
-    )
+    kinds = np.array(frame_kinds)
+    for name, chosen in (
+        ("every frame", costs),
+        ("weights frames", costs[kinds == "weights"]),
+        ("data frames", costs[kinds == "data"]),
+    ):
+        if chosen.size:
+            print(
+                f"    GUI-thread work per frame, {name + ':':<16} median {np.median(chosen):5.1f} ms   "
+                f"p95 {np.percentile(chosen, 95):5.1f} ms   max {chosen.max():5.1f} ms   ({chosen.size} frames)"
+            )
     print("(b) throughput, median of runs:")
     print(f"    headless {h:>10,.0f} samples/s")
     print(f"    window   {w:>10,.0f} samples/s")

@@ -1,8 +1,9 @@
 """Moving weights and biases between a compiled plan and its network as whole matrices.
 
 Training runs on a plan (flat float32 arrays); the network is what views show and what undo edits. These
-carry results across in numpy steps per weight matrix, whatever the connection count: a training frame
-(:class:`NetworkWriter`) and every weight at one moment (:class:`ParameterSnapshot`, for undo).
+carry results across in numpy steps per weight matrix, whatever the connection count: a run's weights into
+the network (:class:`NetworkWriter`), every weight at one moment (:class:`ParameterSnapshot`, for undo), and
+one flat copy seen as a plan's parameter list (:func:`parameter_views`).
 """
 
 from __future__ import annotations
@@ -79,17 +80,26 @@ class ParameterSnapshot:
         network.write_blocks(self.weights, self.biases, kernels=self.kernels)
 
 
+def parameter_views(plan: Plan, flat: Array) -> list[Array]:
+    """``flat`` (laid out like ``plan.flat``) seen as the plan's parameter list (:meth:`Plan.parameters`:
+    weights per block, biases per level, each convolution's stretch): views, nothing copied."""
+    weights, biases = plan.views(flat)
+    return weights + biases[1:] + [flat[c.parameter_slice()] for c in plan.convs if c.n_parameters]
+
+
 class NetworkWriter:
-    """Writes parameter lists shaped like a plan's into the network, one numpy step per weight matrix, then
-    announces one ``parameters`` change. Frozen edges are left alone (training cannot change them, and a
-    trip through float32 would). Use it only while the network's structure is the one the plan was
-    compiled from (:attr:`valid`).
+    """Writes a run's parameters (a flat array laid out like the plan's, or a parameter list shaped like
+    :meth:`Plan.parameters`) into the network, one numpy step per weight matrix, then announces one
+    ``parameters`` change. Frozen edges are left alone (training cannot change them, and a trip through
+    float32 would). Use it only while the network's structure is the one the plan was compiled from
+    (:attr:`valid`).
     """
 
     def __init__(self, network: Network, plan: Plan, mirror: Plan | None = None) -> None:
         self.network = network
         self.plan = plan
-        # The window's own plan of the same network: it takes each frame's values in one copy.
+        # The window's own plan of the same network: it takes the values in one copy (or none, when it
+        # already shows them), and is current when the event goes out.
         self.mirror = mirror
         self.structure_revision = network.structure_revision
 
@@ -97,8 +107,24 @@ class NetworkWriter:
     def valid(self) -> bool:
         return self.network.structure_revision == self.structure_revision
 
-    def write(self, parameters: list[Array]) -> None:
+    def write(self, parameters: list[Array] | Array, *, mirror_holds_them: bool = False) -> None:
+        """Write ``parameters`` into the network. ``mirror_holds_them``: the mirror already holds exactly
+        these values (they were shown through it), so it is only marked current."""
+        flat = parameters if isinstance(parameters, np.ndarray) else self.plan.flat_from(parameters)
         mirror = self.mirror
         if mirror is not None and mirror.structure_revision != self.network.structure_revision:
             mirror = None
-        self.plan.write_back(self.network, self.plan.flat_from(parameters), mirror)
+        if mirror is not None and mirror_holds_them:
+
+            def mark(revision: int) -> None:
+                self.plan.revision = revision
+                mirror.revision = revision
+
+            self.network.write_blocks(
+                self.plan.block_values(flat),
+                self.plan.biases_by_neuron(flat),
+                before_event=mark,
+                kernels=self.plan.conv_values(flat),
+            )
+            return
+        self.plan.write_back(self.network, flat, mirror)

@@ -62,12 +62,20 @@ class LiveNetwork(QObject):
     - ``planChanged()``: the structure changed and the plan was rebuilt (or could not be: :attr:`problem`).
     - ``truthChanged()``: the chosen truth for the error table changed.
     - ``lockedChanged(bool)``: editing is locked (training runs) or unlocked; views disable their editing.
+    - ``parametersShown()``: the plan took a training run's newest weights that the network does not hold
+      yet (:meth:`show_parameters`); views that draw weights read them from :attr:`plan`.
+
+    While a run trains, its frames go to the plan alone (:meth:`show_parameters`): every neuron is computed
+    again and the canvas redraws from the plan, but the network (what the inspector, a save and undo read)
+    takes the weights less often and at the run's end, since writing 1.86M weights into it costs a frame's
+    whole budget. :attr:`ahead` says the plan holds values the network does not.
     """
 
     valuesChanged = Signal()
     planChanged = Signal()
     truthChanged = Signal()
     lockedChanged = Signal(bool)
+    parametersShown = Signal()
 
     def __init__(self, document: Document, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -78,6 +86,7 @@ class LiveNetwork(QObject):
         self._input: Array = np.zeros(0, dtype=np.float32)
         self._truth: Array | None = None
         self._locked = False
+        self._ahead = False
         events = document.network.events
         events.structure.connect(self._on_structure)
         events.neurons.connect(self._on_neurons)
@@ -103,6 +112,32 @@ class LiveNetwork(QObject):
         if locked != self._locked:
             self._locked = locked
             self.lockedChanged.emit(locked)
+
+    # ---------------------------------------------------------------- a run's weights, shown
+    @property
+    def ahead(self) -> bool:
+        """The plan shows weights (a training frame's) that the network does not hold yet."""
+        return self._ahead
+
+    def show_parameters(self, flat: Array) -> bool:
+        """Show a run's newest weights without writing them into the network: ``flat`` (laid out like the
+        plan's flat buffer) goes into the plan in one copy, every neuron is computed again, and
+        ``parametersShown`` follows. False (nothing shown) when the plan is not the network's current one.
+        The next change of the network itself (the run's end writing its weights) replaces these values."""
+        plan = self.plan
+        network = self.document.network
+        if (
+            plan is None
+            or plan.structure_revision != network.structure_revision
+            or plan.revision != network.revision
+            or flat.shape != plan.flat.shape
+        ):
+            return False
+        np.copyto(plan.flat, flat, casting="unsafe")
+        self._ahead = True
+        self._recompute()
+        self.parametersShown.emit()
+        return True
 
     # ---------------------------------------------------------------- input and truth
     @property
@@ -210,11 +245,14 @@ class LiveNetwork(QObject):
         # A training frame hands its values to this plan directly (it is then current): no second copy.
         if self.plan.revision != self.document.network.revision:  # type: ignore[union-attr]
             self.plan.read_parameters(self.document.network)  # type: ignore[union-attr]
+        self._ahead = False
         self._recompute()
 
     def _on_weights(self, edge_ids: list[str]) -> None:
         """Some weights (or frozen marks) changed: copy just those into the plan and run again."""
         if self._needs_rebuild():
+            return
+        if self._catch_up():
             return
         self.plan.read_weights(self.document.network, edge_ids)  # type: ignore[union-attr]
         self._recompute()
@@ -226,8 +264,20 @@ class LiveNetwork(QObject):
         network = self.document.network
         if self.plan.revision == network.revision:  # type: ignore[union-attr]
             return
+        if self._catch_up():
+            return
         self.plan.read_biases(network, neuron_ids)  # type: ignore[union-attr]
         self._recompute()
+
+    def _catch_up(self) -> bool:
+        """The network changed while the plan showed weights it does not hold: the network's own values
+        are the truth again, all of them (not only the changed ones). Whether it did that."""
+        if not self._ahead:
+            return False
+        self._ahead = False
+        self.plan.read_parameters(self.document.network)  # type: ignore[union-attr]
+        self._recompute()
+        return True
 
     def _needs_rebuild(self) -> bool:
         """Rebuild (and say so) when there is no plan or the network's structure changed."""
@@ -237,6 +287,7 @@ class LiveNetwork(QObject):
         return False
 
     def _rebuild(self) -> None:
+        self._ahead = False
         old_inputs = self.plan.n_inputs if self.plan is not None else None
         try:
             self.plan = compile_network(self.document.network)

@@ -56,6 +56,9 @@ class CanvasBinding:
         self.undo_stack = undo_stack
         live.valuesChanged.connect(canvas._on_values)
         live.lockedChanged.connect(canvas._on_locked)
+        # A training frame's weights reach the live plan without the network: the connections redraw from
+        # the plan as after the network's own ``parameters`` event.
+        live.parametersShown.connect(canvas._on_parameters)
         events = live.document.network.events
         self._callbacks = {name: _network_callback(canvas, f"_on_{name}") for name in NETWORK_EVENTS}
         for name, callback in self._callbacks.items():
@@ -68,6 +71,7 @@ class CanvasBinding:
         for signal, slot in (
             (self.live.valuesChanged, canvas._on_values),
             (self.live.lockedChanged, canvas._on_locked),
+            (self.live.parametersShown, canvas._on_parameters),
         ):
             with contextlib.suppress(RuntimeError, TypeError):
                 signal.disconnect(slot)

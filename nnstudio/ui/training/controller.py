@@ -44,8 +44,7 @@ from .worker import UPDATES_PER_SECOND, TrainingUpdate, TrainingWorker
 
 Array = np.ndarray
 
-# A frame (new weights written into the network, every view's reaction, the plot, the repaints that follow)
-# costs GUI time that training, sharing the GIL, then lacks. Frames take at most this share of the wall clock
+# A frame (new weights shown, every view's reaction, the plot, the repaints that follow) costs GUI time that training, sharing the GIL, then lacks. Frames take at most this share of the wall clock
 # while a run goes as fast as it can: a small network is shown up to 30 times a second, a large one with a
 # canvas less often. On digits a frame costs about 11 ms, so this is about 7 frames a second
 # (benchmarks/ui_training.py, 120 epochs: 0.79 of the headless speed in the window, against 0.70-0.74 at a
@@ -58,6 +57,13 @@ PACED_FRAME_TIME_SHARE = 0.5
 MAX_FRAME_GAP = 0.5
 # Data and weights frames alternate, each kind at most 30 times a second.
 FRAMES_PER_SECOND = 2 * UPDATES_PER_SECOND
+# A weights frame shows the newest weights through the window's plan (one float32 copy); writing them into
+# the network's own float64 matrices too (what the inspector, a save and undo read) costs 3 ms more for
+# 1.86M connections, and that write takes at most this share of the wall clock during a run: every frame for
+# a small network, every second or two for 784-1024-1024-10. A paused run and its end write them at once.
+NETWORK_WRITE_SHARE = 0.005
+# ... but the network never lags the canvas by more than this many seconds while a run goes.
+MAX_NETWORK_LAG = 2.0
 
 
 def describe_mismatch(plan: Plan, data: Dataset) -> str | None:
@@ -100,8 +106,10 @@ class TrainingController(QObject):
 
     While a run goes, everything the window shows of it happens in frames, paced by a timer: a *data* frame
     emits the collected epoch ends and step losses (one merged update) and ``frameReady``; a *weights* frame
-    writes the newest weights into the network, which every view of it redraws. The two kinds alternate, so no
-    single frame holds the event loop for both. During a frame the worker holds still
+    shows the newest weights through the live network's plan (:meth:`LiveNetwork.show_parameters`: the
+    neurons and the canvas redraw) and now and then writes them into the network itself (see
+    :data:`NETWORK_WRITE_SHARE`; a pause writes them at once, the end of the run with its undo step). The two
+    kinds alternate, so no single frame holds the event loop for both. During a frame the worker holds still
     (:meth:`TrainingWorker.hold`) until the event loop has drawn it, so the frame runs at full speed instead
     of fighting training for the GIL. ``frame_count`` and ``display_count`` (weights frames) count them.
     """
@@ -138,7 +146,11 @@ class TrainingController(QObject):
         self._latest: TrainingUpdate | None = None
         self._pending_updates: list[TrainingUpdate] = []
         self._pending_epochs: list[EpochEnd] = []
-        self._pending_weights: list[Array] | None = None
+        self._pending_weights: Array | None = None
+        # The newest weights shown through the live plan and not yet written into the network.
+        self._unwritten: Array | None = None
+        self._network_written_at = 0.0
+        self._network_write_cost = 0.0
         self._last_kind = "weights"
         self._frame_timer = QTimer(self)
         self._frame_timer.setSingleShot(True)
@@ -265,6 +277,9 @@ class TrainingController(QObject):
         self._pending_updates = []
         self._pending_epochs = []
         self._pending_weights = None
+        self._unwritten = None
+        self._network_written_at = 0.0
+        self._network_write_cost = 0.0
         self._last_kind = "weights"
         self._frame_cost = 0.0
         self._last_frame = 0.0
@@ -307,8 +322,13 @@ class TrainingController(QObject):
 
     # ------------------------------------------------------------------ control
     def pause(self) -> None:
+        """Pause the run; the network takes the newest weights it has shown (or has waiting) at once."""
         if self._worker is not None and not self._worker.paused:
             self._worker.pause()
+            latest = self._pending_weights if self._pending_weights is not None else self._unwritten
+            self._pending_weights = None
+            if latest is not None:
+                self._write_network(latest)
             self.pausedChanged.emit(True)
 
     def resume(self) -> None:
@@ -512,7 +532,11 @@ class TrainingController(QObject):
         if run != self._active_run:
             return
         self._pending_updates.append(update)
-        self._pending_weights = update.parameters
+        layout = self._plan_layout
+        if update.flat is not None:
+            self._pending_weights = update.flat
+        elif layout is not None:
+            self._pending_weights = layout.flat_from(update.parameters)
         self._schedule_frame()
 
     @Slot(int, object)
@@ -580,8 +604,8 @@ class TrainingController(QObject):
         if kind == "data":
             self._emit_pending()
         else:
-            params, self._pending_weights = self._pending_weights, None
-            if params is not None and self._write_network(params):
+            flat, self._pending_weights = self._pending_weights, None
+            if flat is not None and self._show_weights(flat, worker.paused):
                 self.display_count += 1
         self.frame_count += 1
         self._settled_timer.start(0)
@@ -611,12 +635,35 @@ class TrainingController(QObject):
             self.progress.emit(merged)
         self.frameReady.emit()
 
-    def _write_network(self, params: list[Array]) -> bool:
-        """Show ``params`` in the network (not an undo step: the run's one step comes at its end)."""
+    def _show_weights(self, flat: Array, paused: bool) -> bool:
+        """Show a run's weights ``flat`` (laid out like its plan's): through the live plan alone, or, when
+        the network is due to take them (see :data:`NETWORK_WRITE_SHARE`) or the run is paused, written into
+        the network as well. Not an undo step: the run's one step comes at its end."""
+        writer, live = self._writer, self.live
+        if writer is None or not writer.valid or live is None:
+            return False
+        now = time.perf_counter()
+        lag = min(MAX_NETWORK_LAG, self._network_write_cost / NETWORK_WRITE_SHARE)
+        if paused or now - self._network_written_at >= lag or not live.show_parameters(flat):
+            return self._write_network(flat)
+        self._unwritten = flat
+        return True
+
+    def _write_network(self, flat: Array) -> bool:
+        """Write ``flat`` into the network (the live plan takes it too, or is only marked current when it
+        shows these very values already); remember what that cost."""
         writer = self._writer
         if writer is None or not writer.valid:
             return False
-        writer.write(params)
+        shown = flat is self._unwritten and self.live is not None and self.live.ahead
+        started = time.perf_counter()
+        writer.write(flat, mirror_holds_them=shown)
+        finished = time.perf_counter()
+        cost = finished - started
+        first = self._network_written_at == 0.0
+        self._network_write_cost = cost if first else 0.7 * self._network_write_cost + 0.3 * cost
+        self._network_written_at = finished
+        self._unwritten = None
         return True
 
     # ------------------------------------------------------------------ the end of a run
@@ -654,6 +701,7 @@ class TrainingController(QObject):
         # with the undo step below.
         self._emit_pending()
         self._pending_weights = None
+        self._unwritten = None
         message = ""
         if live is not None and stack is not None and layout is not None and settings is not None:
             network = live.document.network

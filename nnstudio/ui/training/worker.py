@@ -21,6 +21,7 @@ import numpy as np
 from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
 from nnstudio.engine.history import RunHistory
+from nnstudio.engine.parameters import parameter_views
 from nnstudio.engine.plan import Plan
 from nnstudio.engine.train import Diverged, EpochEnd, Fit, Step, TrainSettings, measure_fit, train
 
@@ -77,7 +78,9 @@ class TrainingUpdate:
     """A paced progress report. Every array is a copy made for this report alone.
 
     ``losses`` holds the loss of every step since the previous report, the last one being step ``step``.
-    ``parameters`` is the plan's parameter list (weights per block, then biases per level) after that step.
+    ``parameters`` is the plan's parameter list (weights per block, then biases per level) after that step;
+    ``flat`` the same values as one array laid out like the plan's flat buffer (``parameters`` are views of
+    it), which the window's plan takes in one copy.
     """
 
     run: int
@@ -90,6 +93,7 @@ class TrainingUpdate:
     samples_per_second: float
     fraction: float
     elapsed: float
+    flat: Array | None = None
 
     @property
     def first_step(self) -> int:
@@ -235,9 +239,10 @@ class TrainingWorker(QObject):
         def emit(now: float) -> None:
             nonlocal recent, last_emit
             active = max(now - started - paused_for, 1e-9)
+            flat = self.plan.snapshot()
             update = TrainingUpdate(
                 run=run,
-                parameters=self.plan.copy_parameters(),
+                parameters=parameter_views(self.plan, flat),
                 losses=np.array(recent, dtype=np.float64),
                 epoch=epoch,
                 epochs=settings.epochs,
@@ -246,6 +251,7 @@ class TrainingWorker(QObject):
                 samples_per_second=seen / active,
                 fraction=min(1.0, seen / total_samples),
                 elapsed=active,
+                flat=flat,
             )
             recent = []
             last_emit = now
