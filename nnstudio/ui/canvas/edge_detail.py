@@ -19,6 +19,7 @@ import numpy as np
 from PySide6.QtCore import QRectF
 
 from .edge_arrays import fair_shares, split_by
+from .edge_crossing import LayerCrossing, MixedCrossing, crossing, mixed_classes
 
 # Networks with more edges than this leave the faintest bucket out of the overview.
 OMIT_FAINT_ABOVE = 2000
@@ -36,7 +37,6 @@ DRAW_BUDGET_PX = 1_800_000
 # While training thins the overview the picture is drawn again for every frame of weights: a third of the
 # budget keeps that under 5 ms, and the strongest edges of each layer still show.
 TRAINING_DRAW_BUDGET_PX = 600_000
-LINE_COST_PX = 40.0
 # The choice for a view covers this share of its size more on each side, so that panning a little keeps
 # it; zooming in by more than REUSE_ZOOM chooses again (more edges fit as fewer are in view).
 VIEW_MARGIN = 0.25
@@ -64,13 +64,27 @@ class ViewDetail:
 
 @dataclass(frozen=True)
 class _Class:
-    """Edges crossing a view with the same number of ends on screen (``tier``) into the same layer
-    (``group``): their positions and what each costs to draw."""
+    """Crossing edges of a view with the same number of ends on screen (``tier``) into the same layer, that
+    the overview keeps: how many, and what drawing them all costs. A big layer's are its edges where
+    ``mask`` is set (over ``layer``'s members); the small layers' are listed by ``positions``."""
 
     tier: int
-    group: int
-    positions: Array
-    cost: Array
+    count: int
+    total: float
+    layer: LayerCrossing | None
+    mask: Array | None
+    positions: Array | None
+
+    def every(self) -> Array:
+        """The sorted positions of all of them."""
+        if self.layer is None:
+            return self.positions  # type: ignore[return-value]
+        return _positions(self.layer.members, np.flatnonzero(self.mask))
+
+
+def _positions(members: slice | Array, local: Array) -> Array:
+    """Positions in the model's arrays of the ``local`` indices into ``members``."""
+    return local + members.start if isinstance(members, slice) else members[local]
 
 
 class EdgeDetail:
@@ -192,55 +206,12 @@ class EdgeDetail:
         self._bucket_lines = None
         return True
 
-    def _crossing(self, rect: QRectF) -> tuple[Array | None, Array]:
-        """Positions of the edges whose drawn segment meets ``rect`` (None: every edge), and the length of
-        each inside it (scene units)."""
-        left, top, right, bottom = (
-            np.float32(v) for v in (rect.left(), rect.top(), rect.right(), rect.bottom())
-        )
-        x1, y1, x2, y2 = self.x1, self.y1, self.x2, self.y2
-        if rect.contains(self.bounds()):
-            return None, np.hypot(x2 - x1, y2 - y1)
-        # Layer by layer: a layer whose edges all lie outside the rectangle (a view zoomed in on one
-        # column) costs nothing, and one wholly inside needs no test of each edge.
-        parts: list[Array] = []
-        for members, (lo_x, lo_y, hi_x, hi_y) in self._group_boxes():
-            if lo_x > right or hi_x < left or lo_y > bottom or hi_y < top:
-                continue
-            at = np.arange(members.start, members.stop) if isinstance(members, slice) else members
-            if lo_x >= left and hi_x <= right and lo_y >= top and hi_y <= bottom:
-                parts.append(at)
-                continue
-            gx1, gy1, gx2, gy2 = x1[members], y1[members], x2[members], y2[members]
-            near = (
-                (np.minimum(gx1, gx2) <= right)
-                & (np.maximum(gx1, gx2) >= left)
-                & (np.minimum(gy1, gy2) <= bottom)
-                & (np.maximum(gy1, gy2) >= top)
-            )
-            parts.append(at[near])
-        which = np.concatenate(parts) if parts else np.zeros(0, dtype=np.intp)
-        if which.size > 1 and not (which[1:] > which[:-1]).all():
-            which = np.sort(which)
-        ax, ay, bx, by = x1[which], y1[which], x2[which], y2[which]
-        dx, dy = bx - ax, by - ay
-        t0 = np.zeros(which.size, dtype=np.float32)
-        t1 = np.ones(which.size, dtype=np.float32)
-        # Liang-Barsky: the part of each segment inside the rectangle, t0..t1 along it.
-        with np.errstate(divide="ignore", invalid="ignore"):
-            for p, q in ((-dx, ax - left), (dx, right - ax), (-dy, ay - top), (dy, bottom - ay)):
-                r = q / p
-                t0 = np.where(p < 0, np.maximum(t0, r), t0)
-                t1 = np.where(p > 0, np.minimum(t1, r), t1)
-                t1 = np.where((p == 0) & (q < 0), -1.0, t1).astype(np.float32)
-        inside = t1 >= t0
-        return which[inside], (t1[inside] - t0[inside]) * np.hypot(dx[inside], dy[inside])
-
-    def _view_classes(self, rect: QRectF, visible: QRectF, scale: float) -> list[_Class]:
-        """The edges crossing ``rect`` in classes, in the order the budget goes to them: by how many of
-        their ends are on screen (in ``visible``; 2, then 1, then 0), then by layer; each with what its
-        edges cost to draw at ``scale``. Depends on the geometry and the view only, so it is kept while the
-        weights change."""
+    def _view_crossing(
+        self, rect: QRectF, visible: QRectF, scale: float
+    ) -> tuple[list[LayerCrossing], MixedCrossing | None]:
+        """The edges crossing ``rect``, with how many of their neurons are on screen (in ``visible``) and
+        what each costs to draw at ``scale`` (see :func:`~.edge_crossing.crossing`). Depends on the geometry
+        and the view only, so it is kept while the weights change."""
         key = (
             rect.left(),
             rect.top(),
@@ -253,92 +224,83 @@ class EdgeDetail:
             scale,
             self.geometry_version,
         )
-        if self._classes is None or self._classes[0] != key:
-            self._classes = (key, *self._classify(rect, visible, scale))
-        return self._classes[1]
+        if self._crossings is None or self._crossings[0] != key:
+            self._crossings = (key, crossing(self, rect, visible, scale))
+        return self._crossings[1]
 
-    def _classify(self, rect: QRectF, visible: QRectF, scale: float) -> tuple[list[_Class], Array, Array]:
-        which, length = self._crossing(rect)
-        cost = LINE_COST_PX + length * np.float32(scale)
-        on_screen = (
-            (self.nx >= visible.left())
-            & (self.nx <= visible.right())
-            & (self.ny >= visible.top())
-            & (self.ny <= visible.bottom())
-        )
-        source, target = (
-            (self.source, self.target) if which is None else (self.source[which], self.target[which])
-        )
-        ends = on_screen[source].astype(np.int64) + on_screen[target]
-        group = self.group if which is None else self.group[which]
-        n_groups = int(self.group.max()) + 1 if self.count else 1
+    def _kept_classes(self, rect: QRectF, visible: QRectF, scale: float) -> list[_Class]:
+        """The crossing edges ``_keep_mask`` allows, by how many of their ends are on screen and by layer,
+        each class with its count and the total cost of drawing it."""
+        keep = self._keep_mask()
+        layers, mixed = self._view_crossing(rect, visible, scale)
         classes: list[_Class] = []
-        for code, members in sorted(split_by((2 - ends) * n_groups + group), key=lambda item: item[0]):
-            positions = members if which is None else which[members]
-            classes.append(_Class(2 - code // n_groups, code % n_groups, positions, cost[members]))
-        label = np.full(self.count, -1, dtype=np.int32)
-        every_cost = np.zeros(self.count, dtype=np.float32)
-        for k, cls in enumerate(classes):
-            label[cls.positions] = k
-        every_cost[slice(None) if which is None else which] = cost
-        return classes, label, every_cost
-
-    def _kept_by_class(
-        self, rect: QRectF, visible: QRectF, scale: float, keep: Array
-    ) -> list[tuple[_Class, Array, Array]]:
-        """Per class of :meth:`_view_classes`, the positions (sorted) and costs of its edges ``keep`` allows:
-        one pass over the kept edges, not a gather of every class's positions."""
-        classes = self._view_classes(rect, visible, scale)
-        _, _, label, every_cost = self._classes  # type: ignore[misc]
-        kept = np.flatnonzero(keep)
-        kept_label = label[kept]
-        crossing = kept_label >= 0
-        kept, kept_label = kept[crossing], kept_label[crossing]
-        members = dict(split_by(kept_label))
-        empty = np.zeros(0, dtype=np.intp)
-        result: list[tuple[_Class, Array, Array]] = []
-        for k, cls in enumerate(classes):
-            positions = kept[members[k]] if k in members else empty
-            result.append((cls, positions, every_cost[positions]))
-        return result
+        for layer in layers:
+            kept = keep[layer.members]
+            for tier in layer.tiers:
+                mask = kept if isinstance(layer.tier, int) else kept & (layer.tier == tier)
+                count = int(np.count_nonzero(mask))
+                if count:
+                    classes.append(_Class(tier, count, layer.cost(mask, count), layer, mask, None))
+        if mixed is not None:
+            for tier, _, positions, cost in mixed_classes(mixed, keep):
+                classes.append(_Class(tier, positions.size, float(cost.sum()), None, None, positions))
+        return classes
 
     def _choose(self, rect: QRectF, visible: QRectF, scale: float) -> tuple[Array, bool]:
         """The edges to draw for ``rect``: all it crosses that the overview keeps, when their cost fits
-        DRAW_BUDGET_PX (TRAINING_DRAW_BUDGET_PX while thinned). Otherwise the budget goes first to the edges between two neurons on screen (in
-        ``visible``), then to those with one end on screen, then to those passing through; in the first tier
-        that does not fit whole, each layer gets a fair share of what is left, filled by its strongest edges.
-        Returns the sorted positions and whether that is all of them."""
-        keep = self._keep_mask()
-        kept = self._kept_by_class(rect, visible, scale, keep)
-        totals = np.array([float(cost.sum()) for _, _, cost in kept])
+        DRAW_BUDGET_PX (TRAINING_DRAW_BUDGET_PX while thinned). Otherwise the budget goes first to the edges
+        between two neurons on screen (in ``visible``), then to those with one end on screen, then to those
+        passing through; in the first tier that does not fit whole, each layer gets a fair share of what is
+        left, filled by its strongest edges. Returns the sorted positions and whether that is all of them."""
+        kept = self._kept_classes(rect, visible, scale)
+        totals = np.array([cls.total for cls in kept])
         budget = TRAINING_DRAW_BUDGET_PX if self.thinned else DRAW_BUDGET_PX
         if totals.sum() <= budget:
-            drawn = (
-                np.sort(np.concatenate([positions for _, positions, _ in kept]))
-                if kept
-                else np.zeros(0, np.intp)
-            )
+            drawn = np.sort(np.concatenate([cls.every() for cls in kept])) if kept else np.zeros(0, np.intp)
             return drawn, True
         chosen: list[Array] = []
         left = float(budget)
         for tier in (2, 1, 0):
-            part = [k for k, (cls, _, _) in enumerate(kept) if cls.tier == tier]
+            part = [k for k, cls in enumerate(kept) if cls.tier == tier]
             if not part:
                 continue
             if totals[part].sum() <= left:
-                chosen.extend(kept[k][1] for k in part)
+                chosen.extend(kept[k].every() for k in part)
                 left -= float(totals[part].sum())
                 continue
             shares = fair_shares(totals[part], left)
             for k, share in zip(part, shares.tolist(), strict=True):
-                positions = kept[k][1]
+                cls = kept[k]
                 if totals[k] <= share:
-                    chosen.append(positions)
-                elif positions.size:
-                    chosen.append(self._strongest_of(positions, int(share / (totals[k] / positions.size))))
+                    chosen.append(cls.every())
+                else:
+                    chosen.append(self._strongest_in(cls, int(share / (totals[k] / cls.count))))
             break
         drawn = np.sort(np.concatenate(chosen)) if chosen else np.zeros(0, dtype=np.intp)
         return drawn, False
+
+    def _strongest_in(self, cls: _Class, k: int) -> Array:
+        """About the ``k`` strongest edges of ``cls``, as :meth:`_strongest_of` chooses them; for a big
+        layer's class, from its mask over the layer's edges (compared in place, not gathered)."""
+        if cls.layer is None:
+            return self._strongest_of(cls.positions, k)  # type: ignore[arg-type]
+        members, mask, n = cls.layer.members, cls.mask, cls.count
+        if k >= n:
+            return cls.every()
+        if k <= 0:
+            return np.zeros(0, dtype=np.intp)
+        # |weight|, not the strength, which is 1 for every edge beyond a layer's reference.
+        magnitude = self.magnitude[members]
+        local = np.flatnonzero(mask)
+        if n <= EXACT_CHOICE_UP_TO:
+            return _positions(members, local[np.argpartition(magnitude[local], n - k)[n - k :]])
+        sample = magnitude[local[:: max(1, n // EXACT_CHOICE_UP_TO)]]
+        rank = int((1.0 - k / n) * (sample.size - 1))
+        threshold = np.partition(sample, rank)[rank]
+        chosen = mask & (magnitude > threshold)
+        if np.count_nonzero(chosen) < k:
+            chosen = mask & (magnitude >= threshold)
+        return _positions(members, np.flatnonzero(chosen))
 
     def _strongest_of(self, positions: Array | slice, k: int) -> Array:
         """About the ``k`` strongest of the edges at ``positions`` (an array, or a slice for a layer whose

@@ -15,6 +15,9 @@ INTERLEAVE_CHUNKS = 16
 # Networks up to this many edges keep one QLineF per edge (built once per geometry); bigger ones make
 # QLineFs only for the edges a view draws.
 KEEP_LINES_UP_TO = 60_000
+# A big network keeps the QLineFs it made (a training frame draws much the same strongest edges as the
+# last) until there are this many; then it starts again.
+LINE_CACHE_LIMIT = 250_000
 
 Array = np.ndarray
 
@@ -48,16 +51,15 @@ class EdgeLines:
         if self._lines is not None or self.count <= KEEP_LINES_UP_TO:
             lines = self.lines()
             return [lines[i] for i in which.tolist()]
-        if self._line_cache is None:
-            self._line_cache = np.full(self.count, None, dtype=object)
-        found = self._line_cache[which]
-        missing = np.flatnonzero(np.equal(found, None))
-        if missing.size:
-            made = np.empty(missing.size, dtype=object)
-            made[:] = self._make_lines(which[missing])
-            self._line_cache[which[missing]] = made
-            found[missing] = made
-        return found.tolist()
+        # By position, only the lines made so far: no table as long as the network (15 MB at 1.86M edges).
+        cache = self._line_cache
+        wanted = which.tolist()
+        missing = [i for i in wanted if i not in cache]
+        if missing:
+            if len(cache) + len(missing) > LINE_CACHE_LIMIT:
+                cache.clear()
+            cache.update(zip(missing, self._make_lines(np.array(missing, dtype=np.intp)), strict=True))
+        return [cache[i] for i in wanted]
 
     def bucket_lines(self, every: bool = False) -> list[tuple[int, list[QLineF]]]:
         """(bucket key, lines) of the drawn edges (:meth:`drawn`), faint buckets first so strong edges are

@@ -22,7 +22,8 @@ from PySide6.QtCore import QLineF, QRectF
 from nnstudio.engine.graph import Network
 
 from .edge_arrays import as_run, percentile_by, split_by
-from .edge_detail import EdgeDetail, ViewDetail, _Class
+from .edge_crossing import LayerCrossing, MixedCrossing
+from .edge_detail import EdgeDetail, ViewDetail
 from .edge_ids import EdgeIdLookup, _Span
 from .edge_lines import EdgeLines
 
@@ -88,9 +89,9 @@ class EdgeModel(EdgeIdLookup, EdgeDetail, EdgeLines):
         self._lines: list[QLineF] | None = None
         # The last plan's edge index and what _as_run made of it (a plan keeps its index while it lives).
         self._index_run: tuple[Array, Array | slice] | None = None
-        # A big network's segments, made the first time each edge is drawn (None until then): a training
-        # frame draws much the same strongest edges as the last, so it reuses their lines.
-        self._line_cache: Array | None = None
+        # A big network's segments by position, made the first time each edge is drawn: a training frame
+        # draws much the same strongest edges as the last, so it reuses their lines.
+        self._line_cache: dict[int, QLineF] = {}
         self._bucket_lines: list[tuple[int, list[QLineF]]] | None = None
         self._bounds: QRectF | None = None
         # Training: only the strongest edges of each layer are drawn (see set_strongest_only).
@@ -100,10 +101,12 @@ class EdgeModel(EdgeIdLookup, EdgeDetail, EdgeLines):
         self._drawn: Array | None = None
         # The edges chosen for the last view of a network too big to draw whole (see select_view).
         self._view: ViewDetail | None = None
-        # The edges crossing the last view chosen for, split into classes (see _view_classes).
-        # Each edge's class there (-1: not crossing it) and its cost: a frame finds the kept edges of every
-        # class from these in one pass.
-        self._classes: tuple[tuple, list[_Class], Array, Array] | None = None
+        # The edges crossing the last view chosen for, by layer (see _view_crossing), and the view's key.
+        self._crossings: tuple[tuple, tuple[list[LayerCrossing], MixedCrossing | None]] | None = None
+        # Each edge's drawn length, and the geometry version it was measured on (see segment_lengths).
+        self._lengths: tuple[int, Array] | None = None
+        # Working memory of the per-view arithmetic (see scratch).
+        self._scratch = np.zeros(0, dtype=np.float32)
         self.geometry_version = 0
         self.style_version = 0
         self.structure_version = 0
@@ -203,13 +206,17 @@ class EdgeModel(EdgeIdLookup, EdgeDetail, EdgeLines):
         self.x2, self.y2 = np.zeros(n, dtype=np.float32), np.zeros(n, dtype=np.float32)
         self._place_all()
         self._lines = None
-        self._line_cache = None
+        self._line_cache = {}
         self.geometry_version += 1
         self.structure_version += 1
         self._group_members = None
         self._view = None
-        self._classes = None
+        self._crossings = None
         self._bounds = None
+        if not self.detailed:
+            # Measured with the geometry, once, so the first paint's choice of edges only compares them.
+            self.segment_lengths()
+            self._group_boxes()
         self.restyle()
 
     def _place(self, which: Array) -> None:
@@ -296,8 +303,12 @@ class EdgeModel(EdgeIdLookup, EdgeDetail, EdgeLines):
             ):
                 lines[i].setLine(x1, y1, x2, y2)
         else:
-            if self._line_cache is not None:
-                self._line_cache[which] = None
+            if which.size > len(self._line_cache):
+                # Most of the lines made so far moved (or the whole network did): make them again as drawn.
+                self._line_cache = {}
+            else:
+                for i in which.tolist():
+                    self._line_cache.pop(i, None)
             self._bucket_lines = None
         self.geometry_version += 1
         self._bounds = None
@@ -400,9 +411,11 @@ class EdgeModel(EdgeIdLookup, EdgeDetail, EdgeLines):
         self._view = replace(view, versions=(self.geometry_version, self.style_version))
 
     def restyle(self) -> None:
-        self.magnitude = magnitude = np.abs(self.weight).astype(np.float32)
+        # In place, and bools read as 0/1 bytes: a million-edge restyle makes few temporary arrays.
+        self.magnitude = magnitude = self.weight.astype(np.float32)
+        np.abs(magnitude, out=magnitude)
         if self.detailed:
-            strength = magnitude
+            strength = magnitude.copy()
         else:
             # Big networks: strength relative to the strong weights into the same layer, so a freshly
             # initialised 784-input layer (weights ~0.03) is as readable as a trained one.
@@ -417,14 +430,16 @@ class EdgeModel(EdgeIdLookup, EdgeDetail, EdgeLines):
                 for g, members in layers:
                     part = magnitude[members]
                     step = max(1, part.size // REFERENCE_SAMPLE)
-                    self._reference[g] = max(float(np.percentile(part[::step], 98)), 1e-6)
-                    strength[members] = part / self._reference[g]
-        if strength is magnitude:
-            strength = magnitude.copy()
-        # In place, and bools read as 0/1 bytes: a million-edge restyle makes few temporary arrays.
-        with np.errstate(invalid="ignore"):
-            np.nan_to_num(strength, copy=False, nan=0.0)
-            np.clip(strength, 0.0, 1.0, out=strength)
+                    self._reference[g] = max(_percentile(part[::step], 98.0), 1e-6)
+                    if isinstance(members, slice):
+                        np.divide(part, self._reference[g], out=strength[members])
+                    else:
+                        strength[members] = part / self._reference[g]
+        np.clip(strength, 0.0, 1.0, out=strength)
+        # A NaN weight (a diverged run) is drawn as the weakest.
+        nan = np.isnan(strength)
+        if nan.any():
+            strength[nan] = 0.0
         self.strength = strength
         bucket = np.zeros(strength.shape, dtype=np.int8)
         for step in STRENGTH_STEPS:
@@ -459,6 +474,26 @@ class EdgeModel(EdgeIdLookup, EdgeDetail, EdgeLines):
             self._boxes = (self.geometry_version, boxes)
         return self._boxes[1]
 
+    def scratch(self, n: int, k: int) -> list[Array]:
+        """``k`` float32 arrays of ``n`` to work in, the same memory on every call (their values are left
+        over from the last use): the per-view arithmetic over a million edges reuses pages already mapped
+        instead of asking for fresh ones for every step."""
+        if self._scratch.size < n * k:
+            self._scratch = np.empty(n * k, dtype=np.float32)
+        return [self._scratch[i * n : (i + 1) * n] for i in range(k)]
+
+    def segment_lengths(self) -> Array:
+        """Each edge's drawn length (scene units), kept for the geometry it was measured on."""
+        if self._lengths is None or self._lengths[0] != self.geometry_version:
+            length = self.x2 - self.x1
+            length *= length
+            dy = self.y2 - self.y1
+            dy *= dy
+            length += dy
+            np.sqrt(length, out=length)
+            self._lengths = (self.geometry_version, length)
+        return self._lengths[1]
+
     def _layers(self) -> list[tuple[int, Array | slice]]:
         """Each layer's number (its target's depth) and the positions of the edges into it (a slice when
         they lie side by side, as a dense layer's do)."""
@@ -469,3 +504,15 @@ class EdgeModel(EdgeIdLookup, EdgeDetail, EdgeLines):
                 members.append((g, slice(int(where[0]), int(where[-1]) + 1) if contiguous else where))
             self._group_members = members
         return self._group_members
+
+
+def _percentile(values: Array, q: float) -> float:
+    """The ``q`` th percentile of ``values``, linear between ranks as ``np.percentile`` (one partition of a
+    copy, without its checks)."""
+    if values.size == 0:
+        return 0.0
+    rank = q / 100.0 * (values.size - 1)
+    low = int(rank)
+    high = min(low + 1, values.size - 1)
+    ordered = np.partition(values, (low, high))
+    return float(ordered[low] + (ordered[high] - ordered[low]) * (rank - low))
