@@ -13,6 +13,7 @@ instead, so a graph of many tiny layers costs a few numpy calls, not a few per l
 from __future__ import annotations
 
 import bisect
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -50,7 +51,8 @@ class LayerCrossing:
     def cost(self, mask: Array, count: int) -> float:
         """What drawing the ``count`` edges where ``mask`` is set costs (a dot product: the masked sum
         without gathering)."""
-        return LINE_COST_PX * count + self.scale * float(np.dot(self.length, mask.astype(np.float32)))
+        # The mask's bytes as 0/1 numbers: numpy converts them block by block, not into a new array.
+        return LINE_COST_PX * count + self.scale * float(np.dot(self.length, mask.view(np.uint8)))
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,7 @@ def crossing(
             inside = lengths[members]
         else:
             tier = _ends_on(model, members, on_screen, uniform=False)
-            meets, inside = _clip(model, members, lengths[members], bounds)
+            meets, inside = _clip(model, members, lengths[members], bounds, (lo_x, lo_y, hi_x, hi_y))
             tier[~meets] = -1  # type: ignore[index]
         if isinstance(tier, int):
             tiers: tuple[int, ...] = (tier,)
@@ -169,22 +171,33 @@ def _ends_on(model: EdgeModel, members: slice | Array, on_screen: Array, uniform
 
 
 def _clip(
-    model: EdgeModel, members: slice | Array, length: Array, bounds: tuple[float, float, float, float]
+    model: EdgeModel,
+    members: slice | Array,
+    length: Array,
+    bounds: tuple[float, float, float, float],
+    box: tuple[float, float, float, float] | None = None,
 ) -> tuple[Array, Array]:
     """Which drawn segments of ``members`` meet the rectangle ``bounds`` (left, top, right, bottom), and the
     length of each inside it (``length`` is each one's whole length; 0 when it misses).
 
     Liang-Barsky on whole arrays: the part of a segment inside is where it is inside both slabs (between
-    left and right, and between top and bottom), as fractions ``enter`` to ``leave`` of its length. Every
-    step writes into the model's scratch arrays: a million fresh temporaries cost more than the arithmetic.
+    left and right, and between top and bottom), as fractions ``enter`` to ``leave`` of its length. A slab
+    that holds the whole ``box`` around these segments (a view zoomed in on one column of a layered
+    network holds it from left to right) is left out. Every step writes into the model's scratch arrays: a
+    million fresh temporaries cost more than the arithmetic.
     """
-    ax, ay, bx, by = model.x1[members], model.y1[members], model.x2[members], model.y2[members]
     left, top, right, bottom = (np.float32(v) for v in bounds)
-    n = ax.size
-    enter, leave = np.empty(n, dtype=np.float32), np.empty(n, dtype=np.float32)
+    lo_x, lo_y, hi_x, hi_y = box if box is not None else (-math.inf, -math.inf, math.inf, math.inf)
+    slabs = []
+    if not (lo_x >= left and hi_x <= right):
+        slabs.append((model.x1[members], model.x2[members], left, right))
+    if not (lo_y >= top and hi_y <= bottom):
+        slabs.append((model.y1[members], model.y2[members], top, bottom))
+    n = length.size
+    enter, leave = np.full(n, -np.inf, dtype=np.float32), np.full(n, np.inf, dtype=np.float32)
     step, one, other = model.scratch(n, 3)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        for axis, (a, b, low, high) in enumerate(((ax, bx, left, right), (ay, by, top, bottom))):
+        for a, b, low, high in slabs:
             # Fractions along the segment where it crosses the slab's two sides; along a segment parallel
             # to the slab, 1/0 is infinite: it is inside the slab everywhere or nowhere.
             np.subtract(b, a, out=step)
@@ -193,14 +206,10 @@ def _clip(
             one *= step
             np.subtract(high, a, out=other)
             other *= step
-            if axis == 0:
-                np.minimum(one, other, out=enter)
-                np.maximum(one, other, out=leave)
-            else:
-                np.minimum(one, other, out=step)
-                np.maximum(enter, step, out=enter)
-                np.maximum(one, other, out=step)
-                np.minimum(leave, step, out=leave)
+            np.minimum(one, other, out=step)
+            np.maximum(enter, step, out=enter)
+            np.maximum(one, other, out=step)
+            np.minimum(leave, step, out=leave)
         np.maximum(enter, np.float32(0.0), out=enter)
         np.minimum(leave, np.float32(1.0), out=leave)
         meets = leave >= enter
