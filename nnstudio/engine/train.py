@@ -349,8 +349,9 @@ def train(
     last_good = np.empty_like(params)
     squares = float(np.dot(params, params))
     bound = math.sqrt(squares) if math.isfinite(squares) else math.inf
-    lr = plan.dtype.type(settings.learning_rate)
-    mu = plan.dtype.type(settings.momentum)
+    # 0-d arrays rather than numpy scalars: numpy converts a scalar operand on every call.
+    lr = np.array(settings.learning_rate, plan.dtype)
+    mu = np.array(settings.momentum, plan.dtype)
     batch = settings.batch_size
     n = len(x)
     # A plain stack of layers runs a step with every array made once (one per batch size: the last batch of
