@@ -347,7 +347,8 @@ def train(
     grad = np.zeros_like(params)
     velocity = np.zeros_like(params) if settings.momentum else None
     last_good = np.empty_like(params)
-    squares = float(np.dot(params, params))
+    with np.errstate(all="ignore"):
+        squares = float(np.dot(params, params))
     bound = math.sqrt(squares) if math.isfinite(squares) else math.inf
     # 0-d arrays rather than numpy scalars: numpy converts a scalar operand on every call.
     lr = np.array(settings.learning_rate, plan.dtype)
