@@ -64,6 +64,22 @@ def test_the_stacked_step_gives_the_plans_gradient_loss_and_errors(activations, 
     assert mean == pytest.approx(expected.loss, rel=1e-12)
 
 
+def test_a_narrow_layer_fed_by_a_wide_one_at_a_large_batch_gives_the_same_gradient_in_panels() -> None:
+    # 300 inputs into 8 neurons at batch 150: the first block's products go in panels of rows.
+    plan = compile_network(layered_network([300, 8, 3], ["sigmoid", "tanh"], seed=5), np.float64)
+    x, y = _data(200, 300, 3, seed=6)
+    loss = LOSSES["squared"]
+    grad = np.empty_like(plan.flat)
+    step = StackStep(plan, loss, 150, x, y, grad)
+    assert step.forward_steps[0][-1] is not None and step.forward_steps[1][-1] is None
+    rows = np.random.default_rng(7).permutation(200)[:150]
+    mean, per_sample = step.run(rows)
+    expected = plan.backward(plan.forward(x[rows]), y[rows], loss)
+    np.testing.assert_allclose(grad, expected.flat, rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(per_sample, expected.per_sample, rtol=1e-12)
+    assert mean == pytest.approx(expected.loss, rel=1e-12)
+
+
 def test_each_steps_sample_errors_are_its_own() -> None:
     plan = compile_network(layered_network([2, 3, 1], ["tanh", "sigmoid"]))
     x, y = _data(8, 2, 1)
