@@ -274,60 +274,42 @@ class EdgeDetail:
                 if totals[k] <= share:
                     chosen.append(cls.every())
                 else:
-                    chosen.append(self._strongest_in(cls, int(share / (totals[k] / cls.count))))
+                    where, among = (
+                        (cls.positions, None) if cls.layer is None else (cls.layer.members, cls.mask)
+                    )
+                    chosen.append(self._strongest_of(where, int(share / (totals[k] / cls.count)), among))
             break
         drawn = np.sort(np.concatenate(chosen)) if chosen else np.zeros(0, dtype=np.intp)
         return drawn, False
 
-    def _strongest_in(self, cls: _Class, k: int) -> Array:
-        """About the ``k`` strongest edges of ``cls``, as :meth:`_strongest_of` chooses them; for a big
-        layer's class, from its mask over the layer's edges (compared in place, not gathered)."""
-        if cls.layer is None:
-            return self._strongest_of(cls.positions, k)  # type: ignore[arg-type]
-        members, mask, n = cls.layer.members, cls.mask, cls.count
-        if k >= n:
-            return cls.every()
-        if k <= 0:
-            return np.zeros(0, dtype=np.intp)
-        # |weight|, not the strength, which is 1 for every edge beyond a layer's reference.
-        magnitude = self.magnitude[members]
-        local = np.flatnonzero(mask)
-        if n <= EXACT_CHOICE_UP_TO:
-            return _positions(members, local[np.argpartition(magnitude[local], n - k)[n - k :]])
-        sample = magnitude[local[:: max(1, n // EXACT_CHOICE_UP_TO)]]
-        rank = int((1.0 - k / n) * (sample.size - 1))
-        threshold = np.partition(sample, rank)[rank]
-        chosen = mask & (magnitude > threshold)
-        if np.count_nonzero(chosen) < k:
-            chosen = mask & (magnitude >= threshold)
-        return _positions(members, np.flatnonzero(chosen))
-
-    def _strongest_of(self, positions: Array | slice, k: int) -> Array:
+    def _strongest_of(self, positions: Array | slice, k: int, among: Array | None = None) -> Array:
         """About the ``k`` strongest of the edges at ``positions`` (an array, or a slice for a layer whose
-        edges lie side by side): exactly, up to EXACT_CHOICE_UP_TO of them; beyond that, those at least as
-        strong as the strength a strided sample puts at that rank (a few more or fewer, in one pass instead
-        of a partition of a million)."""
-        if isinstance(positions, slice):
-            start = positions.start
-            at = np.arange(start, positions.stop) if positions.stop - start <= EXACT_CHOICE_UP_TO else None
-        else:
-            start, at = 0, positions
+        edges lie side by side; with ``among``, a mask over them, only those where it is set): exactly, up to
+        EXACT_CHOICE_UP_TO of them; beyond that, those at least as strong as the strength a strided sample
+        puts at that rank (a few more or fewer, in one pass instead of a partition of a million)."""
         # |weight|, not the strength, which is 1 for every edge beyond a layer's reference.
         strength = self.magnitude[positions]
-        n = strength.size
+        n = strength.size if among is None else int(np.count_nonzero(among))
         if k >= n:
-            return at if at is not None else np.arange(start, start + n)
+            return _positions(positions, np.arange(n) if among is None else np.flatnonzero(among))
         if k <= 0:
             return np.zeros(0, dtype=np.intp)
-        if at is not None and n <= EXACT_CHOICE_UP_TO:
-            return at[np.argpartition(strength, n - k)[n - k :]]
-        sample = strength[:: max(1, n // EXACT_CHOICE_UP_TO)]
+        local = None if among is None else np.flatnonzero(among)
+        if n <= EXACT_CHOICE_UP_TO:
+            local = np.arange(n) if local is None else local
+            return _positions(positions, local[np.argpartition(strength[local], n - k)[n - k :]])
+        step = max(1, n // EXACT_CHOICE_UP_TO)
+        sample = strength[::step] if local is None else strength[local[::step]]
         rank = int((1.0 - k / n) * (sample.size - 1))
         threshold = np.partition(sample, rank)[rank]
         chosen = strength > threshold
+        if among is not None:
+            chosen &= among
         if np.count_nonzero(chosen) < k:
             chosen = strength >= threshold
-        return at[chosen] if at is not None else np.flatnonzero(chosen) + start
+            if among is not None:
+                chosen &= among
+        return _positions(positions, np.flatnonzero(chosen))
 
     def _export_choice(self) -> Array:
         """The edges an exported picture shows: every edge the overview keeps when not training, or in a
