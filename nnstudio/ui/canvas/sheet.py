@@ -8,7 +8,9 @@ but those items paint nothing until the person touches them (hovered, selected, 
 colour in steps too small to see) is drawn once per view scale and copied to every disc that has it; discs a
 few pixels across are drawn by numpy straight into one picture of the level; an SVG export, or a view
 zoomed far in, draws each disc as a shape. What a disc looks like is worked out again only when a value, a
-position, a flag or the colour scheme changes.
+position, a flag or the colour scheme changes, and the level's picture is kept while no disc's look changes:
+a training frame whose values moved less than a colour step (a trained or saturated layer) draws one picture
+instead of a copy per disc, and does not ask for a repaint at all.
 """
 
 from __future__ import annotations
@@ -108,6 +110,8 @@ class NeuronSheet(QGraphicsItem):
         # the picture of the level drawn for that view (kept while the looks stay too).
         self._placement: tuple[tuple[float, ...], np.ndarray, np.ndarray, np.ndarray] | None = None
         self._placed: tuple[tuple[float, ...], list[tuple[float, float, QPixmap | QImage]]] | None = None
+        # The discs' pictures copied into one picture of the level for one view (kept while the looks stay).
+        self._composed: tuple[tuple[float, ...], int, int, QPixmap] | None = None
         self._centres = np.zeros((0, 2))
         self._fills = np.zeros(0, dtype=np.uint32)
         self._outlines = np.zeros(0, dtype=np.uint32)
@@ -145,7 +149,7 @@ class NeuronSheet(QGraphicsItem):
         self.reached[slots] = True
         for k in np.flatnonzero(self._marked_mask()).tolist():
             self.sync(self.items[k])
-        self._values_changed()
+        self._new_looks_only()
 
     def store(self, item: NeuronItem, total: float | None, value: float | None, reached: bool) -> None:
         """One neuron's value changed through the neuron itself."""
@@ -155,7 +159,9 @@ class NeuronSheet(QGraphicsItem):
         self.totals[k] = math.nan if total is None else total
         self.values[k] = math.nan if value is None else value
         self.reached[k] = reached
-        self._values_changed()
+        if self._codes is not None:
+            self._codes = None
+            self.update()
 
     def sync(self, item: NeuronItem) -> None:
         """Tell ``item`` the value the sheet holds for it (it is about to draw itself, or to be read)."""
@@ -168,10 +174,20 @@ class NeuronSheet(QGraphicsItem):
         item.reached = bool(self.reached[k])
         self._marked = None
 
-    def _values_changed(self) -> None:
-        if self._codes is not None:
-            self._codes = None
+    def _new_looks_only(self) -> None:
+        """A level's new values: their looks are worked out now (a numpy step for the level), and the sheet
+        draws again only when one of them changed."""
+        if self._codes is None:
+            return  # a paint that works them out is due anyway
+        resting, codes = self._resting, self._codes
+        self._work_out_looks()
+        if not (np.array_equal(resting, self._resting) and np.array_equal(codes, self._codes)):
+            self._drop_pictures()
             self.update()
+
+    def _drop_pictures(self) -> None:
+        self._placed = None
+        self._composed = None
 
     # ------------------------------------------------------------------ changes
     def changed(self) -> None:
@@ -265,7 +281,6 @@ class NeuronSheet(QGraphicsItem):
         self._outlines = np.where(reached, outline_on[resting], outline_off[resting]) | np.uint32(0xFF000000)
         self._squares = squares[resting]
         self._pens = pens[resting]
-        self._placed = None
 
     @staticmethod
     def _look(code: int) -> tuple[Role, bool, int]:
@@ -324,6 +339,7 @@ class NeuronSheet(QGraphicsItem):
     ) -> None:
         if self._codes is None:
             self._work_out_looks()
+            self._drop_pictures()
         codes = self._codes
         assert codes is not None
         transform = painter.worldTransform()
@@ -363,8 +379,26 @@ class NeuronSheet(QGraphicsItem):
         width: int,
         height: int,
     ) -> None:
-        """Copy each resting disc's picture to its place: the places are kept while the view stays, the
-        pictures while the looks repeat, so a frame of new values costs a lookup per look and a copy per disc."""
+        """Copy each resting disc's picture to its place, all into one picture of the level kept while the
+        view and the looks stay: the places are kept while the view stays, the discs' pictures while the looks
+        repeat, so new looks cost a lookup per look and a copy per disc, and a repaint without them one copy."""
+        composed = self._composed
+        if composed is None or composed[0] != state:
+            composed = self._compose(state, transform, scale, ratio, width, height)
+            self._composed = composed
+        if not composed[3].isNull():
+            painter.drawPixmap(composed[1], composed[2], composed[3])
+
+    def _compose(
+        self,
+        state: tuple[float, ...],
+        transform: QTransform,
+        scale: float,
+        ratio: float,
+        width: int,
+        height: int,
+    ) -> tuple[tuple[float, ...], int, int, QPixmap]:
+        """The picture of every resting disc on screen, and where its top left corner goes."""
         if scale not in self._sprites:
             while len(self._sprites) >= SPRITE_SCALES_KEPT:
                 del self._sprites[next(iter(self._sprites))]
@@ -387,12 +421,25 @@ class NeuronSheet(QGraphicsItem):
         resting, codes = self._resting, self._codes
         assert codes is not None
         on = shown[resting]
+        at = resting[on]
+        if not at.size:
+            return state, 0, 0, QPixmap()
         distinct, which = np.unique(codes[on], return_inverse=True)
         sprites = [self._sprite(self._look(code), scale, ratio) for code in distinct.tolist()]
-        at = resting[on]
+        xs, ys = left[at], top[at]
+        x0, y0 = int(xs.min()), int(ys.min())
+        side = math.ceil(self._sprite_size(scale, ratio) / ratio)
+        picture = QPixmap(
+            math.ceil((int(xs.max()) - x0 + side) * ratio), math.ceil((int(ys.max()) - y0 + side) * ratio)
+        )
+        picture.setDevicePixelRatio(ratio)
+        picture.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(picture)
         draw = painter.drawPixmap
-        for x, y, k in zip(left[at].tolist(), top[at].tolist(), which.tolist(), strict=True):
+        for x, y, k in zip((xs - x0).tolist(), (ys - y0).tolist(), which.tolist(), strict=True):
             draw(x, y, sprites[k])
+        painter.end()
+        return state, x0, y0, picture
 
     @staticmethod
     def _rgb(argb: np.ndarray) -> np.ndarray:
