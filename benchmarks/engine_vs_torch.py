@@ -3,11 +3,11 @@
 The same network (784-16-16-10, sigmoid, squared error, plain SGD), the same data (digits:train, 8,000
 samples) and the same batch sizes, all on one thread, printed side by side as samples per second and ratios.
 
-    python benchmarks/engine_vs_torch.py [--seconds 3] [--batches 1,10,32,250]
+    python benchmarks/engine_vs_torch.py [--seconds 3] [--batches 1,10,32,250] [--repeats 3]
 
 The last column is the share of the arithmetic limit: the floating-point work of one training sample
 (forward, backward and update; about 52.7k operations for 784-16-16-10) at the single-precision matrix
-speed this machine reaches in one large product, measured at the start.
+speed this machine reaches in one large product, measured in the same interleaved slices as the rest.
 
 PyTorch is optional (``pip install torch==2.13.0``); without it its column says so.
 """
@@ -51,27 +51,27 @@ _PRODUCTS = [i * o for i, o in zip(SIZES, SIZES[1:], strict=False)]
 FLOPS_PER_SAMPLE = 2 * sum(_PRODUCTS) + 2 * sum(_PRODUCTS) + 2 * sum(_PRODUCTS[1:])
 
 
-def arithmetic_limit() -> float:
-    """Samples/s if every operation ran at the speed of one large float32 matrix product on one core."""
+def limit_runner():
+    """The arithmetic limit as a runner: one large float32 matrix product on one core, counted as the training
+    samples its operations would pay for. Measured in the same interleaved slices as the implementations, so
+    a busy neighbour slows it alike (this machine's sgemm rate varies twofold with the load)."""
     rng = np.random.default_rng(0)
     a = rng.random((1024, 1024), dtype=np.float32)
     b = rng.random((1024, 1024), dtype=np.float32)
-    a @ b
-    best = min(_timed(lambda: a @ b) for _ in range(5))
-    flops_per_second = 2 * 1024**3 / best
-    return flops_per_second / FLOPS_PER_SAMPLE
+    out = a @ b
+    samples = 2 * 1024**3 / FLOPS_PER_SAMPLE
 
+    def run() -> float:
+        np.matmul(a, b, out=out)
+        return samples
 
-def _timed(fn) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
+    return run
 
 
 def rate(run_steps, seconds: float) -> float:
     """Samples per second over one timed slice."""
     start = time.perf_counter()
-    done = 0
+    done = 0.0
     while time.perf_counter() - start < seconds:
         done += run_steps()
     return done / (time.perf_counter() - start)
@@ -180,36 +180,86 @@ def torch_runner(x: np.ndarray, y: np.ndarray, batch: int):
     return run
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=4.0, help="time per implementation and batch size")
-    parser.add_argument("--batches", default="1,10,32,250")
-    args = parser.parse_args()
-    data = load_dataset("digits:train")
-    x, y = data.inputs, data.targets
-    print(
-        f"784-16-16-10 sigmoid, squared error, SGD, {len(x)} digits, float32, one thread;"
-        f" samples/s, median of {ROUNDS} interleaved slices"
-    )
-    limit = arithmetic_limit()
-    print(f"arithmetic limit: {limit:,.0f} samples/s (one core, {FLOPS_PER_SAMPLE:,} operations a sample)")
-    header = f"{'batch':>5} {'nnstudio':>10} {'numpy':>10} {'torch':>10} {'vs numpy':>9} {'vs torch':>9} {'of limit':>9}"
-    print(header)
-    print("-" * len(header))
-    for batch in (int(b) for b in args.batches.split(",")):
-        rates = interleaved(
+def measure(x: np.ndarray, y: np.ndarray, batches: list[int], seconds: float) -> dict[int, dict[str, float]]:
+    """One table: per batch size, each implementation's median rate."""
+    table = {}
+    for batch in batches:
+        table[batch] = interleaved(
             {
                 "ours": engine_runner(x, y, batch),
                 "numpy": numpy_runner(x, y, batch),
                 "torch": torch_runner(x, y, batch),
+                "limit": limit_runner(),
             },
-            args.seconds,
+            seconds,
         )
-        ours, hand, torch_rate = rates["ours"], rates["numpy"], rates.get("torch")
+    return table
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=4.0, help="time per implementation and batch size")
+    parser.add_argument("--batches", default="1,10,32,250")
+    parser.add_argument(
+        "--repeats", type=int, default=1, help="whole tables to measure; with more than one, their medians"
+    )
+    args = parser.parse_args()
+    data = load_dataset("digits:train")
+    x, y = data.inputs, data.targets
+    batches = [int(b) for b in args.batches.split(",")]
+    print(
+        f"784-16-16-10 sigmoid, squared error, SGD, {len(x)} digits, float32, one thread;"
+        f" samples/s, median of {ROUNDS} interleaved slices"
+    )
+    header = f"{'batch':>5} {'nnstudio':>10} {'numpy':>10} {'torch':>10} {'vs numpy':>9} {'vs torch':>9} {'of limit':>9}"
+    runs = []
+    for repeat in range(args.repeats):
+        table = measure(x, y, batches, args.seconds)
+        runs.append(table)
+        if args.repeats > 1:
+            print(f"\nrun {repeat + 1} of {args.repeats}")
+        _print_table(header, table)
+    if args.repeats > 1:
+        # Each figure is the median over the runs, the ratios too (each run's own ratio).
+        print(f"\nmedians of {args.repeats} runs")
+        _print_limit([t[b]["limit"] for t in runs for b in batches])
+        print(header)
+        print("-" * len(header))
+        for batch in batches:
+            ours = [t[batch]["ours"] for t in runs]
+            hand = [t[batch]["numpy"] for t in runs]
+            torch_rates = [t[batch].get("torch") for t in runs]
+            limits = [t[batch]["limit"] for t in runs]
+            vs_numpy = np.median([o / h for o, h in zip(ours, hand, strict=True)])
+            of_limit = np.median([o / lim for o, lim in zip(ours, limits, strict=True)])
+            if all(torch_rates):
+                t = f"{np.median(torch_rates):10.0f}"
+                vs_t = f"{np.median([o / r for o, r in zip(ours, torch_rates, strict=True)]):8.2f}x"
+            else:
+                t, vs_t = f"{'absent':>10}", f"{'-':>9}"
+            print(
+                f"{batch:5d} {np.median(ours):10.0f} {np.median(hand):10.0f} {t} {vs_numpy:8.2f}x {vs_t}"
+                f" {of_limit:8.0%}"
+            )
+    print("targets: >= 0.95x numpy at every batch; >= 3x torch at batch 32; >= 50% of the limit at batch 250")
+
+
+def _print_limit(limits: list[float]) -> None:
+    print(
+        f"arithmetic limit: {np.median(limits):,.0f} samples/s (median; one core, {FLOPS_PER_SAMPLE:,}"
+        " operations a sample; each row's share is of the limit measured in its own slices)"
+    )
+
+
+def _print_table(header: str, table: dict[int, dict[str, float]]) -> None:
+    _print_limit([rates["limit"] for rates in table.values()])
+    print(header)
+    print("-" * len(header))
+    for batch, rates in table.items():
+        ours, hand, torch_rate, limit = rates["ours"], rates["numpy"], rates.get("torch"), rates["limit"]
         t = f"{torch_rate:10.0f}" if torch_rate else f"{'absent':>10}"
         vs_t = f"{ours / torch_rate:8.2f}x" if torch_rate else f"{'-':>9}"
         print(f"{batch:5d} {ours:10.0f} {hand:10.0f} {t} {ours / hand:8.2f}x {vs_t} {ours / limit:8.0%}")
-    print("targets: >= 0.95x numpy at every batch; >= 3x torch at batch 32; >= 50% of the limit at batch 250")
 
 
 if __name__ == "__main__":
