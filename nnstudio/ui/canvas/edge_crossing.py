@@ -7,7 +7,7 @@ on contiguous memory (no gather, no sort): a layer wholly inside the view takes 
 length, and one the view cuts finds the part of each segment inside it (Liang-Barsky). How many ends are on
 screen comes from each weight matrix's neurons, broadcast over its rows and columns. Layers of fewer than
 SMALL_LAYER edges (a hand-built graph, a chain of thousands of levels) are worked out together in one pass
-instead, so a graph of many tiny layers costs a few numpy calls, not a few per layer.
+over their edges instead of a few numpy calls per layer.
 """
 
 from __future__ import annotations
@@ -103,6 +103,7 @@ def crossing(
         if isinstance(tier, int):
             tiers: tuple[int, ...] = (tier,)
         else:
+            # The lowest and highest say most of it; a tier between them is looked for.
             low, high = int(tier.min()), int(tier.max())
             tiers = tuple(
                 t for t in range(high, max(low, 0) - 1, -1) if t in (low, high) or (tier == t).any()
