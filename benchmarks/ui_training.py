@@ -6,6 +6,11 @@
     over 50 ms. Prints the largest, median and 99th-percentile gaps.
 (b) Throughput: the same settings through the same ``train`` generator without Qt (headless) against the
     worker with the window-side updates running; prints samples/s of both and their ratio (target >= 0.8).
+(c) The GUI thread's work per training frame, from showing it to its repaint being done (target: <= 5 ms at
+    784-1024-1024-10 whatever the connection count): median, p95 and max, for weights frames (the newest
+    weights shown) and data frames (losses and epoch ends) apart, in wall time (what training waits, with
+    whatever else the machine runs) and in the GUI thread's own CPU time (its work alone, steadier on a
+    shared machine).
 
 Run: ``python benchmarks/ui_training.py`` (offscreen), or under ``xvfb-run`` with ``--platform xcb``.
 """
