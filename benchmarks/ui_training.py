@@ -238,7 +238,8 @@ def main() -> int:
             if chosen.size:
                 print(
                     f"      {name + ':':<16} median {np.median(chosen):5.1f} ms   "
-                    f"p95 {np.percentile(chosen, 95):5.1f} ms   max {chosen.max():5.1f} ms   ({chosen.size} frames)"
+                    f"p95 {np.percentile(chosen, 95):5.1f} ms   max {chosen.max():5.1f} ms   "
+                    f"({chosen.size} frames)"
                 )
     print("(b) throughput, median of runs:")
     print(f"    headless {h:>10,.0f} samples/s")

@@ -44,11 +44,11 @@ from .worker import UPDATES_PER_SECOND, TrainingUpdate, TrainingWorker
 
 Array = np.ndarray
 
-# A frame (new weights shown, every view's reaction, the plot, the repaints that follow) costs GUI time that training, sharing the GIL, then lacks. Frames take at most this share of the wall clock
-# while a run goes as fast as it can: a small network is shown up to 30 times a second, a large one with a
-# canvas less often. On digits a frame costs about 11 ms, so this is about 7 frames a second
-# (benchmarks/ui_training.py, 120 epochs: 0.79 of the headless speed in the window, against 0.70-0.74 at a
-# share of 0.15).
+# A frame (new weights shown, every view's reaction, the plot, the repaints that follow) costs GUI time that
+# training, sharing the GIL, then lacks. Frames take at most this share of the wall clock while a run goes as
+# fast as it can: a small network is shown up to 30 times a second, a large one with a canvas less often. On
+# digits a frame costs about 11 ms, so this is about 7 frames a second (benchmarks/ui_training.py, 120 epochs:
+# 0.79 of the headless speed in the window, against 0.70-0.74 at a share of 0.15).
 FRAME_TIME_SHARE = 0.08
 # A run paced to be watched waits between its steps anyway: its frames may take this share.
 PACED_FRAME_TIME_SHARE = 0.5
