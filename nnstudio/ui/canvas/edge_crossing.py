@@ -195,8 +195,10 @@ def _clip(
     if not (lo_y >= top and hi_y <= bottom):
         slabs.append((model.y1[members], model.y2[members], top, bottom))
     n = length.size
-    enter, leave = np.full(n, -np.inf, dtype=np.float32), np.full(n, np.inf, dtype=np.float32)
-    step, one, other = model.scratch(n, 3)
+    # ``leave`` becomes the lengths inside, kept with the view; the rest is scratch.
+    leave = np.full(n, np.inf, dtype=np.float32)
+    enter, step, one, other = model.scratch(n, 4)
+    enter.fill(-np.inf)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         for a, b, low, high in slabs:
             # Fractions along the segment where it crosses the slab's two sides; along a segment parallel
