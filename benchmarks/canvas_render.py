@@ -44,6 +44,7 @@ from PySide6.QtCore import QEvent, QLineF, QPointF, Qt  # noqa: E402
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPen, QUndoStack  # noqa: E402
 from PySide6.QtWidgets import QApplication, QGraphicsLineItem, QGraphicsScene, QGraphicsView  # noqa: E402
 
+from nnstudio.app import create_application  # noqa: E402
 from nnstudio.document.builders import dense_network  # noqa: E402
 from nnstudio.document.model import Document  # noqa: E402
 from nnstudio.ui.canvas import NetworkCanvas  # noqa: E402
@@ -405,7 +406,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-details", action="store_true", help="skip the detailed digits measurements")
     args = parser.parse_args(argv)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    # The studio's own application: among other things it collects Python's garbage between events.
+    app = create_application(sys.argv[:1])
     print(f"Qt platform {app.platformName()}, numpy {np.__version__}")
     sizes = [int(h) for h in args.sizes.split(",") if h.strip()]
     count_edge_paint()

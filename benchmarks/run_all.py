@@ -77,9 +77,10 @@ def training_rows(seconds: float, batches: list[int]) -> list[Row]:
 
 
 def canvas_rows(frames: int, sizes: list[int]) -> list[Row]:
-    from PySide6.QtWidgets import QApplication
+    from nnstudio.app import create_application
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    # The studio's own application: among other things it collects Python's garbage between events.
+    app = create_application(sys.argv[:1])
     rows: list[Row] = []
     for hidden in sizes:
         column = canvas_render.measure_size(app, hidden, frames)

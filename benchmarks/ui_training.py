@@ -44,8 +44,9 @@ def main() -> int:
     import numpy as np
     from PySide6.QtCore import QEventLoop, Qt, QTimer
     from PySide6.QtGui import QUndoStack
-    from PySide6.QtWidgets import QApplication, QHBoxLayout, QWidget
+    from PySide6.QtWidgets import QHBoxLayout, QWidget
 
+    from nnstudio.app import create_application
     from nnstudio.data import load_dataset
     from nnstudio.document.builders import dense_network
     from nnstudio.document.model import Document
@@ -54,7 +55,8 @@ def main() -> int:
     from nnstudio.ui.live import LiveNetwork
     from nnstudio.ui.training import TrainingPanel
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    # The studio's own application: among other things it collects Python's garbage between events.
+    app = create_application(sys.argv[:1])
     train_set = load_dataset("digits:train")
     test_set = load_dataset("digits:test")
     settings = TrainSettings(
