@@ -139,6 +139,12 @@ class LiveNetwork(QObject):
         self.parametersShown.emit()
         return True
 
+    def write_shown_parameters(self) -> None:
+        """Let the network take the weights the plan shows ahead of it (a save during a run keeps what the
+        canvas shows, not the network's last, older copy). Nothing to do when the plan is not ahead."""
+        if self._ahead and self.plan is not None:
+            self.plan.write_back(self.document.network)
+
     # ---------------------------------------------------------------- input and truth
     @property
     def input(self) -> Array:

@@ -582,6 +582,8 @@ class MainWindow(QMainWindow):
         return True
 
     def _write(self, path: Path) -> bool:
+        if self.live is not None:
+            self.live.write_shown_parameters()
         try:
             save_document(self.document, path)
         except (FormatError, SaveError, OSError) as exc:
