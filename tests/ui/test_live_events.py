@@ -132,7 +132,7 @@ def test_the_training_panel_and_dataset_table_follow_the_documents_samples(qtbot
 
 
 def test_a_training_frame_hands_its_values_to_the_window_plan_in_one_copy(monkeypatch, qtbot):
-    """Each frame writes the network once; the live plan takes the same values without reading them back."""
+    """Whenever a frame writes the network, the live plan takes the same values without reading them back."""
     from PySide6.QtGui import QUndoStack
 
     from nnstudio.data import load_dataset
