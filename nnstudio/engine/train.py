@@ -314,7 +314,9 @@ def train(
     over ``test`` if given); without it, :attr:`EpochEnd.accuracy` is None and only the running loss is kept.
 
     Stop it between steps by closing the generator (or simply no longer iterating). The plan holds the
-    newest weights at every yield; copy them if they must outlive the next step.
+    newest weights at every yield; copy them if they must outlive the next step. The run owns the plan's
+    weights until it ends: it keeps a bound on their length from step to step (see :func:`_apply_update`),
+    so weights written into the plan from outside meanwhile would escape its overflow check.
     """
     settings.validate()
     x = np.ascontiguousarray(inputs, dtype=plan.dtype)
