@@ -89,11 +89,13 @@ def _identity_backward(
     return grad_a
 
 
-_FUSED: dict[str, tuple[ValueInto, BackwardInto, type]] = {
-    "sigmoid": (_sigmoid_value, _sigmoid_backward, float),
-    "tanh": (_tanh_value, _tanh_backward, float),
+# Per activation: its value and backward step writing into given arrays, and the type of their scratch array
+# (None: the plan's own). tests/engine/test_stack_step.py holds each to the activation's own functions.
+_FUSED: dict[str, tuple[ValueInto, BackwardInto, type | None]] = {
+    "sigmoid": (_sigmoid_value, _sigmoid_backward, None),
+    "tanh": (_tanh_value, _tanh_backward, None),
     "relu": (_relu_value, _relu_backward, bool),
-    "identity": (_identity_value, _identity_backward, float),
+    "identity": (_identity_value, _identity_backward, None),
 }
 
 
@@ -216,7 +218,7 @@ class StackStep:
             fused = _FUSED.get(act.name)
             if fused is not None:
                 value, backward, scratch_type = fused
-                scratch = np.empty(shape, bool if scratch_type is bool else dtype)
+                scratch = np.empty(shape, scratch_type or dtype)
             else:
                 value, backward = _generic(act)
                 scratch = z
