@@ -79,8 +79,20 @@ class EdgeLines:
         if drawn.size == 0:
             # Nothing strong enough to draw (every weight 0, say, in a network that omits the faint bucket).
             return []
-        order = drawn[np.argsort(self.bucket[drawn], kind="stable")]
-        lines = self.segments(order)
+        by_bucket = np.argsort(self.bucket[drawn], kind="stable")
+        order = drawn[by_bucket]
+        cached = self._drawn_lines
+        if cached is not None and cached[0] is drawn and cached[1] == self.geometry_version:
+            # The same edges as the last picture (a training frame between two choices): their lines in the
+            # new buckets' order, without looking each one up by position again.
+            drawn_lines = cached[2]
+            lines = [drawn_lines[i] for i in by_bucket.tolist()]
+        else:
+            lines = self.segments(order)
+            in_drawn_order: list[QLineF] = [None] * len(lines)  # type: ignore[list-item]
+            for i, line in zip(by_bucket.tolist(), lines, strict=True):
+                in_drawn_order[i] = line
+            self._drawn_lines = (drawn, self.geometry_version, in_drawn_order)
         keys, starts = np.unique(self.bucket[order], return_index=True)
         ends = [*starts[1:].tolist(), len(order)]
         by_key = {int(k): (s, e) for k, s, e in zip(keys.tolist(), starts.tolist(), ends, strict=True)}

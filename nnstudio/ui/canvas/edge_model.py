@@ -93,6 +93,9 @@ class EdgeModel(EdgeIdLookup, EdgeDetail, EdgeLines):
         # draws much the same strongest edges as the last, so it reuses their lines.
         self._line_cache: dict[int, QLineF] = {}
         self._bucket_lines: list[tuple[int, list[QLineF]]] | None = None
+        # The drawn edges' lines in their order, for the drawn array and geometry version they were made for:
+        # a training frame between two choices draws the same edges in new buckets (see _batches).
+        self._drawn_lines: tuple[Array, int, list[QLineF]] | None = None
         self._bounds: QRectF | None = None
         # Training: only the strongest edges of each layer are drawn (see set_strongest_only).
         self.strongest_only = False
