@@ -34,9 +34,10 @@ LAYER_KEEP = 400
 # both; measured, this budget keeps the edge picture near 15 ms).
 LINE_BUDGET = 16_000
 DRAW_BUDGET_PX = 1_800_000
-# While training thins the overview the picture is drawn again for every frame of weights: a third of the
-# budget keeps that under 5 ms, and the strongest edges of each layer still show.
-TRAINING_DRAW_BUDGET_PX = 600_000
+# While training thins the overview the picture is drawn again for every frame of weights: a sixth of the
+# budget (784-1024-1024-10 at 1600x1000: about 1,100 lines, 1.1 ms of drawLines against 2.2 ms at a third)
+# keeps the frame under 5 ms, and the strongest edges of each layer still show.
+TRAINING_DRAW_BUDGET_PX = 300_000
 # The choice for a view covers this share of its size more on each side, so that panning a little keeps
 # it; zooming in by more than REUSE_ZOOM chooses again (more edges fit as fewer are in view).
 VIEW_MARGIN = 0.25
