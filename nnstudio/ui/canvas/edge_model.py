@@ -38,8 +38,9 @@ STRENGTH_STEPS = (0.12, 0.35, 0.65)
 # every weight is read and the choice made again at most this often (seconds).
 TRAINING_CHOICE_EVERY_S = 0.5
 # ... or less often, so that reading every weight and choosing again takes at most this share of the time
-# (784-1024-1024-10: about 40 ms, so every 2 s).
-FULL_RELOAD_SHARE = 0.02
+# (784-1024-1024-10: about 13 ms, so every 1.3 s: about one weights frame in five, which leaves the
+# frames in between, the usual ones, to decide how long a frame takes).
+FULL_RELOAD_SHARE = 0.01
 # A layer's reference strength is measured on at most this many of its weights (evenly spaced).
 REFERENCE_SAMPLE = 100_000
 
