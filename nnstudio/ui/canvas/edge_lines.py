@@ -93,16 +93,26 @@ class EdgeLines:
             for i, line in zip(by_bucket.tolist(), lines, strict=True):
                 in_drawn_order[i] = line
             self._drawn_lines = (drawn, self.geometry_version, in_drawn_order)
-        keys, starts = np.unique(self.bucket[order], return_index=True)
-        ends = [*starts[1:].tolist(), len(order)]
-        by_key = {int(k): (s, e) for k, s, e in zip(keys.tolist(), starts.tolist(), ends, strict=True)}
+        # Where each bucket's run starts and ends in ``order`` (sorted by bucket), from its count.
+        counts = np.bincount(self.bucket[order], minlength=4 * len(BUCKET_MIX)).tolist()
+        by_key: dict[int, tuple[int, int]] = {}
+        start = 0
+        for key, count in enumerate(counts):
+            if count:
+                by_key[key] = (start, start + count)
+            start += count
         result: list[tuple[int, list[QLineF]]] = []
         for level in range(len(BUCKET_MIX)):
             for frozen in (0, 1):
+                # INTERLEAVE_CHUNKS + 1 bounds evenly spaced over each sign's run, rounded down, in integers.
                 parts = [
-                    (key, np.linspace(*by_key[key], INTERLEAVE_CHUNKS + 1).astype(np.intp).tolist())
+                    (
+                        key,
+                        [a + (b - a) * chunk // INTERLEAVE_CHUNKS for chunk in range(INTERLEAVE_CHUNKS + 1)],
+                    )
                     for key in (level * 4 + frozen * 2, level * 4 + frozen * 2 + 1)
                     if key in by_key
+                    for a, b in (by_key[key],)
                 ]
                 for chunk in range(INTERLEAVE_CHUNKS):
                     for key, bounds in parts:
