@@ -45,6 +45,7 @@ FULL_RELOAD_SHARE = 0.01
 REFERENCE_SAMPLE = 100_000
 
 Array = np.ndarray
+_STEPS = np.array(STRENGTH_STEPS, dtype=np.float32)
 
 
 class EdgeModel(EdgeIdLookup, EdgeDetail, EdgeLines):
@@ -401,15 +402,21 @@ class EdgeModel(EdgeIdLookup, EdgeDetail, EdgeLines):
         """Restyle only the edges ``view`` draws (against each layer's last measured reference), and keep
         the view's choice: its cost stays with the lines drawn, not with the network's size."""
         drawn = view.drawn
-        magnitude = np.abs(self.weight[drawn]).astype(np.float32)
+        weight = self.weight[drawn]
+        magnitude = np.abs(weight).astype(np.float32)
         self.magnitude[drawn] = magnitude
         with np.errstate(invalid="ignore"):
-            strength = np.clip(
-                np.nan_to_num(magnitude / self._reference[self.group[drawn]], nan=0.0), 0.0, 1.0
-            )
+            strength = magnitude / self._reference[self.group[drawn]]
+        # fmax and fmin clip as np.clip does, and put a NaN (a diverged run) at 0, the weakest.
+        np.fmax(strength, np.float32(0.0), out=strength)
+        np.fmin(strength, np.float32(1.0), out=strength)
         self.strength[drawn] = strength
-        level = sum((strength >= np.float32(step)).astype(np.int8) for step in STRENGTH_STEPS)
-        self.bucket[drawn] = level * 4 + self.frozen[drawn].astype(np.int8) * 2 + (self.weight[drawn] >= 0)
+        # How many steps each strength reaches (a step reached when the strength is at least it).
+        level = np.searchsorted(_STEPS, strength, side="right").astype(np.int8)
+        level *= 4
+        level += self.frozen[drawn].view(np.int8) * np.int8(2)
+        level += (weight >= 0).view(np.int8)
+        self.bucket[drawn] = level
         self._bucket_lines = None
         self.style_version += 1
         self._view = replace(view, versions=(self.geometry_version, self.style_version))
