@@ -34,10 +34,11 @@ LAYER_KEEP = 400
 # both; measured, this budget keeps the edge picture near 15 ms).
 LINE_BUDGET = 16_000
 DRAW_BUDGET_PX = 1_800_000
-# While training thins the overview the picture is drawn again for every frame of weights: a sixth of the
-# budget (784-1024-1024-10 at 1600x1000: about 1,100 lines, 1.1 ms of drawLines against 2.2 ms at a third)
-# keeps the frame under 5 ms, and the strongest edges of each layer still show.
-TRAINING_DRAW_BUDGET_PX = 300_000
+# While training thins the overview the picture is drawn again for every frame of weights: a ninth of the
+# budget (784-1024-1024-10 at 1600x1000: about 760 lines, 0.7 ms of drawLines against 2.2 ms at a third)
+# keeps the frame under 5 ms, and the strongest edges of each layer still show (784-16-16-10 at that size:
+# 236, 186 and 143 of the 1,882, 220 and 143 its layers keep while training).
+TRAINING_DRAW_BUDGET_PX = 200_000
 # The choice for a view covers this share of its size more on each side, so that panning a little keeps
 # it; zooming in by more than REUSE_ZOOM chooses again (more edges fit as fewer are in view).
 VIEW_MARGIN = 0.25

@@ -27,7 +27,7 @@ picture, on one core).
 While training runs, new weights arrive many times a second and every one of them redraws that image. A
 network of FULL_DETAIL_BELOW edges or more then draws only the strongest edges of each layer
 (:meth:`EdgeModel.set_strongest_only`), about a sixth of the lines, and of those what fits in
-TRAINING_DRAW_BUDGET_PX (a sixth of DRAW_BUDGET_PX), so a weights frame stays short; the full picture
+TRAINING_DRAW_BUDGET_PX (a ninth of DRAW_BUDGET_PX), so a weights frame stays short; the full picture
 returns when training stops.
 
 :class:`EdgeOverlay` draws the few edges the person is touching (hovered, selected, pulsing) above them.
