@@ -1,10 +1,11 @@
 """Painting the edges: :class:`EdgeLayer` draws every edge of the network in one QGraphicsItem,
 :class:`EdgeOverlay` the few the person is touching above them, in the pens of :class:`EdgeStyle`.
 
-For a big network the layer draws one ``drawLines`` per bucket, one pixel wide, without antialiasing,
-clipped to the visible area, into an image kept until the view, the weights or the geometry change; repaints
-in between (activations, hover, selection) only copy that image. For a small network it draws each edge
-antialiased with its own width and an arrowhead.
+For a big network the layer draws one ``drawLines`` per bucket, one pixel wide, without antialiasing, clipped
+to the visible area, into an image kept until the view, the weights or the geometry change; repaints in
+between (activations, hover, selection) only copy that image. While training thins a big network's edges every
+frame of weights redraws them, and they are drawn straight into the view. For a small network it draws each
+edge antialiased with its own width and an arrowhead.
 """
 
 from __future__ import annotations
@@ -229,6 +230,24 @@ class EdgeLayer(QGraphicsItem):
         transform = painter.worldTransform()
         width, height = widget.width(), widget.height()
         ratio = widget.devicePixelRatioF()
+        if model.thinned:
+            # Training a big network: every frame of weights redraws its lines, so a picture kept between
+            # repaints is filled, drawn and copied for one repaint only; they go straight into the view.
+            self._cache_key = None
+            visible, ok = transform.inverted()
+            if ok:
+                model.select_view(
+                    visible.mapRect(QRectF(0, 0, width, height)),
+                    math.sqrt(abs(transform.determinant())) * ratio,
+                )
+            painter.save()
+            try:
+                self.lines_drawn = draw_buckets(painter, model, self.style, option.exposedRect)
+            finally:
+                painter.restore()
+            self.cache_renders += 1
+            self._tell_detail()
+            return
         key = (
             transform.m11(),
             transform.m12(),
@@ -265,16 +284,20 @@ class EdgeLayer(QGraphicsItem):
                 inner.end()
             self._cache, self._cache_key = image, key
             self.cache_renders += 1
-            detail = model.detail()
-            if detail != self._detail:
-                self._detail = detail
-                listener = self._detail_listener() if self._detail_listener is not None else None
-                if listener is not None:
-                    listener()
+            self._tell_detail()
         painter.save()
         painter.setWorldTransform(QTransform())
         painter.drawImage(QPointF(0, 0), self._cache)
         painter.restore()
+
+    def _tell_detail(self) -> None:
+        """Tell the listener when what :meth:`EdgeModel.detail` says changed with this paint."""
+        detail = self.model.detail()
+        if detail != self._detail:
+            self._detail = detail
+            listener = self._detail_listener() if self._detail_listener is not None else None
+            if listener is not None:
+                listener()
 
 
 class EdgeOverlay(QGraphicsItem):

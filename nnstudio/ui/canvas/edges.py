@@ -7,10 +7,11 @@ for (:attr:`EdgeModel.ids`, hovering, selecting), and an id is found from its tw
 (:attr:`EdgeModel.index`). Geometry is recomputed only when neurons move or the structure changes; a
 weight change only re-buckets; an activation change touches nothing here.
 
-:class:`EdgeLayer` paints the edges. For a big network it draws one ``drawLines`` per bucket, one pixel
-wide, without antialiasing, clipped to the visible area, into an image kept until the view, the weights
-or the geometry change; repaints in between (activations, hover, selection) only copy that image. For a
-small network it draws each edge antialiased with its own width and an arrowhead.
+:class:`EdgeLayer` paints the edges. For a big network it draws one ``drawLines`` per bucket, one pixel wide,
+without antialiasing, clipped to the visible area, into an image kept until the view, the weights or the
+geometry change; repaints in between (activations, hover, selection) only copy that image. While training
+thins a big network's edges every frame of weights redraws them, and they are drawn straight into the view.
+For a small network it draws each edge antialiased with its own width and an arrowhead.
 
 Level of detail. A network whose overview draws at most LINE_BUDGET lines draws all of them, wherever the
 view is. A bigger one draws, for each view, what fits in DRAW_BUDGET_PX (a line costs its length on screen
