@@ -10,7 +10,9 @@ grows when other programs share the cores):
 - weights changed: a bulk weight write-back (as after an undo or a training step): the canvas's reload
   from the live network's compiled plan (also alone), then the repaint; "while training" with the
   network locked, when a big network draws only the strongest edges of each layer;
-- activations only: a new input; neurons and pixels repaint over the cached edge picture;
+- activations only: a new input; neurons and pixels repaint over the cached edge picture; "training": the
+  same while a big network's thinned edges are drawn straight into the view (no picture kept: each weights
+  frame redraws them anyway), so the repainted area's lines are drawn again;
 - zoomed in: the view zoomed 8x onto a hidden neuron and repainted (the edges in view are chosen anew);
 - what is drawn: edge lines in the fitted view, and the caption the canvas shows about them.
 
@@ -233,6 +235,9 @@ def measure_size(app: QApplication, hidden: int, frames: int) -> dict[str, str]:
     column["  while training"] = median_pair(timed(max(3, frames // 3), new_weights, reload_and_repaint))
     column["  neurons' CPU, paints "] = neuron_share(max(3, frames // 3), new_weights, reload_and_repaint)
     column["  lines drawn"] = f"{scene.edge_layer.lines_drawn:,}"
+    column["  activations only, training"] = median_pair(
+        timed(frames, lambda: live.set_input(rng.random(784).astype(np.float32)), viewport.repaint)
+    )
     live.set_locked(False)
     viewport.repaint()
     column["activations only"] = median_pair(
