@@ -29,8 +29,9 @@ import numpy as np  # noqa: E402
 from nnstudio.data.dataset import Dataset  # noqa: E402
 from nnstudio.data.loaders import load_dataset  # noqa: E402
 from nnstudio.data.patterns import FOUR_PIXEL_LABELS, SHAPES3X3_LABELS  # noqa: E402
-from nnstudio.document.builders import COLUMN_SPACING, ROW_SPACING, dense_network  # noqa: E402
+from nnstudio.document.builders import dense_network  # noqa: E402
 from nnstudio.document.fileformat import save_document  # noqa: E402
+from nnstudio.document.layout import COLUMN_SPACING, ROW_SPACING, Layout  # noqa: E402
 from nnstudio.document.model import Document  # noqa: E402
 from nnstudio.engine.graph import Edge, Network, Neuron, Role, edge_id  # noqa: E402
 from nnstudio.engine.losses import LOSSES  # noqa: E402
@@ -61,6 +62,7 @@ class Wiring:
     def __init__(self) -> None:
         self.neurons: list[Neuron] = []
         self.edges: list[Edge] = []
+        self.positions: dict[str, tuple[float, float]] = {}
         self._columns = 0
 
     def inputs(self, labels: Sequence[str], grid: tuple[int, int] | None = None) -> list[str]:
@@ -74,7 +76,8 @@ class Wiring:
                 for k in range(len(ids))
             ]
         for nid, label, (x, y) in zip(ids, labels, positions, strict=True):
-            self.neurons.append(Neuron(nid, Role.INPUT, "identity", 0.0, label, x, y, "input"))
+            self.neurons.append(Neuron(nid, Role.INPUT, "identity", 0.0, label, "input"))
+            self.positions[nid] = (x, y)
         self._columns = 1
         return ids
 
@@ -94,7 +97,8 @@ class Wiring:
         for nid, label, bias, (x, y) in zip(
             ids, labels, biases, self._column_positions(len(ids), column), strict=True
         ):
-            self.neurons.append(Neuron(nid, role, activation, float(bias), label, x, y, layer))
+            self.neurons.append(Neuron(nid, role, activation, float(bias), label, layer))
+            self.positions[nid] = (x, y)
         self._columns += 1
         return ids
 
@@ -106,6 +110,9 @@ class Wiring:
 
     def network(self) -> Network:
         return Network.from_parts(self.neurons, self.edges)
+
+    def layout(self) -> Layout:
+        return Layout(self.positions)
 
     @staticmethod
     def _column_positions(count: int, column: int) -> list[tuple[float, float]]:
@@ -198,7 +205,7 @@ def build_festival() -> Document:
         "Days to try: each factor marked out of 4; go when the weighted total is over 25",
         [name for name, _ in days],
     )
-    doc = document_for("festival", w.network(), value_range=(0.0, 4.0), dataset=dataset)
+    doc = document_for("festival", w.network(), layout=w.layout(), value_range=(0.0, 4.0), dataset=dataset)
     plan = compile_network(doc.network, np.float64)
     fw = plan.forward(np.array([3.0, 2.0, 4.0, 2.0]))
     if fw.sums[-1][0, 0] != 1.0 or fw.output[0, 0] != 1.0:
@@ -257,6 +264,7 @@ def build_xor_single() -> Document:
     return document_for(
         "xor-single",
         w.network(),
+        layout=w.layout(),
         value_range=(0.0, 1.0),
         training=settings,
         training_data="document",
@@ -393,6 +401,7 @@ def build_four_pixel_camera() -> Document:
     doc = document_for(
         "four-pixel-camera",
         w.network(),
+        layout=w.layout(),
         grid=(2, 2),
         value_range=(-1.0, 1.0),
         training=settings,
@@ -512,6 +521,7 @@ def build_three_by_three_shapes() -> Document:
     doc = document_for(
         "three-by-three-shapes",
         w.network(),
+        layout=w.layout(),
         grid=(3, 3),
         value_range=(-1.0, 1.0),
         training=settings,

@@ -1,4 +1,8 @@
-"""Ready-made networks: fully connected layers, laid out in columns, with the engine's conventional ids."""
+"""Ready-made networks: fully connected layers (and convolutions) with the engine's conventional ids.
+
+They are maths only; a document made from one lays its layers out in columns
+(:func:`nnstudio.document.layout.layer_positions`).
+"""
 
 from __future__ import annotations
 
@@ -11,17 +15,6 @@ import numpy as np
 from ..engine.activations import ACTIVATIONS
 from ..engine.conv import ConvKind, Convolution
 from ..engine.graph import DenseLinks, GraphError, Network, Neuron, Role
-
-# Canvas spacing: columns this far apart, neurons this far apart within a column.
-COLUMN_SPACING = 240.0
-ROW_SPACING = 48.0
-# Above this many neurons a layer is drawn as a block of up to BLOCK_COLUMNS side-by-side columns (or as an
-# image when a grid is given), so its discs never overlap; very tall blocks pack closer (COMPACT_SPACING).
-COMPACT_ROWS = 32
-COMPACT_SPACING = 12.0
-BLOCK_ROWS = 25
-BLOCK_COLUMNS = 4
-BLOCK_SPACING = 34.0
 
 
 def layer_names(count: int) -> list[str]:
@@ -55,8 +48,8 @@ def dense_network(
 
     ``activations`` is one name for every layer after the inputs, or one name per such layer. Weights are
     drawn uniformly, scaled by the layer's fan-in and fan-out (Xavier), from a generator seeded with
-    ``seed``, and rounded to float32; biases start at zero. With ``grid=(width, height)`` the first ``width * height`` inputs are
-    laid out as an image, row by row. Raises :class:`GraphError` for sizes or names that cannot work.
+    ``seed``, and rounded to float32; biases start at zero. ``grid=(width, height)`` is checked against the
+    inputs (an image needs that many). Raises :class:`GraphError` for sizes or names that cannot work.
     """
     sizes = [int(s) for s in sizes]
     if len(sizes) < 2 or any(s < 1 for s in sizes):
@@ -71,6 +64,8 @@ def dense_network(
             raise GraphError(f"unknown activation {name!r}; known: {', '.join(ACTIVATIONS)}")
     if output_labels is not None and len(output_labels) != sizes[-1]:
         raise GraphError(f"the outputs need {sizes[-1]} labels, not {len(output_labels)}")
+    if grid is not None and grid[0] * grid[1] > sizes[0]:
+        raise GraphError(f"a {grid[0]} x {grid[1]} image needs {grid[0] * grid[1]} inputs, not {sizes[0]}")
     ids = layer_ids(sizes)
     rng = np.random.default_rng(seed)
     neurons: list[Neuron] = []
@@ -79,10 +74,9 @@ def dense_network(
     for layer, layer_neurons in enumerate(ids):
         role = Role.INPUT if layer == 0 else Role.OUTPUT if layer == last else Role.HIDDEN
         activation = "identity" if layer == 0 else names[layer - 1]
-        positions = _column(len(layer_neurons), layer, grid if layer == 0 else None)
-        for k, (nid, (x, y)) in enumerate(zip(layer_neurons, positions, strict=True)):
+        for k, nid in enumerate(layer_neurons):
             label = output_labels[k] if role is Role.OUTPUT and output_labels is not None else ""
-            neurons.append(Neuron(nid, role, activation, 0.0, label, x, y, layers[layer]))
+            neurons.append(Neuron(nid, role, activation, 0.0, label, layers[layer]))
     dense: list[DenseLinks] = []
     for sources, targets in zip(ids, ids[1:], strict=False):
         limit = np.sqrt(6.0 / (len(sources) + len(targets)))
@@ -90,31 +84,6 @@ def dense_network(
         # Rounded to float32, the precision training works in, so that a saved file keeps them exactly.
         dense.append(DenseLinks(sources, targets, weights.astype(np.float32).astype(np.float64)))
     return Network.from_parts(neurons, dense=dense)
-
-
-def _column(count: int, layer: int, grid: tuple[int, int] | None) -> list[tuple[float, float]]:
-    x0 = layer * COLUMN_SPACING
-    spacing = COMPACT_SPACING if count > COMPACT_ROWS else ROW_SPACING
-    if grid is not None and grid[0] * grid[1] <= count:
-        # The image ends at the column's x, centred on y = 0; any further inputs continue below it.
-        width, height = grid
-        pixels = width * height
-        image = [
-            (x0 - (width - 1 - k % width) * spacing, (k // width - (height - 1) / 2) * spacing)
-            for k in range(pixels)
-        ]
-        below = ((height - 1) / 2 + 1) * spacing
-        return image + [(x0, below + j * spacing) for j in range(count - pixels)]
-    if count <= COMPACT_ROWS:
-        return [(x0, (k - (count - 1) / 2) * spacing) for k in range(count)]
-    columns = min(-(-count // BLOCK_ROWS), BLOCK_COLUMNS)
-    rows = -(-count // columns)
-    step = BLOCK_SPACING if rows <= BLOCK_ROWS else COMPACT_SPACING
-    # The block ends at the column's x, like an image does, and fills column by column.
-    return [
-        (x0 - (columns - 1 - k // rows) * BLOCK_SPACING, (k % rows - (rows - 1) / 2) * step)
-        for k in range(count)
-    ]
 
 
 def parse_layer_spec(spec: str) -> tuple[list[int], tuple[int, int] | None]:
@@ -220,20 +189,6 @@ def parse_network_spec(spec: str) -> NetworkSpec:
     return NetworkSpec(head[0], grid, tuple(shaped), tuple(sizes[1:]))
 
 
-def _map_positions(shape: tuple[int, int, int], x0: float, spacing: float) -> list[tuple[float, float]]:
-    """Each channel of a shaped layer as a small image, the channels stacked top to bottom."""
-    c, h, w = shape
-    gap = 2 * spacing
-    total = c * h * spacing + (c - 1) * gap
-    top = -total / 2
-    index = np.arange(c * h * w)
-    ch, pixel = np.divmod(index, h * w)
-    y, x = np.divmod(pixel, w)
-    xs = x0 - (w - 1 - x) * spacing
-    ys = top + ch * (h * spacing + gap) + y * spacing
-    return list(zip(xs.tolist(), ys.tolist(), strict=True))
-
-
 def conv_network(
     spec: NetworkSpec,
     activation: str = "relu",
@@ -260,11 +215,7 @@ def conv_network(
     width, height = spec.grid
     neurons: list[Neuron] = []
     inputs = [f"i{k}" for k in range(spec.inputs)]
-    positions = _column(spec.inputs, 0, spec.grid)
-    neurons.extend(
-        Neuron(nid, Role.INPUT, "identity", 0.0, "", x, y, "input")
-        for nid, (x, y) in zip(inputs, positions, strict=True)
-    )
+    neurons.extend(Neuron(nid, Role.INPUT, "identity", 0.0, "", "input") for nid in inputs)
     shape: tuple[int, int, int] = (1, height, width)
     previous = "input"
     convolutions: list[Convolution] = []
@@ -296,10 +247,7 @@ def conv_network(
         act = activation if is_conv else "identity"
         c, h, w = conv.out_shape
         ids = [f"{name}_{k}_{y}_{x}" for k in range(c) for y in range(h) for x in range(w)]
-        spots = _map_positions(conv.out_shape, column * COLUMN_SPACING, COMPACT_SPACING / 2)
-        neurons.extend(
-            Neuron(nid, Role.HIDDEN, act, 0.0, "", x, y, name) for nid, (x, y) in zip(ids, spots, strict=True)
-        )
+        neurons.extend(Neuron(nid, Role.HIDDEN, act, 0.0, "", name) for nid in ids)
         convolutions.append(conv)
         shape, previous = conv.out_shape, name
     sources = [n.id for n in neurons if n.layer == previous]
@@ -311,10 +259,9 @@ def conv_network(
         name = "output" if k == last else f"hidden{k + 1}"
         ids = [f"o{j}" for j in range(size)] if k == last else [f"h{column}_{j}" for j in range(size)]
         act = output_activation if k == last else activation
-        spots = _column(size, column, None)
-        for j, (nid, (x, y)) in enumerate(zip(ids, spots, strict=True)):
+        for j, nid in enumerate(ids):
             label = output_labels[j] if role is Role.OUTPUT and output_labels is not None else ""
-            neurons.append(Neuron(nid, role, act, 0.0, label, x, y, name))
+            neurons.append(Neuron(nid, role, act, 0.0, label, name))
         limit = np.sqrt(6.0 / (len(sources) + size))
         weights = rng.uniform(-limit, limit, (size, len(sources)))
         dense.append(DenseLinks(sources, ids, weights.astype(np.float32).astype(np.float64)))

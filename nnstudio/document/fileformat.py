@@ -28,6 +28,7 @@ from ..engine.graph import DenseLinks, Edge, GraphError, Network, Neuron, Role
 from ..engine.losses import LOSSES
 from ..engine.train import INITIALISERS, TrainingError, TrainSettings
 from .atomic import atomic_write
+from .layout import Layout
 from .model import Document
 
 FORMAT_NAME = "nnstudio-network"
@@ -604,6 +605,7 @@ class _Checked:
 
     tree: Tree
     neurons: list[Neuron]
+    positions: dict[str, tuple[float, float]]
     edges: list[Edge]
     blocks: list[_DenseBlock]
     convolutions: list[Convolution]
@@ -623,7 +625,7 @@ def _check_tree(tree: Tree) -> _Checked:
         if not training_data:
             _fail("training_data", "must name a dataset, or be null")
 
-    neurons = _check_neurons(top["neurons"])
+    neurons, positions = _check_neurons(top["neurons"])
     index = {neuron.id: i for i, neuron in enumerate(neurons)}
     roles = [neuron.role for neuron in neurons]
     n_inputs = roles.count(Role.INPUT)
@@ -650,7 +652,9 @@ def _check_tree(tree: Tree) -> _Checked:
     dataset = None
     if top.get("dataset") is not None:
         dataset = _check_dataset(top["dataset"], "dataset", n_inputs, n_outputs)
-    return _Checked(top, neurons, edges, blocks, convolutions, grid, value_range, training, dataset)
+    return _Checked(
+        top, neurons, positions, edges, blocks, convolutions, grid, value_range, training, dataset
+    )
 
 
 _CONV_FIELDS = ("kind", "source", "target", "in_shape", "size")
@@ -707,9 +711,11 @@ def _check_convolutions(value: Any, weights: int) -> list[Convolution]:
     return out
 
 
-def _check_neurons(value: Any) -> list[Neuron]:
+def _check_neurons(value: Any) -> tuple[list[Neuron], dict[str, tuple[float, float]]]:
+    """The neurons (their maths) and where each sits on the canvas (its ``x`` and ``y``)."""
     items = _list(value, "neurons", MAX_NEURONS, "neurons")
     neurons: list[Neuron] = []
+    positions: dict[str, tuple[float, float]] = {}
     seen: dict[str, int] = {}
     roles = {role.value: role for role in Role}
     for i, item in enumerate(items):
@@ -747,8 +753,9 @@ def _check_neurons(value: Any) -> list[Neuron]:
         layer = _text(obj.get("layer", ""), f"{where}.layer", f"the layer of neuron {nid!r}")
         if ">" in layer:
             _fail(f"{where}.layer", f"{layer!r} is not a valid layer name (it must have no '>')")
-        neurons.append(Neuron(nid, role, activation, bias, label, x, y, layer))
-    return neurons
+        neurons.append(Neuron(nid, role, activation, bias, label, layer))
+        positions[nid] = (x, y)
+    return neurons, positions
 
 
 def _check_ends(source: str, target: str, neurons: list[Neuron], index: dict[str, int], where: str) -> None:
@@ -1064,6 +1071,7 @@ def _build(checked: _Checked) -> Document:
         training=checked.training,
         training_data=top.get("training_data"),
         dataset=checked.dataset,
+        layout=Layout(checked.positions),
     )
 
 
@@ -1118,15 +1126,15 @@ def _edges_listed(network: Network, whole: dict[Any, np.ndarray]) -> Iterable[Ed
     return [edge for _, _, edge in listed]
 
 
-def _neuron_tree(n: Neuron) -> Tree:
+def _neuron_tree(n: Neuron, position: tuple[float, float]) -> Tree:
     item: Tree = {
         "id": n.id,
         "role": Role(n.role).value,
         "activation": n.activation,
         "bias": float(n.bias),
         "label": n.label,
-        "x": float(n.x),
-        "y": float(n.y),
+        "x": float(position[0]),
+        "y": float(position[1]),
     }
     if n.layer:
         item["layer"] = n.layer
@@ -1181,7 +1189,8 @@ def _convolution_tree(conv: Convolution) -> Tree:
 
 def _document_to_tree(doc: Document) -> Tree:
     network = doc.network
-    neurons = [_neuron_tree(n) for n in network]
+    # The file keeps each neuron's place beside its maths: the layout joins the network again here.
+    neurons = [_neuron_tree(n, doc.layout.position(n.id)) for n in network]
     order = {nid: i for i, nid in enumerate(network.neurons)}
     whole = sorted(_written_whole(network), key=lambda pair: min(order[t] for t in pair[0].targets))
     dense = [_dense_tree(block, held, order) for block, held in whole]

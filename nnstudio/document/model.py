@@ -1,7 +1,8 @@
 """A document: one network together with what the studio needs to show and train it.
 
-The network is the part a person edits; the rest says how to read its inputs as an image, how to train
-it by default and, when the person drew or labelled samples of their own, carries those samples along.
+The network is the part a person edits (its maths); the layout says where its neurons sit on the canvas;
+the rest says how to read its inputs as an image, how to train it by default and, when the person drew or
+labelled samples of their own, carries those samples along.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from ..data.dataset import Dataset
 from ..engine.events import Event
 from ..engine.graph import Network, Neuron, Role
 from ..engine.train import TrainSettings
+from .layout import Layout
 
 
 class DocumentEvents:
-    """What a :class:`Document` announces besides its network's own events (``document.network.events``).
+    """What a :class:`Document` announces besides its network's own events (``document.network.events``)
+    and its layout's (``document.layout.events``: neurons moved).
 
     - ``dataset()``: the document's own samples changed (added, deleted, or the whole set replaced).
     - ``properties()``: the title, description, input grid, value range, training settings or training
@@ -38,7 +41,8 @@ class Document:
     ``grid`` is ``(width, height)`` of the input image: the first ``width * height`` input neurons, row by
     row from the top left. ``value_range`` is the range of those pixels, black to white. ``training_data``
     names the dataset to train on by default (``"four-pixel"``, ``"digits:train"``, or ``"document"`` for
-    the samples in ``dataset``).
+    the samples in ``dataset``). ``layout`` holds where each neuron sits on the canvas; a document made
+    from a network alone places its neurons layer by layer (:func:`~nnstudio.document.layout.layer_positions`).
     """
 
     network: Network
@@ -49,7 +53,11 @@ class Document:
     training: TrainSettings = field(default_factory=TrainSettings)
     training_data: str | None = None
     dataset: Dataset | None = None
+    layout: Layout = field(default_factory=Layout, repr=False)
     events: DocumentEvents = field(default_factory=DocumentEvents, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.layout.place_missing(self.network, self.grid)
 
     def shape_problem(self, inputs: int, outputs: int) -> str | None:
         """Why the document could no longer be saved if its network had this many inputs and outputs (its

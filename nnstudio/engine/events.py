@@ -37,8 +37,9 @@ class NetworkEvents:
     """What a :class:`~nnstudio.engine.graph.Network` announces.
 
     - ``structure()``: neurons or edges were added or removed (recompile; rebuild views).
-    - ``neurons(ids)``: properties of these neurons changed (bias, activation, role, label, position).
-      A move or a new label counts no revision of the network: nothing needs computing again.
+    - ``neurons(ids)``: properties of these neurons changed (bias, activation, role, label).
+      A new label counts no revision of the network: nothing needs computing again. (A move is not the
+      network's: the document's layout announces it.)
     - ``weights(ids)``: weights or frozen flags of these edges changed.
     - ``parameters()``: many weights and biases changed at once (training, randomising).
     """

@@ -50,8 +50,6 @@ class Neuron:
     activation: str = "tanh"
     bias: float = 0.0
     label: str = ""
-    x: float = 0.0
-    y: float = 0.0
     # The layer the neuron belongs to ("" for a neuron that is a layer of its own, as a hand-placed one is).
     layer: str = ""
 
@@ -103,7 +101,7 @@ class Network:
         self._dropped: dict[str, Convolution] = {}
         self.events = NetworkEvents()
         # Bumped on every change of the maths; a compiled plan remembers the revision it was built from.
-        # Moving a neuron changes neither: it is the canvas's business.
+        # A new label changes neither. Positions are not the network's at all (the document's layout).
         self.revision = 0
         self.structure_revision = 0
         self._depth_cache: tuple[int, dict[str, int]] | None = None
@@ -598,9 +596,10 @@ class Network:
         self,
         neurons: Iterable[Neuron],
         edges: Iterable[Edge] = (),
-        positions: Mapping[str, int] | None = None,
+        order: Mapping[str, int] | None = None,
     ) -> None:
-        """Add neurons (and edges among or to them) as one change; ``positions`` restores order (undo)."""
+        """Add neurons (and edges among or to them) as one change; ``order`` (id -> index among the
+        network's neurons) puts them back where they were (undo)."""
         neurons = list(neurons)
         edges = list(edges)
         for neuron in neurons:
@@ -617,8 +616,8 @@ class Network:
             for neuron in neurons:
                 self._forget_neuron(neuron.id)
             raise
-        if positions:
-            self._reorder(positions)
+        if order:
+            self._reorder(order)
         self._restore_dropped()
         self._changed(structural=True)
         self.events.structure.emit()
@@ -651,10 +650,10 @@ class Network:
             self._detach(added)
             raise
 
-    def _reorder(self, positions: Mapping[str, int]) -> None:
-        order = [nid for nid in self.neurons if nid not in positions]
-        for nid, pos in sorted(positions.items(), key=lambda kv: kv[1]):
-            order.insert(min(pos, len(order)), nid)
+    def _reorder(self, indices: Mapping[str, int]) -> None:
+        order = [nid for nid in self.neurons if nid not in indices]
+        for nid, index in sorted(indices.items(), key=lambda kv: kv[1]):
+            order.insert(min(index, len(order)), nid)
         self.neurons = {nid: self.neurons[nid] for nid in order}
 
     def _forget_neuron(self, nid: str) -> None:
@@ -754,7 +753,7 @@ class Network:
                         value = Role(value)
                     except ValueError:
                         raise GraphError(f"unknown role {value!r} (input, hidden or output)") from None
-                if name in ("bias", "x", "y"):
+                if name == "bias":
                     value = _finite(value, f"{trial.display_name!r}: {name}")
                 setattr(trial, name, value)
             if trial.activation not in ACTIVATIONS:
@@ -772,7 +771,8 @@ class Network:
         """Set fields of several neurons, e.g. ``{"h1": {"bias": 0.5, "activation": "relu"}}``.
 
         Role and activation changes are checked against the edges already there (:meth:`check_neuron_fields`).
-        Only a change of position leaves the maths alone: then no revision is counted.
+        Only a new label leaves the maths alone: then no revision is counted. (Where a neuron sits on the
+        canvas is no business of the network's: see :mod:`nnstudio.document.layout`.)
         """
         self.check_neuron_fields(changes)
         structural = False
@@ -783,9 +783,9 @@ class Network:
                 if name == "role":
                     value = Role(value)
                     structural = structural or value is not neuron.role
-                if name in ("bias", "x", "y"):
+                if name == "bias":
                     value = float(value)  # type: ignore[arg-type]
-                if name not in ("x", "y", "label"):
+                if name != "label":
                     maths = True
                 setattr(neuron, name, value)
             if "activation" in fields:
@@ -797,14 +797,6 @@ class Network:
                 self._depth_cache = None
                 self.events.structure.emit()
             self.events.neurons.emit(list(changes))
-
-    def move_neurons(self, positions: Mapping[str, tuple[float, float]]) -> None:
-        """Move neurons on the canvas: no revision is counted, so nothing is computed again."""
-        for nid, (x, y) in positions.items():
-            neuron = self.neurons[nid]
-            neuron.x, neuron.y = float(x), float(y)
-        if positions:
-            self.events.neurons.emit(list(positions))
 
     def set_parameters(
         self, weights: Mapping[str, float] | None = None, biases: Mapping[str, float] | None = None

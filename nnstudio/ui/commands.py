@@ -14,6 +14,7 @@ import numpy as np
 from PySide6.QtGui import QUndoCommand
 
 from nnstudio.data.dataset import Dataset
+from nnstudio.document.layout import Layout, Position
 from nnstudio.document.model import Document
 from nnstudio.engine.graph import Edge, Network, Neuron
 from nnstudio.engine.parameters import ParameterSnapshot
@@ -30,24 +31,34 @@ _MERGE_NEURON_FIELDS = 1002
 
 
 class AddNeurons(QUndoCommand):
-    """Add neurons, and optionally edges among them or to existing neurons, as one step."""
+    """Add neurons at ``positions`` on the canvas, and optionally edges among them or to existing neurons,
+    as one step."""
 
     def __init__(
-        self, network: Network, neurons: Iterable[Neuron], edges: Iterable[Edge] = (), text: str = ""
+        self,
+        document: DocumentLike,
+        neurons: Iterable[Neuron],
+        positions: Mapping[str, Position],
+        edges: Iterable[Edge] = (),
+        text: str = "",
     ) -> None:
         self.neurons = [n.copy() for n in neurons]
+        self.positions = {n.id: positions[n.id] for n in self.neurons}
         self.edges = [e.copy() for e in edges]
         count = len(self.neurons)
         super().__init__(
             text or (f"Add {count} neurons" if count != 1 else f"Add {self.neurons[0].display_name}")
         )
-        self.network = network
+        self.document = document
 
     def redo(self) -> None:
-        self.network.add_neurons([n.copy() for n in self.neurons], [e.copy() for e in self.edges])
+        # Placed first, so that every view that hears of the new neurons finds where they are.
+        self.document.layout.place(self.positions)
+        self.document.network.add_neurons([n.copy() for n in self.neurons], [e.copy() for e in self.edges])
 
     def undo(self) -> None:
-        self.network.remove([n.id for n in self.neurons], [e.id for e in self.edges])
+        self.document.network.remove([n.id for n in self.neurons], [e.id for e in self.edges])
+        self.document.layout.remove(self.positions)
 
 
 class AddEdges(QUndoCommand):
@@ -66,53 +77,61 @@ class AddEdges(QUndoCommand):
 
 
 class RemoveItems(QUndoCommand):
-    """Delete neurons (with their edges) and edges; undo puts them back in their old order."""
+    """Delete neurons (with their edges) and edges; undo puts them back in their old order and places."""
 
     def __init__(
-        self, network: Network, neuron_ids: Iterable[str] = (), edge_ids: Iterable[str] = (), text: str = ""
+        self,
+        document: DocumentLike,
+        neuron_ids: Iterable[str] = (),
+        edge_ids: Iterable[str] = (),
+        text: str = "",
     ) -> None:
-        self.network = network
+        self.document = document
+        network = document.network
         self.neuron_ids = [n for n in neuron_ids if n in network.neurons]
         self.edge_ids = [e for e in edge_ids if e in network.edges]
         self.removed_neurons: list[tuple[int, Neuron]] = []
         self.removed_edges: list[Edge] = []
+        self.removed_positions: dict[str, Position] = {}
         count = len(self.neuron_ids) + len(self.edge_ids)
         super().__init__(text or ("Delete" if count == 1 else f"Delete {count} items"))
 
     def redo(self) -> None:
-        removed_neurons, removed_edges = self.network.remove(self.neuron_ids, self.edge_ids)
+        removed_neurons, removed_edges = self.document.network.remove(self.neuron_ids, self.edge_ids)
         self.removed_neurons = [(i, n.copy()) for i, n in removed_neurons]
         self.removed_edges = [e.copy() for e in removed_edges]
+        self.removed_positions = self.document.layout.remove(n.id for _, n in removed_neurons)
 
     def undo(self) -> None:
-        positions = {n.id: i for i, n in self.removed_neurons}
-        self.network.add_neurons(
+        self.document.layout.place(self.removed_positions)
+        self.document.network.add_neurons(
             [n.copy() for _, n in self.removed_neurons],
             [e.copy() for e in self.removed_edges],
-            positions=positions,
+            order={n.id: i for i, n in self.removed_neurons},
         )
 
 
 class MoveNeurons(QUndoCommand):
-    """One drag, or one layout: old and new positions of the neurons that moved."""
+    """One drag, or one arrangement: old and new positions of the neurons that moved, in the document's
+    layout (the network is not touched, so nothing is computed again)."""
 
     def __init__(
         self,
-        network: Network,
-        old: Mapping[str, tuple[float, float]],
-        new: Mapping[str, tuple[float, float]],
+        layout: Layout,
+        old: Mapping[str, Position],
+        new: Mapping[str, Position],
         text: str = "",
     ) -> None:
         super().__init__(text or ("Move" if len(new) == 1 else f"Move {len(new)} neurons"))
-        self.network = network
+        self.layout = layout
         self.old = dict(old)
         self.new = dict(new)
 
     def redo(self) -> None:
-        self.network.move_neurons(self.new)
+        self.layout.move(self.new)
 
     def undo(self) -> None:
-        self.network.move_neurons(self.old)
+        self.layout.move(self.old)
 
 
 class SetWeights(QUndoCommand):
@@ -246,23 +265,32 @@ class AddImageGrid(QUndoCommand):
     """Add the pixels of an input image as the first inputs and make the document read them as a grid."""
 
     def __init__(
-        self, document: DocumentLike, neurons: Iterable[Neuron], grid: tuple[int, int], text: str = ""
+        self,
+        document: DocumentLike,
+        neurons: Iterable[Neuron],
+        positions: Mapping[str, Position],
+        grid: tuple[int, int],
+        text: str = "",
     ) -> None:
         self.document = document
         self.neurons = [n.copy() for n in neurons]
+        self.positions = {n.id: positions[n.id] for n in self.neurons}
         self.grid = grid
         self.old_grid = document.grid
         super().__init__(text or f"Add {grid[0]} x {grid[1]} image")
 
     def redo(self) -> None:
-        # The grid is set before the neurons arrive, so every listener of the structure event sees both.
+        # The grid and the places are set before the neurons arrive, so every listener of the structure
+        # event sees all three.
         self.document.grid = self.grid
-        positions = {n.id: i for i, n in enumerate(self.neurons)}
-        self.document.network.add_neurons([n.copy() for n in self.neurons], positions=positions)
+        self.document.layout.place(self.positions)
+        order = {n.id: i for i, n in enumerate(self.neurons)}
+        self.document.network.add_neurons([n.copy() for n in self.neurons], order=order)
 
     def undo(self) -> None:
         self.document.grid = self.old_grid
         self.document.network.remove([n.id for n in self.neurons])
+        self.document.layout.remove(self.positions)
 
 
 class RemoveItemsAndGrid(RemoveItems):
@@ -275,8 +303,7 @@ class RemoveItemsAndGrid(RemoveItems):
         edge_ids: Iterable[str] = (),
         text: str = "",
     ) -> None:
-        super().__init__(document.network, neuron_ids, edge_ids, text)
-        self.document = document
+        super().__init__(document, neuron_ids, edge_ids, text)
         self.old_grid = document.grid
 
     def redo(self) -> None:

@@ -6,6 +6,7 @@ negative, the strongest ones on top), one example per turn of the event loop so 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -35,11 +36,12 @@ _NEGATIVE = QColor(0, 0, 0)
 _thumbnail_cache: dict[tuple[str, int], QImage] = {}
 
 
-def _positions(network: Network) -> dict[str, tuple[float, float]]:
-    xs = [n.x for n in network]
-    ys = [n.y for n in network]
+def _positions(network: Network, layout: Mapping[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+    placed = {nid: layout.get(nid, (0.0, 0.0)) for nid in network.neurons}
+    xs = [x for x, _ in placed.values()]
+    ys = [y for _, y in placed.values()]
     if xs and (max(xs) - min(xs) > 1e-9 or max(ys) - min(ys) > 1e-9):
-        return {n.id: (n.x, n.y) for n in network}
+        return placed
     # Never laid out: one column per level, left to right.
     try:
         levels = network.levels()
@@ -52,13 +54,16 @@ def _positions(network: Network) -> dict[str, tuple[float, float]]:
     }
 
 
-def draw_network_preview(network: Network, size: QSize = THUMBNAIL_SIZE) -> QImage:
-    """A small picture of ``network``: its neurons where they sit on the canvas and its strongest links."""
+def draw_network_preview(
+    network: Network, layout: Mapping[str, tuple[float, float]], size: QSize = THUMBNAIL_SIZE
+) -> QImage:
+    """A small picture of ``network``: its neurons where ``layout`` puts them on the canvas and its strongest
+    links."""
     image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(_BACKGROUND)
     if not network.neurons:
         return image
-    positions = _positions(network)
+    positions = _positions(network, layout)
     xs = [p[0] for p in positions.values()]
     ys = [p[1] for p in positions.values()]
     margin = 10.0
@@ -128,7 +133,7 @@ def example_thumbnail(info: ExampleInfo) -> QImage | None:
             document = load_document(info.path)
         except FormatError:
             return None
-        _thumbnail_cache[key] = draw_network_preview(document.network)
+        _thumbnail_cache[key] = draw_network_preview(document.network, document.layout)
     return _thumbnail_cache[key]
 
 

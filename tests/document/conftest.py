@@ -9,6 +9,7 @@ import pytest
 
 from nnstudio.data.dataset import Dataset, one_hot
 from nnstudio.document import Document, dense_network, document_to_bytes
+from nnstudio.document.layout import Layout
 from nnstudio.engine.graph import Edge, Network, Neuron, Role
 from nnstudio.engine.train import TrainSettings
 
@@ -16,15 +17,27 @@ from nnstudio.engine.train import TrainSettings
 def hand_built_document() -> Document:
     """Four pixels, two hidden neurons, two outputs: odd ids, a frozen edge, weights needing all 64 bits."""
     neurons = [
-        Neuron("p0", Role.INPUT, "identity", 0.0, "top left", -200.0, -30.0),
-        Neuron("p1", Role.INPUT, "identity", 0.0, "top right", -200.0, -10.0),
-        Neuron("p2", Role.INPUT, "identity", 0.0, "", -200.0, 10.0),
-        Neuron("p3", Role.INPUT, "identity", 0.0, "", -200.0, 30.0),
-        Neuron("edge detector", Role.HIDDEN, "tanh", 0.1 + 0.2, "Δ détecteur", 0.0, -20.5),
-        Neuron("h2", Role.HIDDEN, "relu", -1 / 3, "", 0.0, 20.25),
-        Neuron("vertical", Role.OUTPUT, "sigmoid", 1e-300, "Vertical", 200.0, -10.0),
-        Neuron("horizontal", Role.OUTPUT, "sigmoid", -0.0, "", 200.0, 10.0),
+        Neuron("p0", Role.INPUT, "identity", 0.0, "top left"),
+        Neuron("p1", Role.INPUT, "identity", 0.0, "top right"),
+        Neuron("p2", Role.INPUT, "identity", 0.0, ""),
+        Neuron("p3", Role.INPUT, "identity", 0.0, ""),
+        Neuron("edge detector", Role.HIDDEN, "tanh", 0.1 + 0.2, "Δ détecteur"),
+        Neuron("h2", Role.HIDDEN, "relu", -1 / 3, ""),
+        Neuron("vertical", Role.OUTPUT, "sigmoid", 1e-300, "Vertical"),
+        Neuron("horizontal", Role.OUTPUT, "sigmoid", -0.0, ""),
     ]
+    layout = Layout(
+        {
+            "p0": (-200.0, -30.0),
+            "p1": (-200.0, -10.0),
+            "p2": (-200.0, 10.0),
+            "p3": (-200.0, 30.0),
+            "edge detector": (0.0, -20.5),
+            "h2": (0.0, 20.25),
+            "vertical": (200.0, -10.0),
+            "horizontal": (200.0, 10.0),
+        }
+    )
     edges = [
         Edge("p0>edge detector", "p0", "edge detector", 0.1 + 0.7),
         Edge("p1>edge detector", "p1", "edge detector", -2 / 3, frozen=True),
@@ -55,6 +68,7 @@ def hand_built_document() -> Document:
         value_range=(-1.0, 1.0),
         training=training,
         training_data="four-pixel",
+        layout=layout,
     )
 
 

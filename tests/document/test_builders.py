@@ -1,11 +1,14 @@
-"""dense_network: layered networks with the conventional ids, laid out in columns."""
+"""dense_network: layered networks with the conventional ids; a document made from one lays them out in
+columns."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from nnstudio.document.builders import COLUMN_SPACING, dense_network, layer_ids
+from nnstudio.document.builders import dense_network, layer_ids
+from nnstudio.document.layout import COLUMN_SPACING
+from nnstudio.document.model import Document
 from nnstudio.engine.graph import GraphError, Role, edge_id
 
 
@@ -36,7 +39,7 @@ def test_the_same_seed_gives_the_same_weights_and_another_seed_others():
 
 def test_layers_are_columns_and_a_grid_lays_the_inputs_out_as_an_image():
     network = dense_network([6, 3, 2], seed=0, grid=(3, 2))
-    pos = {n.id: (n.x, n.y) for n in network}
+    pos = dict(Document(network, grid=(3, 2)).layout)
     assert {pos[f"h1_{k}"][0] for k in range(3)} == {COLUMN_SPACING}
     assert {pos[f"o{k}"][0] for k in range(2)} == {2 * COLUMN_SPACING}
     assert pos["i0"][1] == pos["i2"][1] < pos["i3"][1]  # rows top to bottom
@@ -66,15 +69,21 @@ def test_impossible_requests_raise_graph_errors(sizes, activations, labels, frag
         dense_network(sizes, activations, output_labels=labels)
 
 
+def test_an_image_needs_as_many_inputs_as_it_has_pixels():
+    with pytest.raises(GraphError, match="a 3 x 3 image needs 9 inputs, not 8"):
+        dense_network([8, 2], grid=(3, 3))
+
+
 def test_layer_ids():
     assert layer_ids([2, 1, 1]) == [["i0", "i1"], ["h1_0"], ["o0"]]
 
 
 def test_a_wide_layer_is_a_block_whose_discs_do_not_overlap():
-    from nnstudio.document.builders import BLOCK_SPACING
+    from nnstudio.document.layout import BLOCK_SPACING
 
     net = dense_network([784, 100, 10], ["relu", "softmax"], grid=(28, 28))
-    hidden = [(n.x, n.y) for n in net if n.id.startswith("h1_")]
+    layout = Document(net, grid=(28, 28)).layout
+    hidden = [layout[n.id] for n in net if n.id.startswith("h1_")]
     xs = sorted({x for x, _ in hidden})
     assert len(xs) == 4 and xs[-1] == COLUMN_SPACING
     points = np.array(hidden)

@@ -147,4 +147,4 @@ def test_positions_at_the_edge_of_the_canvas_load(layered_tree):
     place(layered_tree, ["neurons", 4, "x"], -MAX_POSITION)
     place(layered_tree, ["neurons", 5, "y"], MAX_POSITION)
     doc = document_from_bytes(json.dumps(layered_tree).encode())
-    assert doc.network.neurons["i4"].x == -MAX_POSITION
+    assert doc.layout["i4"][0] == -MAX_POSITION

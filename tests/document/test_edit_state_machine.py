@@ -85,7 +85,10 @@ class EditCommands(RuleBasedStateMachine):
         grid fitting its network: tried on a copy first. One that does not must be one the views refuse:
         ``document.edit_problem(**edit)`` names the problem."""
         trial = SimpleNamespace(
-            network=self.network.copy(), grid=self.document.grid, value_range=self.document.value_range
+            network=self.network.copy(),
+            layout=self.document.layout.copy(),
+            grid=self.document.grid,
+            value_range=self.document.value_range,
         )
         make(trial).redo()
         inputs, outputs = len(trial.network.inputs()), len(trial.network.outputs())
@@ -138,9 +141,11 @@ class EditCommands(RuleBasedStateMachine):
         except CanvasEditError:
             return
         if planned.grid is not None:
-            make = lambda doc: AddImageGrid(doc, planned.neurons, planned.grid, planned.text)  # noqa: E731
+            make = lambda doc: AddImageGrid(  # noqa: E731
+                doc, planned.neurons, planned.positions, planned.grid, planned.text
+            )
         else:
-            make = lambda doc: AddNeurons(doc.network, planned.neurons, text=planned.text)  # noqa: E731
+            make = lambda doc: AddNeurons(doc, planned.neurons, planned.positions, text=planned.text)  # noqa: E731
         if self.fits(make):
             self.push(make(self.document))
 
@@ -167,7 +172,7 @@ class EditCommands(RuleBasedStateMachine):
         if pixels:
             make = lambda doc: RemoveItemsAndGrid(doc, neuron_ids, edge_ids)  # noqa: E731
         else:
-            make = lambda doc: RemoveItems(doc.network, neuron_ids, edge_ids)  # noqa: E731
+            make = lambda doc: RemoveItems(doc, neuron_ids, edge_ids)  # noqa: E731
         if self.fits(make, remove=neuron_ids, drops_grid=pixels):
             self.push(make(self.document))
 
@@ -212,9 +217,9 @@ class EditCommands(RuleBasedStateMachine):
     @rule(neurons=st.lists(picks, min_size=1, max_size=4), dx=places, dy=places)
     def move(self, neurons: list[int], dx: float, dy: float) -> None:
         ids = dict.fromkeys(self.neuron(p) for p in neurons)
-        old = {nid: (self.network.neurons[nid].x, self.network.neurons[nid].y) for nid in ids}
+        old = {nid: self.document.layout[nid] for nid in ids}
         new = {nid: (x + dx, y + dy) for nid, (x, y) in old.items()}
-        self.push(MoveNeurons(self.network, old, new))
+        self.push(MoveNeurons(self.document.layout, old, new))
 
     @precondition(lambda self: len(self.network.neurons) > 0)
     @rule(edges=st.lists(picks, max_size=4), neurons=st.lists(picks, max_size=4), value=values)

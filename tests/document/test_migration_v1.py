@@ -110,7 +110,7 @@ def test_undo_after_migration_gives_back_the_same_bytes(name, qapp):
     hidden = next(n.id for n in network if n.role.value == "hidden")
     stack.push(SetWeights(network, {edges[0]: 0.5}))
     stack.push(SetFrozen(network, {edges[1]: True}))
-    stack.push(RemoveItems(network, [hidden], [edges[2]]))
+    stack.push(RemoveItems(doc, [hidden], [edges[2]]))
     after = document_to_bytes(doc)
     assert after != before
     while stack.canUndo():

@@ -22,8 +22,9 @@ from nnstudio.engine.graph import Edge, Network, Neuron, Role, edge_id
 from nnstudio.engine.train import TrainSettings
 
 
-def neuron_fields(network: Network) -> list[tuple]:
-    return [(n.id, n.role, n.activation, n.bias, n.label, n.x, n.y) for n in network]
+def neuron_fields(doc: Document) -> list[tuple]:
+    """Each neuron's maths and where it sits on the canvas."""
+    return [(n.id, n.role, n.activation, n.bias, n.label, doc.layout[n.id]) for n in doc.network]
 
 
 def edge_fields(network: Network) -> dict[str, tuple]:
@@ -35,7 +36,7 @@ def test_hand_built_graph_round_trips_exactly(tmp_path, hand_built):
     save_document(hand_built, path)
     loaded = load_document(path)
 
-    assert neuron_fields(loaded.network) == neuron_fields(hand_built.network)
+    assert neuron_fields(loaded) == neuron_fields(hand_built)
     assert edge_fields(loaded.network) == edge_fields(hand_built.network)
     assert math.copysign(1.0, loaded.network.neurons["horizontal"].bias) == -1.0  # -0.0 stays -0.0
     assert loaded.title == "Edges «2×2»"
@@ -92,7 +93,7 @@ def test_dense_network_round_trips_with_float32_weights(tmp_path):
 
     loaded = load_document(path)
     assert list(loaded.network.neurons) == list(network.neurons)
-    assert neuron_fields(loaded.network) == neuron_fields(network)
+    assert neuron_fields(loaded) == neuron_fields(doc)
     assert set(loaded.network.edges) == set(network.edges)
     for eid, edge in network.edges.items():
         got = loaded.network.edges[eid]
@@ -173,7 +174,7 @@ def test_minimal_file_takes_defaults():
     assert doc.training == TrainSettings()
     assert doc.network.edges["a>b"].weight == 2.0
     assert isinstance(doc.network.neurons["b"].bias, float)
-    assert doc.network.neurons["a"].label == "" and doc.network.neurons["a"].x == 0.0
+    assert doc.network.neurons["a"].label == "" and doc.layout["a"] == (0.0, 0.0)
 
 
 def test_a_byte_order_mark_is_accepted(hand_built):

@@ -256,7 +256,7 @@ def test_undoing_the_deletion_of_a_conv_layers_neuron_brings_its_convolution_bac
     order = list(net.neurons)
     removed, edges = net.remove(["conv1_1_3_3"])
     assert set(net.convolutions) == set()  # conv1 lost a neuron; pool1 reads conv1
-    net.add_neurons([n for _, n in removed], edges, positions={n.id: i for i, n in removed})
+    net.add_neurons([n for _, n in removed], edges, order={n.id: i for i, n in removed})
     assert list(net.convolutions) == ["conv1", "pool1"]
     assert list(net.neurons) == order
     np.testing.assert_array_equal(net.convolutions["conv1"].kernel, kernel)

@@ -90,7 +90,7 @@ def test_remove_and_readd_restores_order_and_edges() -> None:
     removed_neurons, removed_edges = net.remove(["h1_1"], ["h1_0>o1"])
     assert "h1_1" not in net.neurons and all("h1_1" not in e for e in net.edges)
     net.add_neurons(
-        [n for _, n in removed_neurons], removed_edges, positions={n.id: i for i, n in removed_neurons}
+        [n for _, n in removed_neurons], removed_edges, order={n.id: i for i, n in removed_neurons}
     )
     after = (list(net.neurons), {k: (e.source, e.target, e.weight) for k, e in net.edges.items()})
     assert after[0] == before[0]

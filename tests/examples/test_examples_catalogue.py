@@ -80,8 +80,8 @@ def test_small_examples_load_with_the_catalogue_title(name):
 
 def test_positions_run_left_to_right_by_layer():
     for name in ("four-pixel-camera", "three-by-three-shapes", "xor"):
-        network = load_example(name).network
-        columns = [sorted({network.neurons[nid].x for nid in level}) for level in network.levels()]
+        doc = load_example(name)
+        columns = [sorted({doc.layout[nid][0] for nid in level}) for level in doc.network.levels()]
         # Hidden and output layers are one column each; each lies right of everything before it.
         assert all(len(xs) == 1 for xs in columns[1:])
         for before, after in zip(columns, columns[1:], strict=False):
@@ -92,8 +92,8 @@ def test_image_inputs_are_laid_out_as_their_grid():
     doc = load_example("three-by-three-shapes")
     assert doc.grid == (3, 3)
     pixels = doc.network.inputs()
-    xs = [p.x for p in pixels]
-    ys = [p.y for p in pixels]
+    xs = [doc.layout[p.id][0] for p in pixels]
+    ys = [doc.layout[p.id][1] for p in pixels]
     # Row-major: x repeats every row, y grows row by row.
     assert xs[0:3] == xs[3:6] == xs[6:9] and xs[0] < xs[1] < xs[2]
     assert ys[0] == ys[1] == ys[2] < ys[3] == ys[4] == ys[5] < ys[6]
@@ -128,8 +128,8 @@ def test_shipped_xor_is_what_the_build_script_trains():
     # Trained in float32: another processor's arithmetic may differ in the last bits, so compare values.
     built = _build_script().BUILDERS["xor"]()
     shipped = load_example("xor")
-    assert [(n.id, n.label, n.activation, n.x, n.y) for n in built.network] == [
-        (n.id, n.label, n.activation, n.x, n.y) for n in shipped.network
+    assert [(n.id, n.label, n.activation, built.layout[n.id]) for n in built.network] == [
+        (n.id, n.label, n.activation, shipped.layout[n.id]) for n in shipped.network
     ]
     for attribute, items in (("weight", "edges"), ("bias", "neurons")):
         ours = {k: getattr(v, attribute) for k, v in getattr(built.network, items).items()}

@@ -53,7 +53,8 @@ def test_the_arithmetic_follows_the_input_and_the_weights(qtbot, studio) -> None
 def test_the_slides_neuron_and_its_squash(qtbot, studio) -> None:
     window = studio(example="four-pixel-camera")
     network = window.document.network
-    network.add_neurons([Neuron("slide", Role.HIDDEN, "tanh", 0.0, x=240.0, y=200.0)])
+    window.document.layout.place({"slide": (240.0, 200.0)})
+    network.add_neurons([Neuron("slide", Role.HIDDEN, "tanh", 0.0)])
     network.add_edges(Edge(f"i{k}>slide", f"i{k}", "slide", w) for k, w in enumerate([-0.2, 0.0, 0.8, -0.5]))
     window.live.set_input(np.array([0.5, 0.0, -0.75, 0.75], dtype=np.float32))
     window.canvas.select(["slide"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint
 
+from nnstudio.document.layout import Layout
 from nnstudio.document.model import Document
 from nnstudio.engine.graph import Edge, Network, Neuron, Role
 
@@ -13,13 +14,14 @@ from .canvas_fixtures import open_canvas, shown
 
 def two_lines() -> Document:
     neurons = [
-        Neuron("a", Role.INPUT, "identity", x=0.0, y=0.0),
-        Neuron("b", Role.INPUT, "identity", x=0.0, y=200.0),
-        Neuron("o", Role.OUTPUT, "tanh", x=400.0, y=100.0),
-        Neuron("p", Role.OUTPUT, "tanh", x=400.0, y=300.0),
+        Neuron("a", Role.INPUT, "identity"),
+        Neuron("b", Role.INPUT, "identity"),
+        Neuron("o", Role.OUTPUT, "tanh"),
+        Neuron("p", Role.OUTPUT, "tanh"),
     ]
+    layout = Layout({"a": (0.0, 0.0), "b": (0.0, 200.0), "o": (400.0, 100.0), "p": (400.0, 300.0)})
     edges = [Edge("a>o", "a", "o", 0.0), Edge("b>p", "b", "p", 0.05)]
-    return Document(Network.from_parts(neurons, edges))
+    return Document(Network.from_parts(neurons, edges), layout=layout)
 
 
 def along(canvas, source: str, target: str) -> list[tuple[int, int, int]]:

@@ -9,6 +9,7 @@ from PySide6.QtCore import QPoint, QPointF
 from PySide6.QtGui import QColor, QImage
 
 from nnstudio.document.builders import dense_network
+from nnstudio.document.layout import Layout
 from nnstudio.document.model import Document
 from nnstudio.engine.graph import Edge, Network, Neuron, Role
 from nnstudio.ui.canvas import SCHEMES, NetworkCanvas
@@ -23,11 +24,10 @@ CLASSIC = SCHEMES["classic"]
 
 def camera_document() -> Document:
     """A 2x2 image feeding one tanh neuron h1, which feeds the output o1 ("answer")."""
-    neurons = [Neuron(f"p{k}", Role.INPUT, "identity", x=(k % 2) * 40.0, y=(k // 2) * 40.0) for k in range(4)]
-    neurons += [
-        Neuron("h1", Role.HIDDEN, "tanh", x=260, y=20),
-        Neuron("o1", Role.OUTPUT, "sigmoid", label="answer", x=460, y=20),
-    ]
+    neurons = [Neuron(f"p{k}", Role.INPUT, "identity") for k in range(4)]
+    neurons += [Neuron("h1", Role.HIDDEN, "tanh"), Neuron("o1", Role.OUTPUT, "sigmoid", label="answer")]
+    layout = Layout({f"p{k}": ((k % 2) * 40.0, (k // 2) * 40.0) for k in range(4)})
+    layout.place({"h1": (260, 20), "o1": (460, 20)})
     edges = [
         Edge("p0>h1", "p0", "h1", 0.5),
         Edge("p1>h1", "p1", "h1", -0.75),
@@ -35,7 +35,7 @@ def camera_document() -> Document:
         Edge("p3>h1", "p3", "h1", 0.25, frozen=True),
         Edge("h1>o1", "h1", "o1", 1.0),
     ]
-    return Document(Network.from_parts(neurons, edges), grid=(2, 2), value_range=(-1.0, 1.0))
+    return Document(Network.from_parts(neurons, edges), grid=(2, 2), value_range=(-1.0, 1.0), layout=layout)
 
 
 @pytest.fixture

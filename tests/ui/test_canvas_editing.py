@@ -18,6 +18,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication
 
+from nnstudio.document.layout import Layout
 from nnstudio.document.model import Document
 from nnstudio.engine.graph import Edge, Network, Neuron, Role
 from nnstudio.ui.canvas import LOCKED_MESSAGE, PALETTE_MIME, NetworkCanvas, NeuronPalette
@@ -27,22 +28,25 @@ from nnstudio.ui.live import LiveNetwork
 def tiny_document() -> Document:
     """Two inputs feed a tanh neuron h1 that feeds the output o1 ("answer")."""
     neurons = [
-        Neuron("i1", Role.INPUT, "identity", x=0, y=-60),
-        Neuron("i2", Role.INPUT, "identity", x=0, y=60),
-        Neuron("h1", Role.HIDDEN, "tanh", x=200, y=0),
-        Neuron("h2", Role.HIDDEN, "tanh", x=200, y=160),
-        Neuron("o1", Role.OUTPUT, "tanh", label="answer", x=400, y=0),
+        Neuron("i1", Role.INPUT, "identity"),
+        Neuron("i2", Role.INPUT, "identity"),
+        Neuron("h1", Role.HIDDEN, "tanh"),
+        Neuron("h2", Role.HIDDEN, "tanh"),
+        Neuron("o1", Role.OUTPUT, "tanh", label="answer"),
     ]
+    layout = Layout({"i1": (0, -60), "i2": (0, 60), "h1": (200, 0), "h2": (200, 160), "o1": (400, 0)})
     edges = [
         Edge("i1>h1", "i1", "h1", 0.5),
         Edge("i2>h1", "i2", "h1", -0.75),
         Edge("h1>o1", "h1", "o1", 1.0),
     ]
-    return Document(Network.from_parts(neurons, edges), title="tiny")
+    return Document(Network.from_parts(neurons, edges), title="tiny", layout=layout)
 
 
-def snapshot(network: Network) -> tuple[dict, dict, list[str]]:
-    neurons = {n.id: (n.role, n.activation, n.bias, n.label, n.x, n.y) for n in network.neurons.values()}
+def snapshot(document: Document) -> tuple[dict, dict, list[str]]:
+    """Every neuron's maths and place, every edge, and the neurons' order."""
+    network = document.network
+    neurons = {n.id: (n.role, n.activation, n.bias, n.label, document.layout[n.id]) for n in network}
     edges = {e.id: (e.source, e.target, e.weight, e.frozen) for e in network.edges.values()}
     return neurons, edges, list(network.neurons)
 
@@ -139,8 +143,9 @@ def test_dropping_a_palette_neuron_adds_it_where_it_was_dropped(make_canvas, qtb
     new = [n for n in network.neurons.values() if n.id not in tiny_document().network.neurons]
     assert len(new) == 1 and new[0].role is Role.HIDDEN and new[0].activation == "relu"
     where = canvas.mapToScene(at)
-    assert abs(new[0].x - where.x()) <= 5 and abs(new[0].y - where.y()) <= 5
-    assert new[0].x % 10 == 0 and new[0].y % 10 == 0  # snapped to the grid
+    x, y = live.document.layout[new[0].id]
+    assert abs(x - where.x()) <= 5 and abs(y - where.y()) <= 5
+    assert x % 10 == 0 and y % 10 == 0  # snapped to the grid
     assert canvas.selected_neuron_ids() == [new[0].id]
     assert stack.count() == 1
     stack.undo()
@@ -171,7 +176,8 @@ def test_double_clicking_a_palette_entry_adds_it_in_the_middle(make_canvas, qtbo
     assert len(network.outputs()) == 2
     added = network.outputs()[-1]
     centre = canvas.mapToScene(canvas.viewport().rect().center())
-    assert abs(added.x - centre.x()) <= 10 and abs(added.y - centre.y()) <= 10
+    x, y = live.document.layout[added.id]
+    assert abs(x - centre.x()) <= 10 and abs(y - centre.y()) <= 10
     entry.setFocus()
     qtbot.keyClick(entry, Qt.Key.Key_Return)
     assert len(network.outputs()) == 3
@@ -248,7 +254,7 @@ def test_alt_drag_and_right_drag_also_connect(make_canvas, qtbot):
         button=Qt.MouseButton.RightButton,
     )
     assert network.edge_between("i1", "h2") is not None and network.edge_between("i2", "h2") is not None
-    assert network.neurons["i1"].x == 0  # connecting never moves the neuron
+    assert live.document.layout["i1"][0] == 0  # connecting never moves the neuron
 
 
 def test_a_refused_connection_shows_the_reason(make_canvas, qtbot):
@@ -277,24 +283,21 @@ def test_dragging_from_a_selected_group_connects_each_of_them(make_canvas, qtbot
 # ---------------------------------------------------------------------------------------------- moving
 def test_shift_dragging_a_neuron_moves_it_snapped_and_undo_is_one_step(make_canvas, qtbot):
     canvas, live, stack = make_canvas()
-    network = live.document.network
     start = canvas.view_position_of("h2")
     scale = canvas.transform().m11()
     shift = Qt.KeyboardModifier.ShiftModifier
     drag(
         qtbot, canvas, start, start + QPoint(round(63 * scale), round(-27 * scale)), modifiers=shift, steps=8
     )
-    h2 = network.neurons["h2"]
-    assert (h2.x, h2.y) == (260.0, 130.0)
+    assert live.document.layout["h2"] == (260.0, 130.0)
     assert stack.count() == 1
     stack.undo()
-    assert (network.neurons["h2"].x, network.neurons["h2"].y) == (200.0, 160.0)
+    assert live.document.layout["h2"] == (200.0, 160.0)
     assert canvas.canvas_scene.neuron_items["h2"].pos() == QPointF(200, 160)
 
 
 def test_shift_alt_drag_places_freely_and_moves_the_whole_selection(make_canvas, qtbot):
     canvas, live, stack = make_canvas()
-    network = live.document.network
     canvas.select(["i1", "i2"], [])
     start = canvas.view_position_of("i1")
     scale = canvas.transform().m11()
@@ -305,9 +308,9 @@ def test_shift_alt_drag_places_freely_and_moves_the_whole_selection(make_canvas,
         start + QPoint(round(33 * scale), 0),
         modifiers=Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.AltModifier,
     )
-    dx1 = network.neurons["i1"].x
+    dx1 = live.document.layout["i1"][0]
     assert dx1 != 0 and dx1 % 10 != 0
-    assert network.neurons["i2"].x == dx1  # moved together
+    assert live.document.layout["i2"][0] == dx1  # moved together
     assert stack.count() == 1 and stack.text(0) == "Move 2 neurons"
     # the edges follow: the drawn line from i1 now starts at its new place
     edges = canvas.canvas_scene.edges
@@ -399,7 +402,7 @@ def test_plain_wheel_zooms_around_the_cursor(make_canvas):
 def test_delete_removes_the_selection_and_undo_restores_the_exact_network(make_canvas, qtbot):
     canvas, live, stack = make_canvas()
     network = live.document.network
-    before = snapshot(network)
+    before = snapshot(live.document)
     canvas.select(["h1"], ["h1>o1"])
     canvas.setFocus()
     qtbot.keyClick(canvas, Qt.Key.Key_Delete)
@@ -407,7 +410,7 @@ def test_delete_removes_the_selection_and_undo_restores_the_exact_network(make_c
     assert "h1" not in canvas.canvas_scene.neuron_items
     assert canvas.selected_neuron_ids() == []
     stack.undo()
-    assert snapshot(network) == before
+    assert snapshot(live.document) == before
     assert canvas.canvas_scene.edges.count == 3
     canvas.select([], ["i2>h1"])
     qtbot.keyClick(canvas, Qt.Key.Key_Backspace)
@@ -427,7 +430,8 @@ def test_copy_and_paste_makes_fresh_neurons_with_their_edges(make_canvas, qtbot)
     new = canvas.selected_neuron_ids()
     assert len(new) == 2 and not set(new) & {"i1", "h1"}
     pasted = {network.neurons[n].role: network.neurons[n] for n in new}
-    assert pasted[Role.INPUT].x == 40 and pasted[Role.HIDDEN].x == 240
+    layout = live.document.layout
+    assert layout[pasted[Role.INPUT].id][0] == 40 and layout[pasted[Role.HIDDEN].id][0] == 240
     edge = network.edge_between(pasted[Role.INPUT].id, pasted[Role.HIDDEN].id)
     assert edge is not None and edge.weight == 0.5
     qtbot.keyClick(canvas, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
@@ -476,22 +480,21 @@ def test_select_all_and_rubber_band(make_canvas, qtbot):
 
 def test_arrange_in_layers_lays_out_by_depth_in_one_step(make_canvas):
     canvas, live, stack = make_canvas()
-    network = live.document.network
-    network.move_neurons({"o1": (-300.0, 500.0), "h1": (900.0, 0.0)})
+    live.document.layout.move({"o1": (-300.0, 500.0), "h1": (900.0, 0.0)})
     canvas.arrange_in_layers()
     assert stack.count() == 1 and stack.text(0) == "Arrange in layers"
-    x = {n.id: n.x for n in network.neurons.values()}
+    x = {nid: x for nid, (x, _) in live.document.layout.items()}
     assert x["i1"] == x["i2"] < x["h1"] == x["h2"] < x["o1"]
-    assert network.neurons["i1"].y < network.neurons["i2"].y
+    assert live.document.layout["i1"][1] < live.document.layout["i2"][1]
     stack.undo()
-    assert (network.neurons["o1"].x, network.neurons["o1"].y) == (-300.0, 500.0)
+    assert live.document.layout["o1"] == (-300.0, 500.0)
 
 
 # ---------------------------------------------------------------------------------------------- locked
 def test_every_edit_is_refused_while_training(make_canvas, qtbot):
     canvas, live, stack = make_canvas()
     network = live.document.network
-    before = snapshot(network)
+    before = snapshot(live.document)
     palette = NeuronPalette()
     qtbot.addWidget(palette)
     live.set_locked(True)
@@ -508,7 +511,7 @@ def test_every_edit_is_refused_while_training(make_canvas, qtbot):
     assert canvas.editor is None
     canvas.arrange_in_layers()
     canvas.paste()
-    assert snapshot(network) == before and stack.count() == 0
+    assert snapshot(live.document) == before and stack.count() == 0
     assert canvas.canvas_scene.neuron_items["h2"].pos() == QPointF(200, 160)
     assert seen.count(LOCKED_MESSAGE) >= 7
     live.set_locked(False)
@@ -555,13 +558,12 @@ def test_inputs_values_follow_the_live_input(make_canvas):
 # ---------------------------------------------------------------------------------------------- image grid
 def camera_document() -> Document:
     """A 2x2 image (pixels p0..p3, cells 40 apart) and a hidden neuron h1 feeding the output o1."""
-    neurons = [Neuron(f"p{k}", Role.INPUT, "identity", x=(k % 2) * 40.0, y=(k // 2) * 40.0) for k in range(4)]
-    neurons += [
-        Neuron("h1", Role.HIDDEN, "tanh", x=260, y=20),
-        Neuron("o1", Role.OUTPUT, "tanh", label="answer", x=460, y=20),
-    ]
+    neurons = [Neuron(f"p{k}", Role.INPUT, "identity") for k in range(4)]
+    neurons += [Neuron("h1", Role.HIDDEN, "tanh"), Neuron("o1", Role.OUTPUT, "tanh", label="answer")]
+    layout = Layout({f"p{k}": ((k % 2) * 40.0, (k // 2) * 40.0) for k in range(4)})
+    layout.place({"h1": (260, 20), "o1": (460, 20)})
     edges = [Edge("h1>o1", "h1", "o1", 1.0)]
-    return Document(Network.from_parts(neurons, edges), grid=(2, 2))
+    return Document(Network.from_parts(neurons, edges), grid=(2, 2), layout=layout)
 
 
 def test_the_grid_handle_connects_every_pixel_and_a_pixel_connects_alone(make_canvas, qtbot):
@@ -586,13 +588,12 @@ def test_the_grid_handle_connects_every_pixel_and_a_pixel_connects_alone(make_ca
 
 def test_shift_dragging_the_image_moves_all_its_pixels_in_one_step(make_canvas, qtbot):
     canvas, live, stack = make_canvas(camera_document())
-    network = live.document.network
     start = canvas.view_position_of("p0")
     scale = canvas.transform().m11()
     end = start + QPoint(round(-60 * scale), round(100 * scale))
     drag(qtbot, canvas, start, end, modifiers=Qt.KeyboardModifier.ShiftModifier)
     assert canvas.selected_neuron_ids() == ["p0", "p1", "p2", "p3"]
-    assert [(network.neurons[f"p{k}"].x, network.neurons[f"p{k}"].y) for k in range(4)] == [
+    assert [live.document.layout[f"p{k}"] for k in range(4)] == [
         (-60.0, 100.0),
         (-20.0, 100.0),
         (-60.0, 140.0),
@@ -600,21 +601,21 @@ def test_shift_dragging_the_image_moves_all_its_pixels_in_one_step(make_canvas, 
     ]
     assert stack.count() == 1
     stack.undo()
-    assert (network.neurons["p3"].x, network.neurons["p3"].y) == (40.0, 40.0)
+    assert live.document.layout["p3"] == (40.0, 40.0)
     assert canvas.canvas_scene.grid_item.pos() == QPointF(0, 0)
 
 
 def test_deleting_the_image_and_undo_bring_the_grid_back(make_canvas, qtbot):
     canvas, live, stack = make_canvas(camera_document())
     document = live.document
-    before = snapshot(document.network)
+    before = snapshot(document)
     qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=canvas.view_position_of("p2"))
     canvas.setFocus()
     qtbot.keyClick(canvas, Qt.Key.Key_Delete)
     assert document.grid is None and not document.network.inputs()
     assert canvas.canvas_scene.grid_item is None
     stack.undo()
-    assert document.grid == (2, 2) and snapshot(document.network) == before
+    assert document.grid == (2, 2) and snapshot(document) == before
     assert canvas.canvas_scene.grid_item is not None
 
 

@@ -7,6 +7,7 @@ import json
 import pytest
 from PySide6.QtGui import QUndoStack
 
+from nnstudio.document.layout import Layout
 from nnstudio.document.model import Document
 from nnstudio.engine.graph import Edge, Network, Neuron, Role
 from nnstudio.ui.canvas.edits import (
@@ -88,7 +89,7 @@ def test_a_dropped_layer_is_centred_and_labelled():
     document = Document(small_network())
     plan = plan_palette_drop(document, PaletteItem("layer", "tanh", count=3, role="output"), 103, 48)
     assert [n.label for n in plan.neurons] == ["output 2", "output 3", "output 4"]
-    assert [(n.x, n.y) for n in plan.neurons] == [(100.0, -10.0), (100.0, 50.0), (100.0, 110.0)]
+    assert [plan.positions[n.id] for n in plan.neurons] == [(100.0, -10.0), (100.0, 50.0), (100.0, 110.0)]
     inputs = plan_palette_drop(document, PaletteItem("input", "relu"), 0, 0).neurons
     assert inputs[0].activation == "identity" and inputs[0].label == "input 3"
 
@@ -98,7 +99,7 @@ def test_an_image_grid_command_puts_its_pixels_first_and_undoes_cleanly():
     plan = plan_palette_drop(document, PaletteItem("grid", width=3, height=2), 0, 0)
     assert plan.grid == (3, 2) and len(plan.neurons) == 6
     stack = QUndoStack()
-    stack.push(AddImageGrid(document, plan.neurons, plan.grid))
+    stack.push(AddImageGrid(document, plan.neurons, plan.positions, plan.grid))
     assert [n.id for n in document.network.inputs()][:6] == [n.id for n in plan.neurons]
     assert document.grid == (3, 2)
     with pytest.raises(CanvasEditError, match="already has a 3 x 2 input image"):
@@ -117,13 +118,15 @@ def test_connection_planning_reports_the_first_refusal_only_when_nothing_connect
     assert edges == [] and "end of the network" in reason
 
 
-def test_copy_then_paste_keeps_fields_and_inner_edges_only():
-    network = small_network()
-    raw = copy_payload(network, ["h2", "o3"])
-    neurons, edges = plan_paste(network, raw, 40)
-    assert [(n.role, n.activation, n.label, n.x, n.y) for n in neurons] == [
-        (Role.HIDDEN, "relu", "", 40.0, 40.0),
-        (Role.OUTPUT, "sigmoid", "yes", 40.0, 40.0),
+def test_copy_then_paste_keeps_fields_places_and_inner_edges_only():
+    document = Document(small_network(), layout=Layout({"h2": (0.0, 0.0), "o3": (200.0, -20.0)}))
+    network = document.network
+    raw = copy_payload(document, ["h2", "o3"])
+    pasted = plan_paste(network, raw, 40)
+    neurons, edges = pasted.neurons, pasted.edges
+    assert [(n.role, n.activation, n.label, pasted.positions[n.id]) for n in neurons] == [
+        (Role.HIDDEN, "relu", "", (40.0, 40.0)),
+        (Role.OUTPUT, "sigmoid", "yes", (240.0, 20.0)),
     ]
     assert len(edges) == 1 and edges[0].weight == -1.5 and edges[0].frozen
     assert {n.id for n in neurons}.isdisjoint(network.neurons)
@@ -164,7 +167,7 @@ def test_layered_positions_put_each_depth_in_a_column_and_the_image_first():
     positions = layered_positions(document)
     assert positions["i0"][0] == positions["i1"][0] < positions["h2"][0] < positions["o3"][0]
     plan = plan_palette_drop(document, PaletteItem("grid", width=2, height=2), 500, 500)
-    AddImageGrid(document, plan.neurons, plan.grid).redo()
+    AddImageGrid(document, plan.neurons, plan.positions, plan.grid).redo()
     positions = layered_positions(document)
     pixels = [n.id for n in plan.neurons]
     xs = sorted({positions[p][0] for p in pixels})

@@ -14,6 +14,7 @@ from PySide6.QtGui import QMouseEvent, QUndoStack
 from PySide6.QtWidgets import QApplication
 
 from nnstudio.cli import main as cli_main
+from nnstudio.document.layout import Layout
 from nnstudio.document.model import Document
 from nnstudio.engine.graph import Edge, Network, Neuron, Role
 from nnstudio.examples import load_example
@@ -32,18 +33,19 @@ CLASSIC = SCHEMES["classic"]
 def tiny_document() -> Document:
     """Two inputs feed a tanh neuron h1 that feeds the output o1 ("answer"); h2 stands alone."""
     neurons = [
-        Neuron("i1", Role.INPUT, "identity", label="input 1", x=0, y=-60),
-        Neuron("i2", Role.INPUT, "identity", label="input 2", x=0, y=60),
-        Neuron("h1", Role.HIDDEN, "tanh", label="hidden 1", x=200, y=0),
-        Neuron("h2", Role.HIDDEN, "relu", label="hidden 2", x=200, y=160),
-        Neuron("o1", Role.OUTPUT, "tanh", label="answer", x=400, y=0),
+        Neuron("i1", Role.INPUT, "identity", label="input 1"),
+        Neuron("i2", Role.INPUT, "identity", label="input 2"),
+        Neuron("h1", Role.HIDDEN, "tanh", label="hidden 1"),
+        Neuron("h2", Role.HIDDEN, "relu", label="hidden 2"),
+        Neuron("o1", Role.OUTPUT, "tanh", label="answer"),
     ]
+    layout = Layout({"i1": (0, -60), "i2": (0, 60), "h1": (200, 0), "h2": (200, 160), "o1": (400, 0)})
     edges = [
         Edge("i1>h1", "i1", "h1", 0.5),
         Edge("i2>h1", "i2", "h1", -0.75),
         Edge("h1>o1", "h1", "o1", 1.0),
     ]
-    return Document(Network.from_parts(neurons, edges), title="tiny")
+    return Document(Network.from_parts(neurons, edges), title="tiny", layout=layout)
 
 
 def open_shown(
@@ -98,7 +100,7 @@ def test_dragging_from_a_neuron_connects_it_as_the_help_says(tiny, qtbot):
     assert "Drag from one neuron to another" in HELP_TEXT
     drag(qtbot, canvas, canvas.view_position_of("h2"), canvas.view_position_of("o1"))
     assert network.edge_between("h2", "o1") is not None
-    assert (network.neurons["h2"].x, network.neurons["h2"].y) == (200.0, 160.0)  # it did not move
+    assert live.document.layout["h2"] == (200.0, 160.0)  # it did not move
     assert stack.count() == 1 and stack.text(0) == "Connect"
 
 
@@ -114,14 +116,13 @@ def test_dragging_a_neuron_by_its_name_moves_it_snapped_in_one_step(tiny, qtbot)
     start = name_plate(canvas, "h2")
     scale = canvas.transform().m11()
     drag(qtbot, canvas, start, start + QPoint(round(63 * scale), round(-27 * scale)), steps=8)
-    assert (network.neurons["h2"].x, network.neurons["h2"].y) == (260.0, 130.0)
+    assert live.document.layout["h2"] == (260.0, 130.0)
     assert not network.incoming("h2") and not network.outgoing("h2")
     assert stack.count() == 1 and stack.text(0).startswith("Move")
 
 
 def test_shift_drag_moves_the_selection_and_alt_places_it_freely(tiny, qtbot):
     canvas, live, stack = tiny
-    network = live.document.network
     canvas.select(["i1", "i2"], [])
     start = canvas.view_position_of("i1")
     scale = canvas.transform().m11()
@@ -132,12 +133,15 @@ def test_shift_drag_moves_the_selection_and_alt_places_it_freely(tiny, qtbot):
         start + QPoint(round(30 * scale), 0),
         modifiers=Qt.KeyboardModifier.ShiftModifier,
     )
-    assert network.neurons["i1"].x == network.neurons["i2"].x == 30.0
+    assert live.document.layout["i1"][0] == live.document.layout["i2"][0] == 30.0
     assert stack.count() == 1 and stack.text(0) == "Move 2 neurons"
     free = Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.AltModifier
     start = canvas.view_position_of("i1")
     drag(qtbot, canvas, start, start + QPoint(round(33 * scale), 0), modifiers=free)
-    assert network.neurons["i1"].x % 10 != 0 and network.neurons["i1"].x == network.neurons["i2"].x
+    assert (
+        live.document.layout["i1"][0] % 10 != 0
+        and live.document.layout["i1"][0] == live.document.layout["i2"][0]
+    )
 
 
 def test_the_cursor_and_the_tooltip_say_what_a_drag_will_do(tiny, qtbot):
@@ -353,13 +357,13 @@ def test_the_image_moves_by_its_caption_and_a_pixel_drag_connects_that_pixel(qtb
     network = live.document.network
     grid = canvas.canvas_scene.grid_item
     pixels = list(canvas.canvas_scene.pixel_ids)
-    before = [(network.neurons[p].x, network.neurons[p].y) for p in pixels]
+    before = [live.document.layout[p] for p in pixels]
     caption = canvas.mapFromScene(grid.mapToScene(grid.caption.box.center()))
     move_mouse(canvas, caption)
     assert canvas.viewport().cursor().shape() == Qt.CursorShape.OpenHandCursor
     scale = canvas.transform().m11()
     drag(qtbot, canvas, caption, caption + QPoint(0, round(100 * scale)))
-    after = [(network.neurons[p].x, network.neurons[p].y) for p in pixels]
+    after = [live.document.layout[p] for p in pixels]
     print("DBG", before, after, scale)
     shifts = {(ax - bx, ay - by) for (bx, by), (ax, ay) in zip(before, after, strict=True)}
     assert len(shifts) == 1  # the whole image moved as one (snapped to the grid)

@@ -7,6 +7,7 @@ from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QUndoStack, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
+from nnstudio.document.layout import Layout
 from nnstudio.document.model import Document
 from nnstudio.engine.graph import Edge, Network, Neuron, Role
 from nnstudio.ui.canvas import NetworkCanvas
@@ -16,21 +17,24 @@ from nnstudio.ui.live import LiveNetwork
 def chain_document(columns: int = 4, rows: int = 4) -> Document:
     """Inputs, hidden columns and outputs laid out like the examples: 240 apart, rows 48 apart."""
     neurons: list[Neuron] = []
+    layout = Layout()
     edges: list[Edge] = []
     previous: list[str] = []
     for c in range(columns):
         role = Role.INPUT if c == 0 else Role.OUTPUT if c == columns - 1 else Role.HIDDEN
         ids = [f"n{c}_{r}" for r in range(rows)]
         for r, nid in enumerate(ids):
-            neurons.append(Neuron(nid, role, "tanh", label=f"{role.value} {r}", x=240.0 * c, y=48.0 * r))
+            neurons.append(Neuron(nid, role, "tanh", label=f"{role.value} {r}"))
+            layout.place({nid: (240.0 * c, 48.0 * r)})
         edges += [Edge(f"{a}>{b}", a, b, 0.5) for a in previous for b in ids]
         previous = ids
-    return Document(Network.from_parts(neurons, edges), title="chain")
+    return Document(Network.from_parts(neurons, edges), title="chain", layout=layout)
 
 
 def tiny_document() -> Document:
-    neurons = [Neuron("a", Role.INPUT, "identity", x=0, y=0), Neuron("b", Role.OUTPUT, "tanh", x=120, y=0)]
-    return Document(Network.from_parts(neurons, [Edge("a>b", "a", "b", 1.0)]), title="tiny")
+    neurons = [Neuron("a", Role.INPUT, "identity"), Neuron("b", Role.OUTPUT, "tanh")]
+    layout = Layout({"a": (0, 0), "b": (120, 0)})
+    return Document(Network.from_parts(neurons, [Edge("a>b", "a", "b", 1.0)]), title="tiny", layout=layout)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
 from PySide6.QtGui import QImage, QMouseEvent
 from PySide6.QtWidgets import QApplication
 
+from nnstudio.document.layout import Layout
 from nnstudio.document.model import Document
 from nnstudio.engine.graph import Edge, Network, Neuron, Role
 from nnstudio.examples import load_example
@@ -28,27 +29,26 @@ ELLIPSIS = "\u2026"
 def festival_document() -> Document:
     """Four named inputs, 48 apart, feeding one output (the festival example's shape)."""
     names = ["weather", "music", "company", "money"]
-    neurons = [
-        Neuron(f"i{k}", Role.INPUT, "identity", label=name, x=0.0, y=-72.0 + 48.0 * k)
-        for k, name in enumerate(names)
-    ]
-    neurons.append(Neuron("o0", Role.OUTPUT, "step", label="go", x=240.0, y=0.0))
+    neurons = [Neuron(f"i{k}", Role.INPUT, "identity", label=name) for k, name in enumerate(names)]
+    neurons.append(Neuron("o0", Role.OUTPUT, "step", label="go"))
+    layout = Layout({f"i{k}": (0.0, -72.0 + 48.0 * k) for k in range(len(names))} | {"o0": (240.0, 0.0)})
     edges = [Edge(f"i{k}>o0", f"i{k}", "o0", 1.0) for k in range(4)]
-    return Document(Network.from_parts(neurons, edges), title="festival", value_range=(0.0, 4.0))
+    return Document(
+        Network.from_parts(neurons, edges), title="festival", value_range=(0.0, 4.0), layout=layout
+    )
 
 
 def column_document(names: list[str], spacing: float = 48.0, x_step: float = 240.0) -> Document:
     """An input, a column of named hidden neurons ``spacing`` apart, and an output."""
     mid = (len(names) - 1) * spacing / 2
-    neurons = [Neuron("a", Role.INPUT, "identity", label="in", x=0.0, y=mid)]
-    neurons += [
-        Neuron(f"h{k}", Role.HIDDEN, "tanh", label=name, x=x_step, y=k * spacing)
-        for k, name in enumerate(names)
-    ]
-    neurons.append(Neuron("z", Role.OUTPUT, "tanh", label="out", x=2 * x_step, y=mid))
+    neurons = [Neuron("a", Role.INPUT, "identity", label="in")]
+    neurons += [Neuron(f"h{k}", Role.HIDDEN, "tanh", label=name) for k, name in enumerate(names)]
+    neurons.append(Neuron("z", Role.OUTPUT, "tanh", label="out"))
+    layout = Layout({"a": (0.0, mid), "z": (2 * x_step, mid)})
+    layout.place({f"h{k}": (x_step, k * spacing) for k in range(len(names))})
     edges = [Edge(f"a>h{k}", "a", f"h{k}", 0.5) for k in range(len(names))]
     edges += [Edge(f"h{k}>z", f"h{k}", "z", 0.5) for k in range(len(names))]
-    return Document(Network.from_parts(neurons, edges), title="column")
+    return Document(Network.from_parts(neurons, edges), title="column", layout=layout)
 
 
 @pytest.fixture
@@ -218,10 +218,11 @@ def test_renaming_and_moving_a_neuron_places_its_name_again(canvas_for):
     stack.push(SetNeuronFields(network, {"h0": {"label": "renamed"}}, text="Rename"))
     assert [label.text for label in item(canvas, "h0").labels] == ["renamed"]
     # move h1 far down: h0's name has room under its disc; back right under h0: it moves right of the disc
-    stack.push(MoveNeurons(network, {"h1": (240.0, 48.0)}, {"h1": (240.0, 200.0)}))
+    layout = canvas.live.document.layout
+    stack.push(MoveNeurons(layout, {"h1": (240.0, 48.0)}, {"h1": (240.0, 200.0)}))
     below = item(canvas, "h0").labels[0].box
     assert below.top() >= item(canvas, "h0").body_rect().bottom()
-    stack.push(MoveNeurons(network, {"h1": (240.0, 200.0)}, {"h1": (240.0, 30.0)}))
+    stack.push(MoveNeurons(layout, {"h1": (240.0, 200.0)}, {"h1": (240.0, 30.0)}))
     beside = item(canvas, "h0").labels[0].box
     assert beside.left() >= item(canvas, "h0").body_rect().right() and beside.top() < below.top()
     stack.undo()

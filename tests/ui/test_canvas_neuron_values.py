@@ -27,8 +27,9 @@ def test_neurons_show_the_values_for_each_new_input_and_after_a_neuron_is_added(
         assert shown_values(canvas) == computed_values(canvas, live)
     network = live.document.network
     source = next(n.id for n in network.neurons.values() if n.role is Role.HIDDEN)
+    live.document.layout.place({"extra": (900.0, 0.0)})
     network.add_neurons(
-        [Neuron("extra", Role.OUTPUT, "sigmoid", x=900.0, y=0.0)],
+        [Neuron("extra", Role.OUTPUT, "sigmoid")],
         [Edge(f"{source}>extra", source, "extra", 0.5)],
     )
     live.set_input(np.array([1.0, 1.0, 0.0, 0.0], dtype=np.float32))

@@ -12,6 +12,7 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication, QLabel
 
 from nnstudio.document.builders import dense_network
+from nnstudio.document.layout import layer_positions
 from nnstudio.document.model import Document
 from nnstudio.engine.connections import Connections, Edge
 from nnstudio.engine.graph import Neuron, Role
@@ -242,7 +243,8 @@ def test_adding_a_connected_neuron_to_a_big_network_redraws_without_walking_ever
     monkeypatch.setattr(Connections, "values", lambda self: (walks.append("values"), values(self))[1])
     monkeypatch.setattr(Connections, "__iter__", lambda self: (walks.append("iter"), iterate(self))[1])
     canvas.set_pulse([], ["h2_7>o3"])
-    extra = Neuron("extra", Role.OUTPUT, "sigmoid", x=900.0, y=0.0)
+    extra = Neuron("extra", Role.OUTPUT, "sigmoid")
+    canvas.live.document.layout.place({"extra": (900.0, 0.0)})  # type: ignore[union-attr]
     network.add_neurons([extra], [Edge("h2_7>extra", "h2_7", "extra", 0.5)])
     try:
         shown(canvas)
@@ -321,7 +323,7 @@ def test_edge_ids_are_made_on_demand_and_found_from_their_neurons():
 def test_lines_placed_whole_matrix_at_a_time_match_lines_placed_one_by_one():
     network = dense_network([784, 64, 10], "relu", seed=2, grid=(28, 28))
     network.remove(edge_ids=["h1_3>o2", "i5>h1_7"])  # one full matrix, one with gaps
-    positions = {nid: (n.x, n.y) for nid, n in network.neurons.items()}
+    positions = layer_positions(network, (28, 28))
     pixels = {f"i{k}" for k in range(784)}
     xs = [x for nid, (x, _) in positions.items() if nid in pixels]
     ys = [y for nid, (_, y) in positions.items() if nid in pixels]
@@ -340,7 +342,7 @@ def test_strength_is_measured_within_each_layer_however_many_layers_there_are():
     network = dense_network([4] * 20, "tanh", seed=5)
     groups = {nid: depth for depth, level in enumerate(network.levels()) for nid in level}
     model = EdgeModel()
-    model.rebuild(network, {nid: (n.x, n.y) for nid, n in network.neurons.items()}, set(), None, groups)
+    model.rebuild(network, layer_positions(network), set(), None, groups)
     assert not model.detailed and len(np.unique(model.group)) == 19
     magnitude = np.abs(model.weight)
     for layer in np.unique(model.group).tolist():

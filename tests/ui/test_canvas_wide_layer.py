@@ -7,6 +7,7 @@ import numpy as np
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QImage
 
+from nnstudio.document.layout import Layout
 from nnstudio.document.model import Document
 from nnstudio.engine.graph import Edge, Network, Neuron, Role
 from nnstudio.ui.canvas import SCHEMES
@@ -22,22 +23,17 @@ WIDE = CROWDED_FROM + 8
 def wide_document() -> Document:
     """One input feeding WIDE tanh neurons in a column (even ones biased to +1, odd ones to -1, h3 at
     0), which feed one output; an input of 1 turns h0 to -1."""
-    neurons = [Neuron("i0", Role.INPUT, "identity", x=0.0, y=WIDE * 25.0)]
+    neurons = [Neuron("i0", Role.INPUT, "identity")]
     neurons += [
-        Neuron(
-            f"h{k}",
-            Role.HIDDEN,
-            "tanh",
-            bias=0.0 if k == 3 else 8.0 if k % 2 == 0 else -8.0,
-            x=300.0,
-            y=k * 50.0,
-        )
+        Neuron(f"h{k}", Role.HIDDEN, "tanh", bias=0.0 if k == 3 else 8.0 if k % 2 == 0 else -8.0)
         for k in range(WIDE)
     ]
-    neurons.append(Neuron("o1", Role.OUTPUT, "sigmoid", x=600.0, y=WIDE * 25.0))
+    neurons.append(Neuron("o1", Role.OUTPUT, "sigmoid"))
+    layout = Layout({"i0": (0.0, WIDE * 25.0), "o1": (600.0, WIDE * 25.0)})
+    layout.place({f"h{k}": (300.0, k * 50.0) for k in range(WIDE)})
     edges = [Edge(f"i0>h{k}", "i0", f"h{k}", -16.0 if k == 0 else 0.0) for k in range(WIDE)]
     edges += [Edge(f"h{k}>o1", f"h{k}", "o1", 0.01) for k in range(WIDE)]
-    return Document(Network.from_parts(neurons, edges), value_range=(-1.0, 1.0))
+    return Document(Network.from_parts(neurons, edges), value_range=(-1.0, 1.0), layout=layout)
 
 
 def colour_at(image: QImage, at: QPoint) -> QColor:
@@ -131,12 +127,11 @@ def test_a_neuron_of_a_wide_layer_can_be_hovered_and_selected_by_a_click(qtbot):
 
 def test_a_neuron_of_a_wide_layer_can_be_dragged_and_is_drawn_where_it_went(qtbot):
     canvas, live = open_canvas(qtbot, wide_document())
-    network = live.document.network
     start = canvas.view_position_of("h4")
     scale = canvas.transform().m11()
     end = start + QPoint(round(-150 * scale), 0)
     drag(qtbot, canvas, start, end, modifiers=Qt.KeyboardModifier.ShiftModifier, steps=8)
-    assert network.neurons["h4"].x < 300.0
+    assert live.document.layout["h4"][0] < 300.0
     canvas.select([], [])
     image = shown(canvas)
     moved_to = canvas.view_position_of("h4")

@@ -31,12 +31,19 @@ def test_moving_a_neuron_runs_no_forward_pass(monkeypatch, qapp):
     values = []
     live.valuesChanged.connect(lambda: values.append(1))
     forwards = counting_forwards(monkeypatch)
-    network = live.document.network
+    network, layout = live.document.network, live.document.layout
+    heard: list[object] = []
+    for name in ("structure", "neurons", "weights", "parameters"):
+        getattr(network.events, name).connect(lambda *_args, name=name: heard.append(name))
+    layout.events.moved.connect(lambda ids: heard.append(("moved", ids)))
+    revision = network.revision
     nid = next(iter(network.neurons))
-    network.move_neurons({nid: (123.0, -45.0)})
+    layout.move({nid: (123.0, -45.0)})
+    # A move is the layout's alone: the network hears nothing and counts no revision.
+    assert heard == [("moved", [nid])] and network.revision == revision
     network.set_neuron_fields({nid: {"label": "renamed"}})
     assert forwards == [] and values == []
-    assert network.neurons[nid].x == 123.0
+    assert layout[nid] == (123.0, -45.0)
     # A bias is a number: it runs the network again, once.
     hidden = next(n.id for n in network if n.role.value == "hidden")
     network.set_neuron_fields({hidden: {"bias": 0.25}})

@@ -63,6 +63,8 @@ class CanvasBinding:
         self._callbacks = {name: _network_callback(canvas, f"_on_{name}") for name in NETWORK_EVENTS}
         for name, callback in self._callbacks.items():
             getattr(events, name).connect(callback)
+        # A move is the layout's, not the network's: the canvas places the neurons again, as for a rename.
+        live.document.layout.events.moved.connect(self._callbacks["neurons"])
 
     def detach(self) -> None:
         if self.live is None:
@@ -78,6 +80,7 @@ class CanvasBinding:
         events = self.live.document.network.events
         for name, callback in self._callbacks.items():
             getattr(events, name).disconnect(callback)
+        self.live.document.layout.events.moved.disconnect(self._callbacks["neurons"])
         self._callbacks = {}
         self.live = None
         self.undo_stack = None

@@ -75,9 +75,9 @@ class EditActions:
             self._say(f"Cannot add: {exc}")
             return []
         if plan.grid is not None:
-            binding.push(AddImageGrid(binding.document, plan.neurons, plan.grid, plan.text))
+            binding.push(AddImageGrid(binding.document, plan.neurons, plan.positions, plan.grid, plan.text))
         else:
-            binding.push(AddNeurons(binding.network, plan.neurons, text=plan.text))
+            binding.push(AddNeurons(binding.document, plan.neurons, plan.positions, text=plan.text))
         ids = [n.id for n in plan.neurons]
         canvas.selection.set(ids, [])
         self._say(f"{plan.text[:1].upper()}{plan.text[1:]}".replace("Add ", "Added ", 1))
@@ -100,7 +100,7 @@ class EditActions:
         if pixels:
             command = RemoveItemsAndGrid(binding.document, neurons, edges)
         else:
-            command = RemoveItems(binding.network, neurons, edges)
+            command = RemoveItems(binding.document, neurons, edges)
         canvas.selection.set([], [])
         binding.push(command)
 
@@ -121,7 +121,7 @@ class EditActions:
                 " neurons, or use File > Save As to keep the whole network"
             )
             return
-        payload = copy_payload(network, neurons)
+        payload = copy_payload(canvas.binding.document, neurons)
         mime = QMimeData()
         mime.setData(CLIPBOARD_MIME, payload)
         mime.setText(payload.decode())
@@ -139,27 +139,30 @@ class EditActions:
             return
         raw = bytes(mime.data(CLIPBOARD_MIME)) if mime.hasFormat(CLIPBOARD_MIME) else mime.text().encode()
         try:
-            neurons, edges = plan_paste(binding.network, raw, PASTE_OFFSET * (self._paste_count + 1))
+            pasted = plan_paste(binding.network, raw, PASTE_OFFSET * (self._paste_count + 1))
         except CanvasEditError as exc:
             self._say(f"Cannot paste: {exc}")
             return
-        problem = binding.document.edit_problem(add=neurons)
+        problem = binding.document.edit_problem(add=pasted.neurons)
         if problem is not None:
             self._say(f"Cannot paste: {problem}")
             return
         self._paste_count += 1
-        binding.push(AddNeurons(binding.network, neurons, edges, text="Paste"))
-        self._canvas.selection.set([n.id for n in neurons], [e.id for e in edges])
-        self._say(f"Pasted {len(neurons)} neurons and {len(edges)} connections")
+        binding.push(
+            AddNeurons(binding.document, pasted.neurons, pasted.positions, pasted.edges, text="Paste")
+        )
+        self._canvas.selection.set([n.id for n in pasted.neurons], [e.id for e in pasted.edges])
+        self._say(f"Pasted {len(pasted.neurons)} neurons and {len(pasted.edges)} connections")
 
     def arrange_in_layers(self) -> None:
         """Lay the neurons out by depth, one column per level (one undo step)."""
         binding = self._canvas.binding
         if binding.refuse_if_locked():
             return
-        old, new = changed_positions(binding.network, layered_positions(binding.document))
+        layout = binding.document.layout
+        old, new = changed_positions(layout, layered_positions(binding.document))
         if new:
-            binding.push(MoveNeurons(binding.network, old, new, "Arrange in layers"))
+            binding.push(MoveNeurons(layout, old, new, "Arrange in layers"))
         self._canvas.fit_all()
 
     def connect(self, sources: list[str], target: str) -> None:

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from nnstudio.data.points import FEATURES
+from nnstudio.document.layout import Layout, Position
 from nnstudio.engine.activations import ACTIVATIONS
 from nnstudio.engine.connections import Array, BlockLinks
 from nnstudio.engine.graph import Edge, Network, Neuron, Role, edge_id
@@ -40,6 +41,7 @@ class CanvasEditError(ValueError):
 
 class DocumentLike(Protocol):
     network: Network
+    layout: Layout
     grid: tuple[int, int] | None
     value_range: tuple[float, float]
 
@@ -162,9 +164,10 @@ def cell_size(width: int, height: int) -> float:
 # ----------------------------------------------------------------------------------- palette drops
 @dataclass
 class PlannedAdd:
-    """The neurons a drop adds, and the image grid they form when it is one."""
+    """The neurons a drop adds, where they go, and the image grid they form when it is one."""
 
     neurons: list[Neuron]
+    positions: dict[str, Position]
     grid: tuple[int, int] | None = None
 
     @property
@@ -194,30 +197,22 @@ def plan_palette_drop(document: DocumentLike, item: PaletteItem, x: float, y: fl
         left, top = x - (w - 1) * cell / 2, y - (h - 1) * cell / 2
         ids = fresh_ids(network, "p", w * h)
         neurons = [
-            Neuron(
-                ids[r * w + c],
-                Role.INPUT,
-                "identity",
-                0.0,
-                f"pixel {r + 1},{c + 1}",
-                left + c * cell,
-                top + r * cell,
-            )
+            Neuron(ids[r * w + c], Role.INPUT, "identity", 0.0, f"pixel {r + 1},{c + 1}")
             for r in range(h)
             for c in range(w)
         ]
+        positions = {ids[r * w + c]: (left + c * cell, top + r * cell) for r in range(h) for c in range(w)}
         _refuse_unfitting(document, neurons)
-        return PlannedAdd(neurons, (w, h))
+        return PlannedAdd(neurons, positions, (w, h))
     count = item.count if item.kind == "layer" else 1
     ids = fresh_ids(network, ROLE_PREFIX[role], count)
     labels = [item.feature] if item.kind == "feature" else role_labels(network, role, count)
     spacing = LAYER_SPACING
     top = y - (count - 1) * spacing / 2
-    neurons = [
-        Neuron(ids[k], role, activation, 0.0, labels[k], x, snap(top + k * spacing)) for k in range(count)
-    ]
+    neurons = [Neuron(ids[k], role, activation, 0.0, labels[k]) for k in range(count)]
+    positions = {ids[k]: (x, snap(top + k * spacing)) for k in range(count)}
     _refuse_unfitting(document, neurons)
-    return PlannedAdd(neurons)
+    return PlannedAdd(neurons, positions)
 
 
 def _refuse_unfitting(document: DocumentLike, neurons: list[Neuron]) -> None:
@@ -319,8 +314,9 @@ def count_edges_among(network: Network, keep: set[str]) -> int:
     return sum(int(np.count_nonzero(among)) for _, among in edges_among(network, keep))
 
 
-def copy_payload(network: Network, neuron_ids: Iterable[str]) -> bytes:
-    """The selected neurons and the edges among them, as JSON for the clipboard."""
+def copy_payload(document: DocumentLike, neuron_ids: Iterable[str]) -> bytes:
+    """The selected neurons (with where they sit) and the edges among them, as JSON for the clipboard."""
+    network = document.network
     chosen = [nid for nid in dict.fromkeys(neuron_ids) if nid in network.neurons]
     keep = set(chosen)
     neurons = [
@@ -330,8 +326,8 @@ def copy_payload(network: Network, neuron_ids: Iterable[str]) -> bytes:
             "activation": n.activation,
             "bias": n.bias,
             "label": n.label,
-            "x": n.x,
-            "y": n.y,
+            "x": document.layout.position(n.id)[0],
+            "y": document.layout.position(n.id)[1],
         }
         for n in (network.neurons[nid] for nid in chosen)
     ]
@@ -348,7 +344,16 @@ def copy_payload(network: Network, neuron_ids: Iterable[str]) -> bytes:
     ).encode()
 
 
-def plan_paste(network: Network, raw: bytes | str, offset: float) -> tuple[list[Neuron], list[Edge]]:
+@dataclass
+class PlannedPaste:
+    """What a paste adds: neurons with fresh ids, where they go, and the edges among them."""
+
+    neurons: list[Neuron]
+    positions: dict[str, Position]
+    edges: list[Edge]
+
+
+def plan_paste(network: Network, raw: bytes | str, offset: float) -> PlannedPaste:
     """Neurons and edges from a clipboard payload, with fresh ids, shifted by ``offset``."""
     try:
         data = json.loads(raw)
@@ -362,6 +367,7 @@ def plan_paste(network: Network, raw: bytes | str, offset: float) -> tuple[list[
         raise CanvasEditError("the clipboard holds no neurons to paste")
     mapping: dict[str, str] = {}
     neurons: list[Neuron] = []
+    positions: dict[str, Position] = {}
     for entry in raw_neurons:
         if not isinstance(entry, dict):
             raise CanvasEditError("the pasted neurons are not readable")
@@ -378,9 +384,8 @@ def plan_paste(network: Network, raw: bytes | str, offset: float) -> tuple[list[
         new_id = fresh_ids(network, ROLE_PREFIX[role], 1, taken=mapping.values())[0]
         mapping[old_id] = new_id
         bias, x, y = (_finite(entry.get(k, 0.0), k) for k in ("bias", "x", "y"))
-        neurons.append(
-            Neuron(new_id, role, activation, bias, str(entry.get("label", "")), x + offset, y + offset)
-        )
+        neurons.append(Neuron(new_id, role, activation, bias, str(entry.get("label", ""))))
+        positions[new_id] = (x + offset, y + offset)
     edges: list[Edge] = []
     for entry in raw_edges:
         if (
@@ -397,7 +402,7 @@ def plan_paste(network: Network, raw: bytes | str, offset: float) -> tuple[list[
         Network.from_parts([n.copy() for n in neurons], [e.copy() for e in edges])
     except ValueError as exc:
         raise CanvasEditError(f"the pasted neurons do not form a valid network: {exc}") from None
-    return neurons, edges
+    return PlannedPaste(neurons, positions, edges)
 
 
 def _finite(value: Any, name: str) -> float:
@@ -450,14 +455,14 @@ def layered_positions(document: DocumentLike) -> dict[str, tuple[float, float]]:
 
 
 def changed_positions(
-    network: Network, positions: Mapping[str, tuple[float, float]]
-) -> tuple[dict[str, tuple[float, float]], dict[str, tuple[float, float]]]:
-    """(old, new) for the neurons whose position differs, for one MoveNeurons command."""
-    old: dict[str, tuple[float, float]] = {}
-    new: dict[str, tuple[float, float]] = {}
+    layout: Mapping[str, Position], positions: Mapping[str, Position]
+) -> tuple[dict[str, Position], dict[str, Position]]:
+    """(old, new) for the neurons whose position in ``layout`` differs, for one MoveNeurons command."""
+    old: dict[str, Position] = {}
+    new: dict[str, Position] = {}
     for nid, (x, y) in positions.items():
-        neuron = network.neurons.get(nid)
-        if neuron is not None and (neuron.x, neuron.y) != (x, y):
-            old[nid] = (neuron.x, neuron.y)
+        where = layout.get(nid)
+        if where is not None and where != (x, y):
+            old[nid] = where
             new[nid] = (float(x), float(y))
     return old, new

@@ -297,7 +297,7 @@ class FeatureMapLayers:
             ids = members.get(name, [])
             if len(ids) != int(np.prod(conv.out_shape)):
                 continue
-            positions = np.array([(network.neurons[nid].x, network.neurons[nid].y) for nid in ids])
+            positions = np.array([document.layout.position(nid) for nid in ids])
             block = self.blocks.get(name)
             if block is None or block.conv is not conv or block.ids != ids:
                 if block is not None:

@@ -326,16 +326,16 @@ class Gestures:
     def _finish_move(self, gesture: MoveGesture) -> None:
         canvas = self._canvas
         scene = canvas.canvas_scene
-        network = canvas.binding.network
+        layout = canvas.binding.document.layout
         new: dict[str, tuple[float, float]] = {}
         for nid in gesture.origins:
             item = scene.neuron_items[nid]
             new[nid] = (item.x(), item.y())
         if gesture.grid_origin is not None:
             new.update(scene.pixel_positions())
-        old, new = changed_positions(network, new)
+        old, new = changed_positions(layout, new)
         if new:
-            canvas.binding.push(MoveNeurons(network, old, new))
+            canvas.binding.push(MoveNeurons(layout, old, new))
         # Names were placed quickly while dragging: place them in full where the neurons came to rest.
         scene.relayout_labels()
         canvas.zoom.update_scene_rect()

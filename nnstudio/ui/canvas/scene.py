@@ -196,8 +196,9 @@ class CanvasScene(QGraphicsScene):
             neuron.display_name,  # type: ignore[attr-defined]
             value_range if role is Role.INPUT else None,
         )
-        if (item.x(), item.y()) != (neuron.x, neuron.y):  # type: ignore[attr-defined]
-            item.move_to(neuron.x, neuron.y)  # type: ignore[attr-defined]
+        x, y = self.document.layout.position(item.neuron_id)  # type: ignore[union-attr]
+        if (item.x(), item.y()) != (x, y):
+            item.move_to(x, y)
         return renamed
 
     def _remove_neuron_item(self, item: NeuronItem) -> None:
@@ -225,21 +226,20 @@ class CanvasScene(QGraphicsScene):
             item.set_label_scale(self.label_scale, self.names_shown)
             self.grid_item = item
             self.addItem(item)
-        first = self.document.network.neurons[pixels[0]]  # type: ignore[union-attr]
-        item.setPos(first.x, first.y)
+        item.setPos(*self.document.layout.position(pixels[0]))  # type: ignore[union-attr]
         self.pixel_ids, self.pixel_set = list(pixels), set(pixels)
 
     def _infer_cell(self, pixels: list[str], w: int, h: int) -> float:
         """Use the cell size the stored pixel positions show, when they form a regular grid."""
-        neurons = self.document.network.neurons  # type: ignore[union-attr]
-        first = neurons[pixels[0]]
+        where = self.document.layout.position  # type: ignore[union-attr]
+        first_x, first_y = where(pixels[0])
         step = None
         if w > 1:
-            step = neurons[pixels[1]].x - first.x
-            if h > 1 and abs(neurons[pixels[w]].y - first.y - step) > 1e-6:
+            step = where(pixels[1])[0] - first_x
+            if h > 1 and abs(where(pixels[w])[1] - first_y - step) > 1e-6:
                 step = None
         elif h > 1:
-            step = neurons[pixels[1]].y - first.y
+            step = where(pixels[1])[1] - first_y
         if step is not None and 4.0 <= step <= 80.0:
             return float(step)
         return cell_size(w, h)
@@ -271,7 +271,7 @@ class CanvasScene(QGraphicsScene):
         self.overlay.geometry_changed()
 
     def neurons_changed(self, ids: Iterable[str]) -> None:
-        """Bias, label, activation or position of these neurons changed in the network."""
+        """Bias, label or activation of these neurons changed in the network, or they moved in the layout."""
         if self.document is None:
             return
         network = self.document.network
@@ -289,12 +289,12 @@ class CanvasScene(QGraphicsScene):
             if item is None:
                 continue
             neuron = network.neurons[nid]
-            if (item.x(), item.y()) != (neuron.x, neuron.y):
-                moved[nid] = (neuron.x, neuron.y)
+            where = self.document.layout.position(nid)
+            if (item.x(), item.y()) != where:
+                moved[nid] = where
             renamed = self._configure(item, neuron, value_range, outputs) or renamed  # type: ignore[arg-type]
         if grid_moved and self.grid_item is not None:
-            first = network.neurons[self.pixel_ids[0]]
-            self.grid_item.setPos(first.x, first.y)
+            self.grid_item.setPos(*self.document.layout.position(self.pixel_ids[0]))
             moved.update({pid: xy for pid, xy in self.pixel_positions().items()})
         if moved:
             self.move_nodes(moved)
