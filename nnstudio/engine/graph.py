@@ -8,66 +8,20 @@ a million links costs three arrays, not a million objects. Numbers are computed 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
-from enum import StrEnum
+from dataclasses import dataclass
 
 import numpy as np
 
+from . import depth
 from .activations import ACTIVATIONS
 from .connections import ConnectionBlock, Connections, Edge, LayerKey, edge_id, layer_key
 from .conv import Convolution
 from .events import NetworkEvents
+from .neuron import GraphError, Neuron, Role, finite
 
-__all__ = ["Convolution", "Edge", "GraphError", "Network", "Neuron", "Role", "edge_id"]
-
-
-class GraphError(ValueError):
-    """An edit or a graph that would make the network invalid; the message says what and where."""
-
-
-def _finite(value: object, what: str) -> float:
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise GraphError(f"{what} must be a number, not {value!r}") from None
-    if not math.isfinite(number):
-        raise GraphError(f"{what} must be a finite number, not {number}")
-    return number
-
-
-class Role(StrEnum):
-    INPUT = "input"
-    HIDDEN = "hidden"
-    OUTPUT = "output"
-
-
-@dataclass(slots=True)
-class Neuron:
-    id: str
-    role: Role = Role.HIDDEN
-    activation: str = "tanh"
-    bias: float = 0.0
-    label: str = ""
-    # The layer the neuron belongs to ("" for a neuron that is a layer of its own, as a hand-placed one is).
-    layer: str = ""
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.role, Role):
-            try:
-                self.role = Role(self.role)
-            except ValueError:
-                raise GraphError(
-                    f"neuron {self.id!r}: unknown role {self.role!r} (input, hidden or output)"
-                ) from None
-
-    def copy(self) -> Neuron:
-        return replace(self)
-
-    @property
-    def display_name(self) -> str:
-        return self.label or self.id
+# The records a network is made of are imported from here across the studio, beside the network itself.
+__all__ = ["Convolution", "DenseLinks", "Edge", "GraphError", "Network", "Neuron", "Role", "edge_id"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,171 +302,30 @@ class Network:
         return list(self.edges.blocks.values())
 
     def depths(self) -> dict[str, int]:
-        """Each neuron's depth: 0 for inputs, else one more than the deepest neuron feeding it (at least 1).
-
-        Worked out block by block in the order the layers feed each other, so a layer of a million links
-        costs a few numpy calls; only a graph whose layers feed each other in a circle (though its neurons
-        do not) falls back to a walk over single connections.
-        """
+        """Each neuron's depth: 0 for inputs, else one more than the deepest neuron feeding it (at least 1);
+        kept until the structure changes (see :func:`nnstudio.engine.depth.depths`)."""
         cached = self._depth_cache
         if cached is not None and cached[0] == self.structure_revision:
             return cached[1]
-        depth = self._block_depths()
-        if depth is None:
-            depth = self._neuron_depths()
-        self._depth_cache = (self.structure_revision, depth)
-        return depth
-
-    def _block_depths(self) -> dict[str, int] | None:
-        blocks = self.edges.blocks
-        block_of = self.edges.block_of
-        # A shaped layer is fed by its convolution, known here by the key (layer name, ">"): no neuron id
-        # or layer key has that form.
-        convs = {(name, ">"): conv for name, conv in self.convolutions.items()}
-        if convs:
-            block_of = dict(block_of)
-            for key, conv in convs.items():
-                block_of.update(dict.fromkeys(self.layer_members(conv.target), key))
-        needs: dict[LayerKey, set[LayerKey]] = {}
-        users: dict[LayerKey, list[LayerKey]] = {k: [] for k in blocks}
-        users.update({k: [] for k in convs})
-        for key, block in blocks.items():
-            if block.full:
-                deps = {block_of[s] for s in block.sources if s in block_of}
-            else:
-                used = block.present.any(axis=0).tolist()
-                deps = {block_of[s] for s, u in zip(block.sources, used, strict=True) if u and s in block_of}
-            needs[key] = deps
-            for d in deps:
-                users[d].append(key)
-        for key, conv in convs.items():
-            first = self.layer_members(conv.source)[:1]
-            deps = {block_of[s] for s in first if s in block_of}
-            needs[key] = deps
-            for d in deps:
-                users[d].append(key)
-        remaining = {k: len(v) for k, v in needs.items()}
-        ready = [k for k, n in remaining.items() if n == 0]
-        order: list[LayerKey] = []
-        while ready:
-            key = ready.pop()
-            order.append(key)
-            for user in users[key]:
-                remaining[user] -= 1
-                if remaining[user] == 0:
-                    ready.append(user)
-        if len(order) != len(blocks) + len(convs):
-            return None
-        depth = {nid: 0 if n.role is Role.INPUT else 1 for nid, n in self.neurons.items()}
-        for key in order:
-            conv = convs.get(key)
-            if conv is not None:
-                below = 1 + max((depth[s] for s in self.layer_members(conv.source)), default=0)
-                depth.update(dict.fromkeys(self.layer_members(conv.target), below))
-                continue
-            block = blocks[key]
-            if not block.sources:
-                continue
-            if block.present.size <= 64:
-                # Plain Python for a small matrix: numpy calls would cost more than the arithmetic.
-                sources = [depth[s] for s in block.sources]
-                for target, row in zip(block.targets, block.present.tolist(), strict=True):
-                    depth[target] = 1 + max((d for d, p in zip(sources, row, strict=True) if p), default=0)
-                continue
-            src = np.fromiter((depth[s] for s in block.sources), dtype=np.int64, count=len(block.sources))
-            if block.full:
-                rows = np.full(len(block.targets), int(src.max()) + 1)
-            else:
-                rows = np.where(block.present, src[None, :], 0).max(axis=1) + 1
-            depth.update(zip(block.targets, rows.tolist(), strict=True))
-        return depth
-
-    def _neuron_depths(self) -> dict[str, int]:
-        depth: dict[str, int] = {}
-        for nid in self.topological_order():
-            neuron = self.neurons[nid]
-            if neuron.role is Role.INPUT:
-                depth[nid] = 0
-            else:
-                depth[nid] = 1 + max((depth[s] for s in self.edges.source_ids(nid)), default=0)
-        return depth
+        found = depth.depths(self)
+        self._depth_cache = (self.structure_revision, found)
+        return found
 
     def levels(self) -> list[list[str]]:
         """Neuron ids grouped by depth: level 0 holds the inputs, the last level holds every output.
 
         Outputs are all put in the last level so that a softmax over them sees every output at once.
         """
-        depth = dict(self.depths())
-        outputs = [n.id for n in self.outputs()]
-        last = max((d for n, d in depth.items() if self.neurons[n].role is not Role.OUTPUT), default=0) + 1
-        if outputs:
-            last = max(last, max(depth[o] for o in outputs))
-            for o in outputs:
-                depth[o] = last
-        count = max(depth.values(), default=-1) + 1
-        levels: list[list[str]] = [[] for _ in range(count)]
-        for nid in self.neurons:  # insertion order inside each level
-            levels[depth[nid]].append(nid)
-        return [level for i, level in enumerate(levels) if level or i == 0]
+        return depth.levels(self)
 
     def topological_order(self) -> list[str]:
-        """Kahn's algorithm over single connections; raises :class:`GraphError` naming a loop if there is one."""
-        indegree = {nid: len(self.edges.source_ids(nid)) for nid in self.neurons}
-        ready = [nid for nid, d in indegree.items() if d == 0]
-        order: list[str] = []
-        while ready:
-            nid = ready.pop()
-            order.append(nid)
-            for target in self.edges.target_ids(nid):
-                indegree[target] -= 1
-                if indegree[target] == 0:
-                    ready.append(target)
-        if len(order) != len(self.neurons):
-            stuck = {nid for nid, d in indegree.items() if d > 0}
-            cycle = self._find_cycle(stuck)
-            names = " -> ".join(cycle + cycle[:1])
-            raise GraphError(f"the connections form a loop: {names}; a network must be acyclic")
-        return order
+        """Neuron ids, each after every neuron feeding it; raises :class:`GraphError` naming a loop."""
+        return depth.topological_order(self)
 
     def check_acyclic(self) -> None:
         """Raise :class:`GraphError` naming a loop if the connections form one."""
         self._depth_cache = None
         self.depths()
-
-    def _find_cycle(self, among: set[str]) -> list[str]:
-        # Every neuron left by Kahn's algorithm has a predecessor also left, so walking back must repeat.
-        start = next(iter(sorted(among)))
-        path: list[str] = []
-        seen: dict[str, int] = {}
-        node = start
-        while node not in seen:
-            seen[node] = len(path)
-            path.append(node)
-            node = next(s for s in self.edges.source_ids(node) if s in among)
-        cycle = path[seen[node] :]
-        cycle.reverse()
-        return cycle
-
-    def _reaches(self, start: str, goal: str) -> list[str] | None:
-        """A path of neuron ids from start to goal along connections, or None.
-
-        Depth only grows along a path, so neurons as deep as ``goal`` or deeper are never explored.
-        """
-        depth = self.depths()
-        limit = depth.get(goal, 0)
-        if depth.get(start, 0) >= limit and start != goal:
-            return None
-        stack = [(start, [start])]
-        seen = {start}
-        while stack:
-            node, path = stack.pop()
-            if node == goal:
-                return path
-            for nxt in self.edges.target_ids(node):
-                if nxt not in seen and (nxt == goal or depth.get(nxt, 0) < limit):
-                    seen.add(nxt)
-                    stack.append((nxt, path + [nxt]))
-        return None
 
     # ----------------------------------------------------------------- validation
     def _check_new_neuron(self, neuron: Neuron) -> None:
@@ -565,7 +378,7 @@ class Network:
         ):
             raise GraphError(f"edge id {edge.id!r} names another pair of neurons")
         if check_cycle:
-            path = self._reaches(edge.target, edge.source)
+            path = depth.path_between(self, edge.target, edge.source)
             if path is not None:
                 names = " -> ".join(self.neurons[n].display_name for n in path + [edge.target])
                 raise GraphError(f"connecting these would make a loop: {names}; a network must be acyclic")
@@ -720,7 +533,7 @@ class Network:
     def set_weights(self, weights: Mapping[str, float]) -> None:
         pairs = {eid: self._located(eid) for eid in weights}
         for eid, w in weights.items():
-            _finite(w, f"the weight of {eid!r}")
+            finite(w, f"the weight of {eid!r}")
         for eid, w in weights.items():
             self.edges.set_value(*pairs[eid], weight=float(w))
         if weights:
@@ -754,7 +567,7 @@ class Network:
                     except ValueError:
                         raise GraphError(f"unknown role {value!r} (input, hidden or output)") from None
                 if name == "bias":
-                    value = _finite(value, f"{trial.display_name!r}: {name}")
+                    value = finite(value, f"{trial.display_name!r}: {name}")
                 setattr(trial, name, value)
             if trial.activation not in ACTIVATIONS:
                 raise GraphError(f"unknown activation {trial.activation!r}")
