@@ -19,7 +19,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nnstudio.document import Document, FormatError, document_from_bytes, document_to_bytes, fileformat
+from nnstudio.document import (
+    Document,
+    FormatError,
+    document_from_bytes,
+    document_to_bytes,
+    fileformat,
+    format_checks,
+)
 
 Tree = dict[str, Any]
 
@@ -469,7 +476,7 @@ def test_an_oversized_file_is_refused_before_parsing(monkeypatch, layered_bytes)
 
 
 def test_edge_count_cap_covers_listed_and_dense_edges(monkeypatch, layered_bytes):
-    monkeypatch.setattr(fileformat, "MAX_EDGES", 70)  # 16 listed + 64 dense
+    monkeypatch.setattr(format_checks, "MAX_EDGES", 70)  # 16 listed + 64 dense
     with pytest.raises(FormatError) as caught:
         document_from_bytes(layered_bytes)
     assert caught.value.where == "dense[0].weights.shape" and "80 edges" in caught.value.problem

@@ -14,7 +14,7 @@ from nnstudio.document import (
     dense_network,
     document_from_bytes,
     document_to_bytes,
-    fileformat,
+    format_checks,
     load_document,
     save_document,
 )
@@ -210,7 +210,7 @@ def test_output_labels_fall_back_to_ids():
 
 
 def test_dense_ids_are_the_engines_conventional_ids():
-    assert fileformat._dense_id("i3", "h1_0") == edge_id("i3", "h1_0")
+    assert format_checks.dense_id("i3", "h1_0") == edge_id("i3", "h1_0")
 
 
 def test_numpy_numbers_in_the_document_are_written_as_plain_numbers(hand_built):
