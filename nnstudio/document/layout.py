@@ -104,13 +104,6 @@ class Layout(Mapping[str, Position]):
             {nid: xy for nid, xy in layer_positions(network, grid).items() if nid not in self._positions}
         )
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Layout):
-            return NotImplemented
-        return self._positions == other._positions
-
-    __hash__ = None  # type: ignore[assignment]
-
     def __repr__(self) -> str:
         return f"Layout({len(self._positions)} positions)"
 
