@@ -1,9 +1,12 @@
 """The network as a person builds it: neurons and weighted connections with stable ids, an acyclic graph.
 
-This is the model every view shows and every undo command edits. Neurons are small objects; connections
-live in weight matrices, one per layer of target neurons (:mod:`nnstudio.engine.connections`), so a layer of
-a million links costs three arrays, not a million objects. Numbers are computed by compiling the network
-(:mod:`nnstudio.engine.plan`); training writes its results back through :meth:`Network.write_blocks`.
+This is the model every view shows and every undo command edits. Neurons are small objects
+(:mod:`nnstudio.engine.neuron`); connections live in weight matrices, one per layer of target neurons
+(:mod:`nnstudio.engine.connections`), so a layer of a million links costs three arrays, not a million
+objects; how deep each neuron sits is worked out in :mod:`nnstudio.engine.depth`. Numbers are computed by
+compiling the network (:mod:`nnstudio.engine.plan`); training writes its results back through
+:meth:`Network.write_blocks`. Where neurons sit on the canvas is not the network's business: the document's
+layout holds it (:mod:`nnstudio.document.layout`).
 """
 
 from __future__ import annotations
