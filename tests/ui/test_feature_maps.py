@@ -15,15 +15,20 @@ from nnstudio.engine.plan import compile_network
 from nnstudio.ui.canvas.feature_maps import FeatureMapStory
 
 
-@pytest.fixture
-def window(qtbot, tmp_path):
-    network = conv_network(parse_network_spec("8x8-c2k3-p2-3"), seed=3, output_labels=["a", "b", "c"])
+def open_convnet(qtbot, tmp_path, spec: str, side: int):
+    network = conv_network(parse_network_spec(spec), seed=3, output_labels=["a", "b", "c"])
     path = tmp_path / "small-convnet.nnet"
-    save_document(Document(network, title="small convnet", grid=(8, 8), value_range=(0.0, 1.0)), path)
+    save_document(Document(network, title="small convnet", grid=(side, side), value_range=(0.0, 1.0)), path)
     win = create_main_window(path)
     win.resize(1200, 760)
     win.show()
     qtbot.waitExposed(win)
+    return win
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    win = open_convnet(qtbot, tmp_path, "8x8-c2k3-p2-3", 8)
     picture = np.zeros(64, dtype=np.float32)
     picture[[10, 18, 26, 34, 42, 43, 44]] = 1.0  # an L
     win.panel_widget("padDock").set_pad_values(picture)
@@ -183,7 +188,67 @@ def test_a_layers_caption_stays_readable_when_the_view_zooms_out(window):
         canvas.zoom_by(0.5)
     on_screen = block.caption_height() * canvas.transform().m11()
     assert on_screen >= CAPTION_PX - 0.01
+    caption = layers_of(window).captions["conv1"]
+    assert caption.sceneBoundingRect().height() * canvas.transform().m11() >= on_screen
     assert block.boundingRect().height() * canvas.transform().m11() > on_screen
+
+
+@pytest.fixture
+def deep_window(qtbot, tmp_path):
+    """A pooling layer followed by a convolution: the next block's kernels lie just right of its caption."""
+    win = open_convnet(qtbot, tmp_path, "12x12-c2k3-p2-c4k3-3", 12)
+    yield win
+    win.ask_save_changes = lambda: QMessageBox.StandardButton.Discard
+    win.close()
+    win.deleteLater()
+
+
+def caption_cover(window):
+    """Per layer: the blocks drawn over its caption's text (stacked above it where they overlap)."""
+    from PySide6.QtGui import QFontMetricsF
+
+    from nnstudio.ui.canvas.feature_maps import FeatureMapBlock
+
+    scene = window.canvas.scene()
+    layers = layers_of(window)
+    covered = {}
+    for name, block in layers.blocks.items():
+        caption = layers.captions[name]
+        text_rect = caption.text_rect().translated(caption.pos())
+        # The text fits its own rectangle (nothing of it is cut at the item's edge).
+        width = QFontMetricsF(caption.font()).horizontalAdvance(block.caption())
+        assert width <= text_rect.width() + 0.5, (name, width, text_rect.width())
+        above = []
+        for item in scene.items(text_rect, Qt.ItemSelectionMode.IntersectsItemBoundingRect):
+            if item is caption:
+                break  # items come topmost first: what follows is drawn below the caption
+            if isinstance(item, FeatureMapBlock):
+                above.append(item.layer)
+        covered[name] = above
+    # Nor do the captions run into each other.
+    rects = [caption.sceneBoundingRect() for caption in layers.captions.values()]
+    assert not any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1 :]), rects
+    return covered
+
+
+@pytest.mark.parametrize("zoom", [1.0, 0.25, 0.05, 4.0])
+def test_no_layer_is_drawn_over_another_layers_caption(deep_window, zoom):
+    canvas = deep_window.canvas
+    canvas.zoom_by(zoom)
+    layers = layers_of(deep_window)
+    assert set(layers.blocks) == {"conv1", "pool1", "conv2"}
+    # pool1's caption is wider than the room before conv2's kernels: it reaches over conv2's column.
+    pool1 = layers.captions["pool1"].sceneBoundingRect()
+    assert pool1.right() > layers.blocks["conv2"].picture_rect.left()
+    assert caption_cover(deep_window) == {"conv1": [], "pool1": [], "conv2": []}
+
+
+def test_an_exported_picture_shows_the_layers_captions(deep_window, tmp_path):
+    path = tmp_path / "convnet.svg"
+    deep_window.canvas.export_svg(path)
+    svg = path.read_text(encoding="utf-8")
+    for name, block in layers_of(deep_window).blocks.items():
+        assert block.caption() in svg, name
 
 
 def test_the_inspector_opens_a_selected_feature_map_neurons_kernel_to_edit(window, qtbot):

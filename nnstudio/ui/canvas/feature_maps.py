@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen, QUndoCommand
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, QUndoCommand
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGridLayout,
@@ -48,6 +48,8 @@ Array = np.ndarray
 # The MIME type a kernel dragged out of the kernel lab carries (see nnstudio.ui.kernel_lab).
 KERNEL_MIME = "application/x-nnstudio-kernel"
 Z_MAPS = Z_NEURONS - 0.4
+# Above every block: a caption wider than its layer reaches over the next layer's kernels, and stays whole.
+Z_MAP_CAPTIONS = Z_MAPS + 0.2
 CAPTION_HEIGHT = 16.0
 # A layer's caption is never smaller on screen than this many pixels tall.
 CAPTION_PX = 14.0
@@ -99,6 +101,7 @@ class FeatureMapBlock(QGraphicsItem):
         self._map_images: list[QImage] = []
         self._kernel_images: list[list[QImage]] = []
         self.view_scale = 1.0
+        self.caption_item = FeatureMapCaption(self)
         self.place(positions)
         self.kernels_changed()
         self.set_maps(self.maps)
@@ -129,7 +132,14 @@ class FeatureMapBlock(QGraphicsItem):
             box = box.united(rect)
         columns = 1 if self.conv.kernel is None or self.conv.kernel.shape[1] == 1 else 2
         room = columns * (self._kernel_side() + 2) + KERNEL_GAP if self.conv.kernel is not None else 0.0
-        self._bounds = box.adjusted(-room - 2, -self.caption_height() - 4, 12 * self.caption_height(), 2)
+        self.picture_rect = box.adjusted(-room - 2, -2, 2, 2)
+        self._bounds = self.picture_rect
+        self.caption_item.follow()
+
+    def caption_placed(self) -> None:
+        """The caption's place counts as the layer's: a fitted view shows it, other names keep clear of it."""
+        self.prepareGeometryChange()
+        self._bounds = self.picture_rect.united(self.caption_item.sceneBoundingRect())
 
     def caption_height(self) -> float:
         """The caption grows with the maps, so it reads at the zoom that shows them, and never gets smaller
@@ -232,17 +242,77 @@ class FeatureMapBlock(QGraphicsItem):
                 for kernel_rect, image in zip(self.kernel_rects(k), self._kernel_images[k], strict=False):
                     painter.drawImage(kernel_rect, image)
                     painter.drawRect(kernel_rect)
-        first = self.channel_rects[0]
+
+
+class FeatureMapCaption(QGraphicsItem):
+    """A shaped layer's name and what it does, above its block's top-left corner.
+
+    An item of its own, stacked above every block: a caption is often wider than its layer (a pooling
+    layer is a thin column) and reaches over the next layer's kernels, which would otherwise be drawn over
+    it. A translucent dark backing keeps the text legible over those kernels."""
+
+    def __init__(self, block: FeatureMapBlock) -> None:
+        super().__init__()
+        self.block = block
+        self.setZValue(Z_MAP_CAPTIONS)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self._box = QRectF()
+        self._padding = 0.0
+
+    def font(self) -> QFont:
         font = QFont()
-        font.setPixelSize(int(self.caption_height() * 0.8))
-        painter.setFont(font)
+        font.setPixelSize(max(1, round(self.block.caption_height() * 0.8)))
+        return font
+
+    def follow(self) -> None:
+        """Take the block's place and the size its zoom asks for: just above its first map and its kernels."""
+        block = self.block
+        height = block.caption_height()
+        self._padding = 0.25 * height
+        width = QFontMetricsF(self.font()).horizontalAdvance(block.caption())
+        self.prepareGeometryChange()
+        self._box = QRectF(0.0, 0.0, width + 2 * self._padding, height)
+        first = block.channel_rects[0]
+        self.setPos(block.picture_rect.left() + 2, first.top() - height - 2)
+        block.caption_placed()
+        self.update()
+
+    def lift_above(self, others: list[QRectF]) -> None:
+        """Rise until clear of the ``others`` (captions already placed): zoomed out, every caption keeps its
+        readable size while the layers shrink, and neighbours' captions would run into each other."""
+        gap = 0.15 * self._box.height()
+        rect = self.sceneBoundingRect()
+        clashing = True
+        while clashing:
+            clashing = False
+            for other in others:
+                # Half the gap asked, the whole gap given: a caption once lifted clear of another stays so.
+                if rect.adjusted(0, -gap / 2, 0, gap / 2).intersects(other):
+                    rect.moveBottom(other.top() - gap)
+                    clashing = True
+        if rect.top() != self.sceneBoundingRect().top():
+            self.setPos(self.pos().x(), rect.top())
+            self.block.caption_placed()
+
+    def text_rect(self) -> QRectF:
+        """Where the text is written, in the item's coordinates."""
+        return self._box.adjusted(self._padding, 0, -self._padding, 0)
+
+    def boundingRect(self) -> QRectF:
+        return self._box
+
+    @reports_errors
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        radius = self._box.height() * 0.2
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(24, 24, 30, 170))
+        painter.drawRoundedRect(self._box, radius, radius)
+        painter.setFont(self.font())
         painter.setPen(QColor(235, 235, 240))
-        left = self._bounds.left() + 2
-        height = self.caption_height()
         painter.drawText(
-            QRectF(left, first.top() - height - 2, max(first.right() - left, 20 * height), height),
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            self.caption(),
+            self._box, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter, self.block.caption()
         )
 
 
@@ -285,7 +355,7 @@ class FeatureMapLayers:
         document = scene.document
         convs = {} if document is None else dict(getattr(document.network, "convolutions", {}))
         for name in [n for n in self.blocks if n not in convs]:
-            scene.removeItem(self.blocks.pop(name))
+            self._remove(self.blocks.pop(name))
         self._levels_key = None
         if not convs:
             self.covered = frozenset()
@@ -301,11 +371,12 @@ class FeatureMapLayers:
             block = self.blocks.get(name)
             if block is None or block.conv is not conv or block.ids != ids:
                 if block is not None:
-                    scene.removeItem(block)
+                    self._remove(block)
                 block = FeatureMapBlock(name, conv, ids, positions)
                 block.set_view_scale(scene.view_scale)
                 self.blocks[name] = block
                 scene.addItem(block)
+                scene.addItem(block.caption_item)
             else:
                 block.place(positions)
                 block.kernels_changed()
@@ -324,12 +395,33 @@ class FeatureMapLayers:
         for key, sheet in scene.sheets.items():
             sheet.setVisible(not hidden.issuperset(key))
         self.covered = frozenset(hidden)
+        self._separate_captions()
         self._follow_selection()
+
+    def _remove(self, block: FeatureMapBlock) -> None:
+        self.scene.removeItem(block)
+        self.scene.removeItem(block.caption_item)
+
+    @property
+    def captions(self) -> dict[str, FeatureMapCaption]:
+        """Each shaped layer's caption item, by layer name."""
+        return {name: block.caption_item for name, block in self.blocks.items()}
 
     def set_view_scale(self, scale: float) -> None:
         """The view zoomed: every layer's caption stays readable on screen."""
         for block in self.blocks.values():
             block.set_view_scale(scale)
+        self._separate_captions()
+
+    def _separate_captions(self) -> None:
+        """Each caption at its layer's corner, those that would run into a caption on their left lifted
+        clear of it (a caption on the left keeps its place)."""
+        placed: list[QRectF] = []
+        for block in sorted(self.blocks.values(), key=lambda b: b.picture_rect.left()):
+            caption = block.caption_item
+            caption.follow()
+            caption.lift_above(placed)
+            placed.append(caption.sceneBoundingRect())
 
     def moved(self, positions: Any) -> None:
         """Neurons moved: a layer any of whose neurons moved lays its pictures over them again."""
@@ -344,6 +436,7 @@ class FeatureMapLayers:
                 item.name = ""  # (set again from the network when it moved; the caption names the layer)
             block.place(np.array([(item.x(), item.y()) for item in spots]))
             block.update()
+        self._separate_captions()
 
     @staticmethod
     def layer_members(network: Any) -> dict[str, list[str]]:
