@@ -98,7 +98,11 @@ def canvas_rows(frames: int, sizes: list[int]) -> list[Row]:
             )
         )
         rows.append(
-            (f"canvas bind and first paint, {name}", f"{column['bind'].split('/')[0].strip()} ms", "")
+            (
+                f"canvas bind (building the canvas for the network), {name}",
+                f"{column['bind'].split('/')[0].strip()} ms",
+                "",
+            )
         )
         for measured, what in (
             ("first paint", "first paint after binding"),
