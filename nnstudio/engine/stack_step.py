@@ -139,11 +139,16 @@ _PANEL_MAX_WIDTH = 16
 _PANEL_MIN_INPUTS = 256
 
 
+def _row_ranges(batch: int) -> list[tuple[int, int]]:
+    """The batch's rows in panels of :data:`_PANEL_ROWS`."""
+    return [(lo, min(lo + _PANEL_ROWS, batch)) for lo in range(0, batch, _PANEL_ROWS)]
+
+
 def _panels(batch: int, width: int, inputs: int) -> list[tuple[int, int]] | None:
     """The batch's row ranges for a layer ``width`` wide fed by ``inputs`` values, or None: all at once."""
     if batch <= _PANEL_ROWS or width > _PANEL_MAX_WIDTH or inputs < _PANEL_MIN_INPUTS:
         return None
-    return [(lo, min(lo + _PANEL_ROWS, batch)) for lo in range(0, batch, _PANEL_ROWS)]
+    return _row_ranges(batch)
 
 
 def stacked(plan: Plan) -> bool:
@@ -160,12 +165,13 @@ def stacked(plan: Plan) -> bool:
     return True
 
 
-def _panel_slope(delta: Array, inputs: Array, panels: list[tuple[int, int]], out: Array, part: Array) -> None:
-    """``delta.T @ inputs`` into ``out``, panel by panel (see :data:`_PANEL_ROWS`)."""
-    lo, hi = panels[0]
-    np.dot(delta[lo:hi].T, inputs[lo:hi], out=out)
-    for lo, hi in panels[1:]:
-        np.dot(delta[lo:hi].T, inputs[lo:hi], out=part)
+def _panel_slope(panels: list[tuple[Array, Array]], out: Array, part: Array) -> None:
+    """The sum of each panel's ``delta.T @ inputs``, given as pairs of views, into ``out`` (see
+    :data:`_PANEL_ROWS`)."""
+    delta_t, inputs = panels[0]
+    np.dot(delta_t, inputs, out=out)
+    for delta_t, inputs in panels[1:]:
+        np.dot(delta_t, inputs, out=part)
         np.add(out, part, out=out)
 
 
@@ -203,11 +209,13 @@ class StackStep:
         self.ones = np.ones(batch, dtype)
         weight_grads, bias_grads = plan.views(grad)
         # Per level: the block's weights transposed, the bias and room for it on every row, the sums, the
-        # activations, the activation's step and the panels of rows (None: the whole batch at once).
+        # activations, the activation's step, the array the level below writes its activations into, and
+        # the panels' views of that array and of the sums (None: the whole batch at once).
         self.forward_steps: list[tuple] = []
         # Per level, top first: its sums, its deltas, the backward step and its scratch, the gradient's views,
         # the level below (0: the inputs), where dE/d(that level's activations) goes, the block's weights (to
-        # pass the slope down), and its panels with room for one panel's slope. The outputs'
+        # pass the slope down), the array the level below writes its activations into, the panels' views of
+        # the deltas (transposed) and of that array, and room for one panel's slope. The outputs'
         # dE/d(activations) is the loss's slope.
         self.backward_steps: list[tuple] = []
         grad_a = [np.empty((batch, len(level.ids)), dtype) for level in plan.levels]
@@ -226,11 +234,24 @@ class StackStep:
             # numpy's broadcast of a short row down a batch.
             rows = np.empty(shape, dtype)
             panels = _panels(batch, shape[1], block.W.shape[1])
-            self.forward_steps.append((block.W.T, plan.levels[li].bias, rows, z, a, value, panels))
+            # The panels' views of the level's input and sums, made once: slicing them on every step costs
+            # as much as a small product. They hold while the input is the array the level below writes
+            # into (``below_out``); an activation that hands back another array is sliced afresh.
+            below_out = self.x if li == 1 else self.forward_steps[-1][4]
+            forward_panels = None
+            if panels is not None:
+                forward_panels = [(below_out[lo:hi], z[lo:hi]) for lo, hi in panels]
+            self.forward_steps.append(
+                (block.W.T, plan.levels[li].bias, rows, z, a, value, below_out, forward_panels)
+            )
+            delta = np.empty(shape, dtype)
+            slope_panels = None
+            if panels is not None:
+                slope_panels = [(delta[lo:hi].T, below_out[lo:hi]) for lo, hi in panels]
             self.backward_steps.append(
                 (
                     z,
-                    np.empty(shape, dtype),
+                    delta,
                     backward,
                     scratch,
                     weight_grads[li - 1],
@@ -238,7 +259,8 @@ class StackStep:
                     li - 1,
                     grad_a[li - 1],
                     block.W,
-                    panels,
+                    below_out,
+                    slope_panels,
                     None if panels is None else np.empty(block.W.shape, dtype),
                 )
             )
@@ -256,12 +278,15 @@ class StackStep:
         acts = [x]
         a = x
         constants, ones = self.constants, self.ones
-        for weights_t, bias, bias_rows, z, out, value, panels in self.forward_steps:
+        for weights_t, bias, bias_rows, z, out, value, below_out, panels in self.forward_steps:
             # np.dot makes the same BLAS call as the @ operator, with less of numpy's own work around it.
             if panels is None:
                 np.dot(a, weights_t, out=z)
+            elif a is below_out:
+                for a_panel, z_panel in panels:
+                    np.dot(a_panel, weights_t, out=z_panel)
             else:
-                for lo, hi in panels:
+                for lo, hi in _row_ranges(self.n):
                     np.dot(a[lo:hi], weights_t, out=z[lo:hi])
             bias_rows[...] = bias
             np.add(z, bias_rows, out=z)
@@ -274,15 +299,31 @@ class StackStep:
             per_sample, grad_a = self.loss.per_sample_and_slope(a, y)
             grad_a /= n
         for step in self.backward_steps:
-            z, delta, backward, scratch, w_grad, b_grad, below, grad_below, weights, panels, part = step
-            delta = backward(z, acts[below + 1], grad_a, delta, scratch, constants)
+            (
+                z,
+                delta_out,
+                backward,
+                scratch,
+                w_grad,
+                b_grad,
+                below,
+                grad_below,
+                weights,
+                below_out,
+                panels,
+                part,
+            ) = step
+            delta = backward(z, acts[below + 1], grad_a, delta_out, scratch, constants)
+            inputs = acts[below]
             np.dot(ones, delta, out=b_grad)
             if n == 1:
-                np.multiply(delta.T, acts[below], out=w_grad)
+                np.multiply(delta.T, inputs, out=w_grad)
             elif panels is None:
-                np.dot(delta.T, acts[below], out=w_grad)
+                np.dot(delta.T, inputs, out=w_grad)
+            elif delta is delta_out and inputs is below_out:
+                _panel_slope(panels, w_grad, part)
             else:
-                _panel_slope(delta, acts[below], panels, w_grad, part)
+                _panel_slope([(delta[lo:hi].T, inputs[lo:hi]) for lo, hi in _row_ranges(n)], w_grad, part)
             if below:
                 grad_a = np.dot(delta, weights, out=grad_below)
         return float(np.add.reduce(per_sample)) / n, per_sample

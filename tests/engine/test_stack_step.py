@@ -149,3 +149,26 @@ def test_weights_beyond_any_usable_size_stop_the_first_step_and_stay() -> None:
     assert isinstance(events[-1], Diverged)
     assert (events[-1].step, events[-1].quantity) == (1, "weights")
     np.testing.assert_array_equal(plan.flat, before)
+
+
+@pytest.mark.parametrize(
+    ("sizes", "activations"),
+    [([300, 8, 3], ["identity", "tanh"]), ([6, 300, 8, 3], ["identity", "sigmoid", "softmax"])],
+)
+def test_panels_fed_by_an_activation_that_hands_back_another_array_give_the_same_gradient(
+    sizes, activations
+) -> None:
+    # An identity level hands back its sums (and its slope as its delta), not the arrays the panels' views
+    # were made of: the panels are then cut from the arrays it does hand back.
+    plan = compile_network(layered_network(sizes, activations, seed=8), np.float64)
+    x, y = _data(200, sizes[0], sizes[-1], seed=9)
+    loss = LOSSES["squared"]
+    grad = np.empty_like(plan.flat)
+    step = StackStep(plan, loss, 150, x, y, grad)
+    assert any(forward[-1] is not None for forward in step.forward_steps)
+    rows = np.random.default_rng(10).permutation(200)[:150]
+    mean, per_sample = step.run(rows)
+    expected = plan.backward(plan.forward(x[rows]), y[rows], loss)
+    np.testing.assert_allclose(grad, expected.flat, rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(per_sample, expected.per_sample, rtol=1e-12)
+    assert mean == pytest.approx(expected.loss, rel=1e-12)
