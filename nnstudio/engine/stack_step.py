@@ -209,13 +209,13 @@ class StackStep:
         self.ones = np.ones(batch, dtype)
         weight_grads, bias_grads = plan.views(grad)
         # Per level: the block's weights transposed, the bias and room for it on every row, the sums, the
-        # activations, the activation's step, the array the level below writes its activations into, and
-        # the panels' views of that array and of the sums (None: the whole batch at once).
+        # activations, the activation's step and its panels (None: the whole batch at once): the array the
+        # level below writes its activations into, with the panels' views of it and of the sums.
         self.forward_steps: list[tuple] = []
         # Per level, top first: its sums, its deltas, the backward step and its scratch, the gradient's views,
         # the level below (0: the inputs), where dE/d(that level's activations) goes, the block's weights (to
-        # pass the slope down), the array the level below writes its activations into, the panels' views of
-        # the deltas (transposed) and of that array, and room for one panel's slope. The outputs'
+        # pass the slope down), and its panels (the array the level below writes its activations into, with
+        # the panels' views of the deltas, transposed, and of it) with room for one panel's slope. The outputs'
         # dE/d(activations) is the loss's slope.
         self.backward_steps: list[tuple] = []
         grad_a = [np.empty((batch, len(level.ids)), dtype) for level in plan.levels]
@@ -240,14 +240,12 @@ class StackStep:
             below_out = self.x if li == 1 else self.forward_steps[-1][4]
             forward_panels = None
             if panels is not None:
-                forward_panels = [(below_out[lo:hi], z[lo:hi]) for lo, hi in panels]
-            self.forward_steps.append(
-                (block.W.T, plan.levels[li].bias, rows, z, a, value, below_out, forward_panels)
-            )
+                forward_panels = (below_out, [(below_out[lo:hi], z[lo:hi]) for lo, hi in panels])
+            self.forward_steps.append((block.W.T, plan.levels[li].bias, rows, z, a, value, forward_panels))
             delta = np.empty(shape, dtype)
             slope_panels = None
             if panels is not None:
-                slope_panels = [(delta[lo:hi].T, below_out[lo:hi]) for lo, hi in panels]
+                slope_panels = (below_out, [(delta[lo:hi].T, below_out[lo:hi]) for lo, hi in panels])
             self.backward_steps.append(
                 (
                     z,
@@ -259,7 +257,6 @@ class StackStep:
                     li - 1,
                     grad_a[li - 1],
                     block.W,
-                    below_out,
                     slope_panels,
                     None if panels is None else np.empty(block.W.shape, dtype),
                 )
@@ -278,12 +275,12 @@ class StackStep:
         acts = [x]
         a = x
         constants, ones = self.constants, self.ones
-        for weights_t, bias, bias_rows, z, out, value, below_out, panels in self.forward_steps:
+        for weights_t, bias, bias_rows, z, out, value, panels in self.forward_steps:
             # np.dot makes the same BLAS call as the @ operator, with less of numpy's own work around it.
             if panels is None:
                 np.dot(a, weights_t, out=z)
-            elif a is below_out:
-                for a_panel, z_panel in panels:
+            elif a is panels[0]:
+                for a_panel, z_panel in panels[1]:
                     np.dot(a_panel, weights_t, out=z_panel)
             else:
                 for lo, hi in _row_ranges(self.n):
@@ -299,30 +296,17 @@ class StackStep:
             per_sample, grad_a = self.loss.per_sample_and_slope(a, y)
             grad_a /= n
         for step in self.backward_steps:
-            (
-                z,
-                delta_out,
-                backward,
-                scratch,
-                w_grad,
-                b_grad,
-                below,
-                grad_below,
-                weights,
-                below_out,
-                panels,
-                part,
-            ) = step
+            z, delta_out, backward, scratch, w_grad, b_grad, below, grad_below, weights, panels, part = step
             delta = backward(z, acts[below + 1], grad_a, delta_out, scratch, constants)
-            inputs = acts[below]
             np.dot(ones, delta, out=b_grad)
             if n == 1:
-                np.multiply(delta.T, inputs, out=w_grad)
+                np.multiply(delta.T, acts[below], out=w_grad)
             elif panels is None:
-                np.dot(delta.T, inputs, out=w_grad)
-            elif delta is delta_out and inputs is below_out:
-                _panel_slope(panels, w_grad, part)
+                np.dot(delta.T, acts[below], out=w_grad)
+            elif delta is delta_out and acts[below] is panels[0]:
+                _panel_slope(panels[1], w_grad, part)
             else:
+                inputs = acts[below]
                 _panel_slope([(delta[lo:hi].T, inputs[lo:hi]) for lo, hi in _row_ranges(n)], w_grad, part)
             if below:
                 grad_a = np.dot(delta, weights, out=grad_below)
