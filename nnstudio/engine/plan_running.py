@@ -58,15 +58,19 @@ class PlanRunning:
         sizes = [len(level.ids) for level in self.levels]
         self._level_start = np.concatenate([[0], np.cumsum(sizes)]).astype(int).tolist()
 
+    def _rows(self, values: Array) -> Array:
+        """``values`` as a batch of rows in the plan's dtype: one sample becomes a batch of one, and an array
+        that already is one is used as it is (no copy on the training path)."""
+        rows = (
+            values
+            if type(values) is np.ndarray and values.dtype == self.dtype
+            else np.asarray(values, self.dtype)
+        )
+        return rows[None, :] if rows.ndim == 1 else rows
+
     def forward(self, inputs: Array) -> ForwardResult:
         """Run a batch (samples, inputs) or one sample (inputs,) forward; every level's sums and values."""
-        x = (
-            inputs
-            if type(inputs) is np.ndarray and inputs.dtype == self.dtype
-            else np.asarray(inputs, self.dtype)
-        )
-        if x.ndim == 1:
-            x = x[None, :]
+        x = self._rows(inputs)
         if x.ndim != 2 or x.shape[1] != len(self.levels[0].ids):
             raise ValueError(f"the network takes {self.n_inputs} inputs; got data shaped {np.shape(inputs)}")
         if self._general:
@@ -123,13 +127,7 @@ class PlanRunning:
         With ``out`` (a flat array shaped like :attr:`flat`) the gradients are written into it, laid out like
         the parameters, and the returned arrays are views of it.
         """
-        y = (
-            truth
-            if type(truth) is np.ndarray and truth.dtype == self.dtype
-            else np.asarray(truth, self.dtype)
-        )
-        if y.ndim == 1:
-            y = y[None, :]
+        y = self._rows(truth)
         answer = fw.activations[-1]
         if y.shape != answer.shape:
             raise ValueError(f"the network has {self.n_outputs} outputs; truth is shaped {np.shape(truth)}")
