@@ -383,14 +383,7 @@ class EdgeOverlay(QGraphicsItem):
         detailed = (selected.size + pulsed.size + hot.size) <= OVERLAY_DETAIL_LIMIT
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, detailed)
         if selected.size:
-            halo = QColor(scheme.selection)
-            halo.setAlpha(170)
-            self._draw_plain(
-                painter,
-                selected,
-                QPen(halo, 9.0 if model.detailed else 5.0 if detailed else 3.0),
-                cosmetic=not model.detailed,
-            )
+            self._draw_halo(painter, selected, QColor(scheme.selection), 170, (9.0, 5.0, 3.0), detailed)
         if pulsed.size > NEIGHBOUR_LIMIT:
             # A whole layer pulsing in a big network: bright thin lines, no halo, and no more of them than
             # the overview would draw (the strongest), so a frame stays cheap.
@@ -398,14 +391,7 @@ class EdgeOverlay(QGraphicsItem):
             self._draw_plain(painter, shown, QPen(QColor(scheme.pulse), 0), cosmetic=True)
             pulsed = pulsed[:0]
         if pulsed.size:
-            glow = QColor(scheme.pulse)
-            glow.setAlpha(150)
-            self._draw_plain(
-                painter,
-                pulsed,
-                QPen(glow, 11.0 if model.detailed else 6.0 if detailed else 3.0),
-                cosmetic=not model.detailed,
-            )
+            self._draw_halo(painter, pulsed, QColor(scheme.pulse), 150, (11.0, 6.0, 3.0), detailed)
         emphasised = np.unique(np.concatenate([hot, selected, pulsed]))
         if model.detailed:
             draw_detailed(painter, model, self.style, emphasised, extra_width=1.5, brighten=True)
@@ -413,6 +399,22 @@ class EdgeOverlay(QGraphicsItem):
             self._draw_strong(painter, emphasised, detailed)
         if self.labels:
             self._draw_labels(painter)
+
+    def _draw_halo(
+        self,
+        painter: QPainter,
+        which: Array,
+        colour: QColor,
+        alpha: int,
+        widths: tuple[float, float, float],
+        detailed: bool,
+    ) -> None:
+        """A translucent wide line under edges that stand out (selected, pulsing). ``widths``: in scene units
+        when the model is drawn in detail (zoomed in), else on screen for a few edges, or for many."""
+        colour.setAlpha(alpha)
+        in_scene, few, many = widths
+        width = in_scene if self.model.detailed else few if detailed else many
+        self._draw_plain(painter, which, QPen(colour, width), cosmetic=not self.model.detailed)
 
     def _draw_plain(self, painter: QPainter, which: Array, pen: QPen, cosmetic: bool) -> None:
         pen.setCosmetic(cosmetic)
