@@ -16,101 +16,30 @@ and a narrow layer fed by a wide one at a large batch (its products in panels of
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 
-from .activations import Activation
+from .activations import Activation, Constants, InPlace
 from .losses import Loss
 from .plan import Plan
 
 Array = np.ndarray
 
-# Python numbers as operands cost numpy a conversion on every call (about half of a small multiply); these
-# 0-d arrays of the plan's type give the same results.
-_Constants = tuple[Array, Array]
 
-# value(z, a, constants): the level's activations of its sums into ``a``; backward(z, a, grad_a, delta,
-# scratch, constants): dE/dz into ``delta`` (it may return ``grad_a`` itself). Each does exactly the arithmetic
-# of the activation's own functions (:mod:`nnstudio.engine.activations`).
-ValueInto = Callable[[Array, Array, _Constants], Array]
-BackwardInto = Callable[[Array, Array, Array, Array, Array, _Constants], Array]
+def _in_place(act: Activation) -> InPlace:
+    """The activation's in-place step, or for one without (softmax, step) its own functions behind the same
+    signatures: fresh arrays, the same numbers."""
+    if act.in_place is not None:
+        return act.in_place
 
-
-def _sigmoid_value(z: Array, a: Array, constants: _Constants) -> Array:
-    half = constants[0]
-    np.multiply(z, half, out=a)
-    np.tanh(a, out=a)
-    np.multiply(a, half, out=a)
-    np.add(a, half, out=a)
-    return a
-
-
-def _sigmoid_backward(
-    z: Array, a: Array, grad_a: Array, delta: Array, scratch: Array, constants: _Constants
-) -> Array:
-    # grad_a * (a * (1 - a)), as the sigmoid entry's slope computes it.
-    np.subtract(constants[1], a, out=scratch)
-    np.multiply(a, scratch, out=scratch)
-    return np.multiply(grad_a, scratch, out=delta)
-
-
-def _tanh_value(z: Array, a: Array, constants: _Constants) -> Array:
-    return np.tanh(z, out=a)
-
-
-def _tanh_backward(
-    z: Array, a: Array, grad_a: Array, delta: Array, scratch: Array, constants: _Constants
-) -> Array:
-    np.multiply(a, a, out=scratch)
-    np.subtract(constants[1], scratch, out=scratch)
-    return np.multiply(grad_a, scratch, out=delta)
-
-
-def _relu_value(z: Array, a: Array, constants: _Constants) -> Array:
-    return np.maximum(z, 0, out=a)
-
-
-def _relu_backward(
-    z: Array, a: Array, grad_a: Array, delta: Array, scratch: Array, constants: _Constants
-) -> Array:
-    np.greater(z, 0, out=scratch)
-    return np.multiply(grad_a, scratch, out=delta)
-
-
-def _identity_value(z: Array, a: Array, constants: _Constants) -> Array:
-    return z
-
-
-def _identity_backward(
-    z: Array, a: Array, grad_a: Array, delta: Array, scratch: Array, constants: _Constants
-) -> Array:
-    # grad_a times a slope of ones is grad_a itself.
-    return grad_a
-
-
-# Per activation: its value and backward step writing into given arrays, and the type of their scratch array
-# (None: the plan's own). tests/engine/test_stack_step.py holds each to the activation's own functions.
-_FUSED: dict[str, tuple[ValueInto, BackwardInto, type | None]] = {
-    "sigmoid": (_sigmoid_value, _sigmoid_backward, None),
-    "tanh": (_tanh_value, _tanh_backward, None),
-    "relu": (_relu_value, _relu_backward, bool),
-    "identity": (_identity_value, _identity_backward, None),
-}
-
-
-def _generic(act: Activation) -> tuple[ValueInto, BackwardInto]:
-    """Any other activation (softmax, step) through its own functions: fresh arrays, the same numbers."""
-
-    def value(z: Array, a: Array, constants: _Constants) -> Array:
+    def value(z: Array, a: Array, constants: Constants) -> Array:
         return act.value(z)
 
     def backward(
-        z: Array, a: Array, grad_a: Array, delta: Array, scratch: Array, constants: _Constants
+        z: Array, a: Array, grad_a: Array, delta: Array, scratch: Array, constants: Constants
     ) -> Array:
         return act.backward(z, a, grad_a)
 
-    return value, backward
+    return InPlace(value, backward)
 
 
 def _squared_loss(
@@ -223,13 +152,10 @@ class StackStep:
             act = plan.levels[li].groups[0][0]
             shape = (batch, len(plan.levels[li].ids))
             z, a = np.empty(shape, dtype), np.empty(shape, dtype)
-            fused = _FUSED.get(act.name)
-            if fused is not None:
-                value, backward, scratch_type = fused
-                scratch = np.empty(shape, scratch_type or dtype)
-            else:
-                value, backward = _generic(act)
-                scratch = z
+            in_place = _in_place(act)
+            value, backward = in_place.value, in_place.backward
+            # An activation without an in-place step makes its own arrays and needs no scratch.
+            scratch = z if act.in_place is None else np.empty(shape, in_place.scratch or dtype)
             # The bias copied to every row first: adding two arrays of one shape is about twice as fast as
             # numpy's broadcast of a short row down a batch.
             rows = np.empty(shape, dtype)

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from nnstudio.engine import train as train_module
+from nnstudio.engine.activations import ACTIVATIONS
 from nnstudio.engine.graph import Edge, Network, Neuron, Role
 from nnstudio.engine.losses import LOSSES
 from nnstudio.engine.plan import compile_network
@@ -28,6 +29,24 @@ ACTIVATION_PAIRS = [
 def _data(n: int, inputs: int, outputs: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     return rng.uniform(-1, 1, (n, inputs)), rng.uniform(0, 1, (n, outputs))
+
+
+@pytest.mark.parametrize("name", [name for name, act in ACTIVATIONS.items() if act.in_place is not None])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_an_in_place_step_is_its_activations_own_arithmetic_to_the_last_bit(name, dtype) -> None:
+    act = ACTIVATIONS[name]
+    in_place = act.in_place
+    rng = np.random.default_rng(3)
+    # Sums on both sides of zero, zero itself, and far out where sigmoid and tanh saturate.
+    z = np.concatenate([rng.normal(0, 3, (6, 5)), [[0.0, -0.0, 40.0, -40.0, 1e-8]]]).astype(dtype)
+    grad_a = rng.normal(0, 1, z.shape).astype(dtype)
+    constants = (np.array(0.5, dtype), np.array(1, dtype))
+    a = in_place.value(z, np.empty_like(z), constants)
+    np.testing.assert_array_equal(a, act.value(z))
+    scratch = np.empty(z.shape, in_place.scratch or dtype)
+    delta = in_place.backward(z, a, grad_a, np.empty_like(z), scratch, constants)
+    np.testing.assert_array_equal(delta, act.backward(z, act.value(z), grad_a))
+    assert a.dtype == delta.dtype == dtype
 
 
 def test_a_plain_stack_is_stacked_and_other_graphs_are_not() -> None:

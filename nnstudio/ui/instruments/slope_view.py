@@ -68,7 +68,8 @@ CORNER_CAUSES_DEFAULT = (
 def corner_causes(network: Network, loss: str) -> str:
     """What in this network and loss can put a corner in the error's curve, in words: only what is there."""
     causes = []
-    kinked = sorted({n.activation for n in network.neurons.values() if n.activation in ("relu", "step")})
+    used = {n.activation for n in network.neurons.values()}
+    kinked = sorted(name for name in used if ACTIVATIONS[name].kink is not None)
     if kinked:
         causes.append(f"a {' or '.join(ACTIVATIONS[a].title for a in kinked)} neuron at its switch")
     if loss == "absolute":
