@@ -12,7 +12,7 @@ from .connections import LayerKey
 from .conv import ConvBlock
 from .graph import GraphError, Network, Role
 from .plan import Plan
-from .plan_parameters import fill_convs, fill_weights
+from .plan_parameters import cast_overflow_to_infinity, fill_convs, fill_weights
 from .plan_parts import Block, BlockMap, Level, Piece
 
 Array = np.ndarray
@@ -80,6 +80,7 @@ def _place_convs(
     return convs, offset
 
 
+@cast_overflow_to_infinity
 def compile_network(network: Network, dtype: np.dtype | type = np.float32) -> Plan:
     """Turn the graph into levels and one weight block per level. Raises :class:`GraphError` with what is
     missing. Takes time linear in neurons plus connections, with one numpy step per weight matrix."""

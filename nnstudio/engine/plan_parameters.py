@@ -18,6 +18,11 @@ from .plan_parts import Block, BlockMap, Gradients, Level, cross_index
 
 Array = np.ndarray
 
+# A network's numbers are float64; a float32 plan holds up to about 3.4e38, and a larger value (from a file,
+# or typed in) becomes infinite there. The plan's outputs then are not finite numbers, which every caller
+# reports in words; numpy need not warn about the cast on the way. A decorator (each call its own state).
+cast_overflow_to_infinity = np.errstate(over="ignore")
+
 
 class PlanParameters:
     """Ids <-> parameters of a :class:`~nnstudio.engine.plan.Plan` (its fields are described there)."""
@@ -264,6 +269,7 @@ class PlanParameters:
             kernels=self.conv_values(flat),
         )
 
+    @cast_overflow_to_infinity
     def read_weights(self, network: Network, edge_ids: list[str]) -> None:
         """Copy the weights of just these connections from the network (hand edits of a few weights)."""
         self._check_structure(network)
@@ -272,6 +278,7 @@ class PlanParameters:
             self.flat[self.parameter_index(present)] = [network.edges[e].weight for e in present]
         self.revision = network.revision
 
+    @cast_overflow_to_infinity
     def read_biases(self, network: Network, neuron_ids: list[str]) -> None:
         """Copy the biases of just these neurons from the network."""
         self._check_structure(network)
@@ -284,6 +291,7 @@ class PlanParameters:
         if network.structure_revision != self.structure_revision:
             raise GraphError("the network's structure changed since it was compiled; compile it again")
 
+    @cast_overflow_to_infinity
     def read_parameters(self, network: Network) -> None:
         """Reload weights and biases from the network after hand edits that did not change its structure."""
         self._check_structure(network)
@@ -294,6 +302,7 @@ class PlanParameters:
         self.revision = network.revision
 
 
+@cast_overflow_to_infinity
 def fill_convs(plan: PlanParameters, network: Network) -> None:
     """Copy the network's kernels and their biases into the plan; a shaped layer's neurons keep bias 0."""
     for conv in plan.convs:
@@ -305,6 +314,7 @@ def fill_convs(plan: PlanParameters, network: Network) -> None:
             conv.bias[...] = source.bias
 
 
+@cast_overflow_to_infinity
 def fill_weights(plan: PlanParameters, network: Network, small: bool = True) -> None:
     """Copy the network's weight matrices into the plan's blocks, and which entries may train (``small``:
     the matrices mapped connection by connection too)."""

@@ -580,9 +580,11 @@ class DatasetTable(Panel):
             self._icon_key = None
             self._last = None
         self.dataset = dataset
-        outputs = live.plan.forward(dataset.inputs).output.astype(np.float64)
         loss = LOSSES[live.document.training.loss]
-        errors = loss.per_sample(outputs, dataset.targets.astype(np.float64))
+        # Huge weights give answers that are not numbers: the table shows them so, without numpy's warning.
+        with np.errstate(over="ignore", invalid="ignore"):
+            outputs = live.plan.forward(dataset.inputs).output.astype(np.float64)
+            errors = loss.per_sample(outputs, dataset.targets.astype(np.float64))
         self._fill(dataset, outputs, errors, loss.title)
         self.stack.show_content()
 

@@ -267,3 +267,22 @@ def test_each_connections_index_holds_its_weight(make) -> None:
     assert index.size == len(net.edges) and np.unique(index).size == index.size
     expected = np.array([net.edges[eid].weight for eid in plan.edge_ids()], dtype=plan.flat.dtype)
     np.testing.assert_array_equal(plan.flat[index], expected)
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_numbers_beyond_float32_are_infinite_in_a_float32_plan_without_a_warning() -> None:
+    """A file may hold 1e308; a float32 plan holds up to about 3.4e38. Compiling and every way of reading
+    the numbers again give infinity, quietly (the outputs then say "not a number" in words elsewhere)."""
+    net = Network.from_parts(
+        [Neuron("a", Role.INPUT, "identity"), Neuron("b", Role.OUTPUT, "sigmoid", bias=-1e300)],
+        [Edge("a>b", "a", "b", 1e308)],
+    )
+    plan = compile_network(net, np.float32)
+    assert plan.flat.tolist() == [np.inf, -np.inf]
+    plan.flat[:] = 0
+    plan.read_parameters(net)
+    assert plan.flat.tolist() == [np.inf, -np.inf]
+    plan.flat[:] = 0
+    plan.read_weights(net, ["a>b"])
+    plan.read_biases(net, ["b"])
+    assert plan.flat.tolist() == [np.inf, -np.inf]

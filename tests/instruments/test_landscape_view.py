@@ -144,7 +144,9 @@ def test_while_training_runs_the_trail_follows_the_two_weights_and_the_map_waits
     assert view.landscape.current == pytest.approx((1.5, -0.75))
 
 
+@pytest.mark.filterwarnings("error::RuntimeWarning")
 def test_a_network_whose_errors_overflow_says_so(camera, qtbot):
+    """...in words, and numpy prints no warning on the way (from the plan, the canvas or the error table)."""
     network = camera.document.network
     network.set_weights(dict.fromkeys(network.edges, 1e308))
     view = open_landscape(camera, qtbot)

@@ -423,7 +423,9 @@ class EdgeModel(EdgeIdLookup, EdgeDetail, EdgeLines):
 
     def restyle(self) -> None:
         # In place, and bools read as 0/1 bytes: a million-edge restyle makes few temporary arrays.
-        self.magnitude = magnitude = self.weight.astype(np.float32)
+        with np.errstate(over="ignore"):
+            # A weight beyond float32 draws as the thickest line, as an infinite one does.
+            self.magnitude = magnitude = self.weight.astype(np.float32)
         np.abs(magnitude, out=magnitude)
         if self.detailed:
             strength = magnitude.copy()
