@@ -260,6 +260,24 @@ class SetAllParameters(QUndoCommand):
         self.before.restore(self.network)
 
 
+class SetKernel(QUndoCommand):
+    """One hand edit of a convolution's kernels and biases (the whole layer's, copied: they are small)."""
+
+    def __init__(self, network: Network, layer: str, kernel: Array, bias: Array, text: str) -> None:
+        super().__init__(text)
+        conv = network.convolutions[layer]
+        self.network = network
+        self.layer = layer
+        self.old = (conv.kernel.copy(), conv.bias.copy())
+        self.new = (np.array(kernel, dtype=np.float64), np.array(bias, dtype=np.float64))
+
+    def redo(self) -> None:
+        self.network.set_convolution_values(self.layer, *self.new)
+
+    def undo(self) -> None:
+        self.network.set_convolution_values(self.layer, *self.old)
+
+
 # -------------------------------------------------------------------------------------- image grid
 class AddImageGrid(QUndoCommand):
     """Add the pixels of an input image as the first inputs and make the document read them as a grid."""

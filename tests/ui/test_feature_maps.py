@@ -12,7 +12,7 @@ from nnstudio.document.builders import conv_network, parse_network_spec
 from nnstudio.document.fileformat import save_document
 from nnstudio.document.model import Document
 from nnstudio.engine.plan import compile_network
-from nnstudio.ui.canvas.feature_maps import FeatureMapStory
+from nnstudio.ui.canvas.feature_map_story import FeatureMapStory
 
 
 def open_convnet(qtbot, tmp_path, spec: str, side: int):
@@ -168,7 +168,7 @@ def test_a_kernel_cannot_be_edited_while_training_runs(window):
 
 
 def test_the_kernels_are_drawn_again_as_training_changes_them(window):
-    from nnstudio.ui.canvas.feature_maps import signed_image
+    from nnstudio.ui.canvas.map_images import signed_image
 
     block = layers_of(window).blocks["conv1"]
     plan = compile_network(window.document.network)
