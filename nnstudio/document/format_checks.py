@@ -22,6 +22,7 @@ from ..engine.activations import ACTIVATIONS
 from ..engine.conv import MAX_KERNEL, ConvKind, Convolution
 from ..engine.graph import Edge, Neuron, Role
 from ..engine.losses import LOSSES
+from ..engine.stopping import EPOCHS, STOP_KINDS, StopCondition, stop_problem
 from ..engine.train import INITIALISERS, TrainingError, TrainSettings
 
 FORMAT_NAME = "nnstudio-network"
@@ -720,7 +721,9 @@ def _check_training(value: Any, where: str) -> TrainSettings:
     for key, raw in obj.items():
         at = f"{where}.{key}"
         default = getattr(defaults, key)
-        if isinstance(default, bool):
+        if key == "stop":
+            values[key] = _check_stop(raw, at)
+        elif isinstance(default, bool):
             values[key] = _flag(raw, at)
         elif isinstance(default, int):
             values[key] = _whole(raw, at, *TRAINING_RANGES.get(key, (0, 2**31 - 1)))
@@ -743,6 +746,21 @@ def _check_training(value: Any, where: str) -> TrainSettings:
     except TrainingError as exc:
         fail(where, str(exc))
     return settings
+
+
+def _check_stop(value: Any, where: str) -> StopCondition:
+    """``training.stop``: ``{"kind": "error" or "accuracy", "target": number}`` (``{"kind": "epochs"}`` alone)."""
+    obj = _object(value, where, ("kind",), ("target",))
+    kind = _text(obj["kind"], f"{where}.kind", "the stop condition's kind")
+    if kind not in STOP_KINDS:
+        fail(f"{where}.kind", f"unknown stop condition {kind!r} (known: {', '.join(STOP_KINDS)})")
+    if kind != EPOCHS and "target" not in obj:
+        fail(where, "the field 'target' is missing: the error or accuracy at which the run stops")
+    target = _number(obj.get("target", 0.0), f"{where}.target", "the stop target")
+    problem = stop_problem(kind, target)
+    if problem is not None:
+        fail(f"{where}.target", problem)
+    return StopCondition(kind, target)
 
 
 def _check_dataset(value: Any, where: str, n_inputs: int, n_outputs: int) -> Dataset:

@@ -18,6 +18,7 @@ from ..data.dataset import Dataset
 from ..engine.connections import ConnectionBlock
 from ..engine.conv import Convolution
 from ..engine.graph import Edge, Network, Neuron, Role
+from ..engine.train import TrainSettings
 from .format_checks import FORMAT_NAME, FORMAT_VERSION, Tree
 from .model import Document
 
@@ -29,9 +30,11 @@ DENSE_MIN_SHARE = 0.25
 # --------------------------------------------------------------------------------------------- writing
 
 
-# Training settings added after version 2 was first written: a file leaves them out while they are off, so
-# every file saved before them is still written byte for byte the same.
-_WRITTEN_WHEN_SET = frozenset({"l1", "l2"})
+# Training settings added after version 2 was first written: a file leaves them out while they have their
+# defaults (no regularisation, stop after the epochs), so every file saved before them is still written byte
+# for byte the same.
+_WRITTEN_WHEN_SET = frozenset({"l1", "l2", "stop"})
+_DEFAULT_TRAINING = TrainSettings().to_dict()
 
 
 def _array_tree(array: np.ndarray, wide: bool = False) -> Tree:
@@ -187,7 +190,7 @@ def document_to_tree(doc: Document) -> Tree:
         "training": {
             key: _plain(value)
             for key, value in doc.training.to_dict().items()
-            if key not in _WRITTEN_WHEN_SET or value
+            if key not in _WRITTEN_WHEN_SET or value != _DEFAULT_TRAINING[key]
         },
         "training_data": doc.training_data,
         "neurons": neurons,

@@ -22,6 +22,7 @@ from .conv import initialise_kernels
 from .losses import LOSSES, Loss
 from .plan import Plan
 from .stack_step import StackStep, stacked
+from .stopping import StopCondition
 
 Array = np.ndarray
 
@@ -49,6 +50,8 @@ class TrainSettings:
     # Regularisation rates: the loss gains l1 * sum|w| + l2 * sum w^2 / 2 over the trainable weights.
     l1: float = 0.0
     l2: float = 0.0
+    # When a run ends: after the epochs, or at the first epoch's end that reaches a target error or accuracy.
+    stop: StopCondition = StopCondition()
 
     def validate(self) -> None:
         if not isinstance(self.epochs, int) or self.epochs < 1:
@@ -66,14 +69,26 @@ class TrainSettings:
             raise TrainingError(f"unknown loss {self.loss!r}; known: {', '.join(LOSSES)}")
         if self.init not in INITIALISERS:
             raise TrainingError(f"unknown initialisation {self.init!r}; known: {', '.join(INITIALISERS)}")
+        if not isinstance(self.stop, StopCondition):
+            raise TrainingError(f"the stop condition must be a StopCondition, not {self.stop!r}")
 
     def to_dict(self) -> dict[str, object]:
+        """Every setting by its name; the stop condition as ``{"kind": ..., "target": ...}``."""
         return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> TrainSettings:
+        """The settings :meth:`to_dict` gave (unknown names are left out). Raises :class:`TrainingError` for
+        a stop condition that cannot be."""
         known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})  # type: ignore[arg-type]
+        values = {k: v for k, v in data.items() if k in known}
+        stop = values.get("stop")
+        if isinstance(stop, dict):
+            try:
+                values["stop"] = StopCondition.from_dict(stop)
+            except ValueError as exc:
+                raise TrainingError(str(exc)) from None
+        return cls(**values)  # type: ignore[arg-type]
 
 
 @dataclass(slots=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
+from nnstudio.engine.stopping import EPOCHS, TARGET_ACCURACY, TARGET_ERROR, StopCondition
 from nnstudio.engine.train import EpochEnd, TrainSettings
-from nnstudio.ui.training.stopping import EPOCHS, TARGET_ACCURACY, TARGET_ERROR, StopCondition
 
 from .test_training_panel import four_pixel_document, panel_with  # noqa: F401 - the fixture
 

@@ -9,8 +9,11 @@
   :class:`~nnstudio.engine.history.RunHistory`. One step worked out in full is the engine's
   :func:`nnstudio.engine.step.training_step`.
 - :class:`RunTimeline` (``timeline.py``): under the error plot, goes back through the last run.
-- :class:`StopCondition` (``stopping.py``): a run ends after its epochs, or at a target error or accuracy.
+- :class:`StopCondition` (:mod:`nnstudio.engine.stopping`): a run ends after its epochs, or at a target error
+  or accuracy; a document keeps it with its training settings, and ``nnstudio train`` honours it too.
 """
+
+from nnstudio.engine.stopping import StopCondition
 
 from .controller import TrainingController, describe_mismatch
 from .panel import (
@@ -21,7 +24,6 @@ from .panel import (
     progress_text,
     speed_text,
 )
-from .stopping import StopCondition
 from .timeline import RunTimeline
 from .worker import UPDATES_PER_SECOND, TrainingUpdate, TrainingWorker
 

@@ -28,6 +28,7 @@ from nnstudio.engine.losses import LOSSES
 from nnstudio.engine.parameters import NetworkWriter, ParameterSnapshot
 from nnstudio.engine.plan import Plan, compile_network
 from nnstudio.engine.step import TrainingStepResult, training_step
+from nnstudio.engine.stopping import StopCondition
 from nnstudio.engine.train import (
     Diverged,
     EpochEnd,
@@ -39,7 +40,6 @@ from nnstudio.engine.train import (
 from nnstudio.ui.commands import SetAllParameters
 from nnstudio.ui.live import LiveNetwork
 
-from .stopping import StopCondition
 from .worker import UPDATES_PER_SECOND, TrainingUpdate, TrainingWorker
 
 Array = np.ndarray

@@ -24,6 +24,7 @@ from PySide6.QtGui import QResizeEvent, QUndoStack
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from nnstudio.data import DataError, Dataset
+from nnstudio.engine.stopping import StopCondition
 from nnstudio.engine.train import EpochEnd, TrainingError, TrainSettings
 from nnstudio.ui.live import LiveNetwork
 from nnstudio.ui.panel import Panel
@@ -44,7 +45,6 @@ from .progress_line import NOT_STARTED, ProgressLine, format_duration, progress_
 from .run_buttons import FASTEST_KEY, WATCHABLE_SECONDS, RunButtons
 from .settings_form import SettingsForm, run_names
 from .status_line import STATUS_LINES, StatusLine
-from .stopping import StopCondition
 from .timeline import RunTimeline
 from .worker import TrainingUpdate
 

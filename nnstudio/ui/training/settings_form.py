@@ -8,10 +8,10 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QScrollArea, QSpinBox, QWidget
 
 from nnstudio.engine.losses import LOSSES
+from nnstudio.engine.stopping import EPOCHS, STOP_KINDS, TARGET_ACCURACY, TARGET_ERROR, StopCondition
 from nnstudio.engine.train import INITIALISERS, TrainSettings
 
 from .naming import named
-from .stopping import EPOCHS, STOP_KINDS, TARGET_ACCURACY, TARGET_ERROR, StopCondition
 
 # The tip of each row of the form, in the order of the rows.
 _ROW_TIPS = (

@@ -23,9 +23,8 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 from nnstudio.engine.history import RunHistory
 from nnstudio.engine.parameters import parameter_views
 from nnstudio.engine.plan import Plan
+from nnstudio.engine.stopping import StopCondition
 from nnstudio.engine.train import Diverged, EpochEnd, Fit, Step, TrainSettings, measure_fit, train
-
-from .stopping import StopCondition
 
 Array = np.ndarray
 
