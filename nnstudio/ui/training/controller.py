@@ -238,9 +238,9 @@ class TrainingController(QObject):
         """Start training the bound network on ``data``. Raises :class:`TrainingError` (nothing changes).
 
         ``pace_seconds``: the run takes at least this long (a short run spread out to be watched); None
-        trains as fast as possible. ``stop_when``: end the run early at a target. ``start_from``: the
-        weights to start from (a flat vector like a history's snapshots) instead of the network's own.
-        ``data_spec`` names the data in the run's history."""
+        trains as fast as possible. ``stop_when``: end the run early at a target (by default the settings'
+        ``stop``). ``start_from``: the weights to start from (a flat vector like a history's snapshots)
+        instead of the network's own. ``data_spec`` names the data in the run's history."""
         settings.validate()
         self.end_preview()
         problem = self.check(data)
@@ -283,6 +283,8 @@ class TrainingController(QObject):
         self._last_kind = "weights"
         self._frame_cost = 0.0
         self._last_frame = 0.0
+        if stop_when is None:
+            stop_when = settings.stop
         self._stop_when = stop_when
         self._reached_item = None
         recording = RunHistory(

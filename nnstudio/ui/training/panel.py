@@ -43,7 +43,7 @@ from .dataset_choice import (
 from .naming import named
 from .progress_line import NOT_STARTED, ProgressLine, format_duration, progress_text, speed_text
 from .run_buttons import FASTEST_KEY, WATCHABLE_SECONDS, RunButtons
-from .settings_form import SettingsForm, run_names
+from .settings_form import SetStopCondition, SettingsForm, run_names
 from .status_line import STATUS_LINES, StatusLine
 from .timeline import RunTimeline
 from .worker import TrainingUpdate
@@ -105,6 +105,9 @@ class TrainingPanel(Panel):
         self.stop_kind = form.stop_kind
         self.stop_target = form.stop_target
         self.init_combo = form.init_combo
+        form.stopConditionChosen.connect(self._on_stop_condition_chosen)
+        # While the person's stop condition goes into the document: not a change of the weights.
+        self._storing_stop = False
 
         self.run_buttons = RunButtons()
         self.randomize_button = self.run_buttons.randomize_button
@@ -189,6 +192,7 @@ class TrainingPanel(Panel):
             self.live.lockedChanged.disconnect(self._on_locked_changed)
             self.live.planChanged.disconnect(self._update_enabled)
             self.live.document.events.dataset.disconnect(self.refresh_datasets)
+            self.live.document.events.properties.disconnect(self._show_document_stop)
         if self.undo_stack is not None:
             self.undo_stack.indexChanged.disconnect(self._on_history_changed)
             self.undo_stack.cleanChanged.disconnect(self._on_clean_changed)
@@ -199,6 +203,8 @@ class TrainingPanel(Panel):
         live.planChanged.connect(self._update_enabled)
         # The document's own samples change through the Samples panel and undo: look again each time.
         live.document.events.dataset.connect(self.refresh_datasets)
+        # Its stop condition changes through this form and undo: show the document's each time.
+        live.document.events.properties.connect(self._show_document_stop)
         undo_stack.indexChanged.connect(self._on_history_changed)
         undo_stack.cleanChanged.connect(self._on_clean_changed)
         self.dataset_choice.forget_document(live)
@@ -220,6 +226,7 @@ class TrainingPanel(Panel):
         self.controller.end_preview()
         if self.live is not None:
             self.live.document.events.dataset.disconnect(self.refresh_datasets)
+            self.live.document.events.properties.disconnect(self._show_document_stop)
 
     # ------------------------------------------------------------------ settings (the form's)
     def current_settings(self) -> TrainSettings:
@@ -233,6 +240,27 @@ class TrainingPanel(Panel):
     def set_stop_condition(self, kind: str, target: float | None = None) -> None:
         """Choose a stop condition as the person would (``target``: an error, or an accuracy in percent)."""
         self.settings_form.set_stop_condition(kind, target)
+
+    @Slot(object)
+    def _on_stop_condition_chosen(self, stop: StopCondition) -> None:
+        """The person chose when runs stop: the document keeps it (one undo step, so it is saved with it)."""
+        live, stack = self.live, self.undo_stack
+        if live is None or stack is None or self.controller.running or stop == live.document.training.stop:
+            return
+        self._storing_stop = True
+        try:
+            stack.push(SetStopCondition(live.document, stop))
+        finally:
+            self._storing_stop = False
+
+    @Slot()
+    def _show_document_stop(self) -> None:
+        """Show the document's stop condition, when the form shows another (an undo, say)."""
+        if self.live is None:
+            return
+        stop = self.live.document.training.stop
+        if self.settings_form.stop_condition() != stop:
+            self.settings_form.show_stop_condition(stop)
 
     # ------------------------------------------------------------------ datasets (the dataset choice's)
     def dataset_spec(self) -> str:
@@ -299,7 +327,6 @@ class TrainingPanel(Panel):
                 raise TrainingError(problem)
             test = self.test_dataset()
             pace = None if self.fastest.isChecked() else self.watchable_seconds
-            stop_when = self.stop_condition()
             if start_from is not None:
                 history = self.controller.history
                 earlier = history.settings if history is not None and history.settings else settings
@@ -309,7 +336,7 @@ class TrainingPanel(Panel):
                 settings,
                 test,
                 pace_seconds=pace,
-                stop_when=stop_when,
+                stop_when=settings.stop,
                 start_from=start_from,
                 data_spec=self.dataset_spec(),
             )
@@ -509,7 +536,7 @@ class TrainingPanel(Panel):
         """The weights changed after a run ended (a step, Randomize, an edit, an undo): what the progress says
         of that run no longer describes the network, so it goes."""
         self.controller.notice_changes()
-        if not self._showing_run_end or self.controller.running:
+        if not self._showing_run_end or self.controller.running or self._storing_stop:
             return
         self._showing_run_end = False
         self.undo_run_button.hide()

@@ -1,12 +1,17 @@
 """The Training panel's settings form: loss, learning rate, batch size, momentum, epochs, seed, how Randomize
 draws weights, when a run stops (and at what target), and the L1 and L2 rates, each with a tip saying what it
-does; and two runs named by the settings in which they differ."""
+does; two runs named by the settings in which they differ; and the undo step that stores the stop condition
+the person chose in the document."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Slot
+from dataclasses import replace
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QScrollArea, QSpinBox, QWidget
 
+from nnstudio.document.model import Document
 from nnstudio.engine.losses import LOSSES
 from nnstudio.engine.stopping import EPOCHS, STOP_KINDS, TARGET_ACCURACY, TARGET_ERROR, StopCondition
 from nnstudio.engine.train import INITIALISERS, TrainSettings
@@ -53,17 +58,67 @@ def run_names(earlier: TrainSettings, this: TrainSettings) -> tuple[str, str]:
             for parts, values in zip(names, (a, b), strict=True):
                 value = values.get(key)
                 parts.append(f"{title} {value:g}" if isinstance(value, float) else f"{title} {value}")
+    if earlier.stop != this.stop:
+        for parts, settings in zip(names, (earlier, this), strict=True):
+            parts.append(f"stop {settings.stop.text()}")
     if not names[0]:
         return "same settings", "same settings"
     return ", ".join(names[0]), ", ".join(names[1])
 
 
+# Consecutive changes of the stop condition (each key typed into the target) merge into one undo step.
+_SET_STOP_CONDITION_ID = 0x5709
+
+
+class SetStopCondition(QUndoCommand):
+    """The document's stop condition becomes ``stop``, as one undo step (``Stop training at 95% right``)."""
+
+    def __init__(self, document: Document, stop: StopCondition) -> None:
+        super().__init__(f"Stop training {stop.text()}")
+        self.document = document
+        self.old = document.training.stop
+        self.new = stop
+
+    def id(self) -> int:
+        return _SET_STOP_CONDITION_ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, SetStopCondition) or other.document is not self.document:
+            return False
+        self.new = other.new
+        self.setText(other.text())
+        # Back where it started: the step goes from the history.
+        self.setObsolete(self.new == self.old)
+        return True
+
+    def redo(self) -> None:
+        self._set(self.new)
+
+    def undo(self) -> None:
+        self._set(self.old)
+
+    def _set(self, stop: StopCondition) -> None:
+        # A new settings object: a run's history keeps the settings it ran with.
+        self.document.training = replace(self.document.training, stop=stop)
+        self.document.events.properties.emit()
+
+
 class SettingsForm(QScrollArea):
     """The settings as a form that scrolls (``trainingSettingsScroll``): :meth:`show_settings` shows a
-    document's, :meth:`current_settings` and :meth:`stop_condition` read what the person set."""
+    document's, :meth:`current_settings` and :meth:`stop_condition` read what the person set.
+
+    ``stopConditionChosen(StopCondition)``: the person changed "Stop when" or its target (not emitted while
+    a document's condition is being shown)."""
+
+    stopConditionChosen = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # The condition last shown and the target box's value right after: while the box still shows that
+        # value, the condition is the shown one to its last digit (the box rounds to its decimals).
+        self._shown_stop: StopCondition | None = None
+        self._shown_target = 0.0
+        self._showing_stop = False
         self.loss_combo = named(QComboBox(), "trainingLoss", "Loss function")
         for loss in LOSSES.values():
             self.loss_combo.addItem(loss.title, loss.name)
@@ -168,6 +223,23 @@ class SettingsForm(QScrollArea):
         if index >= 0:
             self.init_combo.setCurrentIndex(index)
         self._shuffle = settings.shuffle
+        self.show_stop_condition(settings.stop)
+
+    def show_stop_condition(self, stop: StopCondition) -> None:
+        """Show ``stop`` in "Stop when" and Target (an accuracy in percent), as the document's, not a choice."""
+        self._showing_stop = True
+        try:
+            if stop.kind != EPOCHS:
+                self._stop_targets[stop.kind] = (
+                    stop.target * 100.0 if stop.kind == TARGET_ACCURACY else stop.target
+                )
+            self.stop_kind.setCurrentIndex(self.stop_kind.findData(stop.kind))
+            # The kind may not have changed, the target has.
+            self._on_stop_kind_changed(self.stop_kind.currentIndex())
+            self._shown_stop = stop
+            self._shown_target = self.stop_target.value()
+        finally:
+            self._showing_stop = False
 
     def current_settings(self) -> TrainSettings:
         """The settings the widgets show. Raises :class:`TrainingError` when they are not usable."""
@@ -182,6 +254,7 @@ class SettingsForm(QScrollArea):
             init=self.init_combo.currentData(),
             l1=self.l1.value(),
             l2=self.l2.value(),
+            stop=self.stop_condition(),
         )
         settings.validate()
         return settings
@@ -192,6 +265,9 @@ class SettingsForm(QScrollArea):
         if kind == EPOCHS:
             return StopCondition()
         target = self.stop_target.value()
+        shown = self._shown_stop
+        if shown is not None and shown.kind == kind and target == self._shown_target:
+            return shown
         return StopCondition(kind, target / 100.0 if kind == TARGET_ACCURACY else target)
 
     def set_stop_condition(self, kind: str, target: float | None = None) -> None:
@@ -222,9 +298,15 @@ class SettingsForm(QScrollArea):
         # The target's row shows only when there is a target (not before the form is built).
         if self._form is not None:
             self._form.setRowVisible(self.stop_target, kind != EPOCHS)
+            self._announce_stop()
 
     @Slot(float)
     def _on_stop_target_changed(self, value: float) -> None:
         kind = str(self.stop_kind.currentData())
         if kind != EPOCHS:
             self._stop_targets[kind] = value
+        self._announce_stop()
+
+    def _announce_stop(self) -> None:
+        if not self._showing_stop:
+            self.stopConditionChosen.emit(self.stop_condition())
