@@ -149,6 +149,32 @@ class _Progress:
             sys.stderr.write("\n")
 
 
+def _stop_from_options(args: argparse.Namespace, stop: Any) -> Any:
+    """The stop condition --until-error, --until-accuracy or --all-epochs ask for, else ``stop`` (the file's)."""
+    from nnstudio.engine.stopping import TARGET_ACCURACY, TARGET_ERROR, StopCondition
+
+    if args.all_epochs:
+        return StopCondition()
+    if args.until_error is not None:
+        if not math.isfinite(args.until_error) or args.until_error < 0:
+            raise CommandError(f"--until-error must be zero or a positive number, not {args.until_error:g}")
+        return StopCondition(TARGET_ERROR, args.until_error)
+    if args.until_accuracy is not None:
+        if not 0 <= args.until_accuracy <= 100:
+            raise CommandError(
+                f"--until-accuracy is a percentage from 0 to 100, not {args.until_accuracy:g} (95 for 95%)"
+            )
+        return StopCondition(TARGET_ACCURACY, args.until_accuracy / 100)
+    return stop
+
+
+def _target_words(stop: Any) -> str:
+    """``error 0.01`` or ``accuracy 95%``: a stop condition's target, for a line of output."""
+    if stop.kind == "accuracy":
+        return f"accuracy {stop.target * 100:.4g}%"
+    return f"error {stop.target:g}"
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     from nnstudio.document.fileformat import save_document
     from nnstudio.engine.train import (
@@ -178,6 +204,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     ):
         if value is not None:
             setattr(settings, field, value)
+    settings.stop = _stop_from_options(args, settings.stop)
     settings.validate()
     plan, data = plan_and_data(doc, args.data, np.float32)
     if args.randomize:
@@ -187,28 +214,38 @@ def cmd_train(args: argparse.Namespace) -> int:
     progress = _Progress(steps_per_epoch * settings.epochs, enabled=not args.quiet)
     last_end: EpochEnd | None = None
     diverged: Diverged | None = None
+    # The epoch whose end met the stop condition: the run ends there, as it does in the studio.
+    reached: EpochEnd | None = None
     loss = float("nan")
     started = time.perf_counter()
     seen = 0
-    for event in train(plan, data.inputs, data.targets, settings):
-        if isinstance(event, Step):
-            seen = event.samples_seen
-            loss = event.loss
-            progress.show(
-                event.step, event.epoch, settings.epochs, loss, seen / (time.perf_counter() - started)
-            )
-        elif isinstance(event, EpochEnd):
-            last_end = event
-            progress.show(
-                event.step,
-                event.epoch,
-                settings.epochs,
-                event.loss,
-                seen / (time.perf_counter() - started),
-                force=event.epoch == settings.epochs,
-            )
-        else:
-            diverged = event
+    events = train(plan, data.inputs, data.targets, settings)
+    try:
+        for event in events:
+            if isinstance(event, Step):
+                seen = event.samples_seen
+                loss = event.loss
+                progress.show(
+                    event.step, event.epoch, settings.epochs, loss, seen / (time.perf_counter() - started)
+                )
+            elif isinstance(event, EpochEnd):
+                last_end = event
+                if settings.stop.met(event):
+                    reached = event
+                progress.show(
+                    event.step,
+                    event.epoch,
+                    settings.epochs,
+                    event.loss,
+                    seen / (time.perf_counter() - started),
+                    force=event.epoch == settings.epochs or reached is not None,
+                )
+                if reached is not None:
+                    break
+            else:
+                diverged = event
+    finally:
+        events.close()
     seconds = time.perf_counter() - started
     progress.end()
     if diverged is not None:
@@ -228,6 +265,9 @@ def cmd_train(args: argparse.Namespace) -> int:
         "accuracy_before": None if before.accuracy is None else rounded(before.accuracy),
         "worse": warning is not None,
         "epochs": settings.epochs,
+        "epochs_run": last_end.epoch,
+        "stop": {"kind": settings.stop.kind, "target": settings.stop.target},
+        "reached": reached is not None,
         "l1": settings.l1,
         "l2": settings.l2,
         "samples_per_second": round(seen / seconds),
@@ -238,12 +278,20 @@ def cmd_train(args: argparse.Namespace) -> int:
     if settings.l1:
         result["zero_weights"] = int((plan.flat[penalised_weights(plan)] == 0).sum())
         zeros = f", {result['zero_weights']} weights at zero"
-    emit(
-        args,
-        result,
-        f"loss {last_end.loss:.4g}{acc}{zeros} after {settings.epochs} epochs "
-        f"({seen / seconds:,.0f} samples/s); saved {args.out}",
-    )
+    speed = f"({seen / seconds:,.0f} samples/s); saved {args.out}"
+    if reached is not None:
+        text = (
+            f"target reached in epoch {reached.epoch} of {settings.epochs}: {settings.stop.reached_text(reached)}; "
+            f"loss {last_end.loss:.4g}{acc}{zeros} {speed}"
+        )
+    else:
+        missed = (
+            ""
+            if settings.stop.kind == "epochs"
+            else f"; no epoch reached the target {_target_words(settings.stop)}"
+        )
+        text = f"loss {last_end.loss:.4g}{acc}{zeros} after {settings.epochs} epochs{missed} {speed}"
+    emit(args, result, text)
     return EXIT_OK
 
 
@@ -442,6 +490,26 @@ def _define_train(p: argparse.ArgumentParser) -> None:
     p.add_argument("--init", help="uniform, xavier or he (with --randomize)")
     p.add_argument("--l1", type=float, help="L1 rate: pulls weights to zero, where they stay (default 0)")
     p.add_argument("--l2", type=float, help="L2 rate: shrinks every weight a little each step (default 0)")
+    stop = p.add_mutually_exclusive_group()
+    stop.add_argument(
+        "--until-error",
+        type=float,
+        metavar="ERROR",
+        help="stop at the end of the first epoch whose mean error is at most ERROR (the epochs still bound"
+        " the run; default: the network's own stop condition, saved with it)",
+    )
+    stop.add_argument(
+        "--until-accuracy",
+        type=float,
+        metavar="PERCENT",
+        help="stop at the end of the first epoch that gets at least PERCENT of the samples right, in percent"
+        " (95 for 95%%)",
+    )
+    stop.add_argument(
+        "--all-epochs",
+        action="store_true",
+        help="run every epoch, whatever stop condition the network has (it is saved without one)",
+    )
     p.add_argument("--randomize", action="store_true", help="start from fresh random weights")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--out", required=True, metavar="FILE", help="where to save the trained network")
