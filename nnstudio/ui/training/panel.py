@@ -106,8 +106,6 @@ class TrainingPanel(Panel):
         self.stop_target = form.stop_target
         self.init_combo = form.init_combo
         form.stopConditionChosen.connect(self._on_stop_condition_chosen)
-        # While the person's stop condition goes into the document: not a change of the weights.
-        self._storing_stop = False
 
         self.run_buttons = RunButtons()
         self.randomize_button = self.run_buttons.randomize_button
@@ -247,11 +245,7 @@ class TrainingPanel(Panel):
         live, stack = self.live, self.undo_stack
         if live is None or stack is None or self.controller.running or stop == live.document.training.stop:
             return
-        self._storing_stop = True
-        try:
-            stack.push(SetStopCondition(live.document, stop))
-        finally:
-            self._storing_stop = False
+        stack.push(SetStopCondition(live.document, stop))
 
     @Slot()
     def _show_document_stop(self) -> None:
@@ -533,10 +527,11 @@ class TrainingPanel(Panel):
 
     @Slot()
     def _on_history_changed(self) -> None:
-        """The weights changed after a run ended (a step, Randomize, an edit, an undo): what the progress says
-        of that run no longer describes the network, so it goes."""
+        """The history moved on after a run ended (a step, Randomize, an edit, a new stop condition, an undo):
+        what the progress says of that run no longer describes the network (and Undo this run would undo
+        something else), so it goes."""
         self.controller.notice_changes()
-        if not self._showing_run_end or self.controller.running or self._storing_stop:
+        if not self._showing_run_end or self.controller.running:
             return
         self._showing_run_end = False
         self.undo_run_button.hide()
