@@ -8,7 +8,7 @@ fed by the one before it through one weight block, one activation per level, no 
 :meth:`Plan.backward <nnstudio.engine.plan_running.PlanRunning.backward>` operation for operation, with
 every weighted sum, activation, delta and batch row in an array made when the step is: each operation writes
 into its array (``out=``), the per-level work is walked from precomputed lists, and the batch's rows are
-gathered straight into the step's input array. Its numbers are theirs to the last bit, but for sums done
+gathered into the step's input array (see :mod:`nnstudio.engine.training_rows`). Its numbers are theirs to the last bit, but for sums done
 as a product with a vector of ones instead of numpy's sum (the biases' slopes, each sample's squared error)
 and a narrow layer fed by a wide one at a large batch (its products in panels of rows, see
 :data:`_PANEL_ROWS`), which may round differently in the last bit.
@@ -21,6 +21,7 @@ import numpy as np
 from .activations import Activation, Constants, InPlace
 from .losses import Loss
 from .plan import Plan
+from .training_rows import TrainingRows
 
 Array = np.ndarray
 
@@ -104,30 +105,20 @@ def _panel_slope(panels: list[tuple[Array, Array]], out: Array, part: Array) -> 
         np.add(out, part, out=out)
 
 
-def _as_rows(matrix: Array) -> Array:
-    """A C-contiguous matrix as a vector of its rows, each one item of the row's bytes (no copy)."""
-    return matrix.view(np.dtype((np.void, matrix.shape[1] * matrix.itemsize))).reshape(matrix.shape[0])
-
-
 class StackStep:
     """One step's forward and backward pass over ``batch`` rows of a stacked plan (see :func:`stacked`),
     writing the gradient, laid out like :attr:`Plan.flat`, into ``grad``.
 
-    :meth:`run` takes the indices of the batch's rows in ``inputs`` and ``targets`` and returns the batch's
-    mean loss and each sample's error (a fresh array).
+    :meth:`run` takes the indices of the batch's rows in ``data`` and returns the batch's mean loss and
+    each sample's error (a fresh array).
     """
 
-    def __init__(
-        self, plan: Plan, loss: Loss, batch: int, inputs: Array, targets: Array, grad: Array
-    ) -> None:
+    def __init__(self, plan: Plan, loss: Loss, batch: int, data: TrainingRows, grad: Array) -> None:
         dtype = plan.dtype
         self.n = batch
-        self.x = np.empty((batch, inputs.shape[1]), dtype)
-        self.y = np.empty((batch, targets.shape[1]), dtype)
-        # Rows seen as single items of their bytes: take() copies each in one piece, a little faster than
-        # gathering rows of a 2-d array (the same bytes; ``inputs`` and ``targets`` are C-contiguous).
-        self.input_rows, self.x_rows = _as_rows(np.ascontiguousarray(inputs, dtype)), _as_rows(self.x)
-        self.target_rows, self.y_rows = _as_rows(np.ascontiguousarray(targets, dtype)), _as_rows(self.y)
+        self.x = np.empty((batch, data.inputs.shape[1]), dtype)
+        self.y = np.empty((batch, data.targets.shape[1]), dtype)
+        self.gather = data.gatherer(self.x, self.y)
         self.loss = loss
         self.squared = loss.name == "squared"
         self.constants = (np.array(0.5, dtype), np.array(1, dtype))
@@ -195,9 +186,7 @@ class StackStep:
     def run(self, rows: Array) -> tuple[float, Array]:
         """Forward and backward over ``inputs[rows]`` against ``targets[rows]``; (mean loss, per-sample errors)."""
         x, y = self.x, self.y
-        # mode="clip" writes straight into ``out`` (the default mode buffers the copy); ``rows`` are in range.
-        self.input_rows.take(rows, out=self.x_rows, mode="clip")
-        self.target_rows.take(rows, out=self.y_rows, mode="clip")
+        self.gather(rows)
         acts = [x]
         a = x
         constants, ones = self.constants, self.ones

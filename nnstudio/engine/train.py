@@ -23,6 +23,7 @@ from .losses import LOSSES, Loss
 from .plan import Plan
 from .stack_step import StackStep, stacked
 from .stopping import StopCondition
+from .training_rows import TrainingRows
 
 Array = np.ndarray
 
@@ -374,7 +375,8 @@ def train(
     n = len(x)
     # A plain stack of layers runs a step with every array made once (one per batch size: the last batch of
     # an epoch may be shorter); any other network through the plan's forward and backward.
-    stack_steps: dict[int, StackStep] | None = {} if stacked(plan) else None
+    rows = TrainingRows(x, y, plan.dtype) if stacked(plan) else None
+    stack_steps: dict[int, StackStep] = {}
     step = 0
     seen = 0
     for epoch in range(1, settings.epochs + 1):
@@ -387,10 +389,10 @@ def train(
             seen += size
             # Overflow is expected on a diverging run and handled here; numpy need not warn about it.
             with np.errstate(all="ignore"):
-                if stack_steps is not None:
+                if rows is not None:
                     runner = stack_steps.get(size)
                     if runner is None:
-                        runner = stack_steps[size] = StackStep(plan, loss, size, x, y, grad)
+                        runner = stack_steps[size] = StackStep(plan, loss, size, rows, grad)
                     batch_loss, per_sample = runner.run(idx)
                 else:
                     # take() gathers rows faster than fancy indexing; a shuffled copy per epoch costs more.

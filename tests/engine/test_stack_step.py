@@ -14,6 +14,7 @@ from nnstudio.engine.losses import LOSSES
 from nnstudio.engine.plan import compile_network
 from nnstudio.engine.stack_step import StackStep, stacked
 from nnstudio.engine.train import Diverged, Step, TrainSettings, train
+from nnstudio.engine.training_rows import TrainingRows
 
 from .helpers import layered_network
 
@@ -74,7 +75,7 @@ def test_the_stacked_step_gives_the_plans_gradient_loss_and_errors(activations, 
     x, y = _data(9, 4, 3)
     loss = LOSSES[loss_name]
     grad = np.full_like(plan.flat, np.nan)
-    step = StackStep(plan, loss, batch, x, y, grad)
+    step = StackStep(plan, loss, batch, TrainingRows(x, y, plan.dtype), grad)
     rows = np.array([7, 2, 4, 0, 8][:batch])
     mean, per_sample = step.run(rows)
     expected = plan.backward(plan.forward(x[rows]), y[rows], loss)
@@ -89,7 +90,7 @@ def test_a_narrow_layer_fed_by_a_wide_one_at_a_large_batch_gives_the_same_gradie
     x, y = _data(200, 300, 3, seed=6)
     loss = LOSSES["squared"]
     grad = np.empty_like(plan.flat)
-    step = StackStep(plan, loss, 150, x, y, grad)
+    step = StackStep(plan, loss, 150, TrainingRows(x, y, plan.dtype), grad)
     assert step.forward_steps[0][-1] is not None and step.forward_steps[1][-1] is None
     rows = np.random.default_rng(7).permutation(200)[:150]
     mean, per_sample = step.run(rows)
@@ -183,7 +184,7 @@ def test_panels_fed_by_an_activation_that_hands_back_another_array_give_the_same
     x, y = _data(200, sizes[0], sizes[-1], seed=9)
     loss = LOSSES["squared"]
     grad = np.empty_like(plan.flat)
-    step = StackStep(plan, loss, 150, x, y, grad)
+    step = StackStep(plan, loss, 150, TrainingRows(x, y, plan.dtype), grad)
     assert any(forward[-1] is not None for forward in step.forward_steps)
     rows = np.random.default_rng(10).permutation(200)[:150]
     mean, per_sample = step.run(rows)
