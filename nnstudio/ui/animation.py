@@ -6,7 +6,7 @@ do. An animation is a list of frames played by a QTimer: no sleeps, the window s
 animation can be cancelled at any frame. The speed goes from slow motion (1.5 s per neuron) to full speed,
 where the whole pass shows on the next frame.
 
-- **Run**: one forward pass of the current input. Neurons light in topological order, one at a time; a level
+- **Play**: one forward pass of the current input. Neurons light in topological order, one at a time; a level
   of more than :data:`LEVEL_AT_ONCE` neurons (an image's pixels, a wide layer) lights all at once. The edges
   feeding the neuron that just lit pulse.
 - **Step**: the forward pass, then the backward pass level by level from the outputs (each neuron's delta
@@ -387,7 +387,7 @@ class Animator(QObject):
 
 
 class AnimationBar(Panel):
-    """Run, Step and Stop buttons with a speed slider, for an :class:`Animator` on the window's canvas.
+    """Play, Step and Stop playing buttons with a speed slider, for an :class:`Animator` on the window's canvas.
 
     Step uses the current input and its chosen truth; after :meth:`connect_training` with the Training
     panel it uses that panel's next sample, loss and learning rate instead (and shows the sample), and the
@@ -404,15 +404,28 @@ class AnimationBar(Panel):
         self._training: Any = None
         self._answer: Any = None
 
-        self.run_button = QPushButton("Run")
+        # Play, not Run: beside the toolbar's Train, Step and Stop these must not read as a second set of
+        # training buttons. They play the network's arithmetic slowly on the canvas.
+        self.run_button = QPushButton("Play")
         self.run_button.setObjectName("animationRun")
-        self.run_button.setAccessibleName("Animate one forward pass")
+        self.run_button.setAccessibleName("Play forward pass")
+        self.run_button.setToolTip(
+            "Play forward pass: light the neurons one by one as the input travels to the outputs"
+            " (nothing is trained)"
+        )
         self.step_button = QPushButton("Step")
         self.step_button.setObjectName("animationStep")
-        self.step_button.setAccessibleName("Animate one training step")
-        self.stop_button = QPushButton("Stop")
+        self.step_button.setAccessibleName("Play one training step")
+        self.step_button.setToolTip(
+            "Play one training step slowly: the forward pass, then the error flowing back and each weight"
+            " changing"
+        )
+        self.stop_button = QPushButton("Stop playing")
         self.stop_button.setObjectName("animationStop")
-        self.stop_button.setAccessibleName("Stop the animation")
+        self.stop_button.setAccessibleName("Stop playing")
+        self.stop_button.setToolTip(
+            "Stop playing the animation (a training step stopped part way changes nothing)"
+        )
         self.speed_slider = QSlider(Qt.Orientation.Horizontal)
         self.speed_slider.setObjectName("animationSpeed")
         self.speed_slider.setAccessibleName("Animation speed")
@@ -548,6 +561,9 @@ class AnimationBar(Panel):
 
     @Slot(bool)
     def _on_locked(self, locked: bool) -> None:
+        if locked:
+            # A training run moves the weights on: the line naming the last animated step's sample is old news.
+            self.status.setText("")
         self._update_enabled()
 
     @Slot()
