@@ -353,6 +353,8 @@ class PlaneWindow(QWidget):
         self.problem = QLabel(self)
         self.problem.setObjectName("planeProblem")
         self.problem.setWordWrap(True)
+        # At the top of an otherwise empty window when the network does not fit the plane.
+        self.problem.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.problem.hide()
 
         self.kind = QComboBox(self)
@@ -629,6 +631,8 @@ class PlaneWindow(QWidget):
         if problem is not None:
             self._say(problem)
             return
+        self._side.show()
+        self.heat_map.show()
         points = plane_points(RESOLUTION)
         fw = forward_over_plane(plan, labels, points)
         activation = network.neurons[plan.output_ids[0]].activation
@@ -682,8 +686,12 @@ class PlaneWindow(QWidget):
         return " &nbsp; ".join(f"{swatch(c)} {label}" for c, label in enumerate(train.labels))
 
     def _say(self, text: str) -> None:
+        """Only ``text`` where the plane would be: points and controls that have nothing to do with this
+        network would only puzzle (a circle of points beside a four-pixel camera)."""
         self.problem.setText(text[:1].upper() + text[1:])
         self.problem.show()
+        self._side.hide()
+        self.heat_map.hide()
         self.heat_map.image = None
         self.pictures = {}
         self._show_pictures(None)
@@ -713,6 +721,9 @@ class PlaneWindow(QWidget):
         self._show_pictures(None)
 
 
+PLANE_TIP = "The network's answer over the plane of two inputs, with the points it learns from"
+
+
 def install_plane(window: MainWindow) -> None:
     """Add the input plane to the window's Tools menu; it follows the window's document."""
     from nnstudio.ui.kernel_lab import add_tool
@@ -735,10 +746,35 @@ def install_plane(window: MainWindow) -> None:
         plane.show()
         plane.raise_()
 
-    add_tool(
-        window,
-        "inputPlaneAction",
-        "&Input Plane...",
-        open_plane,
-        "The network's answer over the plane of two inputs, with the points it learns from",
-    )
+    action = add_tool(window, "inputPlaneAction", "&Input Plane...", open_plane, PLANE_TIP)
+    # A greyed entry says why when pointed at: the Tools menu shows its entries' tips.
+    window.tools_menu.setToolTipsVisible(True)
+    followed: dict[str, LiveNetwork] = {}
+
+    def follow_network() -> None:
+        """Grey the entry, saying why, while the open network has no two inputs to put on the plane."""
+        live = window.live
+        if live is not followed.get("live"):
+            old = followed.pop("live", None)
+            if old is not None:
+                old.planChanged.disconnect(follow_network)
+            if live is not None:
+                followed["live"] = live
+                live.planChanged.connect(follow_network)
+        fits = True
+        tip = PLANE_TIP
+        if live is not None and live.plan is not None:
+            network = live.document.network
+            labels = [network.neurons[nid].label for nid in live.plan.input_ids]
+            fits = plane_problem(labels) is None
+            if not fits:
+                tip = (
+                    f"Greyed: this network has {len(labels)} input{'s' if len(labels) != 1 else ''}; the plane"
+                    " needs two inputs (X1, X2) or feature inputs"
+                )
+        action.setEnabled(fits)
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+
+    window.documentReplaced.connect(follow_network)
+    follow_network()

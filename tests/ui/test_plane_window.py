@@ -94,3 +94,31 @@ def test_a_greyed_number_of_classes_says_why(window):
     plane.kind.setCurrentIndex(plane.kind.findData("circle"))
     assert not plane.classes.isEnabled()
     assert plane.classes.toolTip() == "Circle always has 2 classes"
+
+
+def test_on_a_network_without_two_inputs_the_entry_is_greyed_and_says_why(window):
+    """The four-pixel camera has four pixels, not a point in the plane: Tools > Input Plane is greyed, and
+    pointing at it says what the plane needs (the Tools menu shows its entries' tips)."""
+    action = window.findChild(QAction, "inputPlaneAction")
+    assert action.isEnabled()
+    assert window.open_example("four-pixel-camera")
+    assert not action.isEnabled()
+    assert "4 inputs" in action.toolTip() and "two inputs" in action.toolTip()
+    assert action.statusTip() == action.toolTip()
+    assert window.tools_menu.toolTipsVisible()
+    assert window.open_example("circle")
+    assert action.isEnabled() and "4 inputs" not in action.toolTip()
+
+
+def test_an_open_plane_shows_only_what_it_needs_when_the_network_stops_fitting(window):
+    """Open on the spiral, then the document becomes the four-pixel camera: no circle of unrelated points
+    and no point controls, only one clear sentence of what the plane needs."""
+    plane = open_plane(window)
+    assert plane.heat_map.isVisible() and plane.kind.isVisible()
+    assert window.open_example("four-pixel-camera")
+    assert plane.problem.isVisible() and "two inputs" in plane.problem.text()
+    assert not plane.heat_map.isVisible()
+    assert not plane.kind.isVisible() and not plane.regenerate.isVisible()
+    assert window.open_example("gauss")
+    assert not plane.problem.isVisible()
+    assert plane.heat_map.isVisible() and plane.kind.isVisible()
