@@ -28,7 +28,7 @@ STOP_KINDS = {
 
 def stop_problem(kind: object, target: object) -> str | None:
     """Why ``kind`` and ``target`` make no stop condition (one line for the person), or None when they do."""
-    if kind not in STOP_KINDS:
+    if not isinstance(kind, str) or kind not in STOP_KINDS:
         return f"unknown stop condition {kind!r}; known: {', '.join(STOP_KINDS)}"
     if isinstance(target, bool) or not isinstance(target, int | float):
         return f"the stop target must be a number, not {target!r}"

@@ -104,6 +104,7 @@ def test_a_non_finite_target_is_refused():
     ("kind", "target", "fragment"),
     [
         ("sometime", 0.5, "unknown stop condition 'sometime'; known: epochs, error, accuracy"),
+        (["error"], 0.5, r"unknown stop condition \['error'\]"),
         ("error", -1.0, "zero or a positive number"),
         ("error", float("inf"), "zero or a positive number"),
         ("accuracy", 1.2, "no run gets more than 100%"),
