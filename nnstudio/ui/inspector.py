@@ -33,7 +33,7 @@ from nnstudio.engine.activations import ACTIVATIONS
 from nnstudio.engine.explain import NeuronArithmetic, neuron_arithmetic
 from nnstudio.engine.graph import GraphError, Network, Role
 from nnstudio.ui.commands import SetFrozen, SetNeuronFields, SetWeights
-from nnstudio.ui.instruments import pixel_name
+from nnstudio.ui.instruments import connection_ends
 from nnstudio.ui.instruments.arithmetic import ArithmeticView
 from nnstudio.ui.live import LiveNetwork
 from nnstudio.ui.panel import Panel
@@ -330,14 +330,13 @@ class Inspector(Panel):
     def _show_edges(self) -> None:
         assert self._network is not None
         edges = [self._network.edges[e] for e in self._edge_ids]
-        neurons = self._network.neurons
         self.slope_button.setVisible(len(edges) == 1)
         if len(edges) == 1:
             edge = edges[0]
             self.edge_box.setTitle("Connection")
             grid = self._live.document.grid if self._live is not None else None
-            source = pixel_name(self._network, neurons[edge.source], grid)
-            self.edge_ends.setText(f"from {source} to {neurons[edge.target].display_name}")
+            source, target = connection_ends(self._network, edge, grid)
+            self.edge_ends.setText(f"from {source} to {target}")
         else:
             self.edge_box.setTitle(f"{len(edges)} connections")
             self.edge_ends.setText(f"{len(edges)} connections selected: a value set here applies to all")

@@ -9,7 +9,7 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QWidget
 
 if TYPE_CHECKING:
-    from nnstudio.engine.graph import Network, Neuron
+    from nnstudio.engine.graph import Edge, Network, Neuron
     from nnstudio.ui.main_window import MainWindow
 
 
@@ -55,6 +55,19 @@ def pixel_name(network: Network, neuron: Neuron, grid: tuple[int, int] | None) -
     if index >= rows * columns:
         return neuron.display_name
     return f"pixel at row {index // columns + 1}, column {index % columns + 1}"
+
+
+def connection_ends(network: Network, edge: Edge, grid: tuple[int, int] | None) -> tuple[str, str]:
+    """The names of a connection's two ends, told apart: two neurons may share a label ("all light" in and
+    "all light" out), and "all light → all light" would read as a loop. Equal names get their roles ("input
+    all light", "output all light"), or their ids when the roles are equal too."""
+    source, target = network.neurons[edge.source], network.neurons[edge.target]
+    source_name, target_name = pixel_name(network, source, grid), target.display_name
+    if source_name != target_name:
+        return source_name, target_name
+    if source.role != target.role:
+        return f"{source.role.value} {source_name}", f"{target.role.value} {target_name}"
+    return f"{source_name} ({source.id})", f"{target_name} ({target.id})"
 
 
 def install_instruments(window: MainWindow) -> None:

@@ -39,7 +39,7 @@ from nnstudio.engine.landscape import (
 )
 from nnstudio.engine.losses import LOSSES
 from nnstudio.engine.plan import Plan, compile_network
-from nnstudio.ui.instruments import pixel_name, place_beside
+from nnstudio.ui.instruments import connection_ends, place_beside
 
 if TYPE_CHECKING:
     from nnstudio.data.dataset import Dataset
@@ -471,9 +471,8 @@ class LandscapeWindow(QWidget):
         if pid in network.neurons:
             return f"bias of {network.neurons[pid].display_name}"
         if pid in network.edges:
-            edge = network.edges[pid]
-            source, target = network.neurons[edge.source], network.neurons[edge.target]
-            return f"weight {pixel_name(network, source, grid)} → {target.display_name}"
+            source, target = connection_ends(network, network.edges[pid], grid)
+            return f"weight {source} → {target}"
         return f"weight {pid}"
 
     def _start_moved(self) -> None:

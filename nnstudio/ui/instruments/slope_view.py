@@ -28,7 +28,7 @@ from nnstudio.engine.graph import Network
 from nnstudio.engine.losses import LOSSES
 from nnstudio.engine.plan import Plan, compile_network
 from nnstudio.engine.slopes import WeightSlope, error_curve, weight_slope
-from nnstudio.ui.instruments import pixel_name
+from nnstudio.ui.instruments import connection_ends
 from nnstudio.ui.live import LiveNetwork
 from nnstudio.ui.theme import Tone, set_tone
 
@@ -343,8 +343,7 @@ class SlopeWindow(QDialog):
             return
         edge = network.edges[edge_id]
         grid = live.document.grid
-        source = pixel_name(network, network.neurons[edge.source], grid)
-        target = network.neurons[edge.target].display_name
+        source, target = connection_ends(network, edge, grid)
         self.heading.setText(f"The weight from {source} to {target}")
         self.setWindowTitle(f"Slope of {source} → {target}")
         plan = self._compiled()
