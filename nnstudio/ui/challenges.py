@@ -51,6 +51,10 @@ DOCK_NAME = "challengesDock"
 PASSED_MARK = "\u2714"
 FAILED_MARK = "\u2718"
 INTRO = "Tasks to solve by hand. Start one to open its network, change the network, then Check."
+CHECK_TIP = "Run every case on the network in the window"
+CHECK_OFF_TIP = (
+    "Start this challenge first: Check grades the challenge's own network, and the window shows another one"
+)
 
 
 def _plain(text: str) -> str:
@@ -343,7 +347,6 @@ class ChallengeCard(QFrame):
         self.start_button.clicked.connect(lambda: self.startRequested.emit(self.challenge))
         self.check_button = QPushButton("Check")
         _named(self.check_button, f"challengeCheck_{key}", f"Check {challenge.title}")
-        self.check_button.setToolTip("Run every case on the network in the window")
         self.check_button.clicked.connect(lambda: self.checkRequested.emit(self.challenge))
         self.hint_button = QPushButton("Hint")
         _named(self.hint_button, f"challengeHintButton_{key}", f"Hint for {challenge.title}")
@@ -374,11 +377,16 @@ class ChallengeCard(QFrame):
         layout.addWidget(self.score)
         self.result: CheckResult | None = None
         self._stale = False
+        self.set_active(False)
 
     def set_active(self, active: bool, session: ChallengeSession | None = None) -> None:
+        """Mark the card as the challenge in progress or not; only the one in progress can be checked (any
+        other would grade a network that was never its own)."""
         self.state.setText("in progress" if active else "")
         set_tone(self.state, Tone.DONE if active else Tone.PLAIN)
         self.start_button.setText("Start again" if active else "Start")
+        self.check_button.setEnabled(active)
+        self.check_button.setToolTip(CHECK_TIP if active else CHECK_OFF_TIP)
         lines = session.lesson_lines() if active and session is not None else []
         self.note.setText("\n".join(lines))
         self.note.setVisible(bool(lines))
@@ -411,6 +419,20 @@ class ChallengeCard(QFrame):
         heading = "Score" if result.passed else "Score (counts once every case passes)"
         self.score.setText(f"{heading}: {result.score_text}" if result.score_text else "")
         self.score.setVisible(bool(result.score_text))
+
+    def clear_result(self) -> None:
+        """Forget the last check: the network it graded is gone, or its attempt is over."""
+        self.result = None
+        self._stale = False
+        while self.results_layout.count():
+            item = self.results_layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().hide()
+                item.widget().deleteLater()
+        for label in (self.summary, self.score):
+            label.setText("")
+            label.setVisible(False)
+        self.results.setVisible(False)
 
     def mark_stale(self) -> None:
         """The network changed after the check: say so, so old red and green marks are not taken as news."""
@@ -486,6 +508,9 @@ class ChallengesPanel(Panel):
         for challenge in challenges:
             self.add_challenge(challenge)
         session.changed.connect(self._on_session_changed)
+        # Results are of one network: File > New, opening a file or an example, starting a challenge (again)
+        # all put another one in the window.
+        session.window.documentReplaced.connect(self.clear_results)
 
     def bind(self, live: LiveNetwork, undo_stack: QUndoStack) -> None:
         if self._live is not None:
@@ -544,12 +569,23 @@ class ChallengesPanel(Panel):
     def start(self, challenge: Challenge) -> bool:
         return self.session.start(challenge)
 
-    def check(self, challenge: Challenge) -> CheckResult:
+    def check(self, challenge: Challenge) -> CheckResult | None:
+        """Grade the window's network against ``challenge``, if it is the one in progress (None if not)."""
+        active = self.session.active
+        if active is None or active.id != challenge.id:
+            self.session.window.statusBar().showMessage(
+                f"Start “{challenge.title}” first: Check grades the challenge's own network.", 8000
+            )
+            return None
         result = check(challenge, self.session.window.document)
         card = self.cards[challenge.id]
         card.show_result(result)
         QTimer.singleShot(0, self, lambda: self.scroll.ensureWidgetVisible(card.summary, 0, 0))
         return result
+
+    def clear_results(self) -> None:
+        for card in self.cards.values():
+            card.clear_result()
 
     def _say(self, text: str, tone: Tone) -> None:
         self.message.setText(text)
@@ -557,6 +593,8 @@ class ChallengesPanel(Panel):
         self.message.setVisible(bool(text))
 
     def _on_session_changed(self, active_id: str) -> None:
+        # A check belongs to one attempt: starting a challenge (again) or leaving it ends the attempt.
+        self.clear_results()
         # While a challenge is on, its card is the only one: its goal, Check and the results stay in view.
         for cid, card in self.cards.items():
             card.set_active(cid == active_id, self.session)

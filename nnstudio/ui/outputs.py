@@ -281,6 +281,9 @@ class OutputPanel(Panel):
     def _rebuild_bars(self, labels: list[str]) -> None:
         for bar in self.bars:
             self.bars_layout.removeWidget(bar)
+            # Hidden first: a bar made moments ago still has the layout's queued show coming, which would
+            # otherwise show it as a window of its own once it has no parent.
+            bar.hide()
             bar.setParent(None)
             bar.deleteLater()
         self.bars = []
