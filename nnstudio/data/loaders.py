@@ -43,11 +43,12 @@ from .dataset import DataError, Dataset, check_cost, dataset_cost, one_hot
 from .digits import digits, digits_test, digits_train
 from .files import open_regular_file, path_status, read_head
 from .idx import GZIP_MAGIC, read_idx, read_idx_header
-from .patterns import four_pixel, four_pixel_canonical, shapes3x3
+from .patterns import four_pixel, four_pixel_canonical, shapes3x3, xor_truth_table
 from .points import POINT_DATASETS, is_point_spec, load_points
 from .preprocess import MNIST_GRID, SMALL_GRID_MAX, default_value_range, load_grayscale_image, to_input_grid
 
 BUILTIN_DATASETS: dict[str, str] = {
+    "xor": "The XOR truth table: the 4 rows of A xor B, for a network of two inputs and one output",
     "four-pixel": "All 16 black-and-white 2x2 images: solid, vertical, diagonal, horizontal and the rest",
     "four-pixel:canonical": "The 8 2x2 images that are solid, vertical, diagonal or horizontal",
     "shapes3x3": "Square, V, X and cross on a 3x3 grid, dark on light and inverted (8 images)",
@@ -58,6 +59,7 @@ BUILTIN_DATASETS: dict[str, str] = {
 }
 
 _BUILTIN_LOADERS: dict[str, Callable[[], Dataset]] = {
+    "xor": xor_truth_table,
     "four-pixel": four_pixel,
     "four-pixel:canonical": four_pixel_canonical,
     "shapes3x3": shapes3x3,

@@ -1,4 +1,4 @@
-"""The small pixel-pattern sets: the four-pixel camera and the 3x3 shapes.
+"""The small pattern sets: the XOR truth table, the four-pixel camera and the 3x3 shapes.
 
 Pixels are listed row-major (top-left, top-right, bottom-left, bottom-right for 2x2) with +1 = white,
 -1 = black and 0 = grey.
@@ -109,4 +109,26 @@ def shapes3x3() -> Dataset:
         value_range=(-1.0, 1.0),
         description="Square, V, X and cross on a 3x3 grid, dark on light and inverted",
         sample_names=names,
+    )
+
+
+XOR_LABEL = "A xor B"
+
+
+def xor_truth_table() -> Dataset:
+    """The four rows of A xor B with A and B 0 or 1: the smallest problem a single neuron cannot solve, what a
+    hand-built network of two inputs and one output learns first. The output says yes for 1 (a "no" row
+    belongs to no class: all-zero truth)."""
+    rows = [(a, b) for a in (0, 1) for b in (0, 1)]
+    answers = np.array([a ^ b for a, b in rows], dtype=np.float32)
+    return Dataset(
+        "xor",
+        np.array(rows, dtype=np.float32),
+        answers.reshape(-1, 1),
+        [XOR_LABEL],
+        np.where(answers > 0, 0, -1),
+        grid=None,
+        value_range=(0.0, 1.0),
+        description="A xor B: true when exactly one of A and B is 1",
+        sample_names=[f"{a} xor {b} = {a ^ b}" for a, b in rows],
     )
