@@ -1,6 +1,11 @@
 """The guided tour: four short steps on the four-pixel camera, each pointing at the part of the window it is
 about: paint a line, read the answer, change a weight, press Train.
 
+The camera's weights are wired by hand: training it (after the weight the person just changed) teaches
+nothing true, its answers even grow weaker. So the Train step opens the same task for a network that starts
+from random weights and learns it (the four-pixel learner), putting the camera's tour edits back first so
+nothing asks to be saved; the card follows the run: running, then how it ended.
+
 A card in a corner of the canvas says what to do; a frame drawn around the panel in question shows where.
 Each step notices when the person has done it (the line painted, a weight changed, training started) and
 says so, but Next is always there, and Skip (or Escape) ends the tour at any step. Once finished or skipped
@@ -20,6 +25,7 @@ from PySide6.QtWidgets import QDockWidget, QFrame, QHBoxLayout, QLabel, QPushBut
 
 from nnstudio.examples import example_info
 from nnstudio.ui.theme import Tone, set_tone
+from nnstudio.ui.training import TrainingPanel
 from nnstudio.ui.widgets.signals import SignalLinks
 
 if TYPE_CHECKING:
@@ -28,6 +34,8 @@ if TYPE_CHECKING:
 # Settings key: the tour was finished or skipped once (so the start page no longer puts it first).
 TOUR_DONE_KEY = "firstRun/tourDone"
 TOUR_EXAMPLE = "four-pixel-camera"
+# The network the Train step trains: the camera's task, learned from random weights.
+TRAIN_EXAMPLE = "four-pixel-learner"
 CARD_WIDTH = 340
 MIN_CARD_WIDTH = 230
 # The frame around the panel a step is about.
@@ -109,11 +117,13 @@ STEPS: tuple[TourStep, ...] = (
         "train",
         "Press Train",
         "Training finds the weights for you: it shows the network its examples, measures the error and"
-        " nudges every weight to make the error smaller, again and again. Press Train and watch the"
-        " error fall.",
-        "Training is running. Pause or Stop it whenever you like. That is the tour: press Finish.",
+        " nudges every weight to make the error smaller, again and again. The camera's weights were set by"
+        " hand, so here is the same task for a network that starts from random weights (the camera's edits"
+        " were put back). Press Train and watch the error fall.",
+        "Training is running: watch the error fall in the Error plot. Pause or Stop it whenever you like.",
         _train_button,
         "trainingDock",
+        "padDock",
     ),
 )
 
@@ -166,6 +176,7 @@ class GuidedTour(QFrame):
         self.index = -1
         self.step_done = False
         self._following_document = False
+        self._opening_learner = False
         self._ended = False
         self._links = SignalLinks()
         self.highlight = TourHighlight(window)
@@ -273,8 +284,29 @@ class GuidedTour(QFrame):
     def next(self) -> None:
         if self.index >= len(STEPS) - 1:
             self.end(finished=True)
-        else:
-            self.go_to(self.index + 1)
+            return
+        if STEPS[self.index + 1].key == "train":
+            self._open_learner()
+        self.go_to(self.index + 1)
+
+    def _open_learner(self) -> None:
+        """Put the camera's tour edits back and open the network that learns the same task."""
+        window = self.window_
+        if window.path is not None or window.display_name() == example_info(TRAIN_EXAMPLE).title:
+            return  # a file of the person's own, or the learner already: nothing to swap
+        stack = window.undo_stack
+        if (
+            window.display_name() == example_info(TOUR_EXAMPLE).title
+            and stack is not None
+            and stack.cleanIndex() >= 0
+        ):
+            # The tour opened the camera untouched: every change since is one of its exercises.
+            stack.setIndex(stack.cleanIndex())
+        self._opening_learner = True
+        try:
+            window.open_example(TRAIN_EXAMPLE)
+        finally:
+            self._opening_learner = False
 
     def back(self) -> None:
         if self.index > 0:
@@ -302,7 +334,8 @@ class GuidedTour(QFrame):
         self.deleteLater()
 
     def _document_replaced(self) -> None:
-        self.end(finished=False)
+        if not self._opening_learner:
+            self.end(finished=False)
 
     # ------------------------------------------------------------------ noticing what the person did
     def _watch(self, step: TourStep) -> None:
@@ -318,7 +351,12 @@ class GuidedTour(QFrame):
         elif step.key == "weight":
             self._links.connect(self.window_.document.network.events.weights, self._mark_done)
         elif step.key == "train":
-            self._links.connect(live.lockedChanged, lambda locked: locked and self._mark_done())
+            self._links.connect(live.lockedChanged, self._training_locked)
+            panel = self._training_panel()
+            if panel is not None:
+                self._links.connect(panel.controller.ended, self._training_ended)
+            if live.locked:
+                self._training_locked(True)
 
     def _check_line(self) -> None:
         live = self.window_.live
@@ -330,6 +368,25 @@ class GuidedTour(QFrame):
         answer = None if live is None else live.answer()
         if answer is not None:
             self._set_status(f"The network's answer now: {answer}.")
+
+    def _training_panel(self) -> TrainingPanel | None:
+        return self.window_.findChild(TrainingPanel)
+
+    def _training_locked(self, locked: bool) -> None:
+        if locked:
+            self.step_done = True
+            self._set_status(f"✓ {self.step.done_text}")
+
+    def _training_ended(self, outcome: str, message: str) -> None:
+        """The run is over: say how it ended (its own words: steps, error, samples right) and what the
+        network answers now, instead of a card still saying that training runs."""
+        live = self.window_.live
+        answer = None if live is None else live.answer()
+        said = f" For the pad's picture it now answers {answer}." if answer else ""
+        self.step_done = True
+        self._set_status(
+            f"✓ {message}{said} That is the tour: press Finish, then paint on the pad to try it."
+        )
 
     def _mark_done(self, *_args: object) -> None:
         if not self.step_done:
