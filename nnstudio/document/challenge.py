@@ -529,6 +529,15 @@ class Start:
 
 
 @dataclass(frozen=True)
+class AnswerLine:
+    """Where a lone output's answer turns from no to yes: yes above ``yes_above``, no below ``no_below``, and
+    undecided on the line or in the band between (``no_below`` <= ``yes_above``)."""
+
+    yes_above: float
+    no_below: float
+
+
+@dataclass(frozen=True)
 class Challenge:
     """One challenge as its file describes it (see docs/CHALLENGES.md)."""
 
@@ -549,6 +558,32 @@ class Challenge:
         if not doc.title:
             doc.title = self.title
         return doc
+
+    def answer_line(self, network: Network, output_id: str) -> AnswerLine | None:
+        """The line this challenge's above/below cases draw for the lone output ``output_id`` of ``network``:
+        a value above it passes every "above" case, one below it every "below" case. None when no such case
+        is about that output, or when its cases draw no one line (a "below" bound above an "above" one)."""
+        above: list[float] = []
+        below: list[float] = []
+        for case in self.cases:
+            if not isinstance(case, ThresholdCase) or not _names_output(case.neuron, network, output_id):
+                continue
+            (above if case.above else below).append(case.bound)
+        if not above and not below:
+            return None
+        yes_above = max(above) if above else min(below)
+        no_below = min(below) if below else max(above)
+        return AnswerLine(yes_above, no_below) if no_below <= yes_above else None
+
+
+def _names_output(ref: str | None, network: Network, output_id: str) -> bool:
+    """Whether a case's neuron ``ref`` (None: the first output) is the lone output ``output_id``."""
+    if ref is None or ref == output_id:
+        return True
+    if ref in network.neurons:
+        return False
+    named = [n.id for n in network if n.label == ref]
+    return named == [output_id]
 
 
 def check(challenge: Challenge, document: Document) -> CheckResult:

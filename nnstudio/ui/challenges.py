@@ -627,5 +627,13 @@ def install_challenges(window: MainWindow) -> ChallengesPanel:
 
     action.triggered.connect(lambda _checked=False: bring_forward())
     window.tools_menu.addAction(action)
+
+    from nnstudio.ui.outputs import OutputPanel
+
+    answer = window.findChild(OutputPanel)
+    if answer is not None:
+        # The Answer panel reads a lone output at the challenge's own line while it is on, so its yes and no
+        # agree with what Check asks for.
+        session.changed.connect(lambda _id: answer.set_challenge(session.active))
     window.challenges = panel  # type: ignore[attr-defined]
     return panel

@@ -2,6 +2,9 @@
 
 Softmax outputs read as percentages (they share out 100% between them); any other output shows its value
 with two decimals. The top answer is drawn bold in the highlight colour and named above the bars.
+
+A lone output is a yes/no question: yes above the middle of its activation's range, no below, undecided right
+on it; while a challenge is on, at the line its above/below cases draw, so the panel and Check agree.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnstudio.document.challenge import AnswerLine, Challenge
 from nnstudio.engine.activations import ACTIVATIONS
 from nnstudio.ui.live import LiveNetwork
 from nnstudio.ui.message_stack import MessageStack
@@ -48,19 +52,51 @@ def _joined(names: list[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
-def answer_text(labels: list[str], outputs: np.ndarray, percent: bool, threshold: float = 0.5) -> str:
+def _as_line(threshold: float | AnswerLine) -> AnswerLine:
+    return threshold if isinstance(threshold, AnswerLine) else AnswerLine(threshold, threshold)
+
+
+def verdict(value: float, line: AnswerLine) -> str:
+    """``yes`` above the line, ``no`` below it, ``undecided`` on it (or in a challenge's band between)."""
+    if value > line.yes_above:
+        return "yes"
+    if value < line.no_below:
+        return "no"
+    return "undecided"
+
+
+def value_beside_line(value: float, line: AnswerLine, percent: bool) -> str:
+    """The value as the panel shows it, with more digits when two would show it on a line it is not on
+    (``0.003`` is a yes at a line of 0, though it shows as ``0.00``)."""
+    shown = format_output(value, percent)
+    if percent or not math.isfinite(value):
+        return shown
+    for bound in (line.yes_above, line.no_below):
+        if value != bound and shown == format_output(bound, False):
+            for digits in range(3, 7):
+                text = f"{value:.{digits}f}"
+                if float(text) != bound:
+                    return text
+            return f"{value:.2g}"
+    return shown
+
+
+def answer_text(
+    labels: list[str], outputs: np.ndarray, percent: bool, threshold: float | AnswerLine = 0.5
+) -> str:
     """``Answer: horizontal``, or a tie named as such (``Answer: undecided — solid and vertical tie``).
 
-    A lone output is a yes/no question, answered at its activation's ``threshold``:
-    ``Answer: go? no (0.00)``; the output's name alone would read as the answer whatever its value."""
+    A lone output is a yes/no question, answered at ``threshold`` (its activation's, or a challenge's
+    :class:`AnswerLine`): ``Answer: go? no (0.00)``; the output's name alone would read as the answer
+    whatever its value. Right on the line it is ``undecided``."""
     if outputs.size == 0:
         return ""
     if outputs.size == 1:
         value = float(outputs[0])
-        shown = format_output(value, percent)
         if not math.isfinite(value):
-            return f"{labels[0]}: {shown}"
-        return f"Answer: {labels[0]}? {'yes' if value >= threshold else 'no'} ({shown})"
+            return f"{labels[0]}: {format_output(value, percent)}"
+        line = _as_line(threshold)
+        return f"Answer: {labels[0]}? {verdict(value, line)} ({value_beside_line(value, line, percent)})"
     order = np.argsort(-outputs, kind="stable")
     best, second = int(order[0]), int(order[1])
     if abs(float(outputs[best]) - float(outputs[second])) <= TIE_TOLERANCE:
@@ -222,6 +258,8 @@ class OutputPanel(Panel):
         self._labels: list[str] = []
         # While an animation plays, the answer waits for the signal to reach the outputs (hold_answer).
         self._held = False
+        # The challenge in progress: its above/below cases say where a lone output's yes begins.
+        self._challenge: Challenge | None = None
 
         self.answer_label = QLabel(self)
         self.answer_label.setTextFormat(Qt.TextFormat.PlainText)  # output labels come from the file
@@ -274,6 +312,25 @@ class OutputPanel(Panel):
         self._links.connect(live.planChanged, self.refresh)
         self._links.connect(live.truthChanged, self.refresh)
         self.refresh()
+
+    def set_challenge(self, challenge: Challenge | None) -> None:
+        """Answer a lone output at ``challenge``'s line while it is in progress (None: the activation's)."""
+        self._challenge = challenge
+        self.refresh()
+
+    def answer_line(self) -> tuple[AnswerLine, bool]:
+        """Where the lone output's yes begins, and whether that is the challenge's line (not its activation's)."""
+        live = self.live
+        if live is None or live.plan is None or len(live.plan.output_ids) != 1:
+            return AnswerLine(0.5, 0.5), False
+        output_id = live.plan.output_ids[0]
+        network = live.document.network
+        if self._challenge is not None:
+            line = self._challenge.answer_line(network, output_id)
+            if line is not None:
+                return line, True
+        threshold = ACTIVATIONS[network.neurons[output_id].activation].threshold
+        return AnswerLine(threshold, threshold), False
 
     def _show_message(self, text: str) -> None:
         self.stack.show_message(text)
@@ -392,7 +449,8 @@ class OutputPanel(Panel):
         if truth is not None and truth.size != outputs.size:
             truth = None
         best = int(np.argmax(np.nan_to_num(outputs, nan=-np.inf))) if outputs.size > 1 else -1
-        text = answer_text(labels, outputs, percent, activations[0].threshold if activations else 0.5)
+        line, challenge_line = self.answer_line()
+        text = answer_text(labels, outputs, percent, line)
         tie = text.startswith("Answer: undecided")
         for i, (bar, act) in enumerate(zip(self.bars, activations, strict=True)):
             low = act.low if math.isfinite(act.low) else -scale
@@ -407,9 +465,28 @@ class OutputPanel(Panel):
             )
         self.answer_label.setText(text)
         self.answer_label.setAccessibleDescription(text)
-        self.kind_label.setText(self._kind_text(activations, percent, len(labels), truth is not None))
+        kind = self._kind_text(activations, percent, len(labels), truth is not None)
+        if len(labels) == 1 and not percent and math.isfinite(float(outputs[0])):
+            kind = self._line_text(activations[0].title, line, challenge_line, float(outputs[0]))
+            kind += " Green marks the truth." if truth is not None else ""
+        self.kind_label.setText(kind)
         self.stack.show_content()
         self._place_bars()
+
+    @staticmethod
+    def _line_text(kind: str, line: AnswerLine, challenge_line: bool, value: float) -> str:
+        """How a lone output is read: where yes and no begin (the challenge's line, when it has one), and why
+        the answer is undecided when it is."""
+        yes, no = f"{line.yes_above:g}", f"{line.no_below:g}"
+        if challenge_line:
+            rule = f"yes above {yes}, no below {no}"
+            rule += ", undecided between." if line.no_below < line.yes_above else "."
+            text = f"{kind} output. For this challenge: {rule}"
+        else:
+            text = f"{kind} output: yes above {yes}, no below {no}."
+        if value == line.yes_above or value == line.no_below:
+            text += f" {format_output(value, False)} is right on the line, so it is neither."
+        return text
 
     @staticmethod
     def _kind_text(activations: list, percent: bool, count: int, has_truth: bool) -> str:
@@ -421,7 +498,7 @@ class OutputPanel(Panel):
             text = (
                 f"{kinds} outputs; the highest is the answer."
                 if count > 1
-                else f"{kinds} output: yes at {activations[0].threshold:g} or more, no below."
+                else f"{kinds} output: yes above {activations[0].threshold:g}, no below."
             )
         if has_truth:
             text += " Green marks the truth."

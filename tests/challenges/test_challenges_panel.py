@@ -160,8 +160,8 @@ def test_cases_failing_for_one_reason_are_one_row(qtbot, window):
 
 
 def test_the_vertical_line_card_asks_for_a_value_the_answer_panel_shows(qtbot, window):
-    """The Answer panel calls a tanh output "yes" from 0 up; the card asks for more than 0.5, so it speaks of
-    the neuron's value, which both show alike, and names the bias the solution needs."""
+    """The card speaks of the neuron's value, which the Answer panel shows (answering yes and no at the
+    challenge's own line while it is on), and names the bias the solution needs."""
     window.findChild(type(window.actions["train"]), "action_challenges").trigger()
     click(qtbot, window, "challengeStart_vertical-line")
     goal = window.challenges.cards["vertical-line"].goal.text()
