@@ -382,7 +382,8 @@ def test_the_image_moves_by_its_caption_and_a_pixel_drag_connects_that_pixel(qtb
 
 def test_the_legend_says_how_inputs_with_their_own_range_are_shaded(qtbot):
     canvas, live = open_shown(qtbot, load_example("festival"))
-    assert "Inputs: black at 0, white at 4" in canvas.legend.text()
+    assert "Inputs: black at 0, white at 4" in canvas.legend.accessibleDescription()
+    assert "Inputs:" in canvas.legend.text() and "white&nbsp;at&nbsp;4" in canvas.legend.text()
     other, stack = LiveNetwork(tiny_document()), QUndoStack()
     canvas.bind(other, stack)  # inputs from -1 to +1, like every neuron
     canvas._test_refs = (other, stack)

@@ -49,6 +49,8 @@ class CanvasLegend(QLabel):
         self._slopes = False
         self._signal = False
         self._inputs: tuple[float, float] = (-1.0, 1.0)
+        # Whether any neuron past the inputs can go below 0 (tanh, identity): only then is black -1 seen.
+        self._signed = True
         self._area = QRect()
         self._base_height = 0
         self.set_scheme(scheme)
@@ -59,14 +61,18 @@ class CanvasLegend(QLabel):
         s = self._scheme
         positive = "white" if s.positive.lightness() > 200 else "green"
         negative = "black" if s.negative.lightness() < 50 else "red"
+        values = "black -1, grey 0, white +1" if self._signed else "grey 0, white 1"
+        low, high = self._inputs
+        inputs = (
+            ""
+            if (low, high) == (-1.0, 1.0)
+            else f" Inputs: black at {low:g}, white at {high:g}, as on the pad."
+        )
         lines = [
-            "Neuron values: black -1, grey 0, white +1.",
+            f"Neuron values: {values}.{inputs}",
             f"Lines: {positive} positive weight, {negative} negative; thicker is stronger, dotted is 0.",
             "Square: input, disc: hidden, ringed disc: output.",
         ]
-        low, high = self._inputs
-        if (low, high) != (-1.0, 1.0):
-            lines[2] = f"{lines[2]} Inputs: black at {low:g}, white at {high:g}, as on the pad."
         if self._signal:
             lines.append(SIGNAL_LINE)
         if self._deltas:
@@ -78,13 +84,21 @@ class CanvasLegend(QLabel):
     def _rich(self) -> str:
         s = self._scheme
         text, outline = s.text.name(), s.outline_hidden.name()
+        black = f"{_swatch(s.signed_low.name(), outline, True)}&nbsp;black&nbsp;-1 " if self._signed else ""
         values = (
-            f"{_swatch(s.signed_low.name(), outline, True)}&nbsp;black&nbsp;-1 "
-            f"{_swatch(s.signed_mid.name(), outline, True)}&nbsp;grey&nbsp;0 "
-            f"{_swatch(s.signed_high.name(), outline, True)}&nbsp;white&nbsp;+1"
+            f"{black}{_swatch(s.signed_mid.name(), outline, True)}&nbsp;grey&nbsp;0 "
+            f"{_swatch(s.signed_high.name(), outline, True)}&nbsp;white&nbsp;{'+1' if self._signed else '1'}"
         )
         plain = self.plain_lines()
         first = f"<b>Neuron values:</b> {values}"
+        low, high = self._inputs
+        if (low, high) != (-1.0, 1.0):
+            # Inputs are shaded like the pad: dark..light over their own range (see items.value_colour).
+            dark, light = (s.signed_low, s.signed_high) if low < 0 else (s.unsigned_low, s.unsigned_high)
+            first += (
+                f"<br><b>Inputs:</b> {_swatch(dark.name(), outline, False)}&nbsp;black&nbsp;at&nbsp;{low:g} "
+                f"{_swatch(light.name(), outline, False)}&nbsp;white&nbsp;at&nbsp;{high:g}, as on the pad"
+            )
         # Short phrases stay whole when a narrow canvas wraps the legend ("dotted is" / "0." read badly).
         rest = "<br>".join(escape(line).replace("dotted is 0", "dotted&nbsp;is&nbsp;0") for line in plain[1:])
         return f'<span style="color:{text};">{first}<br>{rest}</span>'
@@ -98,6 +112,13 @@ class CanvasLegend(QLabel):
         """The document's input range: inputs are shaded black to white over it, like the drawing pad."""
         if (low, high) != self._inputs:
             self._inputs = (low, high)
+            self._refresh()
+
+    def set_signed(self, signed: bool) -> None:
+        """Whether some neuron past the inputs can go below 0; a network of sigmoid and ReLU neurons never
+        shows black, so the legend does not promise it."""
+        if signed != self._signed:
+            self._signed = signed
             self._refresh()
 
     def show_signal(self, shown: bool) -> None:
@@ -134,7 +155,9 @@ class CanvasLegend(QLabel):
         room = max(80, area.width() - 2 * LEGEND_MARGIN_PX)
         metrics = self.fontMetrics()
         margins = self.contentsMargins()
-        widest = max(metrics.horizontalAdvance(line) for line in self.plain_lines()[:3])
+        first, *rest = self.plain_lines()[:3]
+        shown = [*first.split(" Inputs:"), *rest]  # the inputs' part of the first line is a line of its own
+        widest = max(metrics.horizontalAdvance(line) for line in shown)
         fitted = min(room, widest + margins.left() + margins.right() + 2 * 6 + 8)
         self.setFixedWidth(fitted)
         # A label's height for a width grows to its minimum height: let go of the last one to measure.

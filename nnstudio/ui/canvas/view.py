@@ -41,6 +41,9 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
+from nnstudio.engine.activations import ACTIVATIONS
+from nnstudio.engine.graph import Role
+
 from .binding import LOCKED_MESSAGE, CanvasBinding
 from .detail_caption import DetailCaption
 from .drops import PaletteDrops
@@ -212,9 +215,16 @@ class NetworkCanvas(QGraphicsView):
 
     # ================================================================== what the scene shows
     def _follow_input_range(self) -> None:
-        """The legend says how inputs are shaded when their range is not the neurons' -1..+1."""
-        low, high = (float(v) for v in self.binding.document.value_range)
+        """The legend says how inputs are shaded when their range is not the neurons' -1..+1, and whether any
+        neuron can be black (below 0) at all."""
+        document = self.binding.document
+        low, high = (float(v) for v in document.value_range)
         self.legend.set_input_range(low, high)
+        inner = [n.activation for n in document.network.neurons.values() if n.role is not Role.INPUT]
+        # Until there is a neuron past the inputs, the legend keeps the whole -1..+1 scale.
+        self.legend.set_signed(
+            not inner or any(name not in ACTIVATIONS or ACTIVATIONS[name].low < 0 for name in inner)
+        )
 
     def _legend_room(self) -> float:
         """Pixels at the top of the viewport the fitted network leaves to the legend."""
