@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -36,7 +37,7 @@ from nnstudio.engine.imagine import (
 )
 from nnstudio.ui.kernel_lab import ImageGrid, gray_colour, named
 from nnstudio.ui.picture_tool import PictureToolWindow
-from nnstudio.ui.widgets.pixel_images import to_gray
+from nnstudio.ui.samples import NO_CLASS, class_name
 
 if TYPE_CHECKING:
     from nnstudio.ui.live import LiveNetwork
@@ -71,6 +72,14 @@ def neuron_choices(live: LiveNetwork) -> list[tuple[str, str]]:
     return choices
 
 
+def gray_in(value_range: tuple[float, float]) -> Callable[[float], QColor]:
+    """Grey for a pixel in the network's own values: the bottom of ``value_range`` black, the top white. The
+    pictures keep those values, so the numbers written in them read as on the pad (-1 and +1, or 0 and 1)."""
+    low, high = value_range
+    span = high - low if high > low else 1.0
+    return lambda value: gray_colour((value - low) / span)
+
+
 def samples_for(live: LiveNetwork) -> tuple[Array, list[str]] | None:
     """Pictures to search for the strongest: the document's training data when it is built in, else its
     own samples; with a name for each."""
@@ -81,11 +90,13 @@ def samples_for(live: LiveNetwork) -> tuple[Array, list[str]] | None:
         if doc.training_data in BUILTIN_DATASETS:
             data = load_dataset(doc.training_data)
             if data.n_inputs == live.n_inputs:
-                names = [data.labels[c] for c in data.classes[:SAMPLES_SEARCHED]]
+                names = [class_name(data.labels, int(c)) for c in data.classes[:SAMPLES_SEARCHED]]
                 return data.inputs[:SAMPLES_SEARCHED], names
     if doc.dataset is not None and len(doc.dataset) and doc.dataset.n_inputs == live.n_inputs:
         data = doc.dataset
-        return data.inputs[:SAMPLES_SEARCHED], [data.labels[c] for c in data.classes[:SAMPLES_SEARCHED]]
+        return data.inputs[:SAMPLES_SEARCHED], [
+            class_name(data.labels, int(c)) for c in data.classes[:SAMPLES_SEARCHED]
+        ]
     return None
 
 
@@ -278,8 +289,8 @@ class DreamWindow(PictureToolWindow):
         grid = self.grid()
         if self.picture is None or grid is None:
             return
-        gray = to_gray(self.picture, self.value_range()).reshape(grid[1], grid[0])
-        self.view.set_values(gray)
+        self.view.colour = gray_in(self.value_range())
+        self.view.set_values(self.picture.reshape(grid[1], grid[0]))
         self.view.set_cell(max(4, 280 // max(grid)))
         name = self.neuron_combo.currentText()
         text = f"{name}: {self.before:.3g} at the start, {self.value:.3g} after {self.steps_taken} steps."
@@ -322,11 +333,19 @@ class DreamWindow(PictureToolWindow):
             f"The {len(rows)} real pictures (of {len(inputs):,}) that excite it most"
         )
         cell = max(2, 84 // max(grid))
+        colour = gray_in(self.value_range())
         for (view, caption), row, value in zip(self.strongest_views, rows, values, strict=False):
-            view.set_values(to_gray(inputs[row], self.value_range()).reshape(grid[1], grid[0]))
+            view.colour = colour
+            view.set_values(np.asarray(inputs[row], dtype=np.float64).reshape(grid[1], grid[0]))
             view.set_cell(cell)
             view.setVisible(True)
             caption.setText(f"{names[row]}: {value:.3g}")
+            caption.setToolTip(
+                f"A picture of no class in the training set ({NO_CLASS} of the classes); the neuron gives"
+                f" {value:.3g} for it"
+                if names[row] == NO_CLASS
+                else f"A picture of {names[row]} from the training set; the neuron gives {value:.3g} for it"
+            )
 
     def _sample_values(self, plan: object, inputs: Array, nid: str) -> Array:
         """Every sample's value of the neuron (or map): the samples go forward once per network, and

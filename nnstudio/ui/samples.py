@@ -8,6 +8,8 @@ only the rows it touched.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QUndoStack
@@ -35,6 +37,14 @@ from nnstudio.ui.widgets.signals import SignalLinks
 
 Array = np.ndarray
 THUMBNAIL = 40
+# What a sample of no class is called (class -1: the four-pixel pictures that are none of the four shapes).
+NO_CLASS = "none"
+
+
+def class_name(labels: Sequence[str], cls: int) -> str:
+    """The name of class ``cls``, or :data:`NO_CLASS` for a sample of no class: -1 (or any index the labels
+    do not reach) must not be looked up, as ``labels[-1]`` would name the last class."""
+    return labels[cls] if 0 <= cls < len(labels) else NO_CLASS
 
 
 class _SampleList(QListWidget):
@@ -209,7 +219,7 @@ class SamplesPanel(Panel):
         if dataset is not None:
             for row in range(len(dataset)):
                 cls = int(dataset.classes[row])
-                label = dataset.labels[cls] if 0 <= cls < len(dataset.labels) else "none"
+                label = class_name(dataset.labels, cls)
                 item = QListWidgetItem(label)
                 if dataset.grid is not None:
                     grid, value_range = dataset.grid, dataset.value_range
