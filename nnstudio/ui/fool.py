@@ -1,9 +1,9 @@
 """Fool the Network: a small change to a drawing that makes the network read another digit.
 
 Take the pad's picture, pick the answer you want, and press Fool it: the window shows the original, the
-change (amplified, white where pixels got lighter and red where darker) and the result, each with the
-network's answer and confidence, and says how big the change is as a fraction of the input range
-(:func:`nnstudio.engine.imagine.fool`).
+change (amplified, white where pixels got lighter, red where darker, black where unchanged) and the result,
+each with the network's answer and confidence, and says how big the change is as a fraction of the input
+range (:func:`nnstudio.engine.imagine.fool`).
 """
 
 from __future__ import annotations
@@ -206,7 +206,8 @@ class FoolWindow(PictureToolWindow):
         self.change_view.set_values((result.change / span).reshape(grid[1], grid[0]))
         self.change_view.set_cell(self._cell())
         self.change_caption.setText(
-            f"Amplified {1 / max(result.max_change, 1e-9):.0f}x: white lighter, red darker"
+            f"Amplified {1 / max(result.max_change, 1e-9):.0f}x — white: made lighter, red: made darker,"
+            " black: unchanged (the brighter, the bigger the change)"
             if result.max_change > 0
             else "No change"
         )
