@@ -2,9 +2,9 @@
 
 Rows are the true classes, columns the network's answers (its largest output), counted over the training
 panel's dataset or its held-out test half, exactly as ``nnstudio eval`` counts them (one function does both:
-a single output is a yes/no answer, two classes "not X" and "X"). The diagonal is what it
-gets right (green, darker the larger the share of its row), everything else is a mix-up (red, darkest for the
-most frequent mix-up). It follows the weights: after a run, an undo, a step, and while the timeline goes back
+a single output is a yes/no answer, two classes "not X" and "X"; with many outputs, samples of no class are
+left out, and the summary says how many). The diagonal is what it gets right (green, darker the larger the
+share of its row), everything else is a mix-up (red, darkest for the most frequent mix-up). It follows the weights: after a run, an undo, a step, and while the timeline goes back
 through a run.
 """
 
@@ -47,6 +47,10 @@ BATCH = 1024
 # Changes that come in quick succession (dragging the timeline) are counted once, this long after the last.
 SETTLE_MS = 120
 TRAINING_SET, TEST_SET = "training", "test"
+NO_CLASS_TIP = (
+    "Only samples with a class are counted. A sample of no class (its truth is all 0, \u201cnone of these\u201d"
+    " in the Error table) has no row here, and Training's share of samples right leaves it out too."
+)
 RIGHT_COLOUR = (40, 150, 60)
 WRONG_COLOUR = (200, 40, 50)
 
@@ -73,13 +77,26 @@ def confusion_counts(plan: Plan, data: Dataset) -> tuple[Array, list[str]]:
     return confusion_matrix(network_outputs(plan, data), data.targets, data.classes, list(data.labels))
 
 
-def summary_text(counts: Array, name: str) -> str:
-    """``1,712 of 2,000 right (85.6%) on digits:test``."""
+def left_out_count(data: Dataset) -> int:
+    """How many samples the matrix leaves out: those of no class (all-zero truth), when there are many
+    outputs; a single output counts every sample, as a yes or a no."""
+    if data.targets.shape[1] == 1:
+        return 0
+    return int(np.count_nonzero(np.asarray(data.classes) < 0))
+
+
+def summary_text(counts: Array, name: str, left_out: int = 0) -> str:
+    """``1,712 of 2,000 right (85.6%) on digits:test``, and how many samples of no class are left out
+    (``8 of 8 right (100.0%) on four-pixel; 8 more samples belong to no class and are left out``)."""
     total = int(counts.sum())
     right = int(np.trace(counts))
     if total == 0:
         return f"{name} has no samples with a class to count."
-    return f"{right:,} of {total:,} right ({right / total:.1%}) on {name}"
+    text = f"{right:,} of {total:,} right ({right / total:.1%}) on {name}"
+    if left_out:
+        what = "sample belongs" if left_out == 1 else "samples belong"
+        text += f"; {left_out:,} more {what} to no class (truth all 0) and are left out"
+    return text
 
 
 def _mix(colour: tuple[int, int, int], share: float) -> QColor:
@@ -101,6 +118,8 @@ class ConfusionPanel(Panel):
         self.live: LiveNetwork | None = None
         self._links = SignalLinks()
         self.counts: Array | None = None
+        # Samples of no class in the set counted last: not in the matrix (it has no row for them).
+        self.left_out = 0
         self.count_runs = 0
         # What the last count saw: the samples and the class each was answered with (for a click on a cell).
         self._data: Dataset | None = None
@@ -123,6 +142,7 @@ class ConfusionPanel(Panel):
         self.summary.setAccessibleName("How many the network gets right")
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary.setToolTip(NO_CLASS_TIP)
         self.table = QTableWidget()
         self.table.setObjectName("confusionTable")
         self.table.setAccessibleName("Confusion Matrix: rows the true class, columns the network's answer")
@@ -229,6 +249,7 @@ class ConfusionPanel(Panel):
         self._data, self._cells = data, cell_of_each_sample(outputs, data)
         self.counts, self.labels = counts, labels
         self.count_runs += 1
+        self.left_out = left_out_count(data)
         self._show(counts, labels, data.name)
         return True
 
@@ -276,7 +297,7 @@ class ConfusionPanel(Panel):
                 what = "answered right" if r == c else f"taken for {answer}"
                 item.setToolTip(f"{value:,} of the {int(row_totals[r]):,} samples of {truth} {what}")
                 table.setItem(r, c, item)
-        self._say(summary_text(counts, data_name))
+        self._say(summary_text(counts, data_name, self.left_out))
 
     @Slot(int, int)
     def show_cell_sample(self, row: int, column: int) -> int | None:
@@ -296,7 +317,7 @@ class ConfusionPanel(Panel):
         live.show_sample(data.inputs[index], data.targets[index])
         name = data.sample_names[index] if data.sample_names else f"sample {index + 1}"
         self._say(
-            f"{summary_text(self.counts, data.name)}. Showing {name!r} ({turn + 1} of {len(matching):,}):"
+            f"{summary_text(self.counts, data.name, self.left_out)}. Showing {name!r} ({turn + 1} of {len(matching):,}):"
             f" truth {names[row]}, answered {names[column]}."
             if self.counts is not None
             else ""
