@@ -16,9 +16,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from nnstudio.engine.imagine import Fooled, fool
+from nnstudio.ui.dream import gray_in
 from nnstudio.ui.kernel_lab import ImageGrid, gray_colour, named, signed_colour
 from nnstudio.ui.picture_tool import PictureToolWindow
-from nnstudio.ui.widgets.pixel_images import to_gray
 
 if TYPE_CHECKING:
     from nnstudio.ui.live import LiveNetwork
@@ -160,7 +160,9 @@ class FoolWindow(PictureToolWindow):
     def _show_picture(self, view: ImageGrid, values: Array) -> None:
         grid = self.grid()
         assert grid is not None
-        view.set_values(to_gray(values, self.value_range()).reshape(grid[1], grid[0]))
+        # The network's own values, drawn grey over its range: numbers written in them read as on the pad.
+        view.colour = gray_in(self.value_range())
+        view.set_values(np.asarray(values, dtype=np.float64).reshape(grid[1], grid[0]))
         view.set_cell(self._cell())
 
     def _outputs(self, values: Array) -> Array:
@@ -180,9 +182,7 @@ class FoolWindow(PictureToolWindow):
     def _change_scale(self) -> float:
         if self.result is None:
             return 1.0
-        return max(float(np.abs(self.result.change).max()), 1e-9) / (
-            self.value_range()[1] - self.value_range()[0]
-        )
+        return max(float(np.abs(self.result.change).max()), 1e-9)
 
     # ------------------------------------------------------------------ fooling
     def run(self) -> Fooled | None:
@@ -202,8 +202,7 @@ class FoolWindow(PictureToolWindow):
         result = fool(plan, self.original, target, self.value_range())
         self.result = result
         self._show_picture(self.result_view, result.picture)
-        span = self.value_range()[1] - self.value_range()[0]
-        self.change_view.set_values((result.change / span).reshape(grid[1], grid[0]))
+        self.change_view.set_values(np.asarray(result.change, dtype=np.float64).reshape(grid[1], grid[0]))
         self.change_view.set_cell(self._cell())
         self.change_caption.setText(
             f"Amplified {1 / max(result.max_change, 1e-9):.0f}x — white: made lighter, red: made darker,"
