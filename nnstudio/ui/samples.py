@@ -236,7 +236,10 @@ class SamplesPanel(Panel):
             labels = dataset.labels
             known = dataset.classes[(dataset.classes >= 0) & (dataset.classes < len(labels))]
             per_class = np.bincount(known, minlength=len(labels))
-            detail = ", ".join(f"{n} {label}" for label, n in zip(labels, per_class, strict=True) if n)
+            parts = [f"{n} {label}" for label, n in zip(labels, per_class, strict=True) if n]
+            if count > len(known):  # samples of no class: named, so the parts add up to the total
+                parts.append(f"{count - len(known)} of no class")
+            detail = ", ".join(parts)
             self.count_label.setText(f"{count} sample{'s' if count != 1 else ''}: {detail}")
         self._update_enabled()
 
