@@ -56,6 +56,13 @@ def _as_line(threshold: float | AnswerLine) -> AnswerLine:
     return threshold if isinstance(threshold, AnswerLine) else AnswerLine(threshold, threshold)
 
 
+def rule_text(line: AnswerLine) -> str:
+    """``yes above 0.5, no below 0.5``, or with a band: ``..., undecided between 0 and 0.5``."""
+    yes, no = f"{line.yes_above:g}", f"{line.no_below:g}"
+    text = f"yes above {yes}, no below {no}"
+    return text + (f", undecided between {no} and {yes}" if line.no_below < line.yes_above else "")
+
+
 def verdict(value: float, line: AnswerLine) -> str:
     """``yes`` above the line, ``no`` below it, ``undecided`` on it (or in a challenge's band between)."""
     if value > line.yes_above:
@@ -133,6 +140,9 @@ class OutputBar(QWidget):
         self.percent = False
         self.highlighted = False
         self.truth: float | None = None
+        # A lone output's answer line(s), marked on the bar, and the rule they draw in words.
+        self.lines: tuple[float, ...] = ()
+        self.rule = ""
         self.label_width = self.LABEL_WIDTH
         # Room for the widest value ("-0.00", "100%") in bold, and a little space before a scroll bar.
         bold = QFont(self.font())
@@ -169,12 +179,21 @@ class OutputBar(QWidget):
         self._describe()
         self.update()
 
+    def set_lines(self, lines: tuple[float, ...], rule: str) -> None:
+        """Mark where a lone output's yes begins (and its no, when a challenge leaves a band between)."""
+        if (lines, rule) != (self.lines, self.rule):
+            self.lines, self.rule = lines, rule
+            self._describe()
+            self.update()
+
     def _describe(self) -> None:
         text = f"{self.label}: {self.value_text}"
         if self.highlighted:
             text += " (the answer)"
         if self.truth is not None:
             text += f"; truth {self.truth:g}"
+        if self.rule:
+            text += f"; {self.rule} (the dashed marks)"
         self.setAccessibleDescription(text)
         self.setToolTip(plain_tooltip(text))
 
@@ -231,6 +250,11 @@ class OutputBar(QWidget):
         if self.low < 0.0 < self.high:
             painter.setPen(QPen(colours.zero, 1))
             painter.drawLine(int(zero), 3, int(zero), h - 3)
+        if self.lines:
+            painter.setPen(QPen(colours.text, 1, Qt.PenStyle.DashLine))
+            for line in self.lines:
+                x = self._x_of(line, left, width)
+                painter.drawLine(int(x), 1, int(x), h - 1)
         if self.truth is not None:
             x = self._x_of(self.truth, left, width)
             painter.setPen(QPen(colours.truth, 2))
@@ -466,7 +490,11 @@ class OutputPanel(Panel):
         self.answer_label.setText(text)
         self.answer_label.setAccessibleDescription(text)
         kind = self._kind_text(activations, percent, len(labels), truth is not None)
-        if len(labels) == 1 and not percent and math.isfinite(float(outputs[0])):
+        lone = len(labels) == 1 and not percent
+        lines = tuple(sorted({line.no_below, line.yes_above})) if lone else ()
+        if self.bars:
+            self.bars[0].set_lines(lines, rule_text(line) if lone else "")
+        if lone and math.isfinite(float(outputs[0])):
             kind = self._line_text(activations[0].title, line, challenge_line, float(outputs[0]))
             kind += " Green marks the truth." if truth is not None else ""
         self.kind_label.setText(kind)
@@ -477,13 +505,11 @@ class OutputPanel(Panel):
     def _line_text(kind: str, line: AnswerLine, challenge_line: bool, value: float) -> str:
         """How a lone output is read: where yes and no begin (the challenge's line, when it has one), and why
         the answer is undecided when it is."""
-        yes, no = f"{line.yes_above:g}", f"{line.no_below:g}"
+        marks = "the dashed marks" if line.no_below < line.yes_above else "the dashed mark"
         if challenge_line:
-            rule = f"yes above {yes}, no below {no}"
-            rule += ", undecided between." if line.no_below < line.yes_above else "."
-            text = f"{kind} output. For this challenge: {rule}"
+            text = f"{kind} output. For this challenge: {rule_text(line)} ({marks})."
         else:
-            text = f"{kind} output: yes above {yes}, no below {no}."
+            text = f"{kind} output: {rule_text(line)} ({marks})."
         if value == line.yes_above or value == line.no_below:
             text += f" {format_output(value, False)} is right on the line, so it is neither."
         return text

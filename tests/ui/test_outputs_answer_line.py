@@ -129,3 +129,18 @@ def test_festival_still_answers_yes_and_no(qtbot):
     live.set_input(np.array([0.0, 0.0, 0.0, 0.0], dtype=np.float32))
     assert panel.answer() == "Answer: go? no (0.00)"
     live.detach()
+
+
+def test_the_bar_of_a_lone_output_marks_where_yes_begins(qtbot, window):
+    answer = window.findChild(OutputPanel)
+    click(qtbot, window, "challengeStart_receptive-field")
+    (bar,) = answer.bars
+    assert bar.lines == (0.0, 0.5)
+    assert "undecided between 0 and 0.5" in bar.toolTip()
+    click(qtbot, window, "challengesLeave")
+    click(qtbot, window, "challengeStart_vertical-line")
+    (bar,) = answer.bars
+    assert bar.lines == (0.5,)
+    assert "yes above 0.5" in bar.toolTip()
+    grab = bar.grab().toImage()
+    assert not grab.isNull()
