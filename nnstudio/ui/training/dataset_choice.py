@@ -1,17 +1,27 @@
 """The Training panel's dataset choice: the box of datasets (the built-in ones, this document's samples,
 imported files and folders) and the datasets behind it, files read in the background so a slow or hostile
-file never freezes the window."""
+file never freezes the window.
+
+Built-in datasets are named in words (their name, ``digits:train``, is the item's data), each with a tip
+saying what it holds: inputs, outputs and samples. Those that do not fit the open network are greyed, their
+tip saying why, and a network that names no dataset starts on the first one that fits (a new network of two
+inputs and one output on the XOR truth table).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtWidgets import QComboBox
 
 from nnstudio.data import BUILTIN_DATASETS, DataError, Dataset, load_dataset
-from nnstudio.data.points import fit_dataset_to, is_point_spec
+from nnstudio.data.digits import DIGIT_LABELS, N_DIGITS, N_TEST
+from nnstudio.data.points import POINT_KINDS, feature_names, fit_dataset_to, is_point_spec
+from nnstudio.data.preprocess import MNIST_GRID
 from nnstudio.ui.dataset_loading import reads_a_file, shared_loader
 from nnstudio.ui.live import LiveNetwork
 
@@ -35,9 +45,83 @@ def companion_test_set(name: str) -> str | None:
     return None
 
 
+# The built-in datasets in words; the point sets are named after their kind (see builtin_title).
+BUILTIN_TITLES = {
+    "xor": "XOR truth table",
+    "four-pixel": "Four-pixel camera: all 16 images",
+    "four-pixel:canonical": "Four-pixel camera: the 8 patterns",
+    "shapes3x3": "Shapes on a 3x3 grid",
+    "digits": "Handwritten digits: all",
+    "digits:train": "Handwritten digits: training part",
+    "digits:test": "Handwritten digits: test part",
+}
+POINT_PARTS = {"": "", "train": ": training half", "test": ": test half"}
+
+
+def builtin_title(spec: str) -> str:
+    """A built-in dataset's name in words (``circle:train`` -> ``Circle points: training half``)."""
+    if spec in BUILTIN_TITLES:
+        return BUILTIN_TITLES[spec]
+    kind, _, part = spec.partition(":")
+    if kind in POINT_KINDS and part in POINT_PARTS:
+        return f"{POINT_KINDS[kind].title} points{POINT_PARTS[part]}"
+    return spec
+
+
 def title_of(spec: str) -> str:
-    """A dataset's name for the person: a file's name, or the spec itself."""
+    """A dataset's name for the person: a built-in one's in words, a file's name, or the spec itself."""
+    if spec in BUILTIN_DATASETS:
+        return builtin_title(spec)
     return Path(spec).name or spec
+
+
+@dataclass(frozen=True)
+class SetShape:
+    """What a built-in dataset holds, as far as fitting a network goes."""
+
+    inputs: int
+    outputs: int
+    samples: int
+    # Every sample is of one of exactly two classes: one output answering yes or no fits too.
+    two_classes: bool
+
+
+@lru_cache(maxsize=64)
+def builtin_shape(spec: str) -> SetShape:
+    """The shape of a built-in dataset; the digits' from their numbers, without reading 10,000 images."""
+    if spec.startswith("digits"):
+        samples = {"digits": N_DIGITS, "digits:train": N_DIGITS - N_TEST, "digits:test": N_TEST}[spec]
+        return SetShape(MNIST_GRID[0] * MNIST_GRID[1], len(DIGIT_LABELS), samples, False)
+    data = load_dataset(spec)
+    two = data.n_outputs == 2 and bool((data.classes >= 0).all())
+    return SetShape(data.n_inputs, data.n_outputs, len(data), two)
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def fit_problem(shape: SetShape, input_labels: Sequence[str], n_outputs: int) -> str | None:
+    """Why a dataset of ``shape`` cannot train a network with these inputs and outputs, or None.
+
+    As :func:`~nnstudio.data.points.fit_to_network` fits data: two coordinates feed feature inputs (X1^2,
+    sin X1, ...), and two classes feed one output that answers yes or no."""
+    n_inputs = len(input_labels)
+    inputs_fit = shape.inputs == n_inputs or (shape.inputs == 2 and feature_names(input_labels) is not None)
+    outputs_fit = shape.outputs == n_outputs or (n_outputs == 1 and shape.two_classes)
+    if inputs_fit and outputs_fit:
+        return None
+    return (
+        f"Does not fit this network ({_count(n_inputs, 'input')}, {_count(n_outputs, 'output')}): this set"
+        f" has {_count(shape.inputs, 'input')} and {_count(shape.outputs, 'output')}."
+    )
+
+
+def builtin_tip(spec: str, shape: SetShape, problem: str | None) -> str:
+    """A built-in dataset's tip: what it is, what it holds, and why it does not fit when it does not."""
+    holds = f"{_count(shape.inputs, 'input')}, {_count(shape.outputs, 'output')}, {_count(shape.samples, 'sample')}"
+    tip = f"{BUILTIN_DATASETS[spec]}.\n{holds} (named {spec})."
+    return f"{tip}\n{problem}" if problem else tip
 
 
 class DatasetChoice(QObject):
@@ -73,9 +157,13 @@ class DatasetChoice(QObject):
         self._pending_import: str | None = None
 
         self.combo = named(QComboBox(), "trainingDataset", "Dataset to train on")
-        for name, description in BUILTIN_DATASETS.items():
-            self.combo.addItem(name, name)
-            self.combo.setItemData(self.combo.count() - 1, description, Qt.ItemDataRole.ToolTipRole)
+        for name in BUILTIN_DATASETS:
+            self.combo.addItem(builtin_title(name), name)
+            self.combo.setItemData(
+                self.combo.count() - 1,
+                builtin_tip(name, builtin_shape(name), None),
+                Qt.ItemDataRole.ToolTipRole,
+            )
         self.combo.addItem(DOCUMENT_SAMPLES_TITLE, DOCUMENT_SAMPLES)
         self.combo.addItem("Import file (IDX or CSV)...", IMPORT_FILE)
         self.combo.addItem("Import image folder...", IMPORT_FOLDER)
@@ -86,7 +174,10 @@ class DatasetChoice(QObject):
     # ------------------------------------------------------------------ a document opened
     def forget_document(self, live: LiveNetwork) -> None:
         """Another document: nothing chosen yet, no samples of the old one kept."""
+        if self.live is not None:
+            self.live.planChanged.disconnect(self._on_network_changed)
         self.live = live
+        live.planChanged.connect(self._on_network_changed)
         self._step_cursor.clear()
         self._forget_document_samples()
         self._chosen = False
@@ -96,13 +187,63 @@ class DatasetChoice(QObject):
         some); nothing is loading for it yet."""
         document = self.live.document if self.live is not None else None
         self._show_document_samples()
+        self._show_fit()
         if document is not None:
             if document.training_data:
                 self.select(document.training_data)
             elif document.dataset is not None:
                 self.select(DOCUMENT_SAMPLES)
+            else:
+                self._choose_what_fits()
         self._pending_import = None
         self._load_errors.clear()
+
+    # ------------------------------------------------------------------ what fits the network
+    def _network_shape(self) -> tuple[list[str], int] | None:
+        """The open network's input labels and number of outputs; None while it has no inputs or outputs
+        (nothing to judge a dataset by yet)."""
+        if self.live is None:
+            return None
+        network = self.live.document.network
+        labels = [neuron.label for neuron in network.inputs()]
+        outputs = len(network.outputs())
+        return (labels, outputs) if labels and outputs else None
+
+    def _show_fit(self) -> None:
+        """Grey the built-in datasets that do not fit the network, their tips saying why."""
+        shape = self._network_shape()
+        model = self.combo.model()
+        for name in BUILTIN_DATASETS:
+            index = self.combo.findData(name)
+            data_shape = builtin_shape(name)
+            problem = None if shape is None else fit_problem(data_shape, *shape)
+            self.combo.setItemData(index, builtin_tip(name, data_shape, problem), Qt.ItemDataRole.ToolTipRole)
+            model.item(index).setEnabled(problem is None)  # type: ignore[attr-defined]
+
+    def fits(self, spec: str) -> bool:
+        """Whether the box offers ``spec`` as fitting the network (a file or the document's samples: yes)."""
+        index = self.combo.findData(spec)
+        return index < 0 or spec not in BUILTIN_DATASETS or self.combo.model().item(index).isEnabled()  # type: ignore[attr-defined]
+
+    def _choose_what_fits(self) -> None:
+        """Keep the chosen built-in dataset while it fits the network, else the first one that does."""
+        spec = self.spec()
+        if spec not in BUILTIN_DATASETS or self.fits(spec):
+            return
+        for name in BUILTIN_DATASETS:
+            if self.fits(name):
+                self.select(name)
+                return
+
+    @Slot()
+    def _on_network_changed(self) -> None:
+        """The network's inputs or outputs may have changed: grey again; a network that names no dataset,
+        whose dataset nobody picked, moves to one that fits."""
+        self._show_fit()
+        document = self.live.document if self.live is not None else None
+        if document is None or self.controller.running or self._chosen or document.training_data:
+            return
+        self._choose_what_fits()
 
     # ------------------------------------------------------------------ what is chosen
     def spec(self) -> str:
