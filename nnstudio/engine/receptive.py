@@ -19,17 +19,27 @@ checkered square where the neuron does not care. Found three ways, the most exac
 For a 28x28 input of a first-layer neuron there is also the weight picture itself (3Blue1Brown's "But what is
 a neural network?" draws it green for positive, red for negative): :attr:`ReceptiveField.weights`, and
 :func:`strongest_samples` gives the dataset images that excite a neuron most.
+
+A convolutional layer is thousands of neurons but only a few feature maps (channels), every neuron of a map
+the same detector at another place. :func:`channel_fields` gives one :class:`ChannelField` per map: the
+window of input pixels one neuron of it sees (a 5x5 kernel sees 5x5 pixels, one after a 2x2 pooling and
+another 5x5 kernel 14x14), the preferred input in that window of the map's central neuron (for a kernel
+that reads the input itself, exactly the sign pattern of the kernel, which is also drawn), and
+:func:`strongest_by_channel` the images that excite the map most anywhere. Only the levels up to the one
+looked at are computed (:func:`forward_to`): a digit network's later layers cost most.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from .conv import ConvBlock, ConvKind
 from .plan import Block, ForwardResult, Plan
+from .plan_parts import activate_level
 
 Array = np.ndarray
 
@@ -52,6 +62,7 @@ METHOD_TEXT = {
     "search": "every black, grey and white image tried, the best refined by gradient ascent",
     "gradient_ascent": "gradient ascent on the input, kept inside the input range",
     "constant": "the neuron takes nothing from the inputs: every image gives the same value",
+    "kernel": "the sign of each kernel weight (exact)",
 }
 
 
@@ -74,7 +85,13 @@ class ReceptiveField:
 
     @property
     def exact(self) -> bool:
-        return self.method in ("weights", "constant")
+        return self.method in ("weights", "constant", "kernel")
+
+    @property
+    def found(self) -> bool:
+        """False when the search found no input that moves the neuron: at its best the activation does not
+        change with any pixel (a ReLU that is 0 everywhere the search went, say), so there is nothing to draw."""
+        return self.method != "gradient_ascent" or not bool(np.all(self.indifferent))
 
     @property
     def method_text(self) -> str:
@@ -92,6 +109,37 @@ def as_image(values: Array, grid: tuple[int, int] | None) -> Array:
         return values.reshape(1, -1)
     width, height = grid
     return values[: width * height].reshape(height, width)
+
+
+# ---------------------------------------------------------------------------------------------- forward
+def forward_to(plan: Plan, inputs: Array, level: int) -> ForwardResult:
+    """The forward pass up to ``level`` only (its sums and activations and those before it): a feature map of
+    a digit network's first layer costs a fraction of the whole pass. The whole pass for the last level."""
+    if level >= len(plan.levels) - 1:
+        return plan.forward(inputs)
+    x = np.asarray(inputs, dtype=plan.dtype)
+    if x.ndim == 1:
+        x = x[None, :]
+    if x.ndim != 2 or x.shape[1] != plan.n_inputs:
+        raise ValueError(f"the network takes {plan.n_inputs} inputs; got data shaped {np.shape(inputs)}")
+    convs = {c.target: c for c in plan.convs}
+    blocks = {b.target: b for b in plan.blocks}
+    sums: list[Array] = [x]
+    acts: list[Array] = [x]
+    kept: dict[int, object] = {}
+    for li in range(1, level + 1):
+        here = plan.levels[li]
+        conv = convs.get(li)
+        if conv is not None:
+            z, kept[li] = conv.forward(acts[conv.source])
+        elif li in blocks:
+            z = blocks[li].forward(acts)
+        else:
+            z = np.zeros((x.shape[0], len(here.ids)), dtype=plan.dtype)
+        z = z + here.bias
+        sums.append(z)
+        acts.append(activate_level(here, z))
+    return ForwardResult(sums, acts, None, kept)
 
 
 # ---------------------------------------------------------------------------------------------- slopes
@@ -180,7 +228,7 @@ def _activation_name(plan: Plan, neuron_id: str) -> str:
 
 
 def _activations(plan: Plan, inputs: Array, level: int, column: int) -> Array:
-    return np.asarray(plan.forward(inputs).activations[level][:, column], dtype=np.float64)
+    return np.asarray(forward_to(plan, inputs, level).activations[level][:, column], dtype=np.float64)
 
 
 def receptive_field(
@@ -196,9 +244,14 @@ def receptive_fields(
     value_range: tuple[float, float] = (-1.0, 1.0),
     *,
     seed: int = 0,
+    starts: dict[str, Array] | None = None,
 ) -> dict[str, ReceptiveField]:
     """Receptive fields of many neurons (default: every neuron that is not an input), sharing the work: one
-    search of all images serves every neuron, and gradient ascent runs a whole level at once."""
+    search of all images serves every neuron, and gradient ascent runs a whole level at once.
+
+    ``starts`` (an input per neuron, such as the dataset image that excites it most) are further starting
+    points for gradient ascent, the better result kept: after a ReLU layer that is 0 at grey the climb from
+    grey finds no slope at all."""
     low, high = float(value_range[0]), float(value_range[1])
     if not high > low:
         raise ValueError(f"the input range must go from low to high, not {low:g} to {high:g}")
@@ -220,7 +273,18 @@ def receptive_fields(
         fields.update(_by_search(plan, rest, low, high, seed))
     elif rest:
         fields.update(_by_ascent(plan, rest, low, high, seed))
+        given = {nid: np.asarray(starts[nid], dtype=np.float64) for nid in rest if starts and nid in starts}
+        if given:
+            _keep_better(fields, _by_ascent(plan, list(given), low, high, seed, starts=given))
     return {nid: fields[nid] for nid in ids}
+
+
+def _keep_better(fields: dict[str, ReceptiveField], others: dict[str, ReceptiveField]) -> None:
+    """Take from ``others`` each field that was found where the first was not, or that climbed higher."""
+    for nid, other in others.items():
+        mine = fields[nid]
+        if other.found and (not mine.found or other.activation > mine.activation + SAME):
+            fields[nid] = other
 
 
 def read_from_weights(plan: Plan, neuron_id: str) -> bool:
@@ -319,8 +383,12 @@ def _by_ascent(
     high: float,
     seed: int,
     starts: dict[str, Array] | None = None,
+    *,
+    tries: int = ASCENT_STARTS,
+    steps: int = ASCENT_STEPS,
 ) -> dict[str, ReceptiveField]:
-    """Projected gradient ascent on the input, every neuron of a level and every start in one batch."""
+    """Projected gradient ascent on the input, every neuron of a level and every start in one batch: ``tries``
+    starts from grey (all but the first a little noisy) per neuron, or one from ``starts``; ``steps`` steps."""
     rng = np.random.default_rng(seed)
     span = high - low
     mid = (low + high) / 2
@@ -330,7 +398,7 @@ def _by_ascent(
         by_level.setdefault(plan.position[nid][0], []).append(nid)
     n = plan.n_inputs
     for li, members in by_level.items():
-        k = ASCENT_STARTS if starts is None else 1
+        k = tries if starts is None else 1
         rows = len(members) * k
         x = np.empty((rows, n))
         for m, nid in enumerate(members):
@@ -347,8 +415,8 @@ def _by_ascent(
         best = x.copy()
         best_value = np.full(rows, -np.inf)
         step = 0.1 * span if starts is None else 0.02 * span
-        for t in range(ASCENT_STEPS):
-            fw = plan.forward(x)
+        for t in range(steps):
+            fw = forward_to(plan, x, li)
             value = np.asarray(fw.activations[li][np.arange(rows), columns], dtype=np.float64)
             better = value > best_value
             best[better], best_value[better] = x[better], value[better]
@@ -356,16 +424,15 @@ def _by_ascent(
             norm = np.sqrt((grad * grad).mean(axis=1, keepdims=True))
             if not norm.any():
                 break
-            x = np.clip(x + step * (1 - t / ASCENT_STEPS) * grad / np.maximum(norm, 1e-12), low, high)
+            x = np.clip(x + step * (1 - t / steps) * grad / np.maximum(norm, 1e-12), low, high)
         value = _activations_rows(plan, x, li, columns)
         better = value > best_value
         best[better], best_value[better] = x[better], value[better]
         for m, nid in enumerate(members):
             pick = m * k + int(np.argmax(best_value[m * k : (m + 1) * k]))
             pattern = best[pick]
-            grad = activation_gradient(plan, plan.forward(pattern[None, :]), li, seed_rows[pick : pick + 1])[
-                0
-            ]
+            fw_one = forward_to(plan, pattern[None, :], li)
+            grad = activation_gradient(plan, fw_one, li, seed_rows[pick : pick + 1])[0]
             largest = float(np.abs(grad).max(initial=0.0))
             faint = np.abs(grad) < NEAR_ZERO * largest if largest > 0 else np.ones(n, bool)
             out[nid] = ReceptiveField(
@@ -375,7 +442,7 @@ def _by_ascent(
 
 
 def _activations_rows(plan: Plan, x: Array, level: int, columns: Array) -> Array:
-    acts = plan.forward(x).activations[level]
+    acts = forward_to(plan, x, level).activations[level]
     return np.asarray(acts[np.arange(len(x)), columns], dtype=np.float64)
 
 
@@ -385,20 +452,257 @@ def strongest_samples(
 ) -> tuple[Array, Array]:
     """The ``count`` samples of ``inputs`` that drive the neuron highest: their row numbers and activations,
     strongest first."""
-    li, i = plan.position[neuron_id]
-    values = np.concatenate(
-        [
-            np.asarray(plan.forward(inputs[s : s + batch]).activations[li][:, i], dtype=np.float64)
-            for s in range(0, len(inputs), batch)
-        ]
-        or [np.zeros(0)]
-    )
+    rows, values = strongest_samples_of(plan, [neuron_id], inputs, count, batch)[neuron_id]
+    return rows, values
+
+
+def strongest_samples_of(
+    plan: Plan, neuron_ids: list[str], inputs: Array, count: int = 9, batch: int = 2048
+) -> dict[str, tuple[Array, Array]]:
+    """:func:`strongest_samples` of several neurons, from one pass over ``inputs`` (up to the deepest of
+    their levels only)."""
+    positions = [plan.position[nid] for nid in neuron_ids]
+    deepest = max((li for li, _ in positions), default=0)
+    parts = []
+    for s in range(0, len(inputs), batch):
+        acts = forward_to(plan, inputs[s : s + batch], deepest).activations
+        parts.append(np.stack([np.asarray(acts[li][:, i], dtype=np.float64) for li, i in positions], axis=1))
+    table = np.concatenate(parts) if parts else np.zeros((0, len(neuron_ids)))
+    return {nid: _top(table[:, k], count) for k, nid in enumerate(neuron_ids)}
+
+
+def _top(values: Array, count: int) -> tuple[Array, Array]:
+    """The rows of the ``count`` largest values, largest first, and those values."""
     count = min(count, len(values))
     if count == 0:
         return np.zeros(0, dtype=np.intp), np.zeros(0)
     top = np.argpartition(-values, count - 1)[:count]
     top = top[np.argsort(-values[top], kind="stable")]
     return top.astype(np.intp), values[top]
+
+
+# ---------------------------------------------------------------------------------------------- feature maps
+# A feature map's field is found with fewer starts and steps than a single neuron's: a layer of 32 maps of a
+# digit network then takes about a second, not ten.
+CHANNEL_TRIES = 2
+CHANNEL_STEPS = 40
+# How much the mean of a map counts beside its peak when ranking images (only ever to break ties).
+TIE_BREAK = 1e-3
+
+
+@dataclass(frozen=True)
+class ChannelField:
+    """One feature map (channel) of a convolution or pooling layer.
+
+    ``neuron`` is the map's central neuron, whose field stands for the map's (every neuron of a map is the
+    same detector at another place); ``window`` is the part of the input image it sees, (top, left, height,
+    width) in pixels, or None when that cannot be told (then the whole input); ``kernel`` is the kernel
+    (size x size) when it reads a one-channel input image itself; ``strongest`` and ``strongest_values`` are
+    the rows of the given images that excite the map most anywhere (its largest value over its positions),
+    strongest first.
+    """
+
+    layer: str
+    channel: int
+    neuron: str
+    window: tuple[int, int, int, int] | None
+    field: ReceptiveField
+    kernel: Array | None
+    strongest: Array
+    strongest_values: Array
+
+    @property
+    def found(self) -> bool:
+        return self.field.found
+
+    def patch(self, grid: tuple[int, int] | None) -> tuple[ReceptiveField, tuple[int, int] | None]:
+        """The field cut to the window, with the window's grid (width, height): what the map looks for."""
+        if self.window is None or grid is None:
+            return self.field, grid
+        top, left, height, width = self.window
+        pattern = as_image(self.field.pattern, grid)[top : top + height, left : left + width]
+        care = as_image(self.field.indifferent, grid)[top : top + height, left : left + width]
+        return replace(self.field, pattern=pattern.ravel(), indifferent=care.ravel(), weights=None), (
+            width,
+            height,
+        )
+
+
+def conv_feeding(plan: Plan, level: int) -> ConvBlock | None:
+    """The convolution or pooling that computes ``level``, or None for a level of single connections."""
+    return next((c for c in plan.convs if c.target == level), None)
+
+
+def _whole_source(plan: Plan, conv: ConvBlock) -> bool:
+    """Whether the link reads all of its source level, in order (positions then match the level's neurons)."""
+    size = len(plan.levels[conv.source].ids)
+    columns = conv.columns
+    return (
+        isinstance(columns, slice)
+        and columns.indices(size) == (0, size, 1)
+        and int(np.prod(conv.in_shape)) == size
+    )
+
+
+def input_window(plan: Plan, level: int, row: int, column: int) -> tuple[int, int, int, int] | None:
+    """The input pixels the neuron at (``row``, ``column``) of a map of ``level`` depends on: (top, left,
+    height, width), kept inside the image; None unless convolutions and poolings lead from a one-channel
+    input image to it."""
+    conv = conv_feeding(plan, level)
+    top = bottom = row
+    left = right = column
+    while conv is not None and _whole_source(plan, conv):
+        top, left = top * conv.stride - conv.padding, left * conv.stride - conv.padding
+        bottom = bottom * conv.stride - conv.padding + conv.size - 1
+        right = right * conv.stride - conv.padding + conv.size - 1
+        if conv.source == 0:
+            channels, height, width = conv.in_shape
+            if channels != 1:
+                return None
+            top, left = max(0, top), max(0, left)
+            bottom, right = min(height - 1, bottom), min(width - 1, right)
+            return (top, left, bottom - top + 1, right - left + 1)
+        conv = conv_feeding(plan, conv.source)
+    return None
+
+
+def channel_fields(
+    plan: Plan,
+    level: int,
+    value_range: tuple[float, float] = (-1.0, 1.0),
+    inputs: Array | None = None,
+    *,
+    count: int = 9,
+    batch: int = 500,
+    seed: int = 0,
+) -> list[ChannelField]:
+    """One :class:`ChannelField` per feature map of ``level`` (a convolution or pooling layer; ValueError
+    otherwise), with the ``count`` rows of ``inputs`` (when given) that excite each map most.
+
+    A kernel that reads a one-channel input image with an activation that rises with its sum gives the field
+    exactly: white where its weight is positive, black where negative, checkered where near zero. Otherwise
+    the central neuron is climbed by gradient ascent from grey and, with ``inputs``, from the image that
+    excites it most (a ReLU that is 0 at grey has no slope to climb there), and the better is kept."""
+    low, high = float(value_range[0]), float(value_range[1])
+    if not high > low:
+        raise ValueError(f"the input range must go from low to high, not {low:g} to {high:g}")
+    conv = conv_feeding(plan, level)
+    if conv is None:
+        raise ValueError(f"level {level} is no convolution or pooling: it has no feature maps")
+    channels, height, width = conv.out_shape
+    ids = plan.levels[level].ids
+    per_map = height * width
+    middle = (height // 2) * width + width // 2
+    centres = [ids[c * per_map + middle] for c in range(channels)]
+    window = input_window(plan, level, height // 2, width // 2)
+    reads_image = conv.kind is ConvKind.CONV2D and conv.source == 0 and window is not None
+    strongest, centre_best = _strongest_by_channel(plan, level, conv, inputs, count, batch, middle)
+    source_maps = conv_feeding(plan, conv.source) if conv.kind is ConvKind.MAXPOOL else None
+    if reads_image and _activation_name(plan, centres[0]) in RISING:
+        fields = {nid: _from_kernel(plan, conv, c, nid, window, low, high) for c, nid in enumerate(centres)}
+    elif source_maps is not None and _whole_source(plan, conv):
+        # A max-pooling neuron is as high as the highest neuron it pools: the input that drives one of them
+        # highest drives it highest too (the central neuron of the map below lies in its window).
+        below = channel_fields(plan, conv.source, (low, high), inputs, count=0, batch=batch, seed=seed)
+        fields = {}
+        for nid, under in zip(centres, below, strict=True):
+            li, i = plan.position[nid]
+            value = float(_activations(plan, under.field.pattern[None, :], li, i)[0])
+            fields[nid] = replace(under.field, neuron=nid, activation=value)
+    else:
+        fields = _by_ascent(plan, centres, low, high, seed, tries=CHANNEL_TRIES, steps=CHANNEL_STEPS)
+        if inputs is not None and centre_best:
+            starts = {centres[c]: np.asarray(inputs[row], dtype=np.float64) for c, row in centre_best.items()}
+            polished = _by_ascent(plan, list(starts), low, high, seed, starts=starts, steps=CHANNEL_STEPS)
+            _keep_better(fields, polished)
+    out = []
+    for c, nid in enumerate(centres):
+        kernel = None
+        if reads_image and conv.kernel is not None:
+            kernel = np.array(conv.kernel[c, 0], dtype=np.float64)
+        rows, values = strongest[c]
+        out.append(ChannelField(conv.layer, c, nid, window, fields[nid], kernel, rows, values))
+    return out
+
+
+def _from_kernel(
+    plan: Plan,
+    conv: ConvBlock,
+    channel: int,
+    nid: str,
+    window: tuple[int, int, int, int],
+    low: float,
+    high: float,
+) -> ReceptiveField:
+    """The exact field of a neuron whose kernel reads the input image: the kernel's sign pattern in its window."""
+    assert conv.kernel is not None
+    _, height, width = conv.in_shape
+    top, left, rows, cols = window
+    # The part of the kernel over the image (padding may put some of it outside).
+    pad, stride = conv.padding, conv.stride
+    li, i = plan.position[nid]
+    row, col = divmod(i - channel * conv.out_shape[1] * conv.out_shape[2], conv.out_shape[2])
+    k_top, k_left = top - (row * stride - pad), left - (col * stride - pad)
+    kernel = np.asarray(conv.kernel[channel, 0], dtype=np.float64)[
+        k_top : k_top + rows, k_left : k_left + cols
+    ]
+    weights = np.zeros((height, width))
+    weights[top : top + rows, left : left + cols] = kernel
+    weights = weights.ravel()
+    largest = float(np.abs(kernel).max(initial=0.0))
+    mid = (low + high) / 2
+    pattern = np.where(weights > 0, high, np.where(weights < 0, low, mid))
+    if largest == 0.0:
+        faint = np.ones(weights.size, bool)
+        method = "constant"
+    else:
+        faint = np.abs(weights) < NEAR_ZERO * largest
+        pattern = np.where(faint, mid, pattern)
+        method = "kernel"
+    value = float(_activations(plan, pattern[None, :], li, i)[0])
+    return ReceptiveField(nid, pattern, value, method, faint, weights, (low, high))
+
+
+def _peak_values(plan: Plan, level: int, conv: ConvBlock, images: Array, channel: int) -> Array:
+    """The largest value of one map for each of a few images."""
+    acts = np.asarray(forward_to(plan, images, level).activations[level], dtype=np.float64)
+    return acts.reshape(len(images), *conv.out_shape)[:, channel].reshape(len(images), -1).max(axis=1)
+
+
+def _strongest_by_channel(
+    plan: Plan,
+    level: int,
+    conv: ConvBlock,
+    inputs: Array | None,
+    count: int,
+    batch: int,
+    middle: int,
+) -> tuple[list[tuple[Array, Array]], dict[int, int]]:
+    """Per map, the rows of ``inputs`` whose largest value anywhere on the map is largest; and per map, the
+    row that excites its central neuron most (where it is above 0), from one pass up to ``level``."""
+    channels, height, width = conv.out_shape
+    empty = (np.zeros(0, dtype=np.intp), np.zeros(0))
+    if inputs is None or len(inputs) == 0:
+        return [empty] * channels, {}
+    peaks, centres = [], []
+    for s in range(0, len(inputs), batch):
+        acts = forward_to(plan, inputs[s : s + batch], level).activations[level]
+        maps = np.asarray(acts, dtype=np.float64).reshape(len(acts), channels, height * width)
+        # The largest value anywhere on the map, ties (a map that saturates on every thick stroke) going to
+        # the image where the map is high most widely.
+        peaks.append(maps.max(axis=2) + TIE_BREAK * maps.mean(axis=2))
+        centres.append(maps[:, :, middle])
+    peak = np.concatenate(peaks)
+    centre = np.concatenate(centres)
+    strongest = []
+    for c in range(channels):
+        rows, _score = _top(peak[:, c], count)
+        values = _peak_values(plan, level, conv, inputs[rows], c) if len(rows) else np.zeros(0)
+        strongest.append((rows, values))
+    best = {
+        c: int(np.argmax(centre[:, c])) for c in range(channels) if centre[:, c].max() > centre[:, c].min()
+    }
+    return strongest, best
 
 
 # ---------------------------------------------------------------------------------------------- pictures
