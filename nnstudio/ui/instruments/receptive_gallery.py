@@ -10,6 +10,11 @@ larger, with how each field was found; for a 28x28 image input it adds the weigh
 "But what is a neural network?" (green positive, red negative) and the nine training images that excite the
 neuron most. Clicking a neuron's tile selects it on the canvas.
 
+A convolutional layer is thousands of neurons but a few feature maps: the gallery shows one tile per map,
+with the input patch its central neuron likes most over the few pixels it sees (a 5x5 kernel sees 5x5), the
+kernel itself when it reads the image, and the training images that excite the map most. A field the search
+could not find is said in words, never drawn as an empty picture with "activation 0.000".
+
 The fields come from :mod:`nnstudio.engine.receptive`.
 """
 
@@ -23,6 +28,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QIcon, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QGridLayout,
     QHBoxLayout,
@@ -34,15 +40,19 @@ from PySide6.QtWidgets import (
 )
 
 from nnstudio.data.points import feature_names
+from nnstudio.engine.conv import ConvBlock, ConvKind
 from nnstudio.engine.graph import GraphError
 from nnstudio.engine.plan import Plan, compile_network
 from nnstudio.engine.receptive import (
+    ChannelField,
     ReceptiveField,
+    channel_fields,
     climbed,
+    conv_feeding,
     field_pixels,
     receptive_fields,
     sample_pixels,
-    strongest_samples,
+    strongest_samples_of,
     weight_pixels,
 )
 from nnstudio.ui.instruments import place_beside
@@ -69,6 +79,12 @@ BIG_IMAGE_PIXELS = 100
 MAX_CLIMBED = 200
 MAX_TILES = 64
 MAX_CLIMBED_TILES = 32
+# The strongest images are looked for among this many training images (a pass through a convolutional
+# network costs about a millisecond an image).
+GALLERY_IMAGES = 1000
+# Words instead of a picture when the search for a field found nothing.
+NOT_FOUND = "no preferred input found"
+NEVER_ON = "off for every input"
 # The fields' name among the sources of pictures in neurons (another view may show its own at the same time).
 PICTURE_SOURCE = "receptive"
 
@@ -78,6 +94,11 @@ STRIP_NAMES = 8
 LEGEND = (
     "Each picture is the input that drives the neuron highest: white = the top of the input range, black ="
     " the bottom, checkered = the neuron does not care about that pixel."
+)
+MAP_LEGEND = (
+    "One tile per feature map: every neuron of a map is the same detector at another place. Each picture is"
+    " the input its central neuron likes most, over the {window} input pixels it sees: white = the top of the"
+    " input range, black = the bottom, checkered = it does not care about that pixel."
 )
 
 
@@ -290,6 +311,55 @@ def _row_of(pixmaps: list[QPixmap], gap: int = 6) -> QPixmap:
     return out
 
 
+def _blank(side: int) -> QPixmap:
+    """An empty framed square where a field would be: the tile's words say why there is none."""
+    pixmap = QPixmap(side, side)
+    pixmap.fill(QColor(0, 0, 0, 0))
+    painter = QPainter(pixmap)
+    painter.setPen(QColor(*PICTURE_FRAME))
+    painter.drawRect(0, 0, side - 1, side - 1)
+    painter.drawText(pixmap.rect(), Qt.AlignmentFlag.AlignCenter, "?")
+    painter.end()
+    return pixmap
+
+
+def _padded(samples: list[Array]) -> list[Array]:
+    """Fewer than nine images fill the first places of the 3x3 square, the rest left dark."""
+    if not samples or len(samples) >= STRONGEST:
+        return samples
+    return samples + [np.full_like(samples[0], 40)] * (STRONGEST - len(samples))
+
+
+def maps_text(conv: ConvBlock) -> str:
+    """A layer of feature maps in a few words: ``16 feature maps 24x24 (5x5 kernels)``."""
+    channels, height, width = conv.out_shape
+    if conv.kind is ConvKind.CONV2D:
+        how = f"{conv.size}x{conv.size} kernels"
+    else:
+        how = f"{'max' if conv.kind is ConvKind.MAXPOOL else 'average'}-pool {conv.size}x{conv.size}"
+    return f"{channels} feature map{'s' if channels != 1 else ''} {height}x{width} ({how})"
+
+
+class _Working:
+    """Says what is being worked out (and shows a busy pointer) for the time a ``with`` block takes; the
+    words are drawn before the work starts. Nothing is said for an empty text."""
+
+    def __init__(self, label: QLabel, text: str) -> None:
+        self._label = label
+        self._text = text
+
+    def __enter__(self) -> _Working:
+        if self._text:
+            self._label.setText(self._text)
+            self._label.repaint()
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._text:
+            QApplication.restoreOverrideCursor()
+
+
 class ReceptiveGallery(QWidget):
     """One layer's receptive fields, a tile per neuron (see the module's description)."""
 
@@ -306,6 +376,7 @@ class ReceptiveGallery(QWidget):
         self.tiles: dict[str, QToolButton] = {}
         self.fields: dict[str, ReceptiveField] = {}
         self.strongest: dict[str, Array] = {}
+        self.maps: list[ChannelField] = []
 
         self.layer_box = QComboBox()
         self.layer_box.setObjectName("receptiveLayerBox")
@@ -384,12 +455,20 @@ class ReceptiveGallery(QWidget):
         if levels == self._levels:
             return
         self._levels = levels
+        try:
+            plan: Plan | None = compile_network(document.network, np.float64)
+        except (GraphError, ValueError):
+            plan = None
         self.layer_box.blockSignals(True)
         self.layer_box.clear()
         last = len(levels)
         for depth, ids in enumerate(levels, start=1):
-            kind = "outputs" if depth == last else f"layer {depth}"
-            self.layer_box.addItem(f"{kind.capitalize()}: {len(ids)} neuron{'s' if len(ids) != 1 else ''}")
+            kind = "Outputs" if depth == last else f"Layer {depth}"
+            conv = None if plan is None or depth >= len(plan.levels) else conv_feeding(plan, depth)
+            if conv is not None:
+                self.layer_box.addItem(f"{kind}: {conv.layer}, {maps_text(conv)}")
+            else:
+                self.layer_box.addItem(f"{kind}: {len(ids):,} neuron{'s' if len(ids) != 1 else ''}")
         self.layer_box.blockSignals(False)
 
     def showEvent(self, event) -> None:  # noqa: ANN001 - Qt's event
@@ -417,22 +496,47 @@ class ReceptiveGallery(QWidget):
             self.message.setText("This network has no neurons after its inputs yet.")
             return
         level = self._levels[min(index, len(self._levels) - 1)]
+        value_range = tuple(float(v) for v in document.value_range)
         try:
             plan = compile_network(document.network, np.float64)
+            depth = plan.position[level[0]][0]
+            conv = conv_feeding(plan, depth)
+            if conv is not None:
+                self._refresh_maps(plan, depth, conv, document)
+                return
             # Fields found by gradient ascent cost far more than those read off the weights.
-            ids = level[: MAX_CLIMBED_TILES if climbed(plan, level[:1]) else MAX_TILES]
+            costly = climbed(plan, level[:1])
+            ids = level[: MAX_CLIMBED_TILES if costly else MAX_TILES]
+            inputs = self._gallery_inputs(document, plan)
+            strongest: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+            starts = None
             # A network gone wild overflows; what overflowed is said in words, not in numpy's warnings.
-            with np.errstate(all="ignore"):
-                fields = receptive_fields(plan, ids, tuple(float(v) for v in document.value_range))
+            working = f"Finding the fields of {len(ids)} neurons..." if costly else ""
+            with self._working(working), np.errstate(all="ignore"):
+                if inputs is not None:
+                    # One pass over the images serves every tile, and each neuron's strongest image is a
+                    # start for the climb that has a slope where grey may have none.
+                    strongest = strongest_samples_of(plan, ids, inputs, STRONGEST)
+                    starts = {nid: inputs[rows[0]] for nid, (rows, _v) in strongest.items() if len(rows)}
+                fields = receptive_fields(plan, ids, value_range, starts=starts if costly else None)
         except (GraphError, ValueError) as exc:
             self._set_tiles({}, None, document)
             self.message.setText(f"No receptive fields: {exc}")
             return
         self.fields = fields
-        self._set_tiles(fields, plan, document)
-        methods = sorted({f.method_text for f in fields.values()})
+        self._set_tiles(fields, plan, document, {nid: rows for nid, (rows, _v) in strongest.items()})
+        methods = sorted({f.method_text for f in fields.values() if f.found})
+        if starts and "gradient_ascent" in {f.method for f in fields.values()}:
+            methods = [
+                m + ", from grey and from the image that excites it most" if "gradient" in m else m
+                for m in methods
+            ]
         shown = "" if len(ids) == len(level) else f"The first {len(ids)} of {len(level):,} neurons. "
-        self.message.setText(shown + "Found by " + "; ".join(methods) + ".")
+        missing = sum(not f.found for f in fields.values())
+        text = shown + ("Found by " + "; ".join(methods) + "." if methods else "")
+        if missing:
+            text += f" For {missing} of them no input was found that changes the neuron at all."
+        self.message.setText(text.strip())
 
     def _training_inputs(self, document: Document, plan: Plan) -> Array | None:
         from nnstudio.data import BUILTIN_DATASETS, DataError, load_dataset
@@ -450,7 +554,20 @@ class ReceptiveGallery(QWidget):
             return None
         return data.inputs
 
-    def _set_tiles(self, fields: dict[str, ReceptiveField], plan: Plan | None, document: Document) -> None:
+    def _gallery_inputs(self, document: Document, plan: Plan) -> Array | None:
+        """The training images the strongest are looked for among (the first :data:`GALLERY_IMAGES`), for an
+        input that is an image worth them; None otherwise."""
+        grid = input_grid(document, plan)
+        if grid is None or grid[0] * grid[1] < BIG_IMAGE_PIXELS:
+            return None
+        inputs = self._training_inputs(document, plan)
+        return None if inputs is None else inputs[:GALLERY_IMAGES]
+
+    def _working(self, text: str) -> _Working:
+        """While long work runs: its words in the message line, and a busy pointer."""
+        return _Working(self.message, text)
+
+    def _clear_tiles(self) -> None:
         for tile in self.tiles.values():
             self._grid.removeWidget(tile)
             tile.hide()
@@ -458,16 +575,29 @@ class ReceptiveGallery(QWidget):
             tile.deleteLater()
         self.tiles = {}
         self.strongest = {}
+        self.maps = []
+        self._columns = 0
+
+    def _set_tiles(
+        self,
+        fields: dict[str, ReceptiveField],
+        plan: Plan | None,
+        document: Document,
+        strongest: dict[str, Array] | None = None,
+    ) -> None:
+        self._clear_tiles()
         if plan is None or not fields:
             return
         grid = input_grid(document, plan)
         big = grid is not None and grid[0] * grid[1] >= BIG_IMAGE_PIXELS
-        inputs = self._training_inputs(document, plan) if big else None
+        inputs = self._gallery_inputs(document, plan) if big else None
         extras = []
         if big and any(f.weights is not None for f in fields.values()):
             extras.append("the weights (green positive, red negative)")
         if big and inputs is not None:
-            extras.append("the nine training images that excite the neuron most")
+            extras.append(
+                f"the nine of the first {len(inputs):,} training images that excite the neuron most"
+            )
         network = document.network
         order = ""
         if grid is None:
@@ -478,35 +608,166 @@ class ReceptiveGallery(QWidget):
         self.legend.setText(LEGEND + (f" Beside it: {' and '.join(extras)}." if extras else "") + order)
         for nid, field in fields.items():
             rows_cols = field.image(grid).shape
-            pictures = [
-                _pixmap(rgb_image(field_pixels(field, grid, cell=max(1, 48 // max(rows_cols)))), TILE_PX)
-            ]
+            pictures = []
+            if field.found:
+                pictures.append(
+                    _pixmap(rgb_image(field_pixels(field, grid, cell=max(1, 48 // max(rows_cols)))), TILE_PX)
+                )
             if big and field.weights is not None:
                 pictures.append(_pixmap(rgb_image(weight_pixels(field.weights, grid, cell=1)), TILE_PX))
             if big and inputs is not None and grid is not None:
-                rows, _values = strongest_samples(plan, nid, inputs, STRONGEST)
+                if strongest is None or nid not in strongest:
+                    strongest = {
+                        **(strongest or {}),
+                        **{
+                            n: r
+                            for n, (r, _v) in strongest_samples_of(
+                                plan, list(fields), inputs, STRONGEST
+                            ).items()
+                        },
+                    }
+                rows = strongest[nid]
                 self.strongest[nid] = rows
                 low_high = tuple(float(v) for v in document.value_range)
                 samples = [sample_pixels(inputs[r], grid, low_high, cell=1) for r in rows.tolist()]
                 if samples:
-                    pictures.append(_pixmap(rgb_image(_mosaic(samples, 3)), TILE_PX))
+                    pictures.append(_pixmap(rgb_image(_mosaic(_padded(samples), 3)), TILE_PX))
             name = network.neurons[nid].display_name
             tile = QToolButton()
             tile.setObjectName(f"receptiveTile_{nid}")
             tile.setAccessibleName(f"Receptive field of {name}")
             tile.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
-            icon = _row_of(pictures)
+            icon = _row_of(pictures or [_blank(TILE_PX)])
             tile.setIcon(QIcon(icon))
             tile.setIconSize(QSize(icon.width(), icon.height()))
-            tile.setText(f"{name}\nactivation {field.activation:.3f}")
-            tile.setToolTip(
-                f"{name}: activation {field.activation:.4g} at this input, found by {field.method_text}."
-                " Click to select it on the canvas."
-            )
+            if field.found:
+                tile.setText(f"{name}\nactivation {field.activation:.3f}")
+                tile.setToolTip(
+                    f"{name}: activation {field.activation:.4g} at this input, found by {field.method_text}."
+                    " Click to select it on the canvas."
+                )
+            else:
+                tile.setText(f"{name}\n{NOT_FOUND}")
+                tile.setToolTip(
+                    f"{name}: no input found that changes it: wherever the search went its value stayed"
+                    f" {field.activation:.4g}. Click to select it on the canvas."
+                )
             tile.setAutoRaise(True)
             tile.clicked.connect(lambda _checked=False, n=nid: self._window.canvas.select([n]))
             self.tiles[nid] = tile
         self._place_tiles()
+
+    # ------------------------------------------------------------------ feature maps
+    def _refresh_maps(self, plan: Plan, depth: int, conv: ConvBlock, document: Document) -> None:
+        """A tile per feature map of a convolution or pooling layer (see the module's description)."""
+        value_range = tuple(float(v) for v in document.value_range)
+        inputs = self._gallery_inputs(document, plan)
+        channels = conv.out_shape[0]
+        working = f"Finding what each of the {channels} feature maps looks for..."
+        with self._working(working), np.errstate(all="ignore"):
+            maps = channel_fields(plan, depth, value_range, inputs, count=STRONGEST)
+        self._clear_tiles()
+        self.fields = {m.neuron: m.field for m in maps}
+        self.maps = maps
+        grid = input_grid(document, plan)
+        window = maps[0].window if maps else None
+        seen = f"{window[2]}x{window[3]}" if window is not None else "all the"
+        extras = []
+        if any(m.kernel is not None for m in maps):
+            extras.append("the kernel (green positive, red negative)")
+        if inputs is not None:
+            extras.append(f"the nine of the first {len(inputs):,} training images that excite the map most")
+        legend = MAP_LEGEND.format(window=seen)
+        self.legend.setText(legend + (f" Beside it: {' and '.join(extras)}." if extras else ""))
+        for m in maps:
+            self.tiles[m.neuron] = self._map_tile(m, conv, grid, value_range, inputs)
+        self._place_tiles()
+        methods = sorted({m.field.method_text for m in maps if m.found})
+        missing = sum(not m.found for m in maps)
+        text = f"{channels} feature maps of {conv.out_shape[1]}x{conv.out_shape[2]} neurons each."
+        if methods:
+            text += " Found by " + "; ".join(methods) + "."
+        if missing:
+            text += (
+                f" For {missing} of them no input was found that changes the map's central neuron: it is 0"
+                " wherever the search went."
+            )
+        self.message.setText(text)
+
+    def _map_tile(
+        self,
+        m: ChannelField,
+        conv: ConvBlock,
+        grid: tuple[int, int] | None,
+        value_range: tuple[float, float],
+        inputs: Array | None,
+    ) -> QToolButton:
+        pictures = []
+        if m.found:
+            patch, patch_grid = m.patch(grid)
+            side = max(patch.image(patch_grid).shape)
+            pictures.append(
+                _pixmap(rgb_image(field_pixels(patch, patch_grid, cell=max(1, 48 // side))), TILE_PX)
+            )
+        if m.kernel is not None:
+            size = m.kernel.shape[0]
+            pictures.append(
+                _pixmap(
+                    rgb_image(weight_pixels(m.kernel.ravel(), (size, size), cell=max(1, 48 // size))), TILE_PX
+                )
+            )
+        excited = m.strongest[m.strongest_values > 0] if len(m.strongest) else m.strongest
+        if inputs is not None and grid is not None and len(excited):
+            self.strongest[m.neuron] = excited
+            samples = [sample_pixels(inputs[r], grid, value_range, cell=1) for r in excited.tolist()]
+            pictures.append(_pixmap(rgb_image(_mosaic(_padded(samples), 3)), TILE_PX))
+        else:
+            self.strongest[m.neuron] = np.zeros(0, dtype=np.intp)
+        name = f"{m.layer} map {m.channel + 1}"
+        if not m.found:
+            state = NOT_FOUND
+        elif m.field.activation <= 0 and m.field.exact:
+            state = NEVER_ON
+        else:
+            state = f"best {m.field.activation:.3g}"
+        tile = QToolButton()
+        tile.setObjectName(f"receptiveTile_{m.neuron}")
+        tile.setAccessibleName(f"Feature map {m.channel + 1} of {m.layer}")
+        tile.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+        icon = _row_of(pictures or [_blank(TILE_PX)])
+        tile.setIcon(QIcon(icon))
+        tile.setIconSize(QSize(icon.width(), icon.height()))
+        tile.setText(f"{name}\n{state}")
+        tile.setToolTip(self._map_tip(m, conv, inputs, len(excited)))
+        tile.setAutoRaise(True)
+        tile.clicked.connect(lambda _checked=False, n=m.neuron: self._window.canvas.select([n]))
+        return tile
+
+    @staticmethod
+    def _map_tip(m: ChannelField, conv: ConvBlock, inputs: Array | None, excited: int) -> str:
+        where = ""
+        if m.window is not None:
+            top, left, height, width = m.window
+            where = (
+                f" Its central neuron ({m.neuron}) sees the {height}x{width} input pixels of rows {top + 1}-"
+                f"{top + height} and columns {left + 1}-{left + width}."
+            )
+        if not m.found:
+            found = (
+                " No input was found that changes it: it stays"
+                f" {m.field.activation:.4g} wherever the search went."
+            )
+        elif m.field.activation <= 0 and m.field.exact:
+            found = " Even the input it likes most leaves it at 0: the map is off for every input."
+        else:
+            found = f" Its best value is {m.field.activation:.4g}, found by {m.field.method_text}."
+        images = ""
+        if inputs is not None and not excited:
+            images = f" It is 0 for every one of the first {len(inputs):,} training images."
+        return (
+            f"Feature map {m.channel + 1} of {m.layer} ({maps_text(conv)}).{where}{found}{images}"
+            " Click to select its central neuron on the canvas."
+        )
 
     def _place_tiles(self) -> None:
         """As many tiles to a row as the window's width takes."""
@@ -521,7 +782,10 @@ class ReceptiveGallery(QWidget):
         for tile in tiles:
             self._grid.removeWidget(tile)
         for k, tile in enumerate(tiles):
+            # Never squeezed below its pictures while the scroll area catches up with a new layer.
+            tile.setMinimumSize(tile.sizeHint())
             self._grid.addWidget(tile, k // columns, k % columns)
+        self._grid.activate()
 
     def resizeEvent(self, event) -> None:  # noqa: ANN001 - Qt's event
         super().resizeEvent(event)
