@@ -106,7 +106,7 @@ def assert_plot_readable(qtbot, window: MainWindow) -> None:
     bring_to_front(qtbot, window, dock)
     bar = training.tabs.tabBar()
     qtbot.mouseClick(
-        bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(training.tabs.indexOf(training.plot)).center()
+        bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(training.tabs.indexOf(training.plot_page)).center()
     )
     plot = training.plot
     # After an epoch with accuracy, the plot shows the accuracy strip and a key of two lines under it.
@@ -333,3 +333,31 @@ def test_closing_and_reopening_a_panel_keeps_the_studios_arrangement(qtbot):
     assert window.dock_layout.automatic and window.dock_layout.current == ROOMY
     assert_fits(window, QSize(1920, 1080))
     close(window)
+
+
+def test_after_a_run_and_every_panel_shown_the_window_still_fits_the_smallest_screen(qtbot):
+    screen = SCREENS[0]
+    window = open_window(qtbot, screen, "four-pixel-learner")
+    try:
+        training = window.panel_widget("trainingDock")
+        bring_to_front(qtbot, window, window.findChild(QDockWidget, "trainingDock"))
+        training.fastest.setChecked(True)
+        with qtbot.waitSignal(training.controller.ended, timeout=60_000):
+            qtbot.mouseClick(training.train_button, Qt.MouseButton.LeftButton)
+        settle(qtbot, window)
+        # The run's timeline, its Rerun button and its progress line scroll in the panel: the window keeps
+        # its size, and its status bar stays on the screen.
+        assert training.timeline.isVisible() and training.timeline.rerun_button.isVisible()
+        smallest = window.minimumSizeHint()
+        assert smallest.width() <= screen.width() and smallest.height() <= screen.height() - DESKTOP_FURNITURE
+        assert_fits(window, screen)
+        assert window.rect().contains(in_window(window.statusBar(), window))
+        for dock in window.all_docks():
+            bring_to_front(qtbot, window, dock)
+            settle(qtbot, window)
+            smallest = window.minimumSizeHint()
+            assert smallest.height() <= screen.height() - DESKTOP_FURNITURE, dock.windowTitle()
+            assert smallest.width() <= screen.width(), dock.windowTitle()
+            assert_fits(window, screen)
+    finally:
+        close(window)

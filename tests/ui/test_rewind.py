@@ -189,7 +189,7 @@ def test_l1_and_l2_typed_in_the_panel_shrink_the_weights_of_a_rerun(trained, qtb
         qtbot.keyClicks(spin, rate)
         qtbot.keyClick(spin, Qt.Key.Key_Return)
     assert panel.current_settings().l1 == 0.002 and panel.current_settings().l2 == 0.05
-    panel.tabs.setCurrentWidget(panel.plot)
+    panel.tabs.setCurrentWidget(panel.plot_page)
     assert panel.timeline.rerun_button.isVisible()
     with qtbot.waitSignal(panel.controller.ended, timeout=20_000):
         qtbot.mouseClick(panel.timeline.rerun_button, Qt.MouseButton.LeftButton)
@@ -217,7 +217,7 @@ def test_clicking_the_curves_shows_the_network_at_that_step(trained, qtbot):
     panel, live, stack, start = trained
     history = panel.controller.history
     plot = panel.plot
-    panel.tabs.setCurrentWidget(plot)
+    panel.tabs.setCurrentWidget(panel.plot_page)
     plot.redraw()
     target = history[len(history) // 2]
     vb = plot.loss_plot.getPlotItem().vb
@@ -265,7 +265,7 @@ def mouse_drag_slider(slider, index: int) -> None:
 
 def test_dragging_the_handle_with_the_mouse_goes_back_and_the_undo_stack_stays(trained, qtbot):
     panel, live, stack, start = trained
-    panel.tabs.setCurrentWidget(panel.plot)
+    panel.tabs.setCurrentWidget(panel.plot_page)
     slider = panel.timeline.slider
     steps = stack.count()
     target = slider.maximum() // 2

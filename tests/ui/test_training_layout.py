@@ -71,7 +71,7 @@ def test_everything_fits_and_the_settings_show_first(docked_panel):
         panel.tabs,
     ):
         assert widget.isVisible() and inside(widget, panel), widget.objectName()
-    assert panel.tabs.currentWidget() is not panel.plot
+    assert panel.tabs.currentWidget() is not panel.plot_page
     assert panel.learning_rate.isVisible()
     assert not panel.status.isVisible()  # nothing to say yet, so it takes no room
 
@@ -81,7 +81,7 @@ def test_training_shows_the_plot_with_room_to_read_it(docked_panel, qtbot):
     with qtbot.waitSignal(panel.controller.ended, timeout=10_000):
         qtbot.mouseClick(panel.train_button, Qt.MouseButton.LeftButton)
     QApplication.processEvents()
-    assert panel.tabs.currentWidget() is panel.plot
+    assert panel.tabs.currentWidget() is panel.plot_page
     plot = panel.plot
     assert plot.loss_plot.isVisible() and plot.loss_plot.height() >= 180
     assert plot.accuracy_plot.isVisible() and inside(plot.accuracy_plot, panel)

@@ -21,7 +21,15 @@ import numpy as np
 import shiboken6
 from PySide6.QtCore import Slot
 from PySide6.QtGui import QResizeEvent, QUndoStack
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from nnstudio.data import DataError, Dataset
 from nnstudio.engine.stopping import StopCondition
@@ -41,6 +49,7 @@ from .dataset_choice import (
     title_of,
 )
 from .naming import named
+from .plot_page import PlotPage
 from .progress_line import NOT_STARTED, ProgressLine, format_duration, progress_text, speed_text
 from .run_buttons import FASTEST_KEY, WATCHABLE_SECONDS, RunButtons
 from .settings_form import SetStopCondition, SettingsForm, run_names
@@ -154,8 +163,11 @@ class TrainingPanel(Panel):
         named(self.tabs.tabBar(), "trainingTabBar", "Training pages: Settings, Error plot")
         # The timeline sits under the curves it scrubs through, on the same page.
         self.plot.layout().addWidget(self.timeline)
+        # The plot's page scrolls when the dock is shorter than the plot, its key and the timeline need: a
+        # finished run's timeline must not make the window taller than a small screen.
+        self.plot_page = PlotPage(self.plot)
         self.tabs.addTab(self.settings_form, "Settings")
-        self.tabs.addTab(self.plot, "Error plot")
+        self.tabs.addTab(self.plot_page, "Error plot")
         self.tabs.setTabToolTip(0, "Loss, learning rate, batch size, momentum, epochs, seed")
         self.tabs.setTabToolTip(
             1, "The error of every training step, falling as the network learns, and the run's timeline"
@@ -374,7 +386,7 @@ class TrainingPanel(Panel):
             self.plot.mark_step(None)
             return
         self.plot.mark_step(history[index].step)
-        self.tabs.setCurrentWidget(self.plot)
+        self.tabs.setCurrentWidget(self.plot_page)
 
     @Slot(object)
     def _on_epoch_end(self, item: EpochEnd) -> None:
@@ -476,7 +488,7 @@ class TrainingPanel(Panel):
     def _on_running_changed(self, running: bool) -> None:
         self.run_buttons.show_paused(False)
         if running:
-            self.tabs.setCurrentWidget(self.plot)
+            self.tabs.setCurrentWidget(self.plot_page)
         self._update_enabled()
 
     @Slot(bool)
