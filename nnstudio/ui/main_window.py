@@ -152,6 +152,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.canvas)
         # Where the docks go for the window's size (window_layout); made before any dock is.
         self.dock_layout = DockLayout(self, self.all_docks)
+        # The panels settle after the canvas first fitted the network to a size it no longer has.
+        self.dock_layout.laidOut.connect(self._refit_canvas)
         self.documentReplaced.connect(
             lambda: self.dock_layout.set_building(not self.document.network.neurons)
         )
@@ -278,6 +280,11 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         # Arranged on the first show: docks tabified before the window has its size leave a stray tab bar.
         self.dock_layout.on_show()
+
+    def _refit_canvas(self) -> None:
+        """Show the whole network again once the panels have their sizes, unless the person zoomed or panned."""
+        if self.canvas.auto_fit:
+            self.canvas.fit_all()
 
     def panels(self) -> list[QDockWidget]:
         return [dock for dock, _ in self._panels]

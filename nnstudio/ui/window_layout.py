@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import shiboken6
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea, QStyle, QTabBar, QToolBar
 
 Area = Qt.DockWidgetArea
@@ -127,7 +127,12 @@ def first_window_size(available: QSize) -> QSize:
 
 class DockLayout(QObject):
     """Arranges ``window``'s docks, follows its size while the arrangement is the studio's, and remembers
-    whether the person made it their own. ``docks`` lists the window's docks when asked."""
+    whether the person made it their own. ``docks`` lists the window's docks when asked.
+
+    ``laidOut``: the studio split the room between the canvas and the panels, and the window has laid them
+    out (emitted once the new sizes are applied)."""
+
+    laidOut = Signal()
 
     def __init__(self, window: QMainWindow, docks: Callable[[], list[QDockWidget]]) -> None:
         super().__init__(window)
@@ -270,6 +275,11 @@ class DockLayout(QObject):
             del area
         if sides:
             window.resizeDocks(sides, widths, Qt.Orientation.Horizontal)
+        QTimer.singleShot(0, self, self._announce_laid_out)
+
+    def _announce_laid_out(self) -> None:
+        if self._window_alive():
+            self.laidOut.emit()
 
     def _shown_groups(
         self, column: Column, docks: dict[str, QDockWidget]

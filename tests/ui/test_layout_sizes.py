@@ -361,3 +361,24 @@ def test_after_a_run_and_every_panel_shown_the_window_still_fits_the_smallest_sc
             assert_fits(window, screen)
     finally:
         close(window)
+
+
+@pytest.mark.parametrize("screen", SCREENS[:3], ids=lambda s: f"{s.width()}x{s.height()}")
+def test_the_first_window_shows_the_whole_network_once_its_panels_settle(qtbot, screen):
+    window = create_main_window(example="four-pixel-camera")
+    qtbot.addWidget(window)
+    window.resize(first_window_size(screen))  # as it opens on that screen, before it shows
+    window.show()
+    qtbot.waitExposed(window)
+    settle(qtbot, window)
+    try:
+        canvas = window.canvas
+        # The canvas's size after the panels settled: the network fits it, below the legend.
+        view = canvas.viewport().rect()
+        network = canvas.mapFromScene(canvas.canvas_scene.content_rect()).boundingRect()
+        assert view.contains(network), (view, network)
+        assert network.top() >= canvas.legend.geometry().bottom() - canvas.viewport().y()
+        left_room, right_room = network.left(), view.right() - network.right()
+        assert abs(left_room - right_room) <= max(8, view.width() // 20)  # in the middle
+    finally:
+        close(window)
