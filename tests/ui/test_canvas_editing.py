@@ -164,7 +164,7 @@ def test_palette_layer_and_outputs_get_numbered_labels(make_canvas, qtbot):
     assert stack.count() == 1 and stack.text(0) == "Add layer of 3"
 
 
-def test_double_clicking_a_palette_entry_adds_it_in_the_middle(make_canvas, qtbot):
+def test_double_clicking_a_palette_entry_adds_it_under_its_roles_column(make_canvas, qtbot):
     canvas, live, stack = make_canvas()
     palette = NeuronPalette()
     qtbot.addWidget(palette)
@@ -174,10 +174,11 @@ def test_double_clicking_a_palette_entry_adds_it_in_the_middle(make_canvas, qtbo
     qtbot.mouseDClick(entry, Qt.MouseButton.LeftButton)
     network = live.document.network
     assert len(network.outputs()) == 2
-    added = network.outputs()[-1]
-    centre = canvas.mapToScene(canvas.viewport().rect().center())
+    first, added = network.outputs()[0], network.outputs()[-1]
     x, y = live.document.layout[added.id]
-    assert abs(x - centre.x()) <= 10 and abs(y - centre.y()) <= 10
+    (fx, fy) = live.document.layout[first.id]
+    assert x == fx and y > fy  # in the outputs' column, under the output already there
+    assert canvas.viewport().rect().contains(canvas.mapFromScene(x, y))
     entry.setFocus()
     qtbot.keyClick(entry, Qt.Key.Key_Return)
     assert len(network.outputs()) == 3

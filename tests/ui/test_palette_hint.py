@@ -16,7 +16,7 @@ def test_the_how_to_line_is_plain_readable_text(qtbot) -> None:
     qtbot.waitExposed(palette)
     hint = palette.findChild(QLabel, "paletteHint")
     assert hint is not None and hint.isVisible()
-    assert hint.text() == "Drag onto the canvas, or double-click to add in the middle."
+    assert hint.text() == "Drag onto the canvas, or double-click to add it (inputs go left, outputs right)."
     assert hint.isEnabled()
     colours = hint.palette()
     text = colours.color(QPalette.ColorGroup.Active, QPalette.ColorRole.WindowText)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMimeData, QPointF
+from PySide6.QtCore import QMimeData, QPointF, QRectF
 from PySide6.QtGui import QGuiApplication
 
 from nnstudio.engine.graph import Role
@@ -33,6 +33,7 @@ from .edits import (
     format_value,
     layered_positions,
     nudged,
+    palette_spot,
     plan_connections,
     plan_palette_drop,
     plan_paste,
@@ -67,8 +68,14 @@ class EditActions:
         binding = canvas.binding
         if binding.refuse_if_locked():
             return []
+        placed = scene_pos is None
         if scene_pos is None:
             scene_pos = canvas.mapToScene(canvas.viewport().rect().center())
+            if item.kind != "grid":
+                # Not dropped anywhere: its role's column, clear of the neurons already there.
+                count = item.count if item.kind == "layer" else 1
+                x, y = palette_spot(binding.document, item.new_role, scene_pos.x(), scene_pos.y(), count)
+                scene_pos = QPointF(x, y)
         try:
             plan = plan_palette_drop(binding.document, item, scene_pos.x(), scene_pos.y())
         except CanvasEditError as exc:
@@ -80,6 +87,19 @@ class EditActions:
             binding.push(AddNeurons(binding.document, plan.neurons, plan.positions, text=plan.text))
         ids = [n.id for n in plan.neurons]
         canvas.selection.set(ids, [])
+        if placed:
+            # A spot chosen for the person is shown to them, even when it is below the view's edge.
+            xs = [x for x, _ in plan.positions.values()]
+            ys = [y for _, y in plan.positions.values()]
+            margin = 40.0
+            canvas.ensureVisible(
+                QRectF(
+                    min(xs) - margin,
+                    min(ys) - margin,
+                    max(xs) - min(xs) + 2 * margin,
+                    max(ys) - min(ys) + 2 * margin,
+                )
+            )
         self._say(f"{plan.text[:1].upper()}{plan.text[1:]}".replace("Add ", "Added ", 1))
         return ids
 

@@ -215,6 +215,43 @@ def plan_palette_drop(document: DocumentLike, item: PaletteItem, x: float, y: fl
     return PlannedAdd(neurons, positions)
 
 
+# How far left of the view's middle new inputs go, and right of it new outputs, when there are none yet
+# (hidden neurons go in the middle): the three columns fit a laptop's canvas.
+ROLE_COLUMN_OFFSET = {Role.INPUT: -160.0, Role.HIDDEN: 0.0, Role.OUTPUT: 160.0}
+
+
+def palette_spot(
+    document: DocumentLike, role: Role, x: float, y: float, count: int = 1
+) -> tuple[float, float]:
+    """Where a palette entry added without a drag (double-click, Enter) goes, for a view whose middle is
+    (x, y): the middle of ``count`` new neurons stacked LAYER_SPACING apart.
+
+    Each new neuron joins its role's column: under the lowest neuron of that role when there are some, else
+    left of the middle for inputs, right of it for outputs, in it for hidden ones; and it moves down until it
+    covers no other neuron, so adding several in a row never stacks them on one spot."""
+    layout, network = document.layout, document.network
+    same = [layout.position(n.id) for n in network.neurons.values() if n.role is role and n.id in layout]
+    if same:
+        lowest = max(same, key=lambda p: p[1])
+        left, top = lowest[0], lowest[1] + LAYER_SPACING
+    else:
+        left, top = x + ROLE_COLUMN_OFFSET[role], y - (count - 1) * LAYER_SPACING / 2
+    left, top = snap(left), snap(top)
+    taken = [layout.position(n) for n in network.neurons if n in layout]
+    clear = LAYER_SPACING * 0.75
+
+    def covers(top: float) -> bool:
+        return any(
+            abs(px - left) < clear and abs(py - (top + k * LAYER_SPACING)) < clear
+            for px, py in taken
+            for k in range(count)
+        )
+
+    while covers(top):
+        top += LAYER_SPACING
+    return left, top + (count - 1) * LAYER_SPACING / 2
+
+
 def _refuse_unfitting(document: DocumentLike, neurons: list[Neuron]) -> None:
     """Refuse new inputs or outputs that the document's own samples would not fit."""
     check = getattr(document, "edit_problem", None)

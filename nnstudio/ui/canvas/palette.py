@@ -1,7 +1,7 @@
 """The palette: the things a person drags onto the canvas to build a network.
 
 Each entry can be dragged onto the canvas (the drag carries ``application/x-nnstudio-palette`` with a
-small JSON payload), or activated by double-click, Enter or Space to add it in the middle of the view.
+small JSON payload), or activated by double-click, Enter or Space to add it in view, in its role's column (clear of the others).
 The activation chosen in the palette applies to the hidden and output neurons it adds. A feature input is
 an input neuron named after a feature of a point in the plane (X1, X2, X1^2, X2^2, X1*X2, sin X1, sin X2):
 a point dataset gives it that feature of each point.
@@ -104,7 +104,7 @@ def palette_icon(kind: str, size: int = ICON_SIZE) -> QPixmap:
 
 
 class PaletteEntry(QFrame):
-    """One thing to add: drag it onto the canvas, or double-click it (Enter, Space) to add it centred."""
+    """One thing to add: drag it onto the canvas, or double-click it (Enter, Space) to add it in view."""
 
     activated = Signal()
 
@@ -123,9 +123,9 @@ class PaletteEntry(QFrame):
         self.setObjectName(f"palette{kind.capitalize()}")
         self.setAccessibleName(f"Add {title.lower()}")
         self.setAccessibleDescription(
-            "Drag onto the canvas, or press Enter to add it in the middle of the view"
+            "Drag onto the canvas, or press Enter to add it in view (inputs go left, outputs right)"
         )
-        self.default_tip = f"{title}: drag onto the canvas, or double-click to add it in the middle"
+        self.default_tip = f"{title}: drag onto the canvas, or double-click to add it in view (inputs go left, outputs right)"
         self.setToolTip(self.default_tip)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setFrameShape(QFrame.Shape.StyledPanel)
@@ -278,7 +278,9 @@ class NeuronPalette(QWidget):
         self.feature.currentIndexChanged.connect(self._show_feature)
         self._show_feature()
         # How to use every entry above: plain text, not greyed out, since a greyed line reads as switched off.
-        hint = self.hint = QLabel("Drag onto the canvas, or double-click to add in the middle.", self)
+        hint = self.hint = QLabel(
+            "Drag onto the canvas, or double-click to add it (inputs go left, outputs right).", self
+        )
         hint.setObjectName("paletteHint")
         hint.setAccessibleName("How to add a neuron")
         hint.setWordWrap(True)
@@ -353,5 +355,5 @@ class NeuronPalette(QWidget):
         return palette_mime_data(self.item_for(kind))
 
     def attach_canvas(self, canvas: object) -> None:
-        """Add activated entries in the middle of ``canvas`` (a NetworkCanvas)."""
+        """Add activated entries to ``canvas`` (a NetworkCanvas), in view and clear of the neurons there."""
         self.addRequested.connect(canvas.add_from_palette)  # type: ignore[attr-defined]
