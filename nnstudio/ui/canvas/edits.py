@@ -217,7 +217,7 @@ def plan_palette_drop(document: DocumentLike, item: PaletteItem, x: float, y: fl
 
 # How far left of the view's middle new inputs go, and right of it new outputs, when there are none yet
 # (hidden neurons go in the middle): the three columns fit a laptop's canvas.
-ROLE_COLUMN_OFFSET = {Role.INPUT: -160.0, Role.HIDDEN: 0.0, Role.OUTPUT: 160.0}
+ROLE_COLUMN_OFFSET = {Role.INPUT: -120.0, Role.HIDDEN: 0.0, Role.OUTPUT: 120.0}
 
 
 def palette_spot(
