@@ -8,6 +8,7 @@ document's own samples, and the document's properties.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -28,6 +29,7 @@ Array = np.ndarray
 # Command ids for mergeWith: consecutive edits of the same items merge into one undo step.
 _MERGE_WEIGHTS = 1001
 _MERGE_NEURON_FIELDS = 1002
+_MERGE_TRAINING_SETTING = 1003
 
 
 class AddNeurons(QUndoCommand):
@@ -517,6 +519,47 @@ class SetTrainingData(QUndoCommand):
 
     def _set(self, spec: str | None) -> None:
         self.document.training_data = spec
+        self.document.events.properties.emit()
+
+
+class SetTrainingSetting(QUndoCommand):
+    """One training setting of the document (``learning_rate``, ``stop``...: a field of its
+    :class:`~nnstudio.engine.train.TrainSettings`) becomes ``value``, as one undo step named ``text``.
+
+    Changes of the same setting in a row (each key typed into a box) merge into one step; one that brings the
+    setting back where it started leaves the history."""
+
+    def __init__(self, document: Document, name: str, value: object, text: str) -> None:
+        super().__init__(text)
+        self.document = document
+        self.name = name
+        self.old = getattr(document.training, name)
+        self.new = value
+
+    def id(self) -> int:
+        return _MERGE_TRAINING_SETTING
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if (
+            not isinstance(other, SetTrainingSetting)
+            or other.document is not self.document
+            or other.name != self.name
+        ):
+            return False
+        self.new = other.new
+        self.setText(other.text())
+        self.setObsolete(self.new == self.old)
+        return True
+
+    def redo(self) -> None:
+        self._set(self.new)
+
+    def undo(self) -> None:
+        self._set(self.old)
+
+    def _set(self, value: object) -> None:
+        # A new settings object: a run's history keeps the settings it ran with.
+        self.document.training = replace(self.document.training, **{self.name: value})
         self.document.events.properties.emit()
 
 

@@ -106,7 +106,8 @@ def test_clicking_train_trains_and_reports(panel_with, qtbot):
     assert panel.status_text().startswith("Training finished")
     assert "samples/s" in panel.speed_label.text()
     assert panel.train_button.isEnabled() and not live.locked
-    assert stack.count() == 1 and stack.text(0) == "Train 60 epochs"
+    # Setting the epochs is a step of its own, the run another.
+    assert stack.count() == 2 and stack.text(0) == "Set epochs to 60" and stack.text(1) == "Train 60 epochs"
     assert document.training.epochs == 60  # the settings used are kept with the document
     x, y = panel.plot.raw_curve.getData()
     assert x is not None and len(x) > 10 and x[-1] == 60 * 16

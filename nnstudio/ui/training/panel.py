@@ -15,6 +15,7 @@ The panel puts together its parts and follows the controller; each part is a mod
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
 from nnstudio.data import DataError, Dataset
 from nnstudio.engine.stopping import StopCondition
 from nnstudio.engine.train import EpochEnd, TrainingError, TrainSettings
+from nnstudio.ui.commands import SetTrainingSetting
 from nnstudio.ui.live import LiveNetwork
 from nnstudio.ui.panel import Panel
 from nnstudio.ui.plot import ErrorPlot
@@ -52,7 +54,7 @@ from .naming import named
 from .plot_page import PlotPage
 from .progress_line import NOT_STARTED, ProgressLine, format_duration, progress_text, speed_text
 from .run_buttons import FASTEST_KEY, WATCHABLE_SECONDS, RunButtons
-from .settings_form import SetStopCondition, SettingsForm, run_names
+from .settings_form import SettingsForm, run_names, setting_text
 from .status_line import STATUS_LINES, StatusLine
 from .timeline import RunTimeline
 from .worker import TrainingUpdate
@@ -114,7 +116,7 @@ class TrainingPanel(Panel):
         self.stop_kind = form.stop_kind
         self.stop_target = form.stop_target
         self.init_combo = form.init_combo
-        form.stopConditionChosen.connect(self._on_stop_condition_chosen)
+        form.settingChosen.connect(self._on_setting_chosen)
 
         self.run_buttons = RunButtons()
         self.randomize_button = self.run_buttons.randomize_button
@@ -202,7 +204,7 @@ class TrainingPanel(Panel):
             self.live.lockedChanged.disconnect(self._on_locked_changed)
             self.live.planChanged.disconnect(self._update_enabled)
             self.live.document.events.dataset.disconnect(self.refresh_datasets)
-            self.live.document.events.properties.disconnect(self._show_document_stop)
+            self.live.document.events.properties.disconnect(self._show_document_settings)
         if self.undo_stack is not None:
             self.undo_stack.indexChanged.disconnect(self._on_history_changed)
             self.undo_stack.cleanChanged.disconnect(self._on_clean_changed)
@@ -213,8 +215,8 @@ class TrainingPanel(Panel):
         live.planChanged.connect(self._update_enabled)
         # The document's own samples change through the Samples panel and undo: look again each time.
         live.document.events.dataset.connect(self.refresh_datasets)
-        # Its stop condition changes through this form and undo: show the document's each time.
-        live.document.events.properties.connect(self._show_document_stop)
+        # Its settings change through this form and undo: show the document's each time.
+        live.document.events.properties.connect(self._show_document_settings)
         undo_stack.indexChanged.connect(self._on_history_changed)
         undo_stack.cleanChanged.connect(self._on_clean_changed)
         self.dataset_choice.forget_document(live)
@@ -236,7 +238,7 @@ class TrainingPanel(Panel):
         self.controller.end_preview()
         if self.live is not None:
             self.live.document.events.dataset.disconnect(self.refresh_datasets)
-            self.live.document.events.properties.disconnect(self._show_document_stop)
+            self.live.document.events.properties.disconnect(self._show_document_settings)
 
     # ------------------------------------------------------------------ settings (the form's)
     def current_settings(self) -> TrainSettings:
@@ -251,22 +253,25 @@ class TrainingPanel(Panel):
         """Choose a stop condition as the person would (``target``: an error, or an accuracy in percent)."""
         self.settings_form.set_stop_condition(kind, target)
 
-    @Slot(object)
-    def _on_stop_condition_chosen(self, stop: StopCondition) -> None:
-        """The person chose when runs stop: the document keeps it (one undo step, so it is saved with it)."""
+    @Slot(str, object)
+    def _on_setting_chosen(self, name: str, value: object) -> None:
+        """The person changed a setting: the document keeps it (one undo step, so it is saved with it)."""
         live, stack = self.live, self.undo_stack
-        if live is None or stack is None or self.controller.running or stop == live.document.training.stop:
+        if live is None or stack is None or self.controller.running:
             return
-        stack.push(SetStopCondition(live.document, stop))
+        if getattr(live.document.training, name) == value:
+            return
+        stack.push(SetTrainingSetting(live.document, name, value, setting_text(name, value)))
 
     @Slot()
-    def _show_document_stop(self) -> None:
-        """Show the document's stop condition, when the form shows another (an undo, say)."""
+    def _show_document_settings(self) -> None:
+        """Show the document's settings, when the form shows others (an undo, say)."""
         if self.live is None:
             return
-        stop = self.live.document.training.stop
-        if self.settings_form.stop_condition() != stop:
-            self.settings_form.show_stop_condition(stop)
+        training = self.live.document.training
+        form = self.settings_form
+        if any(getattr(training, name) != form.value(name) for name in form.setting_names()):
+            form.show_settings(training)
 
     # ------------------------------------------------------------------ datasets (the dataset choice's)
     def dataset_spec(self) -> str:
@@ -410,7 +415,11 @@ class TrainingPanel(Panel):
         except TrainingError as exc:
             self._set_status(str(exc), error=True)
             return
-        self.seed.setValue(seed + 1 if seed < self.seed.maximum() else 0)
+        # The next seed goes with the new weights (Randomize is the undo step), not as an undo step of its own.
+        if self.live is not None:
+            document = self.live.document
+            document.training = replace(document.training, seed=seed + 1 if seed < self.seed.maximum() else 0)
+            self.settings_form.show_settings(document.training)
         self._set_status(f"New random weights ({self.init_combo.currentData()}, seed {seed}).")
 
     def next_sample(self) -> tuple[Array, Array, str]:

@@ -1,17 +1,13 @@
 """The Training panel's settings form: loss, learning rate, batch size, momentum, epochs, seed, how Randomize
 draws weights, when a run stops (and at what target), and the L1 and L2 rates, each with a tip saying what it
-does; two runs named by the settings in which they differ; and the undo step that stores the stop condition
-the person chose in the document."""
+does; and two runs named by the settings in which they differ. Every change the person makes is announced
+(``settingChosen``) for the panel to keep in the document as an undo step."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QScrollArea, QSpinBox, QWidget
 
-from nnstudio.document.model import Document
 from nnstudio.engine.losses import LOSSES
 from nnstudio.engine.stopping import EPOCHS, STOP_KINDS, TARGET_ACCURACY, TARGET_ERROR, StopCondition
 from nnstudio.engine.train import INITIALISERS, TrainSettings
@@ -66,51 +62,42 @@ def run_names(earlier: TrainSettings, this: TrainSettings) -> tuple[str, str]:
     return ", ".join(names[0]), ", ".join(names[1])
 
 
-# Consecutive changes of the stop condition (each key typed into the target) merge into one undo step.
-_SET_STOP_CONDITION_ID = 0x5709
+# What an undo step calls each setting ("Set learning rate to 0.05").
+_SETTING_TITLES = {
+    "loss": "loss",
+    "learning_rate": "learning rate",
+    "batch_size": "batch size",
+    "momentum": "momentum",
+    "epochs": "epochs",
+    "seed": "seed",
+    "init": "Randomize with",
+    "l1": "L1 rate",
+    "l2": "L2 rate",
+}
 
 
-class SetStopCondition(QUndoCommand):
-    """The document's stop condition becomes ``stop``, as one undo step (``Stop training at 95% right``)."""
-
-    def __init__(self, document: Document, stop: StopCondition) -> None:
-        super().__init__(f"Stop training {stop.text()}")
-        self.document = document
-        self.old = document.training.stop
-        self.new = stop
-
-    def id(self) -> int:
-        return _SET_STOP_CONDITION_ID
-
-    def mergeWith(self, other: QUndoCommand) -> bool:
-        if not isinstance(other, SetStopCondition) or other.document is not self.document:
-            return False
-        self.new = other.new
-        self.setText(other.text())
-        # Back where it started: the step goes from the history.
-        self.setObsolete(self.new == self.old)
-        return True
-
-    def redo(self) -> None:
-        self._set(self.new)
-
-    def undo(self) -> None:
-        self._set(self.old)
-
-    def _set(self, stop: StopCondition) -> None:
-        # A new settings object: a run's history keeps the settings it ran with.
-        self.document.training = replace(self.document.training, stop=stop)
-        self.document.events.properties.emit()
+def setting_text(name: str, value: object) -> str:
+    """The undo step of a changed setting: ``Set learning rate to 0.05``, ``Stop training at 95% right``."""
+    if isinstance(value, StopCondition):
+        return f"Stop training {value.text()}"
+    if name == "loss" and value in LOSSES:
+        value = LOSSES[str(value)].title
+    shown = f"{value:g}" if isinstance(value, float) else str(value)
+    return f"Set {_SETTING_TITLES.get(name, name)} to {shown}"
 
 
 class SettingsForm(QScrollArea):
     """The settings as a form that scrolls (``trainingSettingsScroll``): :meth:`show_settings` shows a
     document's, :meth:`current_settings` and :meth:`stop_condition` read what the person set.
 
-    ``stopConditionChosen(StopCondition)``: the person changed "Stop when" or its target (not emitted while
-    a document's condition is being shown)."""
+    ``settingChosen(name, value)``: the person changed a setting (``name`` is the
+    :class:`~nnstudio.engine.train.TrainSettings` field, ``value`` its new value; ``"stop"`` for "Stop when"
+    and its target); not emitted while a document's settings are being shown.
 
-    stopConditionChosen = Signal(object)
+    A value the boxes cannot show exactly (a learning rate of 0.000123456 in a box of four decimals) stays
+    exact while its box still shows what it showed for it."""
+
+    settingChosen = Signal(str, object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -118,7 +105,10 @@ class SettingsForm(QScrollArea):
         # value, the condition is the shown one to its last digit (the box rounds to its decimals).
         self._shown_stop: StopCondition | None = None
         self._shown_target = 0.0
-        self._showing_stop = False
+        self._showing = False
+        # The settings last shown, and what each box read right after.
+        self._shown: TrainSettings | None = None
+        self._shown_readings: dict[str, object] = {}
         self.loss_combo = named(QComboBox(), "trainingLoss", "Loss function")
         for loss in LOSSES.values():
             self.loss_combo.addItem(loss.title, loss.name)
@@ -163,6 +153,31 @@ class SettingsForm(QScrollArea):
             self.init_combo.setItemData(self.init_combo.count() - 1, description, Qt.ItemDataRole.ToolTipRole)
         # Whether samples are shuffled: no box of its own, it goes with the document's settings.
         self._shuffle = TrainSettings().shuffle
+        # How to read each setting's box; every box announces a change the same way.
+        self._readers = {
+            "loss": self.loss_combo.currentData,
+            "learning_rate": self.learning_rate.value,
+            "batch_size": self.batch_size.value,
+            "momentum": self.momentum.value,
+            "epochs": self.epochs.value,
+            "seed": self.seed.value,
+            "init": self.init_combo.currentData,
+            "l1": self.l1.value,
+            "l2": self.l2.value,
+        }
+        for name, box in (
+            ("loss", self.loss_combo),
+            ("learning_rate", self.learning_rate),
+            ("batch_size", self.batch_size),
+            ("momentum", self.momentum),
+            ("epochs", self.epochs),
+            ("seed", self.seed),
+            ("init", self.init_combo),
+            ("l1", self.l1),
+            ("l2", self.l2),
+        ):
+            changed = box.currentIndexChanged if isinstance(box, QComboBox) else box.valueChanged
+            changed.connect(lambda *_args, name=name: self._announce(name))
 
         form = QFormLayout()
         self._form = form
@@ -209,25 +224,32 @@ class SettingsForm(QScrollArea):
         )
 
     def show_settings(self, settings: TrainSettings) -> None:
-        self.learning_rate.setValue(settings.learning_rate)
-        self.batch_size.setValue(settings.batch_size)
-        self.momentum.setValue(settings.momentum)
-        self.epochs.setValue(settings.epochs)
-        self.seed.setValue(settings.seed)
-        self.l1.setValue(settings.l1)
-        self.l2.setValue(settings.l2)
-        index = self.loss_combo.findData(settings.loss)
-        if index >= 0:
-            self.loss_combo.setCurrentIndex(index)
-        index = self.init_combo.findData(settings.init)
-        if index >= 0:
-            self.init_combo.setCurrentIndex(index)
-        self._shuffle = settings.shuffle
-        self.show_stop_condition(settings.stop)
+        """Show ``settings`` (a document's) in the boxes, as the document's, not as the person's choice."""
+        showing, self._showing = self._showing, True
+        try:
+            self.learning_rate.setValue(settings.learning_rate)
+            self.batch_size.setValue(settings.batch_size)
+            self.momentum.setValue(settings.momentum)
+            self.epochs.setValue(settings.epochs)
+            self.seed.setValue(settings.seed)
+            self.l1.setValue(settings.l1)
+            self.l2.setValue(settings.l2)
+            index = self.loss_combo.findData(settings.loss)
+            if index >= 0:
+                self.loss_combo.setCurrentIndex(index)
+            index = self.init_combo.findData(settings.init)
+            if index >= 0:
+                self.init_combo.setCurrentIndex(index)
+            self._shuffle = settings.shuffle
+            self._shown = settings
+            self._shown_readings = {name: read() for name, read in self._readers.items()}
+            self.show_stop_condition(settings.stop)
+        finally:
+            self._showing = showing
 
     def show_stop_condition(self, stop: StopCondition) -> None:
         """Show ``stop`` in "Stop when" and Target (an accuracy in percent), as the document's, not a choice."""
-        self._showing_stop = True
+        showing, self._showing = self._showing, True
         try:
             if stop.kind != EPOCHS:
                 self._stop_targets[stop.kind] = (
@@ -239,25 +261,31 @@ class SettingsForm(QScrollArea):
             self._shown_stop = stop
             self._shown_target = self.stop_target.value()
         finally:
-            self._showing_stop = False
+            self._showing = showing
 
     def current_settings(self) -> TrainSettings:
         """The settings the widgets show. Raises :class:`TrainingError` when they are not usable."""
         settings = TrainSettings(
-            epochs=self.epochs.value(),
-            learning_rate=self.learning_rate.value(),
-            batch_size=self.batch_size.value(),
-            momentum=self.momentum.value(),
             shuffle=self._shuffle,
-            seed=self.seed.value(),
-            loss=self.loss_combo.currentData(),
-            init=self.init_combo.currentData(),
-            l1=self.l1.value(),
-            l2=self.l2.value(),
             stop=self.stop_condition(),
+            **{name: self.value(name) for name in self._readers},
         )
         settings.validate()
         return settings
+
+    def setting_names(self) -> tuple[str, ...]:
+        """The settings the form shows, by their field names in :class:`TrainSettings` (``"stop"`` last)."""
+        return (*self._readers, "stop")
+
+    def value(self, name: str) -> object:
+        """The setting ``name`` as the form shows it: the shown document's own value while its box still
+        reads what it read for it (to its last digit), else what the box reads."""
+        if name == "stop":
+            return self.stop_condition()
+        reading = self._readers[name]()
+        if self._shown is not None and self._shown_readings.get(name) == reading:
+            return getattr(self._shown, name)
+        return reading
 
     def stop_condition(self) -> StopCondition:
         """The stop condition the form shows (a target accuracy as a share: 95% is 0.95)."""
@@ -298,15 +326,15 @@ class SettingsForm(QScrollArea):
         # The target's row shows only when there is a target (not before the form is built).
         if self._form is not None:
             self._form.setRowVisible(self.stop_target, kind != EPOCHS)
-            self._announce_stop()
+            self._announce("stop")
 
     @Slot(float)
     def _on_stop_target_changed(self, value: float) -> None:
         kind = str(self.stop_kind.currentData())
         if kind != EPOCHS:
             self._stop_targets[kind] = value
-        self._announce_stop()
+        self._announce("stop")
 
-    def _announce_stop(self) -> None:
-        if not self._showing_stop:
-            self.stopConditionChosen.emit(self.stop_condition())
+    def _announce(self, name: str) -> None:
+        if not self._showing and self._shown is not None:
+            self.settingChosen.emit(name, self.value(name))
