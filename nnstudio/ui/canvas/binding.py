@@ -65,6 +65,8 @@ class CanvasBinding:
             getattr(events, name).connect(callback)
         # A move is the layout's, not the network's: the canvas places the neurons again, as for a rename.
         live.document.layout.events.moved.connect(self._callbacks["neurons"])
+        # Undo moves the stack's index after the network's event: a message about the undone edit goes then.
+        undo_stack.indexChanged.connect(canvas._on_undo_index)
 
     def detach(self) -> None:
         if self.live is None:
@@ -81,6 +83,9 @@ class CanvasBinding:
         for name, callback in self._callbacks.items():
             getattr(events, name).disconnect(callback)
         self.live.document.layout.events.moved.disconnect(self._callbacks["neurons"])
+        if self.undo_stack is not None:
+            with contextlib.suppress(RuntimeError, TypeError):
+                self.undo_stack.indexChanged.disconnect(canvas._on_undo_index)
         self._callbacks = {}
         self.live = None
         self.undo_stack = None

@@ -60,7 +60,8 @@ class EditActions:
         self._paste_count = 0
 
     def _say(self, text: str) -> None:
-        self._canvas.statusMessage.emit(text)
+        """Say what an edit did (or why it was refused); the words go when the edit is undone."""
+        self._canvas.status_line.say_until_undone(text)
 
     def add_from_palette(self, item: PaletteItem, scene_pos: QPointF | None = None) -> list[str]:
         """Add what a palette entry describes at ``scene_pos`` (the view centre when None); the new ids."""

@@ -183,6 +183,13 @@ class Hover:
             return ""
         return describe_hit(hit, live.document.network, live, canvas.display_override)
 
+    def _describe_again(self, hit: Hit | None) -> str:
+        """What was hovered, as it is now (its weight or value changed): "" once it is gone."""
+        network = self._canvas.binding.network if self._canvas.binding.live is not None else None
+        if hit is None or network is None or hit.id not in network:
+            return ""
+        return self.describe(hit)
+
     def text(self) -> str:
         """What hovering shows right now in the status bar, empty over nothing."""
         return self.describe(self.hit)
@@ -230,7 +237,7 @@ class Hover:
             return
         text = self.describe(hit)
         if text:
-            canvas.statusMessage.emit(text)
+            canvas.status_line.say(text, lambda: self._describe_again(hit))
             # Names in the tooltip come from the file: shown as written, never read as HTML.
             tip = plain_tooltip(self.tooltip_text())
             QToolTip.showText(canvas.viewport().mapToGlobal(view_pos), tip, canvas.viewport())

@@ -100,7 +100,10 @@ class ValueEditing:
         editor.setFocus(Qt.FocusReason.OtherFocusReason)
         editor.selectAll()
         self.editor = editor
-        canvas.statusMessage.emit(f"{what}: type a number, Enter to set it, Esc to cancel")
+        canvas.status_line.say(
+            f"{what}: type a number, Enter to set it, Esc to cancel",
+            lambda: editor.toolTip() if self.editor is editor else "",
+        )
         return editor
 
     def _commit(self, item_id: str, text: str) -> None:
@@ -131,3 +134,4 @@ class ValueEditing:
             editor.deleteLater()
             if had_focus:
                 self._canvas.setFocus(Qt.FocusReason.OtherFocusReason)
+            self._canvas.status_line.refresh()  # the editor's hint goes with it

@@ -60,6 +60,7 @@ from .legend import CanvasLegend
 from .neuron_pictures import NeuronPictures
 from .scene import CanvasScene
 from .selection import Selection
+from .status_line import StatusLine
 from .zoom import ZoomAndFit
 
 # Select All marks each connection of a network up to this size; a bigger one's go with their neurons.
@@ -105,6 +106,7 @@ class NetworkCanvas(QGraphicsView):
         self.binding = CanvasBinding(self)
         self.selection = Selection(self._on_selection_changed)
         self.zoom = ZoomAndFit(self, self._scene)
+        self.status_line = StatusLine(self)
         self.hover = Hover(self)
         self.gestures = Gestures(self)
         self.value_editing = ValueEditing(self)
@@ -178,13 +180,19 @@ class NetworkCanvas(QGraphicsView):
         self.zoom.update_scene_rect()
         if changed:
             self.selectionChangedIds.emit(list(self.selection.neurons), list(self.selection.edges))
+        self.status_line.refresh()
+
+    def _on_undo_index(self, _index: int) -> None:
+        self.status_line.refresh()
 
     def _on_neurons(self, ids: list[str]) -> None:
         self._scene.neurons_changed(ids)
         self.refresh_marks()
+        self.status_line.refresh()
 
     def _on_weights(self, ids: list[str]) -> None:
         self._scene.weights_changed(list(ids))
+        self.status_line.refresh()
 
     def _on_parameters(self) -> None:
         # The live network listens first and has already loaded the new values into its plan (a training
