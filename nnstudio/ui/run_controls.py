@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QStyle, QToolBar, QWidget
+from PySide6.QtWidgets import QMenu, QStyle, QToolBar, QToolButton, QWidget
 
 if TYPE_CHECKING:
     from nnstudio.ui.main_window import MainWindow
@@ -126,9 +126,29 @@ class RunControls:
         actions["train"].setEnabled(connected and runnable and (not running or paused))
         actions["pause"].setEnabled(running)
         actions["pause"].setChecked(paused)
+        self._show_pause_or_resume(paused)
         actions["stop"].setEnabled(running or animating)
         actions["step"].setEnabled(connected and runnable and not running and not locked and not animating)
         actions["randomize"].setEnabled(runnable and not running and not locked)
+
+    def _show_pause_or_resume(self, paused: bool) -> None:
+        """While paused the command reads Resume (as the panel's button does): it says what pressing it does."""
+        action = self._window.actions["pause"]
+        text, verb, icon = (
+            ("&Resume", "Resume training", QStyle.StandardPixmap.SP_MediaPlay)
+            if paused
+            else ("&Pause", "Pause training, or resume it", QStyle.StandardPixmap.SP_MediaPause)
+        )
+        if action.text() == text:
+            return
+        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        action.setText(text)
+        action.setIconText(text.replace("&", ""))
+        action.setToolTip(f"{verb} ({keys})")
+        action.setIcon(self._window.style().standardIcon(icon))
+        for widget in action.associatedObjects():
+            if isinstance(widget, QToolButton):
+                widget.setAccessibleName(text.replace("&", ""))
 
     def _train_command(self) -> None:
         if self.training is None:

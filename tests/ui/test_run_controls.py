@@ -100,10 +100,16 @@ def test_keys_train_pause_resume_and_stop_and_the_commands_follow_the_state(qtbo
     assert not actions["train"].isEnabled() and not actions["step"].isEnabled()
     assert not actions["randomize"].isEnabled()
     assert actions["pause"].isEnabled() and actions["stop"].isEnabled()
+    pause_button = window.findChild(QToolBar, "runToolBar").widgetForAction(actions["pause"])
+    assert pause_button.text() == "Pause"
     key(qtbot, window, "F6")
     assert controller.paused and actions["pause"].isChecked()
+    # The toolbar says what pressing it does now, as the panel's button does.
+    assert pause_button.text() == "Resume" == training_of(window).pause_button.text()
+    assert "Resume" in pause_button.toolTip()
     key(qtbot, window, "F6")
     assert not controller.paused and not actions["pause"].isChecked()
+    assert pause_button.text() == "Pause"
     with qtbot.waitSignal(controller.ended, timeout=10_000) as ended:
         key(qtbot, window, "Shift+F5")
     assert ended.args[0] == "stopped"
