@@ -194,9 +194,9 @@ def test_hovering_shows_values_in_tooltip_and_status(canvas_for):
     assert canvas.hover_text() == seen[-1]
     assert canvas.canvas_scene.neuron_items["h1"].handle_visible
     hover(canvas, canvas.view_position_of_edge("p1>h1", 0.5))
-    assert seen[-1] == "weight -0.75 (p1 \u2192 h1)"
+    assert seen[-1] == "weight -0.75 (pixel at row 1, column 2 \u2192 h1)"  # named as in the inspector
     hover(canvas, canvas.view_position_of_edge("p3>h1", 0.5))
-    assert seen[-1] == "weight 0.25 (p3 \u2192 h1), frozen"
+    assert seen[-1] == "weight 0.25 (pixel at row 2, column 2 \u2192 h1), frozen"
     hover(canvas, canvas.view_position_of("p0"))
     assert seen[-1] == "p0 (input): 1.00"
     canvas.set_display_override({"p0": 1.0})

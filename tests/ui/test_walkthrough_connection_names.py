@@ -12,6 +12,8 @@ from nnstudio.ui.instruments import connection_ends
 from nnstudio.ui.instruments.landscape_view import LandscapeWindow
 from nnstudio.ui.live import LiveNetwork
 
+from .canvas_fixtures import close_open_canvases, open_canvas
+
 
 def twin_labels() -> Network:
     neurons = [
@@ -43,3 +45,17 @@ def test_distinct_labels_stay_as_they_are_and_the_landscape_axis_uses_the_same_n
     assert LandscapeWindow._name_of("h2>o", network) == "weight hidden all light → output all light"
     network.neurons["o"].label = "solid"
     assert connection_ends(network, network.edges["h2>o"], None) == ("all light", "solid")
+
+
+def test_hovering_and_connecting_name_twin_ends_apart(qtbot):
+    network = twin_labels()
+    canvas, live = open_canvas(qtbot, Document(network, title="twins"))
+    seen: list[str] = []
+    canvas.statusMessage.connect(seen.append)
+    canvas.hover.update(canvas.view_position_of_edge("h2>o", 0.5))
+    assert seen[-1] == "weight 1.00 (hidden all light \u2192 output all light)"
+    canvas.edit_actions.connect(["i"], "o")
+    assert seen[-1].startswith("Connected input all light -> output all light")
+    editor = canvas.edit_value("h2>o")
+    assert editor.accessibleName() == "Weight of hidden all light to output all light"
+    close_open_canvases()

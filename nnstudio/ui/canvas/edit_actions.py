@@ -21,6 +21,7 @@ from nnstudio.ui.commands import (
     SetNeuronFields,
     SetWeights,
 )
+from nnstudio.ui.instruments import connection_ends
 
 from .edits import (
     CLIPBOARD_MIME,
@@ -197,10 +198,8 @@ class EditActions:
         binding.push(AddEdges(network, edges))
         if len(edges) == 1:
             e = edges[0]
-            self._say(
-                f"Connected {network.neurons[e.source].display_name} -> "
-                f"{network.neurons[e.target].display_name} (weight {format_value(e.weight)})"
-            )
+            source, target_name = connection_ends(network, e, binding.document.grid)
+            self._say(f"Connected {source} -> {target_name} (weight {format_value(e.weight)})")
         else:
             self._say(f"Added {len(edges)} connections to {network.neurons[target].display_name}")
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QToolTip
 
 from nnstudio.engine.activations import ACTIVATIONS
 from nnstudio.engine.graph import Network, Role
+from nnstudio.ui.instruments import connection_ends
 from nnstudio.ui.plain_text import plain_tooltip
 
 from .items import colour_words
@@ -78,10 +79,8 @@ def describe_hit(
         edge = network.edges.get(hit.id)
         if edge is None:
             return ""
-        text = (
-            f"weight {edge.weight:.2f} ({network.neurons[edge.source].display_name} \u2192 "
-            f"{network.neurons[edge.target].display_name})"
-        )
+        source, target = connection_ends(network, edge, live.document.grid)
+        text = f"weight {edge.weight:.2f} ({source} \u2192 {target})"
         return text + (", frozen" if edge.frozen else "")
     if hit.kind == "grid-handle":
         return "Drag onto a neuron to connect every pixel of the image to it"

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLineEdit, QWidget
 
 from nnstudio.engine.graph import Role
 from nnstudio.ui.commands import SetNeuronFields, SetWeights
+from nnstudio.ui.instruments import connection_ends
 
 from .edits import CanvasEditError, format_value, parse_number
 from .guard import reports_errors
@@ -66,13 +67,8 @@ class ValueEditing:
         network = binding.network
         if item_id in network.edges:
             edge = network.edges[item_id]
-            value, what = (
-                edge.weight,
-                (
-                    f"Weight of {network.neurons[edge.source].display_name} to "
-                    f"{network.neurons[edge.target].display_name}"
-                ),
-            )
+            source, target = connection_ends(network, edge, binding.document.grid)
+            value, what = edge.weight, f"Weight of {source} to {target}"
             t = 0.62 if not canvas.canvas_scene.edges.detailed else 0.5
             where = canvas.view_position_of_edge(item_id, t)
         elif item_id in network.neurons:
