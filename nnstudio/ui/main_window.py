@@ -75,7 +75,7 @@ from nnstudio.ui.properties_dialog import (
 from nnstudio.ui.recent_files import RecentFiles
 from nnstudio.ui.run_controls import RunControls
 from nnstudio.ui.settings import studio_settings
-from nnstudio.ui.window_layout import DockLayout, first_window_size
+from nnstudio.ui.window_layout import DockLayout, compact_panel_tabs, first_window_size
 
 FILE_FILTER = "nnstudio networks (*.nnet)"
 FILE_SUFFIX = ".nnet"
@@ -239,7 +239,11 @@ class MainWindow(QMainWindow):
         return dock
 
     def _name_panel_tabs_soon(self, *_args: object) -> None:
-        QTimer.singleShot(0, self, lambda: name_panel_tabs(self))
+        QTimer.singleShot(0, self, self._name_and_fit_panel_tabs)
+
+    def _name_and_fit_panel_tabs(self) -> None:
+        name_panel_tabs(self)
+        compact_panel_tabs(self)
 
     def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802 - Qt's name
         # Tab follows what shows, in reading order, not the order the panels were made in.

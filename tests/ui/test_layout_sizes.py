@@ -382,3 +382,22 @@ def test_the_first_window_shows_the_whole_network_once_its_panels_settle(qtbot, 
         assert abs(left_room - right_room) <= max(8, view.width() // 20)  # in the middle
     finally:
         close(window)
+
+
+@pytest.mark.parametrize("screen", SCREENS[:3], ids=lambda s: f"{s.width()}x{s.height()}")
+def test_the_panel_tabs_read_whole(qtbot, screen):
+    window = open_window(qtbot, screen)
+    try:
+        for size in (first_window_size(screen), screen):
+            window.resize(size)
+            settle(qtbot, window)
+            bars = [bar for bar in window.findChildren(QTabBar) if bar.parentWidget() is window]
+            shown = [bar for bar in bars if bar.isVisible() and bar.count() > 1]
+            assert shown
+            for bar in shown:
+                for index in range(bar.count()):
+                    # The tab is as wide as the style needs for the whole title: no "Drawing p…".
+                    wanted = bar.tabSizeHint(index).width()
+                    assert bar.tabRect(index).width() >= wanted, (size, bar.tabText(index))
+    finally:
+        close(window)
