@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 
 # Up to this many edges, each edge is drawn on its own (antialiased, width by weight, arrowhead).
 DETAIL_LIMIT = 300
+# An image of at most this many pixels has each pixel's line leave it at a point of its own (see _leave_grid).
+SMALL_GRID_PIXELS = 64
 # Strength thresholds (|weight| / reference) between the four buckets of a big network.
 STRENGTH_STEPS = (0.12, 0.35, 0.65)
 # While training a network drawn by a choice per view, a weights frame restyles only the edges drawn, and
@@ -275,7 +277,29 @@ class EdgeModel(EdgeIdLookup, EdgeDetail, EdgeLines):
             exit_t = np.clip(np.fmin(tx, ty), 0.0, 1.0)
         inside = (bx > left) & (bx < right) & (by > top) & (by < bottom)
         exit_t = np.where(inside, np.float32(0.0), exit_t)
-        return ax + dx * exit_t, ay + dy * exit_t
+        ex, ey = ax + dx * exit_t, ay + dy * exit_t
+        shape = self._small_grid_shape()
+        if shape is None:
+            return ex, ey
+        # A small image: the lines of a row's pixels leave the side nearly together and run on as one
+        # ("four connections look like two"). Each pixel gets a point of its own along the side instead,
+        # in reading order, top-left first.
+        columns, rows = shape
+        col = np.clip(np.floor((ax - left) / ((right - left) / columns)), 0, columns - 1)
+        row = np.clip(np.floor((ay - top) / ((bottom - top) / rows)), 0, rows - 1)
+        rank = row * columns + col
+        spread = top + (rank + np.float32(0.5)) / np.float32(columns * rows) * (bottom - top)
+        sideways = ~inside & ((np.abs(ex - right) < 1e-3) | (np.abs(ex - left) < 1e-3))
+        return ex, np.where(sideways, spread, ey).astype(np.float32)
+
+    def _small_grid_shape(self) -> tuple[int, int] | None:
+        """(columns, rows) of the image grid when it has at most SMALL_GRID_PIXELS pixels, else None."""
+        pixels = np.flatnonzero(self._node_pixel)
+        if pixels.size == 0 or pixels.size > SMALL_GRID_PIXELS:
+            return None
+        columns = np.unique(np.round(self.nx[pixels], 3)).size
+        rows = np.unique(np.round(self.ny[pixels], 3)).size
+        return (columns, rows) if columns * rows == pixels.size else None
 
     def move_nodes(
         self,

@@ -383,7 +383,8 @@ class EdgeOverlay(QGraphicsItem):
         detailed = (selected.size + pulsed.size + hot.size) <= OVERLAY_DETAIL_LIMIT
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, detailed)
         if selected.size:
-            self._draw_halo(painter, selected, QColor(scheme.selection), 170, (9.0, 5.0, 3.0), detailed)
+            # Wide and nearly opaque: a selected connection must stand out at a glance, even zoomed out.
+            self._draw_halo(painter, selected, QColor(scheme.selection), 220, (16.0, 10.0, 5.0), detailed)
         if pulsed.size > NEIGHBOUR_LIMIT:
             # A whole layer pulsing in a big network: bright thin lines, no halo, and no more of them than
             # the overview would draw (the strongest), so a frame stays cheap.
@@ -413,8 +414,12 @@ class EdgeOverlay(QGraphicsItem):
         when the model is drawn in detail (zoomed in), else on screen for a few edges, or for many."""
         colour.setAlpha(alpha)
         in_scene, few, many = widths
-        width = in_scene if self.model.detailed else few if detailed else many
-        self._draw_plain(painter, which, QPen(colour, width), cosmetic=not self.model.detailed)
+        if self.model.detailed:
+            # Zoomed out, a width in scene units would shrink to a hairline: never thinner than ``few`` pixels.
+            scale = abs(painter.worldTransform().m11()) or 1.0
+            self._draw_plain(painter, which, QPen(colour, max(in_scene * scale, few)), cosmetic=True)
+            return
+        self._draw_plain(painter, which, QPen(colour, few if detailed else many), cosmetic=True)
 
     def _draw_plain(self, painter: QPainter, which: Array, pen: QPen, cosmetic: bool) -> None:
         pen.setCosmetic(cosmetic)
