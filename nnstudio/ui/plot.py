@@ -467,6 +467,20 @@ class ErrorPlot(QWidget):
         self.marker.setPos(self._run_start + step)
         self.marker.show()
 
+    def smoothed_at(self, step: float) -> float | None:
+        """The smoothed error curve's value at step ``step`` of the last run (the point drawn nearest), or
+        None when the run drew no curve there."""
+        x, y = self.smooth.data()
+        if len(x) == 0:
+            return None
+        target = self._run_start + step
+        index = int(np.searchsorted(x, target))
+        candidates = [i for i in (index - 1, index) if 0 <= i < len(x) and x[i] >= self._run_start]
+        if not candidates:
+            return None
+        nearest = min(candidates, key=lambda i: abs(x[i] - target))
+        return float(y[nearest])
+
     def marked_step(self) -> float | None:
         """Where the mark stands on the step axis, or None when it is hidden."""
         return float(self.marker.value()) if self.marker.isVisible() else None

@@ -79,7 +79,7 @@ def test_dragging_shows_the_network_of_then_without_undo_steps_and_restore_is_on
     plan = compile_network(network.copy())
     assert np.allclose(live.outputs(), plan.forward(live.input).output)
     assert stack.count() == steps_on_stack  # no undo entries while scrubbing
-    assert panel.timeline.label.text().startswith("The end of epoch 5: error ")
+    assert panel.timeline.label.text().startswith("The end of epoch 5: epoch average error ")
     assert panel.plot.marked_step() == history[index].step
     assert panel.timeline.restore_button.isEnabled()
 
@@ -306,3 +306,20 @@ def test_a_stopped_run_can_be_looked_back_through_up_to_where_it_stopped(qtbot):
     assert panel.timeline.slider.isEnabled() and panel.timeline.rerun_button.isEnabled()
     panel.shutdown()
     live.detach()
+
+
+def test_the_timeline_says_the_error_the_plot_shows_at_that_point(trained, qtbot):
+    panel, live, stack, start = trained
+    history = panel.controller.history
+    middle = next(i for i in range(len(history)) if history[i].step > 0 and not history[i].epoch_end)
+    drag_to(qtbot, panel, middle)
+    snapshot = history[middle]
+    text = panel.timeline.label.text()
+    # The smoothed curve's value there, named as such; the single step's batch error only labelled as that.
+    smoothed = panel.plot.smoothed_at(snapshot.step)
+    assert smoothed is not None
+    assert f"smoothed error {smoothed:.3g}" in text
+    assert f"this step's batch: {snapshot.loss:.3g}" in text
+    end = next(i for i in range(len(history)) if history[i].epoch_end)
+    drag_to(qtbot, panel, end)
+    assert f"epoch average error {history[end].loss:.3g}" in panel.timeline.label.text()

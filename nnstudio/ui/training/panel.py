@@ -150,6 +150,7 @@ class TrainingPanel(Panel):
         self.plot = ErrorPlot()
         self.plot.connect_training(self.controller)
         self.timeline = RunTimeline(self.controller)
+        self.timeline.smoothed_error = self.plot.smoothed_at
         self.timeline.rerunRequested.connect(self.rerun_from_start)
         self.timeline.message.connect(self._set_status)
         self.timeline.usableChanged.connect(self.plot.set_pickable)

@@ -9,6 +9,7 @@ settings shown now, its error curves drawn over the earlier run's.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
@@ -22,12 +23,19 @@ from .controller import TrainingController, snapshot_name
 NO_RUN = "After a run, drag here to go back through it and see the network as it was."
 
 
-def snapshot_text(snapshot: Snapshot) -> str:
-    """What the timeline says of a point: ``The end of epoch 5: error 0.123, 88% right``."""
+def snapshot_text(snapshot: Snapshot, smoothed: float | None = None) -> str:
+    """What the timeline says of a point, in the words of the curve the plot shows there: ``The end of epoch
+    5: epoch average error 0.123, 88% right`` (the orange dot), ``Step 80 (epoch 6): smoothed error 0.41
+    (this step's batch: 0.065)`` (the blue line, ``smoothed``, and the one step's own error, which is noisy)."""
     name = snapshot_name(snapshot)
     text = name[0].upper() + name[1:]
     if math.isfinite(snapshot.loss):
-        text += f": error {snapshot.loss:.3g}"
+        if snapshot.epoch_end:
+            text += f": epoch average error {snapshot.loss:.3g}"
+        elif smoothed is not None and math.isfinite(smoothed):
+            text += f": smoothed error {smoothed:.3g} (this step's batch: {snapshot.loss:.3g})"
+        else:
+            text += f": this step's batch error {snapshot.loss:.3g}"
     if snapshot.accuracy is not None:
         text += f", {snapshot.accuracy:.0%} right"
     if snapshot.test_loss is not None and math.isfinite(snapshot.test_loss):
@@ -48,6 +56,8 @@ class RunTimeline(QWidget):
         self.setObjectName("runTimeline")
         self.setAccessibleName("Run timeline")
         self.controller = controller
+        # The smoothed error the plot draws at a step of the run (set by the panel that shows both).
+        self.smoothed_error: Callable[[float], float | None] = lambda _step: None
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setObjectName("runTimelineSlider")
         self.slider.setAccessibleName("Point of the last run to show")
@@ -136,7 +146,8 @@ class RunTimeline(QWidget):
             button.setVisible(previewing)
         self.rerun_button.setVisible(usable and not previewing)
         if previewing:
-            self.label.setText(snapshot_text(history[index]))
+            snapshot = history[index]
+            self.label.setText(snapshot_text(snapshot, self.smoothed_error(snapshot.step)))
             self.label.setToolTip(f"Point {index + 1} of the {len(history)} the run kept")
         elif controller.running:
             self.label.setText("When the run ends, drag to go back through it.")
