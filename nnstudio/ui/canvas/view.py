@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QDragEnterEvent,
     QDragMoveEvent,
@@ -58,6 +58,7 @@ from .items import SCHEMES
 from .keys import handle_key_press, handle_key_release
 from .legend import CanvasLegend
 from .neuron_pictures import NeuronPictures
+from .output_names import MOST_FANNED, OutputPlate, draw_plates, fan_out, ring_radius_px
 from .scene import CanvasScene
 from .selection import Selection
 from .status_line import StatusLine
@@ -188,6 +189,8 @@ class NetworkCanvas(QGraphicsView):
     def _on_neurons(self, ids: list[str]) -> None:
         self._scene.neurons_changed(ids)
         self.refresh_marks()
+        if not self._scene.names_shown:
+            self.viewport().update()  # the outputs' fanned-out names follow a rename or a move
         self.status_line.refresh()
 
     def _on_weights(self, ids: list[str]) -> None:
@@ -440,6 +443,38 @@ class NetworkCanvas(QGraphicsView):
     @property
     def editor(self) -> InPlaceEditor | None:
         return self.value_editing.editor
+
+    def output_name_plates(self) -> list[OutputPlate]:
+        """The outputs' names fanned out beside them (see :mod:`.output_names`) while the view is zoomed out
+        too far for names; empty while names are shown."""
+        scene = self._scene
+        if scene.names_shown or self.binding.live is None:
+            return []
+        covered = scene.feature_maps.covered
+        outputs = [
+            (nid, item)
+            for nid, item in scene.neuron_items.items()
+            if item.role is Role.OUTPUT and nid not in covered and item.isVisible()
+        ]
+        if not outputs or len(outputs) > MOST_FANNED:
+            return []
+        network = self.binding.network
+        names = [
+            (network.neurons[nid].display_name, QPointF(self.mapFromScene(item.pos())))
+            for nid, item in outputs
+            if nid in network.neurons
+        ]
+        return fan_out(names, ring_radius_px(self.transform().m11()))
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        super().drawForeground(painter, rect)
+        plates = self.output_name_plates()
+        if plates:
+            painter.save()
+            painter.resetTransform()  # plates are laid out in screen pixels
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            draw_plates(painter, plates, SCHEMES[self._scheme_name])
+            painter.restore()
 
     def hover_text(self) -> str:
         """What hovering shows right now (the tooltip and status text), empty over nothing."""
