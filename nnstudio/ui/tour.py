@@ -90,6 +90,7 @@ STEPS: tuple[TourStep, ...] = (
         "That is a line. Press Next to see what the network makes of it.",
         _dock_widget("padDock"),
         "padDock",
+        "inspectorDock",
     ),
     TourStep(
         "answer",
@@ -100,6 +101,7 @@ STEPS: tuple[TourStep, ...] = (
         "",
         _dock_widget("outputsDock"),
         "outputsDock",
+        "inspectorDock",
     ),
     TourStep(
         "weight",
@@ -427,10 +429,16 @@ class GuidedTour(QFrame):
             place = QRect(over.mapTo(window, QPoint(0, 0)), over.size())
             width = max(MIN_CARD_WIDTH, min(CARD_WIDTH, place.width() - 2 * margin))
             corner = place.topLeft() + QPoint(margin, margin + 20)  # below the panel's title
-        elif target.isNull() or target.center().x() < area.center().x():
-            corner = QPoint(area.right() - width - margin, area.top() + margin)
         else:
-            corner = QPoint(area.left() + margin, area.top() + margin)
+            # Under the canvas legend: the card never hides what the colours mean.
+            legend = getattr(canvas, "legend", None)
+            top = area.top() + margin
+            if legend is not None and legend.isVisible():
+                top = legend.mapTo(window, QPoint(0, legend.height())).y() + margin
+            if target.isNull() or target.center().x() < area.center().x():
+                corner = QPoint(area.right() - width - margin, top)
+            else:
+                corner = QPoint(area.left() + margin, top)
         # The text wraps to the card's width: its height is the layout's for that width, not a size hint.
         layout = self.layout()
         height = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else self.sizeHint().height()

@@ -77,3 +77,15 @@ def test_the_tours_train_step_ends_with_a_network_that_answers_right(qtbot, wind
     text = status.text()
     assert "100% of the samples right" in text, text
     assert "Finish" in text
+
+
+def test_no_step_of_the_tour_covers_the_canvas_legend(qtbot, window):
+    window.ask_save_changes = lambda: QMessageBox.StandardButton.Discard
+    tour = GuidedTour(window)
+    assert tour.begin()
+    next_button = tour.findChild(QPushButton, "tourNext")
+    for step in range(4):
+        legend = in_window(window.canvas.legend, window)
+        assert not in_window(tour, window).intersects(legend), f"step {step + 1}"
+        if step < 3:
+            click(qtbot, next_button)
