@@ -4,7 +4,10 @@
 puts the window in the challenge's lesson state: the panels and tools the file hides are closed and cannot
 be reopened, the locked ones are greyed. Leaving the challenge (its button, starting another one, or
 opening another network) gives every one of them back as it was. **Check** runs every case and rule on the
-window's network and lists each one green or red with the reason, and the score when there is one.
+window's network and lists each one green or red with the reason, and the score when there is one. Only the
+challenge in progress can be checked (any other card would grade a network that is not its own), and its
+results go when the attempt ends or another network is opened. Meanwhile the Answer panel reads a lone
+output at the challenge's own line (:meth:`Challenge.answer_line`).
 
 The cards come from ``resources/challenges`` (:func:`nnstudio.document.challenge.builtin_challenges`);
 *Open challenge file...* adds a teacher's own.
@@ -41,6 +44,7 @@ from nnstudio.document.challenge import (
 )
 from nnstudio.document.fileformat import FormatError
 from nnstudio.ui.live import LiveNetwork
+from nnstudio.ui.outputs import OutputPanel
 from nnstudio.ui.panel import Panel
 from nnstudio.ui.theme import Tone, set_tone
 
@@ -627,8 +631,6 @@ def install_challenges(window: MainWindow) -> ChallengesPanel:
 
     action.triggered.connect(lambda _checked=False: bring_forward())
     window.tools_menu.addAction(action)
-
-    from nnstudio.ui.outputs import OutputPanel
 
     answer = window.findChild(OutputPanel)
     if answer is not None:
