@@ -531,10 +531,13 @@ class Start:
 @dataclass(frozen=True)
 class AnswerLine:
     """Where a lone output's answer turns from no to yes: yes above ``yes_above``, no below ``no_below``, and
-    undecided on the line or in the band between (``no_below`` <= ``yes_above``)."""
+    undecided on the line or in the band between (``no_below`` <= ``yes_above``). ``inclusive``: the bounds
+    themselves count (yes at ``yes_above`` or more, no at ``no_below`` or less), as "within a tolerance" does.
+    """
 
     yes_above: float
     no_below: float
+    inclusive: bool = False
 
 
 @dataclass(frozen=True)
@@ -560,20 +563,31 @@ class Challenge:
         return doc
 
     def answer_line(self, network: Network, output_id: str) -> AnswerLine | None:
-        """The line this challenge's above/below cases draw for the lone output ``output_id`` of ``network``:
-        a value above it passes every "above" case, one below it every "below" case. None when no such case
-        is about that output, or when its cases draw no one line (a "below" bound above an "above" one)."""
+        """The line this challenge's cases draw for the lone output ``output_id`` of ``network``, so that a yes
+        passes every case asking for a high value and a no every case asking for a low one.
+
+        Above/below cases: yes above the highest "above" bound, no below the lowest "below" one. Else cases
+        wanting one of two values within a tolerance (0 or 1 within 0.2): yes from the high value less its
+        tolerance up, no from the low one plus its tolerance down. None when no such case is about that
+        output, or when the cases draw no one line (a "no" bound above the "yes" one)."""
         above: list[float] = []
         below: list[float] = []
+        wanted: dict[float, float] = {}  # each value asked for, and the smallest tolerance it is asked with
         for case in self.cases:
-            if not isinstance(case, ThresholdCase) or not _names_output(case.neuron, network, output_id):
-                continue
-            (above if case.above else below).append(case.bound)
-        if not above and not below:
+            if isinstance(case, ThresholdCase) and _names_output(case.neuron, network, output_id):
+                (above if case.above else below).append(case.bound)
+            elif isinstance(case, OutputCase) and len(case.expected) == 1 and case.expected[0] is not None:
+                want = case.expected[0]
+                wanted[want] = min(wanted.get(want, math.inf), case.tolerance)
+        if above or below:
+            yes_above = max(above) if above else min(below)
+            no_below = min(below) if below else max(above)
+            return AnswerLine(yes_above, no_below) if no_below <= yes_above else None
+        if len(wanted) != 2:
             return None
-        yes_above = max(above) if above else min(below)
-        no_below = min(below) if below else max(above)
-        return AnswerLine(yes_above, no_below) if no_below <= yes_above else None
+        low, high = sorted(wanted)
+        yes_from, no_to = high - wanted[high], low + wanted[low]
+        return AnswerLine(yes_from, no_to, inclusive=True) if no_to <= yes_from else None
 
 
 def _names_output(ref: str | None, network: Network, output_id: str) -> bool:

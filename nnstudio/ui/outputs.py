@@ -57,17 +57,21 @@ def _as_line(threshold: float | AnswerLine) -> AnswerLine:
 
 
 def rule_text(line: AnswerLine) -> str:
-    """``yes above 0.5, no below 0.5``, or with a band: ``..., undecided between 0 and 0.5``."""
+    """``yes above 0.5, no below 0.5``, or with a band: ``..., undecided between 0 and 0.5``; a line whose
+    bounds count: ``yes at 0.8 or more, no at 0.2 or less, ...``."""
     yes, no = f"{line.yes_above:g}", f"{line.no_below:g}"
-    text = f"yes above {yes}, no below {no}"
+    if line.inclusive:
+        text = f"yes at {yes} or more, no at {no} or less"
+    else:
+        text = f"yes above {yes}, no below {no}"
     return text + (f", undecided between {no} and {yes}" if line.no_below < line.yes_above else "")
 
 
 def verdict(value: float, line: AnswerLine) -> str:
     """``yes`` above the line, ``no`` below it, ``undecided`` on it (or in a challenge's band between)."""
-    if value > line.yes_above:
+    if value > line.yes_above or (line.inclusive and value == line.yes_above):
         return "yes"
-    if value < line.no_below:
+    if value < line.no_below or (line.inclusive and value == line.no_below):
         return "no"
     return "undecided"
 
@@ -510,7 +514,7 @@ class OutputPanel(Panel):
             text = f"{kind} output. For this challenge: {rule_text(line)} ({marks})."
         else:
             text = f"{kind} output: {rule_text(line)} ({marks})."
-        if value == line.yes_above or value == line.no_below:
+        if not line.inclusive and value in (line.yes_above, line.no_below):
             text += f" {format_output(value, False)} is right on the line, so it is neither."
         return text
 

@@ -51,10 +51,20 @@ def test_the_challenges_own_lines_come_from_their_above_and_below_cases():
     assert vertical.answer_line(network, "o0") == AnswerLine(0.5, 0.5)
     field = challenges["receptive-field"]
     assert field.answer_line(field.start_document().network, "o0") == AnswerLine(0.5, 0.0)
-    # A challenge with no above/below cases on its output has no line of its own.
+    # Cases wanting 0 or 1 within a tolerance: yes from 1 - 0.2 up, no from 0 + 0.2 down, both counted.
     xor = challenges["xor-by-hand"]
     xor_network = xor.start_document().network
-    assert xor.answer_line(xor_network, xor_network.outputs()[0].id) is None
+    assert xor.answer_line(xor_network, "o0") == AnswerLine(0.8, 0.2, inclusive=True)
+    # A challenge whose cases name classes has no line of its own.
+    pattern = challenges["pattern-class"]
+    assert pattern.answer_line(pattern.start_document().network, "o0") is None
+
+
+def test_a_line_that_counts_its_bounds_answers_on_them():
+    line = AnswerLine(0.8, 0.2, inclusive=True)
+    assert answer_text(["A xor B"], np.array([0.8]), False, line) == "Answer: A xor B? yes (0.80)"
+    assert answer_text(["A xor B"], np.array([0.2]), False, line) == "Answer: A xor B? no (0.20)"
+    assert answer_text(["A xor B"], np.array([0.5]), False, line) == "Answer: A xor B? undecided (0.50)"
 
 
 def test_a_tanh_output_of_zero_is_undecided_and_the_panel_says_why(qtbot):
@@ -112,10 +122,17 @@ def test_during_a_challenge_the_answer_panel_answers_at_the_challenges_line(qtbo
     assert "yes above 0, no below 0" in answer.kind_label.text()
 
 
-def test_a_challenge_with_no_line_of_its_own_keeps_the_networks(qtbot, window):
+def test_a_challenge_wanting_values_within_a_tolerance_answers_as_check_does(qtbot, window):
     answer = window.findChild(OutputPanel)
     click(qtbot, window, "challengeStart_xor-by-hand")
-    assert "For this challenge" not in answer.kind_label.text()
+    kind = answer.kind_label.text()
+    assert "For this challenge: yes at 0.8 or more, no at 0.2 or less, undecided between" in kind
+    window.live.set_input(np.array([0.0, 1.0], dtype=np.float32))
+    # Every weight 0: the sigmoid gives 0.5, which Check says is not near 1 (nor 0).
+    assert answer.answer() == "Answer: A xor B? undecided (0.50)"
+    click(qtbot, window, "challengeCheck_xor-by-hand")
+    rows = [row.text() for row in window.challenges.cards["xor-by-hand"].case_rows()]
+    assert any(text.startswith("\u2718 0 xor 1 = 1") for text in rows)
 
 
 def test_festival_still_answers_yes_and_no(qtbot):
