@@ -231,14 +231,15 @@ class ErrorPlot(QWidget):
         item.setYRange(0, 1, padding=0)
         item.setMenuEnabled(True)
         self.raw_curve = item.plot(pen=pg.mkPen(RAW_COLOUR), name="step loss")
+        # Epoch averages are rings, drawn under the smoothed line: filled dots over it hid it.
         self.smooth_curve = item.plot(pen=pg.mkPen(SMOOTH_COLOUR), name="step loss, smoothed")
         self.epoch_curve = item.plot(
             pen=pg.mkPen(EPOCH_COLOUR),
             name="epoch loss",
             symbol="o",
-            symbolSize=5,
-            symbolBrush=EPOCH_COLOUR,
-            symbolPen=None,
+            symbolSize=6,
+            symbolBrush=None,
+            symbolPen=pg.mkPen(EPOCH_COLOUR, width=1.5),
         )
         self.test_curve = item.plot(
             pen=pg.mkPen(TEST_COLOUR, style=Qt.PenStyle.DashLine),
@@ -269,6 +270,7 @@ class ErrorPlot(QWidget):
         )
         # Over the single steps' noise (which would hide it), under the run being watched.
         self.raw_curve.setZValue(-2)
+        self.smooth_curve.setZValue(1)
         for curve in (self.earlier_smooth_curve, self.earlier_epoch_curve, self.earlier_test_curve):
             curve.setZValue(-1)
         self.marker = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(MARKER_COLOUR, width=2))
@@ -285,7 +287,9 @@ class ErrorPlot(QWidget):
         acc_item.setLabel("left", "right")
         acc_item.getAxis("left").setWidth(AXIS_WIDTH)
         acc_item.disableAutoRange()
-        acc_item.setYRange(0.0, 1.0, padding=0.02)
+        # Room above 100% and below 0% for half a tick label: the labels are centred on their ticks.
+        acc_item.setYRange(0.0, 1.0, padding=0.0)
+        acc_item.vb.sigResized.connect(self._accuracy_margin)
         acc_item.getAxis("left").setTicks([[(0.0, "0%"), (0.5, "50%"), (1.0, "100%")]])
         acc_item.setMouseEnabled(x=True, y=False)
         acc_item.setXLink(item)
@@ -603,6 +607,15 @@ class ErrorPlot(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit_key_height()
+        self._accuracy_margin()
+
+    def _accuracy_margin(self) -> None:
+        """Keep half a label's height (in the strip's units) above 100% and below 0%, whatever its height."""
+        height = self.accuracy_plot.getPlotItem().vb.height() or self.accuracy_plot.height()
+        margin = self.fontMetrics().height() / 2 + 2
+        # The range -share..1+share puts ``margin`` pixels outside 0..1 at each end.
+        share = min(0.5, margin / max(1.0, height - 2 * margin))
+        self.accuracy_plot.getPlotItem().setYRange(-share, 1.0 + share, padding=0.0)
 
     def _fit_key_height(self) -> None:
         """Keep room for every line of the key at this width: a dock does not ask a wrapped label how tall
@@ -620,7 +633,7 @@ class ErrorPlot(QWidget):
             parts.append(_swatch(RAW_COLOUR, "━", "each step"))
             parts.append(_swatch(SMOOTH_COLOUR, "━", "smoothed"))
         if self._epoch_loss:
-            parts.append(_swatch(EPOCH_COLOUR, "●", "epoch average"))
+            parts.append(_swatch(EPOCH_COLOUR, "○", "epoch average"))
         if self._test_loss:
             parts.append(_swatch(TEST_COLOUR, "▲", "test set"))
         accuracy = []

@@ -166,3 +166,25 @@ def test_clear_empties_everything(plot):
         x, _ = curve.getData()
         assert x is None or len(x) == 0
     assert plot.value_at(5) is None and plot.readout.text() == ""
+
+
+def test_the_accuracy_axis_shows_its_whole_top_label_and_the_smoothed_line_is_not_hidden(plot, qtbot):
+    from PySide6.QtCore import QPointF
+    from PySide6.QtWidgets import QApplication
+
+    plot.resize(320, 420)
+    plot.show()
+    qtbot.waitExposed(plot)
+    plot.add_steps(np.arange(1.0, 41.0), np.linspace(1.0, 0.2, 40))
+    for epoch in range(1, 5):
+        plot.add_epoch(EpochEnd(epoch, 4, 0.8 / epoch, 0.8 / epoch, 0.25 * epoch, None))
+    plot.redraw()
+    QApplication.processEvents()
+    assert plot.accuracy_plot.isVisible()
+    vb = plot.accuracy_plot.getPlotItem().vb
+    top_of_view = vb.mapViewToScene(QPointF(0.0, 1.0)).y() - vb.sceneBoundingRect().top()
+    # "100%" is centred on its tick: half its height must fit above the tick, inside the plot.
+    assert top_of_view >= plot.fontMetrics().height() / 2
+    # The smoothed line is drawn over the epoch averages' dots, which are rings it shows through.
+    assert plot.smooth_curve.zValue() > plot.epoch_curve.zValue()
+    assert plot.epoch_curve.opts["symbolBrush"] is None
