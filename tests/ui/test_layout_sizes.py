@@ -401,3 +401,18 @@ def test_the_panel_tabs_read_whole(qtbot, screen):
                     assert bar.tabRect(index).width() >= wanted, (size, bar.tabText(index))
     finally:
         close(window)
+
+
+@pytest.mark.parametrize("example", ["four-pixel-camera", "digits"])
+@pytest.mark.parametrize("screen", [QSize(1024, 700), QSize(1366, 768)], ids=["1024x700", "1366x768"])
+def test_the_pad_and_the_answer_keep_their_sizes_while_the_right_hand_tabs_change(qtbot, screen, example):
+    window = open_window(qtbot, screen, example)
+    try:
+        left = [window.findChild(QDockWidget, name) for name in ("padDock", "outputsDock")]
+        before = [in_window(dock, window) for dock in left]
+        for name in ("trainingDock", "challengesDock", "inspectorDock", "trainingDock"):
+            bring_to_front(qtbot, window, window.findChild(QDockWidget, name))
+            settle(qtbot, window)
+            assert [in_window(dock, window) for dock in left] == before, name
+    finally:
+        close(window)
