@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QLineF, QPointF, QSize, Qt, QTimer
+from PySide6.QtCore import QLineF, QObject, QPointF, QSize, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QIcon, QImage, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
@@ -143,6 +143,45 @@ def _placeholder() -> QPixmap:
     return pixmap
 
 
+class ExampleThumbnails(QObject):
+    """Puts each example's picture on its list item: a grey placeholder at once, then the pictures one per
+    turn of the event loop, so a list of examples (the gallery's, the start page's) shows at once.
+
+    ``parent`` is the timer's context: once it is deleted, no drawing is left to run on its items."""
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self._placeholder = QIcon(_placeholder())
+        self._pending: list[tuple[QListWidgetItem, ExampleInfo]] = []
+
+    def add(self, item: QListWidgetItem, info: ExampleInfo) -> None:
+        """Show ``info``'s picture on ``item`` (when its turn comes)."""
+        item.setIcon(self._placeholder)
+        if not self._pending:
+            QTimer.singleShot(0, self, self._draw_next)
+        self._pending.append((item, info))
+
+    def pending(self) -> int:
+        """How many pictures are still to draw."""
+        return len(self._pending)
+
+    def stop(self) -> None:
+        """Draw no more pictures (the list is closing)."""
+        self._pending.clear()
+
+    def _draw_next(self) -> None:
+        if not self._pending:
+            return
+        item, info = self._pending.pop(0)
+        image = example_thumbnail(info)
+        if image is not None:
+            item.setIcon(QIcon(QPixmap.fromImage(image)))
+        else:
+            item.setToolTip(f"{info.description}\n\n(The file {Path(info.path).name} cannot be read.)")
+        if self._pending:
+            QTimer.singleShot(0, self, self._draw_next)
+
+
 class ExampleGallery(QDialog):
     """Pick a built-in example. After ``exec()`` returns Accepted, :attr:`chosen` is its name."""
 
@@ -166,15 +205,14 @@ class ExampleGallery(QDialog):
         self.list.setWordWrap(True)
         self.list.setSpacing(4)
         self.list.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
-        placeholder = QIcon(_placeholder())
-        self._pending: list[tuple[QListWidgetItem, ExampleInfo]] = []
+        self.thumbnails = ExampleThumbnails(self)
         for info in self.examples:
-            item = QListWidgetItem(placeholder, f"{info.title}\n{info.description}")
+            item = QListWidgetItem(f"{info.title}\n{info.description}")
             item.setData(Qt.ItemDataRole.UserRole, info.name)
             item.setToolTip(info.description)
             item.setSizeHint(QSize(640, THUMBNAIL_SIZE.height() + 12))
             self.list.addItem(item)
-            self._pending.append((item, info))
+            self.thumbnails.add(item, info)
         self.list.setCurrentRow(0)
         # Activation is a double-click, or Enter on the current item.
         self.list.itemActivated.connect(self._open_item)
@@ -188,8 +226,6 @@ class ExampleGallery(QDialog):
         layout.addWidget(self.list, 1)
         layout.addWidget(self.buttons)
         self.resize(720, 620)
-        # The dialog is the timer's context: once it is deleted, no drawing is left to run on its items.
-        QTimer.singleShot(0, self, self._draw_next)
 
     def select(self, name: str) -> None:
         for row in range(self.list.count()):
@@ -198,19 +234,8 @@ class ExampleGallery(QDialog):
                 return
         raise KeyError(name)
 
-    def _draw_next(self) -> None:
-        if not self._pending:
-            return
-        item, info = self._pending.pop(0)
-        image = example_thumbnail(info)
-        if image is not None:
-            item.setIcon(QIcon(QPixmap.fromImage(image)))
-        else:
-            item.setToolTip(f"{info.description}\n\n(The file {Path(info.path).name} cannot be read.)")
-        QTimer.singleShot(0, self, self._draw_next)
-
     def done(self, result: int) -> None:
-        self._pending.clear()  # a closed gallery draws no more pictures
+        self.thumbnails.stop()  # a closed gallery draws no more pictures
         super().done(result)
 
     def _open_item(self, item: QListWidgetItem) -> None:
@@ -223,4 +248,4 @@ class ExampleGallery(QDialog):
             self._open_item(item)
 
     def thumbnails_pending(self) -> int:
-        return len(self._pending)
+        return self.thumbnails.pending()

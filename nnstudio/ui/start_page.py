@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -22,10 +22,12 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QMenu,
     QPushButton,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +35,7 @@ from PySide6.QtWidgets import (
 from nnstudio.document.autosave import Recovery
 from nnstudio.examples import list_examples
 from nnstudio.ui.autosave_controller import in_use_elsewhere, remove_stale_locks
+from nnstudio.ui.gallery import ExampleThumbnails
 from nnstudio.ui.plain_text import plain_tooltip
 from nnstudio.ui.tour import GuidedTour, tour_done
 
@@ -45,6 +48,8 @@ SHOW_AT_START_KEY = "firstRun/showStartPage"
 FIRST_EXAMPLE = "four-pixel-camera"
 # Where an example's item keeps its description (shown under the list for the chosen one).
 _DESCRIPTION_ROLE = Qt.ItemDataRole.UserRole + 1
+# The example pictures' size on the start page (the gallery's, smaller: several rows show at once).
+START_THUMBNAIL_SIZE = QSize(140, 84)
 
 
 def shows_at_start(settings: QSettings) -> bool:
@@ -112,9 +117,20 @@ class StartPage(QDialog):
         examples_box = QGroupBox("Open an example", self)
         _named(examples_box, "startExamplesBox", "Open an example")
         examples_box.setFont(_heading_font(self))
+        # Each example with its picture (the gallery's, drawn by the same code), in a grid of tiles.
         self.examples = QListWidget(examples_box)
         self.examples.setFont(_plain_font(self))
-        self.examples.setSpacing(2)
+        self.examples.setViewMode(QListView.ViewMode.IconMode)
+        self.examples.setIconSize(START_THUMBNAIL_SIZE)
+        self.examples.setGridSize(
+            QSize(START_THUMBNAIL_SIZE.width() + 24, START_THUMBNAIL_SIZE.height() + self._tile_text_height())
+        )
+        self.examples.setWordWrap(True)
+        self.examples.setMovement(QListView.Movement.Static)
+        self.examples.setResizeMode(QListView.ResizeMode.Adjust)
+        self.examples.setUniformItemSizes(True)
+        self.examples.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
+        self.thumbnails = ExampleThumbnails(self)
         _named(
             self.examples,
             "startExamples",
@@ -135,7 +151,9 @@ class StartPage(QDialog):
             item.setData(Qt.ItemDataRole.UserRole, info.name)
             item.setData(_DESCRIPTION_ROLE, info.description)
             item.setToolTip(plain_tooltip(info.description))
+            item.setTextAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
             self.examples.addItem(item)
+            self.thumbnails.add(item, info)
             if info.name == FIRST_EXAMPLE:
                 self.examples.setCurrentItem(item)
         self.examples.itemActivated.connect(lambda _item: self.open_chosen_example())
@@ -197,7 +215,7 @@ class StartPage(QDialog):
         columns.addLayout(right, 2)
 
         # ---- the tour, and whether to come back
-        self.tour_button = QPushButton("Take the &Guided Tour (2 minutes)", self)
+        self.tour_button = QPushButton("New here? Take the &Guided Tour (2 minutes)", self)
         _named(
             self.tour_button,
             "startTour",
@@ -206,6 +224,10 @@ class StartPage(QDialog):
             " press Train",
         )
         self.tour_button.clicked.connect(self.take_tour)
+        # The first thing to try, above the three ways in, in larger type.
+        self.tour_button.setFont(_heading_font(self))
+        self.tour_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
+        self.tour_button.setMinimumHeight(self.fontMetrics().height() * 3)
         self.show_at_start = QCheckBox("&Show this page when nnstudio starts", self)
         _named(self.show_at_start, "startShowAtStart", "Show the start page when nnstudio starts")
         self.show_at_start.setChecked(shows_at_start(window.settings))
@@ -214,13 +236,13 @@ class StartPage(QDialog):
         _named(self.close_button, "startClose", "Close the start page")
         self.close_button.clicked.connect(self.close)
         bottom = QHBoxLayout()
-        bottom.addWidget(self.tour_button)
         bottom.addWidget(self.show_at_start)
         bottom.addStretch(1)
         bottom.addWidget(self.close_button)
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
+        layout.addWidget(self.tour_button)
         layout.addLayout(columns, 1)
         layout.addLayout(bottom)
         # The tour is the first thing to try until it was taken or skipped once.
@@ -228,7 +250,24 @@ class StartPage(QDialog):
         self.tour_button.setDefault(first_time)
         self.tour_button.setAutoDefault(first_time)
         (self.tour_button if first_time else self.examples).setFocus()
-        self.resize(820, 520)
+        self.resize(self._first_size())
+
+    def _tile_text_height(self) -> int:
+        """Room under a tile's picture for its title on up to three lines."""
+        return self.fontMetrics().lineSpacing() * 3 + 10
+
+    def _first_size(self) -> QSize:
+        """Large enough for a few rows of example tiles, never larger than the screen leaves room for."""
+        wanted = QSize(960, 640)
+        screen = self.window_.screen()
+        if screen is None:
+            return wanted
+        room = screen.availableGeometry().size()
+        return wanted.boundedTo(QSize(room.width() - 40, room.height() - 60))
+
+    def done(self, result: int) -> None:
+        self.thumbnails.stop()  # a closed page draws no more pictures
+        super().done(result)
 
     def _describe_example(self, item: QListWidgetItem | None) -> None:
         self.example_text.setText("" if item is None else str(item.data(_DESCRIPTION_ROLE) or ""))

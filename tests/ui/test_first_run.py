@@ -97,6 +97,28 @@ def test_a_first_launch_greets_with_the_start_page_and_opens_an_example(qtbot, w
     assert start_page(window) is None
 
 
+def test_the_start_page_shows_each_example_with_its_picture_and_the_tour_first(qtbot, window):
+    from nnstudio.ui.gallery import ExampleGallery, ExampleThumbnails
+
+    greet(window)
+    page = start_page(window)
+    examples = page.findChild(QListWidget, "startExamples")
+    # The pictures are the gallery's, drawn by the same piece of code, one a turn of the event loop.
+    assert isinstance(page.thumbnails, ExampleThumbnails)
+    qtbot.waitUntil(lambda: page.thumbnails.pending() == 0, timeout=10_000)
+    assert examples.iconSize().width() >= 96
+    for row in range(examples.count()):
+        item = examples.item(row)
+        assert not item.icon().isNull() and item.data(Qt.ItemDataRole.DecorationRole) is not None, item.text()
+    gallery = ExampleGallery(parent=window)
+    assert isinstance(gallery.thumbnails, ExampleThumbnails)
+    gallery.close()
+    # The tour comes first, above the three ways in, in larger type than the rest.
+    tour = page.findChild(QPushButton, "startTour")
+    assert tour.mapTo(page, tour.rect().topLeft()).y() < examples.mapTo(page, examples.rect().topLeft()).y()
+    assert tour.font().pointSizeF() > page.font().pointSizeF()
+
+
 def test_the_start_page_can_be_turned_off_and_comes_back_from_help(qtbot, window, settings_file):
     greet(window)
     page = start_page(window)
