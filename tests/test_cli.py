@@ -65,6 +65,23 @@ def test_seed_002_error_table(tmp_path: Path, capsys) -> None:
     assert result["error"]["total"] == pytest.approx(3.25)
 
 
+@pytest.mark.parametrize(
+    ("bias", "verdict", "answer"),
+    [(0.3, "yes", "go"), (-0.3, "no", "not go"), (0.0, "undecided", "undecided: go or not")],
+)
+def test_a_lone_outputs_answer_is_undecided_right_on_its_threshold_as_in_the_studio(
+    tmp_path: Path, capsys, bias: float, verdict: str, answer: str
+) -> None:
+    """A tanh output answers yes above 0, no below and neither at 0 itself, as the Answer panel says."""
+    neurons = [Neuron("x", Role.INPUT, "identity"), Neuron("o", Role.OUTPUT, "tanh", bias, "go")]
+    path = tmp_path / "lone.nnet"
+    save_document(Document(Network.from_parts(neurons, [])), path)
+    result = run_json(capsys, "run", str(path), "--input", "0")
+    assert (result["verdict"], result["answer"], result["yes"]) == (verdict, answer, verdict == "yes")
+    code, out, _ = run_cli(capsys, "run", str(path), "--input", "0")
+    assert code == 0 and f"answer: {verdict} (go " in out
+
+
 def test_festival_neuron_says_go(capsys) -> None:
     result = run_json(capsys, "run", "festival", "--input", "3,2,4,2")
     assert result["outputs"] == {result["answer"]: 1.0}

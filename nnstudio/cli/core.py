@@ -42,6 +42,7 @@ def cmd_examples(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from nnstudio.document.challenge import AnswerLine
     from nnstudio.engine.activations import ACTIVATIONS
     from nnstudio.engine.losses import LOSSES
     from nnstudio.engine.plan import compile_network
@@ -66,10 +67,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     out = fw.output[0]
     # A lone output is a yes/no question answered at its activation's threshold: its name alone would
     # read as the answer whatever its value ("answer: go" at 0).
+    # As the studio's Answer panel: yes above the threshold, no below, undecided right on it.
     lone = len(labels) == 1
     threshold = ACTIVATIONS[neurons[plan.output_ids[0]].activation].threshold if lone else 0.5
-    yes = bool(out[0] >= threshold) if lone else None
-    answer = (labels[0] if yes else f"not {labels[0]}") if lone else labels[int(np.argmax(out))]
+    verdict = AnswerLine(threshold, threshold).verdict(float(out[0])) if lone else None
+    if not lone:
+        answer = labels[int(np.argmax(out))]
+    elif verdict == "undecided":
+        answer = f"undecided: {labels[0]} or not"
+    else:
+        answer = labels[0] if verdict == "yes" else f"not {labels[0]}"
     result: dict[str, Any] = {
         "outputs": {label: rounded(v) for label, v in zip(labels, out.tolist(), strict=True)},
         "answer": answer,
@@ -80,12 +87,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     }
     lines = [f"{label:>12}  {v: .4f}" for label, v in zip(labels, out.tolist(), strict=True)]
     if lone:
-        result["yes"] = yes
+        result["yes"] = verdict == "yes"
+        result["verdict"] = verdict
         result["threshold"] = threshold
-        side = "at or above" if yes else "below"
-        lines.append(
-            f"answer: {'yes' if yes else 'no'} ({labels[0]} {out[0]:.4f} is {side} its threshold {threshold:g})"
-        )
+        side = {"yes": "above", "no": "below", "undecided": "right on"}[verdict]  # type: ignore[index]
+        lines.append(f"answer: {verdict} ({labels[0]} {out[0]:.4f} is {side} its threshold {threshold:g})")
     else:
         lines.append(f"answer: {answer}")
     if args.truth is not None:

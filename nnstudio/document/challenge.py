@@ -539,6 +539,14 @@ class AnswerLine:
     no_below: float
     inclusive: bool = False
 
+    def verdict(self, value: float) -> str:
+        """``yes`` above the line, ``no`` below it, ``undecided`` on it (or in the band between)."""
+        if value > self.yes_above or (self.inclusive and value == self.yes_above):
+            return "yes"
+        if value < self.no_below or (self.inclusive and value == self.no_below):
+            return "no"
+        return "undecided"
+
 
 @dataclass(frozen=True)
 class Challenge:

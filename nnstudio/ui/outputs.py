@@ -67,15 +67,6 @@ def rule_text(line: AnswerLine) -> str:
     return text + (f", undecided between {no} and {yes}" if line.no_below < line.yes_above else "")
 
 
-def verdict(value: float, line: AnswerLine) -> str:
-    """``yes`` above the line, ``no`` below it, ``undecided`` on it (or in a challenge's band between)."""
-    if value > line.yes_above or (line.inclusive and value == line.yes_above):
-        return "yes"
-    if value < line.no_below or (line.inclusive and value == line.no_below):
-        return "no"
-    return "undecided"
-
-
 def value_beside_line(value: float, line: AnswerLine, percent: bool) -> str:
     """The value as the panel shows it, with more digits when two would show it on a line it is not on
     (``0.003`` is a yes at a line of 0, though it shows as ``0.00``)."""
@@ -107,7 +98,7 @@ def answer_text(
         if not math.isfinite(value):
             return f"{labels[0]}: {format_output(value, percent)}"
         line = _as_line(threshold)
-        return f"Answer: {labels[0]}? {verdict(value, line)} ({value_beside_line(value, line, percent)})"
+        return f"Answer: {labels[0]}? {line.verdict(value)} ({value_beside_line(value, line, percent)})"
     order = np.argsort(-outputs, kind="stable")
     best, second = int(order[0]), int(order[1])
     if abs(float(outputs[best]) - float(outputs[second])) <= TIE_TOLERANCE:
