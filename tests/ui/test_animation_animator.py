@@ -296,7 +296,8 @@ def test_animation_bar_steps_on_the_training_panels_samples(qtbot):
     panel.learning_rate.setValue(0.5)
     bar.speed_slider.setValue(100)
     qtbot.mouseClick(bar.step_button, Qt.MouseButton.LeftButton)
-    assert stack.count() == 1 and stack.text(0) == "Training step"
+    # The learning rate set in the panel is a step of its own (it belongs to the document), the step another.
+    assert stack.count() == 2 and stack.text(1) == "Training step"
     np.testing.assert_array_equal(live.input, [1, 1, 1, 1])  # four-pixel's first sample
     np.testing.assert_array_equal(live.truth, [1, 0, 0, 0])
     assert bar.animator.last_step.learning_rate == 0.5
