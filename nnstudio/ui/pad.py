@@ -193,11 +193,9 @@ class DrawingPad(Panel):
             low, high = value_range
             if self.mode == "freehand":
                 editor = FreehandPad(grid, value_range, self)
-                self.title.setText(
-                    f"Draw with the mouse; the right button rubs out. The small picture is"
-                    f" what the network sees: your drawing shrunk to {grid[0]}x{grid[1]}"
-                    f" pixels."
-                )
+                # Short: a side column on a small screen has little height, and the small picture's caption
+                # says what it is.
+                self.title.setText("Draw with the mouse; the right button rubs out.")
             else:
                 editor = CellPad(grid, value_range, self)
                 self.title.setText(

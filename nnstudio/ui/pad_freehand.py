@@ -32,7 +32,7 @@ Array = np.ndarray
 # drawing is shown scaled to whatever room the dock gives; pen sizes are in these pixels.
 FREEHAND_SIZE = 280
 # The drawing area never shrinks below this (screen pixels), however narrow the dock.
-MIN_FREEHAND_SIDE = 140
+MIN_FREEHAND_SIDE = 120
 # From this width on the freehand pad shows the network's view beside the drawing, large; below it, small and
 # underneath, so a narrow dock needs no horizontal scrolling.
 WIDE_FREEHAND_PAD = 500

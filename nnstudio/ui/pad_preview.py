@@ -14,7 +14,7 @@ Array = np.ndarray
 
 # Screen pixels per input pixel of the preview in each arrangement.
 PREVIEW_SCALE_WIDE = 6
-PREVIEW_SCALE_NARROW = 3
+PREVIEW_SCALE_NARROW = 2
 
 
 class InputPreview(QWidget):

@@ -416,3 +416,19 @@ def test_the_pad_and_the_answer_keep_their_sizes_while_the_right_hand_tabs_chang
             assert [in_window(dock, window) for dock in left] == before, name
     finally:
         close(window)
+
+
+@pytest.mark.parametrize("example", ["four-pixel-camera", "digits"])
+@pytest.mark.parametrize("screen", [QSize(1024, 700), QSize(1366, 768)], ids=["1024x700", "1366x768"])
+def test_the_drawing_pad_fits_its_dock_without_scrolling(qtbot, screen, example):
+    window = open_window(qtbot, screen, example)
+    try:
+        pad = window.panel_widget("padDock")
+        scroll = window.findChild(QDockWidget, "padDock").widget()
+        assert not scroll.verticalScrollBar().isVisible() and not scroll.horizontalScrollBar().isVisible()
+        view = in_window(scroll.viewport(), window)
+        for widget in pad.findChildren(QWidget):
+            if widget.isVisible() and widget.objectName().startswith("pad"):
+                assert view.contains(in_window(widget, window)), widget.objectName()
+    finally:
+        close(window)

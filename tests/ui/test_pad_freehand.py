@@ -12,6 +12,7 @@ from nnstudio.document.model import Document
 from nnstudio.engine.graph import Edge, Network, Neuron, Role
 from nnstudio.ui.live import LiveNetwork
 from nnstudio.ui.pad import DrawingPad, FreehandPad, InputSliders
+from nnstudio.ui.pad_freehand import MIN_FREEHAND_SIDE
 
 
 def digit_network() -> Network:
@@ -75,7 +76,7 @@ def test_digit_document_gets_the_freehand_pad(digit_pad):
     assert (canvas.canvas_size.width(), canvas.canvas_size.height()) == (280, 280)
     shown = canvas.picture_rect()
     assert shown.width() == pytest.approx(shown.height())  # square however the pad is sized
-    assert shown.width() >= 140
+    assert shown.width() >= MIN_FREEHAND_SIDE
     assert not pad.editor.undo_button.isEnabled()
 
 

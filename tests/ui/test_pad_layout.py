@@ -13,6 +13,7 @@ from nnstudio.engine.graph import Edge, Network, Neuron, Role
 from nnstudio.ui.live import LiveNetwork
 from nnstudio.ui.outputs import OutputPanel
 from nnstudio.ui.pad import DrawingPad
+from nnstudio.ui.pad_preview import PREVIEW_SCALE_NARROW
 from nnstudio.ui.samples import SamplesPanel
 from nnstudio.ui.widgets.flow_layout import FlowLayout
 
@@ -110,7 +111,7 @@ def test_freehand_pad_puts_the_preview_beside_a_wide_drawing(qtbot, digits):
     scroll.resize(300, 520)
     QApplication.processEvents()
     assert not editor.wide
-    assert editor.preview.width() == 28 * 3 + 2
+    assert editor.preview.width() == 28 * PREVIEW_SCALE_NARROW + 2
     assert_fits_sideways(scroll, [editor.canvas, editor.preview, editor.undo_button])
 
 
