@@ -73,4 +73,7 @@ def test_without_a_test_half_the_key_says_why_there_is_no_test_curve(panel_with,
     with qtbot.waitSignal(panel.controller.ended, timeout=20_000):
         qtbot.mouseClick(panel.train_button, Qt.MouseButton.LeftButton)
     assert len(panel.plot.test_losses()[0]) == 0
-    assert "No test curve: four-pixel has no held-out test half" in panel.plot.key_text()
+    # The dataset is named as the dataset box names it.
+    assert (
+        "No test curve: Four-pixel camera: all 16 images has no held-out test half" in panel.plot.key_text()
+    )
