@@ -552,6 +552,8 @@ class TrainingPanel(Panel):
         """The history moved on after a run ended (a step, Randomize, an edit, a new stop condition, an undo):
         what the progress says of that run no longer describes the network (and Undo this run would undo
         something else), so it goes."""
+        if not self._alive():
+            return
         self.controller.notice_changes()
         if not self._showing_run_end or self.controller.running:
             return
@@ -565,6 +567,8 @@ class TrainingPanel(Panel):
     def _on_clean_changed(self, clean: bool) -> None:
         """Saved while a point of the run was shown: the file holds those weights, so they become the
         network's (one undo step) and the document stays saved."""
+        if not self._alive():
+            return
         stack = self.undo_stack
         if (
             not clean
@@ -583,6 +587,11 @@ class TrainingPanel(Panel):
         self._set_status(
             f"Saved with the weights from {snapshot_name(snapshot)}; Edit > Undo takes them back."
         )
+
+    def _alive(self) -> bool:
+        """False once the garbage collector has cleared this panel: a panel and its undo stack collected in
+        one reference cycle lose their attributes first, and then the stack, destroyed, says it was emptied."""
+        return "controller" in self.__dict__
 
     def _show_idle_progress(self) -> None:
         self.progress.show_idle()
