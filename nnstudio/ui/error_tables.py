@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QFont, QIcon, QKeyEvent, QPalette, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -83,6 +83,17 @@ _ALL_ZERO = "__zeros__"
 _OTHER = "__other__"
 
 
+class _EveryRowTable(QTableWidget):
+    """A table whose preferred height shows every row: the window's layout gives a panel the height it
+    prefers when there is room, so ten outputs show without scrolling (it still scrolls in a shorter dock)."""
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        rows = sum(self.rowHeight(row) for row in range(self.rowCount()))
+        header = self.horizontalHeader().sizeHint().height() if self.horizontalHeader().isVisible() else 0
+        return QSize(hint.width(), rows + header + 2 * self.frameWidth() + 2)
+
+
 class ErrorTablePanel(Panel):
     """Truth, answer and error per output for the current input, and the total (seed 002's table)."""
 
@@ -114,7 +125,7 @@ class ErrorTablePanel(Panel):
         self.formula = QLabel(self)
         self.formula.setWordWrap(True)
         _named(self.formula, "errorFormula", "Error formula")
-        self.table = QTableWidget(0, len(self.COLUMNS), self)
+        self.table = _EveryRowTable(0, len(self.COLUMNS), self)
         _named(
             self.table,
             "errorTable",
@@ -124,7 +135,9 @@ class ErrorTablePanel(Panel):
         self.table.setHorizontalHeaderLabels(list(self.COLUMNS))
         self.table.verticalHeader().setVisible(False)
         # Rows as tall as the text needs: a short dock then still shows every output and the total.
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        row_height = self.table.fontMetrics().height() + 3
+        self.table.verticalHeader().setMinimumSectionSize(row_height)
+        self.table.verticalHeader().setDefaultSectionSize(row_height)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         # Tab goes on to the next control, as everywhere else; the arrow keys move between cells.
         self.table.setTabKeyNavigation(False)

@@ -432,3 +432,18 @@ def test_the_drawing_pad_fits_its_dock_without_scrolling(qtbot, screen, example)
                 assert view.contains(in_window(widget, window)), widget.objectName()
     finally:
         close(window)
+
+
+def test_the_digit_readers_error_table_shows_all_ten_rows_at_1366(qtbot):
+    window = open_window(qtbot, QSize(1366, 768), "digits")
+    try:
+        bring_to_front(qtbot, window, window.findChild(QDockWidget, "errorTableDock"))
+        settle(qtbot, window)
+        table = window.panel_widget("errorTableDock").table
+        viewport = table.viewport().rect()
+        assert table.rowCount() == 10
+        for row in range(table.rowCount()):
+            cell = table.visualRect(table.model().index(row, 0))
+            assert viewport.contains(cell), row
+    finally:
+        close(window)
