@@ -379,10 +379,13 @@ def feature_name(label: str) -> str | None:
 
 def feature_names(labels: Sequence[str]) -> list[str] | None:
     """The features a network's input labels name, in order; None unless every one names a feature."""
-    names = [feature_name(label) for label in labels]
-    if not names or any(name is None for name in names):
-        return None
-    return names  # type: ignore[return-value]
+    names = []
+    for label in labels:
+        name = feature_name(label)
+        if name is None:
+            return None  # told at the first input that names no feature (of 784 pixels, the first)
+        names.append(name)
+    return names or None
 
 
 def feature_columns(points: Array, names: Sequence[str]) -> Array:

@@ -108,6 +108,8 @@ class NetworkCanvas(QGraphicsView):
         self.selection = Selection(self._on_selection_changed)
         self.zoom = ZoomAndFit(self, self._scene)
         self.status_line = StatusLine(self)
+        # The network and structure the output ids were looked up for (see output_name_plates).
+        self._output_ids: tuple[object, int, list[str]] = (None, -1, [])
         self.hover = Hover(self)
         self.gestures = Gestures(self)
         self.value_editing = ValueEditing(self)
@@ -450,15 +452,20 @@ class NetworkCanvas(QGraphicsView):
         scene = self._scene
         if scene.names_shown or self.binding.live is None:
             return []
+        network = self.binding.network
+        # Painted with every frame: the outputs are looked up once per structure, not among every neuron.
+        looked_up, revision, _ = self._output_ids
+        if looked_up is not network or revision != network.structure_revision:
+            self._output_ids = (network, network.structure_revision, [n.id for n in network.outputs()])
         covered = scene.feature_maps.covered
+        items = scene.neuron_items
         outputs = [
-            (nid, item)
-            for nid, item in scene.neuron_items.items()
-            if item.role is Role.OUTPUT and nid not in covered and item.isVisible()
+            (nid, items[nid])
+            for nid in self._output_ids[2]
+            if nid in items and nid not in covered and items[nid].isVisible()
         ]
         if not outputs or len(outputs) > MOST_FANNED:
             return []
-        network = self.binding.network
         names = [
             (network.neurons[nid].display_name, QPointF(self.mapFromScene(item.pos())))
             for nid, item in outputs
