@@ -8,7 +8,7 @@ from nnstudio.cli.common import EXIT_OK, Command, emit, open_document
 
 
 def cmd_challenges(args: argparse.Namespace) -> int:
-    from nnstudio.document.challenge import builtin_challenges
+    from nnstudio.document.challenge_file import builtin_challenges
 
     challenges = builtin_challenges()
     result = {"challenges": [{"id": c.id, "title": c.title, "goal": c.goal} for c in challenges]}
@@ -18,7 +18,8 @@ def cmd_challenges(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from nnstudio.document.challenge import check, find_challenge
+    from nnstudio.document.challenge import check
+    from nnstudio.document.challenge_file import find_challenge
 
     challenge = find_challenge(args.challenge)
     result = check(challenge, open_document(args.file))

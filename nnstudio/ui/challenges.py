@@ -9,7 +9,7 @@ challenge in progress can be checked (any other card would grade a network that 
 results go when the attempt ends or another network is opened. Meanwhile the Answer panel reads a lone
 output at the challenge's own line (:meth:`Challenge.answer_line`).
 
-The cards come from ``resources/challenges`` (:func:`nnstudio.document.challenge.builtin_challenges`);
+The cards come from ``resources/challenges`` (:func:`nnstudio.document.challenge_file.builtin_challenges`);
 *Open challenge file...* adds a teacher's own.
 """
 
@@ -33,15 +33,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnstudio.document.challenge import (
-    Challenge,
-    ChallengeError,
-    CheckResult,
-    SignsCase,
-    builtin_challenges,
-    check,
-    load_challenge,
-)
+from nnstudio.document.challenge import Challenge, ChallengeError, CheckResult, SignsCase, check
+from nnstudio.document.challenge_file import builtin_challenges, load_challenge
 from nnstudio.document.fileformat import FormatError
 from nnstudio.ui.live import LiveNetwork
 from nnstudio.ui.outputs import OutputPanel

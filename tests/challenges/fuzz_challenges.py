@@ -22,7 +22,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from nnstudio.document.challenge import ChallengeError, challenge_from_bytes, challenges_dir, check  # noqa: E402
+from nnstudio.document.challenge import ChallengeError, check  # noqa: E402
+from nnstudio.document.challenge_file import challenge_from_bytes, challenges_dir  # noqa: E402
 
 ODD_VALUES: list[Any] = [
     None,

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from nnstudio.document.challenge import builtin_challenges, check, find_challenge
+from nnstudio.document.challenge import check
+from nnstudio.document.challenge_file import builtin_challenges, find_challenge
 from nnstudio.document.fileformat import load_document
 
 SOLUTIONS = Path(__file__).parent / "solutions"

@@ -5,7 +5,7 @@ import json
 import re
 from pathlib import Path
 
-from nnstudio.document import challenge as module
+from nnstudio.document import challenge_file as module
 
 DOC = (Path(__file__).parents[2] / "docs" / "CHALLENGES.md").read_text()
 

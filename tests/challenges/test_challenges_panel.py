@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget
 
-from nnstudio.document.challenge import challenge_from_bytes
+from nnstudio.document.challenge_file import challenge_from_bytes
 from nnstudio.ui.theme import Tone, label_tone
 
 from ..studio_windows import studio_windows

@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from nnstudio.document.challenge import ChallengeError, challenge_from_bytes, load_challenge
+from nnstudio.document.challenge import ChallengeError
+from nnstudio.document.challenge_file import challenge_from_bytes, load_challenge
 
 GOOD = {
     "format": "nnstudio-challenge",

@@ -13,7 +13,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QMessageBox, QPushButton
 
-from nnstudio.document.challenge import AnswerLine, builtin_challenges
+from nnstudio.document.challenge import AnswerLine
+from nnstudio.document.challenge_file import builtin_challenges
 from nnstudio.examples import load_example
 from nnstudio.ui.live import LiveNetwork
 from nnstudio.ui.outputs import OutputPanel, answer_text
