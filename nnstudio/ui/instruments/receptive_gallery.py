@@ -633,13 +633,7 @@ class ReceptiveGallery(QWidget):
                 if samples:
                     pictures.append(_pixmap(rgb_image(_mosaic(_padded(samples), 3)), TILE_PX))
             name = network.neurons[nid].display_name
-            tile = QToolButton()
-            tile.setObjectName(f"receptiveTile_{nid}")
-            tile.setAccessibleName(f"Receptive field of {name}")
-            tile.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
-            icon = _row_of(pictures or [_blank(TILE_PX)])
-            tile.setIcon(QIcon(icon))
-            tile.setIconSize(QSize(icon.width(), icon.height()))
+            tile = self._tile(nid, f"Receptive field of {name}", pictures)
             if field.found:
                 tile.setText(f"{name}\nactivation {field.activation:.3f}")
                 tile.setToolTip(
@@ -652,8 +646,6 @@ class ReceptiveGallery(QWidget):
                     f"{name}: no input found that changes it: wherever the search went its value stayed"
                     f" {field.activation:.4g}. Click to select it on the canvas."
                 )
-            tile.setAutoRaise(True)
-            tile.clicked.connect(lambda _checked=False, n=nid: self._window.canvas.select([n]))
             self.tiles[nid] = tile
         self._place_tiles()
 
@@ -730,17 +722,22 @@ class ReceptiveGallery(QWidget):
             state = NEVER_ON
         else:
             state = f"best {m.field.activation:.3g}"
+        tile = self._tile(m.neuron, f"Feature map {m.channel + 1} of {m.layer}", pictures)
+        tile.setText(f"{name}\n{state}")
+        tile.setToolTip(self._map_tip(m, conv, inputs, len(excited)))
+        return tile
+
+    def _tile(self, neuron: str, accessible_name: str, pictures: list[QPixmap]) -> QToolButton:
+        """A tile of the gallery: its pictures in a row above its text; a click selects ``neuron``."""
         tile = QToolButton()
-        tile.setObjectName(f"receptiveTile_{m.neuron}")
-        tile.setAccessibleName(f"Feature map {m.channel + 1} of {m.layer}")
+        tile.setObjectName(f"receptiveTile_{neuron}")
+        tile.setAccessibleName(accessible_name)
         tile.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
         icon = _row_of(pictures or [_blank(TILE_PX)])
         tile.setIcon(QIcon(icon))
         tile.setIconSize(QSize(icon.width(), icon.height()))
-        tile.setText(f"{name}\n{state}")
-        tile.setToolTip(self._map_tip(m, conv, inputs, len(excited)))
         tile.setAutoRaise(True)
-        tile.clicked.connect(lambda _checked=False, n=m.neuron: self._window.canvas.select([n]))
+        tile.clicked.connect(lambda _checked=False, n=neuron: self._window.canvas.select([n]))
         return tile
 
     @staticmethod
