@@ -103,7 +103,6 @@ class TrainingRows:
         self.levels = byte_levels(self.inputs)
         self._input_rows = _as_rows(self.inputs)
         self._target_rows = _as_rows(self.targets)
-        self._code_rows = None if self.levels is None else _as_rows(self.levels.codes)
 
     def gatherer(self, x: Array, y: Array) -> Callable[[Array], None]:
         """A function of a batch's row indices that writes their inputs into ``x`` and targets into ``y``
@@ -112,7 +111,8 @@ class TrainingRows:
         # gathering rows of a 2-d array. mode="clip" writes straight into ``out`` (the default buffers it).
         x_rows, y_rows = _as_rows(x), _as_rows(y)
         input_rows, target_rows = self._input_rows, self._target_rows
-        if self.levels is None or self._code_rows is None or len(x) < _BYTES_FROM_ROWS:
+        levels = self.levels
+        if levels is None or len(x) < _BYTES_FROM_ROWS:
 
             def gather(rows: Array) -> None:
                 input_rows.take(rows, out=x_rows, mode="clip")
@@ -120,7 +120,7 @@ class TrainingRows:
 
             return gather
         codes = np.empty(x.shape, np.uint8)
-        code_rows, batch_codes, restore = self._code_rows, _as_rows(codes), self.levels.restore
+        code_rows, batch_codes, restore = _as_rows(levels.codes), _as_rows(codes), levels.restore
 
         def gather_levels(rows: Array) -> None:
             code_rows.take(rows, out=batch_codes, mode="clip")
