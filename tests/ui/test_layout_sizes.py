@@ -31,10 +31,28 @@ DESKTOP_FURNITURE = 70
 
 
 def settle(qtbot, window: MainWindow) -> None:
-    """Let the window lay itself out after a resize, as it does when a person stops dragging its edge."""
+    """Let the window lay itself out after a resize, as it does when a person stops dragging its edge.
+
+    Then let it come to rest: laying out posts more work (a scroll area shows or hides its bars one round of
+    events after it was resized), so events are processed until a round changes no widget's place, size or
+    visibility. On a busy machine the panels are placed in the last round the wait sees."""
     QApplication.processEvents()
     qtbot.waitUntil(lambda: not window.dock_layout.settling(), timeout=5_000)
-    QApplication.processEvents()
+    before = None
+    for _round in range(50):
+        QApplication.processEvents()
+        now = _widget_places(window)
+        if now == before:
+            return
+        before = now
+    raise AssertionError("the window did not come to rest after 50 rounds of events")
+
+
+def _widget_places(window: QWidget) -> list[tuple[str, QRect, bool]]:
+    return [
+        (widget.objectName(), widget.geometry(), widget.isVisible())
+        for widget in window.findChildren(QWidget)
+    ]
 
 
 def open_window(qtbot, size: QSize, example: str = "four-pixel-camera") -> MainWindow:
