@@ -176,3 +176,18 @@ def test_a_newly_bound_document_is_fitted_again(make_canvas):
     resize(canvas, 1000, 800)
     assert fully_inside(canvas)
     assert share_filled(canvas) > 0.8
+
+
+@pytest.mark.parametrize("size", [(390, 473), (300, 420), (700, 500)])
+def test_an_example_with_many_names_fits_a_narrow_canvas_whole(make_canvas, size):
+    """Names show only from a certain zoom on, and when they do not the outputs' names are fanned out
+    beside them: at any width the fit shows the network, and whatever names it shows, whole."""
+    from nnstudio.examples import load_example
+
+    canvas = make_canvas(load_example("four-pixel-camera"), size)
+    drawn = network_on_screen(canvas)
+    for plate in canvas.output_name_plates():
+        drawn = drawn.united(plate.rect)
+    viewport = QRectF(canvas.viewport().rect())
+    assert viewport.adjusted(-1, -1, 1, 1).contains(drawn)
+    assert max(drawn.width() / viewport.width(), drawn.height() / viewport.height()) > 0.75

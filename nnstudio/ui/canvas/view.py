@@ -129,6 +129,7 @@ class NetworkCanvas(QGraphicsView):
         self.legend = CanvasLegend(self, SCHEMES["classic"])
         self.legend.place(self.viewport().geometry())
         self.zoom.reserve_top = self._legend_room
+        self.zoom.reserve_right = self._fanned_names_room
 
     # ================================================================== binding
     @property
@@ -242,6 +243,14 @@ class NetworkCanvas(QGraphicsView):
     def _legend_room(self) -> float:
         """Pixels at the top of the viewport the fitted network leaves to the legend."""
         return float(self.legend.base_height() + 2 * 6) if self.legend.isVisibleTo(self) else 0.0
+
+    def _fanned_names_room(self, content: QRectF) -> float:
+        """Pixels the outputs' fanned-out names reach right of ``content`` (scene) at the present zoom."""
+        plates = self.output_name_plates()
+        if not plates:
+            return 0.0
+        content_right = self.mapFromScene(QPointF(content.right(), content.center().y())).x()
+        return max(0.0, max(plate.rect.right() for plate in plates) - content_right)
 
     def _show_detail(self) -> None:
         self._caption.show_text(self._scene.detail_text, self.viewport().geometry())

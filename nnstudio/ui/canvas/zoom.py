@@ -17,6 +17,8 @@ FIT_MAX_SCALE = 1.5
 FIT_MARGIN_PX = 24.0
 FIT_MARGIN_SHARE = 0.04
 FIT_STEPS = 4
+# Halvings of the zoom range when the steps do not settle on a fitting zoom: within 1/1024 of the best.
+FIT_HALVINGS = 10
 
 
 class ZoomAndFit:
@@ -28,6 +30,9 @@ class ZoomAndFit:
         self._auto_fit = True
         # Pixels at the top of the viewport a fitted network leaves free (the legend is there).
         self.reserve_top: Callable[[], float] = lambda: 0.0
+        # Pixels drawn right of the content (scene rect given) at the present zoom: the outputs' names, fanned
+        # out when the view is too far out for names.
+        self.reserve_right: Callable[[QRectF], float] = lambda _content: 0.0
 
     @property
     def auto_fit(self) -> bool:
@@ -81,16 +86,47 @@ class ZoomAndFit:
             return
         # Names keep their size on screen, so the network's extent depends on the zoom: settle in a few steps.
         for _ in range(FIT_STEPS):
-            scale = min(room_w / max(content.width(), 1e-6), room_h / max(content.height(), 1e-6))
+            width_room = max(1.0, room_w - self.reserve_right(content))
+            scale = min(width_room / max(content.width(), 1e-6), room_h / max(content.height(), 1e-6))
             scale = max(MIN_SCALE, min(FIT_MAX_SCALE, scale))
             if abs(scale - self.scale()) <= 1e-4 * scale:
                 break
-            view.setTransform(QTransform.fromScale(scale, scale))
-            self.scale_changed()
-            content = self.content_rect()
+            content = self._zoom_to(scale)
+        if not self._fits(content, room_w, room_h):
+            content = self._largest_fitting_zoom(room_w, room_h)
         self.update_scene_rect(content)
-        # The network's centre goes to the middle of the room below the reserve.
-        view.centerOn(content.center() - QPointF(0.0, reserve / 2 / max(self.scale(), 1e-6)))
+        # The network's centre goes to the middle of the room below the reserve and left of the names.
+        scale = max(self.scale(), 1e-6)
+        right = self.reserve_right(content)
+        view.centerOn(content.center() + QPointF(right / 2 / scale, -reserve / 2 / scale))
+
+    def _zoom_to(self, scale: float) -> QRectF:
+        """Zoom to ``scale``; the content's extent at that zoom."""
+        self._view.setTransform(QTransform.fromScale(scale, scale))
+        self.scale_changed()
+        return self.content_rect()
+
+    def _largest_fitting_zoom(self, room_w: float, room_h: float) -> QRectF:
+        """Zoom to (nearly) the largest scale at which the content fits the room; the content's extent there.
+
+        Names show only from a certain zoom on, so the content's extent jumps there and the steps above can
+        go back and forth across that zoom without fitting: halving the gap between a zoom that fits and one
+        that does not always ends on one that fits."""
+        fitting, too_big = MIN_SCALE, self.scale()
+        for _ in range(FIT_HALVINGS):
+            middle = (fitting + too_big) / 2
+            if self._fits(self._zoom_to(middle), room_w, room_h):
+                fitting = middle
+            else:
+                too_big = middle
+        return self._zoom_to(fitting)
+
+    def _fits(self, content: QRectF, room_w: float, room_h: float) -> bool:
+        """True when ``content`` (scene), and the names drawn beside it, fit the room at the present zoom,
+        give or take a pixel."""
+        scale = self.scale()
+        width = content.width() * scale + self.reserve_right(content)
+        return width <= room_w + 1 and content.height() * scale <= room_h + 1
 
     def shows_whole(self, rect: QRectF) -> bool:
         """True when ``rect`` (scene) lies inside the viewport."""
