@@ -23,9 +23,17 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
+from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QResizeEvent, QUndoStack
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
 
 from nnstudio.engine.losses import LOSSES
 from nnstudio.engine.plan import Plan
@@ -454,19 +462,38 @@ class AnimationBar(Panel):
         for button in (self.run_button, self.step_button, self.stop_button):
             button.setMinimumWidth(button.fontMetrics().horizontalAdvance(button.text()) + 24)
         self.speed_slider.setMinimumWidth(80)
-        row = QHBoxLayout()
-        row.addWidget(self.run_button)
-        row.addWidget(self.step_button)
-        row.addWidget(self.stop_button)
-        row.addWidget(QLabel("Slow"))
-        row.addWidget(self.speed_slider, 1)
-        row.addWidget(QLabel("Fast"))
-        row.addWidget(self.speed_label)
+        self._buttons = _row_of(self.run_button, self.step_button, self.stop_button)
+        self._speed = _row_of(QLabel("Slow"), self.speed_slider, QLabel("Fast"), self.speed_label, stretch=1)
+        # The buttons and the speed side by side, or the speed below the buttons when the canvas column is
+        # narrower than both: the bar's width would otherwise set the canvas's least width, and on a small
+        # screen squeeze the side panels until the drawing pad scrolls.
+        self.controls = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.controls.addWidget(self._buttons)
+        self.controls.addWidget(self._speed, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 2, 4, 2)
-        layout.addLayout(row)
+        layout.addLayout(self.controls)
         layout.addWidget(self.status)
         self._update_enabled()
+
+    def _one_row_width(self) -> int:
+        margins = self.layout().contentsMargins()
+        parts = self._buttons.minimumSizeHint().width() + self._speed.minimumSizeHint().width()
+        return parts + self.controls.spacing() + margins.left() + margins.right()
+
+    def minimumSizeHint(self) -> QSize:
+        """As narrow as the wider of the two rows; as tall as the rows it shows now."""
+        margins = self.layout().contentsMargins()
+        widest = max(self._buttons.minimumSizeHint().width(), self._speed.minimumSizeHint().width())
+        return QSize(widest + margins.left() + margins.right(), super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        one_row = self.width() >= self._one_row_width()
+        direction = QBoxLayout.Direction.LeftToRight if one_row else QBoxLayout.Direction.TopToBottom
+        if self.controls.direction() != direction:
+            self.controls.setDirection(direction)
+            self.updateGeometry()  # two rows are taller: the dock grows to show both
 
     def bind(self, live: LiveNetwork, undo_stack: QUndoStack) -> None:
         if self.live is not None:
@@ -575,3 +602,16 @@ class AnimationBar(Panel):
         self.run_button.setEnabled(bound and not busy)
         self.step_button.setEnabled(bound and not busy and not locked)
         self.stop_button.setEnabled(busy)
+
+
+def _row_of(*widgets: QWidget, stretch: int | None = None) -> QWidget:
+    """``widgets`` side by side with no margin; the one at index ``stretch``, or else empty room after them,
+    takes the spare width."""
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for index, widget in enumerate(widgets):
+        layout.addWidget(widget, 1 if index == stretch else 0)
+    if stretch is None:
+        layout.addStretch(1)  # on a row of its own the widgets keep their width, at its left
+    return row

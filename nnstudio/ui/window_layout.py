@@ -124,8 +124,8 @@ def arrangement_for(size: QSize) -> Arrangement:
 
 def column_widths(window_width: int) -> tuple[int, int]:
     """Widths of the left and right columns: a share of the window within bounds, the rest for the canvas."""
-    left = max(268, min(360, round(window_width * 0.22)))
-    right = max(300, min(480, round(window_width * 0.25)))
+    left = max(250, min(360, round(window_width * 0.22)))
+    right = max(264, min(480, round(window_width * 0.25)))
     return left, right
 
 

@@ -437,7 +437,11 @@ def test_the_pad_and_the_answer_keep_their_sizes_while_the_right_hand_tabs_chang
 
 
 @pytest.mark.parametrize("example", ["four-pixel-camera", "digits"])
-@pytest.mark.parametrize("screen", [QSize(1024, 700), QSize(1366, 768)], ids=["1024x700", "1366x768"])
+@pytest.mark.parametrize(
+    "screen",
+    [QSize(1024, 700), first_window_size(QSize(1024, 700)), QSize(1366, 768)],
+    ids=["1024x700", "first-window-on-1024x700", "1366x768"],
+)
 def test_the_drawing_pad_fits_its_dock_without_scrolling(qtbot, screen, example):
     window = open_window(qtbot, screen, example)
     try:

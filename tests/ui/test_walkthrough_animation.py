@@ -3,8 +3,9 @@ training buttons), and its line about the last step goes once training moves on.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QApplication, QWidget
 
 from nnstudio.ui.animation import AnimationBar
 from nnstudio.ui.live import LiveNetwork
@@ -44,3 +45,32 @@ def test_the_last_steps_sample_line_goes_when_training_runs(qtbot):
     assert bar.status.text() == ""
     panel.shutdown()
     live.detach()
+
+
+def test_a_narrow_bar_puts_the_speed_below_the_buttons_instead_of_widening_the_canvas(qtbot):
+    """The bar sits under the canvas: its least width is the canvas column's least width, so on a small
+    screen it goes to two rows rather than squeeze the side panels."""
+    window = (
+        QWidget()
+    )  # the bar inside a window, as in its dock: a window cannot be made narrower than its layout
+    bar = AnimationBar(RecordingCanvas(), window)
+    qtbot.addWidget(window)
+    window.resize(900, 200)
+    window.show()
+    one_row = bar.sizeHint().width()
+    assert bar.minimumSizeHint().width() < one_row * 0.7
+    for width, rows in ((one_row + 40, 1), (bar.minimumSizeHint().width(), 2)):
+        bar.resize(width, 200)
+        QApplication.processEvents()
+        bar.resize(width, bar.minimumSizeHint().height())
+        QApplication.processEvents()
+        controls = [bar.run_button, bar.step_button, bar.stop_button, bar.speed_slider, bar.speed_label]
+        places = [QRect(widget.mapTo(bar, QPoint(0, 0)), widget.size()) for widget in controls]
+        for widget, place in zip(controls, places, strict=True):
+            assert bar.rect().contains(place), (width, widget.objectName(), place)
+            least = widget.minimumWidth() or widget.minimumSizeHint().width()
+            assert widget.width() >= least, (width, widget.objectName())
+        for k, place in enumerate(places):
+            assert not any(place.intersects(other) for other in places[k + 1 :]), (width, places)
+        speed_below_buttons = places[3].top() > places[0].bottom()
+        assert speed_below_buttons is (rows == 2), width
