@@ -263,6 +263,18 @@ def initialise(plan: Plan, method: str, seed: int) -> None:
     initialise_kernels(plan.convs, method, rng)
 
 
+def _has_class(targets: Array) -> Array:
+    """Which samples of many outputs have a class: an all-equal truth (all 0) is none of them."""
+    return targets.max(axis=1) > targets.min(axis=1)
+
+
+def counted_for_accuracy(targets: Array) -> int:
+    """How many samples :func:`accuracy` counts: all of them for a single output, else those with a class."""
+    if targets.ndim != 2 or targets.shape[1] == 1:
+        return len(targets)
+    return int(_has_class(targets).sum())
+
+
 def accuracy(outputs: Array, targets: Array) -> float | None:
     """Share of samples whose largest output is their class; samples of no class (all-zero truth) don't count.
 
@@ -272,7 +284,7 @@ def accuracy(outputs: Array, targets: Array) -> float | None:
         if len(targets) == 0:
             return None
         return float(((outputs[:, 0] >= 0.5) == (targets[:, 0] >= 0.5)).mean())
-    has_class = targets.max(axis=1) > targets.min(axis=1)
+    has_class = _has_class(targets)
     if not has_class.any():
         return None
     right = outputs[has_class].argmax(axis=1) == targets[has_class].argmax(axis=1)

@@ -34,6 +34,7 @@ from nnstudio.engine.train import (
     EpochEnd,
     TrainingError,
     TrainSettings,
+    counted_for_accuracy,
     initialise,
     worse_after_training,
 )
@@ -143,6 +144,8 @@ class TrainingController(QObject):
         self._divergence: Diverged | None = None
         self._last_epoch = 0
         self._last_epoch_end: EpochEnd | None = None
+        # (samples the share right counts, samples) of the run's training set.
+        self._counted: tuple[int, int] = (0, 0)
         self._latest: TrainingUpdate | None = None
         self._pending_updates: list[TrainingUpdate] = []
         self._pending_epochs: list[EpochEnd] = []
@@ -264,6 +267,7 @@ class TrainingController(QObject):
         self._run += 1
         self._active_run = self._run
         self._settings = settings
+        self._counted = (counted_for_accuracy(np.asarray(data.targets)), len(data))
         self._plan_layout = plan
         self._writer = NetworkWriter(network, plan, self.live.plan)
         self._before = ParameterSnapshot.of(network)
@@ -765,7 +769,14 @@ class TrainingController(QObject):
         kind = f" ({loss.title.lower()})" if loss is not None else ""
         text = f" Mean error in the last epoch: {item.loss:.3g}{kind}"
         if item.accuracy is not None:
-            text += f"; {item.accuracy:.0%} of the samples right"
+            counted, samples = self._counted
+            if 0 < counted < samples:
+                text += (
+                    f"; {item.accuracy:.0%} of the {counted:,} samples with a class right"
+                    f" ({samples - counted:,} more belong to no class)"
+                )
+            else:
+                text += f"; {item.accuracy:.0%} of the samples right"
         if item.test_accuracy is not None:
             text += f", {item.test_accuracy:.0%} of the test samples"
         return text + "."
