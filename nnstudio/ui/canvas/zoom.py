@@ -92,7 +92,7 @@ class ZoomAndFit:
             if abs(scale - self.scale()) <= 1e-4 * scale:
                 break
             content = self._zoom_to(scale)
-        if not self._fits(content, room_w, room_h):
+        if self.scale() > MIN_SCALE * (1 + 1e-6) and not self._fits(content, room_w, room_h):
             content = self._largest_fitting_zoom(room_w, room_h)
         self.update_scene_rect(content)
         # The network's centre goes to the middle of the room below the reserve and left of the names.
