@@ -191,3 +191,16 @@ def test_an_example_with_many_names_fits_a_narrow_canvas_whole(make_canvas, size
     viewport = QRectF(canvas.viewport().rect())
     assert viewport.adjusted(-1, -1, 1, 1).contains(drawn)
     assert max(drawn.width() / viewport.width(), drawn.height() / viewport.height()) > 0.75
+
+
+def test_a_network_too_big_for_any_zoom_is_not_searched_again_on_every_resize(make_canvas, monkeypatch):
+    """At the least zoom nothing is left to try: a resize zooms at most a few times, not a search's ten."""
+    from nnstudio.ui.canvas import zoom
+
+    canvas = make_canvas(chain_document(columns=60, rows=60), (240, 180))
+    assert canvas.transform().m11() == pytest.approx(zoom.MIN_SCALE)
+    zooms = []
+    original = zoom.ZoomAndFit._zoom_to
+    monkeypatch.setattr(zoom.ZoomAndFit, "_zoom_to", lambda self, s: zooms.append(s) or original(self, s))
+    resize(canvas, 260, 190)
+    assert len(zooms) <= zoom.FIT_STEPS
