@@ -31,12 +31,16 @@ from .challenge import (
     _count,
     _num,
 )
-from .fileformat import (
-    DuplicateKey,
+from .json_reading import (
+    FileKind,
     FormatError,
-    object_pairs,
+    describe,
+    object_fields,
     one_line,
+    parse_json,
     read_file_bytes,
+    top_object,
+    whole_number,
 )
 
 FORMAT_NAME = "nnstudio-challenge"
@@ -58,6 +62,10 @@ _SCORES = {
     "connections": "connections",
     "test_error": "test error",
 }
+# A challenge file as the shared JSON reading names it in messages; NaN and Infinity are refused at once.
+CHALLENGE_FILE = FileKind(
+    "challenge", FORMAT_NAME, "is not a field a challenge has here", ChallengeError, keep_constants=False
+)
 _TOP_FIELDS = {
     "required": ("format", "version", "id", "title", "goal", "start", "cases"),
     "optional": ("hint", "tolerance", "constraints", "score", "hide", "lock"),
@@ -67,14 +75,14 @@ _TOP_FIELDS = {
 def load_challenge(path: Path) -> Challenge:
     """Read the challenge file at ``path``; every problem, a missing file too, is one ChallengeError."""
     path = Path(path)
-    data = read_file_bytes(path, MAX_FILE_BYTES, "challenge", _too_big, ChallengeError)
+    data = read_file_bytes(path, MAX_FILE_BYTES, CHALLENGE_FILE)
     return challenge_from_bytes(data, str(path))
 
 
 def challenge_from_bytes(data: bytes, source: str = "<memory>") -> Challenge:
     """Read a challenge from a file's bytes; every problem is a ChallengeError naming ``source``."""
     try:
-        return _build(_parse(data), source)
+        return _build(parse_json(data, MAX_FILE_BYTES, CHALLENGE_FILE), source)
     except FormatError as exc:
         raise ChallengeError(exc.where, exc.problem, source) from None
 
@@ -103,76 +111,17 @@ def find_challenge(spec: str) -> Challenge:
     raise ChallengeError("file", f"no challenge file or built-in challenge named {spec!r} (built in: {ids})")
 
 
-def _too_big(size: int) -> str:
-    return f"the file is {size:,} bytes; a challenge file may be at most {MAX_FILE_BYTES:,} bytes"
-
-
 def _fail(where: str, problem: str) -> NoReturn:
     raise ChallengeError(where, problem)
 
 
-def _not_a_number(text: str) -> NoReturn:
-    _fail("file", f"the file holds {text}, which is not a number JSON allows")
-
-
-def _parse(data: bytes) -> Any:
-    if len(data) > MAX_FILE_BYTES:
-        _fail("file", _too_big(len(data)))
-    try:
-        text = bytes(data).decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        _fail("file", f"the file is not UTF-8 text (byte {exc.start} is not valid), so it is not a challenge")
-    if not text.strip():
-        _fail("file", "the file is empty")
-    try:
-        return json.loads(text, parse_constant=_not_a_number, object_pairs_hook=object_pairs)
-    except json.JSONDecodeError as exc:
-        _fail("file", f"the file is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})")
-    except DuplicateKey as exc:
-        _fail("file", f"the field {one_line(str(exc.args[0]), 40)!r} appears twice in one object")
-    except RecursionError:
-        _fail("file", "the file's lists or objects are nested far too deeply")
-    except ValueError as exc:
-        _fail("file", f"the file is not valid JSON: {exc}")
-
-
-def _describe(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return f"the text {one_line(value, 40)!r}"
-    if isinstance(value, int):
-        return str(value) if abs(value) < 10**30 else "a number with far too many digits"
-    if isinstance(value, float):
-        return repr(value)
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
-
-
 def _object(value: Any, where: str, required: Iterable[str], optional: Iterable[str] = ()) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        _fail(where, f"must be an object {{...}}, not {_describe(value)}")
-    for key in required:
-        if key not in value:
-            _fail(where, f"the field {key!r} is missing")
-    allowed = set(required) | set(optional)
-    for key in value:
-        if key not in allowed:
-            _fail(
-                one_line(key, 40) if where == "file" else f"{where}.{one_line(key, 40)}",
-                f"is not a field a challenge has here (known: {', '.join(sorted(allowed))})",
-            )
-    return value
+    return object_fields(value, where, required, optional, CHALLENGE_FILE)
 
 
 def _list(value: Any, where: str, cap: int, what: str, at_least: int = 0) -> list[Any]:
     if not isinstance(value, list):
-        _fail(where, f"must be a list [...], not {_describe(value)}")
+        _fail(where, f"must be a list [...], not {describe(value)}")
     if len(value) > cap:
         _fail(where, f"holds {len(value):,} {what}; a challenge may hold at most {cap:,}")
     if len(value) < at_least:
@@ -182,7 +131,7 @@ def _list(value: Any, where: str, cap: int, what: str, at_least: int = 0) -> lis
 
 def _text(value: Any, where: str, kind: str, *, empty: bool = False) -> str:
     if not isinstance(value, str):
-        _fail(where, f"must be text, not {_describe(value)}")
+        _fail(where, f"must be text, not {describe(value)}")
     if not empty and not value.strip():
         _fail(where, "must not be empty")
     if len(value) > MAX_TEXT[kind]:
@@ -198,7 +147,7 @@ def _text(value: Any, where: str, kind: str, *, empty: bool = False) -> str:
 
 def _number(value: Any, where: str, low: float = -1e9, high: float = 1e9) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        _fail(where, f"must be a number, not {_describe(value)}")
+        _fail(where, f"must be a number, not {describe(value)}")
     try:
         number = float(value)
     except OverflowError:
@@ -206,14 +155,6 @@ def _number(value: Any, where: str, low: float = -1e9, high: float = 1e9) -> flo
     if not low <= number <= high:
         _fail(where, f"must be between {_num(low)} and {_num(high)}, not {_num(number)}")
     return number
-
-
-def _whole(value: Any, where: str, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        _fail(where, f"must be a whole number, not {_describe(value)}")
-    if not low <= value <= high:
-        _fail(where, f"must be between {low:,} and {high:,}, not {_describe(value)}")
-    return value
 
 
 def _numbers(value: Any, where: str, *, nulls: bool = False) -> tuple[Any, ...]:
@@ -238,16 +179,11 @@ def _dataset_name(value: Any, where: str) -> str:
     return name
 
 
-def _build(tree: Any, source: str) -> Challenge:
-    if not isinstance(tree, dict):
-        _fail("file", f"the file holds {_describe(tree)}, not an nnstudio challenge (a JSON object)")
-    if tree.get("format") != FORMAT_NAME:
-        if "format" not in tree:
-            _fail("file", f'this is not an nnstudio challenge file (it has no "format": "{FORMAT_NAME}")')
-        _fail("format", f"is {_describe(tree['format'])}; a challenge file says {FORMAT_NAME!r}")
+def _build(value: Any, source: str) -> Challenge:
+    tree = top_object(value, CHALLENGE_FILE)
     version = tree.get("version")
     if isinstance(version, bool) or not isinstance(version, int):
-        _fail("version", f"must be a whole number, not {_describe(version)}")
+        _fail("version", f"must be a whole number, not {describe(version)}")
     if version > FORMAT_VERSION:
         _fail(
             "version",
@@ -298,7 +234,7 @@ def _start(value: Any, source: str) -> Start:
     else:
         network = start["network"]
         if not isinstance(network, dict):
-            _fail(f"{where}.network", f"must be a whole network (an object), not {_describe(network)}")
+            _fail(f"{where}.network", f"must be a whole network (an object), not {describe(network)}")
         data = json.dumps(network).encode("utf-8")
         result = Start(network_bytes=data, weights=weights, biases=biases)
     try:
@@ -315,7 +251,7 @@ def _start(value: Any, source: str) -> Start:
 
 def _changes(value: Any, where: str) -> dict[str, float]:
     if not isinstance(value, dict):
-        _fail(where, f"must be an object of ids and numbers {{...}}, not {_describe(value)}")
+        _fail(where, f"must be an object of ids and numbers {{...}}, not {describe(value)}")
     changes = value
     if len(changes) > MAX_CASE_VALUES:
         _fail(where, f"changes {len(changes):,} values; a challenge may change at most {MAX_CASE_VALUES:,}")
@@ -327,7 +263,7 @@ _CASE_KINDS = ("output", "class", "above", "below", "signs", "dataset")
 
 def _case(value: Any, where: str, tolerance: float) -> Case:
     if not isinstance(value, dict):
-        _fail(where, f"must be an object {{...}}, not {_describe(value)}")
+        _fail(where, f"must be an object {{...}}, not {describe(value)}")
     kinds = [k for k in _CASE_KINDS if k in value]
     if len(kinds) != 1:
         said = f"it has {', '.join(kinds)}" if kinds else "it has none"
@@ -342,7 +278,7 @@ def _case(value: Any, where: str, tolerance: float) -> Case:
         case = _object(value, where, ("name", "input", "class"))
         label = case["class"]
         if isinstance(label, int) and not isinstance(label, bool):
-            label = _whole(label, f"{where}.class", 0, 100_000)
+            label = whole_number(label, f"{where}.class", 0, 100_000)
         else:
             label = _text(label, f"{where}.class", "name")
         return ClassCase(_case_name(case, where), _numbers(case["input"], f"{where}.input"), label)
@@ -393,12 +329,12 @@ def _rules(value: Any, where: str) -> Rules:
         if len(hidden) != 1:
             _fail(f"{where}.hidden_neurons", 'give one of "exactly" and "at_most"')
         if "exactly" in hidden:
-            exactly = _whole(hidden["exactly"], f"{where}.hidden_neurons.exactly", 0, 100_000)
+            exactly = whole_number(hidden["exactly"], f"{where}.hidden_neurons.exactly", 0, 100_000)
         else:
-            at_most = _whole(hidden["at_most"], f"{where}.hidden_neurons.at_most", 0, 100_000)
+            at_most = whole_number(hidden["at_most"], f"{where}.hidden_neurons.at_most", 0, 100_000)
     if "connections" in rules:
         edges = _object(rules["connections"], f"{where}.connections", ("at_most",))
-        connections = _whole(edges["at_most"], f"{where}.connections.at_most", 0, 10_000_000)
+        connections = whole_number(edges["at_most"], f"{where}.connections.at_most", 0, 10_000_000)
     step = None
     if "weight_step" in rules:
         step = _number(rules["weight_step"], f"{where}.weight_step", 0.001, 1000.0)

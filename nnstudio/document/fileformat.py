@@ -1,14 +1,12 @@
 """The ``.nnet`` file: a network document as versioned JSON (described field by field in docs/FORMAT.md).
 
-Reading trusts nothing in the file: it is parsed, brought up to the current version one migration at a
+Reading trusts nothing in the file: it is parsed (:mod:`.json_reading`), brought up to the current version one migration at a
 time (:data:`MIGRATIONS`), checked field by field (:mod:`.format_checks`) and only then built into a
 document, its network and its layout. Writing is :mod:`.format_write`. Nothing in a file is ever run.
 """
 
 from __future__ import annotations
 
-import json
-import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,21 +18,27 @@ from .format_checks import (
     FORMAT_VERSION,
     MAX_POSITION,
     NAME_CHARS,
+    NETWORK_FILE,
     TEXT_LIMITS,
     TRAINING_RANGES,
     CheckedFile,
-    FormatError,
-    JsonConstant,
     Tree,
     check_tree,
     count_lines,
-    describe,
     fail,
-    one_line,
-    quoted,
     text_kind,
 )
 from .format_write import document_to_tree, dumps
+from .json_reading import (
+    DuplicateKey,
+    FormatError,
+    describe,
+    object_pairs,
+    one_line,
+    parse_json,
+    read_file_bytes,
+    top_object,
+)
 from .layout import Layout
 from .model import Document
 
@@ -111,7 +115,7 @@ def document_to_bytes(doc: Document) -> bytes:
 def document_from_bytes(data: bytes, source: str = "<memory>") -> Document:
     """Read a document from a file's bytes; every problem is a :class:`FormatError` naming ``source``."""
     try:
-        tree = _parse(data)
+        tree = parse_json(data, MAX_FILE_BYTES, NETWORK_FILE)
         return _build(check_tree(_migrate(tree)))
     except FormatError as exc:
         raise FormatError(exc.where, exc.problem, source) from None
@@ -130,101 +134,14 @@ def save_document(doc: Document, path: Path) -> None:
 def load_document(path: Path) -> Document:
     """Read the document at ``path``; every problem, a missing or unreadable file too, is a FormatError."""
     path = Path(path)
-    return document_from_bytes(read_file_bytes(path, MAX_FILE_BYTES, "network", _too_big), str(path))
+    return document_from_bytes(read_file_bytes(path, MAX_FILE_BYTES, NETWORK_FILE), str(path))
 
 
-def read_file_bytes(
-    path: Path,
-    max_bytes: int,
-    kind: str,
-    too_big: Callable[[int], str],
-    error: type[FormatError] = FormatError,
-) -> bytes:
-    """The bytes of the ``kind`` file (``"network"``, ``"challenge"``) at ``path``, at most ``max_bytes`` + 1
-    of them: a file that grew after its size was looked at still reads as too big.
-
-    A missing, unreadable or oversized file, a folder or anything else that is not a regular file is an
-    ``error`` (a FormatError) about the whole "file" naming ``path``; ``too_big`` words the size problem.
-    """
-    source = str(path)
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise error("file", "there is no such file", source) from None
-    except OSError as exc:
-        raise error("file", f"the file cannot be read: {exc.strerror or exc}", source) from None
-    if stat.S_ISDIR(info.st_mode):
-        raise error("file", f"this is a folder, not a {kind} file", source)
-    if not stat.S_ISREG(info.st_mode):
-        raise error("file", "this is not a regular file", source)
-    if info.st_size > max_bytes:
-        raise error("file", too_big(info.st_size), source)
-    try:
-        with path.open("rb") as file:
-            return file.read(max_bytes + 1)
-    except OSError as exc:
-        raise error("file", f"the file cannot be read: {exc.strerror or exc}", source) from None
+# --------------------------------------------------------------------------------------------- migrating
 
 
-# --------------------------------------------------------------------------------------------- parsing
-
-
-class DuplicateKey(Exception):
-    """A key that appears twice in one JSON object, raised by :func:`object_pairs` (its argument is the key)."""
-
-
-def object_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """A JSON object as a dict, for ``json.loads``'s ``object_pairs_hook``: a key given twice is a DuplicateKey
-    (``json`` alone would keep the last one without a word)."""
-    obj = dict(pairs)
-    if len(obj) != len(pairs):
-        seen: set[str] = set()
-        for key, _ in pairs:
-            if key in seen:
-                raise DuplicateKey(key)
-            seen.add(key)
-    return obj
-
-
-def _too_big(size: int) -> str:
-    return (
-        f"the file is {size:,} bytes; a network file may be at most {MAX_FILE_BYTES:,} bytes, "
-        f"so this is not one nnstudio can open"
-    )
-
-
-def _parse(data: bytes) -> Any:
-    if not isinstance(data, bytes | bytearray | memoryview):
-        fail("file", f"expected the file's bytes, not {type(data).__name__}")
-    if len(data) > MAX_FILE_BYTES:
-        fail("file", _too_big(len(data)))
-    try:
-        text = bytes(data).decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        fail(
-            "file", f"the file is not UTF-8 text (byte {exc.start} is not valid), so it is not a network file"
-        )
-    if not text.strip():
-        fail("file", "the file is empty")
-    try:
-        return json.loads(text, parse_constant=JsonConstant, object_pairs_hook=object_pairs)
-    except json.JSONDecodeError as exc:
-        fail("file", f"the file is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})")
-    except DuplicateKey as exc:
-        fail("file", f"the file is not valid: the field {quoted(exc.args[0])} appears twice in one object")
-    except RecursionError:
-        fail("file", "the file is not a network: its lists or objects are nested far too deeply")
-    except ValueError as exc:  # e.g. an integer with more digits than Python converts
-        fail("file", f"the file is not valid JSON: {exc}")
-
-
-def _migrate(tree: Any) -> Tree:
-    if not isinstance(tree, dict):
-        fail("file", f"the file holds {describe(tree)}, not an nnstudio network (a JSON object)")
-    if "format" not in tree:
-        fail("file", f'this is not an nnstudio network file (it has no "format": "{FORMAT_NAME}")')
-    if tree["format"] != FORMAT_NAME:
-        fail("format", f"is {describe(tree['format'])}; an nnstudio network file says {FORMAT_NAME!r}")
+def _migrate(value: Any) -> Tree:
+    tree = top_object(value, NETWORK_FILE)
     if "version" not in tree:
         fail("version", "the format version is missing")
     version = tree["version"]

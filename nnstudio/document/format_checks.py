@@ -3,7 +3,8 @@
 Every field is checked for its type, range and meaning, sizes before anything is allocated for them, and
 every problem becomes a :class:`FormatError` that says where in the file it is and what is wrong. Names in
 the file (activations, losses, roles) are looked up in closed tables. The limits a file must stay within
-are here too; docs/FORMAT.md lists them.
+are here too; docs/FORMAT.md lists them. Reading the JSON itself, and the checks a challenge file shares
+(an object and its fields, a whole number), are :mod:`.json_reading`.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from ..engine.graph import Edge, Neuron, Role
 from ..engine.losses import LOSSES
 from ..engine.stopping import EPOCHS, STOP_KINDS, StopCondition, stop_problem
 from ..engine.train import INITIALISERS, TrainingError, TrainSettings
+from .json_reading import FileKind, FormatError, describe, object_fields, whole_number
 
 FORMAT_NAME = "nnstudio-network"
 FORMAT_VERSION = 2
@@ -75,50 +77,8 @@ _TOP_FIELDS = (
     "dataset",
 )
 
-
-# The parts of a FormatError's message, each kept to one line of about this many characters.
-MAX_WHERE_CHARS = 200
-MAX_PROBLEM_CHARS = 400
-MAX_SOURCE_CHARS = 1_000
-
-
-def one_line(text: str, limit: int) -> str:
-    """``text`` as one line of at most about ``limit`` characters: line breaks and other control
-    characters written as escapes, and the middle of a longer text left out."""
-    if len(text) > limit:
-        text = f"{text[: limit * 3 // 4]} \u2026 {text[-(limit // 4) :]}"
-    if not text.isprintable():
-        text = "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
-    return text
-
-
-class FormatError(ValueError):
-    """A file (or a document about to be saved) that is not a valid network.
-
-    ``where`` is the place in the file, as a JSON path like ``neurons[3].bias``, or ``"file"`` for the
-    file as a whole; ``problem`` says what is wrong in plain words; ``source`` names the file.
-    """
-
-    def __init__(self, where: str, problem: str, source: str | None = None) -> None:
-        # One short line whatever the file holds: keys, ids and loops from the file end up in these.
-        self.where = one_line(where, MAX_WHERE_CHARS)
-        self.problem = one_line(problem, MAX_PROBLEM_CHARS)
-        self.source = one_line(source, MAX_SOURCE_CHARS) if source is not None else None
-        super().__init__(self.where, self.problem, self.source)
-
-    def __str__(self) -> str:
-        place = "" if self.where == "file" else f"{self.where}: "
-        origin = f"{self.source}: " if self.source else ""
-        return f"{origin}{place}{self.problem}"
-
-
-class JsonConstant:
-    """NaN or Infinity in the file, kept as a marker so that the check at its place can name it."""
-
-    __slots__ = ("text",)
-
-    def __init__(self, text: str) -> None:
-        self.text = text
+# A network file as the shared JSON reading (.json_reading) names it in messages.
+NETWORK_FILE = FileKind("network", FORMAT_NAME, "is not a field nnstudio knows here")
 
 
 # --------------------------------------------------------------------------------------------- checks
@@ -126,38 +86,6 @@ class JsonConstant:
 
 def fail(where: str, problem: str) -> NoReturn:
     raise FormatError(where, problem)
-
-
-def describe(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, JsonConstant):
-        return value.text
-    if isinstance(value, str):
-        shown = value if len(value) <= 40 else f"{value[:37]}..."
-        return f"the text {shown!r}"
-    if isinstance(value, int):
-        text = str(value) if abs(value) < 10**30 else f"a {len(str(abs(value)))}-digit number"
-        return text
-    if isinstance(value, float):
-        return repr(value)
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
-
-
-def _key(key: str) -> str:
-    """A field's name from the file as it reads in a message: a plain short name as it is, anything else
-    quoted and escaped, at most 40 characters."""
-    return key if len(key) <= 40 and key.isidentifier() else quoted(key)
-
-
-def quoted(key: str) -> str:
-    return repr(key if len(key) <= 40 else f"{key[:37]}...")
 
 
 def _count(n: int, noun: str, plural: str = "") -> str:
@@ -173,17 +101,7 @@ def _at(where: str, key: str | int) -> str:
 
 
 def _object(value: Any, where: str, required: Iterable[str], optional: Iterable[str] = ()) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        fail(where, f"must be an object {{...}}, not {describe(value)}")
-    for key in required:
-        if key not in value:
-            fail(where, f"the field {key!r} is missing")
-    allowed = set(required) | set(optional)
-    for key in value:
-        if key not in allowed:
-            known = ", ".join(sorted(allowed))
-            fail(f"{where}.{_key(key)}", f"is not a field nnstudio knows here (known: {known})")
-    return value
+    return object_fields(value, where, required, optional, NETWORK_FILE)
 
 
 def _list(value: Any, where: str, cap: int, what: str) -> list[Any]:
@@ -259,14 +177,6 @@ def _position(value: Any, where: str, what: str) -> float:
     return number
 
 
-def _whole(value: Any, where: str, low: int, high: int, what: str = "") -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
-        fail(where, f"{_subject(what)}must be a whole number, not {describe(value)}")
-    if not low <= value <= high:
-        fail(where, f"{_subject(what)}must be between {low:,} and {high:,}, not {describe(value)}")
-    return value
-
-
 def _flag(value: Any, where: str, what: str = "") -> bool:
     if not isinstance(value, bool):
         fail(where, f"{_subject(what)}must be true or false, not {describe(value)}")
@@ -278,8 +188,8 @@ def _grid(value: Any, where: str) -> tuple[int, int] | None:
         return None
     if not isinstance(value, list) or len(value) != 2:
         fail(where, f"must be [width, height] or null, not {describe(value)}")
-    width = _whole(value[0], _at(where, 0), 1, MAX_NEURONS, "the width")
-    height = _whole(value[1], _at(where, 1), 1, MAX_NEURONS, "the height")
+    width = whole_number(value[0], _at(where, 0), 1, MAX_NEURONS, "the width")
+    height = whole_number(value[1], _at(where, 1), 1, MAX_NEURONS, "the height")
     return width, height
 
 
@@ -461,10 +371,12 @@ def _check_convolutions(value: Any, weights: int) -> list[Convolution]:
         shape = obj["in_shape"]
         if not isinstance(shape, list) or len(shape) != 3:
             fail(_at(where, "in_shape"), f"must be [channels, height, width], not {describe(shape)}")
-        in_shape = tuple(_whole(v, f"{where}.in_shape[{k}]", 1, MAX_NEURONS) for k, v in enumerate(shape))
-        size = _whole(obj["size"], _at(where, "size"), 1, MAX_KERNEL, "the window size")
-        stride = _whole(obj.get("stride", 1), _at(where, "stride"), 1, MAX_KERNEL, "the stride")
-        padding = _whole(obj.get("padding", 0), _at(where, "padding"), 0, MAX_KERNEL, "the padding")
+        in_shape = tuple(
+            whole_number(v, f"{where}.in_shape[{k}]", 1, MAX_NEURONS) for k, v in enumerate(shape)
+        )
+        size = whole_number(obj["size"], _at(where, "size"), 1, MAX_KERNEL, "the window size")
+        stride = whole_number(obj.get("stride", 1), _at(where, "stride"), 1, MAX_KERNEL, "the stride")
+        padding = whole_number(obj.get("padding", 0), _at(where, "padding"), 0, MAX_KERNEL, "the padding")
         kernel = bias = None
         if kind == ConvKind.CONV2D.value:
             if "kernel" not in obj or "bias" not in obj:
@@ -726,7 +638,7 @@ def _check_training(value: Any, where: str) -> TrainSettings:
         elif isinstance(default, bool):
             values[key] = _flag(raw, at)
         elif isinstance(default, int):
-            values[key] = _whole(raw, at, *TRAINING_RANGES.get(key, (0, 2**31 - 1)))
+            values[key] = whole_number(raw, at, *TRAINING_RANGES.get(key, (0, 2**31 - 1)))
         elif isinstance(default, float):
             values[key] = _number(raw, at)
         elif isinstance(default, str):
@@ -799,7 +711,7 @@ def _check_dataset(value: Any, where: str, n_inputs: int, n_outputs: int) -> Dat
             f"{where}.classes", f"holds {_count(len(classes), 'class', 'classes')} for {_count(n, 'sample')}"
         )
     for i, cls in enumerate(classes):
-        _whole(cls, f"{where}.classes[{i}]", -1, len(labels) - 1, "a class (-1 for none)")
+        whole_number(cls, f"{where}.classes[{i}]", -1, len(labels) - 1, "a class (-1 for none)")
     names = _list(obj.get("sample_names", []), f"{where}.sample_names", MAX_DATASET_VALUES, "names")
     if names and len(names) != n:
         fail(f"{where}.sample_names", f"holds {_count(len(names), 'name')} for {_count(n, 'sample')}")
