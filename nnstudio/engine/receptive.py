@@ -27,12 +27,17 @@ another 5x5 kernel 14x14), the preferred input in that window of the map's centr
 that reads the input itself, exactly the sign pattern of the kernel, which is also drawn), and
 :func:`strongest_by_channel` the images that excite the map most anywhere. Only the levels up to the one
 looked at are computed (:func:`forward_to`): a digit network's later layers cost most.
+
+Climbing a layer of a convolutional network takes seconds. :func:`receptive_fields` and :func:`channel_fields`
+can therefore climb a few neurons (or maps) at a time (``piece``), say after each piece how many of how
+many are done (``progress``), and ask between pieces whether to go on (``should_stop``, :class:`Stopped`
+when it says yes). The pieces are the same whether anyone listens or not, so the results are too.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -42,6 +47,9 @@ from .plan import Block, ForwardResult, Plan
 from .plan_parts import activate_level
 
 Array = np.ndarray
+# Told (done, total) after each piece of work; asked between pieces whether to stop.
+Progress = Callable[[int, int], None]
+ShouldStop = Callable[[], bool]
 
 # A first-layer weight smaller than this fraction of the neuron's largest weight is drawn as "does not care".
 NEAR_ZERO = 0.05
@@ -64,6 +72,38 @@ METHOD_TEXT = {
     "constant": "the neuron takes nothing from the inputs: every image gives the same value",
     "kernel": "the sign of each kernel weight (exact)",
 }
+
+
+class Stopped(Exception):
+    """The work was stopped before it finished, because ``should_stop`` said so."""
+
+
+@dataclass
+class _Pace:
+    """Counts the pieces of work done, tells ``progress`` and asks ``should_stop`` between them."""
+
+    total: int
+    progress: Progress | None
+    should_stop: ShouldStop | None
+    done: int = 0
+
+    def check(self) -> None:
+        if self.should_stop is not None and self.should_stop():
+            raise Stopped(f"stopped after {self.done} of {self.total}")
+
+    def add(self, count: int) -> None:
+        self.done += count
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+        if self.done < self.total:  # finished work is kept even when the stop comes with its last piece
+            self.check()
+
+
+def _pieces(items: list[str], piece: int | None) -> Iterator[list[str]]:
+    """``items`` a ``piece`` at a time (all at once for None)."""
+    size = max(1, piece) if piece else max(1, len(items))
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 @dataclass(frozen=True)
@@ -245,9 +285,14 @@ def receptive_fields(
     *,
     seed: int = 0,
     starts: dict[str, Array] | None = None,
+    piece: int | None = None,
+    progress: Progress | None = None,
+    should_stop: ShouldStop | None = None,
 ) -> dict[str, ReceptiveField]:
     """Receptive fields of many neurons (default: every neuron that is not an input), sharing the work: one
-    search of all images serves every neuron, and gradient ascent runs a whole level at once.
+    search of all images serves every neuron, and gradient ascent runs a whole level at once (or ``piece``
+    neurons at a time, telling ``progress`` how many of the neurons are done after each piece and raising
+    :class:`Stopped` when ``should_stop`` says so between pieces).
 
     ``starts`` (an input per neuron, such as the dataset image that excites it most) are further starting
     points for gradient ascent, the better result kept: after a ReLU layer that is 0 at grey the climb from
@@ -261,6 +306,8 @@ def receptive_fields(
             raise KeyError(nid)
         if plan.position[nid][0] == 0:
             raise ValueError(f"{nid!r} is an input: its value is the pixel itself")
+    pace = _Pace(len(ids), progress, should_stop)
+    pace.check()
     fields: dict[str, ReceptiveField] = {}
     rest: list[str] = []
     for nid in ids:
@@ -269,13 +316,23 @@ def receptive_fields(
             fields[nid] = _from_weights(plan, nid, weights, low, high)
         else:
             rest.append(nid)
+    if len(fields):
+        pace.add(len(fields))
     if rest and plan.n_inputs <= SEARCH_INPUTS:
         fields.update(_by_search(plan, rest, low, high, seed))
+        pace.add(len(rest))
     elif rest:
-        fields.update(_by_ascent(plan, rest, low, high, seed))
-        given = {nid: np.asarray(starts[nid], dtype=np.float64) for nid in rest if starts and nid in starts}
-        if given:
-            _keep_better(fields, _by_ascent(plan, list(given), low, high, seed, starts=given))
+        # One generator for every piece: each neuron's noisy starts are those it gets when all climb at once.
+        rng = np.random.default_rng(seed)
+        for part in _pieces(rest, piece):
+            climbed_part = _by_ascent(plan, part, low, high, seed, rng=rng)
+            given = {
+                nid: np.asarray(starts[nid], dtype=np.float64) for nid in part if starts and nid in starts
+            }
+            if given:
+                _keep_better(climbed_part, _by_ascent(plan, list(given), low, high, seed, starts=given))
+            fields.update(climbed_part)
+            pace.add(len(part))
     return {nid: fields[nid] for nid in ids}
 
 
@@ -386,10 +443,12 @@ def _by_ascent(
     *,
     tries: int = ASCENT_STARTS,
     steps: int = ASCENT_STEPS,
+    rng: np.random.Generator | None = None,
 ) -> dict[str, ReceptiveField]:
     """Projected gradient ascent on the input, every neuron of a level and every start in one batch: ``tries``
-    starts from grey (all but the first a little noisy) per neuron, or one from ``starts``; ``steps`` steps."""
-    rng = np.random.default_rng(seed)
+    starts from grey (all but the first a little noisy) per neuron, or one from ``starts``; ``steps`` steps.
+    The noise comes from ``rng`` when given (one generator shared by pieces of a layer), else from ``seed``."""
+    rng = np.random.default_rng(seed) if rng is None else rng
     span = high - low
     mid = (low + high) / 2
     out: dict[str, ReceptiveField] = {}
@@ -575,9 +634,14 @@ def channel_fields(
     count: int = 9,
     batch: int = 500,
     seed: int = 0,
+    piece: int | None = None,
+    progress: Progress | None = None,
+    should_stop: ShouldStop | None = None,
 ) -> list[ChannelField]:
     """One :class:`ChannelField` per feature map of ``level`` (a convolution or pooling layer; ValueError
-    otherwise), with the ``count`` rows of ``inputs`` (when given) that excite each map most.
+    otherwise), with the ``count`` rows of ``inputs`` (when given) that excite each map most. Maps that are
+    climbed go ``piece`` at a time (all at once for None), ``progress`` told how many of the maps are done
+    after each piece and :class:`Stopped` raised when ``should_stop`` says so between pieces.
 
     A kernel that reads a one-channel input image with an activation that rises with its sum gives the field
     exactly: white where its weight is positive, black where negative, checkered where near zero. Otherwise
@@ -596,25 +660,56 @@ def channel_fields(
     centres = [ids[c * per_map + middle] for c in range(channels)]
     window = input_window(plan, level, height // 2, width // 2)
     reads_image = conv.kind is ConvKind.CONV2D and conv.source == 0 and window is not None
+    pace = _Pace(channels, progress, should_stop)
+    pace.check()
     strongest, centre_best = _strongest_by_channel(plan, level, conv, inputs, count, batch, middle)
+    pace.check()
     source_maps = conv_feeding(plan, conv.source) if conv.kind is ConvKind.MAXPOOL else None
     if reads_image and _activation_name(plan, centres[0]) in RISING:
         fields = {nid: _from_kernel(plan, conv, c, nid, window, low, high) for c, nid in enumerate(centres)}
+        pace.add(channels)
     elif source_maps is not None and _whole_source(plan, conv):
         # A max-pooling neuron is as high as the highest neuron it pools: the input that drives one of them
-        # highest drives it highest too (the central neuron of the map below lies in its window).
-        below = channel_fields(plan, conv.source, (low, high), inputs, count=0, batch=batch, seed=seed)
+        # highest drives it highest too (the central neuron of the map below lies in its window). The maps
+        # below are as many as these, so their count is this layer's.
+        below = channel_fields(
+            plan,
+            conv.source,
+            (low, high),
+            inputs,
+            count=0,
+            batch=batch,
+            seed=seed,
+            piece=piece,
+            progress=progress,
+            should_stop=should_stop,
+        )
         fields = {}
         for nid, under in zip(centres, below, strict=True):
             li, i = plan.position[nid]
             value = float(_activations(plan, under.field.pattern[None, :], li, i)[0])
             fields[nid] = replace(under.field, neuron=nid, activation=value)
     else:
-        fields = _by_ascent(plan, centres, low, high, seed, tries=CHANNEL_TRIES, steps=CHANNEL_STEPS)
-        if inputs is not None and centre_best:
-            starts = {centres[c]: np.asarray(inputs[row], dtype=np.float64) for c, row in centre_best.items()}
-            polished = _by_ascent(plan, list(starts), low, high, seed, starts=starts, steps=CHANNEL_STEPS)
-            _keep_better(fields, polished)
+        fields = {}
+        # One generator for every piece: each map's noisy starts are those it gets when all climb at once.
+        rng = np.random.default_rng(seed)
+        for part in _pieces(centres, piece):
+            climbed_part = _by_ascent(
+                plan, part, low, high, seed, tries=CHANNEL_TRIES, steps=CHANNEL_STEPS, rng=rng
+            )
+            if inputs is not None and centre_best:
+                starts = {
+                    centres[c]: np.asarray(inputs[row], dtype=np.float64)
+                    for c, row in centre_best.items()
+                    if centres[c] in climbed_part
+                }
+                if starts:
+                    polished = _by_ascent(
+                        plan, list(starts), low, high, seed, starts=starts, steps=CHANNEL_STEPS
+                    )
+                    _keep_better(climbed_part, polished)
+            fields.update(climbed_part)
+            pace.add(len(part))
     out = []
     for c, nid in enumerate(centres):
         kernel = None

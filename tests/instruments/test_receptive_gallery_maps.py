@@ -30,13 +30,19 @@ def convnet():
     window.deleteLater()
 
 
+def show_level(gallery, qtbot, index: int) -> None:
+    """Choose a layer and wait for its fields: a layer that takes long is worked out while the window waits."""
+    gallery.show_level(index)
+    qtbot.waitUntil(lambda: not gallery.busy, timeout=60_000)
+
+
 def tile_texts(gallery) -> list[str]:
     return [tile.text() for tile in gallery.tiles.values()]
 
 
-def test_the_first_conv_layer_shows_one_tile_per_kernel(convnet):
+def test_the_first_conv_layer_shows_one_tile_per_kernel(convnet, qtbot):
     window, gallery = convnet
-    gallery.show_level(0)
+    show_level(gallery, qtbot, 0)
     assert "16 feature maps" in gallery.layer_box.currentText()
     assert "5x5" in gallery.layer_box.currentText()
     assert len(gallery.tiles) == 16
@@ -50,10 +56,10 @@ def test_the_first_conv_layer_shows_one_tile_per_kernel(convnet):
     assert all(not tile.icon().isNull() for tile in gallery.tiles.values())
 
 
-def test_a_deeper_conv_layer_shows_its_maps_and_says_which_were_not_found(convnet):
+def test_a_deeper_conv_layer_shows_its_maps_and_says_which_were_not_found(convnet, qtbot):
     window, gallery = convnet
     index = next(k for k in range(gallery.layer_box.count()) if "conv2" in gallery.layer_box.itemText(k))
-    gallery.show_level(index)
+    show_level(gallery, qtbot, index)
     assert len(gallery.tiles) == 32
     texts = tile_texts(gallery)
     assert not any("activation 0.000" in text for text in texts)
@@ -65,7 +71,7 @@ def test_a_deeper_conv_layer_shows_its_maps_and_says_which_were_not_found(convne
 
 def test_the_outputs_after_the_maps_are_climbed_and_a_tile_selects_its_neuron(convnet, qtbot):
     window, gallery = convnet
-    gallery.show_level(gallery.layer_box.count() - 1)
+    show_level(gallery, qtbot, gallery.layer_box.count() - 1)
     assert set(gallery.tiles) == set(window.live.plan.output_ids)
     assert all(field.found for field in gallery.fields.values())
     assert all(len(rows) == 9 for rows in gallery.strongest.values())

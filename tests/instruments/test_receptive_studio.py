@@ -99,11 +99,13 @@ def test_the_gallery_shows_a_layer_and_a_tile_selects_its_neuron(camera, qtbot):
     action.trigger()
     gallery = camera.findChild(ReceptiveGallery, "receptiveGallery")
     qtbot.waitExposed(gallery)
+    qtbot.waitUntil(lambda: not gallery.busy, timeout=30_000)
     first = camera.live.plan.levels[1].ids
     assert set(gallery.tiles) == set(first)
     assert all(not tile.icon().isNull() for tile in gallery.tiles.values())
     assert "sign of each weight" in gallery.message.text()
     gallery.show_level(gallery.layer_box.count() - 1)
+    qtbot.waitUntil(lambda: not gallery.busy, timeout=30_000)
     assert set(gallery.tiles) == set(camera.live.plan.output_ids)
     assert "every black, grey and white image" in gallery.message.text()
     solid = gallery.tiles["o0"]
@@ -117,6 +119,7 @@ def test_a_digit_gallery_has_weight_pictures_and_the_strongest_images(qtbot):
         window.findChild(QAction, "receptiveGalleryAction").trigger()
         gallery = window.findChild(ReceptiveGallery, "receptiveGallery")
         qtbot.waitExposed(gallery)
+        qtbot.waitUntil(lambda: not gallery.busy, timeout=30_000)
         assert len(gallery.tiles) == 16
         assert all(field.weights is not None for field in gallery.fields.values())
         assert all(len(rows) == 9 for rows in gallery.strongest.values())
@@ -173,6 +176,7 @@ def test_a_digit_gallery_fills_its_width_with_tiles(qtbot):
         window.findChild(QAction, "receptiveGalleryAction").trigger()
         gallery = window.findChild(ReceptiveGallery, "receptiveGallery")
         qtbot.waitExposed(gallery)
+        qtbot.waitUntil(lambda: not gallery.busy, timeout=30_000)
         assert gallery.windowTitle() == "Receptive Field Gallery"  # as the Tools menu calls it
         tiles = list(gallery.tiles.values())
         qtbot.waitUntil(lambda: all(t.isVisible() for t in tiles))
@@ -236,6 +240,7 @@ def test_a_gallery_of_inputs_that_are_no_image_says_which_cell_is_which(qtbot):
         window.findChild(QAction, "receptiveGalleryAction").trigger()
         gallery = window.findChild(ReceptiveGallery, "receptiveGallery")
         qtbot.waitExposed(gallery)
+        qtbot.waitUntil(lambda: not gallery.busy, timeout=30_000)
         assert "a strip, left to right: weather, music, company, money." in gallery.legend.text()
         icon = gallery.tiles["o0"].icon().pixmap(gallery.tiles["o0"].iconSize()).toImage()
         corner, middle = icon.pixelColor(0, 0), icon.pixelColor(icon.width() // 2, icon.height() // 2)

@@ -15,11 +15,18 @@ with the input patch its central neuron likes most over the few pixels it sees (
 kernel itself when it reads the image, and the training images that excite the map most. A field the search
 could not find is said in words, never drawn as an empty picture with "activation 0.000".
 
+Climbing the fields of a convolutional network's later layers takes a second or more. The gallery works them
+out on a thread of its own (numpy only: every widget is touched on the window's thread) and the window stays
+responsive: work done within :data:`SHORT_MS` shows at once, as before; longer work shows a progress bar (how
+many of the layer's neurons or feature maps are done) and a Cancel button. Choosing another layer or closing
+the gallery cancels the work too.
+
 The fields come from :mod:`nnstudio.engine.receptive`.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -28,11 +35,12 @@ import numpy as np
 from PySide6.QtCore import QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QIcon, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QProgressBar,
+    QPushButton,
     QScrollArea,
     QToolButton,
     QVBoxLayout,
@@ -45,7 +53,10 @@ from nnstudio.engine.graph import GraphError
 from nnstudio.engine.plan import Plan, compile_network
 from nnstudio.engine.receptive import (
     ChannelField,
+    Progress,
     ReceptiveField,
+    ShouldStop,
+    Stopped,
     channel_fields,
     climbed,
     conv_feeding,
@@ -82,6 +93,12 @@ MAX_CLIMBED_TILES = 32
 # The strongest images are looked for among this many training images (a pass through a convolutional
 # network costs about a millisecond an image).
 GALLERY_IMAGES = 1000
+# Work that takes longer than this shows a progress bar and a Cancel button; shorter work shows its result at
+# once (a 50 ms layer does not flash a bar). The bar follows the work at this pace.
+SHORT_MS = 250
+POLL_MS = 50
+# The gallery climbs this many neurons or feature maps at a time: the bar moves, and Cancel stops soon.
+PIECE = 4
 # Words instead of a picture when the search for a field found nothing.
 NOT_FOUND = "no preferred input found"
 NEVER_ON = "off for every input"
@@ -340,24 +357,49 @@ def maps_text(conv: ConvBlock) -> str:
     return f"{channels} feature map{'s' if channels != 1 else ''} {height}x{width} ({how})"
 
 
-class _Working:
-    """Says what is being worked out (and shows a busy pointer) for the time a ``with`` block takes; the
-    words are drawn before the work starts. Nothing is said for an empty text."""
+class _FieldWork:
+    """One computation of fields on a thread of its own. ``work(progress, should_stop)`` is numpy only (no Qt):
+    the gallery reads ``done``, ``total``, ``result`` and ``error`` from the window's thread, on a timer."""
 
-    def __init__(self, label: QLabel, text: str) -> None:
-        self._label = label
-        self._text = text
+    def __init__(self, work: Callable[[Progress, ShouldStop], object]) -> None:
+        self._work = work
+        self._stop = threading.Event()
+        self.done = 0
+        self.total = 0
+        self.result: object = None
+        self.error: str | None = None
+        self.stopped = False
+        self._thread = threading.Thread(target=self._run, name="receptive-fields", daemon=True)
 
-    def __enter__(self) -> _Working:
-        if self._text:
-            self._label.setText(self._text)
-            self._label.repaint()
-            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        return self
+    def start(self) -> None:
+        self._thread.start()
 
-    def __exit__(self, *exc: object) -> None:
-        if self._text:
-            QApplication.restoreOverrideCursor()
+    def _run(self) -> None:
+        try:
+            # A network gone wild overflows; what overflowed is said in words, not in numpy's warnings.
+            with np.errstate(all="ignore"):
+                self.result = self._work(self._progress, self._stop.is_set)
+        except Stopped:
+            self.stopped = True
+        except Exception as exc:  # noqa: BLE001 - any failure is one line for the person, never a dead thread
+            self.error = str(exc) or type(exc).__name__
+
+    def _progress(self, done: int, total: int) -> None:
+        self.done, self.total = done, total
+
+    def wait(self, seconds: float) -> bool:
+        """Whether the work is over (finished, failed or stopped) within ``seconds``."""
+        self._thread.join(seconds)
+        return not self._thread.is_alive()
+
+    @property
+    def over(self) -> bool:
+        return not self._thread.is_alive()
+
+    def stop(self) -> None:
+        """Ask the work to stop at its next piece; it touches nothing of the gallery's, so it may run out
+        on its own."""
+        self._stop.set()
 
 
 class ReceptiveGallery(QWidget):
@@ -373,6 +415,14 @@ class ReceptiveGallery(QWidget):
         self._dataset_cache: dict[str, object] = {}
         self._revision: tuple | None = None
         self._throttle = _Throttle(self._refresh, self)
+        self._work: _FieldWork | None = None
+        self._show_result: Callable[[object], None] = lambda _result: None
+        self._unit = "neurons"
+        # Set when the person cancels: the fields wait until a layer is chosen again.
+        self._stopped = False
+        self._poll = QTimer(self)
+        self._poll.setInterval(POLL_MS)
+        self._poll.timeout.connect(self._follow_work)
         self.tiles: dict[str, QToolButton] = {}
         self.fields: dict[str, ReceptiveField] = {}
         self.strongest: dict[str, Array] = {}
@@ -382,6 +432,8 @@ class ReceptiveGallery(QWidget):
         self.layer_box.setObjectName("receptiveLayerBox")
         self.layer_box.setAccessibleName("Layer")
         self.layer_box.currentIndexChanged.connect(lambda _i: self._refresh(force=True))
+        # After Cancel, choosing the same layer again works its fields out.
+        self.layer_box.activated.connect(lambda _i: self._refresh(force=True) if self._stopped else None)
         top = QHBoxLayout()
         label = QLabel("&Layer:")
         label.setBuddy(self.layer_box)
@@ -394,6 +446,22 @@ class ReceptiveGallery(QWidget):
         self.message = QLabel("")
         self.message.setObjectName("receptiveMessage")
         self.message.setWordWrap(True)
+
+        self.progress = QProgressBar()
+        self.progress.setObjectName("receptiveProgress")
+        self.progress.setAccessibleName("Receptive fields worked out")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setObjectName("receptiveCancel")
+        self.cancel_button.setAccessibleName("Cancel working out the receptive fields")
+        self.cancel_button.setToolTip("Stop working out this layer's receptive fields")
+        self.cancel_button.clicked.connect(self.cancel)
+        self._progress_row = QWidget()
+        self._progress_row.setObjectName("receptiveProgressRow")
+        progress_layout = QHBoxLayout(self._progress_row)
+        progress_layout.setContentsMargins(0, 0, 0, 0)
+        progress_layout.addWidget(self.progress, 1)
+        progress_layout.addWidget(self.cancel_button)
+        self._progress_row.hide()
 
         self._grid_host = QWidget()
         self._grid = QGridLayout(self._grid_host)
@@ -409,6 +477,7 @@ class ReceptiveGallery(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.legend)
         layout.addWidget(scroll, 1)
+        layout.addWidget(self._progress_row)
         layout.addWidget(self.message)
         # Wide enough for two of a digit network's tiles (field, weights, nine images) to a row.
         self.resize(720, 540)
@@ -432,7 +501,7 @@ class ReceptiveGallery(QWidget):
         self._refresh(force=True)
 
     def _changed(self) -> None:
-        if self.isVisible() and self._key() != self._revision:
+        if self.isVisible() and not self._stopped and self._key() != self._revision:
             self._throttle.poke()
 
     def _key(self) -> tuple:
@@ -476,6 +545,100 @@ class ReceptiveGallery(QWidget):
         self._fill_levels()
         self._refresh(force=True)
 
+    def hideEvent(self, event) -> None:  # noqa: ANN001 - Qt's event
+        # Closed (or hidden with the window): nobody is looking, so the work stops; shown again, it starts over.
+        self._drop_work()
+        self._revision = None
+        self.message.setText("")
+        super().hideEvent(event)
+
+    @property
+    def busy(self) -> bool:
+        """Whether fields are being worked out in the background (the progress bar shows)."""
+        return self._work is not None
+
+    def cancel(self) -> None:
+        """Stop working out the fields (the Cancel button); the layer's fields wait until it is chosen again."""
+        work = self._work
+        if work is None:
+            return
+        done, total = work.done, work.total
+        self._drop_work()
+        self._stopped = True
+        self._clear_tiles()
+        self.fields = {}
+        self.message.setText(
+            f"Stopped after {done} of {total or '?'} {self._unit}: this layer's fields were not worked out."
+            " Choose a layer in the box to work its fields out."
+        )
+
+    # ------------------------------------------------------------------ work in the background
+    def _drop_work(self) -> None:
+        """Stop the work under way, if any, and forget it (its result, if it still comes, is not shown)."""
+        self._poll.stop()
+        self._progress_row.hide()
+        if self._work is not None:
+            self._work.stop()
+            self._work = None
+
+    def _run(
+        self,
+        work: Callable[[Progress, ShouldStop], object],
+        show: Callable[[object], None],
+        total: int,
+        unit: str,
+        text: str,
+        keep_tiles: bool,
+    ) -> None:
+        """Run ``work`` on its own thread and give its result to ``show``: at once when it is short, else
+        with a progress bar counting ``total`` ``unit`` and a Cancel button meanwhile."""
+        self._drop_work()
+        job = self._work = _FieldWork(work)
+        self._show_result = show
+        self._unit = unit
+        job.start()
+        if job.wait(SHORT_MS / 1000):
+            self._finish(job)
+            return
+        if not keep_tiles:
+            # Another layer's tiles would read as this layer's.
+            self._clear_tiles()
+            self.fields = {}
+        self.message.setText(text)
+        self.progress.setRange(0, total)
+        self.progress.setValue(job.done)
+        self.progress.setFormat(f"%v of %m {unit}")
+        self._progress_row.show()
+        self._poll.start()
+
+    def _follow_work(self) -> None:
+        job = self._work
+        if job is None:
+            self._poll.stop()
+            return
+        if job.over:
+            self._finish(job)
+            return
+        self.progress.setValue(job.done)
+
+    def _finish(self, job: _FieldWork) -> None:
+        if job is not self._work:
+            return
+        self._poll.stop()
+        if job.total:
+            self.progress.setValue(job.done)
+        self._progress_row.hide()
+        self._work = None
+        if job.error is not None:
+            self._clear_tiles()
+            self.fields = {}
+            self.message.setText(f"No receptive fields: {job.error}")
+        elif not job.stopped:
+            self._show_result(job.result)
+        # The weights changed (training) while the work ran: work the fields out again.
+        if self.isVisible() and self._key() != self._revision:
+            self._throttle.poke()
+
     def show_level(self, index: int) -> None:
         """Show the layer at ``index`` of the layer box (0: the first after the inputs)."""
         self.layer_box.setCurrentIndex(index)
@@ -485,8 +648,14 @@ class ReceptiveGallery(QWidget):
         if not self.isVisible():
             return
         key = self._key()
+        if not force and (self._stopped or self._work is not None):
+            # Cancelled, or still at work: a change since is picked up when the work is over.
+            return
         if key == self._revision and not force:
             return
+        keep_tiles = not force
+        self._drop_work()
+        self._stopped = False
         self._revision = key
         self._fill_levels()
         index = self.layer_box.currentIndex()
@@ -502,27 +671,53 @@ class ReceptiveGallery(QWidget):
             depth = plan.position[level[0]][0]
             conv = conv_feeding(plan, depth)
             if conv is not None:
-                self._refresh_maps(plan, depth, conv, document)
+                self._refresh_maps(plan, depth, conv, document, keep_tiles)
                 return
             # Fields found by gradient ascent cost far more than those read off the weights.
             costly = climbed(plan, level[:1])
             ids = level[: MAX_CLIMBED_TILES if costly else MAX_TILES]
             inputs = self._gallery_inputs(document, plan)
-            strongest: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-            starts = None
-            # A network gone wild overflows; what overflowed is said in words, not in numpy's warnings.
-            working = f"Finding the fields of {len(ids)} neurons..." if costly else ""
-            with self._working(working), np.errstate(all="ignore"):
-                if inputs is not None:
-                    # One pass over the images serves every tile, and each neuron's strongest image is a
-                    # start for the climb that has a slope where grey may have none.
-                    strongest = strongest_samples_of(plan, ids, inputs, STRONGEST)
-                    starts = {nid: inputs[rows[0]] for nid, (rows, _v) in strongest.items() if len(rows)}
-                fields = receptive_fields(plan, ids, value_range, starts=starts if costly else None)
         except (GraphError, ValueError) as exc:
             self._set_tiles({}, None, document)
             self.message.setText(f"No receptive fields: {exc}")
             return
+
+        def work(progress: Progress, should_stop: ShouldStop) -> tuple:
+            strongest: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+            starts = None
+            if inputs is not None:
+                # One pass over the images serves every tile, and each neuron's strongest image is a start
+                # for the climb that has a slope where grey may have none.
+                strongest = strongest_samples_of(plan, ids, inputs, STRONGEST)
+                starts = {nid: inputs[rows[0]] for nid, (rows, _v) in strongest.items() if len(rows)}
+            fields = receptive_fields(
+                plan,
+                ids,
+                value_range,
+                starts=starts if costly else None,
+                piece=PIECE,
+                progress=progress,
+                should_stop=should_stop,
+            )
+            return fields, strongest, starts
+
+        def show(result: object) -> None:
+            fields, strongest, starts = result  # type: ignore[misc]
+            self._show_neurons(plan, document, level, ids, fields, strongest, starts)
+
+        text = f"Finding the fields of {len(ids)} neurons..."
+        self._run(work, show, len(ids), "neurons", text, keep_tiles)
+
+    def _show_neurons(
+        self,
+        plan: Plan,
+        document: Document,
+        level: list[str],
+        ids: list[str],
+        fields: dict[str, ReceptiveField],
+        strongest: dict[str, tuple[Array, Array]],
+        starts: dict[str, Array] | None,
+    ) -> None:
         self.fields = fields
         self._set_tiles(fields, plan, document, {nid: rows for nid, (rows, _v) in strongest.items()})
         methods = sorted({f.method_text for f in fields.values() if f.found})
@@ -562,10 +757,6 @@ class ReceptiveGallery(QWidget):
             return None
         inputs = self._training_inputs(document, plan)
         return None if inputs is None else inputs[:GALLERY_IMAGES]
-
-    def _working(self, text: str) -> _Working:
-        """While long work runs: its words in the message line, and a busy pointer."""
-        return _Working(self.message, text)
 
     def _clear_tiles(self) -> None:
         for tile in self.tiles.values():
@@ -650,14 +841,42 @@ class ReceptiveGallery(QWidget):
         self._place_tiles()
 
     # ------------------------------------------------------------------ feature maps
-    def _refresh_maps(self, plan: Plan, depth: int, conv: ConvBlock, document: Document) -> None:
+    def _refresh_maps(
+        self, plan: Plan, depth: int, conv: ConvBlock, document: Document, keep_tiles: bool
+    ) -> None:
         """A tile per feature map of a convolution or pooling layer (see the module's description)."""
         value_range = tuple(float(v) for v in document.value_range)
         inputs = self._gallery_inputs(document, plan)
         channels = conv.out_shape[0]
-        working = f"Finding what each of the {channels} feature maps looks for..."
-        with self._working(working), np.errstate(all="ignore"):
-            maps = channel_fields(plan, depth, value_range, inputs, count=STRONGEST)
+
+        def work(progress: Progress, should_stop: ShouldStop) -> list[ChannelField]:
+            return channel_fields(
+                plan,
+                depth,
+                value_range,
+                inputs,
+                count=STRONGEST,
+                piece=PIECE,
+                progress=progress,
+                should_stop=should_stop,
+            )
+
+        def show(maps: object) -> None:
+            self._show_maps(plan, conv, document, maps, inputs)  # type: ignore[arg-type]
+
+        text = f"Finding what each of the {channels} feature maps looks for..."
+        self._run(work, show, channels, "feature maps", text, keep_tiles)
+
+    def _show_maps(
+        self,
+        plan: Plan,
+        conv: ConvBlock,
+        document: Document,
+        maps: list[ChannelField],
+        inputs: Array | None,
+    ) -> None:
+        value_range = tuple(float(v) for v in document.value_range)
+        channels = conv.out_shape[0]
         self._clear_tiles()
         self.fields = {m.neuron: m.field for m in maps}
         self.maps = maps
@@ -767,20 +986,25 @@ class ReceptiveGallery(QWidget):
         )
 
     def _place_tiles(self) -> None:
-        """As many tiles to a row as the window's width takes."""
+        """As many tiles to a row as the window's width takes, in an even grid: every tile is as wide and as
+        tall as the largest (a map that was not found has one picture, its neighbours two or three), so the
+        columns line up and the gaps between them are equal."""
         tiles = list(self.tiles.values())
         if not tiles:
             return
-        width = max(t.sizeHint().width() for t in tiles) + self._grid.horizontalSpacing()
-        columns = max(1, (self._scroll.viewport().width() - 8) // max(1, width))
+        cell = QSize(max(t.sizeHint().width() for t in tiles), max(t.sizeHint().height() for t in tiles))
+        width = cell.width() + self._grid.horizontalSpacing()
+        columns = max(
+            1, (self._scroll.viewport().width() - 8 + self._grid.horizontalSpacing()) // max(1, width)
+        )
         if columns == self._columns and all(self._grid.indexOf(t) >= 0 for t in tiles):
             return
         self._columns = columns
         for tile in tiles:
             self._grid.removeWidget(tile)
         for k, tile in enumerate(tiles):
-            # Never squeezed below its pictures while the scroll area catches up with a new layer.
-            tile.setMinimumSize(tile.sizeHint())
+            # One size for every tile, never squeezed below its pictures while the scroll area catches up.
+            tile.setFixedSize(cell)
             self._grid.addWidget(tile, k // columns, k % columns)
         self._grid.activate()
 
