@@ -33,7 +33,8 @@ def one_line(text: str, limit: int) -> str:
 
 
 class FormatError(ValueError):
-    """A file (or a document about to be saved) that is not a valid network.
+    """A file (or a document about to be saved) that is not a valid network; a challenge file that is not a
+    valid challenge is its subclass ChallengeError.
 
     ``where`` is the place in the file, as a JSON path like ``neurons[3].bias``, or ``"file"`` for the
     file as a whole; ``problem`` says what is wrong in plain words; ``source`` names the file.
