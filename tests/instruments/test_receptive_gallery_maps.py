@@ -5,6 +5,7 @@ words; the dense layers after keep their own tiles."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
@@ -77,3 +78,19 @@ def test_the_outputs_after_the_maps_are_climbed_and_a_tile_selects_its_neuron(co
     assert all(len(rows) == 9 for rows in gallery.strongest.values())
     qtbot.mouseClick(gallery.tiles["o3"], Qt.MouseButton.LeftButton)
     assert window.canvas.selected_neuron_ids() == ["o3"]
+
+
+def test_tiles_with_different_pictures_sit_in_an_even_grid(convnet, qtbot):
+    """A map that excites no digit has one picture where its neighbours have three: every tile still takes
+    one cell of the same size, so the columns line up with equal gaps."""
+    window, gallery = convnet
+    index = next(k for k in range(gallery.layer_box.count()) if "pool1" in gallery.layer_box.itemText(k))
+    show_level(gallery, qtbot, index)
+    tiles = list(gallery.tiles.values())
+    qtbot.waitUntil(lambda: all(t.isVisible() for t in tiles))
+    assert len({t.iconSize().width() for t in tiles}) > 1  # the pictures do differ
+    assert len({(t.width(), t.height()) for t in tiles}) == 1
+    for places in ({t.x() for t in tiles}, {t.y() for t in tiles}):
+        places = sorted(places)
+        assert len(places) >= 2
+        assert len(set(np.diff(places).tolist())) == 1, places
