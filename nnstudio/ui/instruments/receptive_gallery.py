@@ -61,6 +61,7 @@ from nnstudio.engine.receptive import (
     climbed,
     conv_feeding,
     field_pixels,
+    input_window,
     receptive_fields,
     sample_pixels,
     strongest_samples_of,
@@ -466,7 +467,9 @@ class ReceptiveGallery(QWidget):
         self._grid_host = QWidget()
         self._grid = QGridLayout(self._grid_host)
         self._grid.setSpacing(8)
-        self._grid.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self._grid.setContentsMargins(4, 4, 4, 4)
+        # The width left over beside the last column is shared on both sides, not one wide gap on the right.
+        self._grid.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
         scroll = self._scroll = QScrollArea()
         scroll.setObjectName("receptiveScroll")
         scroll.setWidgetResizable(True)
@@ -589,9 +592,11 @@ class ReceptiveGallery(QWidget):
         unit: str,
         text: str,
         keep_tiles: bool,
+        legend: str,
     ) -> None:
         """Run ``work`` on its own thread and give its result to ``show``: at once when it is short, else
-        with a progress bar counting ``total`` ``unit`` and a Cancel button meanwhile."""
+        with a progress bar counting ``total`` ``unit`` and a Cancel button meanwhile (and, for a newly chosen
+        layer, ``legend`` in place of the last layer's)."""
         self._drop_work()
         job = self._work = _FieldWork(work)
         self._show_result = show
@@ -604,6 +609,7 @@ class ReceptiveGallery(QWidget):
             # Another layer's tiles would read as this layer's.
             self._clear_tiles()
             self.fields = {}
+            self.legend.setText(legend)
         self.message.setText(text)
         self.progress.setRange(0, total)
         self.progress.setValue(job.done)
@@ -706,7 +712,7 @@ class ReceptiveGallery(QWidget):
             self._show_neurons(plan, document, level, ids, fields, strongest, starts)
 
         text = f"Finding the fields of {len(ids)} neurons..."
-        self._run(work, show, len(ids), "neurons", text, keep_tiles)
+        self._run(work, show, len(ids), "neurons", text, keep_tiles, LEGEND)
 
     def _show_neurons(
         self,
@@ -865,7 +871,9 @@ class ReceptiveGallery(QWidget):
             self._show_maps(plan, conv, document, maps, inputs)  # type: ignore[arg-type]
 
         text = f"Finding what each of the {channels} feature maps looks for..."
-        self._run(work, show, channels, "feature maps", text, keep_tiles)
+        window = input_window(plan, depth, conv.out_shape[1] // 2, conv.out_shape[2] // 2)
+        legend = MAP_LEGEND.format(window=f"{window[2]}x{window[3]}" if window is not None else "all the")
+        self._run(work, show, channels, "feature maps", text, keep_tiles, legend)
 
     def _show_maps(
         self,
@@ -993,10 +1001,7 @@ class ReceptiveGallery(QWidget):
         if not tiles:
             return
         cell = QSize(max(t.sizeHint().width() for t in tiles), max(t.sizeHint().height() for t in tiles))
-        width = cell.width() + self._grid.horizontalSpacing()
-        columns = max(
-            1, (self._scroll.viewport().width() - 8 + self._grid.horizontalSpacing()) // max(1, width)
-        )
+        columns = self._columns_for(cell, len(tiles))
         if columns == self._columns and all(self._grid.indexOf(t) >= 0 for t in tiles):
             return
         self._columns = columns
@@ -1007,6 +1012,27 @@ class ReceptiveGallery(QWidget):
             tile.setFixedSize(cell)
             self._grid.addWidget(tile, k // columns, k % columns)
         self._grid.activate()
+
+    def _columns_for(self, cell: QSize, count: int) -> int:
+        """How many cells of ``cell`` fit side by side in the scroll area, leaving room for its vertical bar
+        when the rows will need one (a row that is a little too wide would add a sideways bar as well)."""
+        spacing = self._grid.horizontalSpacing()
+        margins = self._grid.contentsMargins()
+        frame = 2 * self._scroll.frameWidth()
+        inner_width = self._scroll.width() - frame - margins.left() - margins.right()
+        inner_height = self._scroll.height() - frame - margins.top() - margins.bottom()
+
+        def fitting(width: int) -> int:
+            return max(1, (width + spacing) // max(1, cell.width() + spacing))
+
+        columns = fitting(inner_width)
+        rows = -(-count // columns)
+        if (
+            rows * (cell.height() + self._grid.verticalSpacing()) - self._grid.verticalSpacing()
+            > inner_height
+        ):
+            columns = fitting(inner_width - self._scroll.verticalScrollBar().sizeHint().width())
+        return columns
 
     def resizeEvent(self, event) -> None:  # noqa: ANN001 - Qt's event
         super().resizeEvent(event)
