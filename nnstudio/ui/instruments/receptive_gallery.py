@@ -166,7 +166,10 @@ class _Throttle(QObject):
     def _run(self) -> None:
         started = time.perf_counter()
         self._work()
-        spent_ms = (time.perf_counter() - started) * 1000
+        self.spent((time.perf_counter() - started) * 1000)
+
+    def spent(self, spent_ms: float) -> None:
+        """The last run of the work took ``spent_ms`` (also when most of it ran on a thread of its own)."""
         self._interval = max(REFRESH_MS, int(spent_ms * REFRESH_COST_FACTOR))
 
 
@@ -417,6 +420,7 @@ class ReceptiveGallery(QWidget):
         self._revision: tuple | None = None
         self._throttle = _Throttle(self._refresh, self)
         self._work: _FieldWork | None = None
+        self._work_started = 0.0
         self._show_result: Callable[[object], None] = lambda _result: None
         self._unit = "neurons"
         # Set when the person cancels: the fields wait until a layer is chosen again.
@@ -599,6 +603,7 @@ class ReceptiveGallery(QWidget):
         layer, ``legend`` in place of the last layer's)."""
         self._drop_work()
         job = self._work = _FieldWork(work)
+        self._work_started = time.perf_counter()
         self._show_result = show
         self._unit = unit
         job.start()
@@ -641,7 +646,9 @@ class ReceptiveGallery(QWidget):
             self.message.setText(f"No receptive fields: {job.error}")
         elif not job.stopped:
             self._show_result(job.result)
-        # The weights changed (training) while the work ran: work the fields out again.
+        # The weights changed (training) while the work ran: work the fields out again, after a pause a few
+        # times as long as the work took, so training keeps most of the machine.
+        self._throttle.spent((time.perf_counter() - self._work_started) * 1000)
         if self.isVisible() and self._key() != self._revision:
             self._throttle.poke()
 
