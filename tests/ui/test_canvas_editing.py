@@ -491,6 +491,27 @@ def test_arrange_in_layers_lays_out_by_depth_in_one_step(make_canvas):
     assert live.document.layout["o1"] == (-300.0, 500.0)
 
 
+@pytest.mark.parametrize("example", ["four-pixel-camera", "three-by-three-shapes", "digits-convnet"])
+def test_arrange_in_layers_gives_back_the_layout_a_new_network_gets(make_canvas, example):
+    """One placement for a network made by a builder and for Network > Arrange in layers: an example whose
+    neurons were moved comes back as it was shipped, each feature map a small image again."""
+    from nnstudio.examples import load_example
+
+    shipped = load_example(example)
+    canvas, live, stack = make_canvas(load_example(example))
+    layout = live.document.layout
+    layout.move(
+        {nid: (x + 37.0 * (k % 5), y - 11.0 * (k % 3)) for k, (nid, (x, y)) in enumerate(layout.items())}
+    )
+    moved = dict(layout.items())
+    QApplication.processEvents()  # the move and the menu's command are two events, as with a person
+    canvas.arrange_in_layers()
+    assert stack.text(stack.count() - 1) == "Arrange in layers"
+    assert dict(layout.items()) == dict(shipped.layout.items())
+    stack.undo()
+    assert dict(layout.items()) == moved
+
+
 # ---------------------------------------------------------------------------------------------- locked
 def test_every_edit_is_refused_while_training(make_canvas, qtbot):
     canvas, live, stack = make_canvas()

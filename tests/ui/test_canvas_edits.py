@@ -7,7 +7,7 @@ import json
 import pytest
 from PySide6.QtGui import QUndoStack
 
-from nnstudio.document.layout import Layout
+from nnstudio.document.layout import Layout, layer_positions
 from nnstudio.document.model import Document
 from nnstudio.engine.graph import Edge, Network, Neuron, Role
 from nnstudio.ui.canvas.edits import (
@@ -15,7 +15,8 @@ from nnstudio.ui.canvas.edits import (
     PaletteItem,
     copy_payload,
     fresh_ids,
-    layered_positions,
+    grid_pixel_ids,
+    image_grid,
     nudged,
     parse_number,
     plan_connections,
@@ -162,26 +163,36 @@ def test_bad_paste_data_is_refused(payload, message):
         plan_paste(small_network(), json.dumps(payload), 0)
 
 
-def test_layered_positions_put_each_depth_in_a_column_and_the_image_first():
+def arranged(document: Document) -> dict[str, tuple[float, float]]:
+    """Where Network > Arrange in layers puts each neuron."""
+    return layer_positions(document.network, image_grid(document))
+
+
+def test_arranging_puts_each_depth_in_a_column_and_the_image_first():
     document = Document(small_network())
-    positions = layered_positions(document)
+    positions = arranged(document)
     assert positions["i0"][0] == positions["i1"][0] < positions["h2"][0] < positions["o3"][0]
     plan = plan_palette_drop(document, PaletteItem("grid", width=2, height=2), 500, 500)
     AddImageGrid(document, plan.neurons, plan.positions, plan.grid).redo()
-    positions = layered_positions(document)
-    pixels = [n.id for n in plan.neurons]
+    positions = arranged(document)
+    pixels = grid_pixel_ids(document)
+    assert sorted(pixels) == sorted(n.id for n in plan.neurons)
     xs = sorted({positions[p][0] for p in pixels})
     ys = sorted({positions[p][1] for p in pixels})
     assert len(xs) == 2 and len(ys) == 2 and xs[1] - xs[0] == ys[1] - ys[0]  # a square grid
-    assert max(xs) < positions["i0"][0] < positions["h2"][0]
+    # The other inputs stand below the image, in its last column; the next depth is right of both.
+    others = [positions["i0"], positions["i1"]]
+    assert all(x == max(xs) and y > max(ys) for x, y in others)
+    assert max(xs) < positions["h2"][0]
 
 
-def test_a_level_of_hundreds_becomes_a_square_block():
+def test_a_level_of_hundreds_becomes_a_block_of_columns():
     neurons = [Neuron(f"i{k}", Role.INPUT, "identity") for k in range(100)]
     neurons.append(Neuron("o", Role.OUTPUT, "tanh"))
     edges = [Edge(f"i{k}>o", f"i{k}", "o", 0.1) for k in range(100)]
-    positions = layered_positions(Document(Network.from_parts(neurons, edges)))
+    positions = arranged(Document(Network.from_parts(neurons, edges)))
     xs = {positions[f"i{k}"][0] for k in range(100)}
     ys = {positions[f"i{k}"][1] for k in range(100)}
-    assert len(xs) == 10 and len(ys) == 10
+    assert len(xs) == 4 and len(ys) == 25
+    assert len(set(positions.values())) == len(positions)  # no two neurons in one place
     assert positions["o"][0] > max(xs)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QMimeData, QPointF, QRectF
 from PySide6.QtGui import QGuiApplication
 
+from nnstudio.document.layout import layer_positions
 from nnstudio.engine.graph import Role
 from nnstudio.ui.commands import (
     AddEdges,
@@ -32,7 +33,7 @@ from .edits import (
     copy_payload,
     count_edges_among,
     format_value,
-    layered_positions,
+    image_grid,
     nudged,
     palette_spot,
     plan_connections,
@@ -177,12 +178,13 @@ class EditActions:
         self._say(f"Pasted {len(pasted.neurons)} neurons and {len(pasted.edges)} connections")
 
     def arrange_in_layers(self) -> None:
-        """Lay the neurons out by depth, one column per level (one undo step)."""
+        """Lay the neurons out as the studio lays out a new network, a column per layer (one undo step)."""
         binding = self._canvas.binding
         if binding.refuse_if_locked():
             return
-        layout = binding.document.layout
-        old, new = changed_positions(layout, layered_positions(binding.document))
+        document = binding.document
+        layout = document.layout
+        old, new = changed_positions(layout, layer_positions(document.network, image_grid(document)))
         if new:
             binding.push(MoveNeurons(layout, old, new, "Arrange in layers"))
         self._canvas.fit_all()

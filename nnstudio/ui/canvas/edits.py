@@ -26,11 +26,7 @@ CLIPBOARD_MIME = "application/x-nnstudio-neurons"
 
 SNAP = 10.0
 LAYER_SPACING = 60.0
-COLUMN_GAP = 180.0
 PASTE_OFFSET = 40.0
-# A level with more neurons than this is laid out as a square block rather than one tall column.
-BLOCK_ABOVE = 48
-BLOCK_SPACING = 40.0
 MAX_GRID_SIDE = 64
 MAX_LAYER = 512
 
@@ -449,48 +445,6 @@ def _finite(value: Any, name: str) -> float:
 
 
 # ------------------------------------------------------------------------------------------ layout
-def layered_positions(document: DocumentLike) -> dict[str, tuple[float, float]]:
-    """A position for every neuron: one column per depth, left to right; the image grid first.
-
-    Columns are centred on y = 0. A column of more than 16 neurons is squeezed to stay about 960 units tall;
-    a level of more than BLOCK_ABOVE neurons becomes a square block.
-    """
-    network = document.network
-    levels = network.levels()
-    pixels = grid_pixel_ids(document)
-    pixel_set = set(pixels)
-    positions: dict[str, tuple[float, float]] = {}
-    x = 0.0
-    for depth, level in enumerate(levels):
-        column = [nid for nid in level if nid not in pixel_set]
-        if depth == 0 and pixels:
-            w, h = image_grid(document)  # type: ignore[misc]
-            cell = cell_size(w, h)
-            top = snap(-(h - 1) * cell / 2)
-            for k, nid in enumerate(pixels):
-                r, c = divmod(k, w)
-                positions[nid] = (x + c * cell, top + r * cell)
-            x += (w - 1) * cell + (COLUMN_GAP if not column else COLUMN_GAP / 2)
-        if not column:
-            continue
-        if len(column) > BLOCK_ABOVE:
-            # Hundreds of neurons in one level (e.g. 784 inputs without an image grid): a square block.
-            per_row = math.ceil(math.sqrt(len(column)))
-            rows = math.ceil(len(column) / per_row)
-            top = -(rows - 1) * BLOCK_SPACING / 2
-            for k, nid in enumerate(column):
-                r, c = divmod(k, per_row)
-                positions[nid] = (x + c * BLOCK_SPACING, snap(top + r * BLOCK_SPACING))
-            x += (per_row - 1) * BLOCK_SPACING + COLUMN_GAP
-            continue
-        spacing = LAYER_SPACING if len(column) <= 16 else max(20.0, 960.0 / len(column))
-        top = -(len(column) - 1) * spacing / 2
-        for k, nid in enumerate(column):
-            positions[nid] = (x, snap(top + k * spacing, 1.0 if spacing < SNAP * 2 else SNAP))
-        x += COLUMN_GAP
-    return positions
-
-
 def changed_positions(
     layout: Mapping[str, Position], positions: Mapping[str, Position]
 ) -> tuple[dict[str, Position], dict[str, Position]]:
