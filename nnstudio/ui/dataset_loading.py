@@ -39,6 +39,9 @@ def describe_failure(spec: str, exc: BaseException) -> str:
     return f"{spec}: could not be loaded ({type(exc).__name__}: {exc})"
 
 
+# How long a load that has delivered its outcome may take to end its thread (it has nothing left to do).
+THREAD_END_WAIT_S = 5.0
+
 # A network's input grid and value range: a folder's pictures are made that size, in that range.
 Picture = tuple[tuple[int, int], tuple[float, float]]
 
@@ -107,7 +110,11 @@ class DatasetLoader(QObject):
             self._finished.emit(spec, dataset, message)
 
     def _deliver(self, spec: str, dataset: object, message: str) -> None:
-        self._threads.pop(spec, None)
+        thread = self._threads.pop(spec, None)
+        if thread is not None:
+            # Handing over the outcome was its last act: it ends at once, or as soon as a busy machine lets
+            # it, and a load that is over leaves nothing running behind it.
+            thread.join(THREAD_END_WAIT_S)
         if dataset is not None:
             self.loaded.emit(spec, dataset)
         else:
