@@ -50,6 +50,10 @@ _SUPPORTED = (
 )
 # The largest layer the canvas takes (document/builders.parse_layer_spec).
 _MAX_LAYER = 100_000
+_TWO_OPERANDS = {"Gemm", "MatMul", "Add", "Greater", "Reshape", "Gather", "Conv"}
+# Operands each kind of node takes at most (the rest take one); a model with more is not valid ONNX.
+_MOST_OPERANDS = {"Gemm": 3, "Conv": 3, "Dropout": 3, "Concat": 1_000_000}
+_MOST_OPERANDS.update(dict.fromkeys(("MatMul", "Add", "Greater", "Reshape", "Gather"), 2))
 _FLOAT_TYPES = {1, 10, 11, 16}  # FLOAT, FLOAT16, DOUBLE, BFLOAT16
 
 Shape = tuple[int, int, int]
@@ -157,6 +161,8 @@ class _Reader:
         n_inputs = int(np.prod(features)) if features and None not in features else None
         if n_inputs is None:
             n_inputs = self._size_from_first_layer()
+        if n_inputs < 1:
+            raise _fail("its input holds no values")
         if n_inputs > _MAX_LAYER:
             raise _fail(f"it takes {n_inputs:,} inputs; the most nnstudio shows is {_MAX_LAYER:,}")
         self.n_inputs = n_inputs
@@ -282,8 +288,11 @@ class _Reader:
             return None
         if not inputs or not inputs[0]:
             raise _fail(f"{_describe(node)} has no operand")
-        if op in ("Gemm", "MatMul", "Add", "Greater") and len([n for n in inputs if n]) < 2:
+        if op in _TWO_OPERANDS and (len(inputs) < 2 or not inputs[1]):
             raise _fail(f"{_describe(node)} has only one operand")
+        most = _MOST_OPERANDS.get(op, 1)
+        if len([name for name in inputs if name]) > most:
+            raise _fail(f"{_describe(node)} has {len(inputs)} operands; a {op} takes at most {most}")
         if op in ("Identity", "Dropout"):
             return self.operand(inputs[0], node)
         if op == "Flatten":
@@ -305,6 +314,8 @@ class _Reader:
                     f"{_describe(node)} multiplies a constant by the data; expected data times weights"
                 )
             B = self.constant(inputs[1], node)
+            if B.ndim != 2:
+                raise _fail(f"{_describe(node)} has weights shaped {B.shape}, not a matrix")
             return self.dense(self.neurons(inputs[0], node), B.T, np.zeros(B.shape[-1]), node)
         if op == "Add":
             return self.add(node)
@@ -407,7 +418,10 @@ class _Reader:
     def add(self, node) -> _Value | None:  # noqa: ANN001
         first, second = node.input[0], node.input[1]
         if first in self.constants and second in self.constants:
-            self.constants[node.output[0]] = self.constants[first] + self.constants[second]
+            try:
+                self.constants[node.output[0]] = self.constants[first] + self.constants[second]
+            except ValueError:
+                raise _fail(f"{_describe(node)} adds constants of shapes that do not fit together") from None
             return None
         if first in self.constants or second in self.constants:
             data, extra = (second, self.constants[first]) if first in self.constants else (first, None)
@@ -429,7 +443,7 @@ class _Reader:
         # Two computed values: one layer fed by what feeds each (a layer's neurons count as fed one to one).
         parts = [self.operand(first, node), self.operand(second, node)]
         if any(part.shape is not None for part in parts):
-            raise _fail(f"{_describe(node)} adds two images; nnstudio adds only rows of values")
+            raise _fail(f"{_describe(node)} adds images; nnstudio adds only rows of values")
         if self.size(parts[0]) != self.size(parts[1]):
             raise _fail(f"{_describe(node)} adds {self.size(parts[0])} values to {self.size(parts[1])}")
         sources, weights, bias = [], [], np.zeros(self.size(parts[0]))
@@ -767,7 +781,7 @@ def read_network(model, meta: dict[str, object]) -> tuple[Network, _Reader, list
         if not _depths_kept(reader, network, ids):
             # Leaving the zeros out would move neurons to other depths: they come in as weights of 0.
             network, ids = _build(reader, output_ids, meta, sparse=False)
-    except GraphError as exc:
+    except (GraphError, ValueError) as exc:
         raise _fail(str(exc)) from None
     if [n.id for n in network.outputs()] != [ids[nid] for nid in output_ids]:
         raise _fail("its outputs come in an order nnstudio cannot keep (a convolution's maps, reordered)")
