@@ -54,6 +54,12 @@ _TWO_OPERANDS = {"Gemm", "MatMul", "Add", "Greater", "Reshape", "Gather", "Conv"
 # Operands each kind of node takes at most (the rest take one); a model with more is not valid ONNX.
 _MOST_OPERANDS = {"Gemm": 3, "Conv": 3, "Dropout": 3, "Concat": 1_000_000}
 _MOST_OPERANDS.update(dict.fromkeys(("MatMul", "Add", "Greater", "Reshape", "Gather"), 2))
+_KNOWN = {
+    *_ACTIVATIONS,
+    *_POOLS,
+    *_MOST_OPERANDS,
+    *("Identity", "Flatten", "Cast"),
+}
 _FLOAT_TYPES = {1, 10, 11, 16}  # FLOAT, FLOAT16, DOUBLE, BFLOAT16
 
 Shape = tuple[int, int, int]
@@ -291,7 +297,7 @@ class _Reader:
         if op in _TWO_OPERANDS and (len(inputs) < 2 or not inputs[1]):
             raise _fail(f"{_describe(node)} has only one operand")
         most = _MOST_OPERANDS.get(op, 1)
-        if len([name for name in inputs if name]) > most:
+        if op in _KNOWN and len([name for name in inputs if name]) > most:
             raise _fail(f"{_describe(node)} has {len(inputs)} operands; a {op} takes at most {most}")
         if op in ("Identity", "Dropout"):
             return self.operand(inputs[0], node)
