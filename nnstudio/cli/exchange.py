@@ -78,7 +78,9 @@ def _define_export(p: argparse.ArgumentParser) -> None:
 
 
 def _define_import(p: argparse.ArgumentParser) -> None:
-    p.add_argument("file", metavar="FILE", help="an ONNX model of fully connected layers")
+    p.add_argument(
+        "file", metavar="FILE", help="an ONNX model of fully connected, convolution and pooling layers"
+    )
     p.add_argument("--out", required=True, metavar="FILE", help="where to save the network (.nnet)")
 
 
@@ -90,6 +92,9 @@ COMMANDS: tuple[Command, ...] = (
         cmd_export,
     ),
     Command(
-        "import", "read an ONNX model of fully connected layers as a network", _define_import, cmd_import
+        "import",
+        "read an ONNX model (fully connected, convolution and pooling layers) as a network",
+        _define_import,
+        cmd_import,
     ),
 )

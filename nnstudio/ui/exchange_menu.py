@@ -1,4 +1,4 @@
-"""File > Export... and File > Import...: a network out as ONNX or a numpy script, an ONNX MLP in.
+"""File > Export... and File > Import...: a network out as ONNX or a numpy script, an ONNX model in.
 
 The entries sit in the File menu after the picture exports; the work is nnstudio.exchange's, the window only
 asks where, and says in its status bar (or, for a file that cannot be read, in a message) what happened.
@@ -113,7 +113,9 @@ def install_exchange(window: MainWindow) -> tuple[QAction, QAction]:
     export_action.triggered.connect(lambda _checked=False: _export(window))
     import_action = QAction("&Import Network...", window)
     import_action.setObjectName("action_import_network")
-    import_action.setStatusTip("Open an ONNX model of fully connected layers as a new network")
+    import_action.setStatusTip(
+        "Open an ONNX model (fully connected, convolution and pooling layers) as a new network"
+    )
     import_action.triggered.connect(lambda _checked=False: _import(window))
     for action in (export_action, import_action):
         action.setToolTip(action.statusTip())
