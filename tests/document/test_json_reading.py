@@ -17,6 +17,8 @@ from nnstudio.document.challenge import ChallengeError
 from nnstudio.document.challenge_file import challenge_from_bytes, load_challenge
 from nnstudio.document.json_reading import FileKind, JsonConstant, parse_json, top_object
 
+from ..challenges.test_hostile_challenges import GOOD
+
 NESTED = b"[" * 100_000 + b"]" * 100_000
 
 # The same bad bytes, and what each reader says of them: (bytes, network's message, challenge's message).
@@ -120,16 +122,7 @@ def test_an_unknown_top_level_field_is_named_by_itself_in_either_file():
     assert caught.value.where == "macro"
     assert caught.value.problem.startswith("is not a field nnstudio knows here (known: ")
 
-    challenge = {
-        "format": "nnstudio-challenge",
-        "version": 1,
-        "id": "tiny",
-        "title": "Tiny",
-        "goal": "Say yes.",
-        "start": {"example": "festival"},
-        "cases": [{"name": "a day", "input": [3, 2, 4, 2], "output": [1]}],
-        "extra": 1,
-    }
+    challenge = {**GOOD, "extra": 1}
     with pytest.raises(ChallengeError) as caught:
         challenge_from_bytes(json.dumps(challenge).encode())
     assert caught.value.where == "extra"
