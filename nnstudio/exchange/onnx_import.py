@@ -15,15 +15,17 @@ layers of neurons nnstudio has:
   (nnstudio's step), or none. A layer whose neurons differ picks its groups out with ``Gather``,
   activates each and joins them back with ``Concat``.
 
-``Identity`` and ``Dropout`` are passed over. A weight of exactly 0 is read as no connection (that is how
-:mod:`nnstudio.exchange.onnx_export` writes a missing one), unless leaving the zeros out would move a neuron
-to another depth; then they come in as connections of weight 0. Anything else (a group convolution, a
-residual sum of two images, an operation with no neuron to show it) is refused with one line naming the
-first node that cannot come in, so a person knows what to change in the model.
+``Identity`` and ``Dropout`` are passed over. In a model nnstudio wrote, a weight of exactly 0 is read as no
+connection, since that is how :mod:`nnstudio.exchange.onnx_export` writes a missing one (a connection left
+at 0 comes back missing), unless leaving the zeros out would move a neuron to another depth: then they all
+come in as connections of weight 0. In a model from elsewhere every weight, 0 or not, is a connection.
+Anything else (a group or dilated convolution, a residual sum of two images, an operation with no neuron to
+show it) is refused with one line naming the first node that cannot come in, so a person knows what to
+change in the model.
 
-A model written by :mod:`nnstudio.exchange.onnx_export` comes back with its title, output labels, image
-grid and value range from its metadata, and its layers named as nnstudio names them (``conv1``,
-``pool1``, ``hidden1``, ``output``).
+A model written by :mod:`nnstudio.exchange.onnx_export` comes back with its title, labels, image grid and
+value range from its metadata and its layers' names; the layers of a model from elsewhere are named as
+nnstudio's builders name them (``conv1``, ``pool1``, ``hidden1``, ``output``).
 """
 
 from __future__ import annotations
@@ -675,14 +677,14 @@ def _build(
             ids[nid], role, reader.neuron_activation[k], bias, label if label != ids[nid] else "", layer
         )
 
-    later: list[int] = []
+    later: set[int] = set()
     for o in used:
         origin = reader.origins[o]
         for nid in origin.neurons.tolist():
             if nid < 0:
                 continue
             if nid in outputs and origin.kind is None:
-                later.append(nid)
+                later.add(nid)
             else:
                 neurons.append(neuron(nid))
     # Outputs go in the order the model gives them: the network's outputs keep the order of its neurons.
@@ -783,8 +785,9 @@ def read_network(model, meta: dict[str, object]) -> tuple[Network, _Reader, list
     if not reader.origins:
         raise _fail(f"it has no layer of weights (it imports {_SUPPORTED})")
     try:
-        network, ids = _build(reader, output_ids, meta, sparse=True)
-        if not _depths_kept(reader, network, ids):
+        # nnstudio writes a missing connection as a weight of 0; a zero from elsewhere is a weight.
+        network, ids = _build(reader, output_ids, meta, sparse=reader.from_nnstudio)
+        if reader.from_nnstudio and not _depths_kept(reader, network, ids):
             # Leaving the zeros out would move neurons to other depths: they come in as weights of 0.
             network, ids = _build(reader, output_ids, meta, sparse=False)
     except (GraphError, ValueError) as exc:

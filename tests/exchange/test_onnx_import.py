@@ -6,7 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from nnstudio.document.builders import dense_network
 from nnstudio.document.fileformat import load_document, save_document
+from nnstudio.document.model import Document
+from nnstudio.engine.graph import Edge
 from nnstudio.engine.plan import compile_network
 from nnstudio.examples import EXAMPLE_NAMES
 from nnstudio.exchange import ExchangeError
@@ -151,3 +154,39 @@ def test_weights_kept_in_another_file_are_not_followed(tmp_path):
     onnx.save_model(model, str(tmp_path / "split.onnx"), save_as_external_data=True, size_threshold=0)
     with pytest.raises(ExchangeError, match="are kept in another file; save the model as one file"):
         import_onnx(tmp_path / "split.onnx")
+
+
+def _chain_with_zeros(zero_rows):
+    """A 2-3-2-1 chain with a skip from an input to the output, where the neurons ``zero_rows`` of the second
+    hidden layer have every weight from the first set to 0."""
+    network = dense_network([2, 3, 2, 1], "tanh")
+    network.add_edges([Edge("i0>o0", "i0", "o0", 0.5)])
+    weights = {f"h1_{s}>h2_{t}": 0.0 for t in zero_rows for s in range(3)}
+    network.set_weights(weights)
+    return Document(network, title="zeros")
+
+
+def test_a_zero_nnstudio_wrote_is_no_connection_unless_that_would_move_a_neuron(tmp_path):
+    doc = _chain_with_zeros([0])
+    export_onnx(doc, tmp_path / "zeros.onnx")
+    back = import_onnx(tmp_path / "zeros.onnx").network
+    # h2_0's only links are zeros: leaving them out would move it to depth 1, so every zero comes back as a
+    # connection of weight 0.
+    assert [len(level) for level in back.levels()] == [2, 3, 2, 1]
+    assert back.edge_between("h1_0", "h2_0").weight == 0.0
+    doc = _chain_with_zeros([])
+    doc.network.set_weights({"h1_1>h2_0": 0.0})
+    export_onnx(doc, tmp_path / "one-zero.onnx")
+    back = import_onnx(tmp_path / "one-zero.onnx").network
+    assert back.edge_between("h1_1", "h2_0") is None and back.edge_between("h1_0", "h2_0") is not None
+    assert back.edge_between("i0", "o0").weight == 0.5
+
+
+def test_a_zero_weight_from_elsewhere_is_a_connection(tmp_path):
+    w = np.array([[0.0, 1.0, 0.0], [2.0, 0.0, 0.0]])
+    onnx.save(
+        _model([helper.make_node("Gemm", ["x", "w"], ["y"], transB=1)], {"w": w}), str(tmp_path / "z.onnx")
+    )
+    network = import_onnx(tmp_path / "z.onnx").network
+    assert len(network.edges) == 6
+    assert network.edge_between("i0", "o0").weight == 0.0
