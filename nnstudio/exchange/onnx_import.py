@@ -307,7 +307,9 @@ class _Reader:
             if attrs.get("axis", 1) != 1:
                 raise _fail(f"{_describe(node)} flattens from axis {attrs['axis']}; only axis 1 comes in")
             value = self.operand(inputs[0], node)
-            return _Neurons(value.ids) if isinstance(value, _Neurons) else _Sums(value.origins, value.rows)
+            if isinstance(value, _Neurons):
+                return _Neurons(value.ids)
+            return _Sums(value.origins, value.rows, None, value.above)
         if op == "Reshape":
             return self.reshape(node, attrs)
         if op == "Gather":
