@@ -186,6 +186,8 @@ class DrawingPad(Panel):
                     f"The {grid[0]}x{grid[1]} image needs {grid[0] * grid[1]} inputs but the"
                     f" network has {len(names)}; set each input here."
                 )
+            elif editor.features is not None:
+                self.title.setText("Set the point's X1 and X2; the other inputs follow from them.")
             else:
                 self.title.setText("Set each input neuron's value.")
         else:

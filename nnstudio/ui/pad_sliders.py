@@ -1,4 +1,8 @@
-"""The pad for networks whose inputs are no image: one slider and number box per input neuron."""
+"""The pad for networks whose inputs are no image: one slider and number box per input neuron.
+
+When the inputs are features of a point in the plane (X1, X2, sin X1, X1*X2, ...), as TensorFlow
+Playground's are, the person sets the point (X1 and X2) and every other feature follows from it, as it does
+in the training data: a sin X1 set apart from X1 is a point no dataset holds."""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDoubleSpinBox, QGridLayout, QLabel, QScrollArea, QSlider, QVBoxLayout, QWidget
 
+from nnstudio.data.points import feature_columns, feature_names
 from nnstudio.ui.pad_shared import named as _named
 from nnstudio.ui.widgets.pixel_images import Range
 
@@ -27,6 +32,9 @@ class InputSliders(QWidget):
         self._values = np.zeros(len(names), dtype=np.float32)
         self.sliders: list[QSlider] = []
         self.spins: list[QDoubleSpinBox] = []
+        self.labels: list[QLabel] = []
+        # The features each input is, when they are features of a point that X1 and X2 set; else None.
+        self.features = point_features(names)
         inner = QWidget()
         grid = QGridLayout(inner)
         shown = names[:MAX_INPUT_SLIDERS]
@@ -51,9 +59,15 @@ class InputSliders(QWidget):
             _named(spin, f"padInputValue_{i}", f"Input {name} value", f"Type any value for {name}")
             slider.valueChanged.connect(lambda pos, index=i: self._slider_moved(index, pos))
             spin.valueChanged.connect(lambda value, index=i: self._spin_changed(index, value))
+            if self.features is not None and self.features[i] not in ("X1", "X2"):
+                worked_out = f"{name} is worked out from X1 and X2: set those to move the point"
+                for widget in (slider, spin):
+                    widget.setEnabled(False)
+                    widget.setToolTip(worked_out)
             grid.addWidget(label, i, 0)
             grid.addWidget(slider, i, 1)
             grid.addWidget(spin, i, 2)
+            self.labels.append(label)
             self.sliders.append(slider)
             self.spins.append(spin)
         grid.setColumnStretch(1, 1)
@@ -92,20 +106,18 @@ class InputSliders(QWidget):
 
     def _slider_moved(self, index: int, position: int) -> None:
         low, high = self.value_range
-        value = low + (high - low) * position / 200.0
-        self._values[index] = value
-        spin = self.spins[index]
-        spin.blockSignals(True)
-        spin.setValue(value)
-        spin.blockSignals(False)
-        self.edited.emit()
+        self._set(index, low + (high - low) * position / 200.0)
 
     def _spin_changed(self, index: int, value: float) -> None:
+        self._set(index, value)
+
+    def _set(self, index: int, value: float) -> None:
+        """One input set by the person; the features of a point follow its X1 and X2."""
         self._values[index] = value
-        slider = self.sliders[index]
-        slider.blockSignals(True)
-        slider.setValue(self._slider_position(value))
-        slider.blockSignals(False)
+        if self.features is not None:
+            point = np.array([[self._values[self.features.index(axis)] for axis in ("X1", "X2")]])
+            self._values = feature_columns(point, self.features)[0]
+        self._show_values()
         self.edited.emit()
 
     def values(self) -> Array:
@@ -123,3 +135,12 @@ class InputSliders(QWidget):
     def focus_editor(self) -> None:
         if self.spins:
             self.spins[0].setFocus()
+
+
+def point_features(names: list[str]) -> list[str] | None:
+    """The features inputs named ``names`` are, when they are features of a point that includes the point
+    itself (X1 and X2) and more; None otherwise (each input is then set on its own)."""
+    features = feature_names(names)
+    if features is None or not {"X1", "X2"} <= set(features) or len(set(features)) == 2:
+        return None
+    return features
