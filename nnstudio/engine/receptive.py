@@ -30,8 +30,8 @@ looked at are computed (:func:`forward_to`): a digit network's later layers cost
 
 Climbing a layer of a convolutional network takes seconds. :func:`receptive_fields` and :func:`channel_fields`
 can therefore climb a few neurons (or maps) at a time (``piece``), say after each piece how many of how
-many are done (``progress``), and ask between pieces whether to go on (``should_stop``, :class:`Stopped`
-when it says yes). The pieces are the same whether anyone listens or not, so the results are too.
+many are done (``progress``) and hand over the fields of that piece (``found``), and ask between pieces
+whether to go on (``should_stop``, :class:`Stopped` when it says yes). The pieces are the same whether anyone listens or not, so the results are too.
 """
 
 from __future__ import annotations
@@ -50,6 +50,9 @@ Array = np.ndarray
 # Told (done, total) after each piece of work; asked between pieces whether to stop.
 Progress = Callable[[int, int], None]
 ShouldStop = Callable[[], bool]
+# Given the fields of each piece as soon as it is done (a gallery can show them while the rest are climbed).
+FoundFields = Callable[[dict[str, "ReceptiveField"]], None]
+FoundMaps = Callable[[list["ChannelField"]], None]
 
 # A first-layer weight smaller than this fraction of the neuron's largest weight is drawn as "does not care".
 NEAR_ZERO = 0.05
@@ -288,11 +291,12 @@ def receptive_fields(
     piece: int | None = None,
     progress: Progress | None = None,
     should_stop: ShouldStop | None = None,
+    found: FoundFields | None = None,
 ) -> dict[str, ReceptiveField]:
     """Receptive fields of many neurons (default: every neuron that is not an input), sharing the work: one
     search of all images serves every neuron, and gradient ascent runs a whole level at once (or ``piece``
-    neurons at a time, telling ``progress`` how many of the neurons are done after each piece and raising
-    :class:`Stopped` when ``should_stop`` says so between pieces).
+    neurons at a time, telling ``progress`` how many of the neurons are done after each piece, giving
+    ``found`` that piece's fields, and raising :class:`Stopped` when ``should_stop`` says so between pieces).
 
     ``starts`` (an input per neuron, such as the dataset image that excites it most) are further starting
     points for gradient ascent, the better result kept: after a ReLU layer that is 0 at grey the climb from
@@ -317,9 +321,14 @@ def receptive_fields(
         else:
             rest.append(nid)
     if len(fields):
+        if found is not None:
+            found(dict(fields))
         pace.add(len(fields))
     if rest and plan.n_inputs <= SEARCH_INPUTS:
-        fields.update(_by_search(plan, rest, low, high, seed))
+        searched = _by_search(plan, rest, low, high, seed)
+        fields.update(searched)
+        if found is not None:
+            found(searched)
         pace.add(len(rest))
     elif rest:
         # One generator for every piece: each neuron's noisy starts are those it gets when all climb at once.
@@ -332,6 +341,8 @@ def receptive_fields(
             if given:
                 _keep_better(climbed_part, _by_ascent(plan, list(given), low, high, seed, starts=given))
             fields.update(climbed_part)
+            if found is not None:
+                found(climbed_part)
             pace.add(len(part))
     return {nid: fields[nid] for nid in ids}
 
@@ -637,11 +648,13 @@ def channel_fields(
     piece: int | None = None,
     progress: Progress | None = None,
     should_stop: ShouldStop | None = None,
+    found: FoundMaps | None = None,
 ) -> list[ChannelField]:
     """One :class:`ChannelField` per feature map of ``level`` (a convolution or pooling layer; ValueError
     otherwise), with the ``count`` rows of ``inputs`` (when given) that excite each map most. Maps that are
     climbed go ``piece`` at a time (all at once for None), ``progress`` told how many of the maps are done
-    after each piece and :class:`Stopped` raised when ``should_stop`` says so between pieces.
+    after each piece and ``found`` given that piece's maps, :class:`Stopped` raised when ``should_stop`` says
+    so between pieces.
 
     A kernel that reads a one-channel input image with an activation that rises with its sum gives the field
     exactly: white where its weight is positive, black where negative, checkered where near zero. Otherwise
@@ -665,6 +678,14 @@ def channel_fields(
     strongest, centre_best = _strongest_by_channel(plan, level, conv, inputs, count, batch, middle)
     pace.check()
     source_maps = conv_feeding(plan, conv.source) if conv.kind is ConvKind.MAXPOOL else None
+
+    def channel(c: int, nid: str, field: ReceptiveField) -> ChannelField:
+        kernel = None
+        if reads_image and conv.kernel is not None:
+            kernel = np.array(conv.kernel[c, 0], dtype=np.float64)
+        rows, values = strongest[c]
+        return ChannelField(conv.layer, c, nid, window, field, kernel, rows, values)
+
     if reads_image and _activation_name(plan, centres[0]) in RISING:
         fields = {nid: _from_kernel(plan, conv, c, nid, window, low, high) for c, nid in enumerate(centres)}
         pace.add(channels)
@@ -709,15 +730,10 @@ def channel_fields(
                     )
                     _keep_better(climbed_part, polished)
             fields.update(climbed_part)
+            if found is not None:
+                found([channel(centres.index(nid), nid, field) for nid, field in climbed_part.items()])
             pace.add(len(part))
-    out = []
-    for c, nid in enumerate(centres):
-        kernel = None
-        if reads_image and conv.kernel is not None:
-            kernel = np.array(conv.kernel[c, 0], dtype=np.float64)
-        rows, values = strongest[c]
-        out.append(ChannelField(conv.layer, c, nid, window, fields[nid], kernel, rows, values))
-    return out
+    return [channel(c, nid, fields[nid]) for c, nid in enumerate(centres)]
 
 
 def _from_kernel(

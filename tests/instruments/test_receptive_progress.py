@@ -1,5 +1,5 @@
 """Long receptive-field work, as a person meets it in the gallery: a progress bar that counts the layer's neurons
-up to the last, a Cancel button that stops the work and says so, another layer chosen mid-work showing only
+up to the last while their tiles come a piece at a time, a Cancel button that stops the work and says so, another layer chosen mid-work showing only
 that layer, and a gallery closed mid-work leaving no busy pointer. The engine tells how far it is after each
 piece of work, and the fields are the same whether anyone listens or not.
 
@@ -48,11 +48,20 @@ def same_fields(a: dict, b: dict) -> bool:
 def test_the_engine_counts_the_neurons_done_and_the_fields_are_the_same_without_listening(dense_plan):
     ids = dense_plan.levels[2].ids + dense_plan.levels[3].ids  # 6 + 3 neurons, all climbed
     told: list[tuple[int, int]] = []
+    pieces: list[dict] = []
     heard = receptive_fields(
-        dense_plan, ids, (0.0, 1.0), piece=2, progress=lambda done, total: told.append((done, total))
+        dense_plan,
+        ids,
+        (0.0, 1.0),
+        piece=2,
+        progress=lambda done, total: told.append((done, total)),
+        found=pieces.append,
     )
     quiet = receptive_fields(dense_plan, ids, (0.0, 1.0), piece=2)
     assert same_fields(heard, quiet)
+    # Each piece's fields are handed over as it is done, and they are the fields of the end.
+    assert [len(p) for p in pieces] == [2, 2, 2, 2, 1]
+    assert same_fields({n: f for p in pieces for n, f in p.items()}, heard)
     done = [d for d, _t in told]
     assert {t for _d, t in told} == {len(ids)}
     assert len(told) > 2 and done == sorted(done) and len(set(done)) == len(done)
@@ -148,6 +157,8 @@ def test_long_work_shows_progress_up_to_the_last_neuron(studio, qtbot, monkeypat
     gate.open()
     qtbot.waitUntil(lambda: gallery.progress.value() == PIECE, timeout=20_000)
     assert gallery.progress.text() == f"{PIECE} of {CLIMBED} neurons"
+    second = window.live.plan.levels[2].ids
+    assert list(gallery.tiles) == second[:PIECE]  # the tiles that are done show while the rest are climbed
     gate.open(2)
     qtbot.waitUntil(lambda: not gallery.busy, timeout=20_000)
     assert seen == sorted(seen) and seen[-1] == CLIMBED
@@ -165,12 +176,13 @@ def test_cancel_stops_the_work_and_says_so(studio, qtbot, monkeypatch):
     qtbot.mouseClick(gallery.cancel_button, Qt.MouseButton.LeftButton)
     assert not gallery.busy and not gallery.progress.isVisible()
     assert f"Stopped after {PIECE} of {CLIMBED} neurons" in gallery.message.text()
-    assert gallery.tiles == {}
+    done = window.live.plan.levels[2].ids[:PIECE]
+    assert list(gallery.tiles) == done  # the tiles done stay
     gate.open(10)
     qtbot.waitUntil(workers_done, timeout=20_000)
     QApplication.processEvents()
     # The piece under way when Cancel came ran out unseen.
-    assert gallery.tiles == {}
+    assert list(gallery.tiles) == done
     assert "Stopped after" in gallery.message.text()
 
 

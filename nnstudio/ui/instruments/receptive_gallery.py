@@ -18,8 +18,9 @@ could not find is said in words, never drawn as an empty picture with "activatio
 Climbing the fields of a convolutional network's later layers takes a second or more. The gallery works them
 out on a thread of its own (numpy only: every widget is touched on the window's thread) and the window stays
 responsive: work done within :data:`SHORT_MS` shows at once, as before; longer work shows a progress bar (how
-many of the layer's neurons or feature maps are done) and a Cancel button. Choosing another layer or closing
-the gallery cancels the work too.
+many of the layer's neurons or feature maps are done) and a Cancel button, and the tiles of a newly chosen
+layer appear a few at a time as they are done. Choosing another layer or closing the gallery cancels the
+work too.
 
 The fields come from :mod:`nnstudio.engine.receptive`.
 """
@@ -361,15 +362,21 @@ def maps_text(conv: ConvBlock) -> str:
     return f"{channels} feature map{'s' if channels != 1 else ''} {height}x{width} ({how})"
 
 
-class _FieldWork:
-    """One computation of fields on a thread of its own. ``work(progress, should_stop)`` is numpy only (no Qt):
-    the gallery reads ``done``, ``total``, ``result`` and ``error`` from the window's thread, on a timer."""
+# The work of a gallery: told how far it is, asked whether to stop, handing over each piece's results.
+Work = Callable[[Progress, ShouldStop, Callable[[object], None]], object]
 
-    def __init__(self, work: Callable[[Progress, ShouldStop], object]) -> None:
+
+class _FieldWork:
+    """One computation of fields on a thread of its own. ``work(progress, should_stop, found)`` is numpy only
+    (no Qt): the gallery reads ``done``, ``total``, ``parts`` (what ``found`` was given, piece by piece),
+    ``result`` and ``error`` from the window's thread, on a timer."""
+
+    def __init__(self, work: Work) -> None:
         self._work = work
         self._stop = threading.Event()
         self.done = 0
         self.total = 0
+        self.parts: list[object] = []
         self.result: object = None
         self.error: str | None = None
         self.stopped = False
@@ -382,7 +389,7 @@ class _FieldWork:
         try:
             # A network gone wild overflows; what overflowed is said in words, not in numpy's warnings.
             with np.errstate(all="ignore"):
-                self.result = self._work(self._progress, self._stop.is_set)
+                self.result = self._work(self._progress, self._stop.is_set, self.parts.append)
         except Stopped:
             self.stopped = True
         except Exception as exc:  # noqa: BLE001 - any failure is one line for the person, never a dead thread
@@ -422,6 +429,8 @@ class ReceptiveGallery(QWidget):
         self._work: _FieldWork | None = None
         self._work_started = 0.0
         self._show_result: Callable[[object], None] = lambda _result: None
+        self._show_part: Callable[[object], None] | None = None
+        self._parts_shown = 0
         self._unit = "neurons"
         # Set when the person cancels: the fields wait until a layer is chosen again.
         self._stopped = False
@@ -565,19 +574,25 @@ class ReceptiveGallery(QWidget):
         return self._work is not None
 
     def cancel(self) -> None:
-        """Stop working out the fields (the Cancel button); the layer's fields wait until it is chosen again."""
+        """Stop working out the fields (the Cancel button): the tiles done so far stay, the rest wait until a
+        layer is chosen again."""
         work = self._work
         if work is None:
             return
-        done, total = work.done, work.total
+        fresh = self._show_part is not None
+        self._show_parts(work)
+        # Before the first piece is done the work has not said its total yet; the bar has.
+        done, total = work.done, work.total or self.progress.maximum()
         self._drop_work()
         self._stopped = True
-        self._clear_tiles()
-        self.fields = {}
-        self.message.setText(
-            f"Stopped after {done} of {total or '?'} {self._unit}: this layer's fields were not worked out."
-            " Choose a layer in the box to work its fields out."
-        )
+        stopped = f"Stopped after {done} of {total} {self._unit}"
+        if not fresh:
+            text = f"{stopped}: the tiles are those worked out before the weights last changed."
+        elif self.tiles:
+            text = f"{stopped}: the tiles show those done, the rest were not worked out."
+        else:
+            text = f"{stopped}: this layer's fields were not worked out."
+        self.message.setText(text + " Choose a layer in the box to work its fields out.")
 
     # ------------------------------------------------------------------ work in the background
     def _drop_work(self) -> None:
@@ -590,8 +605,9 @@ class ReceptiveGallery(QWidget):
 
     def _run(
         self,
-        work: Callable[[Progress, ShouldStop], object],
+        work: Work,
         show: Callable[[object], None],
+        show_part: Callable[[object], None],
         total: int,
         unit: str,
         text: str,
@@ -600,11 +616,14 @@ class ReceptiveGallery(QWidget):
     ) -> None:
         """Run ``work`` on its own thread and give its result to ``show``: at once when it is short, else
         with a progress bar counting ``total`` ``unit`` and a Cancel button meanwhile (and, for a newly chosen
-        layer, ``legend`` in place of the last layer's)."""
+        layer, ``legend`` in place of the last layer's and each piece's tiles given to ``show_part`` as they
+        come)."""
         self._drop_work()
         job = self._work = _FieldWork(work)
         self._work_started = time.perf_counter()
         self._show_result = show
+        self._show_part = None
+        self._parts_shown = 0
         self._unit = unit
         job.start()
         if job.wait(SHORT_MS / 1000):
@@ -615,6 +634,9 @@ class ReceptiveGallery(QWidget):
             self._clear_tiles()
             self.fields = {}
             self.legend.setText(legend)
+            # Tiles come as they are done; while the same layer is worked out again (training) the last
+            # tiles stay until all the new ones are there.
+            self._show_part = show_part
         self.message.setText(text)
         self.progress.setRange(0, total)
         self.progress.setValue(job.done)
@@ -631,6 +653,15 @@ class ReceptiveGallery(QWidget):
             self._finish(job)
             return
         self.progress.setValue(job.done)
+        self._show_parts(job)
+
+    def _show_parts(self, job: _FieldWork) -> None:
+        """The tiles of the pieces done since the last look, when the tiles come as they are done."""
+        parts = job.parts[self._parts_shown :]
+        self._parts_shown += len(parts)
+        if self._show_part is not None:
+            for part in parts:
+                self._show_part(part)
 
     def _finish(self, job: _FieldWork) -> None:
         if job is not self._work:
@@ -695,7 +726,7 @@ class ReceptiveGallery(QWidget):
             self.message.setText(f"No receptive fields: {exc}")
             return
 
-        def work(progress: Progress, should_stop: ShouldStop) -> tuple:
+        def work(progress: Progress, should_stop: ShouldStop, found: Callable[[object], None]) -> tuple:
             strongest: dict[str, tuple[np.ndarray, np.ndarray]] = {}
             starts = None
             if inputs is not None:
@@ -711,6 +742,7 @@ class ReceptiveGallery(QWidget):
                 piece=PIECE,
                 progress=progress,
                 should_stop=should_stop,
+                found=lambda part: found((part, strongest)),
             )
             return fields, strongest, starts
 
@@ -718,8 +750,13 @@ class ReceptiveGallery(QWidget):
             fields, strongest, starts = result  # type: ignore[misc]
             self._show_neurons(plan, document, level, ids, fields, strongest, starts)
 
+        def show_part(part: object) -> None:
+            fields, strongest = part  # type: ignore[misc]
+            rows = {nid: r for nid, (r, _v) in strongest.items()}
+            self._set_tiles(fields, plan, document, rows, add=True)
+
         text = f"Finding the fields of {len(ids)} neurons..."
-        self._run(work, show, len(ids), "neurons", text, keep_tiles, LEGEND)
+        self._run(work, show, show_part, len(ids), "neurons", text, keep_tiles, LEGEND)
 
     def _show_neurons(
         self,
@@ -788,8 +825,14 @@ class ReceptiveGallery(QWidget):
         plan: Plan | None,
         document: Document,
         strongest: dict[str, Array] | None = None,
+        add: bool = False,
     ) -> None:
-        self._clear_tiles()
+        """Tiles of ``fields`` in place of those shown; with ``add``, beside those shown (a piece of a layer
+        whose first pieces are there)."""
+        if add:
+            fields = {nid: field for nid, field in fields.items() if nid not in self.tiles}
+        else:
+            self._clear_tiles()
         if plan is None or not fields:
             return
         grid = input_grid(document, plan)
@@ -809,7 +852,8 @@ class ReceptiveGallery(QWidget):
             names = [network.neurons[nid].display_name for nid in plan.input_ids]
             shown = ", ".join(names[:STRIP_NAMES]) + (", ..." if len(names) > STRIP_NAMES else "")
             order = f" The inputs are no image, so each picture is a strip, left to right: {shown}."
-        self.legend.setText(LEGEND + (f" Beside it: {' and '.join(extras)}." if extras else "") + order)
+        if not add:
+            self.legend.setText(LEGEND + (f" Beside it: {' and '.join(extras)}." if extras else "") + order)
         for nid, field in fields.items():
             rows_cols = field.image(grid).shape
             pictures = []
@@ -862,7 +906,9 @@ class ReceptiveGallery(QWidget):
         inputs = self._gallery_inputs(document, plan)
         channels = conv.out_shape[0]
 
-        def work(progress: Progress, should_stop: ShouldStop) -> list[ChannelField]:
+        def work(
+            progress: Progress, should_stop: ShouldStop, found: Callable[[object], None]
+        ) -> list[ChannelField]:
             return channel_fields(
                 plan,
                 depth,
@@ -872,15 +918,23 @@ class ReceptiveGallery(QWidget):
                 piece=PIECE,
                 progress=progress,
                 should_stop=should_stop,
+                found=found,
             )
 
         def show(maps: object) -> None:
             self._show_maps(plan, conv, document, maps, inputs)  # type: ignore[arg-type]
 
+        def show_part(maps: object) -> None:
+            grid = input_grid(document, plan)
+            for m in maps:  # type: ignore[attr-defined]
+                if m.neuron not in self.tiles:
+                    self.tiles[m.neuron] = self._map_tile(m, conv, grid, value_range, inputs)
+            self._place_tiles()
+
         text = f"Finding what each of the {channels} feature maps looks for..."
         window = input_window(plan, depth, conv.out_shape[1] // 2, conv.out_shape[2] // 2)
         legend = MAP_LEGEND.format(window=f"{window[2]}x{window[3]}" if window is not None else "all the")
-        self._run(work, show, channels, "feature maps", text, keep_tiles, legend)
+        self._run(work, show, show_part, channels, "feature maps", text, keep_tiles, legend)
 
     def _show_maps(
         self,
