@@ -339,7 +339,8 @@ class DreamWindow(PictureToolWindow):
             view.set_values(np.asarray(inputs[row], dtype=np.float64).reshape(grid[1], grid[0]))
             view.set_cell(cell)
             view.setVisible(True)
-            caption.setText(f"{names[row]}: {value:.3g}")
+            # "none" would read as an output of that name: a picture of no class says so in words.
+            caption.setText(f"{'no class' if names[row] == NO_CLASS else names[row]}: {value:.3g}")
             caption.setToolTip(
                 f"A picture of no class in the training set ({NO_CLASS} of the classes); the neuron gives"
                 f" {value:.3g} for it"

@@ -1,4 +1,4 @@
-"""Fool the Network: a small change to a drawing that makes the network read another digit.
+"""Fool the Network: a small change to a drawing that makes the network give another answer.
 
 Take the pad's picture, pick the answer you want, and press Fool it: the window shows the original, the
 change (amplified, white where pixels got lighter, red where darker, black where unchanged) and the result,
@@ -29,6 +29,13 @@ Array = np.ndarray
 PICTURE_SIDE = 220
 
 
+def drawing_of(labels: list[str]) -> str:
+    """What to draw on the pad, by what the network reads: a digit when its answers are digits, else a
+    picture (the four-pixel camera reads lines and squares, not digits)."""
+    digits = bool(labels) and all(label.strip().isdigit() for label in labels)
+    return "a digit" if digits else "a picture"
+
+
 class FoolWindow(PictureToolWindow):
     """The Fool window (see the module's description) for the window's live network."""
 
@@ -57,7 +64,7 @@ class FoolWindow(PictureToolWindow):
         self.pad_button = QPushButton("Put the result on the pad")
         named(self.pad_button, "foolToPad", "Put the result on the pad")
         self.pad_button.setEnabled(False)
-        self.size_label = QLabel("Draw a digit on the pad, take it, pick an answer and press Fool it.")
+        self.size_label = QLabel("")
         self.size_label.setWordWrap(True)
         named(self.size_label, "foolSize", "How big the change is")
 
@@ -128,6 +135,10 @@ class FoolWindow(PictureToolWindow):
         self.take_button.setEnabled(runnable)
         if not runnable:
             self.size_label.setText("Fooling needs a network that reads a picture and has several answers.")
+        else:
+            self.size_label.setText(
+                f"Draw {drawing_of(labels)} on the pad, take it, pick an answer and press Fool it."
+            )
         self.take_picture()
 
     # ------------------------------------------------------------------ pictures

@@ -387,7 +387,7 @@ class SlopeWindow(QDialog):
         )
         self.backprop.setText(
             f"{_number(result.backprop)}   one pass forward and one back ({_time(result.backprop_seconds)})"
-            f" gives this slope and all {result.parameters:,} others at once"
+            f" gives this slope and all {result.parameters - 1:,} others at once"
         )
         self.nudged.setText(self.nudged_text(result, corner_causes(network, live.document.training.loss)))
         self.chain.setText(self.chain_text(result, _names(network)))
