@@ -374,13 +374,16 @@ class ChallengeCard(QFrame):
         layout.addWidget(self.score)
         self.result: CheckResult | None = None
         self._stale = False
+        # Solved once in this window: the card says so from then on, in progress or not.
+        self.solved = False
+        self._active = False
         self.set_active(False)
 
     def set_active(self, active: bool, session: ChallengeSession | None = None) -> None:
         """Mark the card as the challenge in progress or not; only the one in progress can be checked (any
         other would grade a network that was never its own)."""
-        self.state.setText("in progress" if active else "")
-        set_tone(self.state, Tone.DONE if active else Tone.PLAIN)
+        self._active = active
+        self._show_state()
         self.start_button.setText("Start again" if active else "Start")
         self.check_button.setEnabled(active)
         self.check_button.setToolTip(CHECK_TIP if active else CHECK_OFF_TIP)
@@ -388,10 +391,19 @@ class ChallengeCard(QFrame):
         self.note.setText("\n".join(lines))
         self.note.setVisible(bool(lines))
 
+    def _show_state(self) -> None:
+        """Solved, in progress, or nothing: a solved challenge is not "in progress" beside its green result."""
+        text = f"{PASSED_MARK} solved" if self.solved else "in progress" if self._active else ""
+        self.state.setText(text)
+        set_tone(self.state, Tone.DONE if text else Tone.PLAIN)
+
     def show_result(self, result: CheckResult) -> None:
         """List every case and rule, green or red with why, then the score."""
         self.result = result
         self._stale = False
+        if result.passed and not self.solved:
+            self.solved = True
+            self._show_state()
         while self.results_layout.count():
             item = self.results_layout.takeAt(0)
             if item.widget() is not None:

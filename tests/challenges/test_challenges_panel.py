@@ -81,9 +81,12 @@ def test_start_check_solve_and_leave(qtbot, window):
     click(qtbot, window, "challengeCheck_xor-by-hand")
     assert card.summary.text() == "\u2714 Solved: all 6 passed."
     assert all(label_tone(row) is Tone.DONE for row in card.case_rows())
+    # Solved, not "in progress": the card says what was done, and keeps saying it once the person leaves.
+    assert card.state.text() == "\u2714 solved" and label_tone(card.state) is Tone.DONE
 
     click(qtbot, window, "challengesLeave")
-    assert card.state.text() == ""
+    assert card.state.text() == "\u2714 solved"
+    assert panel.cards["pattern-class"].state.text() == ""
     assert not training.isHidden() and training.toggleViewAction().isVisible()
     assert train.isEnabled()
     assert not panel.leave_button.isVisible()
