@@ -10,6 +10,7 @@ inputs and one output on the XOR truth table).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -34,6 +35,45 @@ DOCUMENT_SAMPLES_TITLE = "This document's samples"
 IMPORT_FILE = "\x00import-file"
 IMPORT_FOLDER = "\x00import-folder"
 DATASET_FILTER = "Datasets (*.csv *.gz *.idx *ubyte *.idx3-ubyte);;CSV files (*.csv);;All files (*)"
+# A new network's run has at least this many steps on a small dataset: 10 epochs of the XOR truth table
+# (40 steps) barely move the error, and a newcomer concludes that training does nothing.
+NEW_NETWORK_STEPS = 4000
+# ... but never more epochs than this, and never fewer than a new document's own default.
+NEW_NETWORK_MAX_EPOCHS = 1000
+# A name from a file is shown this long at most in the one line that says it cannot be found.
+SHOWN_NAME_LENGTH = 60
+
+
+def suggested_epochs(samples: int, batch_size: int, default: int) -> int:
+    """Epochs for a new network on ``samples`` samples: enough for :data:`NEW_NETWORK_STEPS` steps, at
+    least ``default`` (a big dataset keeps it) and at most :data:`NEW_NETWORK_MAX_EPOCHS`."""
+    steps_per_epoch = max(1, math.ceil(samples / max(1, batch_size)))
+    wanted = math.ceil(NEW_NETWORK_STEPS / steps_per_epoch)
+    return max(default, min(NEW_NETWORK_MAX_EPOCHS, wanted))
+
+
+def is_missing(spec: str) -> bool:
+    """Whether ``spec`` names no dataset nnstudio can find: not built in, not a point recipe, not this
+    document's samples and no file or folder that exists."""
+    return not (
+        spec in BUILTIN_DATASETS or spec == DOCUMENT_SAMPLES or is_point_spec(spec) or reads_a_file(spec)
+    )
+
+
+def missing_text(spec: str) -> str:
+    """One line for the person: which dataset cannot be found, and what to do."""
+    name = spec if len(spec) <= SHOWN_NAME_LENGTH else f"{spec[: SHOWN_NAME_LENGTH - 3]}..."
+    return (
+        f"This network names a dataset nnstudio cannot find ({name!r}): choose a dataset in the Dataset box."
+    )
+
+
+def missing_tip() -> str:
+    """The names nnstudio knows, for the tip of the line that says a dataset cannot be found."""
+    return (
+        f"Built-in datasets: {', '.join(BUILTIN_DATASETS)}.\n"
+        f"Or import a file or folder with the last entries of the Dataset box."
+    )
 
 
 def companion_test_set(name: str) -> str | None:
@@ -181,6 +221,11 @@ class DatasetChoice(QObject):
         self._step_cursor.clear()
         self._forget_document_samples()
         self._chosen = False
+        # A dataset the last document named and nnstudio could not find is no choice for this one.
+        for index in reversed(range(self.combo.count())):
+            spec = self.combo.itemData(index)
+            if isinstance(spec, str) and spec not in (IMPORT_FILE, IMPORT_FOLDER) and is_missing(spec):
+                self.combo.removeItem(index)
 
     def choose_for_document(self) -> None:
         """Show the document's samples and choose the dataset it names (or its own samples, if it has
@@ -194,7 +239,8 @@ class DatasetChoice(QObject):
             elif document.dataset is not None:
                 self.select(DOCUMENT_SAMPLES)
             else:
-                self._choose_what_fits()
+                # Its own choice, as a new network gets: not what the last document trained on.
+                self._choose_first_fitting()
         self._pending_import = None
         self._load_errors.clear()
 
@@ -230,6 +276,9 @@ class DatasetChoice(QObject):
         spec = self.spec()
         if spec not in BUILTIN_DATASETS or self.fits(spec):
             return
+        self._choose_first_fitting()
+
+    def _choose_first_fitting(self) -> None:
         for name in BUILTIN_DATASETS:
             if self.fits(name):
                 self.select(name)
@@ -254,9 +303,25 @@ class DatasetChoice(QObject):
         spec = self.spec()
         return "This document's samples" if spec == DOCUMENT_SAMPLES else title_of(spec)
 
+    def missing(self) -> bool:
+        """Whether the box names a dataset that cannot be found (a file's name for one that is not there)."""
+        return is_missing(self.spec())
+
+    def sample_count(self) -> int | None:
+        """How many samples the chosen dataset has, when known without reading a file."""
+        spec = self.spec()
+        if spec == DOCUMENT_SAMPLES:
+            return self._document_sample_count()
+        if spec in BUILTIN_DATASETS:
+            return builtin_shape(spec).samples
+        dataset = self._datasets.get(spec)
+        return None if dataset is None else len(dataset)
+
     def selected(self) -> Dataset:
         """The chosen dataset, loaded (and kept). Raises :class:`DataError` with what is wrong."""
         spec = self.spec()
+        if is_missing(spec):
+            raise DataError(missing_text(spec))
         if spec == DOCUMENT_SAMPLES:
             dataset = self.live.document.dataset if self.live is not None else None
             if dataset is None:

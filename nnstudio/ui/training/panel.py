@@ -48,6 +48,9 @@ from .dataset_choice import (
     IMPORT_FILE,
     DatasetChoice,
     companion_test_set,
+    missing_text,
+    missing_tip,
+    suggested_epochs,
     title_of,
 )
 from .naming import named
@@ -103,6 +106,11 @@ class TrainingPanel(Panel):
         self.watchable_seconds: float | None = WATCHABLE_SECONDS
 
         self.dataset_combo = self.dataset_choice.combo
+        # A new network (an empty one naming no dataset, with the default settings) trains for enough epochs
+        # to show learning on the dataset chosen; the epochs follow the dataset until the person sets them.
+        self._new_network = False
+        self._suggested_epochs = TrainSettings().epochs
+        self.dataset_combo.currentIndexChanged.connect(self._fit_new_network_epochs)
         self.settings_form = SettingsForm()
         form = self.settings_form
         self.loss_combo = form.loss_combo
@@ -220,14 +228,25 @@ class TrainingPanel(Panel):
         live.document.events.properties.connect(self._show_document_settings)
         undo_stack.indexChanged.connect(self._on_history_changed)
         undo_stack.cleanChanged.connect(self._on_clean_changed)
-        self.dataset_choice.forget_document(live)
         document = live.document
+        self._new_network = (
+            not document.network.neurons
+            and not document.training_data
+            and document.dataset is None
+            and document.training == TrainSettings()
+        )
+        self._suggested_epochs = TrainSettings().epochs
+        self.dataset_choice.forget_document(live)
         self.settings_form.show_settings(document.training)
         self.dataset_choice.choose_for_document()
+        self._fit_new_network_epochs()
         self.plot.bind(live, undo_stack)
         self._show_idle_progress()
         self._set_status("")
-        if document.training_data and self.dataset_choice.start_loading(document.training_data):
+        if document.training_data and self.dataset_choice.missing():
+            # Said at once, not only when Train is pressed: the file names a dataset that is not there.
+            self._set_status(missing_text(document.training_data), error=True, tip=missing_tip())
+        elif document.training_data and self.dataset_choice.start_loading(document.training_data):
             self._set_status(f"Loading {title_of(document.training_data)}...")
         self._update_enabled()
 
@@ -263,6 +282,23 @@ class TrainingPanel(Panel):
         if getattr(live.document.training, name) == value:
             return
         stack.push(SetTrainingSetting(live.document, name, value, setting_text(name, value)))
+
+    @Slot()
+    def _fit_new_network_epochs(self) -> None:
+        """A new network's epochs: enough steps on the chosen dataset to show learning, as long as the
+        person has not set the epochs themselves (a saved document keeps its own)."""
+        live = self.live
+        if live is None or not self._new_network or self.controller.running:
+            return
+        training = live.document.training
+        samples = self.dataset_choice.sample_count()
+        if training.epochs != self._suggested_epochs or not samples:
+            return
+        epochs = suggested_epochs(samples, training.batch_size, TrainSettings().epochs)
+        self._suggested_epochs = epochs
+        if epochs != training.epochs:
+            live.document.training = replace(training, epochs=epochs)
+            self.settings_form.show_settings(live.document.training)
 
     @Slot()
     def _show_document_settings(self) -> None:
@@ -353,7 +389,8 @@ class TrainingPanel(Panel):
                 data_spec=self.dataset_spec(),
             )
         except (DataError, TrainingError, ValueError) as exc:
-            self._set_status(str(exc), error=True)
+            tip = missing_tip() if self.dataset_choice.missing() else ""
+            self._set_status(str(exc), error=True, tip=tip)
             return False
         self._last_accuracy = None
         self.plot.set_test_note(
@@ -629,8 +666,8 @@ class TrainingPanel(Panel):
     def status_text(self) -> str:
         return self.status_line.text()
 
-    def _set_status(self, text: str, error: bool = False) -> None:
-        self.status_line.show(text, error, self.width() - 8)
+    def _set_status(self, text: str, error: bool = False, tip: str = "") -> None:
+        self.status_line.show(text, error, self.width() - 8, tip)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -34,10 +34,12 @@ class StatusLine:
     def text(self) -> str:
         return self.label.text()
 
-    def show(self, text: str, error: bool, fallback_width: int) -> None:
+    def show(self, text: str, error: bool, fallback_width: int, tip: str = "") -> None:
         """Say ``text`` (in the problem colour when ``error``); an empty text hides the message.
-        ``fallback_width``: the width to wrap at while the scroll area has none yet."""
+        ``fallback_width``: the width to wrap at while the scroll area has none yet. ``tip``: more than the
+        line should hold (the names of the datasets, say), shown when the mouse rests on it."""
         self.label.setText(text)
+        self.label.setToolTip(tip)
         set_tone(self.label, Tone.PROBLEM if error else Tone.PLAIN)
         self.scroll.setVisible(bool(text))
         self.fit_height(fallback_width)
