@@ -84,8 +84,12 @@ class RunControls:
                 button.setObjectName(f"runToolButton_{action.objectName().removeprefix('action_')}")
                 button.setAccessibleName(action.text().replace("&", ""))
         window.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
-        view_menu.addAction(toolbar.toggleViewAction())
-        toolbar.toggleViewAction().setObjectName("action_runToolBar")
+        toggle = toolbar.toggleViewAction()
+        # "Run" alone, ticked in the View menu, reads like a command: it is the toolbar's switch.
+        toggle.setText("Run &Toolbar")
+        toggle.setToolTip("Show or hide the Run toolbar (Train, Pause, Stop, Step, Randomize)")
+        toggle.setObjectName("action_runToolBar")
+        view_menu.addAction(toggle)
         return toolbar
 
     def connect(self, training: Any, animation: Any, answer_panels: Sequence[QWidget]) -> None:

@@ -326,3 +326,13 @@ def test_train_brings_the_training_panel_forward_even_to_say_why_it_cannot(qtbot
     QApplication.processEvents()
     assert not training.controller.running
     assert not training.visibleRegion().isEmpty() and "does not fit" in training.status_text()
+
+
+def test_the_view_menu_names_the_toolbar_it_shows_and_hides(window, qtbot):
+    """Ticked "Run" in the View menu read like a command; it is the toolbar's switch, and says so."""
+    toggle = window.findChild(QToolBar, "runToolBar").toggleViewAction()
+    assert toggle in window.view_menu.actions()
+    assert toggle.text().replace("&", "") == "Run Toolbar" and toggle.isChecked()
+    assert "toolbar" in toggle.toolTip().lower()
+    toggle.trigger()
+    assert not window.findChild(QToolBar, "runToolBar").isVisible()
