@@ -222,6 +222,31 @@ def error_landscape(
     return Landscape((ids[0], ids[1]), axis_x, axis_y, errors, current, float(current_error))
 
 
+def steady_learning_rate(landscape: Landscape, low: float = 1e-3, high: float = 10.0) -> float:
+    """A learning rate that walks visibly downhill on this map without running off it: half of one over its
+    sharpest bend. On a bowl whose slope changes by L per unit of weight, a step of learning rate r lands
+    (1 - rL) of the way from the bottom: past 2/L every step overshoots further and the walk runs away, at 1/L
+    it reaches the bottom of the sharpest bowl in one step. The grid reads the bend only between its points
+    and a narrow valley is sharper than that, so half of 1/L keeps the walk from zigzagging there. The bend is
+    the larger eigenvalue (in size) of the second derivatives, read off the grid; the answer is kept within
+    ``low``..``high`` (a flat map gets ``high``)."""
+    e = np.asarray(landscape.errors, dtype=np.float64)
+    x, y = landscape.axis_x, landscape.axis_y
+    if e.shape[0] < 3 or e.shape[1] < 3:
+        return high
+    dx, dy = float(x[1] - x[0]), float(y[1] - y[0])
+    with np.errstate(all="ignore"):
+        across = (e[1:-1, 2:] - 2 * e[1:-1, 1:-1] + e[1:-1, :-2]) / dx**2
+        down = (e[2:, 1:-1] - 2 * e[1:-1, 1:-1] + e[:-2, 1:-1]) / dy**2
+        mixed = (e[2:, 2:] - e[2:, :-2] - e[:-2, 2:] + e[:-2, :-2]) / (4 * dx * dy)
+        bend = np.abs(across + down) / 2 + np.sqrt(((across - down) / 2) ** 2 + mixed**2)
+    bend = bend[np.isfinite(bend)]
+    sharpest = float(bend.max()) if len(bend) else 0.0
+    if not sharpest > 0:
+        return high
+    return float(min(high, max(low, 0.5 / sharpest)))
+
+
 def descent_path(
     plan: Plan,
     inputs: Array,

@@ -35,6 +35,7 @@ from nnstudio.engine.landscape import (
     LandscapeError,
     descent_path,
     error_landscape,
+    steady_learning_rate,
     steepest_pair,
 )
 from nnstudio.engine.losses import LOSSES
@@ -56,7 +57,9 @@ BIG_SAMPLES = 300
 BIG_GRID_STEPS = 25
 PATH_STEPS = 80
 CONTOURS = 9
-# The learning-rate slider is logarithmic: 10^(LR_LOW .. LR_HIGH) in LR_TICKS steps.
+# The learning-rate slider is logarithmic: 10^(LR_LOW .. LR_HIGH) in LR_TICKS steps. Until the person moves
+# it, each new pair of weights sets it to the rate its map suggests (steady_learning_rate): one rate for
+# every network (0.1 was) barely stirs a walk on one map and throws it off another.
 LR_LOW, LR_HIGH, LR_TICKS = -3.0, 1.0, 80
 DEFAULT_LR = 0.1
 DEFAULT_MOMENTUM = 0.0
@@ -103,6 +106,9 @@ class LandscapeWindow(QWidget):
         self._data: tuple[Array, Array, str] | None = None
         self._revision: tuple | None = None
         self._live = None
+        # Whether the person has set the learning rate; until then each new map sets its own.
+        self.rate_chosen = False
+        self._setting_rate = False
 
         self.weights_label = QLabel("")
         self.weights_label.setObjectName("landscapeWeights")
@@ -188,6 +194,10 @@ class LandscapeWindow(QWidget):
         self.lr_slider.setAccessibleName("Learning rate")
         self.lr_slider.setRange(0, LR_TICKS)
         self.lr_slider.setValue(tick_of(DEFAULT_LR))
+        self.lr_slider.setToolTip(
+            "How far each step goes along the slope. Each new map starts at a rate that walks steadily down it;"
+            " raise it to see the steps overshoot"
+        )
         self.lr_label = QLabel("")
         self.lr_label.setMinimumWidth(60)
         self.momentum_slider = QSlider(Qt.Orientation.Horizontal)
@@ -245,8 +255,22 @@ class LandscapeWindow(QWidget):
         self.momentum_label.setText(f"{self.momentum:.2f}")
 
     def _settings_changed(self) -> None:
+        if not self._setting_rate:
+            self.rate_chosen = True
         self._show_settings()
         self.redraw_path()
+
+    def _suggest_rate(self, landscape: Landscape) -> None:
+        """Set the learning rate this map suggests, unless the person has chosen one."""
+        if self.rate_chosen:
+            return
+        rate = steady_learning_rate(landscape, learning_rate_of(0), learning_rate_of(LR_TICKS))
+        self._setting_rate = True
+        try:
+            self.lr_slider.setValue(max(0, min(LR_TICKS, tick_of(rate))))
+        finally:
+            self._setting_rate = False
+        self._show_settings()
 
     # ------------------------------------------------------------------ following the document
     def _follow(self) -> None:
@@ -426,6 +450,7 @@ class LandscapeWindow(QWidget):
         self._revision = self._key()
         if landscape.weights != self.weights:
             self._set_trail([])
+            self._suggest_rate(landscape)
         self.weights = landscape.weights
         self.landscape = landscape
         x, y = landscape.axis_x, landscape.axis_y
@@ -516,10 +541,10 @@ class LandscapeWindow(QWidget):
             return
         self.path = path
         self.path_curve.setData(path.points[:, 0], path.points[:, 1])
-        self._say(self._describe(path, landscape))
+        self._say(self._describe(path, landscape, self.lr_label.text()))
 
     @staticmethod
-    def _describe(path: DescentPath, landscape: Landscape) -> str:
+    def _describe(path: DescentPath, landscape: Landscape, rate: str) -> str:
         errors = path.errors[np.isfinite(path.errors)]
         steps = len(path.points) - 1
         if path.diverged or not len(errors):
@@ -528,7 +553,10 @@ class LandscapeWindow(QWidget):
                 " rate (or the momentum)."
             )
         rises = int((np.diff(errors) > 1e-12).sum())
-        text = f"{steps} steps of gradient descent: error {errors[0]:.4g} at the start, {errors[-1]:.4g} at the end"
+        text = (
+            f"{steps} steps of gradient descent at learning rate {rate}: error {errors[0]:.4g} at the start,"
+            f" {errors[-1]:.4g} at the end"
+        )
         text += f" (today {landscape.current_error:.4g})."
         if rises:
             text += (
