@@ -1,13 +1,16 @@
 """The inspector dock: the numbers behind what is selected on the canvas, editable.
 
-One connection shows its weight (a spin box for any value, a slider for the usual -3..3), whether training
-may change it, and which neurons it joins, with a button that opens its slope. One neuron shows its label,
-bias, activation, role, what it holds right now and the arithmetic that gave it, product by product. Several selected items are set all at once. Every edit is an undo command; the inspector
-refreshes from the network's events, so undo and redo show up here as well.
+One connection shows its weight (a spin box for any value, a slider over a round range around it: -3..3 for
+the usual weights, wider for larger ones), whether training may change it, and which neurons it joins, with
+a button that opens its slope. One neuron shows its label, bias, activation, role, what it holds right now
+and the arithmetic that gave it, product by product. Several selected items are set all at once. Every edit
+is an undo command; the inspector refreshes from the network's events, so undo and redo show up here as
+well.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 from PySide6.QtCore import Qt, Signal
@@ -21,6 +24,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMainWindow,
     QPushButton,
     QScrollArea,
     QSlider,
@@ -41,8 +45,23 @@ from nnstudio.ui.theme import Tone, set_tone
 from nnstudio.ui.widgets.signals import signals_blocked
 
 VALUE_LIMIT = 1000.0
-SLIDER_LIMIT = 3.0
-_SLIDER_STEPS_PER_UNIT = 1000
+# A slider's range is the first of these that covers the value it shows (the festival's bias of -25 gets
+# -30..30), so it never sits pinned at an end with a value it cannot show.
+SLIDER_LIMITS = (3.0, 5.0, 10.0, 20.0, 30.0, 50.0, 100.0, 200.0, 300.0, 500.0, VALUE_LIMIT)
+SLIDER_LIMIT = SLIDER_LIMITS[0]
+
+
+def slider_limit(value: float) -> float:
+    """The smallest round range -limit..limit that holds ``value``."""
+    size = abs(value)
+    return next((limit for limit in SLIDER_LIMITS if size <= limit), SLIDER_LIMITS[-1])
+
+
+def slider_resolution(limit: float) -> float:
+    """What one step of a slider over -limit..limit is worth: a thousandth of its order of magnitude (0.001
+    for -3..3, 0.01 for -30..30), so dragged values are round and a pixel moves the value a little."""
+    return 10.0 ** (math.floor(math.log10(limit)) - 3)
+
 
 BUILD_HINT = (
     "Nothing selected.\n\n"
@@ -68,7 +87,11 @@ def neuron_fields_problem(network: Network, changes: Mapping[str, Mapping[str, o
 
 
 class ValueEditor(QWidget):
-    """A spin box that takes any value in -1000..1000 and a slider over -3..3, kept in step.
+    """A spin box that takes any value in -1000..1000 and a slider, kept in step.
+
+    The slider's range is a round one around the value (:func:`slider_limit`): it grows when a value beyond
+    it is typed or set, stays put while the slider is held (the handle stays under the hand), and starts
+    again from -3..3 with :meth:`fit_range` (another item selected).
 
     ``valueEdited(value, dragging)``: the person set a value; ``dragging`` is True while the slider is held,
     so the edits of one drag can become one undo step. ``dragFinished()`` when the slider is let go.
@@ -89,10 +112,10 @@ class ValueEditor(QWidget):
         self.spin.setToolTip(f"Type any {what.lower()} from {-VALUE_LIMIT:g} to {VALUE_LIMIT:g}, then Enter")
         self.slider = QSlider(Qt.Orientation.Horizontal)
         _named(self.slider, f"{object_prefix}Slider", f"{what} slider")
-        steps = int(SLIDER_LIMIT * _SLIDER_STEPS_PER_UNIT)
-        self.slider.setRange(-steps, steps)
-        self.slider.setPageStep(_SLIDER_STEPS_PER_UNIT // 4)
-        self.slider.setToolTip(f"Drag to set the {what.lower()} from {-SLIDER_LIMIT:g} to {SLIDER_LIMIT:g}")
+        self._what = what
+        self._limit = 0.0
+        self._resolution = 1.0
+        self._set_range(SLIDER_LIMIT)
         self.mixed = QLabel("mixed")
         _named(self.mixed, f"{object_prefix}Mixed", f"{what} differs between the selected items")
         self.mixed.setToolTip("The selected items differ; a value set here applies to all of them")
@@ -110,21 +133,45 @@ class ValueEditor(QWidget):
     def set_value(self, value: float, mixed: bool = False) -> None:
         with signals_blocked(self.spin, self.slider):
             self.spin.setValue(value)
-            self.slider.setValue(self._to_slider(value))
+            self._show_on_slider(value)
         self._is_mixed = mixed
         self.mixed.setVisible(mixed)
 
     def value(self) -> float:
         return self.spin.value()
 
-    @staticmethod
-    def _to_slider(value: float) -> int:
-        clamped = max(-SLIDER_LIMIT, min(SLIDER_LIMIT, value))
-        return round(clamped * _SLIDER_STEPS_PER_UNIT)
+    def slider_range(self) -> tuple[float, float]:
+        """The values at the slider's two ends."""
+        return -self._limit, self._limit
+
+    def fit_range(self) -> None:
+        """Forget the range grown so far: the next value shown gets the smallest round range around it."""
+        if not self.slider.isSliderDown():
+            self._limit = 0.0
+
+    def _set_range(self, limit: float) -> None:
+        self._limit, self._resolution = limit, slider_resolution(limit)
+        steps = round(limit / self._resolution)
+        with signals_blocked(self.slider):
+            self.slider.setRange(-steps, steps)
+            self.slider.setSingleStep(max(1, steps // 300))
+            self.slider.setPageStep(max(1, steps // 12))
+        what = self._what.lower()
+        self.slider.setToolTip(f"Drag to set the {what} from {-limit:g} to {limit:g}; type any other value")
+
+    def _show_on_slider(self, value: float) -> None:
+        """Put the handle at ``value``, first growing the range to hold it (never while the slider is held:
+        the range would move under the hand; a held slider's values are inside its range anyway)."""
+        if not self.slider.isSliderDown():
+            limit = slider_limit(value)
+            if limit > self._limit:
+                self._set_range(limit)
+        position = round(value / self._resolution) if math.isfinite(value) else 0
+        with signals_blocked(self.slider):
+            self.slider.setValue(max(self.slider.minimum(), min(self.slider.maximum(), position)))
 
     def _on_spin(self, value: float) -> None:
-        with signals_blocked(self.slider):
-            self.slider.setValue(self._to_slider(value))
+        self._show_on_slider(value)
         self.valueEdited.emit(value, False)
 
     def _on_spin_finished(self) -> None:
@@ -133,7 +180,8 @@ class ValueEditor(QWidget):
             self.valueEdited.emit(self.spin.value(), False)
 
     def _on_slider(self, position: int) -> None:
-        value = position / _SLIDER_STEPS_PER_UNIT
+        # Rounded to the step, free of binary noise (-24.990000000000002).
+        value = round(position * self._resolution, 6)
         with signals_blocked(self.spin):
             self.spin.setValue(value)
         self.valueEdited.emit(value, self.slider.isSliderDown())
@@ -142,7 +190,8 @@ class ValueEditor(QWidget):
 class Inspector(Panel):
     """Shows and edits the selected neurons and connections. Call :meth:`bind` before use.
 
-    ``statusMessage(str)`` tells the window why an edit was refused. ``connectionHovered(edge_id, source_id)``:
+    ``statusMessage(str)`` tells the window why an edit was refused (and "" to take that back once an edit has
+    been made since, if the status bar still shows it). ``connectionHovered(edge_id, source_id)``:
     the mouse is on that connection's product in the arithmetic (both "" when it left; the edge is "" for a
     kernel's weight), for the canvas to light the connection and the neuron it comes from.
     ``slopeRequested(edge_id)``: the person asked to see the selected connection's slope.
@@ -163,6 +212,8 @@ class Inspector(Panel):
         self._neuron_ids: list[str] = []
         self._edge_ids: list[str] = []
         self._drag_command: QUndoCommand | None = None
+        # The refusal last put in the status bar, taken back when an edit succeeds (see _on_undo_index).
+        self._refusal = ""
         self._build()
         self.show_selection([], [])
 
@@ -281,6 +332,7 @@ class Inspector(Panel):
         self._unbind()
         self._live = live
         self._stack = undo_stack
+        undo_stack.indexChanged.connect(self._on_undo_index)
         self._network = live.document.network
         events = self._network.events
         events.structure.connect(self._on_structure)
@@ -303,6 +355,9 @@ class Inspector(Panel):
         if self._live is not None:
             self._live.valuesChanged.disconnect(self._show_values)
             self._live.lockedChanged.disconnect(self._on_locked)
+        if self._stack is not None:
+            self._stack.indexChanged.disconnect(self._on_undo_index)
+        self._refusal = ""
         self._live = self._stack = self._network = None
 
     # ------------------------------------------------------------------ selection
@@ -313,6 +368,9 @@ class Inspector(Panel):
         self._neuron_ids = [n for n in neuron_ids if network is not None and n in network.neurons]
         self._edge_ids = [e for e in edge_ids if network is not None and e in network.edges]
         self.problem.hide()
+        # Another item: its sliders start again from the smallest round range around its values.
+        self.weight.fit_range()
+        self.bias.fit_range()
         self._refresh()
 
     def selected_ids(self) -> tuple[list[str], list[str]]:
@@ -510,7 +568,21 @@ class Inspector(Panel):
     def _refuse(self, message: str) -> None:
         self.problem.setText(message)
         self.problem.show()
+        self._refusal = message
         self.statusMessage.emit(message)
+
+    def _on_undo_index(self, _index: int) -> None:
+        """An edit was made (here, on the canvas or by Undo): a refusal still in the status bar no longer
+        describes the last thing that happened, so it goes, and so does the one under the fields."""
+        self.problem.hide()
+        refusal, self._refusal = self._refusal, ""
+        if not refusal:
+            return
+        window = self.parentWidget()
+        while window is not None and not isinstance(window, QMainWindow):
+            window = window.parentWidget()
+        if window is None or window.statusBar().currentMessage() == refusal:
+            self.statusMessage.emit("")
 
     def _push(self, command: QUndoCommand, dragging: bool = False) -> None:
         assert self._stack is not None

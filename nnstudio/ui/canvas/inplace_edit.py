@@ -110,7 +110,8 @@ class ValueEditing:
         try:
             value = parse_number(text)
         except CanvasEditError as exc:
-            self._canvas.statusMessage.emit(f"Not changed: {exc}")
+            # Stays until an edit is made (this one retyped, or any other): then it no longer applies.
+            self._canvas.status_line.say_until_undone(f"Not changed: {exc}")
             if self.editor is not None:
                 self.editor.selectAll()
             return
