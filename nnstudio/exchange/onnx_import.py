@@ -184,6 +184,8 @@ class _Reader:
         self.neuron_row: list[int] = []
         self.neuron_activation: list[str] = []
         self.softmax_of: dict[int, str] = {}
+        # The inputs each convolution or pooling of the input reads (each an input layer of its own).
+        self.image_inputs: list[np.ndarray] = []
 
     def _size_from_first_layer(self) -> int:
         for node in self.graph.node:
@@ -506,14 +508,23 @@ class _Reader:
                 f"Reshape it to (batch, channels, height, width) first"
             )
         ids = image.ids
-        if np.array_equal(ids, np.arange(self.n_inputs)):
+        if ids.max() < self.n_inputs:
+            # Inputs: the image becomes an input layer of its own (other inputs may sit beside it).
+            if any(np.array_equal(group, ids) for group in self.image_inputs):
+                return image, image.shape
+            read = np.concatenate([np.zeros(0, np.int64), *self.image_inputs])
+            if np.any(np.diff(ids) <= 0) or np.isin(ids, read).any():
+                raise _fail(
+                    f"{_describe(node)} reads inputs out of their order, or some that another image holds"
+                )
+            self.image_inputs.append(ids)
             return image, image.shape
         first = int(ids[0]) - self.n_inputs
         origin = self.origins[self.neuron_origin[first]] if first >= 0 else None
         if origin is None or origin.kind is None or not np.array_equal(origin.neurons, ids):
             raise _fail(
-                f"{_describe(node)} reads an image that is not the whole input or a whole convolution or "
-                f"pooling layer"
+                f"{_describe(node)} reads an image that is not made of inputs or of a whole convolution "
+                f"or pooling layer"
             )
         return image, image.shape
 
@@ -597,12 +608,13 @@ class _Built:
     output_activations: list[str]
 
 
-def _layer_names(reader: _Reader, used: list[int], outputs: set[int]) -> dict[int, tuple[str, str]]:
+def _layer_names(
+    reader: _Reader, used: list[int], outputs: set[int], taken: set[str]
+) -> dict[int, tuple[str, str]]:
     """Each used origin's layer name and the prefix of its hidden neurons' ids. A model nnstudio wrote
     names each layer's sums ``<layer>_sum``: the layer keeps its name. Otherwise layers are named as
     nnstudio's builders name them: ``conv1``, ``pool1``, ``hidden1`` (ids ``h<column>_``), ``output``."""
     names: dict[int, tuple[str, str]] = {}
-    taken = {reader.input_layer}
     counts = {"conv": 0, "pool": 0, "hidden": 0, "output": 0}
     for column, o in enumerate(used, start=1):
         origin = reader.origins[o]
@@ -627,6 +639,21 @@ def _layer_names(reader: _Reader, used: list[int], outputs: set[int]) -> dict[in
     return names
 
 
+def _input_layers(reader: _Reader) -> list[str]:
+    """Each input's layer: one input layer, or, where a convolution reads only some of the inputs, one
+    layer per image read and one for the inputs no image holds."""
+    n_in = reader.n_inputs
+    groups = reader.image_inputs
+    if not groups or (len(groups) == 1 and len(groups[0]) == n_in):
+        return [reader.input_layer] * n_in
+    layers = [f"{reader.input_layer}_other"] * n_in
+    for k, group in enumerate(groups):
+        name = reader.input_layer if k == 0 else f"{reader.input_layer}{k + 1}"
+        for i in group.tolist():
+            layers[i] = name
+    return layers
+
+
 def _build(
     reader: _Reader, output_ids: list[int], meta: dict[str, object], *, sparse: bool
 ) -> tuple[Network, dict[int, str]]:
@@ -634,7 +661,8 @@ def _build(
     weight 0."""
     outputs = set(output_ids)
     used = [o for o, origin in enumerate(reader.origins) if (origin.neurons >= 0).any()]
-    names = _layer_names(reader, used, outputs)
+    input_layers = _input_layers(reader)
+    names = _layer_names(reader, used, outputs, set(input_layers))
     n_in = reader.n_inputs
     ids: dict[int, str] = {k: f"i{k}" for k in range(n_in)}
     for o in used:
@@ -661,7 +689,7 @@ def _build(
     for k in range(n_in):
         label = input_labels[k] if input_labels and isinstance(input_labels[k], str) else ""
         neurons.append(
-            Neuron(ids[k], Role.INPUT, "identity", 0.0, label if label != ids[k] else "", reader.input_layer)
+            Neuron(ids[k], Role.INPUT, "identity", 0.0, label if label != ids[k] else "", input_layers[k])
         )
     label_of = {
         nid: str(output_labels[k]) if output_labels and isinstance(output_labels[k], str) else ""
@@ -704,7 +732,7 @@ def _build(
             convolutions.append(
                 Convolution(
                     origin.kind,
-                    reader.input_layer if source is None else names[source][0],
+                    input_layers[int(origin.sources[0])] if source is None else names[source][0],
                     names[o][0],
                     origin.in_shape,  # type: ignore[arg-type]
                     origin.size,

@@ -9,7 +9,7 @@ import pytest
 from nnstudio.document.builders import dense_network
 from nnstudio.document.fileformat import load_document, save_document
 from nnstudio.document.model import Document
-from nnstudio.engine.graph import Edge
+from nnstudio.engine.graph import Edge, Neuron, Role
 from nnstudio.engine.plan import compile_network
 from nnstudio.examples import EXAMPLE_NAMES
 from nnstudio.exchange import ExchangeError
@@ -190,3 +190,16 @@ def test_a_zero_weight_from_elsewhere_is_a_connection(tmp_path):
     network = import_onnx(tmp_path / "z.onnx").network
     assert len(network.edges) == 6
     assert network.edge_between("i0", "o0").weight == 0.0
+
+
+def test_a_convolution_of_some_of_the_inputs_comes_back_reading_the_same_inputs(tmp_path):
+    doc = document("conv-max-pool")
+    doc.network.add_neurons([Neuron("extra", Role.INPUT, "identity")], [Edge("extra>o0", "extra", "o0", 0.7)])
+    export_onnx(doc, tmp_path / "extra.onnx")
+    back = import_onnx(tmp_path / "extra.onnx")
+    layers = [(name, len(ids)) for name, ids in back.network.layers()]
+    assert layers[:2] == [("inputs", 36), ("inputs_other", 1)]
+    assert back.network.convolutions["conv1"].source == "inputs"
+    x = sample_inputs(doc, 8)
+    assert abs(our_outputs(back, x) - our_outputs(doc, x)).max() <= 1e-5
+    assert _structure(back) == _structure(doc)

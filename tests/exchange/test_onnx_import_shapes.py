@@ -283,6 +283,6 @@ def test_a_convolution_of_a_fully_connected_layer_is_refused(tmp_path):
         helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), str(tmp_path / "late.onnx")
     )
     with pytest.raises(
-        ExchangeError, match="Conv node 'late' reads an image that is not the whole input or a whole"
+        ExchangeError, match="Conv node 'late' reads an image that is not made of inputs or of a whole"
     ):
         import_onnx(tmp_path / "late.onnx")
