@@ -241,7 +241,7 @@ class _Reader:
         self.neuron_row.extend(value.rows.tolist())
         self.neuron_activation.extend([activation] * len(pairs))
         if activation == "softmax":
-            self.softmax_of.update(dict.fromkeys(ids.tolist(), node.name or node.output[0]))
+            self.softmax_of.update(dict.fromkeys(ids.tolist(), _describe(node)))
         return _Neurons(ids, value.shape)
 
     def new_origin(self, origin: _Origin, shape: Shape | None = None) -> _Sums:
@@ -807,11 +807,17 @@ def read_network(model, meta: dict[str, object]) -> tuple[Network, _Reader, list
         if origin.kind is not None and (origin.neurons >= 0).any() and not (origin.neurons >= 0).all():
             raise _fail(f"only some of the maps of {_describe(origin.node)} are used")
     n_in = reader.n_inputs
-    softmax = set(reader.softmax_of)
-    if softmax - outputs:
-        raise _fail("a hidden layer uses Softmax; nnstudio has softmax on the outputs only")
-    if len(set(reader.softmax_of.values())) > 1:
-        raise _fail("two Softmax nodes make outputs; nnstudio has one softmax over its outputs")
+    hidden_softmax = [node for nid, node in reader.softmax_of.items() if nid not in outputs]
+    if hidden_softmax:
+        raise _fail(
+            f"a hidden layer uses Softmax ({hidden_softmax[0]}); nnstudio has softmax on the outputs only"
+        )
+    softmax_nodes = list(dict.fromkeys(reader.softmax_of.values()))
+    if len(softmax_nodes) > 1:
+        raise _fail(
+            f"two Softmax nodes make outputs ({softmax_nodes[0]} and {softmax_nodes[1]}); nnstudio has one "
+            f"softmax over its outputs"
+        )
     if not reader.origins:
         raise _fail(f"it has no layer of weights (it imports {_SUPPORTED})")
     try:

@@ -231,6 +231,19 @@ def _conv(**attributes):
         ),
         (
             [
+                helper.make_node("Flatten", ["x"], ["f"]),
+                helper.make_node("MatMul", ["f", "w"], ["z"]),
+                helper.make_node("Gather", ["z", "first"], ["z1"], axis=1),
+                helper.make_node("Gather", ["z", "second"], ["z2"], axis=1),
+                helper.make_node("Softmax", ["z1"], ["s1"], name="left"),
+                helper.make_node("Softmax", ["z2"], ["s2"], name="right"),
+                helper.make_node("Concat", ["s1", "s2"], ["y"], axis=1),
+            ],
+            {"w": np.ones((36, 4)), "first": [0, 1], "second": [2, 3]},
+            "two Softmax nodes make outputs (Softmax node 'left' and Softmax node 'right')",
+        ),
+        (
+            [
                 helper.make_node("Conv", ["x", "k"], ["c"], name="c"),
                 helper.make_node("Relu", ["c"], ["r"]),
                 helper.make_node("Add", ["r", "x"], ["y"], name="residual"),
@@ -251,6 +264,7 @@ def _conv(**attributes):
         "kernel-too-big",
         "padded-pool",
         "wrong-weight-shape",
+        "two-softmaxes",
         "residual-of-images",
     ],
 )
