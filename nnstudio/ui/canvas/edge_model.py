@@ -452,7 +452,14 @@ class EdgeModel(EdgeIdLookup, EdgeDetail, EdgeLines):
             self.magnitude = magnitude = self.weight.astype(np.float32)
         np.abs(magnitude, out=magnitude)
         if self.detailed:
-            strength = magnitude.copy()
+            # Small networks: strength relative to the largest weight (or 1, when none is larger), so thicker
+            # is stronger across the whole range: the festival's 4, 2 and 1 are three widths, not one capped
+            # at 1, and a network of weights under 1 keeps its widths as they are.
+            largest = float(magnitude.max()) if magnitude.size else 0.0
+            if not math.isfinite(largest):  # a diverged run: the largest weight still a number
+                finite = magnitude[np.isfinite(magnitude)]
+                largest = float(finite.max()) if finite.size else 0.0
+            strength = magnitude / np.float32(max(1.0, largest))
         else:
             # Big networks: strength relative to the strong weights into the same layer, so a freshly
             # initialised 784-input layer (weights ~0.03) is as readable as a trained one.
