@@ -425,17 +425,13 @@ def _check_neurons(value: Any) -> tuple[list[Neuron], dict[str, tuple[float, flo
         seen[nid] = i
         role_name = obj["role"]
         if not isinstance(role_name, str) or role_name not in roles:
-            fail(
-                f"{where}.role",
-                f"neuron {nid!r} has the unknown role {describe(role_name)} (known: {', '.join(roles)})",
-            )
+            fail(f"{where}.role", f"neuron {nid!r} has {_unknown_name('role', role_name, roles)}")
         role = roles[role_name]
         activation = obj["activation"]
         if not isinstance(activation, str) or activation not in ACTIVATIONS:
             fail(
                 f"{where}.activation",
-                f"neuron {nid!r} has the unknown activation {describe(activation)} "
-                f"(known: {', '.join(ACTIVATIONS)})",
+                f"neuron {nid!r} has {_unknown_name('activation', activation, ACTIVATIONS)}",
             )
         if ACTIVATIONS[activation].joint and role is not Role.OUTPUT:
             fail(
@@ -731,3 +727,13 @@ def _check_dataset(value: Any, where: str, n_inputs: int, n_outputs: int) -> Dat
         )
     except DataError as exc:
         fail(where, str(exc))
+
+
+def _unknown_name(what: str, value: Any, known: Iterable[str]) -> str:
+    """``the unknown role 'admin' (known: ...)``, or for a value that is no text at all ``a list for its
+    role, not the name of one (known: ...)``."""
+    names = ", ".join(known)
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else f"{value[:37]}..."
+        return f"the unknown {what} {shown!r} (known: {names})"
+    return f"{describe(value)} for its {what}, not the name of one (known: {names})"

@@ -187,13 +187,17 @@ CASES: list[tuple[str, Callable[[Tree], bytes], str]] = [
     (
         "unknown activation",
         setitem(["neurons", 9, "activation"], "os.system"),
-        "neurons[9].activation: neuron 'h1_1' has the unknown activation the text 'os.system'",
+        "neurons[9].activation: neuron 'h1_1' has the unknown activation 'os.system' (known: ",
     ),
-    ("activation not text", setitem(["neurons", 9, "activation"], ["tanh"]), "unknown activation a list"),
+    (
+        "activation not text",
+        setitem(["neurons", 9, "activation"], ["tanh"]),
+        "neuron 'h1_1' has a list for its activation, not the name of one (known: ",
+    ),
     (
         "unknown role",
         setitem(["neurons", 9, "role"], "admin"),
-        "neurons[9].role: neuron 'h1_1' has the unknown role",
+        "neurons[9].role: neuron 'h1_1' has the unknown role 'admin' (known: ",
     ),
     (
         "softmax on a hidden neuron",
