@@ -11,6 +11,8 @@ layers of neurons nnstudio has:
   or dilations) or a pooling (``MaxPool``, ``AveragePool``: a square window, no padding) of the input image
   or of another convolution or pooling layer, with ``Reshape`` and ``Flatten`` between images and rows of
   neurons, and an ``Add`` of the neurons' own biases;
+- a ``BatchNormalization`` (for inference) right after a convolution or a fully connected layer, folded
+  into that layer's weights and biases;
 - each layer's activation: Relu, Sigmoid, Tanh, Softmax on the outputs, Greater than 0 then Cast
   (nnstudio's step), or none. A layer whose neurons differ picks its groups out with ``Gather``,
   activates each and joins them back with ``Concat``.
@@ -19,8 +21,8 @@ layers of neurons nnstudio has:
 connection, since that is how :mod:`nnstudio.exchange.onnx_export` writes a missing one (a connection left
 at 0 comes back missing), unless leaving the zeros out would move a neuron to another depth: then they all
 come in as connections of weight 0. In a model from elsewhere every weight, 0 or not, is a connection.
-Anything else (a group or dilated convolution, a residual sum of two images, an operation with no neuron to
-show it) is refused with one line naming the first node that cannot come in, so a person knows what to
+Anything else (a group or dilated convolution, a residual sum of two images, a batch normalisation after an
+activation, an operation with no neuron to show it) is refused with one line naming the first node that cannot come in, so a person knows what to
 change in the model.
 
 A model written by :mod:`nnstudio.exchange.onnx_export` comes back with its title, labels, image grid and
@@ -48,13 +50,14 @@ _ACTIVATIONS = {"Relu": "relu", "Sigmoid": "sigmoid", "Tanh": "tanh", "Softmax":
 _POOLS = {"MaxPool": ConvKind.MAXPOOL, "AveragePool": ConvKind.AVGPOOL}
 _SUPPORTED = (
     "fully connected layers (Gemm, or MatMul and Add), Conv, MaxPool and AveragePool, joined by Concat, "
-    "Gather, Reshape or Flatten, each followed by Relu, Sigmoid, Tanh, Softmax or nothing"
+    "Gather, Reshape or Flatten, each followed by BatchNormalization or not, then by Relu, Sigmoid, Tanh, "
+    "Softmax or nothing"
 )
 # The largest layer the canvas takes (document/builders.parse_layer_spec).
 _MAX_LAYER = 100_000
 _TWO_OPERANDS = {"Gemm", "MatMul", "Add", "Greater", "Reshape", "Gather", "Conv"}
 # Operands each kind of node takes at most (the rest take one); a model with more is not valid ONNX.
-_MOST_OPERANDS = {"Gemm": 3, "Conv": 3, "Dropout": 3, "Concat": 1_000_000}
+_MOST_OPERANDS = {"Gemm": 3, "Conv": 3, "Dropout": 3, "BatchNormalization": 5, "Concat": 1_000_000}
 _MOST_OPERANDS.update(dict.fromkeys(("MatMul", "Add", "Greater", "Reshape", "Gather"), 2))
 _KNOWN = {
     *_ACTIVATIONS,
@@ -358,6 +361,8 @@ class _Reader:
             return self.conv(node, attrs)
         if op in _POOLS:
             return self.pool(node, attrs)
+        if op == "BatchNormalization":
+            return self.batch_norm(node, attrs)
         raise _fail(f"it uses {_describe(node)}, which nnstudio does not have (it imports {_SUPPORTED})")
 
     def reshape(self, node, attrs: dict) -> _Value:  # noqa: ANN001
@@ -474,6 +479,50 @@ class _Reader:
                 weights.append(np.eye(len(ids)))
         joined = _Neurons(np.concatenate(sources))
         return self.dense(joined, np.hstack(weights), bias, node)
+
+    def batch_norm(self, node, attrs: dict) -> _Sums:  # noqa: ANN001
+        """A batch normalisation (for inference) right after a convolution or a fully connected layer,
+        folded into that layer's weights and biases: the same values, with no layer of its own."""
+        if len(node.input) < 5 or not all(node.input[1:5]):
+            raise _fail(f"{_describe(node)} lacks its scales, shifts, means or variances")
+        if attrs.get("training_mode", 0) or any(node.output[1:]):
+            raise _fail(f"{_describe(node)} is in training mode; export the model for inference")
+        value = self.operand(node.input[0], node)
+        o = self.whole(value) if isinstance(value, _Sums) else None
+        origin = self.origins[o] if o is not None else None
+        if origin is None or not (origin.kind is ConvKind.CONV2D or origin.W is not None):
+            raise _fail(
+                f"{_describe(node)} normalises something other than a convolution's or a fully connected "
+                f"layer's sums, so it cannot be folded into that layer's weights"
+            )
+        scale, shift, mean, variance = (self.constant(name, node).reshape(-1) for name in node.input[1:5])
+        channels = value.shape[0] if value.shape is not None else len(origin.bias)
+        if any(part.shape != (channels,) for part in (scale, shift, mean, variance)):
+            raise _fail(f"{_describe(node)} does not hold one scale, shift, mean and variance per channel")
+        with np.errstate(all="ignore"):
+            factor = scale / np.sqrt(variance + float(attrs.get("epsilon", 1e-5)))
+        offset = shift - mean * factor
+        if origin.kind is ConvKind.CONV2D and value.shape is not None:
+            assert origin.kernel is not None and origin.kernel_bias is not None
+            per_neuron = np.repeat(factor, value.shape[1] * value.shape[2])
+            folded = replace(
+                origin,
+                node=node,
+                kernel=origin.kernel * factor[:, None, None, None],
+                kernel_bias=origin.kernel_bias * factor + offset,
+                bias=origin.bias * per_neuron,
+            )
+            numbers = [folded.kernel, folded.kernel_bias, folded.bias]
+        elif origin.W is not None:
+            folded = replace(
+                origin, node=node, W=origin.W * factor[:, None], bias=origin.bias * factor + offset
+            )
+            numbers = [folded.W, folded.bias]
+        else:
+            raise _fail(f"{_describe(node)} normalises a convolution's values flattened; normalise its maps")
+        if not all(np.isfinite(part).all() for part in numbers):
+            raise _fail(f"{_describe(node)} divides by a variance of 0 or holds numbers that are not finite")
+        return self.new_origin(folded, value.shape)
 
     def _window(self, node, attrs: dict, kernel: tuple[int, ...] | None) -> tuple[int, int, int]:  # noqa: ANN001
         """Size, stride and padding of a square window that nnstudio has; a refusal naming what differs."""

@@ -171,6 +171,38 @@ def test_a_skip_connection_comes_in_as_connections_past_a_level(joined_by, tmp_p
     assert abs(our_outputs(doc, x) - _theirs(path, x, (3,))).max() <= 1e-5
 
 
+def test_a_batch_normalisation_after_a_layer_is_folded_into_its_weights(tmp_path):
+    rng = np.random.default_rng(8)
+    nodes = [
+        helper.make_node("Conv", ["x", "k", "kb"], ["c"], kernel_shape=[3, 3], pads=[1] * 4),
+        helper.make_node("BatchNormalization", ["c", "s1", "b1", "m1", "v1"], ["n1"], epsilon=1e-3),
+        helper.make_node("Relu", ["n1"], ["r"]),
+        helper.make_node("MaxPool", ["r"], ["p"], kernel_shape=[2, 2], strides=[2, 2]),
+        helper.make_node("Flatten", ["p"], ["f"]),
+        helper.make_node("Gemm", ["f", "w"], ["z"], transB=1),
+        helper.make_node("BatchNormalization", ["z", "s2", "b2", "m2", "v2"], ["n2"]),
+        helper.make_node("Tanh", ["n2"], ["y"]),
+    ]
+    weights = {"k": rng.normal(size=(2, 1, 3, 3)), "kb": rng.normal(size=2), "w": rng.normal(size=(3, 18))}
+    for k, channels in ((1, 2), (2, 3)):
+        weights |= {
+            f"s{k}": rng.uniform(0.5, 2, channels),
+            f"b{k}": rng.normal(size=channels),
+            f"m{k}": rng.normal(size=channels),
+            f"v{k}": rng.uniform(0.5, 2, channels),
+        }
+    path = _save(tmp_path / "normed.onnx", nodes, weights, (1, 6, 6), 3)
+    doc = import_onnx(path)
+    assert [(name, len(ids)) for name, ids in doc.network.layers()] == [
+        ("input", 36),
+        ("conv1", 72),
+        ("pool1", 18),
+        ("output", 3),
+    ]
+    x = rng.uniform(0, 1, (10, 36))
+    assert abs(our_outputs(doc, x) - _theirs(path, x, (1, 6, 6))).max() <= 1e-5
+
+
 def _refused(tmp_path, nodes, weights, in_shape=(1, 6, 6), n_out=2) -> str:
     graph = helper.make_graph(
         nodes,
@@ -200,9 +232,9 @@ def _conv(**attributes):
     ("nodes", "weights", "message"),
     [
         (
-            [helper.make_node("BatchNormalization", ["x", "s", "b", "m", "v"], ["y"], name="norm")],
-            {"s": [1], "b": [0], "m": [0], "v": [1]},
-            "it uses BatchNormalization node 'norm', which nnstudio does not have (it imports fully connected",
+            [helper.make_node("InstanceNormalization", ["x", "s", "b"], ["y"], name="norm")],
+            {"s": [1], "b": [0]},
+            "it uses InstanceNormalization node 'norm', which nnstudio does not have (it imports fully connected",
         ),
         (_conv(group=2), {"k": np.ones((2, 1, 3, 3))}, "Conv node 'c' is a group convolution"),
         (_conv(dilations=[2, 2]), {"k": _KERNEL}, "Conv node 'c' has dilations [2, 2]"),
@@ -228,6 +260,15 @@ def _conv(**attributes):
             ],
             {"w": np.ones((2, 35))},
             "Gemm node 'fc' takes 35 values but is given 36",
+        ),
+        (
+            [
+                helper.make_node("Conv", ["x", "k"], ["c"]),
+                helper.make_node("Relu", ["c"], ["r"]),
+                helper.make_node("BatchNormalization", ["r", "s", "b", "m", "v"], ["y"], name="late_norm"),
+            ],
+            {"k": np.ones((1, 1, 1, 1)), "s": [1], "b": [0], "m": [0], "v": [1]},
+            "BatchNormalization node 'late_norm' normalises something other than a convolution's",
         ),
         (
             [
@@ -264,6 +305,7 @@ def _conv(**attributes):
         "kernel-too-big",
         "padded-pool",
         "wrong-weight-shape",
+        "norm-after-activation",
         "two-softmaxes",
         "residual-of-images",
     ],
