@@ -143,3 +143,13 @@ def test_train_warns_when_the_run_leaves_the_network_much_worse(tmp_path, capsys
     )
     captured = capsys.readouterr()
     assert json.loads(captured.out)["worse"] is False and captured.err == ""
+
+
+def test_counts_of_one_read_in_the_singular(capsys):
+    """``1 output`` and ``1 parameter``, not ``1 outputs``: the words a person reads are counted right."""
+    from tests.test_cli import run_cli
+
+    code, out, _ = run_cli(capsys, "info", "xor-single")
+    assert code == 0 and "(2 inputs, 1 output)" in out
+    code, out, _ = run_cli(capsys, "gradcheck", "xor-single")
+    assert code == 0 and " 1 parameter  " in out and "1 parameters" not in out

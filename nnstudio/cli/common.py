@@ -92,12 +92,17 @@ def dataset_for(doc: Any, spec: str | None):  # -> Dataset
     return fit_dataset_to(load_dataset(spec, doc.grid, doc.value_range), doc.network)
 
 
+def counted(count: int, noun: str) -> str:
+    """``1 output``, ``2 outputs``, ``1,024 parameters``: a count and its noun, plural unless it is one."""
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
 def check_inputs_fit(plan: Any, data: Any) -> None:
     """Refuse data whose samples are not as long as the network's inputs."""
     if data.n_inputs != plan.n_inputs:
         raise CommandError(
-            f"the data {data.name!r} has {data.n_inputs} values per sample but the network takes"
-            f" {plan.n_inputs} inputs"
+            f"the data {data.name!r} has {counted(data.n_inputs, 'value')} per sample but the network takes"
+            f" {counted(plan.n_inputs, 'input')}"
         )
 
 
@@ -106,8 +111,8 @@ def check_fits(plan: Any, data: Any) -> None:
     check_inputs_fit(plan, data)
     if data.n_outputs != plan.n_outputs:
         raise CommandError(
-            f"the data {data.name!r} has {data.n_outputs} targets per sample but the network has"
-            f" {plan.n_outputs} outputs"
+            f"the data {data.name!r} has {counted(data.n_outputs, 'target')} per sample but the network has"
+            f" {counted(plan.n_outputs, 'output')}"
         )
 
 

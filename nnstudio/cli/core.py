@@ -18,6 +18,7 @@ from nnstudio.cli.common import (
     add_input_options,
     check_fits,
     check_nudging,
+    counted,
     dataset_for,
     emit,
     open_document,
@@ -375,17 +376,17 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
         "sums_at_kinks": kinks,
     }
     lines = [
-        f"{b['name']:<28} {b['count']:>6} parameters  max relative error {b['max_relative_error']:.2e}"
+        f"{b['name']:<28} {counted(b['count'], 'parameter'):>17}  max relative error {b['max_relative_error']:.2e}"
         + (f"  ({b['at_corners']} at a corner)" if b["at_corners"] else "")
         for b in report.per_block
     ]
     lines.append(
-        f"max relative error {report.max_relative_error:.2e} over {report.checked:,} of {report.parameters:,}"
-        f" parameters, {len(x)} samples of {source}"
+        f"max relative error {report.max_relative_error:.2e} over {report.checked:,} of"
+        f" {counted(report.parameters, 'parameter')}, {counted(len(x), 'sample')} of {source}"
     )
     if report.at_corners:
         lines.append(
-            f"{report.at_corners} parameters sit where a ReLU, step or max-pool switches within the nudge: their"
+            f"{counted(report.at_corners, 'parameter')} sit where a ReLU, step or max-pool switches within the nudge: their"
             " slope is a corner, not one number, and they are not compared"
         )
     lines.append(
@@ -464,9 +465,10 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 def _summary_text(summary: dict[str, Any]) -> str:
     return (
-        f"{summary['neurons']:,} neurons ({summary['inputs']:,} inputs, {summary['outputs']:,} outputs), "
-        f"{summary['connections']:,} connections, {summary['parameters']:,} parameters "
-        f"({summary['trainable']:,} trainable), {len(summary['layers']):,} layers"
+        f"{counted(summary['neurons'], 'neuron')} ({counted(summary['inputs'], 'input')},"
+        f" {counted(summary['outputs'], 'output')}), {counted(summary['connections'], 'connection')},"
+        f" {counted(summary['parameters'], 'parameter')} ({summary['trainable']:,} trainable),"
+        f" {counted(len(summary['layers']), 'layer')}"
     )
 
 

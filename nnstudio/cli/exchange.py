@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from nnstudio.cli.common import EXIT_OK, Command, CommandError, emit, open_document
+from nnstudio.cli.common import EXIT_OK, Command, CommandError, counted, emit, open_document
 
 FORMATS = ("onnx", "numpy")
 
@@ -38,8 +38,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     if weights is not None:
         result["weights"] = str(weights)
     human = (
-        f"{out}: {description.n_inputs} inputs ({description.input_name!r}) -> "
-        f"{description.n_outputs} outputs ({description.output_name!r}: {', '.join(description.output_labels)})"
+        f"{out}: {counted(description.n_inputs, 'input')} ({description.input_name!r}) -> "
+        f"{counted(description.n_outputs, 'output')}"
+        f" ({description.output_name!r}: {', '.join(description.output_labels)})"
     )
     if weights is not None:
         human += f"; weights in {weights}"
