@@ -56,6 +56,8 @@ AXIS_WIDTH = 50
 # The error plot is never shorter than this (pixels): below it the tick labels crowd and the curve is a smear.
 READABLE_HEIGHT = 180
 ACCURACY_MIN_HEIGHT = 60
+# The accuracy strip's labels; the middle one goes when the strip is too short for three.
+ACCURACY_TICKS = [(0.0, "0%"), (0.5, "50%"), (1.0, "100%")]
 ACCURACY_MAX_HEIGHT = 150
 # With the scale on Auto, the error is shown on a logarithmic scale once its largest value is this many
 # times its smallest (smoothed and per-epoch curves; single steps are too noisy to decide on).
@@ -80,6 +82,34 @@ def _swatch(colour: tuple[int, int, int], mark: str, text: str) -> str:
 def _plain(html: str) -> str:
     text = re.sub(r"<[^>]+>", "", html)
     return text.replace("&nbsp;", " ")
+
+
+def plain_number(value: float, places: int | None = None) -> str:
+    """A tick label in plain decimals (``0.001``, ``100``), never ``1e-03``, ``10²`` or a scale factor:
+    with ``places`` decimals, or else with two significant digits and no trailing zeros."""
+    if not math.isfinite(value):
+        return ""
+    if value == 0:
+        return "0"
+    if places is not None:
+        return f"{value:.{max(0, places)}f}"
+    return np.format_float_positional(value, precision=2, unique=False, fractional=False, trim="-")
+
+
+class PlainAxis(pg.AxisItem):
+    """An axis numbered in plain decimals on a linear and on a logarithmic scale alike, with no scale factor
+    in its title: an error axis reading "10^2 ... (x0.001)" says 0.1 in a way a newcomer cannot read."""
+
+    def __init__(self, orientation: str) -> None:
+        super().__init__(orientation)
+        self.enableAutoSIPrefix(False)
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        if self.logMode:
+            return [plain_number(10.0 ** float(v) * scale) for v in values]
+        step = abs(spacing * scale)
+        places = max(0, math.ceil(-math.log10(step))) if step > 0 else 0
+        return [plain_number(float(v) * scale, places) for v in values]
 
 
 class DecimatingSeries:
@@ -217,7 +247,7 @@ class ErrorPlot(QWidget):
 
         # Thin cosmetic pens and no grid: wider pens and the grid's long translucent lines cost the most.
         # No legend inside the plot: in a dock it covers the curves. The key under the plot names them.
-        self.loss_plot = pg.PlotWidget(background="w")
+        self.loss_plot = pg.PlotWidget(background="w", axisItems={"left": PlainAxis("left")})
         self.loss_plot.setObjectName("errorPlotLoss")
         self.loss_plot.setAccessibleName("Error by training step")
         self.loss_plot.setMinimumHeight(READABLE_HEIGHT)
@@ -290,7 +320,8 @@ class ErrorPlot(QWidget):
         # Room above 100% and below 0% for half a tick label: the labels are centred on their ticks.
         acc_item.setYRange(0.0, 1.0, padding=0.0)
         acc_item.vb.sigResized.connect(self._accuracy_margin)
-        acc_item.getAxis("left").setTicks([[(0.0, "0%"), (0.5, "50%"), (1.0, "100%")]])
+        self._accuracy_ticks: list[tuple[float, str]] = []
+        self._show_accuracy_ticks(ACCURACY_TICKS)
         acc_item.setMouseEnabled(x=True, y=False)
         acc_item.setXLink(item)
         self.accuracy_curve = acc_item.plot(
@@ -310,7 +341,9 @@ class ErrorPlot(QWidget):
             symbolBrush=TEST_ACCURACY_COLOUR,
             symbolPen=None,
         )
-        self.accuracy_plot.setMinimumHeight(ACCURACY_MIN_HEIGHT)
+        # Room for three labels one above the other (100%, 50%, 0%) and the step axis under them.
+        line = self.fontMetrics().height()
+        self.accuracy_plot.setMinimumHeight(max(ACCURACY_MIN_HEIGHT, 5 * line + 8))
         self.accuracy_plot.setMaximumHeight(ACCURACY_MAX_HEIGHT)
         self.accuracy_plot.hide()
 
@@ -616,6 +649,19 @@ class ErrorPlot(QWidget):
         # The range -share..1+share puts ``margin`` pixels outside 0..1 at each end.
         share = min(0.5, margin / max(1.0, height - 2 * margin))
         self.accuracy_plot.getPlotItem().setYRange(-share, 1.0 + share, padding=0.0)
+        # Three labels need three lines of height; fewer would print them over one another.
+        line = self.fontMetrics().height()
+        fits_three = height >= len(ACCURACY_TICKS) * line
+        self._show_accuracy_ticks(ACCURACY_TICKS if fits_three else [ACCURACY_TICKS[0], ACCURACY_TICKS[-1]])
+
+    def _show_accuracy_ticks(self, ticks: list[tuple[float, str]]) -> None:
+        if ticks != self._accuracy_ticks:
+            self._accuracy_ticks = list(ticks)
+            self.accuracy_plot.getPlotItem().getAxis("left").setTicks([ticks])
+
+    def accuracy_labels(self) -> list[str]:
+        """The labels the accuracy strip shows on its axis, bottom to top."""
+        return [label for _value, label in self._accuracy_ticks]
 
     def _fit_key_height(self) -> None:
         """Keep room for every line of the key at this width: a dock does not ask a wrapped label how tall

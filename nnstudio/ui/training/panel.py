@@ -1,6 +1,6 @@
 """The Training panel: dataset and settings, Randomize / Train / Pause / Step / Stop, progress, error plot.
 
-The error plot's page also holds the run's timeline (:mod:`.timeline`): go back through the last run, keep a
+Under the error plot's page sits the run's timeline (:mod:`.timeline`): go back through the last run, keep a
 point of it, or run it again from the same start and compare the two runs' curves.
 
 The panel puts together its parts and follows the controller; each part is a module of its own:
@@ -64,6 +64,10 @@ from .worker import TrainingUpdate
 
 Array = np.ndarray
 
+# What the progress line says when the weights moved on after a run, or were drawn anew.
+CHANGED_AFTER_RUN = "the network changed after the run"
+RANDOMIZED = "new random weights"
+
 # Where each name was before the panel's parts had modules of their own: they are still importable from here.
 __all__ = [
     "DOCUMENT_SAMPLES",
@@ -102,6 +106,10 @@ class TrainingPanel(Panel):
         # What the progress shows is a finished run's; the next change of the weights makes it stale.
         self._showing_run_end = False
         self._run_message = ""
+        # What the progress line says once the network moves on: steps taken by hand, and whether a run
+        # came before them.
+        self._hand_steps = 0
+        self._after_run = False
         # How long a short run takes unless "As fast as possible" is ticked (None: never paced).
         self.watchable_seconds: float | None = WATCHABLE_SECONDS
 
@@ -172,10 +180,8 @@ class TrainingPanel(Panel):
         self.tabs = named(QTabWidget(), "trainingTabs", "Training settings or error plot")
         self.tabs.setDocumentMode(True)
         named(self.tabs.tabBar(), "trainingTabBar", "Training pages: Settings, Error plot")
-        # The timeline sits under the curves it scrubs through, on the same page.
-        self.plot.layout().addWidget(self.timeline)
-        # The plot's page scrolls when the dock is shorter than the plot, its key and the timeline need: a
-        # finished run's timeline must not make the window taller than a small screen.
+        # The plot's page scrolls when the dock is shorter than the plot and its key need: a finished run's
+        # curves must not make the window taller than a small screen.
         self.plot_page = PlotPage(self.plot)
         self.tabs.addTab(self.settings_form, "Settings")
         self.tabs.addTab(self.plot_page, "Error plot")
@@ -198,6 +204,9 @@ class TrainingPanel(Panel):
         layout.addWidget(self.status_scroll)
         layout.addWidget(self.undo_run_button)
         layout.addWidget(self.tabs, 1)
+        # The run's timeline sits right under the curves it goes back through, outside the plot's scrolling
+        # page: in view whatever the dock's height, and from the settings too.
+        layout.addWidget(self.timeline)
 
         self.controller.runningChanged.connect(self._on_running_changed)
         self.controller.pausedChanged.connect(self._on_paused_changed)
@@ -241,6 +250,8 @@ class TrainingPanel(Panel):
         self.dataset_choice.choose_for_document()
         self._fit_new_network_epochs()
         self.plot.bind(live, undo_stack)
+        self._hand_steps = 0
+        self._after_run = False
         self._show_idle_progress()
         self._set_status("")
         if document.training_data and self.dataset_choice.missing():
@@ -458,6 +469,9 @@ class TrainingPanel(Panel):
             document = self.live.document
             document.training = replace(document.training, seed=seed + 1 if seed < self.seed.maximum() else 0)
             self.settings_form.show_settings(document.training)
+        self._hand_steps = 0
+        self._after_run = False
+        self._show_since_run(RANDOMIZED)
         self._set_status(f"New random weights ({self.init_combo.currentData()}, seed {seed}).")
 
     def next_sample(self) -> tuple[Array, Array, str]:
@@ -502,6 +516,7 @@ class TrainingPanel(Panel):
     @Slot(object)
     def _on_step_applied(self, result: Any) -> None:
         name = self._last_sample_name or "the current input"
+        self._count_hand_step()
         self._set_status(
             f"One step on {name!r}: loss {result.loss:.4g}; "
             f"the weights moved by -{result.learning_rate:g} x slope."
@@ -526,9 +541,24 @@ class TrainingPanel(Panel):
         except (DataError, TrainingError, ValueError) as exc:
             self._set_status(str(exc), error=True)
             return
+        self._count_hand_step()
         self._set_status(
             f"One step on {name!r}: loss {result.loss:.4g}; the weights moved by -{rate:g} x slope."
         )
+
+    def _count_hand_step(self) -> None:
+        self._hand_steps += 1
+        count = self._hand_steps
+        steps = "1 step" if count == 1 else f"{count:,} steps"
+        self._show_since_run(f"{steps} by hand{' after the run' if self._after_run else ''}")
+
+    def _show_since_run(self, text: str) -> None:
+        """Say on the progress line what last changed the weights, when it was not a run."""
+        self._showing_run_end = False
+        self.undo_run_button.hide()
+        self.progress.show_fraction(0.0)
+        self.progress.show_text(text)
+        self.progress.speed_label.setText("")
 
     # ------------------------------------------------------------------ following the controller
     @Slot(bool)
@@ -573,6 +603,8 @@ class TrainingPanel(Panel):
         self.undo_run_button.setVisible(worse is not None)
         self._showing_run_end = True
         self._run_message = message
+        self._hand_steps = 0
+        self._after_run = True
 
     @Slot(str)
     def _on_worsened(self, message: str) -> None:
@@ -594,9 +626,7 @@ class TrainingPanel(Panel):
         self.controller.notice_changes()
         if not self._showing_run_end or self.controller.running:
             return
-        self._showing_run_end = False
-        self.undo_run_button.hide()
-        self._show_idle_progress()
+        self._show_since_run(CHANGED_AFTER_RUN)
         if self.status.text() == self._run_message:
             self._set_status("")
 

@@ -1,5 +1,5 @@
 """The error plot's page of the Training panel: the plot fills the page, and scrolls when the page is shorter
-than the plot, its key and the run's timeline need (a finished run must not make the window taller than a
+than the plot and its key need (a finished run must not make the window taller than a
 small screen)."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ class PlotPage(QScrollArea):
 
     def __init__(self, widget: QWidget, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        named(self, "trainingPlotScroll", "Error plot and run timeline")
+        named(self, "trainingPlotScroll", "Error plot")
         self.setFrameShape(QScrollArea.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setWidgetResizable(False)
@@ -40,7 +40,7 @@ class PlotPage(QScrollArea):
         return super().viewportEvent(event)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # The plot's minimum changes when the timeline shows or the key gets another line.
+        # The plot's minimum changes when the accuracy strip shows or the key gets another line.
         if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
             self.fit()
         return super().eventFilter(watched, event)

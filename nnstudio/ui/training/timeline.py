@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
 
 from nnstudio.engine.history import Snapshot
 from nnstudio.engine.train import TrainingError
@@ -95,15 +95,20 @@ class RunTimeline(QWidget):
         self._show_timer.timeout.connect(self._show_pending)
         self._syncing = False
 
-        # One line under the slider: what it shows and what can be done with it. A button shows only when it
-        # can be used, so the timeline takes little of the error plot's height.
+        # Compact, so it stays in view under the plot even in a short dock: the slider and Rerun on one row,
+        # what the slider shows under them, with Restore and Back to now while a point is shown. A button
+        # shows only when it can be used.
+        top = QHBoxLayout()
+        top.setSpacing(6)
+        top.addWidget(self.slider, 1)
+        top.addWidget(self.rerun_button)
         row = FlowLayout(spacing=6)
-        for widget in (self.label, self.restore_button, self.now_button, self.rerun_button):
+        for widget in (self.label, self.restore_button, self.now_button):
             row.addWidget(widget)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 2, 0, 0)
         layout.setSpacing(2)
-        layout.addWidget(self.slider)
+        layout.addLayout(top)
         layout.addLayout(row)
 
         controller.historyChanged.connect(self.refresh)
