@@ -260,6 +260,10 @@ class Inspector(Panel):
         self.bias = ValueEditor("bias", "Bias")
         self.activation = QComboBox()
         _named(self.activation, "activationCombo", "Activation")
+        # Its longest entry would hold the inspector wider than a 1024-pixel screen's side column (fields cut
+        # off behind a scroll bar): the box shrinks to fit, its list still shows every name whole.
+        self.activation.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.activation.setMinimumContentsLength(10)
         for act in ACTIVATIONS.values():
             self.activation.addItem(act.title, act.name)
             self.activation.setItemData(self.activation.count() - 1, act.formula, Qt.ItemDataRole.ToolTipRole)
