@@ -215,6 +215,13 @@ class ThresholdCase(Case):
     def judge(self, run: _Run) -> tuple[bool, str]:
         _out, levels = _run_inputs(run, self.inputs)
         assert run.plan is not None
+        outputs = len(run.plan.output_ids)
+        if self.neuron is None and outputs != 1:
+            # Grading the first of several outputs would pass or fail a network for an answer it never gave.
+            raise _CaseProblem(
+                f"this case reads the network's one output, but the network has {_count(outputs, 'output')}:"
+                " keep one output, the one that answers"
+            )
         nid = run.neuron(self.neuron) if self.neuron is not None else run.plan.output_ids[0]
         level, index = run.plan.position[nid]
         got = float(levels[level][index])

@@ -67,6 +67,18 @@ def test_a_network_that_cannot_run_fails_every_case_with_the_reason():
     assert result.cases[0].why.startswith("the network cannot run yet: ")
 
 
+def test_a_network_with_more_outputs_than_the_challenge_reads_is_told_so():
+    """Graded on its first output alone, a 4-output camera passed or failed for an answer it never gave."""
+    from nnstudio.examples import load_example
+
+    result = check(find_challenge("vertical-line"), load_example("four-pixel-camera"))
+    assert not any(c.passed for c in result.cases)
+    assert result.cases[0].why == (
+        "this case reads the network's one output, but the network has 4 outputs: keep one output, the one"
+        " that answers"
+    )
+
+
 def test_the_start_document_is_new_each_time():
     challenge = find_challenge("repair-x")
     first = challenge.start_document()
