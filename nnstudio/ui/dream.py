@@ -38,6 +38,7 @@ from nnstudio.engine.imagine import (
 from nnstudio.ui.kernel_lab import ImageGrid, gray_colour, named
 from nnstudio.ui.picture_tool import PictureToolWindow
 from nnstudio.ui.samples import NO_CLASS, class_name
+from nnstudio.ui.widgets.tool_window import close_with_keys
 
 if TYPE_CHECKING:
     from nnstudio.ui.live import LiveNetwork
@@ -107,6 +108,7 @@ class DreamWindow(PictureToolWindow):
         self, live: Callable[[], LiveNetwork], pad_values: Callable[[], Array], parent: QWidget | None = None
     ):
         super().__init__(live, "dreamWindow", "Dream", parent)
+        close_with_keys(self)
         self._pad_values = pad_values
         self._step: Callable[[], tuple[Array, float]] | None = None
         self.steps_taken = 0

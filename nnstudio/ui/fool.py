@@ -19,6 +19,7 @@ from nnstudio.engine.imagine import Fooled, fool
 from nnstudio.ui.dream import gray_in
 from nnstudio.ui.kernel_lab import ImageGrid, gray_colour, named, signed_colour
 from nnstudio.ui.picture_tool import PictureToolWindow
+from nnstudio.ui.widgets.tool_window import close_with_keys
 
 if TYPE_CHECKING:
     from nnstudio.ui.live import LiveNetwork
@@ -46,6 +47,7 @@ class FoolWindow(PictureToolWindow):
         parent: QWidget | None = None,
     ):
         super().__init__(live, "foolWindow", "Fool the Network", parent)
+        close_with_keys(self)
         self._pad = pad
         self.original: Array | None = None
         self.result: Fooled | None = None

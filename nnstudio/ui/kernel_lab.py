@@ -47,6 +47,7 @@ from nnstudio.engine.kernels import (
 )
 from nnstudio.ui.canvas.feature_maps import KERNEL_MIME
 from nnstudio.ui.widgets.pixel_images import to_gray
+from nnstudio.ui.widgets.tool_window import close_with_keys
 
 if TYPE_CHECKING:
     from nnstudio.ui.main_window import MainWindow
@@ -253,6 +254,7 @@ class KernelLab(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         named(self, "kernelLab", "Kernel Lab")
         self.setWindowTitle("Kernel Lab")
+        close_with_keys(self)
         self._picture = picture
         self.image = np.zeros((1, 1))
         self.kernel = preset_kernel("edges_vertical")

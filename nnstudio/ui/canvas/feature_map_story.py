@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from nnstudio.engine.kernels import convolve2d
 from nnstudio.ui.commands import SetKernel
+from nnstudio.ui.widgets.tool_window import close_with_keys
 
 from .map_images import gray_image, map_range
 
@@ -39,6 +40,7 @@ class FeatureMapStory(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("featureMapStory")
         self.setAccessibleName("How a feature map is made")
+        close_with_keys(self)
         self.layers = layers
         self.view: Any = None
         self.layer = ""

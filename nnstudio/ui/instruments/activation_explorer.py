@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from nnstudio.engine.activations import ACTIVATIONS
 from nnstudio.ui.live import LiveNetwork
+from nnstudio.ui.widgets.tool_window import close_with_keys
 
 Array = np.ndarray
 
@@ -62,6 +63,7 @@ class ActivationExplorer(QDialog):
         self.setObjectName("activationExplorer")
         self.setAccessibleName("Activation explorer")
         self.setWindowTitle("Activation Explorer")
+        close_with_keys(self)
         self._live: LiveNetwork | None = None
         self._neuron: str | None = None
         self._network = None

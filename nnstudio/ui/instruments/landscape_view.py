@@ -41,6 +41,7 @@ from nnstudio.engine.landscape import (
 from nnstudio.engine.losses import LOSSES
 from nnstudio.engine.plan import Plan, compile_network
 from nnstudio.ui.instruments import connection_ends, place_beside
+from nnstudio.ui.widgets.tool_window import close_with_keys
 
 if TYPE_CHECKING:
     from nnstudio.data.dataset import Dataset
@@ -99,6 +100,7 @@ class LandscapeWindow(QWidget):
         self.setObjectName("landscapeWindow")
         self.setAccessibleName("Error Landscape")
         self.setWindowTitle("Error Landscape")
+        close_with_keys(self)
         self.weights: tuple[str, str] | None = None
         self.landscape: Landscape | None = None
         self.path: DescentPath | None = None

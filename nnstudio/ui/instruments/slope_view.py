@@ -31,6 +31,7 @@ from nnstudio.engine.slopes import WeightSlope, error_curve, weight_slope
 from nnstudio.ui.instruments import connection_ends
 from nnstudio.ui.live import LiveNetwork
 from nnstudio.ui.theme import Tone, set_tone
+from nnstudio.ui.widgets.tool_window import close_with_keys
 
 Array = np.ndarray
 
@@ -85,6 +86,7 @@ class SlopeWindow(QDialog):
         self.setObjectName("slopeWindow")
         self.setAccessibleName("Slope of the error for one weight")
         self.setWindowTitle("Slope")
+        close_with_keys(self)
         self._live: LiveNetwork | None = None
         self._edge_id: str | None = None
         self._plan: Plan | None = None
