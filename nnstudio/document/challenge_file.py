@@ -181,7 +181,9 @@ def _dataset_name(value: Any, where: str) -> str:
 
 def _build(value: Any, source: str) -> Challenge:
     tree = top_object(value, CHALLENGE_FILE)
-    version = tree.get("version")
+    if "version" not in tree:
+        _fail("version", "the format version is missing")
+    version = tree["version"]
     if isinstance(version, bool) or not isinstance(version, int):
         _fail("version", f"must be a whole number, not {describe(version)}")
     if version > FORMAT_VERSION:

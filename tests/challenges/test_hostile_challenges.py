@@ -39,6 +39,7 @@ HOSTILE = [
     (json.dumps({"format": "nnstudio-network", "version": 2}).encode(), "a challenge file says"),
     (changed(version=99), "made for a newer nnstudio (version 99)"),
     (changed(version="1"), "version: must be a whole number"),
+    (changed(version=None), "version: the format version is missing"),
     (changed(id="Not An Id"), "id: must be lower-case letters"),
     (changed(goal=""), "goal: must not be empty"),
     (changed(goal="x" * 5000), "goal: is 5,000 characters long"),
