@@ -911,7 +911,13 @@ def import_onnx(path: Path) -> Document:
     except Exception:  # noqa: BLE001 - the protobuf parser raises several kinds for a damaged file
         raise ExchangeError(f"{path.name} is not an ONNX model (it could not be read as one)") from None
     meta = _metadata(model)
-    network, reader, activations = read_network(model, meta)
+    try:
+        network, reader, activations = read_network(model, meta)
+    except (AttributeError, IndexError, KeyError, TypeError, ValueError) as exc:
+        if isinstance(exc, ExchangeError):
+            raise
+        # A malformed graph that no check above foresaw still gets one line, not a traceback.
+        raise _fail(f"part of it could not be read ({type(exc).__name__}: {exc})") from None
     try:
         compile_network(network, np.float64)
     except GraphError as exc:
