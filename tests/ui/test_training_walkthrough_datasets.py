@@ -47,6 +47,7 @@ def test_an_unknown_dataset_is_said_at_once_in_one_line(studio, qtbot, tmp_path)
     window, panel = studio
     assert window.open_path(file_naming(tmp_path, "nosuchdata"))
     said = panel.status_text()
+    assert panel.dataset_combo.currentText() == "nosuchdata (not found)"
     assert panel.status.isVisible()
     assert "nosuchdata" in said and "choose a dataset in the Dataset box" in said
     assert "\n" not in said and len(said) < 160
@@ -64,7 +65,7 @@ def test_a_new_network_gets_its_own_dataset_and_no_old_error(studio, qtbot, tmp_
     assert window.open_path(file_naming(tmp_path, "nosuchdata"))
     window.actions["new"].trigger()
     assert panel.dataset_combo.currentText() == "XOR truth table"
-    assert panel.dataset_combo.findText("nosuchdata") < 0
+    assert panel.dataset_combo.findText("nosuchdata (not found)") < 0
     assert "nosuchdata" not in panel.status_text()
     # Another file opened next shows its own choice too.
     assert window.open_path(file_naming(tmp_path, "nosuchdata"))

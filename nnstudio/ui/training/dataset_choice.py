@@ -362,8 +362,9 @@ class DatasetChoice(QObject):
 
     def _add_item(self, spec: str, title: str) -> int:
         index = self.combo.findData(DOCUMENT_SAMPLES) + 1
-        self.combo.insertItem(index, title, spec)
-        self.combo.setItemData(index, spec, Qt.ItemDataRole.ToolTipRole)
+        missing = is_missing(spec)
+        self.combo.insertItem(index, f"{title} (not found)" if missing else title, spec)
+        self.combo.setItemData(index, missing_text(spec) if missing else spec, Qt.ItemDataRole.ToolTipRole)
         return index
 
     # ------------------------------------------------------------------ loading

@@ -1,6 +1,5 @@
 """The error plot's page of the Training panel: the plot fills the page, and scrolls when the page is shorter
-than the plot and its key need (a finished run must not make the window taller than a
-small screen)."""
+than the plot and its key need (a finished run must not make the window taller than a small screen)."""
 
 from __future__ import annotations
 
