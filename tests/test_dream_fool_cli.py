@@ -63,3 +63,14 @@ def test_mistakes_are_one_line(capsys, tmp_path):
     assert code == 1 and err.count("\n") == 1
     code = main(["dream", "digits", "--target", "3", "--out", str(tmp_path / "x.jpg")])
     assert code == 1 and ".png" in capsys.readouterr().err
+
+
+def test_fooling_into_the_answer_it_already_gives_says_so(capsys, tmp_path):
+    image = tmp_path / "digit.png"
+    truth = _paper_digit(image, 0)
+    out = tmp_path / "fooled.png"
+    code = main(["fool", "digits", "--image", str(image), "--target", str(truth), "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("\n") == 1
+    assert f"the network already reads {truth} in this picture" in err and "another --target" in err
+    assert not out.exists()

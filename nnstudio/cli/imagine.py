@@ -106,6 +106,12 @@ def cmd_fool(args: argparse.Namespace) -> int:
         raise CommandError(f"no answer {args.target!r}: the network answers {', '.join(labels)}")
     value_range = (float(doc.value_range[0]), float(doc.value_range[1]))
     picture = _read_picture(args.image, doc)
+    reads = int(np.argmax(plan.forward(picture[None, :]).output[0]))
+    if reads == target:
+        raise CommandError(
+            f"the network already reads {labels[target]} in this picture: choose another --target to fool it"
+            " into"
+        )
     result = fool(plan, picture, target, value_range)
     _write_picture(args.out, result.picture, grid, value_range)
     before, after = labels[result.answer_before], labels[result.answer_after]
