@@ -837,7 +837,7 @@ def _depths_kept(reader: _Reader, network: Network, ids: dict[int, str]) -> bool
     return True
 
 
-def read_network(model, meta: dict[str, object]) -> tuple[Network, _Reader, list[str]]:  # noqa: ANN001
+def _read_network(model, meta: dict[str, object]) -> tuple[Network, _Reader, list[str]]:  # noqa: ANN001
     """The network in ``model``, the reader that found it and its output neurons' activations."""
     reader = _Reader(model)
     reader.read()
@@ -912,7 +912,7 @@ def import_onnx(path: Path) -> Document:
         raise ExchangeError(f"{path.name} is not an ONNX model (it could not be read as one)") from None
     meta = _metadata(model)
     try:
-        network, reader, activations = read_network(model, meta)
+        network, reader, activations = _read_network(model, meta)
     except (AttributeError, IndexError, KeyError, TypeError, ValueError) as exc:
         if isinstance(exc, ExchangeError):
             raise
