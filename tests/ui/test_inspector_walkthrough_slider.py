@@ -5,15 +5,17 @@ where it is."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QSlider, QStyle, QStyleOptionSlider
+from PySide6.QtWidgets import QDockWidget, QSlider, QStyle, QStyleOptionSlider
 
 from nnstudio.examples import load_example
 from nnstudio.ui.inspector import Inspector
 from nnstudio.ui.live import LiveNetwork
 
+from ..studio_windows import studio_windows
 from .test_window_inspector import type_value
 
 
@@ -108,3 +110,26 @@ def test_a_small_value_gets_the_fine_slider_back_when_selected(qtbot, festival):
     slider = inspector.bias.slider
     assert "-3 to 3" in slider.toolTip()
     assert slider.value() == (slider.minimum() + slider.maximum()) // 2
+
+
+@pytest.fixture
+def studio(qtbot):
+    with studio_windows(qtbot) as open_window:
+        yield open_window
+
+
+def test_a_small_drag_of_the_go_neurons_threshold_keeps_its_answer(qtbot, studio):
+    window = studio(example="festival")
+    window.live.set_input(np.array([1, 3, 4, 2], dtype=np.float32))
+    window.canvas.select(["o0"])
+    dock = next(d for d in window.findChildren(QDockWidget) if d.isAncestorOf(window.inspector))
+    dock.raise_()
+    qtbot.waitUntil(lambda: window.inspector.bias.slider.isVisible())
+    arithmetic = window.inspector.arithmetic
+    assert arithmetic.text() == "1x4 + 3x2 + 4x2 + 2x1 = 20 < 25 -> not go"
+    drag_handle(qtbot, window.inspector.bias.slider, 2)
+    bias = window.document.network.neurons["o0"].bias
+    # However narrow the column, two pixels of -30..30 are a few units, not a jump to -3.
+    assert -25.0 < bias <= -21.0, bias
+    assert arithmetic.text().endswith("-> not go"), arithmetic.text()
+    assert window.live.values()["o0"][1] == 0.0
