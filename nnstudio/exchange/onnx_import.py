@@ -295,7 +295,13 @@ class _Reader:
             if isinstance(value, self.onnx.TensorProto):
                 self.constants[node.output[0]] = self.numpy_helper.to_array(value).astype(np.float64)
                 return None
-            raise _fail(f"{_describe(node)} holds a value that is not a tensor")
+            numbers = [
+                attrs[k] for k in ("value_float", "value_floats", "value_int", "value_ints") if k in attrs
+            ]
+            if numbers:
+                self.constants[node.output[0]] = np.array(numbers[0], dtype=np.float64)
+                return None
+            raise _fail(f"{_describe(node)} holds a value that is not a number or a tensor of numbers")
         if op in ("Identity", "Dropout") and inputs and inputs[0] in self.constants:
             self.constants[node.output[0]] = self.constants[inputs[0]]
             return None

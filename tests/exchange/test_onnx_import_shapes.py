@@ -99,6 +99,7 @@ def test_a_small_cnn_from_elsewhere_comes_in_as_convolution_and_pooling_layers(t
 def test_an_image_given_as_a_row_is_reshaped_and_a_pooling_can_come_before_the_activation(tmp_path):
     rng = np.random.default_rng(6)
     nodes = [
+        helper.make_node("Constant", [], ["image_shape"], value_ints=[-1, 2, 5, 5]),
         helper.make_node("Reshape", ["x", "image_shape"], ["img"]),
         helper.make_node("Conv", ["img", "k"], ["c"], kernel_shape=[2, 2]),
         helper.make_node("MaxPool", ["c"], ["p"], kernel_shape=[2, 2], strides=[1, 1]),
@@ -107,7 +108,6 @@ def test_an_image_given_as_a_row_is_reshaped_and_a_pooling_can_come_before_the_a
         helper.make_node("MatMul", ["flat", "w"], ["y"]),
     ]
     weights = {
-        "image_shape": [-1, 2, 5, 5],
         "row_shape": [0, -1],
         "k": rng.normal(size=(2, 2, 2, 2)),
         "w": rng.normal(size=(18, 3)),
