@@ -153,3 +153,16 @@ def test_counts_of_one_read_in_the_singular(capsys):
     assert code == 0 and "(2 inputs, 1 output)" in out
     code, out, _ = run_cli(capsys, "gradcheck", "xor-single")
     assert code == 0 and " 1 parameter  " in out and "1 parameters" not in out
+
+
+def test_info_describes_a_shaped_layer_by_its_kernels_or_window_not_as_zero_connections(capsys):
+    from tests.test_cli import run_cli
+
+    code, out, _ = run_cli(capsys, "info", "digits-convnet")
+    lines = {line[2:19].strip(): line for line in out.splitlines()[1:]}  # by the layer's name
+    assert code == 0
+    assert "16 kernels 5x5" in lines["conv1"] and "416 parameters" in lines["conv1"]
+    assert "2x2 window, stride 2" in lines["pool1"]
+    assert "reads pool2 in order" in lines["pool2 flattened"]
+    assert "5,120 connections in" in lines["output"]
+    assert " 0 connections in" not in out

@@ -457,10 +457,28 @@ def cmd_info(args: argparse.Namespace) -> int:
         shape = "x".join(str(s) for s in layer["shape"])
         lines.append(
             f"  {layer['name']:<16} {layer['kind']:<11} {shape:>7}  {layer['activation']:<9}"
-            f" {layer['connections_in']:>10,} connections in"
+            f" {_what_feeds(layer)}".rstrip()
         )
     emit(args, result, "\n".join(lines))
     return EXIT_OK
+
+
+def _what_feeds(layer: dict[str, Any]) -> str:
+    """How a layer of ``nnstudio info`` is fed: its connections in, or a shaped layer's kernels or window."""
+    kind, window = layer["kind"], layer.get("window")
+    if kind == "conv2d":
+        kernels = layer["shape"][0]
+        return (
+            f"{counted(kernels, 'kernel')} {window}x{window}, stride {layer['stride']}:"
+            f" {counted(layer['parameters'], 'parameter')}"
+        )
+    if kind in ("maxpool", "avgpool"):
+        return f"{window}x{window} window, stride {layer['stride']}"
+    if kind == "flatten":
+        return f"reads {layer['reads']} in order"
+    if kind == "input":
+        return ""
+    return f"{counted(layer['connections_in'], 'connection')} in"
 
 
 def _summary_text(summary: dict[str, Any]) -> str:

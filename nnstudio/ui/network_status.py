@@ -11,8 +11,15 @@ from nnstudio.ui.theme import Tone, set_tone
 
 
 def network_size_text(network: Network) -> str:
+    """``14,874 neurons, 5,120 connections, 48 kernels (12,800 weights)``: a convolution's weights are its
+    kernels', shared by every place it looks, not connections of their own."""
     n, e = len(network.neurons), len(network.edges)
-    return f"{n:,} neuron{'s' if n != 1 else ''}, {e:,} connection{'s' if e != 1 else ''}"
+    text = f"{n:,} neuron{'s' if n != 1 else ''}, {e:,} connection{'s' if e != 1 else ''}"
+    kernels = [conv.kernel for conv in network.convolutions.values() if conv.kernel is not None]
+    if kernels:
+        count, weights = sum(k.shape[0] for k in kernels), sum(k.size for k in kernels)
+        text += f", {count:,} kernel{'s' if count != 1 else ''} ({weights:,} weights)"
+    return text
 
 
 def building_hint(network: Network) -> str | None:
