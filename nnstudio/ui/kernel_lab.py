@@ -46,8 +46,9 @@ from nnstudio.engine.kernels import (
     written_sum,
 )
 from nnstudio.ui.canvas.feature_maps import KERNEL_MIME
+from nnstudio.ui.widgets.flow_layout import FlowLayout
 from nnstudio.ui.widgets.pixel_images import to_gray
-from nnstudio.ui.widgets.tool_window import close_with_keys
+from nnstudio.ui.widgets.tool_window import close_with_keys, place_over_right_column
 
 if TYPE_CHECKING:
     from nnstudio.ui.main_window import MainWindow
@@ -57,6 +58,12 @@ Array = np.ndarray
 # Below this many screen pixels per image pixel the numbers would not fit in their squares.
 NUMBERS_FROM_CELL = 30
 PLAY_INTERVAL_MS = 40
+# The lab's size on a roomy screen; on a small one it opens over the main window's right side, about this
+# share of its width, so the canvas (where its kernel is dropped) and the pad stay in view.
+LAB_SIZE = (1000, 620)
+LAB_SHARE = 0.48
+# The column between the picture and the result: the kernel's numbers (a 5x5 kernel fits) and its handle.
+MIDDLE_WIDTH = 200
 
 
 def named(widget: QWidget, object_name: str, accessible: str, tip: str = "") -> None:
@@ -323,11 +330,14 @@ class KernelLab(QWidget):
         self.sum_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         named(self.sum_label, "kernelSum", "The sum for one result pixel")
         self.size_label = QLabel()
+        self.size_label.setWordWrap(True)
         named(self.size_label, "kernelSizes", "Picture and result sizes")
         legend = QLabel("Result: white = positive, red = negative, black = 0.")
         named(legend, "kernelLegend", "Colours of the result")
 
-        controls = QHBoxLayout()
+        # The controls wrap onto a second row in a narrow lab (one opened beside the canvas on a small
+        # screen), each name kept beside its control.
+        controls = FlowLayout(spacing=8)
         for text, widget in (
             ("Kernel", self.preset_combo),
             ("Size", self.size_combo),
@@ -337,10 +347,13 @@ class KernelLab(QWidget):
         ):
             label = QLabel(text)
             label.setBuddy(widget)
-            controls.addWidget(label)
-            controls.addWidget(widget)
+            pair = QWidget()
+            pair_layout = QHBoxLayout(pair)
+            pair_layout.setContentsMargins(0, 0, 0, 0)
+            pair_layout.addWidget(label)
+            pair_layout.addWidget(widget)
+            controls.addWidget(pair)
         controls.addWidget(self.play_button)
-        controls.addStretch(1)
 
         source = QHBoxLayout()
         source.addWidget(self.source_label, 1)
@@ -355,7 +368,7 @@ class KernelLab(QWidget):
         middle.addStretch(1)
         middle_widget = QWidget()
         middle_widget.setLayout(middle)
-        middle_widget.setFixedWidth(230)
+        middle_widget.setFixedWidth(MIDDLE_WIDTH)
 
         views = QGridLayout()
         views.addWidget(QLabel("The picture"), 0, 0)
@@ -400,9 +413,25 @@ class KernelLab(QWidget):
         self.output_view.hovered.connect(self._output_hovered)
         self.input_view.hovered.connect(self._input_hovered)
 
+        # Until the person picks a size, the lab's kernel takes the size of the network's kernels.
+        self.size_chosen = False
+        self.size_combo.activated.connect(self._size_taken)
+
         self.take_picture()
         self._preset_chosen()
-        self.resize(1000, 620)
+        self.resize(*LAB_SIZE)
+
+    def _size_taken(self, *_args: object) -> None:
+        self.size_chosen = True
+
+    def match_size(self, size: int | None) -> None:
+        """Take kernels of ``size`` (the network's first convolution's), so the kernel can be dropped on it;
+        a size the person picked, or one the lab does not offer, is kept."""
+        if self.size_chosen or size is None:
+            return
+        index = self.size_combo.findData(size)
+        if index >= 0:
+            self.size_combo.setCurrentIndex(index)
 
     # ------------------------------------------------------------------ picture
     def take_picture(self) -> None:
@@ -679,6 +708,14 @@ def pad_picture(window: MainWindow) -> tuple[Array, str]:
     )
 
 
+def first_kernel_size(window: MainWindow) -> int | None:
+    """The kernel size of the window's network's first convolution (pooling has none), or None."""
+    for conv in window.document.network.convolutions.values():
+        if conv.kernel is not None:
+            return int(conv.size)
+    return None
+
+
 def install_labs(window: MainWindow) -> None:
     """Add the kernel lab, Dream and Fool to the window's Tools menu (each window made on first use)."""
     opened: dict[str, QWidget] = {}
@@ -687,11 +724,13 @@ def install_labs(window: MainWindow) -> None:
         lab = opened.get("lab")
         if not isinstance(lab, KernelLab):
             lab = opened["lab"] = KernelLab(lambda: pad_picture(window), window)
+            place_over_right_column(lab, window, *LAB_SIZE, share=LAB_SHARE)
             # Without a pad docked the lab keeps the picture it took.
             with contextlib.suppress(KeyError):
                 window.panel_widget("padDock").imageChanged.connect(lab.follow_pad)  # type: ignore[attr-defined]
         else:
             lab.take_picture()
+        lab.match_size(first_kernel_size(window))
         lab.show()
         lab.raise_()
 

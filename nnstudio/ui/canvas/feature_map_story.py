@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from nnstudio.engine.kernels import convolve2d
 from nnstudio.ui.commands import SetKernel
-from nnstudio.ui.widgets.tool_window import close_with_keys
+from nnstudio.ui.widgets.tool_window import close_with_keys, place_over_right_column
 
 from .map_images import gray_image, map_range
 
@@ -31,6 +31,10 @@ if TYPE_CHECKING:
     from .feature_maps import FeatureMapBlock, FeatureMapLayers
 
 Array = np.ndarray
+
+# The window's size where there is room; on a small screen it opens narrower, over the main window's right
+# column, so the canvas and the pad stay in view (the map clicked on, and the picture it is made from).
+STORY_SIZE = (720, 520)
 
 
 class FeatureMapStory(QWidget):
@@ -63,7 +67,14 @@ class FeatureMapStory(QWidget):
         self.kernel_tables: list[QTableWidget] = []
         self.steps_text: list[str] = []
         self._filling = False
-        self.resize(720, 520)
+        self.resize(*STORY_SIZE)
+        self._placed = False
+
+    def showEvent(self, event) -> None:  # noqa: ANN001 - Qt's event
+        if not self._placed and self.parentWidget() is not None:
+            self._placed = True
+            place_over_right_column(self, self.parentWidget().window(), *STORY_SIZE)
+        super().showEvent(event)
 
     def show_map(self, layer: str, channel: int, place: tuple[int, int] | None) -> None:
         self.layer, self.channel, self.place = layer, channel, place

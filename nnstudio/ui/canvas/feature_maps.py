@@ -555,7 +555,8 @@ class FeatureMapLayers:
             if values.shape != (size, size):
                 return (
                     False,
-                    f"{block.layer}'s kernels are {size}x{size}; this one is {values.shape[0]}x{values.shape[-1]}",
+                    f"{block.layer}'s kernels are {size}x{size}; this one is {values.shape[0]}x{values.shape[-1]}:"
+                    f" set Size to {size}x{size} in the Kernel Lab and drag it again",
                 )
             kernel[channel, :] = values
             network = self.scene.document.network  # type: ignore[union-attr]

@@ -31,12 +31,17 @@ def close_with_keys(window: QWidget) -> list[QShortcut]:
     return shortcuts
 
 
-def place_over_right_column(tool: QWidget, window: QWidget, width: int, height: int) -> None:
+def place_over_right_column(
+    tool: QWidget, window: QWidget, width: int, height: int, share: float = RIGHT_COLUMN_SHARE
+) -> None:
     """Open ``tool`` (at most ``width`` x ``height``) along the right edge of ``window``, over its right
-    column rather than its canvas and pad; narrower on a small screen, at its own width on a roomy one."""
+    column rather than its canvas and pad: no wider than ``share`` of the window on a small screen, at its
+    own width on a roomy one."""
     frame = window.geometry()
     if frame.width() < ROOMY_WIDTH:
-        width = min(width, max(RIGHT_COLUMN_MIN_WIDTH, round(frame.width() * RIGHT_COLUMN_SHARE)))
+        width = min(width, max(RIGHT_COLUMN_MIN_WIDTH, round(frame.width() * share)))
     height = min(height, max(360, frame.height() - 60))
+    width = max(width, tool.minimumSizeHint().width())
     tool.resize(width, height)
+    # A tool that cannot be made that narrow keeps its right edge on the window's, growing leftwards.
     tool.move(frame.right() - width - 8, frame.top() + 40)
