@@ -97,8 +97,10 @@ def empty_document() -> Document:
 
 
 def _default_folder() -> Path:
+    """The person's Documents folder, or their home folder when there is none (a file dialog offered a
+    folder that does not exist opens in the working directory)."""
     documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(documents) if documents else Path.home()
+    return Path(documents) if documents and Path(documents).is_dir() else Path.home()
 
 
 def _is_inside(path: Path, folder: Path) -> bool:

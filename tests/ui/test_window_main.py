@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -209,6 +210,21 @@ def test_an_example_is_untitled_and_save_asks_where(window, tmp_path, monkeypatc
     assert "resources" not in asked[0]
     assert window.path == tmp_path / "mine.nnet"
     assert load_document(tmp_path / "mine.nnet").title == "The four-pixel camera"
+
+
+def test_save_as_offers_a_folder_that_exists(window, tmp_path, monkeypatch):
+    """With no Documents folder (a fresh account) the dialog opened in the working directory; it offers the
+    home folder instead."""
+    from PySide6.QtCore import QStandardPaths
+    from PySide6.QtWidgets import QFileDialog
+
+    monkeypatch.setattr(
+        QStandardPaths, "writableLocation", lambda _where: str(tmp_path / "no such Documents")
+    )
+    asked: list[str] = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args: (asked.append(args[2]) or "", ""))
+    assert not window.save()
+    assert asked and Path(asked[0]).parent == Path.home() and Path.home().is_dir()
 
 
 def test_randomize_weights_is_one_undo_step(window):
