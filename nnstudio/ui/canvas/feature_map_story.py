@@ -35,6 +35,8 @@ Array = np.ndarray
 # The window's size where there is room; on a small screen it opens narrower, over the main window's right
 # column, so the canvas and the pad stay in view (the map clicked on, and the picture it is made from).
 STORY_SIZE = (720, 520)
+# Its share of a small main window's width: room for a picture, a 5x5 kernel and its part side by side.
+STORY_SHARE = 0.47
 
 
 class FeatureMapStory(QWidget):
@@ -73,7 +75,7 @@ class FeatureMapStory(QWidget):
     def showEvent(self, event) -> None:  # noqa: ANN001 - Qt's event
         if not self._placed and self.parentWidget() is not None:
             self._placed = True
-            place_over_right_column(self, self.parentWidget().window(), *STORY_SIZE)
+            place_over_right_column(self, self.parentWidget().window(), *STORY_SIZE, share=STORY_SHARE)
         super().showEvent(event)
 
     def show_map(self, layer: str, channel: int, place: tuple[int, int] | None) -> None:
@@ -257,7 +259,8 @@ class FeatureMapStory(QWidget):
 class MapPicture(QWidget):
     """A small map drawn pixel by pixel, with the clicked place (or the kernel's window) outlined."""
 
-    SIDE = 112
+    # Small enough that a picture, a 5x5 kernel and its part fit side by side in a window on a small screen.
+    SIDE = 100
 
     def __init__(self, values: Array, signed: bool, outline: tuple[int, ...] | None) -> None:
         super().__init__()
