@@ -13,6 +13,7 @@ from nnstudio.engine.landscape import descent_path, error_landscape, steady_lear
 from nnstudio.engine.losses import LOSSES
 from nnstudio.engine.plan import compile_network
 from nnstudio.examples import load_example
+from nnstudio.ui.instruments.landscape_view import tick_of
 
 from ..studio_windows import studio_windows
 from .test_landscape_view import drag, open_landscape, to_screen
@@ -73,3 +74,17 @@ def test_the_steady_rate_walks_downhill_without_running_off_the_map(name):
         path = descent_path(plan, inputs, targets, loss, pair, start, rate, 0.0, 80, bounds)
         assert not path.diverged
         assert path.errors[-1] <= path.errors[0]
+
+
+def test_a_walk_that_reaches_the_bottom_and_jitters_there_is_not_called_an_overshoot(camera, qtbot):
+    # The camera's absolute error has a sharp-bottomed valley: from today's weights the walk goes down to
+    # it, then steps a little back and forth across its bottom.
+    view = open_landscape(camera, qtbot)
+    errors = view.path.errors
+    assert (np.diff(errors) > 1e-12).any()
+    text = view.info.text()
+    assert "overshoot" not in text
+    assert "back and forth" in text
+    # A rate much too large does overshoot, and says so.
+    view.lr_slider.setValue(tick_of(3.0))
+    assert "the steps overshoot" in view.info.text()

@@ -64,6 +64,9 @@ CONTOURS = 9
 LR_LOW, LR_HIGH, LR_TICKS = -3.0, 1.0, 80
 DEFAULT_LR = 0.1
 DEFAULT_MOMENTUM = 0.0
+# A rise in the error of more than this share of the way down says the steps overshoot; smaller ones are
+# the walk stepping across a valley's sharp bottom.
+OVERSHOOT_SHARE = 0.05
 # A drag moves the start many times a second: the path is worked out again at most this often.
 DRAG_MS = 30
 REFRESH_MS = 400
@@ -554,15 +557,25 @@ class LandscapeWindow(QWidget):
                 f"The walk ran off the map after {steps} steps: the error grew without end. Lower the learning"
                 " rate (or the momentum)."
             )
-        rises = int((np.diff(errors) > 1e-12).sum())
+        climbs = np.diff(errors)
+        rises = int((climbs > 1e-12).sum())
+        # A rise that is small beside the way down is the walk stepping across a valley's sharp bottom, not
+        # a step flying past the valley.
+        descent = max(float(errors[0] - errors.min()), 1e-12)
+        large = int((climbs > OVERSHOOT_SHARE * descent).sum())
         text = (
             f"{steps} steps of gradient descent at learning rate {rate}: error {errors[0]:.4g} at the start,"
             f" {errors[-1]:.4g} at the end"
         )
         text += f" (today {landscape.current_error:.4g})."
-        if rises:
+        if large:
             text += (
                 f" The error went up {rises} time{'s' if rises != 1 else ''} on the way: the steps overshoot."
+            )
+        elif rises:
+            text += (
+                " At the bottom it steps back and forth a little (the error rose slightly"
+                f" {rises} time{'s' if rises != 1 else ''}): the valley is narrower there than a step."
             )
         elif steps and abs(errors[-1] - errors[0]) < 1e-4 * max(1.0, abs(errors[0])):
             text += " It barely moved: the ground is flat here, or the learning rate is small."
