@@ -12,6 +12,7 @@ import math
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
 
 from nnstudio.engine.history import Snapshot
@@ -21,6 +22,8 @@ from nnstudio.ui.widgets.flow_layout import FlowLayout
 from .controller import TrainingController, snapshot_name
 
 NO_RUN = "After a run, drag here to go back through it and see the network as it was."
+# The slider keeps at least this many pixels beside Rerun; in a narrower dock Rerun goes on the row under it.
+SLIDER_ROOM = 150
 
 
 def snapshot_text(snapshot: Snapshot, smoothed: float | None = None) -> str:
@@ -98,23 +101,39 @@ class RunTimeline(QWidget):
         # Compact, so it stays in view under the plot even in a short dock: the slider and Rerun on one row,
         # what the slider shows under them, with Restore and Back to now while a point is shown. A button
         # shows only when it can be used.
-        top = QHBoxLayout()
-        top.setSpacing(6)
-        top.addWidget(self.slider, 1)
-        top.addWidget(self.rerun_button)
-        row = FlowLayout(spacing=6)
+        self._top = QHBoxLayout()
+        self._top.setSpacing(6)
+        self._top.addWidget(self.slider, 1)
+        self._top.addWidget(self.rerun_button)
+        self._rerun_below = False
+        self._row = FlowLayout(spacing=6)
         for widget in (self.label, self.restore_button, self.now_button):
-            row.addWidget(widget)
+            self._row.addWidget(widget)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 2, 0, 0)
         layout.setSpacing(2)
-        layout.addLayout(top)
-        layout.addLayout(row)
+        layout.addLayout(self._top)
+        layout.addLayout(self._row)
 
         controller.historyChanged.connect(self.refresh)
         controller.previewChanged.connect(self._on_preview_changed)
         controller.runningChanged.connect(self.refresh)
         self.refresh()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_rerun()
+
+    def _place_rerun(self) -> None:
+        """Rerun beside the slider when there is room for both, else under it (a slider of a few pixels
+        cannot be dragged through a run)."""
+        below = self.width() < SLIDER_ROOM + self.rerun_button.sizeHint().width() + self._top.spacing()
+        if below == self._rerun_below:
+            return
+        self._rerun_below = below
+        source, target = (self._top, self._row) if below else (self._row, self._top)
+        source.removeWidget(self.rerun_button)
+        target.addWidget(self.rerun_button)
 
     # ------------------------------------------------------------------ following the controller
     @Slot()
