@@ -38,7 +38,7 @@ from nnstudio.engine.imagine import (
 from nnstudio.ui.kernel_lab import ImageGrid, gray_colour, named
 from nnstudio.ui.picture_tool import PictureToolWindow
 from nnstudio.ui.samples import NO_CLASS, class_name
-from nnstudio.ui.widgets.tool_window import close_with_keys
+from nnstudio.ui.widgets.tool_window import BESIDE_PAD_SHARE, close_with_keys, place_over_right_column
 
 if TYPE_CHECKING:
     from nnstudio.ui.live import LiveNetwork
@@ -382,6 +382,8 @@ def open_dream(window: MainWindow, opened: dict[str, QWidget]) -> DreamWindow:
 
         dream = DreamWindow(lambda: window.live, pad_values, window)  # type: ignore[arg-type, return-value]
         opened["dream"] = dream
+        # Over the main window's right side: the pad, whose picture it can start from, stays in view.
+        place_over_right_column(dream, window, dream.width(), dream.height(), share=BESIDE_PAD_SHARE)
         window.documentReplaced.connect(dream.refresh)
         window.documentReplaced.connect(lambda: window.live.planChanged.connect(dream.refresh))  # type: ignore[union-attr]
         window.live.planChanged.connect(dream.refresh)  # type: ignore[union-attr]

@@ -19,7 +19,7 @@ from nnstudio.engine.imagine import Fooled, fool
 from nnstudio.ui.dream import gray_in
 from nnstudio.ui.kernel_lab import ImageGrid, gray_colour, named, signed_colour
 from nnstudio.ui.picture_tool import PictureToolWindow
-from nnstudio.ui.widgets.tool_window import close_with_keys
+from nnstudio.ui.widgets.tool_window import BESIDE_PAD_SHARE, close_with_keys, place_over_right_column
 
 if TYPE_CHECKING:
     from nnstudio.ui.live import LiveNetwork
@@ -266,6 +266,8 @@ def open_fool(window: MainWindow, opened: dict[str, QWidget]) -> FoolWindow:
 
         found = FoolWindow(lambda: window.live, pad, window)  # type: ignore[arg-type, return-value]
         opened["fool"] = found
+        # Over the main window's right side: the pad, whose picture it takes, stays in view.
+        place_over_right_column(found, window, found.width(), found.height(), share=BESIDE_PAD_SHARE)
         window.documentReplaced.connect(found.refresh)
     else:
         found.refresh()

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QWidget
 
 from nnstudio.ui.canvas.feature_map_story import FeatureMapStory
 from nnstudio.ui.kernel_lab import KernelLab
@@ -91,3 +92,15 @@ def test_clicking_a_map_opens_its_explanation_beside_the_canvas_not_over_it(conv
     qtbot.waitExposed(story)
     assert story.windowTitle().startswith("How map ")
     assert_leaves_in_view(window, story)
+
+
+@pytest.mark.parametrize(("action", "name"), [("foolAction", "foolWindow"), ("dreamAction", "dreamWindow")])
+def test_fool_and_dream_leave_the_pad_they_take_pictures_from_in_view(qtbot, action, name):
+    with studio_windows(qtbot, size=(1024, 700)) as open_window:
+        window = open_window(example="four-pixel-camera")
+        window.findChild(QAction, action).trigger()
+        tool = window.findChild(QWidget, name)
+        qtbot.waitExposed(tool)
+        pad = window.panel_widget("padDock")
+        assert not tool.frameGeometry().intersects(on_screen(pad, pad.rect())), "the drawing pad is covered"
+        assert tool.frameGeometry().right() <= window.frameGeometry().right() + 1

@@ -13,6 +13,9 @@ from PySide6.QtWidgets import QWidget
 # the main window (nor narrower than RIGHT_COLUMN_MIN_WIDTH): the canvas and the pad stay in view beside it.
 RIGHT_COLUMN_SHARE = 0.34
 RIGHT_COLUMN_MIN_WIDTH = 340
+# A tool that works on the pad's picture (Dream, Fool the Network) may cover the canvas but not the pad on
+# the left: it takes up to this share of a small main window.
+BESIDE_PAD_SHARE = 0.75
 # A main window at least this wide has room for the tool at its own width beside most of the canvas.
 ROOMY_WIDTH = 1600
 
