@@ -13,6 +13,8 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QMessageBox
 
 from nnstudio.app import create_main_window
+from nnstudio.engine.graph import Edge, Neuron, Role, edge_id
+from nnstudio.ui.commands import AddNeurons
 from nnstudio.ui.live import LiveNetwork
 from nnstudio.ui.main_window import empty_document
 from nnstudio.ui.training import TrainingPanel
@@ -97,3 +99,23 @@ def test_saved_documents_keep_their_own_epochs(qtbot):
     panel.bind(LiveNetwork(four_pixel_document()), QUndoStack())
     assert panel.epochs.value() == 30
     panel.shutdown()
+
+
+def test_a_hand_built_xor_network_trains_for_thousands_of_steps(studio, qtbot):
+    window, panel = studio
+    window.actions["new"].trigger()
+    inputs = [Neuron(f"in{k}", Role.INPUT) for k in range(2)]
+    hidden = Neuron("hidden", Role.HIDDEN, "tanh")
+    output = Neuron("out", Role.OUTPUT, "tanh")
+    edges = [
+        Edge(edge_id(a.id, hidden.id), a.id, hidden.id, w) for a, w in zip(inputs, (0.4, -0.3), strict=True)
+    ]
+    edges.append(Edge(edge_id(hidden.id, output.id), hidden.id, output.id, 0.5))
+    places = {"in0": (0.0, 0.0), "in1": (0.0, 100.0), "hidden": (150.0, 50.0), "out": (300.0, 50.0)}
+    window.undo_stack.push(AddNeurons(window.document, [*inputs, hidden, output], places, edges))
+    assert panel.dataset_combo.currentText() == "XOR truth table"
+    panel.fastest.setChecked(True)
+    with qtbot.waitSignal(panel.controller.ended, timeout=30_000):
+        qtbot.mouseClick(panel.train_button, Qt.MouseButton.LeftButton)
+    assert panel.controller.latest_update.step >= 2000
+    assert panel.speed_label.text().startswith(f"{panel.controller.latest_update.step:,} steps")
