@@ -421,6 +421,8 @@ class MainWindow(QMainWindow):
         self.canvas.bind(self.live, self.undo_stack)
         self.inspector.bind(self.live, self.undo_stack)
         for _dock, widget in self._panels:
+            if hasattr(widget, "document_from_file"):
+                widget.document_from_file = self._path is not None
             widget.bind(self.live, self.undo_stack)
 
     def _count_change(self) -> None:

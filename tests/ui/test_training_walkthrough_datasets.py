@@ -101,6 +101,20 @@ def test_saved_documents_keep_their_own_epochs(qtbot):
     panel.shutdown()
 
 
+def test_an_empty_network_opened_from_a_file_keeps_the_files_epochs(studio, tmp_path):
+    """A saved empty network is the person's file: opening it changes nothing in it, epochs included."""
+    from nnstudio.document.fileformat import document_to_bytes, save_document
+    from nnstudio.engine.train import TrainSettings
+
+    window, panel = studio
+    path = tmp_path / "empty.nnet"
+    save_document(empty_document(), path)
+    assert window.open_path(path)
+    assert panel.epochs.value() == TrainSettings().epochs
+    assert document_to_bytes(window.document) == path.read_bytes()
+    assert not window.isWindowModified()
+
+
 def test_a_hand_built_xor_network_trains_for_thousands_of_steps(studio, qtbot):
     window, panel = studio
     window.actions["new"].trigger()

@@ -117,6 +117,9 @@ class TrainingPanel(Panel):
         # A new network (an empty one naming no dataset, with the default settings) trains for enough epochs
         # to show learning on the dataset chosen; the epochs follow the dataset until the person sets them.
         self._new_network = False
+        # Set by the window before it binds a document opened from a file: a saved file keeps its settings,
+        # even those of an empty network (changing them would change the file behind the person's back).
+        self.document_from_file = False
         self._suggested_epochs = TrainSettings().epochs
         self.dataset_combo.currentIndexChanged.connect(self._fit_new_network_epochs)
         self.settings_form = SettingsForm()
@@ -239,7 +242,8 @@ class TrainingPanel(Panel):
         undo_stack.cleanChanged.connect(self._on_clean_changed)
         document = live.document
         self._new_network = (
-            not document.network.neurons
+            not self.document_from_file
+            and not document.network.neurons
             and not document.training_data
             and document.dataset is None
             and document.training == TrainSettings()
