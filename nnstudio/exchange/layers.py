@@ -86,6 +86,8 @@ class NetworkDescription:
     grid: tuple[int, int] | None = None
     value_range: tuple[float, float] = (-1.0, 1.0)
     metadata: dict[str, str] = field(default_factory=dict)
+    # How many single connections the network has: a weight of 0 in the file is one, or no connection.
+    connections: int = 0
 
     @property
     def n_inputs(self) -> int:
@@ -171,6 +173,7 @@ def describe(doc: Document) -> NetworkDescription:
         levels=levels,
         grid=doc.grid,
         value_range=doc.value_range,
+        connections=len(doc.network.edges),
     )
 
 

@@ -181,6 +181,9 @@ def build_model(description: NetworkDescription):  # -> onnx.ModelProto
         "nnstudio.input_labels": json.dumps(description.input_labels),
         "nnstudio.output_labels": json.dumps(description.output_labels),
         "nnstudio.value_range": json.dumps(list(description.value_range)),
+        # A missing connection is written as a weight of 0, as is a connection set to 0: the count tells the
+        # import which of the two a file's zeros are.
+        "nnstudio.connections": json.dumps(description.connections),
     }
     if description.grid is not None:
         meta["nnstudio.grid"] = json.dumps(list(description.grid))

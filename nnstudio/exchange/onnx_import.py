@@ -18,9 +18,10 @@ layers of neurons nnstudio has:
   activates each and joins them back with ``Concat``.
 
 ``Identity`` and ``Dropout`` are passed over. In a model nnstudio wrote, a weight of exactly 0 is read as no
-connection, since that is how :mod:`nnstudio.exchange.onnx_export` writes a missing one (a connection left
-at 0 comes back missing), unless leaving the zeros out would move a neuron to another depth: then they all
-come in as connections of weight 0. In a model from elsewhere every weight, 0 or not, is a connection.
+connection, since that is how :mod:`nnstudio.exchange.onnx_export` writes a missing one, unless leaving the
+zeros out would move a neuron to another depth or give fewer connections than the file says the network
+had (some were set to 0): then every zero comes in as a connection of weight 0, so none is lost. In a model
+from elsewhere every weight, 0 or not, is a connection.
 Anything else (a group or dilated convolution, a residual sum of two images, a batch normalisation after an
 activation, an operation with no neuron to show it) is refused with one line naming the first node that cannot come in, so a person knows what to
 change in the model.
@@ -878,8 +879,13 @@ def _read_network(model, meta: dict[str, object]) -> tuple[Network, _Reader, lis
     try:
         # nnstudio writes a missing connection as a weight of 0; a zero from elsewhere is a weight.
         network, ids = _build(reader, output_ids, meta, sparse=reader.from_nnstudio)
-        if reader.from_nnstudio and not _depths_kept(reader, network, ids):
-            # Leaving the zeros out would move neurons to other depths: they come in as weights of 0.
+        written = meta.get("connections")
+        if reader.from_nnstudio and (
+            not _depths_kept(reader, network, ids)
+            or (isinstance(written, int) and len(network.edges) != written)
+        ):
+            # Leaving the zeros out would move neurons to other depths, or leave out connections the network
+            # had at 0 (the file says how many it had): they come in as weights of 0.
             network, ids = _build(reader, output_ids, meta, sparse=False)
     except (GraphError, ValueError) as exc:
         raise _fail(str(exc)) from None

@@ -23,8 +23,8 @@ helper, numpy_helper, TensorProto = onnx.helper, onnx.numpy_helper, onnx.TensorP
 
 
 def _structure(doc):
-    """What a round trip keeps: each level's size, every convolution's geometry and every connection that
-    carries a weight (a connection of weight 0 is written as no connection)."""
+    """What a round trip keeps: each level's size, every convolution's geometry and every connection, one of
+    weight 0 too."""
     network = doc.network
     plan = compile_network(network, np.float64)
     convolutions = [
@@ -32,7 +32,7 @@ def _structure(doc):
     ]
     links = []
     for block in network.blocks():
-        for r, c in zip(*np.nonzero(block.present & (block.weight != 0)), strict=True):
+        for r, c in zip(*np.nonzero(block.present), strict=True):
             links.append((plan.position[block.sources[c]], plan.position[block.targets[r]]))
     links.sort()
     activations = [[network.neurons[n].activation for n in level.ids] for level in plan.levels]
@@ -174,12 +174,30 @@ def test_a_zero_nnstudio_wrote_is_no_connection_unless_that_would_move_a_neuron(
     # connection of weight 0.
     assert [len(level) for level in back.levels()] == [2, 3, 2, 1]
     assert back.edge_between("h1_0", "h2_0").weight == 0.0
+    # A connection set to 0 is never lost: the file says how many connections the network had, and when
+    # leaving the zeros out gives fewer, they all come in (here with the skip's missing i1 -> o0 as a
+    # connection of weight 0 too: a file cannot tell the two kinds of zero apart).
     doc = _chain_with_zeros([])
     doc.network.set_weights({"h1_1>h2_0": 0.0})
     export_onnx(doc, tmp_path / "one-zero.onnx")
     back = import_onnx(tmp_path / "one-zero.onnx").network
-    assert back.edge_between("h1_1", "h2_0") is None and back.edge_between("h1_0", "h2_0") is not None
+    assert back.edge_between("h1_1", "h2_0").weight == 0.0
+    assert all(back.edge_between(e.source, e.target) is not None for e in doc.network.edges.values())
     assert back.edge_between("i0", "o0").weight == 0.5
+    # A missing connection stays missing.
+    doc = _chain_with_zeros([])
+    doc.network.remove([], ["h1_1>h2_0"])
+    export_onnx(doc, tmp_path / "one-missing.onnx")
+    back = import_onnx(tmp_path / "one-missing.onnx").network
+    assert back.edge_between("h1_1", "h2_0") is None and len(back.edges) == len(doc.network.edges)
+
+
+def test_an_example_with_connections_set_to_zero_comes_back_with_all_of_them(tmp_path):
+    """xor-features reads X1*X2 alone, its X1 and X2 connections set to 0 but there to be trained."""
+    doc = document("xor-features")
+    export_onnx(doc, tmp_path / "xf.onnx")
+    back = import_onnx(tmp_path / "xf.onnx").network
+    assert len(back.edges) == len(doc.network.edges) == 3
 
 
 def test_a_zero_weight_from_elsewhere_is_a_connection(tmp_path):
