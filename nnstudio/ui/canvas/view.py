@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt, Signal, Slot
 from PySide6.QtGui import (
     QDragEnterEvent,
     QDragMoveEvent,
@@ -186,6 +186,10 @@ class NetworkCanvas(QGraphicsView):
             self.selectionChangedIds.emit(list(self.selection.neurons), list(self.selection.edges))
         self.status_line.refresh()
 
+    # The methods signals call are declared slots: a slot made up on the fly lives in the canvas's attributes,
+    # which Python's cycle collector clears before Qt deletes the canvas, and a signal arriving in between
+    # found no slot (see tests/ui/test_canvas_teardown.py).
+    @Slot(int)
     def _on_undo_index(self, _index: int) -> None:
         self.status_line.refresh()
 
@@ -200,6 +204,7 @@ class NetworkCanvas(QGraphicsView):
         self._scene.weights_changed(list(ids))
         self.status_line.refresh()
 
+    @Slot()
     def _on_parameters(self) -> None:
         # The live network listens first and has already loaded the new values into its plan (a training
         # step writes back 12,960 weights at a time): read them from there in a few numpy steps.
@@ -208,10 +213,12 @@ class NetworkCanvas(QGraphicsView):
         current = plan is not None and plan.revision == self.binding.network.revision
         self._scene.weights_changed(None, plan if current else None)
 
+    @Slot()
     def _on_values(self) -> None:
         if self._override is None:
             self._refresh_values()
 
+    @Slot(bool)
     def _on_locked(self, locked: bool) -> None:
         if locked:
             self.gestures.cancel_edits()
@@ -252,6 +259,7 @@ class NetworkCanvas(QGraphicsView):
         content_right = self.mapFromScene(QPointF(content.right(), content.center().y())).x()
         return max(0.0, max(plate.rect.right() for plate in plates) - content_right)
 
+    @Slot()
     def _show_detail(self) -> None:
         self._caption.show_text(self._scene.detail_text, self.viewport().geometry())
 
@@ -406,6 +414,7 @@ class NetworkCanvas(QGraphicsView):
         if texts and self.zoom.auto_fit and not self.zoom.shows_whole(self._scene.content_rect()):
             self.zoom.fit()
 
+    @Slot(str, int)
     def show_kernel(self, layer: str, kernel: int) -> None:
         """Open the window that shows how ``layer``'s feature map ``kernel`` is made, its kernel to edit."""
         self._scene.feature_maps.open_story(layer, kernel, None, view=self)
@@ -430,6 +439,7 @@ class NetworkCanvas(QGraphicsView):
         self.exporter.export_svg(path)
 
     # ================================================================== edits
+    @Slot(object)
     def add_from_palette(self, item: PaletteItem, scene_pos: QPointF | None = None) -> list[str]:
         """Add what a palette entry describes at ``scene_pos`` (the view centre when None); the new ids."""
         return self.edit_actions.add_from_palette(item, scene_pos)
