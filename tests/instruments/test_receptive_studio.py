@@ -138,7 +138,7 @@ def test_a_network_too_big_to_climb_draws_its_first_layer_and_says_so(qtbot, tmp
     from nnstudio.document.builders import dense_network
     from nnstudio.document.fileformat import save_document
     from nnstudio.document.model import Document
-    from nnstudio.ui.instruments.receptive_gallery import MAX_CLIMBED
+    from nnstudio.ui.instruments.fields_in_neurons import MAX_CLIMBED
 
     network = dense_network([100, 6, MAX_CLIMBED + 1, 3], "tanh", seed=2, grid=(10, 10))
     path = tmp_path / "wide.nnet"
