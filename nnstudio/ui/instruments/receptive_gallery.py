@@ -21,14 +21,13 @@ The fields come from :mod:`nnstudio.engine.receptive`.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QColor, QIcon, QImage, QPainter, QPixmap
+from PySide6.QtGui import QAction, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -50,7 +49,6 @@ from nnstudio.engine.receptive import (
     Progress,
     ReceptiveField,
     ShouldStop,
-    Stopped,
     channel_fields,
     climbed,
     conv_feeding,
@@ -62,11 +60,20 @@ from nnstudio.engine.receptive import (
     weight_pixels,
 )
 from nnstudio.ui.instruments import place_beside
+from nnstudio.ui.instruments.field_work import FieldWork, Work
 from nnstudio.ui.instruments.fields_in_neurons import (
     FieldsInNeurons,
     RefreshThrottle,
     input_grid,
     rgb_image,
+)
+from nnstudio.ui.instruments.gallery_pictures import (
+    STRONGEST,
+    blank_picture,
+    framed_pixmap,
+    mosaic,
+    padded_samples,
+    row_of_pictures,
 )
 
 if TYPE_CHECKING:
@@ -77,8 +84,6 @@ Array = np.ndarray
 
 # The side of one picture in the gallery, in pixels.
 TILE_PX = 96
-# How many dataset images excite a neuron most, shown for an image input.
-STRONGEST = 9
 # From this many pixels an input is an image worth a weight picture and the strongest samples.
 BIG_IMAGE_PIXELS = 100
 # The gallery shows at most MAX_TILES of a layer (the canvas climbs at most MAX_CLIMBED at once).
@@ -97,8 +102,7 @@ PIECE = 4
 NOT_FOUND = "no preferred input found"
 NEVER_ON = "off for every input"
 
-# A picture's frame in the gallery, and how many inputs a strip's legend names.
-PICTURE_FRAME = (60, 60, 60)
+# How many inputs a strip's legend names.
 STRIP_NAMES = 8
 LEGEND = (
     "Each picture is the input that drives the neuron highest: white = the top of the input range, black ="
@@ -111,66 +115,6 @@ MAP_LEGEND = (
 )
 
 
-def _mosaic(images: list[Array], columns: int) -> Array:
-    """Pictures of one size side by side, ``columns`` to a row, with a one-pixel gap."""
-    h, w = images[0].shape[:2]
-    rows = -(-len(images) // columns)
-    out = np.full((rows * (h + 1) - 1, columns * (w + 1) - 1, 3), 60, dtype=np.uint8)
-    for k, image in enumerate(images):
-        r, c = divmod(k, columns)
-        out[r * (h + 1) : r * (h + 1) + h, c * (w + 1) : c * (w + 1) + w] = image
-    return out
-
-
-def _pixmap(image: QImage, side: int) -> QPixmap:
-    """``image`` scaled to fit a square of ``side`` pixels, crisp when enlarged."""
-    mode = (
-        Qt.TransformationMode.FastTransformation
-        if image.width() <= side
-        else Qt.TransformationMode.SmoothTransformation
-    )
-    pixmap = QPixmap.fromImage(image.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio, mode))
-    # A thin dark frame: a white field (every input at its top) still shows its edges on a light window.
-    painter = QPainter(pixmap)
-    painter.setPen(QColor(*PICTURE_FRAME))
-    painter.drawRect(0, 0, pixmap.width() - 1, pixmap.height() - 1)
-    painter.end()
-    return pixmap
-
-
-def _row_of(pixmaps: list[QPixmap], gap: int = 6) -> QPixmap:
-    width = sum(p.width() for p in pixmaps) + gap * (len(pixmaps) - 1)
-    height = max(p.height() for p in pixmaps)
-    out = QPixmap(width, height)
-    out.fill(QColor(0, 0, 0, 0))
-    painter = QPainter(out)
-    x = 0
-    for p in pixmaps:
-        painter.drawPixmap(x, 0, p)
-        x += p.width() + gap
-    painter.end()
-    return out
-
-
-def _blank(side: int) -> QPixmap:
-    """An empty framed square where a field would be: the tile's words say why there is none."""
-    pixmap = QPixmap(side, side)
-    pixmap.fill(QColor(0, 0, 0, 0))
-    painter = QPainter(pixmap)
-    painter.setPen(QColor(*PICTURE_FRAME))
-    painter.drawRect(0, 0, side - 1, side - 1)
-    painter.drawText(pixmap.rect(), Qt.AlignmentFlag.AlignCenter, "?")
-    painter.end()
-    return pixmap
-
-
-def _padded(samples: list[Array]) -> list[Array]:
-    """Fewer than nine images fill the first places of the 3x3 square, the rest left dark."""
-    if not samples or len(samples) >= STRONGEST:
-        return samples
-    return samples + [np.full_like(samples[0], 40)] * (STRONGEST - len(samples))
-
-
 def maps_text(conv: ConvBlock) -> str:
     """A layer of feature maps in a few words: ``16 feature maps 24x24 (5x5 kernels)``."""
     channels, height, width = conv.out_shape
@@ -179,57 +123,6 @@ def maps_text(conv: ConvBlock) -> str:
     else:
         how = f"{'max' if conv.kind is ConvKind.MAXPOOL else 'average'}-pool {conv.size}x{conv.size}"
     return f"{channels} feature map{'s' if channels != 1 else ''} {height}x{width} ({how})"
-
-
-# The work of a gallery: told how far it is, asked whether to stop, handing over each piece's results.
-Work = Callable[[Progress, ShouldStop, Callable[[object], None]], object]
-
-
-class _FieldWork:
-    """One computation of fields on a thread of its own. ``work(progress, should_stop, found)`` is numpy only
-    (no Qt): the gallery reads ``done``, ``total``, ``parts`` (what ``found`` was given, piece by piece),
-    ``result`` and ``error`` from the window's thread, on a timer."""
-
-    def __init__(self, work: Work) -> None:
-        self._work = work
-        self._stop = threading.Event()
-        self.done = 0
-        self.total = 0
-        self.parts: list[object] = []
-        self.result: object = None
-        self.error: str | None = None
-        self.stopped = False
-        self._thread = threading.Thread(target=self._run, name="receptive-fields", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def _run(self) -> None:
-        try:
-            # A network gone wild overflows; what overflowed is said in words, not in numpy's warnings.
-            with np.errstate(all="ignore"):
-                self.result = self._work(self._progress, self._stop.is_set, self.parts.append)
-        except Stopped:
-            self.stopped = True
-        except Exception as exc:  # noqa: BLE001 - any failure is one line for the person, never a dead thread
-            self.error = str(exc) or type(exc).__name__
-
-    def _progress(self, done: int, total: int) -> None:
-        self.done, self.total = done, total
-
-    def wait(self, seconds: float) -> bool:
-        """Whether the work is over (finished, failed or stopped) within ``seconds``."""
-        self._thread.join(seconds)
-        return not self._thread.is_alive()
-
-    @property
-    def over(self) -> bool:
-        return not self._thread.is_alive()
-
-    def stop(self) -> None:
-        """Ask the work to stop at its next piece; it touches nothing of the gallery's, so it may run out
-        on its own."""
-        self._stop.set()
 
 
 class ReceptiveGallery(QWidget):
@@ -245,7 +138,7 @@ class ReceptiveGallery(QWidget):
         self._dataset_cache: dict[str, object] = {}
         self._revision: tuple | None = None
         self._throttle = RefreshThrottle(self._refresh, self)
-        self._work: _FieldWork | None = None
+        self._work: FieldWork | None = None
         self._work_started = 0.0
         self._show_result: Callable[[object], None] = lambda _result: None
         self._show_part: Callable[[object], None] | None = None
@@ -438,7 +331,7 @@ class ReceptiveGallery(QWidget):
         layer, ``legend`` in place of the last layer's and each piece's tiles given to ``show_part`` as they
         come)."""
         self._drop_work()
-        job = self._work = _FieldWork(work)
+        job = self._work = FieldWork(work)
         self._work_started = time.perf_counter()
         self._show_result = show
         self._show_part = None
@@ -474,7 +367,7 @@ class ReceptiveGallery(QWidget):
         self.progress.setValue(job.done)
         self._show_parts(job)
 
-    def _show_parts(self, job: _FieldWork) -> None:
+    def _show_parts(self, job: FieldWork) -> None:
         """The tiles of the pieces done since the last look, when the tiles come as they are done."""
         parts = job.parts[self._parts_shown :]
         self._parts_shown += len(parts)
@@ -482,7 +375,7 @@ class ReceptiveGallery(QWidget):
             for part in parts:
                 self._show_part(part)
 
-    def _finish(self, job: _FieldWork) -> None:
+    def _finish(self, job: FieldWork) -> None:
         if job is not self._work:
             return
         self._poll.stop()
@@ -678,10 +571,12 @@ class ReceptiveGallery(QWidget):
             pictures = []
             if field.found:
                 pictures.append(
-                    _pixmap(rgb_image(field_pixels(field, grid, cell=max(1, 48 // max(rows_cols)))), TILE_PX)
+                    framed_pixmap(
+                        rgb_image(field_pixels(field, grid, cell=max(1, 48 // max(rows_cols)))), TILE_PX
+                    )
                 )
             if big and field.weights is not None:
-                pictures.append(_pixmap(rgb_image(weight_pixels(field.weights, grid, cell=1)), TILE_PX))
+                pictures.append(framed_pixmap(rgb_image(weight_pixels(field.weights, grid, cell=1)), TILE_PX))
             if big and inputs is not None and grid is not None:
                 if strongest is None or nid not in strongest:
                     strongest = {
@@ -698,7 +593,7 @@ class ReceptiveGallery(QWidget):
                 low_high = tuple(float(v) for v in document.value_range)
                 samples = [sample_pixels(inputs[r], grid, low_high, cell=1) for r in rows.tolist()]
                 if samples:
-                    pictures.append(_pixmap(rgb_image(_mosaic(_padded(samples), 3)), TILE_PX))
+                    pictures.append(framed_pixmap(rgb_image(mosaic(padded_samples(samples), 3)), TILE_PX))
             name = network.neurons[nid].display_name
             tile = self._tile(nid, f"Receptive field of {name}", pictures)
             if field.found:
@@ -806,12 +701,12 @@ class ReceptiveGallery(QWidget):
             patch, patch_grid = m.patch(grid)
             side = max(patch.image(patch_grid).shape)
             pictures.append(
-                _pixmap(rgb_image(field_pixels(patch, patch_grid, cell=max(1, 48 // side))), TILE_PX)
+                framed_pixmap(rgb_image(field_pixels(patch, patch_grid, cell=max(1, 48 // side))), TILE_PX)
             )
         if m.kernel is not None:
             size = m.kernel.shape[0]
             pictures.append(
-                _pixmap(
+                framed_pixmap(
                     rgb_image(weight_pixels(m.kernel.ravel(), (size, size), cell=max(1, 48 // size))), TILE_PX
                 )
             )
@@ -819,7 +714,7 @@ class ReceptiveGallery(QWidget):
         if inputs is not None and grid is not None and len(excited):
             self.strongest[m.neuron] = excited
             samples = [sample_pixels(inputs[r], grid, value_range, cell=1) for r in excited.tolist()]
-            pictures.append(_pixmap(rgb_image(_mosaic(_padded(samples), 3)), TILE_PX))
+            pictures.append(framed_pixmap(rgb_image(mosaic(padded_samples(samples), 3)), TILE_PX))
         else:
             self.strongest[m.neuron] = np.zeros(0, dtype=np.intp)
         name = f"{m.layer} map {m.channel + 1}"
@@ -840,7 +735,7 @@ class ReceptiveGallery(QWidget):
         tile.setObjectName(f"receptiveTile_{neuron}")
         tile.setAccessibleName(accessible_name)
         tile.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
-        icon = _row_of(pictures or [_blank(TILE_PX)])
+        icon = row_of_pictures(pictures or [blank_picture(TILE_PX)])
         tile.setIcon(QIcon(icon))
         tile.setIconSize(QSize(icon.width(), icon.height()))
         tile.setAutoRaise(True)
