@@ -7,25 +7,12 @@ import pytest
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
-from nnstudio.app import create_main_window
 from nnstudio.examples import load_example
 from nnstudio.exchange.onnx_export import export_onnx
 
 from .networks import our_outputs, sample_inputs
 
 Button = QMessageBox.StandardButton
-
-
-@pytest.fixture
-def window(qtbot):
-    opened = create_main_window(example="four-pixel-camera")
-    opened.resize(1366, 768)
-    opened.show()
-    qtbot.waitExposed(opened)
-    yield opened
-    opened.ask_save_changes = lambda: Button.Discard
-    opened.close()
-    opened.deleteLater()
 
 
 def _file_menu_texts(window) -> list[str]:

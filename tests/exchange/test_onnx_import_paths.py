@@ -9,7 +9,6 @@ import pytest
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from nnstudio.app import create_main_window
 from nnstudio.cli import main
 from nnstudio.exchange.onnx_export import export_onnx
 
@@ -47,18 +46,6 @@ def test_the_command_line_says_in_one_line_which_node_cannot_come_in(tmp_path, c
         "nnstudio's kernels read every channel"
     )
     assert not (tmp_path / "g.nnet").exists()
-
-
-@pytest.fixture
-def window(qtbot):
-    opened = create_main_window(example="four-pixel-camera")
-    opened.resize(1366, 768)
-    opened.show()
-    qtbot.waitExposed(opened)
-    yield opened
-    opened.ask_save_changes = lambda: Button.Discard
-    opened.close()
-    opened.deleteLater()
 
 
 def test_the_file_menu_opens_a_convolutional_model_as_a_new_network(window, tmp_path, monkeypatch):
