@@ -12,8 +12,6 @@ from nnstudio.exchange.onnx_export import export_onnx
 
 from .networks import our_outputs, sample_inputs
 
-Button = QMessageBox.StandardButton
-
 
 def _file_menu_texts(window) -> list[str]:
     menu = window.findChild(QMenu, "fileMenu")

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog
 
 from nnstudio.cli import main
 from nnstudio.exchange.onnx_export import export_onnx
@@ -15,7 +15,6 @@ from nnstudio.exchange.onnx_export import export_onnx
 from .networks import document, our_outputs, sample_inputs
 
 onnx = pytest.importorskip("onnx")
-Button = QMessageBox.StandardButton
 
 
 def test_the_command_line_imports_a_convolutional_model_with_its_layers(tmp_path, capsys):
