@@ -125,6 +125,8 @@ class DreamWindow(PictureToolWindow):
         self.from_noise = QRadioButton("From noise")
         named(self.from_noise, "dreamFromNoise", "Start from noise")
         self.from_noise.setChecked(True)
+        # Where each dream from noise gets its noise: a new picture every time Dream is pressed.
+        self.noise_seeds = np.random.default_rng()
         self.blur_box = QCheckBox("Blur now and then")
         self.blur_box.setChecked(True)
         named(self.blur_box, "dreamBlur", "Blur", "A slight blur every few steps keeps speckle away")
@@ -242,7 +244,7 @@ class DreamWindow(PictureToolWindow):
             values = np.asarray(self._pad_values(), dtype=np.float64)
             if values.size == n:
                 return values
-        return noise_picture(n, self.value_range(), seed=int(np.random.default_rng().integers(1 << 30)))
+        return noise_picture(n, self.value_range(), seed=int(self.noise_seeds.integers(1 << 30)))
 
     def start(self) -> None:
         nid, grid, plan = self.neuron_id, self.grid(), self.live.plan

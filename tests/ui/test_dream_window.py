@@ -33,6 +33,9 @@ def test_dreaming_of_an_output_raises_it(window, qtbot):
     dream.neuron_combo.setCurrentIndex(dream.neuron_combo.findData(window.live.plan.output_ids[4]))
     assert dream.neuron_combo.currentText() == "Output \u201c4\u201d"
     dream.steps_spin.setValue(20)
+    # The same noise every run: from a few starts in a thousand (digits' output 4, seed 400 of the engine's
+    # noise) twenty steps end on the low side of a step that goes back and forth across a ReLU's corner.
+    dream.noise_seeds = np.random.default_rng(7)
     qtbot.mouseClick(dream.dream_button, Qt.MouseButton.LeftButton)
     assert dream.dream_button.text() == "Stop"
     qtbot.waitUntil(lambda: not dream.dream_button.isChecked(), timeout=20_000)
