@@ -62,6 +62,37 @@ def _isolated_user_folders(tmp_path, monkeypatch):
     yield
 
 
+@pytest.hookimpl(wrapper=True, trylast=True)
+def pytest_runtest_call(item):
+    """The collector's timer stops as the test returns (before pytest-qt handles its last events): what the
+    test held in cycles, its shown widgets too, waits for Qt to close and delete them at teardown."""
+    try:
+        return (yield)
+    finally:
+        collector = getattr(QApplication.instance(), "_nnstudio_garbage_collector", None)
+        if collector is not None:
+            collector.timer.stop()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item):
+    """No collection of Python's cycles while a test is torn down, until Qt has deleted what it closed.
+
+    pytest-qt closes a test's widgets with ``deleteLater`` and then handles events. Had the collector's
+    timer fired then, it would have cleared a closed canvas's attributes while Qt still held the canvas,
+    and Qt, deleting it, would call its Python methods on an object with none left: errors, then a crash.
+    The timer waits until the deferred deletes are done (in ``_leaves_qt_clean``)."""
+    collector = getattr(QApplication.instance(), "_nnstudio_garbage_collector", None)
+    if collector is not None:
+        collector.timer.stop()
+    try:
+        return (yield)
+    finally:
+        if collector is not None:
+            QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+            collector.timer.start()
+
+
 @pytest.fixture(scope="session")
 def _garbage_collector(qapp):
     """The studio's own garbage collection on the GUI thread (nnstudio.app.collect_garbage_on_gui_thread)."""

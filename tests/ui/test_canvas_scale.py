@@ -48,6 +48,7 @@ def big_canvas(qapp):
     canvas._test_refs = (live, walks)
     yield canvas
     canvas.close()
+    canvas.deleteLater()  # deleted by Qt at the next test's end, not cleared by the cycle collector while alive
 
 
 @pytest.fixture
